@@ -1,0 +1,76 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import type { Context } from "../graphql/context";
+import { idOfType } from "../graphql/global-id";
+import { badUserInput } from "../graphql/errors";
+import { UserError, mutate } from "../graphql/user-error";
+import { Reseller } from "../resellers/reseller.entity";
+import { ApiKey } from "./api-key.entity";
+
+@InputType({ description: "A new API key. Operators: for a reseller (`resellerId`) or, without it, an operator key. Resellers: only for themselves." })
+export class CreateApiKeyInput {
+  @Field(() => ID, { nullable: true })
+  resellerId?: string | null;
+  @Field({ description: "A name to tell keys apart." })
+  name!: string;
+  @Field(() => Date, { nullable: true, description: "Optional expiry." })
+  expiresAt?: Date | null;
+}
+
+@ObjectType()
+export class CreateApiKeyPayload {
+  @Field(() => ApiKey, { nullable: true })
+  apiKey!: ApiKey | null;
+  @Field(() => String, { nullable: true, description: "The secret key, shown this once only. Store it now." })
+  key!: string | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType()
+export class RevokeApiKeyInput {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+@ObjectType()
+export class RevokeApiKeyPayload {
+  @Field(() => ApiKey, { nullable: true })
+  apiKey!: ApiKey | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver(() => ApiKey)
+export class ApiKeyResolver {
+  @Query(() => [ApiKey], { description: "API keys: a reseller its own, operators all." })
+  apiKeys(@Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.services.apiKeys.list(ctx);
+  }
+
+  @Mutation(() => CreateApiKeyPayload, { description: "Create an API key (RES-2). Rotate by creating the new key first, then revoking the old one." })
+  createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
+    let resellerId: string | null = null;
+    if (input.resellerId != null) {
+      resellerId = idOfType(input.resellerId, "Reseller");
+      if (!resellerId) throw badUserInput("input.resellerId is not a Reseller ID.");
+    } else if (ctx.caller.kind === "RESELLER") {
+      resellerId = ctx.caller.resellerId;
+    }
+    return mutate(
+      () => ctx.services.apiKeys.create(ctx, { resellerId, name: input.name, expiresAt: input.expiresAt }),
+      (created) => ({ apiKey: created?.apiKey ?? null, key: created?.key ?? null }),
+    );
+  }
+
+  @Mutation(() => RevokeApiKeyPayload, { description: "Revoke an API key at once (RES-2). Revoking a revoked key changes nothing." })
+  revokeApiKey(@Arg("input") input: RevokeApiKeyInput, @Ctx() ctx: Context): Promise<RevokeApiKeyPayload> {
+    return mutate(() => ctx.services.apiKeys.revoke(ctx, idOfType(input.id, "ApiKey"), input.reason ?? null), (apiKey) => ({ apiKey }));
+  }
+
+  @FieldResolver(() => Reseller, { nullable: true, description: "The reseller the key acts for; null for operator keys." })
+  reseller(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Reseller | null> {
+    return key.resellerId ? ctx.services.resellers.get(ctx, key.resellerId) : Promise.resolve(null);
+  }
+}

@@ -1,0 +1,111 @@
+import { DataSource, IsNull } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { inTransaction } from "../db/transaction";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { RefusalCode, refusal } from "../refusal";
+import { RequestScope } from "../request-scope";
+import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
+import { ApiKey, ApiKeyOwner } from "./api-key.entity";
+import { generateKeySecret } from "./api-key-secret";
+import { Actor } from "./caller";
+
+export interface CreatedKey {
+  apiKey: ApiKey;
+  /** The full key, shown once and never stored. */
+  key: string;
+}
+
+/** RES-2: keys are issued by the operator (or by a reseller for itself, to rotate), shown once, revocable at once. */
+export class ApiKeyService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(scope: RequestScope, id: string): Promise<ApiKey | null> {
+    const k = await scope.loaders.byId(ApiKey).load(id);
+    if (!k) return null;
+    if (scope.caller.kind === "OPERATOR" || scope.caller.kind === "SYSTEM") return k;
+    return k.ownerKind === ApiKeyOwner.RESELLER && canSeeResellerData(scope.caller, k.resellerId) ? k : null;
+  }
+
+  /** Operators list every key (or one reseller's); a reseller lists its own. */
+  async list(scope: RequestScope, resellerId?: string | null): Promise<ApiKey[]> {
+    requireAuthenticated(scope.caller);
+    const repo = this.ds.getRepository(ApiKey);
+    if (scope.caller.kind === "RESELLER") return repo.find({ where: { resellerId: scope.caller.resellerId }, order: { createdAt: "ASC" } });
+    if (resellerId === undefined) return repo.find({ order: { createdAt: "ASC" } });
+    return repo.find({ where: { resellerId: resellerId ?? IsNull() }, order: { createdAt: "ASC" } });
+  }
+
+  /**
+   * Creates a key for the operator (resellerId null) or for a reseller. Operators may create any
+   * key; a reseller only its own, which is how it rotates without downtime (new key first, then revoke the old).
+   */
+  async create(actor: Actor, input: { resellerId: string | null; name: string; expiresAt?: Date | null }): Promise<CreatedKey> {
+    const c = actor.caller;
+    const isOperator = c.kind === "OPERATOR" || c.kind === "SYSTEM";
+    if (!isOperator && !(c.kind === "RESELLER" && input.resellerId === c.resellerId)) {
+      throw refusal(RefusalCode.FORBIDDEN, "A reseller may create keys only for itself.", "input.resellerId");
+    }
+    if (input.name.trim().length === 0 || input.name.length > 100) throw refusal(RefusalCode.INVALID_INPUT, "name must be 1 to 100 characters.", "input.name");
+    const now = this.clock.now();
+    if (input.expiresAt && input.expiresAt <= now) throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
+    return inTransaction(this.ds, async (tx) => {
+      if (input.resellerId !== null) {
+        const reseller = await tx.findOneBy(Reseller, { id: input.resellerId });
+        if (!reseller) throw refusal(RefusalCode.NOT_FOUND, "No such reseller.", "input.resellerId");
+        if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.CONFLICT, "The reseller's contract has ended.", "input.resellerId");
+      }
+      const secret = generateKeySecret();
+      const apiKey = await tx.save(
+        tx.create(ApiKey, {
+          publicId: secret.publicId,
+          secretHash: secret.secretHash,
+          ownerKind: input.resellerId === null ? ApiKeyOwner.OPERATOR : ApiKeyOwner.RESELLER,
+          resellerId: input.resellerId,
+          name: input.name.trim(),
+          createdAt: now,
+          expiresAt: input.expiresAt ?? null,
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
+      );
+      await this.audit.record(tx, actor, {
+        action: "apiKey.create",
+        entityType: "ApiKey",
+        entityId: toGlobalId("ApiKey", apiKey.id),
+        resellerId: apiKey.resellerId,
+        after: snapshot(apiKey, ["secretHash"]),
+      });
+      return { apiKey, key: secret.key };
+    });
+  }
+
+  /** Revocation takes effect at the next request: keys are never cached. */
+  async revoke(actor: Actor, id: string | null, reason: string | null): Promise<ApiKey> {
+    return inTransaction(this.ds, async (tx) => {
+      const key = id === null ? null : await tx.findOne(ApiKey, { where: { id }, lock: { mode: "pessimistic_write" } });
+      const c = actor.caller;
+      const visible = key && (c.kind === "OPERATOR" || c.kind === "SYSTEM" || (c.kind === "RESELLER" && key.resellerId === c.resellerId));
+      if (!key || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
+      if (key.revokedAt !== null) return key;
+      const before = snapshot(key, ["secretHash"]);
+      key.revokedAt = this.clock.now();
+      const saved = await tx.save(key);
+      await this.audit.record(tx, actor, {
+        action: "apiKey.revoke",
+        entityType: "ApiKey",
+        entityId: toGlobalId("ApiKey", key.id),
+        resellerId: key.resellerId,
+        reason,
+        before,
+        after: snapshot(saved, ["secretHash"]),
+      });
+      return saved;
+    });
+  }
+}

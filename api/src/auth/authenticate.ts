@@ -1,0 +1,30 @@
+import { DataSource } from "typeorm";
+import { Clock } from "../domain/clock";
+import { unauthenticated } from "../graphql/errors";
+import { ApiKey, ApiKeyOwner } from "./api-key.entity";
+import { parseKey, secretMatches } from "./api-key-secret";
+import { Caller, PUBLIC } from "./caller";
+
+/**
+ * No header: a public caller. Any header that does not name a live key is an error, never a
+ * silent fall-back to public, so that a broken integration notices at once. Keys are looked up on
+ * every request (no cache) so that a revocation takes effect at once (RES-2).
+ */
+export async function authenticate(ds: DataSource, clock: Clock, authorization: string | undefined): Promise<Caller> {
+  if (authorization === undefined || authorization === "") return PUBLIC;
+  const m = /^Bearer ([^\s]+)$/.exec(authorization);
+  const parsed = m ? parseKey(m[1]) : null;
+  if (!parsed) throw unauthenticated("The Authorization header must be `Bearer ak_<id>_<secret>`.");
+  const key = await ds.getRepository(ApiKey).findOneBy({ publicId: parsed.publicId });
+  const now = clock.now();
+  if (!key || !secretMatches(parsed.secret, key.secretHash)) throw unauthenticated();
+  if (key.revokedAt !== null && key.revokedAt <= now) throw unauthenticated("This API key has been revoked.");
+  if (key.expiresAt !== null && key.expiresAt <= now) throw unauthenticated("This API key has expired.");
+  // Last use is kept to the minute so that a busy key does not write on every request.
+  await ds.query(
+    `UPDATE api_key SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
+    [key.id, now],
+  );
+  if (key.ownerKind === ApiKeyOwner.OPERATOR) return { kind: "OPERATOR", keyId: key.id, keyPublicId: key.publicId };
+  return { kind: "RESELLER", keyId: key.id, keyPublicId: key.publicId, resellerId: key.resellerId! };
+}

@@ -1,0 +1,81 @@
+import path from "node:path";
+
+/** Every setting Akashi reads from its environment, validated once at start-up. */
+export interface Config {
+  port: number;
+  /** Set: use this PostgreSQL server. Unset: start the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Origin written into certificates (CRL, OCSP, caIssuers) and seal links; no trailing slash. */
+  publicBaseUrl: string;
+  dataDir: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Load demo data into an empty database (default only for the embedded database). */
+  demo: boolean;
+  /** Passphrase for the CA private keys (PKCS#8). Unset with the embedded database: generated into `dataDir`. */
+  caPassphrase: string | undefined;
+  caKeyAlgorithm: "ECDSA_P256" | "ECDSA_P384" | "RSA_2048" | "RSA_3072" | "RSA_4096";
+  /** Run background jobs in this process (several replicas may all run them safely). */
+  runJobs: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Invalid configuration: ${variable} ${detail}`);
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const KEY_ALGORITHMS = ["ECDSA_P256", "ECDSA_P384", "RSA_2048", "RSA_3072", "RSA_4096"] as const;
+
+function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(variable, `must be one of ${allowed.join(", ")} (got "${value}")`);
+}
+
+function port(variable: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535) throw new ConfigError(variable, `must be a port number 0-65535 (got "${value}")`);
+  return n;
+}
+
+function url(variable: string, value: string, protocols: string[]): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(variable, `must be a URL (got "${value}")`);
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must use ${protocols.join(" or ")} (got "${parsed.protocol}")`);
+  return value;
+}
+
+function bool(variable: string, value: string): boolean {
+  if (["1", "true", "yes", "on"].includes(value.toLowerCase())) return true;
+  if (["0", "false", "no", "off"].includes(value.toLowerCase())) return false;
+  throw new ConfigError(variable, `must be true or false (got "${value}")`);
+}
+
+/** Reads the configuration from `env` (and `argv` for `--demo`). Throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
+  const get = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === "" ? undefined : v.trim();
+  };
+  const listenPort = get("PORT") === undefined ? 4000 : port("PORT", get("PORT")!);
+  const databaseUrl = get("DATABASE_URL") === undefined ? undefined : url("DATABASE_URL", get("DATABASE_URL")!, ["postgres:", "postgresql:"]);
+  const base = get("PUBLIC_BASE_URL") === undefined
+    ? `http://localhost:${listenPort}`
+    : url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL")!, ["http:", "https:"]);
+  const demoFlag = argv.includes("--demo");
+  return {
+    port: listenPort,
+    databaseUrl,
+    publicBaseUrl: base.replace(/\/+$/, ""),
+    dataDir: path.resolve(get("AKASHI_DATA_DIR") ?? "./.akashi"),
+    logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL") ?? "info", LOG_LEVELS),
+    demo: get("AKASHI_DEMO") !== undefined ? bool("AKASHI_DEMO", get("AKASHI_DEMO")!) : demoFlag || databaseUrl === undefined,
+    caPassphrase: get("AKASHI_CA_PASSPHRASE"),
+    caKeyAlgorithm: oneOf("AKASHI_CA_KEY_ALGORITHM", get("AKASHI_CA_KEY_ALGORITHM") ?? "ECDSA_P256", KEY_ALGORITHMS),
+    runJobs: get("AKASHI_RUN_JOBS") === undefined ? true : bool("AKASHI_RUN_JOBS", get("AKASHI_RUN_JOBS")!),
+  };
+}

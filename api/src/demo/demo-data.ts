@@ -1,0 +1,41 @@
+import { systemActor } from "../auth/caller";
+import { Loaders } from "../graphql/loaders";
+import { Reseller } from "../resellers/reseller.entity";
+import { Services } from "../services";
+import { ContactRole } from "../subscribers/subscriber-contact.entity";
+import { Language, SubscriberKind } from "../subscribers/subscriber.entity";
+
+export interface DemoKeys {
+  operatorKey: string;
+  resellerKey: string;
+}
+
+/**
+ * Demo data for a first look: loaded only into a database with no resellers yet. Everything goes
+ * through the same services (and so the same rules and audit log) as real requests.
+ */
+export async function loadDemoData(services: Services): Promise<DemoKeys | null> {
+  if ((await services.ds.getRepository(Reseller).count()) > 0) return null;
+  const actor = systemActor("demo-data");
+  const operator = await services.apiKeys.create(actor, { resellerId: null, name: "demo operator" });
+  const reseller = await services.resellers.create({ ...actor, loaders: new Loaders(services.ds) }, {
+    code: "demo-reseller",
+    name: "デモ指定事業者株式会社",
+    representativeName: "代表 太郎",
+    contactEmail: "support@reseller.example.jp",
+    designationFeeWaived: false,
+  });
+  const resellerKey = await services.apiKeys.create(actor, { resellerId: reseller.id, name: "demo reseller" });
+  const resellerCaller = { kind: "RESELLER" as const, keyId: resellerKey.apiKey.id, keyPublicId: resellerKey.apiKey.publicId, resellerId: reseller.id };
+  await services.subscribers.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, {
+    kind: SubscriberKind.ORGANIZATION,
+    name: "株式会社デモショップ",
+    nameEn: "Demo Shop Co., Ltd.",
+    country: "JP",
+    stateOrProvince: "Tokyo",
+    locality: "Chiyoda-ku",
+    preferredLanguage: Language.ja,
+    contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.example.jp" }],
+  });
+  return { operatorKey: operator.key, resellerKey: resellerKey.key };
+}

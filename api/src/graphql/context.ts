@@ -1,0 +1,12 @@
+import { Caller } from "../auth/caller";
+import { RequestScope } from "../request-scope";
+import { Services } from "../services";
+import { Loaders } from "./loaders";
+
+/** The GraphQL context: the request scope services need, plus the services themselves. */
+export interface Context extends RequestScope {
+  caller: Caller;
+  requestId: string;
+  loaders: Loaders;
+  services: Services;
+}

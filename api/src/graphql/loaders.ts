@@ -1,0 +1,47 @@
+import DataLoader from "dataloader";
+import { DataSource, EntityTarget, In, ObjectLiteral } from "typeorm";
+
+/**
+ * The one DataLoader factory, created per request: every relation a list can reach is read in one
+ * query per level instead of one per row. Loaders return raw rows; services decide who may see them.
+ */
+export class Loaders {
+  private readonly loaders = new Map<string, DataLoader<string, unknown>>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  /** Rows by primary key (`id`); null where none. */
+  byId<T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>): DataLoader<string, T | null> {
+    const repo = this.ds.getRepository(entity);
+    return this.get(`id:${repo.metadata.name}`, async (ids) => {
+      const rows = await repo.findBy({ id: In([...ids]) } as never);
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    });
+  }
+
+  /** All rows whose `column` equals each key, in `orderBy` order. */
+  manyBy<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, orderBy: Partial<Record<keyof T & string, "ASC" | "DESC">> = {}): DataLoader<string, T[]> {
+    const repo = this.ds.getRepository(entity);
+    return this.get(`many:${repo.metadata.name}:${column}:${JSON.stringify(orderBy)}`, async (keys) => {
+      const rows = await repo.find({ where: { [column]: In([...keys]) } as never, order: orderBy as never });
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const r of rows) groups.get(String(r[column]))?.push(r);
+      return keys.map((k) => groups.get(k)!);
+    });
+  }
+
+  private get<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    let loader = this.loaders.get(name) as DataLoader<string, V> | undefined;
+    if (!loader) {
+      loader = new DataLoader<string, V>(batch, { maxBatchSize: 500 });
+      this.loaders.set(name, loader as DataLoader<string, unknown>);
+    }
+    return loader;
+  }
+
+  /** After a write, reads in the same request must not see the old row. */
+  clearAll(): void {
+    for (const l of this.loaders.values()) l.clearAll();
+  }
+}

@@ -1,0 +1,40 @@
+import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
+import type { Context } from "./context";
+import { fromGlobalId } from "./global-id";
+import { Node } from "./node";
+
+/**
+ * `node(id:)` goes through the same service `get` as every other path, so the authorisation a list
+ * applies applies here too (RES-3): an object the caller may not see is simply null.
+ */
+type Fetcher = (ctx: Context, id: string) => Promise<object | null>;
+
+const fetchers: Record<string, Fetcher> = {
+  Product: (ctx, id) => ctx.services.products.get(ctx, id),
+  Reseller: (ctx, id) => ctx.services.resellers.get(ctx, id),
+  Subscriber: (ctx, id) => ctx.services.subscribers.get(ctx, id),
+  ApiKey: (ctx, id) => ctx.services.apiKeys.get(ctx, id),
+};
+
+export function registerNodeFetcher(type: string, fetch: Fetcher): void {
+  fetchers[type] = fetch;
+}
+
+async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {
+  const parsed = fromGlobalId(globalId);
+  const fetch = parsed ? fetchers[parsed.type] : undefined;
+  return parsed && fetch ? fetch(ctx, parsed.id) : null;
+}
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: "Any object by its global ID; null when unknown or not visible to the caller." })
+  node(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
+    return fetchNode(ctx, id);
+  }
+
+  @Query(() => [Node], { nullable: "items", description: "Several objects by global ID (at most 100), in the same order; null where unknown or not visible." })
+  nodes(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(object | null)[]> {
+    return Promise.all(ids.slice(0, 100).map((id) => fetchNode(ctx, id)));
+  }
+}

@@ -1,0 +1,24 @@
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { ApiKeyResolver } from "../auth/api-key.resolver";
+import { AuditResolver } from "../audit/audit.resolver";
+import { ProductResolver } from "../products/product.resolver";
+import { ResellerResolver } from "../resellers/reseller.resolver";
+import { SubscriberResolver } from "../subscribers/subscriber.resolver";
+import { NodeResolver } from "./node.resolver";
+import { ViewerResolver } from "./viewer.resolver";
+
+export const resolvers = [NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, SubscriberResolver, ApiKeyResolver, AuditResolver] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema is built once per process from the decorated classes. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so that diffs show only real changes. */
+export async function printSdl(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await getSchema())) + "\n";
+}

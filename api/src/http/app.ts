@@ -1,0 +1,61 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { expressMiddleware } from "@as-integrations/express5";
+import express, { Express } from "express";
+import { authenticate } from "../auth/authenticate";
+import type { Context } from "../graphql/context";
+import { limitsPlugin } from "../graphql/limits";
+import { Loaders } from "../graphql/loaders";
+import { getSchema } from "../graphql/schema";
+import { Logger } from "../logger";
+import { Services } from "../services";
+import { healthRoutes } from "./health";
+import { cors, requestContext } from "./request-context";
+
+export interface App {
+  app: Express;
+  stop(): Promise<void>;
+}
+
+/** Assembles the HTTP surface: GraphQL at /graphql plus the public, non-GraphQL routes. */
+export async function createApp(services: Services, logger: Logger): Promise<App> {
+  const apollo = new ApolloServer<Context>({
+    schema: await getSchema(),
+    // Introspection is allowed for callers with a key; the limits plugin refuses it for anonymous ones.
+    introspection: true,
+    // Authentication is by bearer token, never by cookie, so cross-site request forgery has nothing
+    // to ride on; and public status queries must work as simple (preflight-free, cacheable) GETs.
+    csrfPrevention: false,
+    includeStacktraceInErrorResponses: false,
+    plugins: [limitsPlugin(), ApolloServerPluginLandingPageDisabled()],
+    formatError: (formatted, error) => {
+      const code = formatted.extensions?.code;
+      if (code === "INTERNAL_SERVER_ERROR") {
+        logger.error({ err: error }, "unhandled GraphQL error");
+        return { message: "Internal server error.", extensions: { code } };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(requestContext(logger));
+  app.use(healthRoutes(services.ds));
+  app.use(
+    "/graphql",
+    cors,
+    express.json({ limit: "2mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        caller: await authenticate(services.ds, services.clock, req.header("authorization")),
+        requestId: req.id,
+        loaders: new Loaders(services.ds),
+        services,
+      }),
+    }),
+  );
+  return { app, stop: () => apollo.stop() };
+}

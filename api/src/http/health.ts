@@ -1,0 +1,21 @@
+import { Router } from "express";
+import { DataSource } from "typeorm";
+
+/** Liveness says the process serves; readiness also needs the database to answer. */
+export function healthRoutes(ds: DataSource): Router {
+  const router = Router();
+  router.get("/healthz", (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    res.setHeader("Cache-Control", "no-store");
+    try {
+      await ds.query("SELECT 1");
+      res.json({ status: "ready", database: "ok" });
+    } catch (e) {
+      res.status(503).json({ status: "not ready", database: String((e as Error).message) });
+    }
+  });
+  return router;
+}

@@ -1,0 +1,74 @@
+import "reflect-metadata";
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { loadDemoData } from "./demo/demo-data";
+import { systemClock } from "./domain/clock";
+import { createApp } from "./http/app";
+import { createLogger } from "./logger";
+import { createServices } from "./services";
+
+/** Start-up only: config → database → server → listen, and a clean stop on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`akashi: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const db = await openDatabase(config, (msg) => logger.info(msg));
+  const services = createServices(db.ds, systemClock, config);
+  const demoKeys = config.demo ? await loadDemoData(services) : null;
+  const { app, stop: stopApp } = await createApp(services, logger);
+  const server = app.listen(config.port);
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    server.close();
+    server.closeAllConnections();
+    await stopApp().catch(() => {});
+    await db.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  const base = config.publicBaseUrl;
+  const lines = [
+    "",
+    `Akashi is ready (${Date.now() - started} ms).`,
+    `  GraphQL:   ${base}/graphql`,
+    `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
+    `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
+  ];
+  if (demoKeys) {
+    const keyFile = path.join(config.dataDir, "demo-keys.txt");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(keyFile, `operator ${demoKeys.operatorKey}\nreseller ${demoKeys.resellerKey}\n`, { mode: 0o600 });
+    lines.push(
+      "  Demo data loaded. API keys (shown once; also saved to " + keyFile + "):",
+      `    operator:      ${demoKeys.operatorKey}`,
+      `    demo reseller: ${demoKeys.resellerKey}`,
+      `  Try: curl -s ${base}/graphql -H 'Authorization: Bearer ${demoKeys.resellerKey}' -H 'Content-Type: application/json' -d '{"query":"{ viewer { kind reseller { name } } }"}'`,
+    );
+  }
+  process.stdout.write(lines.join("\n") + "\n\n");
+  logger.info({ port: config.port, ms: Date.now() - started }, "ready");
+}
+
+main().catch((e) => {
+  process.stderr.write(`akashi: failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

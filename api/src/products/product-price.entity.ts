@@ -1,0 +1,36 @@
+import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+export enum PriceKind {
+  TERM = "TERM",
+  MONTHLY = "MONTHLY",
+  INITIAL = "INITIAL",
+}
+registerEnumType(PriceKind, { name: "PriceKind", description: "TERM: once per term; MONTHLY: per service month; INITIAL: once on acceptance (CON-8)." });
+
+/** VAL-1, CON-8: price per product and term, effective-dated, integer yen before tax. */
+@Entity("product_price")
+@ObjectType({ description: "A price of a product, in integer yen before consumption tax, in force from `effectiveFrom`." })
+export class ProductPrice {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "product_id", type: "uuid" })
+  productId!: string;
+
+  @Field(() => Int, { nullable: true, description: "Term in months; null for the unlimited term." })
+  @Column({ name: "term_months", type: "int", nullable: true })
+  termMonths!: number | null;
+
+  @Field(() => PriceKind)
+  @Column({ type: "text" })
+  kind!: PriceKind;
+
+  @Field(() => Int, { description: "Price in yen, before tax." })
+  @Column({ name: "price_yen", type: "int" })
+  priceYen!: number;
+
+  @Field(() => Date)
+  @Column({ name: "effective_from", type: "timestamptz" })
+  effectiveFrom!: Date;
+}

@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+/** NOT-5: a published version of the terms; each consent records the version it agreed to. */
+@Entity("terms_version")
+export class TermsVersion {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "version", type: "text", unique: true })
+  version!: string;
+
+  @Column({ name: "effective_from", type: "timestamptz" })
+  effectiveFrom!: Date;
+
+  @Column({ name: "published_at", type: "timestamptz" })
+  publishedAt!: Date;
+
+  @Column({ name: "url", type: "text" })
+  url!: string;
+}

@@ -1,0 +1,66 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { ApiKey } from "../auth/api-key.entity";
+import type { Context } from "../graphql/context";
+import { idOfType } from "../graphql/global-id";
+import { Connection, PageArgs } from "../graphql/relay";
+import { UserError, mutate } from "../graphql/user-error";
+import { SubscriberConnection } from "../subscribers/subscriber.types";
+import { Reseller } from "./reseller.entity";
+
+@ObjectType({ description: "A page of resellers." })
+export class ResellerConnection extends Connection(Reseller) {}
+
+@InputType({ description: "RES-1: a reseller's registered data." })
+export class CreateResellerInput {
+  @Field({ description: "Short stable code: 2-63 lower-case letters, digits, hyphens." })
+  code!: string;
+  @Field()
+  name!: string;
+  @Field()
+  representativeName!: string;
+  @Field()
+  contactEmail!: string;
+  @Field(() => String, { nullable: true })
+  contactPhone?: string | null;
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+  @Field({ defaultValue: false, description: "RES-1: already designated for domain names, so no designation fee." })
+  designationFeeWaived!: boolean;
+}
+
+@ObjectType()
+export class CreateResellerPayload {
+  @Field(() => Reseller, { nullable: true })
+  reseller!: Reseller | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver(() => Reseller)
+export class ResellerResolver {
+  @Query(() => ResellerConnection, { description: "Operator only: every reseller." })
+  resellers(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<ResellerConnection> {
+    return ctx.services.resellers.list(ctx, args);
+  }
+
+  @Query(() => Reseller, { nullable: true, description: "A reseller by ID: operators any, a reseller itself only." })
+  reseller(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Reseller | null> {
+    const uuid = idOfType(id, "Reseller");
+    return uuid ? ctx.services.resellers.get(ctx, uuid) : Promise.resolve(null);
+  }
+
+  @Mutation(() => CreateResellerPayload, { description: "Operator only: designate a reseller (RES-1)." })
+  createReseller(@Arg("input") input: CreateResellerInput, @Ctx() ctx: Context): Promise<CreateResellerPayload> {
+    return mutate(() => ctx.services.resellers.create(ctx, input), (reseller) => ({ reseller }));
+  }
+
+  @FieldResolver(() => SubscriberConnection, { description: "The reseller's subscribers." })
+  subscribers(@Root() reseller: Reseller, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<SubscriberConnection> {
+    return ctx.services.subscribers.list(ctx, args, reseller.id);
+  }
+
+  @FieldResolver(() => [ApiKey], { description: "The reseller's API keys (RES-2), newest last. Secrets are never shown." })
+  apiKeys(@Root() reseller: Reseller, @Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.services.apiKeys.list(ctx, reseller.id);
+  }
+}

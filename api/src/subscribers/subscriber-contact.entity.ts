@@ -1,0 +1,39 @@
+import { Field, ObjectType, registerEnumType } from "type-graphql";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+export enum ContactRole {
+  ADMINISTRATIVE = "ADMINISTRATIVE",
+  TECHNICAL = "TECHNICAL",
+  BILLING = "BILLING",
+  NOTICE = "NOTICE",
+}
+registerEnumType(ContactRole, { name: "ContactRole", description: "What a contact is for; NOTICE receives notices (NOT-1)." });
+
+@Entity("subscriber_contact")
+@ObjectType({ description: "A contact person of a subscriber." })
+export class SubscriberContact {
+  @PrimaryGeneratedColumn("uuid")
+  id!: string;
+
+  @Column({ name: "subscriber_id", type: "uuid" })
+  subscriberId!: string;
+
+  @Field(() => ContactRole)
+  @Column({ type: "text" })
+  role!: ContactRole;
+
+  @Field()
+  @Column()
+  name!: string;
+
+  @Field()
+  @Column()
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: "text", nullable: true })
+  phone!: string | null;
+
+  @Column({ type: "int" })
+  position!: number;
+}

@@ -1,0 +1,74 @@
+import { Express } from "express";
+import request from "supertest";
+import { DataSource } from "typeorm";
+import { systemActor } from "../../api/src/auth/caller";
+import { loadConfig } from "../../api/src/config";
+import { createDataSource } from "../../api/src/db/data-source";
+import { FixedClock } from "../../api/src/domain/clock";
+import { Loaders } from "../../api/src/graphql/loaders";
+import { createApp } from "../../api/src/http/app";
+import { createLogger } from "../../api/src/logger";
+import { Services, createServices } from "../../api/src/services";
+import { createTestDatabase } from "./database";
+
+export interface GqlResult {
+  status: number;
+  data: any;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export interface TestApp {
+  ds: DataSource;
+  services: Services;
+  clock: FixedClock;
+  app: Express;
+  operatorKey: string;
+  /** POST /graphql with an optional API key. */
+  gql(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult>;
+  /** A new reseller and its first key, made through the services as the operator would. */
+  createReseller(code: string): Promise<{ id: string; globalId: string; key: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(options: { now?: Date } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const ds = createDataSource(db.url, { poolSize: 5 });
+  await ds.initialize();
+  const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent" }, []);
+  const services = createServices(ds, clock, config);
+  const { app, stop } = await createApp(services, createLogger("silent"));
+  const operator = await services.apiKeys.create(systemActor("test"), { resellerId: null, name: "test operator" });
+
+  const gql = async (key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult> => {
+    const req = request(app).post("/graphql").set("Content-Type", "application/json");
+    if (key) req.set("Authorization", `Bearer ${key}`);
+    const res = await req.send({ query, variables });
+    return { status: res.status, data: res.body.data, errors: res.body.errors };
+  };
+
+  return {
+    ds,
+    services,
+    clock,
+    app,
+    operatorKey: operator.key,
+    gql,
+    async createReseller(code: string) {
+      const scope = { ...systemActor("test"), loaders: new Loaders(ds) };
+      const reseller = await services.resellers.create(scope, {
+        code,
+        name: `${code} 株式会社`,
+        representativeName: "代表者",
+        contactEmail: `${code}@reseller.example.jp`,
+      });
+      const key = await services.apiKeys.create(systemActor("test"), { resellerId: reseller.id, name: `${code} key` });
+      return { id: reseller.id, globalId: reseller.nodeId, key: key.key };
+    },
+    async close() {
+      await stop();
+      await ds.destroy();
+      await db.drop();
+    },
+  };
+}
