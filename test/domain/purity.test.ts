@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+
+const dir = join(__dirname, "../../api/src/domain");
+const files = readdirSync(dir).filter((f) => f.endsWith(".ts"));
+
+describe("domain purity", () => {
+  test("the domain has files to check, and the import scan finds imports", () => {
+    expect(files).toEqual(expect.arrayContaining(["index.ts", "jst.ts", "terms.ts", "calendar.ts"]));
+    const calendar = readFileSync(join(dir, "calendar.ts"), "utf8");
+    expect([...calendar.matchAll(/^\s*(?:import|export)\b[^;("']*?\bfrom\s*["']([^"']+)["']/gm)].map((m) => m[1])).toEqual([
+      "@holiday-jp/holiday_jp",
+      "./jst",
+    ]);
+  });
+
+  test.each(files)("%s imports only sibling domain files, node built-ins and the holiday table", (file) => {
+    const source = readFileSync(join(dir, file), "utf8");
+    const patterns = [
+      /^\s*(?:import|export)\b[^;("']*?\bfrom\s*["']([^"']+)["']/gm,
+      /^\s*import\s*["']([^"']+)["']/gm,
+      /\brequire\(\s*["']([^"']+)["']\s*\)/g,
+      /\bimport\(\s*["']([^"']+)["']\s*\)/g,
+    ];
+    const specifiers = patterns.flatMap((re) => [...source.matchAll(re)].map((m) => m[1]));
+    for (const s of specifiers) {
+      const allowed =
+        /^\.\/[\w-]+$/.test(s) || s === "@holiday-jp/holiday_jp" || builtinModules.includes(s.replace(/^node:/, ""));
+      expect({ file, import: s, allowed }).toEqual({ file, import: s, allowed: true });
+    }
+  });
+
+  test.each(files.filter((f) => f !== "clock.ts"))("%s never reads the real time", (file) => {
+    const source = readFileSync(join(dir, file), "utf8");
+    expect(source).not.toMatch(/new Date\(\s*\)|Date\.now\(/);
+  });
+});
