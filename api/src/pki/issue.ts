@@ -1,0 +1,121 @@
+import { createHash, createPublicKey } from "node:crypto";
+import { buildCertificate, wholeSeconds } from "./certificate-builder";
+import { assertSignerMatches, issuerContext } from "./certificate-der";
+import {
+  authorityInfoAccess,
+  authorityKeyIdentifier,
+  basicConstraints,
+  certificatePolicies,
+  crlDistributionPoints,
+  extKeyUsage,
+  keyIdentifierFor,
+  keyUsage,
+  OID,
+  subjectAltNameDns,
+  subjectKeyIdentifier,
+  type KeyUsageBit,
+} from "./extensions";
+import { encodeName, type NameInput } from "./names";
+import { toPem } from "./pem";
+import type { Signer } from "./signer";
+
+export { newSerialHex } from "./serial";
+
+export type ValidationLevel = "DV" | "OV" | "EV";
+
+export const POLICY_OID: Record<ValidationLevel, string> = { DV: OID.policyDV, OV: OID.policyOV, EV: OID.policyEV };
+
+export interface ServerCertificateSubject {
+  commonName: string;
+  organization?: string;
+  locality?: string;
+  stateOrProvince?: string;
+  country?: string;
+  /** EV only (BR/EV Guidelines 7.1.4.2); written only when given. */
+  businessCategory?: string;
+  jurisdictionCountry?: string;
+  jurisdictionStateOrProvince?: string;
+  jurisdictionLocality?: string;
+  /** EV: the registration number of the organisation. */
+  serialNumber?: string;
+}
+
+export interface IssueServerCertificateInput {
+  issuer: { certDer: Buffer; signer: Signer };
+  subjectPublicKeySpki: Buffer;
+  serialHex: string;
+  /** A-labels; `checkCsr` returns them in this form. The certificate's SAN lists them in this order. */
+  names: string[];
+  subject: ServerCertificateSubject;
+  validationLevel: ValidationLevel;
+  notBefore: Date;
+  notAfter: Date;
+  urls: { crlUrl: string; ocspUrl: string; caIssuersUrl: string };
+}
+
+export interface IssuedCertificate {
+  der: Buffer;
+  pem: string;
+  serialHex: string;
+  /** SHA-256 of the DER, lower-case hex without separators. */
+  sha256Fingerprint: string;
+}
+
+function subjectName(input: IssueServerCertificateInput): Buffer {
+  const s = input.subject;
+  if (s.commonName.toLowerCase() !== input.names[0]!.toLowerCase()) {
+    throw new Error(`subject CN ${s.commonName} must be the first name, ${input.names[0]}`);
+  }
+  const name: NameInput = { commonName: input.names[0]! };
+  if (input.validationLevel === "DV") return encodeName(name);
+  // OV/EV: the organisation's identity is what the validation established (BR 7.1.4.2).
+  if (!s.organization || !s.country) throw new Error(`${input.validationLevel} certificates need organization and country`);
+  if (!s.locality && !s.stateOrProvince) throw new Error(`${input.validationLevel} certificates need locality or stateOrProvince`);
+  Object.assign(name, { organization: s.organization, country: s.country });
+  if (s.locality) name.locality = s.locality;
+  if (s.stateOrProvince) name.stateOrProvince = s.stateOrProvince;
+  if (input.validationLevel === "EV") {
+    for (const key of ["businessCategory", "jurisdictionCountry", "jurisdictionStateOrProvince", "jurisdictionLocality", "serialNumber"] as const) {
+      if (s[key]) name[key] = s[key];
+    }
+  }
+  return encodeName(name);
+}
+
+/**
+ * A TLS server certificate signed by the issuing CA through its Signer. The issuer name is the issuing
+ * CA's subject byte for byte; the public key is the CSR's SubjectPublicKeyInfo as given.
+ */
+export async function issueServerCertificate(input: IssueServerCertificateInput): Promise<IssuedCertificate> {
+  if (input.names.length === 0) throw new Error("a certificate needs at least one name");
+  const issuer = issuerContext(input.issuer.certDer);
+  assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
+  const subjectKey = createPublicKey({ key: input.subjectPublicKeySpki, format: "der", type: "spki" });
+  const usage: KeyUsageBit[] = subjectKey.asymmetricKeyType === "rsa" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
+  const { der, serialHex } = await buildCertificate({
+    signer: input.issuer.signer,
+    issuerName: issuer.subjectName,
+    serialHex: input.serialHex,
+    notBefore: wholeSeconds(input.notBefore),
+    notAfter: wholeSeconds(input.notAfter),
+    subjectName: subjectName(input),
+    subjectPublicKeySpki: input.subjectPublicKeySpki,
+    extensions: [
+      basicConstraints(false),
+      keyUsage(usage),
+      extKeyUsage([OID.serverAuth]),
+      subjectKeyIdentifier(keyIdentifierFor(input.subjectPublicKeySpki)),
+      authorityKeyIdentifier(issuer.keyId),
+      subjectAltNameDns(input.names),
+      certificatePolicies([POLICY_OID[input.validationLevel]]),
+      crlDistributionPoints([input.urls.crlUrl]),
+      authorityInfoAccess({ ocsp: [input.urls.ocspUrl], caIssuers: [input.urls.caIssuersUrl] }),
+    ],
+  });
+  return {
+    der,
+    pem: toPem(der, "CERTIFICATE"),
+    serialHex,
+    sha256Fingerprint: createHash("sha256").update(der).digest("hex"),
+  };
+}

@@ -1,0 +1,137 @@
+import { buildCrl, REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
+import { checkCsr } from "../../api/src/pki/csr";
+import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "../../api/src/pki/issue";
+import { toPem } from "../../api/src/pki/pem";
+import { childrenOf, readWhole } from "../../api/src/pki/der";
+import { makeTestCa, URLS, type TestCa } from "./fixtures";
+import { makeCsr, openssl, opensslOk, TempDir } from "./openssl";
+
+const dir = new TempDir();
+afterAll(() => dir.remove());
+const HOUR = 3_600_000;
+
+let ca: TestCa;
+let leaves: IssuedCertificate[];
+
+beforeAll(async () => {
+  ca = await makeTestCa(dir, "ECDSA_P256");
+  const { csrPem } = makeCsr(dir, "crl-leaf", { key: "ec-p256", subj: "/CN=crl.example.jp" });
+  const checked = checkCsr(csrPem, { names: ["crl.example.jp"], wildcardAllowed: false });
+  if (!checked.ok) throw new Error(checked.message);
+  leaves = [];
+  for (let i = 0; i < 2; i++) {
+    leaves.push(
+      await issueServerCertificate({
+        issuer: ca.issuing,
+        subjectPublicKeySpki: checked.publicKeySpki,
+        serialHex: newSerialHex(),
+        names: checked.names,
+        subject: { commonName: "crl.example.jp" },
+        validationLevel: "DV",
+        notBefore: new Date(Date.now() - HOUR),
+        notAfter: new Date(Date.now() + 24 * HOUR),
+        urls: URLS,
+      }),
+    );
+  }
+});
+
+test("REV-1: the reason mapping is RFC 5280's codes for the six allowed reasons", () => {
+  expect(REVOCATION_REASON_CODE).toEqual({
+    unspecified: 0,
+    keyCompromise: 1,
+    affiliationChanged: 3,
+    superseded: 4,
+    cessationOfOperation: 5,
+    privilegeWithdrawn: 9,
+  });
+});
+
+test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and shows each reason; unspecified has no entry extensions", async () => {
+  const now = new Date();
+  const reasons: RevocationReason[] = ["keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"];
+  const entries = [
+    { serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - HOUR), reason: "unspecified" as const },
+    ...reasons.map((reason) => ({ serialHex: newSerialHex(), revokedAt: new Date(now.getTime() - 2 * HOUR), reason })),
+  ];
+  const crl = await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 123456789012345678901234567890n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 7 * 24 * HOUR),
+    entries,
+  });
+  const crlPath = dir.file("full.crl", crl);
+  const verify = openssl(["crl", "-inform", "DER", "-in", crlPath, "-CAfile", ca.chainPath, "-noout"]);
+  expect(verify.out).toContain("verify OK");
+  const text = opensslOk(["crl", "-inform", "DER", "-in", crlPath, "-noout", "-text"]);
+  expect(text).toContain("Version 2 (0x1)");
+  expect(text).toContain("X509v3 Authority Key Identifier");
+  expect(text).toMatch(/X509v3 CRL Number:\s+123456789012345678901234567890\n/);
+  for (const label of ["Key Compromise", "Affiliation Changed", "Superseded", "Cessation Of Operation", "Privilege Withdrawn"]) {
+    expect(text).toContain(label);
+  }
+  // the unspecified entry: serial, date, and no "CRL entry extensions" block following it
+  const serialUpper = leaves[0]!.serialHex.toUpperCase().replace(/^0+/, "");
+  const block = text.split("Serial Number: ").find((b) => b.replace(/^0+/, "").startsWith(serialUpper))!;
+  expect(block).toBeDefined();
+  expect(block).not.toContain("CRL entry extensions");
+  expect(text.match(/CRL entry extensions/g)).toHaveLength(5);
+  // DER check: the entry for the unspecified serial is SEQUENCE { INTEGER, UTCTime } only
+  const asn1 = opensslOk(["asn1parse", "-inform", "DER", "-in", crlPath]);
+  expect(asn1).toContain(":X509v3 CRL Number");
+  expect(asn1).toContain(":X509v3 CRL Reason Code");
+  const revoked = childrenOf(childrenOf(readWhole(crl))[0]!)[5]!;
+  const unspecifiedEntry = childrenOf(revoked)[0]!;
+  expect(childrenOf(unspecifiedEntry).map((e) => e.tag)).toEqual([0x02, 0x17]);
+});
+
+test("STAT-1: openssl verify -crl_check says revoked for the revoked leaf and OK for another", async () => {
+  const now = new Date();
+  const crl = await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 2n,
+    thisUpdate: new Date(now.getTime() - 60_000),
+    nextUpdate: new Date(now.getTime() + 24 * HOUR),
+    entries: [{ serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - 30_000), reason: "keyCompromise" }],
+  });
+  const crlPem = dir.file("check.crl.pem", toPem(crl, "X509 CRL"));
+  const [revoked, good] = leaves.map((l, i) => dir.file(`crl-leaf-${i}.pem`, l.pem));
+  const args = (leaf: string) => ["verify", "-crl_check", "-CRLfile", crlPem, "-CAfile", ca.rootPath, "-untrusted", ca.issuingPath, leaf];
+  const r1 = openssl(args(revoked!));
+  expect(r1.status).not.toBe(0);
+  expect(r1.out).toContain("certificate revoked");
+  const r2 = openssl(args(good!));
+  expect(r2.out).toContain(`${good}: OK`);
+});
+
+test("STAT-1: a CRL with no entries omits revokedCertificates and still verifies", async () => {
+  const now = new Date();
+  const crl = await buildCrl({ issuer: ca.issuing, crlNumber: 1n, thisUpdate: now, nextUpdate: new Date(now.getTime() + HOUR), entries: [] });
+  const crlPath = dir.file("empty.crl", crl);
+  expect(openssl(["crl", "-inform", "DER", "-in", crlPath, "-CAfile", ca.chainPath, "-noout"]).out).toContain("verify OK");
+  const text = opensslOk(["crl", "-inform", "DER", "-in", crlPath, "-noout", "-text"]);
+  expect(text).toContain("No Revoked Certificates.");
+  // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate, [0] extensions — no empty SEQUENCE
+  const tbs = childrenOf(childrenOf(readWhole(crl))[0]!);
+  expect(tbs.map((e) => e.tag)).toEqual([0x02, 0x30, 0x30, 0x17, 0x17, 0xa0]);
+});
+
+test("STAT-1: the root can sign a CRL for its issuing CAs with the same function", async () => {
+  const now = new Date();
+  const crl = await buildCrl({ issuer: ca.root, crlNumber: 1n, thisUpdate: now, nextUpdate: new Date(now.getTime() + 24 * HOUR), entries: [] });
+  expect(openssl(["crl", "-inform", "DER", "-CAfile", ca.rootPath, "-noout"], crl).out).toContain("verify OK");
+});
+
+test("REV-1: a reason outside the allowed six is refused", async () => {
+  const now = new Date();
+  await expect(
+    buildCrl({
+      issuer: ca.issuing,
+      crlNumber: 3n,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + HOUR),
+      entries: [{ serialHex: "01", revokedAt: now, reason: "certificateHold" as unknown as RevocationReason }],
+    }),
+  ).rejects.toThrow(/not allowed/);
+});

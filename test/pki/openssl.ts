@@ -1,0 +1,68 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Helpers for checking real bytes with /usr/bin/openssl (3.0). */
+
+export const OPENSSL = "/usr/bin/openssl";
+
+export interface RunResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+  /** stdout + stderr */
+  out: string;
+}
+
+export function openssl(args: string[], input?: Buffer | string): RunResult {
+  const r = spawnSync(OPENSSL, args, { input, encoding: "utf8" });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
+}
+
+export function opensslOk(args: string[], input?: Buffer | string): string {
+  const r = openssl(args, input);
+  if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed (${r.status}):\n${r.out}`);
+  return r.out;
+}
+
+export class TempDir {
+  readonly path = mkdtempSync(join(tmpdir(), "akashi-pki-"));
+  file(name: string, content?: string | Buffer): string {
+    const p = join(this.path, name);
+    if (content !== undefined) writeFileSync(p, content);
+    return p;
+  }
+  read(name: string): Buffer {
+    return readFileSync(join(this.path, name));
+  }
+  remove(): void {
+    rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+/** A CSR made by `openssl req` with a fresh key: `newkey` such as "rsa:2048" or "ec" (P-256 via -pkeyopt). */
+export function makeCsr(dir: TempDir, name: string, opts: { key: "ec-p256" | "ec-p384" | "ec-p521" | `rsa:${number}` | "ed25519"; subj: string; san?: string[]; utf8?: boolean }): { csrPem: string; keyPath: string } {
+  const keyPath = dir.file(`${name}.key`);
+  const csrPath = dir.file(`${name}.csr`);
+  const keyArgs =
+    opts.key === "ec-p256"
+      ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+      : opts.key === "ec-p384"
+        ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"]
+        : opts.key === "ec-p521"
+          ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-521"]
+          : opts.key === "ed25519"
+            ? ["-newkey", "ed25519"]
+            : ["-newkey", opts.key];
+  const args = ["req", "-new", ...keyArgs, "-nodes", "-keyout", keyPath, "-out", csrPath, "-subj", opts.subj];
+  if (opts.utf8) args.push("-utf8");
+  if (opts.san?.length) args.push("-addext", `subjectAltName=${opts.san.map((n) => `DNS:${n}`).join(",")}`);
+  opensslOk(args);
+  return { csrPem: readFileSync(csrPath, "utf8"), keyPath };
+}
+
+export function execText(cmd: string, args: string[]): string {
+  return execFileSync(cmd, args, { encoding: "utf8" });
+}
