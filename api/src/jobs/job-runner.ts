@@ -1,0 +1,399 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { Client, ClientConfig } from "pg";
+import { DataSource, EntityManager } from "typeorm";
+import { PostgresConnectionCredentialsOptions } from "typeorm/driver/postgres/PostgresConnectionCredentialsOptions";
+import { Clock } from "../domain/clock";
+import { Logger } from "../logger";
+import { Job, JobStatus } from "./job.entity";
+import { RecurringJob } from "./schedule";
+
+export type { RecurringJob } from "./schedule";
+
+/**
+ * The background-job mechanism of the service. The `job` table is the only source of truth:
+ * a runner claims one due row with `FOR UPDATE SKIP LOCKED`, runs its handler in that same
+ * transaction and marks it DONE before committing, so the handler's database writes and the DONE
+ * mark commit together or not at all. A replica that dies mid-handler loses its connection, the
+ * transaction aborts, the row is unlocked and unchanged, and another replica runs it.
+ *
+ * Effects outside the database (mail, webhooks) are at-least-once: make them idempotent.
+ */
+
+/** The NOTIFY channel that wakes sleeping runners when a job is enqueued. */
+export const JOBS_CHANNEL = "akashi_jobs";
+
+/**
+ * Runs one job. Do every database write through `tx` (the claiming transaction) and never through
+ * the DataSource: only then do the writes commit exactly when the job is marked DONE. Throw to fail
+ * the attempt; everything written through `tx` is rolled back. `job.attempts` counts earlier failed
+ * attempts (0 on the first run).
+ */
+export type JobHandler = (job: Job, tx: EntityManager) => Promise<void>;
+
+export interface EnqueueJob {
+  kind: string;
+  runAt: Date;
+  payload?: Record<string, unknown>;
+  /** At most one job ever exists with a given key (pending, done or failed): scheduling is idempotent. */
+  uniqueKey?: string | null;
+}
+
+export interface JobRunnerOptions {
+  ds: DataSource;
+  clock: Clock;
+  logger: Logger;
+  handlers: Record<string, JobHandler>;
+  recurring?: RecurringJob[];
+  /** Poll interval of `start()`, in ms (default 1000). NOTIFY wakes the runner earlier. */
+  pollMs?: number;
+  /** Failed attempts after which a job is FAILED for good (default 8). */
+  maxAttempts?: number;
+  /** Delay before the next attempt, given the number of failed attempts so far (1, 2, ...). */
+  backoffMs?: (attempt: number) => number;
+  /** Names this runner in the logs (default host:pid:random). */
+  workerId?: string;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/** 1 s, 2 s, 4 s, ... doubling per failed attempt, capped at one hour. */
+export function defaultBackoffMs(attempt: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 1), HOUR_MS);
+}
+
+/**
+ * Inserts a job in the caller's transaction; returns false when a job with the same `uniqueKey`
+ * already exists. Wakes sleeping runners with NOTIFY, which PostgreSQL delivers on commit.
+ */
+export async function enqueueJob(tx: EntityManager, job: EnqueueJob): Promise<boolean> {
+  if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime())) throw new TypeError("runAt must be a valid Date");
+  const rows: Array<{ id: string }> = await tx.query(
+    `INSERT INTO job (kind, unique_key, payload, run_at) VALUES ($1, $2, $3::jsonb, $4)
+     ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+    [job.kind, job.uniqueKey ?? null, JSON.stringify(job.payload ?? {}), job.runAt],
+  );
+  if (rows.length === 0) return false;
+  await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, job.kind]);
+  return true;
+}
+
+const CLAIM_SQL = `
+  SELECT id, kind, unique_key, payload, run_at, status, attempts, locked_until, last_error, created_at, finished_at
+  FROM job
+  WHERE status = 'PENDING' AND run_at <= $1 AND kind = ANY($2::text[])
+  ORDER BY run_at, id
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED`;
+
+interface JobRow {
+  id: string;
+  kind: string;
+  unique_key: string | null;
+  payload: Record<string, unknown> | null;
+  run_at: Date;
+  status: JobStatus;
+  attempts: number;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+function toJob(r: JobRow): Job {
+  return Object.assign(new Job(), {
+    id: String(r.id),
+    kind: r.kind,
+    uniqueKey: r.unique_key,
+    payload: r.payload ?? {},
+    runAt: r.run_at,
+    status: r.status,
+    attempts: r.attempts,
+    lockedUntil: r.locked_until,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  });
+}
+
+/** UPDATE through EntityManager.query resolves to [rows, rowCount] on PostgreSQL. */
+function affected(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === "number" ? result[1] : 0;
+}
+
+function errorText(err: unknown): string {
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
+}
+
+export class JobRunner {
+  private readonly ds: DataSource;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly handlers: Record<string, JobHandler>;
+  private readonly kinds: string[];
+  private readonly recurring: Map<string, RecurringJob>;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: (attempt: number) => number;
+  readonly workerId: string;
+
+  private running = false;
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private wake = false;
+  private recurringScheduled = false;
+  private listener: Client | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(options: JobRunnerOptions) {
+    this.ds = options.ds;
+    this.clock = options.clock;
+    this.handlers = { ...options.handlers };
+    this.kinds = Object.keys(this.handlers);
+    this.pollMs = options.pollMs ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.log = options.logger.child({ component: "jobs", workerId: this.workerId });
+    if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
+    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
+    this.recurring = new Map();
+    for (const r of options.recurring ?? []) {
+      if (!this.handlers[r.kind]) throw new Error(`recurring job ${r.kind} has no handler`);
+      if (this.recurring.has(r.kind)) throw new Error(`recurring job ${r.kind} is declared twice`);
+      this.recurring.set(r.kind, r);
+    }
+  }
+
+  /** See `enqueueJob`. */
+  enqueue(tx: EntityManager, job: EnqueueJob): Promise<boolean> {
+    return enqueueJob(tx, job);
+  }
+
+  /**
+   * Enqueues the next occurrence (after the clock's now) of every recurring kind, unless it already
+   * exists. Returns how many were inserted. `start()` calls this; tests may call it directly.
+   */
+  async scheduleRecurring(): Promise<number> {
+    let inserted = 0;
+    for (const r of this.recurring.values()) {
+      const now = this.clock.now();
+      if (await this.ds.transaction((tx) => this.enqueueOccurrence(tx, r, r.next(now)))) inserted++;
+    }
+    return inserted;
+  }
+
+  /**
+   * Runs due jobs one after another until none is due (or `limit` were run, or `stop()` was called).
+   * Returns how many jobs were run, whether they succeeded or failed.
+   */
+  async runDue(limit = 1000): Promise<number> {
+    const work = (async () => {
+      let n = 0;
+      while (n < limit && !this.stopping && (await this.runOne())) n++;
+      return n;
+    })();
+    this.inFlight.add(work);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  /**
+   * Starts polling every `pollMs` and listening on the NOTIFY channel. Resolves once the listener
+   * is listening (or failed to connect: polling works without it, and it is retried every poll).
+   */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.stopping = false;
+    await this.connectListener();
+    this.log.info({ pollMs: this.pollMs, kinds: this.kinds }, "job runner started");
+    this.tick();
+  }
+
+  /** Stops polling, waits for the job in flight to finish, and closes the listener. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([this.loop, ...this.inFlight]);
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.end().catch(() => {});
+    this.stopping = false;
+    this.log.info("job runner stopped");
+  }
+
+  // ---- the poll loop ----
+
+  private tick(): void {
+    this.timer = undefined;
+    if (!this.running || this.loop) return;
+    const loop = (async () => {
+      do {
+        this.wake = false;
+        try {
+          if (!this.listener) await this.connectListener();
+          if (!this.recurringScheduled) {
+            await this.scheduleRecurring();
+            this.recurringScheduled = true;
+          }
+          const limit = 1000;
+          // A full batch means more may be due: go round again without sleeping.
+          if ((await this.runDue(limit)) === limit) this.wake = true;
+        } catch (err) {
+          this.log.error({ err }, "job poll failed");
+        }
+      } while (this.wake && this.running);
+    })();
+    this.loop = loop;
+    void loop.finally(() => {
+      this.loop = undefined;
+      if (this.running) this.timer = setTimeout(() => this.tick(), this.pollMs);
+    });
+  }
+
+  private onNotify(): void {
+    if (!this.running) return;
+    if (this.loop) {
+      this.wake = true; // the loop goes round once more when its current pass ends
+    } else {
+      if (this.timer) clearTimeout(this.timer);
+      this.tick();
+    }
+  }
+
+  private async connectListener(): Promise<void> {
+    const o = this.ds.options as PostgresConnectionCredentialsOptions & { applicationName?: string };
+    const config: ClientConfig = {
+      connectionString: o.url,
+      host: o.host,
+      port: o.port,
+      user: o.username,
+      password: o.password,
+      database: o.database,
+      ssl: o.ssl as ClientConfig["ssl"], // the same object TypeORM hands to pg
+      application_name: `${o.applicationName ?? "akashi"}-jobs-listener`,
+    };
+    const client = new Client(config);
+    const drop = (err?: Error) => {
+      if (this.listener === client) this.listener = undefined;
+      if (err) this.log.warn({ err }, "job listener lost; polling continues and it reconnects on the next poll");
+      client.end().catch(() => {});
+    };
+    client.on("error", drop);
+    client.on("end", () => {
+      if (this.listener === client) this.listener = undefined;
+    });
+    client.on("notification", (msg) => {
+      if (msg.channel === JOBS_CHANNEL) this.onNotify();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${JOBS_CHANNEL}`);
+    } catch (err) {
+      this.log.warn({ err }, "job listener could not connect; polling continues");
+      drop();
+      return;
+    }
+    if (!this.running) {
+      drop();
+      return;
+    }
+    this.listener = client;
+    // A job enqueued while the listener was down would otherwise wait for the next poll.
+    this.wake = true;
+  }
+
+  // ---- one job ----
+
+  /** Claims and runs one due job; false when none is due. */
+  private async runOne(): Promise<boolean> {
+    if (this.kinds.length === 0) return false;
+    const claimed: { job?: Job } = {};
+    const started = performance.now();
+    try {
+      await this.ds.transaction(async (tx) => {
+        const rows: JobRow[] = await tx.query(CLAIM_SQL, [this.clock.now(), this.kinds]);
+        if (rows.length === 0) return;
+        const job = toJob(rows[0]);
+        claimed.job = job;
+        await this.handlers[job.kind](job, tx);
+        const done = affected(
+          await tx.query(`UPDATE job SET status = 'DONE', attempts = attempts + 1, finished_at = $2 WHERE id = $1`, [job.id, this.clock.now()]),
+        );
+        if (done !== 1) throw new Error(`job ${job.id} vanished while it ran`);
+        await this.enqueueNextOccurrence(tx, job);
+      });
+    } catch (err) {
+      if (!claimed.job) throw err; // the claim itself failed (database unreachable): the caller logs it
+      await this.recordFailure(claimed.job, err, Math.round(performance.now() - started));
+      return true;
+    }
+    const job = claimed.job;
+    if (!job) return false;
+    this.log.info({ jobId: job.id, kind: job.kind, attempt: job.attempts + 1, ms: Math.round(performance.now() - started) }, "job done");
+    return true;
+  }
+
+  /**
+   * After the failed attempt was rolled back: count it, keep the error and move `run_at` by the
+   * back-off, or give up after `maxAttempts`. Guarded by the attempt count it saw, so that it changes
+   * nothing if another runner has meanwhile claimed the row and finished it.
+   */
+  private async recordFailure(job: Job, err: unknown, ms: number): Promise<void> {
+    const attempt = job.attempts + 1;
+    const final = attempt >= this.maxAttempts;
+    const now = this.clock.now();
+    const retryAt = final ? job.runAt : new Date(now.getTime() + this.backoffMs(attempt));
+    const lastError = errorText(err);
+    let recorded = false;
+    try {
+      recorded = await this.ds.transaction(async (tx) => {
+        const n = affected(
+          await tx.query(
+            `UPDATE job SET attempts = $3, last_error = $4, run_at = $5, status = $6, finished_at = $7
+             WHERE id = $1 AND status = 'PENDING' AND attempts = $2`,
+            [job.id, job.attempts, attempt, lastError, retryAt, final ? JobStatus.FAILED : JobStatus.PENDING, final ? now : null],
+          ),
+        );
+        if (n === 1 && final) await this.enqueueNextOccurrence(tx, job); // a recurring chain outlives one failure
+        return n === 1;
+      });
+    } catch (recordErr) {
+      // Nothing was recorded: the job stays PENDING and due, and is tried again.
+      this.log.error({ jobId: job.id, kind: job.kind, attempt, ms, err, recordErr }, "job failed and the failure could not be recorded");
+      throw recordErr;
+    }
+    const fields = { jobId: job.id, kind: job.kind, attempt, ms, err };
+    if (!recorded) this.log.warn(fields, "job failed; another runner has taken it since");
+    else if (final) this.log.error(fields, "job failed for good");
+    else this.log.warn({ ...fields, retryAt }, "job failed; will retry");
+  }
+
+  // ---- recurring jobs ----
+
+  private async enqueueNextOccurrence(tx: EntityManager, job: Job): Promise<void> {
+    const r = this.recurring.get(job.kind);
+    if (!r) return;
+    // Step from the occurrence this job stood for (not from a retry's moved run_at, nor from now),
+    // so that every occurrence runs once even after an outage: missed ones run one after another.
+    const scheduled = typeof job.payload.scheduledFor === "string" ? new Date(job.payload.scheduledFor) : job.runAt;
+    const from = Number.isNaN(scheduled.getTime()) ? job.runAt : scheduled;
+    await this.enqueueOccurrence(tx, r, r.next(from));
+  }
+
+  private async enqueueOccurrence(tx: EntityManager, r: RecurringJob, runAt: Date): Promise<boolean> {
+    const uniqueKey = r.key(runAt);
+    const inserted = await enqueueJob(tx, { kind: r.kind, runAt, uniqueKey, payload: { scheduledFor: runAt.toISOString() } });
+    if (inserted) this.log.info({ kind: r.kind, uniqueKey, runAt }, "recurring job scheduled");
+    return inserted;
+  }
+}
