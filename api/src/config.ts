@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import path from "node:path";
+import { parseHostOverrides } from "./applications/dcv-checks";
 
 /** Every setting Akashi reads from its environment, validated once at start-up. */
 export interface Config {
@@ -16,6 +18,12 @@ export interface Config {
   caKeyAlgorithm: "ECDSA_P256" | "ECDSA_P384" | "RSA_2048" | "RSA_3072" | "RSA_4096";
   /** Run background jobs in this process (several replicas may all run them safely). */
   runJobs: boolean;
+  /** APP-9 domain-control checks: `name=host:port` overrides (tests serve names from loopback) and DNS servers. */
+  dcv: { hostOverrides: Record<string, string>; dnsServers: string[]; timeoutMs: number };
+  /** VAL-3: PEM bundle of the roots whose certificates may be carried over (Akashi's own root always may). */
+  carryOverRootsFile: string | undefined;
+  /** VAL-4: hours between a reissue and the revocation of the certificate it supersedes. */
+  reissueGraceHours: number;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +63,26 @@ function bool(variable: string, value: string): boolean {
   throw new ConfigError(variable, `must be true or false (got "${value}")`);
 }
 
+function int(variable: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(variable, `must be a whole number ${min}-${max} (got "${value}")`);
+  return n;
+}
+
+function hostOverrides(variable: string, value: string | undefined): Record<string, string> {
+  if (value === undefined) return {};
+  try {
+    return parseHostOverrides(value);
+  } catch (e) {
+    throw new ConfigError(variable, (e as Error).message);
+  }
+}
+
+function file(variable: string, value: string | undefined): string | undefined {
+  if (value !== undefined && !fs.existsSync(value)) throw new ConfigError(variable, `names a file that does not exist ("${value}")`);
+  return value;
+}
+
 /** Reads the configuration from `env` (and `argv` for `--demo`). Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
   const get = (name: string): string | undefined => {
@@ -77,5 +105,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     caPassphrase: get("AKASHI_CA_PASSPHRASE"),
     caKeyAlgorithm: oneOf("AKASHI_CA_KEY_ALGORITHM", get("AKASHI_CA_KEY_ALGORITHM") ?? "ECDSA_P256", KEY_ALGORITHMS),
     runJobs: get("AKASHI_RUN_JOBS") === undefined ? true : bool("AKASHI_RUN_JOBS", get("AKASHI_RUN_JOBS")!),
+    dcv: {
+      hostOverrides: hostOverrides("AKASHI_DCV_HOST_OVERRIDES", get("AKASHI_DCV_HOST_OVERRIDES")),
+      dnsServers: (get("AKASHI_DCV_DNS_SERVERS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      timeoutMs: int("AKASHI_DCV_TIMEOUT_MS", get("AKASHI_DCV_TIMEOUT_MS") ?? "10000", 100, 60_000),
+    },
+    carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
+    reissueGraceHours: int("AKASHI_REISSUE_GRACE_HOURS", get("AKASHI_REISSUE_GRACE_HOURS") ?? "72", 0, 24 * 30),
   };
 }

@@ -6,6 +6,7 @@ import { openDatabase } from "./db/database";
 import { loadDemoData } from "./demo/demo-data";
 import { systemClock } from "./domain/clock";
 import { createApp } from "./http/app";
+import { JobRunner } from "./jobs/job-runner";
 import { createLogger } from "./logger";
 import { createServices } from "./services";
 
@@ -25,7 +26,10 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const db = await openDatabase(config, (msg) => logger.info(msg));
   const services = createServices(db.ds, systemClock, config);
+  await services.ca.ensureHierarchy();
   const demoKeys = config.demo ? await loadDemoData(services) : null;
+  const jobs = new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: services.jobs.handlers, recurring: services.jobs.recurring });
+  if (config.runJobs) await jobs.start();
   const { app, stop: stopApp } = await createApp(services, logger);
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
@@ -38,6 +42,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await stopApp().catch(() => {});
+    await jobs.stop().catch(() => {});
     await db.close();
     logger.info("stopped");
     process.exit(0);

@@ -1,9 +1,21 @@
+import fs from "node:fs";
 import { DataSource } from "typeorm";
+import { ApplicationService } from "./applications/application.service";
+import { DomainValidationService } from "./applications/domain-validation.service";
+import { ImportService } from "./applications/import.service";
+import { ReviewService } from "./applications/review.service";
 import { AuditQueryService } from "./audit/audit-query.service";
 import { AuditService } from "./audit/audit.service";
 import { ApiKeyService } from "./auth/api-key.service";
+import { resolveCaPassphrase } from "./certificates/ca-passphrase";
+import { CaService } from "./certificates/ca.service";
+import { CertificateService } from "./certificates/certificate.service";
+import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
+import { contractJobs } from "./contracts/contract-jobs";
+import { ContractService } from "./contracts/contract.service";
 import { Clock } from "./domain/clock";
+import { parseCertificateChain } from "./pki";
 import { ProductService } from "./products/product.service";
 import { ResellerService } from "./resellers/reseller.service";
 import { SubscriberService } from "./subscribers/subscriber.service";
@@ -11,16 +23,31 @@ import { SubscriberService } from "./subscribers/subscriber.service";
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const audit = new AuditService(clock);
+  const { passphrase } = resolveCaPassphrase(config.caPassphrase, config.dataDir);
+  const ca = new CaService(ds, clock, config.publicBaseUrl, passphrase, config.caKeyAlgorithm);
+  const dcv = new DomainValidationService(ds, clock, audit, config);
+  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours);
+  // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
+  const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
+  const carryOverRoots = async () => [(await ca.root()).certDer, ...extraRoots];
   return {
     ds,
     clock,
     config,
     audit,
+    ca,
     auditQuery: new AuditQueryService(ds),
     apiKeys: new ApiKeyService(ds, clock, audit),
     products: new ProductService(ds),
     resellers: new ResellerService(ds, clock, audit),
     subscribers: new SubscriberService(ds, clock, audit),
+    domainValidations: dcv,
+    applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots),
+    imports: new ImportService(ds, clock, audit),
+    review: new ReviewService(ds, clock, audit, dcv, issuance),
+    contracts: new ContractService(ds, clock, audit),
+    certificates: new CertificateService(ds, ca),
+    jobs: contractJobs(clock, audit),
   };
 }
 

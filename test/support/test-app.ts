@@ -7,6 +7,7 @@ import { createDataSource } from "../../api/src/db/data-source";
 import { FixedClock } from "../../api/src/domain/clock";
 import { Loaders } from "../../api/src/graphql/loaders";
 import { createApp } from "../../api/src/http/app";
+import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
 import { createTestDatabase } from "./database";
@@ -22,6 +23,8 @@ export interface TestApp {
   services: Services;
   clock: FixedClock;
   app: Express;
+  /** The job runner, driven by hand: `await t.jobs.scheduleRecurring(); await t.jobs.runDue()`. */
+  jobs: JobRunner;
   operatorKey: string;
   /** POST /graphql with an optional API key. */
   gql(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult>;
@@ -30,13 +33,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { now?: Date } = {}): Promise<TestApp> {
+export async function startTestApp(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const ds = createDataSource(db.url, { poolSize: 5 });
   await ds.initialize();
   const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent" }, []);
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", ...options.env }, []);
   const services = createServices(ds, clock, config);
+  await services.ca.ensureHierarchy();
+  const jobs = new JobRunner({ ds, clock, logger: createLogger("silent"), handlers: services.jobs.handlers, recurring: services.jobs.recurring });
   const { app, stop } = await createApp(services, createLogger("silent"));
   const operator = await services.apiKeys.create(systemActor("test"), { resellerId: null, name: "test operator" });
 
@@ -52,6 +57,7 @@ export async function startTestApp(options: { now?: Date } = {}): Promise<TestAp
     services,
     clock,
     app,
+    jobs,
     operatorKey: operator.key,
     gql,
     async createReseller(code: string) {

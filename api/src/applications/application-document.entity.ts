@@ -1,7 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, Int, ObjectType } from "type-graphql";
 
 /** APP-3: a submitted document; on rejection the content is destroyed and the record stays. */
 @Entity("application_document")
+@ObjectType({ description: "A document submitted with an application; its content is destroyed on rejection (APP-3)." })
 export class ApplicationDocument {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -9,15 +11,19 @@ export class ApplicationDocument {
   @Column({ name: "application_id", type: "uuid" })
   applicationId!: string;
 
+  @Field()
   @Column({ name: "filename", type: "text" })
   filename!: string;
 
+  @Field()
   @Column({ name: "media_type", type: "text" })
   mediaType!: string;
 
+  @Field(() => Int)
   @Column({ name: "size_bytes", type: "int" })
   sizeBytes!: number;
 
+  @Field({ description: "SHA-256 of the content as uploaded." })
   @Column({ name: "sha256", type: "text" })
   sha256!: string;
 
@@ -25,9 +31,11 @@ export class ApplicationDocument {
   @Column({ name: "content", type: "bytea", nullable: true })
   content!: Buffer | null;
 
+  @Field(() => Date)
   @Column({ name: "uploaded_at", type: "timestamptz" })
   uploadedAt!: Date;
 
+  @Field(() => Date, { nullable: true, description: "APP-3: when the content was destroyed; the record stays." })
   @Column({ name: "destroyed_at", type: "timestamptz", nullable: true })
   destroyedAt!: Date | null;
 }

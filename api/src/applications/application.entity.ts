@@ -1,11 +1,16 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { toGlobalId } from "../graphql/global-id";
+import { Node } from "../graphql/node";
 
 export enum ApplicationKind {
   NEW = "NEW",
   RENEWAL = "RENEWAL",
   REISSUE = "REISSUE",
+  REPLACEMENT = "REPLACEMENT",
   IMPORT = "IMPORT",
 }
+registerEnumType(ApplicationKind, { name: "ApplicationKind", description: "What an application asks for." });
 
 export enum ApplicationStatus {
   SUBMITTED = "SUBMITTED",
@@ -16,12 +21,19 @@ export enum ApplicationStatus {
   REJECTED = "REJECTED",
   WITHDRAWN = "WITHDRAWN",
 }
+registerEnumType(ApplicationStatus, { name: "ApplicationStatus", description: "APP-2 review state." });
 
 /** APP-2: an application (new, renewal, reissue, import) and its review state. */
 @Entity("application")
-export class Application {
+@ObjectType({ implements: Node, description: "An application for a certificate: new, renewal, reissue, replacement or import (APP-1..APP-10)." })
+export class Application implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get nodeId(): string {
+    return toGlobalId("Application", this.id);
+  }
 
   @Column({ name: "reseller_id", type: "uuid" })
   resellerId!: string;
@@ -32,6 +44,7 @@ export class Application {
   @Column({ name: "product_id", type: "uuid" })
   productId!: string;
 
+  @Field(() => ApplicationKind)
   @Column({ name: "kind", type: "text" })
   kind!: ApplicationKind;
 
@@ -39,10 +52,12 @@ export class Application {
   @Column({ name: "contract_id", type: "uuid", nullable: true })
   contractId!: string | null;
 
+  @Field(() => Int, { nullable: true, description: "Term in months; null for an unlimited bring-your-own term." })
   /** Null: the unlimited term (bring-your-own). */
   @Column({ name: "term_months", type: "int", nullable: true })
   termMonths!: number | null;
 
+  @Field(() => [String], { description: "DNS names (A-labels); the first is the common name." })
   @Column({ name: "names", type: "text", array: true })
   names!: string[];
 
@@ -52,9 +67,11 @@ export class Application {
   @Column({ name: "carry_over_certificate_der", type: "bytea", nullable: true })
   carryOverCertificateDer!: Buffer | null;
 
+  @Field(() => Int, { description: "VAL-3: whole months carried over from the old certificate, fixed at issuance." })
   @Column({ name: "carry_over_months", type: "int", default: 0 })
   carryOverMonths!: number;
 
+  @Field(() => ApplicationStatus)
   @Column({ name: "status", type: "text" })
   status!: ApplicationStatus;
 
@@ -64,30 +81,51 @@ export class Application {
   @Column({ name: "idempotency_key", type: "text", nullable: true })
   idempotencyKey!: string | null;
 
+  @Field(() => String, { nullable: true, description: "What the operator asked for (APP-2)." })
   @Column({ name: "documents_request", type: "text", nullable: true })
   documentsRequest!: string | null;
 
+  @Field(() => Date, { nullable: true, description: "When the requested documents are due (business days, CAL-1)." })
   @Column({ name: "documents_due_at", type: "timestamptz", nullable: true })
   documentsDueAt!: Date | null;
 
+  @Field(() => String, { nullable: true, description: "The ground of a rejection (APP-4..APP-7), e.g. THIRD_PARTY_TRADEMARK." })
   @Column({ name: "refusal_code", type: "text", nullable: true })
   refusalCode!: string | null;
 
+  @Field(() => String, { nullable: true, description: "The operator's reason for a rejection." })
   @Column({ name: "rejection_reason", type: "text", nullable: true })
   rejectionReason!: string | null;
 
   @Column({ name: "reviewer_key_id", type: "uuid", nullable: true })
   reviewerKeyId!: string | null;
 
+  @Field(() => Date)
   @Column({ name: "submitted_at", type: "timestamptz" })
   submittedAt!: Date;
 
+  @Field(() => Date, { nullable: true, description: "When it was issued, rejected or withdrawn." })
   @Column({ name: "decided_at", type: "timestamptz", nullable: true })
   decidedAt!: Date | null;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Field(() => Date)
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @UpdateDateColumn({ name: "updated_at", type: "timestamptz" })
+  @Field(() => Date)
+  @Column({ name: "updated_at", type: "timestamptz", default: () => "now()" })
   updatedAt!: Date;
+
+  /** SHA-256 of the submitted request, to tell an idempotent retry from a reused key. */
+  @Column({ name: "request_hash", type: "text", nullable: true })
+  requestHash!: string | null;
+
+  @Field(() => String, { description: "Domain-control method asked for: HTTP_FILE or DNS_TXT (wildcards always DNS_TXT)." })
+  @Column({ name: "dcv_method", type: "text" })
+  dcvMethod!: "HTTP_FILE" | "DNS_TXT";
+
+  @Field({ description: "VAL-4: revoke the superseded certificate at once instead of after the grace period." })
+  /** VAL-4: revoke the superseded certificate at once instead of after the grace period. */
+  @Column({ name: "revoke_superseded_immediately", type: "boolean" })
+  revokeSupersededImmediately!: boolean;
 }

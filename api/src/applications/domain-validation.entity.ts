@@ -1,18 +1,22 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ObjectType, registerEnumType } from "type-graphql";
 
 export enum DomainValidationMethod {
   HTTP_FILE = "HTTP_FILE",
   DNS_TXT = "DNS_TXT",
 }
+registerEnumType(DomainValidationMethod, { name: "DomainValidationMethod", description: "HTTP_FILE: http://NAME/.well-known/pki-validation/TOKEN.txt containing TOKEN; DNS_TXT: TXT record at _pki-validation.NAME with TOKEN." });
 
 export enum DomainValidationStatus {
   PENDING = "PENDING",
   VALID = "VALID",
   FAILED = "FAILED",
 }
+registerEnumType(DomainValidationStatus, { name: "DomainValidationStatus", description: "Result of the latest check." });
 
 /** APP-9: a domain control validation with its evidence. */
 @Entity("domain_validation")
+@ObjectType({ description: "APP-9: proof of control of one DNS name, with its evidence." })
 export class DomainValidation {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -23,24 +27,29 @@ export class DomainValidation {
   @Column({ name: "application_id", type: "uuid", nullable: true })
   applicationId!: string | null;
 
+  @Field({ description: "The DNS name validated (a wildcard is validated at its base name)." })
   @Column({ name: "name", type: "text" })
   name!: string;
 
+  @Field(() => DomainValidationMethod)
   @Column({ name: "method", type: "text" })
   method!: DomainValidationMethod;
 
+  @Field({ description: "The random value to publish: as the body of the HTTP file, or as the TXT record." })
   @Column({ name: "token", type: "text" })
   token!: string;
 
+  @Field(() => DomainValidationStatus)
   @Column({ name: "status", type: "text" })
   status!: DomainValidationStatus;
 
   @Column({ name: "evidence", type: "jsonb", nullable: true })
   evidence!: Record<string, unknown> | null;
 
+  @Field(() => Date, { nullable: true, description: "When the check ran; a VALID result is reused within the APP-9 reuse period." })
   @Column({ name: "checked_at", type: "timestamptz", nullable: true })
   checkedAt!: Date | null;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

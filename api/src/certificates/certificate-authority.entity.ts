@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 export enum CertificateAuthorityKind {
   ROOT = "ROOT",
@@ -45,6 +45,6 @@ export class CertificateAuthority {
   @Column({ name: "last_crl_number", type: "bigint", default: 0 })
   lastCrlNumber!: string;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -1,16 +1,26 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { toGlobalId } from "../graphql/global-id";
+import { Node } from "../graphql/node";
 import type { RevocationReason } from "../revocations/revocation-reason";
 
 export enum CertificateSource {
   ISSUED = "ISSUED",
   IMPORTED = "IMPORTED",
 }
+registerEnumType(CertificateSource, { name: "CertificateSource", description: "ISSUED by the CA or IMPORTED for management." });
 
 /** VAL-8: a certificate, issued by the built-in CA or imported (bring-your-own). */
 @Entity("certificate")
-export class Certificate {
+@ObjectType({ implements: Node, description: "An X.509 server certificate, issued by the CA or imported for management (VAL-8)." })
+export class Certificate implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get nodeId(): string {
+    return toGlobalId("Certificate", this.id);
+  }
 
   @Column({ name: "contract_id", type: "uuid" })
   contractId!: string;
@@ -18,51 +28,63 @@ export class Certificate {
   @Column({ name: "application_id", type: "uuid", nullable: true })
   applicationId!: string | null;
 
+  @Field(() => CertificateSource)
   @Column({ name: "source", type: "text" })
   source!: CertificateSource;
 
   @Column({ name: "issuing_ca_id", type: "uuid", nullable: true })
   issuingCaId!: string | null;
 
+  @Field({ name: "serialNumber", description: "Serial number, lower-case hex without separators." })
   @Column({ name: "serial_hex", type: "text" })
   serialHex!: string;
 
+  @Field({ description: "SHA-256 of the DER, lower-case hex without separators." })
   @Column({ name: "sha256_fingerprint", type: "text", unique: true })
   sha256Fingerprint!: string;
 
   @Column({ name: "der", type: "bytea" })
   der!: Buffer;
 
+  @Field(() => String, { nullable: true })
   @Column({ name: "common_name", type: "text", nullable: true })
   commonName!: string | null;
 
+  @Field(() => [String], { description: "DNS names in the certificate (SAN)." })
   @Column({ name: "names", type: "text", array: true })
   names!: string[];
 
+  @Field({ name: "subjectName", description: "Subject distinguished name, e.g. `C=JP, O=…, CN=…`." })
   @Column({ name: "subject_dn", type: "text" })
   subjectDn!: string;
 
+  @Field({ name: "issuerName", description: "Issuer distinguished name." })
   @Column({ name: "issuer_dn", type: "text" })
   issuerDn!: string;
 
+  @Field(() => Date)
   @Column({ name: "not_before", type: "timestamptz" })
   notBefore!: Date;
 
+  @Field(() => Date)
   @Column({ name: "not_after", type: "timestamptz" })
   notAfter!: Date;
 
+  @Field(() => String, { nullable: true, description: "Key of the certificate, e.g. ECDSA_P256." })
   @Column({ name: "key_algorithm", type: "text", nullable: true })
   keyAlgorithm!: string | null;
 
   @Column({ name: "superseded_by_id", type: "uuid", nullable: true })
   supersededById!: string | null;
 
+  @Field(() => Date, { nullable: true })
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 
   @Column({ name: "revocation_reason", type: "text", nullable: true })
   revocationReason!: RevocationReason | null;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Field(() => Date)
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -14,11 +14,10 @@ const fetchers: Record<string, Fetcher> = {
   Reseller: (ctx, id) => ctx.services.resellers.get(ctx, id),
   Subscriber: (ctx, id) => ctx.services.subscribers.get(ctx, id),
   ApiKey: (ctx, id) => ctx.services.apiKeys.get(ctx, id),
+  Application: (ctx, id) => ctx.services.applications.get(ctx, id),
+  Contract: (ctx, id) => ctx.services.contracts.get(ctx, id),
+  Certificate: (ctx, id) => ctx.services.certificates.get(ctx, id),
 };
-
-export function registerNodeFetcher(type: string, fetch: Fetcher): void {
-  fetchers[type] = fetch;
-}
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {
   const parsed = fromGlobalId(globalId);

@@ -1,6 +1,9 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { ApplicationResolver, DomainValidationResolver } from "../applications/application.resolver";
 import { ApiKeyResolver } from "../auth/api-key.resolver";
+import { CertificateResolver } from "../certificates/certificate.resolver";
+import { ContractResolver } from "../contracts/contract.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { ProductResolver } from "../products/product.resolver";
 import { ResellerResolver } from "../resellers/reseller.resolver";
@@ -8,7 +11,10 @@ import { SubscriberResolver } from "../subscribers/subscriber.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
-export const resolvers = [NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, SubscriberResolver, ApiKeyResolver, AuditResolver] as const;
+export const resolvers = [
+  NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
+  ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
+] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
 

@@ -9,6 +9,7 @@ import { Loaders } from "../graphql/loaders";
 import { getSchema } from "../graphql/schema";
 import { Logger } from "../logger";
 import { Services } from "../services";
+import { caRoutes } from "./ca-routes";
 import { healthRoutes } from "./health";
 import { cors, requestContext } from "./request-context";
 
@@ -44,10 +45,11 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.set("trust proxy", "loopback");
   app.use(requestContext(logger));
   app.use(healthRoutes(services.ds));
+  app.use(caRoutes(services.ca));
   app.use(
     "/graphql",
     cors,
-    express.json({ limit: "2mb" }),
+    express.json({ limit: "64mb" }),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         caller: await authenticate(services.ds, services.clock, req.header("authorization")),

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 export enum JobStatus {
   PENDING = "PENDING",
@@ -38,7 +38,7 @@ export class Job {
   @Column({ name: "last_error", type: "text", nullable: true })
   lastError!: string | null;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
   @Column({ name: "finished_at", type: "timestamptz", nullable: true })

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 export enum NoticeRecipient {
   RESELLER = "RESELLER",
@@ -61,6 +61,6 @@ export class Notice {
   @Column({ name: "sent_at", type: "timestamptz", nullable: true })
   sentAt!: Date | null;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 export enum MassRevocationStatus {
   RUNNING = "RUNNING",
@@ -30,7 +30,7 @@ export class MassRevocation {
   @Column({ name: "done", type: "int", default: 0 })
   done!: number;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
   @Column({ name: "completed_at", type: "timestamptz", nullable: true })

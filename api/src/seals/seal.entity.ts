@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from "typeorm";
+import { Column, Entity, PrimaryColumn } from "typeorm";
 
 /** SEAL-3: a site seal belongs to one contract (and so to one subscriber); its id is a random URL-safe token. */
 @Entity("seal")
@@ -12,7 +12,7 @@ export class Seal {
   @Column({ name: "subscriber_id", type: "uuid" })
   subscriberId!: string;
 
-  @CreateDateColumn({ name: "created_at", type: "timestamptz" })
+  @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
   @Column({ name: "removed_at", type: "timestamptz", nullable: true })

@@ -1,0 +1,100 @@
+import { EntityManager, LessThanOrEqual } from "typeorm";
+import { normalizeHostnames } from "../domain";
+import { checkCsr } from "../pki";
+import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
+import { TermsVersion } from "../products/terms-version.entity";
+import { RefusalCode, fromDomain, refusal } from "../refusal";
+import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
+import { Subscriber, SubscriberKind } from "../subscribers/subscriber.entity";
+
+/** The checks every kind of application shares; each throws a RefusalError naming its input field. */
+
+export interface ConsentsInput {
+  termsVersion: string;
+  registrantDataUse: boolean;
+  dataSubjects: boolean;
+}
+
+/** RES-8, RES-9: a suspended or terminated reseller brokers nothing new. */
+export async function requireBrokeringReseller(tx: EntityManager, resellerId: string): Promise<Reseller> {
+  const reseller = await tx.findOneByOrFail(Reseller, { id: resellerId });
+  if (reseller.status !== ResellerStatus.ACTIVE) {
+    throw refusal(RefusalCode.RESELLER_SUSPENDED, `The reseller is ${reseller.status.toLowerCase()}: new applications and renewals are not accepted.`, null, "指定事業者の取次が停止されているため、新規申請・更新は受け付けられません。");
+  }
+  return reseller;
+}
+
+/** RES-3: the subscriber must be one the calling reseller manages; anything else is "not found". */
+export async function requireOwnSubscriber(tx: EntityManager, resellerId: string, subscriberId: string | null, field: string): Promise<Subscriber> {
+  const s = subscriberId ? await tx.findOneBy(Subscriber, { id: subscriberId }) : null;
+  if (!s || s.resellerId !== resellerId) throw refusal(RefusalCode.SUBSCRIBER_NOT_FOUND, "No such subscriber among yours.", field, "該当する契約者が見つかりません。");
+  return s;
+}
+
+export async function requireProduct(tx: EntityManager, productId: string | null, mode: IssuanceMode, now: Date): Promise<Product> {
+  const p = productId ? await tx.findOneBy(Product, { id: productId }) : null;
+  if (!p) throw refusal(RefusalCode.PRODUCT_NOT_FOUND, "No such product.", "input.productId", "該当する商品がありません。");
+  if (p.issuanceMode !== mode) {
+    const hint = mode === IssuanceMode.BUILT_IN_CA ? "use importCertificate for bring-your-own management" : "this product is issued by the CA; use submitApplication";
+    throw refusal(RefusalCode.PRODUCT_NOT_FOUND, `Product ${p.code} cannot be used here: ${hint}.`, "input.productId");
+  }
+  // CON-5: a discontinued product takes no new contracts.
+  if (p.discontinuedAt && p.discontinuedAt <= now) throw refusal(RefusalCode.PRODUCT_DISCONTINUED, `Product ${p.code} has been discontinued.`, "input.productId", "この商品の提供は終了しました。");
+  return p;
+}
+
+export function requireTerm(product: Product, termMonths: number | null | undefined): number | null {
+  if (termMonths == null) {
+    if (product.unlimitedTerm) return null;
+  } else if (product.termMonths.includes(termMonths)) {
+    return termMonths;
+  }
+  const offered = [...product.termMonths.map(String), ...(product.unlimitedTerm ? ["unlimited"] : [])].join(", ");
+  throw refusal(RefusalCode.TERM_NOT_OFFERED, `Product ${product.code} offers terms of ${offered} months.`, "input.termMonths", "指定の契約期間は選べません。");
+}
+
+/** APP-1, NOT-5: the terms version agreed to, the registrant's consent and the data subjects' consent. */
+export async function requireConsents(tx: EntityManager, consents: ConsentsInput, now: Date): Promise<TermsVersion> {
+  const version = await tx.findOne(TermsVersion, { where: { version: consents.termsVersion, effectiveFrom: LessThanOrEqual(now) } });
+  if (!version) throw refusal(RefusalCode.TERMS_VERSION_UNKNOWN, `Terms version "${consents.termsVersion}" is not in force.`, "input.consents.termsVersion", "指定の利用条件の版は有効ではありません。");
+  if (!consents.registrantDataUse) throw refusal(RefusalCode.CONSENT_MISSING, "The domain registrant's consent to the use of registration data is required (APP-1).", "input.consents.registrantDataUse", "登録者情報の利用についてドメイン名登録者の同意が必要です。");
+  if (!consents.dataSubjects) throw refusal(RefusalCode.CONSENT_MISSING, "Every person whose personal data is supplied must have consented (APP-1).", "input.consents.dataSubjects", "個人情報の本人の同意が必要です。");
+  return version;
+}
+
+/** APP-5: eligibility limits of the product; OV/EV also need the data that goes into the certificate. */
+export function requireEligible(product: Product, subscriber: Subscriber): void {
+  if (product.organizationsOnly && subscriber.kind !== SubscriberKind.ORGANIZATION) {
+    throw refusal(RefusalCode.NOT_ELIGIBLE, `Product ${product.code} is for organisations only (APP-5).`, "input.subscriberId", "この商品は法人・団体のみお申し込みいただけます。");
+  }
+  if (product.japanBaseRequired && subscriber.country !== "JP") {
+    throw refusal(RefusalCode.NOT_ELIGIBLE, `Product ${product.code} needs a base in Japan (APP-5).`, "input.subscriberId", "この商品は日本国内に拠点がある方のみお申し込みいただけます。");
+  }
+  if (product.validationLevel !== ValidationLevel.DV && product.validationLevel !== null && !subscriber.locality && !subscriber.stateOrProvince) {
+    throw refusal(RefusalCode.SUBSCRIBER_DATA_INCOMPLETE, "OV/EV certificates name the organisation's locality or prefecture: set them on the subscriber first.", "input.subscriberId");
+  }
+}
+
+/** Names in A-label form, wildcards only where the product allows (APP-10), at most the product's maximum. */
+export function requireNames(product: Product, names: string[], field = "input.names"): string[] {
+  const r = normalizeHostnames(names, { allowWildcard: product.wildcardAllowed });
+  if (!r.ok) {
+    const at = `${field}[${r.index}]`;
+    if (r.code === "HOSTNAME_WILDCARD_NOT_ALLOWED") throw refusal(RefusalCode.WILDCARD_NOT_ALLOWED, `Product ${product.code} does not allow wildcard names.`, at, "この商品ではワイルドカードは使えません。");
+    throw refusal(RefusalCode.INVALID_HOSTNAME, r.message, at, r.messageJa);
+  }
+  if (r.names.length > product.maxNames) throw refusal(RefusalCode.TOO_MANY_NAMES, `Product ${product.code} allows at most ${product.maxNames} names.`, field);
+  return [...r.names];
+}
+
+/** APP-10: the CSR's signature, key, and names exactly as applied for. Returns the CSR as DER. */
+export function requireCsr(product: Product, csr: string, names: string[]): Buffer {
+  const r = checkCsr(csr, { names, wildcardAllowed: product.wildcardAllowed });
+  if (!r.ok) throw fromDomain({ code: r.code, message: r.message }, "input.csr");
+  return csrToDer(csr);
+}
+
+export function csrToDer(csr: string): Buffer {
+  const m = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]+?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(csr);
+  return m ? Buffer.from(m[1].replace(/\s+/g, ""), "base64") : Buffer.from(csr.trim(), "base64");
+}

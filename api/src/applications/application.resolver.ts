@@ -1,0 +1,154 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Certificate } from "../certificates/certificate.entity";
+import { Contract } from "../contracts/contract.entity";
+import type { Context } from "../graphql/context";
+import { idOfType } from "../graphql/global-id";
+import { PageArgs } from "../graphql/relay";
+import { mutate } from "../graphql/user-error";
+import { Product } from "../products/product.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { ApplicationDocument } from "./application-document.entity";
+import { Application, ApplicationStatus } from "./application.entity";
+import {
+  ApplicationConnection, ApplicationIdInput, ApplicationPayload, ApproveApplicationPayload, CheckDomainControlPayload, ImportCertificateInput,
+  RejectApplicationInput, RenewImportedCertificateInput, RequestDocumentsInput, SubmitApplicationInput, SubmitReissueInput, SubmitRenewalInput,
+  SubmitReplacementInput, UploadDocumentsInput, WithdrawApplicationInput,
+} from "./application.types";
+import { DomainValidation } from "./domain-validation.entity";
+import { httpFileUrl, dnsTxtName } from "./dcv-checks";
+
+/** Thin: global IDs in, services do the rest. */
+@Resolver(() => Application)
+export class ApplicationResolver {
+  @Query(() => ApplicationConnection, { description: "Applications: a reseller its own, operators all; newest last." })
+  applications(
+    @Args() args: PageArgs,
+    @Ctx() ctx: Context,
+    @Arg("statuses", () => [ApplicationStatus], { nullable: true }) statuses?: ApplicationStatus[] | null,
+  ): Promise<ApplicationConnection> {
+    return ctx.services.applications.list(ctx, args, { statuses });
+  }
+
+  @Query(() => ApplicationConnection, { description: "Operator: open applications (submitted, under review, awaiting documents), oldest first." })
+  reviewQueue(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<ApplicationConnection> {
+    return ctx.services.review.queue(ctx, args);
+  }
+
+  // --- reseller ---
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: apply for a new certificate for one of its subscribers." })
+  submitApplication(@Arg("input") input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.submit(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber"), productId: idOfType(input.productId, "Product") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: renew a contract inside its renewal window (VAL-5)." })
+  submitRenewal(@Arg("input") input: SubmitRenewalInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.submitRenewal(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: reissue a certificate with the same common name (VAL-4)." })
+  submitReissue(@Arg("input") input: SubmitReissueInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.submitReissue(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: the next certificate of a long term before the current one expires (VAL-7)." })
+  submitReplacement(@Arg("input") input: SubmitReplacementInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.submitReplacement(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: manage a certificate the subscriber brings (VAL-8). Takes effect at once." })
+  importCertificate(@Arg("input") input: ImportCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.imports.importCertificate(ctx, { ...input, termMonths: input.termMonths ?? null, subscriberId: idOfType(input.subscriberId, "Subscriber"), productId: idOfType(input.productId, "Product") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: continue managing with a renewed bring-your-own certificate (CON-3, VAL-8)." })
+  renewImportedCertificate(@Arg("input") input: RenewImportedCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.imports.renewImport(ctx, { ...input, termMonths: input.termMonths ?? null, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: send the documents the operator asked for (APP-2)." })
+  uploadDocuments(@Arg("input") input: UploadDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.uploadDocuments(ctx, idOfType(input.applicationId, "Application"), input.documents), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Reseller: withdraw an application still under review (APP-2)." })
+  withdrawApplication(@Arg("input") input: WithdrawApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.applications.withdraw(ctx, idOfType(input.applicationId, "Application"), input.reason ?? null), (application) => ({ application }));
+  }
+
+  @Mutation(() => CheckDomainControlPayload, { description: "Run the domain-control checks of an application now (APP-9), after publishing the tokens." })
+  checkDomainControl(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<CheckDomainControlPayload> {
+    return mutate(() => ctx.services.applications.checkDomainControl(ctx, idOfType(input.applicationId, "Application")), (r) => ({ application: r?.application ?? null, domainValidations: r?.validations ?? [] }));
+  }
+
+  // --- operator ---
+
+  @Mutation(() => ApplicationPayload, { description: "Operator: take a submitted application for review." })
+  startReview(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.review.startReview(ctx, idOfType(input.applicationId, "Application")), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Operator: ask for documents or information (APP-2)." })
+  requestDocuments(@Arg("input") input: RequestDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.review.requestDocuments(ctx, idOfType(input.applicationId, "Application"), input.message, input.dueInBusinessDays), (application) => ({ application }));
+  }
+
+  @Mutation(() => ApproveApplicationPayload, { description: "Operator: approve; the certificate and its contract are issued at once (CON-1)." })
+  approveApplication(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApproveApplicationPayload> {
+    return mutate(() => ctx.services.review.approve(ctx, idOfType(input.applicationId, "Application")), (r) => ({ application: r?.application ?? null, certificate: r?.certificate ?? null }));
+  }
+
+  @Mutation(() => ApplicationPayload, { description: "Operator: reject with a ground and a reason; documents are destroyed (APP-3)." })
+  rejectApplication(@Arg("input") input: RejectApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+    return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason), (application) => ({ application }));
+  }
+
+  // --- fields ---
+
+  @FieldResolver(() => Subscriber, { nullable: true })
+  subscriber(@Root() a: Application, @Ctx() ctx: Context): Promise<Subscriber | null> {
+    return ctx.services.subscribers.get(ctx, a.subscriberId);
+  }
+
+  @FieldResolver(() => Product)
+  async product(@Root() a: Application, @Ctx() ctx: Context): Promise<Product> {
+    return (await ctx.services.products.get(ctx, a.productId))!;
+  }
+
+  @FieldResolver(() => Contract, { nullable: true, description: "For renewal, reissue and replacement: the existing contract; otherwise the contract this application created." })
+  async contract(@Root() a: Application, @Ctx() ctx: Context): Promise<Contract | null> {
+    if (a.contractId) return ctx.services.contracts.get(ctx, a.contractId);
+    const created = await ctx.loaders.manyBy(Contract, "applicationId").load(a.id);
+    return created[0] && (await ctx.services.contracts.get(ctx, created[0].id));
+  }
+
+  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate issued for this application." })
+  async certificate(@Root() a: Application, @Ctx() ctx: Context): Promise<Certificate | null> {
+    const issued = await ctx.loaders.manyBy(Certificate, "applicationId").load(a.id);
+    return issued[0] ? ctx.services.certificates.get(ctx, issued[0].id) : null;
+  }
+
+  @FieldResolver(() => [ApplicationDocument])
+  documents(@Root() a: Application, @Ctx() ctx: Context): Promise<ApplicationDocument[]> {
+    return ctx.services.applications.documents(ctx, a);
+  }
+
+  @FieldResolver(() => [DomainValidation], { description: "APP-9: the validation each name stands on (its own challenge, or a reusable earlier one)." })
+  domainValidations(@Root() a: Application, @Ctx() ctx: Context): Promise<DomainValidation[]> {
+    return ctx.services.domainValidations.forApplication(a);
+  }
+}
+
+@Resolver(() => DomainValidation)
+export class DomainValidationResolver {
+  @FieldResolver(() => String, { nullable: true, description: "HTTP_FILE: the URL that must serve the token." })
+  httpUrl(@Root() v: DomainValidation): string | null {
+    return v.method === "HTTP_FILE" ? httpFileUrl(v.name, v.token) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "DNS_TXT: the name whose TXT record must hold the token." })
+  dnsRecordName(@Root() v: DomainValidation): string | null {
+    return v.method === "DNS_TXT" ? dnsTxtName(v.name) : null;
+  }
+}
+

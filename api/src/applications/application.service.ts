@@ -1,0 +1,375 @@
+import { createHash } from "node:crypto";
+import { DataSource, EntityManager, In } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
+import { Certificate } from "../certificates/certificate.entity";
+import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { inTransaction } from "../db/transaction";
+import { carryOverAllowedFor, decideRenewal } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { CertificateParseError, chainsTo, parseCertificateChain } from "../pki";
+import { IssuanceMode, Product } from "../products/product.entity";
+import { RefusalCode, fromDomain, refusal } from "../refusal";
+import { RequestScope } from "../request-scope";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { ConsentsInput, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
+import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
+import { ApplicationDocument } from "./application-document.entity";
+import { Consent, ConsentKind } from "./consent.entity";
+import { DcvMethod } from "./dcv-checks";
+import { DomainValidationService } from "./domain-validation.service";
+import { idempotentApplication } from "./idempotency";
+
+export interface SubmitInput {
+  subscriberId: string | null;
+  productId: string | null;
+  termMonths: number;
+  names: string[];
+  csr: string;
+  consents: ConsentsInput;
+  /** VAL-3: the certificate whose remaining months carry over (PEM, with its chain if it has one). */
+  carryOverCertificate?: string | null;
+  dcvMethod?: DcvMethod | null;
+  idempotencyKey?: string | null;
+}
+
+export interface RenewalInput {
+  contractId: string | null;
+  termMonths: number;
+  csr: string;
+  names?: string[] | null;
+  consents: ConsentsInput;
+  dcvMethod?: DcvMethod | null;
+  idempotencyKey?: string | null;
+}
+
+export interface ReissueInput {
+  contractId: string | null;
+  csr: string;
+  names?: string[] | null;
+  consents: ConsentsInput;
+  revokeSupersededImmediately?: boolean | null;
+  dcvMethod?: DcvMethod | null;
+  idempotencyKey?: string | null;
+}
+
+export interface ReplacementInput {
+  contractId: string | null;
+  csr: string;
+  names?: string[] | null;
+  consents: ConsentsInput;
+  dcvMethod?: DcvMethod | null;
+  idempotencyKey?: string | null;
+}
+
+export interface DocumentInput {
+  filename: string;
+  mediaType: string;
+  contentBase64: string;
+}
+
+export const DOCUMENT_LIMITS = { maxBytes: 5 * 1024 * 1024, maxPerApplication: 10, mediaTypes: ["application/pdf", "image/png", "image/jpeg"] } as const;
+
+const OPEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS];
+
+/** The reseller's side of APP-1..APP-10: submit (new, renewal, reissue), answer document requests, withdraw. */
+export class ApplicationService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly dcv: DomainValidationService,
+    private readonly carryOverRoots: () => Promise<Buffer[]>,
+  ) {}
+
+  async get(scope: RequestScope, id: string): Promise<Application | null> {
+    const a = await scope.loaders.byId(Application).load(id);
+    return a && canSeeResellerData(scope.caller, a.resellerId) ? a : null;
+  }
+
+  async list(scope: RequestScope, args: PageArgs, filter: { statuses?: ApplicationStatus[] | null; subscriberId?: string | null } = {}): Promise<ConnectionShape<Application>> {
+    requireAuthenticated(scope.caller);
+    const qb = this.ds.getRepository(Application).createQueryBuilder("a");
+    if (scope.caller.kind === "RESELLER") qb.where("a.reseller_id = :own", { own: scope.caller.resellerId });
+    if (filter.statuses?.length) qb.andWhere("a.status IN (:...statuses)", { statuses: filter.statuses });
+    if (filter.subscriberId) qb.andWhere("a.subscriber_id = :sid", { sid: filter.subscriberId });
+    return paginate(qb, args);
+  }
+
+  async documents(scope: RequestScope, application: Application): Promise<ApplicationDocument[]> {
+    return scope.loaders.manyBy(ApplicationDocument, "applicationId", { uploadedAt: "ASC" }).load(application.id);
+  }
+
+  /** A new certificate (APP-1..APP-10), optionally carrying over an old certificate's months (VAL-3). */
+  async submit(scope: RequestScope, input: SubmitInput): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    return this.idempotent(resellerId, input.idempotencyKey, input, (tx, requestHash) => this.submitNew(tx, scope, resellerId, input, requestHash));
+  }
+
+  /** VAL-5: a renewal of an active contract, inside the renewal window. */
+  async submitRenewal(scope: RequestScope, input: RenewalInput): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
+      const now = this.clock.now();
+      await requireBrokeringReseller(tx, resellerId);
+      const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
+      if (product.autoRenew || product.issuanceMode !== IssuanceMode.BUILT_IN_CA) {
+        throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, product.autoRenew ? "Auto-renew contracts extend themselves month by month (VAL-6)." : "Bring-your-own management is renewed with renewImportedCertificate (VAL-8).", "input.contractId");
+      }
+      if (product.discontinuedAt && product.discontinuedAt <= now) throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "The product has been discontinued; its contracts end with their term (CON-5).", "input.contractId");
+      const termMonths = requireTerm(product, input.termMonths)!;
+      const decision = decideRenewal({ currentExpiry: contract.endsAt!, termMonths, now });
+      if (!decision.ok) throw fromDomain(decision, "input.contractId");
+      const names = this.sameCommonName(product, input.names ?? current?.names ?? [], current?.commonName ?? null);
+      await this.refuseOpenApplication(tx, contract.id);
+      return this.insertApplication(tx, scope, {
+        kind: ApplicationKind.RENEWAL, resellerId, subscriber, product, contractId: contract.id, termMonths, names,
+        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
+    });
+  }
+
+  /** VAL-4, APP-8: a new certificate for the same common name and organisation, keeping notAfter. */
+  async submitReissue(scope: RequestScope, input: ReissueInput): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
+      const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
+      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be reissued.", "input.contractId");
+      const now = this.clock.now();
+      if (!current || current.revokedAt) throw refusal(RefusalCode.CERTIFICATE_REVOKED, "The contract has no certificate in force to reissue.", "input.contractId");
+      if (current.notAfter <= now) throw refusal(RefusalCode.CERTIFICATE_EXPIRED, "The certificate has expired; apply for a new one.", "input.contractId");
+      const names = this.sameCommonName(product, input.names ?? current.names, current.commonName);
+      // APP-8: a different holder or organisation needs a new application, not a reissue.
+      if (product.validationLevel !== "DV" && !current.subjectDn.includes(`O=${subscriber.name}`)) {
+        throw refusal(RefusalCode.REISSUE_SUBJECT_CHANGED, "The organisation details have changed since issuance: that needs a new application (APP-8).", "input.contractId", "組織情報が変更されているため、再発行ではなく新規申請が必要です。");
+      }
+      await this.refuseOpenApplication(tx, contract.id);
+      return this.insertApplication(tx, scope, {
+        kind: ApplicationKind.REISSUE, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,
+        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
+        idempotencyKey: input.idempotencyKey ?? null, revokeSupersededImmediately: input.revokeSupersededImmediately ?? false,
+      });
+    });
+  }
+
+  /**
+   * VAL-7: the next certificate of a term longer than one certificate may live, in the same contract
+   * and without a new fee. The current certificate stays valid until it expires.
+   */
+  async submitReplacement(scope: RequestScope, input: ReplacementInput): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
+      const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
+      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be replaced.", "input.contractId");
+      if (current && current.notAfter >= contract.endsAt!) {
+        throw refusal(RefusalCode.REPLACEMENT_NOT_NEEDED, "The current certificate already runs to the end of the term.", "input.contractId", "現在の証明書は契約期間の終了まで有効です。");
+      }
+      const names = this.sameCommonName(product, input.names ?? current?.names ?? [], current?.commonName ?? null);
+      await this.refuseOpenApplication(tx, contract.id);
+      return this.insertApplication(tx, scope, {
+        kind: ApplicationKind.REPLACEMENT, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,
+        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
+        idempotencyKey: input.idempotencyKey ?? null,
+      });
+    });
+  }
+
+  /** APP-2: the applicant answers a documents request; the application returns to review. */
+  async uploadDocuments(scope: RequestScope, applicationId: string | null, documents: DocumentInput[]): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    const decoded = documents.map((d, i) => {
+      const field = `input.documents[${i}]`;
+      if (!(DOCUMENT_LIMITS.mediaTypes as readonly string[]).includes(d.mediaType)) {
+        throw refusal(RefusalCode.DOCUMENT_TYPE_NOT_ALLOWED, `Documents must be PDF, PNG or JPEG (got ${d.mediaType}).`, `${field}.mediaType`);
+      }
+      if (!/^[A-Za-z0-9+/=\s]*$/.test(d.contentBase64)) throw refusal(RefusalCode.INVALID_INPUT, "contentBase64 is not base64.", `${field}.contentBase64`);
+      const content = Buffer.from(d.contentBase64, "base64");
+      if (content.length === 0) throw refusal(RefusalCode.INVALID_INPUT, "The document is empty.", `${field}.contentBase64`);
+      if (content.length > DOCUMENT_LIMITS.maxBytes) throw refusal(RefusalCode.DOCUMENT_TOO_LARGE, `Each document may be at most ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MB.`, `${field}.contentBase64`);
+      const name = d.filename.trim();
+      if (name.length === 0 || name.length > 200 || /[\\/\u0000-\u001f]/.test(name)) throw refusal(RefusalCode.INVALID_INPUT, "filename must be 1-200 characters without path separators.", `${field}.filename`);
+      return { ...d, filename: name, content };
+    });
+    if (decoded.length === 0) throw refusal(RefusalCode.INVALID_INPUT, "At least one document is needed.", "input.documents");
+    return inTransaction(this.ds, async (tx) => {
+      const app = await this.lockOwn(tx, resellerId, applicationId);
+      if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "upload documents to");
+      const existing = await tx.count(ApplicationDocument, { where: { applicationId: app.id } });
+      if (existing + decoded.length > DOCUMENT_LIMITS.maxPerApplication) throw refusal(RefusalCode.TOO_MANY_DOCUMENTS, `At most ${DOCUMENT_LIMITS.maxPerApplication} documents per application.`, "input.documents");
+      const now = this.clock.now();
+      for (const d of decoded) {
+        await tx.insert(ApplicationDocument, {
+          applicationId: app.id, filename: d.filename, mediaType: d.mediaType, sizeBytes: d.content.length,
+          sha256: createHash("sha256").update(d.content).digest("hex"), content: d.content, uploadedAt: now, destroyedAt: null,
+        });
+      }
+      const before = snapshot(app, ["csrDer", "carryOverCertificateDer"]);
+      if (app.status === ApplicationStatus.AWAITING_DOCUMENTS) app.status = ApplicationStatus.UNDER_REVIEW;
+      app.updatedAt = now;
+      await tx.save(app);
+      await this.audit.record(tx, scope, {
+        action: "application.uploadDocuments", entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId,
+        before, after: { ...snapshot(app, ["csrDer", "carryOverCertificateDer"]), documents: decoded.map((d) => ({ filename: d.filename, mediaType: d.mediaType, size: d.content.length })) },
+      });
+      return app;
+    });
+  }
+
+  /** APP-2: the applicant withdraws an application still under review. */
+  async withdraw(scope: RequestScope, applicationId: string | null, reason: string | null): Promise<Application> {
+    const resellerId = requireReseller(scope.caller);
+    return inTransaction(this.ds, async (tx) => {
+      const app = await this.lockOwn(tx, resellerId, applicationId);
+      if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "withdraw");
+      const before = snapshot(app, ["csrDer", "carryOverCertificateDer"]);
+      app.status = ApplicationStatus.WITHDRAWN;
+      app.decidedAt = this.clock.now();
+      app.updatedAt = app.decidedAt;
+      await tx.save(app);
+      await this.audit.record(tx, scope, {
+        action: "application.withdraw", entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId, reason,
+        before, after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
+      });
+      return app;
+    });
+  }
+
+  /** APP-9: runs the domain-control checks of an application the caller may see. */
+  async checkDomainControl(scope: RequestScope, applicationId: string | null) {
+    requireAuthenticated(scope.caller);
+    const app = applicationId ? await this.get(scope, applicationId) : null;
+    if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
+    if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "validate domains of");
+    return { application: app, validations: await this.dcv.check(scope, app) };
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private async submitNew(tx: EntityManager, scope: RequestScope, resellerId: string, input: SubmitInput, requestHash: string): Promise<Application> {
+    const now = this.clock.now();
+    await requireBrokeringReseller(tx, resellerId);
+    const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
+    const product = await requireProduct(tx, input.productId, IssuanceMode.BUILT_IN_CA, now);
+    const termMonths = requireTerm(product, input.termMonths)!;
+    requireEligible(product, subscriber);
+    const names = requireNames(product, input.names);
+    const csrDer = requireCsr(product, input.csr, names);
+    const carryOverDer = input.carryOverCertificate ? await this.checkCarryOver(product, input.carryOverCertificate, names[0], now) : null;
+    await this.refuseDuplicate(tx, subscriber.id, product.id, names, now);
+    return this.insertApplication(tx, scope, {
+      kind: ApplicationKind.NEW, resellerId, subscriber, product, contractId: null, termMonths, names, csrDer, consents: input.consents,
+      dcvMethod: input.dcvMethod, requestHash, idempotencyKey: input.idempotencyKey ?? null, carryOverDer,
+    });
+  }
+
+  /** VAL-3: the old certificate chains to an accepted CA, is valid now, and covers the name applied for. */
+  private async checkCarryOver(product: Product, pem: string, commonName: string, now: Date): Promise<Buffer> {
+    if (!carryOverAllowedFor({ validationLevel: product.validationLevel!, autoRenew: product.autoRenew, issuanceMode: product.issuanceMode })) {
+      throw refusal(RefusalCode.CARRY_OVER_NOT_APPLICABLE, `Carry-over applies only to non-auto-renew DV/OV products (VAL-3), not ${product.code}.`, "input.carryOverCertificate");
+    }
+    let chain;
+    try {
+      chain = parseCertificateChain(pem);
+    } catch (e) {
+      if (e instanceof CertificateParseError) throw refusal(RefusalCode.CERTIFICATE_INVALID, `The carry-over certificate cannot be read: ${e.message}`, "input.carryOverCertificate");
+      throw e;
+    }
+    if (chain.length === 0) throw refusal(RefusalCode.CERTIFICATE_INVALID, "No certificate found in carryOverCertificate.", "input.carryOverCertificate");
+    const [leaf, ...intermediates] = chain;
+    if (!chainsTo(leaf.der, intermediates.map((c) => c.der), await this.carryOverRoots(), now)) {
+      throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, "The carry-over certificate is not valid now or does not chain to a CA the operator accepts (VAL-3).", "input.carryOverCertificate", "引き継ぎ対象の証明書が有効でないか、受け入れ対象の認証局の証明書ではありません。");
+    }
+    if (!leaf.names.includes(commonName)) {
+      throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, `The carry-over certificate does not cover ${commonName}.`, "input.carryOverCertificate");
+    }
+    return leaf.der;
+  }
+
+  /** APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice. */
+  private async refuseDuplicate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
+    const rows = await tx
+      .createQueryBuilder(Certificate, "c")
+      .innerJoin(Contract, "k", "k.id = c.contract_id")
+      .where("k.subscriber_id = :subscriberId AND k.product_id = :productId AND k.status = 'ACTIVE'", { subscriberId, productId })
+      .andWhere("c.revoked_at IS NULL AND c.not_after > :now", { now })
+      .getMany();
+    const key = [...names].sort().join(",");
+    if (rows.some((c) => [...c.names].sort().join(",") === key)) {
+      throw refusal(RefusalCode.DUPLICATE_CERTIFICATE, "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).", "input.names", "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。");
+    }
+  }
+
+  private async refuseOpenApplication(tx: EntityManager, contractId: string): Promise<void> {
+    const open = await tx.count(Application, { where: { contractId, status: In(OPEN) } });
+    if (open > 0) throw refusal(RefusalCode.CONFLICT, "This contract already has an application under review.", "input.contractId");
+  }
+
+  /** VAL-4, VAL-5: renewal and reissue keep the common name (the first name). */
+  private sameCommonName(product: Product, names: string[], commonName: string | null): string[] {
+    const normalised = requireNames(product, names);
+    if (commonName !== null && normalised[0] !== commonName) {
+      throw refusal(RefusalCode.REISSUE_NAME_CHANGED, `The first name must stay ${commonName}; a different common name needs a new application.`, "input.names[0]", "コモンネームは変更できません。新規にお申し込みください。");
+    }
+    return normalised;
+  }
+
+  private async ownActiveContract(tx: EntityManager, resellerId: string, contractId: string | null) {
+    const contract = contractId ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } }) : null;
+    if (!contract || contract.resellerId !== resellerId) throw refusal(RefusalCode.NOT_FOUND, "No such contract among yours.", "input.contractId");
+    if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
+    const product = await tx.findOneByOrFail(Product, { id: contract.productId });
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
+    const current = await tx.findOne(Certificate, { where: { contractId: contract.id }, order: { notAfter: "DESC", createdAt: "DESC" } });
+    return { contract, product, subscriber, current };
+  }
+
+  private async lockOwn(tx: EntityManager, resellerId: string, applicationId: string | null): Promise<Application> {
+    const app = applicationId ? await tx.findOne(Application, { where: { id: applicationId }, lock: { mode: "pessimistic_write" } }) : null;
+    if (!app || app.resellerId !== resellerId) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
+    return app;
+  }
+
+  private stateRefusal(app: Application, what: string) {
+    return refusal(RefusalCode.APPLICATION_STATE, `Cannot ${what} an application that is ${app.status}.`, "input.applicationId");
+  }
+
+  private async insertApplication(
+    tx: EntityManager,
+    scope: RequestScope,
+    a: {
+      kind: ApplicationKind; resellerId: string; subscriber: Subscriber; product: Product; contractId: string | null; termMonths: number | null;
+      names: string[]; csrDer: Buffer; consents: ConsentsInput; dcvMethod?: DcvMethod | null; requestHash: string; idempotencyKey: string | null;
+      carryOverDer?: Buffer | null; revokeSupersededImmediately?: boolean;
+    },
+  ): Promise<Application> {
+    const now = this.clock.now();
+    const terms = await requireConsents(tx, a.consents, now);
+    const app = await tx.save(
+      tx.create(Application, {
+        resellerId: a.resellerId, subscriberId: a.subscriber.id, productId: a.product.id, kind: a.kind, contractId: a.contractId,
+        termMonths: a.termMonths, names: a.names, csrDer: a.csrDer, carryOverCertificateDer: a.carryOverDer ?? null, carryOverMonths: 0,
+        status: ApplicationStatus.SUBMITTED, termsVersionId: terms.id, idempotencyKey: a.idempotencyKey, requestHash: a.requestHash,
+        dcvMethod: a.dcvMethod ?? "HTTP_FILE", revokeSupersededImmediately: a.revokeSupersededImmediately ?? false,
+        documentsRequest: null, documentsDueAt: null, refusalCode: null, rejectionReason: null, reviewerKeyId: null,
+        submittedAt: now, decidedAt: null, createdAt: now, updatedAt: now,
+      }),
+    );
+    // APP-1, RES-4: the consents, each with the terms version agreed to.
+    for (const kind of [ConsentKind.TERMS, ConsentKind.REGISTRANT_DATA_USE, ConsentKind.DATA_SUBJECTS]) {
+      await tx.insert(Consent, { applicationId: app.id, resellerId: a.resellerId, subscriberId: a.subscriber.id, kind, termsVersionId: terms.id, givenBy: `reseller:${a.resellerId}`, givenAt: now });
+    }
+    await this.dcv.openChallenges(tx, app, a.dcvMethod ?? "HTTP_FILE");
+    await this.audit.record(tx, scope, {
+      action: `application.submit.${a.kind.toLowerCase()}`, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: a.resellerId,
+      after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
+    });
+    return app;
+  }
+
+  private idempotent(resellerId: string, key: string | null | undefined, request: object, work: (tx: EntityManager, requestHash: string) => Promise<Application>): Promise<Application> {
+    return idempotentApplication(this.ds, resellerId, key, request, work);
+  }
+}

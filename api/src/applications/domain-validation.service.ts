@@ -1,0 +1,94 @@
+import { DataSource, EntityManager, In } from "typeorm";
+import { AuditService } from "../audit/audit.service";
+import { Config } from "../config";
+import { inTransaction } from "../db/transaction";
+import { canReuseDcv } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { RequestScope } from "../request-scope";
+import { Application } from "./application.entity";
+import { DcvMethod, DcvNetworkOptions, checkDnsTxt, checkHttpFile, newDcvToken } from "./dcv-checks";
+import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
+
+/**
+ * APP-9: domain control is proved per name before issuance, by an HTTP file or a DNS TXT record,
+ * with the evidence kept. A successful validation of a subscriber's name is reused for later
+ * certificates only within the reuse period in force at issuance.
+ */
+export class DomainValidationService {
+  private readonly network: DcvNetworkOptions;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    config: Config,
+  ) {
+    this.network = { ...config.dcv, now: () => this.clock.now() };
+  }
+
+  /** The newest successful validation of each name that may still be reused at `at`. */
+  async reusable(tx: EntityManager, subscriberId: string, names: string[], at: Date): Promise<Map<string, DomainValidation>> {
+    const rows = await tx.find(DomainValidation, {
+      where: { subscriberId, name: In(names), status: DomainValidationStatus.VALID },
+      order: { checkedAt: "DESC" },
+    });
+    const out = new Map<string, DomainValidation>();
+    for (const v of rows) if (!out.has(v.name) && v.checkedAt && canReuseDcv(v.checkedAt, at).ok) out.set(v.name, v);
+    return out;
+  }
+
+  /** Opens a challenge for every name that has no reusable validation; wildcards always use DNS (BR 3.2.2.4.18). */
+  async openChallenges(tx: EntityManager, application: Application, method: DcvMethod): Promise<void> {
+    const now = this.clock.now();
+    const reusable = await this.reusable(tx, application.subscriberId, application.names, now);
+    for (const name of application.names) {
+      if (reusable.has(name)) continue;
+      await tx.insert(DomainValidation, {
+        subscriberId: application.subscriberId,
+        applicationId: application.id,
+        name,
+        method: name.startsWith("*.") ? DomainValidationMethod.DNS_TXT : (method as DomainValidationMethod),
+        token: newDcvToken(),
+        status: DomainValidationStatus.PENDING,
+        evidence: null,
+        checkedAt: null,
+        createdAt: now,
+      });
+    }
+  }
+
+  /** What an application's names stand on: its own challenges, or reused earlier validations. */
+  async forApplication(application: Application): Promise<DomainValidation[]> {
+    const own = await this.ds.getRepository(DomainValidation).find({ where: { applicationId: application.id }, order: { createdAt: "ASC" } });
+    const reused = await this.reusable(this.ds.manager, application.subscriberId, application.names.filter((n) => !own.some((v) => v.name === n)), this.clock.now());
+    return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused.get(n)).filter((v): v is DomainValidation => v !== undefined);
+  }
+
+  /**
+   * Runs the network checks of an application's open challenges, then records each result with its
+   * evidence. The checks run outside any transaction so that no lock is held while the network answers.
+   */
+  async check(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
+    const open = await this.ds.getRepository(DomainValidation).find({
+      where: { applicationId: application.id, status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]) },
+    });
+    const results = await Promise.all(
+      open.map(async (v) => ({ v, result: v.method === DomainValidationMethod.HTTP_FILE ? await checkHttpFile(v.name, v.token, this.network) : await checkDnsTxt(v.name, v.token, this.network) })),
+    );
+    await inTransaction(this.ds, async (tx) => {
+      for (const { v, result } of results) {
+        const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
+        await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
+        await this.audit.record(tx, scope, {
+          action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
+          entityType: "Application",
+          entityId: toGlobalId("Application", application.id),
+          resellerId: application.resellerId,
+          after: { name: v.name, method: v.method, status, failure: result.failure ?? null },
+        });
+      }
+    });
+    return this.forApplication(application);
+  }
+}

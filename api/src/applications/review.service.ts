@@ -1,0 +1,147 @@
+import { DataSource, EntityManager, IsNull } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { requireOperator } from "../auth/authorize";
+import { IssuanceService } from "../certificates/issuance.service";
+import { Certificate } from "../certificates/certificate.entity";
+import { inTransaction } from "../db/transaction";
+import { businessDaysDeadline } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { RefusalCode, refusal } from "../refusal";
+import { RequestScope } from "../request-scope";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { Application, ApplicationStatus } from "./application.entity";
+import { ApplicationDocument } from "./application-document.entity";
+import { DomainValidationService } from "./domain-validation.service";
+
+/** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
+export enum RejectionGround {
+  PROCEDURE_NOT_FOLLOWED = "PROCEDURE_NOT_FOLLOWED",
+  OPERATIONAL_PROBLEM = "OPERATIONAL_PROBLEM",
+  DUPLICATE_CERTIFICATE = "DUPLICATE_CERTIFICATE",
+  NOT_ELIGIBLE = "NOT_ELIGIBLE",
+  THIRD_PARTY_TRADEMARK = "THIRD_PARTY_TRADEMARK",
+  PROHIBITED_CONDUCT = "PROHIBITED_CONDUCT",
+  DOCUMENTS_NOT_PROVIDED = "DOCUMENTS_NOT_PROVIDED",
+  OTHER = "OTHER",
+}
+
+const AUDIT_OMIT = ["csrDer", "carryOverCertificateDer"];
+
+/** The operator's side of APP-2: take for review, ask for documents, approve (and issue), reject. */
+export class ReviewService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly dcv: DomainValidationService,
+    private readonly issuance: IssuanceService,
+  ) {}
+
+  /** Open applications, oldest first: what the operator has to decide. */
+  async queue(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<Application>> {
+    requireOperator(scope.caller);
+    const qb = this.ds.getRepository(Application).createQueryBuilder("a").where("a.status IN (:...open)", {
+      open: [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
+    });
+    return paginate(qb, args, ["submitted_at", "id"]);
+  }
+
+  async startReview(scope: RequestScope, id: string | null): Promise<Application> {
+    return this.transition(scope, id, "application.startReview", [ApplicationStatus.SUBMITTED], async (app) => {
+      app.status = ApplicationStatus.UNDER_REVIEW;
+      app.reviewerKeyId = reviewerKey(scope);
+    });
+  }
+
+  /** APP-2, CAL-1/CAL-2: ask for documents, due after N business days (18:00 JST on the last one). */
+  async requestDocuments(scope: RequestScope, id: string | null, message: string, dueInBusinessDays: number): Promise<Application> {
+    if (message.trim().length === 0 || message.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "message must be 1-2000 characters.", "input.message");
+    if (!Number.isInteger(dueInBusinessDays) || dueInBusinessDays < 1 || dueInBusinessDays > 60) throw refusal(RefusalCode.INVALID_INPUT, "dueInBusinessDays must be 1-60.", "input.dueInBusinessDays");
+    return this.transition(scope, id, "application.requestDocuments", [ApplicationStatus.UNDER_REVIEW], async (app) => {
+      app.status = ApplicationStatus.AWAITING_DOCUMENTS;
+      app.documentsRequest = message.trim();
+      app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
+      app.reviewerKeyId = reviewerKey(scope);
+    });
+  }
+
+  /** APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays. */
+  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string): Promise<Application> {
+    if (reason.trim().length === 0 || reason.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
+    return this.transition(scope, id, "application.reject", [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS], async (app, tx) => {
+      app.status = ApplicationStatus.REJECTED;
+      app.refusalCode = ground;
+      app.rejectionReason = reason.trim();
+      app.decidedAt = this.clock.now();
+      app.reviewerKeyId = reviewerKey(scope);
+      await tx.update(ApplicationDocument, { applicationId: app.id, destroyedAt: IsNull() }, { content: null, destroyedAt: app.decidedAt });
+    }, reason);
+  }
+
+  /**
+   * APP-2, CON-1, J 6.4: approval issues the certificate and its contract in the same transaction;
+   * the submitting reseller becomes the managing reseller. Two approvals at once issue one certificate:
+   * the application row is locked and the second finds it ISSUED.
+   */
+  async approve(scope: RequestScope, id: string | null): Promise<{ application: Application; certificate: Certificate }> {
+    requireOperator(scope.caller);
+    let certificate: Certificate | null = null;
+    const application = await this.transition(scope, id, "application.approve", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
+      const now = this.clock.now();
+      // APP-9: every name must stand on a successful validation still inside the reuse period.
+      const valid = await this.dcv.reusable(tx, app.subscriberId, app.names, now);
+      const missing = app.names.filter((n) => !valid.has(n));
+      if (missing.length > 0) {
+        throw refusal(RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED, `Domain control is not validated for: ${missing.join(", ")} (APP-9).`, "input.applicationId", `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`);
+      }
+      const issued = await this.issuance.issueForApplication(tx, scope, app);
+      certificate = issued.certificate;
+      app.status = ApplicationStatus.ISSUED;
+      app.decidedAt = now;
+      app.reviewerKeyId = reviewerKey(scope);
+      const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
+      if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
+      await this.audit.record(tx, scope, {
+        action: "certificate.issue", entityType: "Certificate", entityId: toGlobalId("Certificate", issued.certificate.id), resellerId: app.resellerId,
+        after: snapshot(issued.certificate, ["der"]),
+      });
+    });
+    return { application, certificate: certificate! };
+  }
+
+  private async transition(
+    scope: RequestScope,
+    id: string | null,
+    action: string,
+    from: ApplicationStatus[],
+    change: (app: Application, tx: EntityManager) => Promise<void>,
+    reason: string | null = null,
+  ): Promise<Application> {
+    requireOperator(scope.caller);
+    const result = await inTransaction(this.ds, async (tx) => {
+      const app = id ? await tx.findOne(Application, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+      if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
+      if (!from.includes(app.status)) {
+        throw refusal(RefusalCode.APPLICATION_STATE, `The application is ${app.status}; this needs ${from.join(" or ")}.`, "input.applicationId");
+      }
+      const before = snapshot(app, AUDIT_OMIT);
+      await change(app, tx);
+      app.updatedAt = this.clock.now();
+      const saved = await tx.save(app);
+      await this.audit.record(tx, scope, {
+        action, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId, reason,
+        before, after: snapshot(saved, AUDIT_OMIT),
+      });
+      return saved;
+    });
+    scope.loaders.clearAll();
+    return result;
+  }
+}
+
+function reviewerKey(scope: RequestScope): string | null {
+  return scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null;
+}
+

@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { DataSource } from "typeorm";
+import { Clock } from "../domain/clock";
+import { KeyAlgorithm, Signer, createCaHierarchy, loadSigner, parseCertificate, toPem } from "../pki";
+import { CertificateAuthority, CertificateAuthorityKind } from "./certificate-authority.entity";
+
+export interface CaUrls {
+  crlUrl: string;
+  ocspUrl: string;
+  caIssuersUrl: string;
+}
+
+export interface IssuingCa {
+  ca: CertificateAuthority;
+  signer: Signer;
+}
+
+const CA_BOOTSTRAP_LOCK = 0x616b6173; // "akas": one replica creates the hierarchy, the others wait and load it
+
+/**
+ * The operator's CA: a root and an issuing CA, created on first start and kept in the database
+ * with their keys encrypted (so every replica can sign). Signing goes through `Signer` only, so an
+ * HSM or KMS signer can replace the local key later without touching issuance, CRL or OCSP code.
+ */
+export class CaService {
+  private signers = new Map<string, Promise<Signer>>();
+  private cas = new Map<string, CertificateAuthority>();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly publicBaseUrl: string,
+    private readonly passphrase: string,
+    private readonly keyAlgorithm: KeyAlgorithm,
+  ) {}
+
+  /** URLs written into certificates issued by `caId` (STAT-1, STAT-2, RFC 5280 AIA). */
+  urlsFor(caId: string): CaUrls {
+    return {
+      crlUrl: `${this.publicBaseUrl}/crl/${caId}.crl`,
+      ocspUrl: `${this.publicBaseUrl}/ocsp`,
+      caIssuersUrl: `${this.publicBaseUrl}/ca/${caId}.der`,
+    };
+  }
+
+  /** Creates the root and issuing CA if there is none yet; safe when several replicas start at once. */
+  async ensureHierarchy(): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CA_BOOTSTRAP_LOCK]);
+      const existing = await tx.count(CertificateAuthority, { where: { kind: CertificateAuthorityKind.ISSUING, active: true } });
+      if (existing > 0) return;
+      const now = this.clock.now();
+      const rootId = randomUUID();
+      const issuingId = randomUUID();
+      const { root, issuing } = await createCaHierarchy({
+        keyAlgorithm: this.keyAlgorithm,
+        passphrase: this.passphrase,
+        now,
+        rootSubject: { commonName: "Akashi Root CA", organization: "Akashi", country: "JP" },
+        issuingSubject: { commonName: "Akashi TLS Issuing CA 1", organization: "Akashi", country: "JP" },
+        issuingUrls: { crlUrl: `${this.publicBaseUrl}/crl/${rootId}.crl`, caIssuersUrl: `${this.publicBaseUrl}/ca/${rootId}.der` },
+      });
+      for (const [id, kind, parentId, name, material] of [
+        [rootId, CertificateAuthorityKind.ROOT, null, "Akashi Root CA", root],
+        [issuingId, CertificateAuthorityKind.ISSUING, rootId, "Akashi TLS Issuing CA 1", issuing],
+      ] as const) {
+        const parsed = parseCertificate(material.certDer);
+        await tx.insert(CertificateAuthority, {
+          id,
+          kind,
+          parentId,
+          name,
+          keyAlgorithm: this.keyAlgorithm,
+          certDer: material.certDer,
+          encryptedKeyPem: material.encryptedKeyPem,
+          serialHex: parsed.serialHex,
+          notBefore: parsed.notBefore,
+          notAfter: parsed.notAfter,
+          active: true,
+          lastCrlNumber: "0",
+          createdAt: now,
+        });
+      }
+    });
+  }
+
+  async get(id: string): Promise<CertificateAuthority | null> {
+    const cached = this.cas.get(id);
+    if (cached) return cached;
+    const ca = await this.ds.getRepository(CertificateAuthority).findOneBy({ id });
+    if (ca) this.cas.set(id, ca);
+    return ca;
+  }
+
+  async all(): Promise<CertificateAuthority[]> {
+    return this.ds.getRepository(CertificateAuthority).find({ order: { createdAt: "ASC" } });
+  }
+
+  async root(): Promise<CertificateAuthority> {
+    const root = await this.ds.getRepository(CertificateAuthority).findOne({ where: { kind: CertificateAuthorityKind.ROOT, active: true }, order: { createdAt: "ASC" } });
+    if (!root) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
+    return root;
+  }
+
+  /** The issuing CA new certificates are signed by, with its signer. */
+  async activeIssuer(): Promise<IssuingCa> {
+    const ca = await this.ds.getRepository(CertificateAuthority).findOne({ where: { kind: CertificateAuthorityKind.ISSUING, active: true }, order: { createdAt: "DESC" } });
+    if (!ca) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
+    this.cas.set(ca.id, ca);
+    return { ca, signer: await this.signer(ca) };
+  }
+
+  /** Decrypts a CA key once per process; later calls reuse it. */
+  signer(ca: CertificateAuthority): Promise<Signer> {
+    let s = this.signers.get(ca.id);
+    if (!s) {
+      s = Promise.resolve().then(() => loadSigner(ca.encryptedKeyPem, this.passphrase));
+      this.signers.set(ca.id, s);
+      s.catch(() => this.signers.delete(ca.id));
+    }
+    return s;
+  }
+
+  /** The chain a server sends after its own certificate: the issuing CA (the root is the trust anchor). */
+  async chainPem(issuingCaId: string): Promise<string> {
+    const ca = await this.get(issuingCaId);
+    return ca ? toPem(ca.certDer, "CERTIFICATE") : "";
+  }
+}

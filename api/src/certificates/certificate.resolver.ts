@@ -1,0 +1,46 @@
+import { Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root, registerEnumType } from "type-graphql";
+import { Contract } from "../contracts/contract.entity";
+import type { Context } from "../graphql/context";
+import { Connection, PageArgs } from "../graphql/relay";
+import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { Certificate } from "./certificate.entity";
+import { CertificateStatus, certificateStatus } from "./certificate-status";
+
+
+registerEnumType(CertificateStatus, { name: "CertificateStatus", description: "Live status at the time of the request (STAT-3)." });
+
+@ObjectType({ description: "A page of certificates." })
+export class CertificateConnection extends Connection(Certificate) {}
+
+@Resolver(() => Certificate)
+export class CertificateResolver {
+  @Query(() => CertificateConnection, { description: "Certificates: a reseller those it manages, operators all." })
+  certificates(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<CertificateConnection> {
+    return ctx.services.certificates.list(ctx, args);
+  }
+
+  @FieldResolver(() => String, { description: "The certificate in PEM." })
+  pem(@Root() c: Certificate, @Ctx() ctx: Context): string {
+    return ctx.services.certificates.pem(c);
+  }
+
+  @FieldResolver(() => String, { description: "The certificate followed by its issuing CA certificate, as a server sends it (RES-5)." })
+  chainPem(@Root() c: Certificate, @Ctx() ctx: Context): Promise<string> {
+    return ctx.services.certificates.chainPem(c);
+  }
+
+  @FieldResolver(() => CertificateStatus)
+  status(@Root() c: Certificate, @Ctx() ctx: Context): CertificateStatus {
+    return certificateStatus(c, ctx.services.clock.now());
+  }
+
+  @FieldResolver(() => RevocationReasonValue, { nullable: true })
+  revocationReason(@Root() c: Certificate): RevocationReasonValue | null {
+    return c.revocationReason as RevocationReasonValue | null;
+  }
+
+  @FieldResolver(() => Contract, { nullable: true })
+  contract(@Root() c: Certificate, @Ctx() ctx: Context): Promise<Contract | null> {
+    return ctx.services.contracts.get(ctx, c.contractId);
+  }
+}

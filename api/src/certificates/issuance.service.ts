@@ -1,0 +1,163 @@
+import { EntityManager } from "typeorm";
+import { Application, ApplicationKind } from "../applications/application.entity";
+import { Actor } from "../auth/caller";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, revocationDeadline, termEnd, termWithCarryOver } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
+import { Product, ValidationLevel } from "../products/product.entity";
+import { RefusalCode, fromDomain, refusal } from "../refusal";
+import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { CaService } from "./ca.service";
+import { Certificate, CertificateSource } from "./certificate.entity";
+
+/**
+ * Issuing a certificate: the contract (CON-1) and the certificate are written in the caller's
+ * transaction, with notBefore/notAfter from the term rules (VAL-2..VAL-5) and the lifetime cap (VAL-7).
+ */
+export class IssuanceService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly ca: CaService,
+    private readonly reissueGraceHours: number,
+  ) {}
+
+  /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
+  async issueForApplication(tx: EntityManager, actor: Actor, app: Application): Promise<{ certificate: Certificate; contract: Contract }> {
+    const now = wholeSeconds(this.clock.now());
+    const product = await tx.findOneByOrFail(Product, { id: app.productId });
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
+    let contract: Contract;
+    let notAfter: Date;
+    let superseded: Certificate | null = null;
+    let supersededRevokeAt: Date | null = null;
+
+    if (app.kind === ApplicationKind.REPLACEMENT) {
+      // VAL-7: same contract, no new fee; the lifetime cap still applies.
+      contract = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
+      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
+      const life = certificateNotAfter({ notBefore: now, termEnd: contract.endsAt! });
+      if (!life.ok) throw fromDomain(life, "input.applicationId");
+      notAfter = life.notAfter;
+    } else if (app.kind === ApplicationKind.REISSUE) {
+      contract = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
+      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
+      superseded = await this.currentCertificate(tx, contract.id);
+      if (!superseded || superseded.revokedAt) throw refusal(RefusalCode.CERTIFICATE_REVOKED, "The contract has no certificate in force to reissue.", "input.applicationId");
+      // VAL-4: the new certificate keeps the existing notAfter; the old one is revoked after the grace period.
+      const plan = planReissue({ existingNotAfter: superseded.notAfter, notBefore: now, revokeSupersededImmediately: app.revokeSupersededImmediately, graceHours: this.reissueGraceHours });
+      if (!plan.ok) throw fromDomain(plan, "input.applicationId");
+      notAfter = plan.notAfter;
+      supersededRevokeAt = plan.revokeSupersededAt;
+    } else {
+      let end: Date;
+      let carryOverMonths = 0;
+      let renewedFromId: string | null = null;
+      if (app.kind === ApplicationKind.RENEWAL) {
+        const previous = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
+        const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
+        if (!decision.ok) throw fromDomain(decision, "input.applicationId");
+        end = decision.termEnd;
+        renewedFromId = previous.id;
+      } else if (app.carryOverCertificateDer) {
+        // VAL-3: months carried over are counted at issuance, from the new start.
+        const t = termWithCarryOver({ start: now, termMonths: app.termMonths!, previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter });
+        end = t.termEnd;
+        carryOverMonths = t.carryOverMonths;
+      } else {
+        end = termEnd(now, app.termMonths!);
+      }
+      contract = await tx.save(
+        tx.create(Contract, {
+          subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
+          termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
+          // VAL-6: the first service period runs to the end of the issuance month.
+          servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
+          autoRenewStopNoticedAt: null, doNotRenew: false, cancellationNoticedAt: null, cancellationEffectiveAt: null,
+          status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: now,
+        }),
+      );
+      app.carryOverMonths = carryOverMonths;
+      const life = certificateNotAfter({ notBefore: now, termEnd: end });
+      if (!life.ok) throw fromDomain(life, "input.applicationId");
+      notAfter = life.notAfter;
+      await this.audit.record(tx, actor, {
+        action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(contract),
+      });
+    }
+
+    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
+    if (superseded && supersededRevokeAt) {
+      superseded.supersededById = certificate.id;
+      await tx.save(superseded);
+      await tx.insert(Revocation, {
+        certificateId: superseded.id, requestedBy: RevocationRequester.SUBSCRIBER, requesterKeyId: null, reason: "superseded", operatorGround: null,
+        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, status: RevocationStatus.SCHEDULED, requestedAt: now,
+        scheduledFor: supersededRevokeAt, deadlineAt: revocationDeadline({ reason: "superseded", receivedAt: now, scheduledFor: supersededRevokeAt }),
+        executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
+      });
+      await this.audit.record(tx, actor, {
+        action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", superseded.id), resellerId: contract.resellerId,
+        reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },
+      });
+    }
+    return { certificate, contract };
+  }
+
+  async currentCertificate(tx: EntityManager, contractId: string): Promise<Certificate | null> {
+    return tx.findOne(Certificate, { where: { contractId }, order: { notAfter: "DESC", createdAt: "DESC" } });
+  }
+
+  private async sign(
+    tx: EntityManager,
+    x: { app: Application; product: Product; subscriber: Subscriber; contractId: string; notBefore: Date; notAfter: Date },
+  ): Promise<Certificate> {
+    const csr = checkCsr(x.app.csrDer!, { names: x.app.names, wildcardAllowed: x.product.wildcardAllowed });
+    if (!csr.ok) throw fromDomain({ code: csr.code, message: csr.message }, "input.applicationId");
+    const { ca, signer } = await this.ca.activeIssuer();
+    const level = x.product.validationLevel!;
+    const subject: ServerCertificateSubject = { commonName: x.app.names[0] };
+    if (level !== ValidationLevel.DV) {
+      // OV/EV name the verified organisation (APP-8: a change of these needs a new application).
+      subject.organization = x.subscriber.name;
+      if (x.subscriber.locality) subject.locality = x.subscriber.locality;
+      if (x.subscriber.stateOrProvince) subject.stateOrProvince = x.subscriber.stateOrProvince;
+      subject.country = x.subscriber.country;
+      if (level === ValidationLevel.EV) {
+        subject.businessCategory = "Private Organization";
+        subject.jurisdictionCountry = x.subscriber.country;
+      }
+    }
+    const issued = await issueServerCertificate({
+      issuer: { certDer: ca.certDer, signer },
+      subjectPublicKeySpki: csr.publicKeySpki,
+      serialHex: newSerialHex(),
+      names: x.app.names,
+      subject,
+      validationLevel: level,
+      notBefore: x.notBefore,
+      notAfter: x.notAfter,
+      urls: this.ca.urlsFor(ca.id),
+    });
+    const parsed = parseCertificate(issued.der);
+    const certificate = await tx.save(
+      tx.create(Certificate, {
+        contractId: x.contractId, applicationId: x.app.id, source: CertificateSource.ISSUED, issuingCaId: ca.id, serialHex: issued.serialHex,
+        sha256Fingerprint: issued.sha256Fingerprint, der: issued.der, commonName: x.app.names[0], names: x.app.names, subjectDn: parsed.subject,
+        issuerDn: parsed.issuer, notBefore: parsed.notBefore, notAfter: parsed.notAfter, keyAlgorithm: csr.keyAlgorithm, supersededById: null,
+        revokedAt: null, revocationReason: null, createdAt: this.clock.now(),
+      }),
+    );
+    return certificate;
+  }
+}
+
+/** Certificates carry whole seconds; keeping the database the same makes every channel agree to the second. */
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
+}
+

@@ -1,0 +1,118 @@
+import { EntityManager } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { systemActor } from "../auth/caller";
+import { autoRenewStatus, formatJst, renewalWindow } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { JobHandler } from "../jobs/job-runner";
+import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
+import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
+import { IssuanceMode, Product } from "../products/product.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+
+const ACTOR = systemActor("contract-jobs");
+
+/**
+ * The contract calendar, run as PostgreSQL-backed jobs (each due run happens once across replicas):
+ * - every day at 00:00 JST: contracts whose term or cancellation date has passed end (CON-1, CON-2,
+ *   CON-4), and renewal notices are written when a renewal window opens (CON-3);
+ * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
+ */
+export function contractJobs(clock: Clock, audit: AuditService): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
+  const end = async (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => {
+    const before = snapshot(c);
+    c.status = ContractStatus.ENDED;
+    c.endedAt = at;
+    c.endReason = reason;
+    await tx.save(c);
+    await audit.record(tx, ACTOR, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, reason, before, after: snapshot(c) });
+  };
+
+  const sweep: JobHandler = async (_job, tx) => {
+    const now = clock.now();
+    const due = await tx
+      .createQueryBuilder(Contract, "k")
+      .setLock("pessimistic_write")
+      .where("k.status = 'ACTIVE'")
+      .andWhere("(k.ends_at <= :now OR k.cancellation_effective_at <= :now)", { now })
+      .getMany();
+    for (const c of due) {
+      if (c.cancellationEffectiveAt && c.cancellationEffectiveAt <= now) {
+        await end(tx, c, ContractEndReason.CANCELLED, c.cancellationEffectiveAt);
+        continue;
+      }
+      const renewed = await tx.existsBy(Contract, { renewedFromId: c.id });
+      await end(tx, c, renewed ? ContractEndReason.RENEWED : c.doNotRenew ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, c.endsAt!);
+    }
+    await writeRenewalNotices(tx, now);
+  };
+
+  const monthEnd: JobHandler = async (_job, tx) => {
+    const now = clock.now();
+    const contracts = await tx
+      .createQueryBuilder(Contract, "k")
+      .innerJoin(Product, "p", "p.id = k.product_id")
+      .setLock("pessimistic_write", undefined, ["k"])
+      .where("k.status = 'ACTIVE' AND p.auto_renew")
+      .getMany();
+    for (const c of contracts) {
+      const state = autoRenewStatus({ issuedAt: c.startsAt, termMonths: c.termMonths!, noticeAt: c.autoRenewStopNoticedAt, now });
+      if (state.ended) {
+        await end(tx, c, state.stoppedByNotice ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, state.serviceEnd);
+      } else if (state.currentPeriodEnd && c.servicePeriodEndsAt?.getTime() !== state.currentPeriodEnd.getTime()) {
+        const before = snapshot(c);
+        c.servicePeriodEndsAt = state.currentPeriodEnd;
+        await tx.save(c);
+        await audit.record(tx, ACTOR, { action: "contract.autoRenew.extend", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, before, after: snapshot(c) });
+      }
+    }
+  };
+
+  return {
+    handlers: { "contracts.daily": sweep, "contracts.month-end": monthEnd },
+    recurring: [dailyAtJst("contracts.daily", 0), everyJstMonthEnd("contracts.month-end")],
+  };
+}
+
+/**
+ * CON-3: when the renewal window of a term opens (VAL-5), the managing reseller is sent a renewal
+ * notice (through the reseller, RES-5). The unique (kind, contract, due) key writes each notice once.
+ */
+async function writeRenewalNotices(tx: EntityManager, now: Date): Promise<void> {
+  const candidates = await tx
+    .createQueryBuilder(Contract, "k")
+    .innerJoin(Product, "p", "p.id = k.product_id")
+    .where("k.status = 'ACTIVE' AND NOT p.auto_renew AND k.ends_at IS NOT NULL AND NOT k.do_not_renew AND k.reseller_id IS NOT NULL")
+    .andWhere("k.ends_at > :now AND k.cancellation_effective_at IS NULL", { now })
+    .andWhere("NOT EXISTS (SELECT 1 FROM contract r WHERE r.renewed_from_id = k.id)")
+    .getMany();
+  for (const c of candidates) {
+    const opensAt = renewalWindow(c.endsAt!).opensAt;
+    if (opensAt > now) continue;
+    const product = await tx.findOneByOrFail(Product, { id: c.productId });
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: c.subscriberId });
+    const byo = product.issuanceMode === IssuanceMode.BRING_YOUR_OWN;
+    const ja = subscriber.preferredLanguage === "ja";
+    const endText = formatJst(c.endsAt!);
+    const subject = ja ? `【更新のご案内】${subscriber.name} ${product.nameJa}（${endText}満了）` : `Renewal notice: ${subscriber.nameEn ?? subscriber.name}, ${product.nameEn} (term ends ${endText})`;
+    const body = ja
+      ? byo
+        ? `${subscriber.name}様の${product.nameJa}の契約期間は${endText}に満了します。管理を継続するには、更新後の証明書をお持ち込みください。`
+        : `${subscriber.name}様の${product.nameJa}の契約期間は${endText}に満了します。更新をご希望でない場合は期間満了までにお知らせください。`
+      : byo
+        ? `The management term of ${product.nameEn} for ${subscriber.nameEn ?? subscriber.name} ends ${endText}. To continue, import the renewed certificate.`
+        : `The term of ${product.nameEn} for ${subscriber.nameEn ?? subscriber.name} ends ${endText}. Tell us before then if it should not be renewed.`;
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Notice)
+      .values({
+        kind: "RENEWAL_DUE", recipient: NoticeRecipient.RESELLER, resellerId: c.resellerId, subscriberId: c.subscriberId, contractId: c.id,
+        language: ja ? NoticeLanguage.JA : NoticeLanguage.EN, subject, body, channel: NoticeChannel.EMAIL, direct: false, emailTo: null,
+        dueAt: opensAt, sentAt: null, createdAt: now,
+      })
+      .orIgnore()
+      .execute();
+  }
+}

@@ -1,0 +1,102 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Certificate } from "../certificates/certificate.entity";
+import type { Context } from "../graphql/context";
+import { idOfType } from "../graphql/global-id";
+import { Connection, PageArgs } from "../graphql/relay";
+import { UserError, mutate } from "../graphql/user-error";
+import { Product } from "../products/product.entity";
+import { Reseller } from "../resellers/reseller.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { Contract, ContractStatus } from "./contract.entity";
+
+@ObjectType({ description: "A page of contracts." })
+export class ContractConnection extends Connection(Contract) {}
+
+@InputType({ description: "CON-2: cancel during the term." })
+export class CancelContractInput {
+  @Field(() => ID)
+  contractId!: string;
+  @Field(() => String, { nullable: true, description: "Desired end date (YYYY-MM-DD, JST); the effective date is the later of this and 30 days after the notice." })
+  requestedDate?: string | null;
+}
+
+@InputType({ description: "CON-4: decline (or accept again) renewal at the term's end." })
+export class SetDoNotRenewInput {
+  @Field(() => ID)
+  contractId!: string;
+  @Field()
+  doNotRenew!: boolean;
+}
+
+@InputType()
+export class ContractIdInput {
+  @Field(() => ID)
+  contractId!: string;
+}
+
+@ObjectType()
+export class ContractPayload {
+  @Field(() => Contract, { nullable: true })
+  contract!: Contract | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver(() => Contract)
+export class ContractResolver {
+  @Query(() => ContractConnection, { description: "Contracts: a reseller the ones it manages, operators all." })
+  contracts(@Args() args: PageArgs, @Ctx() ctx: Context, @Arg("status", () => ContractStatus, { nullable: true }) status?: ContractStatus | null): Promise<ContractConnection> {
+    return ctx.services.contracts.list(ctx, args, { status });
+  }
+
+  @Mutation(() => ContractPayload, { description: "Notice of cancellation (CON-2). No refund." })
+  cancelContract(@Arg("input") input: CancelContractInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+    return mutate(() => ctx.services.contracts.cancel(ctx, idOfType(input.contractId, "Contract"), input.requestedDate ?? null), (contract) => ({ contract }));
+  }
+
+  @Mutation(() => ContractPayload, { description: "Reply to a renewal notice (CON-3, CON-4)." })
+  setDoNotRenew(@Arg("input") input: SetDoNotRenewInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+    return mutate(() => ctx.services.contracts.setDoNotRenew(ctx, idOfType(input.contractId, "Contract"), input.doNotRenew), (contract) => ({ contract }));
+  }
+
+  @Mutation(() => ContractPayload, { description: "VAL-6: notice not to extend an auto-renew contract after the current month." })
+  stopAutoRenew(@Arg("input") input: ContractIdInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+    return mutate(() => ctx.services.contracts.stopAutoRenew(ctx, idOfType(input.contractId, "Contract")), (contract) => ({ contract }));
+  }
+
+  @FieldResolver(() => Subscriber, { nullable: true })
+  subscriber(@Root() c: Contract, @Ctx() ctx: Context): Promise<Subscriber | null> {
+    return ctx.services.subscribers.get(ctx, c.subscriberId);
+  }
+
+  @FieldResolver(() => Reseller, { nullable: true, description: "The managing reseller (J 6.4); null once the operator manages it (RES-11)." })
+  managingReseller(@Root() c: Contract, @Ctx() ctx: Context): Promise<Reseller | null> {
+    return c.resellerId ? ctx.services.resellers.get(ctx, c.resellerId) : Promise.resolve(null);
+  }
+
+  @FieldResolver(() => Product)
+  async product(@Root() c: Contract, @Ctx() ctx: Context): Promise<Product> {
+    return (await ctx.services.products.get(ctx, c.productId))!;
+  }
+
+  @FieldResolver(() => [Certificate], { description: "Every certificate of this contract, newest first." })
+  certificates(@Root() c: Contract, @Ctx() ctx: Context): Promise<Certificate[]> {
+    return ctx.services.certificates.ofContract(ctx, c);
+  }
+
+  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate that runs latest." })
+  async currentCertificate(@Root() c: Contract, @Ctx() ctx: Context): Promise<Certificate | null> {
+    return (await ctx.services.certificates.ofContract(ctx, c))[0] ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: "VAL-5: from when a renewal may be applied for." })
+  async renewalWindowOpensAt(@Root() c: Contract, @Ctx() ctx: Context): Promise<Date | null> {
+    const product = await ctx.services.products.get(ctx, c.productId);
+    return product ? ctx.services.contracts.renewalWindowOpensAt(c, product) : null;
+  }
+
+  @FieldResolver(() => Contract, { nullable: true, description: "The contract this one renews." })
+  renewedFrom(@Root() c: Contract, @Ctx() ctx: Context): Promise<Contract | null> {
+    return c.renewedFromId ? ctx.services.contracts.get(ctx, c.renewedFromId) : Promise.resolve(null);
+  }
+}
