@@ -3,8 +3,8 @@ import { checkCsr } from "../../api/src/pki/csr";
 import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "../../api/src/pki/issue";
 import { toPem } from "../../api/src/pki/pem";
 import { childrenOf, readWhole } from "../../api/src/pki/der";
-import { makeTestCa, URLS, type TestCa } from "./fixtures";
-import { makeCsr, openssl, opensslOk, TempDir } from "./openssl";
+import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
+import { makeCsr, openssl, opensslOk, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());

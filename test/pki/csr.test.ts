@@ -1,6 +1,6 @@
 import { checkCsr, type CsrCheckResult } from "../../api/src/pki/csr";
 import { pemBlocks, toPem } from "../../api/src/pki/pem";
-import { makeCsr, TempDir } from "./openssl";
+import { makeCsr, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());
@@ -150,7 +150,7 @@ describe("APP-10: refusals, one code each", () => {
 });
 
 import { readFileSync } from "node:fs";
-import { opensslOk } from "./openssl";
+import { opensslOk } from "../support/openssl";
 function makeCsrWithAddext(name: string, addext: string): string {
   const csrPath = dir.file(`${name}.csr`);
   opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.file(`${name}.key`), "-subj", "/CN=a.example.jp", "-addext", addext, "-out", csrPath]);

@@ -3,8 +3,8 @@ import { issueServerCertificate, newSerialHex } from "../../api/src/pki/issue";
 import { parseCertificate } from "../../api/src/pki/parse";
 import { readCertificateParts } from "../../api/src/pki/certificate-der";
 import type { KeyAlgorithm } from "../../api/src/pki/signer";
-import { makeTestCa, URLS, type TestCa } from "./fixtures";
-import { makeCsr, openssl, opensslOk, TempDir } from "./openssl";
+import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
+import { makeCsr, openssl, opensslOk, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());

@@ -1,7 +1,7 @@
 import { createPublicKey, verify } from "node:crypto";
 import { decryptPrivateKeyPem, exportEncryptedPrivateKeyPem, generateKeyPair, generateSigner, KeyDecryptionError, loadSigner } from "../../api/src/pki/keys";
 import { KEY_ALGORITHMS, signatureAlgorithmIdentifier, signatureHash, type KeyAlgorithm } from "../../api/src/pki/signer";
-import { opensslOk, openssl, TempDir } from "./openssl";
+import { opensslOk, openssl, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());

@@ -13,8 +13,8 @@ import {
   type OcspCertStatus,
 } from "../../api/src/pki/ocsp";
 import { childrenOf, readWhole } from "../../api/src/pki/der";
-import { makeTestCa, URLS, type TestCa } from "./fixtures";
-import { makeCsr, openssl, opensslOk, TempDir } from "./openssl";
+import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
+import { makeCsr, openssl, opensslOk, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());

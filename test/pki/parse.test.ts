@@ -3,8 +3,8 @@ import { createIssuingCa } from "../../api/src/pki/ca";
 import { checkCsr } from "../../api/src/pki/csr";
 import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "../../api/src/pki/issue";
 import { CertificateParseError, chainsTo, parseCertificate, parseCertificateChain, toPem } from "../../api/src/pki/parse";
-import { makeTestCa, URLS, type TestCa } from "./fixtures";
-import { makeCsr, opensslOk, TempDir } from "./openssl";
+import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
+import { makeCsr, opensslOk, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());

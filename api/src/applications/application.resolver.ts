@@ -115,11 +115,11 @@ export class ApplicationResolver {
     return (await ctx.services.products.get(ctx, a.productId))!;
   }
 
-  @FieldResolver(() => Contract, { nullable: true, description: "For renewal, reissue and replacement: the existing contract; otherwise the contract this application created." })
+  @FieldResolver(() => Contract, { nullable: true, description: "The contract this application created (new, renewal, import), else the one it acts on (reissue, replacement, or a renewal not yet issued)." })
   async contract(@Root() a: Application, @Ctx() ctx: Context): Promise<Contract | null> {
-    if (a.contractId) return ctx.services.contracts.get(ctx, a.contractId);
-    const created = await ctx.loaders.manyBy(Contract, "applicationId").load(a.id);
-    return created[0] && (await ctx.services.contracts.get(ctx, created[0].id));
+    const [created] = await ctx.loaders.manyBy(Contract, "applicationId").load(a.id);
+    const id = created?.id ?? a.contractId;
+    return id ? ctx.services.contracts.get(ctx, id) : null;
   }
 
   @FieldResolver(() => Certificate, { nullable: true, description: "The certificate issued for this application." })

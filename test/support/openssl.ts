@@ -3,9 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Helpers for checking real bytes with /usr/bin/openssl (3.0). */
+/** Helpers for checking real bytes with the `openssl` command (1.1.1 or 3.x), found on PATH. */
 
-export const OPENSSL = "/usr/bin/openssl";
+export const OPENSSL = process.env.OPENSSL ?? "openssl";
+
+function requireOpenssl(): void {
+  const r = spawnSync(OPENSSL, ["version"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) {
+    throw new Error(`These tests check real certificate bytes with the openssl command, which was not found (${OPENSSL}). Install OpenSSL (e.g. \`apt-get install openssl\`) or set OPENSSL to its path.`);
+  }
+}
 
 export interface RunResult {
   status: number;
@@ -15,7 +22,13 @@ export interface RunResult {
   out: string;
 }
 
+let checked = false;
+
 export function openssl(args: string[], input?: Buffer | string): RunResult {
+  if (!checked) {
+    requireOpenssl();
+    checked = true;
+  }
   const r = spawnSync(OPENSSL, args, { input, encoding: "utf8" });
   if (r.error) throw r.error;
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
@@ -28,7 +41,7 @@ export function opensslOk(args: string[], input?: Buffer | string): string {
 }
 
 export class TempDir {
-  readonly path = mkdtempSync(join(tmpdir(), "akashi-pki-"));
+  readonly path = mkdtempSync(join(tmpdir(), "akashi-x509-"));
   file(name: string, content?: string | Buffer): string {
     const p = join(this.path, name);
     if (content !== undefined) writeFileSync(p, content);
