@@ -1,5 +1,6 @@
 import { systemActor } from "../auth/caller";
 import { Loaders } from "../graphql/loaders";
+import { issueDemoCertificate } from "./demo-certificate";
 import { Reseller } from "../resellers/reseller.entity";
 import { Services } from "../services";
 import { ContactRole } from "../subscribers/subscriber-contact.entity";
@@ -8,6 +9,7 @@ import { Language, SubscriberKind } from "../subscribers/subscriber.entity";
 export interface DemoKeys {
   operatorKey: string;
   resellerKey: string;
+  certificateSerial: string;
 }
 
 /**
@@ -27,15 +29,17 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
   });
   const resellerKey = await services.apiKeys.create(actor, { resellerId: reseller.id, name: "demo reseller" });
   const resellerCaller = { kind: "RESELLER" as const, keyId: resellerKey.apiKey.id, keyPublicId: resellerKey.apiKey.publicId, resellerId: reseller.id };
-  await services.subscribers.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, {
+  const subscriber = await services.subscribers.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, {
     kind: SubscriberKind.ORGANIZATION,
     name: "株式会社デモショップ",
     nameEn: "Demo Shop Co., Ltd.",
     country: "JP",
     stateOrProvince: "Tokyo",
     locality: "Chiyoda-ku",
+    address: "東京都千代田区丸の内1-1-1",
     preferredLanguage: Language.ja,
     contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.example.jp" }],
   });
-  return { operatorKey: operator.key, resellerKey: resellerKey.key };
+  const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);
+  return { operatorKey: operator.key, resellerKey: resellerKey.key, certificateSerial: certificate.serialHex };
 }

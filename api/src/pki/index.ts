@@ -8,3 +8,4 @@ export * from "./crl";
 export * from "./ocsp";
 export * from "./parse";
 export { canonicalSerialHex } from "./serial";
+export { createKeyAndCsr } from "./csr-builder";
