@@ -24,6 +24,8 @@ export interface Config {
   carryOverRootsFile: string | undefined;
   /** VAL-4: hours between a reissue and the revocation of the certificate it supersedes. */
   reissueGraceHours: number;
+  /** REV-4: certificates revoked per transaction by a mass revocation. */
+  massRevocationBatch: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
     reissueGraceHours: int("AKASHI_REISSUE_GRACE_HOURS", get("AKASHI_REISSUE_GRACE_HOURS") ?? "72", 0, 24 * 30),
+    massRevocationBatch: int("AKASHI_MASS_REVOCATION_BATCH", get("AKASHI_MASS_REVOCATION_BATCH") ?? "200", 1, 10_000),
   };
 }

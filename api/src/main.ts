@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const db = await openDatabase(config, (msg) => logger.info(msg));
   const services = createServices(db.ds, systemClock, config);
   await services.ca.ensureHierarchy();
+  await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
   const demoKeys = config.demo ? await loadDemoData(services) : null;
   const jobs = new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: services.jobs.handlers, recurring: services.jobs.recurring });
   if (config.runJobs) await jobs.start();

@@ -18,7 +18,15 @@ import { Clock } from "./domain/clock";
 import { parseCertificateChain } from "./pki";
 import { ProductService } from "./products/product.service";
 import { ResellerService } from "./resellers/reseller.service";
+import { CertificateStatusService } from "./status/certificate-status.service";
+import { CrlService } from "./status/crl.service";
+import { combineJobSets } from "./status/job-sets";
+import { OcspResponder } from "./status/ocsp-responder";
+import { StatusPublisher } from "./status/status-publisher";
 import { SubscriberService } from "./subscribers/subscriber.service";
+import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
+import { ProblemReportService } from "./revocations/problem-report.service";
+import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
 
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
@@ -30,6 +38,11 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
   const carryOverRoots = async () => [(await ca.root()).certDer, ...extraRoots];
+  // STAT-1..3: the revocation side calls statusPublisher.certificateRevoked in its transaction.
+  const statusPublisher = new StatusPublisher(clock);
+  const crls = new CrlService(ds, clock, ca);
+  const revocations = new RevocationService(ds, clock, audit, statusPublisher);
+  const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   return {
     ds,
     clock,
@@ -47,7 +60,17 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     review: new ReviewService(ds, clock, audit, dcv, issuance),
     contracts: new ContractService(ds, clock, audit),
     certificates: new CertificateService(ds, ca),
-    jobs: contractJobs(clock, audit),
+    revocations,
+    problemReports: new ProblemReportService(ds, clock, audit, revocations),
+    massRevocations,
+    statusPublisher,
+    crls,
+    ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
+    certificateStatus: new CertificateStatusService(ds, clock),
+    jobs: combineJobSets(contractJobs(clock, audit), crls.jobs(), {
+      handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
+      recurring: [],
+    }),
   };
 }
 

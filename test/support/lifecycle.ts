@@ -83,3 +83,10 @@ export async function reviewAndApprove(t: TestApp, dcv: DcvWebServer, resellerKe
   if (approved.approveApplication.userErrors.length) throw new Error(JSON.stringify(approved.approveApplication.userErrors));
   return approved.approveApplication.application;
 }
+
+/** A certificate issued end to end (submit → review → DCV → approve) for `names`; returns the application with its certificate. */
+export async function issueCertificate(t: TestApp, dcv: DcvWebServer, dir: TempDir, resellerKey: string, subscriberId: string, productId: string, names: string[], termMonths = 12): Promise<any> {
+  const submitted = await submitApplication(t, resellerKey, { subscriberId, productId, termMonths, names, csr: csrFor(dir, names) });
+  if (submitted.userErrors.length) throw new Error(JSON.stringify(submitted.userErrors));
+  return reviewAndApprove(t, dcv, resellerKey, submitted.application);
+}

@@ -41,6 +41,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
   const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", ...options.env }, []);
   const services = createServices(ds, clock, config);
   await services.ca.ensureHierarchy();
+  await services.crls.ensureCrls();
   const jobs = new JobRunner({ ds, clock, logger: createLogger("silent"), handlers: services.jobs.handlers, recurring: services.jobs.recurring });
   const { app, stop } = await createApp(services, createLogger("silent"));
   const operator = await services.apiKeys.create(systemActor("test"), { resellerId: null, name: "test operator" });

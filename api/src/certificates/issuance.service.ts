@@ -10,6 +10,7 @@ import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHe
 import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
+import { enqueueScheduledRevocation } from "../revocations/revocation.service";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
@@ -94,12 +95,13 @@ export class IssuanceService {
     if (superseded && supersededRevokeAt) {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
-      await tx.insert(Revocation, {
+      const scheduled = await tx.save(tx.create(Revocation, {
         certificateId: superseded.id, requestedBy: RevocationRequester.SUBSCRIBER, requesterKeyId: null, reason: "superseded", operatorGround: null,
         comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, status: RevocationStatus.SCHEDULED, requestedAt: now,
         scheduledFor: supersededRevokeAt, deadlineAt: revocationDeadline({ reason: "superseded", receivedAt: now, scheduledFor: supersededRevokeAt }),
         executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
-      });
+      }));
+      await enqueueScheduledRevocation(tx, scheduled);
       await this.audit.record(tx, actor, {
         action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", superseded.id), resellerId: contract.resellerId,
         reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },

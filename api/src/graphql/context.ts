@@ -9,4 +9,6 @@ export interface Context extends RequestScope {
   requestId: string;
   loaders: Loaders;
   services: Services;
+  /** The client's address (behind a trusted proxy, the address it reports), for per-client rate limits. */
+  clientAddress: string;
 }

@@ -17,6 +17,9 @@ const fetchers: Record<string, Fetcher> = {
   Application: (ctx, id) => ctx.services.applications.get(ctx, id),
   Contract: (ctx, id) => ctx.services.contracts.get(ctx, id),
   Certificate: (ctx, id) => ctx.services.certificates.get(ctx, id),
+  Revocation: (ctx, id) => ctx.services.revocations.get(ctx, id),
+  ProblemReport: (ctx, id) => ctx.services.problemReports.get(ctx, id),
+  MassRevocation: (ctx, id) => ctx.services.massRevocations.get(ctx, id),
 };
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {

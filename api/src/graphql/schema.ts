@@ -7,13 +7,17 @@ import { ContractResolver } from "../contracts/contract.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { ProductResolver } from "../products/product.resolver";
 import { ResellerResolver } from "../resellers/reseller.resolver";
+import { CertificateStatusResolver } from "../status/certificate-status.resolver";
 import { SubscriberResolver } from "../subscribers/subscriber.resolver";
+import { CertificateRevocationsResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
   NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
   ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
+  CertificateStatusResolver,
+  RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { Express } from "express";
@@ -9,6 +10,9 @@ import { Loaders } from "../graphql/loaders";
 import { getSchema } from "../graphql/schema";
 import { Logger } from "../logger";
 import { Services } from "../services";
+import { privateForKeyedCallersPlugin } from "../status/cache-control.plugin";
+import { crlRoutes } from "../status/crl-routes";
+import { ocspRoutes } from "../status/ocsp-routes";
 import { caRoutes } from "./ca-routes";
 import { healthRoutes } from "./health";
 import { cors, requestContext } from "./request-context";
@@ -28,7 +32,8 @@ export async function createApp(services: Services, logger: Logger): Promise<App
     // to ride on; and public status queries must work as simple (preflight-free, cacheable) GETs.
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
-    plugins: [limitsPlugin(), ApolloServerPluginLandingPageDisabled()],
+    // STAT-3: fields hint their cache lifetime (default 0 = not cacheable); keyed answers are never public.
+    plugins: [limitsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControl({ defaultMaxAge: 0 }), privateForKeyedCallersPlugin()],
     formatError: (formatted, error) => {
       const code = formatted.extensions?.code;
       if (code === "INTERNAL_SERVER_ERROR") {
@@ -39,6 +44,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
     },
   });
   await apollo.start();
+  await services.ocsp.start(logger); // STAT-2: LISTEN for status changes of every replica
 
   const app = express();
   app.disable("x-powered-by");
@@ -46,6 +52,8 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(requestContext(logger));
   app.use(healthRoutes(services.ds));
   app.use(caRoutes(services.ca));
+  app.use(crlRoutes(services.crls, services.clock));
+  app.use(ocspRoutes(services.ocsp));
   app.use(
     "/graphql",
     cors,
@@ -56,8 +64,9 @@ export async function createApp(services: Services, logger: Logger): Promise<App
         requestId: req.id,
         loaders: new Loaders(services.ds),
         services,
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       }),
     }),
   );
-  return { app, stop: () => apollo.stop() };
+  return { app, stop: async () => { await services.ocsp.stop(); await apollo.stop(); } };
 }

@@ -1,3 +1,4 @@
+import { readCertificateParts } from "./certificate-der";
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
 import { domainToASCII } from "node:url";
 import { childrenOf, expectTag, readBitStringBytes, readOid, readWhole, TAG } from "./der";
@@ -188,4 +189,21 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
     return refuse("CSR_NAMES_MISMATCH", `the CSR's names differ from the names applied for (${parts.join("; ")})`);
   }
   return { ok: true, publicKeySpki: Buffer.from(csr.spki), keyAlgorithm: algorithm!, names: applied };
+}
+
+/**
+ * REV-5 proof of possession: a CSR whose self-signature verifies was made by whoever holds its
+ * private key. True when such a CSR carries exactly the public key of `certificateDer`.
+ */
+export function csrProvesKeyOf(csrInput: string | Buffer, certificateDer: Buffer): boolean {
+  try {
+    const csr = parseCsr(derFromPemOrDer(csrInput, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]));
+    const key = createPublicKey({ key: csr.spki, format: "der", type: "spki" });
+    const sigAlg = SIGNATURE_ALGORITHMS[csr.signatureAlgorithmOid];
+    if (!sigAlg || sigAlg.keyType !== key.asymmetricKeyType) return false;
+    if (!cryptoVerify(sigAlg.hash, csr.info, { key, dsaEncoding: "der" }, csr.signature)) return false;
+    return Buffer.from(csr.spki).equals(readCertificateParts(certificateDer).spki);
+  } catch {
+    return false;
+  }
 }

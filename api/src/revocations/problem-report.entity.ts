@@ -1,4 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { toGlobalId } from "../graphql/global-id";
+import { Node } from "../graphql/node";
 
 export enum ProblemReportStatus {
   OPEN = "OPEN",
@@ -6,46 +9,62 @@ export enum ProblemReportStatus {
   REVOKED = "REVOKED",
   DISMISSED = "DISMISSED",
 }
+registerEnumType(ProblemReportStatus, { name: "ProblemReportStatus", description: "Where a problem report stands." });
 
 /** REV-5: a problem report from anyone, reviewed by the operator; first answer due within 24 hours (REV-10). */
 @Entity("problem_report")
-export class ProblemReport {
+@ObjectType({ implements: Node, description: "A problem reported by anyone about a certificate, e.g. a leaked private key (REV-5)." })
+export class ProblemReport implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get nodeId(): string {
+    return toGlobalId("ProblemReport", this.id);
+  }
 
   @Column({ name: "certificate_id", type: "uuid", nullable: true })
   certificateId!: string | null;
 
+  @Field(() => String, { name: "serialNumber", nullable: true })
   @Column({ name: "serial_hex", type: "text", nullable: true })
   serialHex!: string | null;
 
+  @Field(() => String, { nullable: true })
   @Column({ name: "reporter_email", type: "text", nullable: true })
   reporterEmail!: string | null;
 
+  @Field()
   @Column({ name: "description", type: "text" })
   description!: string;
 
   @Column({ name: "proof_der", type: "bytea", nullable: true })
   proofDer!: Buffer | null;
 
+  @Field({ description: "The report carried a CSR signed by the certificate's private key: the key is out." })
   @Column({ name: "proof_verified", type: "boolean", default: false })
   proofVerified!: boolean;
 
   @Column({ name: "client_address", type: "text", nullable: true })
   clientAddress!: string | null;
 
+  @Field(() => Date)
   @Column({ name: "received_at", type: "timestamptz" })
   receivedAt!: Date;
 
+  @Field(() => Date, { description: "REV-10: first answer due within 24 hours." })
   @Column({ name: "first_answer_due_at", type: "timestamptz" })
   firstAnswerDueAt!: Date;
 
+  @Field(() => ProblemReportStatus)
   @Column({ name: "status", type: "text", default: ProblemReportStatus.OPEN })
   status!: ProblemReportStatus;
 
+  @Field(() => String, { nullable: true })
   @Column({ name: "answer", type: "text", nullable: true })
   answer!: string | null;
 
+  @Field(() => Date, { nullable: true })
   @Column({ name: "answered_at", type: "timestamptz", nullable: true })
   answeredAt!: Date | null;
 }

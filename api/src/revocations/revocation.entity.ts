@@ -1,4 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { toGlobalId } from "../graphql/global-id";
+import { Node } from "../graphql/node";
 import type { RevocationReason } from "./revocation-reason";
 
 export enum RevocationRequester {
@@ -7,22 +10,31 @@ export enum RevocationRequester {
   OPERATOR = "OPERATOR",
   SYSTEM = "SYSTEM",
 }
+registerEnumType(RevocationRequester, { name: "RevocationRequester", description: "Who asked for a revocation." });
 
 export enum RevocationStatus {
   SCHEDULED = "SCHEDULED",
   EXECUTED = "EXECUTED",
   WITHDRAWN = "WITHDRAWN",
 }
+registerEnumType(RevocationStatus, { name: "RevocationStatus", description: "SCHEDULED until executed or withdrawn; EXECUTED is final (REV-7)." });
 
 /** REV-7: a revocation, scheduled or immediate; final once executed, withdrawable only while scheduled. */
 @Entity("revocation")
-export class Revocation {
+@ObjectType({ implements: Node, description: "A revocation request: executed at once, or scheduled for the end of the month and withdrawable until then (REV-1..REV-7)." })
+export class Revocation implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get nodeId(): string {
+    return toGlobalId("Revocation", this.id);
+  }
 
   @Column({ name: "certificate_id", type: "uuid" })
   certificateId!: string;
 
+  @Field(() => RevocationRequester, { description: "Who asked (REV-1): the subscriber via its reseller, the managing reseller, the operator, or the system (e.g. a reissue)." })
   @Column({ name: "requested_by", type: "text" })
   requestedBy!: RevocationRequester;
 
@@ -35,25 +47,32 @@ export class Revocation {
   @Column({ name: "operator_ground", type: "text", nullable: true })
   operatorGround!: string | null;
 
+  @Field(() => String, { nullable: true })
   @Column({ name: "comment", type: "text", nullable: true })
   comment!: string | null;
 
+  @Field(() => RevocationStatus)
   @Column({ name: "status", type: "text" })
   status!: RevocationStatus;
 
+  @Field(() => Date)
   @Column({ name: "requested_at", type: "timestamptz" })
   requestedAt!: Date;
 
+  @Field(() => Date, { nullable: true, description: "REV-2: when a scheduled revocation will be executed (end of month, JST)." })
   @Column({ name: "scheduled_for", type: "timestamptz", nullable: true })
   scheduledFor!: Date | null;
 
+  @Field(() => Date, { description: "REV-10: by when it must be executed (24 hours or 5 days by reason)." })
   /** REV-10 */
   @Column({ name: "deadline_at", type: "timestamptz" })
   deadlineAt!: Date;
 
+  @Field(() => Date, { nullable: true })
   @Column({ name: "executed_at", type: "timestamptz", nullable: true })
   executedAt!: Date | null;
 
+  @Field(() => Date, { nullable: true })
   @Column({ name: "withdrawn_at", type: "timestamptz", nullable: true })
   withdrawnAt!: Date | null;
 

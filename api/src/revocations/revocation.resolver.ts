@@ -1,0 +1,219 @@
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Certificate } from "../certificates/certificate.entity";
+import type { Context } from "../graphql/context";
+import { badUserInput } from "../graphql/errors";
+import { idOfType } from "../graphql/global-id";
+import { Connection, PageArgs } from "../graphql/relay";
+import { UserError, mutate } from "../graphql/user-error";
+import { MassRevocation } from "./mass-revocation.entity";
+import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
+import { RevocationReasonValue } from "./revocation-reason";
+import { Revocation } from "./revocation.entity";
+
+@InputType({ description: "Ask for a certificate's revocation (REV-1..REV-4)." })
+export class RequestRevocationInput {
+  @Field(() => ID)
+  certificateId!: string;
+  @Field(() => RevocationReasonValue, { description: "Subscriber (via reseller): UNSPECIFIED, KEY_COMPROMISE, AFFILIATION_CHANGED, SUPERSEDED, CESSATION_OF_OPERATION; managing reseller: UNSPECIFIED, AFFILIATION_CHANGED, CESSATION_OF_OPERATION; operator: all (REV-1)." })
+  reason!: RevocationReasonValue;
+  @Field({ defaultValue: true, description: "Resellers: true when passing on the subscriber's request (REV-1), false for the reseller's own (REV-3). Ignored for operators." })
+  onBehalfOfSubscriber!: boolean;
+  @Field({ defaultValue: false, description: "REV-2: revoke at the end of the current month (JST) instead of at once; only CESSATION_OF_OPERATION and SUPERSEDED." })
+  atEndOfMonth!: boolean;
+  @Field(() => String, { nullable: true })
+  comment?: string | null;
+  @Field(() => String, { nullable: true, description: "Operator: the REV-4 ground, e.g. non-payment by the due date." })
+  operatorGround?: string | null;
+}
+
+@ObjectType()
+export class RevocationPayload {
+  @Field(() => Certificate, { nullable: true })
+  certificate!: Certificate | null;
+  @Field(() => Revocation, { nullable: true })
+  revocation!: Revocation | null;
+  @Field({ description: "The certificate was already revoked; nothing changed (REV-7)." })
+  alreadyRevoked!: boolean;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType()
+export class WithdrawRevocationInput {
+  @Field(() => ID)
+  revocationId!: string;
+}
+
+@ObjectType()
+export class WithdrawRevocationPayload {
+  @Field(() => Revocation, { nullable: true })
+  revocation!: Revocation | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType({ description: "REV-5: tell the operator about a problem with a certificate. No API key needed." })
+export class ReportProblemInput {
+  @Field(() => String, { nullable: true, description: "Serial number (hex) — give this or the fingerprint." })
+  serialNumber?: string | null;
+  @Field(() => String, { nullable: true })
+  sha256Fingerprint?: string | null;
+  @Field({ description: "What is wrong, 10-5000 characters." })
+  description!: string;
+  @Field(() => String, { nullable: true, description: "Where the operator may answer." })
+  reporterEmail?: string | null;
+  @Field(() => String, { nullable: true, description: "Proof of a leaked key: a CSR (PEM) signed with the certificate's private key." })
+  proofCsr?: string | null;
+}
+
+@ObjectType({ description: "What a reporter learns: the report was recorded and when a first answer is due." })
+export class ProblemReportReceipt {
+  @Field(() => ID, { description: "Reference number of the report." })
+  id!: string;
+  @Field(() => Date)
+  receivedAt!: Date;
+  @Field(() => Date)
+  firstAnswerDueAt!: Date;
+  @Field({ description: "The CSR proved possession of the certificate's private key." })
+  proofVerified!: boolean;
+}
+
+@ObjectType()
+export class ReportProblemPayload {
+  @Field(() => ProblemReportReceipt, { nullable: true })
+  receipt!: ProblemReportReceipt | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType()
+export class AnswerProblemReportInput {
+  @Field(() => ID)
+  problemReportId!: string;
+  @Field()
+  answer!: string;
+  @Field({ defaultValue: false, description: "Close the report without revocation." })
+  dismiss!: boolean;
+}
+
+@InputType()
+export class RevokeFromProblemReportInput {
+  @Field(() => ID)
+  problemReportId!: string;
+  @Field(() => RevocationReasonValue)
+  reason!: RevocationReasonValue;
+}
+
+@ObjectType()
+export class ProblemReportPayload {
+  @Field(() => ProblemReport, { nullable: true })
+  problemReport!: ProblemReport | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType({ description: "REV-4: revoke every unexpired certificate of an issuing CA, or of a list of serials." })
+export class StartMassRevocationInput {
+  @Field(() => ID, { nullable: true, description: "Issuing CA id (as in its caIssuers URL)." })
+  issuingCaId?: string | null;
+  @Field(() => [String], { nullable: true })
+  serials?: string[] | null;
+  @Field(() => RevocationReasonValue)
+  reason!: RevocationReasonValue;
+  @Field({ description: "Why, e.g. \"CA key compromise\"." })
+  ground!: string;
+}
+
+@ObjectType()
+export class MassRevocationPayload {
+  @Field(() => MassRevocation, { nullable: true })
+  massRevocation!: MassRevocation | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@ObjectType({ description: "A page of problem reports, the most urgent first." })
+export class ProblemReportConnection extends Connection(ProblemReport) {}
+
+@Resolver(() => Revocation)
+export class RevocationResolver {
+  @Mutation(() => RevocationPayload, { description: "Revoke a certificate, or schedule it for the month's end (REV-1..REV-4). Idempotent." })
+  requestRevocation(@Arg("input") input: RequestRevocationInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
+    return mutate(
+      () => ctx.services.revocations.request(ctx, { ...input, certificateId: idOfType(input.certificateId, "Certificate") }),
+      (r) => ({ certificate: r?.certificate ?? null, revocation: r?.revocation ?? null, alreadyRevoked: r?.alreadyRevoked ?? false }),
+    );
+  }
+
+  @Mutation(() => WithdrawRevocationPayload, { description: "Withdraw a scheduled revocation before it is executed (REV-2, REV-7)." })
+  withdrawRevocation(@Arg("input") input: WithdrawRevocationInput, @Ctx() ctx: Context): Promise<WithdrawRevocationPayload> {
+    return mutate(() => ctx.services.revocations.withdraw(ctx, idOfType(input.revocationId, "Revocation")), (revocation) => ({ revocation }));
+  }
+
+  @Mutation(() => ReportProblemPayload, { description: "Public: report a problem with a certificate (REV-5). Rate-limited per client address." })
+  reportProblem(@Arg("input") input: ReportProblemInput, @Ctx() ctx: Context): Promise<ReportProblemPayload> {
+    return mutate(
+      () => ctx.services.problemReports.report(ctx.clientAddress, ctx.requestId, input),
+      (r) => ({ receipt: r ? { id: r.nodeId, receivedAt: r.receivedAt, firstAnswerDueAt: r.firstAnswerDueAt, proofVerified: r.proofVerified } : null }),
+    );
+  }
+
+  @Query(() => ProblemReportConnection, { description: "Operator: problem reports by first-answer deadline (REV-10)." })
+  problemReports(
+    @Args() args: PageArgs,
+    @Ctx() ctx: Context,
+    @Arg("statuses", () => [ProblemReportStatus], { defaultValue: [ProblemReportStatus.OPEN] }) statuses: ProblemReportStatus[],
+  ): Promise<ProblemReportConnection> {
+    return ctx.services.problemReports.queue(ctx, args, statuses);
+  }
+
+  @Mutation(() => ProblemReportPayload, { description: "Operator: answer a problem report, or dismiss it." })
+  answerProblemReport(@Arg("input") input: AnswerProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
+    return mutate(() => ctx.services.problemReports.answer(ctx, idOfType(input.problemReportId, "ProblemReport"), input.answer, input.dismiss), (problemReport) => ({ problemReport }));
+  }
+
+  @Mutation(() => ProblemReportPayload, { description: "Operator: revoke the reported certificate (REV-4, REV-5)." })
+  revokeFromProblemReport(@Arg("input") input: RevokeFromProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
+    return mutate(() => ctx.services.problemReports.revoke(ctx, idOfType(input.problemReportId, "ProblemReport"), input.reason), (problemReport) => ({ problemReport }));
+  }
+
+  @Mutation(() => MassRevocationPayload, { description: "Operator: revoke many certificates in one resumable operation (REV-4, SC-089). Follow progress through node(id:)." })
+  startMassRevocation(@Arg("input") input: StartMassRevocationInput, @Ctx() ctx: Context): Promise<MassRevocationPayload> {
+    if (input.issuingCaId != null && !/^[0-9a-f-]{36}$/.test(input.issuingCaId)) throw badUserInput("issuingCaId is the CA's id as it appears in its caIssuers URL.");
+    return mutate(
+      () => ctx.services.massRevocations.start(ctx, { issuingCaId: input.issuingCaId ?? null, serials: input.serials ?? null, reason: input.reason, ground: input.ground }),
+      (massRevocation) => ({ massRevocation }),
+    );
+  }
+
+  @FieldResolver(() => RevocationReasonValue)
+  reason(@Root() r: Revocation): RevocationReasonValue {
+    return r.reason as RevocationReasonValue;
+  }
+
+  @FieldResolver(() => Boolean, { description: "REV-10: past its deadline and not executed." })
+  overdue(@Root() r: Revocation, @Ctx() ctx: Context): boolean {
+    return r.status === "SCHEDULED" && r.deadlineAt < ctx.services.clock.now();
+  }
+}
+
+@Resolver(() => ProblemReport)
+export class ProblemReportResolver {
+  @FieldResolver(() => Boolean, { description: "REV-10: no first answer yet and past the 24 hours." })
+  overdue(@Root() p: ProblemReport, @Ctx() ctx: Context): boolean {
+    return p.answeredAt === null && p.firstAnswerDueAt < ctx.services.clock.now();
+  }
+
+  @FieldResolver(() => Certificate, { nullable: true })
+  certificate(@Root() p: ProblemReport, @Ctx() ctx: Context): Promise<Certificate | null> {
+    return p.certificateId ? ctx.services.certificates.get(ctx, p.certificateId) : Promise.resolve(null);
+  }
+}
+
+@Resolver(() => Certificate)
+export class CertificateRevocationsResolver {
+  @FieldResolver(() => [Revocation], { description: "Full revocation history: scheduled, withdrawn and executed requests, oldest first." })
+  revocations(@Root() c: Certificate, @Ctx() ctx: Context): Promise<Revocation[]> {
+    return ctx.services.revocations.history(ctx, c);
+  }
+}

@@ -1,0 +1,206 @@
+import { DataSource, EntityManager, IsNull, MoreThan } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { Actor } from "../auth/caller";
+import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { inTransaction } from "../db/transaction";
+import { RevocationActor, canWithdrawRevocation, planRevocation, revocationDeadline } from "../domain";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { JobHandler, enqueueJob } from "../jobs/job-runner";
+import { RefusalCode, fromDomain, refusal } from "../refusal";
+import { RequestScope } from "../request-scope";
+import { StatusPublisher } from "../status/status-publisher";
+import { RevocationReason } from "./revocation-reason";
+import { Revocation, RevocationRequester, RevocationStatus } from "./revocation.entity";
+
+export const EXECUTE_SCHEDULED_JOB = "revocation.execute";
+
+export interface RevocationRequestInput {
+  certificateId: string | null;
+  reason: string;
+  /** Reseller callers: true when the subscriber asked (REV-1 subscriber reasons), false for the reseller's own request (REV-3). */
+  onBehalfOfSubscriber: boolean;
+  /** REV-2: at the end of the current month (JST) instead of at once; only cessationOfOperation and superseded. */
+  atEndOfMonth: boolean;
+  comment?: string | null;
+  /** REV-4: the operator's ground, e.g. "fee not paid by its due date". */
+  operatorGround?: string | null;
+}
+
+export interface RevocationOutcome {
+  certificate: Certificate;
+  revocation: Revocation | null;
+  /** The certificate was already revoked: nothing changed (REV-7). */
+  alreadyRevoked: boolean;
+}
+
+/** Extra facts recorded with an executed revocation. */
+export interface ExecutionContext {
+  requestedBy: RevocationRequester;
+  requesterKeyId: string | null;
+  comment?: string | null;
+  operatorGround?: string | null;
+  problemReportId?: string | null;
+  massRevocationId?: string | null;
+}
+
+/** Every scheduled revocation is executed by a job at its time (REV-2, VAL-4), exactly once across replicas. */
+export async function enqueueScheduledRevocation(tx: EntityManager, revocation: Pick<Revocation, "id" | "scheduledFor">): Promise<void> {
+  await enqueueJob(tx, { kind: EXECUTE_SCHEDULED_JOB, runAt: revocation.scheduledFor!, uniqueKey: `revocation:${revocation.id}`, payload: { revocationId: revocation.id } });
+}
+
+/**
+ * Revocation requests (REV-1..REV-7): who may ask for which reason, immediate or at the month's end,
+ * withdrawal of a scheduled one, and execution — the one place a certificate becomes revoked.
+ */
+export class RevocationService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly status: StatusPublisher,
+  ) {}
+
+  async request(scope: RequestScope, input: RevocationRequestInput): Promise<RevocationOutcome> {
+    requireAuthenticated(scope.caller);
+    const actor: RevocationActor = scope.caller.kind === "RESELLER" ? (input.onBehalfOfSubscriber ? "SUBSCRIBER" : "RESELLER") : "OPERATOR";
+    const result = await inTransaction(this.ds, async (tx) => {
+      const cert = input.certificateId ? await tx.findOne(Certificate, { where: { id: input.certificateId }, lock: { mode: "pessimistic_write" } }) : null;
+      const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
+      if (!cert || !contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such certificate.", "input.certificateId");
+      if (cert.source !== CertificateSource.ISSUED) throw refusal(RefusalCode.INVALID_INPUT, "Imported certificates are revoked by the CA that issued them; end the management contract instead.", "input.certificateId");
+      const now = this.clock.now();
+      const plan = planRevocation({ actor, reason: input.reason, requestedAt: now, atEndOfMonth: input.atEndOfMonth });
+      if (!plan.ok) throw fromDomain(plan, "input.reason");
+      // REV-7: revoking a revoked certificate changes nothing, and says so.
+      if (cert.revokedAt) return { certificate: cert, revocation: await this.executedOf(tx, cert.id), alreadyRevoked: true };
+      const requestedBy = actor as RevocationRequester;
+      const requesterKeyId = scope.caller.kind === "OPERATOR" || scope.caller.kind === "RESELLER" ? scope.caller.keyId : null;
+      if (plan.scheduled) {
+        const pending = await tx.findOneBy(Revocation, { certificateId: cert.id, status: RevocationStatus.SCHEDULED });
+        if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, "input.certificateId");
+        const revocation = await tx.save(
+          tx.create(Revocation, {
+            certificateId: cert.id, requestedBy, requesterKeyId, reason: plan.reason, operatorGround: input.operatorGround ?? null, comment: input.comment ?? null,
+            status: RevocationStatus.SCHEDULED, requestedAt: now, scheduledFor: plan.executeAt,
+            deadlineAt: revocationDeadline({ reason: plan.reason, receivedAt: now, scheduledFor: plan.executeAt }),
+            executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
+          }),
+        );
+        await enqueueScheduledRevocation(tx, revocation);
+        await this.audit.record(tx, scope, {
+          action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contract.resellerId,
+          reason: input.comment ?? null, after: snapshot(revocation),
+        });
+        return { certificate: cert, revocation, alreadyRevoked: false };
+      }
+      const revocation = await this.execute(tx, scope, cert, plan.reason, { requestedBy, requesterKeyId, comment: input.comment, operatorGround: input.operatorGround });
+      return { certificate: cert, revocation, alreadyRevoked: false };
+    });
+    scope.loaders.clearAll();
+    return result;
+  }
+
+  /** REV-2, REV-7: a scheduled revocation can be withdrawn until it is executed. */
+  async withdraw(scope: RequestScope, revocationId: string | null): Promise<Revocation> {
+    requireAuthenticated(scope.caller);
+    const result = await inTransaction(this.ds, async (tx) => {
+      const r = revocationId ? await tx.findOne(Revocation, { where: { id: revocationId }, lock: { mode: "pessimistic_write" } }) : null;
+      const cert = r ? await tx.findOneBy(Certificate, { id: r.certificateId }) : null;
+      const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
+      if (!r || !contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such revocation.", "input.revocationId");
+      const now = this.clock.now();
+      const ok = canWithdrawRevocation({ state: r.status, executeAt: r.scheduledFor ?? r.requestedAt, now });
+      if (!ok.ok) throw fromDomain(ok, "input.revocationId");
+      const before = snapshot(r);
+      r.status = RevocationStatus.WITHDRAWN;
+      r.withdrawnAt = now;
+      const saved = await tx.save(r);
+      await this.audit.record(tx, scope, { action: "revocation.withdraw", entityType: "Certificate", entityId: toGlobalId("Certificate", r.certificateId), resellerId: contract.resellerId, before, after: snapshot(saved) });
+      return saved;
+    });
+    scope.loaders.clearAll();
+    return result;
+  }
+
+  /**
+   * Revokes `cert` now, in the caller's transaction: the certificate row, the revocation record, the
+   * end of its contract (REV-6; no refund), the audit entry, and the publication to CRL/OCSP/status.
+   * A scheduled revocation pending for the same certificate is superseded (marked executed by this one).
+   */
+  async execute(tx: EntityManager, actor: Actor, cert: Certificate, reason: RevocationReason, ctx: ExecutionContext): Promise<Revocation> {
+    const now = this.clock.now();
+    const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
+    const before = snapshot(cert, ["der"]);
+    cert.revokedAt = executedAt;
+    cert.revocationReason = reason;
+    await tx.update(Certificate, { id: cert.id }, { revokedAt: executedAt, revocationReason: reason });
+    const pending = await tx.findOneBy(Revocation, { certificateId: cert.id, status: RevocationStatus.SCHEDULED });
+    let revocation: Revocation;
+    if (pending) {
+      pending.status = RevocationStatus.EXECUTED;
+      pending.executedAt = executedAt;
+      pending.reason = reason;
+      revocation = await tx.save(pending);
+    } else {
+      revocation = await tx.save(
+        tx.create(Revocation, {
+          certificateId: cert.id, requestedBy: ctx.requestedBy, requesterKeyId: ctx.requesterKeyId, reason, operatorGround: ctx.operatorGround ?? null,
+          comment: ctx.comment ?? null, status: RevocationStatus.EXECUTED, requestedAt: now, scheduledFor: null,
+          deadlineAt: revocationDeadline({ reason, receivedAt: now }), executedAt, withdrawnAt: null,
+          problemReportId: ctx.problemReportId ?? null, massRevocationId: ctx.massRevocationId ?? null,
+        }),
+      );
+    }
+    const contract = await tx.findOne(Contract, { where: { id: cert.contractId }, lock: { mode: "pessimistic_write" } });
+    await this.audit.record(tx, actor, {
+      action: "certificate.revoke", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contract?.resellerId ?? null,
+      reason: ctx.comment ?? ctx.operatorGround ?? reason, before, after: { ...snapshot(cert, ["der"]), revocation: snapshot(revocation) },
+    });
+    // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
+    if (contract && contract.status === ContractStatus.ACTIVE) {
+      const others = await tx.count(Certificate, { where: { contractId: contract.id, revokedAt: IsNull(), notAfter: MoreThan(now) } });
+      if (others === 0) {
+        const beforeContract = snapshot(contract);
+        contract.status = ContractStatus.ENDED;
+        contract.endedAt = executedAt;
+        contract.endReason = ContractEndReason.REVOKED;
+        await tx.save(contract);
+        await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
+      }
+    }
+    await this.status.certificateRevoked(tx, cert);
+    return revocation;
+  }
+
+  /** The job: executes the scheduled revocation unless it was withdrawn (or the certificate was revoked otherwise). */
+  executeScheduledJob(): JobHandler {
+    return async (job, tx) => {
+      const r = await tx.findOne(Revocation, { where: { id: String(job.payload.revocationId) }, lock: { mode: "pessimistic_write" } });
+      if (!r || r.status !== RevocationStatus.SCHEDULED) return;
+      const cert = await tx.findOneOrFail(Certificate, { where: { id: r.certificateId }, lock: { mode: "pessimistic_write" } });
+      if (cert.revokedAt) return;
+      await this.execute(tx, { caller: { kind: "SYSTEM", label: "revocation-executor" }, requestId: null }, cert, r.reason, { requestedBy: r.requestedBy, requesterKeyId: r.requesterKeyId });
+    };
+  }
+
+  /** A revocation, if the caller may see its certificate. */
+  async get(scope: RequestScope, id: string): Promise<Revocation | null> {
+    const r = await scope.loaders.byId(Revocation).load(id);
+    const cert = r ? await scope.loaders.byId(Certificate).load(r.certificateId) : null;
+    const contract = cert ? await scope.loaders.byId(Contract).load(cert.contractId) : null;
+    return r && contract && canSeeResellerData(scope.caller, contract.resellerId) ? r : null;
+  }
+
+  /** Revocation history of a certificate the caller already may see (REV-7: nothing is erased). */
+  async history(scope: RequestScope, certificate: Certificate): Promise<Revocation[]> {
+    return scope.loaders.manyBy(Revocation, "certificateId", { requestedAt: "ASC" }).load(certificate.id);
+  }
+
+  private executedOf(tx: EntityManager, certificateId: string): Promise<Revocation | null> {
+    return tx.findOneBy(Revocation, { certificateId, status: RevocationStatus.EXECUTED });
+  }
+}
+

@@ -1,0 +1,333 @@
+import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import { Client, ClientConfig } from "pg";
+import { DataSource } from "typeorm";
+import { PostgresConnectionCredentialsOptions } from "typeorm/driver/postgres/PostgresConnectionCredentialsOptions";
+import { CaService } from "../certificates/ca.service";
+import { CertificateAuthority } from "../certificates/certificate-authority.entity";
+import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
+import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { Clock } from "../domain/clock";
+import { Logger } from "../logger";
+import { OcspCertId, OcspCertStatus, buildOcspResponse, issuerMatches, ocspErrorResponse, parseOcspRequest } from "../pki";
+import { STATUS_CHANNEL, StatusPublisher } from "./status-publisher";
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * STAT-2 lifetimes:
+ * - every response: thisUpdate = now, nextUpdate = now + 4 days (the rule allows 8 hours … 10 days);
+ * - a pre-signed (nonce-less, single CertID) response is served from memory until half its validity
+ *   (2 days) has passed, or until the certificate's status changes (local revocation, or the
+ *   `akashi_status` NOTIFY from any replica), whichever comes first;
+ * - HTTP caches may keep a nonce-less response {@link OCSP_HTTP_MAX_AGE_S} seconds (never beyond
+ *   nextUpdate); responses carrying a nonce are `no-store`.
+ */
+export const OCSP_VALIDITY_MS = 96 * HOUR_MS;
+export const OCSP_REFRESH_AFTER_MS = OCSP_VALIDITY_MS / 2;
+export const OCSP_HTTP_MAX_AGE_S = 60;
+
+/** Upper bound of pre-signed responses kept in memory (oldest dropped first). */
+const MAX_CACHED = 100_000;
+/** A locally revoked key bypasses the cache until its NOTIFY arrives (commit) or this long passes (rollback). */
+const SUSPECT_MS = 30_000;
+/** Unknown issuers make us reload the CA list at most this often (a CA created by another replica). */
+const CA_RELOAD_MS = 10_000;
+
+export interface OcspAnswer {
+  /** The OCSPResponse, DER; always sent with HTTP 200 (errors are OCSP response statuses). */
+  der: Buffer;
+  /** Headers for the HTTP response (Cache-Control, and Last-Modified/ETag for cacheable answers). */
+  headers: Record<string, string>;
+}
+
+interface CachedResponse {
+  der: Buffer;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  refreshAt: number;
+  etag: string;
+}
+
+interface LoadedCa {
+  ca: CertificateAuthority;
+}
+
+/**
+ * STAT-2: the OCSP responder (RFC 6960), signed by the CA that issued the certificate asked about.
+ * Status comes from `certificateStatus()` over the certificate row and the injected clock, the same
+ * function every other channel uses (STAT-3).
+ */
+export class OcspResponder {
+  private cas: LoadedCa[] | undefined;
+  private casLoadedAt = -Infinity;
+  /** `<caId>:<serial>` → CertID DER (hex) → response. */
+  private readonly cache = new Map<string, Map<string, CachedResponse>>();
+  private cachedCount = 0;
+  /** Bumped by every invalidation: a response built across one is not stored. */
+  private epoch = 0;
+  private readonly suspect = new Map<string, number>();
+
+  private listener: Client | undefined;
+  private listening = false;
+  private started = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectDelayMs = 500;
+  private log: Logger | undefined;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly ca: CaService,
+    publisher: StatusPublisher,
+  ) {
+    publisher.onLocalRevocation((caId, serialHex) => {
+      const key = `${caId}:${serialHex}`;
+      this.suspect.set(key, performance.now() + SUSPECT_MS);
+      this.invalidate(caId, serialHex);
+    });
+  }
+
+  /** Whether pre-signed responses are used: only while we hear every replica's invalidations. */
+  get caching(): boolean {
+    return this.listening;
+  }
+
+  // ---- answering ----
+
+  /**
+   * Answers one OCSPRequest (DER): a signed response, or `malformedRequest` / `unauthorized`.
+   * Rejects only on faults (database, signer), which the route answers with `internalError`.
+   */
+  async respond(requestDer: Buffer): Promise<OcspAnswer> {
+    const noStore = { "Cache-Control": "no-store" };
+    const parsed = parseOcspRequest(requestDer);
+    if (!parsed.ok) return { der: ocspErrorResponse("malformedRequest"), headers: noStore };
+    const matched = await this.match(parsed.requests);
+    const signerCa = matched.find((m) => m.ca)?.ca;
+    // Not one CertID names a CA of ours: we are not the responder for it (RFC 6960 2.3).
+    if (!signerCa) return { der: ocspErrorResponse("unauthorized"), headers: noStore };
+
+    const single = parsed.requests.length === 1 && !parsed.nonce;
+    const certId = parsed.requests[0]!;
+    const key = `${signerCa.id}:${certId.serialHex}`;
+    const derKey = certId.der.toString("hex");
+    if (single && this.caching && !this.isSuspect(key)) {
+      const hit = this.cache.get(key)?.get(derKey);
+      if (hit && this.clock.now().getTime() < hit.refreshAt) return { der: hit.der, headers: this.cacheHeaders(hit) };
+    }
+
+    const epoch = this.epoch;
+    const now = this.clock.now();
+    const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
+    const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
+    // A response has one signer: CertIDs of another of our CAs (rare) are answered `unknown` here.
+    const responses: { certId: OcspCertId; status: OcspCertStatus }[] = [];
+    for (const m of matched) responses.push({ certId: m.certId, status: m.ca?.id === signerCa.id ? await this.statusOf(signerCa, m.certId.serialHex, now) : "unknown" });
+    const der = await buildOcspResponse({
+      issuer: { certDer: signerCa.certDer, signer: await this.ca.signer(signerCa) },
+      responses,
+      producedAt: now,
+      thisUpdate,
+      nextUpdate,
+      ...(parsed.nonce ? { nonce: parsed.nonce } : {}),
+    });
+    // Only nonce-less single answers are pre-signed; `unknown` ones are not kept (the serial may be issued later).
+    if (!single || responses[0]!.status === "unknown") return { der, headers: noStore };
+    const entry: CachedResponse = {
+      der,
+      thisUpdate,
+      nextUpdate,
+      refreshAt: thisUpdate.getTime() + OCSP_REFRESH_AFTER_MS,
+      etag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
+    };
+    if (this.caching && epoch === this.epoch && !this.isSuspect(key)) this.store(key, derKey, entry);
+    return { der, headers: this.cacheHeaders(entry) };
+  }
+
+  private cacheHeaders(entry: CachedResponse): Record<string, string> {
+    const untilNext = Math.floor((entry.nextUpdate.getTime() - this.clock.now().getTime()) / 1000);
+    return {
+      "Cache-Control": `public, max-age=${Math.max(0, Math.min(OCSP_HTTP_MAX_AGE_S, untilNext))}`,
+      "Last-Modified": entry.thisUpdate.toUTCString(),
+      ETag: entry.etag,
+    };
+  }
+
+  /** Good, revoked (time and reason) or unknown — never good for a serial this CA did not issue. */
+  private async statusOf(ca: CertificateAuthority, serialHex: string, now: Date): Promise<OcspCertStatus> {
+    const cert = await this.ds.getRepository(Certificate).findOne({
+      select: { id: true, notBefore: true, notAfter: true, revokedAt: true, revocationReason: true },
+      where: { issuingCaId: ca.id, serialHex, source: CertificateSource.ISSUED },
+    });
+    if (cert) {
+      if (certificateStatus(cert, now) === CertificateStatus.REVOKED) return { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" };
+      return "good";
+    }
+    // A CA certificate this CA signed (the root signs the issuing CAs).
+    const child = await this.ds.getRepository(CertificateAuthority).exists({ where: { parentId: ca.id, serialHex } });
+    return child ? "good" : "unknown";
+  }
+
+  private async match(certIds: OcspCertId[]): Promise<{ certId: OcspCertId; ca: CertificateAuthority | undefined }[]> {
+    const find = (cas: LoadedCa[]) => certIds.map((certId) => ({ certId, ca: cas.find((c) => issuerMatches(certId, c.ca.certDer))?.ca }));
+    let result = find(await this.loadCas(false));
+    if (!result.some((r) => r.ca)) result = find(await this.loadCas(true));
+    return result;
+  }
+
+  private async loadCas(reload: boolean): Promise<LoadedCa[]> {
+    if (this.cas && !(reload && performance.now() - this.casLoadedAt > CA_RELOAD_MS)) return this.cas;
+    this.casLoadedAt = performance.now();
+    this.cas = (await this.ca.all()).map((ca) => ({ ca }));
+    return this.cas;
+  }
+
+  // ---- the cache ----
+
+  private store(key: string, derKey: string, entry: CachedResponse): void {
+    let byCertId = this.cache.get(key);
+    if (!byCertId) {
+      byCertId = new Map();
+      this.cache.set(key, byCertId);
+    }
+    if (!byCertId.has(derKey)) this.cachedCount++;
+    byCertId.set(derKey, entry);
+    while (this.cachedCount > MAX_CACHED) {
+      const oldest = this.cache.keys().next();
+      if (oldest.done) break;
+      this.cachedCount -= this.cache.get(oldest.value)!.size;
+      this.cache.delete(oldest.value);
+    }
+  }
+
+  private isSuspect(key: string): boolean {
+    const until = this.suspect.get(key);
+    if (until === undefined) return false;
+    if (performance.now() < until) return true;
+    this.suspect.delete(key);
+    return false;
+  }
+
+  /** Drops the pre-signed responses of one certificate (`serialHex` "*": of every certificate of the CA). */
+  invalidate(caId: string, serialHex: string): void {
+    this.epoch++;
+    if (serialHex === "*") {
+      for (const key of [...this.cache.keys()]) if (key.startsWith(`${caId}:`)) this.drop(key);
+      return;
+    }
+    this.drop(`${caId}:${serialHex}`);
+  }
+
+  /** Drops every pre-signed response. */
+  invalidateAll(): void {
+    this.epoch++;
+    this.cache.clear();
+    this.cachedCount = 0;
+  }
+
+  private drop(key: string): void {
+    const byCertId = this.cache.get(key);
+    if (!byCertId) return;
+    this.cachedCount -= byCertId.size;
+    this.cache.delete(key);
+  }
+
+  private onNotification(payload: string | undefined): void {
+    const i = payload?.lastIndexOf(":") ?? -1;
+    if (!payload || i <= 0) {
+      this.invalidateAll();
+      return;
+    }
+    const caId = payload.slice(0, i);
+    const serialHex = payload.slice(i + 1);
+    this.suspect.delete(`${caId}:${serialHex}`); // committed: the database now tells the truth
+    this.invalidate(caId, serialHex);
+  }
+
+  // ---- LISTEN akashi_status ----
+
+  /**
+   * Starts the dedicated LISTEN connection; resolves once it listens, or failed to connect (it then
+   * retries, and no pre-signed response is served until it listens).
+   */
+  async start(logger?: Logger): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.log = logger?.child({ component: "ocsp" });
+    await this.connect();
+  }
+
+  /** Closes the LISTEN connection and stops reconnecting. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const client = this.listener;
+    this.listener = undefined;
+    this.listening = false;
+    this.invalidateAll();
+    if (client) await client.end().catch(() => {});
+  }
+
+  private async connect(): Promise<void> {
+    this.reconnectTimer = undefined;
+    if (!this.started) return;
+    const o = this.ds.options as PostgresConnectionCredentialsOptions & { applicationName?: string };
+    const client = new Client({
+      connectionString: o.url,
+      host: o.host,
+      port: o.port,
+      user: o.username,
+      password: o.password,
+      database: o.database,
+      ssl: o.ssl as ClientConfig["ssl"],
+      application_name: `${o.applicationName ?? "akashi"}-status-listener`,
+    });
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (this.listener === client) {
+        this.listener = undefined;
+        this.listening = false;
+        this.invalidateAll(); // notifications may be missed from now on
+      }
+      client.end().catch(() => {});
+      if (this.started) {
+        if (err) this.log?.warn({ err }, "status listener lost; OCSP answers are built fresh until it reconnects");
+        this.scheduleReconnect();
+      }
+    };
+    client.on("error", onLost);
+    client.on("end", () => onLost());
+    client.on("notification", (msg) => {
+      if (msg.channel === STATUS_CHANNEL) this.onNotification(msg.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${STATUS_CHANNEL}`);
+    } catch (err) {
+      this.log?.warn({ err }, "status listener could not connect; retrying");
+      onLost();
+      return;
+    }
+    if (!this.started || lost) {
+      client.end().catch(() => {});
+      return;
+    }
+    this.listener = client;
+    this.reconnectDelayMs = 500;
+    // Whatever was cached before may have missed notifications while we were not listening.
+    this.invalidateAll();
+    this.listening = true;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer || !this.started) return;
+    const delay = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 30_000);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+    this.reconnectTimer.unref();
+  }
+}
