@@ -123,7 +123,12 @@ export class OcspResponder {
     const nextUpdate = new Date(thisUpdate.getTime() + OCSP_VALIDITY_MS);
     // A response has one signer: CertIDs of another of our CAs (rare) are answered `unknown` here.
     const responses: { certId: OcspCertId; status: OcspCertStatus }[] = [];
-    for (const m of matched) responses.push({ certId: m.certId, status: m.ca?.id === signerCa.id ? await this.statusOf(signerCa, m.certId.serialHex, now) : "unknown" });
+    let keep = true;
+    for (const m of matched) {
+      const found = m.ca?.id === signerCa.id ? await this.statusOf(signerCa, m.certId.serialHex, now) : { status: "unknown" as const, keep: false };
+      responses.push({ certId: m.certId, status: found.status });
+      keep &&= found.keep;
+    }
     const der = await buildOcspResponse({
       issuer: { certDer: signerCa.certDer, signer: await this.ca.signer(signerCa) },
       responses,
@@ -132,8 +137,7 @@ export class OcspResponder {
       nextUpdate,
       ...(parsed.nonce ? { nonce: parsed.nonce } : {}),
     });
-    // Only nonce-less single answers are pre-signed; `unknown` ones are not kept (the serial may be issued later).
-    if (!single || responses[0]!.status === "unknown") return { der, headers: noStore };
+    if (!single) return { der, headers: noStore };
     const entry: CachedResponse = {
       der,
       thisUpdate,
@@ -141,7 +145,7 @@ export class OcspResponder {
       refreshAt: thisUpdate.getTime() + OCSP_REFRESH_AFTER_MS,
       etag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
     };
-    if (this.caching && epoch === this.epoch && !this.isSuspect(key)) this.store(key, derKey, entry);
+    if (keep && this.caching && epoch === this.epoch && !this.isSuspect(key)) this.store(key, derKey, entry);
     return { der, headers: this.cacheHeaders(entry) };
   }
 
@@ -154,19 +158,23 @@ export class OcspResponder {
     };
   }
 
-  /** Good, revoked (time and reason) or unknown — never good for a serial this CA did not issue. */
-  private async statusOf(ca: CertificateAuthority, serialHex: string, now: Date): Promise<OcspCertStatus> {
+  /**
+   * Good, revoked (time and reason) or unknown — never good for a serial this CA did not issue.
+   * `keep`: whether the answer may be pre-signed and kept. Not for `unknown` (the serial may be issued
+   * later), nor for a revocation time written ahead of now (the status changes then without a NOTIFY).
+   */
+  private async statusOf(ca: CertificateAuthority, serialHex: string, now: Date): Promise<{ status: OcspCertStatus; keep: boolean }> {
     const cert = await this.ds.getRepository(Certificate).findOne({
       select: { id: true, notBefore: true, notAfter: true, revokedAt: true, revocationReason: true },
       where: { issuingCaId: ca.id, serialHex, source: CertificateSource.ISSUED },
     });
     if (cert) {
-      if (certificateStatus(cert, now) === CertificateStatus.REVOKED) return { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" };
-      return "good";
+      if (certificateStatus(cert, now) === CertificateStatus.REVOKED) return { status: { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" }, keep: true };
+      return { status: "good", keep: cert.revokedAt === null };
     }
     // A CA certificate this CA signed (the root signs the issuing CAs).
     const child = await this.ds.getRepository(CertificateAuthority).exists({ where: { parentId: ca.id, serialHex } });
-    return child ? "good" : "unknown";
+    return child ? { status: "good", keep: true } : { status: "unknown", keep: false };
   }
 
   private async match(certIds: OcspCertId[]): Promise<{ certId: OcspCertId; ca: CertificateAuthority | undefined }[]> {
