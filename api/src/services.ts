@@ -24,6 +24,8 @@ import { combineJobSets } from "./status/job-sets";
 import { OcspResponder } from "./status/ocsp-responder";
 import { StatusPublisher } from "./status/status-publisher";
 import { SubscriberService } from "./subscribers/subscriber.service";
+import { SealService } from "./seals/seal.service";
+import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
 import { ProblemReportService } from "./revocations/problem-report.service";
 import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
@@ -43,6 +45,10 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const crls = new CrlService(ds, clock, ca);
   const revocations = new RevocationService(ds, clock, audit, statusPublisher);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
+  const certificates = new CertificateService(ds, ca);
+  // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
+  let widget: WidgetAssets | null | undefined;
+  const widgetAssets = () => (widget ??= loadWidgetAssets());
   return {
     ds,
     clock,
@@ -59,7 +65,9 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     imports: new ImportService(ds, clock, audit),
     review: new ReviewService(ds, clock, audit, dcv, issuance),
     contracts: new ContractService(ds, clock, audit),
-    certificates: new CertificateService(ds, ca),
+    certificates,
+    seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets),
+    widgetAssets,
     revocations,
     problemReports: new ProblemReportService(ds, clock, audit, revocations),
     massRevocations,

@@ -11,6 +11,7 @@ import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
 import { enqueueScheduledRevocation } from "../revocations/revocation.service";
+import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
@@ -83,6 +84,8 @@ export class IssuanceService {
         }),
       );
       app.carryOverMonths = carryOverMonths;
+      // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
+      if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
       const life = certificateNotAfter({ notBefore: now, termEnd: end });
       if (!life.ok) throw fromDomain(life, "input.applicationId");
       notAfter = life.notAfter;

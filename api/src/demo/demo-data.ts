@@ -41,5 +41,6 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
     contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.example.jp" }],
   });
   const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);
+  await services.seals.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, certificate.contractId);
   return { operatorKey: operator.key, resellerKey: resellerKey.key, certificateSerial: certificate.serialHex };
 }

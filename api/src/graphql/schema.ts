@@ -10,6 +10,7 @@ import { ResellerResolver } from "../resellers/reseller.resolver";
 import { CertificateStatusResolver } from "../status/certificate-status.resolver";
 import { SubscriberResolver } from "../subscribers/subscriber.resolver";
 import { CertificateRevocationsResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
+import { ContractSealResolver, SealResolver } from "../seals/seal.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
@@ -18,6 +19,7 @@ export const resolvers = [
   ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
   CertificateStatusResolver,
   RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver,
+  SealResolver, ContractSealResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

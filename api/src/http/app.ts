@@ -14,6 +14,9 @@ import { privateForKeyedCallersPlugin } from "../status/cache-control.plugin";
 import { crlRoutes } from "../status/crl-routes";
 import { ocspRoutes } from "../status/ocsp-routes";
 import { caRoutes } from "./ca-routes";
+import { demoRoutes } from "./pages/demo-page";
+import { verifyRoutes } from "./pages/verify-page";
+import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
 import { cors, requestContext } from "./request-context";
 
@@ -54,6 +57,9 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(caRoutes(services.ca));
   app.use(crlRoutes(services.crls, services.clock));
   app.use(ocspRoutes(services.ocsp));
+  app.use(widgetRoutes(services.widgetAssets));
+  app.use(verifyRoutes(services));
+  app.use(demoRoutes(services));
   app.use(
     "/graphql",
     cors,

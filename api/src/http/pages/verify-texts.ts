@@ -1,0 +1,103 @@
+import { SealStatus } from "../../seals/seal.types";
+
+export type Lang = "ja" | "en";
+
+/** Picks the page language: `?lang=`, then Accept-Language, then Japanese. */
+export function pickLang(query: unknown, acceptLanguage: string | undefined): Lang {
+  if (query === "ja" || query === "en") return query;
+  const first = (acceptLanguage ?? "").split(",").map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("ja") || p.startsWith("en"));
+  return first?.startsWith("en") ? "en" : "ja";
+}
+
+export const TEXTS = {
+  ja: {
+    title: "サーバー証明書の検証",
+    operator: "Akashi 認証局",
+    statusValid: "この証明書は有効です",
+    statusNotValid: "この証明書は有効ではありません",
+    status: {
+      VALID: "有効",
+      NOT_YET_VALID: "有効期間の開始前",
+      EXPIRED: "有効期間満了",
+      REVOKED: "失効",
+      SERVICE_ENDED: "サービス終了（サイトシールは取り外されるべきものです）",
+    } satisfies Record<SealStatus, string>,
+    unknownSeal: "このサイトシールは登録されていません。このシールが表示するサイトの証明書を確認できません。",
+    organization: "組織名",
+    domains: "ドメイン名",
+    issuer: "発行者",
+    serial: "シリアル番号",
+    validity: "有効期間",
+    statusLabel: "状態",
+    revokedAt: "失効日時",
+    reason: "失効理由",
+    scheduled: "失効予定日時",
+    checkedAt: "確認日時",
+    from: (origin: string) => `このページは ${origin} から開かれました。`,
+    covers: "この証明書はこのサイトを対象としています。",
+    notCovers: "この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。",
+    cannotTell: "どのサイトからこのページが開かれたかを確認できません。ご覧になっていたサイトのアドレスが上記のドメイン名に含まれることをご確認ください。",
+    reportTitle: "不正利用・秘密鍵の漏えいの報告",
+    reportIntro: "このシールの不正利用や、証明書の秘密鍵の漏えいに気づいた場合はお知らせください。24時間以内に一次回答します。",
+    reportDescription: "内容（10文字以上）",
+    reportEmail: "連絡先メールアドレス（任意）",
+    reportSubmit: "報告する",
+    reportThanks: (id: string, due: string) => `報告を受け付けました。受付番号: ${id}。一次回答の期限: ${due}`,
+    reportRefused: "報告を受け付けられませんでした",
+    back: "検証ページに戻る",
+    other: "English",
+    reasons: {
+      unspecified: "理由の指定なし",
+      keyCompromise: "秘密鍵の危殆化",
+      affiliationChanged: "登録情報の変更",
+      superseded: "再発行による置き換え",
+      cessationOfOperation: "サイト運営の終了",
+      privilegeWithdrawn: "認証局による取り消し",
+    } as Record<string, string>,
+  },
+  en: {
+    title: "Server certificate verification",
+    operator: "Akashi Certificate Authority",
+    statusValid: "This certificate is valid",
+    statusNotValid: "This certificate is not valid",
+    status: {
+      VALID: "Valid",
+      NOT_YET_VALID: "Not yet valid",
+      EXPIRED: "Expired",
+      REVOKED: "Revoked",
+      SERVICE_ENDED: "Service ended (the site seal should have been removed)",
+    } satisfies Record<SealStatus, string>,
+    unknownSeal: "This site seal is not registered. The certificate of the site showing it cannot be confirmed.",
+    organization: "Organization",
+    domains: "Domain names",
+    issuer: "Issuer",
+    serial: "Serial number",
+    validity: "Validity",
+    statusLabel: "Status",
+    revokedAt: "Revoked at",
+    reason: "Reason",
+    scheduled: "Revocation scheduled for",
+    checkedAt: "Checked at",
+    from: (origin: string) => `You came from ${origin}.`,
+    covers: "This certificate covers that site.",
+    notCovers: "This certificate does not cover that site. The seal is not legitimately shown there.",
+    cannotTell: "We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names above.",
+    reportTitle: "Report misuse or a compromised key",
+    reportIntro: "If you find this seal misused or the certificate's private key exposed, tell us. We answer first within 24 hours.",
+    reportDescription: "What is wrong (10 characters or more)",
+    reportEmail: "Your e-mail address (optional)",
+    reportSubmit: "Send report",
+    reportThanks: (id: string, due: string) => `Report received. Reference: ${id}. First answer due: ${due}`,
+    reportRefused: "The report could not be accepted",
+    back: "Back to the verification page",
+    other: "日本語",
+    reasons: {
+      unspecified: "Unspecified",
+      keyCompromise: "Key compromise",
+      affiliationChanged: "Affiliation changed",
+      superseded: "Superseded",
+      cessationOfOperation: "Cessation of operation",
+      privilegeWithdrawn: "Privilege withdrawn",
+    } as Record<string, string>,
+  },
+} as const;

@@ -1,0 +1,82 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Contract } from "../contracts/contract.entity";
+import type { Context } from "../graphql/context";
+import { badUserInput } from "../graphql/errors";
+import { idOfType } from "../graphql/global-id";
+import { UserError, mutate } from "../graphql/user-error";
+import { STATUS_CACHE_MAX_AGE_S } from "../status/certificate-status.resolver";
+import { PublicSeal, SealEmbed } from "./seal.types";
+
+interface CacheControlInfo {
+  cacheControl?: { setCacheHint(hint: { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" }): void };
+}
+
+/** Seal answers are public and cacheable for the same short time as certificate status (STAT-3). */
+function hint(info: GraphQLResolveInfo, ctx: Context): void {
+  (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ maxAge: STATUS_CACHE_MAX_AGE_S, scope: ctx.caller.kind === "PUBLIC" ? "PUBLIC" : "PRIVATE" });
+}
+
+@InputType()
+export class CreateSealInput {
+  @Field(() => ID)
+  contractId!: string;
+}
+
+@ObjectType()
+export class CreateSealPayload {
+  @Field(() => PublicSeal, { nullable: true })
+  seal!: PublicSeal | null;
+  @Field(() => SealEmbed, { nullable: true, description: "The two lines for the website owner." })
+  embed!: SealEmbed | null;
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver(() => PublicSeal)
+export class SealResolver {
+  @Query(() => PublicSeal, { nullable: true, description: `Public: a site seal and the live status of its certificate; null for an unknown id. Cacheable for ${STATUS_CACHE_MAX_AGE_S} s.` })
+  async seal(@Arg("id", () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PublicSeal | null> {
+    hint(info, ctx);
+    return ctx.services.seals.view(id);
+  }
+
+  @Query(() => [PublicSeal], { nullable: "items", description: "Public: several seals at once (the widget asks for every seal on a page in one request); same order, null for unknown ids. At most 50." })
+  async seals(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<(PublicSeal | null)[]> {
+    if (ids.length > 50) throw badUserInput("At most 50 seal ids at once.");
+    hint(info, ctx);
+    return ctx.services.seals.views(ids);
+  }
+
+  @FieldResolver({ nullable: true })
+  certificate(@Root() seal: PublicSeal, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    hint(info, ctx);
+    return seal.certificate;
+  }
+
+  @Mutation(() => CreateSealPayload, { description: "Reseller or operator: a site seal for a contract's certificate (SEAL-1). Asking again returns the same seal." })
+  createSeal(@Arg("input") input: CreateSealInput, @Ctx() ctx: Context): Promise<CreateSealPayload> {
+    return mutate(
+      async () => {
+        const seal = await ctx.services.seals.create(ctx, idOfType(input.contractId, "Contract"));
+        return { seal: await ctx.services.seals.view(seal.id), embed: ctx.services.seals.embed(seal) };
+      },
+      (r) => ({ seal: r?.seal ?? null, embed: r?.embed ?? null }),
+    );
+  }
+}
+
+@Resolver(() => Contract)
+export class ContractSealResolver {
+  @FieldResolver(() => PublicSeal, { nullable: true, description: "The contract's site seal, if one was requested." })
+  async seal(@Root() c: Contract, @Ctx() ctx: Context): Promise<PublicSeal | null> {
+    const seal = await ctx.services.seals.ofContract(ctx, c);
+    return seal ? ctx.services.seals.view(seal.id) : null;
+  }
+
+  @FieldResolver(() => SealEmbed, { nullable: true, description: "The embed code of the contract's seal." })
+  async sealEmbed(@Root() c: Contract, @Ctx() ctx: Context): Promise<SealEmbed | null> {
+    const seal = await ctx.services.seals.ofContract(ctx, c);
+    return seal ? ctx.services.seals.embed(seal) : null;
+  }
+}

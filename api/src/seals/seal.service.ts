@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { DataSource, In } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { certificateStatus } from "../certificates/certificate-status";
+import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { CertificateService } from "../certificates/certificate.service";
+import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { inTransaction } from "../db/transaction";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { parseCertificate } from "../pki";
+import { RefusalCode, refusal } from "../refusal";
+import { RequestScope } from "../request-scope";
+import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
+import { Seal } from "./seal.entity";
+import { PublicSeal, SealEmbed, SealStatus } from "./seal.types";
+import { WidgetAssets } from "./widget-assets";
+
+const SEAL_ID = /^[A-Za-z0-9_-]{22,64}$/;
+
+/**
+ * Site seals (SEAL-1..SEAL-5, REV-8). A seal belongs to a contract, so renewals (which move it to the
+ * new contract) and reissues (same contract) show the new certificate under the same embed code.
+ */
+export class SealService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly certificates: CertificateService,
+    private readonly publicBaseUrl: string,
+    private readonly widget: () => WidgetAssets | null,
+  ) {}
+
+  /** SEAL-1: the managing reseller (or the operator) asks for a seal; asking again returns the same seal. */
+  async create(scope: RequestScope, contractId: string | null): Promise<Seal> {
+    requireAuthenticated(scope.caller);
+    return inTransaction(this.ds, async (tx) => {
+      const contract = contractId ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } }) : null;
+      if (!contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such contract.", "input.contractId");
+      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended; its seal must come down (SEAL-4).", "input.contractId");
+      const issued = await tx.count(Certificate, { where: { contractId: contract.id, source: CertificateSource.ISSUED } });
+      if (issued === 0) throw refusal(RefusalCode.INVALID_INPUT, "Seals are for certificates issued by Akashi's CA.", "input.contractId");
+      const existing = await tx.findOneBy(Seal, { contractId: contract.id });
+      if (existing) return existing;
+      const seal = await tx.save(tx.create(Seal, { id: randomBytes(18).toString("base64url"), contractId: contract.id, subscriberId: contract.subscriberId, createdAt: this.clock.now(), removedAt: null }));
+      await this.audit.record(tx, scope, { action: "seal.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(seal) });
+      return seal;
+    });
+  }
+
+  /** The seal of a contract the caller may see. */
+  async ofContract(scope: RequestScope, contract: Contract): Promise<Seal | null> {
+    const [seal] = await scope.loaders.manyBy(Seal, "contractId").load(contract.id);
+    return seal ?? null;
+  }
+
+  embed(seal: Seal): SealEmbed {
+    const tag = `<akashi-seal seal-id="${seal.id}"></akashi-seal>`;
+    const assets = this.widget();
+    return {
+      stable: `<script type="module" src="${this.publicBaseUrl}/seal.js"></script>\n${tag}`,
+      pinned: assets ? `<script type="module" src="${this.publicBaseUrl}/${assets.file}" integrity="${assets.sri}" crossorigin="anonymous"></script>\n${tag}` : null,
+    };
+  }
+
+  /** The public views of several seals in one round trip, in order; null for unknown ids (SEAL-4: "unknown seal"). */
+  async views(ids: string[]): Promise<(PublicSeal | null)[]> {
+    const wanted = [...new Set(ids.filter((id) => SEAL_ID.test(id)))];
+    if (wanted.length === 0) return ids.map(() => null);
+    const now = this.clock.now();
+    const seals = await this.ds.getRepository(Seal).findBy({ id: In(wanted) });
+    const contracts = new Map((await this.ds.getRepository(Contract).findBy({ id: In(seals.map((s) => s.contractId)) })).map((c) => [c.id, c]));
+    const certs = seals.length ? await this.ds.getRepository(Certificate).find({ where: { contractId: In([...contracts.keys()]) }, order: { notAfter: "DESC", createdAt: "DESC" } }) : [];
+    const scheduled = certs.length ? await this.ds.getRepository(Revocation).findBy({ certificateId: In(certs.map((c) => c.id)), status: RevocationStatus.SCHEDULED }) : [];
+    const views = new Map<string, PublicSeal>();
+    for (const seal of seals) {
+      const contract = contracts.get(seal.contractId)!;
+      const cert = current(certs.filter((c) => c.contractId === contract.id), now);
+      views.set(seal.id, {
+        id: seal.id,
+        status: sealStatus(seal, contract, cert, now),
+        checkedAt: now,
+        verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}`,
+        certificate: cert ? await this.describe(cert, now, scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null,
+      });
+    }
+    return ids.map((id) => views.get(id) ?? null);
+  }
+
+  async view(id: string): Promise<PublicSeal | null> {
+    return (await this.views([id]))[0];
+  }
+
+  private async describe(cert: Certificate, now: Date, scheduledFor: Date | null) {
+    const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
+    return {
+      serialNumber: cert.serialHex,
+      sha256Fingerprint: cert.sha256Fingerprint,
+      pem: this.certificates.pem(cert),
+      chainPem: await this.certificates.chainPem(cert),
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      domains: cert.names,
+      organizationName: parseCertificate(cert.der).organization ?? null,
+      issuerName: cert.issuerDn,
+      status: certificateStatus(cert, now),
+      revokedAt: revoked ? cert.revokedAt : null,
+      revocationReason: revoked ? (cert.revocationReason as RevocationReasonValue) : null,
+      revocationScheduledAt: revoked ? null : scheduledFor,
+    };
+  }
+}
+
+/**
+ * The certificate a seal shows: the newest one already in force and not revoked (after a reissue, the
+ * new one); otherwise the newest of all, so that a revoked or expired certificate is shown as such.
+ */
+function current(certs: Certificate[], now: Date): Certificate | null {
+  return certs.find((c) => c.revokedAt === null && c.notBefore <= now) ?? certs[0] ?? null;
+}
+
+/** SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid. */
+function sealStatus(seal: Seal, contract: Contract, cert: Certificate | null, now: Date): SealStatus {
+  if (cert && cert.revokedAt !== null && cert.revokedAt <= now) return SealStatus.REVOKED;
+  if (seal.removedAt !== null || contract.status === ContractStatus.ENDED) {
+    return contract.endReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
+  }
+  if (!cert) return SealStatus.SERVICE_ENDED;
+  return certificateStatus(cert, now) as unknown as SealStatus;
+}

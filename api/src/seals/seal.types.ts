@@ -1,0 +1,65 @@
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { CertificateStatus } from "../certificates/certificate-status";
+import { RevocationReasonValue } from "../revocations/revocation-reason";
+
+/** What a seal says (SEAL-4, REV-8): the certificate's status, or that the service has ended. */
+export enum SealStatus {
+  VALID = "VALID",
+  NOT_YET_VALID = "NOT_YET_VALID",
+  EXPIRED = "EXPIRED",
+  REVOKED = "REVOKED",
+  SERVICE_ENDED = "SERVICE_ENDED",
+}
+registerEnumType(SealStatus, { name: "SealStatus", description: "VALID only while the certificate is valid and its service runs; everything else means not valid (SEAL-4)." });
+
+@ObjectType({ description: "The certificate a seal stands for, as the verification page shows it (SEAL-5)." })
+export class SealCertificate {
+  @Field({ description: "Serial number, lower-case hex." })
+  serialNumber!: string;
+  @Field()
+  sha256Fingerprint!: string;
+  @Field({ description: "The certificate in PEM." })
+  pem!: string;
+  @Field({ description: "The certificate and its issuing CA in PEM." })
+  chainPem!: string;
+  @Field(() => Date)
+  notBefore!: Date;
+  @Field(() => Date)
+  notAfter!: Date;
+  @Field(() => [String], { description: "DNS names the certificate covers." })
+  domains!: string[];
+  @Field(() => String, { nullable: true, description: "The verified organisation (OV/EV); null for DV." })
+  organizationName!: string | null;
+  @Field({ description: "Issuer distinguished name." })
+  issuerName!: string;
+  @Field(() => CertificateStatus)
+  status!: CertificateStatus;
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+  @Field(() => RevocationReasonValue, { nullable: true })
+  revocationReason!: RevocationReasonValue | null;
+  @Field(() => Date, { nullable: true, description: "REV-2: a revocation scheduled for this time." })
+  revocationScheduledAt!: Date | null;
+}
+
+@ObjectType("Seal", { description: "A site seal as the public sees it (SEAL-1..SEAL-5). Read live; cacheable for a few seconds." })
+export class PublicSeal {
+  @Field(() => ID, { description: "The seal id used in the embed code." })
+  id!: string;
+  @Field(() => SealStatus)
+  status!: SealStatus;
+  @Field(() => Date, { description: "When this status was read." })
+  checkedAt!: Date;
+  @Field({ description: "The operator's verification page for this seal." })
+  verificationUrl!: string;
+  @Field(() => SealCertificate, { nullable: true, description: "Null when the contract has no certificate." })
+  certificate!: SealCertificate | null;
+}
+
+@ObjectType({ description: "How to embed a seal: two lines for the website owner." })
+export class SealEmbed {
+  @Field({ description: "Embed with the stable script URL: the widget updates itself; never needs re-pasting." })
+  stable!: string;
+  @Field(() => String, { nullable: true, description: "Embed pinned to the current script with Subresource Integrity (re-paste when the widget changes)." })
+  pinned!: string | null;
+}

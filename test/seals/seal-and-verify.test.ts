@@ -1,0 +1,167 @@
+import request from "supertest";
+import { CONSENTS, DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds, reviewAndApprove } from "../support/lifecycle";
+import { TempDir, makeCsr } from "../support/openssl";
+import { TestApp, startTestApp } from "../support/test-app";
+
+/** SEAL-1..SEAL-5, REV-8 on the server side: seals, the public seal query and the verification page. */
+const START = new Date("2026-11-21T03:00:00Z");
+const NAMES = ["shop.example.jp", "www.shop.example.jp", "xss.example.jp", "other.example.jp"];
+const XSS = `<img src=x onerror=alert(1)> 株式会社"悪意"`;
+const dir = new TempDir();
+const dcv = new DcvWebServer();
+let t: TestApp;
+let alpha: { id: string; key: string };
+let beta: { id: string; key: string };
+let products: Record<string, string>;
+let shop: any;
+let sealId: string;
+
+const SEAL = `query($id: ID!) { seal(id: $id) { id status checkedAt verificationUrl certificate { serialNumber domains organizationName issuerName status revokedAt revocationReason notAfter } } }`;
+
+beforeAll(async () => {
+  await dcv.start();
+  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) } });
+  alpha = await t.createReseller("seal-alpha");
+  beta = await t.createReseller("seal-beta");
+  products = await productIds(t);
+  const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社デモショップ" });
+  shop = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["shop.example.jp", "www.shop.example.jp"]);
+  const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status } embed { stable pinned } userErrors { code } } }`, { id: shop.contract.id });
+  sealId = created.createSeal.seal.id;
+});
+
+afterAll(async () => {
+  await t.close();
+  await dcv.close();
+  dir.remove();
+});
+
+beforeEach(() => t.clock.set(START));
+
+test("SEAL-1: the managing reseller gets a seal with an opaque id and the embed code; asking again returns the same seal", async () => {
+  expect(sealId).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  const again = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } embed { stable } } }`, { id: shop.contract.id });
+  expect(again.createSeal.seal.id).toBe(sealId);
+  expect(again.createSeal.embed.stable).toBe(`<script type="module" src="http://akashi.test/seal.js"></script>\n<akashi-seal seal-id="${sealId}"></akashi-seal>`);
+});
+
+test("SEAL-1, RES-3: another reseller cannot create a seal for a contract it does not manage", async () => {
+  const res = await gqlOk(t, beta.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } userErrors { code } } }`, { id: shop.contract.id });
+  expect(res.createSeal).toEqual({ seal: null, userErrors: [{ code: "NOT_FOUND" }] });
+});
+
+test("SEAL-3: the database refuses to move a seal to another subscriber", async () => {
+  const other = await createSubscriber(t, alpha.key, { name: "別の会社" });
+  const otherUuid = Buffer.from(other, "base64url").toString().split(":")[1];
+  await expect(t.ds.query(`UPDATE seal SET subscriber_id = $1 WHERE id = $2`, [otherUuid, sealId])).rejects.toThrow(/SEAL-3/);
+});
+
+test("SEAL-5: the public seal query is anonymous, cacheable over GET, and null for an unknown seal", async () => {
+  const query = `{ seal(id: "${sealId}") { status certificate { domains organizationName } } unknown: seal(id: "AAAAAAAAAAAAAAAAAAAAAAAA") { status } }`;
+  const res = await request(t.app).get("/graphql").query({ query });
+  expect(res.status).toBe(200);
+  expect(res.headers["cache-control"]).toBe("max-age=30, public");
+  expect(res.headers["access-control-allow-origin"]).toBe("*");
+  expect(res.body.data).toEqual({ seal: { status: "VALID", certificate: { domains: ["shop.example.jp", "www.shop.example.jp"], organizationName: "株式会社デモショップ" } }, unknown: null });
+});
+
+describe("the verification page", () => {
+  test("SEAL-2: it cannot be framed or changed: strict CSP, no script, DENY, no-store, nosniff", async () => {
+    const res = await request(t.app).get(`/verify/${sealId}`);
+    expect(res.status).toBe(200);
+    const csp = res.headers["content-security-policy"];
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("script-src");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["cache-control"]).toBe("no-store");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    expect(res.text).not.toMatch(/<script/i);
+  });
+
+  test("SEAL-5: it shows organisation, every name, issuer, serial, validity, status and the time of the check in JST", async () => {
+    const res = await request(t.app).get(`/verify/${sealId}`).set("Accept-Language", "ja,en;q=0.5");
+    expect(res.text).toContain('<html lang="ja">');
+    expect(res.text).toContain("この証明書は有効です");
+    for (const s of ["株式会社デモショップ", "shop.example.jp", "www.shop.example.jp", "Akashi TLS Issuing CA 1", shop.certificate.serialNumber, "2026-11-21 12:00:00 JST"]) expect(res.text).toContain(s);
+    const en = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Accept-Language", "ja");
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain("This certificate is valid");
+  });
+
+  test("SEAL-2: it states the origin the visitor came from and whether the certificate covers it, or that it cannot tell", async () => {
+    const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" });
+    expect(covered.text).toContain('data-origin-verdict="covers"');
+    expect(covered.text).toContain("You came from https://www.shop.example.jp.");
+    const evil = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "en" });
+    expect(evil.text).toContain('data-origin-verdict="does-not-cover"');
+    const viaReferer = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.example.jp/cart?x=1");
+    expect(viaReferer.text).toContain("You came from https://shop.example.jp.");
+    for (const bad of ["javascript:alert(1)", "not a url", "<script>"]) {
+      const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" });
+      expect(r.text).toContain('data-origin-verdict="unknown"');
+      expect(r.text).not.toContain(bad);
+    }
+  });
+
+  test("SEAL-2: every value is escaped: an organisation name with markup renders as text", async () => {
+    const subscriberId = await createSubscriber(t, alpha.key, { name: XSS });
+    const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["xss.example.jp"]);
+    const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { organizationName } } } }`, { id: app.contract.id });
+    expect(seal.createSeal.seal.certificate.organizationName).toBe(XSS);
+    const page = await request(t.app).get(`/verify/${seal.createSeal.seal.id}`);
+    expect(page.text).not.toContain("<img");
+    expect(page.text).toContain("&lt;img src=x onerror=alert(1)&gt; 株式会社&quot;悪意&quot;");
+  });
+
+  test("SEAL-4: an unknown seal says plainly that nothing can be confirmed", async () => {
+    const res = await request(t.app).get("/verify/AAAAAAAAAAAAAAAAAAAAAAAA?lang=en");
+    expect(res.status).toBe(404);
+    expect(res.text).toContain("This certificate is not valid");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+  });
+
+  test("REV-5: the page's form files a problem report without JavaScript", async () => {
+    const res = await request(t.app).post(`/verify/${sealId}/report?lang=en`).type("form").send({ description: "This seal is shown on a phishing site.", email: "visitor@example.org" });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/Report received\. Reference: [A-Za-z0-9_-]+\. First answer due: 2026-11-22 12:00:00 JST/);
+    const queue = await gqlOk(t, t.operatorKey, `{ problemReports { edges { node { serialNumber reporterEmail description } } } }`);
+    expect(queue.problemReports.edges.map((e: any) => e.node)).toContainEqual({ serialNumber: shop.certificate.serialNumber, reporterEmail: "visitor@example.org", description: `[seal ${sealId}] This seal is shown on a phishing site.` });
+  });
+});
+
+test("SEAL-1: after a renewal the same seal shows the new certificate", async () => {
+  const subscriberId = await createSubscriber(t, alpha.key, { name: "更新テスト株式会社" });
+  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["other.example.jp"]);
+  const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { serialNumber } } } }`, { id: first.contract.id });
+  const id = created.createSeal.seal.id;
+  t.clock.set(new Date("2027-08-31T15:00:00Z")); // the renewal window of a term ending 2027-11-30
+  const renewal = await gqlOk(t, alpha.key, `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
+    input: { contractId: first.contract.id, termMonths: 12, csr: makeCsr(dir, "renew-other", { key: "ec-p256", subj: "/CN=other.example.jp", san: ["other.example.jp"] }).csrPem, consents: CONSENTS },
+  });
+  const renewed = await reviewAndApprove(t, dcv, alpha.key, renewal.submitRenewal.application);
+  const seal = await gqlOk(t, null, SEAL, { id });
+  expect(seal.seal.certificate.serialNumber).toBe(renewed.certificate.serialNumber);
+  expect(seal.seal.status).toBe("VALID");
+});
+
+test("REV-8, SEAL-4: after revocation the seal and the page say revoked; after expiry, expired", async () => {
+  const subscriberId = await createSubscriber(t, alpha.key, { name: "失効テスト株式会社" });
+  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.example.jp"]);
+  const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id });
+  const id = seal.createSeal.seal.id;
+  // Expiry first, with the clock moved past notAfter.
+  t.clock.set(new Date(Date.parse(issued.certificate.notAfter) + 1000));
+  expect((await gqlOk(t, null, SEAL, { id })).seal.status).toBe("EXPIRED");
+  expect((await request(t.app).get(`/verify/${id}?lang=en`)).text).toContain("Expired");
+  t.clock.set(START);
+  await gqlOk(t, alpha.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: issued.certificate.id });
+  const after = await gqlOk(t, null, SEAL, { id });
+  expect(after.seal).toMatchObject({ status: "REVOKED", certificate: { status: "REVOKED", revocationReason: "KEY_COMPROMISE", revokedAt: START.toISOString() } });
+  const page = await request(t.app).get(`/verify/${id}?lang=en`);
+  expect(page.text).toContain("This certificate is not valid");
+  expect(page.text).toContain("Key compromise");
+  expect(page.text).toContain("2026-11-21 12:00:00 JST");
+});
