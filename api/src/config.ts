@@ -26,6 +26,12 @@ export interface Config {
   reissueGraceHours: number;
   /** REV-4: certificates revoked per transaction by a mass revocation. */
   massRevocationBatch: number;
+  /** NOT-1: webhook delivery — per-request timeout, exponential back-off (base, cap), attempts before DEAD, http/loopback allowed. */
+  webhook: { timeoutMs: number; backoffMs: number; backoffCapMs: number; maxAttempts: number; allowInsecure: boolean };
+  /** NOT-1: `smtp://user:pass@host:587` (or smtps://). Unset: e-mail is off and notices stay unsent (visible through GraphQL). */
+  smtpUrl: string | undefined;
+  /** NOT-1: the From header of notice e-mails. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +91,19 @@ function file(variable: string, value: string | undefined): string | undefined {
   return value;
 }
 
+/** Like `url`, but never echoes the value: it may carry a password (SMTP_URL). */
+function secretUrl(variable: string, value: string | undefined, protocols: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(variable, "must be a URL");
+  }
+  if (!protocols.includes(parsed.protocol) || !parsed.hostname) throw new ConfigError(variable, `must be ${protocols.map((p) => `${p}//host:port`).join(" or ")}`);
+  return value;
+}
+
 /** Reads the configuration from `env` (and `argv` for `--demo`). Throws ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): Config {
   const get = (name: string): string | undefined => {
@@ -115,5 +134,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
     reissueGraceHours: int("AKASHI_REISSUE_GRACE_HOURS", get("AKASHI_REISSUE_GRACE_HOURS") ?? "72", 0, 24 * 30),
     massRevocationBatch: int("AKASHI_MASS_REVOCATION_BATCH", get("AKASHI_MASS_REVOCATION_BATCH") ?? "200", 1, 10_000),
+    webhook: {
+      timeoutMs: int("AKASHI_WEBHOOK_TIMEOUT_MS", get("AKASHI_WEBHOOK_TIMEOUT_MS") ?? "10000", 100, 120_000),
+      backoffMs: int("AKASHI_WEBHOOK_BACKOFF_MS", get("AKASHI_WEBHOOK_BACKOFF_MS") ?? "30000", 1, 24 * 3_600_000),
+      backoffCapMs: int("AKASHI_WEBHOOK_BACKOFF_CAP_MS", get("AKASHI_WEBHOOK_BACKOFF_CAP_MS") ?? "21600000", 1, 7 * 24 * 3_600_000),
+      maxAttempts: int("AKASHI_WEBHOOK_MAX_ATTEMPTS", get("AKASHI_WEBHOOK_MAX_ATTEMPTS") ?? "12", 1, 100),
+      allowInsecure: get("AKASHI_WEBHOOK_ALLOW_INSECURE") === undefined ? false : bool("AKASHI_WEBHOOK_ALLOW_INSECURE", get("AKASHI_WEBHOOK_ALLOW_INSECURE")!),
+    },
+    smtpUrl: secretUrl("SMTP_URL", get("SMTP_URL"), ["smtp:", "smtps:"]),
+    mailFrom: get("MAIL_FROM") ?? "Akashi <no-reply@localhost>",
   };
 }

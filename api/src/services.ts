@@ -13,17 +13,32 @@ import { CertificateService } from "./certificates/certificate.service";
 import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
 import { contractJobs } from "./contracts/contract-jobs";
+import { FeeService } from "./fees/fee.service";
 import { ContractService } from "./contracts/contract.service";
 import { Clock } from "./domain/clock";
 import { parseCertificateChain } from "./pki";
 import { ProductService } from "./products/product.service";
 import { ResellerService } from "./resellers/reseller.service";
+import { ApiKeyGovernanceService } from "./auth/api-key-governance.service";
+import { ActivityReportService } from "./resellers/activity-report.service";
+import { DirectNoticeService } from "./resellers/direct-notice.service";
+import { ResellerDisciplineService } from "./resellers/reseller-discipline.service";
+import { ResellerRegistrationService } from "./resellers/reseller-registration.service";
+import { RESELLER_STATUS_JOB, resellerStatusJob } from "./resellers/reseller-status.sync";
+import { ResellerTerminationService } from "./resellers/reseller-termination.service";
 import { CertificateStatusService } from "./status/certificate-status.service";
 import { CrlService } from "./status/crl.service";
 import { combineJobSets } from "./status/job-sets";
 import { OcspResponder } from "./status/ocsp-responder";
 import { StatusPublisher } from "./status/status-publisher";
 import { SubscriberService } from "./subscribers/subscriber.service";
+import { EventPublisher } from "./events/event-publisher";
+import { WebhookDeliverer } from "./events/webhook-deliverer";
+import { WebhookService } from "./events/webhook.service";
+import { AnnouncementService } from "./notices/announcement.service";
+import { ExpiringSoonService } from "./notices/expiring-soon.service";
+import { createMailer } from "./notices/mailer";
+import { NoticeService } from "./notices/notice.service";
 import { SealService } from "./seals/seal.service";
 import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
@@ -33,10 +48,16 @@ import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocati
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const audit = new AuditService(clock);
+  // NOT-1: the outbox; services emit events in their own transactions through it.
+  const events = new EventPublisher(clock);
+  // NOT-1, NOT-2, RES-5: notices are written in the changing transaction and e-mailed when SMTP_URL is set.
+  const notices = new NoticeService(ds, clock, createMailer(config), config.publicBaseUrl);
+  // RES-6, CON-7, CON-8: the fee ledger; issuance, import and auto-renew extension record charges through it.
+  const fees = new FeeService(ds, clock, audit);
   const { passphrase } = resolveCaPassphrase(config.caPassphrase, config.dataDir);
   const ca = new CaService(ds, clock, config.publicBaseUrl, passphrase, config.caKeyAlgorithm);
   const dcv = new DomainValidationService(ds, clock, audit, config);
-  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours);
+  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees);
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
   const carryOverRoots = async () => [(await ca.root()).certDer, ...extraRoots];
@@ -49,6 +70,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
   let widget: WidgetAssets | null | undefined;
   const widgetAssets = () => (widget ??= loadWidgetAssets());
+  // RES-2: key rotation, revoke-all and expiry notices.
+  const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
   return {
     ds,
     clock,
@@ -58,12 +81,18 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     auditQuery: new AuditQueryService(ds),
     apiKeys: new ApiKeyService(ds, clock, audit),
     products: new ProductService(ds),
-    resellers: new ResellerService(ds, clock, audit),
+    resellers: new ResellerService(ds, clock, audit, fees),
+    apiKeyGovernance,
+    resellerRegistration: new ResellerRegistrationService(ds, clock, audit),
+    resellerDiscipline: new ResellerDisciplineService(ds, clock, audit, notices, events),
+    resellerTermination: new ResellerTerminationService(ds, clock, audit, notices),
+    directNotices: new DirectNoticeService(ds, clock, audit, notices),
+    activityReports: new ActivityReportService(ds, clock),
     subscribers: new SubscriberService(ds, clock, audit),
     domainValidations: dcv,
-    applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots),
-    imports: new ImportService(ds, clock, audit),
-    review: new ReviewService(ds, clock, audit, dcv, issuance),
+    applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots, events),
+    imports: new ImportService(ds, clock, audit, fees),
+    review: new ReviewService(ds, clock, audit, dcv, issuance, events, notices),
     contracts: new ContractService(ds, clock, audit),
     certificates,
     seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets),
@@ -73,9 +102,15 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     massRevocations,
     statusPublisher,
     crls,
+    events,
+    webhooks: new WebhookService(ds, clock, audit, config.webhook.allowInsecure),
+    fees,
+    notices,
+    announcements: new AnnouncementService(ds, clock, audit, notices),
+    expiringSoon: new ExpiringSoonService(ds, clock),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
     certificateStatus: new CertificateStatusService(ds, clock),
-    jobs: combineJobSets(contractJobs(clock, audit), crls.jobs(), {
+    jobs: combineJobSets(contractJobs(clock, audit, fees), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],
     }),

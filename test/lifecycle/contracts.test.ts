@@ -183,7 +183,7 @@ test("CON-3: when the renewal window opens, a renewal notice is written for the 
   const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 12, names: ["long.example.jp"], csr: csrFor(dir, ["long.example.jp"]) });
   const done = await reviewAndApprove(t, dcv, key, submitted.application);
   const contractUuid = Buffer.from(done.contract.id, "base64url").toString().split(":")[1];
-  const notices = () => t.ds.query(`SELECT kind, recipient, language, subject, due_at FROM notice WHERE contract_id = $1`, [contractUuid]);
+  const notices = () => t.ds.query(`SELECT kind, recipient, language, subject, due_at FROM notice WHERE contract_id = $1 AND kind = 'RENEWAL_DUE'`, [contractUuid]);
   t.clock.set(new Date("2027-08-31T15:00:00Z")); // the daily run of 1 Sep JST; term ends 2027-11-30 → window opens 2027-09-01
   await t.jobs.runDue();
   t.clock.set(new Date("2027-09-01T15:00:00Z"));

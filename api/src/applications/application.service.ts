@@ -21,6 +21,7 @@ import { Consent, ConsentKind } from "./consent.entity";
 import { DcvMethod } from "./dcv-checks";
 import { DomainValidationService } from "./domain-validation.service";
 import { idempotentApplication } from "./idempotency";
+import { EventPublisher, EventType } from "../events/event-publisher";
 
 export interface SubmitInput {
   subscriberId: string | null;
@@ -82,6 +83,7 @@ export class ApplicationService {
     private readonly audit: AuditService,
     private readonly dcv: DomainValidationService,
     private readonly carryOverRoots: () => Promise<Buffer[]>,
+    private readonly events: EventPublisher,
   ) {}
 
   async get(scope: RequestScope, id: string): Promise<Application | null> {
@@ -365,6 +367,10 @@ export class ApplicationService {
     await this.audit.record(tx, scope, {
       action: `application.submit.${a.kind.toLowerCase()}`, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: a.resellerId,
       after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
+    });
+    await this.events.emit(tx, {
+      type: EventType.APPLICATION_SUBMITTED, resellerId: a.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
+      data: { kind: app.kind, names: app.names, subscriberId: toGlobalId("Subscriber", app.subscriberId), productId: toGlobalId("Product", app.productId) },
     });
     return app;
   }

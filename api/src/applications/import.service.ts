@@ -11,6 +11,7 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
+import { FeeService } from "../fees/fee.service";
 import { ConsentsInput, requireBrokeringReseller, requireConsents, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { Consent, ConsentKind } from "./consent.entity";
@@ -43,6 +44,7 @@ export class ImportService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly fees: FeeService,
   ) {}
 
   async importCertificate(scope: RequestScope, input: ImportInput): Promise<Application> {
@@ -123,6 +125,8 @@ export class ImportService {
       action: x.renewedFrom ? "certificate.import.renew" : "certificate.import", entityType: "Certificate", entityId: toGlobalId("Certificate", certificate.id),
       resellerId: x.resellerId, after: { ...snapshot(certificate, ["der"]), contract: snapshot(contract) },
     });
+    // RES-6: managing a certificate is a brokered service too: the TERM price, or monthly for the unlimited term.
+    await this.fees.chargeNewContract(tx, scope, contract, x.product, x.renewedFrom ? "RENEWAL" : "ISSUANCE");
     return app;
   }
 }

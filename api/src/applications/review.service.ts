@@ -14,6 +14,8 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { Application, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
+import { EventPublisher, EventType } from "../events/event-publisher";
+import { NoticeService } from "../notices/notice.service";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
 export enum RejectionGround {
@@ -37,6 +39,8 @@ export class ReviewService {
     private readonly audit: AuditService,
     private readonly dcv: DomainValidationService,
     private readonly issuance: IssuanceService,
+    private readonly events: EventPublisher,
+    private readonly notices: NoticeService,
   ) {}
 
   /** Open applications, oldest first: what the operator has to decide. */
@@ -59,11 +63,15 @@ export class ReviewService {
   async requestDocuments(scope: RequestScope, id: string | null, message: string, dueInBusinessDays: number): Promise<Application> {
     if (message.trim().length === 0 || message.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "message must be 1-2000 characters.", "input.message");
     if (!Number.isInteger(dueInBusinessDays) || dueInBusinessDays < 1 || dueInBusinessDays > 60) throw refusal(RefusalCode.INVALID_INPUT, "dueInBusinessDays must be 1-60.", "input.dueInBusinessDays");
-    return this.transition(scope, id, "application.requestDocuments", [ApplicationStatus.UNDER_REVIEW], async (app) => {
+    return this.transition(scope, id, "application.requestDocuments", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
       app.status = ApplicationStatus.AWAITING_DOCUMENTS;
       app.documentsRequest = message.trim();
       app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
       app.reviewerKeyId = reviewerKey(scope);
+      await this.events.emit(tx, {
+        type: EventType.DOCUMENTS_REQUESTED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
+        data: { message: app.documentsRequest, documentsDueAt: app.documentsDueAt.toISOString() },
+      });
     });
   }
 
@@ -77,6 +85,12 @@ export class ReviewService {
       app.decidedAt = this.clock.now();
       app.reviewerKeyId = reviewerKey(scope);
       await tx.update(ApplicationDocument, { applicationId: app.id, destroyedAt: IsNull() }, { content: null, destroyedAt: app.decidedAt });
+      await this.events.emit(tx, {
+        type: EventType.APPLICATION_REJECTED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
+        data: { ground, reason: app.rejectionReason },
+      });
+      // APP-2: rejected "with a notice of rejection", through the reseller (RES-5).
+      await this.notices.applicationRejected(tx, app);
     }, reason);
   }
 
@@ -106,6 +120,20 @@ export class ReviewService {
       await this.audit.record(tx, scope, {
         action: "certificate.issue", entityType: "Certificate", entityId: toGlobalId("Certificate", issued.certificate.id), resellerId: app.resellerId,
         after: snapshot(issued.certificate, ["der"]),
+      });
+      // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
+      await this.notices.certificateIssued(tx, issued.certificate);
+      const certificateId = toGlobalId("Certificate", issued.certificate.id);
+      await this.events.emit(tx, {
+        type: EventType.APPLICATION_APPROVED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
+        data: { certificateId },
+      });
+      await this.events.emit(tx, {
+        type: EventType.CERTIFICATE_ISSUED, resellerId: app.resellerId, subjectType: "Certificate", subjectId: certificateId,
+        data: {
+          applicationId: toGlobalId("Application", app.id), serialNumber: issued.certificate.serialHex, names: app.names,
+          notBefore: issued.certificate.notBefore.toISOString(), notAfter: issued.certificate.notAfter.toISOString(),
+        },
       });
     });
     return { application, certificate: certificate! };

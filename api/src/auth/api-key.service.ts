@@ -92,7 +92,8 @@ export class ApiKeyService {
       const c = actor.caller;
       const visible = key && (c.kind === "OPERATOR" || c.kind === "SYSTEM" || (c.kind === "RESELLER" && key.resellerId === c.resellerId));
       if (!key || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
-      if (key.revokedAt !== null) return key;
+      // A revocation already in force changes nothing; one scheduled by a rotation (RES-2) may be brought forward.
+      if (key.revokedAt !== null && key.revokedAt <= this.clock.now()) return key;
       const before = snapshot(key, ["secretHash"]);
       key.revokedAt = this.clock.now();
       const saved = await tx.save(key);

@@ -13,6 +13,7 @@ import { Revocation, RevocationRequester, RevocationStatus } from "../revocation
 import { enqueueScheduledRevocation } from "../revocations/revocation.service";
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
+import { FeeService } from "../fees/fee.service";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
@@ -26,6 +27,7 @@ export class IssuanceService {
     private readonly audit: AuditService,
     private readonly ca: CaService,
     private readonly reissueGraceHours: number,
+    private readonly fees: FeeService,
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
@@ -92,6 +94,8 @@ export class IssuanceService {
       await this.audit.record(tx, actor, {
         action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(contract),
       });
+      // RES-6: the brokering reseller owes the fee of a new or renewed term; reissues and in-term replacements owe none.
+      await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
     }
 
     const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });

@@ -10,6 +10,7 @@ import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notic
 import { IssuanceMode, Product } from "../products/product.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+import { FeeService } from "../fees/fee.service";
 
 const ACTOR = systemActor("contract-jobs");
 
@@ -19,7 +20,7 @@ const ACTOR = systemActor("contract-jobs");
  *   CON-4), and renewal notices are written when a renewal window opens (CON-3);
  * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
  */
-export function contractJobs(clock: Clock, audit: AuditService): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
+export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
   const end = async (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => {
     const before = snapshot(c);
     c.status = ContractStatus.ENDED;
@@ -62,9 +63,12 @@ export function contractJobs(clock: Clock, audit: AuditService): { handlers: Rec
         await end(tx, c, state.stoppedByNotice ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, state.serviceEnd);
       } else if (state.currentPeriodEnd && c.servicePeriodEndsAt?.getTime() !== state.currentPeriodEnd.getTime()) {
         const before = snapshot(c);
+        const previousEnd = c.servicePeriodEndsAt;
         c.servicePeriodEndsAt = state.currentPeriodEnd;
         await tx.save(c);
         await audit.record(tx, ACTOR, { action: "contract.autoRenew.extend", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, before, after: snapshot(c) });
+        // RES-6, CON-8: each service month added is charged to the managing reseller.
+        if (previousEnd) await fees.chargeServicePeriods(tx, ACTOR, c, previousEnd, state.currentPeriodEnd);
       }
     }
   };

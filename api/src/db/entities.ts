@@ -19,6 +19,9 @@ import { TermsVersion } from "../products/terms-version.entity";
 import { ResellerCureNotice } from "../resellers/cure-notice.entity";
 import { Reseller } from "../resellers/reseller.entity";
 import { ResellerSuspension } from "../resellers/suspension.entity";
+import { ResellerAcmeApplication } from "../resellers/acme-application.entity";
+import { ResellerRegistrationChange } from "../resellers/registration-change.entity";
+import { ResellerTermination } from "../resellers/termination.entity";
 import { MassRevocation } from "../revocations/mass-revocation.entity";
 import { ProblemReport } from "../revocations/problem-report.entity";
 import { Revocation } from "../revocations/revocation.entity";
@@ -35,6 +38,9 @@ export const entities = [
   Reseller,
   ResellerCureNotice,
   ResellerSuspension,
+  ResellerRegistrationChange,
+  ResellerAcmeApplication,
+  ResellerTermination,
   ApiKey,
   Subscriber,
   SubscriberContact,

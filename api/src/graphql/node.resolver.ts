@@ -12,6 +12,10 @@ type Fetcher = (ctx: Context, id: string) => Promise<object | null>;
 const fetchers: Record<string, Fetcher> = {
   Product: (ctx, id) => ctx.services.products.get(ctx, id),
   Reseller: (ctx, id) => ctx.services.resellers.get(ctx, id),
+  ResellerCureNotice: (ctx, id) => ctx.services.resellerDiscipline.getCureNotice(ctx, id),
+  ResellerSuspension: (ctx, id) => ctx.services.resellerDiscipline.getSuspension(ctx, id),
+  ResellerTermination: (ctx, id) => ctx.services.resellerTermination.get(ctx, id),
+  ResellerAcmeApplication: (ctx, id) => ctx.services.resellerRegistration.getAcmeApplication(ctx, id),
   Subscriber: (ctx, id) => ctx.services.subscribers.get(ctx, id),
   ApiKey: (ctx, id) => ctx.services.apiKeys.get(ctx, id),
   Application: (ctx, id) => ctx.services.applications.get(ctx, id),
@@ -20,6 +24,11 @@ const fetchers: Record<string, Fetcher> = {
   Revocation: (ctx, id) => ctx.services.revocations.get(ctx, id),
   ProblemReport: (ctx, id) => ctx.services.problemReports.get(ctx, id),
   MassRevocation: (ctx, id) => ctx.services.massRevocations.get(ctx, id),
+  WebhookEndpoint: (ctx, id) => ctx.services.webhooks.endpoint(ctx, id),
+  WebhookDelivery: (ctx, id) => ctx.services.webhooks.delivery(ctx, id),
+  Charge: (ctx, id) => ctx.services.fees.get(ctx, id),
+  Notice: (ctx, id) => ctx.services.notices.get(ctx, id),
+  Announcement: (ctx, id) => ctx.services.announcements.get(id),
 };
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {

@@ -7,19 +7,27 @@ import { ContractResolver } from "../contracts/contract.resolver";
 import { AuditResolver } from "../audit/audit.resolver";
 import { ProductResolver } from "../products/product.resolver";
 import { ResellerResolver } from "../resellers/reseller.resolver";
+import { ResellerGovernanceResolver } from "../resellers/governance.resolver";
 import { CertificateStatusResolver } from "../status/certificate-status.resolver";
 import { SubscriberResolver } from "../subscribers/subscriber.resolver";
 import { CertificateRevocationsResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
 import { ContractSealResolver, SealResolver } from "../seals/seal.resolver";
+import { ChargeResolver, ContractFeesResolver } from "../fees/fee.resolver";
+import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.resolver";
+import { AnnouncementResolver } from "../notices/announcement.resolver";
+import { NoticeResolver } from "../notices/notice.resolver";
 import { NodeResolver } from "./node.resolver";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
-  NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
+  NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, ResellerGovernanceResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
   ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
   CertificateStatusResolver,
   RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver,
   SealResolver, ContractSealResolver,
+  WebhookResolver, WebhookDeliveryResolver,
+  ChargeResolver, ContractFeesResolver,
+  NoticeResolver, AnnouncementResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -12,12 +12,14 @@ import { Logger } from "../logger";
 import { Services } from "../services";
 import { privateForKeyedCallersPlugin } from "../status/cache-control.plugin";
 import { crlRoutes } from "../status/crl-routes";
+import { statementRoutes } from "../fees/statement-routes";
 import { ocspRoutes } from "../status/ocsp-routes";
 import { caRoutes } from "./ca-routes";
 import { demoRoutes } from "./pages/demo-page";
 import { verifyRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
+import { governanceRoutes } from "../resellers/governance-routes";
 import { cors, requestContext } from "./request-context";
 
 export interface App {
@@ -60,6 +62,8 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(widgetRoutes(services.widgetAssets));
   app.use(verifyRoutes(services));
   app.use(demoRoutes(services));
+  app.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
+  app.use(statementRoutes(services));
   app.use(
     "/graphql",
     cors,

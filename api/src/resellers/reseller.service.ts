@@ -7,7 +7,11 @@ import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
+import { FeeService } from "../fees/fee.service";
 import { Reseller, ResellerStatus } from "./reseller.entity";
+
+/** RES-1: the designation fee before consumption tax (JR 2). */
+export const DESIGNATION_FEE_YEN = 250_000;
 
 export interface ResellerFields {
   code: string;
@@ -24,6 +28,7 @@ export class ResellerService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly fees: FeeService | null = null,
   ) {}
 
   /** A reseller sees itself; operators see all (RES-3). */
@@ -74,6 +79,10 @@ export class ResellerService {
           resellerId: reseller.id,
           after: snapshot(reseller),
         });
+        // RES-1: ¥250,000 plus tax, not refundable; waived when already designated for domain names.
+        if (!reseller.designationFeeWaived && this.fees) {
+          await this.fees.recordCharge(tx, { resellerId: reseller.id, contractId: null, kind: "DESIGNATION", description: "指定料 / Designation fee (RES-1)", amountYen: DESIGNATION_FEE_YEN, chargedAt: now }, scope);
+        }
         return reseller;
       });
     } catch (e) {

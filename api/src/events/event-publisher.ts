@@ -1,0 +1,99 @@
+import { EntityManager } from "typeorm";
+import { registerEnumType } from "type-graphql";
+import { Clock } from "../domain/clock";
+import { enqueueJob } from "../jobs/job-runner";
+
+/**
+ * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
+ * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts.
+ */
+export enum EventType {
+  APPLICATION_SUBMITTED = "application.submitted",
+  DOCUMENTS_REQUESTED = "application.documents_requested",
+  APPLICATION_APPROVED = "application.approved",
+  APPLICATION_REJECTED = "application.rejected",
+  CERTIFICATE_ISSUED = "certificate.issued",
+  RENEWAL_DUE = "contract.renewal_due",
+  REVOCATION_SCHEDULED = "revocation.scheduled",
+  REVOCATION_EXECUTED = "revocation.executed",
+  REVOCATION_WITHDRAWN = "revocation.withdrawn",
+  CONTRACT_CANCELLED = "contract.cancelled",
+  CONTRACT_ENDED = "contract.ended",
+  SEAL_CREATED = "seal.created",
+  RESELLER_SUSPENDED = "reseller.suspended",
+  RESELLER_REINSTATED = "reseller.reinstated",
+  API_KEY_EXPIRING = "api_key.expiring",
+  MAINTENANCE_ANNOUNCED = "maintenance.announced",
+}
+registerEnumType(EventType, {
+  name: "EventType",
+  description: "What happened. Webhook payloads carry the wire name, e.g. `application.submitted` for APPLICATION_SUBMITTED (see the README).",
+});
+
+export const EVENT_TYPES = Object.values(EventType);
+
+/** The job that makes one delivery attempt; its payload names the delivery. */
+export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";
+
+/**
+ * Serialises event inserts until commit, so that feed positions (bigserial ids) become visible in
+ * order: without it a later id can commit before an earlier one, and a reader paging with `after`
+ * would step over the earlier one for good. Event volume is low, so one lock is cheap; emit late in
+ * the transaction to hold it briefly.
+ */
+export const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
+
+export interface EventInput {
+  type: EventType;
+  /** The reseller whose feed gets the event; null: every reseller (e.g. MAINTENANCE_ANNOUNCED). */
+  resellerId: string | null;
+  subjectType: string;
+  /** The subject's global ID. */
+  subjectId: string;
+  data: Record<string, unknown>;
+}
+
+/** Job unique key of a delivery's attempt number `seq`: scheduling it twice inserts one job. */
+export function deliveryJobKey(deliveryId: string, seq: number | string): string {
+  return `webhook:${deliveryId}:${seq}`;
+}
+
+/**
+ * The outbox (NOT-1): writes the event and its webhook deliveries in the caller's transaction, so
+ * they commit exactly when the change that caused them does, and enqueues one delivery job each
+ * (whose NOTIFY wakes the workers at commit).
+ */
+export class EventPublisher {
+  constructor(private readonly clock: Clock) {}
+
+  async emit(tx: EntityManager, e: EventInput): Promise<void> {
+    if (!EVENT_TYPES.includes(e.type)) throw new TypeError(`unknown event type ${String(e.type)}`);
+    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [EVENT_FEED_LOCK]);
+    let resellers: (string | null)[] = [e.resellerId];
+    if (e.resellerId === null) {
+      // One event per reseller so that each reseller's feed has its own copy; with no reseller the
+      // operator's feed still records it.
+      const rows: { id: string }[] = await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`);
+      if (rows.length > 0) resellers = rows.map((r) => r.id);
+    }
+    const now = this.clock.now();
+    for (const resellerId of resellers) {
+      const [event]: { id: string }[] = await tx.query(
+        `INSERT INTO event (reseller_id, type, subject_type, subject_id, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id`,
+        [resellerId, e.type, e.subjectType, e.subjectId, now, JSON.stringify(e.data)],
+      );
+      if (resellerId === null) continue;
+      const deliveries: { id: string; schedule_seq: number }[] = await tx.query(
+        `INSERT INTO webhook_delivery (event_id, endpoint_id, reseller_id, next_attempt_at, created_at)
+         SELECT $1, w.id, w.reseller_id, $3, $3 FROM webhook_endpoint w
+         WHERE w.reseller_id = $2 AND w.active AND $4 = ANY (w.event_types)
+         ORDER BY w.created_at, w.id
+         RETURNING id, schedule_seq`,
+        [event.id, resellerId, now, e.type],
+      );
+      for (const d of deliveries) {
+        await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: now, uniqueKey: deliveryJobKey(d.id, d.schedule_seq), payload: { deliveryId: d.id } });
+      }
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from "node:crypto";
+import { DataSource, EntityManager } from "typeorm";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { Job } from "../jobs/job.entity";
+import { enqueueJob } from "../jobs/job-runner";
+import { JobSet } from "../status/job-sets";
+import { WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./event-publisher";
+import { WEBHOOK_HEADERS, signWebhook } from "./webhook-signature";
+
+export interface WebhookDeliveryOptions {
+  timeoutMs: number;
+  backoffMs: number;
+  backoffCapMs: number;
+  maxAttempts: number;
+}
+
+/** A lease outlasts the request's timeout by this much, so a live worker is never overtaken. */
+export const LEASE_GRACE_MS = 60_000;
+
+/** Wait before attempt `failed + 1`, after `failed` failed attempts: base, 2×base, 4×base, … capped. */
+export function webhookBackoffMs(failed: number, o: Pick<WebhookDeliveryOptions, "backoffMs" | "backoffCapMs">): number {
+  return Math.min(o.backoffMs * 2 ** Math.max(0, failed - 1), o.backoffCapMs);
+}
+
+/** The JSON body of a delivery (README, "Webhooks"). */
+export interface WebhookPayload {
+  id: string;
+  type: string;
+  occurredAt: string;
+  resellerId: string | null;
+  subject: { type: string; id: string };
+  data: Record<string, unknown>;
+}
+
+interface Claimed {
+  id: string;
+  attempts: number;
+  event_id: string;
+  type: string;
+  reseller_id: string | null;
+  subject_type: string;
+  subject_id: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+  url: string;
+  secret: string;
+  active: boolean;
+}
+
+/** UPDATE … RETURNING through TypeORM's query() resolves to [rows, rowCount] on PostgreSQL. */
+function updated<T>(result: unknown): T[] {
+  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
+}
+
+function errorText(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const text = e?.cause?.code ? `${e.name}: ${e.message} (${e.cause.code})` : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return text.slice(0, 1000);
+}
+
+/**
+ * NOT-1: the delivery worker. One job per scheduled attempt. The hand-off never holds a delivery row
+ * locked across the HTTP call:
+ *   1. claim: a committed lease (IN_FLIGHT until `lease_until`, with a fresh `lease_token`);
+ *   2. POST, signed, with a timeout;
+ *   3. record the answer in its own transaction (with the next attempt's job, if any).
+ * A worker killed between 1 and 3 leaves a lease that expires; whichever job runs next re-sends. The
+ * receiver may then see a delivery twice, but only one it never acknowledged (or whose 2xx never
+ * reached us) — the `Akashi-Event-Id` header is there for de-duplication. A recorded 2xx is final:
+ * nothing sends a DELIVERED delivery again except an explicit replay.
+ * The job's own claiming transaction only marks the job done; it locks no delivery row.
+ */
+export class WebhookDeliverer {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly options: WebhookDeliveryOptions,
+  ) {}
+
+  jobs(): JobSet {
+    return { handlers: { [WEBHOOK_DELIVER_JOB]: (job, tx) => this.deliverJob(job, tx) }, recurring: [] };
+  }
+
+  private async deliverJob(job: Job, tx: EntityManager): Promise<void> {
+    const deliveryId = String(job.payload.deliveryId ?? "");
+    if (!/^[0-9a-f-]{36}$/.test(deliveryId)) return;
+    const claimed = await this.claim(deliveryId);
+    if (!claimed) {
+      await this.ensureScheduled(tx, deliveryId);
+      return;
+    }
+    if (!claimed.row.active) {
+      await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: "the endpoint is deleted or paused", final: true });
+      return;
+    }
+    const outcome = await this.send(claimed.row);
+    await this.record(claimed.row, claimed.token, { ...outcome, final: false });
+  }
+
+  /** Step 1: lease the delivery if it is due (or its previous worker's lease ran out). Commits at once. */
+  private async claim(deliveryId: string): Promise<{ row: Claimed; token: string } | null> {
+    const now = this.clock.now();
+    const token = randomUUID();
+    const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + LEASE_GRACE_MS);
+    const rows = updated<Claimed>(
+      await this.ds.query(
+        `WITH due AS (
+           SELECT id FROM webhook_delivery
+           WHERE id = $1 AND ((status = 'PENDING' AND next_attempt_at <= $2) OR (status = 'IN_FLIGHT' AND lease_until <= $2))
+           FOR UPDATE SKIP LOCKED)
+         UPDATE webhook_delivery d SET status = 'IN_FLIGHT', lease_until = $3, lease_token = $4, last_attempt_at = $2
+         FROM due, event e, webhook_endpoint w
+         WHERE d.id = due.id AND e.id = d.event_id AND w.id = d.endpoint_id
+         RETURNING d.id, d.attempts, e.id::text AS event_id, e.type, e.reseller_id, e.subject_type, e.subject_id, e.occurred_at, e.data, w.url, w.secret, w.active`,
+        [deliveryId, now, leaseUntil, token],
+      ),
+    );
+    return rows.length === 1 ? { row: rows[0], token } : null;
+  }
+
+  /** Not claimable now: make sure a job will look again when it can be (idempotent by job key). */
+  private async ensureScheduled(tx: EntityManager, deliveryId: string): Promise<void> {
+    const [d]: { status: string; schedule_seq: number; next_attempt_at: Date; lease_until: Date | null; lease_token: string | null }[] = await tx.query(
+      `SELECT status, schedule_seq, next_attempt_at, lease_until, lease_token FROM webhook_delivery WHERE id = $1`,
+      [deliveryId],
+    );
+    if (d?.status === "PENDING") {
+      await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: d.next_attempt_at, uniqueKey: deliveryJobKey(deliveryId, d.schedule_seq), payload: { deliveryId } });
+    } else if (d?.status === "IN_FLIGHT" && d.lease_until) {
+      // Another worker holds it, or held it and died: look again when its lease runs out.
+      await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: d.lease_until, uniqueKey: deliveryJobKey(deliveryId, `lease:${d.lease_token}`), payload: { deliveryId } });
+    }
+  }
+
+  /** Step 2: one signed POST. 2xx is an acknowledgement; anything else (redirects too) is a failure. */
+  private async send(c: Claimed): Promise<{ ok: boolean; statusCode: number | null; error: string | null }> {
+    const payload: WebhookPayload = {
+      id: c.event_id,
+      type: c.type,
+      occurredAt: new Date(c.occurred_at).toISOString(),
+      resellerId: c.reseller_id ? toGlobalId("Reseller", c.reseller_id) : null,
+      subject: { type: c.subject_type, id: c.subject_id },
+      data: c.data ?? {},
+    };
+    const body = JSON.stringify(payload);
+    const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    try {
+      const res = await fetch(c.url, {
+        method: "POST",
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+        headers: {
+          "Content-Type": "application/json",
+          "User-Agent": "Akashi-Webhooks/1",
+          [WEBHOOK_HEADERS.eventId]: c.event_id,
+          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+          [WEBHOOK_HEADERS.signature]: signWebhook(c.secret, timestamp, body),
+        },
+        body,
+      });
+      await res.body?.cancel().catch(() => {});
+      const ok = res.status >= 200 && res.status < 300;
+      return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
+    } catch (err) {
+      return { ok: false, statusCode: null, error: errorText(err) };
+    }
+  }
+
+  /** Step 3: record the answer; a failure schedules the next attempt (with its job) or gives up (DEAD). */
+  private async record(c: Claimed, token: string, o: { ok: boolean; statusCode: number | null; error: string | null; final: boolean }): Promise<void> {
+    const now = this.clock.now();
+    await this.ds.transaction(async (tx) => {
+      if (o.ok) {
+        // A 2xx is recorded even if our lease ran out meanwhile: the receiver has it, so nobody may send it again.
+        await tx.query(
+          `UPDATE webhook_delivery SET status = 'DELIVERED', delivered_at = $2, attempts = attempts + 1, last_status_code = $3, last_error = NULL,
+             lease_until = NULL, lease_token = NULL
+           WHERE id = $1 AND status IN ('IN_FLIGHT', 'PENDING')`,
+          [c.id, now, o.statusCode],
+        );
+        return;
+      }
+      const failed = c.attempts + 1;
+      const dead = o.final || failed >= this.options.maxAttempts;
+      const retryAt = new Date(now.getTime() + webhookBackoffMs(failed, this.options));
+      // Guarded by the lease token: if another worker took the delivery over, its attempt decides.
+      const rows = updated<{ schedule_seq: number }>(
+        await tx.query(
+          `UPDATE webhook_delivery SET attempts = $3, last_status_code = $4, last_error = $5, lease_until = NULL, lease_token = NULL,
+             status = $6, next_attempt_at = CASE WHEN $6 = 'DEAD' THEN next_attempt_at ELSE $7 END, schedule_seq = schedule_seq + 1
+           WHERE id = $1 AND status = 'IN_FLIGHT' AND lease_token = $2
+           RETURNING schedule_seq`,
+          [c.id, token, failed, o.statusCode, o.error, dead ? "DEAD" : "PENDING", retryAt],
+        ),
+      );
+      if (rows.length === 1 && !dead) {
+        await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: retryAt, uniqueKey: deliveryJobKey(c.id, rows[0].schedule_seq), payload: { deliveryId: c.id } });
+      }
+    });
+  }
+}

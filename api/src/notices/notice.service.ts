@@ -1,0 +1,259 @@
+import { DataSource, EntityManager } from "typeorm";
+import { requireAuthenticated } from "../auth/authorize";
+import { Application } from "../applications/application.entity";
+import { Certificate } from "../certificates/certificate.entity";
+import { Contract } from "../contracts/contract.entity";
+import { Clock } from "../domain/clock";
+import { toGlobalId } from "../graphql/global-id";
+import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { enqueueJob, JobHandler } from "../jobs/job-runner";
+import { RecurringJob, dailyAtJst } from "../jobs/schedule";
+import { Logger } from "../logger";
+import { Product } from "../products/product.entity";
+import { RequestScope } from "../request-scope";
+import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
+import { ContactRole, SubscriberContact } from "../subscribers/subscriber-contact.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
+import { Mailer } from "./mailer";
+import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
+import { Audience, NoticeKind, NoticeText, applicationRejected, certificateIssued, revocationExecuted } from "./templates";
+
+/** Sends due e-mail notices; enqueued when a notice is queued and when a failed send is due again. */
+export const SEND_NOTICES_JOB = "notices.send";
+/** Daily safety net for notices written without a send job (the CON-3 renewal sweep at 00:00 JST). */
+export const SWEEP_NOTICES_JOB = "notices.sweep";
+
+const MINUTE_MS = 60_000;
+const MAX_BACKOFF_MS = 6 * 60 * MINUTE_MS;
+
+/** 1 min, 2 min, 4 min, ... after each refused attempt, at most 6 hours apart; never given up. */
+export function noticeBackoffMs(failedAttempts: number): number {
+  return Math.min(MINUTE_MS * 2 ** Math.max(0, failedAttempts - 1), MAX_BACKOFF_MS);
+}
+
+export interface NoticeDraft {
+  kind: NoticeKind | string;
+  recipient: NoticeRecipient;
+  resellerId: string | null;
+  subscriberId?: string | null;
+  contractId?: string | null;
+  announcementId?: string | null;
+  language: NoticeLanguage;
+  subject: string;
+  body: string;
+  channel?: NoticeChannel;
+  /** RES-10: the operator writes to a subscriber directly, bypassing the reseller. */
+  direct?: boolean;
+  /** Null for reseller notices: they go to the reseller's registered contact address at send time. */
+  emailTo?: string | null;
+  dueAt?: Date | null;
+}
+
+/** One notice about a subscriber, in the language given, for the audience reading it. */
+export type Compose = (language: NoticeLanguage, audience: Audience) => NoticeText;
+
+interface ClaimRow {
+  id: string;
+  kind: string;
+  language: string;
+  subject: string;
+  body: string;
+  email_to: string | null;
+  reseller_id: string | null;
+  attempts: number;
+}
+
+/**
+ * NOT-1, NOT-2, RES-5: notices are written in the transaction of the change they report, and sent by
+ * e-mail afterwards. A notice counts as delivered when the SMTP server accepted it, and only then is
+ * `sent_at` set — in the same transaction that claimed the row, so across replicas each notice is
+ * claimed by one sender at a time and marked sent once.
+ */
+export class NoticeService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly mailer: Mailer | null,
+    private readonly publicBaseUrl: string,
+    private readonly logger: Logger | null = null,
+  ) {}
+
+  /** Whether e-mail is configured (SMTP_URL); without it notices stay unsent and visible through GraphQL. */
+  get emailEnabled(): boolean {
+    return this.mailer !== null;
+  }
+
+  /**
+   * Writes a notice in the caller's transaction. Returns null when the same notice (kind, contract,
+   * due time, recipient, address) already exists. E-mail goes out once the caller commits.
+   */
+  async queue(tx: EntityManager, d: NoticeDraft): Promise<Notice | null> {
+    const now = this.clock.now();
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Notice)
+      .values({
+        kind: d.kind, recipient: d.recipient, resellerId: d.resellerId, subscriberId: d.subscriberId ?? null, contractId: d.contractId ?? null,
+        announcementId: d.announcementId ?? null, language: d.language, subject: d.subject, body: d.body, channel: d.channel ?? NoticeChannel.EMAIL,
+        direct: d.direct ?? false, emailTo: d.emailTo ?? null, dueAt: d.dueAt ?? null, sentAt: null, attempts: 0, createdAt: now,
+      })
+      .orIgnore()
+      .returning(["id"])
+      .execute();
+    const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
+    if (!id) return null;
+    if (this.mailer && (d.channel ?? NoticeChannel.EMAIL) === NoticeChannel.EMAIL) {
+      const due = d.dueAt && d.dueAt > now ? d.dueAt : now;
+      await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: due });
+    }
+    return tx.findOneByOrFail(Notice, { id });
+  }
+
+  /**
+   * NOT-1, RES-5, J 4.5: a notice about a subscriber goes to its managing reseller, which passes it
+   * on, and — only when the subscriber registered a NOTICE contact in advance — also straight to that
+   * contact. Both are written in the subscriber's preferred language.
+   */
+  async queueForSubscriber(tx: EntityManager, n: { kind: NoticeKind; subscriberId: string; resellerId: string | null; contractId: string | null; dueAt?: Date | null; compose: Compose }): Promise<Notice[]> {
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: n.subscriberId });
+    const language = subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+    const common = { kind: n.kind, subscriberId: subscriber.id, resellerId: n.resellerId, contractId: n.contractId, language, dueAt: n.dueAt ?? this.clock.now() };
+    const written: Notice[] = [];
+    if (n.resellerId) {
+      const r = await this.queue(tx, { ...common, ...n.compose(language, "RESELLER"), recipient: NoticeRecipient.RESELLER });
+      if (r) written.push(r);
+    }
+    const contacts = await tx.find(SubscriberContact, { where: { subscriberId: subscriber.id, role: ContactRole.NOTICE }, order: { position: "ASC" } });
+    for (const c of contacts) {
+      const s = await this.queue(tx, { ...common, ...n.compose(language, "SUBSCRIBER"), recipient: NoticeRecipient.SUBSCRIBER, emailTo: c.email });
+      if (s) written.push(s);
+    }
+    return written;
+  }
+
+  /** APP-2, J 4.5: the certificate was issued; called in the issuing transaction. */
+  async certificateIssued(tx: EntityManager, certificate: Certificate): Promise<Notice[]> {
+    const contract = await tx.findOneByOrFail(Contract, { id: certificate.contractId });
+    const product = await tx.findOneByOrFail(Product, { id: contract.productId });
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
+    const reseller = contract.resellerId ? await tx.findOneBy(Reseller, { id: contract.resellerId }) : null;
+    return this.queueForSubscriber(tx, {
+      kind: NoticeKind.CERTIFICATE_ISSUED, subscriberId: subscriber.id, resellerId: contract.resellerId, contractId: contract.id,
+      // The issuance time keeps a reissue's notice apart from the first one under the once-only key.
+      dueAt: certificate.notBefore,
+      compose: (language, audience) => certificateIssued({
+        subscriber, resellerName: reseller?.name ?? null, productNameJa: product.nameJa, productNameEn: product.nameEn, names: certificate.names,
+        serialNumber: certificate.serialHex, notBefore: certificate.notBefore, notAfter: certificate.notAfter,
+        certificateId: toGlobalId("Certificate", certificate.id), publicBaseUrl: this.publicBaseUrl,
+      }, language, audience),
+    });
+  }
+
+  /** REV-2: a revocation was executed (for the revocation area to call in its transaction). */
+  async revocationExecuted(tx: EntityManager, certificate: Certificate, reason: string): Promise<Notice[]> {
+    const contract = await tx.findOneByOrFail(Contract, { id: certificate.contractId });
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
+    const revokedAt = certificate.revokedAt ?? this.clock.now();
+    return this.queueForSubscriber(tx, {
+      kind: NoticeKind.REVOCATION_EXECUTED, subscriberId: subscriber.id, resellerId: contract.resellerId, contractId: contract.id, dueAt: revokedAt,
+      compose: (language, audience) => revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, audience),
+    });
+  }
+
+  /** APP-2: "rejected (with a notice of rejection)"; called in the rejecting transaction. */
+  async applicationRejected(tx: EntityManager, app: Application): Promise<Notice[]> {
+    const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
+    return this.queueForSubscriber(tx, {
+      kind: NoticeKind.APPLICATION_REJECTED, subscriberId: subscriber.id, resellerId: app.resellerId, contractId: app.contractId ?? null,
+      compose: (language, audience) => applicationRejected({ subscriber, names: app.names, reason: app.rejectionReason ?? "", applicationId: toGlobalId("Application", app.id) }, language, audience),
+    });
+  }
+
+  /** NOT-3..NOT-5: an announcement goes to every active reseller by e-mail, in Japanese. */
+  async queueForActiveResellers(tx: EntityManager, announcementId: string, kind: NoticeKind, text: NoticeText): Promise<number> {
+    const resellers = await tx.find(Reseller, { where: { status: ResellerStatus.ACTIVE }, order: { code: "ASC" } });
+    for (const r of resellers) {
+      await this.queue(tx, { kind, recipient: NoticeRecipient.RESELLER, resellerId: r.id, announcementId, language: NoticeLanguage.JA, ...text });
+    }
+    return resellers.length;
+  }
+
+  // ---- sending ----
+
+  /**
+   * Sends every due, unsent e-mail notice, one per transaction: claim the row (SKIP LOCKED, so other
+   * replicas take other rows), hand it to SMTP, and mark it sent (NOT-2) in that same transaction.
+   * A refused or failed send leaves the notice unsent, counts the attempt and schedules the retry.
+   * Returns how many were sent and how many failed. Without SMTP it sends nothing.
+   */
+  async sendDue(limit = 500): Promise<{ sent: number; failed: number }> {
+    const result = { sent: 0, failed: 0 };
+    if (!this.mailer) return result;
+    const mailer = this.mailer;
+    while (result.sent + result.failed < limit) {
+      const outcome = await this.ds.transaction(async (tx) => {
+        const now = this.clock.now();
+        const rows: ClaimRow[] = await tx.query(
+          `SELECT id, kind, language, subject, body, email_to, reseller_id, attempts FROM notice
+           WHERE sent_at IS NULL AND channel = 'EMAIL' AND (due_at IS NULL OR due_at <= $1) AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+           ORDER BY coalesce(next_attempt_at, due_at, created_at), id
+           LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now],
+        );
+        if (rows.length === 0) return null;
+        const n = rows[0];
+        try {
+          const to = n.email_to ?? (n.reseller_id ? (await tx.findOneByOrFail(Reseller, { id: n.reseller_id })).contactEmail : null);
+          if (!to) throw new Error("the notice has no address");
+          await mailer.send({ to, subject: n.subject, text: n.body, language: n.language });
+        } catch (err) {
+          const attempts = n.attempts + 1;
+          const retryAt = new Date(now.getTime() + noticeBackoffMs(attempts));
+          const error = err instanceof Error ? err.message : String(err);
+          await tx.query(`UPDATE notice SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [n.id, attempts, retryAt, error.slice(0, 2000)]);
+          await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: retryAt });
+          this.logger?.warn({ noticeId: n.id, kind: n.kind, attempts, retryAt, err: error }, "notice e-mail not sent; will retry");
+          return "failed" as const;
+        }
+        // NOT-2: the notice is delivered at the moment the server accepted it.
+        await tx.query(`UPDATE notice SET sent_at = $2, next_attempt_at = NULL, last_error = NULL WHERE id = $1`, [n.id, this.clock.now()]);
+        return "sent" as const;
+      });
+      if (outcome === null) break;
+      result[outcome]++;
+    }
+    return result;
+  }
+
+  /** The job handlers. Sending runs in its own per-notice transactions (see sendDue), not in the job's. */
+  jobs(): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
+    const send: JobHandler = async () => {
+      await this.sendDue();
+    };
+    return {
+      handlers: { [SEND_NOTICES_JOB]: send, [SWEEP_NOTICES_JOB]: send },
+      // Only with e-mail on: without it there is nothing to send, and no daily job is worth its row.
+      recurring: this.mailer ? [dailyAtJst(SWEEP_NOTICES_JOB, 0, 5)] : [],
+    };
+  }
+
+  // ---- reading ----
+
+  /** RES-3: a reseller sees the notices written to it or about its subscribers (not the operator's direct ones); the operator all. */
+  async list(scope: RequestScope, args: PageArgs, filter: { unsentOnly?: boolean | null } = {}): Promise<ConnectionShape<Notice>> {
+    requireAuthenticated(scope.caller);
+    const qb = this.ds.getRepository(Notice).createQueryBuilder("n");
+    if (scope.caller.kind === "RESELLER") qb.where("n.reseller_id = :own AND NOT n.direct", { own: scope.caller.resellerId });
+    if (filter.unsentOnly) qb.andWhere("n.sent_at IS NULL");
+    return paginate(qb, args);
+  }
+
+  async get(scope: RequestScope, id: string): Promise<Notice | null> {
+    if (scope.caller.kind === "PUBLIC") return null;
+    const n = await scope.loaders.byId(Notice).load(id);
+    if (!n) return null;
+    if (scope.caller.kind === "RESELLER" && (n.resellerId !== scope.caller.resellerId || n.direct)) return null;
+    return n;
+  }
+}
