@@ -57,14 +57,14 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const { passphrase } = resolveCaPassphrase(config.caPassphrase, config.dataDir);
   const ca = new CaService(ds, clock, config.publicBaseUrl, passphrase, config.caKeyAlgorithm);
   const dcv = new DomainValidationService(ds, clock, audit, config);
-  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees);
+  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, events);
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
   const carryOverRoots = async () => [(await ca.root()).certDer, ...extraRoots];
   // STAT-1..3: the revocation side calls statusPublisher.certificateRevoked in its transaction.
   const statusPublisher = new StatusPublisher(clock);
   const crls = new CrlService(ds, clock, ca);
-  const revocations = new RevocationService(ds, clock, audit, statusPublisher);
+  const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
@@ -93,9 +93,9 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots, events),
     imports: new ImportService(ds, clock, audit, fees),
     review: new ReviewService(ds, clock, audit, dcv, issuance, events, notices),
-    contracts: new ContractService(ds, clock, audit),
+    contracts: new ContractService(ds, clock, audit, events),
     certificates,
-    seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets),
+    seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets, events),
     widgetAssets,
     revocations,
     problemReports: new ProblemReportService(ds, clock, audit, revocations),
@@ -106,11 +106,11 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     webhooks: new WebhookService(ds, clock, audit, config.webhook.allowInsecure),
     fees,
     notices,
-    announcements: new AnnouncementService(ds, clock, audit, notices),
+    announcements: new AnnouncementService(ds, clock, audit, notices, events),
     expiringSoon: new ExpiringSoonService(ds, clock),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
     certificateStatus: new CertificateStatusService(ds, clock),
-    jobs: combineJobSets(contractJobs(clock, audit, fees), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
+    jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],
     }),

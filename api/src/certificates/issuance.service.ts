@@ -5,6 +5,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, revocationDeadline, termEnd, termWithCarryOver } from "../domain";
 import { Clock } from "../domain/clock";
+import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
 import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
 import { Product, ValidationLevel } from "../products/product.entity";
@@ -28,6 +29,7 @@ export class IssuanceService {
     private readonly ca: CaService,
     private readonly reissueGraceHours: number,
     private readonly fees: FeeService,
+    private readonly events: EventPublisher,
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
@@ -109,6 +111,10 @@ export class IssuanceService {
         executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
       }));
       await enqueueScheduledRevocation(tx, scheduled);
+      await this.events.emit(tx, {
+        type: EventType.REVOCATION_SCHEDULED, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", superseded.id),
+        data: { serialNumber: superseded.serialHex, reason: "superseded", scheduledFor: supersededRevokeAt.toISOString(), revocationId: toGlobalId("Revocation", scheduled.id) },
+      });
       await this.audit.record(tx, actor, {
         action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", superseded.id), resellerId: contract.resellerId,
         reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },

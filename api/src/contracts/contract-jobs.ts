@@ -4,6 +4,7 @@ import { systemActor } from "../auth/caller";
 import { autoRenewStatus, formatJst, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
+import { EventPublisher, EventType } from "../events/event-publisher";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
@@ -20,7 +21,7 @@ const ACTOR = systemActor("contract-jobs");
  *   CON-4), and renewal notices are written when a renewal window opens (CON-3);
  * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
  */
-export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
+export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService, events: EventPublisher): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
   const end = async (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => {
     const before = snapshot(c);
     c.status = ContractStatus.ENDED;
@@ -28,6 +29,7 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
     c.endReason = reason;
     await tx.save(c);
     await audit.record(tx, ACTOR, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, reason, before, after: snapshot(c) });
+    await events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { endReason: reason, endedAt: at.toISOString() } });
   };
 
   const sweep: JobHandler = async (_job, tx) => {
@@ -46,7 +48,7 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
       const renewed = await tx.existsBy(Contract, { renewedFromId: c.id });
       await end(tx, c, renewed ? ContractEndReason.RENEWED : c.doNotRenew ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, c.endsAt!);
     }
-    await writeRenewalNotices(tx, now);
+    await writeRenewalNotices(tx, now, events);
   };
 
   const monthEnd: JobHandler = async (_job, tx) => {
@@ -83,7 +85,7 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
  * CON-3: when the renewal window of a term opens (VAL-5), the managing reseller is sent a renewal
  * notice (through the reseller, RES-5). The unique (kind, contract, due) key writes each notice once.
  */
-async function writeRenewalNotices(tx: EntityManager, now: Date): Promise<void> {
+async function writeRenewalNotices(tx: EntityManager, now: Date, events: EventPublisher): Promise<void> {
   const candidates = await tx
     .createQueryBuilder(Contract, "k")
     .innerJoin(Product, "p", "p.id = k.product_id")
@@ -107,7 +109,7 @@ async function writeRenewalNotices(tx: EntityManager, now: Date): Promise<void> 
       : byo
         ? `The management term of ${product.nameEn} for ${subscriber.nameEn ?? subscriber.name} ends ${endText}. To continue, import the renewed certificate.`
         : `The term of ${product.nameEn} for ${subscriber.nameEn ?? subscriber.name} ends ${endText}. Tell us before then if it should not be renewed.`;
-    await tx
+    const inserted = await tx
       .createQueryBuilder()
       .insert()
       .into(Notice)
@@ -117,6 +119,11 @@ async function writeRenewalNotices(tx: EntityManager, now: Date): Promise<void> 
         dueAt: opensAt, sentAt: null, createdAt: now,
       })
       .orIgnore()
+      .returning("id")
       .execute();
+    // The renewal-due event goes out once, with the notice (the unique key makes later runs no-ops).
+    if ((inserted.raw as unknown[]).length > 0) {
+      await events.emit(tx, { type: EventType.RENEWAL_DUE, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { termEndsAt: c.endsAt!.toISOString(), windowOpensAt: opensAt.toISOString() } });
+    }
   }
 }

@@ -6,6 +6,7 @@ import { autoRenewStatus, cancellationEffectiveDate, renewalWindow } from "../do
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { EventPublisher, EventType } from "../events/event-publisher";
 import { Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -17,6 +18,7 @@ export class ContractService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly events: EventPublisher,
   ) {}
 
   async get(scope: RequestScope, id: string): Promise<Contract | null> {
@@ -41,13 +43,14 @@ export class ContractService {
   /** CON-2: notice of cancellation; effective on the later of 30 days after the notice and the date named. No refund. */
   async cancel(scope: RequestScope, id: string | null, requestedDate: string | null): Promise<Contract> {
     if (requestedDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(requestedDate)) throw refusal(RefusalCode.INVALID_INPUT, "requestedDate must be YYYY-MM-DD (JST).", "input.requestedDate");
-    return this.change(scope, id, "contract.cancel", async (c) => {
+    return this.change(scope, id, "contract.cancel", async (c, tx) => {
       if (c.endsAt === null) throw refusal(RefusalCode.INVALID_INPUT, "Unlimited management ends with a cancellation date; name one.", "input.requestedDate");
       const now = this.clock.now();
       const r = cancellationEffectiveDate({ noticeArrivedAt: now, requestedDate, termEnd: c.endsAt });
       if (!r.ok) throw fromDomain(r, "input.contractId");
       c.cancellationNoticedAt = now;
       c.cancellationEffectiveAt = r.endsAt;
+      await this.events.emit(tx, { type: EventType.CONTRACT_CANCELLED, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { effectiveAt: r.endsAt.toISOString() } });
     });
   }
 

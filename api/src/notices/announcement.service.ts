@@ -1,3 +1,4 @@
+import { EventPublisher, EventType } from "../events/event-publisher";
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { requireOperator } from "../auth/authorize";
@@ -54,6 +55,7 @@ export class AnnouncementService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notices: NoticeService,
+    private readonly events: EventPublisher,
   ) {}
 
   /** NOT-3: planned maintenance is announced in advance, with its reason (title) and period. */
@@ -150,6 +152,12 @@ export class AnnouncementService {
       const saved = await tx.save(tx.create(Announcement, { ...fields, termsVersionId, publishedAt: this.clock.now() }));
       await this.audit.record(tx, scope, { action: "announcement.publish", entityType: "Announcement", entityId: toGlobalId("Announcement", saved.id), resellerId: null, after: snapshot(saved) });
       await this.notices.queueForActiveResellers(tx, saved.id, noticeKind, notice);
+      if (saved.kind === AnnouncementKind.MAINTENANCE) {
+        await this.events.emit(tx, {
+          type: EventType.MAINTENANCE_ANNOUNCED, resellerId: null, subjectType: "Announcement", subjectId: toGlobalId("Announcement", saved.id),
+          data: { title: saved.title, startsAt: saved.startsAt?.toISOString() ?? null, endsAt: saved.endsAt?.toISOString() ?? null },
+        });
+      }
       return saved;
     });
     scope.loaders.clearAll();

@@ -11,6 +11,8 @@ import { toGlobalId } from "../graphql/global-id";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
+import { EventPublisher, EventType } from "../events/event-publisher";
+import { NoticeService } from "../notices/notice.service";
 import { StatusPublisher } from "../status/status-publisher";
 import { RevocationReason } from "./revocation-reason";
 import { Revocation, RevocationRequester, RevocationStatus } from "./revocation.entity";
@@ -61,6 +63,8 @@ export class RevocationService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly status: StatusPublisher,
+    private readonly events: EventPublisher,
+    private readonly notices: NoticeService,
   ) {}
 
   async request(scope: RequestScope, input: RevocationRequestInput): Promise<RevocationOutcome> {
@@ -90,6 +94,10 @@ export class RevocationService {
           }),
         );
         await enqueueScheduledRevocation(tx, revocation);
+        await this.events.emit(tx, {
+          type: EventType.REVOCATION_SCHEDULED, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+          data: { serialNumber: cert.serialHex, reason: plan.reason, scheduledFor: plan.executeAt.toISOString(), revocationId: toGlobalId("Revocation", revocation.id) },
+        });
         await this.audit.record(tx, scope, {
           action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contract.resellerId,
           reason: input.comment ?? null, after: snapshot(revocation),
@@ -118,6 +126,10 @@ export class RevocationService {
       r.status = RevocationStatus.WITHDRAWN;
       r.withdrawnAt = now;
       const saved = await tx.save(r);
+      await this.events.emit(tx, {
+        type: EventType.REVOCATION_WITHDRAWN, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", r.certificateId),
+        data: { revocationId: toGlobalId("Revocation", r.id), serialNumber: cert!.serialHex },
+      });
       await this.audit.record(tx, scope, { action: "revocation.withdraw", entityType: "Certificate", entityId: toGlobalId("Certificate", r.certificateId), resellerId: contract.resellerId, before, after: snapshot(saved) });
       return saved;
     });
@@ -169,9 +181,16 @@ export class RevocationService {
         contract.endReason = ContractEndReason.REVOKED;
         await tx.save(contract);
         await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
+        await this.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { endReason: contract.endReason, endedAt: executedAt.toISOString() } });
       }
     }
     await this.status.certificateRevoked(tx, cert);
+    // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
+    await this.notices.revocationExecuted(tx, cert, reason);
+    await this.events.emit(tx, {
+      type: EventType.REVOCATION_EXECUTED, resellerId: contract?.resellerId ?? null, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+      data: { serialNumber: cert.serialHex, reason, revokedAt: executedAt.toISOString() },
+    });
     return revocation;
   }
 

@@ -8,6 +8,7 @@ import { CertificateService } from "../certificates/certificate.service";
 import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
+import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
 import { parseCertificate } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
@@ -32,6 +33,7 @@ export class SealService {
     private readonly certificates: CertificateService,
     private readonly publicBaseUrl: string,
     private readonly widget: () => WidgetAssets | null,
+    private readonly events: EventPublisher,
   ) {}
 
   /** SEAL-1: the managing reseller (or the operator) asks for a seal; asking again returns the same seal. */
@@ -46,6 +48,7 @@ export class SealService {
       const existing = await tx.findOneBy(Seal, { contractId: contract.id });
       if (existing) return existing;
       const seal = await tx.save(tx.create(Seal, { id: randomBytes(18).toString("base64url"), contractId: contract.id, subscriberId: contract.subscriberId, createdAt: this.clock.now(), removedAt: null }));
+      await this.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { sealId: seal.id, verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}` } });
       await this.audit.record(tx, scope, { action: "seal.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(seal) });
       return seal;
     });
