@@ -21,9 +21,11 @@ async function executablePath(): Promise<{ path: string; extraArgs: string[] }> 
   if (system) return { path: system, extraArgs: [] };
   try {
     // @sparticuz/chromium is ESM-only and unpacks its binary on first use; ask a plain Node process.
-    const script = "import('@sparticuz/chromium').then(async ({ default: c }) => console.log(JSON.stringify({ path: await c.executablePath(), args: c.args })))";
-    const found = JSON.parse(execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 60_000 })) as { path: string; args: string[] };
-    return { path: found.path, extraArgs: found.args.filter((a) => !a.startsWith("--headless") && !a.startsWith("--single-process")) };
+    // Only its binary is used: its default flags turn off web security and site isolation, which
+    // the CSP and framing tests must have on.
+    const script = "import('@sparticuz/chromium').then(async ({ default: c }) => console.log(await c.executablePath()))";
+    const found = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 120_000 }).trim();
+    return { path: found, extraArgs: ["--no-zygote"] };
   } catch (e) {
     throw new Error(
       `No Chromium found for the browser tests. Install one (Debian: \`apt-get install chromium\`), set CHROMIUM_PATH, or run \`npm install\` so that @sparticuz/chromium is present. (${(e as Error).message})`,
