@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from "graphql";
 import request from "supertest";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -261,4 +262,10 @@ describe("query limits", () => {
     const keyedTypo = await t.gql(alpha.key, `{ productz { id } }`);
     expect(keyedTypo.errors?.[0].message).toMatch(/Did you mean "products"/);
   });
+});
+
+test("tools' standard introspection query passes the limits for callers with a key", async () => {
+  const res = await t.gql(alpha.key, getIntrospectionQuery());
+  expect(res.errors).toBeUndefined();
+  expect(res.data.__schema.queryType.name).toBe("Query");
 });

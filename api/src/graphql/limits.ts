@@ -47,7 +47,11 @@ function measure(set: SelectionSetNode | undefined, walk: Walk, seen: Set<string
   if (!set) return total;
   for (const sel of set.selections) {
     let inner: Measure;
-    if (sel.kind === Kind.FIELD) {
+    if (sel.kind === Kind.FIELD && sel.name.value.startsWith("__")) {
+      // Introspection (keyed callers only) is bounded by the schema itself; tools send deep
+      // standard queries (GraphiQL, codegen) that must not trip the limits meant for data.
+      inner = { depth: 1, aliases: sel.alias ? 1 : 0, cost: 1 };
+    } else if (sel.kind === Kind.FIELD) {
       const child = measure(sel.selectionSet, walk, seen);
       inner = { depth: child.depth + 1, aliases: child.aliases + (sel.alias ? 1 : 0), cost: 1 + multiplier(sel, walk) * child.cost };
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
