@@ -11,15 +11,15 @@ export class ApplicationDocument {
   @Column({ name: "application_id", type: "uuid" })
   applicationId!: string;
 
-  @Field()
+  @Field({ description: "The file name given at upload." })
   @Column({ name: "filename", type: "text" })
   filename!: string;
 
-  @Field()
+  @Field({ description: "Media type: application/pdf, image/png or image/jpeg." })
   @Column({ name: "media_type", type: "text" })
   mediaType!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Size of the content as uploaded, in bytes." })
   @Column({ name: "size_bytes", type: "int" })
   sizeBytes!: number;
 
@@ -31,7 +31,7 @@ export class ApplicationDocument {
   @Column({ name: "content", type: "bytea", nullable: true })
   content!: Buffer | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the document was uploaded (ISO 8601)." })
   @Column({ name: "uploaded_at", type: "timestamptz" })
   uploadedAt!: Date;
 

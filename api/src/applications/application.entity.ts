@@ -44,7 +44,7 @@ export class Application implements Node {
   @Column({ name: "product_id", type: "uuid" })
   productId!: string;
 
-  @Field(() => ApplicationKind)
+  @Field(() => ApplicationKind, { description: "What the application asks for: a new certificate, a renewal, a reissue, a replacement or an import." })
   @Column({ name: "kind", type: "text" })
   kind!: ApplicationKind;
 
@@ -71,7 +71,7 @@ export class Application implements Node {
   @Column({ name: "carry_over_months", type: "int", default: 0 })
   carryOverMonths!: number;
 
-  @Field(() => ApplicationStatus)
+  @Field(() => ApplicationStatus, { description: "Where the application stands in review (APP-2)." })
   @Column({ name: "status", type: "text" })
   status!: ApplicationStatus;
 
@@ -100,7 +100,7 @@ export class Application implements Node {
   @Column({ name: "reviewer_key_id", type: "uuid", nullable: true })
   reviewerKeyId!: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the reseller submitted the application (ISO 8601)." })
   @Column({ name: "submitted_at", type: "timestamptz" })
   submittedAt!: Date;
 
@@ -108,11 +108,11 @@ export class Application implements Node {
   @Column({ name: "decided_at", type: "timestamptz", nullable: true })
   decidedAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record last changed (ISO 8601)." })
   @Column({ name: "updated_at", type: "timestamptz", default: () => "now()" })
   updatedAt!: Date;
 

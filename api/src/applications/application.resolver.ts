@@ -24,7 +24,7 @@ export class ApplicationResolver {
   applications(
     @Args() args: PageArgs,
     @Ctx() ctx: Context,
-    @Arg("statuses", () => [ApplicationStatus], { nullable: true }) statuses?: ApplicationStatus[] | null,
+    @Arg("statuses", () => [ApplicationStatus], { nullable: true, description: "Only applications in one of these states; all when omitted." }) statuses?: ApplicationStatus[] | null,
   ): Promise<ApplicationConnection> {
     return ctx.services.applications.list(ctx, args, { statuses });
   }
@@ -37,80 +37,80 @@ export class ApplicationResolver {
   // --- reseller ---
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: apply for a new certificate for one of its subscribers." })
-  submitApplication(@Arg("input") input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  submitApplication(@Arg("input", { description: "What to do; see the input type." }) input: SubmitApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.submit(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber"), productId: idOfType(input.productId, "Product") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: renew a contract inside its renewal window (VAL-5)." })
-  submitRenewal(@Arg("input") input: SubmitRenewalInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  submitRenewal(@Arg("input", { description: "What to do; see the input type." }) input: SubmitRenewalInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.submitRenewal(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: reissue a certificate with the same common name (VAL-4)." })
-  submitReissue(@Arg("input") input: SubmitReissueInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  submitReissue(@Arg("input", { description: "What to do; see the input type." }) input: SubmitReissueInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.submitReissue(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: the next certificate of a long term before the current one expires (VAL-7)." })
-  submitReplacement(@Arg("input") input: SubmitReplacementInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  submitReplacement(@Arg("input", { description: "What to do; see the input type." }) input: SubmitReplacementInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.submitReplacement(ctx, { ...input, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: manage a certificate the subscriber brings (VAL-8). Takes effect at once." })
-  importCertificate(@Arg("input") input: ImportCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  importCertificate(@Arg("input", { description: "What to do; see the input type." }) input: ImportCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.imports.importCertificate(ctx, { ...input, termMonths: input.termMonths ?? null, subscriberId: idOfType(input.subscriberId, "Subscriber"), productId: idOfType(input.productId, "Product") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: continue managing with a renewed bring-your-own certificate (CON-3, VAL-8)." })
-  renewImportedCertificate(@Arg("input") input: RenewImportedCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  renewImportedCertificate(@Arg("input", { description: "What to do; see the input type." }) input: RenewImportedCertificateInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.imports.renewImport(ctx, { ...input, termMonths: input.termMonths ?? null, contractId: idOfType(input.contractId, "Contract") }), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: send the documents the operator asked for (APP-2)." })
-  uploadDocuments(@Arg("input") input: UploadDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  uploadDocuments(@Arg("input", { description: "What to do; see the input type." }) input: UploadDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.uploadDocuments(ctx, idOfType(input.applicationId, "Application"), input.documents), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Reseller: withdraw an application still under review (APP-2)." })
-  withdrawApplication(@Arg("input") input: WithdrawApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  withdrawApplication(@Arg("input", { description: "What to do; see the input type." }) input: WithdrawApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.applications.withdraw(ctx, idOfType(input.applicationId, "Application"), input.reason ?? null), (application) => ({ application }));
   }
 
   @Mutation(() => CheckDomainControlPayload, { description: "Run the domain-control checks of an application now (APP-9), after publishing the tokens." })
-  checkDomainControl(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<CheckDomainControlPayload> {
+  checkDomainControl(@Arg("input", { description: "What to do; see the input type." }) input: ApplicationIdInput, @Ctx() ctx: Context): Promise<CheckDomainControlPayload> {
     return mutate(() => ctx.services.applications.checkDomainControl(ctx, idOfType(input.applicationId, "Application")), (r) => ({ application: r?.application ?? null, domainValidations: r?.validations ?? [] }));
   }
 
   // --- operator ---
 
   @Mutation(() => ApplicationPayload, { description: "Operator: take a submitted application for review." })
-  startReview(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  startReview(@Arg("input", { description: "What to do; see the input type." }) input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.review.startReview(ctx, idOfType(input.applicationId, "Application")), (application) => ({ application }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Operator: ask for documents or information (APP-2)." })
-  requestDocuments(@Arg("input") input: RequestDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  requestDocuments(@Arg("input", { description: "What to do; see the input type." }) input: RequestDocumentsInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.review.requestDocuments(ctx, idOfType(input.applicationId, "Application"), input.message, input.dueInBusinessDays), (application) => ({ application }));
   }
 
   @Mutation(() => ApproveApplicationPayload, { description: "Operator: approve; the certificate and its contract are issued at once (CON-1)." })
-  approveApplication(@Arg("input") input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApproveApplicationPayload> {
+  approveApplication(@Arg("input", { description: "What to do; see the input type." }) input: ApplicationIdInput, @Ctx() ctx: Context): Promise<ApproveApplicationPayload> {
     return mutate(() => ctx.services.review.approve(ctx, idOfType(input.applicationId, "Application")), (r) => ({ application: r?.application ?? null, certificate: r?.certificate ?? null }));
   }
 
   @Mutation(() => ApplicationPayload, { description: "Operator: reject with a ground and a reason; documents are destroyed (APP-3)." })
-  rejectApplication(@Arg("input") input: RejectApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
+  rejectApplication(@Arg("input", { description: "What to do; see the input type." }) input: RejectApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
     return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason), (application) => ({ application }));
   }
 
   // --- fields ---
 
-  @FieldResolver(() => Subscriber, { nullable: true })
+  @FieldResolver(() => Subscriber, { nullable: true, description: "The subscriber the certificate is for; null if the caller may not see it." })
   subscriber(@Root() a: Application, @Ctx() ctx: Context): Promise<Subscriber | null> {
     return ctx.services.subscribers.get(ctx, a.subscriberId);
   }
 
-  @FieldResolver(() => Product)
+  @FieldResolver(() => Product, { description: "The product applied for." })
   async product(@Root() a: Application, @Ctx() ctx: Context): Promise<Product> {
     return (await ctx.services.products.get(ctx, a.productId))!;
   }
@@ -128,7 +128,7 @@ export class ApplicationResolver {
     return issued[0] ? ctx.services.certificates.get(ctx, issued[0].id) : null;
   }
 
-  @FieldResolver(() => [ApplicationDocument])
+  @FieldResolver(() => [ApplicationDocument], { description: "Documents submitted for review (APP-2); their content is destroyed on rejection (APP-3)." })
   documents(@Root() a: Application, @Ctx() ctx: Context): Promise<ApplicationDocument[]> {
     return ctx.services.applications.documents(ctx, a);
   }

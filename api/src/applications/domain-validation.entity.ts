@@ -31,7 +31,7 @@ export class DomainValidation {
   @Column({ name: "name", type: "text" })
   name!: string;
 
-  @Field(() => DomainValidationMethod)
+  @Field(() => DomainValidationMethod, { description: "How control is proved: HTTP_FILE or DNS_TXT." })
   @Column({ name: "method", type: "text" })
   method!: DomainValidationMethod;
 
@@ -39,7 +39,7 @@ export class DomainValidation {
   @Column({ name: "token", type: "text" })
   token!: string;
 
-  @Field(() => DomainValidationStatus)
+  @Field(() => DomainValidationStatus, { description: "Result of the latest check: PENDING, VALID or FAILED." })
   @Column({ name: "status", type: "text" })
   status!: DomainValidationStatus;
 

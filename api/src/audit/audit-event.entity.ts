@@ -17,11 +17,11 @@ export class AuditEvent {
   @PrimaryGeneratedColumn({ type: "bigint" })
   id!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the change was committed (ISO 8601)." })
   @Column({ name: "occurred_at", type: "timestamptz" })
   occurredAt!: Date;
 
-  @Field(() => ActorKind)
+  @Field(() => ActorKind, { description: "Who caused the change: OPERATOR, RESELLER, PUBLIC or SYSTEM." })
   @Column({ name: "actor_kind", type: "text" })
   actorKind!: ActorKind;
 
@@ -47,15 +47,15 @@ export class AuditEvent {
   @Column({ name: "entity_id" })
   entityId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The reason the actor gave, if any." })
   @Column({ type: "text", nullable: true })
   reason!: string | null;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: "State before the change as JSON (secrets and binary data left out); null when there was none, e.g. on creation." })
   @Column({ type: "jsonb", nullable: true })
   before!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: "State after the change as JSON (secrets and binary data left out); null when not recorded." })
   @Column({ type: "jsonb", nullable: true })
   after!: Record<string, unknown> | null;
 

@@ -28,7 +28,7 @@ export class ApiKey implements Node {
   @Column({ name: "secret_hash", type: "bytea" })
   secretHash!: Buffer;
 
-  @Field(() => ApiKeyOwner)
+  @Field(() => ApiKeyOwner, { description: "Whether the key acts for the operator or for one reseller." })
   @Column({ name: "owner_kind", type: "text" })
   ownerKind!: ApiKeyOwner;
 
@@ -39,11 +39,11 @@ export class ApiKey implements Node {
   @Column()
   name!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the key was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the key stops working (ISO 8601); null if it does not expire." })
   @Column({ name: "expires_at", type: "timestamptz", nullable: true })
   expiresAt!: Date | null;
 
@@ -51,7 +51,7 @@ export class ApiKey implements Node {
   @Column({ name: "last_used_at", type: "timestamptz", nullable: true })
   lastUsedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the key was revoked (ISO 8601); null while it is usable (RES-2, RES-9)." })
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 }

@@ -8,7 +8,7 @@ import { ApiKey } from "./api-key.entity";
 
 @InputType({ description: "A new API key. Operators: for a reseller (`resellerId`) or, without it, an operator key. Resellers: only for themselves." })
 export class CreateApiKeyInput {
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: "Global ID of the reseller the key is for. Operators: omit for an operator key. Resellers: omit, or give their own ID." })
   resellerId?: string | null;
   @Field({ description: "A name to tell keys apart." })
   name!: string;
@@ -16,29 +16,29 @@ export class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class CreateApiKeyPayload {
-  @Field(() => ApiKey, { nullable: true })
+  @Field(() => ApiKey, { nullable: true, description: "The key created; null when the mutation was refused." })
   apiKey!: ApiKey | null;
   @Field(() => String, { nullable: true, description: "The secret key, shown this once only. Store it now." })
   key!: string | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
-@InputType()
+@InputType({ description: "Input of revoke api key." })
 export class RevokeApiKeyInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the API key to revoke." })
   id!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Why the key is revoked; recorded in the audit log." })
   reason?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class RevokeApiKeyPayload {
-  @Field(() => ApiKey, { nullable: true })
+  @Field(() => ApiKey, { nullable: true, description: "The key as it now stands; null when the mutation was refused." })
   apiKey!: ApiKey | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -50,7 +50,7 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => CreateApiKeyPayload, { description: "Create an API key (RES-2). Rotate by creating the new key first, then revoking the old one." })
-  createApiKey(@Arg("input") input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
+  createApiKey(@Arg("input", { description: "What to do; see the input type." }) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
     let resellerId: string | null = null;
     if (input.resellerId != null) {
       resellerId = idOfType(input.resellerId, "Reseller");
@@ -65,7 +65,7 @@ export class ApiKeyResolver {
   }
 
   @Mutation(() => RevokeApiKeyPayload, { description: "Revoke an API key at once (RES-2). Revoking a revoked key changes nothing." })
-  revokeApiKey(@Arg("input") input: RevokeApiKeyInput, @Ctx() ctx: Context): Promise<RevokeApiKeyPayload> {
+  revokeApiKey(@Arg("input", { description: "What to do; see the input type." }) input: RevokeApiKeyInput, @Ctx() ctx: Context): Promise<RevokeApiKeyPayload> {
     return mutate(() => ctx.services.apiKeys.revoke(ctx, idOfType(input.id, "ApiKey"), input.reason ?? null), (apiKey) => ({ apiKey }));
   }
 

@@ -28,7 +28,7 @@ export class Certificate implements Node {
   @Column({ name: "application_id", type: "uuid", nullable: true })
   applicationId!: string | null;
 
-  @Field(() => CertificateSource)
+  @Field(() => CertificateSource, { description: "ISSUED by Akashi's CA, or IMPORTED (bring-your-own, managed but not issued; VAL-8)." })
   @Column({ name: "source", type: "text" })
   source!: CertificateSource;
 
@@ -46,7 +46,7 @@ export class Certificate implements Node {
   @Column({ name: "der", type: "bytea" })
   der!: Buffer;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Subject common name (for issued certificates, the first DNS name); null if an imported certificate has none." })
   @Column({ name: "common_name", type: "text", nullable: true })
   commonName!: string | null;
 
@@ -62,11 +62,11 @@ export class Certificate implements Node {
   @Column({ name: "issuer_dn", type: "text" })
   issuerDn!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "Start of validity (ISO 8601)." })
   @Column({ name: "not_before", type: "timestamptz" })
   notBefore!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "End of validity (ISO 8601): the term end or the VAL-7 lifetime cap, whichever is earlier." })
   @Column({ name: "not_after", type: "timestamptz" })
   notAfter!: Date;
 
@@ -77,14 +77,14 @@ export class Certificate implements Node {
   @Column({ name: "superseded_by_id", type: "uuid", nullable: true })
   supersededById!: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the revocation was executed (ISO 8601); null if not revoked." })
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 
   @Column({ name: "revocation_reason", type: "text", nullable: true })
   revocationReason!: RevocationReason | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -29,17 +29,17 @@ export class CertificateResolver {
     return ctx.services.certificates.chainPem(c);
   }
 
-  @FieldResolver(() => CertificateStatus)
+  @FieldResolver(() => CertificateStatus, { description: "Status at the time of the request: VALID, NOT_YET_VALID, EXPIRED or REVOKED (STAT-3); a scheduled revocation shows as VALID until executed." })
   status(@Root() c: Certificate, @Ctx() ctx: Context): CertificateStatus {
     return certificateStatus(c, ctx.services.clock.now());
   }
 
-  @FieldResolver(() => RevocationReasonValue, { nullable: true })
+  @FieldResolver(() => RevocationReasonValue, { nullable: true, description: "RFC 5280 reason of the executed revocation (REV-1); null if not revoked." })
   revocationReason(@Root() c: Certificate): RevocationReasonValue | null {
     return c.revocationReason as RevocationReasonValue | null;
   }
 
-  @FieldResolver(() => Contract, { nullable: true })
+  @FieldResolver(() => Contract, { nullable: true, description: "The contract this certificate serves; null if the caller may not see it." })
   contract(@Root() c: Certificate, @Ctx() ctx: Context): Promise<Contract | null> {
     return ctx.services.contracts.get(ctx, c.contractId);
   }

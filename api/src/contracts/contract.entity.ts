@@ -88,19 +88,19 @@ export class Contract implements Node {
   @Column({ name: "cancellation_effective_at", type: "timestamptz", nullable: true })
   cancellationEffectiveAt!: Date | null;
 
-  @Field(() => ContractStatus)
+  @Field(() => ContractStatus, { description: "ACTIVE while in force, ENDED afterwards (CON-1)." })
   @Column({ name: "status", type: "text", default: ContractStatus.ACTIVE })
   status!: ContractStatus;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the contract ended (ISO 8601); null while active." })
   @Column({ name: "ended_at", type: "timestamptz", nullable: true })
   endedAt!: Date | null;
 
-  @Field(() => ContractEndReason, { nullable: true })
+  @Field(() => ContractEndReason, { nullable: true, description: "Why the contract ended; null while active." })
   @Column({ name: "end_reason", type: "text", nullable: true })
   endReason!: ContractEndReason | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -14,7 +14,7 @@ export class ContractConnection extends Connection(Contract) {}
 
 @InputType({ description: "CON-2: cancel during the term." })
 export class CancelContractInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the contract to cancel." })
   contractId!: string;
   @Field(() => String, { nullable: true, description: "Desired end date (YYYY-MM-DD, JST); the effective date is the later of this and 30 days after the notice." })
   requestedDate?: string | null;
@@ -22,49 +22,49 @@ export class CancelContractInput {
 
 @InputType({ description: "CON-4: decline (or accept again) renewal at the term's end." })
 export class SetDoNotRenewInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the contract." })
   contractId!: string;
-  @Field()
+  @Field({ description: "True: end the contract at its term's end (CON-4); false: renew as usual (CON-3)." })
   doNotRenew!: boolean;
 }
 
-@InputType()
+@InputType({ description: "Input of contract id." })
 export class ContractIdInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the contract." })
   contractId!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class ContractPayload {
-  @Field(() => Contract, { nullable: true })
+  @Field(() => Contract, { nullable: true, description: "The contract as it now stands; null when the mutation was refused." })
   contract!: Contract | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
 @Resolver(() => Contract)
 export class ContractResolver {
   @Query(() => ContractConnection, { description: "Contracts: a reseller the ones it manages, operators all." })
-  contracts(@Args() args: PageArgs, @Ctx() ctx: Context, @Arg("status", () => ContractStatus, { nullable: true }) status?: ContractStatus | null): Promise<ContractConnection> {
+  contracts(@Args() args: PageArgs, @Ctx() ctx: Context, @Arg("status", () => ContractStatus, { nullable: true, description: "Only contracts in this status; all when omitted." }) status?: ContractStatus | null): Promise<ContractConnection> {
     return ctx.services.contracts.list(ctx, args, { status });
   }
 
   @Mutation(() => ContractPayload, { description: "Notice of cancellation (CON-2). No refund." })
-  cancelContract(@Arg("input") input: CancelContractInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+  cancelContract(@Arg("input", { description: "What to do; see the input type." }) input: CancelContractInput, @Ctx() ctx: Context): Promise<ContractPayload> {
     return mutate(() => ctx.services.contracts.cancel(ctx, idOfType(input.contractId, "Contract"), input.requestedDate ?? null), (contract) => ({ contract }));
   }
 
   @Mutation(() => ContractPayload, { description: "Reply to a renewal notice (CON-3, CON-4)." })
-  setDoNotRenew(@Arg("input") input: SetDoNotRenewInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+  setDoNotRenew(@Arg("input", { description: "What to do; see the input type." }) input: SetDoNotRenewInput, @Ctx() ctx: Context): Promise<ContractPayload> {
     return mutate(() => ctx.services.contracts.setDoNotRenew(ctx, idOfType(input.contractId, "Contract"), input.doNotRenew), (contract) => ({ contract }));
   }
 
   @Mutation(() => ContractPayload, { description: "VAL-6: notice not to extend an auto-renew contract after the current month." })
-  stopAutoRenew(@Arg("input") input: ContractIdInput, @Ctx() ctx: Context): Promise<ContractPayload> {
+  stopAutoRenew(@Arg("input", { description: "What to do; see the input type." }) input: ContractIdInput, @Ctx() ctx: Context): Promise<ContractPayload> {
     return mutate(() => ctx.services.contracts.stopAutoRenew(ctx, idOfType(input.contractId, "Contract")), (contract) => ({ contract }));
   }
 
-  @FieldResolver(() => Subscriber, { nullable: true })
+  @FieldResolver(() => Subscriber, { nullable: true, description: "The subscriber holding the contract; null if the caller may not see it." })
   subscriber(@Root() c: Contract, @Ctx() ctx: Context): Promise<Subscriber | null> {
     return ctx.services.subscribers.get(ctx, c.subscriberId);
   }
@@ -74,7 +74,7 @@ export class ContractResolver {
     return c.resellerId ? ctx.services.resellers.get(ctx, c.resellerId) : Promise.resolve(null);
   }
 
-  @FieldResolver(() => Product)
+  @FieldResolver(() => Product, { description: "The product contracted for." })
   async product(@Root() c: Contract, @Ctx() ctx: Context): Promise<Product> {
     return (await ctx.services.products.get(ctx, c.productId))!;
   }

@@ -21,12 +21,12 @@ export class EventFeedArgs {
 @Resolver(() => WebhookEndpoint)
 export class WebhookResolver {
   @Mutation(() => CreateWebhookEndpointPayload, { description: "Reseller: register a webhook endpoint (NOT-1). The payload carries the signing secret, shown only this once." })
-  createWebhookEndpoint(@Arg("input") input: CreateWebhookEndpointInput, @Ctx() ctx: Context): Promise<CreateWebhookEndpointPayload> {
+  createWebhookEndpoint(@Arg("input", { description: "What to do; see the input type." }) input: CreateWebhookEndpointInput, @Ctx() ctx: Context): Promise<CreateWebhookEndpointPayload> {
     return mutate(() => ctx.services.webhooks.createEndpoint(ctx, input), (r) => ({ webhookEndpoint: r?.endpoint ?? null, secret: r?.secret ?? null }));
   }
 
   @Mutation(() => WebhookEndpointPayload, { description: "Change an endpoint's URL or event types, or pause/resume it." })
-  updateWebhookEndpoint(@Arg("input") input: UpdateWebhookEndpointInput, @Ctx() ctx: Context): Promise<WebhookEndpointPayload> {
+  updateWebhookEndpoint(@Arg("input", { description: "What to do; see the input type." }) input: UpdateWebhookEndpointInput, @Ctx() ctx: Context): Promise<WebhookEndpointPayload> {
     return mutate(
       () => ctx.services.webhooks.updateEndpoint(ctx, idOfType(input.webhookEndpointId, "WebhookEndpoint"), input),
       (webhookEndpoint) => ({ webhookEndpoint }),
@@ -34,12 +34,12 @@ export class WebhookResolver {
   }
 
   @Mutation(() => WebhookEndpointPayload, { description: "Delete an endpoint: nothing more is sent to it; its delivery history stays." })
-  deleteWebhookEndpoint(@Arg("input") input: DeleteWebhookEndpointInput, @Ctx() ctx: Context): Promise<WebhookEndpointPayload> {
+  deleteWebhookEndpoint(@Arg("input", { description: "What to do; see the input type." }) input: DeleteWebhookEndpointInput, @Ctx() ctx: Context): Promise<WebhookEndpointPayload> {
     return mutate(() => ctx.services.webhooks.deleteEndpoint(ctx, idOfType(input.webhookEndpointId, "WebhookEndpoint")), (webhookEndpoint) => ({ webhookEndpoint }));
   }
 
   @Mutation(() => WebhookDeliveryPayload, { description: "Send a delivery again (also a DEAD one), with a fresh attempt count." })
-  replayWebhookDelivery(@Arg("input") input: ReplayWebhookDeliveryInput, @Ctx() ctx: Context): Promise<WebhookDeliveryPayload> {
+  replayWebhookDelivery(@Arg("input", { description: "What to do; see the input type." }) input: ReplayWebhookDeliveryInput, @Ctx() ctx: Context): Promise<WebhookDeliveryPayload> {
     return mutate(() => ctx.services.webhooks.replay(ctx, idOfType(input.deliveryId, "WebhookDelivery")), (webhookDelivery) => ({ webhookDelivery }));
   }
 

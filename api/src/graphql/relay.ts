@@ -13,7 +13,7 @@ export class PageInfo {
   @Field({ description: "Always false: lists page forwards only (`first`/`after`)." })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Cursor of the first item of this page; null when the page is empty." })
   startCursor!: string | null;
 
   @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
@@ -46,16 +46,16 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name = node
     @Field({ description: "Opaque cursor of this edge." })
     cursor!: string;
 
-    @Field(() => nodeType)
+    @Field(() => nodeType, { description: `The ${name} at this edge.` })
     node!: T;
   }
 
   @ObjectType()
   abstract class ConnectionType implements ConnectionShape<T> {
-    @Field(() => [EdgeType])
+    @Field(() => [EdgeType], { description: "The items of this page, each with its cursor." })
     edges!: Edge<T>[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: "Whether more pages follow, and the cursor to ask for the next one." })
     pageInfo!: PageInfo;
   }
   return ConnectionType;

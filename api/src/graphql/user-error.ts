@@ -5,7 +5,7 @@ registerEnumType(RefusalCode, { name: "UserErrorCode", description: "Why a mutat
 
 @ObjectType({ description: "A business refusal of a mutation: nothing was changed." })
 export class UserError {
-  @Field(() => RefusalCode)
+  @Field(() => RefusalCode, { description: "Machine-readable reason for the refusal; match on this, not on the message." })
   code!: RefusalCode;
 
   @Field(() => String, { nullable: true, description: "Path of the input field at fault, e.g. `input.names[1]`." })

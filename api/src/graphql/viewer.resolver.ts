@@ -12,7 +12,7 @@ registerEnumType(ViewerKind, { name: "ViewerKind", description: "Who the API key
 
 @ObjectType({ description: "The caller of this request." })
 export class Viewer {
-  @Field(() => ViewerKind)
+  @Field(() => ViewerKind, { description: "PUBLIC (no API key), OPERATOR or RESELLER." })
   kind!: ViewerKind;
   keyId!: string | null;
   resellerId!: string | null;

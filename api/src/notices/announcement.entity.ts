@@ -22,7 +22,7 @@ export class Announcement implements Node {
     return toGlobalId("Announcement", this.id);
   }
 
-  @Field(() => AnnouncementKind)
+  @Field(() => AnnouncementKind, { description: "MAINTENANCE (NOT-3), SERVICE_END (NOT-4) or TERMS_CHANGE (NOT-5)." })
   @Column({ name: "kind", type: "text" })
   kind!: AnnouncementKind;
 

@@ -36,31 +36,31 @@ export class PublishTermsVersionInput {
 
 @ObjectType({ description: "NOT-5: a published version of the terms." })
 export class TermsVersionInfo {
-  @Field()
+  @Field({ description: "Version name, e.g. `2027-04`; applications give it as `consents.termsVersion`." })
   version!: string;
-  @Field(() => Date)
+  @Field(() => Date, { description: "When this version takes effect (ISO 8601); applications can agree to it from then on (NOT-5)." })
   effectiveFrom!: Date;
-  @Field(() => Date)
+  @Field(() => Date, { description: "When this version was published (ISO 8601)." })
   publishedAt!: Date;
-  @Field()
+  @Field({ description: "Where the text of the terms is published: an http(s) URL or a path on this site." })
   url!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class AnnouncementPayload {
-  @Field(() => Announcement, { nullable: true })
+  @Field(() => Announcement, { nullable: true, description: "The announcement published; null when the mutation was refused." })
   announcement!: Announcement | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class PublishTermsVersionPayload {
-  @Field(() => TermsVersionInfo, { nullable: true })
+  @Field(() => TermsVersionInfo, { nullable: true, description: "The terms version published; null when the mutation was refused." })
   termsVersion!: TermsVersionInfo | null;
-  @Field(() => Announcement, { nullable: true })
+  @Field(() => Announcement, { nullable: true, description: "The TERMS_CHANGE announcement made for it; null when the mutation was refused." })
   announcement!: Announcement | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -75,17 +75,17 @@ export class AnnouncementResolver {
   }
 
   @Mutation(() => AnnouncementPayload, { description: "Operator: announce planned maintenance in advance (NOT-3); every active reseller is e-mailed." })
-  announceMaintenance(@Arg("input") input: AnnounceMaintenanceInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
+  announceMaintenance(@Arg("input", { description: "What to do; see the input type." }) input: AnnounceMaintenanceInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
     return mutate(() => ctx.services.announcements.announceMaintenance(ctx, input), (announcement) => ({ announcement }));
   }
 
   @Mutation(() => AnnouncementPayload, { description: "Operator: announce the end of the whole service, at least 3 months ahead (NOT-4); every active reseller is e-mailed." })
-  announceServiceEnd(@Arg("input") input: AnnounceServiceEndInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
+  announceServiceEnd(@Arg("input", { description: "What to do; see the input type." }) input: AnnounceServiceEndInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
     return mutate(() => ctx.services.announcements.announceServiceEnd(ctx, input), (announcement) => ({ announcement }));
   }
 
   @Mutation(() => PublishTermsVersionPayload, { description: "Operator: publish a new version of the terms with its effective date (NOT-5); every active reseller is e-mailed." })
-  publishTermsVersion(@Arg("input") input: PublishTermsVersionInput, @Ctx() ctx: Context): Promise<PublishTermsVersionPayload> {
+  publishTermsVersion(@Arg("input", { description: "What to do; see the input type." }) input: PublishTermsVersionInput, @Ctx() ctx: Context): Promise<PublishTermsVersionPayload> {
     return mutate(() => ctx.services.announcements.publishTermsVersion(ctx, input), (r) => ({ termsVersion: r?.termsVersion ?? null, announcement: r?.announcement ?? null }));
   }
 }

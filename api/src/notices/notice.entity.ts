@@ -37,7 +37,7 @@ export class Notice implements Node {
   @Column({ name: "kind", type: "text" })
   kind!: string;
 
-  @Field(() => NoticeRecipient)
+  @Field(() => NoticeRecipient, { description: "Addressed to the managing reseller (RES-5) or to a subscriber's NOTICE contact." })
   @Column({ name: "recipient", type: "text" })
   recipient!: NoticeRecipient;
 
@@ -53,7 +53,7 @@ export class Notice implements Node {
   @Column({ name: "announcement_id", type: "uuid", nullable: true })
   announcementId!: string | null;
 
-  @Field(() => NoticeLanguage)
+  @Field(() => NoticeLanguage, { description: "Language the notice is written in: JA (Japanese) or EN (English)." })
   @Column({ name: "language", type: "text", default: NoticeLanguage.JA })
   language!: NoticeLanguage;
 
@@ -65,7 +65,7 @@ export class Notice implements Node {
   @Column({ name: "body", type: "text" })
   body!: string;
 
-  @Field(() => NoticeChannel)
+  @Field(() => NoticeChannel, { description: "How it is delivered: EMAIL or WEB (NOT-1, NOT-2)." })
   @Column({ name: "channel", type: "text" })
   channel!: NoticeChannel;
 
@@ -96,7 +96,7 @@ export class Notice implements Node {
   @Column({ name: "last_error", type: "text", nullable: true })
   lastError!: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the notice was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -19,7 +19,7 @@ export class ExpiringSoonEdge {
   @Field(() => Contract, { description: "The contract concerned." })
   node!: Contract;
 
-  @Field(() => ExpiringWhat)
+  @Field(() => ExpiringWhat, { description: "What ends: the CONTRACT or its current CERTIFICATE." })
   what!: ExpiringWhat;
 
   @Field(() => Date, { description: "When it ends; the list is sorted by this, then by contract." })
@@ -31,10 +31,10 @@ export class ExpiringSoonEdge {
 
 @ObjectType({ description: "Contracts and certificates ending soon, soonest first." })
 export class ExpiringSoonConnection {
-  @Field(() => [ExpiringSoonEdge])
+  @Field(() => [ExpiringSoonEdge], { description: "The items of this page, each with its cursor." })
   edges!: ExpiringItem[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: "Whether more pages follow, and the cursor to ask for the next one." })
   pageInfo!: PageInfo;
 }
 

@@ -22,7 +22,7 @@ export class ProductPrice {
   @Column({ name: "term_months", type: "int", nullable: true })
   termMonths!: number | null;
 
-  @Field(() => PriceKind)
+  @Field(() => PriceKind, { description: "TERM, MONTHLY or INITIAL: when the price is charged (CON-8)." })
   @Column({ type: "text" })
   kind!: PriceKind;
 
@@ -30,7 +30,7 @@ export class ProductPrice {
   @Column({ name: "price_yen", type: "int" })
   priceYen!: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When this price takes effect (ISO 8601)." })
   @Column({ name: "effective_from", type: "timestamptz" })
   effectiveFrom!: Date;
 }

@@ -44,7 +44,7 @@ export class Product implements Node {
   @Column({ name: "validation_level", type: "text", nullable: true })
   validationLevel!: ValidationLevel | null;
 
-  @Field(() => IssuanceMode)
+  @Field(() => IssuanceMode, { description: "BUILT_IN_CA: Akashi issues the certificate; BRING_YOUR_OWN: Akashi manages one the subscriber brings (VAL-8)." })
   @Column({ name: "issuance_mode", type: "text" })
   issuanceMode!: IssuanceMode;
 

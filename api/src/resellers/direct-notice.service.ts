@@ -40,7 +40,6 @@ export class DirectNoticeService {
     const body = input.body.trim();
     if (subject.length === 0 || subject.length > 200) throw refusal(RefusalCode.INVALID_INPUT, "subject must be 1 to 200 characters.", "input.subject");
     if (body.length === 0 || body.length > 20000) throw refusal(RefusalCode.INVALID_INPUT, "body must be 1 to 20000 characters.", "input.body");
-    const now = this.clock.now();
     return inTransaction(this.ds, async (tx) => {
       const reseller = input.resellerId ? await tx.findOneBy(Reseller, { id: input.resellerId }) : null;
       if (!reseller) throw refusal(RefusalCode.NOT_FOUND, "No such reseller.", "input.resellerId");

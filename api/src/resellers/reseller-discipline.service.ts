@@ -5,7 +5,6 @@ import { canSeeResellerData, requireOperator } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
 import { Notice, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";
 import { EventPublisher } from "../events/event-publisher";

@@ -38,15 +38,15 @@ export class Reseller implements Node {
   @Column({ name: "contact_email" })
   contactEmail!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Registered contact telephone number, if any." })
   @Column({ name: "contact_phone", type: "text", nullable: true })
   contactPhone!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Registered postal address, if any." })
   @Column({ type: "text", nullable: true })
   address!: string | null;
 
-  @Field(() => ResellerStatus)
+  @Field(() => ResellerStatus, { description: "ACTIVE, SUSPENDED (RES-8, RES-9: no new applications or renewals) or TERMINATED (RES-11)." })
   @Column({ type: "text" })
   status!: ResellerStatus;
 
@@ -62,11 +62,11 @@ export class Reseller implements Node {
   @Column({ name: "acme_enabled" })
   acmeEnabled!: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the reseller's contract ended (ISO 8601); null while not terminated." })
   @Column({ name: "terminated_at", type: "timestamptz", nullable: true })
   terminatedAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 

@@ -14,25 +14,25 @@ export class ResellerConnection extends Connection(Reseller) {}
 export class CreateResellerInput {
   @Field({ description: "Short stable code: 2-63 lower-case letters, digits, hyphens." })
   code!: string;
-  @Field()
+  @Field({ description: "Registered name of the reseller." })
   name!: string;
-  @Field()
+  @Field({ description: "Name of its representative." })
   representativeName!: string;
-  @Field()
+  @Field({ description: "Contact e-mail address; operator notices go here (RES-5, RES-8)." })
   contactEmail!: string;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Contact telephone number." })
   contactPhone?: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Postal address." })
   address?: string | null;
   @Field({ defaultValue: false, description: "RES-1: already designated for domain names, so no designation fee." })
   designationFeeWaived!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class CreateResellerPayload {
-  @Field(() => Reseller, { nullable: true })
+  @Field(() => Reseller, { nullable: true, description: "The reseller designated; null when the mutation was refused." })
   reseller!: Reseller | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -44,13 +44,13 @@ export class ResellerResolver {
   }
 
   @Query(() => Reseller, { nullable: true, description: "A reseller by ID: operators any, a reseller itself only." })
-  reseller(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<Reseller | null> {
+  reseller(@Arg("id", () => ID, { description: "Global ID of the reseller." }) id: string, @Ctx() ctx: Context): Promise<Reseller | null> {
     const uuid = idOfType(id, "Reseller");
     return uuid ? ctx.services.resellers.get(ctx, uuid) : Promise.resolve(null);
   }
 
   @Mutation(() => CreateResellerPayload, { description: "Operator only: designate a reseller (RES-1)." })
-  createReseller(@Arg("input") input: CreateResellerInput, @Ctx() ctx: Context): Promise<CreateResellerPayload> {
+  createReseller(@Arg("input", { description: "What to do; see the input type." }) input: CreateResellerInput, @Ctx() ctx: Context): Promise<CreateResellerPayload> {
     return mutate(() => ctx.services.resellers.create(ctx, input), (reseller) => ({ reseller }));
   }
 

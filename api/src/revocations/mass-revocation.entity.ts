@@ -31,7 +31,7 @@ export class MassRevocation implements Node {
   @Column({ name: "reason", type: "text" })
   reason!: string;
 
-  @Field(() => MassRevocationStatus)
+  @Field(() => MassRevocationStatus, { description: "RUNNING until every batch is done, then COMPLETED." })
   @Column({ name: "status", type: "text" })
   status!: MassRevocationStatus;
 
@@ -43,11 +43,11 @@ export class MassRevocation implements Node {
   @Column({ name: "done", type: "int", default: 0 })
   done!: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the operator started it (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the last batch finished (ISO 8601); null while RUNNING." })
   @Column({ name: "completed_at", type: "timestamptz", nullable: true })
   completedAt!: Date | null;
 }

@@ -26,15 +26,15 @@ export class ProblemReport implements Node {
   @Column({ name: "certificate_id", type: "uuid", nullable: true })
   certificateId!: string | null;
 
-  @Field(() => String, { name: "serialNumber", nullable: true })
+  @Field(() => String, { name: "serialNumber", nullable: true, description: "Serial number (lower-case hex) of the certificate reported, as given or found from the fingerprint." })
   @Column({ name: "serial_hex", type: "text", nullable: true })
   serialHex!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Where the reporter asked to be answered; personal data, operator only." })
   @Column({ name: "reporter_email", type: "text", nullable: true })
   reporterEmail!: string | null;
 
-  @Field()
+  @Field({ description: "What the reporter says is wrong, as submitted." })
   @Column({ name: "description", type: "text" })
   description!: string;
 
@@ -48,7 +48,7 @@ export class ProblemReport implements Node {
   @Column({ name: "client_address", type: "text", nullable: true })
   clientAddress!: string | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the report was received (ISO 8601)." })
   @Column({ name: "received_at", type: "timestamptz" })
   receivedAt!: Date;
 
@@ -56,15 +56,15 @@ export class ProblemReport implements Node {
   @Column({ name: "first_answer_due_at", type: "timestamptz" })
   firstAnswerDueAt!: Date;
 
-  @Field(() => ProblemReportStatus)
+  @Field(() => ProblemReportStatus, { description: "OPEN, ANSWERED, REVOKED or DISMISSED." })
   @Column({ name: "status", type: "text", default: ProblemReportStatus.OPEN })
   status!: ProblemReportStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The operator's answer; null until answered." })
   @Column({ name: "answer", type: "text", nullable: true })
   answer!: string | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the first answer was given (ISO 8601, REV-10); null until answered." })
   @Column({ name: "answered_at", type: "timestamptz", nullable: true })
   answeredAt!: Date | null;
 }

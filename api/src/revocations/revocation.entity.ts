@@ -47,15 +47,15 @@ export class Revocation implements Node {
   @Column({ name: "operator_ground", type: "text", nullable: true })
   operatorGround!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Free text given with the request." })
   @Column({ name: "comment", type: "text", nullable: true })
   comment!: string | null;
 
-  @Field(() => RevocationStatus)
+  @Field(() => RevocationStatus, { description: "SCHEDULED, EXECUTED (final, REV-7) or WITHDRAWN." })
   @Column({ name: "status", type: "text" })
   status!: RevocationStatus;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the revocation was requested (ISO 8601)." })
   @Column({ name: "requested_at", type: "timestamptz" })
   requestedAt!: Date;
 
@@ -68,11 +68,11 @@ export class Revocation implements Node {
   @Column({ name: "deadline_at", type: "timestamptz" })
   deadlineAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the certificate was revoked (ISO 8601); null until executed." })
   @Column({ name: "executed_at", type: "timestamptz", nullable: true })
   executedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When a scheduled revocation was withdrawn (ISO 8601, REV-7); null otherwise." })
   @Column({ name: "withdrawn_at", type: "timestamptz", nullable: true })
   withdrawnAt!: Date | null;
 

@@ -12,7 +12,7 @@ import { Revocation } from "./revocation.entity";
 
 @InputType({ description: "Ask for a certificate's revocation (REV-1..REV-4)." })
 export class RequestRevocationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the certificate to revoke." })
   certificateId!: string;
   @Field(() => RevocationReasonValue, { description: "Subscriber (via reseller): UNSPECIFIED, KEY_COMPROMISE, AFFILIATION_CHANGED, SUPERSEDED, CESSATION_OF_OPERATION; managing reseller: UNSPECIFIED, AFFILIATION_CHANGED, CESSATION_OF_OPERATION; operator: all (REV-1)." })
   reason!: RevocationReasonValue;
@@ -20,35 +20,35 @@ export class RequestRevocationInput {
   onBehalfOfSubscriber!: boolean;
   @Field({ defaultValue: false, description: "REV-2: revoke at the end of the current month (JST) instead of at once; only CESSATION_OF_OPERATION and SUPERSEDED." })
   atEndOfMonth!: boolean;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Free text kept with the revocation request and in the audit log." })
   comment?: string | null;
   @Field(() => String, { nullable: true, description: "Operator: the REV-4 ground, e.g. non-payment by the due date." })
   operatorGround?: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class RevocationPayload {
-  @Field(() => Certificate, { nullable: true })
+  @Field(() => Certificate, { nullable: true, description: "The certificate as it now stands; null when the mutation was refused." })
   certificate!: Certificate | null;
-  @Field(() => Revocation, { nullable: true })
+  @Field(() => Revocation, { nullable: true, description: "The revocation executed or scheduled; null when refused or already revoked." })
   revocation!: Revocation | null;
   @Field({ description: "The certificate was already revoked; nothing changed (REV-7)." })
   alreadyRevoked!: boolean;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
-@InputType()
+@InputType({ description: "Input of withdraw revocation." })
 export class WithdrawRevocationInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the scheduled revocation to withdraw." })
   revocationId!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class WithdrawRevocationPayload {
-  @Field(() => Revocation, { nullable: true })
+  @Field(() => Revocation, { nullable: true, description: "The revocation, now WITHDRAWN; null when the mutation was refused." })
   revocation!: Revocation | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -56,7 +56,7 @@ export class WithdrawRevocationPayload {
 export class ReportProblemInput {
   @Field(() => String, { nullable: true, description: "Serial number (hex) — give this or the fingerprint." })
   serialNumber?: string | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "SHA-256 fingerprint of the certificate (hex) — give this or the serial number." })
   sha256Fingerprint?: string | null;
   @Field({ description: "What is wrong, 10-5000 characters." })
   description!: string;
@@ -70,45 +70,45 @@ export class ReportProblemInput {
 export class ProblemReportReceipt {
   @Field(() => ID, { description: "Reference number of the report." })
   id!: string;
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the report was recorded (ISO 8601)." })
   receivedAt!: Date;
-  @Field(() => Date)
+  @Field(() => Date, { description: "When a first answer is due: 24 hours after receipt (REV-10)." })
   firstAnswerDueAt!: Date;
   @Field({ description: "The CSR proved possession of the certificate's private key." })
   proofVerified!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class ReportProblemPayload {
-  @Field(() => ProblemReportReceipt, { nullable: true })
+  @Field(() => ProblemReportReceipt, { nullable: true, description: "Proof that the report was recorded; null when the mutation was refused." })
   receipt!: ProblemReportReceipt | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
-@InputType()
+@InputType({ description: "Input of answer problem report." })
 export class AnswerProblemReportInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the problem report." })
   problemReportId!: string;
-  @Field()
+  @Field({ description: "The operator's answer, recorded on the report (REV-5)." })
   answer!: string;
   @Field({ defaultValue: false, description: "Close the report without revocation." })
   dismiss!: boolean;
 }
 
-@InputType()
+@InputType({ description: "Input of revoke from problem report." })
 export class RevokeFromProblemReportInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the problem report naming the certificate." })
   problemReportId!: string;
-  @Field(() => RevocationReasonValue)
+  @Field(() => RevocationReasonValue, { description: "RFC 5280 reason to revoke with (REV-1), e.g. KEY_COMPROMISE." })
   reason!: RevocationReasonValue;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class ProblemReportPayload {
-  @Field(() => ProblemReport, { nullable: true })
+  @Field(() => ProblemReport, { nullable: true, description: "The problem report as it now stands; null when the mutation was refused." })
   problemReport!: ProblemReport | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -116,19 +116,19 @@ export class ProblemReportPayload {
 export class StartMassRevocationInput {
   @Field(() => ID, { nullable: true, description: "Issuing CA id (as in its caIssuers URL)." })
   issuingCaId?: string | null;
-  @Field(() => [String], { nullable: true })
+  @Field(() => [String], { nullable: true, description: "1 to 100000 serial numbers (hex) — give these or issuingCaId, not both." })
   serials?: string[] | null;
-  @Field(() => RevocationReasonValue)
+  @Field(() => RevocationReasonValue, { description: "RFC 5280 reason for every certificate revoked (REV-1), e.g. KEY_COMPROMISE." })
   reason!: RevocationReasonValue;
   @Field({ description: "Why, e.g. \"CA key compromise\"." })
   ground!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class MassRevocationPayload {
-  @Field(() => MassRevocation, { nullable: true })
+  @Field(() => MassRevocation, { nullable: true, description: "The mass revocation started; null when the mutation was refused." })
   massRevocation!: MassRevocation | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
@@ -138,7 +138,7 @@ export class ProblemReportConnection extends Connection(ProblemReport) {}
 @Resolver(() => Revocation)
 export class RevocationResolver {
   @Mutation(() => RevocationPayload, { description: "Revoke a certificate, or schedule it for the month's end (REV-1..REV-4). Idempotent." })
-  requestRevocation(@Arg("input") input: RequestRevocationInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
+  requestRevocation(@Arg("input", { description: "What to do; see the input type." }) input: RequestRevocationInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
     return mutate(
       () => ctx.services.revocations.request(ctx, { ...input, certificateId: idOfType(input.certificateId, "Certificate") }),
       (r) => ({ certificate: r?.certificate ?? null, revocation: r?.revocation ?? null, alreadyRevoked: r?.alreadyRevoked ?? false }),
@@ -146,12 +146,12 @@ export class RevocationResolver {
   }
 
   @Mutation(() => WithdrawRevocationPayload, { description: "Withdraw a scheduled revocation before it is executed (REV-2, REV-7)." })
-  withdrawRevocation(@Arg("input") input: WithdrawRevocationInput, @Ctx() ctx: Context): Promise<WithdrawRevocationPayload> {
+  withdrawRevocation(@Arg("input", { description: "What to do; see the input type." }) input: WithdrawRevocationInput, @Ctx() ctx: Context): Promise<WithdrawRevocationPayload> {
     return mutate(() => ctx.services.revocations.withdraw(ctx, idOfType(input.revocationId, "Revocation")), (revocation) => ({ revocation }));
   }
 
   @Mutation(() => ReportProblemPayload, { description: "Public: report a problem with a certificate (REV-5). Rate-limited per client address." })
-  reportProblem(@Arg("input") input: ReportProblemInput, @Ctx() ctx: Context): Promise<ReportProblemPayload> {
+  reportProblem(@Arg("input", { description: "What to do; see the input type." }) input: ReportProblemInput, @Ctx() ctx: Context): Promise<ReportProblemPayload> {
     return mutate(
       () => ctx.services.problemReports.report(ctx.clientAddress, ctx.requestId, input),
       (r) => ({ receipt: r ? { id: r.nodeId, receivedAt: r.receivedAt, firstAnswerDueAt: r.firstAnswerDueAt, proofVerified: r.proofVerified } : null }),
@@ -162,23 +162,23 @@ export class RevocationResolver {
   problemReports(
     @Args() args: PageArgs,
     @Ctx() ctx: Context,
-    @Arg("statuses", () => [ProblemReportStatus], { defaultValue: [ProblemReportStatus.OPEN] }) statuses: ProblemReportStatus[],
+    @Arg("statuses", () => [ProblemReportStatus], { defaultValue: [ProblemReportStatus.OPEN], description: "Only reports in one of these states; default OPEN." }) statuses: ProblemReportStatus[],
   ): Promise<ProblemReportConnection> {
     return ctx.services.problemReports.queue(ctx, args, statuses);
   }
 
   @Mutation(() => ProblemReportPayload, { description: "Operator: answer a problem report, or dismiss it." })
-  answerProblemReport(@Arg("input") input: AnswerProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
+  answerProblemReport(@Arg("input", { description: "What to do; see the input type." }) input: AnswerProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
     return mutate(() => ctx.services.problemReports.answer(ctx, idOfType(input.problemReportId, "ProblemReport"), input.answer, input.dismiss), (problemReport) => ({ problemReport }));
   }
 
   @Mutation(() => ProblemReportPayload, { description: "Operator: revoke the reported certificate (REV-4, REV-5)." })
-  revokeFromProblemReport(@Arg("input") input: RevokeFromProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
+  revokeFromProblemReport(@Arg("input", { description: "What to do; see the input type." }) input: RevokeFromProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
     return mutate(() => ctx.services.problemReports.revoke(ctx, idOfType(input.problemReportId, "ProblemReport"), input.reason), (problemReport) => ({ problemReport }));
   }
 
   @Mutation(() => MassRevocationPayload, { description: "Operator: revoke many certificates in one resumable operation (REV-4, SC-089). Follow progress through node(id:)." })
-  startMassRevocation(@Arg("input") input: StartMassRevocationInput, @Ctx() ctx: Context): Promise<MassRevocationPayload> {
+  startMassRevocation(@Arg("input", { description: "What to do; see the input type." }) input: StartMassRevocationInput, @Ctx() ctx: Context): Promise<MassRevocationPayload> {
     if (input.issuingCaId != null && !/^[0-9a-f-]{36}$/.test(input.issuingCaId)) throw badUserInput("issuingCaId is the CA's id as it appears in its caIssuers URL.");
     return mutate(
       () => ctx.services.massRevocations.start(ctx, { issuingCaId: input.issuingCaId ?? null, serials: input.serials ?? null, reason: input.reason, ground: input.ground }),
@@ -186,7 +186,7 @@ export class RevocationResolver {
     );
   }
 
-  @FieldResolver(() => RevocationReasonValue)
+  @FieldResolver(() => RevocationReasonValue, { description: "RFC 5280 reason of the revocation (REV-1)." })
   reason(@Root() r: Revocation): RevocationReasonValue {
     return r.reason as RevocationReasonValue;
   }
@@ -204,7 +204,7 @@ export class ProblemReportResolver {
     return p.answeredAt === null && p.firstAnswerDueAt < ctx.services.clock.now();
   }
 
-  @FieldResolver(() => Certificate, { nullable: true })
+  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate reported, if it is one of Akashi's; null otherwise." })
   certificate(@Root() p: ProblemReport, @Ctx() ctx: Context): Promise<Certificate | null> {
     return p.certificateId ? ctx.services.certificates.get(ctx, p.certificateId) : Promise.resolve(null);
   }

@@ -17,32 +17,32 @@ function hint(info: GraphQLResolveInfo, ctx: Context): void {
   (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ maxAge: STATUS_CACHE_MAX_AGE_S, scope: ctx.caller.kind === "PUBLIC" ? "PUBLIC" : "PRIVATE" });
 }
 
-@InputType()
+@InputType({ description: "Input of create seal." })
 export class CreateSealInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: "Global ID of the contract whose certificate the seal stands for." })
   contractId!: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
 export class CreateSealPayload {
-  @Field(() => PublicSeal, { nullable: true })
+  @Field(() => PublicSeal, { nullable: true, description: "The seal, as the public sees it; null when the mutation was refused." })
   seal!: PublicSeal | null;
   @Field(() => SealEmbed, { nullable: true, description: "The two lines for the website owner." })
   embed!: SealEmbed | null;
-  @Field(() => [UserError])
+  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
   userErrors!: UserError[];
 }
 
 @Resolver(() => PublicSeal)
 export class SealResolver {
   @Query(() => PublicSeal, { nullable: true, description: `Public: a site seal and the live status of its certificate; null for an unknown id. Cacheable for ${STATUS_CACHE_MAX_AGE_S} s.` })
-  async seal(@Arg("id", () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PublicSeal | null> {
+  async seal(@Arg("id", () => ID, { description: "The seal id from the embed code." }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PublicSeal | null> {
     hint(info, ctx);
     return ctx.services.seals.view(id);
   }
 
   @Query(() => [PublicSeal], { nullable: "items", description: "Public: several seals at once (the widget asks for every seal on a page in one request); same order, null for unknown ids. At most 50." })
-  async seals(@Arg("ids", () => [ID]) ids: string[], @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<(PublicSeal | null)[]> {
+  async seals(@Arg("ids", () => [ID], { description: "Seal ids from the embed codes, at most 50." }) ids: string[], @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<(PublicSeal | null)[]> {
     if (ids.length > 50) throw badUserInput("At most 50 seal ids at once.");
     hint(info, ctx);
     return ctx.services.seals.views(ids);
@@ -55,7 +55,7 @@ export class SealResolver {
   }
 
   @Mutation(() => CreateSealPayload, { description: "Reseller or operator: a site seal for a contract's certificate (SEAL-1). Asking again returns the same seal." })
-  createSeal(@Arg("input") input: CreateSealInput, @Ctx() ctx: Context): Promise<CreateSealPayload> {
+  createSeal(@Arg("input", { description: "What to do; see the input type." }) input: CreateSealInput, @Ctx() ctx: Context): Promise<CreateSealPayload> {
     return mutate(
       async () => {
         const seal = await ctx.services.seals.create(ctx, idOfType(input.contractId, "Contract"));

@@ -16,15 +16,15 @@ registerEnumType(SealStatus, { name: "SealStatus", description: "VALID only whil
 export class SealCertificate {
   @Field({ description: "Serial number, lower-case hex." })
   serialNumber!: string;
-  @Field()
+  @Field({ description: "SHA-256 fingerprint of the certificate's DER, lower-case hex." })
   sha256Fingerprint!: string;
   @Field({ description: "The certificate in PEM." })
   pem!: string;
   @Field({ description: "The certificate and its issuing CA in PEM." })
   chainPem!: string;
-  @Field(() => Date)
+  @Field(() => Date, { description: "Start of validity (ISO 8601)." })
   notBefore!: Date;
-  @Field(() => Date)
+  @Field(() => Date, { description: "End of validity (ISO 8601)." })
   notAfter!: Date;
   @Field(() => [String], { description: "DNS names the certificate covers." })
   domains!: string[];
@@ -32,11 +32,11 @@ export class SealCertificate {
   organizationName!: string | null;
   @Field({ description: "Issuer distinguished name." })
   issuerName!: string;
-  @Field(() => CertificateStatus)
+  @Field(() => CertificateStatus, { description: "The certificate's own status at `checkedAt` (SEAL-5); the seal's `status` also reflects the service ending." })
   status!: CertificateStatus;
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "When the certificate was revoked (ISO 8601); null if not revoked." })
   revokedAt!: Date | null;
-  @Field(() => RevocationReasonValue, { nullable: true })
+  @Field(() => RevocationReasonValue, { nullable: true, description: "RFC 5280 reason of the revocation (REV-1); null if not revoked." })
   revocationReason!: RevocationReasonValue | null;
   @Field(() => Date, { nullable: true, description: "REV-2: a revocation scheduled for this time." })
   revocationScheduledAt!: Date | null;
@@ -46,7 +46,7 @@ export class SealCertificate {
 export class PublicSeal {
   @Field(() => ID, { description: "The seal id used in the embed code." })
   id!: string;
-  @Field(() => SealStatus)
+  @Field(() => SealStatus, { description: "What the badge shows: VALID only while the certificate is valid and its service runs (SEAL-4, REV-8)." })
   status!: SealStatus;
   @Field(() => Date, { description: "When this status was read." })
   checkedAt!: Date;

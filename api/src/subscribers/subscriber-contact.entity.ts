@@ -18,19 +18,19 @@ export class SubscriberContact {
   @Column({ name: "subscriber_id", type: "uuid" })
   subscriberId!: string;
 
-  @Field(() => ContactRole)
+  @Field(() => ContactRole, { description: "What the contact is for; a NOTICE contact receives notices (NOT-1)." })
   @Column({ type: "text" })
   role!: ContactRole;
 
-  @Field()
+  @Field({ description: "Full name of the contact person." })
   @Column()
   name!: string;
 
-  @Field()
+  @Field({ description: "E-mail address of the contact person." })
   @Column()
   email!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Telephone number, if given." })
   @Column({ type: "text", nullable: true })
   phone!: string | null;
 

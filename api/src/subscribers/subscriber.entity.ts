@@ -30,7 +30,7 @@ export class Subscriber implements Node {
   @Column({ name: "reseller_id", type: "uuid" })
   resellerId!: string;
 
-  @Field(() => SubscriberKind)
+  @Field(() => SubscriberKind, { description: "ORGANIZATION or INDIVIDUAL; some products accept only organisations (APP-5)." })
   @Column({ type: "text" })
   kind!: SubscriberKind;
 
@@ -54,15 +54,15 @@ export class Subscriber implements Node {
   @Column({ type: "text", nullable: true })
   locality!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Street address below the locality." })
   @Column({ type: "text", nullable: true })
   address!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Name of the organisation's representative; changes take effect once confirmed (CON-6)." })
   @Column({ name: "representative_name", type: "text", nullable: true })
   representativeName!: string | null;
 
-  @Field(() => Language)
+  @Field(() => Language, { description: "Language notices to this subscriber are written in: `ja` or `en`." })
   @Column({ name: "preferred_language", type: "text" })
   preferredLanguage!: Language;
 
@@ -70,11 +70,11 @@ export class Subscriber implements Node {
   @Column({ name: "verified_at", type: "timestamptz", nullable: true })
   verifiedAt!: Date | null;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When the record last changed (ISO 8601)." })
   @Column({ name: "updated_at", type: "timestamptz", default: () => "now()" })
   updatedAt!: Date;
 }

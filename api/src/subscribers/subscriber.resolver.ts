@@ -16,17 +16,17 @@ export class SubscriberResolver {
   }
 
   @Mutation(() => SubscriberPayload, { description: "Reseller: register a subscriber it will manage." })
-  createSubscriber(@Arg("input") input: CreateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
+  createSubscriber(@Arg("input", { description: "What to do; see the input type." }) input: CreateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
     return mutate(() => ctx.services.subscribers.create(ctx, input), (subscriber) => ({ subscriber }));
   }
 
   @Mutation(() => SubscriberPayload, { description: "Reseller: change a subscriber it manages." })
-  updateSubscriber(@Arg("input") input: UpdateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
+  updateSubscriber(@Arg("input", { description: "What to do; see the input type." }) input: UpdateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
     const { id, ...changes } = input;
     return mutate(() => ctx.services.subscribers.update(ctx, idOfType(id, "Subscriber"), changes), (subscriber) => ({ subscriber }));
   }
 
-  @FieldResolver(() => [SubscriberContact])
+  @FieldResolver(() => [SubscriberContact], { description: "The subscriber's contact persons." })
   contacts(@Root() subscriber: Subscriber, @Ctx() ctx: Context): Promise<SubscriberContact[]> {
     return ctx.services.subscribers.contacts(ctx, subscriber);
   }
