@@ -39,13 +39,13 @@ export async function makeCsrs(names: string[]): Promise<string[]> {
   return pool(names.length, 4, async (i) => (await createKeyAndCsr([names[i]!])).csrPem);
 }
 
-async function submit(ctx: IssuanceContext, name: string, csr: string): Promise<{ id: string; domainValidations: { name: string; method: string; token: string }[] }> {
+export async function submit(ctx: IssuanceContext, name: string, csr: string): Promise<{ id: string; domainValidations: { name: string; method: string; token: string }[] }> {
   const data = await ctx.client.gql(ctx.resellerKey, SUBMIT, { input: { subscriberId: ctx.subscriberId, productId: ctx.productId, termMonths: 12, names: [name], csr, consents: CONSENTS } });
   if (data.submitApplication.userErrors.length) throw new Error(`submitApplication ${name}: ${JSON.stringify(data.submitApplication.userErrors)}`);
   return data.submitApplication.application;
 }
 
-async function reviewAndValidate(ctx: IssuanceContext, app: { id: string; domainValidations: { name: string; method: string; token: string }[] }): Promise<void> {
+export async function reviewAndValidate(ctx: IssuanceContext, app: { id: string; domainValidations: { name: string; method: string; token: string }[] }): Promise<void> {
   const reviewed = await ctx.client.gql(ctx.operatorKey, START_REVIEW, { id: app.id });
   if (reviewed.startReview.userErrors.length) throw new Error(`startReview: ${JSON.stringify(reviewed.startReview.userErrors)}`);
   ctx.dcv.publish(app.domainValidations);

@@ -7,19 +7,23 @@ import { toPem } from "../../api/src/pki";
 import { Figure, benchApprovals, benchChain, benchSigner, makeCsrs, prepareApprovable } from "./issuance";
 import { runLoad, type LoadResult, type LoadSpec } from "./load";
 import { buildOcspRequest, checkOcspResponse, nonceOfRequest, opensslAvailable, opensslCheckRequest, opensslCheckResponse, opensslMakeRequest, type OcspRequestTemplate } from "./ocsp-check";
-import { Row, table } from "./report";
+import { launchChromium } from "./browser";
+import { Row, fmt, plainTable, table } from "./report";
+import { SealPages, benchSealRender, checkVerifyPage, issueSealedCertificate, realStatusAnswer, renderStats, sealScriptSize, type RenderStats } from "./seal";
 import { DcvWebServer, createReseller, listen, scratchDatabase, startBenchApp, type BenchApp, type ScratchDatabase } from "./setup";
 
 /**
- * `npm run bench`: issuance (issue 3), OCSP and public status (issue 4), each against a baseline measured
- * in the same run on the same machine. Environment:
+ * `npm run bench`: issuance (issue 3), OCSP and public status (issue 4), the site seal (issue 5), each
+ * against a baseline measured in the same run on the same machine. Environment:
  *   BENCH_SECONDS      seconds per load run (default 5); everything else scales from it
  *   BENCH_ISSUE_N      applications approved in (a1) (default 200)
  *   BENCH_CHAIN_N      certificates through the whole chain in (a2) (default 100)
- *   BENCH_CONCURRENCY  connections for the OCSP and status loads (default 8)
+ *   BENCH_CONCURRENCY  connections for the OCSP, status and verification-page loads (default 8)
+ *   BENCH_SEAL_RUNS    navigations of each page in the seal render benchmark (default 15)
  *   DATABASE_URL       use this PostgreSQL server (a scratch database is created and dropped);
  *                      unset: an embedded PostgreSQL in a temp dir
- * Exits 1 when any response is wrong (non-2xx, transport error, bad OCSP body, wrong status JSON).
+ * Exits 1 when any response is wrong (non-2xx, transport error, bad OCSP body, wrong status JSON, a
+ * verification page without the serial or VALID, a badge that is not valid) or seal.js is over 10 KB gzip.
  */
 
 const num = (name: string, def: number, min: number, max: number): number => {
@@ -34,6 +38,8 @@ const SECONDS = num("BENCH_SECONDS", 5, 0.5, 600);
 const ISSUE_N = Math.round(num("BENCH_ISSUE_N", 200, 4, 100_000));
 const CHAIN_N = Math.round(num("BENCH_CHAIN_N", 100, 4, 100_000));
 const CONCURRENCY = Math.round(num("BENCH_CONCURRENCY", 8, 1, 256));
+const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
+const SEAL_DOMAIN = "shop.example.jp";
 const MAX_REQUESTS = 2_000_000;
 const SAMPLE = { first: 20, every: 100 };
 
@@ -164,7 +170,7 @@ async function main(): Promise<number> {
     const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.example.jp`);
     const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.example.jp`);
     const tApp = performance.now();
-    const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames]));
+    const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN]));
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + Apollo on ${app.origin} (${elapsed(tApp)})`);
 
@@ -305,7 +311,62 @@ async function main(): Promise<number> {
     );
     log(`measured: public status`);
 
-    for (const r of [...ocspResults, statusResult]) for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
+    // ---- issue 5: the site seal
+    const tSeal = performance.now();
+    // (1) size of the built script, computed here from dist/widget/<file>; also what the app serves as /seal.js.
+    const { size: sealSize, body: sealBody } = sealScriptSize();
+    if (!sealSize.withinBudget) failures.push(`seal.js: ${sealSize.gzip9Bytes} B gzip -9 is over the ${sealSize.budgetBytes} B budget`);
+    for (const m of sealSize.manifestMismatches) failures.push(`seal.js: ${m} (stale dist/widget/manifest.json?)`);
+    const served = await app.client.request("GET", "/seal.js");
+    if (served.status !== 200 || !served.body.equals(sealBody)) failures.push(`seal.js: GET /seal.js answered ${served.status} with ${served.body.length} B, not the built ${sealSize.file}`);
+
+    // Set-up: a certificate for shop.example.jp through GraphQL, and a seal on its contract.
+    const sealed = await issueSealedCertificate(ctx, SEAL_DOMAIN);
+    log(`set-up: certificate ${sealed.serialNumber} for ${SEAL_DOMAIN} and seal ${sealed.sealId} (${elapsed(tSeal)})`);
+
+    // (2) navigation → valid badge in headless Chromium, against a same-page baseline.
+    let render: { seal: RenderStats; baseline: RenderStats; chromium: string; statusBytes: number; problems: string[] } | null = null;
+    {
+      const statusJson = await realStatusAnswer(app.client, sealed.sealId);
+      const pages = new SealPages(app.publicOrigin, sealed.sealId, statusJson);
+      await pages.start();
+      cleanups.push(() => pages.close());
+      let launched: Awaited<ReturnType<typeof launchChromium>> | null = null;
+      try {
+        const tl = performance.now();
+        launched = await launchChromium([SEAL_DOMAIN, "akashi.test"]);
+        log(`browser: ${launched.description} (${elapsed(tl)})`);
+        const r = await benchSealRender(launched.browser, pages, SEAL_RUNS, SEAL_DOMAIN);
+        render = { seal: renderStats("<akashi-seal> (seal.js + status GET /graphql)", r.seal), baseline: renderStats("baseline: inline script, 1 CORS fetch of the same JSON from a bare server, <span>", r.baseline), chromium: launched.description, statusBytes: statusJson.length, problems: r.problems };
+        for (const p of r.problems) failures.push(`seal render: ${p}`);
+        if (r.seal.length === 0 || r.baseline.length === 0) failures.push("seal render: no successful runs");
+        log(`measured: seal render (${r.seal.length} + ${r.baseline.length} navigations)`);
+      } catch (e) {
+        failures.push(`seal render: ${(e as Error).message}`);
+      } finally {
+        await launched?.browser.close();
+      }
+    }
+
+    // (3) the verification page under load, against a bare server with a same-size fixed HTML body.
+    const verifyPath = `/verify/${encodeURIComponent(sealed.sealId)}`;
+    const firstVerify = await first("GET", verifyPath);
+    const firstVerifyWhy = checkVerifyPage(firstVerify.body, sealed.serialNumber, SEAL_DOMAIN);
+    if (firstVerifyWhy) throw new Error(`first verification page is wrong: ${firstVerifyWhy}`);
+    const verifyResult = await measureAgainstBaseline(
+      app,
+      bareRef,
+      {
+        name: "GET /verify/<sealId>",
+        spec: { concurrency: CONCURRENCY, maxRequests: MAX_REQUESTS, maxSeconds: SECONDS, sample: SAMPLE, quickCheck: { kind: "contains", text: `data-status="VALID"` }, method: "GET", paths: [verifyPath], headers: { Accept: "text/html" } },
+        check: (b) => checkVerifyPage(b, sealed.serialNumber, SEAL_DOMAIN),
+      },
+      { body: firstVerify.body, contentType: "text/html; charset=utf-8" },
+    );
+    log(`measured: verification page (${elapsed(tSeal)} for the seal section)`);
+    const sealSeconds = (performance.now() - tSeal) / 1000;
+
+    for (const r of [...ocspResults, statusResult, verifyResult]) for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
 
     // ---- output
     log(table("Issuance (issue 3): certificates per second; ratio = GraphQL rate ÷ signer rate at concurrency 4", issuanceRows, "ratio"));
@@ -316,10 +377,31 @@ async function main(): Promise<number> {
     log(table("Public status (issue 4): anonymous GET /graphql?query={certificateStatus…}; ratio = Akashi ÷ bare http server", rowsFor(statusResult)));
     log(`   body ${firstStatus.body.length} B, Cache-Control "${statusCache}"; ${statusResult.checkedBodies} bodies parsed and checked (status VALID, notAfter, checkedAt)`);
 
+    const kb = (n: number) => `${n} B (${(n / 1024).toFixed(2)} KiB)`;
+    log(plainTable(`Site seal (issue 5): ${sealSize.file} — budget ${sealSize.budgetBytes} B (10 KB) gzip -9, Lit included`, ["measure", "size", "of budget", "verdict"], [
+      ["raw", kb(sealSize.rawBytes), "", ""],
+      ["gzip level 9", kb(sealSize.gzip9Bytes), `${((sealSize.gzip9Bytes / sealSize.budgetBytes) * 100).toFixed(1)} %`, sealSize.withinBudget ? "PASS" : "FAIL"],
+      ["gzip level 6 (default, info)", kb(sealSize.gzip6Bytes), `${((sealSize.gzip6Bytes / sealSize.budgetBytes) * 100).toFixed(1)} %`, ""],
+      ["brotli quality 11", kb(sealSize.brotli11Bytes), `${((sealSize.brotli11Bytes / sealSize.budgetBytes) * 100).toFixed(1)} %`, ""],
+    ]));
+    if (render) {
+      const rs = render;
+      const row = (r: RenderStats, ratio: string) => [r.label, String(r.runs), fmt(r.p50Ms), fmt(r.p90Ms), fmt(r.minMs), fmt(r.maxMs), fmt(r.frameP50Ms), fmt(r.wallP50Ms), fmt(r.dclP50Ms), ratio];
+      log(plainTable(`Site seal (issue 5): navigation → valid badge in headless Chromium, fresh context per run; in-page ms since navigation start; ratio = seal p50 ÷ baseline p50 (time: >1 is slower)`, ["page", "runs", "p50 ms", "p90 ms", "min", "max", "next frame p50", "wall p50", "DCL p50", "ratio"], [
+        row(rs.baseline, "baseline"),
+        row(rs.seal, `×${fmt(rs.seal.p50Ms / rs.baseline.p50Ms, 2)} baseline time`),
+      ]));
+      log(`   ${rs.chromium}; seal p50 − baseline p50 = ${fmt(rs.seal.p50Ms - rs.baseline.p50Ms)} ms; status answer ${rs.statusBytes} B; wall = node clock from page.goto to waitForFunction (p90 seal ${fmt(rs.seal.wallP90Ms)} ms, baseline ${fmt(rs.baseline.wallP90Ms)} ms)`);
+    } else {
+      log("\n== Site seal (issue 5): navigation → valid badge: NOT MEASURED (see failures)");
+    }
+    log(table("Site seal (issue 5): GET /verify/<sealId>; ratio = Akashi ÷ bare http server with the same HTML body", rowsFor(verifyResult)));
+    log(`   body ${firstVerify.body.length} B, Cache-Control "${String(firstVerify.headers["cache-control"] ?? "")}"; ${verifyResult.checkedBodies} bodies checked (serial ${sealed.serialNumber}, ${SEAL_DOMAIN}, data-status="VALID"); every body quick-checked for data-status="VALID"; seal section ${sealSeconds.toFixed(1)} s`);
+
     const results = {
       generatedAt: new Date().toISOString(),
       machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMB: Math.round(os.totalmem() / 2 ** 20) },
-      settings: { BENCH_SECONDS: SECONDS, BENCH_ISSUE_N: ISSUE_N, BENCH_CHAIN_N: CHAIN_N, BENCH_CONCURRENCY: CONCURRENCY, database: db.description, caKeyAlgorithm: issuing.signer.keyAlgorithm },
+      settings: { BENCH_SECONDS: SECONDS, BENCH_ISSUE_N: ISSUE_N, BENCH_CHAIN_N: CHAIN_N, BENCH_CONCURRENCY: CONCURRENCY, BENCH_SEAL_RUNS: SEAL_RUNS, database: db.description, caKeyAlgorithm: issuing.signer.keyAlgorithm },
       issuance: {
         approvals: approvals.figure,
         chain: chain.figure,
@@ -329,6 +411,14 @@ async function main(): Promise<number> {
       },
       ocsp: ocspResults.map((r) => ({ scenario: r.scenario, akashi: strip(r.app), baseline: strip(r.baseline), ratio: r.ratio, badBodies: r.badBodies, checkedBodies: r.checkedBodies, problems: r.problems })),
       ocspNotes: { responseBytes: { post: firstPost.body.length, get: firstGet.body.length, nonce: firstNonce.body.length }, cacheControl: cacheHeader, repeatedAnswerIdentical: cachedServed },
+      seal: {
+        script: sealSize,
+        render: render ? { chromium: render.chromium, runsPerPage: SEAL_RUNS, timing: "in-page performance.now() (ms since the navigation's time origin) when the state attribute became valid", seal: render.seal, baseline: render.baseline, ratioP50: render.seal.p50Ms / render.baseline.p50Ms, statusAnswerBytes: render.statusBytes, problems: render.problems } : null,
+        verifyPage: { scenario: verifyResult.scenario, akashi: strip(verifyResult.app), baseline: strip(verifyResult.baseline), ratio: verifyResult.ratio, badBodies: verifyResult.badBodies, checkedBodies: verifyResult.checkedBodies, problems: verifyResult.problems, bodyBytes: firstVerify.body.length },
+        sealId: sealed.sealId,
+        serialNumber: sealed.serialNumber,
+        seconds: sealSeconds,
+      },
       status: { scenario: statusResult.scenario, akashi: strip(statusResult.app), baseline: strip(statusResult.baseline), ratio: statusResult.ratio, badBodies: statusResult.badBodies, checkedBodies: statusResult.checkedBodies, problems: statusResult.problems, cacheControl: statusCache },
       failures,
       totalSeconds: (performance.now() - t0) / 1000,

@@ -9,7 +9,7 @@ import { DataSource } from "typeorm";
 import { systemActor } from "../../api/src/auth/caller";
 import { loadConfig } from "../../api/src/config";
 import { createDataSource } from "../../api/src/db/data-source";
-import { startEmbeddedPostgres } from "../../api/src/db/embedded";
+import { freePort, startEmbeddedPostgres } from "../../api/src/db/embedded";
 import { systemClock } from "../../api/src/domain/clock";
 import { Loaders } from "../../api/src/graphql/loaders";
 import { createApp } from "../../api/src/http/app";
@@ -105,15 +105,19 @@ export interface BenchApp {
   ds: DataSource;
   services: Services;
   server: http.Server;
+  /** http://127.0.0.1:<port> (load generator, set-up client). */
   origin: string;
+  /** http://akashi.test:<same port>: PUBLIC_BASE_URL, what a browser with akashi.test mapped to loopback uses. */
+  publicOrigin: string;
+  port: number;
   client: HttpClient;
   operatorKey: string;
   close(): Promise<void>;
 }
 
-export async function listen(handler: http.RequestListener | http.Server): Promise<{ server: http.Server; origin: string; close(): Promise<void> }> {
+export async function listen(handler: http.RequestListener | http.Server, port = 0): Promise<{ server: http.Server; origin: string; close(): Promise<void> }> {
   const server = handler instanceof http.Server ? handler : http.createServer(handler);
-  await new Promise<void>((resolve, reject) => server.listen(0, "127.0.0.1", resolve).once("error", reject));
+  await new Promise<void>((resolve, reject) => server.listen(port, "127.0.0.1", resolve).once("error", reject));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     server,
@@ -126,15 +130,20 @@ export async function listen(handler: http.RequestListener | http.Server): Promi
   };
 }
 
-/** Migrations, services and the Express app assembled as test/support/test-app.ts does, on the system clock, listening on 127.0.0.1:0. */
+/**
+ * Migrations, services and the Express app assembled as test/support/test-app.ts does, on the system clock,
+ * listening on 127.0.0.1:<free port> with PUBLIC_BASE_URL http://akashi.test:<that port> (the browser maps
+ * akashi.test to loopback, so the seal's verification URL is reachable as the browser test has it).
+ */
 export async function startBenchApp(dbUrl: string, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
   const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
   await ds.initialize();
   await ds.runMigrations({ transaction: "each" });
+  const port = await freePort();
   const config = loadConfig(
     {
       DATABASE_URL: dbUrl,
-      PUBLIC_BASE_URL: "http://akashi.test",
+      PUBLIC_BASE_URL: `http://akashi.test:${port}`,
       LOG_LEVEL: "silent",
       AKASHI_CA_PASSPHRASE: "bench passphrase",
       AKASHI_DATA_DIR: dataDir,
@@ -149,7 +158,7 @@ export async function startBenchApp(dbUrl: string, dataDir: string, dcvOverrides
   const logger = createLogger("silent");
   const { app, stop } = await createApp(services, logger);
   const server = http.createServer(app);
-  const listening = await listen(server);
+  const listening = await listen(server, port);
   const operator = await services.apiKeys.create(systemActor("bench"), { resellerId: null, name: "bench operator" });
   const client = new HttpClient(listening.origin, 8);
   return {
@@ -157,6 +166,8 @@ export async function startBenchApp(dbUrl: string, dataDir: string, dcvOverrides
     services,
     server,
     origin: listening.origin,
+    publicOrigin: `http://akashi.test:${port}`,
+    port,
     client,
     operatorKey: operator.key,
     async close() {

@@ -41,7 +41,7 @@ beforeAll(async () => {
   reseller = await t.createReseller("mailer");
   products = await productIds(t);
   enSubscriber = await createSubscriber(t, reseller.key, {
-    name: "テストショップ株式会社", nameEn: "Test Shop Inc.", preferredLanguage: "en",
+    name: "テストショップ株式会社", nameEn: "Test Shop Inc.", preferredLanguage: "EN",
     contacts: [{ role: "NOTICE", name: "Notice Desk", email: NOTICE_CONTACT }, { role: "TECHNICAL", name: "Tech", email: "tech@en-shop.example" }],
   });
   jaSubscriber = await createSubscriber(t, reseller.key, { name: "日本ショップ株式会社" });

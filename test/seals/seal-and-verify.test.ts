@@ -165,3 +165,10 @@ test("REV-8, SEAL-4: after revocation the seal and the page say revoked; after e
   expect(page.text).toContain("Key compromise");
   expect(page.text).toContain("2026-11-21 12:00:00 JST");
 });
+
+test("SEAL-5: the public seal carries the certificate's PEM and chain for anyone who wants to check it", async () => {
+  const res = await gqlOk(t, null, `query($id: ID!) { seal(id: $id) { certificate { pem chainPem } } }`, { id: sealId });
+  expect(res.seal.certificate.pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+  expect(res.seal.certificate.chainPem.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+  expect(res.seal.certificate.chainPem.startsWith(res.seal.certificate.pem)).toBe(true);
+});

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { DomainValidationMethod } from "./domain-validation.entity";
 
 export enum ApplicationKind {
   NEW = "NEW",
@@ -120,9 +121,9 @@ export class Application implements Node {
   @Column({ name: "request_hash", type: "text", nullable: true })
   requestHash!: string | null;
 
-  @Field(() => String, { description: "Domain-control method asked for: HTTP_FILE or DNS_TXT (wildcards always DNS_TXT)." })
+  @Field(() => DomainValidationMethod, { description: "Domain-control method asked for: HTTP_FILE or DNS_TXT (wildcards always DNS_TXT)." })
   @Column({ name: "dcv_method", type: "text" })
-  dcvMethod!: "HTTP_FILE" | "DNS_TXT";
+  dcvMethod!: DomainValidationMethod;
 
   @Field({ description: "VAL-4: revoke the superseded certificate at once instead of after the grace period." })
   /** VAL-4: revoke the superseded certificate at once instead of after the grace period. */

@@ -19,6 +19,7 @@ import { Application, ApplicationKind, ApplicationStatus } from "./application.e
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
 import { DcvMethod } from "./dcv-checks";
+import { DomainValidationMethod } from "./domain-validation.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { idempotentApplication } from "./idempotency";
 import { EventPublisher, EventType } from "../events/event-publisher";
@@ -354,7 +355,7 @@ export class ApplicationService {
         resellerId: a.resellerId, subscriberId: a.subscriber.id, productId: a.product.id, kind: a.kind, contractId: a.contractId,
         termMonths: a.termMonths, names: a.names, csrDer: a.csrDer, carryOverCertificateDer: a.carryOverDer ?? null, carryOverMonths: 0,
         status: ApplicationStatus.SUBMITTED, termsVersionId: terms.id, idempotencyKey: a.idempotencyKey, requestHash: a.requestHash,
-        dcvMethod: a.dcvMethod ?? "HTTP_FILE", revokeSupersededImmediately: a.revokeSupersededImmediately ?? false,
+        dcvMethod: (a.dcvMethod ?? "HTTP_FILE") as DomainValidationMethod, revokeSupersededImmediately: a.revokeSupersededImmediately ?? false,
         documentsRequest: null, documentsDueAt: null, refusalCode: null, rejectionReason: null, reviewerKeyId: null,
         submittedAt: now, decidedAt: null, createdAt: now, updatedAt: now,
       }),

@@ -15,6 +15,7 @@ import { FeeService } from "../fees/fee.service";
 import { ConsentsInput, requireBrokeringReseller, requireConsents, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { Consent, ConsentKind } from "./consent.entity";
+import { DomainValidationMethod } from "./domain-validation.entity";
 import { idempotentApplication } from "./idempotency";
 
 export interface ImportInput {
@@ -96,7 +97,7 @@ export class ImportService {
       tx.create(Application, {
         resellerId: x.resellerId, subscriberId: x.subscriber.id, productId: x.product.id, kind: ApplicationKind.IMPORT, contractId: x.renewedFrom?.id ?? null,
         termMonths, names: cert.names.length > 0 ? cert.names : [cert.commonName ?? "unknown"], csrDer: null, carryOverCertificateDer: null, carryOverMonths: 0,
-        status: ApplicationStatus.ISSUED, termsVersionId: terms.id, idempotencyKey: x.idempotencyKey, requestHash: x.requestHash, dcvMethod: "HTTP_FILE",
+        status: ApplicationStatus.ISSUED, termsVersionId: terms.id, idempotencyKey: x.idempotencyKey, requestHash: x.requestHash, dcvMethod: DomainValidationMethod.HTTP_FILE,
         revokeSupersededImmediately: false, documentsRequest: null, documentsDueAt: null, refusalCode: null, rejectionReason: null, reviewerKeyId: null,
         submittedAt: now, decidedAt: now, createdAt: now, updatedAt: now,
       }),

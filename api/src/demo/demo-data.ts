@@ -37,7 +37,7 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
     stateOrProvince: "Tokyo",
     locality: "Chiyoda-ku",
     address: "東京都千代田区丸の内1-1-1",
-    preferredLanguage: Language.ja,
+    preferredLanguage: Language.JA,
     contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.example.jp" }],
   });
   const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);

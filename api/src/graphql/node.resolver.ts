@@ -1,5 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "./context";
+import { badUserInput } from "./errors";
 import { fromGlobalId } from "./global-id";
 import { Node } from "./node";
 
@@ -46,6 +47,7 @@ export class NodeResolver {
 
   @Query(() => [Node], { nullable: "items", description: "Several objects by global ID (at most 100), in the same order; null where unknown or not visible." })
   nodes(@Arg("ids", () => [ID], { description: "Global IDs; only the first 100 are looked up." }) ids: string[], @Ctx() ctx: Context): Promise<(object | null)[]> {
-    return Promise.all(ids.slice(0, 100).map((id) => fetchNode(ctx, id)));
+    if (ids.length > 100) throw badUserInput("At most 100 ids at once.");
+    return Promise.all(ids.map((id) => fetchNode(ctx, id)));
   }
 }

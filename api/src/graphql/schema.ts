@@ -10,7 +10,7 @@ import { ResellerResolver } from "../resellers/reseller.resolver";
 import { ResellerGovernanceResolver } from "../resellers/governance.resolver";
 import { CertificateStatusResolver } from "../status/certificate-status.resolver";
 import { SubscriberResolver } from "../subscribers/subscriber.resolver";
-import { CertificateRevocationsResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
+import { CertificateRevocationsResolver, MassRevocationResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
 import { ContractSealResolver, SealResolver } from "../seals/seal.resolver";
 import { ChargeResolver, ContractFeesResolver } from "../fees/fee.resolver";
 import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.resolver";
@@ -23,7 +23,7 @@ export const resolvers = [
   NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, ResellerGovernanceResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
   ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
   CertificateStatusResolver,
-  RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver,
+  RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver, MassRevocationResolver,
   SealResolver, ContractSealResolver,
   WebhookResolver, WebhookDeliveryResolver,
   ChargeResolver, ContractFeesResolver,

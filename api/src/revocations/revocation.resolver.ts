@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
@@ -191,9 +191,37 @@ export class RevocationResolver {
     return r.reason as RevocationReasonValue;
   }
 
+  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate this revocation is about (null if the caller may not see it)." })
+  certificate(@Root() r: Revocation, @Ctx() ctx: Context): Promise<Certificate | null> {
+    return ctx.services.certificates.get(ctx, r.certificateId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "REV-4: the operator's ground, when the operator revoked." })
+  operatorGround(@Root() r: Revocation): string | null {
+    return r.operatorGround;
+  }
+
   @FieldResolver(() => Boolean, { description: "REV-10: past its deadline and not executed." })
   overdue(@Root() r: Revocation, @Ctx() ctx: Context): boolean {
     return r.status === "SCHEDULED" && r.deadlineAt < ctx.services.clock.now();
+  }
+}
+
+@Resolver(() => MassRevocation)
+export class MassRevocationResolver {
+  @FieldResolver(() => RevocationReasonValue, { description: "The reason every certificate is revoked with." })
+  reason(@Root() m: MassRevocation): RevocationReasonValue {
+    return m.reason as RevocationReasonValue;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The issuing CA whose certificates are revoked (its id as in its caIssuers URL), or null for a list of serials." })
+  issuingCaId(@Root() m: MassRevocation): string | null {
+    return m.issuingCaId;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "How many serials were listed, when revoking by list." })
+  serialCount(@Root() m: MassRevocation): number | null {
+    return m.serials?.length ?? null;
   }
 }
 

@@ -16,7 +16,7 @@ import { RequestScope } from "../request-scope";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
 import { Seal } from "./seal.entity";
-import { PublicSeal, SealEmbed, SealStatus } from "./seal.types";
+import { PublicSeal, SealCertificate, SealEmbed, SealStatus } from "./seal.types";
 import { WidgetAssets } from "./widget-assets";
 
 const SEAL_ID = /^[A-Za-z0-9_-]{22,64}$/;
@@ -87,7 +87,7 @@ export class SealService {
         status: sealStatus(seal, contract, cert, now),
         checkedAt: now,
         verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}`,
-        certificate: cert ? await this.describe(cert, now, scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null,
+        certificate: cert ? this.describe(cert, now, scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null,
       });
     }
     return ids.map((id) => views.get(id) ?? null);
@@ -97,23 +97,44 @@ export class SealService {
     return (await this.views([id]))[0];
   }
 
-  private async describe(cert: Certificate, now: Date, scheduledFor: Date | null) {
+  /**
+   * The certificate as the seal shows it. PEM and chain are built only when a client asks for them
+   * (the widget and the verification page do not), and the organisation is read from the DER once.
+   */
+  private describe(cert: Certificate, now: Date, scheduledFor: Date | null) {
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
+    const certificates = this.certificates;
     return {
       serialNumber: cert.serialHex,
       sha256Fingerprint: cert.sha256Fingerprint,
-      pem: this.certificates.pem(cert),
-      chainPem: await this.certificates.chainPem(cert),
+      get pem() {
+        return certificates.pem(cert);
+      },
+      get chainPem() {
+        return certificates.chainPem(cert);
+      },
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
       domains: cert.names,
-      organizationName: parseCertificate(cert.der).organization ?? null,
+      organizationName: this.organizationOf(cert),
       issuerName: cert.issuerDn,
       status: certificateStatus(cert, now),
       revokedAt: revoked ? cert.revokedAt : null,
       revocationReason: revoked ? (cert.revocationReason as RevocationReasonValue) : null,
       revocationScheduledAt: revoked ? null : scheduledFor,
-    };
+    } as unknown as SealCertificate;
+  }
+
+  private organizations = new Map<string, string | null>();
+
+  private organizationOf(cert: Certificate): string | null {
+    let org = this.organizations.get(cert.sha256Fingerprint);
+    if (org === undefined) {
+      org = parseCertificate(cert.der).organization ?? null;
+      if (this.organizations.size > 10_000) this.organizations.clear();
+      this.organizations.set(cert.sha256Fingerprint, org);
+    }
+    return org;
   }
 }
 

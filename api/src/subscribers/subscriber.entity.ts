@@ -10,10 +10,10 @@ export enum SubscriberKind {
 registerEnumType(SubscriberKind, { name: "SubscriberKind", description: "Organisation or individual." });
 
 export enum Language {
-  ja = "ja",
-  en = "en",
+  JA = "ja",
+  EN = "en",
 }
-registerEnumType(Language, { name: "Language", description: "Language for notices: `ja` or `en`." });
+registerEnumType(Language, { name: "Language", description: "Language for notices: JA (Japanese) or EN (English)." });
 
 /** A subscriber (証明書利用者). It acts only through its managing reseller (J 6.1-6.4); RES-3 keeps it private to that reseller. */
 @Entity("subscriber")

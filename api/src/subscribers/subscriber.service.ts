@@ -103,7 +103,7 @@ export class SubscriberService {
           locality: input.locality ?? null,
           address: input.address ?? null,
           representativeName: input.representativeName ?? null,
-          preferredLanguage: input.preferredLanguage ?? Language.ja,
+          preferredLanguage: input.preferredLanguage ?? Language.JA,
           verifiedAt: null,
           createdAt: now,
           updatedAt: now,
