@@ -7,7 +7,7 @@ import { toPem } from "../../api/src/pki";
 import { Figure, benchApprovals, benchChain, benchSigner, makeCsrs, prepareApprovable } from "./issuance";
 import { runLoad, type LoadResult, type LoadSpec } from "./load";
 import { buildOcspRequest, checkOcspResponse, nonceOfRequest, opensslAvailable, opensslCheckRequest, opensslCheckResponse, opensslMakeRequest, type OcspRequestTemplate } from "./ocsp-check";
-import { launchChromium } from "./browser";
+import { describeChromium, launchChromium } from "../support/browser";
 import { Row, fmt, plainTable, table } from "./report";
 import { SealPages, benchSealRender, checkVerifyPage, issueSealedCertificate, realStatusAnswer, renderStats, sealScriptSize, type RenderStats } from "./seal";
 import { DcvWebServer, createReseller, listen, scratchDatabase, startBenchApp, type BenchApp, type ScratchDatabase } from "./setup";
@@ -331,10 +331,11 @@ async function main(): Promise<number> {
       const pages = new SealPages(app.publicOrigin, sealed.sealId, statusJson);
       await pages.start();
       cleanups.push(() => pages.close());
-      let launched: Awaited<ReturnType<typeof launchChromium>> | null = null;
+      let launched: { browser: Awaited<ReturnType<typeof launchChromium>>; description: string } | null = null;
       try {
         const tl = performance.now();
-        launched = await launchChromium([SEAL_DOMAIN, "akashi.test"]);
+        const browser = await launchChromium([SEAL_DOMAIN, "akashi.test"]);
+        launched = { browser, description: await describeChromium(browser) };
         log(`browser: ${launched.description} (${elapsed(tl)})`);
         const r = await benchSealRender(launched.browser, pages, SEAL_RUNS, SEAL_DOMAIN);
         render = { seal: renderStats("<akashi-seal> (seal.js + status GET /graphql)", r.seal), baseline: renderStats("baseline: inline script, 1 CORS fetch of the same JSON from a bare server, <span>", r.baseline), chromium: launched.description, statusBytes: statusJson.length, problems: r.problems };

@@ -43,15 +43,14 @@ export class SubmitApplicationInput {
   idempotencyKey?: string | null;
 }
 
-@InputType({ description: "VAL-5: renew a contract inside its renewal window." })
-export class SubmitRenewalInput {
+/** What renewal, reissue and replacement share: they act on an existing contract with a new CSR. */
+@InputType({ description: "Fields shared by applications that act on an existing contract." })
+abstract class ContractApplicationInput {
   @Field(() => ID, { description: "Global ID of the contract this acts on." })
   contractId!: string;
-  @Field(() => Int, { description: "One of the product's term options, in months; the new term starts at the current expiry (VAL-5)." })
-  termMonths!: number;
   @Field({ description: "PKCS#10 CSR in PEM; its names must be exactly the names applied for (APP-10)." })
   csr!: string;
-  @Field(() => [String], { nullable: true, description: "Default: the current certificate's names. The first must stay the same." })
+  @Field(() => [String], { nullable: true, description: "DNS names (A-labels); default: the current certificate's names. The first (the common name) must stay the same." })
   names?: string[] | null;
   @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
   consents!: ConsentsInput;
@@ -59,41 +58,22 @@ export class SubmitRenewalInput {
   dcvMethod?: DomainValidationMethod | null;
   @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
   idempotencyKey?: string | null;
+}
+
+@InputType({ description: "VAL-5: renew a contract inside its renewal window." })
+export class SubmitRenewalInput extends ContractApplicationInput {
+  @Field(() => Int, { description: "One of the product's term options, in months; the new term starts at the current expiry (VAL-5)." })
+  termMonths!: number;
 }
 
 @InputType({ description: "VAL-4: reissue with the same common name; the new certificate keeps the current notAfter." })
-export class SubmitReissueInput {
-  @Field(() => ID, { description: "Global ID of the contract this acts on." })
-  contractId!: string;
-  @Field({ description: "PKCS#10 CSR in PEM; its names must be exactly the names applied for (APP-10)." })
-  csr!: string;
-  @Field(() => [String], { nullable: true, description: "DNS names (A-labels); default: the current certificate's names. The first (the common name) must stay the same." })
-  names?: string[] | null;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
-  consents!: ConsentsInput;
+export class SubmitReissueInput extends ContractApplicationInput {
   @Field({ defaultValue: false, description: "Revoke the superseded certificate at once instead of after the grace period." })
   revokeSupersededImmediately!: boolean;
-  @Field(() => DomainValidationMethod, { nullable: true, description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT)." })
-  dcvMethod?: DomainValidationMethod | null;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
-  idempotencyKey?: string | null;
 }
 
 @InputType({ description: "VAL-7: the next certificate of a long term, in the same contract and without a new fee." })
-export class SubmitReplacementInput {
-  @Field(() => ID, { description: "Global ID of the contract this acts on." })
-  contractId!: string;
-  @Field({ description: "PKCS#10 CSR in PEM; its names must be exactly the names applied for (APP-10)." })
-  csr!: string;
-  @Field(() => [String], { nullable: true, description: "DNS names (A-labels); default: the current certificate's names. The first (the common name) must stay the same." })
-  names?: string[] | null;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
-  consents!: ConsentsInput;
-  @Field(() => DomainValidationMethod, { nullable: true, description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT)." })
-  dcvMethod?: DomainValidationMethod | null;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
-  idempotencyKey?: string | null;
-}
+export class SubmitReplacementInput extends ContractApplicationInput {}
 
 @InputType({ description: "VAL-8: manage a certificate the subscriber brings (not issued by Akashi)." })
 export class ImportCertificateInput {

@@ -3,27 +3,12 @@ import { assertSignerMatches, issuerContext } from "./certificate-der";
 import { explicit, integer, integerFromContent, sequence, x509Time } from "./der";
 import { authorityKeyIdentifier, crlNumber as crlNumberExtension, reasonCode } from "./extensions";
 import { canonicalSerialHex } from "./serial";
+import { REVOCATION_REASON_CODES, type RevocationReason } from "../domain/revocation-policy";
 import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
 
-/** REV-1: the CRLReason codes the Baseline Requirements allow for server certificates (RFC 5280 5.3.1). */
-export type RevocationReason =
-  | "unspecified"
-  | "keyCompromise"
-  | "affiliationChanged"
-  | "superseded"
-  | "cessationOfOperation"
-  | "privilegeWithdrawn";
-
-export const REVOCATION_REASON_CODE: Readonly<Record<RevocationReason, number>> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-  privilegeWithdrawn: 9,
-};
-
-export const REVOCATION_REASONS = Object.keys(REVOCATION_REASON_CODE) as RevocationReason[];
+// REV-1: the reasons and their RFC 5280 codes are the domain's (one list); the CA writes them.
+export type { RevocationReason };
+export const REVOCATION_REASON_CODE = REVOCATION_REASON_CODES;
 
 export function revocationReasonCode(reason: RevocationReason): number {
   const code = REVOCATION_REASON_CODE[reason];
