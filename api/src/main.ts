@@ -6,7 +6,10 @@ import { openDatabase } from "./db/database";
 import { loadDemoData } from "./demo/demo-data";
 import { systemClock } from "./domain/clock";
 import { createApp } from "./http/app";
+import { WEBHOOK_DELIVER_JOB } from "./events/event-publisher";
 import { JobRunner } from "./jobs/job-runner";
+import { SEND_NOTICES_JOB, SWEEP_NOTICES_JOB } from "./notices/notice.service";
+import { splitJobSet } from "./jobs/job-sets";
 import { createLogger } from "./logger";
 import { createServices } from "./services";
 
@@ -29,8 +32,9 @@ async function main(): Promise<void> {
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
   const demoKeys = config.demo ? await loadDemoData(services) : null;
-  const jobs = new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: services.jobs.handlers, recurring: services.jobs.recurring });
-  if (config.runJobs) await jobs.start();
+  const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
+  const runners = [lanes.core, lanes.network].map((set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring }));
+  if (config.runJobs) for (const r of runners) await r.start();
   const { app, stop: stopApp } = await createApp(services, logger);
   const server = app.listen(config.port);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
@@ -43,7 +47,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await stopApp().catch(() => {});
-    await jobs.stop().catch(() => {});
+    await Promise.all(runners.map((r) => r.stop().catch(() => {})));
     await db.close();
     logger.info("stopped");
     process.exit(0);

@@ -28,7 +28,7 @@ import { RESELLER_STATUS_JOB, resellerStatusJob } from "./resellers/reseller-sta
 import { ResellerTerminationService } from "./resellers/reseller-termination.service";
 import { CertificateStatusService } from "./status/certificate-status.service";
 import { CrlService } from "./status/crl.service";
-import { combineJobSets } from "./status/job-sets";
+import { combineJobSets } from "./jobs/job-sets";
 import { OcspResponder } from "./status/ocsp-responder";
 import { StatusPublisher } from "./status/status-publisher";
 import { SubscriberService } from "./subscribers/subscriber.service";

@@ -10,6 +10,9 @@ import {
   MAX_HTTP_BODY_BYTES,
   newDcvToken,
   parseHostOverrides,
+  publicOnlyLookup,
+  reservedSuffixOf,
+  type DcvLookup,
   type DcvNetworkOptions,
 } from "../../api/src/applications/dcv-checks";
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
@@ -261,6 +264,112 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
     const name = await checkHttpFile("shop.example.jp/x", newDcvToken(), httpOptions());
     expect(name).toMatchObject({ ok: false, failure: "INVALID_NAME" });
     expect(web.connections).toBe(0);
+  });
+});
+
+/** A lookup that answers from a table (never the network) and records what it was asked. */
+function tableLookup(table: Record<string, Array<{ address: string; family: number }>>) {
+  const asked: Array<{ hostname: string; all: boolean }> = [];
+  const lookup: DcvLookup = (hostname, options, callback) => {
+    asked.push({ hostname, all: options.all === true });
+    const found = table[hostname];
+    if (!found) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }), "");
+      return;
+    }
+    if (options.all) callback(null, found);
+    else callback(null, found[0].address, found[0].family);
+  };
+  return { lookup, asked };
+}
+
+describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
+  test.each([
+    ["intranet.example.jp", [{ address: "127.0.0.1", family: 4 }], "loopback"],
+    ["nas.example.jp", [{ address: "192.168.1.10", family: 4 }], "private"],
+    ["meta.example.jp", [{ address: "169.254.169.254", family: 4 }], "link-local"],
+    ["cgnat.example.jp", [{ address: "100.64.0.1", family: 4 }], "shared"],
+    ["v6.example.jp", [{ address: "::1", family: 6 }], "loopback"],
+    ["ula.example.jp", [{ address: "fd00::1", family: 6 }], "unique-local"],
+    ["mapped.example.jp", [{ address: "::ffff:10.0.0.1", family: 6 }], "private"],
+    ["mixed.example.jp", [{ address: "8.8.8.8", family: 4 }, { address: "10.0.0.1", family: 4 }], "private"],
+  ])("APP-9: HTTP file method refuses %s, which resolves to a non-public address, with DESTINATION_NOT_ALLOWED", async (name, addresses, category) => {
+    const { lookup, asked } = tableLookup({ [name]: addresses });
+    const result = await checkHttpFile(name, newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
+    const refused = addresses.find((a) => a.address !== "8.8.8.8")!.address;
+    expect(result).toMatchObject({ ok: false, method: "HTTP_FILE", failure: "DESTINATION_NOT_ALLOWED", checkedAt: CHECKED_AT });
+    expect(result.evidence).toMatchObject({
+      result: "FAILED",
+      failure: "DESTINATION_NOT_ALLOWED",
+      errorCode: "DESTINATION_NOT_ALLOWED",
+      connectTo: `${name}:80`,
+      refusedAddress: refused,
+      addressCategory: category,
+    });
+    expect(result.evidence.connectedAddress).toBeUndefined();
+    expect(result.evidence.hostOverride).toBeUndefined();
+    // The address was judged inside the socket's own look-up of the name, not in a separate one.
+    expect(asked.map((a) => a.hostname)).toEqual([name]);
+  });
+
+  test("APP-9: a name the look-up cannot find is a NETWORK_ERROR, not a refusal", async () => {
+    const { lookup } = tableLookup({});
+    const result = await checkHttpFile("absent.example.jp", newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
+    expect(result).toMatchObject({ ok: false, failure: "NETWORK_ERROR" });
+    expect(result.evidence.errorCode).toBe("ENOTFOUND");
+  });
+
+  test("APP-9: a name with a host override still connects to its (loopback) override address, without any look-up", async () => {
+    const token = newDcvToken();
+    serveFile(token, token);
+    const { lookup, asked } = tableLookup({ [NAME]: [{ address: "10.0.0.1", family: 4 }] });
+    const result = await checkHttpFile(NAME, token, httpOptions({ lookup }));
+    expect(result.ok).toBe(true);
+    expect(result.evidence).toMatchObject({ hostOverride: true, connectedAddress: web.address });
+    expect(asked).toEqual([]);
+  });
+
+  test("APP-9: publicOnlyLookup passes public answers through unchanged, in both look-up shapes", () => {
+    const { lookup } = tableLookup({ "pub.example.jp": [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }] });
+    const seen: string[][] = [];
+    const wrapped = publicOnlyLookup(lookup, (a) => seen.push(a));
+    const answers: unknown[] = [];
+    wrapped("pub.example.jp", { all: true }, (err, address) => answers.push([err, address]));
+    wrapped("pub.example.jp", {}, (err, address, family) => answers.push([err, address, family]));
+    expect(answers).toEqual([
+      [null, [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }]],
+      [null, "203.0.114.5", 4],
+    ]);
+    expect(seen).toEqual([["203.0.114.5", "2606:4700::1"], ["203.0.114.5"]]);
+  });
+
+  test.each([
+    "box.localdomain", "printer.local", "db.internal", "app.localhost", "shop.test", "www.example", "x.invalid", "router.lan", "nas.home.arpa", "mail.corp",
+    "SHOP.TEST.", "*.cluster.local",
+  ])("APP-9: %s, under a reserved or internal suffix, is refused with RESERVED_NAME without any network I/O by both methods", async (name) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const requestSpy = jest.spyOn(require("node:http") as typeof http, "request");
+    const { lookup, asked } = tableLookup({});
+    try {
+      const token = newDcvToken();
+      const overrides = { hostOverrides: { [name.toLowerCase().replace(/\.$/, "")]: web.address }, lookup };
+      if (!name.startsWith("*")) {
+        expect(await checkHttpFile(name, token, httpOptions(overrides))).toMatchObject({ ok: false, failure: "RESERVED_NAME" });
+      }
+      const viaDns = await checkDnsTxt(name, token, dnsOptions());
+      expect(viaDns).toMatchObject({ ok: false, failure: "RESERVED_NAME" });
+      expect(viaDns.evidence.queryName).toBeUndefined();
+      expect(requestSpy).not.toHaveBeenCalled();
+      expect(asked).toEqual([]);
+      expect(web.connections).toBe(0);
+    } finally {
+      requestSpy.mockRestore();
+    }
+  });
+
+  test("APP-9: only whole reserved labels count: example.jp, shop.example.jp and look-alikes stay allowed", () => {
+    expect(["example.jp", "shop.example.jp", "*.example.jp", "mytest.jp", "local.example.jp", "example.com", "corporate.co.jp", "test.jp", "localhost.jp"].map(reservedSuffixOf)).toEqual(Array(9).fill(null));
+    expect(["shop.test", "a.b.home.arpa", "printer.local", "x.example", "Intranet.Corp."].map(reservedSuffixOf)).toEqual(["test", "arpa", "local", "example", "corp"]);
   });
 });
 

@@ -129,7 +129,8 @@ test("SEAL-2: on the certificate's own domain the badge says verified, in Japane
       const label = (await link.getAttribute("aria-label"))!;
       expect(label).toContain("shop.example.jp");
       expect(label).toContain(lang === "ja" ? "認証済み" : "verified");
-      expect(await link.getAttribute("rel")).toBe("noopener noreferrer");
+      expect(await link.getAttribute("rel")).toBe("noopener");
+      expect(await link.getAttribute("referrerpolicy")).toBe("strict-origin");
       expect(await link.getAttribute("target")).toBe("_blank");
       const box = await (await seal(page)).boundingBox();
       expect({ width: Math.round(box!.width), height: Math.round(box!.height) }).toEqual(SIZE);
@@ -238,14 +239,16 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
   });
 });
 
-test("clicking opens the verification page in a new tab with the embedding site's origin, which the page checks", async () => {
+test("SEAL-2: clicking opens the verification page in a new tab; the browser's Referer, not ?origin=, gives the origin verdict", async () => {
   await withContext(async (ctx) => {
     const page = await open(ctx, "www.shop.example.jp", [shop.sealId], { lang: "en" });
     expect(await settledState(page)).toBe("valid");
     const [popup] = await Promise.all([ctx.waitForEvent("page"), page.locator("akashi-seal a").click()]);
     await popup.waitForLoadState();
     expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.example.jp:${pagePort}`)}&lang=en`);
+    // `covers` (not `claimed-covers`) proves the page judged the Referer the browser really sent.
     expect(await popup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("covers");
+    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.example.jp:${pagePort}.`);
     expect(await popup.locator(".banner").innerText()).toBe("This certificate is valid");
     expect(await popup.evaluate(() => window.opener)).toBeNull();
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -257,6 +260,7 @@ test("clicking opens the verification page in a new tab with the embedding site'
     await settledState(evil);
     const [evilPopup] = await Promise.all([ctx.waitForEvent("page"), evil.locator("akashi-seal a").click()]);
     await evilPopup.waitForLoadState();
+    expect(evilPopup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://evil.example:${pagePort}`)}&lang=en`);
     expect(await evilPopup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("does-not-cover");
   });
 });

@@ -16,7 +16,7 @@ const START = new Date("2026-11-21T03:00:00Z");
 const BACKOFF_MS = 60_000;
 const TIMEOUT_MS = 2_000;
 const MAX_ATTEMPTS = 4;
-const OPTIONS = { timeoutMs: TIMEOUT_MS, backoffMs: BACKOFF_MS, backoffCapMs: 3_600_000, maxAttempts: MAX_ATTEMPTS };
+const OPTIONS = { timeoutMs: TIMEOUT_MS, backoffMs: BACKOFF_MS, backoffCapMs: 3_600_000, maxAttempts: MAX_ATTEMPTS, allowInsecure: true };
 const LEASE_MS = TIMEOUT_MS + 60_000;
 const receiver = new WebhookReceiver();
 const verify = readmeVerify();
@@ -239,7 +239,7 @@ test("NOT-1: after the last attempt a delivery is DEAD, the operator sees it amo
   const deadId = toGlobalId("WebhookDelivery", dead[0].id);
 
   const operatorView = (await gqlOk(t, t.operatorKey, DELIVERIES, { status: "DEAD" })).webhookDeliveries.edges.map((e: any) => e.node);
-  expect(operatorView).toEqual([expect.objectContaining({ id: deadId, status: "DEAD", attempts: MAX_ATTEMPTS, lastStatusCode: 503, lastError: "HTTP 503" })]);
+  expect(operatorView).toEqual([expect.objectContaining({ id: deadId, status: "DEAD", attempts: MAX_ATTEMPTS, lastStatusCode: 503, lastError: "HTTP_503" })]);
   expect((await gqlOk(t, beta.key, DELIVERIES, { status: "DEAD" })).webhookDeliveries.edges).toEqual([]);
 
   // RES-3: another reseller cannot replay it.

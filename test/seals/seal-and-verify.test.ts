@@ -91,19 +91,74 @@ describe("the verification page", () => {
     expect(en.text).toContain("This certificate is valid");
   });
 
-  test("SEAL-2: it states the origin the visitor came from and whether the certificate covers it, or that it cannot tell", async () => {
+  /** The origin paragraph of a verification page, exactly as served. */
+  const originLine = (text: string) => /<p class="origin[^"]*"[^>]*>[^<]*<\/p>/.exec(text)?.[0];
+
+  test("SEAL-2: with a Referer it states the origin the visitor came from and whether the certificate covers it", async () => {
+    const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.example.jp/cart?x=1");
+    expect(originLine(covered.text)).toBe(
+      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.example.jp. This certificate covers that site.</p>',
+    );
+    const evil = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://evil.example/landing");
+    expect(originLine(evil.text)).toBe(
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="false">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there.</p>',
+    );
+    const ja = await request(t.app).get(`/verify/${sealId}?lang=ja`).set("Referer", "https://evil.example/");
+    expect(originLine(ja.text)).toBe(
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="false">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。</p>',
+    );
+  });
+
+  test("SEAL-2: a Referer and an ?origin= that agree give the plain verdict", async () => {
+    const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" }).set("Referer", "https://www.shop.example.jp/");
+    expect(originLine(both.text)).toBe(
+      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.example.jp. This certificate covers that site.</p>',
+    );
+  });
+
+  test("SEAL-2: when ?origin= and the Referer disagree, the page believes the Referer and mentions the claim", async () => {
+    // The phishing case: a link to a real seal claiming the covered site, followed from another site.
+    const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.example.jp", lang: "en" }).set("Referer", "https://evil.example/login");
+    expect(originLine(phish.text)).toBe(
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there. (The link said it was opened from https://shop.example.jp; this page goes by what your browser reported.)</p>',
+    );
+    expect(phish.text).not.toContain('data-origin-verdict="covers"');
+    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.example.jp", lang: "ja" }).set("Referer", "https://evil.example/login");
+    expect(originLine(ja.text)).toBe(
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。 （リンクには https://shop.example.jp から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。）</p>',
+    );
+  });
+
+  test("SEAL-2: ?origin= alone is only reported as a claim, never as where the visitor came from", async () => {
     const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" });
-    expect(covered.text).toContain('data-origin-verdict="covers"');
-    expect(covered.text).toContain("You came from https://www.shop.example.jp.");
+    expect(originLine(covered.text)).toBe(
+      '<p class="origin" data-origin-verdict="claimed-covers">The page that opened this one says it is https://www.shop.example.jp; your browser did not confirm it. Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
+    );
+    expect(covered.text).not.toContain("You came from");
     const evil = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "en" });
-    expect(evil.text).toContain('data-origin-verdict="does-not-cover"');
-    const viaReferer = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.example.jp/cart?x=1");
-    expect(viaReferer.text).toContain("You came from https://shop.example.jp.");
-    for (const bad of ["javascript:alert(1)", "not a url", "<script>"]) {
-      const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" });
+    expect(originLine(evil.text)).toBe(
+      '<p class="origin" data-origin-verdict="claimed-does-not-cover">The page that opened this one says it is https://evil.example; your browser did not confirm it. Check the address bar of that page. Even by its own account, this certificate does not cover that site. The seal is not legitimately shown there.</p>',
+    );
+    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "ja" });
+    expect(originLine(ja.text)).toBe(
+      '<p class="origin" data-origin-verdict="claimed-covers">このページを開いたページは https://www.shop.example.jp であると名乗っていますが、ブラウザーによる確認は得られていません。そのページのアドレスバーをご確認ください。 そのページが本当にこのアドレスであれば、この証明書はそのサイトを対象としています。</p>',
+    );
+    expect(ja.text).not.toContain("から開かれました");
+  });
+
+  test("SEAL-2: with neither (or only unusable values, or a Referer from the operator's own pages) it says it cannot tell", async () => {
+    const none = await request(t.app).get(`/verify/${sealId}?lang=en`);
+    expect(originLine(none.text)).toBe(
+      '<p class="origin" data-origin-verdict="unknown">We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.</p>',
+    );
+    for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.example.jp"]) {
+      const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" }).set("Referer", bad);
       expect(r.text).toContain('data-origin-verdict="unknown"');
       expect(r.text).not.toContain(bad);
     }
+    // The language switch on the verification page itself is not "the site the visitor came from".
+    const own = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", `http://akashi.test/verify/${sealId}?lang=ja`);
+    expect(own.text).toContain('data-origin-verdict="unknown"');
   });
 
   test("SEAL-2: every value is escaped: an organisation name with markup renders as text", async () => {

@@ -45,6 +45,12 @@ describe("widget build", () => {
     expect(manifest.brotliBytes).toBeGreaterThan(0);
   });
 
+  it("SEAL-2: the built badge link asks for strict-origin Referers and drops noreferrer", () => {
+    expect(code).toContain("strict-origin");
+    expect(code).toContain("referrerpolicy=");
+    expect(code).not.toContain("noreferrer");
+  });
+
   it("stays within 10 KB gzip including Lit", () => {
     expect(manifest.gzipBytes).toBeLessThanOrEqual(10 * 1024);
     expect(gzipSync(Buffer.from(code)).length).toBeLessThanOrEqual(10 * 1024); // default level, as servers use

@@ -1,5 +1,5 @@
 /** The badge's link target (widget/src/link.ts). */
-import { verificationHref } from "../../widget/src/link";
+import { LINK_REFERRER_POLICY, LINK_REL, LINK_TARGET, verificationHref } from "../../widget/src/link";
 
 const api = "https://akashi.example";
 
@@ -31,5 +31,14 @@ describe("verificationHref", () => {
     expect(verificationHref(api, "x", `${api}/verify/x?v=1`, "https://a.jp", "en")).toBe(
       "https://akashi.example/verify/x?v=1&origin=https%3A%2F%2Fa.jp&lang=en",
     );
+  });
+});
+
+describe("link attributes", () => {
+  it("SEAL-2: opens a new tab without window.opener but lets the browser send the page's origin as the Referer", () => {
+    expect(LINK_TARGET).toBe("_blank");
+    expect(LINK_REL).toBe("noopener");
+    expect(LINK_REL.split(/\s+/)).not.toContain("noreferrer");
+    expect(LINK_REFERRER_POLICY).toBe("strict-origin");
   });
 });

@@ -8,7 +8,7 @@
 import { LitElement, html, svg, unsafeCSS, type PropertyValues } from "lit";
 import { createSealClient } from "./client";
 import { badgeText, pickLang } from "./i18n";
-import { verificationHref } from "./link";
+import { LINK_REFERRER_POLICY, LINK_REL, LINK_TARGET, verificationHref } from "./link";
 import { parseSeal, stateFor, type SealState } from "./state";
 import { cssText, toneOf } from "./theme";
 
@@ -111,7 +111,7 @@ export class AkashiSeal extends LitElement {
     const href = verificationHref(API_ORIGIN, (this.sealId ?? "").trim(), seal?.verificationUrl, location.origin, lang);
     const tone = toneOf(state);
     // prettier-ignore
-    return html`<a class=${tone} href=${href} target="_blank" rel="noopener noreferrer" lang=${lang} aria-label=${text.label} title=${text.label}><svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><circle cx="12" cy="12" r="10.5"/>${ICONS[tone]}</svg><span class="t"><span class="h">${text.head}</span><span>${text.sub}</span><span class="f">${text.foot}</span></span></a>`;
+    return html`<a class=${tone} href=${href} target=${LINK_TARGET} rel=${LINK_REL} referrerpolicy=${LINK_REFERRER_POLICY} lang=${lang} aria-label=${text.label} title=${text.label}><svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round"><circle cx="12" cy="12" r="10.5"/>${ICONS[tone]}</svg><span class="t"><span class="h">${text.head}</span><span>${text.sub}</span><span class="f">${text.foot}</span></span></a>`;
   }
 }
 

@@ -1,6 +1,8 @@
 import { EntityManager, LessThanOrEqual } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { checkCsr } from "../pki";
+import { Certificate } from "../certificates/certificate.entity";
+import { Contract } from "../contracts/contract.entity";
 import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
 import { TermsVersion } from "../products/terms-version.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
@@ -97,4 +99,25 @@ export function requireCsr(product: Product, csr: string, names: string[]): Buff
 export function csrToDer(csr: string): Buffer {
   const m = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]+?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(csr);
   return m ? Buffer.from(m[1].replace(/\s+/g, ""), "base64") : Buffer.from(csr.trim(), "base64");
+}
+
+/** VAL-5, CON-1: a contract is renewed once; a second renewal would be a second contract and fee for the same term. */
+export async function refuseRenewedTwice(tx: EntityManager, contractId: string): Promise<void> {
+  if (await tx.existsBy(Contract, { renewedFromId: contractId })) {
+    throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "This contract has already been renewed.", "input.contractId", "この契約は更新済みです。");
+  }
+}
+
+/** APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice. */
+export async function refuseDuplicateCertificate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
+  const rows = await tx
+    .createQueryBuilder(Certificate, "c")
+    .innerJoin(Contract, "k", "k.id = c.contract_id")
+    .where("k.subscriber_id = :subscriberId AND k.product_id = :productId AND k.status = 'ACTIVE'", { subscriberId, productId })
+    .andWhere("c.revoked_at IS NULL AND c.not_after > :now", { now })
+    .getMany();
+  const key = [...names].sort().join(",");
+  if (rows.some((c) => [...c.names].sort().join(",") === key)) {
+    throw refusal(RefusalCode.DUPLICATE_CERTIFICATE, "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).", "input.names", "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。");
+  }
 }

@@ -135,7 +135,7 @@ export class ApplicationResolver {
 
   @FieldResolver(() => [DomainValidation], { description: "APP-9: the validation each name stands on (its own challenge, or a reusable earlier one)." })
   domainValidations(@Root() a: Application, @Ctx() ctx: Context): Promise<DomainValidation[]> {
-    return ctx.services.domainValidations.forApplication(a);
+    return ctx.services.domainValidations.forApplication(ctx, a);
   }
 }
 

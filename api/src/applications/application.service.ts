@@ -14,7 +14,7 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
-import { ConsentsInput, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
+import { ConsentsInput, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
@@ -122,6 +122,7 @@ export class ApplicationService {
         throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, product.autoRenew ? "Auto-renew contracts extend themselves month by month (VAL-6)." : "Bring-your-own management is renewed with renewImportedCertificate (VAL-8).", "input.contractId");
       }
       if (product.discontinuedAt && product.discontinuedAt <= now) throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "The product has been discontinued; its contracts end with their term (CON-5).", "input.contractId");
+      await refuseRenewedTwice(tx, contract.id);
       const termMonths = requireTerm(product, input.termMonths)!;
       const decision = decideRenewal({ currentExpiry: contract.endsAt!, termMonths, now });
       if (!decision.ok) throw fromDomain(decision, "input.contractId");
@@ -139,6 +140,7 @@ export class ApplicationService {
   async submitReissue(scope: RequestScope, input: ReissueInput): Promise<Application> {
     const resellerId = requireReseller(scope.caller);
     return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
+      await requireBrokeringReseller(tx, resellerId);
       const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
       if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be reissued.", "input.contractId");
       const now = this.clock.now();
@@ -165,6 +167,7 @@ export class ApplicationService {
   async submitReplacement(scope: RequestScope, input: ReplacementInput): Promise<Application> {
     const resellerId = requireReseller(scope.caller);
     return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
+      await requireBrokeringReseller(tx, resellerId);
       const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
       if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be replaced.", "input.contractId");
       if (current && current.notAfter >= contract.endsAt!) {
@@ -261,7 +264,7 @@ export class ApplicationService {
     const names = requireNames(product, input.names);
     const csrDer = requireCsr(product, input.csr, names);
     const carryOverDer = input.carryOverCertificate ? await this.checkCarryOver(product, input.carryOverCertificate, names[0], now) : null;
-    await this.refuseDuplicate(tx, subscriber.id, product.id, names, now);
+    await refuseDuplicateCertificate(tx, subscriber.id, product.id, names, now);
     return this.insertApplication(tx, scope, {
       kind: ApplicationKind.NEW, resellerId, subscriber, product, contractId: null, termMonths, names, csrDer, consents: input.consents,
       dcvMethod: input.dcvMethod, requestHash, idempotencyKey: input.idempotencyKey ?? null, carryOverDer,
@@ -289,20 +292,6 @@ export class ApplicationService {
       throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, `The carry-over certificate does not cover ${commonName}.`, "input.carryOverCertificate");
     }
     return leaf.der;
-  }
-
-  /** APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice. */
-  private async refuseDuplicate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
-    const rows = await tx
-      .createQueryBuilder(Certificate, "c")
-      .innerJoin(Contract, "k", "k.id = c.contract_id")
-      .where("k.subscriber_id = :subscriberId AND k.product_id = :productId AND k.status = 'ACTIVE'", { subscriberId, productId })
-      .andWhere("c.revoked_at IS NULL AND c.not_after > :now", { now })
-      .getMany();
-    const key = [...names].sort().join(",");
-    if (rows.some((c) => [...c.names].sort().join(",") === key)) {
-      throw refusal(RefusalCode.DUPLICATE_CERTIFICATE, "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).", "input.names", "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。");
-    }
   }
 
   private async refuseOpenApplication(tx: EntityManager, contractId: string): Promise<void> {

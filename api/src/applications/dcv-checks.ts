@@ -22,12 +22,21 @@
  * - One overall deadline (`timeoutMs`) covers name lookup, connect, headers and body.
  * - Results are returned, never thrown: a failed check is a `DcvResult` with a stable `failure` code.
  * - `checkedAt` is `options.now()` read when the check finishes; nothing here reads the system clock.
+ * - Internal names and addresses are never contacted, so the CA cannot be used to probe its own
+ *   network (BR 4.2.2 forbids Internal Names in certificates anyway): a name under a reserved or
+ *   internal suffix (`RESERVED_NAME_SUFFIXES`) fails with RESERVED_NAME before any network I/O, and
+ *   the HTTP method fails with DESTINATION_NOT_ALLOWED when the name resolves to a non-public address.
+ *   The address is checked inside the socket's own `lookup`, i.e. on the very address connected to,
+ *   so a second DNS answer cannot slip in between check and connect. Host overrides are the
+ *   operator's explicit configuration (tests, demos) and are exempt from the address check.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { promises as dnsPromises } from "node:dns";
 import * as http from "node:http";
+import { type LookupAddress, type LookupOptions, lookup as systemLookup } from "node:dns";
 import { isIP } from "node:net";
 import { normalizeHostname } from "../domain/hostnames";
+import { type AddressCategory, classifyAddress } from "../net/public-address";
 
 export type DcvMethod = "HTTP_FILE" | "DNS_TXT";
 
@@ -35,6 +44,8 @@ export type DcvMethod = "HTTP_FILE" | "DNS_TXT";
 export type DcvFailure =
   | "INVALID_NAME"
   | "INVALID_TOKEN"
+  | "RESERVED_NAME"
+  | "DESTINATION_NOT_ALLOWED"
   | "WILDCARD_NOT_ALLOWED"
   | "TIMEOUT"
   | "NETWORK_ERROR"
@@ -64,7 +75,25 @@ export interface DcvNetworkOptions {
   timeoutMs: number;
   /** Clock for `checkedAt`. */
   now: () => Date;
+  /** Name resolution for the HTTP method; default the system's (`dns.lookup`). Tests replace it. */
+  lookup?: DcvLookup;
 }
+
+/** The `dns.lookup` shape the HTTP client calls (`all: true` when it may try several addresses). */
+export type DcvLookup = (
+  hostname: string,
+  options: LookupOptions,
+  callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+) => void;
+
+/**
+ * Suffixes of names that are not (and cannot become) public DNS names: RFC 2606 / 6761 special-use
+ * TLDs, mDNS `.local`, `.home.arpa` (and all of `.arpa`), `.onion`, `.alt`, and the internal TLDs ICANN
+ * will not delegate because of name collisions. Only whole labels match: `example.jp` is a normal name.
+ */
+export const RESERVED_NAME_SUFFIXES: readonly string[] = [
+  "localhost", "local", "localdomain", "test", "example", "invalid", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "onion", "alt",
+];
 
 /** Largest HTTP body read (64 KiB); a longer body fails with BODY_TOO_LARGE. */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
@@ -86,6 +115,12 @@ export function newDcvToken(): string {
 function canonicalName(name: string): string {
   const lower = name.trim().toLowerCase();
   return lower.endsWith(".") ? lower.slice(0, -1) : lower;
+}
+
+/** The reserved suffix `name` (normalised) ends in, or null. */
+export function reservedSuffixOf(name: string): string | null {
+  const n = canonicalName(name);
+  return RESERVED_NAME_SUFFIXES.find((suffix) => n === suffix || n.endsWith(`.${suffix}`)) ?? null;
 }
 
 function stripWildcard(name: string): string {
@@ -204,7 +239,52 @@ function precheck(method: DcvMethod, name: string, token: string, options: DcvNe
   if (!checked.ok) return finish(method, options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);
   const problem = tokenProblem(token);
   if (problem) return finish(method, options, evidence, "INVALID_TOKEN", problem);
+  const reserved = reservedSuffixOf(checked.name);
+  if (reserved) {
+    evidence.reservedSuffix = reserved;
+    return finish(method, options, evidence, "RESERVED_NAME", `".${reserved}" is a reserved or internal suffix; such names are never contacted`);
+  }
   return { name: checked.name, wildcard: checked.wildcard };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Destination check
+
+/** The error a refused address gives; `code` is "DESTINATION_NOT_ALLOWED". */
+export class DestinationNotAllowedError extends Error {
+  readonly code = "DESTINATION_NOT_ALLOWED";
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+    readonly category: AddressCategory,
+  ) {
+    super(`${hostname} resolves to ${address} (${category}); only public addresses are contacted`);
+  }
+}
+
+/**
+ * Wraps a lookup so that it answers only when every address it found is public; one internal
+ * address refuses the whole name (a mixed answer is how DNS rebinding would get in).
+ */
+export function publicOnlyLookup(base: DcvLookup, seen?: (addresses: string[]) => void): DcvLookup {
+  return (hostname, options, callback) => {
+    base(hostname, options, (err, address, family) => {
+      if (err) {
+        callback(err, address, family);
+        return;
+      }
+      const list = Array.isArray(address) ? address.map((a) => a.address) : [address];
+      seen?.(list);
+      for (const a of list) {
+        const category = classifyAddress(a);
+        if (category !== "public") {
+          callback(new DestinationNotAllowedError(hostname, a, category) as NodeJS.ErrnoException, options.all ? [] : "", family);
+          return;
+        }
+      }
+      callback(null, address, family);
+    });
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,8 +292,8 @@ function precheck(method: DcvMethod, name: string, token: string, options: DcvNe
 
 /**
  * APP-9, BR 3.2.2.4.18: fetches `http://<name>/.well-known/pki-validation/<token>.txt` with
- * `Host: <name>`, from the override address for `name` if there is one, else from `name:80`.
- * Never throws for network or content problems; see `DcvFailure`.
+ * `Host: <name>`, from the override address for `name` if there is one, else from `name:80` provided
+ * that every address of `name` is public. Never throws for network or content problems; see `DcvFailure`.
  */
 export async function checkHttpFile(name: string, token: string, options: DcvNetworkOptions): Promise<DcvResult> {
   assertOptions(options);
@@ -232,6 +312,7 @@ export async function checkHttpFile(name: string, token: string, options: DcvNet
   evidence.url = httpFileUrl(host, token);
   evidence.connectTo = formatHostPort(target.host, target.port);
   if (override) evidence.hostOverride = true;
+  const lookup = override ? undefined : publicOnlyLookup(options.lookup ?? (systemLookup as DcvLookup), (addresses) => (evidence.resolvedAddresses = addresses));
 
   return new Promise<DcvResult>((resolve) => {
     let settled = false;
@@ -257,6 +338,7 @@ export async function checkHttpFile(name: string, token: string, options: DcvNet
         method: "GET",
         path,
         agent: false,
+        ...(lookup ? { lookup: lookup as unknown as http.RequestOptions["lookup"] } : {}),
         headers: { Host: host, "User-Agent": USER_AGENT, Accept: "*/*", "Accept-Encoding": "identity", Connection: "close" },
       });
     } catch (err) {
@@ -268,10 +350,23 @@ export async function checkHttpFile(name: string, token: string, options: DcvNet
     req.on("socket", (socket) => {
       socket.on("connect", () => {
         if (socket.remoteAddress) evidence.connectedAddress = formatHostPort(socket.remoteAddress, socket.remotePort ?? target.port);
+        // Second line of defence: whatever resolved the name, the peer itself must be public.
+        const category = override ? "public" : classifyAddress(socket.remoteAddress ?? "");
+        if (category !== "public") refuse(new DestinationNotAllowedError(host, socket.remoteAddress ?? "", category));
       });
     });
+    const refuse = (err: DestinationNotAllowedError): void => {
+      evidence.errorCode = err.code;
+      evidence.refusedAddress = err.address;
+      evidence.addressCategory = err.category;
+      settle("DESTINATION_NOT_ALLOWED", err.message);
+    };
     req.on("error", (err) => {
       if (timedOut || settled) return;
+      if (err instanceof DestinationNotAllowedError) {
+        refuse(err);
+        return;
+      }
       evidence.errorCode = errorCode(err);
       settle("NETWORK_ERROR", errorMessage(err));
     });

@@ -58,11 +58,17 @@ export class DomainValidationService {
     }
   }
 
-  /** What an application's names stand on: its own challenges, or reused earlier validations. */
-  async forApplication(application: Application): Promise<DomainValidation[]> {
-    const own = await this.ds.getRepository(DomainValidation).find({ where: { applicationId: application.id }, order: { createdAt: "ASC" } });
-    const reused = await this.reusable(this.ds.manager, application.subscriberId, application.names.filter((n) => !own.some((v) => v.name === n)), this.clock.now());
-    return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused.get(n)).filter((v): v is DomainValidation => v !== undefined);
+  /**
+   * What an application's names stand on: its own challenges, or reused earlier validations. Read
+   * through the request's loaders, so a page of applications costs two queries, not two each.
+   */
+  async forApplication(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
+    const own = await scope.loaders.manyBy(DomainValidation, "applicationId", { createdAt: "ASC" }).load(application.id);
+    const ofSubscriber = await scope.loaders.manyBy(DomainValidation, "subscriberId", { checkedAt: "DESC" }).load(application.subscriberId);
+    const now = this.clock.now();
+    const reused = (name: string) =>
+      ofSubscriber.find((v) => v.name === name && v.status === DomainValidationStatus.VALID && v.checkedAt !== null && canReuseDcv(v.checkedAt, now).ok);
+    return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused(n)).filter((v): v is DomainValidation => v !== undefined);
   }
 
   /**
@@ -89,6 +95,7 @@ export class DomainValidationService {
         });
       }
     });
-    return this.forApplication(application);
+    scope.loaders.clearAll();
+    return this.forApplication(scope, application);
   }
 }

@@ -7,6 +7,8 @@ import { toGlobalId } from "../graphql/global-id";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
+import { suspensionInForce } from "../resellers/reseller-status";
+import { ResellerSuspension } from "../resellers/suspension.entity";
 import { ApiKey, ApiKeyOwner } from "./api-key.entity";
 import { generateKeySecret } from "./api-key-secret";
 import { Actor } from "./caller";
@@ -56,9 +58,18 @@ export class ApiKeyService {
     if (input.expiresAt && input.expiresAt <= now) throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
     return inTransaction(this.ds, async (tx) => {
       if (input.resellerId !== null) {
-        const reseller = await tx.findOneBy(Reseller, { id: input.resellerId });
+        // Locked for share: an immediate suspension (which locks the row to revoke every key) and a new
+        // key cannot interleave, so no key slips past "all keys invalidated" (RES-9).
+        const reseller = await tx.findOne(Reseller, { where: { id: input.resellerId }, lock: { mode: "pessimistic_read" } });
         if (!reseller) throw refusal(RefusalCode.NOT_FOUND, "No such reseller.", "input.resellerId");
-        if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.CONFLICT, "The reseller's contract has ended.", "input.resellerId");
+        if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.resellerId");
+        // RES-9: until the operator confirms the cause is removed, only the operator issues new keys.
+        if (c.kind === "RESELLER") {
+          const immediate = await tx.findBy(ResellerSuspension, { resellerId: reseller.id, immediate: true });
+          if (immediate.some((sp) => suspensionInForce(sp, now))) {
+            throw refusal(RefusalCode.RESELLER_SUSPENDED, "The reseller is suspended for a credential breach; the operator issues new keys.", "input.resellerId");
+          }
+        }
       }
       const secret = generateKeySecret();
       const apiKey = await tx.save(

@@ -12,6 +12,7 @@ import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
 import { enqueueScheduledRevocation } from "../revocations/revocation.service";
+import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/application-checks";
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
@@ -65,17 +66,24 @@ export class IssuanceService {
       let renewedFromId: string | null = null;
       if (app.kind === ApplicationKind.RENEWAL) {
         const previous = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
+        await refuseRenewedTwice(tx, previous.id);
         const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
         if (!decision.ok) throw fromDomain(decision, "input.applicationId");
         end = decision.termEnd;
         renewedFromId = previous.id;
-      } else if (app.carryOverCertificateDer) {
-        // VAL-3: months carried over are counted at issuance, from the new start.
-        const t = termWithCarryOver({ start: now, termMonths: app.termMonths!, previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter });
-        end = t.termEnd;
-        carryOverMonths = t.carryOverMonths;
       } else {
-        end = termEnd(now, app.termMonths!);
+        // APP-4: checked again inside the approval's transaction: two applications for the same names may
+        // both be open. Issuances for one subscriber queue on a lock so two approvals cannot both pass.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`issue:${app.subscriberId}`]);
+        await refuseDuplicateCertificate(tx, app.subscriberId, app.productId, app.names, now);
+        if (app.carryOverCertificateDer) {
+          // VAL-3: months carried over are counted at issuance, from the new start.
+          const t = termWithCarryOver({ start: now, termMonths: app.termMonths!, previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter });
+          end = t.termEnd;
+          carryOverMonths = t.carryOverMonths;
+        } else {
+          end = termEnd(now, app.termMonths!);
+        }
       }
       contract = await tx.save(
         tx.create(Contract, {
@@ -105,7 +113,7 @@ export class IssuanceService {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
       const scheduled = await tx.save(tx.create(Revocation, {
-        certificateId: superseded.id, requestedBy: RevocationRequester.SUBSCRIBER, requesterKeyId: null, reason: "superseded", operatorGround: null,
+        certificateId: superseded.id, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null, reason: "superseded", operatorGround: null,
         comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, status: RevocationStatus.SCHEDULED, requestedAt: now,
         scheduledFor: supersededRevokeAt, deadlineAt: revocationDeadline({ reason: "superseded", receivedAt: now, scheduledFor: supersededRevokeAt }),
         executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,

@@ -4,8 +4,10 @@ import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { Job } from "../jobs/job.entity";
 import { enqueueJob } from "../jobs/job-runner";
-import { JobSet } from "../status/job-sets";
+import { JobSet } from "../jobs/job-sets";
 import { WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./event-publisher";
+import { updatedRows } from "./updated-rows";
+import { DeliveryFailure, Resolver, failureCategory, httpFailure, postWebhook, systemResolver } from "./webhook-http";
 import { WEBHOOK_HEADERS, signWebhook } from "./webhook-signature";
 
 export interface WebhookDeliveryOptions {
@@ -13,6 +15,10 @@ export interface WebhookDeliveryOptions {
   backoffMs: number;
   backoffCapMs: number;
   maxAttempts: number;
+  /** Tests and local runs: http and private (loopback) destinations allowed. Otherwise NOT-1's SSRF guard applies at connect time. */
+  allowInsecure: boolean;
+  /** The host-name resolver the guard checks and connects with; the system's by default (tests inject one). */
+  resolve?: Resolver;
 }
 
 /** A lease outlasts the request's timeout by this much, so a live worker is never overtaken. */
@@ -48,17 +54,6 @@ interface Claimed {
   active: boolean;
 }
 
-/** UPDATE … RETURNING through TypeORM's query() resolves to [rows, rowCount] on PostgreSQL. */
-function updated<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
-}
-
-function errorText(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const text = e?.cause?.code ? `${e.name}: ${e.message} (${e.cause.code})` : err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  return text.slice(0, 1000);
-}
-
 /**
  * NOT-1: the delivery worker. One job per scheduled attempt. The hand-off never holds a delivery row
  * locked across the HTTP call:
@@ -91,7 +86,7 @@ export class WebhookDeliverer {
       return;
     }
     if (!claimed.row.active) {
-      await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: "the endpoint is deleted or paused", final: true });
+      await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: DeliveryFailure.ENDPOINT_INACTIVE, final: true });
       return;
     }
     const outcome = await this.send(claimed.row);
@@ -103,7 +98,7 @@ export class WebhookDeliverer {
     const now = this.clock.now();
     const token = randomUUID();
     const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + LEASE_GRACE_MS);
-    const rows = updated<Claimed>(
+    const rows = updatedRows<Claimed>(
       await this.ds.query(
         `WITH due AS (
            SELECT id FROM webhook_delivery
@@ -133,7 +128,11 @@ export class WebhookDeliverer {
     }
   }
 
-  /** Step 2: one signed POST. 2xx is an acknowledgement; anything else (redirects too) is a failure. */
+  /**
+   * Step 2: one signed POST. 2xx is an acknowledgement; anything else (redirects too) is a failure,
+   * recorded as a coarse category only. Outside `allowInsecure`, a destination that is (or resolves
+   * to) a non-public address is refused at connect time (NOT-1, SSRF) and counts as a failed attempt.
+   */
   private async send(c: Claimed): Promise<{ ok: boolean; statusCode: number | null; error: string | null }> {
     const payload: WebhookPayload = {
       id: c.event_id,
@@ -145,25 +144,21 @@ export class WebhookDeliverer {
     };
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
+    const headers = {
+      "Content-Type": "application/json",
+      "User-Agent": "Akashi-Webhooks/1",
+      [WEBHOOK_HEADERS.eventId]: c.event_id,
+      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+      [WEBHOOK_HEADERS.signature]: signWebhook(c.secret, timestamp, body),
+    };
     try {
-      const res = await fetch(c.url, {
-        method: "POST",
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-        headers: {
-          "Content-Type": "application/json",
-          "User-Agent": "Akashi-Webhooks/1",
-          [WEBHOOK_HEADERS.eventId]: c.event_id,
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(c.secret, timestamp, body),
-        },
-        body,
+      const status = await postWebhook(c.url, headers, body, {
+        timeoutMs: this.options.timeoutMs, allowInsecure: this.options.allowInsecure, resolve: this.options.resolve ?? systemResolver,
       });
-      await res.body?.cancel().catch(() => {});
-      const ok = res.status >= 200 && res.status < 300;
-      return { ok, statusCode: res.status, error: ok ? null : `HTTP ${res.status}` };
+      const ok = status >= 200 && status < 300;
+      return { ok, statusCode: status, error: ok ? null : httpFailure(status) };
     } catch (err) {
-      return { ok: false, statusCode: null, error: errorText(err) };
+      return { ok: false, statusCode: null, error: failureCategory(err) };
     }
   }
 
@@ -185,7 +180,7 @@ export class WebhookDeliverer {
       const dead = o.final || failed >= this.options.maxAttempts;
       const retryAt = new Date(now.getTime() + webhookBackoffMs(failed, this.options));
       // Guarded by the lease token: if another worker took the delivery over, its attempt decides.
-      const rows = updated<{ schedule_seq: number }>(
+      const rows = updatedRows<{ schedule_seq: number }>(
         await tx.query(
           `UPDATE webhook_delivery SET attempts = $3, last_status_code = $4, last_error = $5, lease_until = NULL, lease_token = NULL,
              status = $6, next_attempt_at = CASE WHEN $6 = 'DEAD' THEN next_attempt_at ELSE $7 END, schedule_seq = schedule_seq + 1

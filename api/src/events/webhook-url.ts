@@ -1,17 +1,14 @@
 import { isIP } from "node:net";
 import { RefusalCode, refusal } from "../refusal";
+import { isPublicAddress } from "../net/public-address";
 
 const LOOPBACK_NAMES = new Set(["localhost", "localhost.localdomain"]);
 
+/** A first filter at registration; the deliverer checks the address it actually connects to. */
 function isLoopbackOrPrivate(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (LOOPBACK_NAMES.has(h) || h.endsWith(".localhost")) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split(".").map(Number);
-    return a === 127 || a === 10 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  }
-  if (isIP(h) === 6) return h === "::1" || h === "::" || h.startsWith("fc") || h.startsWith("fd") || h.startsWith("fe80") || h.startsWith("::ffff:");
-  return false;
+  return isIP(h) !== 0 && !isPublicAddress(h);
 }
 
 /**

@@ -67,11 +67,11 @@ export class WebhookResolver {
 export class WebhookDeliveryResolver {
   @FieldResolver(() => Event, { description: "The event delivered." })
   event(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<Event> {
-    return ctx.services.webhooks.eventOf(d);
+    return ctx.services.webhooks.eventOf(ctx, d);
   }
 
   @FieldResolver(() => WebhookEndpoint, { description: "Where it is sent." })
   endpoint(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<WebhookEndpoint> {
-    return ctx.services.webhooks.endpointOf(d);
+    return ctx.services.webhooks.endpointOf(ctx, d);
   }
 }

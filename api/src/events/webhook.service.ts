@@ -1,3 +1,4 @@
+import DataLoader from "dataloader";
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
@@ -6,6 +7,7 @@ import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { badUserInput } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
+import { Loaders } from "../graphql/loaders";
 import { ConnectionShape, PageArgs, checkPageSize } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -13,6 +15,7 @@ import { EVENT_TYPES, EventType, WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./e
 import { enqueueJob } from "../jobs/job-runner";
 import { checkWebhookUrl } from "./webhook-url";
 import { newWebhookSecret } from "./webhook-signature";
+import { updatedRows } from "./updated-rows";
 import { Event, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.types";
 
 interface EndpointRow {
@@ -58,6 +61,8 @@ function auditView(e: WebhookEndpoint): Record<string, unknown> {
   return { id: e.id, url: e.url, eventTypes: e.eventTypes, active: e.active, disabledAt: e.disabledAt?.toISOString() ?? null };
 }
 
+// Not relay.ts's paginate(): it needs TypeORM entity metadata and these tables are read with raw SQL
+// (no entities). Same cursor format as relay.ts, so clients see one kind of cursor.
 const encodeCursor = (id: string) => Buffer.from(`c:${id}`, "utf8").toString("base64url");
 function decodeCursor(cursor: string): string {
   const text = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, "base64url").toString("utf8") : "";
@@ -82,6 +87,16 @@ function checkEventTypes(types: EventType[], field: string): EventType[] {
 
 /** At most this many active endpoints per reseller: each event fans out to all of them. */
 export const MAX_ENDPOINTS_PER_RESELLER = 20;
+
+/** Serialises "count the active endpoints, then add one" per reseller (with the reseller id's hash as second key). */
+const ENDPOINT_CAP_LOCK = 0x616b_7768; // "akwh"
+
+/** Per-request batch loaders of the rows a page of deliveries points at (the tables have no TypeORM entity for Loaders.byId). */
+interface DeliveryLoaders {
+  events: DataLoader<string, EventRow | null>;
+  endpoints: DataLoader<string, EndpointRow | null>;
+}
+const deliveryLoaders = new WeakMap<Loaders, DeliveryLoaders>();
 
 /**
  * NOT-1, RES-5: a reseller's webhook endpoints, their deliveries (the operator's dead-letter view) and
@@ -113,8 +128,7 @@ export class WebhookService {
       return await inTransaction(this.ds, async (tx) => {
         const earlier = await replay(tx);
         if (earlier) return earlier;
-        const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM webhook_endpoint WHERE reseller_id = $1 AND active`, [resellerId]);
-        if (n >= MAX_ENDPOINTS_PER_RESELLER) throw refusal(RefusalCode.CONFLICT, `At most ${MAX_ENDPOINTS_PER_RESELLER} active webhook endpoints per reseller.`, "input.url");
+        await this.checkEndpointCap(tx, resellerId, "input.url");
         const now = this.clock.now();
         const secret = newWebhookSecret();
         const [row]: EndpointRow[] = await tx.query(
@@ -141,6 +155,8 @@ export class WebhookService {
     const eventTypes = input.eventTypes == null ? null : checkEventTypes(input.eventTypes, "input.eventTypes");
     return this.changeEndpoint(scope, id, "webhookEndpoint.update", async (tx, before, now) => {
       if (before.disabledAt) throw refusal(RefusalCode.CONFLICT, "The endpoint was deleted.", "input.webhookEndpointId", "この Webhook エンドポイントは削除済みです。");
+      // Resuming a paused endpoint adds an active one, exactly as creating one does.
+      if (input.active === true && !before.active) await this.checkEndpointCap(tx, before.resellerId, "input.active");
       const [row]: EndpointRow[] = updatedRows(await tx.query(
         `UPDATE webhook_endpoint SET url = COALESCE($2, url), event_types = COALESCE($3::text[], event_types), active = COALESCE($4, active), updated_at = $5
          WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
@@ -161,12 +177,24 @@ export class WebhookService {
     });
   }
 
+  /**
+   * NOT-1: at most MAX_ENDPOINTS_PER_RESELLER active endpoints. Under a per-reseller lock held to
+   * commit, so two concurrent creations or resumptions cannot both see 19 and make 21.
+   */
+  private async checkEndpointCap(tx: EntityManager, resellerId: string, field: string): Promise<void> {
+    await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ENDPOINT_CAP_LOCK, resellerId]);
+    const [{ n }]: { n: number }[] = await tx.query(`SELECT count(*)::int AS n FROM webhook_endpoint WHERE reseller_id = $1 AND active`, [resellerId]);
+    if (n >= MAX_ENDPOINTS_PER_RESELLER) {
+      throw refusal(RefusalCode.CONFLICT, `At most ${MAX_ENDPOINTS_PER_RESELLER} active webhook endpoints per reseller.`, field, `有効な Webhook エンドポイントは販売店ごとに ${MAX_ENDPOINTS_PER_RESELLER} 件までです。`);
+    }
+  }
+
   private async changeEndpoint(
     scope: RequestScope, id: string | null, action: string,
     change: (tx: EntityManager, before: WebhookEndpoint, now: Date) => Promise<EndpointRow>,
   ): Promise<WebhookEndpoint> {
     requireAuthenticated(scope.caller);
-    return inTransaction(this.ds, async (tx) => {
+    const changed = await inTransaction(this.ds, async (tx) => {
       const [row]: EndpointRow[] = id ? await tx.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 FOR UPDATE`, [id]) : [];
       if (!row || !canSeeResellerData(scope.caller, row.reseller_id)) throw refusal(RefusalCode.NOT_FOUND, "No such webhook endpoint.", "input.webhookEndpointId");
       const before = toEndpoint(row);
@@ -174,6 +202,9 @@ export class WebhookService {
       await this.audit.record(tx, scope, { action, entityType: "WebhookEndpoint", entityId: after.nodeId, resellerId: row.reseller_id, before: auditView(before), after: auditView(after) });
       return after;
     });
+    // Later reads in this request (the payload, further mutations) must see the change.
+    deliveryLoaders.delete(scope.loaders);
+    return changed;
   }
 
   async endpoints(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<WebhookEndpoint>> {
@@ -257,19 +288,33 @@ export class WebhookService {
     return page(rows.map(toEvent), first, (e) => e.id);
   }
 
-  /** The event a delivery carries (the caller may already see the delivery). */
-  async eventOf(delivery: WebhookDelivery): Promise<Event> {
-    const [row]: EventRow[] = await this.ds.query(`SELECT ${EVENT_COLUMNS} FROM event WHERE id = $1::bigint`, [delivery.eventId]);
-    return toEvent(row);
+  /** The event a delivery carries (the caller may already see the delivery); batched per request. */
+  async eventOf(scope: RequestScope, delivery: WebhookDelivery): Promise<Event> {
+    const row = await this.loadersFor(scope).events.load(delivery.eventId);
+    return toEvent(row!);
   }
 
-  async endpointOf(delivery: WebhookDelivery): Promise<WebhookEndpoint> {
-    const [row]: EndpointRow[] = await this.ds.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1`, [delivery.endpointId]);
-    return toEndpoint(row);
+  async endpointOf(scope: RequestScope, delivery: WebhookDelivery): Promise<WebhookEndpoint> {
+    const row = await this.loadersFor(scope).endpoints.load(delivery.endpointId);
+    return toEndpoint(row!);
   }
-}
 
-/** UPDATE … RETURNING through TypeORM's query() resolves to [rows, rowCount] on PostgreSQL. */
-function updatedRows<T>(result: unknown): T[] {
-  return Array.isArray(result) && Array.isArray(result[0]) ? (result[0] as T[]) : [];
+  /** One query per kind for a whole page of deliveries, instead of one per delivery. */
+  private loadersFor(scope: RequestScope): DeliveryLoaders {
+    let l = deliveryLoaders.get(scope.loaders);
+    if (!l) {
+      const byId = <R extends { id: string }>(sql: string) =>
+        new DataLoader<string, R | null>(async (ids) => {
+          const rows: R[] = await this.ds.query(sql, [[...ids]]);
+          const found = new Map(rows.map((r) => [r.id, r]));
+          return ids.map((id) => found.get(id) ?? null);
+        }, { maxBatchSize: 500 });
+      l = {
+        events: byId<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE id = ANY($1::bigint[])`),
+        endpoints: byId<EndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = ANY($1::uuid[])`),
+      };
+      deliveryLoaders.set(scope.loaders, l);
+    }
+    return l;
+  }
 }

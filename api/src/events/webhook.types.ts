@@ -101,7 +101,13 @@ export class WebhookDelivery implements Node {
   @Field(() => Int, { nullable: true, description: "HTTP status of the last answer; null when none came (timeout, refused connection)." })
   lastStatusCode!: number | null;
 
-  @Field(() => String, { nullable: true, description: "Why the last attempt failed." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the last attempt failed, as a coarse category: `HTTP_<status>` (e.g. `HTTP_503`), `TIMEOUT`, `CONNECTION_REFUSED`, `CONNECTION_RESET`, " +
+      "`HOST_UNREACHABLE`, `DNS_ERROR`, `TLS_ERROR`, `DESTINATION_NOT_ALLOWED` (the host is or resolves to a non-public address), " +
+      "`ENDPOINT_INACTIVE` or `NETWORK_ERROR`; null while no attempt has failed, and after a delivered one.",
+  })
   lastError!: string | null;
 
   @Field(() => Date, { nullable: true, description: "When the last attempt started." })

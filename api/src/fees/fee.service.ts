@@ -26,7 +26,7 @@ import { PriceKind } from "../products/product-price.entity";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import type { JobSet } from "../status/job-sets";
+import type { JobSet } from "../jobs/job-sets";
 import { Charge, ChargeKind } from "./charge.entity";
 import { StatementTotals, statementMonth, statementTotals } from "./statement";
 

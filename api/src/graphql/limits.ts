@@ -30,7 +30,9 @@ function argNumber(field: FieldNode, name: string, walk: Walk): number | null {
 function multiplier(field: FieldNode, walk: Walk): number {
   const first = argNumber(field, "first", walk);
   if (first !== null) return Math.max(1, first);
-  if (field.name.value === "nodes") return Math.max(1, argNumber(field, "ids", walk) ?? 1);
+  // Lists fetched by id (`nodes(ids:)`, `seals(ids:)`) return one item per id.
+  const ids = argNumber(field, "ids", walk);
+  if (ids !== null) return Math.max(1, ids);
   // A connection without `first` returns the default page; other lists are short and bounded.
   const isConnection = field.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === "edges" || s.name.value === "pageInfo"));
   return isConnection ? DEFAULT_PAGE_SIZE : 1;

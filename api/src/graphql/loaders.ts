@@ -31,6 +31,11 @@ export class Loaders {
     });
   }
 
+  /** A loader a service defines (e.g. computed views), cached per request under `name`. */
+  batch<V>(name: string, load: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
+    return this.get(`custom:${name}`, load);
+  }
+
   private get<V>(name: string, batch: (keys: readonly string[]) => Promise<V[]>): DataLoader<string, V> {
     let loader = this.loaders.get(name) as DataLoader<string, V> | undefined;
     if (!loader) {

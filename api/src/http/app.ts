@@ -2,7 +2,8 @@ import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheControl";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
-import express, { Express } from "express";
+import express, { Express, NextFunction, Request, Response } from "express";
+import { GraphQLError } from "graphql";
 import { authenticate } from "../auth/authenticate";
 import type { Context } from "../graphql/context";
 import { limitsPlugin } from "../graphql/limits";
@@ -25,6 +26,29 @@ import { cors, requestContext } from "./request-context";
 export interface App {
   app: Express;
   stop(): Promise<void>;
+}
+
+/**
+ * Request bodies are parsed before the key is checked, so anonymous callers get a small limit; keyed
+ * calls may carry document uploads (APP-2: up to 5 MB each, base64 in the JSON).
+ */
+const anonymousJson = express.json({ limit: "64kb" });
+const keyedJson = express.json({ limit: "16mb" });
+function graphqlBody(req: Request, res: Response, next: NextFunction): void {
+  (req.caller.kind === "PUBLIC" ? anonymousJson : keyedJson)(req, res, next);
+}
+
+/** The key is checked before the body is read; a bad key gets the GraphQL-shaped UNAUTHENTICATED error. */
+function authenticateRequest(services: Services) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      req.caller = await authenticate(services.ds, services.clock, req.header("authorization"));
+      next();
+    } catch (e) {
+      if (!(e instanceof GraphQLError)) return next(e);
+      res.status(401).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code } }] });
+    }
+  };
 }
 
 /** Assembles the HTTP surface: GraphQL at /graphql plus the public, non-GraphQL routes. */
@@ -67,10 +91,11 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(
     "/graphql",
     cors,
-    express.json({ limit: "64mb" }),
+    authenticateRequest(services),
+    graphqlBody,
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
-        caller: await authenticate(services.ds, services.clock, req.header("authorization")),
+        caller: req.caller,
         requestId: req.id,
         loaders: new Loaders(services.ds),
         services,
@@ -78,5 +103,11 @@ export async function createApp(services: Services, logger: Logger): Promise<App
       }),
     }),
   );
+  // Last: anything a route throws becomes a plain 500 with the request id, never a stack trace.
+  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status ?? 500;
+    if (status >= 500) req.log.error({ err }, "unhandled error");
+    if (!res.headersSent) res.status(status >= 400 && status < 600 ? status : 500).json({ error: status >= 500 ? "Internal server error." : err.message, requestId: req.id });
+  });
   return { app, stop: async () => { await services.ocsp.stop(); await apollo.stop(); } };
 }

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { NextFunction, Request, Response } from "express";
+import { Caller } from "../auth/caller";
 import { Logger } from "../logger";
 
 declare module "express-serve-static-core" {
   interface Request {
     id: string;
     log: Logger;
+    /** Set by the GraphQL route's authentication, before the body is parsed. */
+    caller: Caller;
   }
 }
 

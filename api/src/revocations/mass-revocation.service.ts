@@ -76,7 +76,8 @@ export class MassRevocationService {
         mass.done = mass.total;
         mass.completedAt = now;
       } else {
-        await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:${mass.done}`, payload: { massRevocationId: mass.id } });
+        // Keyed by this batch's job, which never repeats (done can stall at total while certificates keep coming).
+        await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:after:${job.id}`, payload: { massRevocationId: mass.id } });
       }
       await tx.save(mass);
     };

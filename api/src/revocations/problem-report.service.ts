@@ -50,6 +50,8 @@ export class ProblemReportService {
     if ((serial && !/^[0-9a-f]{1,64}$/.test(serial)) || (fingerprint && !/^[0-9a-f]{64}$/.test(fingerprint))) throw refusal(RefusalCode.INVALID_INPUT, "Serial numbers and fingerprints are hex.", serial ? "input.serialNumber" : "input.sha256Fingerprint");
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock.now();
+      // Reports from one address queue on a lock, so parallel requests cannot all pass the count.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`report:${clientAddress}`]);
       const recent = await tx.count(ProblemReport, { where: { clientAddress, receivedAt: MoreThan(new Date(now.getTime() - 3600_000)) } });
       if (recent >= REPORTS_PER_ADDRESS_PER_HOUR) throw refusal(RefusalCode.RATE_LIMITED, `At most ${REPORTS_PER_ADDRESS_PER_HOUR} reports an hour from one address; try later or write to the operator.`, null);
       const cert = serial ? await tx.findOne(Certificate, { where: { serialHex: serial }, order: { createdAt: "DESC" } }) : await tx.findOneBy(Certificate, { sha256Fingerprint: fingerprint! });

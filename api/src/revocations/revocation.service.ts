@@ -83,7 +83,8 @@ export class RevocationService {
       const requestedBy = actor as RevocationRequester;
       const requesterKeyId = scope.caller.kind === "OPERATOR" || scope.caller.kind === "RESELLER" ? scope.caller.keyId : null;
       if (plan.scheduled) {
-        const pending = await tx.findOneBy(Revocation, { certificateId: cert.id, status: RevocationStatus.SCHEDULED });
+        // Locked: a withdrawal committing meanwhile must not be overwritten as executed.
+    const pending = await tx.findOne(Revocation, { where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED }, lock: { mode: "pessimistic_write" } });
         if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, "input.certificateId");
         const revocation = await tx.save(
           tx.create(Revocation, {
@@ -119,6 +120,12 @@ export class RevocationService {
       const cert = r ? await tx.findOneBy(Certificate, { id: r.certificateId }) : null;
       const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
       if (!r || !contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such revocation.", "input.revocationId");
+      // REV-2: the subscriber (through its reseller) may withdraw its own end-of-month request; what the
+      // operator or the system scheduled (REV-4, REV-9, a reissue's VAL-4) only the operator may withdraw.
+      const own = r.requestedBy === RevocationRequester.SUBSCRIBER || r.requestedBy === RevocationRequester.RESELLER;
+      if (scope.caller.kind === "RESELLER" && !own) {
+        throw refusal(RefusalCode.REVOCATION_NOT_WITHDRAWABLE, "This revocation was scheduled by the operator; only the operator can withdraw it.", "input.revocationId", "この失効は当社が予定したもので、取り下げできません。");
+      }
       const now = this.clock.now();
       const ok = canWithdrawRevocation({ state: r.status, executeAt: r.scheduledFor ?? r.requestedAt, now });
       if (!ok.ok) throw fromDomain(ok, "input.revocationId");

@@ -71,7 +71,8 @@ export class ContractSealResolver {
   @FieldResolver(() => PublicSeal, { nullable: true, description: "The contract's site seal, if one was requested." })
   async seal(@Root() c: Contract, @Ctx() ctx: Context): Promise<PublicSeal | null> {
     const seal = await ctx.services.seals.ofContract(ctx, c);
-    return seal ? ctx.services.seals.view(seal.id) : null;
+    // One batched lookup for every contract of a page, not one per contract.
+    return seal ? ctx.loaders.batch("seal-view", (ids) => ctx.services.seals.views([...ids])).load(seal.id) : null;
   }
 
   @FieldResolver(() => SealEmbed, { nullable: true, description: "The embed code of the contract's seal." })

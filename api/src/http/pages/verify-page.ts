@@ -24,21 +24,39 @@ export function jstText(d: Date): string {
   return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)} JST`;
 }
 
-/** The origin the visitor came from: `?origin=` (the widget passes it) or the Referer. Only a bare http(s) origin counts. */
-export function visitorOrigin(req: Request): string | null {
-  const candidates = [typeof req.query.origin === "string" ? req.query.origin : null, req.header("referer") ?? null];
-  for (const c of candidates) {
-    if (!c || c.length > 300) continue;
-    try {
-      const u = new URL(c);
-      if ((u.protocol === "https:" || u.protocol === "http:") && u.username === "" && u.password === "") return u.origin;
-    } catch {
-      // not a URL: ignored
-    }
+/** The http(s) origin of a URL, or null for anything else (too long, not a URL, credentials). */
+function originOf(text: string | null | undefined): string | null {
+  if (!text || text.length > 300) return null;
+  try {
+    const u = new URL(text);
+    if ((u.protocol === "https:" || u.protocol === "http:") && u.username === "" && u.password === "") return u.origin;
+  } catch {
+    // not a URL: ignored
   }
   return null;
 }
 
+/**
+ * Where the visitor came from, SEAL-2. `referer` is what the browser reported (the widget's link asks
+ * for `referrerpolicy="strict-origin"`), the only source the page states as fact; `claimed` is the
+ * `?origin=` parameter, which whoever wrote the link chose (a phishing page can claim any origin), so it
+ * is only ever shown as a claim. A Referer from the operator's own pages (e.g. the language switch)
+ * says nothing about the embedding site and is ignored.
+ */
+export interface VisitorOrigin {
+  referer: string | null;
+  claimed: string | null;
+}
+
+export function visitorOrigin(req: Request, ownOrigin: string | null): VisitorOrigin {
+  const referer = originOf(req.header("referer"));
+  return {
+    referer: referer !== null && referer !== ownOrigin ? referer : null,
+    claimed: originOf(typeof req.query.origin === "string" ? req.query.origin : null),
+  };
+}
+
+/** The language switch carries the claim on (never promoted: the next request has no Referer from the embedding site). */
 function page(lang: Lang, sealId: string, origin: string | null, body: SafeHtml): SafeHtml {
   const t = TEXTS[lang];
   const other: Lang = lang === "ja" ? "en" : "ja";
@@ -50,7 +68,7 @@ function page(lang: Lang, sealId: string, origin: string | null, body: SafeHtml)
 <footer>${t.operator}</footer></main></body></html>`;
 }
 
-function sealBody(lang: Lang, seal: PublicSeal, origin: string | null, sealId: string): SafeHtml {
+function sealBody(lang: Lang, seal: PublicSeal, origin: VisitorOrigin, sealId: string): SafeHtml {
   const t = TEXTS[lang];
   const c = seal.certificate;
   const valid = seal.status === SealStatus.VALID;
@@ -70,15 +88,27 @@ function sealBody(lang: Lang, seal: PublicSeal, origin: string | null, sealId: s
   if (c?.revocationScheduledAt) rows.push(html`<tr><th>${t.scheduled}</th><td>${jstText(c.revocationScheduledAt)}</td></tr>`);
   rows.push(html`<tr><th>${t.checkedAt}</th><td>${jstText(seal.checkedAt)}</td></tr>`);
 
-  let originLine: SafeHtml;
-  if (origin && c) {
-    const covered = nameCovers(c.domains, new URL(origin).hostname);
-    originLine = html`<p class="origin ${covered ? "ok" : "bad"}" data-origin-verdict="${covered ? "covers" : "does-not-cover"}">${t.from(origin)} ${covered ? t.covers : t.notCovers}</p>`;
-  } else {
-    originLine = html`<p class="origin" data-origin-verdict="unknown">${t.cannotTell}</p>`;
-  }
   return html`<div class="banner ${valid ? "ok" : "bad"}" data-status="${seal.status}">${valid ? t.statusValid : t.statusNotValid}</div>
-${originLine}<table>${rows}</table>${reportForm(lang, sealId)}`;
+${originLine(lang, c?.domains ?? null, origin)}<table>${rows}</table>${reportForm(lang, sealId)}`;
+}
+
+/**
+ * SEAL-2: the origin verdict. Only the browser's Referer is stated as fact ("covers" /
+ * "does-not-cover"); a bare `?origin=` gives the neutral "claimed-…" verdicts that tell the visitor to
+ * check the address bar themselves.
+ */
+function originLine(lang: Lang, domains: string[] | null, origin: VisitorOrigin): SafeHtml {
+  const t = TEXTS[lang];
+  if (domains && origin.referer) {
+    const covered = nameCovers(domains, new URL(origin.referer).hostname);
+    const mismatch = origin.claimed !== null && origin.claimed !== origin.referer;
+    return html`<p class="origin ${covered ? "ok" : "bad"}" data-origin-verdict="${covered ? "covers" : "does-not-cover"}" data-origin-mismatch="${mismatch ? "true" : "false"}">${t.from(origin.referer)} ${covered ? t.covers : t.notCovers}${mismatch ? html` ${t.mismatch(origin.claimed!)}` : ""}</p>`;
+  }
+  if (domains && origin.claimed) {
+    const covered = nameCovers(domains, new URL(origin.claimed).hostname);
+    return html`<p class="origin" data-origin-verdict="${covered ? "claimed-covers" : "claimed-does-not-cover"}">${t.claimedFrom(origin.claimed)} ${covered ? t.claimedCovers : t.claimedNotCovers}</p>`;
+  }
+  return html`<p class="origin" data-origin-verdict="unknown">${t.cannotTell}</p>`;
 }
 
 function reportForm(lang: Lang, sealId: string): SafeHtml {
@@ -99,14 +129,14 @@ export function verifyRoutes(services: Services): Router {
   router.get("/verify/:sealId", async (req: Request, res: Response) => {
     const lang = pickLang(req.query.lang, req.header("accept-language"));
     const sealId = String(req.params.sealId);
-    const origin = visitorOrigin(req);
+    const origin = visitorOrigin(req, originOf(services.config.publicBaseUrl));
     const seal = await services.seals.view(sealId);
     if (!seal) {
       const t = TEXTS[lang];
-      sendLockedPage(res, 404, page(lang, sealId, origin, html`<div class="banner bad" data-status="UNKNOWN">${t.statusNotValid}</div><p>${t.unknownSeal}</p>`), CSS);
+      sendLockedPage(res, 404, page(lang, sealId, origin.claimed, html`<div class="banner bad" data-status="UNKNOWN">${t.statusNotValid}</div><p>${t.unknownSeal}</p>`), CSS);
       return;
     }
-    sendLockedPage(res, 200, page(lang, sealId, origin, sealBody(lang, seal, origin, sealId)), CSS);
+    sendLockedPage(res, 200, page(lang, sealId, origin.claimed, sealBody(lang, seal, origin, sealId)), CSS);
   });
 
   // REV-5 without JavaScript: the report form posts here and gets a receipt page.

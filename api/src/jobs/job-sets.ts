@@ -19,3 +19,16 @@ export function combineJobSets(...sets: JobSet[]): JobSet {
   }
   return { handlers, recurring };
 }
+
+/**
+ * Splits a job set into lanes that run side by side, each with its own runner: jobs that wait on
+ * other people's servers (webhooks, e-mail) must never hold up CRL publication or scheduled
+ * revocations (STAT-1, REV-2), which a single queue would do behind one slow endpoint.
+ */
+export function splitJobSet(set: JobSet, networkKinds: readonly string[]): { core: JobSet; network: JobSet } {
+  const pick = (inNetwork: boolean): JobSet => ({
+    handlers: Object.fromEntries(Object.entries(set.handlers).filter(([kind]) => networkKinds.includes(kind) === inNetwork)),
+    recurring: set.recurring.filter((r) => networkKinds.includes(r.kind) === inNetwork),
+  });
+  return { core: pick(false), network: pick(true) };
+}
