@@ -1,4 +1,3 @@
-import DataLoader from "dataloader";
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
@@ -7,7 +6,6 @@ import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { badUserInput } from "../graphql/errors";
 import { toGlobalId } from "../graphql/global-id";
-import { Loaders } from "../graphql/loaders";
 import { ConnectionShape, PageArgs, checkPageSize } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -91,12 +89,6 @@ export const MAX_ENDPOINTS_PER_RESELLER = 20;
 /** Serialises "count the active endpoints, then add one" per reseller (with the reseller id's hash as second key). */
 const ENDPOINT_CAP_LOCK = 0x616b_7768; // "akwh"
 
-/** Per-request batch loaders of the rows a page of deliveries points at (the tables have no TypeORM entity for Loaders.byId). */
-interface DeliveryLoaders {
-  events: DataLoader<string, EventRow | null>;
-  endpoints: DataLoader<string, EndpointRow | null>;
-}
-const deliveryLoaders = new WeakMap<Loaders, DeliveryLoaders>();
 
 /**
  * NOT-1, RES-5: a reseller's webhook endpoints, their deliveries (the operator's dead-letter view) and
@@ -203,7 +195,7 @@ export class WebhookService {
       return after;
     });
     // Later reads in this request (the payload, further mutations) must see the change.
-    deliveryLoaders.delete(scope.loaders);
+    scope.loaders.clearAll();
     return changed;
   }
 
@@ -290,31 +282,21 @@ export class WebhookService {
 
   /** The event a delivery carries (the caller may already see the delivery); batched per request. */
   async eventOf(scope: RequestScope, delivery: WebhookDelivery): Promise<Event> {
-    const row = await this.loadersFor(scope).events.load(delivery.eventId);
+    const row = await this.byId<EventRow>(scope, "webhook-event", `SELECT ${EVENT_COLUMNS} FROM event WHERE id = ANY($1::bigint[])`).load(delivery.eventId);
     return toEvent(row!);
   }
 
   async endpointOf(scope: RequestScope, delivery: WebhookDelivery): Promise<WebhookEndpoint> {
-    const row = await this.loadersFor(scope).endpoints.load(delivery.endpointId);
+    const row = await this.byId<EndpointRow>(scope, "webhook-endpoint", `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = ANY($1::uuid[])`).load(delivery.endpointId);
     return toEndpoint(row!);
   }
 
-  /** One query per kind for a whole page of deliveries, instead of one per delivery. */
-  private loadersFor(scope: RequestScope): DeliveryLoaders {
-    let l = deliveryLoaders.get(scope.loaders);
-    if (!l) {
-      const byId = <R extends { id: string }>(sql: string) =>
-        new DataLoader<string, R | null>(async (ids) => {
-          const rows: R[] = await this.ds.query(sql, [[...ids]]);
-          const found = new Map(rows.map((r) => [r.id, r]));
-          return ids.map((id) => found.get(id) ?? null);
-        }, { maxBatchSize: 500 });
-      l = {
-        events: byId<EventRow>(`SELECT ${EVENT_COLUMNS} FROM event WHERE id = ANY($1::bigint[])`),
-        endpoints: byId<EndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = ANY($1::uuid[])`),
-      };
-      deliveryLoaders.set(scope.loaders, l);
-    }
-    return l;
+  /** One query per kind for a whole page of deliveries (these tables are read with SQL, not entities). */
+  private byId<R extends { id: string }>(scope: RequestScope, name: string, sql: string) {
+    return scope.loaders.batch<R | null>(name, async (ids) => {
+      const rows: R[] = await this.ds.query(sql, [[...ids]]);
+      const found = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => found.get(id) ?? null);
+    });
   }
 }
