@@ -33,6 +33,8 @@ export interface IssuedCertificate {
 
 export interface StatusFixture {
   t: TestApp;
+  /** The key of the reseller that manages every certificate the fixture issues. */
+  resellerKey: string;
   dcv: DcvWebServer;
   dir: TempDir;
   rootPath: string;
@@ -62,6 +64,7 @@ export async function startStatusFixture(certificates: number): Promise<StatusFi
   let next = 0;
   return {
     t,
+    resellerKey: reseller.key,
     dcv,
     dir,
     rootPath: dir.file("root.pem", rootPem),
