@@ -173,7 +173,9 @@ export class ApplicationService {
       if (current && current.notAfter >= contract.endsAt!) {
         throw refusal(RefusalCode.REPLACEMENT_NOT_NEEDED, "The current certificate already runs to the end of the term.", "input.contractId", "現在の証明書は契約期間の終了まで有効です。");
       }
-      const names = this.sameCommonName(product, input.names ?? current?.names ?? [], current?.commonName ?? null);
+      // A contract renewed by default (CON-3) has no certificate yet: its names are those it was renewed with.
+      const contractNames = current?.names ?? (await tx.findOneByOrFail(Application, { id: contract.applicationId })).names;
+      const names = this.sameCommonName(product, input.names ?? contractNames, current?.commonName ?? contractNames[0]);
       await this.refuseOpenApplication(tx, contract.id);
       return this.insertApplication(tx, scope, {
         kind: ApplicationKind.REPLACEMENT, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,

@@ -11,6 +11,7 @@ import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notic
 import { IssuanceMode, Product } from "../products/product.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+import { renewByDefault } from "./default-renewal";
 import { FeeService } from "../fees/fee.service";
 
 const ACTOR = systemActor("contract-jobs");
@@ -45,7 +46,7 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
         await end(tx, c, ContractEndReason.CANCELLED, c.cancellationEffectiveAt);
         continue;
       }
-      const renewed = await tx.existsBy(Contract, { renewedFromId: c.id });
+      const renewed = (await tx.existsBy(Contract, { renewedFromId: c.id })) || (await renewByDefault(tx, ACTOR, fees, audit, c)) !== null;
       await end(tx, c, renewed ? ContractEndReason.RENEWED : c.doNotRenew ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, c.endsAt!);
     }
     await writeRenewalNotices(tx, now, events);
