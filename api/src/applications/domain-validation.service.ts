@@ -11,6 +11,14 @@ import { DcvMethod, DcvNetworkOptions, checkDnsTxt, checkHttpFile, newDcvToken }
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 
 /**
+ * APP-9: the validation of `name` that may still be reused at `at` — successful, inside the reuse
+ * period in force — from rows ordered newest first. The one place the reuse rule is applied.
+ */
+function newestReusable(rowsNewestFirst: DomainValidation[], name: string, at: Date): DomainValidation | undefined {
+  return rowsNewestFirst.find((v) => v.name === name && v.status === DomainValidationStatus.VALID && v.checkedAt !== null && canReuseDcv(v.checkedAt, at).ok);
+}
+
+/**
  * APP-9: domain control is proved per name before issuance, by an HTTP file or a DNS TXT record,
  * with the evidence kept. A successful validation of a subscriber's name is reused for later
  * certificates only within the reuse period in force at issuance.
@@ -33,9 +41,7 @@ export class DomainValidationService {
       where: { subscriberId, name: In(names), status: DomainValidationStatus.VALID },
       order: { checkedAt: "DESC" },
     });
-    const out = new Map<string, DomainValidation>();
-    for (const v of rows) if (!out.has(v.name) && v.checkedAt && canReuseDcv(v.checkedAt, at).ok) out.set(v.name, v);
-    return out;
+    return new Map(names.map((n) => [n, newestReusable(rows, n, at)] as const).filter((e): e is [string, DomainValidation] => e[1] !== undefined));
   }
 
   /** Opens a challenge for every name that has no reusable validation; wildcards always use DNS (BR 3.2.2.4.18). */
@@ -66,8 +72,7 @@ export class DomainValidationService {
     const own = await scope.loaders.manyBy(DomainValidation, "applicationId", { createdAt: "ASC" }).load(application.id);
     const ofSubscriber = await scope.loaders.manyBy(DomainValidation, "subscriberId", { checkedAt: "DESC" }).load(application.subscriberId);
     const now = this.clock.now();
-    const reused = (name: string) =>
-      ofSubscriber.find((v) => v.name === name && v.status === DomainValidationStatus.VALID && v.checkedAt !== null && canReuseDcv(v.checkedAt, now).ok);
+    const reused = (name: string) => newestReusable(ofSubscriber, name, now);
     return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused(n)).filter((v): v is DomainValidation => v !== undefined);
   }
 

@@ -14,7 +14,7 @@ import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
 import { ApiKey, ApiKeyOwner } from "./api-key.entity";
 import { generateKeySecret } from "./api-key-secret";
-import { requireOperator } from "./authorize";
+import { canSeeResellerData, requireOperator } from "./authorize";
 import { Actor } from "./caller";
 import { CreatedKey } from "./api-key.service";
 
@@ -89,7 +89,7 @@ export class ApiKeyGovernanceService {
     if (input.expiresAt && input.expiresAt <= now) throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
     return inTransaction(this.ds, async (tx) => {
       const old = input.id ? await tx.findOne(ApiKey, { where: { id: input.id }, lock: { mode: "pessimistic_write" } }) : null;
-      const visible = old && (c.kind === "OPERATOR" || c.kind === "SYSTEM" || (c.kind === "RESELLER" && old.resellerId === c.resellerId));
+      const visible = old && canSeeResellerData(c, old.resellerId);
       if (!old || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
       if (old.revokedAt !== null && old.revokedAt <= now) throw refusal(RefusalCode.CONFLICT, "This key is already revoked; ask the operator for a new one.", "input.id");
       if (old.resellerId !== null) {

@@ -101,7 +101,7 @@ export class ApiKeyService {
     return inTransaction(this.ds, async (tx) => {
       const key = id === null ? null : await tx.findOne(ApiKey, { where: { id }, lock: { mode: "pessimistic_write" } });
       const c = actor.caller;
-      const visible = key && (c.kind === "OPERATOR" || c.kind === "SYSTEM" || (c.kind === "RESELLER" && key.resellerId === c.resellerId));
+      const visible = key && canSeeResellerData(c, key.resellerId);
       if (!key || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
       // A revocation already in force changes nothing; one scheduled by a rotation (RES-2) may be brought forward.
       if (key.revokedAt !== null && key.revokedAt <= this.clock.now()) return key;

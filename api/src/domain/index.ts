@@ -16,3 +16,4 @@ export * from "./money";
 export * from "./revocation-policy";
 export * from "./dcv-reuse";
 export * from "./hostnames";
+export * from "./email";

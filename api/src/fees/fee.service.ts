@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
-import { requireAuthenticated } from "../auth/authorize";
+import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { Actor, systemActor } from "../auth/caller";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
 import {
@@ -209,7 +209,7 @@ export class FeeService {
   async get(scope: RequestScope, id: string): Promise<Charge | null> {
     const c = await scope.loaders.byId(Charge).load(id);
     if (!c) return null;
-    return scope.caller.kind === "OPERATOR" || scope.caller.kind === "SYSTEM" || (scope.caller.kind === "RESELLER" && scope.caller.resellerId === c.resellerId) ? c : null;
+    return canSeeResellerData(scope.caller, c.resellerId) ? c : null;
   }
 
   async list(scope: RequestScope, args: PageArgs, filter: { resellerId?: string | null; month?: string | null } = {}): Promise<ConnectionShape<Charge>> {

@@ -3,6 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireOperator, requireReseller } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
+import { isEmailAddress } from "../domain/email";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { AcmeApplicationDecision, ResellerAcmeApplication } from "./acme-application.entity";
@@ -35,7 +36,7 @@ export class ResellerRegistrationService {
       const v = input[f];
       if (v != null && (v.trim().length === 0 || v.length > 200)) throw refusal(RefusalCode.INVALID_INPUT, `${f} must be 1 to 200 characters.`, `input.${f}`);
     }
-    if (input.contactEmail != null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.contactEmail)) throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
+    if (input.contactEmail != null && !isEmailAddress(input.contactEmail)) throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
     const now = this.clock.now();
     return inTransaction(this.ds, async (tx) => {
       const reseller = input.resellerId ? await tx.findOne(Reseller, { where: { id: input.resellerId }, lock: { mode: "pessimistic_write" } }) : null;

@@ -3,6 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireOperator } from "../auth/authorize";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
+import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
@@ -51,7 +52,7 @@ export class ResellerService {
     for (const f of ["name", "representativeName"] as const) {
       if (input[f].trim().length === 0 || input[f].length > 200) throw refusal(RefusalCode.INVALID_INPUT, `${f} must be 1 to 200 characters.`, `input.${f}`);
     }
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.contactEmail)) throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
+    if (!isEmailAddress(input.contactEmail)) throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
     try {
       return await inTransaction(this.ds, async (tx) => {
         const now = this.clock.now();

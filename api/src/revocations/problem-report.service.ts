@@ -6,6 +6,7 @@ import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
 import { problemReportAnswerDeadline } from "../domain";
 import { Clock } from "../domain/clock";
+import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { csrProvesKeyOf } from "../pki";
@@ -43,7 +44,7 @@ export class ProblemReportService {
   async report(clientAddress: string, requestId: string | null, input: ProblemReportInput): Promise<ProblemReport> {
     const description = input.description.trim();
     if (description.length < 10 || description.length > 5000) throw refusal(RefusalCode.INVALID_INPUT, "Describe the problem in 10 to 5000 characters.", "input.description");
-    if (input.reporterEmail != null && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.reporterEmail)) throw refusal(RefusalCode.INVALID_INPUT, "reporterEmail is not valid.", "input.reporterEmail");
+    if (input.reporterEmail != null && !isEmailAddress(input.reporterEmail)) throw refusal(RefusalCode.INVALID_INPUT, "reporterEmail is not valid.", "input.reporterEmail");
     const serial = input.serialNumber?.toLowerCase().replace(/[:\s]/g, "") || null;
     const fingerprint = input.sha256Fingerprint?.toLowerCase().replace(/[:\s]/g, "") || null;
     if ((serial === null) === (fingerprint === null)) throw refusal(RefusalCode.INVALID_INPUT, "Give exactly one of serialNumber and sha256Fingerprint.", "input.serialNumber");

@@ -3,6 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
+import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
@@ -30,7 +31,6 @@ export interface SubscriberFields {
   contacts: ContactInput[];
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_CONTACTS = 10;
 
 /** Checks a subscriber's data before anything is written; each problem names its input field. */
@@ -55,7 +55,7 @@ function validate(input: Partial<SubscriberFields>, field: (name: string) => str
     if (input.contacts.length > MAX_CONTACTS) throw refusal(RefusalCode.INVALID_INPUT, `At most ${MAX_CONTACTS} contacts.`, field("contacts"));
     input.contacts.forEach((c, i) => {
       if (c.name.trim().length === 0 || c.name.length > 200) throw refusal(RefusalCode.INVALID_INPUT, "Contact name must be 1 to 200 characters.", field(`contacts[${i}].name`));
-      if (!EMAIL.test(c.email) || c.email.length > 254) throw refusal(RefusalCode.INVALID_INPUT, "Contact e-mail address is not valid.", field(`contacts[${i}].email`));
+      if (!isEmailAddress(c.email)) throw refusal(RefusalCode.INVALID_INPUT, "Contact e-mail address is not valid.", field(`contacts[${i}].email`));
       if (c.phone != null && !/^\+?[0-9 ()-]{6,20}$/.test(c.phone)) throw refusal(RefusalCode.INVALID_INPUT, "Contact phone number is not valid.", field(`contacts[${i}].phone`));
     });
   }
