@@ -70,7 +70,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
         code,
         name: `${code} 株式会社`,
         representativeName: "代表者",
-        contactEmail: `${code}@reseller.example.jp`,
+        contactEmail: `${code}@reseller.akashi-demo.jp`,
       });
       const key = await services.apiKeys.create(systemActor("test"), { resellerId: reseller.id, name: `${code} key` });
       return { id: reseller.id, globalId: reseller.nodeId, key: key.key };
