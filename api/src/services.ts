@@ -43,6 +43,7 @@ import { AnnouncementService } from "./notices/announcement.service";
 import { ExpiringSoonService } from "./notices/expiring-soon.service";
 import { createMailer } from "./notices/mailer";
 import { NoticeService } from "./notices/notice.service";
+import { SealFactsCache } from "./seals/seal-facts";
 import { SealService } from "./seals/seal.service";
 import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
@@ -73,7 +74,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const certificates = new CertificateService(ds, ca);
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
   const listener = new PgListener(ds);
-  const viewChanges = new ViewChanges(listener);
+  const viewChanges = new ViewChanges(ds, listener);
   const certificateFacts = new CertificateFactsCache(ds, viewChanges);
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
   let widget: WidgetAssets | null | undefined;
@@ -107,7 +108,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     review: new ReviewService(ds, clock, audit, dcv, issuance, events, notices),
     contracts: new ContractService(ds, clock, audit, events),
     certificates,
-    seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets, events),
+    seals: new SealService(ds, clock, audit, ca, new SealFactsCache(ds, viewChanges), config.publicBaseUrl, widgetAssets, events),
     widgetAssets,
     revocations,
     problemReports: new ProblemReportService(ds, clock, audit, revocations),

@@ -170,7 +170,7 @@ async function main(): Promise<number> {
     const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.akashi-demo.jp`);
     const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.akashi-demo.jp`);
     const tApp = performance.now();
-    const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN]));
+    const app = await startBenchApp(db, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN]));
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + Apollo on ${app.origin} (${elapsed(tApp)})`);
 

@@ -1,20 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { DataSource, In } from "typeorm";
+import { DataSource } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { certificateStatus } from "../certificates/certificate-status";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
-import { CertificateService } from "../certificates/certificate.service";
+import { CaService } from "../certificates/ca.service";
 import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
-import { parseCertificate } from "../pki";
+import { toPem } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
-import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
+import { SealCertificateFacts, SealFacts, SealFactsCache } from "./seal-facts";
 import { Seal } from "./seal.entity";
 import { PublicSeal, SealCertificate, SealEmbed, SealStatus } from "./seal.types";
 import { WidgetAssets } from "./widget-assets";
@@ -30,7 +30,8 @@ export class SealService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly certificates: CertificateService,
+    private readonly ca: CaService,
+    private readonly facts: SealFactsCache,
     private readonly publicBaseUrl: string,
     private readonly widget: () => WidgetAssets | null,
     private readonly events: EventPublisher,
@@ -69,28 +70,26 @@ export class SealService {
     };
   }
 
-  /** The public views of several seals in one round trip, in order; null for unknown ids (SEAL-4: "unknown seal"). */
+  /** The public views of several seals, in order; null for unknown ids (SEAL-4: "unknown seal"). From memory when it can be. */
   async views(ids: string[]): Promise<(PublicSeal | null)[]> {
-    const wanted = [...new Set(ids.filter((id) => SEAL_ID.test(id)))];
-    if (wanted.length === 0) return ids.map(() => null);
+    const wanted = ids.map((id) => (SEAL_ID.test(id) ? id : null));
+    const valid = wanted.filter((id): id is string => id !== null);
+    if (valid.length === 0) return ids.map(() => null);
+    const facts = await this.facts.facts(valid);
+    const byId = new Map(facts.filter((f): f is SealFacts => f !== null).map((f) => [f.id, f]));
     const now = this.clock.now();
-    const seals = await this.ds.getRepository(Seal).findBy({ id: In(wanted) });
-    const contracts = new Map((await this.ds.getRepository(Contract).findBy({ id: In(seals.map((s) => s.contractId)) })).map((c) => [c.id, c]));
-    const certs = seals.length ? await this.ds.getRepository(Certificate).find({ where: { contractId: In([...contracts.keys()]) }, order: { notAfter: "DESC", createdAt: "DESC" } }) : [];
-    const scheduled = certs.length ? await this.ds.getRepository(Revocation).findBy({ certificateId: In(certs.map((c) => c.id)), status: RevocationStatus.SCHEDULED }) : [];
-    const views = new Map<string, PublicSeal>();
-    for (const seal of seals) {
-      const contract = contracts.get(seal.contractId)!;
-      const cert = current(certs.filter((c) => c.contractId === contract.id), now);
-      views.set(seal.id, {
-        id: seal.id,
-        status: sealStatus(seal, contract, cert, now),
+    return wanted.map((id) => {
+      const f = id ? byId.get(id) : undefined;
+      if (!f) return null;
+      const cert = current(f.certificates, now);
+      return {
+        id: f.id,
+        status: sealStatus(f, cert, now),
         checkedAt: now,
-        verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}`,
-        certificate: cert ? this.describe(cert, now, scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null,
-      });
-    }
-    return ids.map((id) => views.get(id) ?? null);
+        verificationUrl: `${this.publicBaseUrl}/verify/${f.id}`,
+        certificate: cert ? this.describe(cert, now) : null,
+      };
+    });
   }
 
   async view(id: string): Promise<PublicSeal | null> {
@@ -98,43 +97,37 @@ export class SealService {
   }
 
   /**
-   * The certificate as the seal shows it. PEM and chain are built only when a client asks for them
-   * (the widget and the verification page do not), and the organisation is read from the DER once.
+   * The certificate as the seal shows it. PEM and chain are read only when a client asks for them
+   * (the widget and the verification page do not).
    */
-  private describe(cert: Certificate, now: Date, scheduledFor: Date | null) {
+  private describe(cert: SealCertificateFacts, now: Date): SealCertificate {
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
-    const certificates = this.certificates;
+    const pem = () => this.pemOf(cert.id);
+    const ca = this.ca;
     return {
       serialNumber: cert.serialHex,
       sha256Fingerprint: cert.sha256Fingerprint,
       get pem() {
-        return certificates.pem(cert);
+        return pem();
       },
       get chainPem() {
-        return certificates.chainPem(cert);
+        return pem().then(async (p) => (cert.issuingCaId ? p + (await ca.chainPem(cert.issuingCaId)) : p));
       },
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
       domains: cert.names,
-      organizationName: this.organizationOf(cert),
+      organizationName: cert.organization,
       issuerName: cert.issuerDn,
       status: certificateStatus(cert, now),
       revokedAt: revoked ? cert.revokedAt : null,
       revocationReason: revoked ? (cert.revocationReason as RevocationReasonValue) : null,
-      revocationScheduledAt: revoked ? null : scheduledFor,
+      revocationScheduledAt: revoked ? null : cert.scheduledFor,
     } as unknown as SealCertificate;
   }
 
-  private organizations = new Map<string, string | null>();
-
-  private organizationOf(cert: Certificate): string | null {
-    let org = this.organizations.get(cert.sha256Fingerprint);
-    if (org === undefined) {
-      org = parseCertificate(cert.der).organization ?? null;
-      if (this.organizations.size > 10_000) this.organizations.clear();
-      this.organizations.set(cert.sha256Fingerprint, org);
-    }
-    return org;
+  private async pemOf(certificateId: string): Promise<string> {
+    const [row]: { der: Buffer }[] = await this.ds.query(`SELECT der FROM certificate WHERE id = $1`, [certificateId]);
+    return row ? toPem(row.der, "CERTIFICATE") : "";
   }
 }
 
@@ -142,15 +135,15 @@ export class SealService {
  * The certificate a seal shows: the newest one already in force and not revoked (after a reissue, the
  * new one); otherwise the newest of all, so that a revoked or expired certificate is shown as such.
  */
-function current(certs: Certificate[], now: Date): Certificate | null {
+function current(certs: SealCertificateFacts[], now: Date): SealCertificateFacts | null {
   return certs.find((c) => c.revokedAt === null && c.notBefore <= now) ?? certs[0] ?? null;
 }
 
 /** SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid. */
-function sealStatus(seal: Seal, contract: Contract, cert: Certificate | null, now: Date): SealStatus {
+function sealStatus(seal: SealFacts, cert: SealCertificateFacts | null, now: Date): SealStatus {
   if (cert && cert.revokedAt !== null && cert.revokedAt <= now) return SealStatus.REVOKED;
-  if (seal.removedAt !== null || contract.status === ContractStatus.ENDED) {
-    return contract.endReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
+  if (seal.removedAt !== null || seal.contractStatus === ContractStatus.ENDED) {
+    return seal.contractEndReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
   }
   if (!cert) return SealStatus.SERVICE_ENDED;
   return certificateStatus(cert, now) as unknown as SealStatus;
