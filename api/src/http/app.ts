@@ -20,6 +20,7 @@ import { demoRoutes } from "./pages/demo-page";
 import { verifyRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
+import { termsRoutes } from "./terms-routes";
 import { governanceRoutes } from "../resellers/governance-routes";
 import { cors, requestContext } from "./request-context";
 
@@ -88,6 +89,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(demoRoutes(services));
   app.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
   app.use(statementRoutes(services));
+  app.use(termsRoutes(services)); // NOT-5: /terms/{version}
   app.use(
     "/graphql",
     cors,
