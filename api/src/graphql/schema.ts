@@ -17,6 +17,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.reso
 import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
 import { NodeResolver } from "./node.resolver";
+import { catalogueResolvers } from "../catalogue-resolvers";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
@@ -28,6 +29,7 @@ export const resolvers = [
   WebhookResolver, WebhookDeliveryResolver,
   ChargeResolver, ContractFeesResolver,
   NoticeResolver, AnnouncementResolver,
+  ...catalogueResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

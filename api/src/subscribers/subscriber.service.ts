@@ -10,6 +10,7 @@ import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ContactRole, SubscriberContact } from "./subscriber-contact.entity";
 import { Language, Subscriber, SubscriberKind } from "./subscriber.entity";
+import { REGISTERED_FIELDS, SubscriberChangeService, registeredChanges } from "./subscriber-change.service";
 
 export interface ContactInput {
   role: ContactRole;
@@ -67,6 +68,7 @@ export class SubscriberService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly changes: SubscriberChangeService,
   ) {}
 
   /** The subscriber if the caller may see it, else null (never "exists but forbidden"). */
@@ -133,7 +135,11 @@ export class SubscriberService {
         throw refusal(RefusalCode.NOT_FOUND, "No such subscriber.", "input.id");
       }
       const before = { ...snapshot(current), contacts: (await tx.findBy(SubscriberContact, { subscriberId: current.id })).map((c) => snapshot(c)) };
-      const { contacts, ...fields } = changes;
+      const { contacts, ...asked } = changes;
+      // CON-6: once verified, name, address and representative change only when the operator confirms.
+      const pending = registeredChanges(current, asked);
+      const fields = pending ? Object.fromEntries(Object.entries(asked).filter(([k]) => !(REGISTERED_FIELDS as readonly string[]).includes(k))) : asked;
+      if (pending && Object.keys(pending).length > 0) await this.changes.request(tx, scope, current, pending);
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
       current.updatedAt = this.clock.now();
       const saved = await tx.save(current);
