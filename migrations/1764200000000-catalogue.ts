@@ -5,8 +5,15 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * Nothing but the migration class is exported: TypeORM takes every exported function for a migration.
  */
 const CATALOGUE_EVENT_TYPES = [
-  "product.created", "product.updated", "product.price_scheduled", "product.discontinued", "tax_rate.scheduled",
-  "payment.recorded", "subscriber.change_requested", "subscriber.change_decided", "subscriber.succeeded",
+  "product.created",
+  "product.updated",
+  "product.price_scheduled",
+  "product.discontinued",
+  "tax_rate.scheduled",
+  "payment.recorded",
+  "subscriber.change_requested",
+  "subscriber.change_decided",
+  "subscriber.succeeded",
 ];
 
 /**
@@ -34,25 +41,34 @@ async function changeEventTypes(q: QueryRunner, add: string[], remove: string[])
   }
 }
 
-const TERMS_2026_04_JA = `Akashi サーバー証明書発行サービス利用条件（2026年4月版）
+const TERMS_2026_04_JA = [
+  "Akashi サーバー証明書発行サービス利用条件（2026年4月版）",
+  "",
+  "第1条（適用） 本条件は、当社が指定事業者を通じて提供するサーバー証明書発行サービスに適用されます。",
+  "第2条（申込み） 申込みは指定事業者を通じて行い、利用条件の版、ドメイン名登録者の同意および個人情報の本人の同意を記録します。",
+  "第3条（契約期間） 契約期間は開始日からNか月後の同じ月の末日（日本時間23時59分59秒）までとします。",
+  "第4条（料金） 料金は発行月の翌月末日までに支払うものとし、消費税は適用される税率により計算し、1円未満は切り捨てます。",
+  "第5条（失効） 当社は、料金が支払期日までに支払われない場合その他本条件に定める場合、証明書を失効させることができます。",
+  "第6条（変更） 契約者の名称、所在地または代表者の変更は、当社が確認した時点で効力を生じます。合併または会社分割による承継は、承継の日から30日以内に届け出るものとします。",
+  "第7条（条件の変更） 本条件の変更は、適用開始日とともに公表します。",
+].join("\n");
 
-第1条（適用） 本条件は、当社が指定事業者を通じて提供するサーバー証明書発行サービスに適用されます。
-第2条（申込み） 申込みは指定事業者を通じて行い、利用条件の版、ドメイン名登録者の同意および個人情報の本人の同意を記録します。
-第3条（契約期間） 契約期間は開始日からN か月後の同じ月の末日（日本時間23時59分59秒）までとします。
-第4条（料金） 料金は発行月の翌月末日までに支払うものとし、消費税は適用される税率により計算し、1円未満は切り捨てます。
-第5条（失効） 当社は、料金が支払期日までに支払われない場合その他本条件に定める場合、証明書を失効させることができます。
-第6条（変更） 契約者の名称、所在地または代表者の変更は、当社が確認した時点で効力を生じます。合併または会社分割による承継は、承継の日から30日以内に届け出るものとします。
-第7条（条件の変更） 本条件の変更は、適用開始日とともに公表します。`;
-
-const TERMS_2026_04_EN = `Akashi server certificate service terms (April 2026 edition)
-
-1 (Scope) These terms apply to the server certificate service the operator provides through designated resellers.
-2 (Applications) Applications are made through a reseller and record the terms version, the domain registrant's consent and the data subjects' consent.
-3 (Term) A term ends at the end of the same month N months after its start (23:59:59 Japan time).
-4 (Fees) Fees are due by the end of the month after the month of issuance; consumption tax is computed at the rate in force, fractions of a yen rounded down.
-5 (Revocation) The operator may revoke a certificate when a fee is not paid by its due date and in the other cases these terms name.
-6 (Changes) A change of the subscriber's name, address or representative takes effect once the operator has confirmed it. A successor by merger or split notifies within 30 days of the succession.
-7 (Changes of terms) Changes of these terms are published with the date they take effect.`;
+const TERMS_2026_04_EN = [
+  "Akashi server certificate service terms (April 2026 edition)",
+  "",
+  "1 (Scope) These terms apply to the server certificate service the operator provides through " +
+    "designated resellers.",
+  "2 (Applications) Applications are made through a reseller and record the terms version, the domain " +
+    "registrant's consent and the data subjects' consent.",
+  "3 (Term) A term ends at the end of the same month N months after its start (23:59:59 Japan time).",
+  "4 (Fees) Fees are due by the end of the month after the month of issuance; consumption tax is " +
+    "computed at the rate in force, fractions of a yen rounded down.",
+  "5 (Revocation) The operator may revoke a certificate when a fee is not paid by its due date and in " +
+    "the other cases these terms name.",
+  "6 (Changes) A change of the subscriber's name, address or representative takes effect once the " +
+    "operator has confirmed it. A successor by merger or split notifies within 30 days of the succession.",
+  "7 (Changes of terms) Changes of these terms are published with the date they take effect.",
+].join("\n");
 
 /**
  * The operator's catalogue (VAL-1, CON-5, CON-8, CON-9, NOT-5): how a product's liability cap is
@@ -72,30 +88,44 @@ export class Catalogue1764200000000 implements MigrationInterface {
         ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();
       UPDATE product SET liability_basis = 'RECEIVED_LAST_12_MONTHS' WHERE auto_renew;
       ALTER TABLE product
-        ADD CONSTRAINT product_liability_basis_auto_renew CHECK ((liability_basis = 'RECEIVED_LAST_12_MONTHS') = auto_renew),
-        ADD CONSTRAINT product_prorated_needs_term CHECK (liability_basis <> 'PRORATED_REMAINING_MONTHS' OR NOT unlimited_term),
-        ADD CONSTRAINT product_discontinuation_reason CHECK (discontinuation_reason IS NULL OR discontinued_at IS NOT NULL);
+        ADD CONSTRAINT product_liability_basis_auto_renew
+          CHECK ((liability_basis = 'RECEIVED_LAST_12_MONTHS') = auto_renew),
+        ADD CONSTRAINT product_prorated_needs_term
+          CHECK (liability_basis <> 'PRORATED_REMAINING_MONTHS' OR NOT unlimited_term),
+        ADD CONSTRAINT product_discontinuation_reason
+          CHECK (discontinuation_reason IS NULL OR discontinued_at IS NOT NULL);
 
-      -- VAL-1, CON-8, NOT-5: history. A price, a tax rate or a terms document, once written, is never changed or removed.
+      -- VAL-1, CON-8, NOT-5: history. A price, a tax rate or a terms document, once written, is never changed
+      -- or removed.
       CREATE FUNCTION catalogue_history_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        RAISE EXCEPTION '% is history: % refused (VAL-1, CON-8, NOT-5)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION '% is history: % refused (VAL-1, CON-8, NOT-5)', TG_TABLE_NAME, TG_OP
+          USING ERRCODE = 'insufficient_privilege';
       END $$;
-      CREATE TRIGGER product_price_history BEFORE UPDATE OR DELETE ON product_price FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
-      CREATE TRIGGER product_price_history_truncate BEFORE TRUNCATE ON product_price FOR EACH STATEMENT EXECUTE FUNCTION catalogue_history_refuse_change();
-      CREATE TRIGGER tax_rate_history BEFORE UPDATE OR DELETE ON tax_rate FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
-      CREATE TRIGGER tax_rate_history_truncate BEFORE TRUNCATE ON tax_rate FOR EACH STATEMENT EXECUTE FUNCTION catalogue_history_refuse_change();
+      CREATE TRIGGER product_price_history BEFORE UPDATE OR DELETE ON product_price
+        FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
+      CREATE TRIGGER product_price_history_truncate BEFORE TRUNCATE ON product_price
+        FOR EACH STATEMENT EXECUTE FUNCTION catalogue_history_refuse_change();
+      CREATE TRIGGER tax_rate_history BEFORE UPDATE OR DELETE ON tax_rate
+        FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
+      CREATE TRIGGER tax_rate_history_truncate BEFORE TRUNCATE ON tax_rate
+        FOR EACH STATEMENT EXECUTE FUNCTION catalogue_history_refuse_change();
 
       -- NOT-5: the text of each version, in Japanese and English, as published.
       ALTER TABLE terms_version ADD COLUMN text_ja text, ADD COLUMN text_en text;
     `);
-    await q.query(`UPDATE terms_version SET text_ja = $1, text_en = $2 WHERE version = '2026-04'`, [TERMS_2026_04_JA, TERMS_2026_04_EN]);
+    await q.query(`UPDATE terms_version SET text_ja = $1, text_en = $2 WHERE version = '2026-04'`, [
+      TERMS_2026_04_JA,
+      TERMS_2026_04_EN,
+    ]);
     await q.query(`
       UPDATE terms_version SET text_ja = '(not recorded)', text_en = '(not recorded)' WHERE text_ja IS NULL;
       ALTER TABLE terms_version
         ALTER COLUMN text_ja SET NOT NULL, ALTER COLUMN text_en SET NOT NULL,
-        ADD CONSTRAINT terms_version_text_length CHECK (length(text_ja) BETWEEN 1 AND 200000 AND length(text_en) BETWEEN 1 AND 200000);
-      CREATE TRIGGER terms_version_history BEFORE UPDATE OR DELETE ON terms_version FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
+        ADD CONSTRAINT terms_version_text_length
+          CHECK (length(text_ja) BETWEEN 1 AND 200000 AND length(text_en) BETWEEN 1 AND 200000);
+      CREATE TRIGGER terms_version_history BEFORE UPDATE OR DELETE ON terms_version
+        FOR EACH ROW EXECUTE FUNCTION catalogue_history_refuse_change();
       CREATE INDEX terms_version_effective ON terms_version (effective_from);
 
       -- Price and tax changes never reach back behind a charge already recorded: that check reads charges by date.
@@ -112,7 +142,10 @@ export class Catalogue1764200000000 implements MigrationInterface {
       DROP INDEX IF EXISTS charge_charged_at;
       DROP INDEX IF EXISTS terms_version_effective;
       DROP TRIGGER IF EXISTS terms_version_history ON terms_version;
-      ALTER TABLE terms_version DROP CONSTRAINT IF EXISTS terms_version_text_length, DROP COLUMN IF EXISTS text_ja, DROP COLUMN IF EXISTS text_en;
+      ALTER TABLE terms_version
+        DROP CONSTRAINT IF EXISTS terms_version_text_length,
+        DROP COLUMN IF EXISTS text_ja,
+        DROP COLUMN IF EXISTS text_en;
       DROP TRIGGER IF EXISTS tax_rate_history_truncate ON tax_rate;
       DROP TRIGGER IF EXISTS tax_rate_history ON tax_rate;
       DROP TRIGGER IF EXISTS product_price_history_truncate ON product_price;

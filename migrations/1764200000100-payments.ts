@@ -27,10 +27,13 @@ export class Payments1764200000100 implements MigrationInterface {
 
       CREATE FUNCTION payment_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        RAISE EXCEPTION 'payment is a ledger of money received: % refused (CON-9)', TG_OP USING ERRCODE = 'insufficient_privilege';
+        RAISE EXCEPTION 'payment is a ledger of money received: % refused (CON-9)', TG_OP
+          USING ERRCODE = 'insufficient_privilege';
       END $$;
-      CREATE TRIGGER payment_no_change BEFORE UPDATE OR DELETE ON payment FOR EACH ROW EXECUTE FUNCTION payment_refuse_change();
-      CREATE TRIGGER payment_no_truncate BEFORE TRUNCATE ON payment FOR EACH STATEMENT EXECUTE FUNCTION payment_refuse_change();
+      CREATE TRIGGER payment_no_change BEFORE UPDATE OR DELETE ON payment
+        FOR EACH ROW EXECUTE FUNCTION payment_refuse_change();
+      CREATE TRIGGER payment_no_truncate BEFORE TRUNCATE ON payment
+        FOR EACH STATEMENT EXECUTE FUNCTION payment_refuse_change();
     `);
   }
 

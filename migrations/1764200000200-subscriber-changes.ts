@@ -29,7 +29,8 @@ export class SubscriberChanges1764200000200 implements MigrationInterface {
       CREATE INDEX subscriber_change_subscriber ON subscriber_change (subscriber_id, requested_at, id);
       CREATE INDEX subscriber_change_queue ON subscriber_change (requested_at, id) WHERE status = 'PENDING';
       -- REC-2: registered-data history is kept like consents.
-      CREATE TRIGGER subscriber_change_retention BEFORE DELETE ON subscriber_change FOR EACH ROW EXECUTE FUNCTION retention_refuse_delete();
+      CREATE TRIGGER subscriber_change_retention BEFORE DELETE ON subscriber_change
+        FOR EACH ROW EXECUTE FUNCTION retention_refuse_delete();
 
       CREATE TABLE subscriber_succession (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,20 +52,26 @@ export class SubscriberChanges1764200000200 implements MigrationInterface {
         UNIQUE (predecessor_id, successor_id, kind, succeeded_on)
       );
       CREATE INDEX subscriber_succession_successor ON subscriber_succession (successor_id);
-      CREATE TRIGGER subscriber_succession_retention BEFORE DELETE ON subscriber_succession FOR EACH ROW EXECUTE FUNCTION retention_refuse_delete();
+      CREATE TRIGGER subscriber_succession_retention BEFORE DELETE ON subscriber_succession
+        FOR EACH ROW EXECUTE FUNCTION retention_refuse_delete();
 
       -- SEAL-3 stays: a seal is never transferred. A succession by merger or split is not a transfer but the
       -- same legal position continued, so a seal may follow its contract to the recorded successor.
       CREATE OR REPLACE FUNCTION seal_stays_with_subscriber() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NOT EXISTS (SELECT 1 FROM contract c WHERE c.id = NEW.contract_id AND c.subscriber_id = NEW.subscriber_id) THEN
-          RAISE EXCEPTION 'a seal belongs to its contract''s subscriber and cannot be transferred (SEAL-3)' USING ERRCODE = 'check_violation';
+        IF NOT EXISTS (
+          SELECT 1 FROM contract c WHERE c.id = NEW.contract_id AND c.subscriber_id = NEW.subscriber_id
+        ) THEN
+          RAISE EXCEPTION 'a seal belongs to its contract''s subscriber and cannot be transferred (SEAL-3)'
+            USING ERRCODE = 'check_violation';
         END IF;
         IF TG_OP = 'UPDATE' AND NEW.subscriber_id <> OLD.subscriber_id AND NOT EXISTS (
           SELECT 1 FROM subscriber_succession s
-          WHERE s.predecessor_id = OLD.subscriber_id AND s.successor_id = NEW.subscriber_id AND OLD.contract_id = ANY (s.contract_ids)
+          WHERE s.predecessor_id = OLD.subscriber_id AND s.successor_id = NEW.subscriber_id
+            AND OLD.contract_id = ANY (s.contract_ids)
         ) THEN
-          RAISE EXCEPTION 'a seal cannot be transferred to another subscriber (SEAL-3)' USING ERRCODE = 'check_violation';
+          RAISE EXCEPTION 'a seal cannot be transferred to another subscriber (SEAL-3)'
+            USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
       END $$;
@@ -75,11 +82,15 @@ export class SubscriberChanges1764200000200 implements MigrationInterface {
     await q.query(`
       CREATE OR REPLACE FUNCTION seal_stays_with_subscriber() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        IF NOT EXISTS (SELECT 1 FROM contract c WHERE c.id = NEW.contract_id AND c.subscriber_id = NEW.subscriber_id) THEN
-          RAISE EXCEPTION 'a seal belongs to its contract''s subscriber and cannot be transferred (SEAL-3)' USING ERRCODE = 'check_violation';
+        IF NOT EXISTS (
+          SELECT 1 FROM contract c WHERE c.id = NEW.contract_id AND c.subscriber_id = NEW.subscriber_id
+        ) THEN
+          RAISE EXCEPTION 'a seal belongs to its contract''s subscriber and cannot be transferred (SEAL-3)'
+            USING ERRCODE = 'check_violation';
         END IF;
         IF TG_OP = 'UPDATE' AND NEW.subscriber_id <> OLD.subscriber_id THEN
-          RAISE EXCEPTION 'a seal cannot be transferred to another subscriber (SEAL-3)' USING ERRCODE = 'check_violation';
+          RAISE EXCEPTION 'a seal cannot be transferred to another subscriber (SEAL-3)'
+            USING ERRCODE = 'check_violation';
         END IF;
         RETURN NEW;
       END $$;

@@ -1,8 +1,15 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 const CONDUCT = [
-  "PUBLIC_ORDER", "CRIME", "IP_INFRINGEMENT", "PRIVACY_OR_PROPERTY_INFRINGEMENT", "DEFAMATION", "SPAM", "OTHER_ILLEGAL",
-  "OBSTRUCTING_OPERATOR", "ANTI_SOCIAL_FORCES",
+  "PUBLIC_ORDER",
+  "CRIME",
+  "IP_INFRINGEMENT",
+  "PRIVACY_OR_PROPERTY_INFRINGEMENT",
+  "DEFAMATION",
+  "SPAM",
+  "OTHER_ILLEGAL",
+  "OBSTRUCTING_OPERATOR",
+  "ANTI_SOCIAL_FORCES",
 ];
 
 /**
@@ -34,14 +41,17 @@ export class Disputes1764200000300 implements MigrationInterface {
       CREATE INDEX name_dispute_certificate ON name_dispute (certificate_id) WHERE certificate_id IS NOT NULL;
 
       ALTER TABLE application
-        ADD COLUMN prohibited_conduct text[] CHECK (cardinality(prohibited_conduct) >= 1 AND prohibited_conduct <@ ARRAY[${conduct}]::text[]),
-        ADD CONSTRAINT application_prohibited_conduct_ground CHECK (prohibited_conduct IS NULL OR refusal_code = 'PROHIBITED_CONDUCT');
+        ADD COLUMN prohibited_conduct text[]
+          CHECK (cardinality(prohibited_conduct) >= 1 AND prohibited_conduct <@ ARRAY[${conduct}]::text[]),
+        ADD CONSTRAINT application_prohibited_conduct_ground
+          CHECK (prohibited_conduct IS NULL OR refusal_code = 'PROHIBITED_CONDUCT');
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      ALTER TABLE application DROP CONSTRAINT IF EXISTS application_prohibited_conduct_ground, DROP COLUMN IF EXISTS prohibited_conduct;
+      ALTER TABLE application
+        DROP CONSTRAINT IF EXISTS application_prohibited_conduct_ground, DROP COLUMN IF EXISTS prohibited_conduct;
       DROP TABLE IF EXISTS name_dispute;
     `);
   }

@@ -21,7 +21,13 @@ import { SuccessionService } from "./subscribers/succession.service";
  * and disputes (APP-6). Built once per process, next to the other services.
  */
 export function catalogueServices(x: {
-  ds: DataSource; clock: Clock; config: Config; audit: AuditService; events: EventPublisher; notices: NoticeService; revocations: RevocationService;
+  ds: DataSource;
+  clock: Clock;
+  config: Config;
+  audit: AuditService;
+  events: EventPublisher;
+  notices: NoticeService;
+  revocations: RevocationService;
 }) {
   const { ds, clock, audit, events } = x;
   return {

@@ -17,9 +17,17 @@ const SHARED = join(ROOT, "../shared/spec/RULES.md");
  */
 const OWNED_BY_PARALLEL_WORK = [
   // names and CAA (the names branch)
-  "APP-11", "APP-12",
+  "APP-11",
+  "APP-12",
   // the ACME variant (the acme branch)
-  "ACME-1", "ACME-2", "ACME-3", "ACME-4", "ACME-5", "ACME-6", "ACME-7", "ACME-8",
+  "ACME-1",
+  "ACME-2",
+  "ACME-3",
+  "ACME-4",
+  "ACME-5",
+  "ACME-6",
+  "ACME-7",
+  "ACME-8",
 ];
 
 function ruleIds(markdown: string): string[] {
@@ -36,12 +44,15 @@ function testFiles(dir: string): string[] {
 
 /** The names given to test(), it() and describe() (with .each/.skip/.only …), as written in the source. */
 function testNames(source: string): string[] {
-  const call = /\b(?:test|it|describe)(?:\.(?:each\([\s\S]*?\)|only|skip|concurrent|failing))*\(\s*(["'`])((?:\\.|(?!\1)[\s\S])*?)\1/g;
+  const call =
+    /\b(?:test|it|describe)(?:\.(?:each\([\s\S]*?\)|only|skip|concurrent|failing))*\(\s*(["'`])((?:\\.|(?!\1)[\s\S])*?)\1/g;
   return [...source.matchAll(call)].map((m) => m[2]);
 }
 
 const rules = ruleIds(readFileSync(COPY, "utf8"));
-const names = testFiles(join(ROOT, "test")).flatMap((f) => testNames(readFileSync(f, "utf8")).map((name) => ({ file: relative(ROOT, f), name })));
+const names = testFiles(join(ROOT, "test")).flatMap((f) =>
+  testNames(readFileSync(f, "utf8")).map((name) => ({ file: relative(ROOT, f), name })),
+);
 const named = (id: string) => names.filter((n) => new RegExp(`(^|[^A-Z0-9-])${id}(?![0-9])`).test(n.name));
 
 test("docs/RULES.md lists the rules, and the scan finds this project's tests", () => {

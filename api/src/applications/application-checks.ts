@@ -43,7 +43,8 @@ export async function requireProduct(tx: EntityManager, productId: string | null
   }
   // CON-5: a discontinued product takes no new contracts.
   if (p.discontinuedAt && p.discontinuedAt <= now) {
-    throw refusal(RefusalCode.PRODUCT_DISCONTINUED, `Product ${p.code} (${p.nameEn}) has been discontinued: it takes no new applications (CON-5).`, "input.productId", `商品「${p.nameJa}」（${p.code}）の提供は終了しました。`);
+    const message = `Product ${p.code} (${p.nameEn}) has been discontinued: it takes no new applications (CON-5).`;
+    throw refusal(RefusalCode.PRODUCT_DISCONTINUED, message, "input.productId", `商品「${p.nameJa}」（${p.code}）の提供は終了しました。`);
   }
   return p;
 }

@@ -156,7 +156,10 @@ export class RejectApplicationInput {
   ground!: RejectionGround;
   @Field({ description: "Shown to the reseller with the notice of rejection." })
   reason!: string;
-  @Field(() => [ProhibitedConduct], { nullable: true, description: "APP-7: with ground PROHIBITED_CONDUCT (required there), the conduct refused for; recorded with the decision." })
+  @Field(() => [ProhibitedConduct], {
+    nullable: true,
+    description: "APP-7: with ground PROHIBITED_CONDUCT (required there), the conduct refused for; recorded with the decision.",
+  })
   prohibitedConduct?: ProhibitedConduct[] | null;
 }
 

@@ -24,21 +24,36 @@ export enum ProhibitedConduct {
 }
 registerEnumType(ProhibitedConduct, {
   name: "ProhibitedConduct",
-  description: "APP-7 [J 8(2), S 3]: public order, crime, infringement of IP or of property and privacy, defamation, spam, other illegal acts, obstructing the operator, anti-social forces.",
+  description:
+    "APP-7 [J 8(2), S 3]: public order, crime, infringement of IP or of property and privacy, defamation, spam, " +
+    "other illegal acts, obstructing the operator, anti-social forces.",
 });
 
 /**
  * APP-7: a refusal for prohibited conduct names the conduct, recorded with the decision; the
  * conduct is named only with that ground. Returns what to store with the application.
  */
-export function prohibitedConductFor(ground: string, conduct: readonly ProhibitedConduct[] | null | undefined): ProhibitedConduct[] | null {
+export function prohibitedConductFor(
+  ground: string,
+  conduct: readonly ProhibitedConduct[] | null | undefined,
+): ProhibitedConduct[] | null {
   const named = [...new Set(conduct ?? [])];
   if (ground === "PROHIBITED_CONDUCT") {
     if (named.length === 0) {
-      throw refusal(RefusalCode.PROHIBITED_CONDUCT_REQUIRED, "A refusal for prohibited conduct names the conduct (APP-7).", "input.prohibitedConduct", "禁止行為による拒絶では、該当する行為を指定してください。");
+      throw refusal(
+        RefusalCode.PROHIBITED_CONDUCT_REQUIRED,
+        "A refusal for prohibited conduct names the conduct (APP-7).",
+        "input.prohibitedConduct",
+        "禁止行為による拒絶では、該当する行為を指定してください。",
+      );
     }
     return named;
   }
-  if (named.length > 0) throw refusal(RefusalCode.INVALID_INPUT, "Prohibited conduct is named only with the PROHIBITED_CONDUCT ground.", "input.prohibitedConduct");
+  if (named.length > 0)
+    throw refusal(
+      RefusalCode.INVALID_INPUT,
+      "Prohibited conduct is named only with the PROHIBITED_CONDUCT ground.",
+      "input.prohibitedConduct",
+    );
   return null;
 }

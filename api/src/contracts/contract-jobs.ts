@@ -48,10 +48,12 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
         continue;
       }
       const renewed = (await tx.existsBy(Contract, { renewedFromId: c.id })) || (await renewByDefault(tx, ACTOR, fees, audit, c)) !== null;
-      const discontinued = isDiscontinued(await tx.findOneByOrFail(Product, { id: c.productId }), c.endsAt!); // CON-5
-      await end(tx, c, renewed ? ContractEndReason.RENEWED : c.doNotRenew ? ContractEndReason.NOT_RENEWED : discontinued ? ContractEndReason.DISCONTINUED : ContractEndReason.TERM_END, c.endsAt!);
+      const discontinued = isDiscontinued(await tx.findOneByOrFail(Product, { id: c.productId }), c.endsAt ?? now); // CON-5
+      const notRenewed = c.doNotRenew ? ContractEndReason.NOT_RENEWED : discontinued ? ContractEndReason.DISCONTINUED : ContractEndReason.TERM_END;
+      await end(tx, c, renewed ? ContractEndReason.RENEWED : notRenewed, c.endsAt ?? now);
     }
-    for (const { contract, endsAt } of await unlimitedEndedByDiscontinuation(tx, now)) await end(tx, contract, ContractEndReason.DISCONTINUED, endsAt);
+    // CON-5: unlimited management of a discontinued product ends with the month of discontinuation.
+    for (const x of await unlimitedEndedByDiscontinuation(tx, now)) await end(tx, x.contract, ContractEndReason.DISCONTINUED, x.endsAt);
     await writeRenewalNotices(tx, now, events);
   };
 

@@ -13,7 +13,14 @@ export const DEMO_OV_12_PRICE_YEN = 54_545;
 
 export async function setDemoPrice(services: Services): Promise<void> {
   const ov = await services.ds.getRepository(Product).findOneByOrFail({ code: "OV" });
-  await services.pricing.setPrice({ ...systemActor("demo-data"), loaders: new Loaders(services.ds) }, {
-    productId: ov.id, termMonths: 12, kind: PriceKind.TERM, priceYen: DEMO_OV_12_PRICE_YEN, effectiveFrom: null,
-  });
+  await services.pricing.setPrice(
+    { ...systemActor("demo-data"), loaders: new Loaders(services.ds) },
+    {
+      productId: ov.id,
+      termMonths: 12,
+      kind: PriceKind.TERM,
+      priceYen: DEMO_OV_12_PRICE_YEN,
+      effectiveFrom: null,
+    },
+  );
 }

@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
@@ -21,7 +34,10 @@ export class OpenNameDisputeInput {
   claimant!: string;
   @Field({ description: "What the dispute is about." })
   description!: string;
-  @Field({ defaultValue: true, description: "Refuse applications for these names while the dispute is open (APP-6: the operator may)." })
+  @Field({
+    defaultValue: true,
+    description: "Refuse applications for these names while the dispute is open (APP-6: the operator may).",
+  })
   refuseApplications!: boolean;
 }
 
@@ -39,7 +55,10 @@ export class RevokeForDisputeInput {
   disputeId!: string;
   @Field(() => ID, { description: "Global ID of the certificate." })
   certificateId!: string;
-  @Field(() => RevocationReasonValue, { defaultValue: RevocationReasonValue.PRIVILEGE_WITHDRAWN, description: "Any reason REV-1 allows the operator; default PRIVILEGE_WITHDRAWN." })
+  @Field(() => RevocationReasonValue, {
+    defaultValue: RevocationReasonValue.PRIVILEGE_WITHDRAWN,
+    description: "Any reason REV-1 allows the operator; default PRIVILEGE_WITHDRAWN.",
+  })
   reason!: RevocationReasonValue;
 }
 
@@ -53,27 +72,63 @@ export class NameDisputePayload {
 
 @Resolver(() => NameDispute)
 export class NameDisputeResolver {
-  @Mutation(() => NameDisputePayload, { description: "APP-6: the operator records a trademark or name dispute; the same open dispute recorded again is the first one." })
-  openNameDispute(@Arg("input", { description: "The dispute; see the input type." }) input: OpenNameDisputeInput, @Ctx() ctx: Context): Promise<NameDisputePayload> {
+  @Mutation(() => NameDisputePayload, {
+    description:
+      "APP-6: the operator records a trademark or name dispute; the same open dispute recorded again is the first one.",
+  })
+  openNameDispute(
+    @Arg("input", { description: "The dispute; see the input type." }) input: OpenNameDisputeInput,
+    @Ctx() ctx: Context,
+  ): Promise<NameDisputePayload> {
     return mutate(
-      () => ctx.services.disputes.open(ctx, {
-        names: input.names ?? null, certificateId: input.certificateId ? idOfType(input.certificateId, "Certificate") ?? "00000000-0000-0000-0000-000000000000" : null,
-        claimant: input.claimant, description: input.description, refuseApplications: input.refuseApplications,
-      }),
+      () =>
+        ctx.services.disputes.open(ctx, {
+          names: input.names ?? null,
+          certificateId: input.certificateId
+            ? (idOfType(input.certificateId, "Certificate") ?? "00000000-0000-0000-0000-000000000000")
+            : null,
+          claimant: input.claimant,
+          description: input.description,
+          refuseApplications: input.refuseApplications,
+        }),
       (dispute) => ({ dispute }),
     );
   }
 
-  @Mutation(() => NameDisputePayload, { description: "APP-6: close a dispute; applications for its names are accepted again." })
-  closeNameDispute(@Arg("input", { description: "Which dispute; see the input type." }) input: CloseNameDisputeInput, @Ctx() ctx: Context): Promise<NameDisputePayload> {
-    return mutate(() => ctx.services.disputes.close(ctx, idOfType(input.disputeId, "NameDispute"), input.resolution), (dispute) => ({ dispute }));
+  @Mutation(() => NameDisputePayload, {
+    description: "APP-6: close a dispute; applications for its names are accepted again.",
+  })
+  closeNameDispute(
+    @Arg("input", { description: "Which dispute; see the input type." }) input: CloseNameDisputeInput,
+    @Ctx() ctx: Context,
+  ): Promise<NameDisputePayload> {
+    return mutate(
+      () => ctx.services.disputes.close(ctx, idOfType(input.disputeId, "NameDispute"), input.resolution),
+      (dispute) => ({ dispute }),
+    );
   }
 
-  @Mutation(() => RevocationPayload, { description: "APP-6, REV-4: revoke a certificate carrying a name of an open dispute (operator); the audit entry cites the dispute." })
-  revokeForDispute(@Arg("input", { description: "What to revoke; see the input type." }) input: RevokeForDisputeInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
+  @Mutation(() => RevocationPayload, {
+    description:
+      "APP-6, REV-4: revoke a certificate carrying a name of an open dispute (operator); the audit entry cites the " +
+      "dispute.",
+  })
+  revokeForDispute(
+    @Arg("input", { description: "What to revoke; see the input type." }) input: RevokeForDisputeInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevocationPayload> {
     return mutate(
-      () => ctx.services.disputes.revoke(ctx, { disputeId: idOfType(input.disputeId, "NameDispute"), certificateId: idOfType(input.certificateId, "Certificate"), reason: input.reason }),
-      (r) => ({ certificate: r?.certificate ?? null, revocation: r?.revocation ?? null, alreadyRevoked: r?.alreadyRevoked ?? false }),
+      () =>
+        ctx.services.disputes.revoke(ctx, {
+          disputeId: idOfType(input.disputeId, "NameDispute"),
+          certificateId: idOfType(input.certificateId, "Certificate"),
+          reason: input.reason,
+        }),
+      (r) => ({
+        certificate: r?.certificate ?? null,
+        revocation: r?.revocation ?? null,
+        alreadyRevoked: r?.alreadyRevoked ?? false,
+      }),
     );
   }
 

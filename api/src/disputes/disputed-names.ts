@@ -15,7 +15,11 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * applications" covers any of its names (see coversDisputedName). The refusal names the names,
  * not the dispute's parties.
  */
-export async function refuseDisputedNames(tx: EntityManager, names: readonly string[], field = "input.names"): Promise<void> {
+export async function refuseDisputedNames(
+  tx: EntityManager,
+  names: readonly string[],
+  field = "input.names",
+): Promise<void> {
   const candidates = [...new Set(names.flatMap(selfAndParents))];
   const childPatterns = names.filter((n) => n.startsWith("*.")).map((n) => `%.${likeEscape(n.slice(2))}`);
   const rows: { names: string[] }[] = await tx.query(
@@ -28,7 +32,8 @@ export async function refuseDisputedNames(tx: EntityManager, names: readonly str
   if (hit.length > 0) {
     throw refusal(
       RefusalCode.NAME_IN_DISPUTE,
-      `A trademark or name dispute about ${hit.join(", ")} is open; applications for these names are refused while it lasts (APP-6).`,
+      `A trademark or name dispute about ${hit.join(", ")} is open; applications for these names are refused while ` +
+        `it lasts (APP-6).`,
       field,
       `${hit.join("、")} について商標・名称の紛争が係属中のため、お申し込みを受け付けられません。`,
     );

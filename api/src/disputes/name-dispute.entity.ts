@@ -5,7 +5,10 @@ import { Node } from "../graphql/node";
 
 /** APP-6 [J 8(1)ア, O 11]: a trademark or name dispute the operator recorded. */
 @Entity("name_dispute")
-@ObjectType({ implements: Node, description: "APP-6: a trademark or name dispute recorded by the operator. Operator only." })
+@ObjectType({
+  implements: Node,
+  description: "APP-6: a trademark or name dispute recorded by the operator. Operator only.",
+})
 export class NameDispute implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -27,7 +27,10 @@ export interface LineReceipt {
  * several payments and one payment may pay several lines. What is left after the last line is a
  * credit of the statement and pays no line. Lines must be given in statement order.
  */
-export function allocatePayments(lines: readonly StatementLineDue[], payments: readonly PaymentReceived[]): Map<string, LineReceipt[]> {
+export function allocatePayments(
+  lines: readonly StatementLineDue[],
+  payments: readonly PaymentReceived[],
+): Map<string, LineReceipt[]> {
   const result = new Map<string, LineReceipt[]>(lines.map((l) => [l.id, []]));
   const queue = [...payments]
     .map((p) => {
@@ -74,7 +77,12 @@ export function statementDueAt(monthStart: Date): Date {
 }
 
 /** CON-7, RES-6: the balance of a statement at `at`. */
-export function statementBalance(input: { totalYen: number; paidYen: number; monthStart: Date; at: Date }): StatementBalance {
+export function statementBalance(input: {
+  totalYen: number;
+  paidYen: number;
+  monthStart: Date;
+  at: Date;
+}): StatementBalance {
   assertInteger(input.totalYen, "totalYen", 0);
   assertInteger(input.paidYen, "paidYen", 0);
   assertValidDate(input.at, "at");

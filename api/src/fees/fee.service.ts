@@ -240,7 +240,8 @@ export class FeeService {
 
   /** CON-9: what a ledger line has received so far (its share of the statement's payments). */
   async receivedYen(scope: RequestScope, charge: Charge): Promise<number> {
-    const book = await statementBooks(scope.loaders, this.ds.manager, this.clock.now()).load(bookKey(charge.resellerId, monthOf(charge.chargedAt)));
+    const books = statementBooks(scope.loaders, this.ds.manager, this.clock.now());
+    const book = await books.load(bookKey(charge.resellerId, monthOf(charge.chargedAt)));
     return (book.receipts.get(charge.id) ?? []).reduce((s, r) => s + r.amountYen, 0);
   }
 
@@ -264,7 +265,10 @@ export class FeeService {
     if (basis === "PRORATED_REMAINING_MONTHS" && (contract.termMonths === null || contract.endsAt === null)) return 0;
     return liabilityCap({
       basis, payments: received, at: now,
-      ...(basis === "PRORATED_REMAINING_MONTHS" && { termMonths: contract.termMonths as number, termEnd: contract.endsAt as Date }),
+      ...(basis === "PRORATED_REMAINING_MONTHS" && {
+        termMonths: contract.termMonths as number,
+        termEnd: contract.endsAt as Date,
+      }),
     }).capYen;
   }
 

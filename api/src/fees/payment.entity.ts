@@ -14,7 +14,12 @@ registerEnumType(PaymentMethod, { name: "PaymentMethod", description: "How a pay
 
 /** RES-6, CON-9: money a reseller paid against one monthly statement. Never changed once recorded. */
 @Entity("payment")
-@ObjectType({ implements: Node, description: "A payment received from a reseller against one monthly statement (RES-6). Payments are history: never changed or removed." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A payment received from a reseller against one monthly statement (RES-6). Payments are history: never changed " +
+    "or removed.",
+})
 export class Payment implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

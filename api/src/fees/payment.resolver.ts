@@ -1,4 +1,18 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
 import { Connection, PageArgs } from "../graphql/relay";
@@ -20,7 +34,9 @@ export class OverdueStatement {
   resellerId!: string;
   @Field({ description: "The statement month, YYYY-MM (JST)." })
   month!: string;
-  @Field(() => Date, { description: "CON-7: the due date that passed (23:59:59 JST on the last day of the following month)." })
+  @Field(() => Date, {
+    description: "CON-7: the due date that passed (23:59:59 JST on the last day of the following month).",
+  })
   dueAt!: Date;
   @Field(() => Int, { description: "Sum of the statement's lines, tax included." })
   totalYen!: number;
@@ -47,7 +63,10 @@ export class RecordPaymentInput {
   receivedOn!: string;
   @Field(() => PaymentMethod, { description: "How it was paid." })
   method!: PaymentMethod;
-  @Field({ description: "The transfer's or receipt's reference, unique per reseller: recording the same payment again records it once." })
+  @Field({
+    description:
+      "The transfer's or receipt's reference, unique per reseller: recording the same payment again records it once.",
+  })
   reference!: string;
   @Field(() => String, { nullable: true, description: "A note for the record." })
   note?: string | null;
@@ -55,7 +74,10 @@ export class RecordPaymentInput {
 
 @ObjectType({ description: "The payment recorded and the statement as it now stands." })
 export class RecordPaymentPayload {
-  @Field(() => Payment, { nullable: true, description: "The payment (the first one when the same payment was recorded again); null when refused." })
+  @Field(() => Payment, {
+    nullable: true,
+    description: "The payment (the first one when the same payment was recorded again); null when refused.",
+  })
   payment!: Payment | null;
   @Field(() => Statement, { nullable: true, description: "The statement paid, with its balance; null when refused." })
   statement!: StatementBook | null;
@@ -63,13 +85,20 @@ export class RecordPaymentPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: "REV-4 [S 11.4(4)]: revoke a certificate whose fee on a statement was not paid by its due date." })
+@InputType({
+  description: "REV-4 [S 11.4(4)]: revoke a certificate whose fee on a statement was not paid by its due date.",
+})
 export class RevokeForUnpaidFeeInput {
   @Field(() => ID, { description: "Global ID of the certificate." })
   certificateId!: string;
-  @Field({ description: "The overdue statement (YYYY-MM, JST) with the certificate's unpaid fee; cited in the audit entry." })
+  @Field({
+    description: "The overdue statement (YYYY-MM, JST) with the certificate's unpaid fee; cited in the audit entry.",
+  })
   month!: string;
-  @Field(() => RevocationReasonValue, { defaultValue: RevocationReasonValue.PRIVILEGE_WITHDRAWN, description: "Any reason REV-1 allows the operator; default PRIVILEGE_WITHDRAWN." })
+  @Field(() => RevocationReasonValue, {
+    defaultValue: RevocationReasonValue.PRIVILEGE_WITHDRAWN,
+    description: "Any reason REV-1 allows the operator; default PRIVILEGE_WITHDRAWN.",
+  })
   reason!: RevocationReasonValue;
   @Field(() => String, { nullable: true, description: "A note for the audit entry." })
   comment?: string | null;
@@ -77,7 +106,9 @@ export class RevokeForUnpaidFeeInput {
 
 @Resolver(() => Statement)
 export class StatementBalanceResolver {
-  @FieldResolver(() => Date, { description: "CON-7: when the whole statement is due (end of the following month, JST)." })
+  @FieldResolver(() => Date, {
+    description: "CON-7: when the whole statement is due (end of the following month, JST).",
+  })
   dueAt(@Root() s: StatementBook): Date {
     return s.balance.dueAt;
   }
@@ -89,7 +120,9 @@ export class StatementBalanceResolver {
   outstandingYen(@Root() s: StatementBook): number {
     return s.balance.outstandingYen;
   }
-  @FieldResolver(() => Int, { description: "Paid beyond the total (an over-payment), kept as a credit of this statement." })
+  @FieldResolver(() => Int, {
+    description: "Paid beyond the total (an over-payment), kept as a credit of this statement.",
+  })
   creditYen(@Root() s: StatementBook): number {
     return s.balance.creditYen;
   }
@@ -97,7 +130,9 @@ export class StatementBalanceResolver {
   overdue(@Root() s: StatementBook): boolean {
     return s.balance.overdue;
   }
-  @FieldResolver(() => [Payment], { description: "The payments recorded against this statement, in the order received." })
+  @FieldResolver(() => [Payment], {
+    description: "The payments recorded against this statement, in the order received.",
+  })
   payments(@Root() s: StatementBook): Payment[] {
     return s.payments;
   }
@@ -105,7 +140,10 @@ export class StatementBalanceResolver {
 
 @Resolver(() => Charge)
 export class ChargeReceiptResolver {
-  @FieldResolver(() => Int, { description: "CON-9: how much of this line has been received — the statement's payments pay its lines oldest first." })
+  @FieldResolver(() => Int, {
+    description:
+      "CON-9: how much of this line has been received — the statement's payments pay its lines oldest first.",
+  })
   receivedYen(@Root() c: Charge, @Ctx() ctx: Context): Promise<number> {
     return ctx.services.fees.receivedYen(ctx, c);
   }
@@ -113,34 +151,66 @@ export class ChargeReceiptResolver {
 
 @Resolver(() => Payment)
 export class PaymentResolver {
-  @Mutation(() => RecordPaymentPayload, { description: "RES-6: record a payment against a reseller's monthly statement (operator); partial and over-payments allowed." })
-  recordPayment(@Arg("input", { description: "The payment; see the input type." }) input: RecordPaymentInput, @Ctx() ctx: Context): Promise<RecordPaymentPayload> {
+  @Mutation(() => RecordPaymentPayload, {
+    description:
+      "RES-6: record a payment against a reseller's monthly statement (operator); partial and over-payments allowed.",
+  })
+  recordPayment(
+    @Arg("input", { description: "The payment; see the input type." }) input: RecordPaymentInput,
+    @Ctx() ctx: Context,
+  ): Promise<RecordPaymentPayload> {
     return mutate(
       () => ctx.services.payments.record(ctx, { ...input, resellerId: idOfType(input.resellerId, "Reseller") }),
       (r) => ({ payment: r?.payment ?? null, statement: r?.statement ?? null }),
     );
   }
 
-  @Mutation(() => RevocationPayload, { description: "REV-4 [S 11.4(4)]: revoke a certificate at once for a fee unpaid by its due date (operator); the audit entry cites the statement." })
-  revokeForUnpaidFee(@Arg("input", { description: "What to revoke and why; see the input type." }) input: RevokeForUnpaidFeeInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
+  @Mutation(() => RevocationPayload, {
+    description:
+      "REV-4 [S 11.4(4)]: revoke a certificate at once for a fee unpaid by its due date (operator); the audit " +
+      "entry cites the statement.",
+  })
+  revokeForUnpaidFee(
+    @Arg("input", { description: "What to revoke and why; see the input type." }) input: RevokeForUnpaidFeeInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevocationPayload> {
     return mutate(
-      () => ctx.services.unpaidFeeRevocation.revoke(ctx, { ...input, certificateId: idOfType(input.certificateId, "Certificate") }),
-      (r) => ({ certificate: r?.certificate ?? null, revocation: r?.revocation ?? null, alreadyRevoked: r?.alreadyRevoked ?? false }),
+      () =>
+        ctx.services.unpaidFeeRevocation.revoke(ctx, {
+          ...input,
+          certificateId: idOfType(input.certificateId, "Certificate"),
+        }),
+      (r) => ({
+        certificate: r?.certificate ?? null,
+        revocation: r?.revocation ?? null,
+        alreadyRevoked: r?.alreadyRevoked ?? false,
+      }),
     );
   }
 
-  @Query(() => PaymentConnection, { description: "Payments, newest received first: a reseller's own; an operator's of every reseller unless one is named." })
+  @Query(() => PaymentConnection, {
+    description:
+      "Payments, newest received first: a reseller's own; an operator's of every reseller unless one is named.",
+  })
   payments(
     @Args() page: PageArgs,
     @Ctx() ctx: Context,
-    @Arg("resellerId", () => ID, { nullable: true, description: "Operators: only this reseller's payments." }) resellerId?: string | null,
-    @Arg("month", () => String, { nullable: true, description: "Only payments against this statement month (YYYY-MM)." }) month?: string | null,
+    @Arg("resellerId", () => ID, { nullable: true, description: "Operators: only this reseller's payments." })
+    resellerId?: string | null,
+    @Arg("month", () => String, {
+      nullable: true,
+      description: "Only payments against this statement month (YYYY-MM).",
+    })
+    month?: string | null,
   ) {
     const rid = resellerId ? (idOfType(resellerId, "Reseller") ?? "00000000-0000-0000-0000-000000000000") : null;
     return ctx.services.payments.list(ctx, page, { resellerId: rid, month: month ?? null });
   }
 
-  @Query(() => OverdueStatementConnection, { description: "CON-7, REV-4: statements past their due date with something owed, oldest first (a reseller sees its own)." })
+  @Query(() => OverdueStatementConnection, {
+    description:
+      "CON-7, REV-4: statements past their due date with something owed, oldest first (a reseller sees its own).",
+  })
   overdueStatements(@Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.services.overdueReport.page(ctx, page);
   }

@@ -29,20 +29,44 @@ export function receivedAt(p: Payment): Date {
 }
 
 /** Reads a statement and its payments; `month` must be a valid YYYY-MM (see statementMonth). */
-export async function loadStatementBook(m: EntityManager, resellerId: string, month: string, now: Date): Promise<StatementBook> {
+export async function loadStatementBook(
+  m: EntityManager,
+  resellerId: string,
+  month: string,
+  now: Date,
+): Promise<StatementBook> {
   const range = statementMonth(month);
   if (!range) throw new RangeError(`not a statement month: ${month}`);
   const [lines, payments] = await Promise.all([
-    m.getRepository(Charge).createQueryBuilder("ch")
-      .where("ch.reseller_id = :resellerId AND ch.charged_at >= :from AND ch.charged_at < :to", { resellerId, ...range })
-      .orderBy("ch.charged_at", "ASC").addOrderBy("ch.id", "ASC").getMany(),
-    m.getRepository(Payment).find({ where: { resellerId, statementMonth: month }, order: { receivedOn: "ASC", recordedAt: "ASC", id: "ASC" } }),
+    m
+      .getRepository(Charge)
+      .createQueryBuilder("ch")
+      .where("ch.reseller_id = :resellerId AND ch.charged_at >= :from AND ch.charged_at < :to", {
+        resellerId,
+        ...range,
+      })
+      .orderBy("ch.charged_at", "ASC")
+      .addOrderBy("ch.id", "ASC")
+      .getMany(),
+    m.getRepository(Payment).find({
+      where: { resellerId, statementMonth: month },
+      order: { receivedOn: "ASC", recordedAt: "ASC", id: "ASC" },
+    }),
   ]);
   const totals = statementTotals(lines);
   const paidYen = payments.reduce((s, p) => s + p.amountYen, 0);
-  const receipts = allocatePayments(lines.map((l) => ({ id: l.id, totalYen: l.amountYen + l.taxYen })), payments.map((p) => ({ amountYen: p.amountYen, receivedAt: receivedAt(p) })));
+  const receipts = allocatePayments(
+    lines.map((l) => ({ id: l.id, totalYen: l.amountYen + l.taxYen })),
+    payments.map((p) => ({ amountYen: p.amountYen, receivedAt: receivedAt(p) })),
+  );
   return {
-    resellerId, month, monthStart: range.from, lines, payments, receipts, ...totals,
+    resellerId,
+    month,
+    monthStart: range.from,
+    lines,
+    payments,
+    receipts,
+    ...totals,
     balance: statementBalance({ totalYen: totals.totalYen, paidYen, monthStart: range.from, at: now }),
   };
 }
@@ -50,10 +74,12 @@ export async function loadStatementBook(m: EntityManager, resellerId: string, mo
 /** The request's statement books, one read per (reseller, month). */
 export function statementBooks(loaders: Loaders, m: EntityManager, now: Date) {
   return loaders.batch<StatementBook>("statementBook", (keys) =>
-    Promise.all(keys.map((k) => {
-      const [resellerId, month] = k.split("|");
-      return loadStatementBook(m, resellerId, month, now);
-    })),
+    Promise.all(
+      keys.map((k) => {
+        const [resellerId, month] = k.split("|");
+        return loadStatementBook(m, resellerId, month, now);
+      }),
+    ),
   );
 }
 

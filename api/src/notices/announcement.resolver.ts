@@ -30,7 +30,10 @@ export class PublishTermsVersionInput {
   version!: string;
   @Field(() => Date, { description: "When it takes effect: now or later. Applications can agree to it from then on." })
   effectiveFrom!: Date;
-  @Field(() => String, { nullable: true, description: "Where else the text is published (an http(s) URL or a path on this site); default `/terms/{version}`." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Where else the text is published (an http(s) URL or a path on this site); default `/terms/{version}`.",
+  })
   url?: string | null;
   @Field({ description: "NOT-5: the full text in Japanese, served at `/terms/{version}` exactly as given." })
   textJa!: string;

@@ -4,15 +4,24 @@ import { PriceKind, ProductPrice } from "./product-price.entity";
 import { IssuanceMode, LiabilityBasis, Product, ValidationLevel } from "./product.entity";
 import { TaxRate } from "./tax-rate.entity";
 
-@InputType({ description: "VAL-1: a new catalogue product. Level, issuance mode and auto-renew are fixed once created." })
+@InputType({
+  description: "VAL-1: a new catalogue product. Level, issuance mode and auto-renew are fixed once created.",
+})
 export class CreateProductInput {
-  @Field({ description: "Stable code, upper-case letters, digits and underscores, e.g. `OV_CAMPAIGN`. Creating the same product again returns it." })
+  @Field({
+    description:
+      "Stable code, upper-case letters, digits and underscores, e.g. `OV_CAMPAIGN`. Creating the same product " +
+      "again returns it.",
+  })
   code!: string;
   @Field({ description: "Name in Japanese." })
   nameJa!: string;
   @Field({ description: "Name in English." })
   nameEn!: string;
-  @Field(() => ValidationLevel, { nullable: true, description: "DV, OV or EV for BUILT_IN_CA; null for BRING_YOUR_OWN." })
+  @Field(() => ValidationLevel, {
+    nullable: true,
+    description: "DV, OV or EV for BUILT_IN_CA; null for BRING_YOUR_OWN.",
+  })
   validationLevel?: ValidationLevel | null;
   @Field(() => IssuanceMode, { description: "BUILT_IN_CA or BRING_YOUR_OWN (VAL-8)." })
   issuanceMode!: IssuanceMode;
@@ -30,11 +39,18 @@ export class CreateProductInput {
   organizationsOnly!: boolean;
   @Field({ defaultValue: false, description: "APP-5: only applicants with a base in Japan may apply." })
   japanBaseRequired!: boolean;
-  @Field(() => LiabilityBasis, { nullable: true, description: "CON-9: default RECEIVED_FEES; auto-renew products always use RECEIVED_LAST_12_MONTHS." })
+  @Field(() => LiabilityBasis, {
+    nullable: true,
+    description: "CON-9: default RECEIVED_FEES; auto-renew products always use RECEIVED_LAST_12_MONTHS.",
+  })
   liabilityBasis?: LiabilityBasis | null;
 }
 
-@InputType({ description: "VAL-1: change a product; omitted fields stay. Contracts already made keep their term (changes apply to new applications and renewals)." })
+@InputType({
+  description:
+    "VAL-1: change a product; omitted fields stay. Contracts already made keep their term (changes apply to new " +
+    "applications and renewals).",
+})
 export class UpdateProductInput {
   @Field(() => ID, { description: "Global ID of the product." })
   productId!: string;
@@ -54,7 +70,10 @@ export class UpdateProductInput {
   organizationsOnly?: boolean | null;
   @Field(() => Boolean, { nullable: true, description: "APP-5: only applicants with a base in Japan." })
   japanBaseRequired?: boolean | null;
-  @Field(() => LiabilityBasis, { nullable: true, description: "CON-9: how liability caps are computed (not for auto-renew products)." })
+  @Field(() => LiabilityBasis, {
+    nullable: true,
+    description: "CON-9: how liability caps are computed (not for auto-renew products).",
+  })
   liabilityBasis?: LiabilityBasis | null;
 }
 
@@ -71,15 +90,19 @@ export class SetProductPriceInput {
   @Field(() => Date, {
     nullable: true,
     description:
-      "When the price takes effect (default: now). Never in the past: it takes effect at the later of this time and the second " +
-      "after the product's last charge, so no fee already charged is contradicted. Setting the price already in force changes nothing.",
+      "When the price takes effect (default: now). Never in the past: it takes effect at the later of this time " +
+      "and the second after the product's last charge, so no fee already charged is contradicted. Setting the " +
+      "price already in force changes nothing.",
   })
   effectiveFrom?: Date | null;
 }
 
 @InputType({ description: "CON-8: a consumption-tax rate from a future JST date on." })
 export class SetTaxRateInput {
-  @Field({ description: "First JST date (YYYY-MM-DD) of the rate, from 00:00 JST; after today and after every charge already recorded." })
+  @Field({
+    description:
+      "First JST date (YYYY-MM-DD) of the rate, from 00:00 JST; after today and after every charge already recorded.",
+  })
   effectiveOn!: string;
   @Field(() => Int, { description: "Rate in whole percent (national and local combined), 0 to 100." })
   ratePercent!: number;
@@ -105,7 +128,10 @@ export class ProductPayload {
 
 @ObjectType({ description: "Result of setProductPrice." })
 export class ProductPricePayload {
-  @Field(() => ProductPrice, { nullable: true, description: "The price row (the one already in force when nothing changed); null when refused." })
+  @Field(() => ProductPrice, {
+    nullable: true,
+    description: "The price row (the one already in force when nothing changed); null when refused.",
+  })
   price!: ProductPrice | null;
   @Field(() => [UserError], { description: "Business refusals; empty on success." })
   userErrors!: UserError[];

@@ -12,7 +12,12 @@ registerEnumType(PriceKind, { name: "PriceKind", description: "TERM: once per te
 
 /** VAL-1, CON-8: price per product and term, effective-dated, integer yen before tax. */
 @Entity("product_price")
-@ObjectType({ implements: Node, description: "A price of a product, in integer yen before consumption tax, in force from `effectiveFrom` until the next price of the same term and kind. Never changed once written." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A price of a product, in integer yen before consumption tax, in force from `effectiveFrom` until the next price " +
+    "of the same term and kind. Never changed once written.",
+})
 export class ProductPrice implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -14,11 +14,21 @@ export interface GroundRevocation {
 }
 
 /** The certificate (locked) and its contract, or NOT_FOUND. Only certificates the CA issued can be revoked. */
-export async function lockIssuedCertificate(tx: EntityManager, certificateId: string | null): Promise<{ cert: Certificate; contract: Contract }> {
-  const cert = certificateId ? await tx.findOne(Certificate, { where: { id: certificateId }, lock: { mode: "pessimistic_write" } }) : null;
+export async function lockIssuedCertificate(
+  tx: EntityManager,
+  certificateId: string | null,
+): Promise<{ cert: Certificate; contract: Contract }> {
+  const cert = certificateId
+    ? await tx.findOne(Certificate, { where: { id: certificateId }, lock: { mode: "pessimistic_write" } })
+    : null;
   const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
   if (!cert || !contract) throw refusal(RefusalCode.NOT_FOUND, "No such certificate.", "input.certificateId");
-  if (cert.source !== CertificateSource.ISSUED) throw refusal(RefusalCode.INVALID_INPUT, "Imported certificates are revoked by the CA that issued them.", "input.certificateId");
+  if (cert.source !== CertificateSource.ISSUED)
+    throw refusal(
+      RefusalCode.INVALID_INPUT,
+      "Imported certificates are revoked by the CA that issued them.",
+      "input.certificateId",
+    );
   return { cert, contract };
 }
 
@@ -38,6 +48,10 @@ export async function revokeOnGround(
   if (!plan.ok) throw fromDomain(plan, "input.reason");
   if (cert.revokedAt) return { certificate: cert, revocation: null, alreadyRevoked: true };
   const requesterKeyId = scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null;
-  const revocation = await revocations.execute(tx, scope, cert, plan.reason, { requestedBy: RevocationRequester.OPERATOR, requesterKeyId, operatorGround: x.ground });
+  const revocation = await revocations.execute(tx, scope, cert, plan.reason, {
+    requestedBy: RevocationRequester.OPERATOR,
+    requesterKeyId,
+    operatorGround: x.ground,
+  });
   return { certificate: cert, revocation, alreadyRevoked: false };
 }

@@ -9,7 +9,9 @@ export enum ResellerRevocationGround {
 }
 registerEnumType(ResellerRevocationGround, {
   name: "ResellerRevocationGround",
-  description: "REV-3: the reseller's contract with the subscriber ended (SUBSCRIBER_CONTRACT_ENDED), or another unavoidable cause (UNAVOIDABLE_CAUSE).",
+  description:
+    "REV-3: the reseller's contract with the subscriber ended (SUBSCRIBER_CONTRACT_ENDED), or another unavoidable " +
+    "cause (UNAVOIDABLE_CAUSE).",
 });
 
 const TEXT: Record<ResellerRevocationGround, string> = {
@@ -23,14 +25,18 @@ const TEXT: Record<ResellerRevocationGround, string> = {
  * recorded with the revocation. Only the operator states REV-4 grounds; a reseller's
  * `operatorGround` is dropped.
  */
-export function withRevocationGround<T extends { operatorGround?: string | null }>(actor: RevocationActor, input: T & { resellerGround?: ResellerRevocationGround | null }): T {
+export function withRevocationGround<T extends { operatorGround?: string | null }>(
+  actor: RevocationActor,
+  input: T & { resellerGround?: ResellerRevocationGround | null },
+): T {
   if (actor === "OPERATOR") return input;
   if (actor === "SUBSCRIBER") return { ...input, operatorGround: null };
   const ground = input.resellerGround;
   if (!ground) {
     throw refusal(
       RefusalCode.RESELLER_GROUND_REQUIRED,
-      "A managing reseller revokes on its own account only when its contract with the subscriber ends or for other unavoidable cause: give resellerGround (REV-3).",
+      "A managing reseller revokes on its own account only when its contract with the subscriber ends or for other " +
+        "unavoidable cause: give resellerGround (REV-3).",
       "input.resellerGround",
       "指定事業者による失効の申請には、契約者との契約終了またはやむを得ない事由の別を指定してください。",
     );

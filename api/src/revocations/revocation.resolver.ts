@@ -25,7 +25,10 @@ export class RequestRevocationInput {
   comment?: string | null;
   @Field(() => String, { nullable: true, description: "Operator: the REV-4 ground, e.g. non-payment by the due date." })
   operatorGround?: string | null;
-  @Field(() => ResellerRevocationGround, { nullable: true, description: "REV-3: required for a reseller's own request (onBehalfOfSubscriber: false)." })
+  @Field(() => ResellerRevocationGround, {
+    nullable: true,
+    description: "REV-3: required for a reseller's own request (onBehalfOfSubscriber: false).",
+  })
   resellerGround?: ResellerRevocationGround | null;
 }
 

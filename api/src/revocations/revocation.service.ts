@@ -70,7 +70,8 @@ export class RevocationService {
 
   async request(scope: RequestScope, asked: RevocationRequestInput): Promise<RevocationOutcome> {
     requireAuthenticated(scope.caller);
-    const actor: RevocationActor = scope.caller.kind === "RESELLER" ? (asked.onBehalfOfSubscriber ? "SUBSCRIBER" : "RESELLER") : "OPERATOR";
+    const onBehalf = asked.onBehalfOfSubscriber ? "SUBSCRIBER" : "RESELLER";
+    const actor: RevocationActor = scope.caller.kind === "RESELLER" ? onBehalf : "OPERATOR";
     const input = withRevocationGround(actor, asked); // REV-3
     const result = await inTransaction(this.ds, async (tx) => {
       const cert = input.certificateId ? await tx.findOne(Certificate, { where: { id: input.certificateId }, lock: { mode: "pessimistic_write" } }) : null;

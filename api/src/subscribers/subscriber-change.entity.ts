@@ -8,7 +8,10 @@ export enum SubscriberChangeStatus {
   CONFIRMED = "CONFIRMED",
   REJECTED = "REJECTED",
 }
-registerEnumType(SubscriberChangeStatus, { name: "SubscriberChangeStatus", description: "CON-6: PENDING until the operator confirms (then in effect) or rejects it." });
+registerEnumType(SubscriberChangeStatus, {
+  name: "SubscriberChangeStatus",
+  description: "CON-6: PENDING until the operator confirms (then in effect) or rejects it.",
+});
 
 /** One field's old and new value. */
 @ObjectType({ description: "One field of a subscriber change: its value before and after." })
@@ -23,9 +26,17 @@ export class SubscriberFieldChange {
 
 export type ChangeSet = Record<string, { from: string | null; to: string | null }>;
 
+/** The order fields are shown in (jsonb keeps no key order). */
+const FIELD_ORDER = ["name", "nameEn", "country", "stateOrProvince", "locality", "address", "representativeName"];
+
 /** CON-6 [S 6]: a change of registered data, in effect only once the operator has confirmed it. */
 @Entity("subscriber_change")
-@ObjectType({ implements: Node, description: "CON-6: a requested change of a subscriber's name, address or representative; in effect once the operator confirms it." })
+@ObjectType({
+  implements: Node,
+  description:
+    "CON-6: a requested change of a subscriber's name, address or representative; in effect once the operator " +
+    "confirms it.",
+})
 export class SubscriberChange implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -44,9 +55,15 @@ export class SubscriberChange implements Node {
   @Column({ name: "changes", type: "jsonb" })
   changes!: ChangeSet;
 
-  @Field(() => [SubscriberFieldChange], { name: "changes", description: "Each field changed, with its value before and after." })
+  @Field(() => [SubscriberFieldChange], {
+    name: "changes",
+    description: "Each field changed, with its value before and after.",
+  })
   get fieldChanges(): SubscriberFieldChange[] {
-    return Object.entries(this.changes).map(([field, v]) => ({ field, from: v.from, to: v.to }));
+    const rank = (f: string) => (FIELD_ORDER.includes(f) ? FIELD_ORDER.indexOf(f) : FIELD_ORDER.length);
+    return Object.entries(this.changes)
+      .sort((a, b) => rank(a[0]) - rank(b[0]))
+      .map(([field, v]) => ({ field, from: v.from, to: v.to }));
   }
 
   @Field(() => SubscriberChangeStatus, { description: "PENDING, CONFIRMED (in effect from `decidedAt`) or REJECTED." })
@@ -60,14 +77,20 @@ export class SubscriberChange implements Node {
   @Column({ name: "requested_by_key_id", type: "uuid", nullable: true })
   requestedByKeyId!: string | null;
 
-  @Field(() => Date, { nullable: true, description: "When the operator confirmed (the change took effect) or rejected it." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the operator confirmed (the change took effect) or rejected it.",
+  })
   @Column({ name: "decided_at", type: "timestamptz", nullable: true })
   decidedAt!: Date | null;
 
   @Column({ name: "decided_by_key_id", type: "uuid", nullable: true })
   decidedByKeyId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The operator's note with the decision (e.g. the documents checked)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The operator's note with the decision (e.g. the documents checked).",
+  })
   @Column({ name: "decision_note", type: "text", nullable: true })
   decisionNote!: string | null;
 }

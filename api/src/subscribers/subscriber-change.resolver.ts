@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
@@ -15,7 +28,10 @@ export class SubscriberChangeConnection extends Connection(SubscriberChange) {}
 export class ConfirmSubscriberChangeInput {
   @Field(() => ID, { description: "Global ID of the pending change." })
   changeId!: string;
-  @Field(() => String, { nullable: true, description: "What was checked (e.g. the certificate of registered matters)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "What was checked (e.g. the certificate of registered matters).",
+  })
   note?: string | null;
 }
 
@@ -33,7 +49,9 @@ export class RecordSuccessionInput {
   predecessorSubscriberId!: string;
   @Field(() => ID, { description: "Global ID of the successor, registered by the same reseller (createSubscriber)." })
   successorSubscriberId!: string;
-  @Field(() => SuccessionKind, { description: "MERGER (every active contract moves) or SPLIT (the contracts named move)." })
+  @Field(() => SuccessionKind, {
+    description: "MERGER (every active contract moves) or SPLIT (the contracts named move).",
+  })
   kind!: SuccessionKind;
   @Field({ description: "JST date of the succession (YYYY-MM-DD)." })
   succeededOn!: string;
@@ -55,7 +73,10 @@ export class SubscriberChangePayload {
 
 @ObjectType({ description: "Result of recordSuccession." })
 export class SuccessionPayload {
-  @Field(() => SubscriberSuccession, { nullable: true, description: "The succession recorded (the same one when recorded again); null when refused." })
+  @Field(() => SubscriberSuccession, {
+    nullable: true,
+    description: "The succession recorded (the same one when recorded again); null when refused.",
+  })
   succession!: SubscriberSuccession | null;
   @Field(() => [UserError], { description: "Business refusals; empty on success." })
   userErrors!: UserError[];
@@ -63,29 +84,56 @@ export class SuccessionPayload {
 
 @Resolver(() => SubscriberChange)
 export class SubscriberChangeResolver {
-  @Mutation(() => SubscriberChangePayload, { description: "CON-6: the operator confirms a change of a subscriber's name, address or representative." })
-  confirmSubscriberChange(@Arg("input", { description: "Which change; see the input type." }) input: ConfirmSubscriberChangeInput, @Ctx() ctx: Context): Promise<SubscriberChangePayload> {
-    return mutate(() => ctx.services.subscriberChanges.confirm(ctx, idOfType(input.changeId, "SubscriberChange"), input.note ?? null), (change) => ({ change }));
+  @Mutation(() => SubscriberChangePayload, {
+    description: "CON-6: the operator confirms a change of a subscriber's name, address or representative.",
+  })
+  confirmSubscriberChange(
+    @Arg("input", { description: "Which change; see the input type." }) input: ConfirmSubscriberChangeInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubscriberChangePayload> {
+    return mutate(
+      () =>
+        ctx.services.subscriberChanges.confirm(ctx, idOfType(input.changeId, "SubscriberChange"), input.note ?? null),
+      (change) => ({ change }),
+    );
   }
 
   @Mutation(() => SubscriberChangePayload, { description: "CON-6: the operator rejects a pending change." })
-  rejectSubscriberChange(@Arg("input", { description: "Which change and why; see the input type." }) input: RejectSubscriberChangeInput, @Ctx() ctx: Context): Promise<SubscriberChangePayload> {
-    return mutate(() => ctx.services.subscriberChanges.reject(ctx, idOfType(input.changeId, "SubscriberChange"), input.reason), (change) => ({ change }));
+  rejectSubscriberChange(
+    @Arg("input", { description: "Which change and why; see the input type." }) input: RejectSubscriberChangeInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubscriberChangePayload> {
+    return mutate(
+      () => ctx.services.subscriberChanges.reject(ctx, idOfType(input.changeId, "SubscriberChange"), input.reason),
+      (change) => ({ change }),
+    );
   }
 
-  @Mutation(() => SuccessionPayload, { description: "CON-6: the operator records a successor by merger or split; the contracts move to it." })
-  recordSuccession(@Arg("input", { description: "The succession; see the input type." }) input: RecordSuccessionInput, @Ctx() ctx: Context): Promise<SuccessionPayload> {
+  @Mutation(() => SuccessionPayload, {
+    description: "CON-6: the operator records a successor by merger or split; the contracts move to it.",
+  })
+  recordSuccession(
+    @Arg("input", { description: "The succession; see the input type." }) input: RecordSuccessionInput,
+    @Ctx() ctx: Context,
+  ): Promise<SuccessionPayload> {
     return mutate(
-      () => ctx.services.successions.record(ctx, {
-        predecessorId: idOfType(input.predecessorSubscriberId, "Subscriber"), successorId: idOfType(input.successorSubscriberId, "Subscriber"),
-        kind: input.kind, succeededOn: input.succeededOn, notifiedOn: input.notifiedOn,
-        contractIds: input.contractIds?.map((id) => idOfType(id, "Contract")) ?? null, note: input.note ?? null,
-      }),
+      () =>
+        ctx.services.successions.record(ctx, {
+          predecessorId: idOfType(input.predecessorSubscriberId, "Subscriber"),
+          successorId: idOfType(input.successorSubscriberId, "Subscriber"),
+          kind: input.kind,
+          succeededOn: input.succeededOn,
+          notifiedOn: input.notifiedOn,
+          contractIds: input.contractIds?.map((id) => idOfType(id, "Contract")) ?? null,
+          note: input.note ?? null,
+        }),
       (succession) => ({ succession }),
     );
   }
 
-  @Query(() => SubscriberChangeConnection, { description: "CON-6: changes waiting for the operator's confirmation, oldest first (operator)." })
+  @Query(() => SubscriberChangeConnection, {
+    description: "CON-6: changes waiting for the operator's confirmation, oldest first (operator).",
+  })
   pendingSubscriberChanges(@Args() page: PageArgs, @Ctx() ctx: Context): Promise<SubscriberChangeConnection> {
     return ctx.services.subscriberChanges.queue(ctx, page);
   }
@@ -98,17 +146,24 @@ export class SubscriberChangeResolver {
 
 @Resolver(() => Subscriber)
 export class SubscriberHistoryResolver {
-  @FieldResolver(() => [SubscriberChange], { description: "CON-6: the dated history of changes of registered data, oldest first." })
+  @FieldResolver(() => [SubscriberChange], {
+    description: "CON-6: the dated history of changes of registered data, oldest first.",
+  })
   changes(@Root() s: Subscriber, @Ctx() ctx: Context): Promise<SubscriberChange[]> {
     return ctx.services.subscriberChanges.history(ctx, s);
   }
 
-  @FieldResolver(() => SubscriberChange, { nullable: true, description: "CON-6: the change waiting for the operator's confirmation, if any." })
+  @FieldResolver(() => SubscriberChange, {
+    nullable: true,
+    description: "CON-6: the change waiting for the operator's confirmation, if any.",
+  })
   async pendingChange(@Root() s: Subscriber, @Ctx() ctx: Context): Promise<SubscriberChange | null> {
     return (await ctx.services.subscriberChanges.history(ctx, s)).find((c) => c.status === "PENDING") ?? null;
   }
 
-  @FieldResolver(() => [SubscriberSuccession], { description: "CON-6: successions this subscriber took part in, as predecessor or successor." })
+  @FieldResolver(() => [SubscriberSuccession], {
+    description: "CON-6: successions this subscriber took part in, as predecessor or successor.",
+  })
   successions(@Root() s: Subscriber, @Ctx() ctx: Context): Promise<SubscriberSuccession[]> {
     return ctx.services.successions.of(ctx, s);
   }

@@ -7,11 +7,19 @@ export enum SuccessionKind {
   MERGER = "MERGER",
   SPLIT = "SPLIT",
 }
-registerEnumType(SuccessionKind, { name: "SuccessionKind", description: "CON-6: succession by merger (合併) or by company split (会社分割)." });
+registerEnumType(SuccessionKind, {
+  name: "SuccessionKind",
+  description: "CON-6: succession by merger (合併) or by company split (会社分割).",
+});
 
 /** CON-6 [S 6]: the successor of a subscriber by merger or split, and the contracts that moved to it. */
 @Entity("subscriber_succession")
-@ObjectType({ implements: Node, description: "CON-6: a succession by merger or split; the contracts named moved to the successor. Late when notified more than 30 days after." })
+@ObjectType({
+  implements: Node,
+  description:
+    "CON-6: a succession by merger or split; the contracts named moved to the successor. Late when notified more " +
+    "than 30 days after.",
+})
 export class SubscriberSuccession implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

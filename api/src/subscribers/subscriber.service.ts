@@ -138,7 +138,8 @@ export class SubscriberService {
       const { contacts, ...asked } = changes;
       // CON-6: once verified, name, address and representative change only when the operator confirms.
       const pending = registeredChanges(current, asked);
-      const fields = pending ? Object.fromEntries(Object.entries(asked).filter(([k]) => !(REGISTERED_FIELDS as readonly string[]).includes(k))) : asked;
+      const registered = REGISTERED_FIELDS as readonly string[];
+      const fields = pending ? Object.fromEntries(Object.entries(asked).filter(([k]) => !registered.includes(k))) : asked;
       if (pending && Object.keys(pending).length > 0) await this.changes.request(tx, scope, current, pending);
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
       current.updatedAt = this.clock.now();
