@@ -198,14 +198,23 @@ test("NOT-1: a worker killed mid-delivery loses nothing — after its lease expi
   expect(receiver.accepted()).toHaveLength(1);
 });
 
-test("NOT-1: a 2xx that was recorded is never sent again, even when the worker dies before its job commits", async () => {
+test("NOT-1: a 2xx that was recorded is never sent again, even when the worker dies right after recording it", async () => {
   const { subjectId } = await emit(alpha.id);
   const deliverer = new WebhookDeliverer(t.ds, t.clock, OPTIONS);
   const real = deliverer.jobs().handlers["webhooks.deliver"];
-  // Dies right after recording the answer: the job's own transaction rolls back and the job runs again.
+  // The claim commits (with the job DONE and a follow-up job at the lease's end); the worker then POSTs,
+  // records the 2xx, and dies before doing anything else.
   const dying = new JobRunner({
     ds: t.ds, clock: t.clock, logger: createLogger("silent"), maxAttempts: 5, backoffMs: () => 1000,
-    handlers: { "webhooks.deliver": async (job, tx) => { await real(job, tx); throw new Error("killed"); } },
+    handlers: {
+      "webhooks.deliver": async (job, tx) => {
+        const after = await real(job, tx);
+        return async () => {
+          if (after) await after();
+          throw new Error("killed");
+        };
+      },
+    },
   });
   await dying.runDue(1);
   expect(receiver.requests).toHaveLength(1);
