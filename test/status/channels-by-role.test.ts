@@ -67,7 +67,7 @@ test.each([
   await expectValidEverywhere(cert);
   const started = Date.now();
   const key = role === "OPERATOR" ? f.t.operatorKey : f.resellerKey;
-  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER" } });
+  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER", ...(role === "RESELLER" && { resellerGround: "UNAVOIDABLE_CAUSE" }) } });
   expect(res.requestRevocation.userErrors).toEqual([]);
   // The CRL job coalesces a burst for up to ~1 s before publishing; the runner picks it up when due.
   f.t.clock.advance(2000);

@@ -1,5 +1,5 @@
 import { registerEnumType } from "type-graphql";
-import { RevocationActor } from "../domain";
+import { RevocationActor, checkRevocationReason } from "../domain";
 import { RefusalCode, refusal } from "../refusal";
 
 /** REV-3 [J 10.4]: why a managing reseller revokes on its own account. */
@@ -25,12 +25,14 @@ const TEXT: Record<ResellerRevocationGround, string> = {
  * recorded with the revocation. Only the operator states REV-4 grounds; a reseller's
  * `operatorGround` is dropped.
  */
-export function withRevocationGround<T extends { operatorGround?: string | null }>(
+export function withRevocationGround<T extends { reason: string; operatorGround?: string | null }>(
   actor: RevocationActor,
   input: T & { resellerGround?: ResellerRevocationGround | null },
 ): T {
   if (actor === "OPERATOR") return input;
   if (actor === "SUBSCRIBER") return { ...input, operatorGround: null };
+  // REV-1 first: a reason the reseller may not use at all is refused as such, ground or not.
+  if (!checkRevocationReason(actor, input.reason).ok) return { ...input, operatorGround: null };
   const ground = input.resellerGround;
   if (!ground) {
     throw refusal(
