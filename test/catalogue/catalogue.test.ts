@@ -221,6 +221,9 @@ test("CON-8: a tax rate is set from a future JST date; a statement spanning the 
   expect(today.userErrors).toEqual([
     expect.objectContaining({ code: "TAX_RATE_DATE_PASSED", field: "input.effectiveOn" }),
   ]);
+  const tomorrow = { effectiveOn: "2027-01-06", ratePercent: 12 };
+  const tooSoon = await call(t, t.operatorKey, "setTaxRate", "SetTaxRateInput", tomorrow, "taxRate { ratePercent }");
+  expect(tooSoon.userErrors[0].message).toContain("2027-01-07 at the earliest");
   const set = await call(
     t,
     t.operatorKey,

@@ -24,7 +24,6 @@ import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { JobHandler } from "../jobs/job-runner";
 import { everyJstMonthEnd } from "../jobs/schedule";
 import { PriceKind } from "../products/product-price.entity";
-import { TAX_TABLE_LOCK } from "../products/pricing.service";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -65,8 +64,6 @@ export class FeeService {
 
   /** CON-8: the consumption-tax table as stored, each row in force from its JST date. */
   async taxTable(tx: EntityManager): Promise<TaxRateTable> {
-    // A new rate is written under this lock held exclusively: none appears behind a charge being recorded.
-    await tx.query(`SELECT pg_advisory_xact_lock_shared($1)`, [TAX_TABLE_LOCK]);
     const rows: { effective_from: Date; rate_percent: number }[] = await tx.query(`SELECT effective_from, rate_percent FROM tax_rate ORDER BY effective_from`);
     const table = rows.map((r) => ({ from: jstDateOf(r.effective_from), value: r.rate_percent }));
     validateEffectiveDatedTable(table, "tax_rate");

@@ -101,7 +101,8 @@ export class SetProductPriceInput {
 export class SetTaxRateInput {
   @Field({
     description:
-      "First JST date (YYYY-MM-DD) of the rate, from 00:00 JST; after today and after every charge already recorded.",
+      "First JST date (YYYY-MM-DD) of the rate, from 00:00 JST; two days ahead at the least, and after every " +
+      "charge already recorded.",
   })
   effectiveOn!: string;
   @Field(() => Int, { description: "Rate in whole percent (national and local combined), 0 to 100." })

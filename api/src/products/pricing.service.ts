@@ -20,11 +20,15 @@ export interface PriceInput {
   effectiveFrom: Date | null;
 }
 
+/** New tax rates are written one at a time (the same rate set twice at once is one rate). */
+const TAX_WRITE_LOCK = 0x616b_7478; // "aktx"
+
 /**
- * Charges read the tax table under this lock (shared) and a new rate is written under it
- * (exclusive), so a rate never takes effect behind a charge that is being recorded.
+ * CON-8: a new rate takes effect from a date at least this many days ahead. Every charge is dated
+ * by its own transaction's clock, so none being recorded meanwhile — even one that crosses midnight —
+ * can fall on or after that date and miss the new rate; charges need no lock on the tax table.
  */
-export const TAX_TABLE_LOCK = 0x616b_7478; // "aktx"
+export const TAX_RATE_LEAD_DAYS = 2;
 
 const SECOND = 1000;
 const MAX_PRICE_YEN = 100_000_000;
@@ -135,7 +139,7 @@ export class PricingService {
     if (!Number.isInteger(ratePercent) || ratePercent < 0 || ratePercent > 100)
       throw refusal(RefusalCode.INVALID_INPUT, "ratePercent must be 0-100.", "input.ratePercent");
     return inTransaction(this.ds, async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [TAX_TABLE_LOCK]);
+      await tx.query(`SELECT pg_advisory_xact_lock($1)`, [TAX_WRITE_LOCK]);
       const from = jstDateAt(effectiveOn);
       const existing = await tx.findOneBy(TaxRate, { effectiveFrom: from });
       if (existing) {
@@ -152,11 +156,12 @@ export class PricingService {
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM charge WHERE charged_at >= $1 LIMIT 1) x`,
         [from],
       );
-      if (effectiveOn <= today || charged[0].n > 0) {
+      const earliest = addDaysToDate(today, TAX_RATE_LEAD_DAYS);
+      if (effectiveOn < earliest || charged[0].n > 0) {
         throw refusal(
           RefusalCode.TAX_RATE_DATE_PASSED,
-          `A new rate takes effect from a future date on which nothing has been charged yet: ` +
-            `${addDaysToDate(today, 1)} at the earliest (CON-8).`,
+          `A new rate takes effect from a date on which nothing has been charged yet, ` +
+            `${TAX_RATE_LEAD_DAYS} days ahead at the least: ${earliest} at the earliest (CON-8).`,
           "input.effectiveOn",
           "新しい税率は、まだ請求のない将来の日付から適用してください。",
         );
