@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       "  Demo data loaded. API keys (shown once; also saved to " + keyFile + "):",
       `    operator:      ${demoKeys.operatorKey}`,
       `    demo reseller: ${demoKeys.resellerKey}`,
-      `  Demo certificate for shop.example.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
+      `  Demo certificate for shop.akashi-demo.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
       `  Try: curl -s ${base}/graphql -H 'Authorization: Bearer ${demoKeys.resellerKey}' -H 'Content-Type: application/json' -d '{"query":"{ viewer { kind reseller { name } } }"}'`,
     );
   }

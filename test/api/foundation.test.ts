@@ -10,7 +10,7 @@ const subscriberInput = (name: string) => ({
   kind: "ORGANIZATION",
   name,
   country: "JP",
-  contacts: [{ role: "TECHNICAL", name: "担当者", email: "tech@example.jp" }],
+  contacts: [{ role: "TECHNICAL", name: "担当者", email: "tech@akashi-demo.jp" }],
 });
 
 let t: TestApp;
@@ -202,7 +202,7 @@ describe("mutations, transactions and the audit log", () => {
     const auditBefore = await countRows("audit_event");
     // The subscriber row is inserted first; the contact's role then breaks a CHECK constraint (the
     // GraphQL enum would have stopped it, so this goes to the service directly).
-    const input = { ...subscriberInput("途中で失敗"), contacts: [{ role: "BOGUS", name: "x", email: "x@example.jp" }] };
+    const input = { ...subscriberInput("途中で失敗"), contacts: [{ role: "BOGUS", name: "x", email: "x@akashi-demo.jp" }] };
     const scope = { caller: { kind: "RESELLER" as const, keyId: "", keyPublicId: "", resellerId: alpha.id }, requestId: null, loaders: null as any };
     await expect(t.services.subscribers.create(scope, input as any)).rejects.toThrow(/subscriber_contact_role_check/);
     expect(await countRows("subscriber")).toBe(rowsBefore);

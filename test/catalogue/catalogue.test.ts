@@ -14,13 +14,13 @@ import { CREATE_PRODUCT, DV_TRIAL, audits, call, eventTypes, uuidOf } from "./ca
 
 /** VAL-1, CON-5, CON-8: the operator's catalogue — products, effective-dated prices and tax rates, discontinuation. */
 const NAMES = [
-  "eve.price.example.jp",
-  "day.price.example.jp",
-  "before.tax.example.jp",
-  "after.tax.example.jp",
-  "old-a.example.jp",
-  "old-b.example.jp",
-  "new.old.example.jp",
+  "eve.price.akashi-demo.jp",
+  "day.price.akashi-demo.jp",
+  "before.tax.akashi-demo.jp",
+  "after.tax.akashi-demo.jp",
+  "old-a.akashi-demo.jp",
+  "old-b.akashi-demo.jp",
+  "new.old.akashi-demo.jp",
 ];
 const START = new Date("2026-11-21T03:00:00Z"); // 12:00 JST
 const dir = new TempDir();

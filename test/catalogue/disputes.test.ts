@@ -14,12 +14,12 @@ import { audits, call } from "./catalogue-support";
 
 /** APP-6 name disputes, APP-7 prohibited conduct, REV-3 the reseller's own revocation, CON-4 "do not renew". */
 const NAMES = [
-  "brand.example.jp",
-  "unrelated.example.jp",
-  "other.example.jp",
-  "conduct.example.jp",
-  "rev3.example.jp",
-  "con4.example.jp",
+  "brand.akashi-demo.jp",
+  "unrelated.akashi-demo.jp",
+  "other.akashi-demo.jp",
+  "conduct.akashi-demo.jp",
+  "rev3.akashi-demo.jp",
+  "con4.akashi-demo.jp",
 ];
 const START = new Date("2026-11-21T03:00:00Z");
 const dir = new TempDir();
@@ -76,7 +76,7 @@ test("APP-6: while a trademark dispute is open, applications for its names (and 
   expect(new Set(opened.map((o) => o.dispute?.id)).size).toBe(1);
   const dispute = opened[0].dispute;
   expect(dispute).toMatchObject({
-    names: ["brand.example.jp"],
+    names: ["brand.akashi-demo.jp"],
     refuseApplications: true,
     closedAt: null,
     certificate: { id: brand.certificate.id },
@@ -85,19 +85,19 @@ test("APP-6: while a trademark dispute is open, applications for its names (and 
   // Operator records only: a reseller neither opens nor sees them.
   const byReseller = await t.gql(
     r.key,
-    `mutation { openNameDispute(input: { names: ["x.example.jp"], claimant: "x", description: "x" }) { dispute { ` +
+    `mutation { openNameDispute(input: { names: ["x.akashi-demo.jp"], claimant: "x", description: "x" }) { dispute { ` +
       `id } } }`,
   );
   expect(byReseller.errors?.[0].extensions?.code).toBe("FORBIDDEN");
   expect((await gqlOk(t, r.key, `query($id: ID!) { node(id: $id) { id } }`, { id: dispute.id })).node).toBeNull();
 
   for (const [name, productId] of [
-    ["shop.brand.example.jp", products.DV],
-    ["*.brand.example.jp", products.DV_WILDCARD],
+    ["shop.brand.akashi-demo.jp", products.DV],
+    ["*.brand.akashi-demo.jp", products.DV_WILDCARD],
   ] as const) {
     const refused = await apply(name, productId);
     expect(refused.userErrors).toEqual([
-      { code: "NAME_IN_DISPUTE", field: "input.names", message: expect.stringContaining("brand.example.jp") },
+      { code: "NAME_IN_DISPUTE", field: "input.names", message: expect.stringContaining("brand.akashi-demo.jp") },
     ]);
   }
   expect((await apply(NAMES[2])).userErrors).toEqual([]);
@@ -130,7 +130,7 @@ test("APP-6: while a trademark dispute is open, applications for its names (and 
   });
   expect((await audits(t, "certificate.revokeForDispute", brand.certificate.id))[0].after).toMatchObject({
     disputeId: dispute.id,
-    names: ["brand.example.jp"],
+    names: ["brand.akashi-demo.jp"],
   });
 
   const closed = await call(
@@ -142,7 +142,7 @@ test("APP-6: while a trademark dispute is open, applications for its names (and 
     DISPUTE,
   );
   expect(closed.dispute.closedAt).not.toBeNull();
-  expect((await apply("shop.brand.example.jp")).userErrors).toEqual([]);
+  expect((await apply("shop.brand.akashi-demo.jp")).userErrors).toEqual([]);
   const late = await call(
     t,
     t.operatorKey,
@@ -159,10 +159,10 @@ test("APP-6: while a trademark dispute is open, applications for its names (and 
     t.operatorKey,
     "openNameDispute",
     "OpenNameDisputeInput",
-    { names: ["watch.example.jp"], claimant: "A", description: "monitoring only", refuseApplications: false },
+    { names: ["watch.akashi-demo.jp"], claimant: "A", description: "monitoring only", refuseApplications: false },
     DISPUTE,
   );
-  expect((await apply("watch.example.jp")).userErrors).toEqual([]);
+  expect((await apply("watch.akashi-demo.jp")).userErrors).toEqual([]);
 });
 
 test("APP-7: a refusal for prohibited conduct names the conduct, recorded with the decision", async () => {

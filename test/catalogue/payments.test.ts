@@ -4,7 +4,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 import { DV_TRIAL, audits, call, eventTypes } from "./catalogue-support";
 
 /** RES-6, CON-7, CON-9, REV-4: payments against statements, balances, overdue statements, caps, revocation for non-payment. */
-const NAMES = ["pay-a.example.jp", "pay-b.example.jp", "auto.pay.example.jp", "secom.pay.example.jp"];
+const NAMES = ["pay-a.akashi-demo.jp", "pay-b.akashi-demo.jp", "auto.pay.akashi-demo.jp", "secom.pay.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z"); // 12:00 JST
 const dir = new TempDir();
 const dcv = new DcvWebServer();

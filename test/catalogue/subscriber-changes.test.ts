@@ -12,7 +12,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 import { audits, call, eventTypes, uuidOf } from "./catalogue-support";
 
 /** CON-6: changes of registered data confirmed by the operator; successions by merger or split. APP-8: no reissue across them. */
-const NAMES = ["ov.change.example.jp", "split-a.example.jp", "split-b.example.jp"];
+const NAMES = ["ov.change.akashi-demo.jp", "split-a.akashi-demo.jp", "split-b.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;

@@ -79,7 +79,7 @@ test("APP-1, NOT-5: an application agrees to the version in force — any other 
       consents: { termsVersion, registrantDataUse: true, dataSubjects: true },
     });
   t.clock.set(new Date("2026-11-30T14:59:59Z"));
-  const early = await apply("early.terms.example.jp", "2026-12");
+  const early = await apply("early.terms.akashi-demo.jp", "2026-12");
   expect(early.userErrors).toEqual([
     {
       code: "TERMS_VERSION_UNKNOWN",
@@ -88,7 +88,7 @@ test("APP-1, NOT-5: an application agrees to the version in force — any other 
     },
   ]);
   t.clock.set(new Date("2026-11-30T15:00:00Z"));
-  const superseded = await apply("old.terms.example.jp", "2026-04");
+  const superseded = await apply("old.terms.akashi-demo.jp", "2026-04");
   expect(superseded.userErrors).toEqual([
     {
       code: "TERMS_VERSION_UNKNOWN",
@@ -98,6 +98,6 @@ test("APP-1, NOT-5: an application agrees to the version in force — any other 
       ),
     },
   ]);
-  expect((await apply("new.terms.example.jp", "2026-12")).userErrors).toEqual([]);
+  expect((await apply("new.terms.akashi-demo.jp", "2026-12")).userErrors).toEqual([]);
   expect((await gqlOk(t, null, IN_FORCE)).termsInForce.version).toBe("2026-12");
 });

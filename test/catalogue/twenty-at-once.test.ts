@@ -7,7 +7,7 @@ import { audits, call } from "./catalogue-support";
  * The new mutations that act on one existing object, each called twenty times at once with the same
  * input: one effect (one audit entry), and every caller gets the same answer or a clear user error.
  */
-const NAMES = ["race-a.example.jp", "race-b.example.jp"];
+const NAMES = ["race-a.akashi-demo.jp", "race-b.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;

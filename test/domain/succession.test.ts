@@ -12,9 +12,9 @@ test("APP-6: a disputed name covers itself and every name below it, also through
   expect(coversDisputedName("akashi-bank.jp", "akashi-bank.jp")).toBe(true);
   expect(coversDisputedName("www.akashi-bank.jp", "akashi-bank.jp")).toBe(true);
   expect(coversDisputedName("*.akashi-bank.jp", "akashi-bank.jp")).toBe(true);
-  expect(coversDisputedName("*.example.jp", "shop.example.jp")).toBe(true); // the wildcard would cover the disputed name
-  expect(coversDisputedName("*.example.jp", "a.shop.example.jp")).toBe(false);
-  expect(coversDisputedName("example.jp", "shop.example.jp")).toBe(false);
+  expect(coversDisputedName("*.akashi-demo.jp", "shop.akashi-demo.jp")).toBe(true); // the wildcard would cover the disputed name
+  expect(coversDisputedName("*.akashi-demo.jp", "a.shop.akashi-demo.jp")).toBe(false);
+  expect(coversDisputedName("akashi-demo.jp", "shop.akashi-demo.jp")).toBe(false);
   expect(coversDisputedName("notakashi-bank.jp", "akashi-bank.jp")).toBe(false);
   expect(disputedNamesCovered(["www.a.jp", "b.jp"], ["a.jp", "c.jp", "b.jp"])).toEqual(["a.jp", "b.jp"]);
 });

@@ -293,10 +293,10 @@ test("RES-3: another reseller sees none of the endpoints, deliveries or events, 
 });
 
 test.each([
-  ["ftp://hooks.example.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
-  ["https://user:secret@hooks.example.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["ftp://hooks.akashi-demo.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["https://user:secret@hooks.akashi-demo.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
   ["not a url", "WEBHOOK_URL_NOT_ALLOWED"],
-  ["https://hooks.example.jp/x#frag", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["https://hooks.akashi-demo.jp/x#frag", "WEBHOOK_URL_NOT_ALLOWED"],
 ])("NOT-1: the webhook URL %s is refused with %s", async (url, code) => {
   const res = (await gqlOk(t, alpha.key, CREATE, { input: { url, eventTypes: ["APPLICATION_SUBMITTED"] } })).createWebhookEndpoint;
   expect(res).toEqual({ secret: null, webhookEndpoint: null, userErrors: [{ code, field: "input.url", message: expect.any(String), messageJa: expect.any(String) }] });
@@ -304,8 +304,8 @@ test.each([
 
 test("NOT-1: without AKASHI_WEBHOOK_ALLOW_INSECURE only https to a public host is accepted", () => {
   const code = (url: string) => { try { checkWebhookUrl(url, false); return "OK"; } catch (e) { return (e as RefusalError).code; } };
-  expect(code("https://hooks.example.jp/akashi")).toBe("OK");
-  for (const url of ["http://hooks.example.jp/akashi", "https://127.0.0.1/x", "https://localhost/x", "https://[::1]/x", "https://10.0.0.8/x", "https://192.168.1.2/x", "https://169.254.169.254/latest"]) {
+  expect(code("https://hooks.akashi-demo.jp/akashi")).toBe("OK");
+  for (const url of ["http://hooks.akashi-demo.jp/akashi", "https://127.0.0.1/x", "https://localhost/x", "https://[::1]/x", "https://10.0.0.8/x", "https://192.168.1.2/x", "https://169.254.169.254/latest"]) {
     expect([url, code(url)]).toEqual([url, "WEBHOOK_URL_NOT_ALLOWED"]);
   }
   expect(checkWebhookUrl("http://127.0.0.1:8080/x", true)).toBe("http://127.0.0.1:8080/x");

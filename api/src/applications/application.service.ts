@@ -14,7 +14,7 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
-import { ConsentsInput, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
+import { ConsentsInput, requirePem, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
@@ -279,6 +279,7 @@ export class ApplicationService {
     if (!carryOverAllowedFor({ validationLevel: product.validationLevel!, autoRenew: product.autoRenew, issuanceMode: product.issuanceMode })) {
       throw refusal(RefusalCode.CARRY_OVER_NOT_APPLICABLE, `Carry-over applies only to non-auto-renew DV/OV products (VAL-3), not ${product.code}.`, "input.carryOverCertificate");
     }
+    requirePem(pem, ["CERTIFICATE"], "input.carryOverCertificate", true);
     let chain;
     try {
       chain = parseCertificateChain(pem);

@@ -113,11 +113,13 @@ function canSearch(dir: string, who: { uid: number; gid: number }): boolean {
 }
 
 /**
- * Run as root, the cluster's OS user must reach the data directory through every parent. A clone under
- * a 0700 home (such as /root) fails here with a sentence that says what to do, before anything is created.
+ * The cluster's OS user (`postgres` when we run as root, else ourselves) must reach the data directory
+ * through every parent. A clone under a 0700 home (such as /root) fails here with a sentence that says
+ * what to do, before anything is created.
  */
-function requireReachable(dir: string, who: { uid: number; gid: number } | null): void {
-  if (!who) return;
+function requireReachable(dir: string, runAsUser: { uid: number; gid: number } | null): void {
+  const who = runAsUser ?? { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 };
+  if (who.uid < 0) return; // no POSIX ids (Windows): nothing to check by mode bits
   let existing = path.resolve(dir);
   while (!fs.existsSync(existing)) existing = path.dirname(existing);
   const blocked: string[] = [];
@@ -127,10 +129,11 @@ function requireReachable(dir: string, who: { uid: number; gid: number } | null)
   }
   if (blocked.length === 0) return;
   const top = blocked[blocked.length - 1];
+  const user = runAsUser ? `the OS user "${OS_USER}"` : "this user";
   throw new EmbeddedDatabaseError(
-    `the embedded PostgreSQL runs as the OS user "${OS_USER}", which cannot reach the data directory ${path.resolve(dir)} ` +
+    `the embedded PostgreSQL runs as ${user}, which cannot reach the data directory ${path.resolve(dir)} ` +
       `(no search permission on ${top}). Set AKASHI_DATA_DIR to a directory it can reach (for example /var/lib/akashi), ` +
-      `run \`chmod o+x ${blocked.join(" ")}\`, or set DATABASE_URL to a PostgreSQL server.`,
+      `run \`chmod ${runAsUser ? "o+x" : "u+x"} ${blocked.join(" ")}\`, or set DATABASE_URL to a PostgreSQL server.`,
   );
 }
 
