@@ -49,6 +49,7 @@ import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
 import { ProblemReportService } from "./revocations/problem-report.service";
 import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
+import { catalogueServices } from "./catalogue-services";
 
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
@@ -81,6 +82,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const widgetAssets = () => (widget ??= loadWidgetAssets());
   // RES-2: key rotation, revoke-all and expiry notices.
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
+  // VAL-1, CON-5..CON-9, APP-6, REV-4: the operator's catalogue, payments, subscriber changes and disputes (catalogue-services.ts).
+  const catalogue = catalogueServices({ ds, clock, config, audit, events, notices, revocations });
   return {
     ds,
     listener,
@@ -101,7 +104,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     resellerTermination: new ResellerTerminationService(ds, clock, audit, notices),
     directNotices: new DirectNoticeService(ds, clock, audit, notices),
     activityReports: new ActivityReportService(ds, clock),
-    subscribers: new SubscriberService(ds, clock, audit),
+    subscribers: new SubscriberService(ds, clock, audit, catalogue.subscriberChanges),
     domainValidations: dcv,
     applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots, events),
     imports: new ImportService(ds, clock, audit, fees),
@@ -123,6 +126,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     expiringSoon: new ExpiringSoonService(ds, clock),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
     certificateStatus: new CertificateStatusService(certificateFacts, clock),
+    ...catalogue,
     jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],

@@ -41,6 +41,7 @@ const ID_BY_NAME: Record<string, string> = {
   successorResellerId: "Reseller", revocationId: "Revocation", cureNoticeId: "ResellerCureNotice", suspensionId: "ResellerSuspension",
   problemReportId: "ProblemReport", webhookEndpointId: "WebhookEndpoint", deliveryId: "WebhookDelivery", entityId: "Contract",
   productId: "<product>", issuingCaId: "<ca>",
+  changeId: "SubscriberChange", disputeId: "NameDispute", predecessorSubscriberId: "Subscriber", successorSubscriberId: "Subscriber", contractIds: "Contract",
 };
 
 function named(ref: IntrospectionTypeRef | IntrospectionInputTypeRef): { name: string; kind: string; nonNull: boolean; list: boolean } {
@@ -179,6 +180,12 @@ beforeAll(async () => {
   A.Charge = charge.charges.edges[0].node.id;
   const notice = await gqlOk(t, a.key, `{ notices { edges { node { id } } } }`);
   A.Notice = notice.notices.edges[0]?.node.id;
+  // The operator's catalogue and ledger work on A's records: a payment, a pending subscriber change, a succession, a dispute.
+  A.Payment = (await mutation(t, t.operatorKey, "recordPayment", "RecordPaymentInput", { resellerId: a.globalId, month: "2026-11", amountYen: 1, receivedOn: "2026-11-21", method: "BANK_TRANSFER", reference: "iso" }, "payment { id }")).payment.id;
+  A.SubscriberChange = (await mutation(t, a.key, "updateSubscriber", "UpdateSubscriberInput", { id: A.Subscriber, name: "株式会社アイソ" }, "subscriber { pendingChange { id } }")).subscriber.pendingChange.id;
+  const merged = await createSubscriber(t, a.key, { name: "株式会社合併元" });
+  A.SubscriberSuccession = (await mutation(t, t.operatorKey, "recordSuccession", "RecordSuccessionInput", { predecessorSubscriberId: merged, successorSubscriberId: A.Subscriber, kind: "MERGER", succeededOn: "2026-11-01", notifiedOn: "2026-11-20" }, "succession { id }")).succession.id;
+  A.NameDispute = (await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { certificateId: A.Certificate, claimant: "iso", description: "isolation fixture", refuseApplications: false }, "dispute { id }")).dispute.id;
   // Last, as it ends A's keys: a suspension (and an ID for it).
   const susp = await mutation(t, t.operatorKey, "suspendImmediately", "SuspendImmediatelyInput", { resellerId: a.globalId, reason: "isolation fixture" }, "suspension { id }");
   A.ResellerSuspension = susp.suspension.id;
@@ -231,7 +238,11 @@ test("RES-3: every reseller-facing query and mutation refuses or hides another r
   }
   expect(failures).toEqual([]);
   // The matrix really walked the governance fields and the older ones alike.
-  for (const f of ["Query.node", "Query.activityReport", "Query.handoverExport", "Mutation.submitRenewal", "Mutation.requestRevocation", "Mutation.rotateApiKey", "Mutation.suspendReseller", "Mutation.takeOverContracts", "Mutation.updateSubscriber"]) {
+  for (const f of [
+    "Query.node", "Query.activityReport", "Query.handoverExport", "Mutation.submitRenewal", "Mutation.requestRevocation", "Mutation.rotateApiKey", "Mutation.suspendReseller",
+    "Mutation.takeOverContracts", "Mutation.updateSubscriber", "Query.payments", "Mutation.recordPayment", "Mutation.revokeForUnpaidFee", "Mutation.confirmSubscriberChange",
+    "Mutation.recordSuccession", "Mutation.openNameDispute", "Mutation.revokeForDispute", "Mutation.updateProduct", "Mutation.discontinueProduct",
+  ]) {
     expect(probed).toContain(f);
   }
 });

@@ -66,7 +66,7 @@ test.each([
   const cert = await f.issue();
   await expectValidEverywhere(cert);
   const key = role === "OPERATOR" ? f.t.operatorKey : f.resellerKey;
-  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER" } });
+  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER", ...(role === "RESELLER" && { resellerGround: "UNAVOIDABLE_CAUSE" }) } });
   expect(res.requestRevocation.userErrors).toEqual([]);
   // STAT-1: the CRL job coalesces a burst for up to ~1 s before publishing; 2 s of the service's clock
   // later it is due and the CRL says revoked. (Real-time propagation is measured by npm run bench.)

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { ProhibitedConduct } from "./prohibited-conduct";
 import { DomainValidationMethod } from "./domain-validation.entity";
 
 export enum ApplicationKind {
@@ -97,6 +98,10 @@ export class Application implements Node {
   @Field(() => String, { nullable: true, description: "The operator's reason for a rejection." })
   @Column({ name: "rejection_reason", type: "text", nullable: true })
   rejectionReason!: string | null;
+
+  @Field(() => [ProhibitedConduct], { nullable: true, description: "APP-7: the prohibited conduct a PROHIBITED_CONDUCT rejection was for." })
+  @Column({ name: "prohibited_conduct", type: "text", array: true, nullable: true })
+  prohibitedConduct!: ProhibitedConduct[] | null;
 
   @Column({ name: "reviewer_key_id", type: "uuid", nullable: true })
   reviewerKeyId!: string | null;

@@ -100,7 +100,7 @@ export class ApplicationResolver {
 
   @Mutation(() => ApplicationPayload, { description: "Operator: reject with a ground and a reason; documents are destroyed (APP-3)." })
   rejectApplication(@Arg("input", { description: "What to do; see the input type." }) input: RejectApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
-    return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason), (application) => ({ application }));
+    return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason, input.prohibitedConduct ?? null), (application) => ({ application }));
   }
 
   // --- fields ---

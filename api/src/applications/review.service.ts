@@ -14,6 +14,7 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { Application, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
+import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { NoticeService } from "../notices/notice.service";
 
@@ -76,12 +77,13 @@ export class ReviewService {
   }
 
   /** APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays. */
-  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string): Promise<Application> {
+  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string, conduct: ProhibitedConduct[] | null = null): Promise<Application> {
     if (reason.trim().length === 0 || reason.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
     return this.transition(scope, id, "application.reject", [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS], async (app, tx) => {
       app.status = ApplicationStatus.REJECTED;
       app.refusalCode = ground;
       app.rejectionReason = reason.trim();
+      app.prohibitedConduct = prohibitedConductFor(ground, conduct); // APP-7
       app.decidedAt = this.clock.now();
       app.reviewerKeyId = reviewerKey(scope);
       await tx.update(ApplicationDocument, { applicationId: app.id, destroyedAt: IsNull() }, { content: null, destroyedAt: app.decidedAt });

@@ -16,6 +16,7 @@ import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
+import { refuseDiscontinuedRenewal } from "../products/discontinuation";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
@@ -67,6 +68,7 @@ export class IssuanceService {
       if (app.kind === ApplicationKind.RENEWAL) {
         const previous = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
         await refuseRenewedTwice(tx, previous.id);
+        refuseDiscontinuedRenewal(product, now); // CON-5: also when discontinued after the renewal was submitted
         const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
         if (!decision.ok) throw fromDomain(decision, "input.applicationId");
         end = decision.termEnd;

@@ -17,3 +17,6 @@ export * from "./revocation-policy";
 export * from "./dcv-reuse";
 export * from "./hostnames";
 export * from "./email";
+export * from "./payments";
+export * from "./succession";
+export * from "./name-dispute";

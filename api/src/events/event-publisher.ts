@@ -6,7 +6,7 @@ import { enqueueJob } from "../jobs/job-runner";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
- * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts.
+ * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts and 1764200000000-catalogue.ts.
  */
 export enum EventType {
   APPLICATION_SUBMITTED = "application.submitted",
@@ -25,6 +25,17 @@ export enum EventType {
   RESELLER_REINSTATED = "reseller.reinstated",
   API_KEY_EXPIRING = "api_key.expiring",
   MAINTENANCE_ANNOUNCED = "maintenance.announced",
+  // The operator's catalogue (VAL-1, CON-5, CON-8): every reseller's feed gets these.
+  PRODUCT_CREATED = "product.created",
+  PRODUCT_UPDATED = "product.updated",
+  PRICE_SCHEDULED = "product.price_scheduled",
+  PRODUCT_DISCONTINUED = "product.discontinued",
+  TAX_RATE_SCHEDULED = "tax_rate.scheduled",
+  // The ledger (RES-6, CON-7) and subscriber changes (CON-6): the reseller concerned.
+  PAYMENT_RECORDED = "payment.recorded",
+  SUBSCRIBER_CHANGE_REQUESTED = "subscriber.change_requested",
+  SUBSCRIBER_CHANGE_DECIDED = "subscriber.change_decided",
+  SUBSCRIBER_SUCCEEDED = "subscriber.succeeded",
 }
 registerEnumType(EventType, {
   name: "EventType",

@@ -17,6 +17,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.reso
 import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
 import { NodeResolver } from "./node.resolver";
+import { catalogueResolvers } from "../catalogue-resolvers";
 import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
@@ -29,6 +30,7 @@ export const resolvers = [
   WebhookResolver, WebhookDeliveryResolver,
   ChargeResolver, ContractFeesResolver,
   NoticeResolver, AnnouncementResolver,
+  ...catalogueResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -13,6 +13,7 @@ import { demoRoutes } from "./pages/demo-page";
 import { verifyRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
+import { termsRoutes } from "./terms-routes";
 import { governanceRoutes } from "../resellers/governance-routes";
 
 export interface App {
@@ -40,6 +41,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   rest.use(demoRoutes(services));
   rest.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
   rest.use(statementRoutes(services));
+  rest.use(termsRoutes(services)); // NOT-5: /terms/{version}
   rest.use(notFound);
   rest.use(errorHandler);
 
