@@ -44,6 +44,10 @@ import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
 import { ProblemReportService } from "./revocations/problem-report.service";
 import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
+import { AcmeAccountQueries } from "./acme/acme-directory.service";
+import { AcmeServer } from "./acme/acme-server";
+import { EabService } from "./acme/eab.service";
+import { UsageFqdnService } from "./acme/usage-fqdn.service";
 
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
@@ -72,6 +76,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const widgetAssets = () => (widget ??= loadWidgetAssets());
   // RES-2: key rotation, revoke-all and expiry notices.
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
+  // ACME-1..8: the ACME server and the reseller's side of the ACME variant; nonces and EAB keys derive from the CA passphrase.
+  const acme = new AcmeServer({ ds, clock, config, serviceSecret: passphrase, audit, events, dcv, issuance, certificates, revocations, ca });
   return {
     ds,
     clock,
@@ -108,9 +114,13 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     notices,
     announcements: new AnnouncementService(ds, clock, audit, notices, events),
     expiringSoon: new ExpiringSoonService(ds, clock),
+    acme,
+    usageFqdns: new UsageFqdnService(ds, clock, audit, fees, events),
+    eabCredentials: new EabService(ds, clock, audit, acme.core.secrets, acme.core.urls, config.acme.eabDefaultDays),
+    acmeAccounts: new AcmeAccountQueries(ds, acme.core.urls),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
     certificateStatus: new CertificateStatusService(ds, clock),
-    jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
+    jobs: combineJobSets(acme.jobs(), contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],
     }),

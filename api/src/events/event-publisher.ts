@@ -5,7 +5,7 @@ import { enqueueJob } from "../jobs/job-runner";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
- * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts.
+ * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts and 1764100000000-acme-variant.ts.
  */
 export enum EventType {
   APPLICATION_SUBMITTED = "application.submitted",
@@ -24,6 +24,10 @@ export enum EventType {
   RESELLER_REINSTATED = "reseller.reinstated",
   API_KEY_EXPIRING = "api_key.expiring",
   MAINTENANCE_ANNOUNCED = "maintenance.announced",
+  USAGE_FQDN_REGISTERED = "acme.usage_fqdn.registered",
+  USAGE_FQDN_CONTINUED = "acme.usage_fqdn.continued",
+  USAGE_FQDN_ENDED = "acme.usage_fqdn.ended",
+  ACME_ACCOUNT_CREATED = "acme.account.created",
 }
 registerEnumType(EventType, {
   name: "EventType",

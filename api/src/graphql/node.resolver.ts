@@ -30,6 +30,10 @@ const fetchers: Record<string, Fetcher> = {
   Charge: (ctx, id) => ctx.services.fees.get(ctx, id),
   Notice: (ctx, id) => ctx.services.notices.get(ctx, id),
   Announcement: (ctx, id) => ctx.services.announcements.get(id),
+  UsageFqdn: (ctx, id) => ctx.services.usageFqdns.get(ctx, id),
+  AcmeEabCredential: (ctx, id) => ctx.services.eabCredentials.get(ctx, id),
+  AcmeAccount: (ctx, id) => ctx.services.acmeAccounts.account(ctx, id),
+  AcmeOrder: (ctx, id) => ctx.services.acmeAccounts.order(ctx, id),
 };
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {

@@ -22,6 +22,7 @@ import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
 import { governanceRoutes } from "../resellers/governance-routes";
 import { cors, requestContext } from "./request-context";
+import { acmeRouter } from "../acme/acme-router";
 
 export interface App {
   app: Express;
@@ -88,6 +89,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(demoRoutes(services));
   app.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
   app.use(statementRoutes(services));
+  app.use("/acme", acmeRouter(services.acme)); // ACME-4..8: RFC 8555 server (the ACME variant)
   app.use(
     "/graphql",
     cors,
