@@ -14,8 +14,19 @@ import { TestApp, startTestApp } from "./test-app";
  * for the names given (AKASHI_DCV_HOST_OVERRIDES), the test DNS server for dns-01 and CAA, and a
  * reseller with ACME enabled (RES-12) and one subscriber. Clients are the npm `acme-client` library.
  */
+export interface RecordedResponse {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  data: any;
+}
+
 export interface AcmeWorld {
   t: TestApp;
+  /** Every ACME response acme-client received, newest last (problem types and headers are checked on these). */
+  responses: RecordedResponse[];
+  /** The newest recorded problem document of the given type, if any. */
+  lastProblem(): RecordedResponse | undefined;
   directoryUrl: string;
   rootPem: string;
   web: ChallengeWebServer;
@@ -71,13 +82,25 @@ export async function startAcmeWorld(options: { httpNames: string[]; now?: Date;
   server.on("request", t.app);
   const rootPem = toPem((await t.services.ca.root()).certDer, "CERTIFICATE");
   acme.axios.defaults.httpsAgent = new https.Agent({ ca: rootPem, keepAlive: false });
+  const responses: RecordedResponse[] = [];
+  const record = (r: { config?: { url?: string }; status: number; headers: Record<string, unknown>; data: unknown }) => {
+    responses.push({ url: r.config?.url ?? "", status: r.status, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)])), data: r.data });
+  };
+  acme.axios.interceptors.response.use(
+    (r) => (record(r as never), r),
+    (e: { response?: unknown }) => {
+      if (e.response) record(e.response as never);
+      return Promise.reject(e);
+    },
+  );
   const reseller = await t.createReseller(`acme-${port}`);
   await gqlOk(t, reseller.key, `mutation { applyForAcme(input: { note: "ACME" }) { userErrors { code } } }`);
   await gqlOk(t, t.operatorKey, `mutation($r: ID!) { enableAcme(input: { resellerId: $r }) { userErrors { code } } }`, { r: reseller.globalId });
   const subscriberId = await createSubscriber(t, reseller.key);
   const directoryUrl = `https://localhost:${port}/acme/directory`;
   return {
-    t, directoryUrl, rootPem, web, reseller, subscriberId,
+    t, directoryUrl, rootPem, web, reseller, subscriberId, responses,
+    lastProblem: () => [...responses].reverse().find((r) => String(r.headers["content-type"] ?? "").startsWith("application/problem+json")),
     async eab(sid = subscriberId) {
       const d = await gqlOk(t, reseller.key, `mutation($s: ID!) { createAcmeEabCredential(input: { subscriberId: $s }) { eabCredential { id keyId } hmacKey userErrors { code message } } }`, { s: sid });
       const p = d.createAcmeEabCredential;
