@@ -170,9 +170,11 @@ export class AcmeVariant1764100000000 implements MigrationInterface {
         checked_at timestamptz NOT NULL,
         evidence jsonb NOT NULL,
         domain_validation_id uuid REFERENCES domain_validation(id),
-        application_id uuid REFERENCES application(id)
+        application_id uuid REFERENCES application(id),
+        -- Insertion order: the newest of two look-ups made in the same instant wins.
+        seq bigserial NOT NULL
       );
-      CREATE INDEX caa_check_name ON caa_check (subscriber_id, name, checked_at DESC);
+      CREATE INDEX caa_check_name ON caa_check (subscriber_id, name, checked_at DESC, seq DESC);
     `);
   }
 

@@ -50,4 +50,8 @@ export class CaaCheck {
 
   @Column({ name: "application_id", type: "uuid", nullable: true })
   applicationId!: string | null;
+
+  /** Insertion order (the newest of two look-ups in the same instant wins). */
+  @Column({ type: "bigint", insert: false, update: false })
+  seq!: string;
 }

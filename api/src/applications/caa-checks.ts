@@ -72,6 +72,7 @@ export class CaaChecks {
       .andWhere(accountId === null ? "c.account_id IS NULL" : "c.account_id = :accountId", { accountId })
       .orderBy("c.name")
       .addOrderBy("c.checked_at", "DESC")
+      .addOrderBy("c.seq", "DESC")
       .getMany();
     return new Map(rows.map((r) => [r.name, r]));
   }

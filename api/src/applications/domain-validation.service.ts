@@ -84,7 +84,7 @@ export class DomainValidationService {
 
   /** APP-11: the newest CAA look-up of a validation's name for its subscriber (GraphQL context), batched per request. */
   async latestCaa(scope: RequestScope, v: DomainValidation): Promise<CaaCheck | null> {
-    const rows = await scope.loaders.manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC" }).load(v.subscriberId);
+    const rows = await scope.loaders.manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC", seq: "DESC" }).load(v.subscriberId);
     return rows.find((c) => c.name === v.name && c.accountId === null) ?? null;
   }
 
