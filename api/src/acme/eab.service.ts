@@ -58,8 +58,8 @@ export class EabService {
     if (first) return first;
     try {
       return await inTransaction(this.ds, async (tx) => {
-        await requireAcmeReseller(tx, resellerId, { newBusiness: true });
         const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
+        await requireAcmeReseller(tx, resellerId, { newBusiness: true });
         const credential = await tx.save(tx.create(AcmeEabCredential, {
           resellerId, subscriberId: subscriber.id, keyId: randomBytes(16).toString("base64url"), label, createdAt: now, expiresAt,
           revokedAt: null, usedAt: null, accountId: null, idempotencyKey: key,

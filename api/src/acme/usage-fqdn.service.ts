@@ -39,11 +39,14 @@ export class UsageFqdnService {
     const resellerId = requireReseller(scope.caller);
     const key = input.idempotencyKey ?? null;
     if (key !== null && (key.length === 0 || key.length > 200)) throw refusal(RefusalCode.INVALID_INPUT, "idempotencyKey must be 1-200 characters.", "input.idempotencyKey");
-    if (input.names.length > MAX_NAMES_PER_CALL) throw refusal(RefusalCode.TOO_MANY_NAMES, `At most ${MAX_NAMES_PER_CALL} names per call.`, "input.names");
-    const checked = normalizeHostnames(input.names, { allowWildcard: true });
-    if (!checked.ok) throw refusal(RefusalCode.INVALID_HOSTNAME, checked.message, `input.names[${checked.index}]`, checked.messageJa);
-    const names = [...checked.names];
     return inTransaction(this.ds, async (tx) => {
+      // RES-3 first: another reseller's subscriber is "not found", whatever else is wrong with the input.
+      const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
+      if (input.names.length > MAX_NAMES_PER_CALL) throw refusal(RefusalCode.TOO_MANY_NAMES, `At most ${MAX_NAMES_PER_CALL} names per call.`, "input.names");
+      // APP-12 applies to the names (ACME-2): normalizeHostname is the one place host-name rules live.
+      const checked = normalizeHostnames(input.names, { allowWildcard: true });
+      if (!checked.ok) throw refusal(RefusalCode.INVALID_HOSTNAME, checked.message, `input.names[${checked.index}]`, checked.messageJa);
+      const names = [...checked.names];
       // One registration per name at a time, across every caller: concurrent registrations (and retries) queue here.
       for (const n of [...names].sort()) await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`acme-fqdn:${n}`]);
       if (key !== null) {
@@ -51,7 +54,6 @@ export class UsageFqdnService {
         if (replay) return replay;
       }
       await requireAcmeReseller(tx, resellerId, { newBusiness: true });
-      const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
       const now = this.clock.now();
       const price = await this.price(tx, now);
       const out: UsageFqdn[] = [];
