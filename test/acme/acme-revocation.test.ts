@@ -48,6 +48,12 @@ function serialOf(pem: string): string {
   return new X509Certificate(acme.crypto.splitPemChain(pem)[0]).serialNumber.toLowerCase().replace(/^0+/, "");
 }
 
+/** RFC 8555 §7.6 with the certificate's own key: acme-client's lower-level API, signed with jwk instead of kid. */
+function revokeByKey(client: acme.Client, certificate: string, reason: number): Promise<unknown> {
+  const api = (client as unknown as { api: { apiResourceRequest(r: string, p: object, ok: number[], o: { includeJwsKid: boolean }): Promise<unknown> } }).api;
+  return api.apiResourceRequest("revokeCert", { certificate, reason }, [200], { includeJwsKid: false });
+}
+
 async function status(pem: string): Promise<string> {
   const serial = serialOf(pem);
   const d = await gqlOk(w.t, null, `query($s: String) { certificateStatus(serialNumber: $s) { status revocationReason } }`, { s: serial });
@@ -79,12 +85,12 @@ test("ACME-5: revoked by the certificate's key (jwk-signed revokeCert), REV-1 re
   const { pem, key } = await obtain(w, client, ["rev2.example.jp"]);
   const byKey = await w.client(null, key);
   const der = acme.crypto.getPemBodyAsB64u(pem);
-  await expect(byKey.api.apiResourceRequest("revokeCert", { certificate: der, reason: 9 }, [200], { includeJwsKid: false })).rejects.toThrow();
+  await expect(revokeByKey(byKey, der, 9)).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:badRevocationReason");
   const stranger = await w.client(null);
-  await expect(stranger.api.apiResourceRequest("revokeCert", { certificate: der, reason: 1 }, [200], { includeJwsKid: false })).rejects.toThrow();
+  await expect(revokeByKey(stranger, der, 1)).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:unauthorized");
-  await byKey.api.apiResourceRequest("revokeCert", { certificate: der, reason: 1 }, [200], { includeJwsKid: false });
+  await revokeByKey(byKey, der, 1);
   expect(await status(pem)).toBe("REVOKED KEY_COMPROMISE");
   const audit = await gqlOk(w.t, w.t.operatorKey, `{ auditEvents(first: 100) { edges { node { action reason } } } }`);
   expect(audit.auditEvents.edges.map((e: any) => e.node)).toContainEqual({ action: "certificate.revoke", reason: "ACME revokeCert by the certificate's key" });
