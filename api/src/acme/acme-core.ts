@@ -100,10 +100,19 @@ export class AcmeCore {
     return result;
   }
 
-  /** A refused request still used its nonce (RFC 8555 §6.5); consumed on its own when no transaction did. */
-  async burnNonce(r: AcmeRequest | null): Promise<void> {
-    if (!r || r.nonceUsed) return;
-    await this.nonces.consume(this.ds.manager, r.nonce).catch(() => undefined);
+  /**
+   * A refused request still used its nonce (RFC 8555 §6.5): consumed on its own when no transaction
+   * did. False when the nonce had been used before: then the answer is badNonce, whatever else was wrong.
+   */
+  async burnNonce(r: AcmeRequest | null): Promise<boolean> {
+    if (!r || r.nonceUsed) return true;
+    try {
+      await this.nonces.consume(this.ds.manager, r.nonce);
+      return true;
+    } catch (e) {
+      if (e instanceof AcmeProblem) return false;
+      throw e;
+    }
   }
 
   /** The JSON payload of a POST (not POST-as-GET); malformed otherwise. */

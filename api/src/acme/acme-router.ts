@@ -46,8 +46,9 @@ export function acmeRouter(server: AcmeServer): Router {
         common(res);
         send(res, out);
       } catch (e) {
-        await core.burnNonce(r);
-        if (e instanceof AcmeProblem) problem(res, e);
+        const fresh = await core.burnNonce(r).catch(() => true);
+        if (!fresh) problem(res, new AcmeProblem("badNonce", "JWS anti-replay nonce was already used"));
+        else if (e instanceof AcmeProblem) problem(res, e);
         else next(e);
       }
     },
