@@ -1,12 +1,15 @@
 import "reflect-metadata";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { EmbeddedDatabaseError } from "./db/embedded";
+import { applyServerTimeouts, drain } from "./http/server";
 import { loadDemoData } from "./demo/demo-data";
 import { systemClock } from "./domain/clock";
 import { createApp } from "./http/app";
-import { listen } from "./http/tls";
+import { createHttpServer } from "./http/tls";
 import { WEBHOOK_DELIVER_JOB } from "./events/event-publisher";
 import { JobRunner } from "./jobs/job-runner";
 import { SEND_NOTICES_JOB, SWEEP_NOTICES_JOB } from "./notices/notice.service";
@@ -28,7 +31,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, (msg) => logger.info(msg));
+  let db;
+  try {
+    db = await openDatabase(config, (msg) => logger.info(msg));
+  } catch (e) {
+    if (e instanceof EmbeddedDatabaseError) {
+      process.stderr.write(`akashi: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
   const services = createServices(db.ds, systemClock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
@@ -38,15 +50,17 @@ async function main(): Promise<void> {
   if (config.runJobs) for (const r of runners) await r.start();
   const { app, stop: stopApp } = await createApp(services, logger);
   // HTTPS when AKASHI_TLS_CERT/KEY or AKASHI_TLS=self is set (http/tls.ts), else HTTP behind a proxy.
-  const server = await listen(app, config, services.ca, systemClock);
+  const server = await createHttpServer(app, config, services.ca, systemClock);
+  applyServerTimeouts(server, config.http);
+  server.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    server.close();
-    server.closeAllConnections();
+    await drain(server, config.http.shutdownGraceMs);
     await stopApp().catch(() => {});
     await Promise.all(runners.map((r) => r.stop().catch(() => {})));
     await db.close();
@@ -61,7 +75,7 @@ async function main(): Promise<void> {
     "",
     `Akashi is ready (${Date.now() - started} ms).`,
     `  GraphQL:   ${base}/graphql`,
-    `  ACME:      ${base}/acme/directory${config.acme.tls.mode === "off" ? "" : " (HTTPS; trust " + base + "/ca/root.pem)"}`,
+    `  ACME:      ${base}/acme/directory${config.acme.tls.mode === "off" ? "" : ` (HTTPS; trust ${base}/ca/root.pem)`}`,
     `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
     `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
   ];
@@ -73,7 +87,7 @@ async function main(): Promise<void> {
       "  Demo data loaded. API keys (shown once; also saved to " + keyFile + "):",
       `    operator:      ${demoKeys.operatorKey}`,
       `    demo reseller: ${demoKeys.resellerKey}`,
-      `  Demo certificate for shop.example.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
+      `  Demo certificate for shop.akashi-demo.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
       `  Try: curl -s ${base}/graphql -H 'Authorization: Bearer ${demoKeys.resellerKey}' -H 'Content-Type: application/json' -d '{"query":"{ viewer { kind reseller { name } } }"}'`,
     );
   }

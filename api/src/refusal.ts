@@ -9,6 +9,8 @@ export enum RefusalCode {
   FORBIDDEN = "FORBIDDEN",
   CONFLICT = "CONFLICT",
   IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
+  /** A PEM input with anything but the expected block(s): trailing text, a second block, another label, bad base64. */
+  PEM_INVALID = "PEM_INVALID",
   // applications (APP)
   SUBSCRIBER_NOT_FOUND = "SUBSCRIBER_NOT_FOUND",
   SUBSCRIBER_DATA_INCOMPLETE = "SUBSCRIBER_DATA_INCOMPLETE",

@@ -6,8 +6,8 @@ const DAY = 86_400_000;
 let w: AcmeWorld;
 
 beforeAll(async () => {
-  w = await startAcmeWorld({ httpNames: ["acct.example.jp"] });
-  await w.register(["acct.example.jp"]);
+  w = await startAcmeWorld({ httpNames: ["acct.akashi-demo.jp"] });
+  await w.register(["acct.akashi-demo.jp"]);
 });
 afterAll(() => w.close());
 
@@ -70,7 +70,7 @@ test("ACME-8: key roll-over: the new key works, the old one no longer finds the 
   await expect(before.createAccount({ onlyReturnExisting: true })).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:accountDoesNotExist");
   // RS256 after the roll-over: a whole issuance with the new key.
-  const { order } = await obtain(w, after, ["acct.example.jp"]);
+  const { order } = await obtain(w, after, ["acct.akashi-demo.jp"]);
   expect(order.status).toBe("valid");
 });
 
@@ -78,7 +78,7 @@ test("ACME-8: account deactivation: later requests are unauthorized; the account
   const client = await newAccount(w);
   const deactivated = await client.updateAccount({ status: "deactivated" });
   expect(deactivated.status).toBe("deactivated");
-  await expect(client.createOrder({ identifiers: [{ type: "dns", value: "acct.example.jp" }] })).rejects.toThrow();
+  await expect(client.createOrder({ identifiers: [{ type: "dns", value: "acct.akashi-demo.jp" }] })).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:unauthorized");
   const listed = await gqlOk(w.t, w.reseller.key, `{ acmeAccounts(first: 100) { edges { node { accountUrl status deactivatedAt } } } }`);
   expect(listed.acmeAccounts.edges.map((e: any) => e.node).find((n: any) => n.accountUrl === client.getAccountUrl()).status).toBe("DEACTIVATED");
@@ -94,7 +94,7 @@ test("ACME-8: contacts must be mailto: (unsupportedContact) with one valid addre
 
 test("ACME-8: every response carries a fresh Replay-Nonce and the directory Link; a refused request still used its nonce", async () => {
   const client = await newAccount(w);
-  await client.createOrder({ identifiers: [{ type: "dns", value: "acct.example.jp" }] });
+  await client.createOrder({ identifiers: [{ type: "dns", value: "acct.akashi-demo.jp" }] });
   const last = w.responses[w.responses.length - 1];
   expect(last.headers["replay-nonce"]).toMatch(/^[A-Za-z0-9_-]{40,}$/);
   expect(last.headers.link).toContain(`<${w.directoryUrl}>;rel="index"`);

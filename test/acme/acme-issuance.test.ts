@@ -2,12 +2,12 @@ import * as acme from "acme-client";
 import { AcmeWorld, newAccount, obtain, startAcmeWorld } from "../support/acme-harness";
 import { gqlOk } from "../support/lifecycle";
 
-const NAMES = ["shop.example.jp", "www.shop.example.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
 let w: AcmeWorld;
 
 beforeAll(async () => {
   w = await startAcmeWorld({ httpNames: NAMES });
-  await w.register([...NAMES, "*.shop.example.jp"]);
+  await w.register([...NAMES, "*.shop.akashi-demo.jp"]);
 });
 afterAll(() => w.close());
 
@@ -23,12 +23,12 @@ test("ACME-4: http-01 against a loopback web server, finalize, certificate with 
 
 test("ACME-4: a wildcard only by dns-01, against the test DNS server", async () => {
   const client = await newAccount(w);
-  const order = await client.createOrder({ identifiers: [{ type: "dns", value: "*.shop.example.jp" }] });
+  const order = await client.createOrder({ identifiers: [{ type: "dns", value: "*.shop.akashi-demo.jp" }] });
   const [authz] = await client.getAuthorizations(order);
   expect(authz.wildcard).toBe(true);
   expect(authz.challenges.map((c) => c.type)).toEqual(["dns-01"]);
-  const { pem } = await obtain(w, client, ["*.shop.example.jp"], "dns-01");
-  expect(acme.crypto.readCertificateInfo(pem).domains.altNames).toEqual(["*.shop.example.jp"]);
+  const { pem } = await obtain(w, client, ["*.shop.akashi-demo.jp"], "dns-01");
+  expect(acme.crypto.readCertificateInfo(pem).domains.altNames).toEqual(["*.shop.akashi-demo.jp"]);
 });
 
 test("ACME-5: the reseller lists the account, its order and certificate", async () => {

@@ -9,8 +9,8 @@ const START = new Date("2026-11-21T03:00:00Z");
 let w: AcmeWorld;
 
 beforeAll(async () => {
-  w = await startAcmeWorld({ httpNames: ["ord.example.jp", "used.example.jp", "fresh.example.jp"], now: START, env: { AKASHI_ACME_ORDERS_PER_HOUR: "5" } });
-  await w.register(["ord.example.jp", "*.wild.example.jp"]);
+  w = await startAcmeWorld({ httpNames: ["ord.akashi-demo.jp", "used.akashi-demo.jp", "fresh.akashi-demo.jp"], now: START, env: { AKASHI_ACME_ORDERS_PER_HOUR: "5" } });
+  await w.register(["ord.akashi-demo.jp", "*.wild.akashi-demo.jp"]);
 });
 afterAll(() => w.close());
 
@@ -21,31 +21,31 @@ async function refusedOrder(names: string[]): Promise<any> {
 }
 
 test("ACME-4: an order for a name that is not a usage FQDN is refused (rejectedIdentifier, a subproblem per identifier)", async () => {
-  const p = await refusedOrder(["ord.example.jp", "nope.example.jp"]);
+  const p = await refusedOrder(["ord.akashi-demo.jp", "nope.akashi-demo.jp"]);
   expect(p.type).toBe("urn:ietf:params:acme:error:rejectedIdentifier");
   expect(p.subproblems).toEqual([
-    { type: "urn:ietf:params:acme:error:rejectedIdentifier", detail: expect.stringContaining("not a usage FQDN"), identifier: { type: "dns", value: "nope.example.jp" } },
+    { type: "urn:ietf:params:acme:error:rejectedIdentifier", detail: expect.stringContaining("not a usage FQDN"), identifier: { type: "dns", value: "nope.akashi-demo.jp" } },
   ]);
 });
 
 test("ACME-4: http-01 cannot validate a wildcard; the wildcard usage FQDN covers only the wildcard", async () => {
   const client = await newAccount(w);
-  const order = await client.createOrder({ identifiers: [{ type: "dns", value: "*.wild.example.jp" }] });
+  const order = await client.createOrder({ identifiers: [{ type: "dns", value: "*.wild.akashi-demo.jp" }] });
   const [authz] = await client.getAuthorizations(order);
   expect(authz.challenges.map((c) => c.type)).toEqual(["dns-01"]);
-  expect((await refusedOrder(["x.wild.example.jp"])).type).toBe("urn:ietf:params:acme:error:rejectedIdentifier");
+  expect((await refusedOrder(["x.wild.akashi-demo.jp"])).type).toBe("urn:ietf:params:acme:error:rejectedIdentifier");
 });
 
 test("ACME-2: after its usage period the name is refused with rejectedIdentifier", async () => {
-  await w.register(["short.example.jp"]);
+  await w.register(["short.akashi-demo.jp"]);
   const end = new Date("2027-11-30T14:59:59Z"); // VAL-2: 12 months from 2026-11-21, end of month JST
   const list = await gqlOk(w.t, w.reseller.key, `{ usageFqdns(first: 100) { edges { node { name periodEndsAt state } } } }`);
-  expect(list.usageFqdns.edges.map((e: any) => e.node).find((n: any) => n.name === "short.example.jp")).toEqual({ name: "short.example.jp", periodEndsAt: end.toISOString(), state: "ACTIVE" });
+  expect(list.usageFqdns.edges.map((e: any) => e.node).find((n: any) => n.name === "short.akashi-demo.jp")).toEqual({ name: "short.akashi-demo.jp", periodEndsAt: end.toISOString(), state: "ACTIVE" });
   w.t.clock.set(new Date(end.getTime() + 1000));
   try {
-    const p = await refusedOrder(["short.example.jp"]);
+    const p = await refusedOrder(["short.akashi-demo.jp"]);
     expect(p.type).toBe("urn:ietf:params:acme:error:rejectedIdentifier");
-    expect(p.subproblems[0].detail).toContain("usage period of short.example.jp ended");
+    expect(p.subproblems[0].detail).toContain("usage period of short.akashi-demo.jp ended");
   } finally {
     w.t.clock.set(START);
   }
@@ -55,7 +55,7 @@ test("ACME-4: notAfter is the earlier of the VAL-7 cap and the usage period's en
   w.t.clock.set(new Date("2027-10-01T00:00:00Z"));
   try {
     const client = await newAccount(w);
-    const { pem } = await obtain(w, client, ["ord.example.jp"]);
+    const { pem } = await obtain(w, client, ["ord.akashi-demo.jp"]);
     expect(new Date(new X509Certificate(pem).validTo).toISOString()).toBe("2027-11-30T14:59:59.000Z");
   } finally {
     w.t.clock.set(START);
@@ -63,21 +63,21 @@ test("ACME-4: notAfter is the earlier of the VAL-7 cap and the usage period's en
 });
 
 test("ACME-6: during a suspension a used usage FQDN keeps working, an unused one cannot start, registrations are refused", async () => {
-  await w.register(["used.example.jp", "fresh.example.jp"]);
+  await w.register(["used.akashi-demo.jp", "fresh.akashi-demo.jp"]);
   const client = await newAccount(w);
-  await obtain(w, client, ["used.example.jp"]);
+  await obtain(w, client, ["used.akashi-demo.jp"]);
   const notice = await mutation(w.t, w.t.operatorKey, "issueCureNotice", "IssueCureNoticeInput", { resellerId: w.reseller.globalId, ground: "NO_RESPONSE", detail: "応答なし", deadline: new Date(START.getTime() + 30 * DAY).toISOString() }, "cureNotice { id }");
   w.t.clock.set(new Date(START.getTime() + 31 * DAY));
   try {
     const s = await mutation(w.t, w.t.operatorKey, "suspendReseller", "SuspendResellerInput", { resellerId: w.reseller.globalId, cureNoticeId: notice.cureNotice.id, reason: "催告期限経過" }, "suspension { id }");
     expect(s.userErrors).toEqual([]);
-    const again = await obtain(w, client, ["used.example.jp"]);
+    const again = await obtain(w, client, ["used.akashi-demo.jp"]);
     expect(again.order.status).toBe("valid");
-    await expect(client.createOrder({ identifiers: [{ type: "dns", value: "fresh.example.jp" }] })).rejects.toThrow();
+    await expect(client.createOrder({ identifiers: [{ type: "dns", value: "fresh.akashi-demo.jp" }] })).rejects.toThrow();
     const p = w.lastProblem()?.data;
     expect(p.type).toBe("urn:ietf:params:acme:error:unauthorized");
-    expect(p.subproblems[0]).toMatchObject({ identifier: { type: "dns", value: "fresh.example.jp" }, detail: expect.stringContaining("ACME-6") });
-    const reg = await mutation(w.t, w.reseller.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: w.subscriberId, names: ["late.example.jp"] }, "usageFqdns { id }");
+    expect(p.subproblems[0]).toMatchObject({ identifier: { type: "dns", value: "fresh.akashi-demo.jp" }, detail: expect.stringContaining("ACME-6") });
+    const reg = await mutation(w.t, w.reseller.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: w.subscriberId, names: ["late.akashi-demo.jp"] }, "usageFqdns { id }");
     expect(reg.userErrors.map((e: any) => e.code)).toEqual(["RESELLER_SUSPENDED"]);
     await mutation(w.t, w.t.operatorKey, "liftSuspension", "LiftSuspensionInput", { suspensionId: s.suspension.id, reason: "是正" }, "suspension { id }");
   } finally {
@@ -87,13 +87,13 @@ test("ACME-6: during a suspension a used usage FQDN keeps working, an unused one
 
 test("ACME-8: new orders beyond the hourly limit are refused with rateLimited and Retry-After", async () => {
   const client = await newAccount(w);
-  for (let i = 0; i < 5; i++) await client.createOrder({ identifiers: [{ type: "dns", value: "ord.example.jp" }] });
+  for (let i = 0; i < 5; i++) await client.createOrder({ identifiers: [{ type: "dns", value: "ord.akashi-demo.jp" }] });
   // acme-client itself waits for Retry-After and tries again; here it must give up at once to show the answer.
   const settings = (acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number } }).acmeSettings;
   const saved = settings.retryMaxAttempts;
   settings.retryMaxAttempts = 0;
   try {
-    await expect(client.createOrder({ identifiers: [{ type: "dns", value: "ord.example.jp" }] })).rejects.toThrow();
+    await expect(client.createOrder({ identifiers: [{ type: "dns", value: "ord.akashi-demo.jp" }] })).rejects.toThrow();
   } finally {
     settings.retryMaxAttempts = saved;
   }
@@ -105,7 +105,7 @@ test("ACME-8: new orders beyond the hourly limit are refused with rateLimited an
 
 test("ACME-5: no issuance notice through the reseller; the certificate.issued event is written; the certificate is a contract", async () => {
   const client = await newAccount(w);
-  const { order } = await obtain(w, client, ["ord.example.jp"]);
+  const { order } = await obtain(w, client, ["ord.akashi-demo.jp"]);
   const serial = order.certificate?.split("/").pop();
   const rows = await w.t.ds.query(
     `SELECT k.do_not_renew, k.term_months, a.kind, (SELECT count(*)::int FROM notice n WHERE n.contract_id = k.id) AS notices,

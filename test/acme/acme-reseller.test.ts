@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 test("ACME-1: a reseller without an approved ACME-variant application is refused every ACME mutation", async () => {
-  expect((await register(a.key, ["pre.example.jp"])).userErrors.map((e: any) => e.code)).toEqual(["ACME_NOT_ENABLED"]);
+  expect((await register(a.key, ["pre.akashi-demo.jp"])).userErrors.map((e: any) => e.code)).toEqual(["ACME_NOT_ENABLED"]);
   const eab = await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: subA }, "hmacKey");
   expect(eab.userErrors.map((e: any) => e.code)).toEqual(["ACME_NOT_ENABLED"]);
   await enableAcme(a);
@@ -33,45 +33,45 @@ test("ACME-1: a reseller without an approved ACME-variant application is refused
 });
 
 test("ACME-2: a registration is charged the 12-month DV price with tax (CON-8), for a period to the end of the month 12 months on", async () => {
-  const r = await register(a.key, ["shop.example.jp", "*.shop.example.jp"]);
+  const r = await register(a.key, ["shop.akashi-demo.jp", "*.shop.akashi-demo.jp"]);
   expect(r.userErrors).toEqual([]);
   expect(r.usageFqdns[0]).toEqual({
-    id: expect.any(String), name: "shop.example.jp", periodEndsAt: "2027-11-30T14:59:59.000Z", state: "ACTIVE",
+    id: expect.any(String), name: "shop.akashi-demo.jp", periodEndsAt: "2027-11-30T14:59:59.000Z", state: "ACTIVE",
     periods: [{ kind: "REGISTRATION", startsAt: START.toISOString(), endsAt: "2027-11-30T14:59:59.000Z", charge: { kind: "ACME_REGISTRATION", amountYen: 12000, taxYen: 1200 } }],
   });
   const events = await gqlOk(t, a.key, `{ events(first: 100) { edges { node { type data } } } }`);
-  expect(events.events.edges.filter((e: any) => e.node.type === "USAGE_FQDN_REGISTERED").map((e: any) => e.node.data.name)).toEqual(["shop.example.jp", "*.shop.example.jp"]);
+  expect(events.events.edges.filter((e: any) => e.node.type === "USAGE_FQDN_REGISTERED").map((e: any) => e.node.data.name)).toEqual(["shop.akashi-demo.jp", "*.shop.akashi-demo.jp"]);
 });
 
 test("ACME-2: a continuation adds 12 months and is charged; one continuation ahead at a time, even with 20 calls at once", async () => {
-  const id = (await register(a.key, ["cont.example.jp"])).usageFqdns[0].id;
+  const id = (await register(a.key, ["cont.akashi-demo.jp"])).usageFqdns[0].id;
   const results = await parallel(20, () => mutation(t, a.key, "continueUsageFqdn", "UsageFqdnIdInput", { usageFqdnId: id }, "usageFqdn { id periodEndsAt }"));
   const ok = results.filter((r) => r.userErrors.length === 0);
   expect(ok).toHaveLength(1);
   expect(ok[0].usageFqdn.periodEndsAt).toBe("2028-11-30T14:59:59.000Z");
   expect(new Set(results.filter((r) => r.userErrors.length).map((r) => r.userErrors[0].code))).toEqual(new Set(["USAGE_FQDN_ALREADY_CONTINUED"]));
-  const charges = await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE kind = 'ACME_CONTINUATION' AND description LIKE '%cont.example.jp%'`);
+  const charges = await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE kind = 'ACME_CONTINUATION' AND description LIKE '%cont.akashi-demo.jp%'`);
   expect(charges[0].n).toBe(1);
 });
 
 test("ACME-2: 20 registrations of the same name at once register it once; with one idempotency key all get the same answer", async () => {
-  const plain = await parallel(20, () => register(a.key, ["race.example.jp"]));
+  const plain = await parallel(20, () => register(a.key, ["race.akashi-demo.jp"]));
   expect(plain.filter((r) => r.userErrors.length === 0)).toHaveLength(1);
   expect(new Set(plain.flatMap((r) => r.userErrors.map((e: any) => e.code)))).toEqual(new Set(["USAGE_FQDN_TAKEN"]));
-  const keyed = await parallel(20, () => register(a.key, ["keyed.example.jp"], { idempotencyKey: "reg-1" }));
+  const keyed = await parallel(20, () => register(a.key, ["keyed.akashi-demo.jp"], { idempotencyKey: "reg-1" }));
   expect(keyed.every((r) => r.userErrors.length === 0)).toBe(true);
   expect(new Set(keyed.map((r) => r.usageFqdns[0].id)).size).toBe(1);
-  const charges = await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE description LIKE '%keyed.example.jp%'`);
+  const charges = await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE description LIKE '%keyed.akashi-demo.jp%'`);
   expect(charges[0].n).toBe(1);
 });
 
 test("ACME-2: ending a usage FQDN (20 times at once) ends it once; no refund; the name can be registered again", async () => {
-  const id = (await register(a.key, ["end.example.jp"])).usageFqdns[0].id;
+  const id = (await register(a.key, ["end.akashi-demo.jp"])).usageFqdns[0].id;
   const results = await parallel(20, () => mutation(t, a.key, "endUsageFqdn", "EndUsageFqdnInput", { usageFqdnId: id, reason: "解約" }, "usageFqdn { state endedAt endReason }"));
   expect(results.every((r) => r.userErrors.length === 0 && r.usageFqdn.state === "ENDED" && r.usageFqdn.endReason === "ENDED_BY_RESELLER")).toBe(true);
   const audit = await t.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'acme.usageFqdn.end'`);
   expect(audit[0].n).toBe(1);
-  expect((await register(a.key, ["end.example.jp"])).userErrors).toEqual([]);
+  expect((await register(a.key, ["end.akashi-demo.jp"])).userErrors).toEqual([]);
 });
 
 test("ACME-3: EAB credentials: the HMAC key is shown once (an idempotent retry gets the same), revoked once under 20 calls", async () => {

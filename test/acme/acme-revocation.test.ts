@@ -8,7 +8,7 @@ import { gqlOk } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { binary, listen, opensslAsync, realNow } from "../status/status-support";
 
-const NAMES = ["rev.example.jp", "rev2.example.jp", "ari.example.jp"];
+const NAMES = ["rev.akashi-demo.jp", "rev2.akashi-demo.jp", "ari.akashi-demo.jp"];
 const dir = new TempDir();
 let w: AcmeWorld;
 let plain: { url: string; close(): Promise<void> };
@@ -62,7 +62,7 @@ async function status(pem: string): Promise<string> {
 
 test("ACME-5: revoked by the account: verified by openssl with the CRL and OCSP before, revoked on every channel after", async () => {
   const client = await newAccount(w);
-  const { pem } = await obtain(w, client, ["rev.example.jp"]);
+  const { pem } = await obtain(w, client, ["rev.akashi-demo.jp"]);
   const before = await channels(pem, "rev-before");
   expect(before.verify).toMatch(/: OK/);
   expect(before.ocsp).toContain("Response verify OK");
@@ -82,7 +82,7 @@ test("ACME-5: revoked by the account: verified by openssl with the CRL and OCSP 
 
 test("ACME-5: revoked by the certificate's key (jwk-signed revokeCert), REV-1 reasons only", async () => {
   const client = await newAccount(w);
-  const { pem, key } = await obtain(w, client, ["rev2.example.jp"]);
+  const { pem, key } = await obtain(w, client, ["rev2.akashi-demo.jp"]);
   const byKey = await w.client(null, key);
   const der = acme.crypto.getPemBodyAsB64u(pem);
   await expect(revokeByKey(byKey, der, 9)).rejects.toThrow();
@@ -98,7 +98,7 @@ test("ACME-5: revoked by the certificate's key (jwk-signed revokeCert), REV-1 re
 
 test("ACME-7: renewalInfo: the middle third normally, now once a revocation is scheduled", async () => {
   const client = await newAccount(w);
-  const { pem } = await obtain(w, client, ["ari.example.jp"]);
+  const { pem } = await obtain(w, client, ["ari.akashi-demo.jp"]);
   const info = acme.crypto.readCertificateInfo(pem);
   const serial = serialOf(pem);
   const { ca } = await w.t.services.ca.activeIssuer();

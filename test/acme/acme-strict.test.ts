@@ -12,7 +12,7 @@ let base: string;
 beforeAll(async () => {
   w = await startAcmeWorld({ httpNames: [] });
   base = w.directoryUrl.replace(/\/directory$/, "");
-  await w.register(["strict.example.jp"]);
+  await w.register(["strict.akashi-demo.jp"]);
 });
 afterAll(() => w.close());
 
@@ -45,7 +45,7 @@ async function nonce(): Promise<string> {
 
 test("ACME-8: directory lists renewalInfo and requires External Account Binding; HEAD newNonce gives a nonce, no caching", async () => {
   const dir = await call("GET", w.directoryUrl);
-  expect(dir.json).toMatchObject({ newNonce: `${base}/new-nonce`, renewalInfo: `${base}/renewal-info`, meta: { externalAccountRequired: true, caaIdentities: ["akashi.example.jp"] } });
+  expect(dir.json).toMatchObject({ newNonce: `${base}/new-nonce`, renewalInfo: `${base}/renewal-info`, meta: { externalAccountRequired: true, caaIdentities: ["ca.akashi-demo.jp"] } });
   const n = await call("HEAD", `${base}/new-nonce`);
   expect(n.status).toBe(200);
   expect(n.headers["cache-control"]).toBe("no-store");
@@ -88,7 +88,7 @@ test("ACME-8: alg none, HS256 or a mismatched algorithm is badSignatureAlgorithm
 
 test("ACME-8: another account's order is unauthorized; an unknown kid is accountDoesNotExist", async () => {
   const owner = await newAccount(w);
-  const order = await owner.createOrder({ identifiers: [{ type: "dns", value: "strict.example.jp" }] });
+  const order = await owner.createOrder({ identifiers: [{ type: "dns", value: "strict.akashi-demo.jp" }] });
   const other = await newAccount(w);
   await expect(other.getOrder(order)).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:unauthorized");

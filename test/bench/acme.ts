@@ -63,7 +63,7 @@ async function oneOrder(app: BenchApp, client: acme.Client, name: string, csr: s
 export async function benchAcme(app: BenchApp, ctx: IssuanceContext, resellerId: string, n: number, maxSeconds: number): Promise<{ figure: Figure; problems: string[] }> {
   await enableAcme(app, ctx.resellerKey, resellerId);
   acme.axios.defaults.httpAgent = loopbackAgent();
-  const names = Array.from({ length: n }, (_, i) => `o${i}.acme.bench.example.jp`);
+  const names = Array.from({ length: n }, (_, i) => `o${i}.acme.bench.akashi-demo.jp`);
   for (let i = 0; i < names.length; i += 100) {
     const r = await app.client.gql(ctx.resellerKey, `mutation($s: ID!, $n: [String!]!) { registerUsageFqdns(input: { subscriberId: $s, names: $n }) { userErrors { code message } } }`, { s: ctx.subscriberId, n: names.slice(i, i + 100) });
     if (r.registerUsageFqdns.userErrors.length) throw new Error(JSON.stringify(r.registerUsageFqdns.userErrors));
@@ -118,7 +118,7 @@ async function main(): Promise<number> {
   const db = await scratchDatabase(log);
   const dcv = new DcvWebServer();
   await dcv.start();
-  const chainNames = Array.from({ length: Math.max(8, Math.round(n / 4)) }, (_, i) => `c${i}.bench.example.jp`);
+  const chainNames = Array.from({ length: Math.max(8, Math.round(n / 4)) }, (_, i) => `c${i}.bench.akashi-demo.jp`);
   const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides(chainNames));
   try {
     log(`ACME benchmark — node ${process.version}, ${os.cpus().length} CPU(s), database: ${db.description}`);

@@ -40,7 +40,7 @@ const ISSUE_N = Math.round(num("BENCH_ISSUE_N", 200, 4, 100_000));
 const CHAIN_N = Math.round(num("BENCH_CHAIN_N", 100, 4, 100_000));
 const CONCURRENCY = Math.round(num("BENCH_CONCURRENCY", 8, 1, 256));
 const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
-const SEAL_DOMAIN = "shop.example.jp";
+const SEAL_DOMAIN = "shop.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
 const SAMPLE = { first: 20, every: 100 };
 
@@ -168,8 +168,8 @@ async function main(): Promise<number> {
     const dcv = new DcvWebServer();
     await dcv.start();
     cleanups.push(() => dcv.close());
-    const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.example.jp`);
-    const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.example.jp`);
+    const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.akashi-demo.jp`);
+    const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.akashi-demo.jp`);
     const tApp = performance.now();
     const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN]));
     cleanups.push(() => app.close());
@@ -324,7 +324,7 @@ async function main(): Promise<number> {
     const served = await app.client.request("GET", "/seal.js");
     if (served.status !== 200 || !served.body.equals(sealBody)) failures.push(`seal.js: GET /seal.js answered ${served.status} with ${served.body.length} B, not the built ${sealSize.file}`);
 
-    // Set-up: a certificate for shop.example.jp through GraphQL, and a seal on its contract.
+    // Set-up: a certificate for shop.akashi-demo.jp through GraphQL, and a seal on its contract.
     const sealed = await issueSealedCertificate(ctx, SEAL_DOMAIN);
     log(`set-up: certificate ${sealed.serialNumber} for ${SEAL_DOMAIN} and seal ${sealed.sealId} (${elapsed(tSeal)})`);
 

@@ -18,7 +18,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 jest.setTimeout(120_000);
 
 const START = new Date("2026-11-21T03:00:00Z");
-const SHOP = ["shop.example.jp", "www.shop.example.jp"];
+const SHOP = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
 const SHOTS = path.resolve(__dirname, "../../test-artifacts/seal");
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -84,7 +84,7 @@ beforeAll(async () => {
   await dcv.start();
   const apiPort = await freePort();
   apiOrigin = `http://akashi.test:${apiPort}`;
-  t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.example.jp", "gone.example.jp"]) } });
+  t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.akashi-demo.jp", "gone.akashi-demo.jp"]) } });
   if (!t.services.widgetAssets()) throw new Error("dist/widget is missing: run `npm test` (it builds) or `npm run build`.");
   apiServer = t.app.listen(apiPort, "127.0.0.1");
   pageServer = http.createServer((req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(embeddingPage(new URL(req.url ?? "/", "http://x").searchParams)));
@@ -93,8 +93,8 @@ beforeAll(async () => {
   reseller = await t.createReseller("browser");
   products = await productIds(t);
   shop = await newSeal(SHOP);
-  xssSealId = (await newSeal(["xss.example.jp"], `<img src=x onerror=alert(1)>`)).sealId;
-  browser = await launchChromium(["shop.example.jp", "www.shop.example.jp", "evil.example", "akashi.test", "xss.example.jp"]);
+  xssSealId = (await newSeal(["xss.akashi-demo.jp"], `<img src=x onerror=alert(1)>`)).sealId;
+  browser = await launchChromium(["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "evil.example", "akashi.test", "xss.akashi-demo.jp"]);
 });
 
 afterAll(async () => {
@@ -123,11 +123,11 @@ const SIZE = { width: 180, height: 60 }; // medium
 test("SEAL-2: on the certificate's own domain the badge says verified, in Japanese and English, with zero axe violations", async () => {
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+      const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
       expect(await settledState(page)).toBe("valid");
       const link = page.locator("akashi-seal a");
       const label = (await link.getAttribute("aria-label"))!;
-      expect(label).toContain("shop.example.jp");
+      expect(label).toContain("shop.akashi-demo.jp");
       expect(label).toContain(lang === "ja" ? "認証済み" : "verified");
       expect(await link.getAttribute("rel")).toBe("noopener");
       expect(await link.getAttribute("referrerpolicy")).toBe("strict-origin");
@@ -161,7 +161,7 @@ test("the loading, unknown and network-failure states keep the same size and nev
       await held;
       await route.continue();
     });
-    await page.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId}&lang=en`);
+    await page.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId}&lang=en`);
     await page.waitForFunction(() => document.querySelector("akashi-seal")?.shadowRoot?.querySelector("a"));
     expect(await (await seal(page)).getAttribute("state")).toBe("loading");
     const box = await (await seal(page)).boundingBox();
@@ -173,13 +173,13 @@ test("the loading, unknown and network-failure states keep the same size and nev
   });
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const unknown = await open(ctx, "shop.example.jp", ["AAAAAAAAAAAAAAAAAAAAAAAA"], { lang });
+      const unknown = await open(ctx, "shop.akashi-demo.jp", ["AAAAAAAAAAAAAAAAAAAAAAAA"], { lang });
       expect(await settledState(unknown)).toBe("unknown");
       await axeClean(unknown);
       await shot(unknown, `unknown-${lang}`);
       const offline = await ctx.newPage();
       await offline.route("**/graphql**", (route) => route.abort());
-      await offline.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId}&lang=${lang}`);
+      await offline.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId}&lang=${lang}`);
       expect(await settledState(offline)).toBe("network-error");
       const label = (await offline.locator("akashi-seal a").getAttribute("aria-label"))!;
       expect(label).not.toMatch(lang === "ja" ? /認証済み/ : /verified/);
@@ -194,7 +194,7 @@ test("SEAL-4: not yet valid and expired (moved clock) show not valid", async () 
     t.clock.set(at);
     for (const lang of ["ja", "en"]) {
       await withContext(async (ctx) => {
-        const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+        const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
         expect(await settledState(page)).toBe(state);
         expect(await page.locator("akashi-seal a").getAttribute("aria-label")).toMatch(lang === "ja" ? /無効/ : /not valid/i);
         await axeClean(page);
@@ -206,7 +206,7 @@ test("SEAL-4: not yet valid and expired (moved clock) show not valid", async () 
 
 test("SEAL-2: an organisation name with markup renders as text", async () => {
   await withContext(async (ctx) => {
-    const page = await open(ctx, "xss.example.jp", [xssSealId], { lang: "en" });
+    const page = await open(ctx, "xss.akashi-demo.jp", [xssSealId], { lang: "en" });
     expect(await settledState(page)).toBe("valid");
     const inShadow = await page.evaluate(() => {
       const root = document.querySelector("akashi-seal")!.shadowRoot!;
@@ -224,7 +224,7 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
     const page = await ctx.newPage();
     const statusRequests: string[] = [];
     page.on("request", (r) => r.url().includes("/graphql") && statusRequests.push(r.url()));
-    await page.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`);
+    await page.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`);
     expect(await settledState(page, 0)).toBe("valid");
     expect(await settledState(page, 2)).toBe("unknown");
     expect(statusRequests).toHaveLength(1);
@@ -241,14 +241,14 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
 
 test("SEAL-2: clicking opens the verification page in a new tab; the browser's Referer, not ?origin=, gives the origin verdict", async () => {
   await withContext(async (ctx) => {
-    const page = await open(ctx, "www.shop.example.jp", [shop.sealId], { lang: "en" });
+    const page = await open(ctx, "www.shop.akashi-demo.jp", [shop.sealId], { lang: "en" });
     expect(await settledState(page)).toBe("valid");
     const [popup] = await Promise.all([ctx.waitForEvent("page"), page.locator("akashi-seal a").click()]);
     await popup.waitForLoadState();
-    expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.example.jp:${pagePort}`)}&lang=en`);
+    expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.akashi-demo.jp:${pagePort}`)}&lang=en`);
     // `covers` (not `claimed-covers`) proves the page judged the Referer the browser really sent.
     expect(await popup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("covers");
-    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.example.jp:${pagePort}.`);
+    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.akashi-demo.jp:${pagePort}.`);
     expect(await popup.locator(".banner").innerText()).toBe("This certificate is valid");
     expect(await popup.evaluate(() => window.opener)).toBeNull();
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -281,7 +281,7 @@ test("REV-8: after revocation through GraphQL the badge and the page say revoked
   await gqlOk(t, reseller.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: shop.certificateId });
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+      const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
       expect(await settledState(page)).toBe("revoked");
       await axeClean(page);
       await shot(page, `revoked-${lang}`);

@@ -11,7 +11,7 @@ import { mutation, plusDays, uuid as uuidOf } from "./governance-support";
  * must be refused (top-level FORBIDDEN, or a NOT_FOUND/FORBIDDEN user error) or answer null/empty.
  * New fields are covered automatically; a field whose input the walker cannot build fails the test.
  */
-const NAMES = ["iso-a.example.jp", "iso-a2.example.jp", "iso-b.example.jp"];
+const NAMES = ["iso-a.akashi-demo.jp", "iso-a2.akashi-demo.jp", "iso-b.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z");
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -86,8 +86,8 @@ function scalarFor(owner: string, name: string, typeName: string, kind: string):
     case "String": {
       if (name === "csr" || name === "proofCsr") return csrFor(dir, [NAMES[2]]);
       if (name === "termsVersion") return "2026-04";
-      if (/email/i.test(name)) return "iso@example.jp";
-      if (name === "url") return "https://hooks.example.jp/akashi";
+      if (/email/i.test(name)) return "iso@akashi-demo.jp";
+      if (name === "url") return "https://hooks.akashi-demo.jp/akashi";
       if (name === "month") return "2026-11";
       if (name === "country") return "JP";
       if (name === "mediaType") return "application/pdf";
@@ -179,7 +179,7 @@ beforeAll(async () => {
   await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: a.globalId }, "reseller { id }");
   await mutation(t, b.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }");
   await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: b.globalId }, "reseller { id }");
-  A.UsageFqdn = (await mutation(t, a.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: A.Subscriber, names: ["iso-acme.example.jp"] }, "usageFqdns { id }")).usageFqdns[0].id;
+  A.UsageFqdn = (await mutation(t, a.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: A.Subscriber, names: ["iso-acme.akashi-demo.jp"] }, "usageFqdns { id }")).usageFqdns[0].id;
   A.AcmeEabCredential = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
   const bound = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
   const [account] = await t.ds.query(
@@ -188,7 +188,7 @@ beforeAll(async () => {
   );
   A.AcmeAccount = toGlobalId("AcmeAccount", account.id);
   const [order] = await t.ds.query(
-    `INSERT INTO acme_order (account_id, reseller_id, subscriber_id, names, status, expires_at, created_at, updated_at) VALUES ($1, $2, $3, '{iso-acme.example.jp}', 'pending', now(), now(), now()) RETURNING id`,
+    `INSERT INTO acme_order (account_id, reseller_id, subscriber_id, names, status, expires_at, created_at, updated_at) VALUES ($1, $2, $3, '{iso-acme.akashi-demo.jp}', 'pending', now(), now(), now()) RETURNING id`,
     [account.id, a.id, uuidOf(A.Subscriber)],
   );
   A.AcmeOrder = toGlobalId("AcmeOrder", order.id);

@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** SEAL-1..SEAL-5, REV-8 on the server side: seals, the public seal query and the verification page. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["shop.example.jp", "www.shop.example.jp", "xss.example.jp", "other.example.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp"];
 const XSS = `<img src=x onerror=alert(1)> 株式会社"悪意"`;
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -25,7 +25,7 @@ beforeAll(async () => {
   beta = await t.createReseller("seal-beta");
   products = await productIds(t);
   const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社デモショップ" });
-  shop = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["shop.example.jp", "www.shop.example.jp"]);
+  shop = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"]);
   const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status } embed { stable pinned } userErrors { code } } }`, { id: shop.contract.id });
   sealId = created.createSeal.seal.id;
 });
@@ -62,7 +62,7 @@ test("SEAL-5: the public seal query is anonymous, cacheable over GET, and null f
   expect(res.status).toBe(200);
   expect(res.headers["cache-control"]).toBe("max-age=30, public");
   expect(res.headers["access-control-allow-origin"]).toBe("*");
-  expect(res.body.data).toEqual({ seal: { status: "VALID", certificate: { domains: ["shop.example.jp", "www.shop.example.jp"], organizationName: "株式会社デモショップ" } }, unknown: null });
+  expect(res.body.data).toEqual({ seal: { status: "VALID", certificate: { domains: ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"], organizationName: "株式会社デモショップ" } }, unknown: null });
 });
 
 describe("the verification page", () => {
@@ -85,7 +85,7 @@ describe("the verification page", () => {
     const res = await request(t.app).get(`/verify/${sealId}`).set("Accept-Language", "ja,en;q=0.5");
     expect(res.text).toContain('<html lang="ja">');
     expect(res.text).toContain("この証明書は有効です");
-    for (const s of ["株式会社デモショップ", "shop.example.jp", "www.shop.example.jp", "Akashi TLS Issuing CA 1", shop.certificate.serialNumber, "2026-11-21 12:00:00 JST"]) expect(res.text).toContain(s);
+    for (const s of ["株式会社デモショップ", "shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "Akashi TLS Issuing CA 1", shop.certificate.serialNumber, "2026-11-21 12:00:00 JST"]) expect(res.text).toContain(s);
     const en = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Accept-Language", "ja");
     expect(en.text).toContain('<html lang="en">');
     expect(en.text).toContain("This certificate is valid");
@@ -95,9 +95,9 @@ describe("the verification page", () => {
   const originLine = (text: string) => /<p class="origin[^"]*"[^>]*>[^<]*<\/p>/.exec(text)?.[0];
 
   test("SEAL-2: with a Referer it states the origin the visitor came from and whether the certificate covers it", async () => {
-    const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.example.jp/cart?x=1");
+    const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.akashi-demo.jp/cart?x=1");
     expect(originLine(covered.text)).toBe(
-      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.example.jp. This certificate covers that site.</p>',
+      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.akashi-demo.jp. This certificate covers that site.</p>',
     );
     const evil = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://evil.example/landing");
     expect(originLine(evil.text)).toBe(
@@ -110,38 +110,38 @@ describe("the verification page", () => {
   });
 
   test("SEAL-2: a Referer and an ?origin= that agree give the plain verdict", async () => {
-    const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" }).set("Referer", "https://www.shop.example.jp/");
+    const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://www.shop.akashi-demo.jp/");
     expect(originLine(both.text)).toBe(
-      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.example.jp. This certificate covers that site.</p>',
+      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.akashi-demo.jp. This certificate covers that site.</p>',
     );
   });
 
   test("SEAL-2: when ?origin= and the Referer disagree, the page believes the Referer and mentions the claim", async () => {
     // The phishing case: a link to a real seal claiming the covered site, followed from another site.
-    const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.example.jp", lang: "en" }).set("Referer", "https://evil.example/login");
+    const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://evil.example/login");
     expect(originLine(phish.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there. (The link said it was opened from https://shop.example.jp; this page goes by what your browser reported.)</p>',
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there. (The link said it was opened from https://shop.akashi-demo.jp; this page goes by what your browser reported.)</p>',
     );
     expect(phish.text).not.toContain('data-origin-verdict="covers"');
-    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.example.jp", lang: "ja" }).set("Referer", "https://evil.example/login");
+    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.akashi-demo.jp", lang: "ja" }).set("Referer", "https://evil.example/login");
     expect(originLine(ja.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。 （リンクには https://shop.example.jp から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。）</p>',
+      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。 （リンクには https://shop.akashi-demo.jp から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。）</p>',
     );
   });
 
   test("SEAL-2: ?origin= alone is only reported as a claim, never as where the visitor came from", async () => {
-    const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" });
+    const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" });
     expect(originLine(covered.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-covers">The page that opened this one says it is https://www.shop.example.jp; your browser did not confirm it. Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="claimed-covers">The page that opened this one says it is https://www.shop.akashi-demo.jp; your browser did not confirm it. Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
     );
     expect(covered.text).not.toContain("You came from");
     const evil = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "en" });
     expect(originLine(evil.text)).toBe(
       '<p class="origin" data-origin-verdict="claimed-does-not-cover">The page that opened this one says it is https://evil.example; your browser did not confirm it. Check the address bar of that page. Even by its own account, this certificate does not cover that site. The seal is not legitimately shown there.</p>',
     );
-    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "ja" });
+    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "ja" });
     expect(originLine(ja.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-covers">このページを開いたページは https://www.shop.example.jp であると名乗っていますが、ブラウザーによる確認は得られていません。そのページのアドレスバーをご確認ください。 そのページが本当にこのアドレスであれば、この証明書はそのサイトを対象としています。</p>',
+      '<p class="origin" data-origin-verdict="claimed-covers">このページを開いたページは https://www.shop.akashi-demo.jp であると名乗っていますが、ブラウザーによる確認は得られていません。そのページのアドレスバーをご確認ください。 そのページが本当にこのアドレスであれば、この証明書はそのサイトを対象としています。</p>',
     );
     expect(ja.text).not.toContain("から開かれました");
   });
@@ -151,7 +151,7 @@ describe("the verification page", () => {
     expect(originLine(none.text)).toBe(
       '<p class="origin" data-origin-verdict="unknown">We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.</p>',
     );
-    for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.example.jp"]) {
+    for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.akashi-demo.jp"]) {
       const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" }).set("Referer", bad);
       expect(r.text).toContain('data-origin-verdict="unknown"');
       expect(r.text).not.toContain(bad);
@@ -163,7 +163,7 @@ describe("the verification page", () => {
 
   test("SEAL-2: every value is escaped: an organisation name with markup renders as text", async () => {
     const subscriberId = await createSubscriber(t, alpha.key, { name: XSS });
-    const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["xss.example.jp"]);
+    const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["xss.akashi-demo.jp"]);
     const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { organizationName } } } }`, { id: app.contract.id });
     expect(seal.createSeal.seal.certificate.organizationName).toBe(XSS);
     const page = await request(t.app).get(`/verify/${seal.createSeal.seal.id}`);
@@ -189,12 +189,12 @@ describe("the verification page", () => {
 
 test("SEAL-1: after a renewal the same seal shows the new certificate", async () => {
   const subscriberId = await createSubscriber(t, alpha.key, { name: "更新テスト株式会社" });
-  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["other.example.jp"]);
+  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["other.akashi-demo.jp"]);
   const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { serialNumber } } } }`, { id: first.contract.id });
   const id = created.createSeal.seal.id;
   t.clock.set(new Date("2027-08-31T15:00:00Z")); // the renewal window of a term ending 2027-11-30
   const renewal = await gqlOk(t, alpha.key, `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId: first.contract.id, termMonths: 12, csr: makeCsr(dir, "renew-other", { key: "ec-p256", subj: "/CN=other.example.jp", san: ["other.example.jp"] }).csrPem, consents: CONSENTS },
+    input: { contractId: first.contract.id, termMonths: 12, csr: makeCsr(dir, "renew-other", { key: "ec-p256", subj: "/CN=other.akashi-demo.jp", san: ["other.akashi-demo.jp"] }).csrPem, consents: CONSENTS },
   });
   const renewed = await reviewAndApprove(t, dcv, alpha.key, renewal.submitRenewal.application);
   const seal = await gqlOk(t, null, SEAL, { id });
@@ -204,7 +204,7 @@ test("SEAL-1: after a renewal the same seal shows the new certificate", async ()
 
 test("REV-8, SEAL-4: after revocation the seal and the page say revoked; after expiry, expired", async () => {
   const subscriberId = await createSubscriber(t, alpha.key, { name: "失効テスト株式会社" });
-  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.example.jp"]);
+  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.akashi-demo.jp"]);
   const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id });
   const id = seal.createSeal.seal.id;
   // Expiry first, with the clock moved past notAfter.

@@ -76,7 +76,7 @@ export async function startAcmeWorld(options: { httpNames: string[]; now?: Date;
   const port = (server.address() as AddressInfo).port;
   const t = await startTestApp({
     now: options.now,
-    env: { PUBLIC_BASE_URL: `https://localhost:${port}`, AKASHI_DCV_HOST_OVERRIDES: web.overrides(options.httpNames), AKASHI_CAA_ISSUER_DOMAINS: "akashi.example.jp", ...options.env },
+    env: { PUBLIC_BASE_URL: `https://localhost:${port}`, AKASHI_DCV_HOST_OVERRIDES: web.overrides(options.httpNames), AKASHI_CAA_ISSUER_DOMAINS: "ca.akashi-demo.jp", ...options.env },
   });
   server.setSecureContext(await selfIssued(t.services.ca, systemClock, "localhost"));
   server.on("request", t.app);
@@ -131,7 +131,7 @@ export async function startAcmeWorld(options: { httpNames: string[]; now?: Date;
 /** An account-bound client for the subscriber (EAB made on the spot). */
 export async function newAccount(w: AcmeWorld, accountKey?: Buffer): Promise<acme.Client> {
   const client = await w.client(await w.eab(), accountKey);
-  await client.createAccount({ termsOfServiceAgreed: true, contact: ["mailto:admin@shop.example.jp"] });
+  await client.createAccount({ termsOfServiceAgreed: true, contact: ["mailto:admin@shop.akashi-demo.jp"] });
   return client;
 }
 

@@ -21,6 +21,8 @@ export interface GqlResult {
 
 export interface TestApp {
   ds: DataSource;
+  /** The owner's connection string of this test database (DDL, TRUNCATE, triggers). */
+  ownerUrl: string;
   services: Services;
   clock: FixedClock;
   app: Express;
@@ -38,15 +40,18 @@ export interface TestApp {
 
 export async function startTestApp(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const ds = createDataSource(db.url, { poolSize: 5 });
-  await ds.initialize();
-  const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
   // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless a test adds records) keeps tests off the network.
   const dns = await startDnsServer(new Map());
   const config = loadConfig(
-    { DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DCV_DNS_SERVERS: dns.address, ...options.env },
+    {
+      DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DB_POOL_SIZE: "5",
+      AKASHI_DCV_DNS_SERVERS: dns.address, ...options.env,
+    },
     [],
   );
+  const ds = createDataSource(db.url, { limits: config.db });
+  await ds.initialize();
+  const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
   const services = createServices(ds, clock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls();
@@ -63,6 +68,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
 
   return {
     ds,
+    ownerUrl: db.ownerUrl,
     services,
     clock,
     app,
@@ -76,7 +82,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
         code,
         name: `${code} 株式会社`,
         representativeName: "代表者",
-        contactEmail: `${code}@reseller.example.jp`,
+        contactEmail: `${code}@reseller.akashi-demo.jp`,
       });
       const key = await services.apiKeys.create(systemActor("test"), { resellerId: reseller.id, name: `${code} key` });
       return { id: reseller.id, globalId: reseller.nodeId, key: key.key };

@@ -44,34 +44,34 @@ describe("badgeText", () => {
   const at = "2026-11-21T03:00:00Z";
 
   it("valid: first domain, 'verified', time of check in JST; accessible name says it all", () => {
-    const en = badgeText("valid", "en", "shop.example.jp", at, "Example K.K.");
+    const en = badgeText("valid", "en", "shop.akashi-demo.jp", at, "Example K.K.");
     expect(en).toEqual({
       head: "Verified",
-      sub: "shop.example.jp",
+      sub: "shop.akashi-demo.jp",
       foot: "2026-11-21 12:00 JST",
       label:
-        "Akashi site seal: shop.example.jp (Example K.K.) — certificate verified, checked 2026-11-21 12:00 JST. Opens the verification page in a new tab.",
+        "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked 2026-11-21 12:00 JST. Opens the verification page in a new tab.",
     });
-    const ja = badgeText("valid", "ja", "shop.example.jp", at, null);
+    const ja = badgeText("valid", "ja", "shop.akashi-demo.jp", at, null);
     expect(ja.head).toBe("認証済み");
-    expect(ja.sub).toBe("shop.example.jp");
+    expect(ja.sub).toBe("shop.akashi-demo.jp");
     expect(ja.foot).toBe("2026-11-21 12:00 JST");
     expect(ja.label).toBe(
-      "Akashi サイトシール: shop.example.jp — 証明書は認証済み、確認日時 2026-11-21 12:00 JST。検証ページを新しいタブで開きます。",
+      "Akashi サイトシール: shop.akashi-demo.jp — 証明書は認証済み、確認日時 2026-11-21 12:00 JST。検証ページを新しいタブで開きます。",
     );
   });
 
   it("keeps markup in data as plain text (Lit renders it as text)", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    const t = badgeText("valid", "en", "shop.example.jp", at, evil);
+    const t = badgeText("valid", "en", "shop.akashi-demo.jp", at, evil);
     expect(t.label).toContain(evil);
   });
 
   const notValid: SealState[] = ["expired", "revoked", "not-yet-valid", "unknown", "service-ended", "wrong-site"];
 
   it.each(notValid)("%s: the badge itself says 'not valid' / 無効 (REV-8, SEAL-4), never 'verified'", (state) => {
-    const en = badgeText(state, "en", "shop.example.jp", at);
-    const ja = badgeText(state, "ja", "shop.example.jp", at);
+    const en = badgeText(state, "en", "shop.akashi-demo.jp", at);
+    const ja = badgeText(state, "ja", "shop.akashi-demo.jp", at);
     expect(`${en.head} ${en.sub}`).toMatch(/^Not valid /);
     expect(en.label).toMatch(/not valid/i);
     expect(`${ja.head}${ja.sub}`).toContain("無効");
@@ -83,10 +83,10 @@ describe("badgeText", () => {
   });
 
   it("wrong-site says 'not valid for this site' / 'このサイトでは無効' (SEAL-2)", () => {
-    const en = badgeText("wrong-site", "en", "shop.example.jp", at);
+    const en = badgeText("wrong-site", "en", "shop.akashi-demo.jp", at);
     expect(`${en.head} ${en.sub}`).toBe("Not valid for this site");
     expect(en.label).toContain("Not valid for this site");
-    const ja = badgeText("wrong-site", "ja", "shop.example.jp", at);
+    const ja = badgeText("wrong-site", "ja", "shop.akashi-demo.jp", at);
     expect(ja.sub).toBe("このサイトでは無効");
     expect(ja.label).toContain("このサイトでは無効");
   });
@@ -101,7 +101,7 @@ describe("badgeText", () => {
   });
 
   it("unknown does not name a domain; loading claims nothing", () => {
-    expect(badgeText("unknown", "en", "shop.example.jp", at).label).not.toContain("shop.example.jp");
+    expect(badgeText("unknown", "en", "shop.akashi-demo.jp", at).label).not.toContain("shop.akashi-demo.jp");
     const l = badgeText("loading", "en", null, null);
     expect(l.head).toBe("Checking…");
     expect(`${l.head} ${l.sub} ${l.label}`).not.toMatch(/verified|not valid/i);
@@ -109,7 +109,7 @@ describe("badgeText", () => {
 
   it.each(SEAL_STATES)("%s has text in both languages and a label naming Akashi and the new tab", (state) => {
     for (const lang of ["en", "ja"] as const) {
-      const t = badgeText(state, lang, "shop.example.jp", at);
+      const t = badgeText(state, lang, "shop.akashi-demo.jp", at);
       expect(t.head.length).toBeGreaterThan(0);
       expect(t.label).toMatch(/^Akashi /);
       expect(t.label).toMatch(lang === "ja" ? /新しいタブ/ : /new tab/);

@@ -99,9 +99,9 @@ export interface BadgeText {
  * @param org    the certificate's organisation (OV/EV): named in the accessible name when valid
  * @param checkedAt ISO time of the status read: the third line (JST) once an answer arrived
  *
- * Accessible name, e.g. "Akashi site seal: shop.example.jp (Example K.K.) — certificate verified, checked
+ * Accessible name, e.g. "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked
  * 2026-11-21 12:00 JST. Opens the verification page in a new tab." / "… — Not valid: Certificate revoked, …" /
- * "… — Not valid for this site, …"; Japanese: "Akashi サイトシール: shop.example.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
+ * "… — Not valid for this site, …"; Japanese: "Akashi サイトシール: shop.akashi-demo.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
  */
 export function badgeText(
   state: SealState,

@@ -28,13 +28,14 @@ export class AcmeCertificates {
   async download(r: AcmeRequest, id: string): Promise<AcmeResponse> {
     const account = this.core.requireAccount(r);
     if (!r.postAsGet) throw new AcmeProblem("malformed", "certificates are fetched with POST-as-GET");
-    return this.core.transaction(r, async (tx) => {
+    const cert = await this.core.transaction(r, async (tx) => {
       const order = await tx.findOneBy(AcmeOrder, { certificateId: id });
       if (!order) throw new AcmeProblem("malformed", "no such certificate", { status: 404 });
       if (order.accountId !== account.id) throw new AcmeProblem("unauthorized", "the certificate was issued to another account");
-      const cert = await tx.findOneByOrFail(Certificate, { id });
-      return { status: 200, text: await this.certificates.chainPem(cert), contentType: "application/pem-certificate-chain" };
+      return tx.findOneByOrFail(Certificate, { id });
     });
+    // After the transaction: the chain may read the issuing CA (one connection at a time per request).
+    return { status: 200, text: await this.certificates.chainPem(cert), contentType: "application/pem-certificate-chain" };
   }
 
   /** POST /acme/revoke-cert, signed by the account (kid) or by the certificate's own key (jwk). */

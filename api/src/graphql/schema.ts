@@ -18,6 +18,7 @@ import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
 import { AcmeAccountResolver, AcmeEabCredentialResolver, AcmeOrderResolver, UsageFqdnResolver, UsagePeriodResolver } from "../acme/acme.resolver";
 import { NodeResolver } from "./node.resolver";
+import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
@@ -36,7 +37,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false, globalMiddlewares: [textInputGuard] });
   return built;
 }
 

@@ -52,11 +52,8 @@ export async function tlsCredentials(config: Config, ca: CaService, clock: Clock
   return null;
 }
 
-/** Listens on `port` with HTTPS when configured, else HTTP; resolves once listening. */
-export async function listen(app: Express, config: Config, ca: CaService, clock: Clock): Promise<http.Server> {
+/** The server main.ts listens with: HTTPS when configured, else HTTP (same timeouts and drain either way). */
+export async function createHttpServer(app: Express, config: Config, ca: CaService, clock: Clock): Promise<http.Server> {
   const credentials = await tlsCredentials(config, ca, clock);
-  const server = credentials ? https.createServer({ cert: credentials.cert, key: credentials.key }, app) : http.createServer(app);
-  server.listen(config.port);
-  await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
-  return server;
+  return credentials ? https.createServer({ cert: credentials.cert, key: credentials.key }, app) : http.createServer(app);
 }

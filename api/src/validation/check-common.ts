@@ -51,15 +51,16 @@ export function precheck(
   options: DcvNetworkOptions,
   evidence: DcvEvidence,
 ): { name: string; wildcard: boolean } | DcvResult {
-  const checked = normalizeHostname(name, { allowWildcard: true });
-  if (!checked.ok) return finish(options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);
-  const problem = tokenProblem(token);
-  if (problem) return finish(options, evidence, "INVALID_TOKEN", problem);
-  const reserved = reservedSuffixOf(checked.name);
+  // APP-12 refuses special-use names too; the check comes first so such a name fails as RESERVED_NAME.
+  const reserved = reservedSuffixOf(name);
   if (reserved) {
     evidence.reservedSuffix = reserved;
     return finish(options, evidence, "RESERVED_NAME", `".${reserved}" is a reserved or internal suffix; such names are never contacted`);
   }
+  const checked = normalizeHostname(name, { allowWildcard: true });
+  if (!checked.ok) return finish(options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);
+  const problem = tokenProblem(token);
+  if (problem) return finish(options, evidence, "INVALID_TOKEN", problem);
   return { name: checked.name, wildcard: checked.wildcard };
 }
 

@@ -3,16 +3,10 @@
  * applied before any network I/O, so nothing odd ever reaches a URL, a Host header or a DNS query.
  */
 import { randomBytes } from "node:crypto";
+import { SPECIAL_USE_SUFFIXES, specialUseSuffixOf } from "../domain/hostnames";
 
-/**
- * Suffixes of names that are not (and cannot become) public DNS names: RFC 2606 / 6761 special-use
- * TLDs, mDNS `.local`, `.home.arpa` (and all of `.arpa`), `.onion`, `.alt`, and the internal TLDs ICANN
- * will not delegate because of name collisions. Only whole labels match: `example.jp` is a normal name.
- */
-export const RESERVED_NAME_SUFFIXES: readonly string[] = [
-  "localhost", "local", "localdomain", "test", "example", "invalid", "internal", "intranet", "lan", "home", "corp",
-  "private", "arpa", "onion", "alt",
-];
+/** The special-use suffixes of APP-12 (domain/hostnames.ts): names under them are never contacted. */
+export const RESERVED_NAME_SUFFIXES: readonly string[] = SPECIAL_USE_SUFFIXES;
 
 /** Shortest token accepted: 22 base64url characters = 132 bits (BR Random Value: ≥ 112 bits). */
 export const MIN_TOKEN_LENGTH = 22;
@@ -37,10 +31,7 @@ export function stripWildcard(name: string): string {
 }
 
 /** The reserved suffix `name` (normalised) ends in, or null. */
-export function reservedSuffixOf(name: string): string | null {
-  const n = canonicalName(name);
-  return RESERVED_NAME_SUFFIXES.find((suffix) => n === suffix || n.endsWith(`.${suffix}`)) ?? null;
-}
+export const reservedSuffixOf = specialUseSuffixOf;
 
 /** `http://<name>/.well-known/pki-validation/<token>.txt` (name lower-cased, trailing dot dropped). */
 export function httpFileUrl(name: string, token: string): string {

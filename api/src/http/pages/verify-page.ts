@@ -6,6 +6,7 @@ import { PublicSeal, SealStatus } from "../../seals/seal.types";
 import { Services } from "../../services";
 import { SafeHtml, html, sendLockedPage } from "./html";
 import { Lang, TEXTS, pickLang } from "./verify-texts";
+import { describeTextProblem, textProblem } from "../../domain/text";
 
 const CSS = `body{font-family:system-ui,"Hiragino Sans","Noto Sans JP",sans-serif;margin:0;background:#f6f7f9;color:#1b1f24;line-height:1.6}
 main{max-width:44rem;margin:0 auto;padding:1.5rem}header{display:flex;justify-content:space-between;align-items:baseline}
@@ -144,17 +145,24 @@ export function verifyRoutes(services: Services): Router {
     const lang = pickLang(req.query.lang, req.header("accept-language"));
     const sealId = String(req.params.sealId);
     const t = TEXTS[lang];
-    const seal = await services.seals.view(sealId);
     const back = html`<p><a href="/verify/${encodeURIComponent(sealId)}?lang=${lang}">${t.back}</a></p>`;
+    const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
+    const description = String(req.body?.description ?? "");
+    // The same text rule as every GraphQL input (domain/text.ts).
+    const problem = textProblem(description, true) ?? (email === null ? null : textProblem(email, false));
+    if (problem) {
+      sendLockedPage(res, 400, page(lang, sealId, null, html`<div class="banner bad">${t.reportRefused}: ${describeTextProblem(problem)}</div>${back}`), CSS);
+      return;
+    }
+    const seal = await services.seals.view(sealId);
     if (!seal?.certificate) {
       sendLockedPage(res, 404, page(lang, sealId, null, html`<p>${t.unknownSeal}</p>${back}`), CSS);
       return;
     }
-    const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
     try {
       const report = await services.problemReports.report(req.ip ?? "unknown", req.id, {
         sha256Fingerprint: seal.certificate.sha256Fingerprint,
-        description: `[seal ${sealId}] ${String(req.body?.description ?? "")}`,
+        description: `[seal ${sealId}] ${description}`,
         reporterEmail: email,
       });
       sendLockedPage(res, 200, page(lang, sealId, null, html`<div class="banner ok">${t.reportThanks(report.nodeId, jstText(report.firstAnswerDueAt))}</div>${back}`), CSS);
