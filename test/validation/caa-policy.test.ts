@@ -6,7 +6,7 @@ const rec = (tag: string, value: string, critical = false) => ({ tag, value, cri
 describe("APP-11: RFC 8659 issue values", () => {
   test.each([
     ["ca.akashi-demo.jp", { issuer: "ca.akashi-demo.jp", params: {} }],
-    ["  Akashi.Example.JP ; accounturi=https://a/acct/1 ; validationmethods=dns-01,http-01", { issuer: "ca.akashi-demo.jp", params: { accounturi: "https://a/acct/1", validationmethods: "dns-01,http-01" } }],
+    ["  CA.Akashi-Demo.JP ; accounturi=https://a/acct/1 ; validationmethods=dns-01,http-01", { issuer: "ca.akashi-demo.jp", params: { accounturi: "https://a/acct/1", validationmethods: "dns-01,http-01" } }],
     [";", { issuer: null, params: {} }],
     ["ca.akashi-demo.jp;", { issuer: "ca.akashi-demo.jp", params: {} }],
   ])("parses %p", (value, parsed) => expect(parseIssueValue(value)).toEqual(parsed));
