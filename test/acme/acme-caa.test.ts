@@ -16,7 +16,8 @@ afterAll(() => w.close());
 async function validate(client: acme.Client, name: string): Promise<{ status: string; error?: { type: string; detail: string } }> {
   const order = await client.createOrder({ identifiers: [{ type: "dns", value: name }] });
   const [authz] = await client.getAuthorizations(order);
-  const ch = authz.challenges.find((c) => c.type === "dns-01")!;
+  const ch = authz.challenges.find((c) => c.type === "dns-01");
+  if (!ch) throw new Error("no dns-01 challenge");
   w.t.dns.set(`_acme-challenge.${authz.identifier.value}`, [await client.getChallengeKeyAuthorization(ch)]);
   const done = (await client.completeChallenge(ch)) as unknown as { status: string; error?: { type: string; detail: string } };
   return { status: done.status, ...(done.error ? { error: done.error } : {}) };

@@ -72,7 +72,6 @@ export function acmeRouter(server: AcmeServer): Router {
     common(res);
     res.status(204).end();
   });
-  router.post("/new-nonce", ...signed("kid", async (r) => core.transaction(r, async () => ({ status: 200 }))));
   router.post("/new-account", ...signed("jwk", (r) => server.accounts.newAccount(r)));
   router.post("/acct/:id", ...signed("kid", (r, req) => server.accounts.update(r, id(req))));
   router.post("/acct/:id/orders", ...signed("kid", (r, req) => server.accounts.orders(r, id(req))));
