@@ -1,13 +1,31 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
 const OLD_EVENT_TYPES = [
-  "application.submitted", "application.documents_requested", "application.approved", "application.rejected",
-  "certificate.issued", "contract.renewal_due", "revocation.scheduled", "revocation.executed", "revocation.withdrawn",
-  "contract.cancelled", "contract.ended", "seal.created", "reseller.suspended", "reseller.reinstated",
-  "api_key.expiring", "maintenance.announced",
+  "application.submitted",
+  "application.documents_requested",
+  "application.approved",
+  "application.rejected",
+  "certificate.issued",
+  "contract.renewal_due",
+  "revocation.scheduled",
+  "revocation.executed",
+  "revocation.withdrawn",
+  "contract.cancelled",
+  "contract.ended",
+  "seal.created",
+  "reseller.suspended",
+  "reseller.reinstated",
+  "api_key.expiring",
+  "maintenance.announced",
 ];
 /** Keep in step with `EventType` in api/src/events/event-publisher.ts. */
-const EVENT_TYPES = [...OLD_EVENT_TYPES, "acme.usage_fqdn.registered", "acme.usage_fqdn.continued", "acme.usage_fqdn.ended", "acme.account.created"];
+const EVENT_TYPES = [
+  ...OLD_EVENT_TYPES,
+  "acme.usage_fqdn.registered",
+  "acme.usage_fqdn.continued",
+  "acme.usage_fqdn.ended",
+  "acme.account.created",
+];
 const list = (xs: string[]) => xs.map((t) => `'${t}'`).join(",");
 
 /**

@@ -19,12 +19,20 @@ async function refusedAccount(eab: { kid: string; hmacKey: string } | null): Pro
 }
 
 test("ACME-3: newAccount without externalAccountBinding is refused (externalAccountRequired)", async () => {
-  expect(await refusedAccount(null)).toEqual({ type: "urn:ietf:params:acme:error:externalAccountRequired", status: 400 });
+  expect(await refusedAccount(null)).toEqual({
+    type: "urn:ietf:params:acme:error:externalAccountRequired",
+    status: 400,
+  });
 });
 
 test("ACME-3: newAccount with a revoked EAB credential is refused (unauthorized)", async () => {
   const eab = await w.eab();
-  const revoked = await gqlOk(w.t, w.reseller.key, `mutation($id: ID!) { revokeAcmeEabCredential(input: { eabCredentialId: $id }) { eabCredential { status revokedAt } userErrors { code } } }`, { id: eab.id });
+  const revoked = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `mutation($id: ID!) { revokeAcmeEabCredential(input: { eabCredentialId: $id }) { eabCredential { status revokedAt } userErrors { code } } }`,
+    { id: eab.id },
+  );
   expect(revoked.revokeAcmeEabCredential.eabCredential.status).toBe("REVOKED");
   expect(await refusedAccount(eab)).toEqual({ type: "urn:ietf:params:acme:error:unauthorized", status: 403 });
 });
@@ -34,14 +42,25 @@ test("ACME-3: an EAB credential binds one account only; a second account with it
   const first = await w.client(eab);
   await first.createAccount({ termsOfServiceAgreed: true });
   expect(await refusedAccount(eab)).toEqual({ type: "urn:ietf:params:acme:error:unauthorized", status: 403 });
-  const listed = await gqlOk(w.t, w.reseller.key, `{ acmeEabCredentials { edges { node { keyId status account { accountUrl status } } } } }`);
+  const listed = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `{ acmeEabCredentials { edges { node { keyId status account { accountUrl status } } } } }`,
+  );
   const row = listed.acmeEabCredentials.edges.map((e: any) => e.node).find((n: any) => n.keyId === eab.kid);
-  expect(row).toEqual({ keyId: eab.kid, status: "USED", account: { accountUrl: first.getAccountUrl(), status: "VALID" } });
+  expect(row).toEqual({
+    keyId: eab.kid,
+    status: "USED",
+    account: { accountUrl: first.getAccountUrl(), status: "VALID" },
+  });
 });
 
 test("ACME-3: a wrong HMAC key or an expired credential is refused", async () => {
   const eab = await w.eab();
-  expect(await refusedAccount({ kid: eab.kid, hmacKey: Buffer.alloc(32, 7).toString("base64url") })).toEqual({ type: "urn:ietf:params:acme:error:unauthorized", status: 403 });
+  expect(await refusedAccount({ kid: eab.kid, hmacKey: Buffer.alloc(32, 7).toString("base64url") })).toEqual({
+    type: "urn:ietf:params:acme:error:unauthorized",
+    status: 403,
+  });
   const old = await w.eab();
   w.t.clock.advance(31 * DAY);
   try {
@@ -80,8 +99,14 @@ test("ACME-8: account deactivation: later requests are unauthorized; the account
   expect(deactivated.status).toBe("deactivated");
   await expect(client.createOrder({ identifiers: [{ type: "dns", value: "acct.akashi-demo.jp" }] })).rejects.toThrow();
   expect(w.lastProblem()?.data.type).toBe("urn:ietf:params:acme:error:unauthorized");
-  const listed = await gqlOk(w.t, w.reseller.key, `{ acmeAccounts(first: 100) { edges { node { accountUrl status deactivatedAt } } } }`);
-  expect(listed.acmeAccounts.edges.map((e: any) => e.node).find((n: any) => n.accountUrl === client.getAccountUrl()).status).toBe("DEACTIVATED");
+  const listed = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `{ acmeAccounts(first: 100) { edges { node { accountUrl status deactivatedAt } } } }`,
+  );
+  expect(
+    listed.acmeAccounts.edges.map((e: any) => e.node).find((n: any) => n.accountUrl === client.getAccountUrl()).status,
+  ).toBe("DEACTIVATED");
 });
 
 test("ACME-8: contacts must be mailto: (unsupportedContact) with one valid address (invalidContact)", async () => {

@@ -32,6 +32,10 @@ test("ACME-4: a wildcard only by dns-01, against the test DNS server", async () 
 });
 
 test("ACME-5: the reseller lists the account, its order and certificate", async () => {
-  const d = await gqlOk(w.t, w.reseller.key, `{ acmeAccounts { edges { node { status orders { edges { node { status names certificate { serialNumber status } } } } } } } }`);
+  const d = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `{ acmeAccounts { edges { node { status orders { edges { node { status names certificate { serialNumber status } } } } } } } }`,
+  );
   expect(d.acmeAccounts.edges.length).toBeGreaterThan(0);
 });

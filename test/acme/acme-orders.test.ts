@@ -9,7 +9,11 @@ const START = new Date("2026-11-21T03:00:00Z");
 let w: AcmeWorld;
 
 beforeAll(async () => {
-  w = await startAcmeWorld({ httpNames: ["ord.akashi-demo.jp", "used.akashi-demo.jp", "fresh.akashi-demo.jp"], now: START, env: { AKASHI_ACME_ORDERS_PER_HOUR: "5" } });
+  w = await startAcmeWorld({
+    httpNames: ["ord.akashi-demo.jp", "used.akashi-demo.jp", "fresh.akashi-demo.jp"],
+    now: START,
+    env: { AKASHI_ACME_ORDERS_PER_HOUR: "5" },
+  });
   await w.register(["ord.akashi-demo.jp", "*.wild.akashi-demo.jp"]);
 });
 afterAll(() => w.close());
@@ -24,7 +28,11 @@ test("ACME-4: an order for a name that is not a usage FQDN is refused (rejectedI
   const p = await refusedOrder(["ord.akashi-demo.jp", "nope.akashi-demo.jp"]);
   expect(p.type).toBe("urn:ietf:params:acme:error:rejectedIdentifier");
   expect(p.subproblems).toEqual([
-    { type: "urn:ietf:params:acme:error:rejectedIdentifier", detail: expect.stringContaining("not a usage FQDN"), identifier: { type: "dns", value: "nope.akashi-demo.jp" } },
+    {
+      type: "urn:ietf:params:acme:error:rejectedIdentifier",
+      detail: expect.stringContaining("not a usage FQDN"),
+      identifier: { type: "dns", value: "nope.akashi-demo.jp" },
+    },
   ]);
 });
 
@@ -39,8 +47,16 @@ test("ACME-4: http-01 cannot validate a wildcard; the wildcard usage FQDN covers
 test("ACME-2: after its usage period the name is refused with rejectedIdentifier", async () => {
   await w.register(["short.akashi-demo.jp"]);
   const end = new Date("2027-11-30T14:59:59Z"); // VAL-2: 12 months from 2026-11-21, end of month JST
-  const list = await gqlOk(w.t, w.reseller.key, `{ usageFqdns(first: 100) { edges { node { name periodEndsAt state } } } }`);
-  expect(list.usageFqdns.edges.map((e: any) => e.node).find((n: any) => n.name === "short.akashi-demo.jp")).toEqual({ name: "short.akashi-demo.jp", periodEndsAt: end.toISOString(), state: "ACTIVE" });
+  const list = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `{ usageFqdns(first: 100) { edges { node { name periodEndsAt state } } } }`,
+  );
+  expect(list.usageFqdns.edges.map((e: any) => e.node).find((n: any) => n.name === "short.akashi-demo.jp")).toEqual({
+    name: "short.akashi-demo.jp",
+    periodEndsAt: end.toISOString(),
+    state: "ACTIVE",
+  });
   w.t.clock.set(new Date(end.getTime() + 1000));
   try {
     const p = await refusedOrder(["short.akashi-demo.jp"]);
@@ -66,20 +82,58 @@ test("ACME-6: during a suspension a used usage FQDN keeps working, an unused one
   await w.register(["used.akashi-demo.jp", "fresh.akashi-demo.jp"]);
   const client = await newAccount(w);
   await obtain(w, client, ["used.akashi-demo.jp"]);
-  const notice = await mutation(w.t, w.t.operatorKey, "issueCureNotice", "IssueCureNoticeInput", { resellerId: w.reseller.globalId, ground: "NO_RESPONSE", detail: "応答なし", deadline: new Date(START.getTime() + 30 * DAY).toISOString() }, "cureNotice { id }");
+  const notice = await mutation(
+    w.t,
+    w.t.operatorKey,
+    "issueCureNotice",
+    "IssueCureNoticeInput",
+    {
+      resellerId: w.reseller.globalId,
+      ground: "NO_RESPONSE",
+      detail: "応答なし",
+      deadline: new Date(START.getTime() + 30 * DAY).toISOString(),
+    },
+    "cureNotice { id }",
+  );
   w.t.clock.set(new Date(START.getTime() + 31 * DAY));
   try {
-    const s = await mutation(w.t, w.t.operatorKey, "suspendReseller", "SuspendResellerInput", { resellerId: w.reseller.globalId, cureNoticeId: notice.cureNotice.id, reason: "催告期限経過" }, "suspension { id }");
+    const s = await mutation(
+      w.t,
+      w.t.operatorKey,
+      "suspendReseller",
+      "SuspendResellerInput",
+      { resellerId: w.reseller.globalId, cureNoticeId: notice.cureNotice.id, reason: "催告期限経過" },
+      "suspension { id }",
+    );
     expect(s.userErrors).toEqual([]);
     const again = await obtain(w, client, ["used.akashi-demo.jp"]);
     expect(again.order.status).toBe("valid");
-    await expect(client.createOrder({ identifiers: [{ type: "dns", value: "fresh.akashi-demo.jp" }] })).rejects.toThrow();
+    await expect(
+      client.createOrder({ identifiers: [{ type: "dns", value: "fresh.akashi-demo.jp" }] }),
+    ).rejects.toThrow();
     const p = w.lastProblem()?.data;
     expect(p.type).toBe("urn:ietf:params:acme:error:unauthorized");
-    expect(p.subproblems[0]).toMatchObject({ identifier: { type: "dns", value: "fresh.akashi-demo.jp" }, detail: expect.stringContaining("ACME-6") });
-    const reg = await mutation(w.t, w.reseller.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: w.subscriberId, names: ["late.akashi-demo.jp"] }, "usageFqdns { id }");
+    expect(p.subproblems[0]).toMatchObject({
+      identifier: { type: "dns", value: "fresh.akashi-demo.jp" },
+      detail: expect.stringContaining("ACME-6"),
+    });
+    const reg = await mutation(
+      w.t,
+      w.reseller.key,
+      "registerUsageFqdns",
+      "RegisterUsageFqdnsInput",
+      { subscriberId: w.subscriberId, names: ["late.akashi-demo.jp"] },
+      "usageFqdns { id }",
+    );
     expect(reg.userErrors.map((e: any) => e.code)).toEqual(["RESELLER_SUSPENDED"]);
-    await mutation(w.t, w.t.operatorKey, "liftSuspension", "LiftSuspensionInput", { suspensionId: s.suspension.id, reason: "是正" }, "suspension { id }");
+    await mutation(
+      w.t,
+      w.t.operatorKey,
+      "liftSuspension",
+      "LiftSuspensionInput",
+      { suspensionId: s.suspension.id, reason: "是正" },
+      "suspension { id }",
+    );
   } finally {
     w.t.clock.set(START);
   }
@@ -115,6 +169,9 @@ test("ACME-5: no issuance notice through the reseller; the certificate.issued ev
   );
   expect(rows[0]).toMatchObject({ do_not_renew: true, term_months: null, kind: "ACME", notices: 0 });
   const events = await gqlOk(w.t, w.reseller.key, `{ events(first: 100) { edges { node { type data } } } }`);
-  expect(events.events.edges.map((e: any) => e.node).filter((e: any) => e.type === "CERTIFICATE_ISSUED" && e.data.acmeOrderId)).not.toHaveLength(0);
+  expect(
+    events.events.edges
+      .map((e: any) => e.node)
+      .filter((e: any) => e.type === "CERTIFICATE_ISSUED" && e.data.acmeOrderId),
+  ).not.toHaveLength(0);
 });
-

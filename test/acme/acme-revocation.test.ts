@@ -38,8 +38,36 @@ async function channels(leafPem: string, name: string): Promise<{ verify: string
   const crlDer = dir.file(`${name}.crl.der`, crl.body as Buffer);
   const crlPem = (await opensslAsync(["crl", "-inform", "DER", "-in", crlDer])).stdout;
   dir.file(`${name}.crl.pem`, crlPem);
-  const verify = (await opensslAsync(["verify", "-purpose", "sslserver", "-CAfile", dir.file("root.pem"), "-untrusted", dir.file("issuing.pem"), "-crl_check", "-CRLfile", dir.file(`${name}.crl.pem`), leaf])).out;
-  const ocsp = (await opensslAsync(["ocsp", "-issuer", dir.file("issuing.pem"), "-cert", leaf, "-url", `${plain.url}/ocsp`, "-CAfile", dir.file("root.pem"), "-validity_period", "100000000"])).out;
+  const verify = (
+    await opensslAsync([
+      "verify",
+      "-purpose",
+      "sslserver",
+      "-CAfile",
+      dir.file("root.pem"),
+      "-untrusted",
+      dir.file("issuing.pem"),
+      "-crl_check",
+      "-CRLfile",
+      dir.file(`${name}.crl.pem`),
+      leaf,
+    ])
+  ).out;
+  const ocsp = (
+    await opensslAsync([
+      "ocsp",
+      "-issuer",
+      dir.file("issuing.pem"),
+      "-cert",
+      leaf,
+      "-url",
+      `${plain.url}/ocsp`,
+      "-CAfile",
+      dir.file("root.pem"),
+      "-validity_period",
+      "100000000",
+    ])
+  ).out;
   return { verify, ocsp };
 }
 
@@ -50,13 +78,22 @@ function serialOf(pem: string): string {
 
 /** RFC 8555 §7.6 with the certificate's own key: acme-client's lower-level API, signed with jwk instead of kid. */
 function revokeByKey(client: acme.Client, certificate: string, reason: number): Promise<unknown> {
-  const api = (client as unknown as { api: { apiResourceRequest(r: string, p: object, ok: number[], o: { includeJwsKid: boolean }): Promise<unknown> } }).api;
+  const api = (
+    client as unknown as {
+      api: { apiResourceRequest(r: string, p: object, ok: number[], o: { includeJwsKid: boolean }): Promise<unknown> };
+    }
+  ).api;
   return api.apiResourceRequest("revokeCert", { certificate, reason }, [200], { includeJwsKid: false });
 }
 
 async function status(pem: string): Promise<string> {
   const serial = serialOf(pem);
-  const d = await gqlOk(w.t, null, `query($s: String) { certificateStatus(serialNumber: $s) { status revocationReason } }`, { s: serial });
+  const d = await gqlOk(
+    w.t,
+    null,
+    `query($s: String) { certificateStatus(serialNumber: $s) { status revocationReason } }`,
+    { s: serial },
+  );
   return `${d.certificateStatus.status}${d.certificateStatus.revocationReason ? ` ${d.certificateStatus.revocationReason}` : ""}`;
 }
 
@@ -93,7 +130,10 @@ test("ACME-5: revoked by the certificate's key (jwk-signed revokeCert), REV-1 re
   await revokeByKey(byKey, der, 1);
   expect(await status(pem)).toBe("REVOKED KEY_COMPROMISE");
   const audit = await gqlOk(w.t, w.t.operatorKey, `{ auditEvents(first: 100) { edges { node { action reason } } } }`);
-  expect(audit.auditEvents.edges.map((e: any) => e.node)).toContainEqual({ action: "certificate.revoke", reason: "ACME revokeCert by the certificate's key" });
+  expect(audit.auditEvents.edges.map((e: any) => e.node)).toContainEqual({
+    action: "certificate.revoke",
+    reason: "ACME revokeCert by the certificate's key",
+  });
 });
 
 test("ACME-7: renewalInfo: the middle third normally, now once a revocation is scheduled", async () => {
@@ -103,13 +143,22 @@ test("ACME-7: renewalInfo: the middle third normally, now once a revocation is s
   const serial = serialOf(pem);
   const { ca } = await w.t.services.ca.activeIssuer();
   const certId = certIdOf(ca.certDer, serial);
-  const get = () => new Promise<{ status: number; body: any; retryAfter: string | undefined }>((resolve, reject) => {
-    https.get(`${w.directoryUrl.replace("/directory", "")}/renewal-info/${certId}`, { ca: w.rootPem }, (res) => {
-      let text = "";
-      res.on("data", (c) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), retryAfter: res.headers["retry-after"] as string | undefined }));
-    }).on("error", reject);
-  });
+  const get = () =>
+    new Promise<{ status: number; body: any; retryAfter: string | undefined }>((resolve, reject) => {
+      https
+        .get(`${w.directoryUrl.replace("/directory", "")}/renewal-info/${certId}`, { ca: w.rootPem }, (res) => {
+          let text = "";
+          res.on("data", (c) => (text += c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(text),
+              retryAfter: res.headers["retry-after"] as string | undefined,
+            }),
+          );
+        })
+        .on("error", reject);
+    });
   const normal = await get();
   expect(normal.status).toBe(200);
   const nb = info.notBefore.getTime();
@@ -119,7 +168,12 @@ test("ACME-7: renewalInfo: the middle third normally, now once a revocation is s
   expect(normal.retryAfter).toBe("21600");
   const certs = await gqlOk(w.t, w.reseller.key, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`);
   const id = certs.certificates.edges.map((e: any) => e.node).find((c: any) => c.serialNumber === serial).id;
-  const scheduled = await gqlOk(w.t, w.reseller.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, onBehalfOfSubscriber: true, atEndOfMonth: true }) { userErrors { code message } } }`, { id });
+  const scheduled = await gqlOk(
+    w.t,
+    w.reseller.key,
+    `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, onBehalfOfSubscriber: true, atEndOfMonth: true }) { userErrors { code message } } }`,
+    { id },
+  );
   expect(scheduled.requestRevocation.userErrors).toEqual([]);
   const moved = await get();
   const now = w.t.clock.now().getTime();

@@ -32,10 +32,22 @@ test("HTTPS: AKASHI_TLS=self serves a certificate for PUBLIC_BASE_URL's host fro
     const port = (server.address() as AddressInfo).port;
     const rootPem = toPem((await t.services.ca.root()).certDer, "CERTIFICATE");
     const status = await new Promise<number>((resolve, reject) => {
-      https.get({ host: "127.0.0.1", port, path: "/acme/directory", servername: "akashi.localhost", ca: rootPem, checkServerIdentity: () => undefined }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      }).on("error", reject);
+      https
+        .get(
+          {
+            host: "127.0.0.1",
+            port,
+            path: "/acme/directory",
+            servername: "akashi.localhost",
+            ca: rootPem,
+            checkServerIdentity: () => undefined,
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+        .on("error", reject);
     });
     expect(status).toBe(200);
   } finally {
@@ -48,7 +60,10 @@ test("HTTPS: AKASHI_TLS_CERT/AKASHI_TLS_KEY are read as PEM files and must come 
   const key = dir.file("key.pem", "key");
   const config = loadConfig({ ...base, AKASHI_TLS_CERT: cert, AKASHI_TLS_KEY: key }, []);
   expect(config.acme.tls).toEqual({ mode: "files", certFile: cert, keyFile: key });
-  expect(await tlsCredentials(config, t.services.ca, t.clock)).toEqual({ cert: fs.readFileSync(cert, "utf8"), key: "key" });
+  expect(await tlsCredentials(config, t.services.ca, t.clock)).toEqual({
+    cert: fs.readFileSync(cert, "utf8"),
+    key: "key",
+  });
   expect(() => loadConfig({ ...base, AKASHI_TLS_CERT: cert }, [])).toThrow(/AKASHI_TLS_KEY/);
   expect(() => loadConfig({ ...base, AKASHI_TLS: "maybe" }, [])).toThrow(/AKASHI_TLS/);
   expect(loadConfig(base, []).acme).toMatchObject({ tls: { mode: "off" }, caaIssuerDomains: ["acme.akashi-demo.jp"] });

@@ -23,23 +23,37 @@ const CONCURRENCY = 4;
 /** acme-client talks to PUBLIC_BASE_URL (akashi.test:<port>); this agent sends akashi.test to loopback. */
 function loopbackAgent(): http.Agent {
   const lookup = ((host: string, opts: object, cb: (...a: unknown[]) => void) =>
-    host === "akashi.test" ? cb(null, (opts as { all?: boolean }).all ? [{ address: "127.0.0.1", family: 4 }] : "127.0.0.1", 4) : dnsLookup(host, opts, cb as never)) as never;
+    host === "akashi.test"
+      ? cb(null, (opts as { all?: boolean }).all ? [{ address: "127.0.0.1", family: 4 }] : "127.0.0.1", 4)
+      : dnsLookup(host, opts, cb as never)) as never;
   return new http.Agent({ keepAlive: true, maxSockets: 16, lookup } as http.AgentOptions);
 }
 
 async function enableAcme(app: BenchApp, resellerKey: string, resellerId: string): Promise<void> {
   await app.client.gql(resellerKey, `mutation { applyForAcme(input: { note: "bench" }) { userErrors { code } } }`);
   const gid = Buffer.from(`Reseller:${resellerId}`).toString("base64url");
-  await app.client.gql(app.operatorKey, `mutation($r: ID!) { enableAcme(input: { resellerId: $r }) { userErrors { code } } }`, { r: gid });
+  await app.client.gql(
+    app.operatorKey,
+    `mutation($r: ID!) { enableAcme(input: { resellerId: $r }) { userErrors { code } } }`,
+    { r: gid },
+  );
 }
 
 async function accounts(app: BenchApp, ctx: IssuanceContext, n: number): Promise<acme.Client[]> {
   return pool(n, n, async () => {
-    const eab = await app.client.gql(ctx.resellerKey, `mutation($s: ID!) { createAcmeEabCredential(input: { subscriberId: $s }) { eabCredential { keyId } hmacKey } }`, { s: ctx.subscriberId });
+    const eab = await app.client.gql(
+      ctx.resellerKey,
+      `mutation($s: ID!) { createAcmeEabCredential(input: { subscriberId: $s }) { eabCredential { keyId } hmacKey } }`,
+      { s: ctx.subscriberId },
+    );
     const c = eab.createAcmeEabCredential;
     const client = new acme.Client({
-      directoryUrl: `${app.publicOrigin}/acme/directory`, accountKey: await acme.crypto.createPrivateEcdsaKey("P-256"),
-      externalAccountBinding: { kid: c.eabCredential.keyId, hmacKey: c.hmacKey }, backoffAttempts: 50, backoffMin: 5, backoffMax: 50,
+      directoryUrl: `${app.publicOrigin}/acme/directory`,
+      accountKey: await acme.crypto.createPrivateEcdsaKey("P-256"),
+      externalAccountBinding: { kid: c.eabCredential.keyId, hmacKey: c.hmacKey },
+      backoffAttempts: 50,
+      backoffMin: 5,
+      backoffMax: 50,
     });
     await client.createAccount({ termsOfServiceAgreed: true });
     return client;
@@ -60,36 +74,61 @@ async function oneOrder(app: BenchApp, client: acme.Client, name: string, csr: s
 }
 
 /** The ACME section: registers `n` usage FQDNs, then completes as many orders as it can in `maxSeconds`. */
-export async function benchAcme(app: BenchApp, ctx: IssuanceContext, resellerId: string, n: number, maxSeconds: number): Promise<{ figure: Figure; problems: string[] }> {
+export async function benchAcme(
+  app: BenchApp,
+  ctx: IssuanceContext,
+  resellerId: string,
+  n: number,
+  maxSeconds: number,
+): Promise<{ figure: Figure; problems: string[] }> {
   await enableAcme(app, ctx.resellerKey, resellerId);
   acme.axios.defaults.httpAgent = loopbackAgent();
   const names = Array.from({ length: n }, (_, i) => `o${i}.acme.bench.akashi-demo.jp`);
   for (let i = 0; i < names.length; i += 100) {
-    const r = await app.client.gql(ctx.resellerKey, `mutation($s: ID!, $n: [String!]!) { registerUsageFqdns(input: { subscriberId: $s, names: $n }) { userErrors { code message } } }`, { s: ctx.subscriberId, n: names.slice(i, i + 100) });
+    const r = await app.client.gql(
+      ctx.resellerKey,
+      `mutation($s: ID!, $n: [String!]!) { registerUsageFqdns(input: { subscriberId: $s, names: $n }) { userErrors { code message } } }`,
+      { s: ctx.subscriberId, n: names.slice(i, i + 100) },
+    );
     if (r.registerUsageFqdns.userErrors.length) throw new Error(JSON.stringify(r.registerUsageFqdns.userErrors));
   }
-  const csrs = await pool(n, 4, async (i) => (await acme.crypto.createCsr({ commonName: names[i] }, await acme.crypto.createPrivateEcdsaKey("P-256")))[1]);
+  const csrs = await pool(
+    n,
+    4,
+    async (i) =>
+      (await acme.crypto.createCsr({ commonName: names[i] }, await acme.crypto.createPrivateEcdsaKey("P-256")))[1],
+  );
   const clients = await accounts(app, ctx, CONCURRENCY);
   const latencies: number[] = [];
   const problems: string[] = [];
   let completed = 0;
   const started = performance.now();
-  await pool(n, CONCURRENCY, async (i) => {
-    const t0 = performance.now();
-    try {
-      await oneOrder(app, clients[i % CONCURRENCY], names[i], csrs[i].toString());
-      completed++;
-    } catch (e) {
-      problems.push(`${names[i]}: ${(e as Error).message.slice(0, 300)}`);
-    }
-    latencies.push(performance.now() - t0);
-    return i;
-  }, Date.now() + maxSeconds * 1000);
+  await pool(
+    n,
+    CONCURRENCY,
+    async (i) => {
+      const t0 = performance.now();
+      try {
+        await oneOrder(app, clients[i % CONCURRENCY], names[i], csrs[i].toString());
+        completed++;
+      } catch (e) {
+        problems.push(`${names[i]}: ${(e as Error).message.slice(0, 300)}`);
+      }
+      latencies.push(performance.now() - t0);
+      return i;
+    },
+    Date.now() + maxSeconds * 1000,
+  );
   const seconds = (performance.now() - started) / 1000;
   return {
     figure: {
-      label: `ACME order → certificate (acme-client, dns-01, c=${CONCURRENCY})`, requests: latencies.length, seconds, perSecond: completed / seconds,
-      p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures: problems.length,
+      label: `ACME order → certificate (acme-client, dns-01, c=${CONCURRENCY})`,
+      requests: latencies.length,
+      seconds,
+      perSecond: completed / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      failures: problems.length,
       note: "newOrder, authz, challenge (+ DNS TXT and CAA look-ups), finalize, order, certificate: 6+ signed requests per certificate",
     },
     problems,
@@ -97,15 +136,35 @@ export async function benchAcme(app: BenchApp, ctx: IssuanceContext, resellerId:
 }
 
 const figureRow = (f: Figure, ratio?: number): Row => ({
-  scenario: f.label, requests: f.requests, seconds: f.seconds, perSecond: f.perSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, non2xx: f.failures,
+  scenario: f.label,
+  requests: f.requests,
+  seconds: f.seconds,
+  perSecond: f.perSecond,
+  p50Ms: f.p50Ms,
+  p99Ms: f.p99Ms,
+  non2xx: f.failures,
   ...(ratio === undefined ? { ratioLabel: "—" } : { ratio, ratioLabel: "of GraphQL chain" }),
 });
 
 /** The one call run.ts makes: measure and print the ACME rate next to the GraphQL issuance rates of the same run. */
-export async function acmeSection(app: BenchApp, ctx: IssuanceContext, resellerId: string, graphql: Figure[], n: number, maxSeconds: number, log: (s: string) => void): Promise<{ acme: Figure; problems: string[] }> {
+export async function acmeSection(
+  app: BenchApp,
+  ctx: IssuanceContext,
+  resellerId: string,
+  graphql: Figure[],
+  n: number,
+  maxSeconds: number,
+  log: (s: string) => void,
+): Promise<{ acme: Figure; problems: string[] }> {
   const r = await benchAcme(app, ctx, resellerId, n, maxSeconds);
   const chain = graphql.find((f) => f.label.includes("chain")) ?? graphql[0];
-  log(table("ACME (issue 12): certificates per second from new order to certificate; ratio = ACME rate ÷ GraphQL chain rate", [...graphql.map((f) => figureRow(f)), figureRow(r.figure, r.figure.perSecond / chain.perSecond)], "ratio"));
+  log(
+    table(
+      "ACME (issue 12): certificates per second from new order to certificate; ratio = ACME rate ÷ GraphQL chain rate",
+      [...graphql.map((f) => figureRow(f)), figureRow(r.figure, r.figure.perSecond / chain.perSecond)],
+      "ratio",
+    ),
+  );
   return { acme: r.figure, problems: r.problems };
 }
 
@@ -124,11 +183,31 @@ async function main(): Promise<number> {
     log(`ACME benchmark — node ${process.version}, ${os.cpus().length} CPU(s), database: ${db.description}`);
     const reseller = await createReseller(app.services, "bench");
     const products = await app.client.gql(null, `{ products(first: 100) { edges { node { id code } } } }`);
-    const productId = products.products.edges.find((e: { node: { code: string } }) => e.node.code === "DV")?.node.id as string;
-    const sub = await app.client.gql(reseller.key, `mutation($input: CreateSubscriberInput!) { createSubscriber(input: $input) { subscriber { id } } }`, {
-      input: { kind: "ORGANIZATION", name: "株式会社ベンチショップ", country: "JP", stateOrProvince: "Tokyo", locality: "Chiyoda-ku", contacts: [] },
-    });
-    const ctx: IssuanceContext = { client: app.client, origin: app.origin, dcv, operatorKey: app.operatorKey, resellerKey: reseller.key, subscriberId: sub.createSubscriber.subscriber.id, productId };
+    const productId = products.products.edges.find((e: { node: { code: string } }) => e.node.code === "DV")?.node
+      .id as string;
+    const sub = await app.client.gql(
+      reseller.key,
+      `mutation($input: CreateSubscriberInput!) { createSubscriber(input: $input) { subscriber { id } } }`,
+      {
+        input: {
+          kind: "ORGANIZATION",
+          name: "株式会社ベンチショップ",
+          country: "JP",
+          stateOrProvince: "Tokyo",
+          locality: "Chiyoda-ku",
+          contacts: [],
+        },
+      },
+    );
+    const ctx: IssuanceContext = {
+      client: app.client,
+      origin: app.origin,
+      dcv,
+      operatorKey: app.operatorKey,
+      resellerKey: reseller.key,
+      subscriberId: sub.createSubscriber.subscriber.id,
+      productId,
+    };
     const chain = await benchChain(ctx, chainNames, await makeCsrs(chainNames), seconds);
     const r = await acmeSection(app, ctx, reseller.id, [chain.figure], n, seconds, log);
     const problems = [...chain.problems, ...r.problems];
@@ -143,8 +222,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (e) => {
-    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
 }

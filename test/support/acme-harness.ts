@@ -68,7 +68,11 @@ export class ChallengeWebServer {
   }
 }
 
-export async function startAcmeWorld(options: { httpNames: string[]; now?: Date; env?: Record<string, string> }): Promise<AcmeWorld> {
+export async function startAcmeWorld(options: {
+  httpNames: string[];
+  now?: Date;
+  env?: Record<string, string>;
+}): Promise<AcmeWorld> {
   const web = new ChallengeWebServer();
   await web.start();
   const server = https.createServer({});
@@ -76,15 +80,30 @@ export async function startAcmeWorld(options: { httpNames: string[]; now?: Date;
   const port = (server.address() as AddressInfo).port;
   const t = await startTestApp({
     now: options.now,
-    env: { PUBLIC_BASE_URL: `https://localhost:${port}`, AKASHI_DCV_HOST_OVERRIDES: web.overrides(options.httpNames), AKASHI_CAA_ISSUER_DOMAINS: "ca.akashi-demo.jp", ...options.env },
+    env: {
+      PUBLIC_BASE_URL: `https://localhost:${port}`,
+      AKASHI_DCV_HOST_OVERRIDES: web.overrides(options.httpNames),
+      AKASHI_CAA_ISSUER_DOMAINS: "ca.akashi-demo.jp",
+      ...options.env,
+    },
   });
   server.setSecureContext(await selfIssued(t.services.ca, systemClock, "localhost"));
   server.on("request", t.app);
   const rootPem = toPem((await t.services.ca.root()).certDer, "CERTIFICATE");
   acme.axios.defaults.httpsAgent = new https.Agent({ ca: rootPem, keepAlive: false });
   const responses: RecordedResponse[] = [];
-  const record = (r: { config?: { url?: string }; status: number; headers: Record<string, unknown>; data: unknown }) => {
-    responses.push({ url: r.config?.url ?? "", status: r.status, headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)])), data: r.data });
+  const record = (r: {
+    config?: { url?: string };
+    status: number;
+    headers: Record<string, unknown>;
+    data: unknown;
+  }) => {
+    responses.push({
+      url: r.config?.url ?? "",
+      status: r.status,
+      headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), String(v)])),
+      data: r.data,
+    });
   };
   acme.axios.interceptors.response.use(
     (r) => (record(r as never), r),
@@ -95,27 +114,52 @@ export async function startAcmeWorld(options: { httpNames: string[]; now?: Date;
   );
   const reseller = await t.createReseller(`acme-${port}`);
   await gqlOk(t, reseller.key, `mutation { applyForAcme(input: { note: "ACME" }) { userErrors { code } } }`);
-  await gqlOk(t, t.operatorKey, `mutation($r: ID!) { enableAcme(input: { resellerId: $r }) { userErrors { code } } }`, { r: reseller.globalId });
+  await gqlOk(t, t.operatorKey, `mutation($r: ID!) { enableAcme(input: { resellerId: $r }) { userErrors { code } } }`, {
+    r: reseller.globalId,
+  });
   const subscriberId = await createSubscriber(t, reseller.key);
   const directoryUrl = `https://localhost:${port}/acme/directory`;
   return {
-    t, directoryUrl, rootPem, web, reseller, subscriberId, responses,
-    lastProblem: () => [...responses].reverse().find((r) => String(r.headers["content-type"] ?? "").startsWith("application/problem+json")),
+    t,
+    directoryUrl,
+    rootPem,
+    web,
+    reseller,
+    subscriberId,
+    responses,
+    lastProblem: () =>
+      [...responses]
+        .reverse()
+        .find((r) => String(r.headers["content-type"] ?? "").startsWith("application/problem+json")),
     async eab(sid = subscriberId) {
-      const d = await gqlOk(t, reseller.key, `mutation($s: ID!) { createAcmeEabCredential(input: { subscriberId: $s }) { eabCredential { id keyId } hmacKey userErrors { code message } } }`, { s: sid });
+      const d = await gqlOk(
+        t,
+        reseller.key,
+        `mutation($s: ID!) { createAcmeEabCredential(input: { subscriberId: $s }) { eabCredential { id keyId } hmacKey userErrors { code message } } }`,
+        { s: sid },
+      );
       const p = d.createAcmeEabCredential;
       if (p.userErrors.length) throw new Error(JSON.stringify(p.userErrors));
       return { kid: p.eabCredential.keyId, hmacKey: p.hmacKey, id: p.eabCredential.id };
     },
     async register(names, sid = subscriberId) {
-      const d = await gqlOk(t, reseller.key, `mutation($s: ID!, $n: [String!]!) { registerUsageFqdns(input: { subscriberId: $s, names: $n }) { usageFqdns { id } userErrors { code message } } }`, { s: sid, n: names });
+      const d = await gqlOk(
+        t,
+        reseller.key,
+        `mutation($s: ID!, $n: [String!]!) { registerUsageFqdns(input: { subscriberId: $s, names: $n }) { usageFqdns { id } userErrors { code message } } }`,
+        { s: sid, n: names },
+      );
       if (d.registerUsageFqdns.userErrors.length) throw new Error(JSON.stringify(d.registerUsageFqdns.userErrors));
       return d.registerUsageFqdns.usageFqdns.map((u: { id: string }) => u.id);
     },
     async client(eab, accountKey) {
       const key = accountKey ?? (await acme.crypto.createPrivateEcdsaKey("P-256"));
       return new acme.Client({
-        directoryUrl, accountKey: key, backoffAttempts: 30, backoffMin: 20, backoffMax: 200,
+        directoryUrl,
+        accountKey: key,
+        backoffAttempts: 30,
+        backoffMin: 20,
+        backoffMax: 200,
         ...(eab ? { externalAccountBinding: { kid: eab.kid, hmacKey: eab.hmacKey } } : {}),
       });
     },
@@ -136,16 +180,30 @@ export async function newAccount(w: AcmeWorld, accountKey?: Buffer): Promise<acm
 }
 
 /** Answers every pending authorisation of an order by `type`, then finalises it with a fresh key. */
-export async function obtain(w: AcmeWorld, client: acme.Client, names: string[], type: "http-01" | "dns-01" = "http-01", extra: Record<string, unknown> = {}) {
+export async function obtain(
+  w: AcmeWorld,
+  client: acme.Client,
+  names: string[],
+  type: "http-01" | "dns-01" = "http-01",
+  extra: Record<string, unknown> = {},
+) {
   const order = await client.createOrder({ identifiers: names.map((value) => ({ type: "dns", value })), ...extra });
   await answer(w, client, order, type);
-  const [key, csr] = await acme.crypto.createCsr({ commonName: names[0], altNames: names }, await acme.crypto.createPrivateEcdsaKey("P-256"));
+  const [key, csr] = await acme.crypto.createCsr(
+    { commonName: names[0], altNames: names },
+    await acme.crypto.createPrivateEcdsaKey("P-256"),
+  );
   const finalized = await client.finalizeOrder(order, csr);
   const pem = await client.getCertificate(finalized);
   return { order: finalized, pem, key };
 }
 
-export async function answer(w: AcmeWorld, client: acme.Client, order: acme.Order, type: "http-01" | "dns-01"): Promise<void> {
+export async function answer(
+  w: AcmeWorld,
+  client: acme.Client,
+  order: acme.Order,
+  type: "http-01" | "dns-01",
+): Promise<void> {
   for (const authz of await client.getAuthorizations(order)) {
     if (authz.status === "valid") continue;
     const ch = authz.challenges.find((c) => c.type === type);

@@ -9,11 +9,18 @@ export enum AcmeAccountStatus {
   DEACTIVATED = "deactivated",
   REVOKED = "revoked",
 }
-registerEnumType(AcmeAccountStatus, { name: "AcmeAccountStatus", description: "RFC 8555 §7.1.2: valid, deactivated (by the client) or revoked (by the server)." });
+registerEnumType(AcmeAccountStatus, {
+  name: "AcmeAccountStatus",
+  description: "RFC 8555 §7.1.2: valid, deactivated (by the client) or revoked (by the server).",
+});
 
 /** ACME-3: an ACME account of one subscriber, bound by an EAB credential; deactivated accounts stay on record. */
 @Entity("acme_account")
-@ObjectType({ implements: Node, description: "ACME-3: an ACME account of one subscriber (RFC 8555 §7.1.2), bound by an External Account Binding credential." })
+@ObjectType({
+  implements: Node,
+  description:
+    "ACME-3: an ACME account of one subscriber (RFC 8555 §7.1.2), bound by an External Account Binding credential.",
+})
 export class AcmeAccount implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -5,7 +5,11 @@
  * records the domain validation, the CAA evidence and the new states.
  */
 import { EntityManager } from "typeorm";
-import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "../applications/domain-validation.entity";
+import {
+  DomainValidation,
+  DomainValidationMethod,
+  DomainValidationStatus,
+} from "../applications/domain-validation.entity";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { canReuseDcv } from "../domain";
 import { toGlobalId } from "../graphql/global-id";
@@ -24,9 +28,12 @@ export function problemOfCheck(result: DcvResult): StoredProblem {
   const c = result.cause;
   const code = c?.code ?? "NETWORK_ERROR";
   const type =
-    code === "CONTENT_MISMATCH" || code === "HTTP_STATUS" || code === "BODY_TOO_LARGE" || code === "REDIRECT_REFUSED" ? "incorrectResponse"
-      : code === "DNS_RESPONSE_CODE" || code === "DNS_NO_RECORDS" ? "dns"
-        : code === "DESTINATION_NOT_ALLOWED" || code === "RESERVED_NAME" ? "rejectedIdentifier"
+    code === "CONTENT_MISMATCH" || code === "HTTP_STATUS" || code === "BODY_TOO_LARGE" || code === "REDIRECT_REFUSED"
+      ? "incorrectResponse"
+      : code === "DNS_RESPONSE_CODE" || code === "DNS_NO_RECORDS"
+        ? "dns"
+        : code === "DESTINATION_NOT_ALLOWED" || code === "RESERVED_NAME"
+          ? "rejectedIdentifier"
           : "connection";
   return { type: errorUrn(type), detail: `${code}: ${c?.message ?? "the check failed"}`, status: 400 };
 }
@@ -41,14 +48,20 @@ export class AcmeChallenges {
   async authz(r: AcmeRequest, id: string): Promise<AcmeResponse> {
     const account = this.core.requireAccount(r);
     const body = r.postAsGet ? null : this.core.payload(r);
-    if (body && body.status !== "deactivated") throw new AcmeProblem("malformed", "an authorisation can only be deactivated");
+    if (body && body.status !== "deactivated")
+      throw new AcmeProblem("malformed", "an authorisation can only be deactivated");
     return this.core.transaction(r, async (tx) => {
       const a = await this.own(tx, id, account.id, body !== null);
       if (body) {
-        if (a.status !== "valid" && a.status !== "pending") throw new AcmeProblem("malformed", `the authorisation is ${a.status}`);
+        if (a.status !== "valid" && a.status !== "pending")
+          throw new AcmeProblem("malformed", `the authorisation is ${a.status}`);
         a.status = "deactivated";
         await tx.update(AcmeAuthorization, { id }, { status: "deactivated" });
-        await tx.update(AcmeOrder, { id: a.orderId, status: AcmeOrderStatus.PENDING }, { status: AcmeOrderStatus.INVALID, updatedAt: this.core.clock.now() });
+        await tx.update(
+          AcmeOrder,
+          { id: a.orderId, status: AcmeOrderStatus.PENDING },
+          { status: AcmeOrderStatus.INVALID, updatedAt: this.core.clock.now() },
+        );
       }
       return { status: 200, body: authzView(this.core.urls, this.expired(a)) };
     });
@@ -59,19 +72,33 @@ export class AcmeChallenges {
     const account = this.core.requireAccount(r);
     if (!r.postAsGet) this.core.payload(r);
     const a = this.expired(await this.own(this.core.ds.manager, id, account.id, false));
-    if (!(challengeTypes(a) as string[]).includes(type)) throw new AcmeProblem("malformed", `no ${type} challenge here (wildcards are validated only by dns-01)`, { status: 404 });
+    if (!(challengeTypes(a) as string[]).includes(type))
+      throw new AcmeProblem("malformed", `no ${type} challenge here (wildcards are validated only by dns-01)`, {
+        status: 404,
+      });
     const ctype = type as ChallengeType;
     const up = [`<${this.core.urls.authz(a.id)}>;rel="up"`];
     if (r.postAsGet || a.status !== "pending" || a.challengeStatus !== "pending") {
-      return this.core.transaction(r, async () => ({ status: 200, body: challengeView(this.core.urls, a, ctype), links: up }));
+      return this.core.transaction(r, async () => ({
+        status: 200,
+        body: challengeView(this.core.urls, a, ctype),
+        links: up,
+      }));
     }
     await this.failureLimit(account.id);
     const keyAuth = keyAuthorization(tokenOf(a, ctype), account.jwkThumbprint);
-    const check = ctype === "http-01" ? checkAcmeHttp01(a.name, a.httpToken ?? "", keyAuth, this.dcv.network) : checkAcmeDns01(a.orderedName, a.dnsToken, keyAuth, this.dcv.network);
-    const [result, [caa]] = await Promise.all([check, this.dcv.caa.lookup([{ name: a.orderedName, method: ctype }], this.core.urls.account(account.id))]);
+    const check =
+      ctype === "http-01"
+        ? checkAcmeHttp01(a.name, a.httpToken ?? "", keyAuth, this.dcv.network)
+        : checkAcmeDns01(a.orderedName, a.dnsToken, keyAuth, this.dcv.network);
+    const [result, [caa]] = await Promise.all([
+      check,
+      this.dcv.caa.lookup([{ name: a.orderedName, method: ctype }], this.core.urls.account(account.id)),
+    ]);
     return this.core.transaction(r, async (tx) => {
       const fresh = await tx.findOneOrFail(AcmeAuthorization, { where: { id }, lock: { mode: "pessimistic_write" } });
-      if (fresh.status === "pending" && fresh.challengeStatus === "pending") await this.record(tx, r, fresh, ctype, result, caa);
+      if (fresh.status === "pending" && fresh.challengeStatus === "pending")
+        await this.record(tx, r, fresh, ctype, result, caa);
       return { status: 200, body: challengeView(this.core.urls, fresh, ctype), links: up };
     });
   }
@@ -84,44 +111,91 @@ export class AcmeChallenges {
       [accountId, new Date(now.getTime() - HOUR_MS)],
     );
     if (rows[0].n >= this.core.settings.failedValidationsPerHour) {
-      throw new AcmeProblem("rateLimited", `at most ${this.core.settings.failedValidationsPerHour} failed validations per account per hour`, { retryAfterSeconds: 3600 });
+      throw new AcmeProblem(
+        "rateLimited",
+        `at most ${this.core.settings.failedValidationsPerHour} failed validations per account per hour`,
+        { retryAfterSeconds: 3600 },
+      );
     }
   }
 
-  private async record(tx: EntityManager, r: AcmeRequest, a: AcmeAuthorization, type: ChallengeType, result: DcvResult, caa: CaaResult): Promise<void> {
+  private async record(
+    tx: EntityManager,
+    r: AcmeRequest,
+    a: AcmeAuthorization,
+    type: ChallengeType,
+    result: DcvResult,
+    caa: CaaResult,
+  ): Promise<void> {
     const method = type === "http-01" ? DomainValidationMethod.ACME_HTTP_01 : DomainValidationMethod.ACME_DNS_01;
     const dv = await tx.save(
       tx.create(DomainValidation, {
-        subscriberId: a.subscriberId, applicationId: null, name: a.orderedName, method, token: tokenOf(a, type),
-        status: result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED, evidence: result.evidence, checkedAt: result.checkedAt, createdAt: result.checkedAt,
+        subscriberId: a.subscriberId,
+        applicationId: null,
+        name: a.orderedName,
+        method,
+        token: tokenOf(a, type),
+        status: result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED,
+        evidence: result.evidence,
+        checkedAt: result.checkedAt,
+        createdAt: result.checkedAt,
       }),
     );
-    await this.dcv.caa.record(tx, a.subscriberId, a.accountId, [caa], { domainValidationIds: new Map([[a.orderedName, dv.id]]) });
+    await this.dcv.caa.record(tx, a.subscriberId, a.accountId, [caa], {
+      domainValidationIds: new Map([[a.orderedName, dv.id]]),
+    });
     // APP-11 (as Boulder does): a CAA record set that forbids issuance fails the authorisation at once.
     const error: StoredProblem | null = !result.ok
       ? problemOfCheck(result)
       : caa.status !== "PERMITTED"
-        ? { type: errorUrn("caa"), detail: `${caa.cause?.code ?? "CAA"}: ${caa.cause?.message ?? "CAA forbids issuance"}`, status: 403 }
+        ? {
+            type: errorUrn("caa"),
+            detail: `${caa.cause?.code ?? "CAA"}: ${caa.cause?.message ?? "CAA forbids issuance"}`,
+            status: 403,
+          }
         : null;
     const reuse = canReuseDcv(result.checkedAt, result.checkedAt);
     Object.assign(a, {
-      status: error ? "invalid" : "valid", challengeType: type, challengeStatus: error ? "invalid" : "valid", validatedAt: result.checkedAt, error,
-      domainValidationId: dv.id, expiresAt: !error && reuse.ok ? reuse.validUntil : a.expiresAt,
+      status: error ? "invalid" : "valid",
+      challengeType: type,
+      challengeStatus: error ? "invalid" : "valid",
+      validatedAt: result.checkedAt,
+      error,
+      domainValidationId: dv.id,
+      expiresAt: !error && reuse.ok ? reuse.validUntil : a.expiresAt,
     });
     await tx.save(a);
     if (error) {
-      await tx.update(AcmeOrder, { id: a.orderId, status: AcmeOrderStatus.PENDING }, { status: AcmeOrderStatus.INVALID, error, updatedAt: result.checkedAt });
+      await tx.update(
+        AcmeOrder,
+        { id: a.orderId, status: AcmeOrderStatus.PENDING },
+        { status: AcmeOrderStatus.INVALID, error, updatedAt: result.checkedAt },
+      );
     }
     await this.core.audit.record(tx, this.core.actor(r), {
-      action: result.ok ? "domainValidation.succeed" : "domainValidation.fail", entityType: "AcmeOrder", entityId: orderGlobalId(a.orderId), resellerId: r.account?.resellerId ?? null,
-      after: { name: a.orderedName, method, status: dv.status, cause: result.cause?.code ?? null, caa: caa.status, caaCause: caa.cause?.code ?? null },
+      action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
+      entityType: "AcmeOrder",
+      entityId: orderGlobalId(a.orderId),
+      resellerId: r.account?.resellerId ?? null,
+      after: {
+        name: a.orderedName,
+        method,
+        status: dv.status,
+        cause: result.cause?.code ?? null,
+        caa: caa.status,
+        caaCause: caa.cause?.code ?? null,
+      },
     });
   }
 
   private async own(db: EntityManager, id: string, accountId: string, lock: boolean): Promise<AcmeAuthorization> {
-    const a = await db.findOne(AcmeAuthorization, { where: { id }, ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}) });
+    const a = await db.findOne(AcmeAuthorization, {
+      where: { id },
+      ...(lock ? { lock: { mode: "pessimistic_write" as const } } : {}),
+    });
     if (!a) throw new AcmeProblem("malformed", "no such authorisation", { status: 404 });
-    if (a.accountId !== accountId) throw new AcmeProblem("unauthorized", "the authorisation belongs to another account");
+    if (a.accountId !== accountId)
+      throw new AcmeProblem("unauthorized", "the authorisation belongs to another account");
     return a;
   }
 

@@ -18,7 +18,13 @@ import { usageOfNames } from "./usage-lookup";
  * ACME-2: no fee per certificate (the usage FQDNs were charged). The contract covers exactly this
  * certificate and is marked do-not-renew: an ACME client renews by ordering again, never by default (CON-3/4).
  */
-export async function acmeContract(tx: EntityManager, actor: Actor, app: Application, now: Date, audit: AuditService): Promise<{ contract: Contract; notAfter: Date }> {
+export async function acmeContract(
+  tx: EntityManager,
+  actor: Actor,
+  app: Application,
+  now: Date,
+  audit: AuditService,
+): Promise<{ contract: Contract; notAfter: Date }> {
   const usage = await usageOfNames(tx, app.subscriberId, app.resellerId, app.names, now);
   let periodEnd: Date | null = null;
   for (const name of app.names) {
@@ -32,14 +38,33 @@ export async function acmeContract(tx: EntityManager, actor: Actor, app: Applica
   if (!life.ok) throw fromDomain(life, "names");
   const contract = await tx.save(
     tx.create(Contract, {
-      subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId: null,
-      termMonths: null, carryOverMonths: 0, startsAt: now, endsAt: life.notAfter, servicePeriodEndsAt: null, autoRenewStopNoticedAt: null,
-      doNotRenew: true, cancellationNoticedAt: null, cancellationEffectiveAt: null, status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: now,
+      subscriberId: app.subscriberId,
+      resellerId: app.resellerId,
+      productId: app.productId,
+      applicationId: app.id,
+      renewedFromId: null,
+      termMonths: null,
+      carryOverMonths: 0,
+      startsAt: now,
+      endsAt: life.notAfter,
+      servicePeriodEndsAt: null,
+      autoRenewStopNoticedAt: null,
+      doNotRenew: true,
+      cancellationNoticedAt: null,
+      cancellationEffectiveAt: null,
+      status: ContractStatus.ACTIVE,
+      endedAt: null,
+      endReason: null,
+      createdAt: now,
     }),
   );
   await audit.record(tx, actor, {
-    action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId,
-    reason: "ACME-5: certificate obtained by the subscriber's ACME client", after: snapshot(contract),
+    action: "contract.create",
+    entityType: "Contract",
+    entityId: toGlobalId("Contract", contract.id),
+    resellerId: contract.resellerId,
+    reason: "ACME-5: certificate obtained by the subscriber's ACME client",
+    after: snapshot(contract),
   });
   return { contract, notAfter: life.notAfter };
 }

@@ -63,9 +63,12 @@ export class AcmeCore {
     const h = parsed.header;
     const hasJwk = "jwk" in h;
     const hasKid = "kid" in h;
-    if (hasJwk === hasKid) throw new AcmeProblem("malformed", "the JWS protected header needs exactly one of jwk and kid");
-    if (signedBy === "kid" && !hasKid) throw new AcmeProblem("malformed", "this request must be signed by an account (kid)");
-    if (signedBy === "jwk" && !hasJwk) throw new AcmeProblem("malformed", "this request must carry the key itself (jwk)");
+    if (hasJwk === hasKid)
+      throw new AcmeProblem("malformed", "the JWS protected header needs exactly one of jwk and kid");
+    if (signedBy === "kid" && !hasKid)
+      throw new AcmeProblem("malformed", "this request must be signed by an account (kid)");
+    if (signedBy === "jwk" && !hasJwk)
+      throw new AcmeProblem("malformed", "this request must carry the key itself (jwk)");
     const nonce = this.nonces.check(h.nonce);
     const url = this.publicBaseUrl + req.originalUrl;
     // RFC 8555 §6.4: the url in the protected header must be exactly the request's URL.
@@ -79,14 +82,24 @@ export class AcmeCore {
       key = importPublicJwk(h.jwk);
     }
     verifyJws(parsed, key);
-    return { url, parsed, postAsGet: parsed.jws.payload === "", account, key, nonce, requestId: req.id ?? null, nonceUsed: false };
+    return {
+      url,
+      parsed,
+      postAsGet: parsed.jws.payload === "",
+      account,
+      key,
+      nonce,
+      requestId: req.id ?? null,
+      nonceUsed: false,
+    };
   }
 
   private async accountOf(kid: unknown): Promise<AcmeAccount> {
     const id = this.urls.accountIdOf(kid);
     const account = id ? await this.ds.getRepository(AcmeAccount).findOneBy({ id }) : null;
     if (!account) throw new AcmeProblem("accountDoesNotExist", "no account with this kid");
-    if (account.status !== AcmeAccountStatus.VALID) throw new AcmeProblem("unauthorized", `the account is ${account.status}`);
+    if (account.status !== AcmeAccountStatus.VALID)
+      throw new AcmeProblem("unauthorized", `the account is ${account.status}`);
     return account;
   }
 
@@ -134,6 +147,12 @@ export class AcmeCore {
 
   /** Audit actor of an ACME request: the account (or the key holder) acting for its subscriber. */
   actor(r: AcmeRequest, label?: string): Actor {
-    return { caller: { kind: "SYSTEM", label: label ?? (r.account ? `acme:${this.urls.account(r.account.id)}` : "acme:certificate-key") }, requestId: r.requestId };
+    return {
+      caller: {
+        kind: "SYSTEM",
+        label: label ?? (r.account ? `acme:${this.urls.account(r.account.id)}` : "acme:certificate-key"),
+      },
+      requestId: r.requestId,
+    };
   }
 }

@@ -24,7 +24,11 @@ export class AcmeAccountQueries {
     return o && canSeeResellerData(scope.caller, o.resellerId) ? o : null;
   }
 
-  async accounts(scope: RequestScope, args: PageArgs, filter: { subscriberId?: string | null }): Promise<ConnectionShape<AcmeAccount>> {
+  async accounts(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { subscriberId?: string | null },
+  ): Promise<ConnectionShape<AcmeAccount>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(AcmeAccount).createQueryBuilder("a");
     if (scope.caller.kind === "RESELLER") qb.andWhere("a.reseller_id = :own", { own: scope.caller.resellerId });
@@ -34,12 +38,19 @@ export class AcmeAccountQueries {
 
   /** The account's orders (the caller already may see the account). */
   async orders(account: AcmeAccount, args: PageArgs): Promise<ConnectionShape<AcmeOrder>> {
-    return paginate(this.ds.getRepository(AcmeOrder).createQueryBuilder("o").where("o.account_id = :id", { id: account.id }), args);
+    return paginate(
+      this.ds.getRepository(AcmeOrder).createQueryBuilder("o").where("o.account_id = :id", { id: account.id }),
+      args,
+    );
   }
 
   /** Certificates issued through the account's orders. */
   async certificates(account: AcmeAccount, args: PageArgs): Promise<ConnectionShape<Certificate>> {
-    const qb = this.ds.getRepository(Certificate).createQueryBuilder("c").innerJoin(AcmeOrder, "o", "o.certificate_id = c.id").where("o.account_id = :id", { id: account.id });
+    const qb = this.ds
+      .getRepository(Certificate)
+      .createQueryBuilder("c")
+      .innerJoin(AcmeOrder, "o", "o.certificate_id = c.id")
+      .where("o.account_id = :id", { id: account.id });
     return paginate(qb, args);
   }
 }

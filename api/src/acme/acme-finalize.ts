@@ -39,10 +39,12 @@ export class AcmeFinalize {
   async finalize(r: AcmeRequest, id: string): Promise<AcmeResponse> {
     const account = this.core.requireAccount(r);
     const body = this.core.payload(r);
-    if (typeof body.csr !== "string" || !/^[A-Za-z0-9_-]+$/.test(body.csr)) throw new AcmeProblem("malformed", "csr must be base64url DER");
+    if (typeof body.csr !== "string" || !/^[A-Za-z0-9_-]+$/.test(body.csr))
+      throw new AcmeProblem("malformed", "csr must be base64url DER");
     const csrDer = Buffer.from(body.csr, "base64url");
     const { order, authzs } = await this.orders.load(this.core.ds.manager, id, account.id);
-    if (order.status !== AcmeOrderStatus.READY) throw new AcmeProblem("orderNotReady", `the order is ${order.status}, not ready`);
+    if (order.status !== AcmeOrderStatus.READY)
+      throw new AcmeProblem("orderNotReady", `the order is ${order.status}, not ready`);
     // APP-10: signature, key, and exactly the order's names (wildcards were ordered, so allowed).
     const csr = checkCsr(csrDer, { names: order.names, wildcardAllowed: true });
     if (!csr.ok) throw new AcmeProblem("badCSR", `${csr.code}: ${csr.message}`);
@@ -59,19 +61,33 @@ export class AcmeFinalize {
     const stale = await this.dcv.caa.stale(this.core.ds.manager, order.subscriberId, order.names, accountId, now);
     if (stale.length === 0) return [];
     const methods = await this.orders.methodsOf(this.core.ds.manager, authzs);
-    return this.dcv.caa.lookup(stale.map((name) => ({ name, method: methods.get(name) ?? "http-01" })), this.core.urls.account(accountId));
+    return this.dcv.caa.lookup(
+      stale.map((name) => ({ name, method: methods.get(name) ?? "http-01" })),
+      this.core.urls.account(accountId),
+    );
   }
 
   private async issue(tx: EntityManager, r: AcmeRequest, id: string, csrDer: Buffer): Promise<AcmeResponse> {
     const account = this.core.requireAccount(r);
     const { order, authzs } = await this.orders.load(tx, id, account.id, true);
     // Twenty finalisations at once issue one certificate: the row is locked, the others find it processed.
-    if (order.status === AcmeOrderStatus.VALID) return { status: 200, body: orderView(this.core.urls, order, authzs), headers: { Location: this.core.urls.order(id) } };
-    if (order.status !== AcmeOrderStatus.READY) throw new AcmeProblem("orderNotReady", `the order is ${order.status}, not ready`);
+    if (order.status === AcmeOrderStatus.VALID)
+      return {
+        status: 200,
+        body: orderView(this.core.urls, order, authzs),
+        headers: { Location: this.core.urls.order(id) },
+      };
+    if (order.status !== AcmeOrderStatus.READY)
+      throw new AcmeProblem("orderNotReady", `the order is ${order.status}, not ready`);
     const now = this.core.clock.now();
     const shortfalls = await this.dcv.caa.shortfalls(tx, order.subscriberId, order.names, account.id, now);
     if (shortfalls.length > 0) {
-      const error = { type: errorUrn("caa"), detail: "CAA forbids issuance (APP-11)", status: 403, subproblems: shortfalls.map((s) => subproblem("caa", s.name, s.message)) };
+      const error = {
+        type: errorUrn("caa"),
+        detail: "CAA forbids issuance (APP-11)",
+        status: 403,
+        subproblems: shortfalls.map((s) => subproblem("caa", s.name, s.message)),
+      };
       await tx.update(AcmeOrder, { id }, { status: AcmeOrderStatus.INVALID, error, updatedAt: now });
       return { status: 403, body: error, problem: true };
     }
@@ -79,36 +95,76 @@ export class AcmeFinalize {
     try {
       certificate = await this.issueCertificate(tx, r, order, authzs, csrDer);
     } catch (e) {
-      if (e instanceof RefusalError) throw new AcmeProblem(e.code.startsWith("CSR_") ? "badCSR" : "unauthorized", `${e.code}: ${e.message}`);
+      if (e instanceof RefusalError)
+        throw new AcmeProblem(e.code.startsWith("CSR_") ? "badCSR" : "unauthorized", `${e.code}: ${e.message}`);
       throw e;
     }
     order.status = AcmeOrderStatus.VALID;
     order.certificateId = certificate.id;
     await tx.update(AcmeOrder, { id }, { status: order.status, certificateId: certificate.id, updatedAt: now });
-    return { status: 200, body: orderView(this.core.urls, order, authzs), headers: { Location: this.core.urls.order(id) } };
+    return {
+      status: 200,
+      body: orderView(this.core.urls, order, authzs),
+      headers: { Location: this.core.urls.order(id) },
+    };
   }
 
   /** The application of kind ACME (the order is its review) and the issuance through the one path. */
-  private async issueCertificate(tx: EntityManager, r: AcmeRequest, order: AcmeOrder, authzs: AcmeAuthorization[], csrDer: Buffer): Promise<Certificate> {
+  private async issueCertificate(
+    tx: EntityManager,
+    r: AcmeRequest,
+    order: AcmeOrder,
+    authzs: AcmeAuthorization[],
+    csrDer: Buffer,
+  ): Promise<Certificate> {
     const now = this.core.clock.now();
-    const product = await tx.findOneByOrFail(Product, { code: order.names.some((n) => n.startsWith("*.")) ? "DV_WILDCARD" : "DV" });
-    const terms = await tx.findOneOrFail(TermsVersion, { where: { effectiveFrom: LessThanOrEqual(now) }, order: { effectiveFrom: "DESC" } });
+    const product = await tx.findOneByOrFail(Product, {
+      code: order.names.some((n) => n.startsWith("*.")) ? "DV_WILDCARD" : "DV",
+    });
+    const terms = await tx.findOneOrFail(TermsVersion, {
+      where: { effectiveFrom: LessThanOrEqual(now) },
+      order: { effectiveFrom: "DESC" },
+    });
     const viaDns = authzs.every((a) => a.challengeType === "dns-01");
     const app = await tx.save(
       tx.create(Application, {
-        resellerId: order.resellerId, subscriberId: order.subscriberId, productId: product.id, kind: ApplicationKind.ACME, contractId: null,
-        termMonths: null, names: order.names, csrDer, carryOverCertificateDer: null, carryOverMonths: 0, status: ApplicationStatus.ISSUED,
-        termsVersionId: terms.id, idempotencyKey: null, requestHash: null, dcvMethod: viaDns ? DomainValidationMethod.DNS_TXT : DomainValidationMethod.HTTP_FILE,
-        revokeSupersededImmediately: false, documentsRequest: null, documentsDueAt: null, refusalCode: null, rejectionReason: null, reviewerKeyId: null,
-        submittedAt: order.createdAt, decidedAt: now, createdAt: now, updatedAt: now,
+        resellerId: order.resellerId,
+        subscriberId: order.subscriberId,
+        productId: product.id,
+        kind: ApplicationKind.ACME,
+        contractId: null,
+        termMonths: null,
+        names: order.names,
+        csrDer,
+        carryOverCertificateDer: null,
+        carryOverMonths: 0,
+        status: ApplicationStatus.ISSUED,
+        termsVersionId: terms.id,
+        idempotencyKey: null,
+        requestHash: null,
+        dcvMethod: viaDns ? DomainValidationMethod.DNS_TXT : DomainValidationMethod.HTTP_FILE,
+        revokeSupersededImmediately: false,
+        documentsRequest: null,
+        documentsDueAt: null,
+        refusalCode: null,
+        rejectionReason: null,
+        reviewerKeyId: null,
+        submittedAt: order.createdAt,
+        decidedAt: now,
+        createdAt: now,
+        updatedAt: now,
       }),
     );
     const actor = this.core.actor(r);
     const { certificate, contract } = await this.issuance.issueForApplication(tx, actor, app);
     const certificateId = toGlobalId("Certificate", certificate.id);
     await this.core.audit.record(tx, actor, {
-      action: "certificate.issue", entityType: "Certificate", entityId: certificateId, resellerId: order.resellerId,
-      reason: `ACME order ${order.nodeId}`, after: snapshot(certificate, ["der"]),
+      action: "certificate.issue",
+      entityType: "Certificate",
+      entityId: certificateId,
+      resellerId: order.resellerId,
+      reason: `ACME order ${order.nodeId}`,
+      after: snapshot(certificate, ["der"]),
     });
     // The seal follows the certificate an ACME renewal replaces (RFC 9773 `replaces`), as it follows contract renewals.
     if (order.replacesCertificateId) {
@@ -117,10 +173,17 @@ export class AcmeFinalize {
     }
     // ACME-5: no issuance notice through the reseller (the client fetches the certificate); the event is still written.
     await this.core.events.emit(tx, {
-      type: EventType.CERTIFICATE_ISSUED, resellerId: order.resellerId, subjectType: "Certificate", subjectId: certificateId,
+      type: EventType.CERTIFICATE_ISSUED,
+      resellerId: order.resellerId,
+      subjectType: "Certificate",
+      subjectId: certificateId,
       data: {
-        applicationId: toGlobalId("Application", app.id), acmeOrderId: order.nodeId, serialNumber: certificate.serialHex, names: order.names,
-        notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString(),
+        applicationId: toGlobalId("Application", app.id),
+        acmeOrderId: order.nodeId,
+        serialNumber: certificate.serialHex,
+        names: order.names,
+        notBefore: certificate.notBefore.toISOString(),
+        notAfter: certificate.notAfter.toISOString(),
       },
     });
     return certificate;

@@ -10,7 +10,10 @@ export enum AcmeOrderStatus {
   VALID = "valid",
   INVALID = "invalid",
 }
-registerEnumType(AcmeOrderStatus, { name: "AcmeOrderStatus", description: "RFC 8555 §7.1.6: pending, ready, processing, valid (certificate issued) or invalid." });
+registerEnumType(AcmeOrderStatus, {
+  name: "AcmeOrderStatus",
+  description: "RFC 8555 §7.1.6: pending, ready, processing, valid (certificate issued) or invalid.",
+});
 
 /** A problem document as stored with an order or authorisation (RFC 7807). */
 export interface StoredProblem {

@@ -21,7 +21,9 @@ export function send(res: Response, r: AcmeResponse): void {
   if (r.text !== undefined) {
     res.type(r.contentType ?? "text/plain").send(r.text);
   } else if (r.body !== undefined) {
-    res.type(r.problem ? "application/problem+json" : (r.contentType ?? "application/json")).send(JSON.stringify(r.body));
+    res
+      .type(r.problem ? "application/problem+json" : (r.contentType ?? "application/json"))
+      .send(JSON.stringify(r.body));
   } else {
     res.end();
   }

@@ -5,24 +5,25 @@
  */
 import express, { NextFunction, Request, Response, Router } from "express";
 import { renewalInfo } from "./renewal-info";
-import type { AcmeRequest, SignedBy } from "./acme-core";
+import type { AcmeCore, AcmeRequest, SignedBy } from "./acme-core";
 import { isUuid } from "./acme-urls";
 import { type AcmeResponse, send } from "./acme-response";
 import type { AcmeServer } from "./acme-server";
 import { AcmeProblem } from "./problems";
 
 const joseJson = express.json({ type: () => true, limit: "64kb" });
-const TERMS = "Akashi ACME variant (ACME対応版): certificates are issued only for usage FQDNs your reseller registered, under the terms agreed through it.\n";
+const TERMS =
+  "Akashi ACME variant (ACME対応版): certificates are issued only for usage FQDNs your reseller registered, under the terms agreed through it.\n";
 
 function requireJose(req: Request, _res: Response, next: NextFunction): void {
   const type = (req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (type !== "application/jose+json") next(new AcmeProblem("malformed", 'Content-Type must be "application/jose+json"', { status: 415 }));
+  if (type !== "application/jose+json")
+    next(new AcmeProblem("malformed", 'Content-Type must be "application/jose+json"', { status: 415 }));
   else next();
 }
 
-export function acmeRouter(server: AcmeServer): Router {
-  const core = server.core;
-  const router = Router();
+/** The headers every ACME answer carries, and the problem-document writer. */
+function responders(core: AcmeCore) {
   const common = (res: Response) => {
     res.setHeader("Replay-Nonce", core.nonces.issue());
     res.setHeader("Link", `<${core.urls.directory()}>;rel="index"`);
@@ -53,6 +54,13 @@ export function acmeRouter(server: AcmeServer): Router {
       }
     },
   ];
+  return { common, problem, signed };
+}
+
+export function acmeRouter(server: AcmeServer): Router {
+  const core = server.core;
+  const router = Router();
+  const { common, problem, signed } = responders(core);
   const id = (req: Request, name = "id"): string => {
     const v = String(req.params[name]);
     if (!isUuid(v)) throw new AcmeProblem("malformed", "no such resource", { status: 404 });
@@ -80,7 +88,10 @@ export function acmeRouter(server: AcmeServer): Router {
   router.post("/order/:id", ...signed("kid", (r, req) => server.orders.get(r, id(req))));
   router.post("/order/:id/finalize", ...signed("kid", (r, req) => server.finalize.finalize(r, id(req))));
   router.post("/authz/:id", ...signed("kid", (r, req) => server.challenges.authz(r, id(req))));
-  router.post("/chall/:id/:type", ...signed("kid", (r, req) => server.challenges.challenge(r, id(req), String(req.params.type))));
+  router.post(
+    "/chall/:id/:type",
+    ...signed("kid", (r, req) => server.challenges.challenge(r, id(req), String(req.params.type))),
+  );
   router.post("/cert/:id", ...signed("kid", (r, req) => server.certs.download(r, id(req))));
   router.post("/revoke-cert", ...signed("either", (r) => server.certs.revoke(r)));
   router.get("/renewal-info/:certId", async (req, res, next) => {
@@ -94,11 +105,20 @@ export function acmeRouter(server: AcmeServer): Router {
     }
   });
   // Anything else under /acme (and parse errors of the body) is answered as a problem document too.
-  router.use((req, res) => problem(res, new AcmeProblem("malformed", `no ACME resource at ${req.method} ${req.path}`, { status: req.method === "GET" || req.method === "POST" ? 404 : 405 })));
+  router.use((req, res) =>
+    problem(
+      res,
+      new AcmeProblem("malformed", `no ACME resource at ${req.method} ${req.path}`, {
+        status: req.method === "GET" || req.method === "POST" ? 404 : 405,
+      }),
+    ),
+  );
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (err instanceof AcmeProblem) return problem(res, err);
-    if ((err as { type?: string }).type === "entity.parse.failed") return problem(res, new AcmeProblem("malformed", "the body is not JSON"));
-    if ((err as { type?: string }).type === "entity.too.large") return problem(res, new AcmeProblem("malformed", "the body is too large", { status: 413 }));
+    if ((err as { type?: string }).type === "entity.parse.failed")
+      return problem(res, new AcmeProblem("malformed", "the body is not JSON"));
+    if ((err as { type?: string }).type === "entity.too.large")
+      return problem(res, new AcmeProblem("malformed", "the body is too large", { status: 413 }));
     next(err);
   });
   return router;

@@ -29,7 +29,11 @@ export const PRUNE_NONCES_JOB = "acme.prune-nonces";
  * worth running one by one: the next occurrence is the first one after now.
  */
 function skipMissed(job: RecurringJob, clock: Clock): RecurringJob {
-  return { kind: job.kind, key: (runAt) => job.key(runAt), next: (after) => job.next(new Date(Math.max(after.getTime(), clock.now().getTime()))) };
+  return {
+    kind: job.kind,
+    key: (runAt) => job.key(runAt),
+    next: (after) => job.next(new Date(Math.max(after.getTime(), clock.now().getTime()))),
+  };
 }
 
 export interface AcmeServerDeps {

@@ -32,7 +32,10 @@ function int(get: Get, fail: Fail, variable: string, fallback: number, min: numb
 
 function issuerDomains(get: Get, fail: Fail, publicBaseUrl: string): string[] {
   const raw = get("AKASHI_CAA_ISSUER_DOMAINS");
-  const list = raw === undefined ? [new URL(publicBaseUrl).hostname] : raw.split(",").map((s) => s.trim().toLowerCase().replace(/\.$/, ""));
+  const list =
+    raw === undefined
+      ? [new URL(publicBaseUrl).hostname]
+      : raw.split(",").map((s) => s.trim().toLowerCase().replace(/\.$/, ""));
   for (const d of list) {
     if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/.test(d)) {
       fail("AKASHI_CAA_ISSUER_DOMAINS", `must be DNS names separated by commas (got "${d}")`);
@@ -45,8 +48,10 @@ function tls(get: Get, fail: Fail): AcmeSettings["tls"] {
   const mode = get("AKASHI_TLS");
   const certFile = get("AKASHI_TLS_CERT");
   const keyFile = get("AKASHI_TLS_KEY");
-  if (mode !== undefined && mode !== "self" && mode !== "off") fail("AKASHI_TLS", `must be "self" or "off" (got "${mode}")`);
-  if ((certFile === undefined) !== (keyFile === undefined)) fail(certFile ? "AKASHI_TLS_KEY" : "AKASHI_TLS_CERT", "must be set together with the other");
+  if (mode !== undefined && mode !== "self" && mode !== "off")
+    fail("AKASHI_TLS", `must be "self" or "off" (got "${mode}")`);
+  if ((certFile === undefined) !== (keyFile === undefined))
+    fail(certFile ? "AKASHI_TLS_KEY" : "AKASHI_TLS_CERT", "must be set together with the other");
   if (certFile && keyFile) {
     if (mode === "self") fail("AKASHI_TLS", "cannot be self when AKASHI_TLS_CERT/AKASHI_TLS_KEY are set");
     return { mode: "files", certFile, keyFile };

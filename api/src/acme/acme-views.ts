@@ -6,7 +6,13 @@ import type { AcmeOrder } from "./acme-order.entity";
 import type { AcmeUrls } from "./acme-urls";
 
 export function accountView(urls: AcmeUrls, a: AcmeAccount, eabKeyId?: string): Record<string, unknown> {
-  const view: Record<string, unknown> = { status: a.status, contact: a.contact, termsOfServiceAgreed: true, orders: urls.accountOrders(a.id), key: a.jwk };
+  const view: Record<string, unknown> = {
+    status: a.status,
+    contact: a.contact,
+    termsOfServiceAgreed: true,
+    orders: urls.accountOrders(a.id),
+    key: a.jwk,
+  };
   if (eabKeyId) view.externalAccountBinding = { kid: eabKeyId };
   return view;
 }
@@ -17,7 +23,10 @@ export function orderView(urls: AcmeUrls, o: AcmeOrder, authzs: AcmeAuthorizatio
     status: o.status,
     expires: o.expiresAt.toISOString(),
     identifiers: o.names.map((value) => ({ type: "dns", value })),
-    authorizations: o.names.map((n) => byName.get(n)).filter((a): a is AcmeAuthorization => a !== undefined).map((a) => urls.authz(a.id)),
+    authorizations: o.names
+      .map((n) => byName.get(n))
+      .filter((a): a is AcmeAuthorization => a !== undefined)
+      .map((a) => urls.authz(a.id)),
     finalize: urls.finalize(o.id),
   };
   if (o.certificateId) view.certificate = urls.certificate(o.certificateId);

@@ -10,36 +10,81 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { AcmeAccount } from "./acme-account.entity";
 import { AcmeOrder } from "./acme-order.entity";
 import {
-  AcmeAccountConnection, AcmeEabCredentialConnection, AcmeEabCredentialPayload, AcmeOrderConnection, CreateAcmeEabCredentialInput,
-  CreateAcmeEabCredentialPayload, EndUsageFqdnInput, RegisterUsageFqdnsInput, RegisterUsageFqdnsPayload, RevokeAcmeEabCredentialInput,
-  SubscriberFilterArgs, UsageFqdnConnection, UsageFqdnIdInput, UsageFqdnPayload,
+  AcmeAccountConnection,
+  AcmeEabCredentialConnection,
+  AcmeEabCredentialPayload,
+  AcmeOrderConnection,
+  CreateAcmeEabCredentialInput,
+  CreateAcmeEabCredentialPayload,
+  EndUsageFqdnInput,
+  RegisterUsageFqdnsInput,
+  RegisterUsageFqdnsPayload,
+  RevokeAcmeEabCredentialInput,
+  SubscriberFilterArgs,
+  UsageFqdnConnection,
+  UsageFqdnIdInput,
+  UsageFqdnPayload,
 } from "./acme.types";
 import { AcmeEabCredential, EabCredentialStatus } from "./eab-credential.entity";
 import { UsageFqdn, UsageFqdnState, UsagePeriod } from "./usage-fqdn.entity";
 
-const subscriberFilter = (f: SubscriberFilterArgs) => (f.subscriberId == null ? {} : { subscriberId: idOfType(f.subscriberId, "Subscriber") });
+const subscriberFilter = (f: SubscriberFilterArgs) =>
+  f.subscriberId == null ? {} : { subscriberId: idOfType(f.subscriberId, "Subscriber") };
 
 /** Thin: the reseller's side of the ACME variant (ACME-1/2/3/6) and what the operator sees of it. */
 @Resolver(() => UsageFqdn)
 export class UsageFqdnResolver {
-  @Query(() => UsageFqdnConnection, { description: "ACME-2: usage FQDNs: a reseller its own, operators all; oldest first." })
-  usageFqdns(@Args() args: PageArgs, @Args() filter: SubscriberFilterArgs, @Ctx() ctx: Context): Promise<UsageFqdnConnection> {
+  @Query(() => UsageFqdnConnection, {
+    description: "ACME-2: usage FQDNs: a reseller its own, operators all; oldest first.",
+  })
+  usageFqdns(
+    @Args() args: PageArgs,
+    @Args() filter: SubscriberFilterArgs,
+    @Ctx() ctx: Context,
+  ): Promise<UsageFqdnConnection> {
     return ctx.services.usageFqdns.list(ctx, args, subscriberFilter(filter));
   }
 
-  @Mutation(() => RegisterUsageFqdnsPayload, { description: "Reseller (ACME-1): register usage FQDNs for a subscriber for 12 months each; charged (ACME-2), refused while suspended (ACME-6)." })
-  registerUsageFqdns(@Arg("input", { description: "What to do; see the input type." }) input: RegisterUsageFqdnsInput, @Ctx() ctx: Context): Promise<RegisterUsageFqdnsPayload> {
-    return mutate(() => ctx.services.usageFqdns.register(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber") }), (usageFqdns) => ({ usageFqdns: usageFqdns ?? [] }));
+  @Mutation(() => RegisterUsageFqdnsPayload, {
+    description:
+      "Reseller (ACME-1): register usage FQDNs for a subscriber for 12 months each; charged (ACME-2), refused while suspended (ACME-6).",
+  })
+  registerUsageFqdns(
+    @Arg("input", { description: "What to do; see the input type." }) input: RegisterUsageFqdnsInput,
+    @Ctx() ctx: Context,
+  ): Promise<RegisterUsageFqdnsPayload> {
+    return mutate(
+      () =>
+        ctx.services.usageFqdns.register(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber") }),
+      (usageFqdns) => ({ usageFqdns: usageFqdns ?? [] }),
+    );
   }
 
-  @Mutation(() => UsageFqdnPayload, { description: "Reseller: continue a usage FQDN before its period ends: 12 months more, charged (ACME-2); one continuation ahead at a time." })
-  continueUsageFqdn(@Arg("input", { description: "What to do; see the input type." }) input: UsageFqdnIdInput, @Ctx() ctx: Context): Promise<UsageFqdnPayload> {
-    return mutate(() => ctx.services.usageFqdns.continue(ctx, idOfType(input.usageFqdnId, "UsageFqdn")), (usageFqdn) => ({ usageFqdn }));
+  @Mutation(() => UsageFqdnPayload, {
+    description:
+      "Reseller: continue a usage FQDN before its period ends: 12 months more, charged (ACME-2); one continuation ahead at a time.",
+  })
+  continueUsageFqdn(
+    @Arg("input", { description: "What to do; see the input type." }) input: UsageFqdnIdInput,
+    @Ctx() ctx: Context,
+  ): Promise<UsageFqdnPayload> {
+    return mutate(
+      () => ctx.services.usageFqdns.continue(ctx, idOfType(input.usageFqdnId, "UsageFqdn")),
+      (usageFqdn) => ({ usageFqdn }),
+    );
   }
 
-  @Mutation(() => UsageFqdnPayload, { description: "Reseller: end a usage FQDN now (no refund, REV-6); new ACME orders for it are refused." })
-  endUsageFqdn(@Arg("input", { description: "What to do; see the input type." }) input: EndUsageFqdnInput, @Ctx() ctx: Context): Promise<UsageFqdnPayload> {
-    return mutate(() => ctx.services.usageFqdns.end(ctx, idOfType(input.usageFqdnId, "UsageFqdn"), input.reason ?? null), (usageFqdn) => ({ usageFqdn }));
+  @Mutation(() => UsageFqdnPayload, {
+    description: "Reseller: end a usage FQDN now (no refund, REV-6); new ACME orders for it are refused.",
+  })
+  endUsageFqdn(
+    @Arg("input", { description: "What to do; see the input type." }) input: EndUsageFqdnInput,
+    @Ctx() ctx: Context,
+  ): Promise<UsageFqdnPayload> {
+    return mutate(
+      () => ctx.services.usageFqdns.end(ctx, idOfType(input.usageFqdnId, "UsageFqdn"), input.reason ?? null),
+      (usageFqdn) => ({ usageFqdn }),
+    );
   }
 
   @FieldResolver(() => Subscriber, { nullable: true, description: "The subscriber it is registered for." })
@@ -47,12 +92,16 @@ export class UsageFqdnResolver {
     return ctx.services.subscribers.get(ctx, u.subscriberId);
   }
 
-  @FieldResolver(() => UsageFqdnState, { description: "ACTIVE inside its usage period, ENDED after it (ACME-2, ACME-6)." })
+  @FieldResolver(() => UsageFqdnState, {
+    description: "ACTIVE inside its usage period, ENDED after it (ACME-2, ACME-6).",
+  })
   async state(@Root() u: UsageFqdn, @Ctx() ctx: Context): Promise<UsageFqdnState> {
     return ctx.services.usageFqdns.stateName(await ctx.services.usageFqdns.view(ctx, u));
   }
 
-  @FieldResolver(() => Date, { description: "When usage ends (or ended): the end of the last period that takes effect (ACME-6), or the early end." })
+  @FieldResolver(() => Date, {
+    description: "When usage ends (or ended): the end of the last period that takes effect (ACME-6), or the early end.",
+  })
   async periodEndsAt(@Root() u: UsageFqdn, @Ctx() ctx: Context): Promise<Date> {
     return (await ctx.services.usageFqdns.view(ctx, u)).state.effectiveEnd;
   }
@@ -73,22 +122,48 @@ export class UsagePeriodResolver {
 
 @Resolver(() => AcmeEabCredential)
 export class AcmeEabCredentialResolver {
-  @Query(() => AcmeEabCredentialConnection, { description: "ACME-3: EAB credentials: a reseller its own, operators all; oldest first. HMAC keys are never shown here." })
-  acmeEabCredentials(@Args() args: PageArgs, @Args() filter: SubscriberFilterArgs, @Ctx() ctx: Context): Promise<AcmeEabCredentialConnection> {
+  @Query(() => AcmeEabCredentialConnection, {
+    description:
+      "ACME-3: EAB credentials: a reseller its own, operators all; oldest first. HMAC keys are never shown here.",
+  })
+  acmeEabCredentials(
+    @Args() args: PageArgs,
+    @Args() filter: SubscriberFilterArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AcmeEabCredentialConnection> {
     return ctx.services.eabCredentials.list(ctx, args, subscriberFilter(filter));
   }
 
-  @Mutation(() => CreateAcmeEabCredentialPayload, { description: "Reseller (ACME-1, ACME-3): EAB credentials for a subscriber's ACME account; the HMAC key is shown once." })
-  createAcmeEabCredential(@Arg("input", { description: "What to do; see the input type." }) input: CreateAcmeEabCredentialInput, @Ctx() ctx: Context): Promise<CreateAcmeEabCredentialPayload> {
+  @Mutation(() => CreateAcmeEabCredentialPayload, {
+    description:
+      "Reseller (ACME-1, ACME-3): EAB credentials for a subscriber's ACME account; the HMAC key is shown once.",
+  })
+  createAcmeEabCredential(
+    @Arg("input", { description: "What to do; see the input type." }) input: CreateAcmeEabCredentialInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateAcmeEabCredentialPayload> {
     return mutate(
-      () => ctx.services.eabCredentials.create(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber") }),
-      (r) => ({ eabCredential: r?.credential ?? null, hmacKey: r?.hmacKey ?? null, directoryUrl: r?.directoryUrl ?? null }),
+      () =>
+        ctx.services.eabCredentials.create(ctx, { ...input, subscriberId: idOfType(input.subscriberId, "Subscriber") }),
+      (r) => ({
+        eabCredential: r?.credential ?? null,
+        hmacKey: r?.hmacKey ?? null,
+        directoryUrl: r?.directoryUrl ?? null,
+      }),
     );
   }
 
-  @Mutation(() => AcmeEabCredentialPayload, { description: "Reseller: revoke an unused EAB credential at once (ACME-3)." })
-  revokeAcmeEabCredential(@Arg("input", { description: "What to do; see the input type." }) input: RevokeAcmeEabCredentialInput, @Ctx() ctx: Context): Promise<AcmeEabCredentialPayload> {
-    return mutate(() => ctx.services.eabCredentials.revoke(ctx, idOfType(input.eabCredentialId, "AcmeEabCredential")), (eabCredential) => ({ eabCredential }));
+  @Mutation(() => AcmeEabCredentialPayload, {
+    description: "Reseller: revoke an unused EAB credential at once (ACME-3).",
+  })
+  revokeAcmeEabCredential(
+    @Arg("input", { description: "What to do; see the input type." }) input: RevokeAcmeEabCredentialInput,
+    @Ctx() ctx: Context,
+  ): Promise<AcmeEabCredentialPayload> {
+    return mutate(
+      () => ctx.services.eabCredentials.revoke(ctx, idOfType(input.eabCredentialId, "AcmeEabCredential")),
+      (eabCredential) => ({ eabCredential }),
+    );
   }
 
   @FieldResolver(() => EabCredentialStatus, { description: "UNUSED, USED, REVOKED or EXPIRED." })
@@ -109,8 +184,14 @@ export class AcmeEabCredentialResolver {
 
 @Resolver(() => AcmeAccount)
 export class AcmeAccountResolver {
-  @Query(() => AcmeAccountConnection, { description: "ACME-3: ACME accounts: a reseller those of its subscribers, operators all; oldest first." })
-  acmeAccounts(@Args() args: PageArgs, @Args() filter: SubscriberFilterArgs, @Ctx() ctx: Context): Promise<AcmeAccountConnection> {
+  @Query(() => AcmeAccountConnection, {
+    description: "ACME-3: ACME accounts: a reseller those of its subscribers, operators all; oldest first.",
+  })
+  acmeAccounts(
+    @Args() args: PageArgs,
+    @Args() filter: SubscriberFilterArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AcmeAccountConnection> {
     return ctx.services.acmeAccounts.accounts(ctx, args, subscriberFilter(filter));
   }
 
@@ -134,7 +215,9 @@ export class AcmeAccountResolver {
     return ctx.services.acmeAccounts.orders(a, args);
   }
 
-  @FieldResolver(() => CertificateConnection, { description: "ACME-5: certificates issued through the account, oldest first." })
+  @FieldResolver(() => CertificateConnection, {
+    description: "ACME-5: certificates issued through the account, oldest first.",
+  })
   certificates(@Root() a: AcmeAccount, @Args() args: PageArgs, @Ctx() ctx: Context): Promise<CertificateConnection> {
     return ctx.services.acmeAccounts.certificates(a, args);
   }
@@ -142,7 +225,10 @@ export class AcmeAccountResolver {
 
 @Resolver(() => AcmeOrder)
 export class AcmeOrderResolver {
-  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate issued for the order; null until valid." })
+  @FieldResolver(() => Certificate, {
+    nullable: true,
+    description: "The certificate issued for the order; null until valid.",
+  })
   certificate(@Root() o: AcmeOrder, @Ctx() ctx: Context): Promise<Certificate | null> {
     return o.certificateId ? ctx.services.certificates.get(ctx, o.certificateId) : Promise.resolve(null);
   }
@@ -152,7 +238,10 @@ export class AcmeOrderResolver {
     return ctx.services.acmeAccounts.account(ctx, o.accountId);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "Why the order is invalid (the problem type and detail); null otherwise." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "Why the order is invalid (the problem type and detail); null otherwise.",
+  })
   error(@Root() o: AcmeOrder): string | null {
     return o.error ? `${o.error.type}: ${o.error.detail}` : null;
   }

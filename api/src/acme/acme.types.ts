@@ -51,9 +51,15 @@ export class CreateAcmeEabCredentialInput {
   subscriberId!: string;
   @Field(() => String, { nullable: true, description: "A label for the reseller's own records." })
   label?: string | null;
-  @Field(() => Date, { nullable: true, description: "When it stops being usable; default 30 days (AKASHI_ACME_EAB_DAYS), at most 365 days ahead." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it stops being usable; default 30 days (AKASHI_ACME_EAB_DAYS), at most 365 days ahead.",
+  })
   expiresAt?: Date | null;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result (with the same HMAC key)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Retrying with the same key returns the first result (with the same HMAC key).",
+  })
   idempotencyKey?: string | null;
 }
 
@@ -67,7 +73,9 @@ export class RevokeAcmeEabCredentialInput {
 export class RegisterUsageFqdnsPayload {
   @Field(() => [UsageFqdn], { description: "The registrations, in the order of the names; empty when refused." })
   usageFqdns!: UsageFqdn[];
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -75,7 +83,9 @@ export class RegisterUsageFqdnsPayload {
 export class UsageFqdnPayload {
   @Field(() => UsageFqdn, { nullable: true, description: "The usage FQDN as it now stands; null when refused." })
   usageFqdn!: UsageFqdn | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -83,18 +93,28 @@ export class UsageFqdnPayload {
 export class CreateAcmeEabCredentialPayload {
   @Field(() => AcmeEabCredential, { nullable: true, description: "The credential; null when refused." })
   eabCredential!: AcmeEabCredential | null;
-  @Field(() => String, { nullable: true, description: "The HMAC key (base64url): hand it with keyId to the customer. Shown only here." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The HMAC key (base64url): hand it with keyId to the customer. Shown only here.",
+  })
   hmacKey!: string | null;
   @Field(() => String, { nullable: true, description: "The ACME directory URL the customer's client uses." })
   directoryUrl!: string | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
 @ObjectType({ description: "Result of revokeAcmeEabCredential." })
 export class AcmeEabCredentialPayload {
-  @Field(() => AcmeEabCredential, { nullable: true, description: "The credential as it now stands; null when refused." })
+  @Field(() => AcmeEabCredential, {
+    nullable: true,
+    description: "The credential as it now stands; null when refused.",
+  })
   eabCredential!: AcmeEabCredential | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }

@@ -11,12 +11,16 @@ export enum EabCredentialStatus {
 }
 registerEnumType(EabCredentialStatus, {
   name: "EabCredentialStatus",
-  description: "ACME-3: UNUSED (can bind one new ACME account), USED (bound an account), REVOKED or EXPIRED (can no longer bind).",
+  description:
+    "ACME-3: UNUSED (can bind one new ACME account), USED (bound an account), REVOKED or EXPIRED (can no longer bind).",
 });
 
 /** ACME-3: External Account Binding credentials for one subscriber; the HMAC key is shown once and never stored. */
 @Entity("acme_eab_credential")
-@ObjectType({ implements: Node, description: "ACME-3: an External Account Binding credential (key id + HMAC key) for one subscriber's ACME account." })
+@ObjectType({
+  implements: Node,
+  description: "ACME-3: an External Account Binding credential (key id + HMAC key) for one subscriber's ACME account.",
+})
 export class AcmeEabCredential implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

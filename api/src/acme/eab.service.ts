@@ -38,20 +38,43 @@ export class EabService {
     private readonly defaultDays: number,
   ) {}
 
-  async create(scope: RequestScope, input: { subscriberId: string | null; label?: string | null; expiresAt?: Date | null; idempotencyKey?: string | null }): Promise<CreatedEab> {
+  async create(
+    scope: RequestScope,
+    input: {
+      subscriberId: string | null;
+      label?: string | null;
+      expiresAt?: Date | null;
+      idempotencyKey?: string | null;
+    },
+  ): Promise<CreatedEab> {
     const resellerId = requireReseller(scope.caller);
     const now = this.clock.now();
     const expiresAt = input.expiresAt ?? new Date(now.getTime() + this.defaultDays * DAY_MS);
     if (expiresAt <= now || expiresAt.getTime() > now.getTime() + MAX_DAYS * DAY_MS) {
-      throw refusal(RefusalCode.EAB_CREDENTIAL_EXPIRY_INVALID, `expiresAt must be in the next ${MAX_DAYS} days.`, "input.expiresAt", `有効期限は${MAX_DAYS}日以内の将来で指定してください。`);
+      throw refusal(
+        RefusalCode.EAB_CREDENTIAL_EXPIRY_INVALID,
+        `expiresAt must be in the next ${MAX_DAYS} days.`,
+        "input.expiresAt",
+        `有効期限は${MAX_DAYS}日以内の将来で指定してください。`,
+      );
     }
     const label = (input.label ?? "").trim();
-    if (label.length > 200) throw refusal(RefusalCode.INVALID_INPUT, "label must be at most 200 characters.", "input.label");
+    if (label.length > 200)
+      throw refusal(RefusalCode.INVALID_INPUT, "label must be at most 200 characters.", "input.label");
     const key = input.idempotencyKey ?? null;
-    if (key !== null && (key.length === 0 || key.length > 200)) throw refusal(RefusalCode.INVALID_INPUT, "idempotencyKey must be 1-200 characters.", "input.idempotencyKey");
+    if (key !== null && (key.length === 0 || key.length > 200))
+      throw refusal(RefusalCode.INVALID_INPUT, "idempotencyKey must be 1-200 characters.", "input.idempotencyKey");
     const replay = async () => {
-      const c = key === null ? null : await this.ds.getRepository(AcmeEabCredential).findOneBy({ resellerId, idempotencyKey: key });
-      if (c && c.subscriberId !== input.subscriberId) throw refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, "This idempotency key was used for a different request.", "input.idempotencyKey");
+      const c =
+        key === null
+          ? null
+          : await this.ds.getRepository(AcmeEabCredential).findOneBy({ resellerId, idempotencyKey: key });
+      if (c && c.subscriberId !== input.subscriberId)
+        throw refusal(
+          RefusalCode.IDEMPOTENCY_KEY_REUSED,
+          "This idempotency key was used for a different request.",
+          "input.idempotencyKey",
+        );
       return c ? this.created(c) : null;
     };
     const first = await replay();
@@ -60,11 +83,27 @@ export class EabService {
       return await inTransaction(this.ds, async (tx) => {
         const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
         await requireAcmeReseller(tx, resellerId, { newBusiness: true });
-        const credential = await tx.save(tx.create(AcmeEabCredential, {
-          resellerId, subscriberId: subscriber.id, keyId: randomBytes(16).toString("base64url"), label, createdAt: now, expiresAt,
-          revokedAt: null, usedAt: null, accountId: null, idempotencyKey: key,
-        }));
-        await this.audit.record(tx, scope, { action: "acme.eab.create", entityType: "AcmeEabCredential", entityId: credential.nodeId, resellerId, after: snapshot(credential) });
+        const credential = await tx.save(
+          tx.create(AcmeEabCredential, {
+            resellerId,
+            subscriberId: subscriber.id,
+            keyId: randomBytes(16).toString("base64url"),
+            label,
+            createdAt: now,
+            expiresAt,
+            revokedAt: null,
+            usedAt: null,
+            accountId: null,
+            idempotencyKey: key,
+          }),
+        );
+        await this.audit.record(tx, scope, {
+          action: "acme.eab.create",
+          entityType: "AcmeEabCredential",
+          entityId: credential.nodeId,
+          resellerId,
+          after: snapshot(credential),
+        });
         return this.created(credential);
       });
     } catch (e) {
@@ -75,7 +114,11 @@ export class EabService {
   }
 
   private created(credential: AcmeEabCredential): CreatedEab {
-    return { credential, hmacKey: this.secrets.eabHmacKey(credential.keyId).toString("base64url"), directoryUrl: this.urls.directory() };
+    return {
+      credential,
+      hmacKey: this.secrets.eabHmacKey(credential.keyId).toString("base64url"),
+      directoryUrl: this.urls.directory(),
+    };
   }
 
   /** ACME-3: revoked at once; revoking a revoked one changes nothing; a used one has bound its account already. */
@@ -84,13 +127,26 @@ export class EabService {
     return inTransaction(this.ds, async (tx) => {
       await requireAcmeReseller(tx, resellerId, { newBusiness: false });
       const c = id ? await tx.findOne(AcmeEabCredential, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
-      if (!c || c.resellerId !== resellerId) throw refusal(RefusalCode.NOT_FOUND, "No such EAB credential among yours.", "input.eabCredentialId");
+      if (!c || c.resellerId !== resellerId)
+        throw refusal(RefusalCode.NOT_FOUND, "No such EAB credential among yours.", "input.eabCredentialId");
       if (c.revokedAt) return c;
-      if (c.usedAt) throw refusal(RefusalCode.CONFLICT, "This credential already bound an ACME account; it can no longer be used anyway.", "input.eabCredentialId");
+      if (c.usedAt)
+        throw refusal(
+          RefusalCode.CONFLICT,
+          "This credential already bound an ACME account; it can no longer be used anyway.",
+          "input.eabCredentialId",
+        );
       const before = snapshot(c);
       c.revokedAt = this.clock.now();
       await tx.save(c);
-      await this.audit.record(tx, scope, { action: "acme.eab.revoke", entityType: "AcmeEabCredential", entityId: c.nodeId, resellerId, before, after: snapshot(c) });
+      await this.audit.record(tx, scope, {
+        action: "acme.eab.revoke",
+        entityType: "AcmeEabCredential",
+        entityId: c.nodeId,
+        resellerId,
+        before,
+        after: snapshot(c),
+      });
       scope.loaders.clearAll();
       return c;
     });
@@ -101,7 +157,11 @@ export class EabService {
     return c && canSeeResellerData(scope.caller, c.resellerId) ? c : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, filter: { subscriberId?: string | null }): Promise<ConnectionShape<AcmeEabCredential>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { subscriberId?: string | null },
+  ): Promise<ConnectionShape<AcmeEabCredential>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(AcmeEabCredential).createQueryBuilder("e");
     if (scope.caller.kind === "RESELLER") qb.andWhere("e.reseller_id = :own", { own: scope.caller.resellerId });

@@ -3,7 +3,15 @@
  * Pebble: flattened JSON serialisation only, no unprotected header, exactly one of `jwk`/`kid`, an
  * allowed algorithm that matches the key, no private key material, RSA ≥ 2048 bits.
  */
-import { type JsonWebKey, type KeyObject, createHash, createHmac, createPublicKey, timingSafeEqual, verify } from "node:crypto";
+import {
+  type JsonWebKey,
+  type KeyObject,
+  createHash,
+  createHmac,
+  createPublicKey,
+  timingSafeEqual,
+  verify,
+} from "node:crypto";
 import { AcmeProblem } from "./problems";
 
 /** Account-key algorithms accepted (RFC 8555 §6.2: at least ES256 and RS256; EdDSA for modern clients). */
@@ -38,28 +46,34 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
 
 /** Parses the request body as a flattened JWS (RFC 7515 §7.2.2) without verifying it. */
 export function parseJws(body: unknown): ParsedJws {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AcmeProblem("malformed", "the request body is not a JWS object");
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new AcmeProblem("malformed", "the request body is not a JWS object");
   const b = body as Record<string, unknown>;
-  if ("signatures" in b) throw new AcmeProblem("malformed", "JWS general serialisation is not allowed; use the flattened form");
+  if ("signatures" in b)
+    throw new AcmeProblem("malformed", "JWS general serialisation is not allowed; use the flattened form");
   if ("header" in b) throw new AcmeProblem("malformed", "JWS unprotected headers are not allowed");
   const extra = Object.keys(b).filter((k) => !["protected", "payload", "signature"].includes(k));
   if (extra.length) throw new AcmeProblem("malformed", `unexpected JWS members: ${extra.join(", ")}`);
   if (typeof b.protected !== "string" || typeof b.payload !== "string" || typeof b.signature !== "string") {
     throw new AcmeProblem("malformed", "a JWS needs protected, payload and signature strings");
   }
-  if (!B64URL.test(b.payload) || !B64URL.test(b.signature)) throw new AcmeProblem("malformed", "the JWS payload or signature is not base64url");
+  if (!B64URL.test(b.payload) || !B64URL.test(b.signature))
+    throw new AcmeProblem("malformed", "the JWS payload or signature is not base64url");
   const header = decodeJson(b.protected, "protected header");
   if (typeof header.alg !== "string") throw new AcmeProblem("malformed", "the JWS protected header has no alg");
-  if ("b64" in header || "crit" in header) throw new AcmeProblem("malformed", "the JWS crit/b64 header parameters are not supported");
+  if ("b64" in header || "crit" in header)
+    throw new AcmeProblem("malformed", "the JWS crit/b64 header parameters are not supported");
   const jws = { protected: b.protected, payload: b.payload, signature: b.signature };
   return { jws, header: header as ParsedJws["header"], payload: Buffer.from(b.payload, "base64url") };
 }
 
 /** Imports a public JWK; refuses private members and weak or unsupported keys (badPublicKey). */
 export function importPublicJwk(jwk: unknown): KeyObject {
-  if (jwk === null || typeof jwk !== "object" || Array.isArray(jwk)) throw new AcmeProblem("malformed", "jwk is not a JSON object");
+  if (jwk === null || typeof jwk !== "object" || Array.isArray(jwk))
+    throw new AcmeProblem("malformed", "jwk is not a JSON object");
   const j = jwk as JsonWebKey;
-  if ("d" in j || "p" in j || "k" in j) throw new AcmeProblem("badPublicKey", "the jwk carries private or symmetric key material");
+  if ("d" in j || "p" in j || "k" in j)
+    throw new AcmeProblem("badPublicKey", "the jwk carries private or symmetric key material");
   let key: KeyObject;
   try {
     key = createPublicKey({ key: j, format: "jwk" });
@@ -67,22 +81,29 @@ export function importPublicJwk(jwk: unknown): KeyObject {
     throw new AcmeProblem("badPublicKey", "the jwk is not a valid public key");
   }
   const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === "rsa" && (d.modulusLength ?? 0) < 2048) throw new AcmeProblem("badPublicKey", "RSA account keys must have at least 2048 bits");
+  if (key.asymmetricKeyType === "rsa" && (d.modulusLength ?? 0) < 2048)
+    throw new AcmeProblem("badPublicKey", "RSA account keys must have at least 2048 bits");
   if (key.asymmetricKeyType === "ec" && !["prime256v1", "secp384r1"].includes(d.namedCurve ?? "")) {
     throw new AcmeProblem("badPublicKey", "EC account keys must be P-256 or P-384");
   }
-  if (!["rsa", "ec", "ed25519"].includes(key.asymmetricKeyType ?? "")) throw new AcmeProblem("badPublicKey", "account keys must be RSA, EC or Ed25519");
+  if (!["rsa", "ec", "ed25519"].includes(key.asymmetricKeyType ?? ""))
+    throw new AcmeProblem("badPublicKey", "account keys must be RSA, EC or Ed25519");
   return key;
 }
 
 function algorithmMatches(alg: string, key: KeyObject): boolean {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   switch (alg) {
-    case "RS256": return key.asymmetricKeyType === "rsa";
-    case "ES256": return key.asymmetricKeyType === "ec" && curve === "prime256v1";
-    case "ES384": return key.asymmetricKeyType === "ec" && curve === "secp384r1";
-    case "EdDSA": return key.asymmetricKeyType === "ed25519";
-    default: return false;
+    case "RS256":
+      return key.asymmetricKeyType === "rsa";
+    case "ES256":
+      return key.asymmetricKeyType === "ec" && curve === "prime256v1";
+    case "ES384":
+      return key.asymmetricKeyType === "ec" && curve === "secp384r1";
+    case "EdDSA":
+      return key.asymmetricKeyType === "ed25519";
+    default:
+      return false;
   }
 }
 
@@ -116,14 +137,22 @@ function badAlgorithmThrow(detail: string): never {
 export function jwkThumbprint(key: KeyObject): string {
   const j = key.export({ format: "jwk" });
   const members: Record<string, unknown> =
-    j.kty === "RSA" ? { e: j.e, kty: j.kty, n: j.n } : j.kty === "EC" ? { crv: j.crv, kty: j.kty, x: j.x, y: j.y } : { crv: j.crv, kty: j.kty, x: j.x };
+    j.kty === "RSA"
+      ? { e: j.e, kty: j.kty, n: j.n }
+      : j.kty === "EC"
+        ? { crv: j.crv, kty: j.kty, x: j.x, y: j.y }
+        : { crv: j.crv, kty: j.kty, x: j.x };
   return createHash("sha256").update(JSON.stringify(members)).digest("base64url");
 }
 
 /** The public JWK as stored (only the public members). */
 export function publicJwk(key: KeyObject): JsonWebKey {
   const j = key.export({ format: "jwk" });
-  return j.kty === "RSA" ? { kty: j.kty, n: j.n, e: j.e } : j.kty === "EC" ? { kty: j.kty, crv: j.crv, x: j.x, y: j.y } : { kty: j.kty, crv: j.crv, x: j.x };
+  return j.kty === "RSA"
+    ? { kty: j.kty, n: j.n, e: j.e }
+    : j.kty === "EC"
+      ? { kty: j.kty, crv: j.crv, x: j.x, y: j.y }
+      : { kty: j.kty, crv: j.crv, x: j.x };
 }
 
 /**
@@ -134,9 +163,12 @@ export function parseEab(eab: unknown, outerUrl: string): { parsed: ParsedJws; k
   const parsed = parseJws(eab);
   const hash = EAB_ALGORITHMS[parsed.header.alg];
   if (!hash) throw new AcmeProblem("malformed", "externalAccountBinding must be signed with HS256, HS384 or HS512");
-  if ("nonce" in parsed.header) throw new AcmeProblem("malformed", "the 'nonce' field must be absent in externalAccountBinding");
-  if (typeof parsed.header.kid !== "string" || parsed.header.kid === "") throw new AcmeProblem("malformed", "externalAccountBinding needs a 'kid'");
-  if (parsed.header.url !== outerUrl) throw new AcmeProblem("malformed", "the 'url' of externalAccountBinding differs from the outer JWS");
+  if ("nonce" in parsed.header)
+    throw new AcmeProblem("malformed", "the 'nonce' field must be absent in externalAccountBinding");
+  if (typeof parsed.header.kid !== "string" || parsed.header.kid === "")
+    throw new AcmeProblem("malformed", "externalAccountBinding needs a 'kid'");
+  if (parsed.header.url !== outerUrl)
+    throw new AcmeProblem("malformed", "the 'url' of externalAccountBinding differs from the outer JWS");
   if ("jwk" in parsed.header) throw new AcmeProblem("malformed", "externalAccountBinding must not carry a jwk header");
   return { parsed, keyId: parsed.header.kid, hash };
 }

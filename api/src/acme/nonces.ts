@@ -31,11 +31,14 @@ export class Nonces {
 
   /** Throws badNonce unless `nonce` is one of ours and young enough; says nothing yet about reuse. */
   check(nonce: unknown): string {
-    if (typeof nonce !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(nonce)) throw new AcmeProblem("badNonce", "JWS has no valid anti-replay nonce");
+    if (typeof nonce !== "string" || !/^[A-Za-z0-9_-]{1,100}$/.test(nonce))
+      throw new AcmeProblem("badNonce", "JWS has no valid anti-replay nonce");
     const raw = Buffer.from(nonce, "base64url");
-    if (raw.length !== TIME_BYTES + RANDOM_BYTES + MAC_BYTES) throw new AcmeProblem("badNonce", "JWS has an unknown anti-replay nonce");
+    if (raw.length !== TIME_BYTES + RANDOM_BYTES + MAC_BYTES)
+      throw new AcmeProblem("badNonce", "JWS has an unknown anti-replay nonce");
     const head = raw.subarray(0, TIME_BYTES + RANDOM_BYTES);
-    if (!timingSafeEqual(raw.subarray(TIME_BYTES + RANDOM_BYTES), this.mac(head))) throw new AcmeProblem("badNonce", "JWS has an unknown anti-replay nonce");
+    if (!timingSafeEqual(raw.subarray(TIME_BYTES + RANDOM_BYTES), this.mac(head)))
+      throw new AcmeProblem("badNonce", "JWS has an unknown anti-replay nonce");
     const age = this.clock.now().getTime() - head.readUIntBE(0, TIME_BYTES);
     if (age > this.lifetimeMs || age < -SKEW_MS) throw new AcmeProblem("badNonce", "JWS anti-replay nonce has expired");
     return nonce;
@@ -43,13 +46,18 @@ export class Nonces {
 
   /** Marks the nonce used in the caller's transaction; badNonce when it was used before. */
   async consume(db: EntityManager, nonce: string): Promise<void> {
-    const rows: unknown[] = await db.query(`INSERT INTO acme_used_nonce (nonce, used_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING nonce`, [nonce, this.clock.now()]);
+    const rows: unknown[] = await db.query(
+      `INSERT INTO acme_used_nonce (nonce, used_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING nonce`,
+      [nonce, this.clock.now()],
+    );
     if (rows.length === 0) throw new AcmeProblem("badNonce", "JWS anti-replay nonce was already used");
   }
 
   /** Deletes used nonces that could no longer be accepted anyway (a job). */
   async prune(db: EntityManager): Promise<void> {
-    await db.query(`DELETE FROM acme_used_nonce WHERE used_at < $1`, [new Date(this.clock.now().getTime() - this.lifetimeMs - SKEW_MS)]);
+    await db.query(`DELETE FROM acme_used_nonce WHERE used_at < $1`, [
+      new Date(this.clock.now().getTime() - this.lifetimeMs - SKEW_MS),
+    ]);
   }
 
   private mac(head: Buffer): Buffer {

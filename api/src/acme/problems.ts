@@ -58,7 +58,13 @@ export class AcmeProblem extends Error {
   constructor(
     readonly type: AcmeErrorType,
     readonly detail: string,
-    readonly extra: { status?: number; subproblems?: Subproblem[]; algorithms?: string[]; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+    readonly extra: {
+      status?: number;
+      subproblems?: Subproblem[];
+      algorithms?: string[];
+      retryAfterSeconds?: number;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(detail);
     this.status = extra.status ?? STATUS[type] ?? 400;

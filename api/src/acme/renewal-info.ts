@@ -25,7 +25,10 @@ export function parseCertId(value: unknown): CertId {
   const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(value);
   if (!m) throw new AcmeProblem("malformed", "a certID is base64url(AKI).base64url(serial) (RFC 9773 §4.1)");
   try {
-    return { keyId: Buffer.from(m[1], "base64url"), serialHex: canonicalSerialHex(Buffer.from(m[2], "base64url").toString("hex")) };
+    return {
+      keyId: Buffer.from(m[1], "base64url"),
+      serialHex: canonicalSerialHex(Buffer.from(m[2], "base64url").toString("hex")),
+    };
   } catch {
     throw new AcmeProblem("malformed", "the certID's serial number is not valid");
   }
@@ -68,21 +71,35 @@ async function findByCertId(db: EntityManager, ca: CaService, certId: CertId): P
 }
 
 /** RFC 9773 §5: the certificate a new order says it replaces: an ACME certificate of the same subscriber sharing a name. */
-export async function findReplaced(tx: EntityManager, replaces: unknown, subscriberId: string, names: string[], ca?: CaService): Promise<string> {
+export async function findReplaced(
+  tx: EntityManager,
+  replaces: unknown,
+  subscriberId: string,
+  names: string[],
+  ca?: CaService,
+): Promise<string> {
   const id = parseCertId(replaces);
   const rows: { id: string; subscriber_id: string; names: string[]; issuing_ca_id: string }[] = await tx.query(
     `SELECT c.id, o.subscriber_id, c.names, c.issuing_ca_id FROM certificate c JOIN acme_order o ON o.certificate_id = c.id WHERE c.serial_hex = $1`,
     [id.serialHex],
   );
   const row = rows[0];
-  if (!row || (ca && !(await ca.get(row.issuing_ca_id)))) throw new AcmeProblem("malformed", "replaces names no certificate this server issued through ACME");
-  if (row.subscriber_id !== subscriberId) throw new AcmeProblem("unauthorized", "replaces names a certificate of another subscriber");
-  if (!row.names.some((n) => names.includes(n))) throw new AcmeProblem("malformed", "the replaced certificate shares no identifier with the order");
+  if (!row || (ca && !(await ca.get(row.issuing_ca_id))))
+    throw new AcmeProblem("malformed", "replaces names no certificate this server issued through ACME");
+  if (row.subscriber_id !== subscriberId)
+    throw new AcmeProblem("unauthorized", "replaces names a certificate of another subscriber");
+  if (!row.names.some((n) => names.includes(n)))
+    throw new AcmeProblem("malformed", "the replaced certificate shares no identifier with the order");
   return row.id;
 }
 
 /** GET /acme/renewal-info/:certID. */
-export async function renewalInfo(db: EntityManager, ca: CaService, clock: Clock, certIdText: string): Promise<AcmeResponse> {
+export async function renewalInfo(
+  db: EntityManager,
+  ca: CaService,
+  clock: Clock,
+  certIdText: string,
+): Promise<AcmeResponse> {
   const row = await findByCertId(db, ca, parseCertId(certIdText));
   if (!row) throw new AcmeProblem("malformed", "no certificate issued through ACME has this certID", { status: 404 });
   const now = clock.now();
@@ -92,7 +109,8 @@ export async function renewalInfo(db: EntityManager, ca: CaService, clock: Clock
   if (urgent) {
     // ACME-7: replace it before it is revoked.
     start = now;
-    const deadline = row.scheduled && row.scheduled > now ? row.scheduled : new Date(now.getTime() + URGENT_RETRY_SECONDS * 1000);
+    const deadline =
+      row.scheduled && row.scheduled > now ? row.scheduled : new Date(now.getTime() + URGENT_RETRY_SECONDS * 1000);
     end = new Date(Math.min(deadline.getTime(), now.getTime() + URGENT_RETRY_SECONDS * 1000));
     if (end <= start) end = new Date(start.getTime() + 60_000);
   } else {

@@ -7,23 +7,36 @@ export enum UsageFqdnState {
   ACTIVE = "ACTIVE",
   ENDED = "ENDED",
 }
-registerEnumType(UsageFqdnState, { name: "UsageFqdnState", description: "ACME-2: ACTIVE inside its usage period, ENDED after it (or after an early end)." });
+registerEnumType(UsageFqdnState, {
+  name: "UsageFqdnState",
+  description: "ACME-2: ACTIVE inside its usage period, ENDED after it (or after an early end).",
+});
 
 export enum UsageFqdnEndReason {
   ENDED_BY_RESELLER = "ENDED_BY_RESELLER",
   PERIOD_OVER = "PERIOD_OVER",
 }
-registerEnumType(UsageFqdnEndReason, { name: "UsageFqdnEndReason", description: "Why a usage FQDN ended: the reseller ended it, or its usage period ran out." });
+registerEnumType(UsageFqdnEndReason, {
+  name: "UsageFqdnEndReason",
+  description: "Why a usage FQDN ended: the reseller ended it, or its usage period ran out.",
+});
 
 export enum UsagePeriodKind {
   REGISTRATION = "REGISTRATION",
   CONTINUATION = "CONTINUATION",
 }
-registerEnumType(UsagePeriodKind, { name: "UsagePeriodKind", description: "ACME-2: the first period (registration) or a continuation (継続)." });
+registerEnumType(UsagePeriodKind, {
+  name: "UsagePeriodKind",
+  description: "ACME-2: the first period (registration) or a continuation (継続).",
+});
 
 /** ACME-2: a usage FQDN (利用FQDN) registered by the managing reseller for one subscriber. */
 @Entity("acme_usage_fqdn")
-@ObjectType({ implements: Node, description: "ACME-2: a usage FQDN (利用FQDN): a name the subscriber's ACME client may obtain certificates for during its usage period." })
+@ObjectType({
+  implements: Node,
+  description:
+    "ACME-2: a usage FQDN (利用FQDN): a name the subscriber's ACME client may obtain certificates for during its usage period.",
+})
 export class UsageFqdn implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -47,11 +60,17 @@ export class UsageFqdn implements Node {
   @Column({ name: "registered_at", type: "timestamptz" })
   registeredAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "ACME-6: when its first ACME order was accepted; null while unused." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "ACME-6: when its first ACME order was accepted; null while unused.",
+  })
   @Column({ name: "first_used_at", type: "timestamptz", nullable: true })
   firstUsedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "When it ended early (endUsageFqdn) or was closed after its period; null otherwise." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When it ended early (endUsageFqdn) or was closed after its period; null otherwise.",
+  })
   @Column({ name: "ended_at", type: "timestamptz", nullable: true })
   endedAt!: Date | null;
 

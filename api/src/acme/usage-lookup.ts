@@ -11,7 +11,13 @@ export interface UsageOfName {
 }
 
 /** The newest registration of each name for the subscriber, with its periods and state at `now`. */
-export async function usageOfNames(tx: EntityManager, subscriberId: string, resellerId: string, names: string[], now: Date): Promise<Map<string, UsageOfName>> {
+export async function usageOfNames(
+  tx: EntityManager,
+  subscriberId: string,
+  resellerId: string,
+  names: string[],
+  now: Date,
+): Promise<Map<string, UsageOfName>> {
   const rows = await tx
     .createQueryBuilder(UsageFqdn, "u")
     .distinctOn(["u.name"])
@@ -20,12 +26,30 @@ export async function usageOfNames(tx: EntityManager, subscriberId: string, rese
     .addOrderBy("u.created_at", "DESC")
     .getMany();
   if (rows.length === 0) return new Map();
-  const periods = await tx.find(UsagePeriod, { where: { usageFqdnId: In(rows.map((r) => r.id)) }, order: { startsAt: "ASC" } });
+  const periods = await tx.find(UsagePeriod, {
+    where: { usageFqdnId: In(rows.map((r) => r.id)) },
+    order: { startsAt: "ASC" },
+  });
   const suspensions = await tx.find(ResellerSuspension, { where: { resellerId } });
-  return new Map(rows.map((fqdn) => [fqdn.name, stateOf(fqdn, periods.filter((p) => p.usageFqdnId === fqdn.id), suspensions, now)]));
+  return new Map(
+    rows.map((fqdn) => [
+      fqdn.name,
+      stateOf(
+        fqdn,
+        periods.filter((p) => p.usageFqdnId === fqdn.id),
+        suspensions,
+        now,
+      ),
+    ]),
+  );
 }
 
-export function stateOf(fqdn: UsageFqdn, periods: UsagePeriod[], suspensions: ResellerSuspension[], now: Date): UsageOfName {
+export function stateOf(
+  fqdn: UsageFqdn,
+  periods: UsagePeriod[],
+  suspensions: ResellerSuspension[],
+  now: Date,
+): UsageOfName {
   const state = usageState({ periods, suspensions, endedAt: fqdn.endedAt, now });
   return { fqdn, periods, state };
 }

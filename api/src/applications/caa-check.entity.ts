@@ -9,12 +9,15 @@ export enum CaaCheckStatus {
 }
 registerEnumType(CaaCheckStatus, {
   name: "CaaCheckStatus",
-  description: "APP-11: PERMITTED (no CAA record set, or one naming this CA), REFUSED (CAA forbids it) or FAILED (the DNS did not answer: issuance is blocked).",
+  description:
+    "APP-11: PERMITTED (no CAA record set, or one naming this CA), REFUSED (CAA forbids it) or FAILED (the DNS did not answer: issuance is blocked).",
 });
 
 /** APP-11: one CAA look-up for one name, with its evidence; issuance needs a PERMITTED one no older than 8 hours. */
 @Entity("caa_check")
-@ObjectType({ description: "APP-11: the CAA look-up of one name (RFC 8659 tree climbing), recorded with the validation evidence." })
+@ObjectType({
+  description: "APP-11: the CAA look-up of one name (RFC 8659 tree climbing), recorded with the validation evidence.",
+})
 export class CaaCheck {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -30,7 +33,10 @@ export class CaaCheck {
   @Column({ name: "account_id", type: "uuid", nullable: true })
   accountId!: string | null;
 
-  @Field({ description: "The validation method the check was made for (RFC 8657 validationmethods): http-01, dns-01, ca-http-file or ca-dns-txt." })
+  @Field({
+    description:
+      "The validation method the check was made for (RFC 8657 validationmethods): http-01, dns-01, ca-http-file or ca-dns-txt.",
+  })
   @Column({ type: "text" })
   method!: string;
 

@@ -47,27 +47,52 @@ export class CaaChecks {
 
   /** The look-ups, in parallel; never throws for DNS problems. */
   lookup(targets: CaaTarget[], accountUri: string | null): Promise<CaaResult[]> {
-    return Promise.all(targets.map((t) => checkCaa({ name: t.name, method: t.method, accountUri, issuerDomains: this.issuerDomains }, this.network)));
+    return Promise.all(
+      targets.map((t) =>
+        checkCaa({ name: t.name, method: t.method, accountUri, issuerDomains: this.issuerDomains }, this.network),
+      ),
+    );
   }
 
-  async record(tx: EntityManager, subscriberId: string, accountId: string | null, results: CaaResult[], links: CaaLinks = {}): Promise<void> {
+  async record(
+    tx: EntityManager,
+    subscriberId: string,
+    accountId: string | null,
+    results: CaaResult[],
+    links: CaaLinks = {},
+  ): Promise<void> {
     if (results.length === 0) return;
     await tx.insert(
       CaaCheck,
       results.map((r) => ({
-        subscriberId, name: r.name, accountId, method: r.evidence.method, status: r.status as CaaCheckStatus, checkedAt: r.checkedAt,
-        evidence: r.evidence, applicationId: links.applicationId ?? null, domainValidationId: links.domainValidationIds?.get(r.name) ?? null,
+        subscriberId,
+        name: r.name,
+        accountId,
+        method: r.evidence.method,
+        status: r.status as CaaCheckStatus,
+        checkedAt: r.checkedAt,
+        evidence: r.evidence,
+        applicationId: links.applicationId ?? null,
+        domainValidationId: links.domainValidationIds?.get(r.name) ?? null,
       })),
     );
   }
 
   /** The newest result per name within the 8 hours, in the given context. One query. */
-  async newest(db: EntityManager, subscriberId: string, names: string[], accountId: string | null, now: Date): Promise<Map<string, CaaCheck>> {
+  async newest(
+    db: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<Map<string, CaaCheck>> {
     const rows = await db
       .createQueryBuilder(CaaCheck, "c")
       .distinctOn(["c.name"])
       .where("c.subscriber_id = :subscriberId AND c.name IN (:...names) AND c.checked_at > :since", {
-        subscriberId, names, since: new Date(now.getTime() - CAA_RESULT_MS),
+        subscriberId,
+        names,
+        since: new Date(now.getTime() - CAA_RESULT_MS),
       })
       .andWhere(accountId === null ? "c.account_id IS NULL" : "c.account_id = :accountId", { accountId })
       .orderBy("c.name")
@@ -78,7 +103,13 @@ export class CaaChecks {
   }
 
   /** Names that need a new look-up before issuing: none yet, about to be too old, or not permitted last time. */
-  async stale(db: EntityManager, subscriberId: string, names: string[], accountId: string | null, now: Date): Promise<string[]> {
+  async stale(
+    db: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<string[]> {
     const newest = await this.newest(db, subscriberId, names, accountId, now);
     return names.filter((n) => {
       const c = newest.get(n);
@@ -87,14 +118,25 @@ export class CaaChecks {
   }
 
   /** APP-11: what stands between these names and issuance now (empty: nothing). */
-  async shortfalls(tx: EntityManager, subscriberId: string, names: string[], accountId: string | null, now: Date): Promise<CaaShortfall[]> {
+  async shortfalls(
+    tx: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<CaaShortfall[]> {
     const newest = await this.newest(tx, subscriberId, names, accountId, now);
     const out: CaaShortfall[] = [];
     for (const name of names) {
       const c = newest.get(name);
-      if (!c) out.push({ name, reason: "MISSING", message: `no CAA check of ${name} in the last ${CAA_RESULT_HOURS} hours` });
+      if (!c)
+        out.push({ name, reason: "MISSING", message: `no CAA check of ${name} in the last ${CAA_RESULT_HOURS} hours` });
       else if (c.status !== CaaCheckStatus.PERMITTED) {
-        out.push({ name, reason: c.status === CaaCheckStatus.REFUSED ? "REFUSED" : "FAILED", message: c.evidence.cause?.message ?? `CAA ${c.status}` });
+        out.push({
+          name,
+          reason: c.status === CaaCheckStatus.REFUSED ? "REFUSED" : "FAILED",
+          message: c.evidence.cause?.message ?? `CAA ${c.status}`,
+        });
       }
     }
     return out;

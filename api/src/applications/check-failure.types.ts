@@ -46,20 +46,35 @@ export class CheckFailure {
   httpStatus!: number | null;
   @Field(() => String, { nullable: true, description: "REDIRECT_REFUSED: the Location the answer pointed to." })
   location!: string | null;
-  @Field(() => String, { nullable: true, description: "DNS failures: the response code (NXDOMAIN, SERVFAIL, REFUSED …)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "DNS failures: the response code (NXDOMAIN, SERVFAIL, REFUSED …).",
+  })
   dnsResponseCode!: string | null;
   @Field(() => String, { nullable: true, description: "DESTINATION_NOT_ALLOWED: the address refused." })
   address!: string | null;
-  @Field(() => String, { nullable: true, description: "DESTINATION_NOT_ALLOWED: the kind of address (loopback, private, link-local …)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "DESTINATION_NOT_ALLOWED: the kind of address (loopback, private, link-local …).",
+  })
   addressCategory!: string | null;
-  @Field(() => String, { nullable: true, description: "The DNS name the failing query was about (for CAA, the name holding the record set)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The DNS name the failing query was about (for CAA, the name holding the record set).",
+  })
   queryName!: string | null;
 }
 
 export function toCheckFailure(c: FailureCause | null | undefined): CheckFailure | null {
   if (!c) return null;
   return {
-    cause: c.code as CheckFailureCause, message: c.message, httpStatus: c.httpStatus ?? null, location: c.location ?? null,
-    dnsResponseCode: c.dnsResponseCode ?? null, address: c.address ?? null, addressCategory: c.addressCategory ?? null, queryName: c.queryName ?? null,
+    cause: c.code as CheckFailureCause,
+    message: c.message,
+    httpStatus: c.httpStatus ?? null,
+    location: c.location ?? null,
+    dnsResponseCode: c.dnsResponseCode ?? null,
+    address: c.address ?? null,
+    addressCategory: c.addressCategory ?? null,
+    queryName: c.queryName ?? null,
   };
 }

@@ -19,7 +19,10 @@ export async function startNxdomainDns(): Promise<{ address: string; close(): Pr
     socket.send(questionOnly(reply), rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  return { address: `127.0.0.1:${socket.address().port}`, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+  return {
+    address: `127.0.0.1:${socket.address().port}`,
+    close: () => new Promise((resolve) => socket.close(() => resolve())),
+  };
 }
 
 /** The header and the first question, without whatever followed it (EDNS records). */

@@ -41,19 +41,30 @@ export async function selfIssued(ca: CaService, clock: Clock, host: string): Pro
     notAfter: new Date(now.getTime() + SELF_DAYS * DAY_MS),
     urls: ca.urlsFor(issuer.id),
   });
-  return { cert: issued.pem + toPem(issuer.certDer, "CERTIFICATE"), key: privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+  return {
+    cert: issued.pem + toPem(issuer.certDer, "CERTIFICATE"),
+    key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
 }
 
 /** The credentials the configuration asks for, or null for plain HTTP. */
 export async function tlsCredentials(config: Config, ca: CaService, clock: Clock): Promise<TlsCredentials | null> {
   const tls = config.acme.tls;
-  if (tls.mode === "files" && tls.certFile && tls.keyFile) return { cert: fs.readFileSync(tls.certFile, "utf8"), key: fs.readFileSync(tls.keyFile, "utf8") };
+  if (tls.mode === "files" && tls.certFile && tls.keyFile)
+    return { cert: fs.readFileSync(tls.certFile, "utf8"), key: fs.readFileSync(tls.keyFile, "utf8") };
   if (tls.mode === "self") return selfIssued(ca, clock, new URL(config.publicBaseUrl).hostname);
   return null;
 }
 
 /** The server main.ts listens with: HTTPS when configured, else HTTP (same timeouts and drain either way). */
-export async function createHttpServer(app: Express, config: Config, ca: CaService, clock: Clock): Promise<http.Server> {
+export async function createHttpServer(
+  app: Express,
+  config: Config,
+  ca: CaService,
+  clock: Clock,
+): Promise<http.Server> {
   const credentials = await tlsCredentials(config, ca, clock);
-  return credentials ? https.createServer({ cert: credentials.cert, key: credentials.key }, app) : http.createServer(app);
+  return credentials
+    ? https.createServer({ cert: credentials.cert, key: credentials.key }, app)
+    : http.createServer(app);
 }

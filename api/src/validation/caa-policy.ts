@@ -43,7 +43,11 @@ export interface IssueValue {
 export function parseIssueValue(value: string): IssueValue | null {
   const [head, ...rest] = value.split(";");
   const issuer = head.trim();
-  if (issuer !== "" && !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(issuer)) return null;
+  if (
+    issuer !== "" &&
+    !/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(issuer)
+  )
+    return null;
   const params: Record<string, string> = {};
   for (const raw of rest) {
     const part = raw.trim();
@@ -79,7 +83,11 @@ function judge(record: CaaRecord, ctx: CaaContext): Verdict {
 export function evaluateCaa(records: CaaRecord[], ctx: CaaContext): CaaDecision {
   const unknownCritical = records.find((r) => r.critical && !KNOWN_TAGS.has(r.tag));
   if (unknownCritical) {
-    return { permitted: false, cause: "CAA_CRITICAL_UNKNOWN_PROPERTY", message: `CAA property "${unknownCritical.tag}" is flagged critical and not understood (RFC 8659 §4.5)` };
+    return {
+      permitted: false,
+      cause: "CAA_CRITICAL_UNKNOWN_PROPERTY",
+      message: `CAA property "${unknownCritical.tag}" is flagged critical and not understood (RFC 8659 §4.5)`,
+    };
   }
   const wild = records.filter((r) => r.tag === "issuewild");
   const relevant = ctx.wildcard && wild.length > 0 ? wild : records.filter((r) => r.tag === "issue");
@@ -89,12 +97,24 @@ export function evaluateCaa(records: CaaRecord[], ctx: CaaContext): CaaDecision 
   const permit = verdicts.find((x) => x.v === "PERMITS");
   if (permit) return { permitted: true, reason: "AUTHORIZED", matched: `${tag} "${permit.r.value}"` };
   if (verdicts.some((x) => x.v === "ACCOUNT_MISMATCH")) {
-    return { permitted: false, cause: "CAA_ACCOUNT_URI_MISMATCH", message: `the ${tag} property names this CA for another ACME account (RFC 8657 accounturi)` };
+    return {
+      permitted: false,
+      cause: "CAA_ACCOUNT_URI_MISMATCH",
+      message: `the ${tag} property names this CA for another ACME account (RFC 8657 accounturi)`,
+    };
   }
   if (verdicts.some((x) => x.v === "METHOD_MISMATCH")) {
-    return { permitted: false, cause: "CAA_VALIDATION_METHOD_NOT_ALLOWED", message: `the ${tag} property does not allow validation by ${ctx.method} (RFC 8657 validationmethods)` };
+    return {
+      permitted: false,
+      cause: "CAA_VALIDATION_METHOD_NOT_ALLOWED",
+      message: `the ${tag} property does not allow validation by ${ctx.method} (RFC 8657 validationmethods)`,
+    };
   }
-  return { permitted: false, cause: "CAA_ISSUER_NOT_AUTHORIZED", message: `no ${tag} property names ${ctx.issuerDomains.join(" or ")}` };
+  return {
+    permitted: false,
+    cause: "CAA_ISSUER_NOT_AUTHORIZED",
+    message: `no ${tag} property names ${ctx.issuerDomains.join(" or ")}`,
+  };
 }
 
 /** "0 issue \"ca.example\"": a record in presentation form, for evidence. */

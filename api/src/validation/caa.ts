@@ -67,7 +67,11 @@ export async function checkCaa(req: CaaRequest, options: DcvNetworkOptions): Pro
   const checked = normalizeHostname(req.name, { allowWildcard: true });
   const name = checked.ok ? checked.name : req.name;
   const evidence: CaaEvidence = {
-    name, queried: [], issuerDomains: req.issuerDomains, accountUri: req.accountUri, method: req.method,
+    name,
+    queried: [],
+    issuerDomains: req.issuerDomains,
+    accountUri: req.accountUri,
+    method: req.method,
     dnsServers: options.dnsServers.length > 0 ? [...options.dnsServers] : "system",
   };
   const done = (status: CaaStatus, cause?: FailureCause): CaaResult => {
@@ -75,7 +79,12 @@ export async function checkCaa(req: CaaRequest, options: DcvNetworkOptions): Pro
     return { status, name, checkedAt: options.now(), evidence, ...(cause ? { cause } : {}) };
   };
   if (!checked.ok) return done("FAILED", { code: "INVALID_NAME", message: checked.message });
-  const ctx: CaaContext = { issuerDomains: req.issuerDomains, wildcard: checked.wildcard, accountUri: req.accountUri, method: req.method };
+  const ctx: CaaContext = {
+    issuerDomains: req.issuerDomains,
+    wildcard: checked.wildcard,
+    accountUri: req.accountUri,
+    method: req.method,
+  };
   for (const queryName of caaClimb(name)) {
     const answer = await askDns(options.dnsServers, options.timeoutMs, (r) => r.resolveCaa(queryName));
     if (!answer.ok && (answer.errorCode === "ENOTFOUND" || answer.errorCode === "ENODATA")) {
@@ -85,9 +94,15 @@ export async function checkCaa(req: CaaRequest, options: DcvNetworkOptions): Pro
     if (!answer.ok) {
       const rcode = dnsResponseCodeOf(answer.errorCode);
       evidence.queried.push({ name: queryName, outcome: rcode ?? answer.errorCode });
-      if (answer.errorCode === "TIMEOUT") return done("FAILED", { code: "TIMEOUT", message: answer.message, queryName });
+      if (answer.errorCode === "TIMEOUT")
+        return done("FAILED", { code: "TIMEOUT", message: answer.message, queryName });
       const message = `CAA look-up of ${queryName} failed (${rcode ?? answer.errorCode}); issuance is blocked (BR 3.2.2.8)`;
-      return done("FAILED", { code: "DNS_RESPONSE_CODE", message, dnsResponseCode: rcode ?? answer.errorCode, queryName });
+      return done("FAILED", {
+        code: "DNS_RESPONSE_CODE",
+        message,
+        dnsResponseCode: rcode ?? answer.errorCode,
+        queryName,
+      });
     }
     const records = toRecords(answer.value);
     evidence.queried.push({ name: queryName, outcome: records.length > 0 ? "RECORDS" : "EMPTY" });

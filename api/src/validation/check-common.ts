@@ -25,7 +25,12 @@ export function assertOptions(options: DcvNetworkOptions): void {
 }
 
 /** Seals a result: `checkedAt` is read when the check finishes; a failure carries its structured cause. */
-export function finish(options: DcvNetworkOptions, evidence: DcvEvidence, failure?: DcvFailure, detail?: string): DcvResult {
+export function finish(
+  options: DcvNetworkOptions,
+  evidence: DcvEvidence,
+  failure?: DcvFailure,
+  detail?: string,
+): DcvResult {
   const full: DcvEvidence = { ...evidence, result: failure ? "FAILED" : "VALID" };
   if (!failure) return { ok: true, method: evidence.method, checkedAt: options.now(), evidence: full };
   const cause = causeOf(failure, full, detail ?? failure);
@@ -55,7 +60,12 @@ export function precheck(
   const reserved = reservedSuffixOf(name);
   if (reserved) {
     evidence.reservedSuffix = reserved;
-    return finish(options, evidence, "RESERVED_NAME", `".${reserved}" is a reserved or internal suffix; such names are never contacted`);
+    return finish(
+      options,
+      evidence,
+      "RESERVED_NAME",
+      `".${reserved}" is a reserved or internal suffix; such names are never contacted`,
+    );
   }
   const checked = normalizeHostname(name, { allowWildcard: true });
   if (!checked.ok) return finish(options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);

@@ -42,7 +42,11 @@ export function publicOnlyLookup(base: DcvLookup, seen?: (addresses: string[]) =
       for (const a of list) {
         const category = classifyAddress(a);
         if (category !== "public") {
-          callback(new DestinationNotAllowedError(hostname, a, category) as NodeJS.ErrnoException, options.all ? [] : "", family);
+          callback(
+            new DestinationNotAllowedError(hostname, a, category) as NodeJS.ErrnoException,
+            options.all ? [] : "",
+            family,
+          );
           return;
         }
       }

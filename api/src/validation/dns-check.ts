@@ -26,7 +26,12 @@ export function dns01Value(keyAuthorization: string): string {
 }
 
 /** ACME-4, RFC 8555 §8.4: TXT at `_acme-challenge.<name>` is the digest of the key authorisation. */
-export function checkAcmeDns01(name: string, token: string, keyAuthorization: string, options: DcvNetworkOptions): Promise<DcvResult> {
+export function checkAcmeDns01(
+  name: string,
+  token: string,
+  keyAuthorization: string,
+  options: DcvNetworkOptions,
+): Promise<DcvResult> {
   return checkTxt("ACME_DNS_01", name, token, dns01Value(keyAuthorization), acmeDnsName, options);
 }
 
@@ -54,8 +59,10 @@ async function checkTxt(
   if (!answer.ok) {
     evidence.errorCode = answer.errorCode;
     if (answer.errorCode === "TIMEOUT") return finish(options, evidence, "TIMEOUT", answer.message);
-    if (answer.errorCode === "ENOTFOUND") return finish(options, evidence, "DNS_NXDOMAIN", `${queryName} does not exist (NXDOMAIN)`);
-    if (answer.errorCode === "ENODATA") return finish(options, evidence, "DNS_NO_TXT", `${queryName} has no TXT records`);
+    if (answer.errorCode === "ENOTFOUND")
+      return finish(options, evidence, "DNS_NXDOMAIN", `${queryName} does not exist (NXDOMAIN)`);
+    if (answer.errorCode === "ENODATA")
+      return finish(options, evidence, "DNS_NO_TXT", `${queryName} has no TXT records`);
     return finish(options, evidence, "DNS_ERROR", answer.message);
   }
   const values = answer.value.map((chunks) => chunks.join(""));
@@ -64,6 +71,7 @@ async function checkTxt(
     .slice(0, MAX_TXT_VALUES_IN_EVIDENCE)
     .map((v) => (v.length > MAX_TXT_VALUE_CHARS_IN_EVIDENCE ? `${v.slice(0, MAX_TXT_VALUE_CHARS_IN_EVIDENCE)}…` : v));
   if (values.length === 0) return finish(options, evidence, "DNS_NO_TXT", `${queryName} has no TXT records`);
-  if (!values.includes(expected)) return finish(options, evidence, "TXT_MISMATCH", `no TXT record at ${queryName} is exactly the expected value`);
+  if (!values.includes(expected))
+    return finish(options, evidence, "TXT_MISMATCH", `no TXT record at ${queryName} is exactly the expected value`);
   return finish(options, evidence);
 }

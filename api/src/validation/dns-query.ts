@@ -30,7 +30,8 @@ export async function askDns<T>(
     return { ok: true, value: answer };
   } catch (err) {
     const code = errorCode(err);
-    if (code === "ETIMEOUT" || code === "ECANCELLED") return { ok: false, errorCode: "TIMEOUT", message: `no DNS answer within ${timeoutMs} ms` };
+    if (code === "ETIMEOUT" || code === "ECANCELLED")
+      return { ok: false, errorCode: "TIMEOUT", message: `no DNS answer within ${timeoutMs} ms` };
     return { ok: false, errorCode: code, message: err instanceof Error ? err.message : String(err) };
   } finally {
     clearTimeout(timer);

@@ -161,7 +161,12 @@ export function causeOf(failure: DcvFailure, e: DcvEvidence, message: string): F
   if (simple) return { code: simple, message, ...(e.queryName ? { queryName: e.queryName } : {}) };
   switch (failure) {
     case "DESTINATION_NOT_ALLOWED":
-      return { code: "DESTINATION_NOT_ALLOWED", message, address: e.refusedAddress ?? "", addressCategory: e.addressCategory ?? "" };
+      return {
+        code: "DESTINATION_NOT_ALLOWED",
+        message,
+        address: e.refusedAddress ?? "",
+        addressCategory: e.addressCategory ?? "",
+      };
     case "REDIRECT_NOT_FOLLOWED":
       return { code: "REDIRECT_REFUSED", message, httpStatus: e.status ?? 0, location: e.location ?? "" };
     case "HTTP_STATUS":
@@ -169,8 +174,14 @@ export function causeOf(failure: DcvFailure, e: DcvEvidence, message: string): F
     case "NETWORK_ERROR":
       return { code: NETWORK_CAUSES[e.errorCode ?? ""] ?? "NETWORK_ERROR", message };
     default: {
-      const rcode = failure === "DNS_NXDOMAIN" ? "NXDOMAIN" : (dnsResponseCodeOf(e.errorCode) ?? e.errorCode ?? "UNKNOWN");
-      return { code: "DNS_RESPONSE_CODE", message, dnsResponseCode: rcode, ...(e.queryName ? { queryName: e.queryName } : {}) };
+      const rcode =
+        failure === "DNS_NXDOMAIN" ? "NXDOMAIN" : (dnsResponseCodeOf(e.errorCode) ?? e.errorCode ?? "UNKNOWN");
+      return {
+        code: "DNS_RESPONSE_CODE",
+        message,
+        dnsResponseCode: rcode,
+        ...(e.queryName ? { queryName: e.queryName } : {}),
+      };
     }
   }
 }

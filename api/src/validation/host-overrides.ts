@@ -39,7 +39,8 @@ function parseEntry(raw: string, index: number, result: Record<string, string>):
   if (!checked.ok) throw new Error(`${where}: "${nameText}" is not a valid DNS name (${checked.code})`);
   const hostPort = parseHostPort(target);
   if (!hostPort) throw new Error(`${where}: "${target}" is not host:port (IPv6 as [addr]:port, port 1-65535)`);
-  if (Object.prototype.hasOwnProperty.call(result, checked.name)) throw new Error(`${where}: "${checked.name}" is given more than once`);
+  if (Object.prototype.hasOwnProperty.call(result, checked.name))
+    throw new Error(`${where}: "${checked.name}" is given more than once`);
   result[checked.name] = formatHostPort(hostPort.host, hostPort.port);
 }
 

@@ -17,7 +17,15 @@ import { createHash } from "node:crypto";
 import * as http from "node:http";
 import { lookup as systemLookup } from "node:dns";
 import { classifyAddress } from "../net/public-address";
-import { type DcvNetworkOptions, assertOptions, errorCode, errorMessage, finish, isResult, precheck } from "./check-common";
+import {
+  type DcvNetworkOptions,
+  assertOptions,
+  errorCode,
+  errorMessage,
+  finish,
+  isResult,
+  precheck,
+} from "./check-common";
 import { type DcvLookup, DestinationNotAllowedError, publicOnlyLookup } from "./destination";
 import type { DcvEvidence, DcvFailure, DcvMethod, DcvResult } from "./evidence";
 import { type HostPort, formatHostPort, overrideFor } from "./host-overrides";
@@ -43,17 +51,34 @@ interface HttpSpec {
 /** APP-9, BR 3.2.2.4.18: the token at `/.well-known/pki-validation/<token>.txt`. */
 export function checkHttpFile(name: string, token: string, options: DcvNetworkOptions): Promise<DcvResult> {
   return checkHttp(
-    { method: "HTTP_FILE", name, token, path: (t) => `/.well-known/pki-validation/${t}.txt`, url: httpFileUrl, matches: (b) => b.trim() === token },
+    {
+      method: "HTTP_FILE",
+      name,
+      token,
+      path: (t) => `/.well-known/pki-validation/${t}.txt`,
+      url: httpFileUrl,
+      matches: (b) => b.trim() === token,
+    },
     options,
   );
 }
 
 /** ACME-4, RFC 8555 §8.3: the key authorisation at `/.well-known/acme-challenge/<token>`. */
-export function checkAcmeHttp01(name: string, token: string, keyAuthorization: string, options: DcvNetworkOptions): Promise<DcvResult> {
+export function checkAcmeHttp01(
+  name: string,
+  token: string,
+  keyAuthorization: string,
+  options: DcvNetworkOptions,
+): Promise<DcvResult> {
   return checkHttp(
     {
-      method: "ACME_HTTP_01", name, token, path: (t) => `/.well-known/acme-challenge/${t}`, url: acmeHttpUrl,
-      matches: (b) => b.replace(/\s+$/, "") === keyAuthorization, expected: keyAuthorization,
+      method: "ACME_HTTP_01",
+      name,
+      token,
+      path: (t) => `/.well-known/acme-challenge/${t}`,
+      url: acmeHttpUrl,
+      matches: (b) => b.replace(/\s+$/, "") === keyAuthorization,
+      expected: keyAuthorization,
     },
     options,
   );
@@ -63,7 +88,12 @@ async function checkHttp(spec: HttpSpec, options: DcvNetworkOptions): Promise<Dc
   assertOptions(options);
   const evidence: DcvEvidence = { method: spec.method, result: "FAILED", name: spec.name, token: spec.token };
   if (canonicalName(spec.name).startsWith("*")) {
-    return finish(options, evidence, "WILDCARD_NOT_ALLOWED", "BR 3.2.2.4: an HTTP method cannot validate a wildcard name; use DNS");
+    return finish(
+      options,
+      evidence,
+      "WILDCARD_NOT_ALLOWED",
+      "BR 3.2.2.4: an HTTP method cannot validate a wildcard name; use DNS",
+    );
   }
   const pre = precheck(spec.name, spec.token, options, evidence);
   if (isResult(pre)) return pre;
@@ -77,7 +107,10 @@ async function checkHttp(spec: HttpSpec, options: DcvNetworkOptions): Promise<Dc
   if (override) evidence.hostOverride = true;
   const lookup = override
     ? undefined
-    : publicOnlyLookup(options.lookup ?? (systemLookup as DcvLookup), (addresses) => (evidence.resolvedAddresses = addresses));
+    : publicOnlyLookup(
+        options.lookup ?? (systemLookup as DcvLookup),
+        (addresses) => (evidence.resolvedAddresses = addresses),
+      );
   return fetchOnce({ spec, host, target, lookup, override: override !== undefined, evidence }, options);
 }
 
@@ -126,7 +159,13 @@ function fetchOnce(plan: FetchPlan, options: DcvNetworkOptions): Promise<DcvResu
         path: plan.spec.path(plan.spec.token),
         agent: false,
         ...(plan.lookup ? { lookup: plan.lookup as unknown as http.RequestOptions["lookup"] } : {}),
-        headers: { Host: plan.host, "User-Agent": USER_AGENT, Accept: "*/*", "Accept-Encoding": "identity", Connection: "close" },
+        headers: {
+          Host: plan.host,
+          "User-Agent": USER_AGENT,
+          Accept: "*/*",
+          "Accept-Encoding": "identity",
+          Connection: "close",
+        },
       });
     } catch (err) {
       fail(err);
@@ -134,10 +173,12 @@ function fetchOnce(plan: FetchPlan, options: DcvNetworkOptions): Promise<DcvResu
     }
     req.on("socket", (socket) => {
       socket.on("connect", () => {
-        if (socket.remoteAddress) evidence.connectedAddress = formatHostPort(socket.remoteAddress, socket.remotePort ?? plan.target.port);
+        if (socket.remoteAddress)
+          evidence.connectedAddress = formatHostPort(socket.remoteAddress, socket.remotePort ?? plan.target.port);
         // Second line of defence: whatever resolved the name, the peer itself must be public.
         const category = plan.override ? "public" : classifyAddress(socket.remoteAddress ?? "");
-        if (category !== "public") refuse(new DestinationNotAllowedError(plan.host, socket.remoteAddress ?? "", category));
+        if (category !== "public")
+          refuse(new DestinationNotAllowedError(plan.host, socket.remoteAddress ?? "", category));
       });
     });
     req.on("error", fail);
@@ -193,7 +234,8 @@ function readResponse(
     if (isSettled()) return;
     const text = recordBody();
     if (status !== 200) return settle("HTTP_STATUS", `HTTP status ${status}, expected 200`);
-    if (!plan.spec.matches(text)) return settle("BODY_MISMATCH", "the file does not contain exactly the expected value");
+    if (!plan.spec.matches(text))
+      return settle("BODY_MISMATCH", "the file does not contain exactly the expected value");
     settle();
   });
 }

@@ -56,6 +56,7 @@ export function acmeDnsName(name: string): string {
 /** Why a token is not acceptable, or null. */
 export function tokenProblem(token: string): string | null {
   if (!TOKEN_PATTERN.test(token)) return "the token must be base64url (A-Z a-z 0-9 - _)";
-  if (token.length < MIN_TOKEN_LENGTH) return `the token must be at least ${MIN_TOKEN_LENGTH} characters (112 bits of entropy)`;
+  if (token.length < MIN_TOKEN_LENGTH)
+    return `the token must be at least ${MIN_TOKEN_LENGTH} characters (112 bits of entropy)`;
   return null;
 }
