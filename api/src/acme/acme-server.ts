@@ -13,7 +13,7 @@ import { Config } from "../config";
 import { Clock } from "../domain/clock";
 import { EventPublisher } from "../events/event-publisher";
 import type { JobSet } from "../jobs/job-sets";
-import { type RecurringJob, dailyAtJst } from "../jobs/schedule";
+import { dailyAtJst } from "../jobs/schedule";
 import { RevocationService } from "../revocations/revocation.service";
 import { AcmeAccounts } from "./acme-accounts";
 import { AcmeCertificates } from "./acme-certs";
@@ -24,17 +24,6 @@ import { AcmeOrders } from "./acme-orders";
 
 export const PRUNE_NONCES_JOB = "acme.prune-nonces";
 
-/**
- * One pruning run clears everything old, so occurrences missed while no replica ran jobs are not
- * worth running one by one: the next occurrence is the first one after now.
- */
-function skipMissed(job: RecurringJob, clock: Clock): RecurringJob {
-  return {
-    kind: job.kind,
-    key: (runAt) => job.key(runAt),
-    next: (after) => job.next(new Date(Math.max(after.getTime(), clock.now().getTime()))),
-  };
-}
 
 export interface AcmeServerDeps {
   ds: DataSource;
@@ -91,7 +80,8 @@ export class AcmeServer {
   jobs(): JobSet {
     return {
       handlers: { [PRUNE_NONCES_JOB]: async (_job, tx) => this.core.nonces.prune(tx) },
-      recurring: [skipMissed(dailyAtJst(PRUNE_NONCES_JOB, 4, 30), this.core.clock)],
+      // One run clears every old nonce, so missed days are not run one by one ("latest").
+      recurring: [dailyAtJst(PRUNE_NONCES_JOB, 4, 30, "latest")],
     };
   }
 }

@@ -25,6 +25,8 @@ export interface CaaTarget {
 export interface CaaLinks {
   applicationId?: string | null;
   domainValidationIds?: Map<string, string>;
+  /** One result per round: names someone recorded after this point (`lastSeq` before the look-up) are skipped. */
+  afterSeq?: string;
 }
 
 /** A name whose CAA result does not allow issuance now, and why. */
@@ -54,13 +56,20 @@ export class CaaChecks {
     );
   }
 
+  /** Where the record stands now; pass it to `record` to record one round per concurrent look-up. */
+  async lastSeq(db: EntityManager): Promise<string> {
+    const rows: { seq: string | null }[] = await db.query(`SELECT max(seq)::text AS seq FROM caa_check`);
+    return rows[0]?.seq ?? "0";
+  }
+
   async record(
     tx: EntityManager,
     subscriberId: string,
     accountId: string | null,
-    results: CaaResult[],
+    all: CaaResult[],
     links: CaaLinks = {},
   ): Promise<void> {
+    const results = links.afterSeq === undefined ? all : await this.notYetRecorded(tx, subscriberId, accountId, all, links.afterSeq);
     if (results.length === 0) return;
     await tx.insert(
       CaaCheck,
@@ -76,6 +85,23 @@ export class CaaChecks {
         domainValidationId: links.domainValidationIds?.get(r.name) ?? null,
       })),
     );
+  }
+
+  /** Results whose name nobody recorded since `afterSeq` (a concurrent check of the same names). */
+  private async notYetRecorded(
+    tx: EntityManager,
+    subscriberId: string,
+    accountId: string | null,
+    all: CaaResult[],
+    afterSeq: string,
+  ): Promise<CaaResult[]> {
+    if (all.length === 0) return all;
+    const taken: { name: string }[] = await tx.query(
+      `SELECT DISTINCT name FROM caa_check
+       WHERE subscriber_id = $1 AND name = ANY($2) AND account_id IS NOT DISTINCT FROM $3 AND seq > $4`,
+      [subscriberId, all.map((r) => r.name), accountId, afterSeq],
+    );
+    return all.filter((r) => !taken.some((t) => t.name === r.name));
   }
 
   /** The newest result per name within the 8 hours, in the given context. One query. */

@@ -97,6 +97,7 @@ export class DomainValidationService {
     const open = await this.ds.getRepository(DomainValidation).find({
       where: { applicationId: application.id, status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]) },
     });
+    const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const [results, caa] = await Promise.all([
       Promise.all(open.map(async (v) => ({ v, result: await this.runCheck(v) }))),
       this.caa.lookup(await this.caaTargets(application), null),
@@ -104,8 +105,8 @@ export class DomainValidationService {
     await inTransaction(this.ds, async (tx) => {
       for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
       const ids = new Map(open.map((v) => [v.name, v.id]));
-      // APP-11: the CAA evidence is its own record (caa_check), kept like the domain validations.
-      await this.caa.record(tx, application.subscriberId, null, caa, { applicationId: application.id, domainValidationIds: ids });
+      // APP-11: the CAA evidence is its own record (caa_check), kept like the domain validations; one per round.
+      await this.caa.record(tx, application.subscriberId, null, caa, { applicationId: application.id, domainValidationIds: ids, afterSeq });
     });
     scope.loaders.clearAll();
     return this.forApplication(scope, application);
@@ -118,8 +119,9 @@ export class DomainValidationService {
     const stale = await this.caa.stale(this.ds.manager, app.subscriberId, app.names, null, this.clock.now());
     if (stale.length === 0) return;
     const targets = (await this.caaTargets(app)).filter((t) => stale.includes(t.name));
+    const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const results = await this.caa.lookup(targets, null);
-    await inTransaction(this.ds, (tx) => this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id }));
+    await inTransaction(this.ds, (tx) => this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id, afterSeq }));
   }
 
   /**
@@ -154,6 +156,10 @@ export class DomainValidationService {
   }
 
   private async recordCheck(tx: EntityManager, scope: RequestScope, application: Application, v: DomainValidation, result: DcvResult): Promise<void> {
+    // Another check of the same challenge may have recorded its result while ours was on the network:
+    // then ours is not recorded again (one result per round, not one per concurrent caller).
+    const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
+    if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) return;
     const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
     await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
     await this.audit.record(tx, scope, {

@@ -399,7 +399,10 @@ export class JobRunner {
     // Step from the occurrence this job stood for (not from a retry's moved run_at, nor from now),
     // so that every occurrence runs once even after an outage: missed ones run one after another.
     const scheduled = typeof job.payload.scheduledFor === "string" ? new Date(job.payload.scheduledFor) : job.runAt;
-    const from = Number.isNaN(scheduled.getTime()) ? job.runAt : scheduled;
+    const stood = Number.isNaN(scheduled.getTime()) ? job.runAt : scheduled;
+    // A scan (catchUp "latest") has just covered every occurrence up to now: continue from now.
+    const now = this.clock.now();
+    const from = r.catchUp === "latest" && now > stood ? now : stood;
     await this.enqueueOccurrence(tx, r, r.next(from));
   }
 
