@@ -38,7 +38,8 @@ export async function scratchDatabase(log: (msg: string) => void): Promise<Scrat
     try {
       const db = await startEmbeddedPostgres(dir, log);
       return {
-        url: db.url,
+        // The owner: the bench app runs the migrations itself (the service role has DML only).
+        url: db.ownerUrl,
         description: `embedded PostgreSQL in ${dir}`,
         async drop() {
           await db.stop();
