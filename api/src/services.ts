@@ -13,6 +13,9 @@ import { CertificateService } from "./certificates/certificate.service";
 import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
 import { DatabaseHealth } from "./db/health";
+import { PgListener } from "./db/listener";
+import { CertificateFactsCache } from "./status/certificate-facts";
+import { ViewChanges } from "./status/view-changes";
 import { contractJobs } from "./contracts/contract-jobs";
 import { FeeService } from "./fees/fee.service";
 import { ContractService } from "./contracts/contract.service";
@@ -72,6 +75,10 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
+  // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
+  const listener = new PgListener(ds);
+  const viewChanges = new ViewChanges(listener);
+  const certificateFacts = new CertificateFactsCache(ds, viewChanges);
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
   let widget: WidgetAssets | null | undefined;
   const widgetAssets = () => (widget ??= loadWidgetAssets());
@@ -81,6 +88,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const acme = new AcmeServer({ ds, clock, config, serviceSecret: passphrase, audit, events, dcv, issuance, certificates, revocations, ca });
   return {
     ds,
+    listener,
+    viewChanges,
     // Readiness and the fail-fast switch for a database that does not answer.
     health: new DatabaseHealth(ds),
     clock,
@@ -121,8 +130,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     usageFqdns: new UsageFqdnService(ds, clock, audit, fees, events),
     eabCredentials: new EabService(ds, clock, audit, acme.core.secrets, acme.core.urls, config.acme.eabDefaultDays),
     acmeAccounts: new AcmeAccountQueries(ds, acme.core.urls),
-    ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
-    certificateStatus: new CertificateStatusService(ds, clock),
+    ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
+    certificateStatus: new CertificateStatusService(certificateFacts, clock),
     jobs: combineJobSets(acme.jobs(), contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],

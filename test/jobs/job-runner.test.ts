@@ -427,7 +427,7 @@ describe("start and stop", () => {
     await enqueue("slow", T0);
     await a.start();
     await started.promise;
-    const listeners = () => main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-jobs-listener'`);
+    const listeners = () => main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-listener'`);
     expect(await listeners()).toHaveLength(1);
     let stopped = false;
     const stopping = a.stop().then(() => (stopped = true));

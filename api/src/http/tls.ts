@@ -9,7 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { CaService } from "../certificates/ca.service";
 import type { Config } from "../config";
 import type { Clock } from "../domain/clock";
@@ -58,7 +58,7 @@ export async function tlsCredentials(config: Config, ca: CaService, clock: Clock
 
 /** The server main.ts listens with: HTTPS when configured, else HTTP (same timeouts and drain either way). */
 export async function createHttpServer(
-  app: Express,
+  app: RequestListener,
   config: Config,
   ca: CaService,
   clock: Clock,
