@@ -50,6 +50,10 @@ import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-r
 import { ProblemReportService } from "./revocations/problem-report.service";
 import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
 import { catalogueServices } from "./catalogue-services";
+import { AcmeAccountQueries } from "./acme/acme-directory.service";
+import { AcmeServer } from "./acme/acme-server";
+import { EabService } from "./acme/eab.service";
+import { UsageFqdnService } from "./acme/usage-fqdn.service";
 
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
@@ -84,6 +88,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
   // VAL-1, CON-5..CON-9, APP-6, REV-4: the operator's catalogue, payments, subscriber changes and disputes (catalogue-services.ts).
   const catalogue = catalogueServices({ ds, clock, config, audit, events, notices, revocations });
+  // ACME-1..8: the ACME server and the reseller's side of the ACME variant; nonces and EAB keys derive from the CA passphrase.
+  const acme = new AcmeServer({ ds, clock, config, serviceSecret: passphrase, audit, events, dcv, issuance, certificates, revocations, ca });
   return {
     ds,
     listener,
@@ -124,10 +130,14 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     notices,
     announcements: new AnnouncementService(ds, clock, audit, notices, events),
     expiringSoon: new ExpiringSoonService(ds, clock),
+    acme,
+    usageFqdns: new UsageFqdnService(ds, clock, audit, fees, events),
+    eabCredentials: new EabService(ds, clock, audit, acme.core.secrets, acme.core.urls, config.acme.eabDefaultDays),
+    acmeAccounts: new AcmeAccountQueries(ds, acme.core.urls),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
     certificateStatus: new CertificateStatusService(certificateFacts, clock),
     ...catalogue,
-    jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
+    jobs: combineJobSets(acme.jobs(), contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],
     }),

@@ -4,6 +4,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { toPem } from "../../api/src/pki";
+import { acmeSection } from "./acme";
 import { Figure, benchApprovals, benchChain, benchSigner, makeCsrs, prepareApprovable } from "./issuance";
 import { runLoad, type LoadResult, type LoadSpec } from "./load";
 import { buildOcspRequest, checkOcspResponse, nonceOfRequest, opensslAvailable, opensslCheckRequest, opensslCheckResponse, opensslMakeRequest, type OcspRequestTemplate } from "./ocsp-check";
@@ -211,6 +212,9 @@ async function main(): Promise<number> {
       { ...figureRow(approvals.figure, approvals.figure.perSecond / signerRate, "of signer c=4"), non2xx: approvals.load.non2xx + approvals.load.errors },
       figureRow(chain.figure, chain.figure.perSecond / signerRate, "of signer c=4"),
     ];
+
+    // ---- issue 12: ACME orders per second, printed next to the GraphQL issuance rates
+    for (const p of (await acmeSection(app, ctx, reseller.id, [approvals.figure, chain.figure], CHAIN_N * 2, Math.max(10, SECONDS * 4), log)).problems) failures.push(`acme: ${p}`);
 
     // ---- issue 4: OCSP and public status, each against a bare http server
     const issuing = await app.services.ca.activeIssuer();

@@ -17,6 +17,7 @@ import { Loaders } from "../../api/src/graphql/loaders";
 import { createApp } from "../../api/src/http/app";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
+import { TestDnsServer, startDnsServer } from "../support/dns-server";
 import { HttpClient } from "./load";
 
 /** Set-up of the benchmark: a scratch database, the app in-process on loopback, a DCV web server. */
@@ -88,6 +89,8 @@ export interface BenchApp {
   port: number;
   client: HttpClient;
   operatorKey: string;
+  /** The loopback DNS server every DNS look-up of the app goes to (CAA, APP-11; dns-01 and DNS TXT checks). */
+  dns: TestDnsServer;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,8 @@ export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl"
   const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
   await ds.initialize();
   const port = await freePort();
+  // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless records are set) keeps it off the network.
+  const dns = await startDnsServer(new Map());
   const config = loadConfig(
     {
       DATABASE_URL: dbUrl,
@@ -126,6 +131,8 @@ export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl"
       AKASHI_DATA_DIR: dataDir,
       AKASHI_RUN_JOBS: "false",
       AKASHI_DCV_HOST_OVERRIDES: dcvOverrides,
+      AKASHI_DCV_DNS_SERVERS: dns.address,
+      AKASHI_ACME_ORDERS_PER_HOUR: "1000000",
     },
     [],
   );
@@ -147,11 +154,13 @@ export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl"
     port,
     client,
     operatorKey: operator.key,
+    dns,
     async close() {
       client.close();
       await listening.close();
       await stop();
       await ds.destroy();
+      await dns.close();
     },
   };
 }

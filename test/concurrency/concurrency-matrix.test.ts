@@ -332,7 +332,26 @@ const MATRIX: Record<string, Case> = {
   } },
   replayWebhookDelivery: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ deliveryId: await deadWebhookDelivery() }) },
   ...CATALOGUE_MATRIX(),
+  // the ACME variant (ACME-2, ACME-3)
+  registerUsageFqdns: { kind: "CREATES", how: "one live registration per name: one success, the others USAGE_FQDN_TAKEN", key: reseller,
+    prepare: async () => ({ subscriberId, names: [fresh("fqdn")] }) },
+  continueUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn() }) },
+  endUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn(), reason: "解約" }) },
+  createAcmeEabCredential: { kind: "CREATES", how: "idempotencyKey: the same key returns the same credential (and HMAC key)", key: reseller,
+    prepare: async () => ({ subscriberId, idempotencyKey: `eab${++eabs}` }) },
+  revokeAcmeEabCredential: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
+    const e = await mutation(t, alpha.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId }, "eabCredential { id }");
+    return { eabCredentialId: e.eabCredential.id };
+  } },
 };
+
+let eabs = 0;
+
+async function usageFqdn(): Promise<string> {
+  const r = await mutation(t, alpha.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId, names: [fresh("fqdn")] }, "usageFqdns { id }");
+  if (r.userErrors.length) throw new Error(JSON.stringify(r.userErrors));
+  return r.usageFqdns[0].id;
+}
 
 let lastReseller: { key: string } | undefined;
 let resellers = 0;
@@ -405,6 +424,9 @@ beforeAll(async () => {
   await dcv.start();
   t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(Array.from({ length: POOL }, (_, i) => `n${i + 1}.matrix.akashi-demo.jp`)), AKASHI_DB_POOL_SIZE: "10", AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
   alpha = await t.createReseller("matrix");
+  // ACME-1: alpha brokers the ACME variant, so its mutations reach their own rules.
+  await mutation(t, alpha.key, "applyForAcme", "ApplyForAcmeInput", { note: "ACME" }, "acmeApplication { id }");
+  await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: alpha.globalId }, "reseller { id }");
   products = await productIds(t);
   subscriberId = await createSubscriber(t, alpha.key);
   otherCa = await makeTestCa(dir, "ECDSA_P256", new Date("2026-01-01T00:00:00Z"));

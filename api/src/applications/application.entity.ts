@@ -11,6 +11,8 @@ export enum ApplicationKind {
   REISSUE = "REISSUE",
   REPLACEMENT = "REPLACEMENT",
   IMPORT = "IMPORT",
+  /** ACME-5: the record behind a certificate an ACME client obtained (no review; the order is the application). */
+  ACME = "ACME",
 }
 registerEnumType(ApplicationKind, { name: "ApplicationKind", description: "What an application asks for." });
 

@@ -18,7 +18,7 @@ import { ConsentsInput, requirePem, refuseDuplicateCertificate, refuseRenewedTwi
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
-import { DcvMethod } from "./dcv-checks";
+import { DcvMethod } from "../validation";
 import { DomainValidationMethod } from "./domain-validation.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { idempotentApplication } from "./idempotency";

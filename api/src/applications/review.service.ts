@@ -103,15 +103,13 @@ export class ReviewService {
    */
   async approve(scope: RequestScope, id: string | null): Promise<{ application: Application; certificate: Certificate }> {
     requireOperator(scope.caller);
+    // APP-11: CAA is looked up (network) before the transaction when the last result is missing or stale.
+    await this.dcv.refreshCaa(id);
     let certificate: Certificate | null = null;
     const application = await this.transition(scope, id, "application.approve", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
       const now = this.clock.now();
-      // APP-9: every name must stand on a successful validation still inside the reuse period.
-      const valid = await this.dcv.reusable(tx, app.subscriberId, app.names, now);
-      const missing = app.names.filter((n) => !valid.has(n));
-      if (missing.length > 0) {
-        throw refusal(RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED, `Domain control is not validated for: ${missing.join(", ")} (APP-9).`, "input.applicationId", `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`);
-      }
+      // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
+      await this.dcv.requireIssuable(tx, app, now);
       const issued = await this.issuance.issueForApplication(tx, scope, app);
       certificate = issued.certificate;
       app.status = ApplicationStatus.ISSUED;

@@ -17,6 +17,7 @@ import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
 import { refuseDiscontinuedRenewal } from "../products/discontinuation";
+import { acmeContract } from "../acme/acme-contract";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
@@ -61,6 +62,9 @@ export class IssuanceService {
       if (!plan.ok) throw fromDomain(plan, "input.applicationId");
       notAfter = plan.notAfter;
       supersededRevokeAt = plan.revokeSupersededAt;
+    } else if (app.kind === ApplicationKind.ACME) {
+      // ACME-2, ACME-4, ACME-5: no fee per certificate; notAfter is capped by the usage period.
+      ({ contract, notAfter } = await acmeContract(tx, actor, app, now, this.audit));
     } else {
       let end: Date;
       let carryOverMonths = 0;

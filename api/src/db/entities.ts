@@ -29,6 +29,7 @@ import { Seal } from "../seals/seal.entity";
 import { SubscriberContact } from "../subscribers/subscriber-contact.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { catalogueEntities } from "../catalogue-entities";
+import { acmeEntities } from "../acme/acme-entities";
 
 /** Every TypeORM entity; the schema itself comes from migrations/ only. */
 export const entities = [
@@ -63,4 +64,5 @@ export const entities = [
   Job,
   AuditEvent,
   ...catalogueEntities,
+  ...acmeEntities,
 ];

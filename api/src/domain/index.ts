@@ -20,3 +20,4 @@ export * from "./email";
 export * from "./payments";
 export * from "./succession";
 export * from "./name-dispute";
+export * from "./acme-usage";

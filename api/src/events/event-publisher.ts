@@ -6,7 +6,8 @@ import { enqueueJob } from "../jobs/job-runner";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
- * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts and 1764200000000-catalogue.ts.
+ * the `type` column carry the values (the wire names). Keep in step with the migrations' event-type checks
+ * (1763700000600-events.ts, 1764100000000-acme-variant.ts, 1764200000000-catalogue.ts).
  */
 export enum EventType {
   APPLICATION_SUBMITTED = "application.submitted",
@@ -36,6 +37,10 @@ export enum EventType {
   SUBSCRIBER_CHANGE_REQUESTED = "subscriber.change_requested",
   SUBSCRIBER_CHANGE_DECIDED = "subscriber.change_decided",
   SUBSCRIBER_SUCCEEDED = "subscriber.succeeded",
+  USAGE_FQDN_REGISTERED = "acme.usage_fqdn.registered",
+  USAGE_FQDN_CONTINUED = "acme.usage_fqdn.continued",
+  USAGE_FQDN_ENDED = "acme.usage_fqdn.ended",
+  ACME_ACCOUNT_CREATED = "acme.account.created",
 }
 registerEnumType(EventType, {
   name: "EventType",

@@ -35,7 +35,7 @@ import { statementMonth } from "./statement";
 export interface ChargeInput {
   resellerId: string;
   contractId: string | null;
-  kind: "DESIGNATION" | "ISSUANCE" | "RENEWAL" | "MONTHLY" | "CHANGE";
+  kind: "DESIGNATION" | "ISSUANCE" | "RENEWAL" | "MONTHLY" | "CHANGE" | "ACME_REGISTRATION" | "ACME_CONTINUATION";
   description: string;
   amountYen: number;
   chargedAt: Date;

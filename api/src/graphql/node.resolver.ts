@@ -36,6 +36,10 @@ const fetchers: Record<string, Fetcher> = {
   SubscriberChange: (ctx, id) => ctx.services.subscriberChanges.get(ctx, id),
   SubscriberSuccession: (ctx, id) => ctx.services.successions.get(ctx, id),
   NameDispute: (ctx, id) => ctx.services.disputes.get(ctx, id),
+  UsageFqdn: (ctx, id) => ctx.services.usageFqdns.get(ctx, id),
+  AcmeEabCredential: (ctx, id) => ctx.services.eabCredentials.get(ctx, id),
+  AcmeAccount: (ctx, id) => ctx.services.acmeAccounts.account(ctx, id),
+  AcmeOrder: (ctx, id) => ctx.services.acmeAccounts.order(ctx, id),
 };
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {
