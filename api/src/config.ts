@@ -16,6 +16,10 @@ export interface Config {
   databaseOwnerUrl: string | undefined;
   /** Pool size and every database wait (DESIGN "Hot paths and scale"). */
   db: DbLimits;
+  /** `/metrics`: off unless a bearer token guards it on the main port, or it has a port of its own (primary only). */
+  metrics: { token: string | undefined; port: number | undefined };
+  /** Requests per minute per client address (per HTTP worker; 0: no limit): anonymous GraphQL and public forms, OCSP POST. */
+  rateLimits: { publicPerMinute: number; ocspPerMinute: number };
   /** HTTP worker processes on this machine, all behind one port (node:cluster); jobs run in the primary. */
   workers: number;
   /** HTTP server timeouts and the graceful-shutdown grace period. */
@@ -145,6 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       statementTimeoutMs: ms("AKASHI_DB_STATEMENT_TIMEOUT_MS", DEFAULT_DB_LIMITS.statementTimeoutMs, 100, 3_600_000),
       lockTimeoutMs: ms("AKASHI_DB_LOCK_TIMEOUT_MS", DEFAULT_DB_LIMITS.lockTimeoutMs, 100, 3_600_000),
       idleInTransactionTimeoutMs: ms("AKASHI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", DEFAULT_DB_LIMITS.idleInTransactionTimeoutMs, 100, 3_600_000),
+    },
+    metrics: {
+      token: get("AKASHI_METRICS_TOKEN"),
+      port: get("AKASHI_METRICS_PORT") === undefined ? undefined : port("AKASHI_METRICS_PORT", get("AKASHI_METRICS_PORT")!),
+    },
+    rateLimits: {
+      publicPerMinute: ms("AKASHI_RATE_LIMIT_PER_MINUTE", 600, 0, 10_000_000),
+      ocspPerMinute: ms("AKASHI_OCSP_RATE_LIMIT_PER_MINUTE", 6_000, 0, 10_000_000),
     },
     workers: ms("AKASHI_WORKERS", Math.min(os.availableParallelism(), 8), 1, 64),
     http: {

@@ -14,6 +14,7 @@ import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
 import { DatabaseHealth } from "./db/health";
 import { PgListener } from "./db/listener";
+import { trackPool } from "./metrics/registry";
 import { CertificateFactsCache } from "./status/certificate-facts";
 import { ViewChanges } from "./status/view-changes";
 import { contractJobs } from "./contracts/contract-jobs";
@@ -77,6 +78,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
+  trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
   const listener = new PgListener(ds);
   const viewChanges = new ViewChanges(ds, listener);

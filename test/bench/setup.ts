@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -79,9 +80,15 @@ export async function scratchDatabase(log: (msg: string) => void): Promise<Scrat
 export { DcvWebServer } from "../support/dcv-web-server";
 
 export interface BenchApp {
+  /** The bench's own connection and services, for set-up and inspection (they serve no HTTP). */
   ds: DataSource;
   services: Services;
-  server: http.Server;
+  /** How the app under test runs: `cluster` (the built service, `node dist/api/src/main.js`, primary + workers) or `inproc`. */
+  mode: "cluster" | "inproc";
+  /** Cluster mode: milliseconds from spawning the service to its "ready" line. */
+  startupMs: number | null;
+  /** Cluster mode: the primary's and workers' process ids (for RSS). */
+  pids: number[];
   /** http://127.0.0.1:<port> (load generator, set-up client). */
   origin: string;
   /** http://akashi.test:<same port>: PUBLIC_BASE_URL, what a browser with akashi.test mapped to loopback uses. */
@@ -122,34 +129,33 @@ export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl"
   const port = await freePort();
   // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless records are set) keeps it off the network.
   const dns = await startDnsServer(new Map());
-  const config = loadConfig(
-    {
-      DATABASE_URL: dbUrl,
-      PUBLIC_BASE_URL: `http://akashi.test:${port}`,
-      LOG_LEVEL: "silent",
-      AKASHI_CA_PASSPHRASE: "bench passphrase",
-      AKASHI_DATA_DIR: dataDir,
-      AKASHI_RUN_JOBS: "false",
-      AKASHI_DCV_HOST_OVERRIDES: dcvOverrides,
-      AKASHI_DCV_DNS_SERVERS: dns.address,
-      AKASHI_ACME_ORDERS_PER_HOUR: "1000000",
-    },
-    [],
-  );
+  const env: Record<string, string> = {
+    DATABASE_URL: dbUrl,
+    PUBLIC_BASE_URL: `http://akashi.test:${port}`,
+    AKASHI_CA_PASSPHRASE: "bench passphrase",
+    AKASHI_DATA_DIR: dataDir,
+    AKASHI_DCV_HOST_OVERRIDES: dcvOverrides,
+    AKASHI_DCV_DNS_SERVERS: dns.address,
+    AKASHI_ACME_ORDERS_PER_HOUR: "1000000",
+    AKASHI_DEMO: "false",
+    // The load generator is one address sending thousands of requests a second.
+    AKASHI_RATE_LIMIT_PER_MINUTE: "0",
+    AKASHI_OCSP_RATE_LIMIT_PER_MINUTE: "0",
+  };
+  const config = loadConfig({ ...env, LOG_LEVEL: "silent", AKASHI_RUN_JOBS: "false" }, []);
   const services = createServices(ds, systemClock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls();
-  const logger = createLogger("silent");
-  const { app, stop } = await createApp(services, logger);
-  const server = http.createServer(app);
-  const listening = await listen(server, port);
   const operator = await services.apiKeys.create(systemActor("bench"), { resellerId: null, name: "bench operator" });
-  const client = new HttpClient(listening.origin, 8);
+  const served = BENCH_SERVER === "cluster" ? await spawnService(db, port, env) : await inProcess(services, port);
+  const client = new HttpClient(served.origin, 8);
   return {
     ds,
     services,
-    server,
-    origin: listening.origin,
+    mode: BENCH_SERVER,
+    startupMs: served.startupMs,
+    pids: served.pids,
+    origin: served.origin,
     publicOrigin: `http://akashi.test:${port}`,
     port,
     client,
@@ -157,12 +163,86 @@ export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl"
     dns,
     async close() {
       client.close();
-      await listening.close();
-      await stop();
+      await served.close();
       await ds.destroy();
       await dns.close();
     },
   };
+}
+
+/** `BENCH_SERVER`: `cluster` (default) measures the service as it runs; `inproc` assembles the app in the bench process. */
+const BENCH_SERVER: "cluster" | "inproc" = process.env.BENCH_SERVER === "inproc" ? "inproc" : "cluster";
+const MAIN = path.resolve(__dirname, "../../api/src/main.js");
+
+interface Served {
+  origin: string;
+  startupMs: number | null;
+  pids: number[];
+  close(): Promise<void>;
+}
+
+async function inProcess(services: Services, port: number): Promise<Served> {
+  const { app, stop } = await createApp(services, createLogger("silent"));
+  const listening = await listen(http.createServer(app), port);
+  return { origin: listening.origin, startupMs: null, pids: [process.pid], close: async () => { await listening.close(); await stop(); } };
+}
+
+/** The built service (`npm start` runs the same file) as its own processes, on the bench's database. */
+async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port: number, env: Record<string, string>): Promise<Served> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", AKASHI_RUN_JOBS: "true",
+      AKASHI_WORKERS: process.env.BENCH_WORKERS ?? String(Math.min(os.availableParallelism(), 8)),
+      ...(db.ownerUrl !== db.url ? { DATABASE_OWNER_URL: db.ownerUrl } : {}),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const deadline = Date.now() + 180_000;
+  while (!out.includes("Akashi is ready")) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the service did not start: ${err.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const startupMs = performance.now() - started;
+  const pids = [child.pid ?? 0, ...childPids(child.pid ?? 0)];
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    startupMs,
+    pids,
+    async close() {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map((l) => Number(l.trim())).filter((n) => n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** Resident memory of these processes, in MiB (Linux /proc). */
+export function rssMiB(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
 }
 
 /** A reseller and its key, made through the services as the operator would (as test-app.ts's createReseller). */

@@ -28,7 +28,8 @@ export interface PreparedDocument {
   /**
    * STAT-3: how long a shared cache may keep an answer to this document: the least `cacheMaxAge` of
    * every root field and of every field that returns an object (declared with `@Extensions({ cacheMaxAge })`
-   * on the field or its type); 0 (not cacheable) when one of them declares none.
+   * on the field or its type; `cacheInherit` types take their parent's); 0 (not cacheable) when one of them
+   * declares none.
    */
   cacheMaxAge: number;
 }
@@ -50,6 +51,11 @@ function maxAgeOf(extensions: Readonly<Record<string, unknown>> | null | undefin
   return typeof v === "number" ? v : undefined;
 }
 
+/** Plumbing types (connections, edges, page info, prices of a product) take the lifetime of the field above them. */
+function inherits(extensions: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  return extensions?.cacheInherit === true;
+}
+
 function staticCacheMaxAge(schema: GraphQLSchema, document: DocumentNode): number {
   const typeInfo = new TypeInfo(schema);
   const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
@@ -65,9 +71,15 @@ function staticCacheMaxAge(schema: GraphQLSchema, document: DocumentNode): numbe
         const parent = typeInfo.getParentType();
         if (!def) return;
         const type = getNamedType(def.type);
-        if (!isCompositeType(type) && !(parent && roots.has(parent as never))) return;
-        const declared = maxAgeOf(def.extensions) ?? (isCompositeType(type) ? maxAgeOf(type.extensions) : undefined) ?? 0;
-        maxAge = Math.min(maxAge, declared);
+        const root = parent !== null && roots.has(parent as never);
+        if (!isCompositeType(type) && !root) return;
+        const own = maxAgeOf(def.extensions);
+        if (own !== undefined) {
+          maxAge = Math.min(maxAge, own);
+          return;
+        }
+        if (!root && (inherits(def.extensions) || (isCompositeType(type) && inherits(type.extensions)))) return;
+        maxAge = Math.min(maxAge, (isCompositeType(type) ? maxAgeOf(type.extensions) : undefined) ?? 0);
       },
     }),
   );

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, execute } from "graphql";
+import { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode, execute } from "graphql";
+import { metrics } from "../metrics/registry";
 import { authenticate } from "../auth/authenticate";
 import { Caller } from "../auth/caller";
 import { RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
@@ -162,6 +163,13 @@ function formatErrors(errors: readonly GraphQLError[], caller: Caller, g: Graphq
   return { errors: out as GraphQLFormattedError[], status, headers };
 }
 
+/** The metrics label of an operation: its name, or its root fields (names from the schema, so a bounded set). */
+function operationLabel(op: OperationDefinitionNode): string {
+  if (op.name) return op.name.value.slice(0, 60);
+  const roots = op.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : "…"));
+  return [...new Set(roots)].sort().slice(0, 3).join(",") || "anonymous";
+}
+
 export class GraphqlHttp {
   private readonly documents: DocumentCache;
 
@@ -221,7 +229,12 @@ export class GraphqlHttp {
     const contextValue: Context = {
       caller, requestId: g.requestId, loaders: new Loaders(this.services.ds), services: this.services, clientAddress: g.clientAddress,
     };
+    const started = process.hrtime.bigint();
     const result = (await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult;
+    metrics.graphqlDuration.observe(
+      { type: operation.operation, operation: operationLabel(operation), outcome: result.errors?.length ? "error" : "ok" },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
     if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
     this.answer(g, caller, prepared.cacheMaxAge, result);

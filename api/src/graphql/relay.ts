@@ -1,10 +1,11 @@
-import { ArgsType, ClassType, Field, Int, ObjectType } from "type-graphql";
+import { ArgsType, ClassType, Extensions, Field, Int, ObjectType } from "type-graphql";
 import { ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { badUserInput } from "./errors";
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
+@Extensions({ cacheInherit: true })
 @ObjectType({ description: "Relay page information." })
 export class PageInfo {
   @Field({ description: "Whether more items follow `endCursor`." })
@@ -41,6 +42,7 @@ export interface ConnectionShape<T> {
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
 export function Connection<T extends object>(nodeType: ClassType<T>, name = nodeType.name) {
+  @Extensions({ cacheInherit: true })
   @ObjectType(`${name}Edge`, { description: `An edge to a ${name}.` })
   class EdgeType {
     @Field({ description: "Opaque cursor of this edge." })
@@ -50,6 +52,7 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name = node
     node!: T;
   }
 
+  @Extensions({ cacheInherit: true })
   @ObjectType()
   abstract class ConnectionType implements ConnectionShape<T> {
     @Field(() => [EdgeType], { description: "The items of this page, each with its cursor." })

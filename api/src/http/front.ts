@@ -1,11 +1,14 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { withConnectionScope } from "../db/connection-guard";
 import { RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
 import { GraphqlHttp } from "../graphql/http";
 import { Logger } from "../logger";
 import { Services } from "../services";
-import { handleOcsp } from "./ocsp";
+import { METRICS_CONTENT_TYPE, scrape } from "../metrics/exporter";
+import { metrics } from "../metrics/registry";
+import { handleOcsp, refuseOcsp } from "./ocsp";
+import { RateDecision, RateLimiter } from "./rate-limit";
 import { setSecurityHeaders } from "./security-headers";
 
 declare module "node:http" {
@@ -18,6 +21,20 @@ declare module "node:http" {
 
 /** Public paths every TLS client and visitor reads: their successes are logged at debug level only. */
 const HOT = /^\/(graphql|ocsp|verify|seal|healthz|readyz)/;
+
+/** The metrics label of a path: a fixed set, never the path itself (ids would explode the series). */
+function routeOf(path: string): string {
+  const m = /^\/(graphql|ocsp|verify|crl|ca|seal|acme|terms|explorer|healthz|readyz|metrics|handover|activity|statements|demo)\b/.exec(path);
+  return m ? m[1] : "other";
+}
+
+function refuse(res: ServerResponse, limiter: RateLimiter, d: RateDecision, body: string, type: string): void {
+  limiter.headers(res, d);
+  res.statusCode = 429;
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Content-Type", type);
+  res.end(body);
+}
 
 function clientAddress(req: IncomingMessage): string {
   // Behind a proxy on loopback (the TLS terminator), the address it reports; otherwise the peer.
@@ -62,6 +79,19 @@ function cors(res: ServerResponse): void {
  * answered on plain node:http, and everything else goes on to the Express app behind.
  */
 export function createFront(services: Services, logger: Logger, graphql: GraphqlHttp, rest: RequestListener): RequestListener {
+  const { config } = services;
+  const publicLimit = new RateLimiter(config.rateLimits.publicPerMinute);
+  const ocspLimit = new RateLimiter(config.rateLimits.ocspPerMinute);
+  /** Anonymous GraphQL and the public forms; keyed callers are known and accountable. */
+  const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, refused: (d: RateDecision) => void): boolean => {
+    if (!limiter.enabled) return false;
+    const d = limiter.take(clientAddress(req));
+    limiter.headers(res, d);
+    if (d.allowed) return false;
+    metrics.rateLimited.inc({ limit: limiter === ocspLimit ? "ocsp" : "public" });
+    refused(d);
+    return true;
+  };
   const route = async (req: IncomingMessage, res: ServerResponse, path: string, search: string): Promise<void> => {
     if (path === "/graphql") {
       cors(res);
@@ -72,9 +102,20 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
       }
       // A browser asking for a page gets the explorer from the app behind.
       const browser = req.method === "GET" && !search.includes("query=") && String(req.headers.accept ?? "").includes("text/html");
-      if (!browser) return graphql.handle({ req, res, requestId: req.id, clientAddress: clientAddress(req), log: req.log, search });
+      if (!browser) {
+        const anonymous = !req.headers.authorization;
+        const body = JSON.stringify({ errors: [{ message: "Too many requests from this address; see Retry-After.", extensions: { code: "RATE_LIMITED" } }] });
+        if (anonymous && limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, body, "application/json; charset=utf-8"))) return;
+        return graphql.handle({ req, res, requestId: req.id, clientAddress: clientAddress(req), log: req.log, search });
+      }
     } else if (path === "/ocsp" || path.startsWith("/ocsp/")) {
+      // RFC 6960 2.3: tryLater is the OCSP way to say "not now".
+      if (req.method === "POST" && limited(req, res, ocspLimit, (d) => refuseOcsp(res, ocspLimit, d))) return;
       return handleOcsp(services.ocsp, req.log, req, res, path);
+    } else if (path === "/metrics" && req.method === "GET") {
+      return serveMetrics(req, res, config.metrics.token);
+    } else if (req.method === "POST" && /^\/verify\/[^/]+\/report$/.test(path)) {
+      if (limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, "Too many reports from this address; try again later.\n", "text/plain; charset=utf-8"))) return;
     } else if (path === "/healthz" && req.method === "GET") {
       res.setHeader("Cache-Control", "no-store");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
@@ -96,10 +137,31 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
     const search = q < 0 ? "" : url.slice(q + 1);
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      const ms = Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.httpDuration.observe({ route: routeOf(path), method: req.method ?? "", status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
       const quiet = res.statusCode < 400 && HOT.test(path);
-      req.log[quiet ? "debug" : "info"]({ method: req.method, path, status: res.statusCode, ms }, "request");
+      req.log[quiet ? "debug" : "info"]({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "request");
     });
     withConnectionScope(() => route(req, res, path, search)).catch((err: unknown) => fail(req, res, err));
   };
+}
+
+/**
+ * `/metrics` on the main port (DESIGN: off unless AKASHI_METRICS_TOKEN is set, then `Authorization:
+ * Bearer` it); a port of its own (AKASHI_METRICS_PORT) is served by the primary instead.
+ */
+async function serveMetrics(req: IncomingMessage, res: ServerResponse, token: string | undefined): Promise<void> {
+  const given = String(req.headers.authorization ?? "");
+  const expected = `Bearer ${token ?? ""}`;
+  const ok = token !== undefined && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  res.setHeader("Cache-Control", "no-store");
+  if (!ok) {
+    res.statusCode = 404;
+    res.setHeader("Content-Type", "text/plain; charset=utf-8");
+    res.end("Not found: GET /metrics\n");
+    return;
+  }
+  const text = await scrape();
+  res.setHeader("Content-Type", METRICS_CONTENT_TYPE);
+  res.end(text);
 }

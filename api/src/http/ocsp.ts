@@ -3,6 +3,8 @@ import { Logger } from "../logger";
 import { ocspErrorResponse } from "../pki";
 import { OcspAnswer, OcspResponder } from "../status/ocsp-responder";
 import { isDatabaseUnavailable, RETRY_AFTER_S } from "../db/unavailable";
+import { metrics } from "../metrics/registry";
+import { RateDecision, RateLimiter } from "./rate-limit";
 
 /** An OCSPRequest is a few hundred bytes; at most 20 CertIDs (pki/ocsp.ts) fit well within this. */
 const MAX_REQUEST_BYTES = 16 * 1024;
@@ -13,6 +15,17 @@ function send(res: ServerResponse, answer: OcspAnswer, status = 200): void {
   res.setHeader("Content-Type", "application/ocsp-response");
   res.setHeader("Content-Length", answer.der.length);
   res.end(answer.der);
+}
+
+/** A request over the address's rate limit: `tryLater` (RFC 6960 2.3), HTTP 429 with the limit headers already set. */
+export function refuseOcsp(res: ServerResponse, limiter: RateLimiter, d: RateDecision): void {
+  limiter.headers(res, d);
+  send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 429);
+}
+
+function cachedAnswer(res: ServerResponse, answer: OcspAnswer): void {
+  metrics.ocspAnswers.inc({ source: "cache" });
+  send(res, answer);
 }
 
 const malformed = (res: ServerResponse) => send(res, { der: ocspErrorResponse("malformedRequest"), headers: { "Cache-Control": "no-store" } });
@@ -53,6 +66,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 async function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der: Buffer, requestKey: string): Promise<void> {
   try {
     send(res, await ocsp.respond(der, requestKey));
+    metrics.ocspAnswers.inc({ source: "signed" });
   } catch (err) {
     // RFC 6960 2.3: tryLater when the responder cannot answer now; internalError for anything else.
     if (isDatabaseUnavailable(err)) {
@@ -74,7 +88,7 @@ export async function handleOcsp(ocsp: OcspResponder, log: Logger, req: Incoming
   if (req.method === "GET" && path.startsWith("/ocsp/")) {
     const encoded = path.slice("/ocsp/".length);
     const cached = ocsp.cachedAnswer(`G${encoded}`);
-    if (cached) return send(res, cached);
+    if (cached) return cachedAnswer(res, cached);
     const der = requestFromPath(encoded);
     if (!der) return malformed(res);
     return answer(ocsp, log, res, der, `G${encoded}`);
@@ -84,7 +98,7 @@ export async function handleOcsp(ocsp: OcspResponder, log: Logger, req: Incoming
     if (!der || der.length === 0) return malformed(res);
     const key = `P${der.toString("latin1")}`;
     const cached = ocsp.cachedAnswer(key);
-    if (cached) return send(res, cached);
+    if (cached) return cachedAnswer(res, cached);
     return answer(ocsp, log, res, der, key);
   }
   res.statusCode = 405;

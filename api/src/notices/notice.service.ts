@@ -14,6 +14,7 @@ import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
 import { ContactRole, SubscriberContact } from "../subscribers/subscriber-contact.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
+import { metrics } from "../metrics/registry";
 import { Mailer } from "./mailer";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
 import { Audience, NoticeKind, NoticeText, applicationRejected, certificateIssued, revocationExecuted } from "./templates";
@@ -229,6 +230,7 @@ export class NoticeService {
       await mailer.send({ to, subject: n.subject, text: n.body, language: n.language });
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
+      metrics.emailFailures.inc();
     }
     return this.ds.transaction(async (tx) => {
       const now = this.clock.now();

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Extensions, Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
@@ -31,6 +31,7 @@ registerEnumType(LiabilityBasis, {
 
 /** VAL-1: a catalogue entry. Products are data, not code. */
 @Entity("product")
+@Extensions({ cacheInherit: true })
 @ObjectType({ implements: Node, description: "A certificate product of the catalogue (VAL-1)." })
 export class Product implements Node {
   @PrimaryGeneratedColumn("uuid")

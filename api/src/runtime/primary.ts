@@ -1,4 +1,9 @@
 import cluster, { Worker } from "node:cluster";
+import http from "node:http";
+import { Registry } from "prom-client";
+import { registerDatabaseGauges } from "../metrics/database-gauges";
+import { METRICS_CONTENT_TYPE, MetricsCollector } from "../metrics/exporter";
+import { collectProcessMetrics } from "../metrics/registry";
 import fs from "node:fs";
 import path from "node:path";
 import { Config } from "../config";
@@ -30,6 +35,7 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   const demoKeys = config.demo ? await loadDemoData(services) : null;
   const tls = await tlsCredentials(config, services.ca, systemClock);
   await services.listener.start(logger);
+  const metrics = startMetrics(config, db, logger);
   const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
   const runners = [lanes.core, lanes.network].map(
     (set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring, listener: services.listener }),
@@ -67,6 +73,7 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
     for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: "stop" } satisfies ToWorker);
     await Promise.all(exits);
     await Promise.all(runners.map((r) => r.stop().catch(() => {})));
+    metrics?.close();
     await services.listener.stop();
     await db.close();
     logger.info("stopped");
@@ -78,6 +85,35 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   logger.info({ port: config.port, workers: config.workers, ms: Date.now() - started }, "ready");
 }
 
+/** The primary collects every process's metrics; with AKASHI_METRICS_PORT it serves them on that port itself. */
+function startMetrics(config: Config, db: Database, logger: Logger): http.Server | null {
+  collectProcessMetrics();
+  const own = new Registry();
+  registerDatabaseGauges(own, db.ds);
+  const collector = new MetricsCollector(own);
+  if (config.metrics.port === undefined) return null;
+  const server = http.createServer((req, res) => {
+    if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/metrics") {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    collector.text().then(
+      (text) => {
+        res.setHeader("Content-Type", METRICS_CONTENT_TYPE);
+        res.end(text);
+      },
+      (err: unknown) => {
+        logger.error({ err }, "metrics scrape failed");
+        res.statusCode = 500;
+        res.end();
+      },
+    );
+  });
+  server.listen(config.metrics.port, config.host);
+  return server;
+}
+
 function printReady(config: Config, db: Database, demoKeys: DemoKeys | null, tls: TlsCredentials | null, ms: number): void {
   const base = config.publicBaseUrl;
   const lines = [
@@ -86,6 +122,7 @@ function printReady(config: Config, db: Database, demoKeys: DemoKeys | null, tls
     `  GraphQL:   ${base}/graphql`,
     `  ACME:      ${base}/acme/directory${tls ? ` (HTTPS; trust ${base}/ca/root.pem)` : ""}`,
     `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
+    ...(config.metrics.port !== undefined ? [`  Metrics:   http://${config.host ?? "localhost"}:${config.metrics.port}/metrics`] : config.metrics.token ? [`  Metrics:   ${base}/metrics (Authorization: Bearer AKASHI_METRICS_TOKEN)`] : []),
     `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
   ];
   if (demoKeys) {

@@ -5,6 +5,8 @@ import { createApp } from "../http/app";
 import { applyServerTimeouts, drain } from "../http/server";
 import { serverFor } from "../http/tls";
 import { createLogger } from "../logger";
+import { answerMetricsRequests } from "../metrics/exporter";
+import { collectProcessMetrics } from "../metrics/registry";
 import { createServices } from "../services";
 import { ToPrimary, ToWorker } from "./messages";
 
@@ -21,6 +23,8 @@ export async function runWorker(): Promise<void> {
       if (m.type === "start") resolve(m);
     });
   });
+  answerMetricsRequests();
+  collectProcessMetrics();
   const db = await openDatabase(config, (msg) => logger.info(msg), { migrate: false });
   const services = createServices(db.ds, systemClock, config);
   const { app, stop: stopApp } = await createApp(services, logger);
