@@ -10,11 +10,13 @@ import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
-import { parseCertificate } from "../pki";
+import { parseCertificate, type ParsedCertificate } from "../pki";
+import { ValidationLevel } from "../products/product.entity";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
+import { Subscriber } from "../subscribers/subscriber.entity";
 import { Seal } from "./seal.entity";
 import { PublicSeal, SealCertificate, SealEmbed, SealStatus } from "./seal.types";
 import { WidgetAssets } from "./widget-assets";
@@ -78,19 +80,34 @@ export class SealService {
     const contracts = new Map((await this.ds.getRepository(Contract).findBy({ id: In(seals.map((s) => s.contractId)) })).map((c) => [c.id, c]));
     const certs = seals.length ? await this.ds.getRepository(Certificate).find({ where: { contractId: In([...contracts.keys()]) }, order: { notAfter: "DESC", createdAt: "DESC" } }) : [];
     const scheduled = certs.length ? await this.ds.getRepository(Revocation).findBy({ certificateId: In(certs.map((c) => c.id)), status: RevocationStatus.SCHEDULED }) : [];
+    const shown = new Map<string, Certificate | null>();
+    for (const seal of seals) {
+      const contract = contracts.get(seal.contractId);
+      shown.set(seal.id, contract ? current(certs.filter((c) => c.contractId === contract.id), now) : null);
+    }
+    const englishNames = await this.englishNames(seals.filter((s) => this.factsOf(shown.get(s.id))?.organization));
     const views = new Map<string, PublicSeal>();
     for (const seal of seals) {
-      const contract = contracts.get(seal.contractId)!;
-      const cert = current(certs.filter((c) => c.contractId === contract.id), now);
+      const contract = contracts.get(seal.contractId);
+      if (!contract) continue;
+      const cert = shown.get(seal.id) ?? null;
+      const scheduledFor = cert ? (scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null;
       views.set(seal.id, {
         id: seal.id,
         status: sealStatus(seal, contract, cert, now),
         checkedAt: now,
         verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}`,
-        certificate: cert ? this.describe(cert, now, scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null,
+        certificate: cert ? this.describe(cert, now, scheduledFor, englishNames.get(seal.subscriberId)) : null,
       });
     }
     return ids.map((id) => views.get(id) ?? null);
+  }
+
+  /** Registered names of the subscribers behind OV/EV seals: the English name is shown only next to its own name. */
+  private async englishNames(seals: Seal[]): Promise<Map<string, { name: string; nameEn: string | null }>> {
+    if (seals.length === 0) return new Map();
+    const rows = await this.ds.getRepository(Subscriber).find({ select: { id: true, name: true, nameEn: true }, where: { id: In(seals.map((s) => s.subscriberId)) } });
+    return new Map(rows.map((r) => [r.id, { name: r.name, nameEn: r.nameEn }]));
   }
 
   async view(id: string): Promise<PublicSeal | null> {
@@ -99,11 +116,15 @@ export class SealService {
 
   /**
    * The certificate as the seal shows it. PEM and chain are built only when a client asks for them
-   * (the widget and the verification page do not), and the organisation is read from the DER once.
+   * (the widget and the verification page do not); the facts in the DER are read once per certificate.
+   * The subscriber's English name is used only while its registered name is still the one the
+   * certificate carries (CON-6: after a change of name the certificate speaks for the old one).
    */
-  private describe(cert: Certificate, now: Date, scheduledFor: Date | null) {
+  private describe(cert: Certificate, now: Date, scheduledFor: Date | null, names: { name: string; nameEn: string | null } | undefined) {
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
     const certificates = this.certificates;
+    const facts = this.factsOf(cert);
+    const organization = facts?.organization ?? null;
     return {
       serialNumber: cert.serialHex,
       sha256Fingerprint: cert.sha256Fingerprint,
@@ -116,8 +137,11 @@ export class SealService {
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
       domains: cert.names,
-      organizationName: this.organizationOf(cert),
+      organizationName: organization,
+      organizationNameEn: organization !== null && names?.name === organization ? names.nameEn : null,
+      validationLevel: (facts?.validationLevel ?? null) as ValidationLevel | null,
       issuerName: cert.issuerDn,
+      issuerCommonName: facts?.issuerCommonName ?? facts?.issuerOrganization ?? null,
       status: certificateStatus(cert, now),
       revokedAt: revoked ? cert.revokedAt : null,
       revocationReason: revoked ? (cert.revocationReason as RevocationReasonValue) : null,
@@ -125,16 +149,17 @@ export class SealService {
     } as unknown as SealCertificate;
   }
 
-  private organizations = new Map<string, string | null>();
+  private facts = new Map<string, ParsedCertificate>();
 
-  private organizationOf(cert: Certificate): string | null {
-    let org = this.organizations.get(cert.sha256Fingerprint);
-    if (org === undefined) {
-      org = parseCertificate(cert.der).organization ?? null;
-      if (this.organizations.size > 10_000) this.organizations.clear();
-      this.organizations.set(cert.sha256Fingerprint, org);
+  private factsOf(cert: Certificate | null | undefined): ParsedCertificate | null {
+    if (!cert) return null;
+    let facts = this.facts.get(cert.sha256Fingerprint);
+    if (facts === undefined) {
+      facts = parseCertificate(cert.der);
+      if (this.facts.size > 10_000) this.facts.clear();
+      this.facts.set(cert.sha256Fingerprint, facts);
     }
-    return org;
+    return facts;
   }
 }
 
