@@ -17,3 +17,4 @@ export * from "./revocation-policy";
 export * from "./dcv-reuse";
 export * from "./hostnames";
 export * from "./email";
+export * from "./receipt-number";
