@@ -16,6 +16,7 @@ import { crlRoutes } from "../status/crl-routes";
 import { statementRoutes } from "../fees/statement-routes";
 import { ocspRoutes } from "../status/ocsp-routes";
 import { caRoutes } from "./ca-routes";
+import { explorerRoutes } from "./explorer-routes";
 import { demoRoutes } from "./pages/demo-page";
 import { verifyRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
@@ -84,6 +85,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   app.use(crlRoutes(services.crls, services.clock));
   app.use(ocspRoutes(services.ocsp));
   app.use(widgetRoutes(services.widgetAssets));
+  app.use(explorerRoutes()); // before Apollo: a browser's GET /graphql gets the explorer
   app.use(verifyRoutes(services));
   app.use(demoRoutes(services));
   app.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
