@@ -107,7 +107,9 @@ async function run(page: Page): Promise<{ body: any; authorization: string | und
 async function openExplorer(page: Page, query: string): Promise<void> {
   await page.goto("about:blank"); // a new document: only the hash would change otherwise
   await page.goto(`${origin}/graphql#query=${encodeURIComponent(query)}`);
-  await page.waitForSelector(".graphiql-container .graphiql-execute-button");
+  // Monaco loads after the page: wait until the query editor shows the query's first field.
+  const field = /\{\s*(\w+)/.exec(query)?.[1] ?? "";
+  await page.waitForFunction((f) => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes(f), field);
 }
 
 test("Chromium: an anonymous visit runs public queries and is refused keyed fields; a pasted key runs a keyed query and stays in page memory only", async () => {
@@ -153,7 +155,7 @@ test("Chromium: an anonymous visit runs public queries and is refused keyed fiel
     expect(stored.cookie).toBe("");
     expect((await ctx.cookies()).length).toBe(0);
     await page.reload();
-    await page.waitForSelector(".graphiql-container .graphiql-execute-button");
+    await page.waitForFunction(() => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes("viewer"));
     expect(await page.locator("[data-key-state]").getAttribute("data-key-state")).toBe("anonymous");
     const after = await run(page);
     expect(after.authorization).toBeUndefined();
