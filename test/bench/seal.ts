@@ -143,7 +143,7 @@ export function renderStats(label: string, runs: RenderRun[]): RenderStats {
 
 /**
  * Installed before any page script: records the moment any element's `state` attribute becomes "valid"
- * (the seal reflects its state there after Lit has committed the badge to its shadow DOM; the baseline
+ * (the seal reflects its state there after it has written the badge into its shadow DOM; the baseline
  * page sets it right after writing its span), and the next animation frame.
  */
 const INIT_SCRIPT = `(() => {

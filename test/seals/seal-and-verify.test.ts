@@ -217,7 +217,7 @@ describe("the verification page", () => {
     expect(res.status).toBe(200);
     const receipt = /<p class="receipt">Receipt number <strong>(\d{4}-\d{4})<\/strong><\/p>/.exec(res.text)?.[1];
     expect(receipt).toMatch(/^\d{4}-\d{4}$/);
-    expect(res.text).toContain("First answer due: 2026-11-22 12:00:00 JST");
+    expect(res.text).toContain(`First answer due: <span class="nw">2026-11-22 12:00:00 JST</span>`);
     expect(res.text).not.toMatch(/UHJvYmxlbVJlcG9ydD/); // no 68-character global ID on the page
     const queue = await gqlOk(t, t.operatorKey, `{ problemReports { edges { node { receiptNumber serialNumber reporterEmail description } } } }`);
     expect(queue.problemReports.edges.map((e: any) => e.node)).toContainEqual({ receiptNumber: receipt, serialNumber: shop.certificate.serialNumber, reporterEmail: "visitor@example.org", description: `[seal ${sealId}] This seal is shown on a phishing site.` });
