@@ -12,7 +12,13 @@ export function keyedFetcher(key: string) {
   return async (params: GraphQLParams): Promise<unknown> => {
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
     if (key) headers.authorization = `Bearer ${key}`;
-    const res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify(params), credentials: "omit", cache: "no-store" });
+    const res = await fetch("/graphql", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(params),
+      credentials: "omit",
+      cache: "no-store",
+    });
     const text = await res.text();
     try {
       return JSON.parse(text);

@@ -51,7 +51,11 @@ function KeyBar(props: { active: boolean; onKey: (key: string) => void }) {
     }),
     h("button", { type: "submit" }, "Use key"),
     h("button", { type: "button", onClick: () => props.onKey(""), disabled: !props.active }, "Forget key"),
-    h("span", { role: "status", "data-key-state": props.active ? "keyed" : "anonymous" }, props.active ? "Keyed: your own data" : "Anonymous: public fields only"),
+    h(
+      "span",
+      { role: "status", "data-key-state": props.active ? "keyed" : "anonymous" },
+      props.active ? "Keyed: your own data" : "Anonymous: public fields only",
+    ),
   );
 }
 

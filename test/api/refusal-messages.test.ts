@@ -12,7 +12,11 @@ test("every RefusalCode has a Japanese message of its own (the table and the enu
   const texts = codes.map((c) => REFUSAL_MESSAGES_JA[c]);
   for (const code of codes) {
     const text = REFUSAL_MESSAGES_JA[code];
-    expect({ code, japanese: JAPANESE.test(text), sentence: text.endsWith("。") }).toEqual({ code, japanese: true, sentence: true });
+    expect({ code, japanese: JAPANESE.test(text), sentence: text.endsWith("。") }).toEqual({
+      code,
+      japanese: true,
+      sentence: true,
+    });
   }
   // Each code says something of its own (a copy-pasted message would hide which rule refused).
   expect(new Set(texts).size).toBe(texts.length);
@@ -25,9 +29,15 @@ test.each(codes)("%s: a refusal without Japanese text of its own gets the code's
 });
 
 test("a thrower's own Japanese text (with dates or names) is kept; domain refusals without one get the table's", () => {
-  expect(refusal(RefusalCode.RENEWAL_WINDOW_NOT_OPEN, "Opens 2027-03-01.", null, "2027-03-01 から申請できます。").messageJa).toBe("2027-03-01 から申請できます。");
-  expect(fromDomain({ code: "CSR_NAMES_MISMATCH", message: "names differ" }).messageJa).toBe(REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH);
-  expect(fromDomain({ code: "CSR_NAMES_MISMATCH", message: "names differ", messageJa: "" }).messageJa).toBe(REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH);
+  expect(
+    refusal(RefusalCode.RENEWAL_WINDOW_NOT_OPEN, "Opens 2027-03-01.", null, "2027-03-01 から申請できます。").messageJa,
+  ).toBe("2027-03-01 から申請できます。");
+  expect(fromDomain({ code: "CSR_NAMES_MISMATCH", message: "names differ" }).messageJa).toBe(
+    REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH,
+  );
+  expect(fromDomain({ code: "CSR_NAMES_MISMATCH", message: "names differ", messageJa: "" }).messageJa).toBe(
+    REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH,
+  );
 });
 
 describe("over GraphQL", () => {
@@ -43,23 +53,42 @@ describe("over GraphQL", () => {
     dir.remove();
   });
 
-  test("userErrors.messageJa is non-null in the schema and filled for CSR_NAMES_MISMATCH and IDEMPOTENCY_KEY_REUSED", async () => {
-    const type = await gqlOk(t, t.operatorKey, `{ __type(name: "UserError") { fields { name type { kind ofType { name } } } } }`);
-    expect(type.__type.fields.find((f: { name: string }) => f.name === "messageJa").type).toEqual({ kind: "NON_NULL", ofType: { name: "String" } });
+  test("userErrors.messageJa is non-null, and filled for CSR_NAMES_MISMATCH and IDEMPOTENCY_KEY_REUSED", async () => {
+    const type = await gqlOk(
+      t,
+      t.operatorKey,
+      `{ __type(name: "UserError") { fields { name type { kind ofType { name } } } } }`,
+    );
+    expect(type.__type.fields.find((f: { name: string }) => f.name === "messageJa").type).toEqual({
+      kind: "NON_NULL",
+      ofType: { name: "String" },
+    });
 
     const reseller = await t.createReseller("messages-ja");
     const products = await productIds(t);
     const subscriberId = await createSubscriber(t, reseller.key);
     const names = ["ja.messages.example.jp", "www.ja.messages.example.jp"];
-    const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id } userErrors { code message messageJa } } }`;
+    const SUBMIT =
+      "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) " +
+      "{ application { id } userErrors { code message messageJa } } }";
     const input = { subscriberId, productId: products.DV, termMonths: 12, names, consents: CONSENTS };
     const mismatch = await gqlOk(t, reseller.key, SUBMIT, { input: { ...input, csr: csrFor(dir, [names[0]]) } });
-    expect(mismatch.submitApplication.userErrors).toEqual([{ code: "CSR_NAMES_MISMATCH", message: expect.any(String), messageJa: REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH }]);
+    expect(mismatch.submitApplication.userErrors).toEqual([
+      { code: "CSR_NAMES_MISMATCH", message: expect.any(String), messageJa: REFUSAL_MESSAGES_JA.CSR_NAMES_MISMATCH },
+    ]);
 
     const key = { idempotencyKey: "messages-ja-1" };
     const first = await gqlOk(t, reseller.key, SUBMIT, { input: { ...input, ...key, csr: csrFor(dir, names) } });
     expect(first.submitApplication.userErrors).toEqual([]);
-    const reused = await gqlOk(t, reseller.key, SUBMIT, { input: { ...input, ...key, termMonths: 24, csr: csrFor(dir, names) } });
-    expect(reused.submitApplication.userErrors).toEqual([{ code: "IDEMPOTENCY_KEY_REUSED", message: expect.any(String), messageJa: REFUSAL_MESSAGES_JA.IDEMPOTENCY_KEY_REUSED }]);
+    const reused = await gqlOk(t, reseller.key, SUBMIT, {
+      input: { ...input, ...key, termMonths: 24, csr: csrFor(dir, names) },
+    });
+    expect(reused.submitApplication.userErrors).toEqual([
+      {
+        code: "IDEMPOTENCY_KEY_REUSED",
+        message: expect.any(String),
+        messageJa: REFUSAL_MESSAGES_JA.IDEMPOTENCY_KEY_REUSED,
+      },
+    ]);
   });
 });

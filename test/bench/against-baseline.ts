@@ -85,17 +85,49 @@ export async function measureAgainstBaseline(
   await runLoad({ ...s.spec, ...short, label: `${s.name} warm-up`, origin: app.origin });
   const result = await runLoad({ ...s.spec, label: s.name, origin: app.origin });
   const { bad, problems } = checkSamples(s, result);
-  if (result.non2xx || result.errors) problems.push(`${result.non2xx} non-2xx, ${result.errors} transport errors; first: ${result.firstError}`);
+  if (result.non2xx || result.errors)
+    problems.push(`${result.non2xx} non-2xx, ${result.errors} transport errors; first: ${result.firstError}`);
   if (baseline.non2xx || baseline.errors || baseline.quickCheckFailures) {
-    problems.push(`baseline: ${baseline.non2xx} non-2xx, ${baseline.errors} errors, ${baseline.quickCheckFailures} bad bodies; first: ${baseline.firstError}`);
+    problems.push(
+      `baseline: ${baseline.non2xx} non-2xx, ${baseline.errors} errors, ${baseline.quickCheckFailures} bad bodies; ` +
+        `first: ${baseline.firstError}`,
+    );
   }
-  return { scenario: s.name, app: result, baseline, ratio: result.rps / baseline.rps, badBodies: bad, checkedBodies: result.samples.length, problems };
+  return {
+    scenario: s.name,
+    app: result,
+    baseline,
+    ratio: result.rps / baseline.rps,
+    badBodies: bad,
+    checkedBodies: result.samples.length,
+    problems,
+  };
 }
 
 export function rowsFor(r: ScenarioResult): Row[] {
   const b = r.baseline;
   return [
-    { scenario: `${r.scenario} — bare http baseline`, requests: b.requests, seconds: b.seconds, perSecond: b.rps, p50Ms: b.p50Ms, p99Ms: b.p99Ms, non2xx: b.non2xx + b.errors, badBodies: b.quickCheckFailures },
-    { scenario: `${r.scenario} — Akashi`, requests: r.app.requests, seconds: r.app.seconds, perSecond: r.app.rps, p50Ms: r.app.p50Ms, p99Ms: r.app.p99Ms, ratio: r.ratio, ratioLabel: "of baseline", non2xx: r.app.non2xx + r.app.errors, badBodies: r.badBodies },
+    {
+      scenario: `${r.scenario} — bare http baseline`,
+      requests: b.requests,
+      seconds: b.seconds,
+      perSecond: b.rps,
+      p50Ms: b.p50Ms,
+      p99Ms: b.p99Ms,
+      non2xx: b.non2xx + b.errors,
+      badBodies: b.quickCheckFailures,
+    },
+    {
+      scenario: `${r.scenario} — Akashi`,
+      requests: r.app.requests,
+      seconds: r.app.seconds,
+      perSecond: r.app.rps,
+      p50Ms: r.app.p50Ms,
+      p99Ms: r.app.p99Ms,
+      ratio: r.ratio,
+      ratioLabel: "of baseline",
+      non2xx: r.app.non2xx + r.app.errors,
+      badBodies: r.badBodies,
+    },
   ];
 }

@@ -3,13 +3,46 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { toPem } from "../../api/src/pki";
-import { Figure, benchApprovals, benchChain, benchSigner, makeCsrs, prepareApprovable, type IssuanceContext } from "./issuance";
-import { BareServer, measureAgainstBaseline as measure, rowsFor, strip, type BareRef, type Scenario, type ScenarioResult } from "./against-baseline";
-import { buildOcspRequest, checkOcspResponse, nonceOfRequest, opensslAvailable, opensslCheckRequest, opensslCheckResponse, opensslMakeRequest, type OcspRequestTemplate } from "./ocsp-check";
+import {
+  Figure,
+  benchApprovals,
+  benchChain,
+  benchSigner,
+  makeCsrs,
+  prepareApprovable,
+  type IssuanceContext,
+} from "./issuance";
+import {
+  BareServer,
+  measureAgainstBaseline as measure,
+  rowsFor,
+  strip,
+  type BareRef,
+  type Scenario,
+  type ScenarioResult,
+} from "./against-baseline";
+import {
+  buildOcspRequest,
+  checkOcspResponse,
+  nonceOfRequest,
+  opensslAvailable,
+  opensslCheckRequest,
+  opensslCheckResponse,
+  opensslMakeRequest,
+  type OcspRequestTemplate,
+} from "./ocsp-check";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
-import { DcvWebServer, createReseller, listen, scratchDatabase, startBenchApp, type BenchApp, type ScratchDatabase } from "./setup";
+import {
+  DcvWebServer,
+  createReseller,
+  listen,
+  scratchDatabase,
+  startBenchApp,
+  type BenchApp,
+  type ScratchDatabase,
+} from "./setup";
 
 /**
  * `npm run bench`: issuance (issue 3), OCSP and public status (issue 4), the site seal (issue 5), each
@@ -32,7 +65,8 @@ const num = (name: string, def: number, min: number, max: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return def;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number ${min}-${max} (got "${raw}")`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number ${min}-${max} (got "${raw}")`);
   return n;
 };
 
@@ -50,21 +84,41 @@ type Section = (typeof SECTIONS)[number];
 
 /** BENCH_ONLY or the command's arguments; every section when neither names one. */
 function chosenSections(): Set<Section> {
-  const named = [process.env.BENCH_ONLY ?? "", ...process.argv.slice(2)].join(",").split(",").map((x) => x.trim()).filter(Boolean);
+  const named = [process.env.BENCH_ONLY ?? "", ...process.argv.slice(2)]
+    .join(",")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
   const unknown = named.filter((n) => !(SECTIONS as readonly string[]).includes(n));
-  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}`);
+  if (unknown.length)
+    throw new Error(`unknown bench section(s) ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}`);
   return new Set(named.length ? (named as Section[]) : SECTIONS);
 }
 const ONLY = chosenSections();
 const want = (s: Section) => ONLY.has(s);
-const measureAgainstBaseline = (app: BenchApp, bare: BareRef, s: Scenario, fixed: { body: Buffer; contentType: string }) => measure(app, bare, s, fixed, SECONDS);
+const measureAgainstBaseline = (
+  app: BenchApp,
+  bare: BareRef,
+  s: Scenario,
+  fixed: { body: Buffer; contentType: string },
+) => measure(app, bare, s, fixed, SECONDS);
 const SAMPLE = { first: 20, every: 100 };
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
 const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 function figureRow(f: Figure, ratio?: number, ratioLabel?: string): Row {
-  return { scenario: f.label, requests: f.requests, seconds: f.seconds, perSecond: f.perSecond, p50Ms: f.p50Ms, p99Ms: f.p99Ms, ...(ratio !== undefined ? { ratio } : {}), ...(ratioLabel ? { ratioLabel } : {}), badBodies: f.failures };
+  return {
+    scenario: f.label,
+    requests: f.requests,
+    seconds: f.seconds,
+    perSecond: f.perSecond,
+    p50Ms: f.p50Ms,
+    p99Ms: f.p99Ms,
+    ...(ratio !== undefined ? { ratio } : {}),
+    ...(ratioLabel ? { ratioLabel } : {}),
+    badBodies: f.failures,
+  };
 }
 
 /** Issue 3: approvals and the whole chain over GraphQL against the signer alone. */
@@ -84,35 +138,60 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
   const signer1 = await benchSigner(1, 100_000, SECONDS);
   const signer4 = await benchSigner(4, 100_000, SECONDS);
   log(`measured: signer alone (${signer1.figure.requests} + ${signer4.figure.requests} leaves)`);
-  for (const p of [...approvals.problems, ...chain.problems, ...signer1.problems, ...signer4.problems]) failures.push(`issuance: ${p}`);
-  if (approvals.load.non2xx || approvals.load.errors) failures.push(`issuance: ${approvals.load.non2xx} non-2xx, ${approvals.load.errors} errors; first: ${approvals.load.firstError}`);
-  if (approvals.serials.length !== approvals.load.requests) failures.push(`issuance: ${approvals.serials.length} of ${approvals.load.requests} approvals issued a certificate`);
+  for (const p of [...approvals.problems, ...chain.problems, ...signer1.problems, ...signer4.problems])
+    failures.push(`issuance: ${p}`);
+  if (approvals.load.non2xx || approvals.load.errors)
+    failures.push(
+      `issuance: ${approvals.load.non2xx} non-2xx, ${approvals.load.errors} errors; first: ${approvals.load.firstError}`,
+    );
+  if (approvals.serials.length !== approvals.load.requests)
+    failures.push(`issuance: ${approvals.serials.length} of ${approvals.load.requests} approvals issued a certificate`);
   // Ratios at the same concurrency (4): how much of the signer's rate survives GraphQL + database + audit.
   const signerRate = signer4.figure.perSecond;
   const issuanceRows: Row[] = [
     figureRow(signer1.figure, undefined, "—"),
     figureRow(signer4.figure),
-    { ...figureRow(approvals.figure, approvals.figure.perSecond / signerRate, "of signer c=4"), non2xx: approvals.load.non2xx + approvals.load.errors },
+    {
+      ...figureRow(approvals.figure, approvals.figure.perSecond / signerRate, "of signer c=4"),
+      non2xx: approvals.load.non2xx + approvals.load.errors,
+    },
     figureRow(chain.figure, chain.figure.perSecond / signerRate, "of signer c=4"),
   ];
 
   const print = () => {
-    log(table("Issuance (issue 3): certificates per second; ratio = GraphQL rate ÷ signer rate at concurrency 4", issuanceRows, "ratio"));
-    log(`   GraphQL approvals ÷ signer alone: ${(approvals.figure.perSecond / signerRate).toFixed(3)}  (signer c=1: ${signer1.figure.perSecond.toFixed(0)}/s, c=4: ${signerRate.toFixed(0)}/s; whole chain ÷ signer: ${(chain.figure.perSecond / signerRate).toFixed(3)})`);
+    log(
+      table(
+        "Issuance (issue 3): certificates per second; ratio = GraphQL rate ÷ signer rate at concurrency 4",
+        issuanceRows,
+        "ratio",
+      ),
+    );
+    log(
+      `   GraphQL approvals ÷ signer alone: ${(approvals.figure.perSecond / signerRate).toFixed(3)}  (signer c=1: ${signer1.figure.perSecond.toFixed(0)}/s, c=4: ${signerRate.toFixed(0)}/s; whole chain ÷ signer: ${(chain.figure.perSecond / signerRate).toFixed(3)})`,
+    );
   };
   const json = {
     approvals: approvals.figure,
     chain: chain.figure,
     signerC1: signer1.figure,
     signerC4: signer4.figure,
-    ratios: { approvalsToSignerC4: approvals.figure.perSecond / signerRate, chainToSignerC4: chain.figure.perSecond / signerRate, approvalsToSignerC1: approvals.figure.perSecond / signer1.figure.perSecond },
+    ratios: {
+      approvalsToSignerC4: approvals.figure.perSecond / signerRate,
+      chainToSignerC4: chain.figure.perSecond / signerRate,
+      approvalsToSignerC1: approvals.figure.perSecond / signer1.figure.perSecond,
+    },
   };
   return { print, json, serial: approvals.serials[0] ?? chain.serials[0] };
 }
 
-
 /** One real answer first: its bytes are the baseline's body (same size), and it is checked. */
-async function firstAnswer(app: BenchApp, method: string, p: string, headers: Record<string, string> = {}, body?: Buffer) {
+async function firstAnswer(
+  app: BenchApp,
+  method: string,
+  p: string,
+  headers: Record<string, string> = {},
+  body?: Buffer,
+) {
   const res = await app.client.request(method, p, headers, body);
   if (res.status !== 200) throw new Error(`${method} ${p.slice(0, 40)}: HTTP ${res.status}`);
   return res;
@@ -132,42 +211,110 @@ async function ocspSection(app: BenchApp, serial: string, work: string, bareRef:
   const plain = buildOcspRequest(issuing.ca.certDer, serial, false);
   const withNonce = buildOcspRequest(issuing.ca.certDer, serial, true);
   if (hasOpenssl) {
-    for (const [name, req, n] of [["plain", plain, false], ["nonce", withNonce, true]] as [string, OcspRequestTemplate, boolean][]) {
+    for (const [name, req, n] of [
+      ["plain", plain, false],
+      ["nonce", withNonce, true],
+    ] as [string, OcspRequestTemplate, boolean][]) {
       const why = opensslCheckRequest(work, name, req.der, n);
       if (why) throw new Error(`openssl does not read the benchmark's ${name} OCSP request:\n${why}`);
     }
     // The nonce-less request is byte for byte what `openssl ocsp -issuer … -serial 0x… -no_nonce -reqout` makes.
     const theirs = opensslMakeRequest(work, files.issuingPem, serial);
-    if (!theirs || !theirs.equals(plain.der)) throw new Error(`the nonce-less OCSP request differs from openssl's: ours ${plain.der.toString("hex")}, openssl's ${theirs?.toString("hex")}`);
+    if (!theirs || !theirs.equals(plain.der))
+      throw new Error(
+        `the nonce-less OCSP request differs from openssl's: ours ${plain.der.toString("hex")}, openssl's ${theirs?.toString("hex")}`,
+      );
   }
   const ocspCheck = (nonceFrom?: OcspRequestTemplate) => (body: Buffer, sent: Buffer | undefined) =>
-    checkOcspResponse(body, { issuerCertDer: issuing.ca.certDer, serialHex: serial, now: new Date(), ...(nonceFrom && sent ? { nonce: nonceOfRequest(nonceFrom, sent) } : {}) });
+    checkOcspResponse(body, {
+      issuerCertDer: issuing.ca.certDer,
+      serialHex: serial,
+      now: new Date(),
+      ...(nonceFrom && sent ? { nonce: nonceOfRequest(nonceFrom, sent) } : {}),
+    });
   let opensslN = 0;
-  const viaOpenssl = hasOpenssl ? (body: Buffer, sent: Buffer | undefined) => opensslCheckResponse(work, `resp${opensslN++}`, body, files, serial, sent) : undefined;
-  const ocspCommon = { concurrency: CONCURRENCY, maxRequests: MAX_REQUESTS, maxSeconds: SECONDS, sample: SAMPLE, quickCheck: { kind: "ocsp-successful" as const } };
+  const viaOpenssl = hasOpenssl
+    ? (body: Buffer, sent: Buffer | undefined) =>
+        opensslCheckResponse(work, `resp${opensslN++}`, body, files, serial, sent)
+    : undefined;
+  const ocspCommon = {
+    concurrency: CONCURRENCY,
+    maxRequests: MAX_REQUESTS,
+    maxSeconds: SECONDS,
+    sample: SAMPLE,
+    quickCheck: { kind: "ocsp-successful" as const },
+  };
   const postHeaders = { "Content-Type": "application/ocsp-request" };
   const getPath = `/ocsp/${encodeURIComponent(plain.der.toString("base64"))}`;
 
   // One real answer of each kind first: its bytes are the baseline's body (same size), and it is checked.
-  const first = (method: string, p: string, body?: Buffer) => firstAnswer(app, method, p, body ? postHeaders : {}, body);
+  const first = (method: string, p: string, body?: Buffer) =>
+    firstAnswer(app, method, p, body ? postHeaders : {}, body);
   const firstPost = await first("POST", "/ocsp", plain.der);
   const firstGet = await first("GET", getPath);
   const firstNonce = await first("POST", "/ocsp", withNonce.der);
-  for (const [what, res, nonce] of [["POST", firstPost, undefined], ["GET", firstGet, undefined], ["POST nonce", firstNonce, nonceOfRequest(withNonce, withNonce.der)]] as const) {
-    const why = checkOcspResponse(res.body, { issuerCertDer: issuing.ca.certDer, serialHex: serial, now: new Date(), ...(nonce ? { nonce } : {}) });
+  for (const [what, res, nonce] of [
+    ["POST", firstPost, undefined],
+    ["GET", firstGet, undefined],
+    ["POST nonce", firstNonce, nonceOfRequest(withNonce, withNonce.der)],
+  ] as const) {
+    const why = checkOcspResponse(res.body, {
+      issuerCertDer: issuing.ca.certDer,
+      serialHex: serial,
+      now: new Date(),
+      ...(nonce ? { nonce } : {}),
+    });
     if (why) throw new Error(`first OCSP ${what} response is wrong: ${why}`);
   }
   const cacheHeader = String(firstPost.headers["cache-control"] ?? "");
   const again = await first("POST", "/ocsp", plain.der);
   const cachedServed = again.body.equals(firstPost.body);
-  if (!cachedServed) log("note: two nonce-less requests got different bytes — the responder is not serving a pre-signed response");
+  if (!cachedServed)
+    log("note: two nonce-less requests got different bytes — the responder is not serving a pre-signed response");
 
   const ocspType = "application/ocsp-response";
 
   const ocspScenarios: [Scenario, Buffer][] = [
-    [{ name: "OCSP POST, no nonce (pre-signed)", spec: { ...ocspCommon, method: "POST", paths: ["/ocsp"], headers: postHeaders, bodies: [new Uint8Array(plain.der)] }, check: ocspCheck(), ...(viaOpenssl ? { openssl: viaOpenssl } : {}) }, firstPost.body],
-    [{ name: "OCSP GET /ocsp/<b64>, no nonce (pre-signed)", spec: { ...ocspCommon, method: "GET", paths: [getPath], headers: {} }, check: ocspCheck(), ...(viaOpenssl ? { openssl: viaOpenssl } : {}) }, firstGet.body],
-    [{ name: "OCSP POST, fresh nonce (signed each time)", spec: { ...ocspCommon, method: "POST", paths: ["/ocsp"], headers: postHeaders, bodies: [new Uint8Array(withNonce.der)], nonce: withNonce.nonce! }, check: ocspCheck(withNonce), ...(viaOpenssl ? { openssl: viaOpenssl } : {}) }, firstNonce.body],
+    [
+      {
+        name: "OCSP POST, no nonce (pre-signed)",
+        spec: {
+          ...ocspCommon,
+          method: "POST",
+          paths: ["/ocsp"],
+          headers: postHeaders,
+          bodies: [new Uint8Array(plain.der)],
+        },
+        check: ocspCheck(),
+        ...(viaOpenssl ? { openssl: viaOpenssl } : {}),
+      },
+      firstPost.body,
+    ],
+    [
+      {
+        name: "OCSP GET /ocsp/<b64>, no nonce (pre-signed)",
+        spec: { ...ocspCommon, method: "GET", paths: [getPath], headers: {} },
+        check: ocspCheck(),
+        ...(viaOpenssl ? { openssl: viaOpenssl } : {}),
+      },
+      firstGet.body,
+    ],
+    [
+      {
+        name: "OCSP POST, fresh nonce (signed each time)",
+        spec: {
+          ...ocspCommon,
+          method: "POST",
+          paths: ["/ocsp"],
+          headers: postHeaders,
+          bodies: [new Uint8Array(withNonce.der)],
+          nonce: withNonce.nonce!,
+        },
+        check: ocspCheck(withNonce),
+        ...(viaOpenssl ? { openssl: viaOpenssl } : {}),
+      },
+      firstNonce.body,
+    ],
   ];
   const ocspResults: ScenarioResult[] = [];
   for (const [s, body] of ocspScenarios) {
@@ -176,13 +323,34 @@ async function ocspSection(app: BenchApp, serial: string, work: string, bareRef:
   }
 
   const print = () => {
-    log(table(`OCSP (issue 4): responses per second, ${CONCURRENCY} keep-alive connections; ratio = Akashi ÷ bare http server with a fixed body of the same size`, ocspResults.flatMap(rowsFor)));
-    log(`   response sizes: POST ${firstPost.body.length} B, GET ${firstGet.body.length} B, nonce ${firstNonce.body.length} B; Cache-Control of a nonce-less answer: "${cacheHeader}"; repeated nonce-less answer byte-identical: ${cachedServed}`);
-    log(`   bodies checked: ${ocspResults.map((r, i) => `${r.checkedBodies} (${["POST", "GET", "POST nonce"][i]})`).join(", ")}${hasOpenssl ? "; first sample of each also by openssl ocsp -respin" : "; openssl not found, own parser only"}`);
+    log(
+      table(
+        `OCSP (issue 4): responses per second, ${CONCURRENCY} keep-alive connections; ratio = Akashi ÷ bare http server with a fixed body of the same size`,
+        ocspResults.flatMap(rowsFor),
+      ),
+    );
+    log(
+      `   response sizes: POST ${firstPost.body.length} B, GET ${firstGet.body.length} B, nonce ${firstNonce.body.length} B; Cache-Control of a nonce-less answer: "${cacheHeader}"; repeated nonce-less answer byte-identical: ${cachedServed}`,
+    );
+    log(
+      `   bodies checked: ${ocspResults.map((r, i) => `${r.checkedBodies} (${["POST", "GET", "POST nonce"][i]})`).join(", ")}${hasOpenssl ? "; first sample of each also by openssl ocsp -respin" : "; openssl not found, own parser only"}`,
+    );
   };
   const json = {
-    ocsp: ocspResults.map((r) => ({ scenario: r.scenario, akashi: strip(r.app), baseline: strip(r.baseline), ratio: r.ratio, badBodies: r.badBodies, checkedBodies: r.checkedBodies, problems: r.problems })),
-    ocspNotes: { responseBytes: { post: firstPost.body.length, get: firstGet.body.length, nonce: firstNonce.body.length }, cacheControl: cacheHeader, repeatedAnswerIdentical: cachedServed },
+    ocsp: ocspResults.map((r) => ({
+      scenario: r.scenario,
+      akashi: strip(r.app),
+      baseline: strip(r.baseline),
+      ratio: r.ratio,
+      badBodies: r.badBodies,
+      checkedBodies: r.checkedBodies,
+      problems: r.problems,
+    })),
+    ocspNotes: {
+      responseBytes: { post: firstPost.body.length, get: firstGet.body.length, nonce: firstNonce.body.length },
+      cacheControl: cacheHeader,
+      repeatedAnswerIdentical: cachedServed,
+    },
     caKeyAlgorithm: issuing.signer.keyAlgorithm,
   };
   return { results: ocspResults, print, json };
@@ -202,7 +370,8 @@ async function statusSection(app: BenchApp, serial: string, bareRef: BareRef) {
       const s = json.data?.certificateStatus;
       if (json.errors) return `errors: ${JSON.stringify(json.errors).slice(0, 200)}`;
       if (s?.status !== "VALID") return `status ${s?.status}`;
-      if (new Date(s.notAfter).getTime() !== cert.notAfter.getTime()) return `notAfter ${s.notAfter} (expected ${cert.notAfter.toISOString()})`;
+      if (new Date(s.notAfter).getTime() !== cert.notAfter.getTime())
+        return `notAfter ${s.notAfter} (expected ${cert.notAfter.toISOString()})`;
       if (!(Math.abs(new Date(s.checkedAt).getTime() - Date.now()) < 120_000)) return `checkedAt ${s.checkedAt}`;
       return null;
     } catch (e) {
@@ -217,7 +386,16 @@ async function statusSection(app: BenchApp, serial: string, bareRef: BareRef) {
     bareRef,
     {
       name: "GET /graphql certificateStatus (anonymous)",
-      spec: { concurrency: CONCURRENCY, maxRequests: MAX_REQUESTS, maxSeconds: SECONDS, sample: SAMPLE, quickCheck: { kind: "contains", text: `"status":"VALID"` }, method: "GET", paths: [statusPath], headers: { Accept: "application/json" } },
+      spec: {
+        concurrency: CONCURRENCY,
+        maxRequests: MAX_REQUESTS,
+        maxSeconds: SECONDS,
+        sample: SAMPLE,
+        quickCheck: { kind: "contains", text: `"status":"VALID"` },
+        method: "GET",
+        paths: [statusPath],
+        headers: { Accept: "application/json" },
+      },
       check: (b) => statusCheck(b),
     },
     { body: firstStatus.body, contentType: "application/json; charset=utf-8" },
@@ -225,10 +403,26 @@ async function statusSection(app: BenchApp, serial: string, bareRef: BareRef) {
   log(`measured: public status`);
 
   const print = () => {
-    log(table("Public status (issue 4): anonymous GET /graphql?query={certificateStatus…}; ratio = Akashi ÷ bare http server", rowsFor(statusResult)));
-    log(`   body ${firstStatus.body.length} B, Cache-Control "${statusCache}"; ${statusResult.checkedBodies} bodies parsed and checked (status VALID, notAfter, checkedAt)`);
+    log(
+      table(
+        "Public status (issue 4): anonymous GET /graphql?query={certificateStatus…}; ratio = Akashi ÷ bare http server",
+        rowsFor(statusResult),
+      ),
+    );
+    log(
+      `   body ${firstStatus.body.length} B, Cache-Control "${statusCache}"; ${statusResult.checkedBodies} bodies parsed and checked (status VALID, notAfter, checkedAt)`,
+    );
   };
-  const json = { scenario: statusResult.scenario, akashi: strip(statusResult.app), baseline: strip(statusResult.baseline), ratio: statusResult.ratio, badBodies: statusResult.badBodies, checkedBodies: statusResult.checkedBodies, problems: statusResult.problems, cacheControl: statusCache };
+  const json = {
+    scenario: statusResult.scenario,
+    akashi: strip(statusResult.app),
+    baseline: strip(statusResult.baseline),
+    ratio: statusResult.ratio,
+    badBodies: statusResult.badBodies,
+    checkedBodies: statusResult.checkedBodies,
+    problems: statusResult.problems,
+    cacheControl: statusCache,
+  };
   return { result: statusResult, print, json };
 }
 
@@ -259,7 +453,9 @@ async function main(): Promise<number> {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-bench-files-"));
     cleanups.push(() => fs.rmSync(work, { recursive: true, force: true }));
     process.once("exit", () => fs.rmSync(work, { recursive: true, force: true }));
-    log(`Akashi benchmark — node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), BENCH_SECONDS=${SECONDS}, OCSP/status concurrency ${CONCURRENCY}; sections ${[...ONLY].join(", ")}`);
+    log(
+      `Akashi benchmark — node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? "?"}), BENCH_SECONDS=${SECONDS}, OCSP/status concurrency ${CONCURRENCY}; sections ${[...ONLY].join(", ")}`,
+    );
 
     // ---- set-up
     let db: ScratchDatabase;
@@ -275,7 +471,11 @@ async function main(): Promise<number> {
     const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.example.jp`);
     const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.example.jp`);
     const tApp = performance.now();
-    const app = await startBenchApp(db.url, path.join(work, "data"), dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN]));
+    const app = await startBenchApp(
+      db.url,
+      path.join(work, "data"),
+      dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN]),
+    );
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + Apollo on ${app.origin} (${elapsed(tApp)})`);
 
@@ -283,11 +483,30 @@ async function main(): Promise<number> {
     const products = await app.client.gql(null, `{ products(first: 100) { edges { node { id code } } } }`);
     const productId = products.products.edges.find((e: { node: { code: string } }) => e.node.code === "OV")?.node.id;
     if (!productId) throw new Error("no OV product");
-    const sub = await app.client.gql(reseller.key, `mutation($input: CreateSubscriberInput!) { createSubscriber(input: $input) { subscriber { id } userErrors { code message } } }`, {
-      input: { kind: "ORGANIZATION", name: "株式会社ベンチショップ", country: "JP", stateOrProvince: "Tokyo", locality: "Chiyoda-ku", contacts: [] },
-    });
+    const sub = await app.client.gql(
+      reseller.key,
+      `mutation($input: CreateSubscriberInput!) { createSubscriber(input: $input) { subscriber { id } userErrors { code message } } }`,
+      {
+        input: {
+          kind: "ORGANIZATION",
+          name: "株式会社ベンチショップ",
+          country: "JP",
+          stateOrProvince: "Tokyo",
+          locality: "Chiyoda-ku",
+          contacts: [],
+        },
+      },
+    );
     if (sub.createSubscriber.userErrors.length) throw new Error(JSON.stringify(sub.createSubscriber.userErrors));
-    const ctx = { client: app.client, origin: app.origin, dcv, operatorKey: app.operatorKey, resellerKey: reseller.key, subscriberId: sub.createSubscriber.subscriber.id as string, productId: productId as string };
+    const ctx = {
+      client: app.client,
+      origin: app.origin,
+      dcv,
+      operatorKey: app.operatorKey,
+      resellerKey: reseller.key,
+      subscriberId: sub.createSubscriber.subscriber.id as string,
+      productId: productId as string,
+    };
 
     const bareServer = new BareServer();
     const bare = await listen(bareServer.handler);
@@ -296,17 +515,31 @@ async function main(): Promise<number> {
 
     const issuance = want("issuance") ? await issuanceSection(ctx, approveNames, chainNames, failures) : null;
     let serial = issuance?.serial;
-    if (!serial && (want("ocsp") || want("status"))) serial = (await issueSealedCertificate(ctx, STATUS_DOMAIN)).serialNumber;
-    if ((want("ocsp") || want("status")) && !serial) throw new Error("no certificate was issued; cannot benchmark OCSP or status");
+    if (!serial && (want("ocsp") || want("status")))
+      serial = (await issueSealedCertificate(ctx, STATUS_DOMAIN)).serialNumber;
+    if ((want("ocsp") || want("status")) && !serial)
+      throw new Error("no certificate was issued; cannot benchmark OCSP or status");
     const ocsp = want("ocsp") && serial ? await ocspSection(app, serial, work, bareRef) : null;
     const status = want("status") && serial ? await statusSection(app, serial, bareRef) : null;
     let seal: SealSectionResult | null = null;
     if (want("seal")) {
-      const input = { app, ctx, bare: bareRef, domain: SEAL_DOMAIN, seconds: SECONDS, concurrency: CONCURRENCY, runs: SEAL_RUNS, maxRequests: MAX_REQUESTS, sample: SAMPLE, log };
+      const input = {
+        app,
+        ctx,
+        bare: bareRef,
+        domain: SEAL_DOMAIN,
+        seconds: SECONDS,
+        concurrency: CONCURRENCY,
+        runs: SEAL_RUNS,
+        maxRequests: MAX_REQUESTS,
+        sample: SAMPLE,
+        log,
+      };
       seal = await runSealSection(input);
       failures.push(...seal.failures);
     }
-    for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])]) for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
+    for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])])
+      for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
 
     // ---- output
     issuance?.print();
@@ -316,8 +549,23 @@ async function main(): Promise<number> {
 
     const results = {
       generatedAt: new Date().toISOString(),
-      machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, totalMemMB: Math.round(os.totalmem() / 2 ** 20) },
-      settings: { BENCH_SECONDS: SECONDS, BENCH_ISSUE_N: ISSUE_N, BENCH_CHAIN_N: CHAIN_N, BENCH_CONCURRENCY: CONCURRENCY, BENCH_SEAL_RUNS: SEAL_RUNS, sections: [...ONLY], database: db.description, caKeyAlgorithm: ocsp?.json.caKeyAlgorithm ?? null },
+      machine: {
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? null,
+        totalMemMB: Math.round(os.totalmem() / 2 ** 20),
+      },
+      settings: {
+        BENCH_SECONDS: SECONDS,
+        BENCH_ISSUE_N: ISSUE_N,
+        BENCH_CHAIN_N: CHAIN_N,
+        BENCH_CONCURRENCY: CONCURRENCY,
+        BENCH_SEAL_RUNS: SEAL_RUNS,
+        sections: [...ONLY],
+        database: db.description,
+        caKeyAlgorithm: ocsp?.json.caKeyAlgorithm ?? null,
+      },
       issuance: issuance?.json ?? null,
       ocsp: ocsp?.json.ocsp ?? null,
       ocspNotes: ocsp?.json.ocspNotes ?? null,

@@ -76,7 +76,10 @@ async function measureRender(input: SealSectionInput, sealId: string, failures: 
     input.log(`measured: seal render (${r.seal.length} + ${r.baseline.length} navigations)`);
     return {
       seal: renderStats("<akashi-seal> (seal.js + status GET /graphql)", r.seal),
-      baseline: renderStats("baseline: inline script, 1 CORS fetch of the same JSON from a bare server, <span>", r.baseline),
+      baseline: renderStats(
+        "baseline: inline script, 1 CORS fetch of the same JSON from a bare server, <span>",
+        r.baseline,
+      ),
       chromium,
       statusBytes: statusJson.length,
       problems: r.problems,
@@ -124,17 +127,22 @@ export async function runSealSection(input: SealSectionInput): Promise<SealSecti
   const t0 = performance.now();
   const failures: string[] = [];
   const { size, body } = sealScriptSize();
-  if (!size.withinBudget) failures.push(`seal.js: ${size.gzip9Bytes} B gzip -9 is over the ${size.budgetBytes} B budget`);
+  if (!size.withinBudget)
+    failures.push(`seal.js: ${size.gzip9Bytes} B gzip -9 is over the ${size.budgetBytes} B budget`);
   for (const m of size.manifestMismatches) failures.push(`seal.js: ${m} (stale dist/widget/manifest.json?)`);
   const served = await input.app.client.request("GET", "/seal.js");
   if (served.status !== 200 || !served.body.equals(body)) {
-    failures.push(`seal.js: GET /seal.js answered ${served.status} with ${served.body.length} B, not the built ${size.file}`);
+    failures.push(
+      `seal.js: GET /seal.js answered ${served.status} with ${served.body.length} B, not the built ${size.file}`,
+    );
   }
   const sealed = await issueSealedCertificate(input.ctx, input.domain);
   input.log(`set-up: certificate ${sealed.serialNumber} for ${input.domain} and seal ${sealed.sealId}`);
   const render = await measureRender(input, sealed.sealId, failures);
   if (render && !renderVerdict(render).pass) {
-    failures.push(`seal render: p50 ${fmt(renderVerdict(render).deltaMs)} ms over the baseline (goal ≤ ${SEAL_RENDER_GOAL_MS} ms)`);
+    failures.push(
+      `seal render: p50 ${fmt(renderVerdict(render).deltaMs)} ms over the baseline (goal ≤ ${SEAL_RENDER_GOAL_MS} ms)`,
+    );
   }
   const { verify, firstVerify } = await measureVerifyPage(input, sealed);
   for (const p of verify.problems) failures.push(`${verify.scenario}: ${p}`);
@@ -149,19 +157,33 @@ const share = (n: number, of: number) => `${((n / of) * 100).toFixed(1)} %`;
 function printSize(size: SealScriptSize, log: (msg: string) => void): void {
   const title = `Site seal (issue 14): ${size.file} — budget ${size.budgetBytes} B (7 KB) gzip -9`;
   log(
-    plainTable(title, ["measure", "size", "of budget", "verdict"], [
-      ["raw", kb(size.rawBytes), "", ""],
-      ["gzip level 9", kb(size.gzip9Bytes), share(size.gzip9Bytes, size.budgetBytes), size.withinBudget ? "PASS" : "FAIL"],
-      ["gzip level 6 (default, info)", kb(size.gzip6Bytes), share(size.gzip6Bytes, size.budgetBytes), ""],
-      ["brotli quality 11", kb(size.brotli11Bytes), share(size.brotli11Bytes, size.budgetBytes), ""],
-    ]),
+    plainTable(
+      title,
+      ["measure", "size", "of budget", "verdict"],
+      [
+        ["raw", kb(size.rawBytes), "", ""],
+        [
+          "gzip level 9",
+          kb(size.gzip9Bytes),
+          share(size.gzip9Bytes, size.budgetBytes),
+          size.withinBudget ? "PASS" : "FAIL",
+        ],
+        ["gzip level 6 (default, info)", kb(size.gzip6Bytes), share(size.gzip6Bytes, size.budgetBytes), ""],
+        ["brotli quality 11", kb(size.brotli11Bytes), share(size.brotli11Bytes, size.budgetBytes), ""],
+      ],
+    ),
   );
   const parts = Object.entries(size.parts).sort((a, b) => b[1] - a[1]);
   const total = parts.reduce((n, [, b]) => n + b, 0);
   if (parts.length) {
-    log(`   parts (bytes each module adds before minification): ${parts.map(([m, b]) => `${m} ${b} (${share(b, total)})`).join(", ")}`);
+    log(
+      `   parts (bytes each module adds before minification): ` +
+        parts.map(([m, b]) => `${m} ${b} (${share(b, total)})`).join(", "),
+    );
   }
-  log(`   BUDGET seal.js gzip ${size.gzip9Bytes} B ≤ ${SEAL_GZIP_BUDGET_BYTES} B: ${size.withinBudget ? "PASS" : "FAIL"}`);
+  log(
+    `   BUDGET seal.js gzip ${size.gzip9Bytes} B ≤ ${SEAL_GZIP_BUDGET_BYTES} B: ${size.withinBudget ? "PASS" : "FAIL"}`,
+  );
 }
 
 function printRender(render: SealRender | null, log: (msg: string) => void): void {
@@ -171,26 +193,53 @@ function printRender(render: SealRender | null, log: (msg: string) => void): voi
     return;
   }
   const row = (r: RenderStats, ratio: string) => [
-    r.label, String(r.runs), fmt(r.p50Ms), fmt(r.p90Ms), fmt(r.minMs), fmt(r.maxMs), fmt(r.frameP50Ms), fmt(r.wallP50Ms), fmt(r.dclP50Ms), ratio,
+    r.label,
+    String(r.runs),
+    fmt(r.p50Ms),
+    fmt(r.p90Ms),
+    fmt(r.minMs),
+    fmt(r.maxMs),
+    fmt(r.frameP50Ms),
+    fmt(r.wallP50Ms),
+    fmt(r.dclP50Ms),
+    ratio,
   ];
   const title =
-    "Site seal: navigation → valid badge in headless Chromium, fresh context per run; in-page ms since navigation start; " +
+    "Site seal: navigation → valid badge in headless Chromium, fresh context per run; " +
+    "in-page ms since navigation start; " +
     "ratio = seal p50 ÷ baseline p50 (time: >1 is slower)";
   const header = ["page", "runs", "p50 ms", "p90 ms", "min", "max", "next frame p50", "wall p50", "DCL p50", "ratio"];
-  log(plainTable(title, header, [row(render.baseline, "baseline"), row(render.seal, `×${fmt(render.seal.p50Ms / render.baseline.p50Ms, 2)} baseline time`)]));
+  log(
+    plainTable(title, header, [
+      row(render.baseline, "baseline"),
+      row(render.seal, `×${fmt(render.seal.p50Ms / render.baseline.p50Ms, 2)} baseline time`),
+    ]),
+  );
   const v = renderVerdict(render);
-  log(`   ${render.chromium}; status answer ${render.statusBytes} B; wall = node clock from page.goto to waitForFunction (p90 seal ${fmt(render.seal.wallP90Ms)} ms, baseline ${fmt(render.baseline.wallP90Ms)} ms)`);
-  log(`   GOAL render p50 − baseline p50 = ${fmt(v.deltaMs)} ms ≤ ${SEAL_RENDER_GOAL_MS} ms: ${v.pass ? "PASS" : "FAIL"}`);
+  log(
+    `   ${render.chromium}; status answer ${render.statusBytes} B; ` +
+      "wall = node clock from page.goto to waitForFunction " +
+      `(p90 seal ${fmt(render.seal.wallP90Ms)} ms, baseline ${fmt(render.baseline.wallP90Ms)} ms)`,
+  );
+  log(
+    `   GOAL render p50 − baseline p50 = ${fmt(v.deltaMs)} ms ≤ ${SEAL_RENDER_GOAL_MS} ms: ${v.pass ? "PASS" : "FAIL"}`,
+  );
 }
 
 export function printSealSection(r: SealSectionResult, log: (msg: string) => void): void {
   printSize(r.size, log);
   printRender(r.render, log);
-  log(table("Site seal: GET /verify/<sealId>; ratio = Akashi ÷ bare http server with the same HTML body", rowsFor(r.verify)));
+  log(
+    table(
+      "Site seal: GET /verify/<sealId>; ratio = Akashi ÷ bare http server with the same HTML body",
+      rowsFor(r.verify),
+    ),
+  );
   const cache = String(r.firstVerify.headers["cache-control"] ?? "");
   log(
-    `   body ${r.firstVerify.body.length} B, Cache-Control "${cache}"; ${r.verify.checkedBodies} bodies checked (serial ${r.sealed.serialNumber}, ` +
-      `${r.domain}, data-status="VALID"); every body quick-checked for data-status="VALID"; seal section ${r.seconds.toFixed(1)} s`,
+    `   body ${r.firstVerify.body.length} B, Cache-Control "${cache}"; ${r.verify.checkedBodies} bodies checked ` +
+      `(serial ${r.sealed.serialNumber}, ${r.domain}, data-status="VALID"); every body quick-checked for ` +
+      `data-status="VALID"; seal section ${r.seconds.toFixed(1)} s`,
   );
 }
 
@@ -204,7 +253,8 @@ export function sealJson(r: SealSectionResult, runs: number) {
       ? {
           chromium: render.chromium,
           runsPerPage: runs,
-          timing: "in-page performance.now() (ms since the navigation's time origin) when the state attribute became valid",
+          timing:
+            "in-page performance.now() (ms since the navigation's time origin) when the state attribute became valid",
           seal: render.seal,
           baseline: render.baseline,
           ratioP50: render.seal.p50Ms / render.baseline.p50Ms,

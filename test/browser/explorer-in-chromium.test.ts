@@ -23,7 +23,8 @@ let browser: Browser;
 let reseller: { key: string };
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(EXPLORER_DIR, "index.html"))) throw new Error("dist/explorer is missing: run `npm test` (it builds) or `npm run build`.");
+  if (!fs.existsSync(path.join(EXPLORER_DIR, "index.html")))
+    throw new Error("dist/explorer is missing: run `npm test` (it builds) or `npm run build`.");
   const port = await freePort();
   origin = `http://akashi.test:${port}`;
   t = await startTestApp({ env: { PUBLIC_BASE_URL: origin } });
@@ -40,8 +41,9 @@ afterAll(async () => {
 });
 
 describe("over HTTP", () => {
-  test("a browser's GET /graphql (Accept: text/html) and /explorer get the explorer page with a strict CSP; API clients still get GraphQL", async () => {
-    const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"; // what Chromium sends for a navigation
+  test("a browser's GET /graphql and /explorer get the explorer, strict CSP; API clients get GraphQL", async () => {
+    // What Chromium sends for a navigation.
+    const accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
     for (const url of ["/graphql", "/explorer"]) {
       const res = await request(t.app).get(url).set("Accept", accept);
       expect(res.status).toBe(200);
@@ -56,7 +58,10 @@ describe("over HTTP", () => {
     expect(EXPLORER_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
     expect(EXPLORER_CSP).toContain("frame-ancestors 'none'");
     // Not for API clients: JSON GETs with a query, and JSON GETs without one, still reach Apollo.
-    const query = await request(t.app).get("/graphql").query({ query: "{ __typename }" }).set("Accept", "application/json");
+    const query = await request(t.app)
+      .get("/graphql")
+      .query({ query: "{ __typename }" })
+      .set("Accept", "application/json");
     expect(query.body).toEqual({ data: { __typename: "Query" } });
     const bare = await request(t.app).get("/graphql").set("Accept", "application/json");
     expect(bare.headers["content-type"] ?? "").not.toMatch(/text\/html/);
@@ -98,7 +103,12 @@ async function cspViolations(page: Page): Promise<string[]> {
 /** Runs whatever query the editor holds; resolves with the JSON GraphQL answered. */
 async function run(page: Page): Promise<{ body: any; authorization: string | undefined }> {
   const [res] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith("/graphql") && r.request().method() === "POST" && (r.request().postData() ?? "").includes("IntrospectionQuery") === false),
+    page.waitForResponse(
+      (r) =>
+        r.url().endsWith("/graphql") &&
+        r.request().method() === "POST" &&
+        (r.request().postData() ?? "").includes("IntrospectionQuery") === false,
+    ),
     page.click(".graphiql-execute-button"),
   ]);
   return { body: await res.json(), authorization: res.request().headers().authorization };
@@ -109,10 +119,13 @@ async function openExplorer(page: Page, query: string): Promise<void> {
   await page.goto(`${origin}/graphql#query=${encodeURIComponent(query)}`);
   // Monaco loads after the page: wait until the query editor shows the query's first field.
   const field = /\{\s*(\w+)/.exec(query)?.[1] ?? "";
-  await page.waitForFunction((f) => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes(f), field);
+  await page.waitForFunction(
+    (f) => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes(f),
+    field,
+  );
 }
 
-test("Chromium: an anonymous visit runs public queries and is refused keyed fields; a pasted key runs a keyed query and stays in page memory only", async () => {
+test("Chromium: anonymous gets public fields only; a pasted key runs keyed queries, kept in memory", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const { page, problems } = await watched(ctx);
@@ -122,14 +135,18 @@ test("Chromium: an anonymous visit runs public queries and is refused keyed fiel
     expect(pub.authorization).toBeUndefined();
     expect(pub.body.errors).toBeUndefined();
     expect(pub.body.data.products.edges.length).toBeGreaterThan(0);
-    await page.waitForFunction(() => (document.querySelector(".graphiql-response")?.textContent ?? "").includes("products"));
+    await page.waitForFunction(() =>
+      (document.querySelector(".graphiql-response")?.textContent ?? "").includes("products"),
+    );
     await page.screenshot({ path: path.join(SHOTS, "anonymous-public-query.png") });
 
     await openExplorer(page, "{ subscribers(first: 1) { edges { node { id name } } } }");
     const refused = await run(page);
     expect(refused.authorization).toBeUndefined();
     expect(refused.body.data?.subscribers ?? null).toBeNull();
-    expect(refused.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([expect.stringMatching(/^(FORBIDDEN|UNAUTHENTICATED)$/)]);
+    expect(refused.body.errors.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual([
+      expect.stringMatching(/^(FORBIDDEN|UNAUTHENTICATED)$/),
+    ]);
     await page.screenshot({ path: path.join(SHOTS, "anonymous-keyed-field-refused.png") });
 
     await openExplorer(page, "{ viewer { kind reseller { code } } subscribers(first: 1) { edges { node { id } } } }");
@@ -146,16 +163,27 @@ test("Chromium: an anonymous visit runs public queries and is refused keyed fiel
 
     // Memory only: not in any storage, cookie or the URL; gone after a reload.
     const stored = await page.evaluate(async () => {
-      const dump = (s: Storage) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`).join("\n");
+      const dump = (s: Storage) =>
+        Object.keys(s)
+          .map((k) => `${k}=${s.getItem(k)}`)
+          .join("\n");
       const dbs = (await indexedDB.databases?.()) ?? [];
-      return { local: dump(localStorage), session: dump(sessionStorage), cookie: document.cookie, url: location.href, dbs: dbs.map((d) => d.name) };
+      return {
+        local: dump(localStorage),
+        session: dump(sessionStorage),
+        cookie: document.cookie,
+        url: location.href,
+        dbs: dbs.map((d) => d.name),
+      };
     });
     expect(JSON.stringify(stored)).not.toContain(reseller.key);
     expect(JSON.stringify(stored)).not.toContain(reseller.key.slice(-12));
     expect(stored.cookie).toBe("");
     expect((await ctx.cookies()).length).toBe(0);
     await page.reload();
-    await page.waitForFunction(() => (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes("viewer"));
+    await page.waitForFunction(() =>
+      (document.querySelector(".graphiql-query-editor .view-lines")?.textContent ?? "").includes("viewer"),
+    );
     expect(await page.locator("[data-key-state]").getAttribute("data-key-state")).toBe("anonymous");
     const after = await run(page);
     expect(after.authorization).toBeUndefined();

@@ -15,7 +15,9 @@ describe("REV-5: receipt numbers a person can read out on the telephone", () => 
     for (let n = 1; n <= 200_000; n++) seen.add(receiptNumber(n));
     expect(seen.size).toBe(200_000);
     expect(receiptNumber(2)).not.toBe(receiptNumber(1).replace(/\d$/, "2"));
-    expect(Math.abs(Number(receiptNumber(2).replace("-", "")) - Number(receiptNumber(1).replace("-", "")))).toBeGreaterThan(1000);
+    expect(
+      Math.abs(Number(receiptNumber(2).replace("-", "")) - Number(receiptNumber(1).replace("-", ""))),
+    ).toBeGreaterThan(1000);
   });
 
   test("after ten million reports the numbers grow longer instead of repeating", () => {
@@ -30,7 +32,8 @@ describe("REV-5: receipt numbers a person can read out on the telephone", () => 
       expect(receiptNumberValid(wrong)).toBe(false);
     }
     for (let i = 0; i + 1 < r.length; i++) {
-      if (r[i] === r[i + 1] || `${r[i]}${r[i + 1]}` === "09" || `${r[i]}${r[i + 1]}` === "90") continue; // Luhn's one blind spot
+      // Luhn's one blind spot is 09 ↔ 90; equal neighbours cannot be swapped.
+      if (r[i] === r[i + 1] || `${r[i]}${r[i + 1]}` === "09" || `${r[i]}${r[i + 1]}` === "90") continue;
       const swapped = r.slice(0, i) + r[i + 1] + r[i] + r.slice(i + 2);
       expect(receiptNumberValid(swapped)).toBe(false);
     }

@@ -33,11 +33,18 @@ let serialNumber: string;
 const files = { root: "", issuing: "", leaf: "", rootPem: "" };
 
 /** The built CLI with exactly this environment (no DATABASE_URL unless given). */
-async function cli(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number }> {
+async function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ stdout: string; stderr: string; code: number }> {
   const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== "DATABASE_URL" && !k.startsWith("AKASHI_")) clean[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && k !== "DATABASE_URL" && !k.startsWith("AKASHI_")) clean[k] = v;
   try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { ...clean, LOG_LEVEL: "silent", ...env }, timeout: 120_000 });
+    const r = await run(process.execPath, [CLI, ...args], {
+      env: { ...clean, LOG_LEVEL: "silent", ...env },
+      timeout: 120_000,
+    });
     return { ...r, code: 0 };
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; code?: number };
@@ -56,9 +63,12 @@ async function counts(url: string): Promise<Record<string, number>> {
   const ds = createDataSource(url, { poolSize: 1 });
   await ds.initialize();
   try {
-    const tables: { tablename: string }[] = await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration' ORDER BY 1`);
+    const tables: { tablename: string }[] = await ds.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration' ORDER BY 1`,
+    );
     const out: Record<string, number> = {};
-    for (const { tablename } of tables) out[tablename] = (await ds.query(`SELECT count(*)::int AS n FROM "${tablename}"`))[0].n;
+    for (const { tablename } of tables)
+      out[tablename] = (await ds.query(`SELECT count(*)::int AS n FROM "${tablename}"`))[0].n;
     return out;
   } finally {
     await ds.destroy();
@@ -66,7 +76,8 @@ async function counts(url: string): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
+  if (!fs.existsSync(CLI))
+    throw new Error(`${CLI} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-backup-"));
   fs.chmodSync(work, 0o755);
   await dcv.start();
@@ -77,14 +88,23 @@ beforeAll(async () => {
   const subscriberId = await createSubscriber(t, reseller.key, { name: "株式会社バックアップ", nameEn: "Backup K.K." });
   const issued = await issueCertificate(t, dcv, pki, reseller.key, subscriberId, products.OV, ["backup.example.jp"]);
   serialNumber = issued.certificate.serialNumber;
-  sealId = (await gqlOk(t, reseller.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id })).createSeal.seal.id;
-  const pems = await gqlOk(t, null, `query($id: ID!) { seal(id: $id) { certificate { pem chainPem } } }`, { id: sealId });
+  sealId = (
+    await gqlOk(t, reseller.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, {
+      id: issued.contract.id,
+    })
+  ).createSeal.seal.id;
+  const pems = await gqlOk(t, null, `query($id: ID!) { seal(id: $id) { certificate { pem chainPem } } }`, {
+    id: sealId,
+  });
   const chain = pems.seal.certificate.chainPem as string;
   files.rootPem = (await request(t.app).get("/ca/root.pem")).text;
   files.root = pki.file("root.pem", files.rootPem);
   files.leaf = pki.file("leaf.pem", pems.seal.certificate.pem);
   files.issuing = pki.file("issuing.pem", chain.slice(chain.indexOf("-----BEGIN CERTIFICATE-----", 10)));
-  await request(t.app).post(`/verify/${sealId}/report?lang=en`).type("form").send({ description: "A report, so that a sequence moves." });
+  await request(t.app)
+    .post(`/verify/${sealId}/report?lang=en`)
+    .type("form")
+    .send({ description: "A report, so that a sequence moves." });
 });
 
 afterAll(async () => {
@@ -94,10 +114,13 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test("backup of a live database, restore into a new data directory: same rows, same CA signing, the passphrase kept apart", async () => {
+test("backup of a live database, restore into a new data directory: same rows, same CA, passphrase apart", async () => {
   const file = path.join(work, "akashi.backup");
   const passFile = path.join(work, "ca-passphrase.offline");
-  const b = await cli(["backup", "--out", file, "--passphrase-out", passFile], { DATABASE_URL: sourceUrl, AKASHI_CA_PASSPHRASE: "test passphrase" });
+  const b = await cli(["backup", "--out", file, "--passphrase-out", passFile], {
+    DATABASE_URL: sourceUrl,
+    AKASHI_CA_PASSPHRASE: "test passphrase",
+  });
   expect(b).toMatchObject({ code: 0, stderr: "" });
   expect(b.stdout).toMatch(/backup written to .*akashi\.backup: \d+ tables/);
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -114,7 +137,12 @@ test("backup of a live database, restore into a new data directory: same rows, s
 
   // The built service on the restored data directory: same rows, same CA, signing fresh answers.
   const port = await freePort();
-  const server = spawnServer({ AKASHI_DATA_DIR: target, PORT: String(port), AKASHI_DEMO: "false", PUBLIC_BASE_URL: "http://akashi.test" });
+  const server = spawnServer({
+    AKASHI_DATA_DIR: target,
+    PORT: String(port),
+    AKASHI_DEMO: "false",
+    PUBLIC_BASE_URL: "http://akashi.test",
+  });
   try {
     await waitFor(() => server.stdout().includes("Akashi is ready"), "ready", 90_000);
     const owner = JSON.parse(fs.readFileSync(path.join(target, "embedded-postgres.json"), "utf8")) as { url: string };
@@ -123,7 +151,8 @@ test("backup of a live database, restore into a new data directory: same rows, s
     expect(Object.keys(restoredCounts)).toEqual(Object.keys(sourceCounts));
     for (const [table, n] of Object.entries(sourceCounts)) {
       // The started service publishes a CRL and schedules its jobs at once: those two only grow.
-      if (table === "crl" || table === "job") expect({ table, atLeast: restoredCounts[table] >= n }).toEqual({ table, atLeast: true });
+      if (table === "crl" || table === "job")
+        expect({ table, atLeast: restoredCounts[table] >= n }).toEqual({ table, atLeast: true });
       else expect({ table, rows: restoredCounts[table] }).toEqual({ table, rows: n });
     }
     expect(sourceCounts.certificate_authority).toBe(2);
@@ -134,7 +163,17 @@ test("backup of a live database, restore into a new data directory: same rows, s
     const root = await (await fetch(`${base}/ca/root.pem`)).text();
     expect(root).toBe(files.rootPem);
     // A nonce makes the responder sign now, with the restored key; openssl checks it against the source's root.
-    const ocsp = openssl(["ocsp", "-issuer", files.issuing, "-cert", files.leaf, "-url", `${base}/ocsp`, "-CAfile", files.root]);
+    const ocsp = openssl([
+      "ocsp",
+      "-issuer",
+      files.issuing,
+      "-cert",
+      files.leaf,
+      "-url",
+      `${base}/ocsp`,
+      "-CAfile",
+      files.root,
+    ]);
     expect(ocsp.out).toContain("Response verify OK");
     expect(ocsp.out).toMatch(/: good/);
     // Sequences go on after the backup's values (no receipt number is handed out twice).
@@ -149,24 +188,35 @@ test("backup of a live database, restore into a new data directory: same rows, s
   }
 });
 
-test("restore refuses a wrong passphrase (restoring nothing), a missing one, and a target that is not empty", async () => {
+test("restore refuses a wrong passphrase (writing nothing), a missing one, and a non-empty target", async () => {
   const file = path.join(work, "second.backup");
-  expect((await cli(["backup", "--out", file], { DATABASE_URL: sourceUrl, AKASHI_CA_PASSPHRASE: "test passphrase" })).code).toBe(0);
+  expect(
+    (await cli(["backup", "--out", file], { DATABASE_URL: sourceUrl, AKASHI_CA_PASSPHRASE: "test passphrase" })).code,
+  ).toBe(0);
 
   const wrong = newDataDir("wrong");
-  const bad = await cli(["restore", "--in", file], { AKASHI_DATA_DIR: wrong, AKASHI_CA_PASSPHRASE: "not the passphrase" });
+  const bad = await cli(["restore", "--in", file], {
+    AKASHI_DATA_DIR: wrong,
+    AKASHI_CA_PASSPHRASE: "not the passphrase",
+  });
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/passphrase does not open the key/);
   // Nothing was written (the passphrase is checked first), so the same target takes the restore once the
   // right passphrase is given.
-  const right = await cli(["restore", "--in", file], { AKASHI_DATA_DIR: wrong, AKASHI_CA_PASSPHRASE: "test passphrase" });
+  const right = await cli(["restore", "--in", file], {
+    AKASHI_DATA_DIR: wrong,
+    AKASHI_CA_PASSPHRASE: "test passphrase",
+  });
   expect(right).toMatchObject({ code: 0, stderr: "" });
 
   const none = await cli(["restore", "--in", file], { AKASHI_DATA_DIR: newDataDir("none") });
   expect(none.code).toBe(2);
   expect(none.stderr).toMatch(/needs the CA passphrase/);
 
-  const full = await cli(["restore", "--in", file], { DATABASE_URL: sourceUrl, AKASHI_CA_PASSPHRASE: "test passphrase" });
+  const full = await cli(["restore", "--in", file], {
+    DATABASE_URL: sourceUrl,
+    AKASHI_CA_PASSPHRASE: "test passphrase",
+  });
   expect(full.code).toBe(2);
   expect(full.stderr).toMatch(/not empty/);
 });

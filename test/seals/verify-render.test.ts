@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import { SealStatus, type PublicSeal } from "../../api/src/seals/seal.types";
 import { verifyModel } from "../../api/src/http/pages/verify-model";
-import { MARK_LETTER as PAGE_LETTER, MARK_SHIELD as PAGE_SHIELD, renderReceiptPage, renderVerifyPage } from "../../api/src/http/pages/verify-render";
+import {
+  MARK_LETTER as PAGE_LETTER,
+  MARK_SHIELD as PAGE_SHIELD,
+  renderReceiptPage,
+  renderVerifyPage,
+} from "../../api/src/http/pages/verify-render";
 import { VERIFY_CSS, VERIFY_PAGE } from "../../api/src/http/pages/verify-style";
 import { MARK_LETTER, MARK_SHIELD } from "../../widget/src/mark";
 
@@ -32,15 +37,26 @@ const seal = {
 test("the same view renders the same bytes, and the model carries no request or database handle", () => {
   const model = verifyModel("en", seal.id, seal, { referer: "https://shop.example.jp", claimed: null });
   expect(JSON.parse(JSON.stringify(model))).toEqual(model);
-  expect(renderVerifyPage(model)).toBe(renderVerifyPage(verifyModel("en", seal.id, seal, { referer: "https://shop.example.jp", claimed: null })));
+  expect(renderVerifyPage(model)).toBe(
+    renderVerifyPage(verifyModel("en", seal.id, seal, { referer: "https://shop.example.jp", claimed: null })),
+  );
   expect(renderVerifyPage(model)).toContain("AB:AB:AB");
 });
 
 test("the stylesheet's CSP hash is computed once, for exactly the stylesheet the page inlines", () => {
   const hash = createHash("sha256").update(VERIFY_CSS, "utf8").digest("base64");
   expect(VERIFY_PAGE.csp).toContain(`style-src 'sha256-${hash}'`);
-  expect(renderVerifyPage(verifyModel("ja", seal.id, seal, { referer: null, claimed: null }))).toContain(`<style>${VERIFY_CSS}</style>`);
-  expect(renderReceiptPage({ lang: "ja", sealId: seal.id, receiptNumber: "0795-9145", firstAnswerDueAt: "2026-11-22 12:00:00 JST" })).toContain(`<style>${VERIFY_CSS}</style>`);
+  expect(renderVerifyPage(verifyModel("ja", seal.id, seal, { referer: null, claimed: null }))).toContain(
+    `<style>${VERIFY_CSS}</style>`,
+  );
+  expect(
+    renderReceiptPage({
+      lang: "ja",
+      sealId: seal.id,
+      receiptNumber: "0795-9145",
+      firstAnswerDueAt: "2026-11-22 12:00:00 JST",
+    }),
+  ).toContain(`<style>${VERIFY_CSS}</style>`);
 });
 
 test("the page shows the operator mark of the seal", () => {
@@ -48,7 +64,10 @@ test("the page shows the operator mark of the seal", () => {
 });
 
 test("SEAL-2: values are text, never markup", () => {
-  const evil = { ...seal, certificate: { ...seal.certificate, organizationName: "<img src=x onerror=alert(1)>", organizationNameEn: null } } as unknown as PublicSeal;
+  const evil = {
+    ...seal,
+    certificate: { ...seal.certificate, organizationName: "<img src=x onerror=alert(1)>", organizationNameEn: null },
+  } as unknown as PublicSeal;
   const page = renderVerifyPage(verifyModel("en", seal.id, evil, { referer: null, claimed: "https://x.example" }));
   expect(page).not.toContain("<img");
   expect(page).toContain("&lt;img src=x onerror=alert(1)&gt;");

@@ -43,23 +43,29 @@ describe("formatJst and jstMinutes", () => {
 
 describe("badgeText", () => {
   const at = "2026-12-01T14:21:00Z";
-  const facts = (org: string | null = null, domain: string | null = "shop.example.jp") => ({ domain, org, checkedAt: at });
+  const facts = (org: string | null = null, domain: string | null = "shop.example.jp") => ({
+    domain,
+    org,
+    checkedAt: at,
+  });
 
-  it("valid OV/EV: status, organisation, domain, labelled time of check (確認 2026-12-01 23:21); the accessible name says it all", () => {
+  it("valid OV/EV: status, organisation, domain, labelled time (確認 2026-12-01 23:21); the name says it all", () => {
     expect(badgeText("valid", "en", facts("Example K.K."))).toEqual({
       status: "Verified",
       org: "Example K.K.",
       detail: "shop.example.jp",
       time: "Checked 2026-12-01 23:21",
       label:
-        "Akashi site seal: shop.example.jp (Example K.K.) — certificate verified, checked 2026-12-01 23:21 JST. Opens the verification page in a new tab.",
+        "Akashi site seal: shop.example.jp (Example K.K.) — certificate verified, checked 2026-12-01 23:21 JST. " +
+        "Opens the verification page in a new tab.",
     });
     expect(badgeText("valid", "ja", facts("株式会社デモ"))).toEqual({
       status: "認証済み",
       org: "株式会社デモ",
       detail: "shop.example.jp",
       time: "確認 2026-12-01 23:21",
-      label: "Akashi サイトシール: shop.example.jp (株式会社デモ) — 証明書は認証済み、確認日時 2026-12-01 23:21 JST。検証ページを新しいタブで開きます。",
+      label:
+        "Akashi サイトシール: shop.example.jp (株式会社デモ) — 証明書は認証済み、確認日時 2026-12-01 23:21 JST。検証ページを新しいタブで開きます。",
     });
   });
 
@@ -78,21 +84,24 @@ describe("badgeText", () => {
 
   const notValid: SealState[] = ["expired", "revoked", "not-yet-valid", "unknown", "service-ended", "wrong-site"];
 
-  it.each(notValid)("%s: the badge itself says 'not valid' / 無効 (REV-8, SEAL-4), never 'verified', and names no organisation", (state) => {
-    const en = badgeText(state, "en", facts("Example K.K."));
-    const ja = badgeText(state, "ja", facts("Example K.K."));
-    expect(`${en.status} ${en.detail}`).toMatch(/^Not valid /);
-    expect(en.label).toMatch(/not valid/i);
-    expect(`${ja.status}${ja.detail}`).toContain("無効");
-    expect(ja.label).toContain("無効");
-    for (const t of [en, ja]) {
-      expect(`${t.status} ${t.org} ${t.detail} ${t.time} ${t.label}`).not.toMatch(/verified|認証済み/i);
-      expect(t.org).toBe("");
-      expect(t.label).not.toContain("Example K.K.");
-    }
-    expect(en.time).toBe("Checked 2026-12-01 23:21");
-    expect(ja.time).toBe("確認 2026-12-01 23:21");
-  });
+  it.each(notValid)(
+    "%s: the badge itself says 'not valid' / 無効 (REV-8, SEAL-4), never 'verified', and names no organisation",
+    (state) => {
+      const en = badgeText(state, "en", facts("Example K.K."));
+      const ja = badgeText(state, "ja", facts("Example K.K."));
+      expect(`${en.status} ${en.detail}`).toMatch(/^Not valid /);
+      expect(en.label).toMatch(/not valid/i);
+      expect(`${ja.status}${ja.detail}`).toContain("無効");
+      expect(ja.label).toContain("無効");
+      for (const t of [en, ja]) {
+        expect(`${t.status} ${t.org} ${t.detail} ${t.time} ${t.label}`).not.toMatch(/verified|認証済み/i);
+        expect(t.org).toBe("");
+        expect(t.label).not.toContain("Example K.K.");
+      }
+      expect(en.time).toBe("Checked 2026-12-01 23:21");
+      expect(ja.time).toBe("確認 2026-12-01 23:21");
+    },
+  );
 
   it("wrong-site says 'not valid for this site' / 'このサイトでは無効' (SEAL-2)", () => {
     const en = badgeText("wrong-site", "en", facts());

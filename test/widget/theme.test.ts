@@ -1,6 +1,17 @@
 /** Fixed sizes per variant and WCAG contrast in every state and theme (widget/src/theme.ts). */
 import { SEAL_STATES } from "../../widget/src/state";
-import { contrast, cssText, LINE_HEIGHT, MIN_TEXT_PX, PALETTES, pickSize, pickTheme, SIZES, toneOf, type Theme } from "../../widget/src/theme";
+import {
+  contrast,
+  cssText,
+  LINE_HEIGHT,
+  MIN_TEXT_PX,
+  PALETTES,
+  pickSize,
+  pickTheme,
+  SIZES,
+  toneOf,
+  type Theme,
+} from "../../widget/src/theme";
 
 describe("sizes", () => {
   it("are fixed per variant: small 212×60, medium 228×78, large 256×90", () => {

@@ -5,17 +5,21 @@
  */
 
 export const SEALS_QUERY =
-  "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }";
+  "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl " +
+  "certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** Ids per request; more seals than this on one page (unusual) go out in several requests of the same turn. */
 export const MAX_IDS_PER_REQUEST = 50;
 
-type FetchLike = (url: string, init: {
-  method: "GET";
-  mode: "cors";
-  credentials: "omit";
-  headers: Record<string, string>;
-}) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
+type FetchLike = (
+  url: string,
+  init: {
+    method: "GET";
+    mode: "cors";
+    credentials: "omit";
+    headers: Record<string, string>;
+  },
+) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
 export interface SealClientOptions {
   /** Absolute URL of the GraphQL endpoint, e.g. `https://akashi.example/graphql`. */
@@ -76,7 +80,10 @@ export function createSealClient(opts: SealClientOptions): SealClient {
     const entries = [...current.entries()];
     for (let i = 0; i < entries.length; i += MAX_IDS_PER_REQUEST) {
       const chunk = entries.slice(i, i + MAX_IDS_PER_REQUEST);
-      void send(chunk.map(([id]) => id), new Map(chunk));
+      void send(
+        chunk.map(([id]) => id),
+        new Map(chunk),
+      );
     }
   }
 

@@ -39,7 +39,10 @@ function adoptStyles(root: ShadowRoot): void {
   root.append(style);
 }
 
-function svgNode<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svgNode<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   return el;
@@ -56,7 +59,12 @@ export class AkashiSeal extends HTMLElement {
 
   private readonly link: HTMLAnchorElement;
   private readonly glyph: SVGPathElement;
-  private readonly lines: { status: HTMLSpanElement; org: HTMLSpanElement; detail: HTMLSpanElement; time: HTMLSpanElement };
+  private readonly lines: {
+    status: HTMLSpanElement;
+    org: HTMLSpanElement;
+    detail: HTMLSpanElement;
+    time: HTMLSpanElement;
+  };
   private seal: SealResult | null | undefined = undefined;
   private current: SealState = "loading";
   /** The id last looked up (undefined before the first look-up); a newer look-up makes older answers stale. */
@@ -140,11 +148,21 @@ export class AkashiSeal extends HTMLElement {
     const lang = pickLang(this.lang, document.documentElement.lang, navigator.language);
     const cert = this.seal?.certificate ?? null;
     const org = cert && (lang === "en" && cert.organizationNameEn ? cert.organizationNameEn : cert.organizationName);
-    const text = badgeText(state, lang, { domain: cert?.domains[0] ?? null, org: org ?? null, checkedAt: this.seal?.checkedAt ?? null });
+    const text = badgeText(state, lang, {
+      domain: cert?.domains[0] ?? null,
+      org: org ?? null,
+      checkedAt: this.seal?.checkedAt ?? null,
+    });
     const tone = toneOf(state);
     const a = this.link;
     a.className = tone;
-    a.href = verificationHref(API_ORIGIN, (this.getAttribute("seal-id") ?? "").trim(), this.seal?.verificationUrl, location.origin, lang);
+    a.href = verificationHref(
+      API_ORIGIN,
+      (this.getAttribute("seal-id") ?? "").trim(),
+      this.seal?.verificationUrl,
+      location.origin,
+      lang,
+    );
     a.lang = lang;
     a.setAttribute("aria-label", text.label);
     a.title = text.label;

@@ -18,7 +18,10 @@ export const LINE_HEIGHT = 1.25;
  * `lines`: text lines the box holds (status + body lines). Small shows status, organisation or domain,
  * time; medium and large show status, organisation, domain, time. Widths fit "Checked YYYY-MM-DD HH:mm".
  */
-export const SIZES: Record<Size, { width: number; height: number; pad: number; icon: number; head: number; body: number; lines: number }> = {
+export const SIZES: Record<
+  Size,
+  { width: number; height: number; pad: number; icon: number; head: number; body: number; lines: number }
+> = {
   small: { width: 212, height: 60, pad: 5, icon: 26, head: 13, body: 12, lines: 3 },
   medium: { width: 228, height: 78, pad: 7, icon: 32, head: 14, body: 12, lines: 4 },
   large: { width: 256, height: 90, pad: 10, icon: 38, head: 16, body: 13, lines: 4 },
@@ -51,8 +54,26 @@ export interface Palette {
 }
 
 export const PALETTES: Record<Theme, Palette> = {
-  light: { bg: "#ffffff", fg: "#1f2328", muted: "#4f5963", ok: "#116329", bad: "#a4132a", neutral: "#4f5963", focus: "#0550ae", brand: "#23318c" },
-  dark: { bg: "#161b22", fg: "#e6edf3", muted: "#aab4bf", ok: "#56d364", bad: "#ff8f86", neutral: "#aab4bf", focus: "#79c0ff", brand: "#9fb0ff" },
+  light: {
+    bg: "#ffffff",
+    fg: "#1f2328",
+    muted: "#4f5963",
+    ok: "#116329",
+    bad: "#a4132a",
+    neutral: "#4f5963",
+    focus: "#0550ae",
+    brand: "#23318c",
+  },
+  dark: {
+    bg: "#161b22",
+    fg: "#e6edf3",
+    muted: "#aab4bf",
+    ok: "#56d364",
+    bad: "#ff8f86",
+    neutral: "#aab4bf",
+    focus: "#79c0ff",
+    brand: "#9fb0ff",
+  },
 };
 
 /** WCAG 2 relative luminance of `#rrggbb`. */
@@ -75,14 +96,16 @@ function sizeRules(): string {
     .map((k) => {
       const s = SIZES[k];
       const sel = k === "medium" ? ":host" : `:host([size="${k}"])`;
-      return `${sel}{width:${s.width}px;height:${s.height}px;--p:${s.pad}px;--i:${s.icon}px;--h:${s.head}px;--b:${s.body}px}`;
+      const box = `width:${s.width}px;height:${s.height}px`;
+      return `${sel}{${box};--p:${s.pad}px;--i:${s.icon}px;--h:${s.head}px;--b:${s.body}px}`;
     })
     .join("");
 }
 
 function themeVars(t: Theme): string {
   const p = PALETTES[t];
-  return `--bg:${p.bg};--fg:${p.fg};--mu:${p.muted};--ok:${p.ok};--bad:${p.bad};--ne:${p.neutral};--fo:${p.focus};--br:${p.brand}`;
+  const tones = `--ok:${p.ok};--bad:${p.bad};--ne:${p.neutral}`;
+  return `--bg:${p.bg};--fg:${p.fg};--mu:${p.muted};${tones};--fo:${p.focus};--br:${p.brand}`;
 }
 
 /** The component's stylesheet, built from the constants above (no data from the page or the API). */

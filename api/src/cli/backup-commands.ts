@@ -39,11 +39,15 @@ async function backup(config: Config, values: Record<string, unknown>, out: (s: 
   if (!file) throw new BackupUsageError("backup needs --out FILE");
   const passphraseOut = typeof values["passphrase-out"] === "string" ? values["passphrase-out"] : null;
   const pass = configuredPassphrase(config);
-  if (passphraseOut && !pass) throw new BackupUsageError("no CA passphrase is configured here (AKASHI_CA_PASSPHRASE or <data dir>/ca-passphrase)");
+  if (passphraseOut && !pass)
+    throw new BackupUsageError(
+      "no CA passphrase is configured here (AKASHI_CA_PASSPHRASE or <data dir>/ca-passphrase)",
+    );
   const db = await database(config);
   try {
     const header = await writeBackup(db.url, file, new Date());
-    out(`backup written to ${file}: ${header.tables.length} tables, ${header.migrations.length} migrations, ${header.createdAt}\n`);
+    const { tables, migrations, createdAt } = header;
+    out(`backup written to ${file}: ${tables.length} tables, ${migrations.length} migrations, ${createdAt}\n`);
   } finally {
     await db.embedded?.stop();
   }
@@ -51,15 +55,21 @@ async function backup(config: Config, values: Record<string, unknown>, out: (s: 
     writeSecret(passphraseOut, pass.passphrase);
     out(`CA passphrase (from ${pass.source}) written to ${passphraseOut}: keep it offline, apart from the backup\n`);
   } else {
-    out(`The backup holds the CA keys encrypted. Keep their passphrase (${pass?.source ?? "AKASHI_CA_PASSPHRASE"}) offline and apart from it.\n`);
+    const where = pass?.source ?? "AKASHI_CA_PASSPHRASE";
+    out(`The backup holds the CA keys encrypted. Keep their passphrase (${where}) offline and apart from it.\n`);
   }
   return 0;
 }
 
 /** Where the restored CA passphrase comes from, and whether it must be written into the new data directory. */
-function restorePassphrase(config: Config, values: Record<string, unknown>): { passphrase: string; writeTo: string | null } {
-  const given = typeof values["passphrase-file"] === "string" ? fs.readFileSync(values["passphrase-file"], "utf8").trim() : null;
-  if (!given && !config.caPassphrase) throw new BackupUsageError("restore needs the CA passphrase: --passphrase-file FILE or AKASHI_CA_PASSPHRASE");
+function restorePassphrase(
+  config: Config,
+  values: Record<string, unknown>,
+): { passphrase: string; writeTo: string | null } {
+  const given =
+    typeof values["passphrase-file"] === "string" ? fs.readFileSync(values["passphrase-file"], "utf8").trim() : null;
+  if (!given && !config.caPassphrase)
+    throw new BackupUsageError("restore needs the CA passphrase: --passphrase-file FILE or AKASHI_CA_PASSPHRASE");
   const passphrase = given ?? config.caPassphrase ?? "";
   if (config.caPassphrase && given && given !== config.caPassphrase) {
     throw new BackupUsageError("--passphrase-file and AKASHI_CA_PASSPHRASE differ");
@@ -80,23 +90,35 @@ async function restore(config: Config, values: Record<string, unknown>, out: (s:
   try {
     const r = await restoreBackup(db.url, file, passphrase);
     const total = Object.values(r.rows).reduce((a, b) => a + b, 0);
-    out(`restored ${total} rows in ${Object.keys(r.rows).length} tables from a backup of ${r.header.createdAt}; ${r.caKeys} CA keys open with the passphrase\n`);
+    const tables = Object.keys(r.rows).length;
+    out(`restored ${total} rows in ${tables} tables from a backup of ${r.header.createdAt}; `);
+    out(`${r.caKeys} CA keys open with the passphrase\n`);
   } finally {
     await db.embedded?.stop();
   }
   if (writeTo) {
     fs.mkdirSync(path.dirname(writeTo), { recursive: true });
     writeSecret(writeTo, passphrase);
-    out(`CA passphrase written to ${writeTo} (0600); \`npm start\` with this AKASHI_DATA_DIR signs with the restored CA\n`);
+    out(`CA passphrase written to ${writeTo} (0600); `);
+    out("`npm start` with this AKASHI_DATA_DIR signs with the restored CA\n");
   }
   return 0;
 }
 
 /** `npm run akashi -- backup|restore …` */
-export async function runBackupCommand(command: "backup" | "restore", args: string[], out: (s: string) => void): Promise<number> {
+export async function runBackupCommand(
+  command: "backup" | "restore",
+  args: string[],
+  out: (s: string) => void,
+): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { out: { type: "string" }, in: { type: "string" }, "passphrase-out": { type: "string" }, "passphrase-file": { type: "string" } },
+    options: {
+      out: { type: "string" },
+      in: { type: "string" },
+      "passphrase-out": { type: "string" },
+      "passphrase-file": { type: "string" },
+    },
   });
   const config = loadConfig({ ...process.env, AKASHI_DEMO: "false" }, []);
   return command === "backup" ? backup(config, values, out) : restore(config, values, out);

@@ -27,7 +27,10 @@ export const EXPLORER_CSP = [
 ].join("; ");
 
 /** dist/explorer/ from the compiled server (dist/api/src/http) and from TypeScript sources alike. */
-export const EXPLORER_DIR = path.resolve(__dirname, __filename.endsWith(".ts") ? "../../../dist/explorer" : "../../../explorer");
+export const EXPLORER_DIR = path.resolve(
+  __dirname,
+  __filename.endsWith(".ts") ? "../../../dist/explorer" : "../../../explorer",
+);
 
 function securityHeaders(res: Response): void {
   res.setHeader("Content-Security-Policy", EXPLORER_CSP);
@@ -66,7 +69,9 @@ export function explorerRoutes(dir = EXPLORER_DIR): Router {
     res.status(200).type("text/html; charset=utf-8").send(body);
   };
   router.get(["/explorer", "/explorer/"], (_req, res) => sendPage(res));
-  router.get("/graphql", (req: Request, res: Response, next: NextFunction) => (wantsExplorer(req) ? sendPage(res) : next()));
+  router.get("/graphql", (req: Request, res: Response, next: NextFunction) =>
+    wantsExplorer(req) ? sendPage(res) : next(),
+  );
   // Content-hashed bundle files: immutable.
   router.use(
     "/explorer/assets",
@@ -74,7 +79,13 @@ export function explorerRoutes(dir = EXPLORER_DIR): Router {
       securityHeaders(res);
       next();
     },
-    express.static(path.join(dir, "assets"), { immutable: true, maxAge: "365d", index: false, fallthrough: false, dotfiles: "deny" }),
+    express.static(path.join(dir, "assets"), {
+      immutable: true,
+      maxAge: "365d",
+      index: false,
+      fallthrough: false,
+      dotfiles: "deny",
+    }),
   );
   return router;
 }

@@ -28,13 +28,19 @@ async function write(out: Writable, text: string): Promise<void> {
 }
 
 /** Writes every table's rows (COPY text) from one consistent snapshot to `out`. */
-async function dump(client: Client, out: Writable, header: BackupHeader, tables: { name: string; columns: string[] }[]) {
+async function dump(
+  client: Client,
+  out: Writable,
+  header: BackupHeader,
+  tables: { name: string; columns: string[] }[],
+) {
   await write(out, `${MAGIC}\n${JSON.stringify(header)}\n`);
   for (const t of tables) {
     await write(out, `TABLE ${t.name} ${JSON.stringify(t.columns)}\n`);
     const cols = t.columns.map(ident).join(", ");
     const stream = client.query(copyTo(`COPY (SELECT ${cols} FROM ${ident(t.name)}) TO STDOUT`));
-    for await (const chunk of stream) await write(out, typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    for await (const chunk of stream)
+      await write(out, typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
     await write(out, `${END_OF_TABLE}\n`);
   }
   await write(out, "END\n");
@@ -52,13 +58,23 @@ export async function writeBackup(databaseUrl: string, file: string, now: Date):
   const done = pipeline(gzip, fileOut);
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-    const migrations = (await client.query(`SELECT name FROM schema_migration ORDER BY timestamp`)).rows.map((r: { name: string }) => r.name);
+    const migrations = (await client.query(`SELECT name FROM schema_migration ORDER BY timestamp`)).rows.map(
+      (r: { name: string }) => r.name,
+    );
     const sequences: Record<string, number | null> = {};
-    for (const s of (await client.query(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'`)).rows) {
+    for (const s of (
+      await client.query(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'`)
+    ).rows) {
       sequences[s.sequencename] = s.last_value === null ? null : Number(s.last_value);
     }
     const tables = await tablesOf(client);
-    const header: BackupHeader = { format: FORMAT, createdAt: now.toISOString(), migrations, tables: tables.map((t) => t.name), sequences };
+    const header: BackupHeader = {
+      format: FORMAT,
+      createdAt: now.toISOString(),
+      migrations,
+      tables: tables.map((t) => t.name),
+      sequences,
+    };
     await dump(client, gzip, header, tables);
     await client.query("COMMIT");
     gzip.end();

@@ -13,7 +13,8 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export class RestoreError extends Error {}
 
 async function readHeader(it: AsyncIterator<string>): Promise<BackupHeader> {
-  if ((await nextLine(it, "its first line")) !== MAGIC) throw new BackupFormatError("not an Akashi backup (no AKASHI-BACKUP line)");
+  if ((await nextLine(it, "its first line")) !== MAGIC)
+    throw new BackupFormatError("not an Akashi backup (no AKASHI-BACKUP line)");
   const header = JSON.parse(await nextLine(it, "its header")) as BackupHeader;
   if (header.format !== FORMAT) throw new BackupFormatError(`unknown backup format ${String(header.format)}`);
   return header;
@@ -22,10 +23,14 @@ async function readHeader(it: AsyncIterator<string>): Promise<BackupHeader> {
 /** The target must be empty: a restore never mixes with existing data. */
 async function requireEmpty(client: Client): Promise<void> {
   const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
-  if (rows[0].n > 0) throw new RestoreError("the target database is not empty; restore into a new data directory or an empty database");
+  if (rows[0].n > 0)
+    throw new RestoreError("the target database is not empty; restore into a new data directory or an empty database");
   const su = await client.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
   if (!su.rows[0]?.rolsuper) {
-    throw new RestoreError("restore loads rows with triggers and foreign-key checks off (session_replication_role = replica), which needs a PostgreSQL superuser");
+    throw new RestoreError(
+      "restore loads rows with triggers and foreign-key checks off (session_replication_role = replica), " +
+        "which needs a PostgreSQL superuser",
+    );
   }
 }
 
@@ -37,10 +42,15 @@ async function migrateTo(url: string, wanted: string[]): Promise<void> {
   await all.destroy();
   const names = new Set(known.map((m) => m.name ?? m.constructor.name));
   const unknown = wanted.filter((n) => !names.has(n));
-  if (unknown.length) throw new RestoreError(`the backup comes from a newer Akashi (migrations ${unknown.join(", ")}); restore it with that version`);
+  if (unknown.length)
+    throw new RestoreError(
+      `the backup comes from a newer Akashi (migrations ${unknown.join(", ")}); restore it with that version`,
+    );
   const subset = known.filter((m) => wanted.includes(m.name ?? m.constructor.name));
   const partial = createDataSource(url, { poolSize: 1 });
-  partial.setOptions({ migrations: subset.map((m) => (m as MigrationInterface).constructor as new () => MigrationInterface) });
+  partial.setOptions({
+    migrations: subset.map((m) => (m as MigrationInterface).constructor as new () => MigrationInterface),
+  });
   await partial.initialize();
   try {
     await partial.runMigrations({ transaction: "each" });
@@ -57,7 +67,11 @@ async function loadTable(client: Client, it: AsyncIterator<string>, line: string
   const copy = client.query(copyFrom(`COPY ${ident(m[1])} (${columns}) FROM STDIN`));
   const finished = once(copy, "finish");
   let rows = 0;
-  for (let row = await nextLine(it, `the end of table ${m[1]}`); row !== END_OF_TABLE; row = await nextLine(it, `the end of table ${m[1]}`)) {
+  for (
+    let row = await nextLine(it, `the end of table ${m[1]}`);
+    row !== END_OF_TABLE;
+    row = await nextLine(it, `the end of table ${m[1]}`)
+  ) {
     if (!copy.write(`${row}\n`)) await once(copy, "drain");
     rows++;
   }
@@ -94,14 +108,21 @@ async function checkCaKeys(file: string, passphrase: string): Promise<number> {
       if (!m) throw new BackupFormatError(`expected a TABLE line, got ${line.slice(0, 60)}`);
       const columns = JSON.parse(m[2]) as string[];
       let keys = 0;
-      for (let row = await nextLine(it, "the end of a table"); row !== END_OF_TABLE; row = await nextLine(it, "the end of a table")) {
+      for (
+        let row = await nextLine(it, "the end of a table");
+        row !== END_OF_TABLE;
+        row = await nextLine(it, "the end of a table")
+      ) {
         if (m[1] !== "certificate_authority") continue;
         const fields = row.split("\t").map(copyTextField);
         const pem = fields[columns.indexOf("encrypted_key_pem")] ?? "";
         try {
           loadSigner(pem, passphrase);
         } catch {
-          throw new RestoreError(`the CA passphrase does not open the key of "${fields[columns.indexOf("name")] ?? "?"}"; nothing was restored`);
+          throw new RestoreError(
+            `the CA passphrase does not open the key of "${fields[columns.indexOf("name")] ?? "?"}"; ` +
+              "nothing was restored",
+          );
         }
         keys++;
       }

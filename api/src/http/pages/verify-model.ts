@@ -104,7 +104,8 @@ function organizationFor(lang: Lang, name: string | null, nameEn: string | null)
 }
 
 function factsOf(lang: Lang, c: NonNullable<PublicSeal["certificate"]>): CertificateFacts {
-  const level = c.validationLevel && LEVELS.includes(c.validationLevel) ? (c.validationLevel as ValidationLevelName) : null;
+  const level =
+    c.validationLevel && LEVELS.includes(c.validationLevel) ? (c.validationLevel as ValidationLevelName) : null;
   return {
     organization: organizationFor(lang, c.organizationName, c.organizationNameEn),
     domains: c.domains,
@@ -136,8 +137,15 @@ export function verifyModel(lang: Lang, sealId: string, seal: PublicSeal | null,
   const carriedOrigin = origin.referer ?? origin.claimed;
   if (!seal) {
     return {
-      lang, sealId, status: "UNKNOWN", headline: "unknown-seal", headlineClaimed: false,
-      origin: originLine(null, origin), certificate: null, checkedAt: null, carriedOrigin,
+      lang,
+      sealId,
+      status: "UNKNOWN",
+      headline: "unknown-seal",
+      headlineClaimed: false,
+      origin: originLine(null, origin),
+      certificate: null,
+      checkedAt: null,
+      carriedOrigin,
     };
   }
   const line = originLine(seal.certificate?.domains ?? null, origin);

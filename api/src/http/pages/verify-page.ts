@@ -48,29 +48,38 @@ export function verifyRoutes(services: Services): Router {
   });
 
   // REV-5 without JavaScript: the report form posts here and gets a receipt with a number to read out.
-  router.post("/verify/:sealId/report", express.urlencoded({ extended: false, limit: "16kb" }), async (req: Request, res: Response) => {
-    const lang = pickLang(req.query.lang, req.header("accept-language"));
-    const sealId = String(req.params.sealId);
-    const t = TEXTS[lang];
-    const seal = await services.seals.view(sealId);
-    if (!seal?.certificate) {
-      VERIFY_PAGE.send(res, 404, renderReportRefused(lang, sealId, t.unknownSeal));
-      return;
-    }
-    const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
-    try {
-      const report = await services.problemReports.report(req.ip ?? "unknown", req.id, {
-        sha256Fingerprint: seal.certificate.sha256Fingerprint,
-        description: String(req.body?.description ?? ""),
-        source: `seal ${sealId}`,
-        reporterEmail: email,
-      });
-      const receipt = { lang, sealId, receiptNumber: report.receiptNumber, firstAnswerDueAt: jstText(report.firstAnswerDueAt) };
-      VERIFY_PAGE.send(res, 200, renderReceiptPage(receipt));
-    } catch (e) {
-      if (!(e instanceof RefusalError)) throw e;
-      VERIFY_PAGE.send(res, 400, renderReportRefused(lang, sealId, lang === "ja" ? e.messageJa : e.message));
-    }
-  });
+  router.post(
+    "/verify/:sealId/report",
+    express.urlencoded({ extended: false, limit: "16kb" }),
+    async (req: Request, res: Response) => {
+      const lang = pickLang(req.query.lang, req.header("accept-language"));
+      const sealId = String(req.params.sealId);
+      const t = TEXTS[lang];
+      const seal = await services.seals.view(sealId);
+      if (!seal?.certificate) {
+        VERIFY_PAGE.send(res, 404, renderReportRefused(lang, sealId, t.unknownSeal));
+        return;
+      }
+      const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
+      try {
+        const report = await services.problemReports.report(req.ip ?? "unknown", req.id, {
+          sha256Fingerprint: seal.certificate.sha256Fingerprint,
+          description: String(req.body?.description ?? ""),
+          source: `seal ${sealId}`,
+          reporterEmail: email,
+        });
+        const receipt = {
+          lang,
+          sealId,
+          receiptNumber: report.receiptNumber,
+          firstAnswerDueAt: jstText(report.firstAnswerDueAt),
+        };
+        VERIFY_PAGE.send(res, 200, renderReceiptPage(receipt));
+      } catch (e) {
+        if (!(e instanceof RefusalError)) throw e;
+        VERIFY_PAGE.send(res, 400, renderReportRefused(lang, sealId, lang === "ja" ? e.messageJa : e.message));
+      }
+    },
+  );
   return router;
 }

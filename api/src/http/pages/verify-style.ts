@@ -36,7 +36,8 @@ export const VERIFY_CSS = [
   `form{background:#fff;padding:1rem;border-radius:.5rem;border:1px solid #d5d9de}` +
     `label{display:block;margin:.5rem 0 .25rem}` +
     `textarea,input{width:100%;padding:.5rem;font:inherit;border:1px solid #8c959f;border-radius:.25rem}`,
-  `button{margin-top:.75rem;padding:.5rem 1rem;font:inherit;background:#0b4f9c;color:#fff;border:0;border-radius:.25rem}`,
+  `button{margin-top:.75rem;padding:.5rem 1rem;font:inherit;background:#0b4f9c;color:#fff;border:0;` +
+    `border-radius:.25rem}`,
   `footer{margin-top:2rem;color:#4a545e;font-size:.85rem}`,
 ].join("\n");
 

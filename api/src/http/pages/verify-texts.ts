@@ -96,14 +96,18 @@ const JA: VerifyTexts = {
   from: (origin) => `あなたは ${origin} からこのページを開きました（ブラウザーによる通知）。`,
   covers: "この証明書はそのサイトを対象としています。",
   notCovers: "この証明書はそのサイトを対象としていません。そのサイトでのシールの表示は正当ではありません。",
-  mismatch: (claimed) => `リンクには ${claimed} から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。`,
+  mismatch: (claimed) =>
+    `リンクには ${claimed} から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。`,
   claimedFrom: (origin) =>
     `リンクには ${origin} から開いたと書かれています（申告であり、ブラウザーによる確認はありません）。そのページのアドレスバーをご確認ください。`,
   claimedCovers: "そのページが本当にこのアドレスであれば、この証明書はそのサイトを対象としています。",
-  claimedNotCovers: "申告のとおりであっても、この証明書はそのサイトを対象としていません。そのサイトでのシールの表示は正当ではありません。",
-  cannotTell: "どのサイトからこのページが開かれたかを確認できません。ご覧になっていたサイトのアドレスが下記のドメイン名に含まれることをご確認ください。",
+  claimedNotCovers:
+    "申告のとおりであっても、この証明書はそのサイトを対象としていません。そのサイトでのシールの表示は正当ではありません。",
+  cannotTell:
+    "どのサイトからこのページが開かれたかを確認できません。ご覧になっていたサイトのアドレスが下記のドメイン名に含まれることをご確認ください。",
   reportTitle: "不正利用・秘密鍵の漏えいの報告",
-  reportIntro: "このシールの不正利用や、証明書の秘密鍵の漏えいに気づいた場合はお知らせください。24時間以内に一次回答します。",
+  reportIntro:
+    "このシールの不正利用や、証明書の秘密鍵の漏えいに気づいた場合はお知らせください。24時間以内に一次回答します。",
   reportDescription: "内容（10文字以上）",
   reportEmail: "連絡先メールアドレス（任意）",
   reportSubmit: "報告する",
@@ -159,12 +163,17 @@ const EN: VerifyTexts = {
   notCovers: "This certificate does not cover that site. The seal is not legitimately shown there.",
   mismatch: (claimed) => `The link said it was opened from ${claimed}; this page goes by what your browser reported.`,
   claimedFrom: (origin) =>
-    `The link says it was opened from ${origin} (a claim your browser did not confirm). Check the address bar of that page.`,
+    `The link says it was opened from ${origin} (a claim your browser did not confirm). ` +
+    "Check the address bar of that page.",
   claimedCovers: "If that page really is at this address, this certificate covers that site.",
-  claimedNotCovers: "Even by its own claim, this certificate does not cover that site. The seal is not legitimately shown there.",
-  cannotTell: "We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.",
+  claimedNotCovers:
+    "Even by its own claim, this certificate does not cover that site. The seal is not legitimately shown there.",
+  cannotTell:
+    "We cannot tell which site you came from. " +
+    "Check that the address of the site you were viewing is among the domain names below.",
   reportTitle: "Report misuse or a compromised key",
-  reportIntro: "If you find this seal misused or the certificate's private key exposed, tell us. We answer first within 24 hours.",
+  reportIntro:
+    "If you find this seal misused or the certificate's private key exposed, tell us. We answer first within 24 hours.",
   reportDescription: "What is wrong (10 characters or more)",
   reportEmail: "Your e-mail address (optional)",
   reportSubmit: "Send report",
