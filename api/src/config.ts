@@ -1,12 +1,21 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseHostOverrides } from "./applications/dcv-checks";
+import { DEFAULT_DB_LIMITS, DbLimits } from "./db/data-source";
 
 /** Every setting Akashi reads from its environment, validated once at start-up. */
 export interface Config {
   port: number;
-  /** Set: use this PostgreSQL server. Unset: start the embedded PostgreSQL under `dataDir`. */
+  /** Address to listen on; unset: every interface. */
+  host: string | undefined;
+  /** Set: use this PostgreSQL server (the service's own role). Unset: start the embedded PostgreSQL under `dataDir`. */
   databaseUrl: string | undefined;
+  /** The role that owns the schema and runs migrations; unset: `databaseUrl` does both (not recommended). */
+  databaseOwnerUrl: string | undefined;
+  /** Pool size and every database wait (DESIGN "Hot paths and scale"). */
+  db: DbLimits;
+  /** HTTP server timeouts and the graceful-shutdown grace period. */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; shutdownGraceMs: number };
   /** Origin written into certificates (CRL, OCSP, caIssuers) and seal links; no trailing slash. */
   publicBaseUrl: string;
   dataDir: string;
@@ -112,13 +121,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   };
   const listenPort = get("PORT") === undefined ? 4000 : port("PORT", get("PORT")!);
   const databaseUrl = get("DATABASE_URL") === undefined ? undefined : url("DATABASE_URL", get("DATABASE_URL")!, ["postgres:", "postgresql:"]);
+  const ownerUrl = get("DATABASE_OWNER_URL");
+  if (ownerUrl !== undefined && databaseUrl === undefined) throw new ConfigError("DATABASE_OWNER_URL", "needs DATABASE_URL (the service's own role) as well");
+  const ms = (name: string, def: number, min: number, max: number) => int(name, get(name) ?? String(def), min, max);
   const base = get("PUBLIC_BASE_URL") === undefined
     ? `http://localhost:${listenPort}`
     : url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL")!, ["http:", "https:"]);
   const demoFlag = argv.includes("--demo");
   return {
     port: listenPort,
+    host: get("HOST"),
     databaseUrl,
+    databaseOwnerUrl: ownerUrl === undefined ? undefined : url("DATABASE_OWNER_URL", ownerUrl, ["postgres:", "postgresql:"]),
+    db: {
+      poolSize: ms("AKASHI_DB_POOL_SIZE", DEFAULT_DB_LIMITS.poolSize, 1, 1000),
+      acquireTimeoutMs: ms("AKASHI_DB_ACQUIRE_TIMEOUT_MS", DEFAULT_DB_LIMITS.acquireTimeoutMs, 100, 600_000),
+      statementTimeoutMs: ms("AKASHI_DB_STATEMENT_TIMEOUT_MS", DEFAULT_DB_LIMITS.statementTimeoutMs, 100, 3_600_000),
+      lockTimeoutMs: ms("AKASHI_DB_LOCK_TIMEOUT_MS", DEFAULT_DB_LIMITS.lockTimeoutMs, 100, 3_600_000),
+      idleInTransactionTimeoutMs: ms("AKASHI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", DEFAULT_DB_LIMITS.idleInTransactionTimeoutMs, 100, 3_600_000),
+    },
+    http: {
+      headersTimeoutMs: ms("AKASHI_HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 600_000),
+      requestTimeoutMs: ms("AKASHI_HTTP_REQUEST_TIMEOUT_MS", 60_000, 100, 3_600_000),
+      keepAliveTimeoutMs: ms("AKASHI_HTTP_KEEP_ALIVE_TIMEOUT_MS", 5_000, 100, 600_000),
+      shutdownGraceMs: ms("AKASHI_SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    },
     publicBaseUrl: base.replace(/\/+$/, ""),
     dataDir: path.resolve(get("AKASHI_DATA_DIR") ?? "./.akashi"),
     logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL") ?? "info", LOG_LEVELS),

@@ -1,8 +1,11 @@
 import "reflect-metadata";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { EmbeddedDatabaseError } from "./db/embedded";
+import { applyServerTimeouts, drain } from "./http/server";
 import { loadDemoData } from "./demo/demo-data";
 import { systemClock } from "./domain/clock";
 import { createApp } from "./http/app";
@@ -27,7 +30,16 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config, (msg) => logger.info(msg));
+  let db;
+  try {
+    db = await openDatabase(config, (msg) => logger.info(msg));
+  } catch (e) {
+    if (e instanceof EmbeddedDatabaseError) {
+      process.stderr.write(`akashi: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
   const services = createServices(db.ds, systemClock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
@@ -36,7 +48,9 @@ async function main(): Promise<void> {
   const runners = [lanes.core, lanes.network].map((set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring }));
   if (config.runJobs) for (const r of runners) await r.start();
   const { app, stop: stopApp } = await createApp(services, logger);
-  const server = app.listen(config.port);
+  const server = http.createServer(app);
+  applyServerTimeouts(server, config.http);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
 
   let stopping = false;
@@ -44,8 +58,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    server.close();
-    server.closeAllConnections();
+    await drain(server, config.http.shutdownGraceMs);
     await stopApp().catch(() => {});
     await Promise.all(runners.map((r) => r.stop().catch(() => {})));
     await db.close();
@@ -71,7 +84,7 @@ async function main(): Promise<void> {
       "  Demo data loaded. API keys (shown once; also saved to " + keyFile + "):",
       `    operator:      ${demoKeys.operatorKey}`,
       `    demo reseller: ${demoKeys.resellerKey}`,
-      `  Demo certificate for shop.example.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
+      `  Demo certificate for shop.akashi-demo.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
       `  Try: curl -s ${base}/graphql -H 'Authorization: Bearer ${demoKeys.resellerKey}' -H 'Content-Type: application/json' -d '{"query":"{ viewer { kind reseller { name } } }"}'`,
     );
   }

@@ -9,6 +9,8 @@ export enum RefusalCode {
   FORBIDDEN = "FORBIDDEN",
   CONFLICT = "CONFLICT",
   IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED",
+  /** A PEM input with anything but the expected block(s): trailing text, a second block, another label, bad base64. */
+  PEM_INVALID = "PEM_INVALID",
   // applications (APP)
   SUBSCRIBER_NOT_FOUND = "SUBSCRIBER_NOT_FOUND",
   SUBSCRIBER_DATA_INCOMPLETE = "SUBSCRIBER_DATA_INCOMPLETE",
@@ -159,6 +161,7 @@ export const REFUSAL_MESSAGES_JA: Readonly<Record<RefusalCode, string>> = {
   HANDOVER_DEADLINE_TOO_SOON: "引き継ぎ情報の提出期限は 10 日以上先の日付にしてください。",
   ACME_APPLICATION_MISSING: "ACME 対応版の利用申込が承認されていません。",
   WEBHOOK_URL_NOT_ALLOWED: "この Webhook の URL は登録できません。",
+  PEM_INVALID: "PEM の形式が正しくないか、想定と異なる種類・数のブロックが含まれています。",
 };
 
 export class RefusalError extends Error {

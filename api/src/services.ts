@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { ApplicationService } from "./applications/application.service";
 import { DomainValidationService } from "./applications/domain-validation.service";
 import { ImportService } from "./applications/import.service";
@@ -12,6 +12,7 @@ import { CaService } from "./certificates/ca.service";
 import { CertificateService } from "./certificates/certificate.service";
 import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
+import { DatabaseHealth } from "./db/health";
 import { contractJobs } from "./contracts/contract-jobs";
 import { FeeService } from "./fees/fee.service";
 import { ContractService } from "./contracts/contract.service";
@@ -60,7 +61,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, events);
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
-  const carryOverRoots = async () => [(await ca.root()).certDer, ...extraRoots];
+  const carryOverRoots = async (em: EntityManager) => [(await ca.root(em)).certDer, ...extraRoots];
   // STAT-1..3: the revocation side calls statusPublisher.certificateRevoked in its transaction.
   const statusPublisher = new StatusPublisher(clock);
   const crls = new CrlService(ds, clock, ca);
@@ -74,6 +75,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
   return {
     ds,
+    // Readiness and the fail-fast switch for a database that does not answer.
+    health: new DatabaseHealth(ds),
     clock,
     config,
     audit,

@@ -9,7 +9,7 @@ test("migrations run on an empty database, and revert cleanly", async () => {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const ds = createDataSource(url.toString(), { poolSize: 1 });
+  const ds = createDataSource(url.toString(), { poolSize: 1, forMigrations: true });
   try {
     await ds.initialize();
     const applied = await ds.runMigrations({ transaction: "each" });

@@ -67,7 +67,7 @@ describe("over GraphQL", () => {
     const reseller = await t.createReseller("messages-ja");
     const products = await productIds(t);
     const subscriberId = await createSubscriber(t, reseller.key);
-    const names = ["ja.messages.example.jp", "www.ja.messages.example.jp"];
+    const names = ["ja.messages.akashi-demo.jp", "www.ja.messages.akashi-demo.jp"];
     const SUBMIT =
       "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) " +
       "{ application { id } userErrors { code message messageJa } } }";

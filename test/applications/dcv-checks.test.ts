@@ -18,7 +18,7 @@ import {
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 
 const CHECKED_AT = new Date("2026-04-01T03:00:00.000Z");
-const NAME = "shop.example.jp";
+const NAME = "shop.akashi-demo.jp";
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -65,7 +65,7 @@ beforeEach(() => web.reset());
 
 function httpOptions(extra: Partial<DcvNetworkOptions> = {}): DcvNetworkOptions {
   return {
-    hostOverrides: { [NAME]: web.address, "*.shop.example.jp": web.address },
+    hostOverrides: { [NAME]: web.address, "*.shop.akashi-demo.jp": web.address },
     dnsServers: [],
     timeoutMs: 3000,
     now: () => CHECKED_AT,
@@ -86,10 +86,10 @@ function serveFile(token: string, body: string, status = 200): void {
 
 describe("helpers", () => {
   test("httpFileUrl and dnsTxtName", () => {
-    expect(httpFileUrl("shop.example.jp", "abc")).toBe("http://shop.example.jp/.well-known/pki-validation/abc.txt");
-    expect(dnsTxtName("shop.example.jp")).toBe("_pki-validation.shop.example.jp");
-    expect(dnsTxtName("*.example.jp")).toBe("_pki-validation.example.jp");
-    expect(dnsTxtName("Shop.Example.JP.")).toBe("_pki-validation.shop.example.jp");
+    expect(httpFileUrl("shop.akashi-demo.jp", "abc")).toBe("http://shop.akashi-demo.jp/.well-known/pki-validation/abc.txt");
+    expect(dnsTxtName("shop.akashi-demo.jp")).toBe("_pki-validation.shop.akashi-demo.jp");
+    expect(dnsTxtName("*.akashi-demo.jp")).toBe("_pki-validation.akashi-demo.jp");
+    expect(dnsTxtName("Shop.Akashi-Demo.JP.")).toBe("_pki-validation.shop.akashi-demo.jp");
   });
 
   test("APP-9: newDcvToken gives 32 random bytes as base64url", () => {
@@ -103,31 +103,31 @@ describe("helpers", () => {
 
 describe("parseHostOverrides", () => {
   test("parses name=host:port entries, normalising names", () => {
-    expect(parseHostOverrides("shop.example.jp=127.0.0.1:45123,www.shop.example.jp=127.0.0.1:45123")).toEqual({
-      "shop.example.jp": "127.0.0.1:45123",
-      "www.shop.example.jp": "127.0.0.1:45123",
+    expect(parseHostOverrides("shop.akashi-demo.jp=127.0.0.1:45123,www.shop.akashi-demo.jp=127.0.0.1:45123")).toEqual({
+      "shop.akashi-demo.jp": "127.0.0.1:45123",
+      "www.shop.akashi-demo.jp": "127.0.0.1:45123",
     });
-    expect(parseHostOverrides(" Shop.Example.JP = [::1]:8080 , b.example.jp=localhost:80 ")).toEqual({
-      "shop.example.jp": "[::1]:8080",
-      "b.example.jp": "localhost:80",
+    expect(parseHostOverrides(" Shop.Akashi-Demo.JP = [::1]:8080 , b.akashi-demo.jp=localhost:80 ")).toEqual({
+      "shop.akashi-demo.jp": "[::1]:8080",
+      "b.akashi-demo.jp": "localhost:80",
     });
     expect(parseHostOverrides("")).toEqual({});
     expect(parseHostOverrides("   ")).toEqual({});
   });
 
   test.each([
-    ["shop.example.jp"], // no "="
-    ["shop.example.jp=127.0.0.1"], // no port
-    ["shop.example.jp=127.0.0.1:0"],
-    ["shop.example.jp=127.0.0.1:70000"],
-    ["shop.example.jp=127.0.0.1:80x"],
+    ["shop.akashi-demo.jp"], // no "="
+    ["shop.akashi-demo.jp=127.0.0.1"], // no port
+    ["shop.akashi-demo.jp=127.0.0.1:0"],
+    ["shop.akashi-demo.jp=127.0.0.1:70000"],
+    ["shop.akashi-demo.jp=127.0.0.1:80x"],
     ["=127.0.0.1:80"],
-    ["shop..example.jp=127.0.0.1:80"],
-    ["shop.example.jp=::1:80"], // IPv6 without brackets
-    ["shop.example.jp=[not-ip]:80"],
-    ["a.example.jp=127.0.0.1:80,"], // empty entry
-    ["a.example.jp=127.0.0.1:80,A.example.jp=127.0.0.1:81"], // duplicate
-    ["a.example.jp=b=127.0.0.1:80"],
+    ["shop..akashi-demo.jp=127.0.0.1:80"],
+    ["shop.akashi-demo.jp=::1:80"], // IPv6 without brackets
+    ["shop.akashi-demo.jp=[not-ip]:80"],
+    ["a.akashi-demo.jp=127.0.0.1:80,"], // empty entry
+    ["a.akashi-demo.jp=127.0.0.1:80,A.akashi-demo.jp=127.0.0.1:81"], // duplicate
+    ["a.akashi-demo.jp=b=127.0.0.1:80"],
   ])("refuses %p with a clear error", (text) => {
     expect(() => parseHostOverrides(text)).toThrow(/host override/);
   });
@@ -244,7 +244,7 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const requestSpy = jest.spyOn(require("node:http") as typeof http, "request");
     try {
-      const result = await checkHttpFile("*.shop.example.jp", token, httpOptions());
+      const result = await checkHttpFile("*.shop.akashi-demo.jp", token, httpOptions());
       expect(result).toMatchObject({ ok: false, method: "HTTP_FILE", failure: "WILDCARD_NOT_ALLOWED", checkedAt: CHECKED_AT });
       expect(requestSpy).not.toHaveBeenCalled();
       expect(web.connections).toBe(0);
@@ -261,7 +261,7 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
     expect(bad).toMatchObject({ ok: false, failure: "INVALID_TOKEN" });
     const short = await checkHttpFile(NAME, "abc", httpOptions());
     expect(short).toMatchObject({ ok: false, failure: "INVALID_TOKEN" });
-    const name = await checkHttpFile("shop.example.jp/x", newDcvToken(), httpOptions());
+    const name = await checkHttpFile("shop.akashi-demo.jp/x", newDcvToken(), httpOptions());
     expect(name).toMatchObject({ ok: false, failure: "INVALID_NAME" });
     expect(web.connections).toBe(0);
   });
@@ -285,14 +285,14 @@ function tableLookup(table: Record<string, Array<{ address: string; family: numb
 
 describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
   test.each([
-    ["intranet.example.jp", [{ address: "127.0.0.1", family: 4 }], "loopback"],
-    ["nas.example.jp", [{ address: "192.168.1.10", family: 4 }], "private"],
-    ["meta.example.jp", [{ address: "169.254.169.254", family: 4 }], "link-local"],
-    ["cgnat.example.jp", [{ address: "100.64.0.1", family: 4 }], "shared"],
-    ["v6.example.jp", [{ address: "::1", family: 6 }], "loopback"],
-    ["ula.example.jp", [{ address: "fd00::1", family: 6 }], "unique-local"],
-    ["mapped.example.jp", [{ address: "::ffff:10.0.0.1", family: 6 }], "private"],
-    ["mixed.example.jp", [{ address: "8.8.8.8", family: 4 }, { address: "10.0.0.1", family: 4 }], "private"],
+    ["intranet.akashi-demo.jp", [{ address: "127.0.0.1", family: 4 }], "loopback"],
+    ["nas.akashi-demo.jp", [{ address: "192.168.1.10", family: 4 }], "private"],
+    ["meta.akashi-demo.jp", [{ address: "169.254.169.254", family: 4 }], "link-local"],
+    ["cgnat.akashi-demo.jp", [{ address: "100.64.0.1", family: 4 }], "shared"],
+    ["v6.akashi-demo.jp", [{ address: "::1", family: 6 }], "loopback"],
+    ["ula.akashi-demo.jp", [{ address: "fd00::1", family: 6 }], "unique-local"],
+    ["mapped.akashi-demo.jp", [{ address: "::ffff:10.0.0.1", family: 6 }], "private"],
+    ["mixed.akashi-demo.jp", [{ address: "8.8.8.8", family: 4 }, { address: "10.0.0.1", family: 4 }], "private"],
   ])("APP-9: HTTP file method refuses %s, which resolves to a non-public address, with DESTINATION_NOT_ALLOWED", async (name, addresses, category) => {
     const { lookup, asked } = tableLookup({ [name]: addresses });
     const result = await checkHttpFile(name, newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
@@ -314,7 +314,7 @@ describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
 
   test("APP-9: a name the look-up cannot find is a NETWORK_ERROR, not a refusal", async () => {
     const { lookup } = tableLookup({});
-    const result = await checkHttpFile("absent.example.jp", newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
+    const result = await checkHttpFile("absent.akashi-demo.jp", newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
     expect(result).toMatchObject({ ok: false, failure: "NETWORK_ERROR" });
     expect(result.evidence.errorCode).toBe("ENOTFOUND");
   });
@@ -330,12 +330,12 @@ describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
   });
 
   test("APP-9: publicOnlyLookup passes public answers through unchanged, in both look-up shapes", () => {
-    const { lookup } = tableLookup({ "pub.example.jp": [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }] });
+    const { lookup } = tableLookup({ "pub.akashi-demo.jp": [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }] });
     const seen: string[][] = [];
     const wrapped = publicOnlyLookup(lookup, (a) => seen.push(a));
     const answers: unknown[] = [];
-    wrapped("pub.example.jp", { all: true }, (err, address) => answers.push([err, address]));
-    wrapped("pub.example.jp", {}, (err, address, family) => answers.push([err, address, family]));
+    wrapped("pub.akashi-demo.jp", { all: true }, (err, address) => answers.push([err, address]));
+    wrapped("pub.akashi-demo.jp", {}, (err, address, family) => answers.push([err, address, family]));
     expect(answers).toEqual([
       [null, [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }]],
       [null, "203.0.114.5", 4],
@@ -367,8 +367,8 @@ describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
     }
   });
 
-  test("APP-9: only whole reserved labels count: example.jp, shop.example.jp and look-alikes stay allowed", () => {
-    expect(["example.jp", "shop.example.jp", "*.example.jp", "mytest.jp", "local.example.jp", "example.com", "corporate.co.jp", "test.jp", "localhost.jp"].map(reservedSuffixOf)).toEqual(Array(9).fill(null));
+  test("APP-9: only whole reserved labels count: akashi-demo.jp, shop.akashi-demo.jp and look-alikes stay allowed", () => {
+    expect(["akashi-demo.jp", "shop.akashi-demo.jp", "*.akashi-demo.jp", "mytest.jp", "local.akashi-demo.jp", "example.com", "corporate.co.jp", "test.jp", "localhost.jp"].map(reservedSuffixOf)).toEqual(Array(9).fill(null));
     expect(["shop.test", "a.b.home.arpa", "printer.local", "x.example", "Intranet.Corp."].map(reservedSuffixOf)).toEqual(["test", "arpa", "local", "example", "corp"]);
   });
 });
@@ -394,47 +394,47 @@ describe("DNS TXT method (BR 3.2.2.4.7)", () => {
 
   test("APP-9: DNS TXT method fails when no TXT record is the token", async () => {
     const token = newDcvToken();
-    dns.set("_pki-validation.wrong.example.jp", [`${token}x`, "something else"]);
-    const result = await checkDnsTxt("wrong.example.jp", token, dnsOptions());
+    dns.set("_pki-validation.wrong.akashi-demo.jp", [`${token}x`, "something else"]);
+    const result = await checkDnsTxt("wrong.akashi-demo.jp", token, dnsOptions());
     expect(result).toMatchObject({ ok: false, failure: "TXT_MISMATCH" });
     expect(result.evidence.txtValues).toEqual([`${token}x`, "something else"]);
   });
 
   test("APP-9: DNS TXT method fails on NXDOMAIN", async () => {
-    const result = await checkDnsTxt("absent.example.jp", newDcvToken(), dnsOptions());
+    const result = await checkDnsTxt("absent.akashi-demo.jp", newDcvToken(), dnsOptions());
     expect(result).toMatchObject({ ok: false, failure: "DNS_NXDOMAIN" });
-    expect(result.evidence).toMatchObject({ queryName: "_pki-validation.absent.example.jp", errorCode: "ENOTFOUND" });
+    expect(result.evidence).toMatchObject({ queryName: "_pki-validation.absent.akashi-demo.jp", errorCode: "ENOTFOUND" });
   });
 
   test("APP-9: DNS TXT method fails when the name has no TXT records", async () => {
-    dns.set("_pki-validation.empty.example.jp", []);
-    const result = await checkDnsTxt("empty.example.jp", newDcvToken(), dnsOptions());
+    dns.set("_pki-validation.empty.akashi-demo.jp", []);
+    const result = await checkDnsTxt("empty.akashi-demo.jp", newDcvToken(), dnsOptions());
     expect(result).toMatchObject({ ok: false, failure: "DNS_NO_TXT" });
   });
 
-  test("APP-9: DNS TXT method validates a wildcard *.example.jp at _pki-validation.example.jp", async () => {
+  test("APP-9: DNS TXT method validates a wildcard *.akashi-demo.jp at _pki-validation.akashi-demo.jp", async () => {
     const token = newDcvToken();
-    dns.set("_pki-validation.example.jp", [token]);
+    dns.set("_pki-validation.akashi-demo.jp", [token]);
     const before = dns.queries.length;
-    const result = await checkDnsTxt("*.example.jp", token, dnsOptions());
+    const result = await checkDnsTxt("*.akashi-demo.jp", token, dnsOptions());
     expect(result.ok).toBe(true);
-    expect(result.evidence).toMatchObject({ name: "*.example.jp", validatedName: "example.jp", wildcard: true, queryName: "_pki-validation.example.jp" });
-    expect(dns.queries.slice(before).map((q) => q.name)).toEqual(["_pki-validation.example.jp"]);
+    expect(result.evidence).toMatchObject({ name: "*.akashi-demo.jp", validatedName: "akashi-demo.jp", wildcard: true, queryName: "_pki-validation.akashi-demo.jp" });
+    expect(dns.queries.slice(before).map((q) => q.name)).toEqual(["_pki-validation.akashi-demo.jp"]);
   });
 
   test("APP-9: DNS TXT method joins the character-strings of a TXT value longer than 255 bytes", async () => {
     const token = (newDcvToken() + newDcvToken()).repeat(4); // 344 characters
-    dns.set("_pki-validation.long.example.jp", [token]);
-    const result = await checkDnsTxt("long.example.jp", token, dnsOptions());
+    dns.set("_pki-validation.long.akashi-demo.jp", [token]);
+    const result = await checkDnsTxt("long.akashi-demo.jp", token, dnsOptions());
     expect(result.ok).toBe(true);
   });
 
   test("APP-9: DNS TXT method sees a record changed after the first look-up", async () => {
     const token = newDcvToken();
-    dns.set("_pki-validation.later.example.jp", ["not yet"]);
-    expect((await checkDnsTxt("later.example.jp", token, dnsOptions())).ok).toBe(false);
-    dns.set("_pki-validation.later.example.jp", [token]);
-    expect((await checkDnsTxt("later.example.jp", token, dnsOptions())).ok).toBe(true);
+    dns.set("_pki-validation.later.akashi-demo.jp", ["not yet"]);
+    expect((await checkDnsTxt("later.akashi-demo.jp", token, dnsOptions())).ok).toBe(false);
+    dns.set("_pki-validation.later.akashi-demo.jp", [token]);
+    expect((await checkDnsTxt("later.akashi-demo.jp", token, dnsOptions())).ok).toBe(true);
   });
 
   test("APP-9: DNS TXT method times out when the DNS server never answers", async () => {

@@ -167,7 +167,7 @@ export async function benchSigner(concurrency: number, maxRequests: number, maxS
   const problems: string[] = [];
   const latencies: number[] = [];
   const issue = async (i: number) => {
-    const name = `leaf${i}.signer.example.jp`;
+    const name = `leaf${i}.signer.akashi-demo.jp`;
     const t0 = performance.now();
     const cert = await issueServerCertificate({
       issuer: { certDer: issuing.certDer, signer },

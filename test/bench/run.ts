@@ -75,9 +75,9 @@ const ISSUE_N = Math.round(num("BENCH_ISSUE_N", 200, 4, 100_000));
 const CHAIN_N = Math.round(num("BENCH_CHAIN_N", 100, 4, 100_000));
 const CONCURRENCY = Math.round(num("BENCH_CONCURRENCY", 8, 1, 256));
 const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
-const SEAL_DOMAIN = "shop.example.jp";
+const SEAL_DOMAIN = "shop.akashi-demo.jp";
 /** The certificate for OCSP and status when the issuance section (which otherwise provides it) is skipped. */
-const STATUS_DOMAIN = "status.bench.example.jp";
+const STATUS_DOMAIN = "status.bench.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
 const SECTIONS = ["issuance", "ocsp", "status", "seal"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -468,8 +468,8 @@ async function main(): Promise<number> {
     const dcv = new DcvWebServer();
     await dcv.start();
     cleanups.push(() => dcv.close());
-    const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.example.jp`);
-    const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.example.jp`);
+    const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.akashi-demo.jp`);
+    const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.akashi-demo.jp`);
     const tApp = performance.now();
     const app = await startBenchApp(
       db.url,

@@ -165,7 +165,7 @@ const READ = `(() => ({ validAt: window.__validAt, frameAt: window.__frameAt, dc
 
 /**
  * The embedding site for the render benchmark, on its own loopback port (the browser reaches it as
- * shop.example.jp): `/seal` is the two-line embed code; `/baseline` is the same page whose badge is a plain
+ * shop.akashi-demo.jp): `/seal` is the two-line embed code; `/baseline` is the same page whose badge is a plain
  * <span> written by an inline module script from one CORS fetch of a fixed JSON (the seal's real status
  * answer, byte for byte) served by a bare node:http server on akashi.test:<its port>.
  */
@@ -218,7 +218,7 @@ el.setAttribute("state", ok ? "valid" : "invalid");
   }
 
   url(kind: "seal" | "baseline"): string {
-    return `http://shop.example.jp:${this.port}/${kind}`;
+    return `http://shop.akashi-demo.jp:${this.port}/${kind}`;
   }
 
   async close(): Promise<void> {

@@ -155,7 +155,7 @@ export async function createReseller(services: Services, code: string): Promise<
     code,
     name: `${code} 株式会社`,
     representativeName: "代表者",
-    contactEmail: `${code}@reseller.example.jp`,
+    contactEmail: `${code}@reseller.akashi-demo.jp`,
   });
   const key = await services.apiKeys.create(systemActor("bench"), { resellerId: reseller.id, name: `${code} key` });
   return { id: reseller.id, key: key.key };

@@ -18,7 +18,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 jest.setTimeout(120_000);
 
 const START = new Date("2026-11-21T03:00:00Z");
-const SHOP = ["shop.example.jp", "www.shop.example.jp"];
+const SHOP = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
 const SHOTS = path.resolve(__dirname, "../../test-artifacts/seal");
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -126,7 +126,7 @@ beforeAll(async () => {
   await dcv.start();
   const apiPort = await freePort();
   apiOrigin = `http://akashi.test:${apiPort}`;
-  t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.example.jp", "dv.example.jp", "ended.example.jp"]) } });
+  t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.akashi-demo.jp", "dv.akashi-demo.jp", "ended.akashi-demo.jp"]) } });
   if (!t.services.widgetAssets()) throw new Error("dist/widget is missing: run `npm test` (it builds) or `npm run build`.");
   apiServer = t.app.listen(apiPort, "127.0.0.1");
   pageServer = http.createServer((req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(embeddingPage(new URL(req.url ?? "/", "http://x").searchParams)));
@@ -135,10 +135,10 @@ beforeAll(async () => {
   reseller = await t.createReseller("browser");
   products = await productIds(t);
   shop = await newSeal(SHOP, "株式会社デモショップ", { nameEn: "Demo Shop K.K." });
-  xssSealId = (await newSeal(["xss.example.jp"], `<img src=x onerror=alert(1)>`)).sealId;
-  dvSealId = (await newSeal(["dv.example.jp"], "個人 山田", { product: "DV" })).sealId;
-  ended = await newSeal(["ended.example.jp"]);
-  browser = await launchChromium(["shop.example.jp", "www.shop.example.jp", "evil.example", "akashi.test", "xss.example.jp", "dv.example.jp", "ended.example.jp"]);
+  xssSealId = (await newSeal(["xss.akashi-demo.jp"], `<img src=x onerror=alert(1)>`)).sealId;
+  dvSealId = (await newSeal(["dv.akashi-demo.jp"], "個人 山田", { product: "DV" })).sealId;
+  ended = await newSeal(["ended.akashi-demo.jp"]);
+  browser = await launchChromium(["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "evil.example", "akashi.test", "xss.akashi-demo.jp", "dv.akashi-demo.jp", "ended.akashi-demo.jp"]);
 });
 
 afterAll(async () => {
@@ -167,11 +167,11 @@ const SIZE = { width: 228, height: 78 }; // medium
 test("SEAL-2: on the certificate's own domain the badge says verified, with the operator mark, the organisation in the page's language and a labelled time of check; zero axe violations", async () => {
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+      const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
       expect(await settledState(page)).toBe("valid");
       const link = page.locator("akashi-seal a").first();
       const label = (await link.getAttribute("aria-label"))!;
-      expect(label).toContain("shop.example.jp");
+      expect(label).toContain("shop.akashi-demo.jp");
       expect(label).toContain(lang === "ja" ? "認証済み" : "verified");
       expect(await link.getAttribute("rel")).toBe("noopener");
       expect(await link.getAttribute("referrerpolicy")).toBe("strict-origin");
@@ -179,8 +179,8 @@ test("SEAL-2: on the certificate's own domain the badge says verified, with the 
       const lines = await page.evaluate(() => [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].map((s) => s.textContent));
       expect(lines).toEqual(
         lang === "ja"
-          ? ["認証済み", "株式会社デモショップ", "shop.example.jp", "確認 2026-11-21 12:00"]
-          : ["Verified", "Demo Shop K.K.", "shop.example.jp", "Checked 2026-11-21 12:00"],
+          ? ["認証済み", "株式会社デモショップ", "shop.akashi-demo.jp", "確認 2026-11-21 12:00"]
+          : ["Verified", "Demo Shop K.K.", "shop.akashi-demo.jp", "Checked 2026-11-21 12:00"],
       );
       expect(await page.locator("akashi-seal svg path.m").first().count()).toBe(1); // the operator mark
       const box = await (await seal(page)).boundingBox();
@@ -193,15 +193,15 @@ test("SEAL-2: on the certificate's own domain the badge says verified, with the 
 
 test("SEAL-1: a DV seal shows no organisation line; small shows the organisation in place of the domain for OV", async () => {
   await withContext(async (ctx) => {
-    const page = await open(ctx, "dv.example.jp", [dvSealId], { lang: "ja" });
+    const page = await open(ctx, "dv.akashi-demo.jp", [dvSealId], { lang: "ja" });
     expect(await settledState(page)).toBe("valid");
     const visible = await page.evaluate(() =>
       [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].filter((s) => getComputedStyle(s).display !== "none").map((s) => s.textContent),
     );
-    expect(visible).toEqual(["認証済み", "dv.example.jp", "確認 2026-11-21 12:00"]);
+    expect(visible).toEqual(["認証済み", "dv.akashi-demo.jp", "確認 2026-11-21 12:00"]);
     await axeClean(page);
     await shot(page, "valid-dv-ja");
-    const ov = await open(ctx, "shop.example.jp", [shop.sealId], { lang: "ja", attrs: 'size="small"' });
+    const ov = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang: "ja", attrs: 'size="small"' });
     expect(await settledState(ov)).toBe("valid");
     const small = await ov.evaluate(() =>
       [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].filter((s) => getComputedStyle(s).display !== "none").map((s) => s.textContent),
@@ -231,7 +231,7 @@ test("the loading, unknown and network-failure states keep the same size and nev
       await held;
       await route.continue();
     });
-    await page.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId}&lang=en&variants=1`);
+    await page.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId}&lang=en&variants=1`);
     await page.waitForFunction(() => document.querySelector("akashi-seal")?.shadowRoot?.querySelector("a"));
     expect(await (await seal(page)).getAttribute("state")).toBe("loading");
     const box = await (await seal(page)).boundingBox();
@@ -243,13 +243,13 @@ test("the loading, unknown and network-failure states keep the same size and nev
   });
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const unknown = await open(ctx, "shop.example.jp", ["AAAAAAAAAAAAAAAAAAAAAAAA"], { lang });
+      const unknown = await open(ctx, "shop.akashi-demo.jp", ["AAAAAAAAAAAAAAAAAAAAAAAA"], { lang });
       expect(await settledState(unknown)).toBe("unknown");
       await axeClean(unknown);
       await shot(unknown, `unknown-${lang}`);
       const offline = await ctx.newPage();
       await offline.route("**/graphql**", (route) => route.abort());
-      await offline.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId}&lang=${lang}&variants=1`);
+      await offline.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId}&lang=${lang}&variants=1`);
       expect(await settledState(offline)).toBe("network-error");
       const label = (await offline.locator("akashi-seal a").first().getAttribute("aria-label"))!;
       expect(label).not.toMatch(lang === "ja" ? /認証済み/ : /verified/);
@@ -264,7 +264,7 @@ test("SEAL-4: not yet valid and expired (moved clock) show not valid", async () 
     t.clock.set(at);
     for (const lang of ["ja", "en"]) {
       await withContext(async (ctx) => {
-        const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+        const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
         expect(await settledState(page)).toBe(state);
         expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(lang === "ja" ? /無効/ : /not valid/i);
         await axeClean(page);
@@ -276,7 +276,7 @@ test("SEAL-4: not yet valid and expired (moved clock) show not valid", async () 
 
 test("SEAL-2: an organisation name with markup renders as text", async () => {
   await withContext(async (ctx) => {
-    const page = await open(ctx, "xss.example.jp", [xssSealId], { lang: "en" });
+    const page = await open(ctx, "xss.akashi-demo.jp", [xssSealId], { lang: "en" });
     expect(await settledState(page)).toBe("valid");
     const inShadow = await page.evaluate(() => {
       const root = document.querySelector("akashi-seal")!.shadowRoot!;
@@ -294,7 +294,7 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
     const page = await ctx.newPage();
     const statusRequests: string[] = [];
     page.on("request", (r) => r.url().includes("/graphql") && statusRequests.push(r.url()));
-    await page.goto(`http://shop.example.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`);
+    await page.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`);
     expect(await settledState(page, 0)).toBe("valid");
     expect(await settledState(page, 2)).toBe("unknown");
     expect(statusRequests).toHaveLength(1);
@@ -311,14 +311,14 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
 
 test("SEAL-2: clicking opens the verification page in a new tab; the browser's Referer, not ?origin=, gives the origin verdict", async () => {
   await withContext(async (ctx) => {
-    const page = await open(ctx, "www.shop.example.jp", [shop.sealId], { lang: "en" });
+    const page = await open(ctx, "www.shop.akashi-demo.jp", [shop.sealId], { lang: "en" });
     expect(await settledState(page)).toBe("valid");
     const [popup] = await Promise.all([ctx.waitForEvent("page"), page.locator("akashi-seal a").first().click()]);
     await popup.waitForLoadState();
-    expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.example.jp:${pagePort}`)}&lang=en`);
+    expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.akashi-demo.jp:${pagePort}`)}&lang=en`);
     // `covers` (not `claimed-covers`) proves the page judged the Referer the browser really sent.
     expect(await popup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("covers");
-    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.example.jp:${pagePort} (as your browser reported).`);
+    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.akashi-demo.jp:${pagePort} (as your browser reported).`);
     expect(await popup.locator("section.verdict h1").innerText()).toBe("This certificate is valid");
     expect(await popup.locator("section.verdict").getAttribute("data-verdict")).toBe("valid");
     expect(await popup.evaluate(() => window.opener)).toBeNull();
@@ -360,7 +360,7 @@ test("SEAL-4: when the contract has ended (cancelled) the badge says the service
   await t.jobs.runDue();
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const page = await open(ctx, "ended.example.jp", [ended.sealId], { lang });
+      const page = await open(ctx, "ended.akashi-demo.jp", [ended.sealId], { lang });
       expect(await settledState(page)).toBe("service-ended");
       expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(lang === "ja" ? /サービス終了/ : /Service ended/);
       await axeClean(page);
@@ -373,7 +373,7 @@ test("REV-8: after revocation through GraphQL the badge and the page say revoked
   await gqlOk(t, reseller.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: shop.certificateId });
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
-      const page = await open(ctx, "shop.example.jp", [shop.sealId], { lang });
+      const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
       expect(await settledState(page)).toBe("revoked");
       await axeClean(page);
       await shot(page, `revoked-${lang}`);

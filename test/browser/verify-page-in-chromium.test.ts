@@ -21,9 +21,9 @@ jest.setTimeout(240_000);
 const START = new Date("2026-11-21T03:00:00Z");
 const SHOTS = path.resolve(__dirname, "../../test-artifacts/verify");
 const NAMES = {
-  shop: ["shop.example.jp", "www.shop.example.jp"],
-  revoked: ["revoked.example.jp"],
-  dv: ["dv.example.jp"],
+  shop: ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"],
+  revoked: ["revoked.akashi-demo.jp"],
+  dv: ["dv.akashi-demo.jp"],
 };
 const PHONE = { width: 375, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -50,13 +50,13 @@ const STATES: PageState[] = [
   {
     name: "valid-from-covered-site",
     seal: () => seals.shop,
-    referer: "http://www.shop.example.jp/",
+    referer: "http://www.shop.akashi-demo.jp/",
     expect: { status: 200, verdict: "valid", tone: "ok" },
   },
   {
     name: "valid-claimed-site",
     seal: () => seals.shop,
-    query: { origin: "https://shop.example.jp" },
+    query: { origin: "https://shop.akashi-demo.jp" },
     expect: { status: 200, verdict: "valid", tone: "ok" },
   },
   {
@@ -74,7 +74,7 @@ const STATES: PageState[] = [
   {
     name: "wrong-site-phishing-claim",
     seal: () => seals.shop,
-    query: { origin: "https://shop.example.jp" },
+    query: { origin: "https://shop.akashi-demo.jp" },
     referer: "http://evil.example/login",
     expect: { status: 200, verdict: "wrong-site", claimed: false, tone: "bad" },
   },
@@ -82,7 +82,7 @@ const STATES: PageState[] = [
   {
     name: "revoked",
     seal: () => seals.revoked,
-    referer: "http://revoked.example.jp/",
+    referer: "http://revoked.akashi-demo.jp/",
     expect: { status: 200, verdict: "not-valid", tone: "bad" },
   },
   {

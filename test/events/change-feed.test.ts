@@ -8,7 +8,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** RES-5: the change feed — every event once, in order, across pages; no gaps under concurrent commits. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["feed-a.example.jp", "feed-b.example.jp", "feed-c.example.jp"];
+const NAMES = ["feed-a.akashi-demo.jp", "feed-b.akashi-demo.jp", "feed-c.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -93,7 +93,7 @@ test("RES-5, NOT-1: a scripted scenario through GraphQL yields every event exact
 
   // Catching up from the saved cursor: nothing old again, only what is new.
   expect((await readFeed(alpha.key, cursor)).events).toEqual([]);
-  const a3 = await submit(alpha.key, alphaSubscriber, "feed-d.example.jp");
+  const a3 = await submit(alpha.key, alphaSubscriber, "feed-d.akashi-demo.jp");
   expect((await readFeed(alpha.key, cursor)).events.map((e) => [e.type, e.subjectId])).toEqual([["APPLICATION_SUBMITTED", a3.id]]);
   // A bad cursor is a top-level input error, not an empty page.
   expect((await t.gql(alpha.key, `{ events(first: 2, after: "abc") { edges { cursor } } }`)).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");

@@ -89,7 +89,7 @@ test.each([
 });
 
 function lookup(answers: LookupAddress[], options: { all?: boolean; family?: number } = {}): Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
-  return new Promise((resolve) => guardedLookup(async () => answers)("hooks.example.jp", options, (err, address, family) => resolve({ err, address, family })));
+  return new Promise((resolve) => guardedLookup(async () => answers)("hooks.akashi-demo.jp", options, (err, address, family) => resolve({ err, address, family })));
 }
 
 test("NOT-1: the connect-time lookup passes public answers on to the socket, in both calling styles", async () => {

@@ -3,7 +3,7 @@ import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /** NOT-1: every state change a reseller cares about reaches its change feed (and so its webhooks), once, in order. */
-const NAMES = ["ev1.example.jp", "ev2.example.jp", "ev3.example.jp"];
+const NAMES = ["ev1.akashi-demo.jp", "ev2.akashi-demo.jp", "ev3.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -35,8 +35,8 @@ test("NOT-1: seal, scheduled/withdrawn/executed revocation, contract end and can
   const other = await t.createReseller("events-other");
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, r.key);
-  const first = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev1.example.jp"]);
-  const second = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev2.example.jp"]);
+  const first = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev1.akashi-demo.jp"]);
+  const second = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev2.akashi-demo.jp"]);
   await gqlOk(t, r.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { userErrors { code } } }`, { id: first.contract.id });
   const scheduled = await gqlOk(t, r.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, atEndOfMonth: true }) { revocation { id } } }`, { id: first.certificate.id });
   await gqlOk(t, r.key, `mutation($id: ID!) { withdrawRevocation(input: { revocationId: $id }) { userErrors { code } } }`, { id: scheduled.requestRevocation.revocation.id });
@@ -44,7 +44,7 @@ test("NOT-1: seal, scheduled/withdrawn/executed revocation, contract end and can
   await gqlOk(t, r.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { userErrors { code } } }`, { id: second.contract.id });
   await gqlOk(t, t.operatorKey, `mutation { announceMaintenance(input: { title: "証明書発行システムの保守", body: "発行を一時停止します。", startsAt: "2026-12-05T15:00:00Z", endsAt: "2026-12-05T18:00:00Z" }) { userErrors { code } } }`);
   // The renewal window of the second contract (term end 2027-11-30) opens 2027-09-01; by then it was cancelled, so no renewal notice for it.
-  const third = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev3.example.jp"]);
+  const third = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev3.akashi-demo.jp"]);
   await t.jobs.scheduleRecurring();
   t.clock.set(new Date("2027-09-01T15:00:00Z"));
   await t.jobs.runDue();

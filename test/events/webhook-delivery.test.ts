@@ -198,14 +198,23 @@ test("NOT-1: a worker killed mid-delivery loses nothing — after its lease expi
   expect(receiver.accepted()).toHaveLength(1);
 });
 
-test("NOT-1: a 2xx that was recorded is never sent again, even when the worker dies before its job commits", async () => {
+test("NOT-1: a 2xx that was recorded is never sent again, even when the worker dies right after recording it", async () => {
   const { subjectId } = await emit(alpha.id);
   const deliverer = new WebhookDeliverer(t.ds, t.clock, OPTIONS);
   const real = deliverer.jobs().handlers["webhooks.deliver"];
-  // Dies right after recording the answer: the job's own transaction rolls back and the job runs again.
+  // The claim commits (with the job DONE and a follow-up job at the lease's end); the worker then POSTs,
+  // records the 2xx, and dies before doing anything else.
   const dying = new JobRunner({
     ds: t.ds, clock: t.clock, logger: createLogger("silent"), maxAttempts: 5, backoffMs: () => 1000,
-    handlers: { "webhooks.deliver": async (job, tx) => { await real(job, tx); throw new Error("killed"); } },
+    handlers: {
+      "webhooks.deliver": async (job, tx) => {
+        const after = await real(job, tx);
+        return async () => {
+          if (after) await after();
+          throw new Error("killed");
+        };
+      },
+    },
   });
   await dying.runDue(1);
   expect(receiver.requests).toHaveLength(1);
@@ -284,10 +293,10 @@ test("RES-3: another reseller sees none of the endpoints, deliveries or events, 
 });
 
 test.each([
-  ["ftp://hooks.example.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
-  ["https://user:secret@hooks.example.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["ftp://hooks.akashi-demo.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["https://user:secret@hooks.akashi-demo.jp/x", "WEBHOOK_URL_NOT_ALLOWED"],
   ["not a url", "WEBHOOK_URL_NOT_ALLOWED"],
-  ["https://hooks.example.jp/x#frag", "WEBHOOK_URL_NOT_ALLOWED"],
+  ["https://hooks.akashi-demo.jp/x#frag", "WEBHOOK_URL_NOT_ALLOWED"],
 ])("NOT-1: the webhook URL %s is refused with %s", async (url, code) => {
   const res = (await gqlOk(t, alpha.key, CREATE, { input: { url, eventTypes: ["APPLICATION_SUBMITTED"] } })).createWebhookEndpoint;
   expect(res).toEqual({ secret: null, webhookEndpoint: null, userErrors: [{ code, field: "input.url", message: expect.any(String), messageJa: expect.any(String) }] });
@@ -295,8 +304,8 @@ test.each([
 
 test("NOT-1: without AKASHI_WEBHOOK_ALLOW_INSECURE only https to a public host is accepted", () => {
   const code = (url: string) => { try { checkWebhookUrl(url, false); return "OK"; } catch (e) { return (e as RefusalError).code; } };
-  expect(code("https://hooks.example.jp/akashi")).toBe("OK");
-  for (const url of ["http://hooks.example.jp/akashi", "https://127.0.0.1/x", "https://localhost/x", "https://[::1]/x", "https://10.0.0.8/x", "https://192.168.1.2/x", "https://169.254.169.254/latest"]) {
+  expect(code("https://hooks.akashi-demo.jp/akashi")).toBe("OK");
+  for (const url of ["http://hooks.akashi-demo.jp/akashi", "https://127.0.0.1/x", "https://localhost/x", "https://[::1]/x", "https://10.0.0.8/x", "https://192.168.1.2/x", "https://169.254.169.254/latest"]) {
     expect([url, code(url)]).toEqual([url, "WEBHOOK_URL_NOT_ALLOWED"]);
   }
   expect(checkWebhookUrl("http://127.0.0.1:8080/x", true)).toBe("http://127.0.0.1:8080/x");

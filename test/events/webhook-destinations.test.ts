@@ -101,7 +101,7 @@ test.each([
   ["a loopback address literal", () => `https://127.0.0.1:${tcpPort}/hook`],
   ["an IPv6 loopback literal", () => `https://[::1]:${tcpPort}/hook`],
   ["an IPv4-mapped loopback literal", () => `https://[::ffff:127.0.0.1]:${tcpPort}/hook`],
-  ["plain http", () => `http://hooks.example.jp:${tcpPort}/hook`],
+  ["plain http", () => `http://hooks.akashi-demo.jp:${tcpPort}/hook`],
 ])("NOT-1: %s stored before the rules tightened is refused at send time, without a look-up", async (_label, url) => {
   const e = await endpointAt(url());
   const asked: string[] = [];

@@ -53,7 +53,7 @@ test("CON-7: a charge on 2027-01-01 00:00 JST (still 31 Dec in UTC) is due 2027-
 
 test("RES-1, RES-6: recording the designation fee twice records it once and returns the first", async () => {
   // A reseller row of its own, so that nothing else has charged its designation yet.
-  const [{ id }] = await t.ds.query(`INSERT INTO reseller (code, name, representative_name, contact_email, designated_at) VALUES ('ledger-c', 'C 株式会社', '代表者', 'c@reseller.example.jp', now()) RETURNING id`);
+  const [{ id }] = await t.ds.query(`INSERT INTO reseller (code, name, representative_name, contact_email, designated_at) VALUES ('ledger-c', 'C 株式会社', '代表者', 'c@reseller.akashi-demo.jp', now()) RETURNING id`);
   const first = await record({ kind: "DESIGNATION", resellerId: id, amountYen: 250000, chargedAt: new Date("2027-03-01T00:00:00Z"), description: "designation" });
   const again = await record({ kind: "DESIGNATION", resellerId: id, amountYen: 250000, chargedAt: new Date("2027-03-02T00:00:00Z"), description: "designation" });
   expect(again.id).toBe(first.id);

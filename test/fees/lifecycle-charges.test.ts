@@ -8,7 +8,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 /** RES-6: the charges the lifecycle writes — issuance, renewal, auto-renew months, management — and what it never writes. */
 const dir = new TempDir();
 const dcv = new DcvWebServer();
-const NAMES = ["fees.example.jp", "renew.fees.example.jp", "revoke.fees.example.jp", "auto.fees.example.jp"];
+const NAMES = ["fees.akashi-demo.jp", "renew.fees.akashi-demo.jp", "revoke.fees.akashi-demo.jp", "auto.fees.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z"); // 12:00 JST
 let t: TestApp;
 let other: TestCa;
@@ -49,7 +49,7 @@ async function foreignCertificate(names: string[], notBefore: Date, notAfter: Da
 }
 
 test("RES-6, CON-7, CON-8: a new DV 12-month certificate charges the TERM price at issuance, due at the end of the next month; VAL-4: a reissue charges nothing", async () => {
-  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.DV, ["fees.example.jp"], 12);
+  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.DV, ["fees.akashi-demo.jp"], 12);
   const expected = {
     kind: "ISSUANCE", amountYen: 12000, taxRatePercent: 10, taxYen: 1200, totalYen: 13200, chargedAt: "2026-11-21T03:00:00.000Z",
     dueAt: "2026-12-31T14:59:59.000Z", periodStart: "2026-11-21T03:00:00.000Z", periodEnd: "2027-11-30T14:59:59.000Z", contract: { id: issued.contract.id },
@@ -58,7 +58,7 @@ test("RES-6, CON-7, CON-8: a new DV 12-month certificate charges the TERM price 
 
   t.clock.set(new Date("2026-12-01T01:00:00Z"));
   const reissue = await gqlOk(t, reseller.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId: issued.contract.id, csr: csrFor(dir, ["fees.example.jp"]), consents: CONSENTS },
+    input: { contractId: issued.contract.id, csr: csrFor(dir, ["fees.akashi-demo.jp"]), consents: CONSENTS },
   });
   expect(reissue.submitReissue.userErrors).toEqual([]);
   const done = await reviewAndApprove(t, dcv, reseller.key, reissue.submitReissue.application);
@@ -67,10 +67,10 @@ test("RES-6, CON-7, CON-8: a new DV 12-month certificate charges the TERM price 
 });
 
 test("RES-6: a renewal charges the TERM price of the new term on the new contract, at the renewal's issuance", async () => {
-  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.OV, ["renew.fees.example.jp"], 12);
+  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.OV, ["renew.fees.akashi-demo.jp"], 12);
   t.clock.set(new Date("2027-08-31T15:00:00Z")); // the window opens 2027-09-01 00:00 JST
   const renewal = await gqlOk(t, reseller.key, `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId: issued.contract.id, termMonths: 24, csr: csrFor(dir, ["renew.fees.example.jp"]), consents: CONSENTS },
+    input: { contractId: issued.contract.id, termMonths: 24, csr: csrFor(dir, ["renew.fees.akashi-demo.jp"]), consents: CONSENTS },
   });
   expect(renewal.submitRenewal.userErrors).toEqual([]);
   const done = await reviewAndApprove(t, dcv, reseller.key, renewal.submitRenewal.application);
@@ -83,7 +83,7 @@ test("RES-6: a renewal charges the TERM price of the new term on the new contrac
 });
 
 test("REV-6: revocation ends the contract but refunds nothing — the charge and the liability cap stay", async () => {
-  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.DV, ["revoke.fees.example.jp"], 24);
+  const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.DV, ["revoke.fees.akashi-demo.jp"], 24);
   const before = await contractFees(t, reseller.key, issued.contract.id);
   expect(before.charges.map((c: any) => [c.kind, c.amountYen, c.totalYen])).toEqual([["ISSUANCE", 22000, 24200]]);
   t.clock.set(new Date("2026-12-10T03:00:00Z"));
@@ -100,7 +100,7 @@ test("REV-6: revocation ends the contract but refunds nothing — the charge and
 });
 
 test("RES-6: bring-your-own management charges the TERM price for a term", async () => {
-  const pem = await foreignCertificate(["byo.fees.example.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
+  const pem = await foreignCertificate(["byo.fees.akashi-demo.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
   const imported = await gqlOk(t, reseller.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { contract { id } } userErrors { code } } }`, {
     input: { subscriberId, productId: products.BRING_YOUR_OWN, termMonths: 12, certificate: pem, consents: CONSENTS },
   });
@@ -115,8 +115,8 @@ test("VAL-6, RES-6, CON-7: auto-renew and unlimited management charge one month 
     const r = await w.createReseller("fees-monthly");
     const sid = await createSubscriber(w, r.key);
     await w.jobs.scheduleRecurring();
-    const auto = await issueCertificate(w, dcv, dir, r.key, sid, products.DV_AUTO_RENEW, ["auto.fees.example.jp"], 36);
-    const pem = await foreignCertificate(["unlimited.fees.example.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
+    const auto = await issueCertificate(w, dcv, dir, r.key, sid, products.DV_AUTO_RENEW, ["auto.fees.akashi-demo.jp"], 36);
+    const pem = await foreignCertificate(["unlimited.fees.akashi-demo.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
     const imported = await gqlOk(w, r.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { contract { id } } userErrors { code } } }`, {
       input: { subscriberId: sid, productId: products.BRING_YOUR_OWN, termMonths: null, certificate: pem, consents: CONSENTS },
     });
@@ -149,7 +149,7 @@ test("VAL-6, RES-6, CON-7: auto-renew and unlimited management charge one month 
     // VAL-7: the next certificate within the term is a replacement, without a fee.
     w.clock.set(new Date("2027-01-10T03:00:00Z"));
     const replacement = await gqlOk(w, r.key, `mutation($input: SubmitReplacementInput!) { submitReplacement(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
-      input: { contractId: auto.contract.id, csr: csrFor(dir, ["auto.fees.example.jp"]), consents: CONSENTS },
+      input: { contractId: auto.contract.id, csr: csrFor(dir, ["auto.fees.akashi-demo.jp"]), consents: CONSENTS },
     });
     expect(replacement.submitReplacement.userErrors).toEqual([]);
     await reviewAndApprove(w, dcv, r.key, replacement.submitReplacement.application);

@@ -6,7 +6,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 import { keyWorks, mutation, plusDays, resellerStatus } from "./governance-support";
 
 /** RES-1, RES-2, RES-8, RES-9, RES-10, RES-12 over GraphQL. */
-const NAMES = Array.from({ length: 12 }, (_, i) => `g${i}.governance.example.jp`);
+const NAMES = Array.from({ length: 12 }, (_, i) => `g${i}.governance.akashi-demo.jp`);
 const START = new Date("2026-11-21T03:00:00Z");
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -19,7 +19,7 @@ const SUSPENSION = "suspension { id immediate reason startsAt endsAt liftedAt } 
 
 async function resellerWithCertificate(code: string) {
   const r = await t.createReseller(code);
-  const subscriberId = await createSubscriber(t, r.key, { contacts: [{ role: "NOTICE", name: "通知 太郎", email: `notice@${code}.example.jp` }] });
+  const subscriberId = await createSubscriber(t, r.key, { contacts: [{ role: "NOTICE", name: "通知 太郎", email: `notice@${code}.akashi-demo.jp` }] });
   const app = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, [NAMES[nameIndex++]]);
   return { ...r, subscriberId, contractId: app.contract.id as string, certificateId: app.certificate.id as string };
 }
@@ -54,9 +54,9 @@ beforeEach(() => t.clock.set(START));
 describe("RES-1: designation and registered data", () => {
   test("RES-1: designation records the ¥250,000 fee plus tax, and nothing when waived", async () => {
     const created = await mutation(t, t.operatorKey, "createReseller", "CreateResellerInput",
-      { code: "fee-payer", name: "手数料 株式会社", representativeName: "代表 一郎", contactEmail: "fee@payer.example.jp" }, "reseller { id designationFeeWaived }");
+      { code: "fee-payer", name: "手数料 株式会社", representativeName: "代表 一郎", contactEmail: "fee@payer.akashi-demo.jp" }, "reseller { id designationFeeWaived }");
     const waived = await mutation(t, t.operatorKey, "createReseller", "CreateResellerInput",
-      { code: "domain-registrar", name: "ドメイン 株式会社", representativeName: "代表 二郎", contactEmail: "x@registrar.example.jp", designationFeeWaived: true }, "reseller { id designationFeeWaived }");
+      { code: "domain-registrar", name: "ドメイン 株式会社", representativeName: "代表 二郎", contactEmail: "x@registrar.akashi-demo.jp", designationFeeWaived: true }, "reseller { id designationFeeWaived }");
     expect(created.userErrors).toEqual([]);
     const charges = await gqlOk(t, t.operatorKey, `query($r: ID!) { charges(resellerId: $r) { edges { node { kind amountYen taxYen } } } }`, { r: created.reseller.id });
     expect(charges.charges.edges.map((e: any) => e.node)).toEqual([{ kind: "DESIGNATION", amountYen: 250000, taxYen: 25000 }]);
@@ -257,11 +257,11 @@ describe("RES-10: direct notices to subscribers", () => {
     expect(sent.userErrors).toEqual([]);
     const bySubscriber = (a: any, b: any) => (a.subscriberId < b.subscriberId ? -1 : 1);
     expect([...sent.notices].sort(bySubscriber)).toEqual([
-      { subscriberId: r.subscriberId, emailTo: "notice@direct-notice.example.jp", channel: "EMAIL", subject: "指定事業者の業務停止について" },
+      { subscriberId: r.subscriberId, emailTo: "notice@direct-notice.akashi-demo.jp", channel: "EMAIL", subject: "指定事業者の業務停止について" },
       { subscriberId: second, emailTo: null, channel: "WEB", subject: "指定事業者の業務停止について" },
     ].sort(bySubscriber));
     const record = await gqlOk(t, t.operatorKey, `query($r: ID!) { directNotices(resellerId: $r) { subscriberId emailTo } }`, { r: r.globalId });
-    expect([...record.directNotices].sort(bySubscriber)).toEqual([{ subscriberId: r.subscriberId, emailTo: "notice@direct-notice.example.jp" }, { subscriberId: second, emailTo: null }].sort(bySubscriber));
+    expect([...record.directNotices].sort(bySubscriber)).toEqual([{ subscriberId: r.subscriberId, emailTo: "notice@direct-notice.akashi-demo.jp" }, { subscriberId: second, emailTo: null }].sort(bySubscriber));
     expect(await t.ds.query(`SELECT count(*)::int AS n FROM notice WHERE reseller_id = $1 AND direct AND recipient = 'SUBSCRIBER'`, [r.id])).toEqual([{ n: 2 }]);
   });
 });

@@ -11,7 +11,7 @@ import { mutation, plusDays } from "./governance-support";
  * must be refused (top-level FORBIDDEN, or a NOT_FOUND/FORBIDDEN user error) or answer null/empty.
  * New fields are covered automatically; a field whose input the walker cannot build fails the test.
  */
-const NAMES = ["iso-a.example.jp", "iso-a2.example.jp", "iso-b.example.jp"];
+const NAMES = ["iso-a.akashi-demo.jp", "iso-a2.akashi-demo.jp", "iso-b.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z");
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -86,8 +86,8 @@ function scalarFor(owner: string, name: string, typeName: string, kind: string):
     case "String": {
       if (name === "csr" || name === "proofCsr") return csrFor(dir, [NAMES[2]]);
       if (name === "termsVersion") return "2026-04";
-      if (/email/i.test(name)) return "iso@example.jp";
-      if (name === "url") return "https://hooks.example.jp/akashi";
+      if (/email/i.test(name)) return "iso@akashi-demo.jp";
+      if (name === "url") return "https://hooks.akashi-demo.jp/akashi";
       if (name === "month") return "2026-11";
       if (name === "country") return "JP";
       if (name === "mediaType") return "application/pdf";

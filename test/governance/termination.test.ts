@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 import { keyWorks, mutation, plusDays, resellerStatus, uuid } from "./governance-support";
 
 /** RES-11, J 6.5, REV-9 (termination, handover, takeover), RES-7 (activity report), RES-4/REC-2 (retention). */
-const NAMES = ["shop.old-a.example.jp", "auto.old-a.example.jp", "open.old-a.example.jp", "b.other.example.jp", "new.succ.example.jp", "keep.succ.example.jp"];
+const NAMES = ["shop.old-a.akashi-demo.jp", "auto.old-a.akashi-demo.jp", "open.old-a.akashi-demo.jp", "b.other.akashi-demo.jp", "new.succ.akashi-demo.jp", "keep.succ.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z");
 const TERMINATED_AT = plusDays(START, 1);
 const REVOKE_ON = plusDays(START, 20);
@@ -34,7 +34,7 @@ beforeAll(async () => {
   a = await t.createReseller("old-a");
   b = await t.createReseller("other-b");
   succ = await t.createReseller("successor");
-  const s1 = await createSubscriber(t, a.key, { contacts: [{ role: "ADMINISTRATIVE", name: "管理 花子", email: "admin@shop.example.jp" }] });
+  const s1 = await createSubscriber(t, a.key, { contacts: [{ role: "ADMINISTRATIVE", name: "管理 花子", email: "admin@shop.akashi-demo.jp" }] });
   const s2 = await createSubscriber(t, a.key, { name: "自動更新 株式会社" });
   const dv = await issueCertificate(t, dcv, dir, a.key, s1, products.DV, [NAMES[0]]);
   const auto = await issueCertificate(t, dcv, dir, a.key, s2, products.DV_AUTO_RENEW, [NAMES[1]], 36);
@@ -121,7 +121,7 @@ describe("RES-11, REV-9: termination and takeover", () => {
     const consents = await t.ds.query(`SELECT id FROM consent WHERE reseller_id = $1 ORDER BY id`, [a.id]);
     expect(consents).toHaveLength(9);
     expect(ids(file.consents)).toEqual(consents.map((c: any) => c.id).sort());
-    expect(file.subscribers.find((s: any) => s.id === A.subscribers[0]).contacts).toEqual([{ role: "ADMINISTRATIVE", name: "管理 花子", email: "admin@shop.example.jp", phone: null }]);
+    expect(file.subscribers.find((s: any) => s.id === A.subscribers[0]).contacts).toEqual([{ role: "ADMINISTRATIVE", name: "管理 花子", email: "admin@shop.akashi-demo.jp", phone: null }]);
     expect(file.certificates[0].pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
     // Nothing of B, by any identifier.
     const text = JSON.stringify(file);

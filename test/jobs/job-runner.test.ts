@@ -7,15 +7,15 @@ import { JobHandler, JobRunner, JobRunnerOptions, defaultBackoffMs, enqueueJob }
 import { dailyAtJst, everyJstMonthEnd } from "../../api/src/jobs/schedule";
 import { createTestDatabase } from "../support/database";
 
-let db: { url: string; drop(): Promise<void> };
-let main: DataSource; // the test's own connection: set-up and inspection
+let db: { url: string; ownerUrl: string; drop(): Promise<void> };
+let main: DataSource; // the test's own connection, as the owner: set-up (a scratch table) and inspection
 let replicaA: DataSource; // two replicas of the service
 let replicaB: DataSource;
 const silent = pino({ level: "silent" });
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  main = createDataSource(db.url, { poolSize: 4, applicationName: "akashi-test" });
+  main = createDataSource(db.ownerUrl, { poolSize: 4, applicationName: "akashi-test" });
   replicaA = createDataSource(db.url, { poolSize: 3, applicationName: "akashi-replica-a" });
   replicaB = createDataSource(db.url, { poolSize: 3, applicationName: "akashi-replica-b" });
   await Promise.all([main.initialize(), replicaA.initialize(), replicaB.initialize()]);

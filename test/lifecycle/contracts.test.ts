@@ -7,7 +7,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 /** Carry-over, bring-your-own, cancellation, auto-renew, in-term replacement and renewal notices, end to end. */
 const dir = new TempDir();
 const dcv = new DcvWebServer();
-const NAMES = ["blog.example.jp", "auto.example.jp", "cancel.example.jp", "long.example.jp"];
+const NAMES = ["blog.akashi-demo.jp", "auto.akashi-demo.jp", "cancel.akashi-demo.jp", "long.akashi-demo.jp"];
 const START = new Date("2026-11-21T03:00:00Z");
 let t: TestApp;
 let other: TestCa;
@@ -69,8 +69,8 @@ afterAll(async () => {
 });
 
 test("VAL-3: carry-over of a certificate from an accepted CA adds its whole remaining months (RULES example: ends 2028-03-31)", async () => {
-  const old = await foreignCertificate(["blog.example.jp"], new Date("2026-04-01T00:00:00Z"), new Date("2027-04-15T05:00:00Z"));
-  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["blog.example.jp"], csr: csrFor(dir, ["blog.example.jp"]), carryOverCertificate: old });
+  const old = await foreignCertificate(["blog.akashi-demo.jp"], new Date("2026-04-01T00:00:00Z"), new Date("2027-04-15T05:00:00Z"));
+  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["blog.akashi-demo.jp"], csr: csrFor(dir, ["blog.akashi-demo.jp"]), carryOverCertificate: old });
   expect(submitted.userErrors).toEqual([]);
   const done = await reviewAndApprove(t, dcv, reseller.key, submitted.application);
   expect(done.carryOverMonths).toBe(4);
@@ -79,14 +79,14 @@ test("VAL-3: carry-over of a certificate from an accepted CA adds its whole rema
 
 test("VAL-3: a certificate from a CA the operator does not accept is refused with CARRY_OVER_NOT_ACCEPTED", async () => {
   const stranger = await makeTestCa(dir, "ECDSA_P256", new Date("2026-01-01T00:00:00Z"));
-  const old = await foreignCertificate(["blog.example.jp"], new Date("2026-04-01T00:00:00Z"), new Date("2027-04-15T00:00:00Z"), stranger);
-  const res = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV_WILDCARD, termMonths: 12, names: ["blog.example.jp"], csr: csrFor(dir, ["blog.example.jp"]), carryOverCertificate: old });
+  const old = await foreignCertificate(["blog.akashi-demo.jp"], new Date("2026-04-01T00:00:00Z"), new Date("2027-04-15T00:00:00Z"), stranger);
+  const res = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV_WILDCARD, termMonths: 12, names: ["blog.akashi-demo.jp"], csr: csrFor(dir, ["blog.akashi-demo.jp"]), carryOverCertificate: old });
   expect(res.application).toBeNull();
   expect(res.userErrors).toEqual([{ code: "CARRY_OVER_NOT_ACCEPTED", field: "input.carryOverCertificate", message: expect.any(String) }]);
 });
 
 test("VAL-8: a bring-your-own certificate is imported for management; its parsed details are shown; the 90-day rule stops renewal", async () => {
-  const byo = await foreignCertificate(["byo.example.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
+  const byo = await foreignCertificate(["byo.akashi-demo.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-03-31T00:00:00Z"));
   const imported = await gqlOk(t, reseller.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) {
       application { id kind status contract { id endsAt termMonths certificates { source serialNumber names issuerName notAfter status } } } userErrors { code field message } } }`, {
     input: { subscriberId, productId: products.BRING_YOUR_OWN, termMonths: 12, certificate: byo, consents: CONSENTS },
@@ -95,7 +95,7 @@ test("VAL-8: a bring-your-own certificate is imported for management; its parsed
   const app = imported.importCertificate.application;
   expect(app).toMatchObject({ kind: "IMPORT", status: "ISSUED" });
   expect(app.contract.endsAt).toBe("2027-11-30T14:59:59.000Z");
-  expect(app.contract.certificates).toEqual([{ source: "IMPORTED", serialNumber: expect.stringMatching(/^[0-9a-f]+$/), names: ["byo.example.jp"], issuerName: expect.stringContaining("Akashi Test Issuing CA 1"), notAfter: "2027-03-31T00:00:00.000Z", status: "VALID" }]);
+  expect(app.contract.certificates).toEqual([{ source: "IMPORTED", serialNumber: expect.stringMatching(/^[0-9a-f]+$/), names: ["byo.akashi-demo.jp"], issuerName: expect.stringContaining("Akashi Test Issuing CA 1"), notAfter: "2027-03-31T00:00:00.000Z", status: "VALID" }]);
 
   // The same certificate cannot be managed twice.
   const again = await gqlOk(t, reseller.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { id } userErrors { code } } }`, {
@@ -104,19 +104,19 @@ test("VAL-8: a bring-your-own certificate is imported for management; its parsed
   expect(again.importCertificate.userErrors).toEqual([{ code: "CONFLICT" }]);
 
   // VAL-8: a 6-month option cannot hold a certificate valid for longer.
-  const tooLong = await foreignCertificate(["byo2.example.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-09-01T00:00:00Z"));
+  const tooLong = await foreignCertificate(["byo2.akashi-demo.jp"], new Date("2026-10-01T00:00:00Z"), new Date("2027-09-01T00:00:00Z"));
   const refused = await gqlOk(t, reseller.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { id } userErrors { code field } } }`, {
     input: { subscriberId, productId: products.BRING_YOUR_OWN, termMonths: 6, certificate: tooLong, consents: CONSENTS },
   });
   expect(refused.importCertificate.userErrors).toEqual([{ code: "CERTIFICATE_EXCEEDS_TERM", field: "input.certificate" }]);
 
   // VAL-8, CON-3: renewing management with a 90-day certificate is refused; with a longer one it continues.
-  const short = await foreignCertificate(["byo.example.jp"], new Date("2026-11-20T00:00:00Z"), new Date("2027-02-17T23:59:59Z"));
+  const short = await foreignCertificate(["byo.akashi-demo.jp"], new Date("2026-11-20T00:00:00Z"), new Date("2027-02-17T23:59:59Z"));
   const renewShort = await gqlOk(t, reseller.key, `mutation($input: RenewImportedCertificateInput!) { renewImportedCertificate(input: $input) { application { id } userErrors { code } } }`, {
     input: { contractId: app.contract.id, termMonths: 12, certificate: short, consents: CONSENTS },
   });
   expect(renewShort.renewImportedCertificate.userErrors).toEqual([{ code: "MANAGEMENT_NOT_RENEWABLE_SHORT_VALIDITY" }]);
-  const longer = await foreignCertificate(["byo.example.jp"], new Date("2026-11-20T00:00:00Z"), new Date("2027-06-30T00:00:00Z"));
+  const longer = await foreignCertificate(["byo.akashi-demo.jp"], new Date("2026-11-20T00:00:00Z"), new Date("2027-06-30T00:00:00Z"));
   const renewed = await gqlOk(t, reseller.key, `mutation($input: RenewImportedCertificateInput!) { renewImportedCertificate(input: $input) { application { contract { endsAt renewedFrom { id } } } userErrors { code } } }`, {
     input: { contractId: app.contract.id, termMonths: 12, certificate: longer, consents: CONSENTS },
   });
@@ -127,7 +127,7 @@ test("VAL-8: a bring-your-own certificate is imported for management; its parsed
 
 test("CON-2: a cancellation takes effect 30 days after the notice (or later if asked), and the contract then ends", () =>
   ownWorld(async ({ t, key, subscriberId }) => {
-  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 24, names: ["cancel.example.jp"], csr: csrFor(dir, ["cancel.example.jp"]) });
+  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 24, names: ["cancel.akashi-demo.jp"], csr: csrFor(dir, ["cancel.akashi-demo.jp"]) });
   const done = await reviewAndApprove(t, dcv, key, submitted.application);
   const cancel = (requestedDate: string | null) =>
     gqlOk(t, key, `mutation($id: ID!, $d: String) { cancelContract(input: { contractId: $id, requestedDate: $d }) { contract { cancellationEffectiveAt status } userErrors { code } } }`, { id: done.contract.id, d: requestedDate });
@@ -144,7 +144,7 @@ test("CON-2: a cancellation takes effect 30 days after the notice (or later if a
 
 test("VAL-6: an auto-renew contract's service period is extended at each JST month end until notice; VAL-7: the next certificate comes without a new contract", () =>
   ownWorld(async ({ t, key, subscriberId }) => {
-  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV_AUTO_RENEW, termMonths: 36, names: ["auto.example.jp"], csr: csrFor(dir, ["auto.example.jp"]) });
+  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV_AUTO_RENEW, termMonths: 36, names: ["auto.akashi-demo.jp"], csr: csrFor(dir, ["auto.akashi-demo.jp"]) });
   const done = await reviewAndApprove(t, dcv, key, submitted.application);
   const contractId = done.contract.id;
   expect(done.contract.servicePeriodEndsAt).toBe("2026-11-30T14:59:59.000Z");
@@ -160,7 +160,7 @@ test("VAL-6: an auto-renew contract's service period is extended at each JST mon
 
   // VAL-7: the certificate (200-day cap) ends long before the 36-month term; the next one is a replacement.
   const replacement = await gqlOk(t, key, `mutation($input: SubmitReplacementInput!) { submitReplacement(input: $input) { application { id kind domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId, csr: csrFor(dir, ["auto.example.jp"]), consents: CONSENTS },
+    input: { contractId, csr: csrFor(dir, ["auto.akashi-demo.jp"]), consents: CONSENTS },
   });
   expect(replacement.submitReplacement.userErrors).toEqual([]);
   const replaced = await reviewAndApprove(t, dcv, key, replacement.submitReplacement.application);
@@ -180,7 +180,7 @@ test("VAL-6: an auto-renew contract's service period is extended at each JST mon
 
 test("CON-3: when the renewal window opens, a renewal notice is written for the managing reseller, once", () =>
   ownWorld(async ({ t, key, subscriberId }) => {
-  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 12, names: ["long.example.jp"], csr: csrFor(dir, ["long.example.jp"]) });
+  const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 12, names: ["long.akashi-demo.jp"], csr: csrFor(dir, ["long.akashi-demo.jp"]) });
   const done = await reviewAndApprove(t, dcv, key, submitted.application);
   const contractUuid = Buffer.from(done.contract.id, "base64url").toString().split(":")[1];
   const notices = () => t.ds.query(`SELECT kind, recipient, language, subject, due_at FROM notice WHERE contract_id = $1 AND kind = 'RENEWAL_DUE'`, [contractUuid]);

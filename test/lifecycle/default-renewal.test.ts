@@ -3,7 +3,7 @@ import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /** CON-3, CON-4: no reply to the renewal notice means the contract renews; "do not renew" ends it. */
-const NAMES = ["renews.example.jp", "declines.example.jp"];
+const NAMES = ["renews.akashi-demo.jp", "declines.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -25,8 +25,8 @@ test("CON-3: at the term's end a contract nobody declined renews for the same te
   const r = await t.createReseller("default-renewal");
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, r.key);
-  const renews = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["renews.example.jp"]);
-  const declines = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["declines.example.jp"]);
+  const renews = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["renews.akashi-demo.jp"]);
+  const declines = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["declines.akashi-demo.jp"]);
   await gqlOk(t, r.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { userErrors { code } } }`, { id: renews.contract.id });
   await gqlOk(t, r.key, `mutation($id: ID!) { setDoNotRenew(input: { contractId: $id, doNotRenew: true }) { userErrors { code } } }`, { id: declines.contract.id });
   await t.jobs.scheduleRecurring();
@@ -44,9 +44,9 @@ test("CON-3: at the term's end a contract nobody declined renews for the same te
 
   // The certificate follows by replacement on the renewed contract; the same seal then shows it.
   const replacement = await gqlOk(t, r.key, `mutation($input: SubmitReplacementInput!) { submitReplacement(input: $input) { application { id names domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId: renewed.id, csr: csrFor(dir, ["renews.example.jp"]), consents: CONSENTS },
+    input: { contractId: renewed.id, csr: csrFor(dir, ["renews.akashi-demo.jp"]), consents: CONSENTS },
   });
-  expect(replacement.submitReplacement.application.names).toEqual(["renews.example.jp"]);
+  expect(replacement.submitReplacement.application.names).toEqual(["renews.akashi-demo.jp"]);
   const issued = await reviewAndApprove(t, dcv, r.key, replacement.submitReplacement.application);
   expect(issued.contract.id).toBe(renewed.id);
   const after = (await gqlOk(t, r.key, CONTRACT, { id: renewed.id })).node;

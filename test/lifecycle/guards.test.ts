@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** Guards against doing a thing twice or through a side door: renewals, duplicates, withdrawals, suspension, body sizes. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["g1.example.jp", "g2.example.jp", "g3.example.jp", "g4.example.jp"];
+const NAMES = ["g1.akashi-demo.jp", "g2.akashi-demo.jp", "g3.akashi-demo.jp", "g4.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -35,19 +35,19 @@ const renew = (contractId: string, names: string[]) =>
   }).then((d) => d.submitRenewal);
 
 test("VAL-5, CON-1: a contract is renewed once; a second renewal is refused", async () => {
-  const first = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g1.example.jp"]);
+  const first = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g1.akashi-demo.jp"]);
   t.clock.set(new Date("2027-08-31T15:00:00Z"));
-  const renewal = await renew(first.contract.id, ["g1.example.jp"]);
+  const renewal = await renew(first.contract.id, ["g1.akashi-demo.jp"]);
   expect(renewal.userErrors).toEqual([]);
   await reviewAndApprove(t, dcv, r.key, renewal.application);
-  expect((await renew(first.contract.id, ["g1.example.jp"])).userErrors).toEqual([{ code: "RENEWAL_NOT_ALLOWED" }]);
+  expect((await renew(first.contract.id, ["g1.akashi-demo.jp"])).userErrors).toEqual([{ code: "RENEWAL_NOT_ALLOWED" }]);
   const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM contract WHERE renewed_from_id = $1`, [Buffer.from(first.contract.id, "base64url").toString().split(":")[1]]);
   expect(n).toBe(1);
 });
 
 test("APP-4: two open applications for the same names: the second approval is refused with DUPLICATE_CERTIFICATE", async () => {
-  const a = await submitApplication(t, r.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["g2.example.jp"], csr: csrFor(dir, ["g2.example.jp"]) });
-  const b = await submitApplication(t, r.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["g2.example.jp"], csr: csrFor(dir, ["g2.example.jp"]) });
+  const a = await submitApplication(t, r.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["g2.akashi-demo.jp"], csr: csrFor(dir, ["g2.akashi-demo.jp"]) });
+  const b = await submitApplication(t, r.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["g2.akashi-demo.jp"], csr: csrFor(dir, ["g2.akashi-demo.jp"]) });
   expect([a.userErrors, b.userErrors]).toEqual([[], []]);
   await reviewAndApprove(t, dcv, r.key, a.application);
   await gqlOk(t, t.operatorKey, `mutation($id: ID!) { startReview(input: { applicationId: $id }) { userErrors { code } } }`, { id: b.application.id });
@@ -56,7 +56,7 @@ test("APP-4: two open applications for the same names: the second approval is re
 });
 
 test("REV-2, VAL-4: a reseller cannot withdraw what the operator or a reissue scheduled", async () => {
-  const issued = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g3.example.jp"]);
+  const issued = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g3.akashi-demo.jp"]);
   const scheduled = await gqlOk(t, t.operatorKey, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, atEndOfMonth: true }) { revocation { id } userErrors { code } } }`, { id: issued.certificate.id });
   const withdraw = (key: string) => gqlOk(t, key, `mutation($id: ID!) { withdrawRevocation(input: { revocationId: $id }) { revocation { status } userErrors { code } } }`, { id: scheduled.requestRevocation.revocation.id }).then((d) => d.withdrawRevocation);
   expect(await withdraw(r.key)).toEqual({ revocation: null, userErrors: [{ code: "REVOCATION_NOT_WITHDRAWABLE" }] });
@@ -64,12 +64,12 @@ test("REV-2, VAL-4: a reseller cannot withdraw what the operator or a reissue sc
 });
 
 test("RES-8: a suspended reseller gets no reissue and no replacement either", async () => {
-  const issued = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g4.example.jp"]);
+  const issued = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["g4.akashi-demo.jp"]);
   await gqlOk(t, t.operatorKey, `mutation($id: ID!) { suspendImmediately(input: { resellerId: $id, reason: "test" }) { userErrors { code } } }`, { id: r.globalId });
   const key = (await t.services.apiKeys.create({ caller: { kind: "SYSTEM", label: "test" }, requestId: null }, { resellerId: r.id, name: "after suspension" })).key;
   for (const [mutation, type] of [["submitReissue", "SubmitReissueInput"], ["submitReplacement", "SubmitReplacementInput"]]) {
     const res = await gqlOk(t, key, `mutation($input: ${type}!) { ${mutation}(input: $input) { application { id } userErrors { code } } }`, {
-      input: { contractId: issued.contract.id, csr: csrFor(dir, ["g4.example.jp"]), consents: CONSENTS },
+      input: { contractId: issued.contract.id, csr: csrFor(dir, ["g4.akashi-demo.jp"]), consents: CONSENTS },
     });
     expect(res[mutation]).toEqual({ application: null, userErrors: [{ code: "RESELLER_SUSPENDED" }] });
   }

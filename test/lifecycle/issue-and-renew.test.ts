@@ -8,7 +8,7 @@ import { TestApp, startTestApp } from "../support/test-app";
  * documents, domain control is proved against a real HTTP server, the CA issues, and the reseller
  * downloads a certificate that openssl verifies for every name. Then renewal and reissue.
  */
-const NAMES = ["shop.example.jp", "www.shop.example.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -48,10 +48,10 @@ test("APP-2, APP-9, CON-1: submit → review → documents → domain validated 
   const app = submitted.application;
   expect(app).toMatchObject({ kind: "NEW", status: "SUBMITTED", names: NAMES });
   expect(app.domainValidations.map((v: any) => [v.name, v.method, v.status])).toEqual([
-    ["shop.example.jp", "HTTP_FILE", "PENDING"],
-    ["www.shop.example.jp", "HTTP_FILE", "PENDING"],
+    ["shop.akashi-demo.jp", "HTTP_FILE", "PENDING"],
+    ["www.shop.akashi-demo.jp", "HTTP_FILE", "PENDING"],
   ]);
-  expect(app.domainValidations[0].httpUrl).toBe(`http://shop.example.jp/.well-known/pki-validation/${app.domainValidations[0].token}.txt`);
+  expect(app.domainValidations[0].httpUrl).toBe(`http://shop.akashi-demo.jp/.well-known/pki-validation/${app.domainValidations[0].token}.txt`);
 
   // The operator asks for documents on Saturday 21 Nov 2026, outside support hours: it counts from the
   // next business day, Tuesday 24 Nov (Monday 23 Nov is 勤労感謝の日), and 5 business days after that
@@ -94,7 +94,7 @@ test("APP-2, APP-9, CON-1: submit → review → documents → domain validated 
   }
   const text = opensslOk(["x509", "-in", files.leaf, "-noout", "-text"]);
   expect(text).toContain("2.23.140.1.2.2"); // OV policy
-  expect(text).toMatch(/Subject: C\s*=\s*JP, ST\s*=\s*Tokyo, L\s*=\s*Chiyoda-ku, O\s*=\s*.+, CN\s*=\s*shop\.example\.jp/);
+  expect(text).toMatch(/Subject: C\s*=\s*JP, ST\s*=\s*Tokyo, L\s*=\s*Chiyoda-ku, O\s*=\s*.+, CN\s*=\s*shop\.akashi-demo\.jp/);
   expect(text).toContain("http://akashi.test/ocsp");
   const caIssuers = /CA Issuers - URI:(\S+)/.exec(text)![1];
   const served = await request(t.app).get(new URL(caIssuers).pathname).buffer(true).parse((res, cb) => {
@@ -162,7 +162,7 @@ test("VAL-4: a reissue keeps the common name and the notAfter, and schedules the
 
   // VAL-4: a different common name is not a reissue.
   const other = await gqlOk(t, reseller.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id } userErrors { code field } } }`, {
-    input: { contractId, csr: csrFor(dir, ["www.shop.example.jp", "shop.example.jp"]), names: ["www.shop.example.jp", "shop.example.jp"], consents: CONSENTS },
+    input: { contractId, csr: csrFor(dir, ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"]), names: ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"], consents: CONSENTS },
   });
   expect(other.submitReissue).toEqual({ application: null, userErrors: [{ code: "REISSUE_NAME_CHANGED", field: "input.names[0]" }] });
   t.clock.set(new Date("2026-11-21T03:00:00Z"));

@@ -9,8 +9,8 @@ import { TestApp, startTestApp } from "../support/test-app";
  * documents' content but keeps their record.
  */
 const NOW = new Date("2026-11-21T03:00:00Z"); // Saturday 2026-11-21, 12:00 JST.
-const ISSUED_NAMES = ["issued.refusals.example.jp", "www.issued.refusals.example.jp"];
-const RACE_NAMES = ["race.refusals.example.jp"];
+const ISSUED_NAMES = ["issued.refusals.akashi-demo.jp", "www.issued.refusals.akashi-demo.jp"];
+const RACE_NAMES = ["race.refusals.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -111,7 +111,7 @@ afterAll(async () => {
 // --- APP-10: CSRs -------------------------------------------------------------------------------
 
 test("APP-10: a CSR whose signature is broken is refused with CSR_SIGNATURE_INVALID and nothing is written", async () => {
-  const names = ["badsig.refusals.example.jp"];
+  const names = ["badsig.refusals.akashi-demo.jp"];
   const good = csrFor(dir, names);
   const broken = breakSignature(good);
   expect(broken).not.toBe(good);
@@ -119,32 +119,32 @@ test("APP-10: a CSR whose signature is broken is refused with CSR_SIGNATURE_INVA
 });
 
 test("APP-10: a CSR with an RSA-1024 key is refused with CSR_KEY_TOO_WEAK and nothing is written", async () => {
-  const names = ["weak.refusals.example.jp"];
+  const names = ["weak.refusals.akashi-demo.jp"];
   const { csrPem } = makeCsr(dir, "weak-rsa-1024", { key: "rsa:1024", subj: `/CN=${names[0]}`, san: names });
   const err = await expectRefused(baseInput(names, { csr: csrPem }), "CSR_KEY_TOO_WEAK", "input.csr");
   expect(err.message).toContain("1024");
 });
 
 test("APP-10: a CSR whose names differ from the names applied for is refused with CSR_NAMES_MISMATCH and nothing is written", async () => {
-  const names = ["mismatch.refusals.example.jp", "www.mismatch.refusals.example.jp"];
+  const names = ["mismatch.refusals.akashi-demo.jp", "www.mismatch.refusals.akashi-demo.jp"];
   // The CSR asks for the first name only.
   await expectRefused(baseInput(names, { csr: csrFor(dir, [names[0]]) }), "CSR_NAMES_MISMATCH", "input.csr");
   // … or for a name that was not applied for.
-  await expectRefused(baseInput([names[0]], { csr: csrFor(dir, [names[0], "other.refusals.example.jp"]) }), "CSR_NAMES_MISMATCH", "input.csr");
+  await expectRefused(baseInput([names[0]], { csr: csrFor(dir, [names[0], "other.refusals.akashi-demo.jp"]) }), "CSR_NAMES_MISMATCH", "input.csr");
 });
 
 test("APP-10: a wildcard name on a product without wildcards (DV) is refused with WILDCARD_NOT_ALLOWED and nothing is written", async () => {
-  const names = ["*.wild.refusals.example.jp"];
+  const names = ["*.wild.refusals.akashi-demo.jp"];
   await expectRefused(baseInput(names, { productId: products.DV }), "WILDCARD_NOT_ALLOWED", "input.names[0]");
 });
 
 test("APP-10, APP-9: the same wildcard on DV_WILDCARD is accepted and validated by DNS TXT", async () => {
-  const names = ["*.wild.refusals.example.jp"];
+  const names = ["*.wild.refusals.akashi-demo.jp"];
   const payload = await submitRaw(reseller.key, baseInput(names, { productId: products.DV_WILDCARD, idempotencyKey: "wildcard-ok" }));
   expect(payload.userErrors).toEqual([]);
   expect(payload.application).toMatchObject({ kind: "NEW", status: "SUBMITTED", names });
   expect(payload.application.domainValidations).toHaveLength(1);
-  expect(payload.application.domainValidations[0]).toMatchObject({ method: "DNS_TXT", status: "PENDING", httpUrl: null, dnsRecordName: "_pki-validation.wild.refusals.example.jp" });
+  expect(payload.application.domainValidations[0]).toMatchObject({ method: "DNS_TXT", status: "PENDING", httpUrl: null, dnsRecordName: "_pki-validation.wild.refusals.akashi-demo.jp" });
   const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM domain_validation WHERE application_id = (SELECT id FROM application WHERE idempotency_key = 'wildcard-ok')`);
   expect(n).toBe(1);
 });
@@ -152,13 +152,13 @@ test("APP-10, APP-9: the same wildcard on DV_WILDCARD is accepted and validated 
 // --- Products and terms ---------------------------------------------------------------------------
 
 test("VAL-1: an unknown product is refused with PRODUCT_NOT_FOUND and nothing is written", async () => {
-  const names = ["noproduct.refusals.example.jp"];
+  const names = ["noproduct.refusals.akashi-demo.jp"];
   const unknown = Buffer.from("Product:00000000-0000-4000-8000-000000000000").toString("base64url");
   await expectRefused(baseInput(names, { productId: unknown }), "PRODUCT_NOT_FOUND", "input.productId");
 });
 
 test("VAL-1: a term the product does not offer (18 months) is refused with TERM_NOT_OFFERED and nothing is written", async () => {
-  const names = ["term.refusals.example.jp"];
+  const names = ["term.refusals.akashi-demo.jp"];
   const err = await expectRefused(baseInput(names, { termMonths: 18 }), "TERM_NOT_OFFERED", "input.termMonths");
   expect(err.message).toContain("12, 24, 36");
 });
@@ -166,24 +166,24 @@ test("VAL-1: a term the product does not offer (18 months) is refused with TERM_
 // --- APP-1: consents ------------------------------------------------------------------------------
 
 test("APP-1: without the registrant's consent the application is refused with CONSENT_MISSING on registrantDataUse and nothing is written", async () => {
-  const names = ["consent1.refusals.example.jp"];
+  const names = ["consent1.refusals.akashi-demo.jp"];
   await expectRefused(baseInput(names, { consents: { ...CONSENTS, registrantDataUse: false } }), "CONSENT_MISSING", "input.consents.registrantDataUse");
 });
 
 test("APP-1: without the data subjects' consent the application is refused with CONSENT_MISSING on dataSubjects and nothing is written", async () => {
-  const names = ["consent2.refusals.example.jp"];
+  const names = ["consent2.refusals.akashi-demo.jp"];
   await expectRefused(baseInput(names, { consents: { ...CONSENTS, dataSubjects: false } }), "CONSENT_MISSING", "input.consents.dataSubjects");
 });
 
 test("APP-1, NOT-5: an unknown terms version is refused with TERMS_VERSION_UNKNOWN and nothing is written", async () => {
-  const names = ["consent3.refusals.example.jp"];
+  const names = ["consent3.refusals.akashi-demo.jp"];
   await expectRefused(baseInput(names, { consents: { ...CONSENTS, termsVersion: "1999-01" } }), "TERMS_VERSION_UNKNOWN", "input.consents.termsVersion");
 });
 
 // --- RES-3 ----------------------------------------------------------------------------------------
 
 test("RES-3: an application for another reseller's subscriber is refused with SUBSCRIBER_NOT_FOUND and nothing is written", async () => {
-  const names = ["foreign.refusals.example.jp"];
+  const names = ["foreign.refusals.akashi-demo.jp"];
   // The subscriber exists, but is managed by `reseller`, not by `otherReseller`.
   await expectRefused(baseInput(names), "SUBSCRIBER_NOT_FOUND", "input.subscriberId", otherReseller.key);
 });
@@ -207,13 +207,13 @@ test("VAL-5: a renewal before the window opens is refused with RENEWAL_WINDOW_NO
 
 test("APP-5: an individual applying for OV (organisations only) is refused with NOT_ELIGIBLE and nothing is written", async () => {
   const individual = await createSubscriber(t, reseller.key, { kind: "INDIVIDUAL", name: "山田 太郎" });
-  const names = ["individual.refusals.example.jp"];
+  const names = ["individual.refusals.akashi-demo.jp"];
   await expectRefused(baseInput(names, { subscriberId: individual, productId: products.OV }), "NOT_ELIGIBLE", "input.subscriberId");
 });
 
 test("APP-5: an organisation without a base in Japan applying for EV is refused with NOT_ELIGIBLE and nothing is written", async () => {
   const foreign = await createSubscriber(t, reseller.key, { kind: "ORGANIZATION", name: "Example Inc.", country: "US", stateOrProvince: "California", locality: "San Francisco" });
-  const names = ["foreignorg.refusals.example.jp"];
+  const names = ["foreignorg.refusals.akashi-demo.jp"];
   const err = await expectRefused(baseInput(names, { subscriberId: foreign, productId: products.EV }), "NOT_ELIGIBLE", "input.subscriberId");
   expect(err.message).toContain("Japan");
   // The same organisation may apply for OV (organisations only, no base in Japan needed): the refusal was the EV limit.
@@ -232,16 +232,17 @@ test("APP-4: a second NEW application of the same product and names while a vali
 
 // --- Hostnames ------------------------------------------------------------------------------------
 
-test("APP-10: an IDN in U-label form is refused with INVALID_HOSTNAME suggesting the A-label, and nothing is written", async () => {
-  const err = await expectRefused(baseInput(["例え.jp"], { csr: csrFor(dir, ["xn--r8jz45g.jp"]) }), "INVALID_HOSTNAME", "input.names[0]");
-  expect(err.message).toContain("xn--r8jz45g.jp");
-  expect(err.messageJa).toContain("xn--r8jz45g.jp");
+test("APP-12: an IDN in U-label form is converted to the A-label, and a CSR naming the U-label form is refused", async () => {
+  const payload = await submitRaw(reseller.key, baseInput(["例え.jp"], { csr: csrFor(dir, ["xn--r8jz45g.jp"]) }));
+  expect(payload.userErrors).toEqual([]);
+  expect(payload.application.names).toEqual(["xn--r8jz45g.jp"]);
+  await expectRefused(baseInput(["例え.refusals.jp"], { csr: csrFor(dir, ["other.refusals.jp"]) }), "CSR_NAMES_MISMATCH", "input.csr");
 });
 
 // --- APP-2: documents -----------------------------------------------------------------------------
 
 test("APP-2: a document of a type not allowed (text/html) is refused with DOCUMENT_TYPE_NOT_ALLOWED and nothing is written", async () => {
-  const app = await awaitingDocuments(["doctype.refusals.example.jp"]);
+  const app = await awaitingDocuments(["doctype.refusals.akashi-demo.jp"]);
   const docs = [{ filename: "page.html", mediaType: "text/html", contentBase64: Buffer.from("<html>hi</html>").toString("base64") }];
   const payload = await writesNothing(async () => (await gqlOk(t, reseller.key, UPLOAD, { id: app.id, docs })).uploadDocuments);
   expect(payload.application).toBeNull();
@@ -250,7 +251,7 @@ test("APP-2: a document of a type not allowed (text/html) is refused with DOCUME
 });
 
 test("APP-2: a document larger than 5 MB is refused with DOCUMENT_TOO_LARGE and nothing is written", async () => {
-  const app = await awaitingDocuments(["docsize.refusals.example.jp"]);
+  const app = await awaitingDocuments(["docsize.refusals.akashi-demo.jp"]);
   const big = Buffer.alloc(5 * 1024 * 1024 + 1, 0x41);
   big.write("%PDF-1.4\n", 0);
   const docs = [{ filename: "huge.pdf", mediaType: "application/pdf", contentBase64: big.toString("base64") }];
@@ -266,7 +267,7 @@ test("APP-2: a document larger than 5 MB is refused with DOCUMENT_TOO_LARGE and 
 // --- Authorisation --------------------------------------------------------------------------------
 
 test("RES-2: operator actions with a reseller key are refused with a top-level FORBIDDEN and nothing is written", async () => {
-  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["forbidden.refusals.example.jp"], csr: csrFor(dir, ["forbidden.refusals.example.jp"]) });
+  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["forbidden.refusals.akashi-demo.jp"], csr: csrFor(dir, ["forbidden.refusals.akashi-demo.jp"]) });
   expect(submitted.userErrors).toEqual([]);
   const id = submitted.application.id;
   const operatorOnly = [
@@ -313,7 +314,7 @@ test("APP-2, CON-1: two approvals of the same application at once issue exactly 
 });
 
 test("APP-1: retrying submitApplication with the same idempotency key and input returns the same application and writes one", async () => {
-  const input = baseInput(["idem1.refusals.example.jp"], { idempotencyKey: "idem-retry" });
+  const input = baseInput(["idem1.refusals.akashi-demo.jp"], { idempotencyKey: "idem-retry" });
   const first = await submitRaw(reseller.key, input);
   expect(first.userErrors).toEqual([]);
   const second = await writesNothing(() => submitRaw(reseller.key, input));
@@ -324,7 +325,7 @@ test("APP-1: retrying submitApplication with the same idempotency key and input 
 });
 
 test("APP-1: two concurrent submits with the same idempotency key return the same application and write one", async () => {
-  const input = baseInput(["idem2.refusals.example.jp"], { idempotencyKey: "idem-race" });
+  const input = baseInput(["idem2.refusals.akashi-demo.jp"], { idempotencyKey: "idem-race" });
   const before = await counts();
   const [a, b] = await Promise.all([submitRaw(reseller.key, input), submitRaw(reseller.key, input)]);
   expect(a.userErrors).toEqual([]);
@@ -338,17 +339,17 @@ test("APP-1: two concurrent submits with the same idempotency key return the sam
 });
 
 test("APP-1: the same idempotency key with a different input is refused with IDEMPOTENCY_KEY_REUSED and nothing is written", async () => {
-  const input = baseInput(["idem3.refusals.example.jp"], { idempotencyKey: "idem-reuse" });
+  const input = baseInput(["idem3.refusals.akashi-demo.jp"], { idempotencyKey: "idem-reuse" });
   const first = await submitRaw(reseller.key, input);
   expect(first.userErrors).toEqual([]);
   await expectRefused({ ...input, termMonths: 24 }, "IDEMPOTENCY_KEY_REUSED", "input.idempotencyKey");
-  await expectRefused({ ...input, names: ["idem4.refusals.example.jp"], csr: csrFor(dir, ["idem4.refusals.example.jp"]) }, "IDEMPOTENCY_KEY_REUSED", "input.idempotencyKey");
+  await expectRefused({ ...input, names: ["idem4.refusals.akashi-demo.jp"], csr: csrFor(dir, ["idem4.refusals.akashi-demo.jp"]) }, "IDEMPOTENCY_KEY_REUSED", "input.idempotencyKey");
 });
 
 // --- APP-3 ----------------------------------------------------------------------------------------
 
 test("APP-3: rejecting an application destroys its documents' content, keeps their record, and a rejected application cannot be withdrawn", async () => {
-  const app = await awaitingDocuments(["trademark.refusals.example.jp"]);
+  const app = await awaitingDocuments(["trademark.refusals.akashi-demo.jp"]);
   const pdf = Buffer.from("%PDF-1.4\n% trademark registration\n");
   const uploaded = await gqlOk(t, reseller.key, UPLOAD, { id: app.id, docs: [{ filename: "touki.pdf", mediaType: "application/pdf", contentBase64: pdf.toString("base64") }] });
   expect(uploaded.uploadDocuments.userErrors).toEqual([]);

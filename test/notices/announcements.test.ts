@@ -46,7 +46,7 @@ test("NOT-3: maintenance that has already started is refused; one announced in a
   ]);
 
   await t.jobs.runDue();
-  expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(["alpha@reseller.example.jp", "beta@reseller.example.jp"]);
+  expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(["alpha@reseller.akashi-demo.jp", "beta@reseller.akashi-demo.jp"]);
   expect(smtp.messages[0].subject).toBe("【メンテナンスのお知らせ】データベース更新");
   expect(smtp.messages[0].text).toContain("期間: 2026年11月29日 00:00:00（日本時間） ～ 2026年11月29日 01:00:00（日本時間）\n理由: データベース更新\n\nAPI が最大1時間応答しません。");
 });
@@ -88,11 +88,11 @@ test("NOT-5: a terms version effective in the future cannot be agreed to before 
   const consents = { termsVersion: "2026-12", registrantDataUse: true, dataSubjects: true };
   const apply = (name: string) => submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: [name], csr: csrFor(dir, [name]), consents });
   t.clock.set(new Date("2026-11-30T14:59:59Z")); // one second before it takes effect
-  const early = await apply("early.example.jp");
+  const early = await apply("early.akashi-demo.jp");
   expect(early.userErrors).toEqual([{ code: "TERMS_VERSION_UNKNOWN", field: "input.consents.termsVersion", message: 'Terms version "2026-12" is not in force.' }]);
 
   t.clock.set(new Date("2026-11-30T15:00:00Z"));
-  const onTime = await apply("ontime.example.jp");
+  const onTime = await apply("ontime.akashi-demo.jp");
   expect(onTime.userErrors).toEqual([]);
   const [row] = await t.ds.query(
     `SELECT tv.version FROM consent c JOIN terms_version tv ON tv.id = c.terms_version_id WHERE c.application_id = $1 AND c.kind = 'TERMS'`,
@@ -133,7 +133,7 @@ test("NOT-2: two senders at once (as two replicas would) deliver every notice ex
   expect(r.announceMaintenance.userErrors).toEqual([]);
   const results = await Promise.all([t.services.notices.sendDue(), t.services.notices.sendDue(), t.services.notices.sendDue()]);
   expect(results.reduce((n, x) => n + x.sent, 0)).toBe(6);
-  expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(resellers.map((_, i) => ["alpha", "beta", "gamma-0", "gamma-1", "gamma-2", "gamma-3"][i] + "@reseller.example.jp").sort());
+  expect(smtp.messages.map((m) => m.to[0]).sort()).toEqual(resellers.map((_, i) => ["alpha", "beta", "gamma-0", "gamma-1", "gamma-2", "gamma-3"][i] + "@reseller.akashi-demo.jp").sort());
   const [{ unsent }] = await t.ds.query(`SELECT count(*)::int AS unsent FROM notice WHERE sent_at IS NULL`);
   expect(unsent).toBe(0);
 });

@@ -7,8 +7,8 @@ import { SmtpTestServer } from "./smtp-test-server";
  * NOT-1, NOT-2, RES-5: notices leave as e-mail through a real SMTP server running in this test
  * process. Issuance is driven end to end through GraphQL; the job runner is driven by hand.
  */
-const EN_NAMES = ["en.example.jp"];
-const JA_NAMES = ["ja.example.jp"];
+const EN_NAMES = ["en.akashi-demo.jp"];
+const JA_NAMES = ["ja.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 const smtp = new SmtpTestServer();
@@ -17,7 +17,7 @@ let reseller: { id: string; key: string };
 let products: Record<string, string>;
 let enSubscriber: string;
 let jaSubscriber: string;
-const RESELLER_ADDRESS = "mailer@reseller.example.jp";
+const RESELLER_ADDRESS = "mailer@reseller.akashi-demo.jp";
 const NOTICE_CONTACT = "notices@en-shop.example";
 
 const NOTICES = `{ notices(first: 100) { edges { node { id kind recipient language subject emailTo sentAt attempts } } } }`;
@@ -71,13 +71,13 @@ test("NOT-1, RES-5, J 4.5: issuing a certificate e-mails the reseller and, in En
   expect(smtp.messages).toHaveLength(2);
 
   const [toReseller] = smtp.to(RESELLER_ADDRESS);
-  expect(toReseller.subject).toBe("Certificate issued: en.example.jp");
+  expect(toReseller.subject).toBe("Certificate issued: en.akashi-demo.jp");
   expect(toReseller.headers.from).toBe("Akashi <no-reply@localhost>");
   expect(toReseller.headers["content-language"]).toBe("en");
   expect(toReseller.text).toContain("For the attention of Test Shop Inc.: as the managing reseller, please pass this notice on promptly.\n\nDear Test Shop Inc.,\n");
   expect(toReseller.text).toContain("Dear Test Shop Inc.,");
   expect(toReseller.text).toContain(`Serial number: ${serial}\n`);
-  expect(toReseller.text).toContain("Names: en.example.jp\n");
+  expect(toReseller.text).toContain("Names: en.akashi-demo.jp\n");
   expect(toReseller.text).toContain("Valid from: 2026-11-21 12:00:00 JST\n");
   // VAL-7: 200 days less one day from 2026-11-21 12:00 JST.
   expect(toReseller.text).toContain("Valid until: 2027-06-08 12:00:00 JST\n");
@@ -85,7 +85,7 @@ test("NOT-1, RES-5, J 4.5: issuing a certificate e-mails the reseller and, in En
   expect(toReseller.text).not.toMatch(/[\u3040-\u30ff]/); // no Japanese kana in the English notice
 
   const [toContact] = smtp.to(NOTICE_CONTACT);
-  expect(toContact.subject).toBe("Certificate issued: en.example.jp");
+  expect(toContact.subject).toBe("Certificate issued: en.akashi-demo.jp");
   expect(toContact.text.startsWith("Dear Test Shop Inc.,\n\nThe server certificate you applied for (Domain validated) has been issued.\n")).toBe(true);
   expect(toContact.text).toContain("Your managing reseller (mailer 株式会社) provides the certificate and its chain");
   expect(toContact.text).toContain("Valid until: 2027-06-08 12:00:00 JST\n");
@@ -107,7 +107,7 @@ test("NOT-1: a Japanese subscriber without a NOTICE contact is notified only thr
   await t.jobs.runDue();
   expect(smtp.messages.map((m) => m.to)).toEqual([[RESELLER_ADDRESS]]);
   const [m] = smtp.messages;
-  expect(m.subject).toBe("【証明書発行のお知らせ】ja.example.jp");
+  expect(m.subject).toBe("【証明書発行のお知らせ】ja.akashi-demo.jp");
   expect(m.headers["content-language"]).toBe("ja");
   expect(m.text).toContain("本通知は日本ショップ株式会社様宛てのものです。");
   expect(m.text).toContain(`シリアル番号: ${issued.certificate.serialNumber}\n`);
@@ -119,7 +119,7 @@ test("NOT-2: a notice the SMTP server refuses is not marked sent, is retried aft
   smtp.messages.length = 0;
   smtp.refuse = true;
   t.clock.set(new Date("2026-11-22T01:00:00Z"));
-  await rejectFreshApplication(["refused.example.jp"], "書類不備のため");
+  await rejectFreshApplication(["refused.akashi-demo.jp"], "書類不備のため");
   await t.jobs.runDue();
   expect(smtp.messages).toHaveLength(0);
   const [failed] = (await notices(t.operatorKey)).filter((n) => n.kind === "APPLICATION_REJECTED");
@@ -135,7 +135,7 @@ test("NOT-2: a notice the SMTP server refuses is not marked sent, is retried aft
   await t.jobs.runDue();
   await t.jobs.runDue();
   expect(smtp.messages).toHaveLength(1);
-  expect(smtp.messages[0].subject).toBe("【お申し込み不承認のお知らせ】refused.example.jp");
+  expect(smtp.messages[0].subject).toBe("【お申し込み不承認のお知らせ】refused.akashi-demo.jp");
   expect(smtp.messages[0].text).toContain("理由: 書類不備のため");
   const [delivered] = (await notices(t.operatorKey)).filter((n) => n.kind === "APPLICATION_REJECTED");
   expect(delivered).toMatchObject({ sentAt: "2026-11-22T01:01:00.000Z", attempts: 1 });
@@ -146,7 +146,7 @@ test("NOT-2: while the SMTP server is down nothing is marked sent; once it is ba
   const port = smtp.port;
   await smtp.stop();
   t.clock.set(new Date("2026-11-23T01:00:00Z"));
-  await rejectFreshApplication(["down.example.jp"], "Server down test");
+  await rejectFreshApplication(["down.akashi-demo.jp"], "Server down test");
   expect(await t.services.notices.sendDue()).toEqual({ sent: 0, failed: 1 });
   const waiting = (await notices(t.operatorKey)).filter((n) => n.kind === "APPLICATION_REJECTED" && n.sentAt === null);
   expect(waiting).toHaveLength(1);
@@ -157,7 +157,7 @@ test("NOT-2: while the SMTP server is down nothing is marked sent; once it is ba
   t.clock.set(new Date("2026-11-23T01:01:00Z"));
   await t.jobs.runDue();
   expect(smtp.messages).toHaveLength(1);
-  expect(smtp.messages[0].subject).toBe("【お申し込み不承認のお知らせ】down.example.jp");
+  expect(smtp.messages[0].subject).toBe("【お申し込み不承認のお知らせ】down.akashi-demo.jp");
   await t.jobs.runDue();
   expect(await t.services.notices.sendDue()).toEqual({ sent: 0, failed: 0 });
   expect(smtp.messages).toHaveLength(1);

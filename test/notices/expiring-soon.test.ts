@@ -7,7 +7,7 @@ import { TestApp, startTestApp } from "../support/test-app";
  * What ends soon: contracts and current certificates ending within N days, soonest first, paged by
  * a computed key (RES-3: a reseller sees its own). E-mail is off here: issuance works without SMTP.
  */
-const NAMES = ["a1.example.jp", "a2.example.jp", "a3.example.jp", "b1.example.jp"];
+const NAMES = ["a1.akashi-demo.jp", "a2.akashi-demo.jp", "a3.akashi-demo.jp", "b1.akashi-demo.jp"];
 const dir = new TempDir();
 const dcv = new DcvWebServer();
 let t: TestApp;
@@ -51,12 +51,12 @@ beforeAll(async () => {
   const sa = await createSubscriber(t, a.key);
   const sb = await createSubscriber(t, b.key);
   // Certificates run 199 days (VAL-7); the 12-month terms end 2027-11-30, the 24-month one 2028-11-30.
-  contracts.a1 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a1.example.jp"])).contract.id;
+  contracts.a1 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a1.akashi-demo.jp"])).contract.id;
   t.clock.set(new Date("2026-11-22T03:00:00Z"));
-  contracts.a2 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a2.example.jp"])).contract.id;
-  contracts.b1 = (await issueCertificate(t, dcv, dir, b.key, sb, products.DV, ["b1.example.jp"])).contract.id;
+  contracts.a2 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a2.akashi-demo.jp"])).contract.id;
+  contracts.b1 = (await issueCertificate(t, dcv, dir, b.key, sb, products.DV, ["b1.akashi-demo.jp"])).contract.id;
   t.clock.set(new Date("2026-11-23T03:00:00Z"));
-  contracts.a3 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a3.example.jp"], 24)).contract.id;
+  contracts.a3 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a3.akashi-demo.jp"], 24)).contract.id;
   // CON-2: a cancellation takes effect 30 days after the notice at the earliest.
   const cancelled = await gqlOk(t, a.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { contract { cancellationEffectiveAt } userErrors { code } } }`, { id: contracts.a3 });
   expect(cancelled.cancelContract.userErrors).toEqual([]);
@@ -92,7 +92,7 @@ test("expiring soon: a reseller's contracts and certificates ending within N day
   expect(items(await page(a.key, 180))).toEqual(expected.slice(0, 2));
   expect(items(await page(a.key, 179))).toEqual(expected.slice(0, 1));
   const certEdge = (await page(a.key, 180)).edges[1];
-  expect(certEdge.certificate).toEqual({ names: ["a1.example.jp"], notAfter: "2027-06-08T03:00:00.000Z" });
+  expect(certEdge.certificate).toEqual({ names: ["a1.akashi-demo.jp"], notAfter: "2027-06-08T03:00:00.000Z" });
 });
 
 test("expiring soon: keyset pages of any size give the same list, across the tie on the computed key", async () => {

@@ -81,12 +81,12 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-backup-"));
   fs.chmodSync(work, 0o755);
   await dcv.start();
-  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(["backup.example.jp"]) } });
+  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(["backup.akashi-demo.jp"]) } });
   sourceUrl = (t.ds.options as { url: string }).url;
   const reseller = await t.createReseller("backup");
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, reseller.key, { name: "株式会社バックアップ", nameEn: "Backup K.K." });
-  const issued = await issueCertificate(t, dcv, pki, reseller.key, subscriberId, products.OV, ["backup.example.jp"]);
+  const issued = await issueCertificate(t, dcv, pki, reseller.key, subscriberId, products.OV, ["backup.akashi-demo.jp"]);
   serialNumber = issued.certificate.serialNumber;
   sealId = (
     await gqlOk(t, reseller.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, {
@@ -119,6 +119,7 @@ test("backup of a live database, restore into a new data directory: same rows, s
   const passFile = path.join(work, "ca-passphrase.offline");
   const b = await cli(["backup", "--out", file, "--passphrase-out", passFile], {
     DATABASE_URL: sourceUrl,
+    DATABASE_OWNER_URL: t.ownerUrl,
     AKASHI_CA_PASSPHRASE: "test passphrase",
   });
   expect(b).toMatchObject({ code: 0, stderr: "" });

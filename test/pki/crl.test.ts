@@ -15,8 +15,8 @@ let leaves: IssuedCertificate[];
 
 beforeAll(async () => {
   ca = await makeTestCa(dir, "ECDSA_P256");
-  const { csrPem } = makeCsr(dir, "crl-leaf", { key: "ec-p256", subj: "/CN=crl.example.jp" });
-  const checked = checkCsr(csrPem, { names: ["crl.example.jp"], wildcardAllowed: false });
+  const { csrPem } = makeCsr(dir, "crl-leaf", { key: "ec-p256", subj: "/CN=crl.akashi-demo.jp" });
+  const checked = checkCsr(csrPem, { names: ["crl.akashi-demo.jp"], wildcardAllowed: false });
   if (!checked.ok) throw new Error(checked.message);
   leaves = [];
   for (let i = 0; i < 2; i++) {
@@ -26,7 +26,7 @@ beforeAll(async () => {
         subjectPublicKeySpki: checked.publicKeySpki,
         serialHex: newSerialHex(),
         names: checked.names,
-        subject: { commonName: "crl.example.jp" },
+        subject: { commonName: "crl.akashi-demo.jp" },
         validationLevel: "DV",
         notBefore: new Date(Date.now() - HOUR),
         notAfter: new Date(Date.now() + 24 * HOUR),

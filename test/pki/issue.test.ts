@@ -63,8 +63,8 @@ describe.each<[KeyAlgorithm]>([["ECDSA_P256"], ["ECDSA_P384"], ["RSA_2048"]])("C
 
   test("APP-10: leaves for a P-256 CSR and an RSA-2048 CSR pass openssl verify -x509_strict -purpose sslserver for every name", async () => {
     const cases = [
-      { key: "ec-p256" as const, names: ["shop.example.jp", "www.shop.example.jp", "xn--r8jz45g.jp"] },
-      { key: "rsa:2048" as const, names: ["rsa.example.jp", "*.rsa.example.jp"] },
+      { key: "ec-p256" as const, names: ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xn--r8jz45g.jp"] },
+      { key: "rsa:2048" as const, names: ["rsa.akashi-demo.jp", "*.rsa.akashi-demo.jp"] },
     ];
     for (const [i, c] of cases.entries()) {
       const { csrPem } = makeCsr(dir, `leaf-${caKey}-${i}`, { key: c.key, subj: `/CN=${c.names[0]}`, san: c.names });
@@ -107,17 +107,17 @@ describe("leaf details", () => {
   });
 
   test("APP-10: OV and EV subjects carry O/L/ST/C and their policy OIDs", async () => {
-    const { csrPem } = makeCsr(dir, "ov", { key: "ec-p256", subj: "/CN=ov.example.jp", san: ["ov.example.jp"] });
+    const { csrPem } = makeCsr(dir, "ov", { key: "ec-p256", subj: "/CN=ov.akashi-demo.jp", san: ["ov.akashi-demo.jp"] });
     const org = { organization: "株式会社アカシ", locality: "Chiyoda-ku", stateOrProvince: "Tokyo", country: "JP" };
-    const ov = await issueFromCsr(ca, csrPem, ["ov.example.jp"], "OV", org);
+    const ov = await issueFromCsr(ca, csrPem, ["ov.akashi-demo.jp"], "OV", org);
     const ovPath = dir.file("ov.pem", ov.pem);
-    verifyForEachName(ca, ovPath, ["ov.example.jp"]);
+    verifyForEachName(ca, ovPath, ["ov.akashi-demo.jp"]);
     const ovText = opensslOk(["x509", "-in", ovPath, "-noout", "-text", "-nameopt", "utf8,sep_comma_plus"]);
     expect(ovText).toContain("Policy: 2.23.140.1.2.2");
-    expect(ovText).toContain("C=JP,ST=Tokyo,L=Chiyoda-ku,O=株式会社アカシ,CN=ov.example.jp");
+    expect(ovText).toContain("C=JP,ST=Tokyo,L=Chiyoda-ku,O=株式会社アカシ,CN=ov.akashi-demo.jp");
     expect(parseCertificate(ov.pem).organization).toBe("株式会社アカシ");
 
-    const ev = await issueFromCsr(ca, csrPem, ["ov.example.jp"], "EV", {
+    const ev = await issueFromCsr(ca, csrPem, ["ov.akashi-demo.jp"], "EV", {
       ...org,
       businessCategory: "Private Organization",
       jurisdictionCountry: "JP",
@@ -127,20 +127,20 @@ describe("leaf details", () => {
     expect(evText).toContain("Policy: 2.23.140.1.1");
     expect(evText).toContain("jurisdictionC=JP,businessCategory=Private Organization,serialNumber=0100-01-123456,C=JP");
     // DV ignores organisation fields
-    const dv = await issueFromCsr(ca, csrPem, ["ov.example.jp"], "DV", org);
-    expect(opensslOk(["x509", "-noout", "-subject"], dv.pem).trim()).toBe("subject=CN = ov.example.jp");
+    const dv = await issueFromCsr(ca, csrPem, ["ov.akashi-demo.jp"], "DV", org);
+    expect(opensslOk(["x509", "-noout", "-subject"], dv.pem).trim()).toBe("subject=CN = ov.akashi-demo.jp");
   });
 
   test("validity uses UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)", async () => {
-    const { csrPem } = makeCsr(dir, "far", { key: "ec-p256", subj: "/CN=far.example.jp" });
-    const checked = checkCsr(csrPem, { names: ["far.example.jp"], wildcardAllowed: false });
+    const { csrPem } = makeCsr(dir, "far", { key: "ec-p256", subj: "/CN=far.akashi-demo.jp" });
+    const checked = checkCsr(csrPem, { names: ["far.akashi-demo.jp"], wildcardAllowed: false });
     if (!checked.ok) throw new Error(checked.message);
     const issued = await issueServerCertificate({
       issuer: ca.issuing,
       subjectPublicKeySpki: checked.publicKeySpki,
       serialHex: "00:00:AB:CD:EF",
       names: checked.names,
-      subject: { commonName: "far.example.jp" },
+      subject: { commonName: "far.akashi-demo.jp" },
       validationLevel: "DV",
       notBefore: new Date("2049-12-31T23:59:59.999Z"),
       notAfter: new Date("2050-01-01T00:00:00Z"),
@@ -170,8 +170,8 @@ describe("leaf details", () => {
   });
 
   test("refuses to sign when the signer's key is not the issuer certificate's key", async () => {
-    const { csrPem } = makeCsr(dir, "mismatch", { key: "ec-p256", subj: "/CN=m.example.jp" });
-    const checked = checkCsr(csrPem, { names: ["m.example.jp"], wildcardAllowed: false });
+    const { csrPem } = makeCsr(dir, "mismatch", { key: "ec-p256", subj: "/CN=m.akashi-demo.jp" });
+    const checked = checkCsr(csrPem, { names: ["m.akashi-demo.jp"], wildcardAllowed: false });
     if (!checked.ok) throw new Error(checked.message);
     await expect(
       issueServerCertificate({
@@ -179,7 +179,7 @@ describe("leaf details", () => {
         subjectPublicKeySpki: checked.publicKeySpki,
         serialHex: newSerialHex(),
         names: checked.names,
-        subject: { commonName: "m.example.jp" },
+        subject: { commonName: "m.akashi-demo.jp" },
         validationLevel: "DV",
         notBefore: new Date(),
         notAfter: new Date(Date.now() + DAY),

@@ -28,15 +28,15 @@ let leafPath: string;
 beforeAll(async () => {
   ca = await makeTestCa(dir, "ECDSA_P256");
   otherCa = await makeTestCa(dir, "RSA_2048");
-  const { csrPem } = makeCsr(dir, "ocsp-leaf", { key: "ec-p256", subj: "/CN=ocsp.example.jp" });
-  const checked = checkCsr(csrPem, { names: ["ocsp.example.jp"], wildcardAllowed: false });
+  const { csrPem } = makeCsr(dir, "ocsp-leaf", { key: "ec-p256", subj: "/CN=ocsp.akashi-demo.jp" });
+  const checked = checkCsr(csrPem, { names: ["ocsp.akashi-demo.jp"], wildcardAllowed: false });
   if (!checked.ok) throw new Error(checked.message);
   leaf = await issueServerCertificate({
     issuer: ca.issuing,
     subjectPublicKeySpki: checked.publicKeySpki,
     serialHex: newSerialHex(),
     names: checked.names,
-    subject: { commonName: "ocsp.example.jp" },
+    subject: { commonName: "ocsp.akashi-demo.jp" },
     validationLevel: "DV",
     notBefore: new Date(Date.now() - HOUR),
     notAfter: new Date(Date.now() + 24 * HOUR),

@@ -18,15 +18,15 @@ const now = new Date();
 beforeAll(async () => {
   ca = await makeTestCa(dir, "ECDSA_P256", now);
   otherCa = await makeTestCa(dir, "ECDSA_P384", now);
-  const { csrPem } = makeCsr(dir, "parse-leaf", { key: "rsa:2048", subj: "/CN=parse.example.jp", san: ["parse.example.jp", "www.parse.example.jp"] });
-  const checked = checkCsr(csrPem, { names: ["Parse.example.jp", "www.parse.example.jp"], wildcardAllowed: false });
+  const { csrPem } = makeCsr(dir, "parse-leaf", { key: "rsa:2048", subj: "/CN=parse.akashi-demo.jp", san: ["parse.akashi-demo.jp", "www.parse.akashi-demo.jp"] });
+  const checked = checkCsr(csrPem, { names: ["Parse.akashi-demo.jp", "www.parse.akashi-demo.jp"], wildcardAllowed: false });
   if (!checked.ok) throw new Error(checked.message);
   leaf = await issueServerCertificate({
     issuer: ca.issuing,
     subjectPublicKeySpki: checked.publicKeySpki,
     serialHex: newSerialHex(),
     names: checked.names,
-    subject: { commonName: "parse.example.jp", organization: "Example, Inc.", locality: "Minato-ku", country: "JP" },
+    subject: { commonName: "parse.akashi-demo.jp", organization: "Example, Inc.", locality: "Minato-ku", country: "JP" },
     validationLevel: "OV",
     notBefore: new Date(now.getTime() - DAY),
     notAfter: new Date(now.getTime() + 30 * DAY),
@@ -40,11 +40,11 @@ test("parseCertificate reads our leaf from PEM and DER", () => {
     expect(p.der.equals(leaf.der)).toBe(true);
     expect(p.serialHex).toBe(leaf.serialHex);
     expect(p.sha256Fingerprint).toBe(leaf.sha256Fingerprint);
-    expect(p.subject).toBe("C=JP, L=Minato-ku, O=Example\\, Inc., CN=parse.example.jp");
+    expect(p.subject).toBe("C=JP, L=Minato-ku, O=Example\\, Inc., CN=parse.akashi-demo.jp");
     expect(p.issuer).toBe("C=JP, O=Akashi Test, CN=Akashi Test Issuing CA 1");
-    expect(p.commonName).toBe("parse.example.jp");
+    expect(p.commonName).toBe("parse.akashi-demo.jp");
     expect(p.organization).toBe("Example, Inc.");
-    expect(p.names).toEqual(["parse.example.jp", "www.parse.example.jp"]);
+    expect(p.names).toEqual(["parse.akashi-demo.jp", "www.parse.akashi-demo.jp"]);
     expect(p.isCa).toBe(false);
     expect(p.keyAlgorithm).toBe("RSA_2048");
     expect(p.notAfter.getTime()).toBe(Math.floor((now.getTime() + 30 * DAY) / 1000) * 1000);
@@ -53,7 +53,7 @@ test("parseCertificate reads our leaf from PEM and DER", () => {
 
 test("parseCertificateChain reads every block in order; CA flags and key types", () => {
   const chain = parseCertificateChain(leaf.pem + toPem(ca.issuing.certDer, "CERTIFICATE") + toPem(ca.root.certDer, "CERTIFICATE"));
-  expect(chain.map((c) => c.commonName)).toEqual(["parse.example.jp", "Akashi Test Issuing CA 1", "Akashi Test Root CA"]);
+  expect(chain.map((c) => c.commonName)).toEqual(["parse.akashi-demo.jp", "Akashi Test Issuing CA 1", "Akashi Test Root CA"]);
   expect(chain.map((c) => c.isCa)).toEqual([false, true, true]);
   expect(chain.map((c) => c.keyAlgorithm)).toEqual(["RSA_2048", "ECDSA_P256", "ECDSA_P256"]);
   expect(chain[2]!.subject).toBe(chain[2]!.issuer);
@@ -91,12 +91,12 @@ describe("VAL-3: chainsTo (carry-over needs a still-valid certificate from an ac
     opensslOk(["req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.file("f-int.key"), "-out", dir.file("f-int.csr"), "-subj", "/C=JP/O=Foreign CA/CN=Foreign Intermediate"]);
     opensslOk(["x509", "-req", "-in", dir.file("f-int.csr"), "-CA", dir.file("f-root.pem"), "-CAkey", dir.file("f-root.key"), "-CAcreateserial", "-days", "1000", "-out", dir.file("f-int.pem"),
       "-extfile", ext("f-int.ext", "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")]);
-    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.file("f-leaf.key"), "-out", dir.file("f-leaf.csr"), "-subj", "/CN=old.example.jp"]);
+    opensslOk(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", dir.file("f-leaf.key"), "-out", dir.file("f-leaf.csr"), "-subj", "/CN=old.akashi-demo.jp"]);
     opensslOk(["x509", "-req", "-in", dir.file("f-leaf.csr"), "-CA", dir.file("f-int.pem"), "-CAkey", dir.file("f-int.key"), "-CAcreateserial", "-days", "90", "-out", dir.file("f-leaf.pem"),
       "-extfile", ext("f-leaf.ext", "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n")]);
     const pem = (n: string) => readFileSync(dir.file(n), "utf8");
     const chain = parseCertificateChain(pem("f-leaf.pem") + pem("f-int.pem"));
-    expect(chain[0]!.names).toEqual(["old.example.jp"]);
+    expect(chain[0]!.names).toEqual(["old.akashi-demo.jp"]);
     expect(chain[0]!.keyAlgorithm).toBe("ECDSA_P256");
     const root = parseCertificate(pem("f-root.pem"));
     expect(chainsTo(chain[0]!.der, [chain[1]!.der], [root.der], new Date())).toBe(true);
@@ -108,15 +108,15 @@ describe("VAL-3: chainsTo (carry-over needs a still-valid certificate from an ac
 
   test("VAL-3: a CA below a pathLen 0 CA breaks the chain", async () => {
     const sub = await createIssuingCa({ root: ca.issuing, keyAlgorithm: "ECDSA_P256", passphrase: "x", now: new Date(now.getTime() - DAY), subject: { commonName: "Too Deep CA" } });
-    const { csrPem } = makeCsr(dir, "deep-leaf", { key: "ec-p256", subj: "/CN=deep.example.jp" });
-    const checked = checkCsr(csrPem, { names: ["deep.example.jp"], wildcardAllowed: false });
+    const { csrPem } = makeCsr(dir, "deep-leaf", { key: "ec-p256", subj: "/CN=deep.akashi-demo.jp" });
+    const checked = checkCsr(csrPem, { names: ["deep.akashi-demo.jp"], wildcardAllowed: false });
     if (!checked.ok) throw new Error(checked.message);
     const deep = await issueServerCertificate({
       issuer: { certDer: sub.certDer, signer: sub.signer },
       subjectPublicKeySpki: checked.publicKeySpki,
       serialHex: newSerialHex(),
       names: checked.names,
-      subject: { commonName: "deep.example.jp" },
+      subject: { commonName: "deep.akashi-demo.jp" },
       validationLevel: "DV",
       notBefore: new Date(now.getTime() - DAY),
       notAfter: new Date(now.getTime() + DAY),

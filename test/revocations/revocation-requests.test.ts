@@ -5,7 +5,7 @@ import { TempDir, makeCsr, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /** REV-1..REV-10 through GraphQL: who may revoke for which reason, schedules, finality, reports, mass revocation. */
-const NAMES = Array.from({ length: 40 }, (_, i) => `r${i}.revoke.example.jp`);
+const NAMES = Array.from({ length: 40 }, (_, i) => `r${i}.revoke.akashi-demo.jp`);
 const START = new Date("2026-11-21T03:00:00Z");
 const dir = new TempDir();
 const dcv = new DcvWebServer();

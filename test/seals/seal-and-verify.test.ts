@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** SEAL-1..SEAL-5, REV-8 on the server side: seals, the public seal query and the verification page. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["shop.example.jp", "www.shop.example.jp", "xss.example.jp", "other.example.jp", "eigo.example.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp", "eigo.akashi-demo.jp"];
 const XSS = `<img src=x onerror=alert(1)> 株式会社"悪意"`;
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -25,7 +25,7 @@ beforeAll(async () => {
   beta = await t.createReseller("seal-beta");
   products = await productIds(t);
   const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社デモショップ" });
-  shop = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["shop.example.jp", "www.shop.example.jp"]);
+  shop = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"]);
   const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status } embed { stable pinned } userErrors { code } } }`, { id: shop.contract.id });
   sealId = created.createSeal.seal.id;
 });
@@ -62,7 +62,7 @@ test("SEAL-5: the public seal query is anonymous, cacheable over GET, and null f
   expect(res.status).toBe(200);
   expect(res.headers["cache-control"]).toBe("max-age=30, public");
   expect(res.headers["access-control-allow-origin"]).toBe("*");
-  expect(res.body.data).toEqual({ seal: { status: "VALID", certificate: { domains: ["shop.example.jp", "www.shop.example.jp"], organizationName: "株式会社デモショップ" } }, unknown: null });
+  expect(res.body.data).toEqual({ seal: { status: "VALID", certificate: { domains: ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"], organizationName: "株式会社デモショップ" } }, unknown: null });
 });
 
 describe("the verification page", () => {
@@ -86,7 +86,7 @@ describe("the verification page", () => {
     expect(res.text).toContain('<html lang="ja">');
     expect(res.text).toContain("<h1>この証明書は有効です</h1>");
     const fingerprint = (shop.certificate.sha256Fingerprint as string).toUpperCase().replace(/(..)(?!$)/g, "$1:");
-    for (const s of ["株式会社デモショップ", "shop.example.jp", "www.shop.example.jp", "OV（組織認証）", '<dt>発行者</dt><dd><span lang="en">Akashi TLS Issuing CA 1</span></dd>', shop.certificate.serialNumber, fingerprint, "2026-11-21 12:00:00 JST"]) {
+    for (const s of ["株式会社デモショップ", "shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "OV（組織認証）", '<dt>発行者</dt><dd><span lang="en">Akashi TLS Issuing CA 1</span></dd>', shop.certificate.serialNumber, fingerprint, "2026-11-21 12:00:00 JST"]) {
       expect(res.text).toContain(s);
     }
     expect(res.text).not.toContain("CN=Akashi"); // the issuer by name, not as a DN
@@ -98,7 +98,7 @@ describe("the verification page", () => {
 
   test("SEAL-5: the English page names the organisation in English when it has an English name, with the certificate's own name beside it", async () => {
     const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社英語名", nameEn: "Eigomei K.K." });
-    const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["eigo.example.jp"]);
+    const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["eigo.akashi-demo.jp"]);
     const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { organizationName organizationNameEn validationLevel issuerCommonName } } } }`, { id: issued.contract.id });
     expect(created.createSeal.seal.certificate).toEqual({ organizationName: "株式会社英語名", organizationNameEn: "Eigomei K.K.", validationLevel: "OV", issuerCommonName: "Akashi TLS Issuing CA 1" });
     const id = created.createSeal.seal.id;
@@ -121,9 +121,9 @@ describe("the verification page", () => {
   };
 
   test("SEAL-2: with a Referer it states the origin the visitor came from, and leads with a red headline when the certificate does not cover it", async () => {
-    const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.example.jp/cart?x=1");
+    const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.akashi-demo.jp/cart?x=1");
     expect(originLine(covered.text)).toBe(
-      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.example.jp (as your browser reported). This certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.akashi-demo.jp (as your browser reported). This certificate covers that site.</p>',
     );
     expect(verdict(covered.text)).toEqual({ tone: "ok", status: "VALID", verdict: "valid", claimed: false, headline: "This certificate is valid" });
     const evil = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://evil.example/landing");
@@ -141,17 +141,17 @@ describe("the verification page", () => {
   });
 
   test("SEAL-2: a Referer and an ?origin= that agree give the plain verdict", async () => {
-    const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" }).set("Referer", "https://www.shop.example.jp/");
+    const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://www.shop.akashi-demo.jp/");
     expect(originLine(both.text)).toBe(
-      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.example.jp (as your browser reported). This certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.akashi-demo.jp (as your browser reported). This certificate covers that site.</p>',
     );
   });
 
   test("SEAL-2: when ?origin= and the Referer disagree, the page believes the Referer and mentions the claim", async () => {
     // The phishing case: a link to a real seal claiming the covered site, followed from another site.
-    const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.example.jp", lang: "en" }).set("Referer", "https://evil.example/login");
+    const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://evil.example/login");
     expect(originLine(phish.text)).toBe(
-      '<p class="origin" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example (as your browser reported). This certificate does not cover that site. The seal is not legitimately shown there. The link said it was opened from https://shop.example.jp; this page goes by what your browser reported.</p>',
+      '<p class="origin" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example (as your browser reported). This certificate does not cover that site. The seal is not legitimately shown there. The link said it was opened from https://shop.akashi-demo.jp; this page goes by what your browser reported.</p>',
     );
     expect(verdict(phish.text)?.verdict).toBe("wrong-site");
     expect(phish.text).not.toContain('data-origin-verdict="covers"');
@@ -162,9 +162,9 @@ describe("the verification page", () => {
   });
 
   test("SEAL-2: ?origin= alone is only reported as a claim; a claimed site the certificate does not cover still gets the red headline, marked as a claim", async () => {
-    const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.example.jp", lang: "en" });
+    const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" });
     expect(originLine(covered.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-covers" data-origin-mismatch="false">The link says it was opened from https://www.shop.example.jp (a claim your browser did not confirm). Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="claimed-covers" data-origin-mismatch="false">The link says it was opened from https://www.shop.akashi-demo.jp (a claim your browser did not confirm). Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
     );
     expect(verdict(covered.text)).toMatchObject({ tone: "ok", verdict: "valid", claimed: false });
     expect(covered.text).not.toContain("You came from");
@@ -184,7 +184,7 @@ describe("the verification page", () => {
       '<p class="origin" data-origin-verdict="unknown" data-origin-mismatch="false">We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.</p>',
     );
     expect(verdict(none.text)?.verdict).toBe("valid");
-    for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.example.jp"]) {
+    for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.akashi-demo.jp"]) {
       const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" }).set("Referer", bad);
       expect(r.text).toContain('data-origin-verdict="unknown"');
       expect(r.text).not.toContain(bad);
@@ -196,7 +196,7 @@ describe("the verification page", () => {
 
   test("SEAL-2: every value is escaped: an organisation name with markup renders as text", async () => {
     const subscriberId = await createSubscriber(t, alpha.key, { name: XSS });
-    const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["xss.example.jp"]);
+    const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["xss.akashi-demo.jp"]);
     const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { organizationName } } } }`, { id: app.contract.id });
     expect(seal.createSeal.seal.certificate.organizationName).toBe(XSS);
     const page = await request(t.app).get(`/verify/${seal.createSeal.seal.id}`);
@@ -240,12 +240,12 @@ describe("the verification page", () => {
 
 test("SEAL-1: after a renewal the same seal shows the new certificate", async () => {
   const subscriberId = await createSubscriber(t, alpha.key, { name: "更新テスト株式会社" });
-  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["other.example.jp"]);
+  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["other.akashi-demo.jp"]);
   const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { serialNumber } } } }`, { id: first.contract.id });
   const id = created.createSeal.seal.id;
   t.clock.set(new Date("2027-08-31T15:00:00Z")); // the renewal window of a term ending 2027-11-30
   const renewal = await gqlOk(t, alpha.key, `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
-    input: { contractId: first.contract.id, termMonths: 12, csr: makeCsr(dir, "renew-other", { key: "ec-p256", subj: "/CN=other.example.jp", san: ["other.example.jp"] }).csrPem, consents: CONSENTS },
+    input: { contractId: first.contract.id, termMonths: 12, csr: makeCsr(dir, "renew-other", { key: "ec-p256", subj: "/CN=other.akashi-demo.jp", san: ["other.akashi-demo.jp"] }).csrPem, consents: CONSENTS },
   });
   const renewed = await reviewAndApprove(t, dcv, alpha.key, renewal.submitRenewal.application);
   const seal = await gqlOk(t, null, SEAL, { id });
@@ -255,7 +255,7 @@ test("SEAL-1: after a renewal the same seal shows the new certificate", async ()
 
 test("REV-8, SEAL-4: after revocation the seal and the page say revoked; after expiry, expired", async () => {
   const subscriberId = await createSubscriber(t, alpha.key, { name: "失効テスト株式会社" });
-  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.example.jp"]);
+  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.akashi-demo.jp"]);
   const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id });
   const id = seal.createSeal.seal.id;
   // Expiry first, with the clock moved past notAfter.

@@ -21,7 +21,7 @@ const seal = {
     sha256Fingerprint: "ab".repeat(32),
     notBefore: new Date("2026-11-21T03:00:00Z"),
     notAfter: new Date("2027-06-08T03:00:00Z"),
-    domains: ["shop.example.jp"],
+    domains: ["shop.akashi-demo.jp"],
     organizationName: "株式会社デモ",
     organizationNameEn: "Demo K.K.",
     validationLevel: "OV",
@@ -35,10 +35,10 @@ const seal = {
 } as unknown as PublicSeal;
 
 test("the same view renders the same bytes, and the model carries no request or database handle", () => {
-  const model = verifyModel("en", seal.id, seal, { referer: "https://shop.example.jp", claimed: null });
+  const model = verifyModel("en", seal.id, seal, { referer: "https://shop.akashi-demo.jp", claimed: null });
   expect(JSON.parse(JSON.stringify(model))).toEqual(model);
   expect(renderVerifyPage(model)).toBe(
-    renderVerifyPage(verifyModel("en", seal.id, seal, { referer: "https://shop.example.jp", claimed: null })),
+    renderVerifyPage(verifyModel("en", seal.id, seal, { referer: "https://shop.akashi-demo.jp", claimed: null })),
   );
   expect(renderVerifyPage(model)).toContain("AB:AB:AB");
 });

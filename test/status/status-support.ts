@@ -52,7 +52,7 @@ export async function startStatusFixture(certificates: number): Promise<StatusFi
   const dcv = new DcvWebServer();
   await dcv.start();
   const tag = randomBytes(3).toString("hex");
-  const names = Array.from({ length: certificates }, (_, i) => `status${i}-${tag}.example.jp`);
+  const names = Array.from({ length: certificates }, (_, i) => `status${i}-${tag}.akashi-demo.jp`);
   const t = await startTestApp({ now: realNow(), env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(names) } });
   const reseller = await t.createReseller(`status${tag}`);
   const products = await productIds(t);

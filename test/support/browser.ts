@@ -33,7 +33,7 @@ export async function chromiumExecutable(): Promise<{ path: string; extraArgs: s
   }
 }
 
-/** Launches Chromium; `hostMap` maps host names (e.g. shop.example.jp) to loopback. */
+/** Launches Chromium; `hostMap` maps host names (e.g. shop.akashi-demo.jp) to loopback. */
 export async function launchChromium(hostMap: string[] = []): Promise<Browser> {
   const exe = await chromiumExecutable();
   const args = [...ARGS, ...exe.extraArgs];

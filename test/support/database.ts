@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 
-/** A fresh database for one test file, cloned from the migrated template made in global set-up. */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh database for one test file, cloned from the migrated template made in global set-up.
+ * `url` connects as the service's role (DML only), `ownerUrl` as the owner (DDL, TRUNCATE, triggers).
+ */
+export async function createTestDatabase(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> }> {
   const adminUrl = process.env.AKASHI_TEST_ADMIN_URL;
   const template = process.env.AKASHI_TEST_TEMPLATE;
   if (!adminUrl || !template) throw new Error("Run the tests with `npm test` (jest's global set-up starts PostgreSQL).");
@@ -23,10 +26,14 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     }
   }
   await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const ownerUrl = new URL(adminUrl);
+  ownerUrl.pathname = `/${name}`;
+  const url = new URL(ownerUrl);
+  url.username = encodeURIComponent(process.env.AKASHI_TEST_APP_ROLE ?? "");
+  url.password = encodeURIComponent(process.env.AKASHI_TEST_APP_PASSWORD ?? "");
   return {
     url: url.toString(),
+    ownerUrl: ownerUrl.toString(),
     async drop() {
       const c = new Client({ connectionString: adminUrl });
       await c.connect();

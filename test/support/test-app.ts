@@ -20,6 +20,8 @@ export interface GqlResult {
 
 export interface TestApp {
   ds: DataSource;
+  /** The owner's connection string of this test database (DDL, TRUNCATE, triggers). */
+  ownerUrl: string;
   services: Services;
   clock: FixedClock;
   app: Express;
@@ -35,10 +37,10 @@ export interface TestApp {
 
 export async function startTestApp(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const ds = createDataSource(db.url, { poolSize: 5 });
+  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DB_POOL_SIZE: "5", ...options.env }, []);
+  const ds = createDataSource(db.url, { limits: config.db });
   await ds.initialize();
   const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", ...options.env }, []);
   const services = createServices(ds, clock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls();
@@ -55,6 +57,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
 
   return {
     ds,
+    ownerUrl: db.ownerUrl,
     services,
     clock,
     app,
@@ -67,7 +70,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
         code,
         name: `${code} 株式会社`,
         representativeName: "代表者",
-        contactEmail: `${code}@reseller.example.jp`,
+        contactEmail: `${code}@reseller.akashi-demo.jp`,
       });
       const key = await services.apiKeys.create(systemActor("test"), { resellerId: reseller.id, name: `${code} key` });
       return { id: reseller.id, globalId: reseller.nodeId, key: key.key };

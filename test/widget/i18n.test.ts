@@ -43,7 +43,7 @@ describe("formatJst and jstMinutes", () => {
 
 describe("badgeText", () => {
   const at = "2026-12-01T14:21:00Z";
-  const facts = (org: string | null = null, domain: string | null = "shop.example.jp") => ({
+  const facts = (org: string | null = null, domain: string | null = "shop.akashi-demo.jp") => ({
     domain,
     org,
     checkedAt: at,
@@ -53,26 +53,26 @@ describe("badgeText", () => {
     expect(badgeText("valid", "en", facts("Example K.K."))).toEqual({
       status: "Verified",
       org: "Example K.K.",
-      detail: "shop.example.jp",
+      detail: "shop.akashi-demo.jp",
       time: "Checked 2026-12-01 23:21",
       label:
-        "Akashi site seal: shop.example.jp (Example K.K.) — certificate verified, checked 2026-12-01 23:21 JST. " +
+        "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked 2026-12-01 23:21 JST. " +
         "Opens the verification page in a new tab.",
     });
     expect(badgeText("valid", "ja", facts("株式会社デモ"))).toEqual({
       status: "認証済み",
       org: "株式会社デモ",
-      detail: "shop.example.jp",
+      detail: "shop.akashi-demo.jp",
       time: "確認 2026-12-01 23:21",
       label:
-        "Akashi サイトシール: shop.example.jp (株式会社デモ) — 証明書は認証済み、確認日時 2026-12-01 23:21 JST。検証ページを新しいタブで開きます。",
+        "Akashi サイトシール: shop.akashi-demo.jp (株式会社デモ) — 証明書は認証済み、確認日時 2026-12-01 23:21 JST。検証ページを新しいタブで開きます。",
     });
   });
 
   it("valid DV: no organisation line", () => {
     const t = badgeText("valid", "ja", facts(null));
     expect(t.org).toBe("");
-    expect(t.detail).toBe("shop.example.jp");
+    expect(t.detail).toBe("shop.akashi-demo.jp");
   });
 
   it("keeps markup in data as plain text (the element sets it with textContent)", () => {
@@ -122,7 +122,7 @@ describe("badgeText", () => {
   });
 
   it("unknown does not name a domain; loading claims nothing and shows no time", () => {
-    expect(badgeText("unknown", "en", facts()).label).not.toContain("shop.example.jp");
+    expect(badgeText("unknown", "en", facts()).label).not.toContain("shop.akashi-demo.jp");
     const l = badgeText("loading", "en", { domain: null, org: null, checkedAt: null });
     expect(l.status).toBe("Checking…");
     expect(l.time).toBe("");

@@ -5,8 +5,8 @@ const api = "https://akashi.example";
 
 describe("verificationHref", () => {
   it("is verificationUrl + ?origin=<encodeURIComponent(page origin)>&lang=", () => {
-    expect(verificationHref(api, "U2VhbDox", `${api}/verify/U2VhbDox`, "https://shop.example.jp", "ja")).toBe(
-      "https://akashi.example/verify/U2VhbDox?origin=https%3A%2F%2Fshop.example.jp&lang=ja",
+    expect(verificationHref(api, "U2VhbDox", `${api}/verify/U2VhbDox`, "https://shop.akashi-demo.jp", "ja")).toBe(
+      "https://akashi.example/verify/U2VhbDox?origin=https%3A%2F%2Fshop.akashi-demo.jp&lang=ja",
     );
     expect(verificationHref(api, "U2VhbDox", `${api}/verify/U2VhbDox`, "http://localhost:8080", "en")).toBe(
       "https://akashi.example/verify/U2VhbDox?origin=http%3A%2F%2Flocalhost%3A8080&lang=en",
@@ -14,15 +14,15 @@ describe("verificationHref", () => {
   });
 
   it("without an answer (unknown, network error) still links to the operator's verification page", () => {
-    expect(verificationHref(api, "a/b?c", null, "https://shop.example.jp", "en")).toBe(
-      "https://akashi.example/verify/a%2Fb%3Fc?origin=https%3A%2F%2Fshop.example.jp&lang=en",
+    expect(verificationHref(api, "a/b?c", null, "https://shop.akashi-demo.jp", "en")).toBe(
+      "https://akashi.example/verify/a%2Fb%3Fc?origin=https%3A%2F%2Fshop.akashi-demo.jp&lang=en",
     );
   });
 
   it("never links off the script's origin, whatever the answer says (SEAL-2)", () => {
     for (const url of ["https://evil.test/verify/x", "javascript:alert(1)", "//evil.test/x", "not a url"]) {
-      expect(verificationHref(api, "x", url, "https://shop.example.jp", "en")).toBe(
-        "https://akashi.example/verify/x?origin=https%3A%2F%2Fshop.example.jp&lang=en",
+      expect(verificationHref(api, "x", url, "https://shop.akashi-demo.jp", "en")).toBe(
+        "https://akashi.example/verify/x?origin=https%3A%2F%2Fshop.akashi-demo.jp&lang=en",
       );
     }
   });

@@ -13,7 +13,7 @@ function seal(over: Record<string, unknown> = {}, cert: Record<string, unknown> 
       cert === null
         ? null
         : {
-            domains: ["shop.example.jp", "*.example.jp"],
+            domains: ["shop.akashi-demo.jp", "*.akashi-demo.jp"],
             organizationName: "Example K.K.",
             notAfter: "2027-11-21T00:00:00Z",
             status: "VALID",
@@ -25,15 +25,15 @@ function seal(over: Record<string, unknown> = {}, cert: Record<string, unknown> 
 
 describe("stateFor", () => {
   it("valid on a host the certificate names (exact or one-label wildcard)", () => {
-    expect(stateFor(seal(), "shop.example.jp", now)).toBe("valid");
-    expect(stateFor(seal(), "www.example.jp", now)).toBe("valid");
+    expect(stateFor(seal(), "shop.akashi-demo.jp", now)).toBe("valid");
+    expect(stateFor(seal(), "www.akashi-demo.jp", now)).toBe("valid");
   });
 
   it("wrong-site on any other host (SEAL-2)", () => {
-    expect(stateFor(seal(), "a.b.example.jp", now)).toBe("wrong-site");
-    expect(stateFor(seal(), "example.jp", now)).toBe("wrong-site");
+    expect(stateFor(seal(), "a.b.akashi-demo.jp", now)).toBe("wrong-site");
+    expect(stateFor(seal(), "akashi-demo.jp", now)).toBe("wrong-site");
     expect(stateFor(seal(), "evil.test", now)).toBe("wrong-site");
-    expect(stateFor(seal({}, { domains: [] }), "shop.example.jp", now)).toBe("wrong-site");
+    expect(stateFor(seal({}, { domains: [] }), "shop.akashi-demo.jp", now)).toBe("wrong-site");
   });
 
   it.each([
@@ -42,33 +42,33 @@ describe("stateFor", () => {
     ["NOT_YET_VALID", "not-yet-valid"],
     ["SERVICE_ENDED", "service-ended"],
   ])("seal status %s → %s, on the right site and on any other (REV-8, SEAL-4)", (status, state) => {
-    expect(stateFor(seal({ status }), "shop.example.jp", now)).toBe(state);
+    expect(stateFor(seal({ status }), "shop.akashi-demo.jp", now)).toBe(state);
     expect(stateFor(seal({ status }), "evil.test", now)).toBe(state);
   });
 
   it("null (unknown id) → unknown", () => {
-    expect(stateFor(null, "shop.example.jp", now)).toBe("unknown");
+    expect(stateFor(null, "shop.akashi-demo.jp", now)).toBe("unknown");
   });
 
   it("no answer or a malformed one → network-error, never valid", () => {
-    expect(stateFor(undefined, "shop.example.jp", now)).toBe("network-error");
-    expect(stateFor("VALID", "shop.example.jp", now)).toBe("network-error");
-    expect(stateFor({}, "shop.example.jp", now)).toBe("network-error");
-    expect(stateFor({ status: 1 }, "shop.example.jp", now)).toBe("network-error");
-    expect(stateFor(seal({}, { domains: "shop.example.jp" }), "shop.example.jp", now)).toBe("network-error");
+    expect(stateFor(undefined, "shop.akashi-demo.jp", now)).toBe("network-error");
+    expect(stateFor("VALID", "shop.akashi-demo.jp", now)).toBe("network-error");
+    expect(stateFor({}, "shop.akashi-demo.jp", now)).toBe("network-error");
+    expect(stateFor({ status: 1 }, "shop.akashi-demo.jp", now)).toBe("network-error");
+    expect(stateFor(seal({}, { domains: "shop.akashi-demo.jp" }), "shop.akashi-demo.jp", now)).toBe("network-error");
   });
 
   it("does not claim validity when the answer is inconsistent or stale", () => {
     // an unrecognised status value → not valid
-    expect(stateFor(seal({ status: "SUSPENDED" }), "shop.example.jp", now)).toBe("unknown");
+    expect(stateFor(seal({ status: "SUSPENDED" }), "shop.akashi-demo.jp", now)).toBe("unknown");
     // VALID without a certificate → not valid
-    expect(stateFor(seal({}, null), "shop.example.jp", now)).toBe("unknown");
+    expect(stateFor(seal({}, null), "shop.akashi-demo.jp", now)).toBe("unknown");
     // the certificate's own status wins over a VALID seal status
-    expect(stateFor(seal({}, { status: "REVOKED" }), "shop.example.jp", now)).toBe("revoked");
-    expect(stateFor(seal({}, { status: "EXPIRED" }), "shop.example.jp", now)).toBe("expired");
+    expect(stateFor(seal({}, { status: "REVOKED" }), "shop.akashi-demo.jp", now)).toBe("revoked");
+    expect(stateFor(seal({}, { status: "EXPIRED" }), "shop.akashi-demo.jp", now)).toBe("expired");
     // a cached VALID answer after notAfter → expired
-    expect(stateFor(seal({}, { notAfter: "2026-11-21T02:59:59Z" }), "shop.example.jp", now)).toBe("expired");
-    expect(stateFor(seal({}, { notAfter: "2026-11-21T03:00:00Z" }), "shop.example.jp", now)).toBe("valid");
+    expect(stateFor(seal({}, { notAfter: "2026-11-21T02:59:59Z" }), "shop.akashi-demo.jp", now)).toBe("expired");
+    expect(stateFor(seal({}, { notAfter: "2026-11-21T03:00:00Z" }), "shop.akashi-demo.jp", now)).toBe("valid");
   });
 
   it("only `valid` claims validity", () => {
@@ -82,6 +82,6 @@ describe("parseSeal", () => {
     expect(parseSeal(undefined)).toBeUndefined();
     expect(parseSeal(3)).toBeUndefined();
     expect(parseSeal({ id: "x" })).toBeUndefined();
-    expect(parseSeal(seal())?.certificate?.domains[0]).toBe("shop.example.jp");
+    expect(parseSeal(seal())?.certificate?.domains[0]).toBe("shop.akashi-demo.jp");
   });
 });

@@ -3,7 +3,7 @@
  * Pure (no DOM): imported by the element and by jest.
  */
 
-/** Lower-case and drop one trailing dot ("Shop.Example.JP." → "shop.example.jp"). */
+/** Lower-case and drop one trailing dot ("Shop.Akashi-Demo.JP." → "shop.akashi-demo.jp"). */
 export function normalizeHost(name: string): string {
   const n = name.trim().toLowerCase();
   return n.endsWith(".") ? n.slice(0, -1) : n;
@@ -12,9 +12,9 @@ export function normalizeHost(name: string): string {
 /**
  * Does one certificate name cover `hostname`?
  * - exact match, case-insensitive;
- * - `*.example.jp` covers exactly one more, non-empty label: `shop.example.jp`,
- *   not `a.b.example.jp`, not `example.jp`. A wildcard is only honoured as the whole left-most label
- *   (no `f*.example.jp`, no `*` alone, no `*.jp`-style single-label base).
+ * - `*.akashi-demo.jp` covers exactly one more, non-empty label: `shop.akashi-demo.jp`,
+ *   not `a.b.akashi-demo.jp`, not `akashi-demo.jp`. A wildcard is only honoured as the whole left-most label
+ *   (no `f*.akashi-demo.jp`, no `*` alone, no `*.jp`-style single-label base).
  */
 export function nameCovers(certName: string, hostname: string): boolean {
   const name = normalizeHost(certName);

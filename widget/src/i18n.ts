@@ -126,10 +126,10 @@ function spoken(state: SealState, s: Strings, ja: boolean): string {
 }
 
 /**
- * Every text the badge shows for one state. Accessible name, e.g. "Akashi site seal: shop.example.jp
+ * Every text the badge shows for one state. Accessible name, e.g. "Akashi site seal: shop.akashi-demo.jp
  * (Example K.K.) — certificate verified, checked 2026-11-21 12:00 JST. Opens the verification page in a
  * new tab." / "… — Not valid: Certificate revoked, …" / "… — Not valid for this site, …"; Japanese:
- * "Akashi サイトシール: shop.example.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
+ * "Akashi サイトシール: shop.akashi-demo.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
  */
 export function badgeText(state: SealState, lang: Lang, facts: BadgeFacts): BadgeText {
   const s = strings(lang);

@@ -1,6 +1,6 @@
 import { EntityManager, LessThanOrEqual } from "typeorm";
 import { normalizeHostnames } from "../domain";
-import { checkCsr } from "../pki";
+import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
 import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
@@ -91,14 +91,24 @@ export function requireNames(product: Product, names: string[], field = "input.n
 
 /** APP-10: the CSR's signature, key, and names exactly as applied for. Returns the CSR as DER. */
 export function requireCsr(product: Product, csr: string, names: string[]): Buffer {
-  const r = checkCsr(csr, { names, wildcardAllowed: product.wildcardAllowed });
+  const [der] = requirePem(csr, CSR_PEM_LABELS, "input.csr");
+  const r = checkCsr(der, { names, wildcardAllowed: product.wildcardAllowed });
   if (!r.ok) throw fromDomain({ code: r.code, message: r.message }, "input.csr");
-  return csrToDer(csr);
+  return der;
 }
 
-export function csrToDer(csr: string): Buffer {
-  const m = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]+?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(csr);
-  return m ? Buffer.from(m[1].replace(/\s+/g, ""), "base64") : Buffer.from(csr.trim(), "base64");
+/**
+ * PEM inputs are exactly what they claim (issue "hold under load"): one block of the expected label
+ * (several for a chain) and nothing else but whitespace, or bare base64 DER. Trailing junk or a second
+ * CSR is refused with PEM_INVALID instead of silently using the first block.
+ */
+export function requirePem(text: string, labels: readonly string[], field: string, many = false): Buffer[] {
+  try {
+    return strictPemInput(text, labels, many);
+  } catch (e) {
+    if (!(e instanceof PemInputError)) throw e;
+    throw refusal(RefusalCode.PEM_INVALID, `${field}: ${e.message}.`, field, `${field}: PEM形式が正しくありません（${labels.join("・")}のブロックのみを指定してください）。`);
+  }
 }
 
 /** VAL-5, CON-1: a contract is renewed once; a second renewal would be a second contract and fee for the same term. */

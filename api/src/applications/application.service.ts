@@ -14,7 +14,7 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
-import { ConsentsInput, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
+import { ConsentsInput, requirePem, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
@@ -83,7 +83,7 @@ export class ApplicationService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly dcv: DomainValidationService,
-    private readonly carryOverRoots: () => Promise<Buffer[]>,
+    private readonly carryOverRoots: (em: EntityManager) => Promise<Buffer[]>,
     private readonly events: EventPublisher,
   ) {}
 
@@ -265,7 +265,7 @@ export class ApplicationService {
     requireEligible(product, subscriber);
     const names = requireNames(product, input.names);
     const csrDer = requireCsr(product, input.csr, names);
-    const carryOverDer = input.carryOverCertificate ? await this.checkCarryOver(product, input.carryOverCertificate, names[0], now) : null;
+    const carryOverDer = input.carryOverCertificate ? await this.checkCarryOver(tx, product, input.carryOverCertificate, names[0], now) : null;
     await refuseDuplicateCertificate(tx, subscriber.id, product.id, names, now);
     return this.insertApplication(tx, scope, {
       kind: ApplicationKind.NEW, resellerId, subscriber, product, contractId: null, termMonths, names, csrDer, consents: input.consents,
@@ -274,10 +274,11 @@ export class ApplicationService {
   }
 
   /** VAL-3: the old certificate chains to an accepted CA, is valid now, and covers the name applied for. */
-  private async checkCarryOver(product: Product, pem: string, commonName: string, now: Date): Promise<Buffer> {
+  private async checkCarryOver(tx: EntityManager, product: Product, pem: string, commonName: string, now: Date): Promise<Buffer> {
     if (!carryOverAllowedFor({ validationLevel: product.validationLevel!, autoRenew: product.autoRenew, issuanceMode: product.issuanceMode })) {
       throw refusal(RefusalCode.CARRY_OVER_NOT_APPLICABLE, `Carry-over applies only to non-auto-renew DV/OV products (VAL-3), not ${product.code}.`, "input.carryOverCertificate");
     }
+    requirePem(pem, ["CERTIFICATE"], "input.carryOverCertificate", true);
     let chain;
     try {
       chain = parseCertificateChain(pem);
@@ -287,7 +288,7 @@ export class ApplicationService {
     }
     if (chain.length === 0) throw refusal(RefusalCode.CERTIFICATE_INVALID, "No certificate found in carryOverCertificate.", "input.carryOverCertificate");
     const [leaf, ...intermediates] = chain;
-    if (!chainsTo(leaf.der, intermediates.map((c) => c.der), await this.carryOverRoots(), now)) {
+    if (!chainsTo(leaf.der, intermediates.map((c) => c.der), await this.carryOverRoots(tx), now)) {
       throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, "The carry-over certificate is not valid now or does not chain to a CA the operator accepts (VAL-3).", "input.carryOverCertificate", "引き継ぎ対象の証明書が有効でないか、受け入れ対象の認証局の証明書ではありません。");
     }
     if (!leaf.names.includes(commonName)) {

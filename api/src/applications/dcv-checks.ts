@@ -35,7 +35,7 @@ import { promises as dnsPromises } from "node:dns";
 import * as http from "node:http";
 import { type LookupAddress, type LookupOptions, lookup as systemLookup } from "node:dns";
 import { isIP } from "node:net";
-import { normalizeHostname } from "../domain/hostnames";
+import { SPECIAL_USE_SUFFIXES, normalizeHostname, specialUseSuffixOf } from "../domain/hostnames";
 import { type AddressCategory, classifyAddress } from "../net/public-address";
 
 export type DcvMethod = "HTTP_FILE" | "DNS_TXT";
@@ -86,14 +86,8 @@ export type DcvLookup = (
   callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
 ) => void;
 
-/**
- * Suffixes of names that are not (and cannot become) public DNS names: RFC 2606 / 6761 special-use
- * TLDs, mDNS `.local`, `.home.arpa` (and all of `.arpa`), `.onion`, `.alt`, and the internal TLDs ICANN
- * will not delegate because of name collisions. Only whole labels match: `example.jp` is a normal name.
- */
-export const RESERVED_NAME_SUFFIXES: readonly string[] = [
-  "localhost", "local", "localdomain", "test", "example", "invalid", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "onion", "alt",
-];
+/** The special-use suffixes of APP-12 (domain/hostnames.ts): names under them are never contacted. */
+export const RESERVED_NAME_SUFFIXES: readonly string[] = SPECIAL_USE_SUFFIXES;
 
 /** Largest HTTP body read (64 KiB); a longer body fails with BODY_TOO_LARGE. */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
@@ -118,10 +112,7 @@ function canonicalName(name: string): string {
 }
 
 /** The reserved suffix `name` (normalised) ends in, or null. */
-export function reservedSuffixOf(name: string): string | null {
-  const n = canonicalName(name);
-  return RESERVED_NAME_SUFFIXES.find((suffix) => n === suffix || n.endsWith(`.${suffix}`)) ?? null;
-}
+export const reservedSuffixOf = specialUseSuffixOf;
 
 function stripWildcard(name: string): string {
   return name.startsWith("*.") ? name.slice(2) : name;
@@ -162,7 +153,7 @@ function formatHostPort(host: string, port: number): string {
 
 /**
  * Parses a host-override setting: `name=host:port` entries separated by commas, e.g.
- * `shop.example.jp=127.0.0.1:45123,www.shop.example.jp=[::1]:45123`. Blank text gives `{}`.
+ * `shop.akashi-demo.jp=127.0.0.1:45123,www.shop.akashi-demo.jp=[::1]:45123`. Blank text gives `{}`.
  * Names are normalised (lower case); a bad entry, name, address or port, or a name given twice, throws.
  */
 export function parseHostOverrides(text: string): Record<string, string> {
@@ -235,15 +226,15 @@ function errorMessage(err: unknown): string {
  * Checks shared by both methods before any network I/O. Returns the normalised name or a failed result.
  */
 function precheck(method: DcvMethod, name: string, token: string, options: DcvNetworkOptions, evidence: Record<string, unknown>): { name: string; wildcard: boolean } | DcvResult {
-  const checked = normalizeHostname(name, { allowWildcard: true });
-  if (!checked.ok) return finish(method, options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);
-  const problem = tokenProblem(token);
-  if (problem) return finish(method, options, evidence, "INVALID_TOKEN", problem);
-  const reserved = reservedSuffixOf(checked.name);
+  const reserved = reservedSuffixOf(name);
   if (reserved) {
     evidence.reservedSuffix = reserved;
     return finish(method, options, evidence, "RESERVED_NAME", `".${reserved}" is a reserved or internal suffix; such names are never contacted`);
   }
+  const checked = normalizeHostname(name, { allowWildcard: true });
+  if (!checked.ok) return finish(method, options, evidence, "INVALID_NAME", `${checked.code}: ${checked.message}`);
+  const problem = tokenProblem(token);
+  if (problem) return finish(method, options, evidence, "INVALID_TOKEN", problem);
   return { name: checked.name, wildcard: checked.wildcard };
 }
 

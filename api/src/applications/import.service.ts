@@ -7,6 +7,7 @@ import { canRenewByoManagement, checkByoCertificate, termEnd } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { CertificateParseError, ParsedCertificate, parseCertificateChain } from "../pki";
+import { requirePem } from "./application-checks";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -133,6 +134,7 @@ export class ImportService {
 }
 
 function parseLeaf(pem: string): ParsedCertificate {
+  requirePem(pem, ["CERTIFICATE"], "input.certificate", true);
   try {
     const chain = parseCertificateChain(pem);
     if (chain.length > 0 && !chain[0].isCa) return chain[0];

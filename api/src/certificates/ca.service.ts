@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DataSource } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
 import { KeyAlgorithm, Signer, createCaHierarchy, loadSigner, parseCertificate, toPem } from "../pki";
 import { CertificateAuthority, CertificateAuthorityKind } from "./certificate-authority.entity";
@@ -17,6 +17,9 @@ export interface IssuingCa {
 
 const CA_BOOTSTRAP_LOCK = 0x616b6173; // "akas": one replica creates the hierarchy, the others wait and load it
 
+/** How long a replica keeps using the active root and issuing CA it read before reading them again. */
+const ACTIVE_CA_CACHE_MS = 60_000;
+
 /**
  * The operator's CA: a root and an issuing CA, created on first start and kept in the database
  * with their keys encrypted (so every replica can sign). Signing goes through `Signer` only, so an
@@ -25,6 +28,7 @@ const CA_BOOTSTRAP_LOCK = 0x616b6173; // "akas": one replica creates the hierarc
 export class CaService {
   private signers = new Map<string, Promise<Signer>>();
   private cas = new Map<string, CertificateAuthority>();
+  private active = new Map<CertificateAuthorityKind, { ca: CertificateAuthority; readAt: number }>();
 
   constructor(
     private readonly ds: DataSource,
@@ -96,18 +100,27 @@ export class CaService {
     return this.ds.getRepository(CertificateAuthority).find({ order: { createdAt: "ASC" } });
   }
 
-  async root(): Promise<CertificateAuthority> {
-    const root = await this.ds.getRepository(CertificateAuthority).findOne({ where: { kind: CertificateAuthorityKind.ROOT, active: true }, order: { createdAt: "ASC" } });
-    if (!root) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
-    return root;
+  /** The active root. Pass the caller's transaction manager when inside one (one connection per request). */
+  async root(em: EntityManager = this.ds.manager): Promise<CertificateAuthority> {
+    return this.activeOf(CertificateAuthorityKind.ROOT, em);
   }
 
   /** The issuing CA new certificates are signed by, with its signer. */
-  async activeIssuer(): Promise<IssuingCa> {
-    const ca = await this.ds.getRepository(CertificateAuthority).findOne({ where: { kind: CertificateAuthorityKind.ISSUING, active: true }, order: { createdAt: "DESC" } });
-    if (!ca) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
-    this.cas.set(ca.id, ca);
+  async activeIssuer(em: EntityManager = this.ds.manager): Promise<IssuingCa> {
+    const ca = await this.activeOf(CertificateAuthorityKind.ISSUING, em);
     return { ca, signer: await this.signer(ca) };
+  }
+
+  /** CA rows never change but for the active flag (a rotation), so each replica keeps them a minute. */
+  private async activeOf(kind: CertificateAuthorityKind, em: EntityManager): Promise<CertificateAuthority> {
+    const cached = this.active.get(kind);
+    if (cached && performance.now() - cached.readAt < ACTIVE_CA_CACHE_MS) return cached.ca;
+    const order = kind === CertificateAuthorityKind.ROOT ? "ASC" : "DESC";
+    const ca = await em.getRepository(CertificateAuthority).findOne({ where: { kind, active: true }, order: { createdAt: order } });
+    if (!ca) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
+    this.active.set(kind, { ca, readAt: performance.now() });
+    this.cas.set(ca.id, ca);
+    return ca;
   }
 
   /** Decrypts a CA key once per process; later calls reuse it. */

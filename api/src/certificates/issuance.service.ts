@@ -141,7 +141,7 @@ export class IssuanceService {
   ): Promise<Certificate> {
     const csr = checkCsr(x.app.csrDer!, { names: x.app.names, wildcardAllowed: x.product.wildcardAllowed });
     if (!csr.ok) throw fromDomain({ code: csr.code, message: csr.message }, "input.applicationId");
-    const { ca, signer } = await this.ca.activeIssuer();
+    const { ca, signer } = await this.ca.activeIssuer(tx);
     const level = x.product.validationLevel!;
     const subject: ServerCertificateSubject = { commonName: x.app.names[0] };
     if (level !== ValidationLevel.DV) {

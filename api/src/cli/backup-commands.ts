@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Config, loadConfig } from "../config";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../db/embedded";
+import { roleOf } from "../db/roles";
 import { writeBackup } from "../ops/backup";
 import { restoreBackup } from "../ops/restore";
 
@@ -23,11 +24,23 @@ export function configuredPassphrase(config: Config): { passphrase: string; sour
   return null;
 }
 
-/** DATABASE_URL, or the embedded PostgreSQL under the data directory (attached if the server runs). */
-async function database(config: Config): Promise<{ url: string; embedded: EmbeddedDatabase | null }> {
-  if (config.databaseUrl) return { url: config.databaseUrl, embedded: null };
+/**
+ * DATABASE_OWNER_URL (else DATABASE_URL) with the service's role, or the embedded PostgreSQL under the data
+ * directory (attached if the server runs): backup and restore work as the owner.
+ */
+async function database(
+  config: Config,
+): Promise<{ ownerUrl: string; serviceRole: string | null; embedded: EmbeddedDatabase | null }> {
+  if (config.databaseUrl) {
+    const ownerUrl = config.databaseOwnerUrl ?? config.databaseUrl;
+    return {
+      ownerUrl,
+      serviceRole: ownerUrl === config.databaseUrl ? null : roleOf(config.databaseUrl),
+      embedded: null,
+    };
+  }
   const embedded = await startEmbeddedPostgres(config.dataDir);
-  return { url: embedded.url, embedded };
+  return { ownerUrl: embedded.ownerUrl, serviceRole: roleOf(embedded.url), embedded };
 }
 
 function writeSecret(file: string, text: string): void {
@@ -45,7 +58,7 @@ async function backup(config: Config, values: Record<string, unknown>, out: (s: 
     );
   const db = await database(config);
   try {
-    const header = await writeBackup(db.url, file, new Date());
+    const header = await writeBackup(db.ownerUrl, file, new Date());
     const { tables, migrations, createdAt } = header;
     out(`backup written to ${file}: ${tables.length} tables, ${migrations.length} migrations, ${createdAt}\n`);
   } finally {
@@ -88,7 +101,7 @@ async function restore(config: Config, values: Record<string, unknown>, out: (s:
   const { passphrase, writeTo } = restorePassphrase(config, values);
   const db = await database(config);
   try {
-    const r = await restoreBackup(db.url, file, passphrase);
+    const r = await restoreBackup(db.ownerUrl, db.serviceRole, file, passphrase);
     const total = Object.values(r.rows).reduce((a, b) => a + b, 0);
     const tables = Object.keys(r.rows).length;
     out(`restored ${total} rows in ${tables} tables from a backup of ${r.header.createdAt}; `);

@@ -11,11 +11,11 @@ import { createKeyAndCsr } from "../pki";
 import { Product } from "../products/product.entity";
 import { Services } from "../services";
 
-export const DEMO_NAMES = ["shop.example.jp", "www.shop.example.jp"];
+export const DEMO_NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
 
 /**
  * Issues the demo shop's certificate through the same application, review, domain-control and
- * issuance code as any other. `example.jp` cannot be reached from here, so for this one run the
+ * issuance code as any other. `akashi-demo.jp` cannot be reached from here, so for this one run the
  * domain-control check is pointed at a loopback server that publishes the tokens — the same
  * host-override mechanism the tests use. The key and chain are written to the data directory so
  * the demo shop could serve TLS with them.
@@ -34,8 +34,8 @@ export async function issueDemoCertificate(services: Services, reseller: Caller,
   const { certificate } = await services.review.approve(scope(operator), app.id);
   const dir = path.join(services.config.dataDir, "demo");
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "shop.example.jp.key"), privateKeyPem, { mode: 0o600 });
-  fs.writeFileSync(path.join(dir, "shop.example.jp.chain.pem"), await services.certificates.chainPem(certificate));
+  fs.writeFileSync(path.join(dir, "shop.akashi-demo.jp.key"), privateKeyPem, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, "shop.akashi-demo.jp.chain.pem"), await services.certificates.chainPem(certificate));
   return { serialHex: certificate.serialHex, contractId: certificate.contractId };
 }
 

@@ -24,7 +24,7 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
     code: "demo-reseller",
     name: "デモ指定事業者株式会社",
     representativeName: "代表 太郎",
-    contactEmail: "support@reseller.example.jp",
+    contactEmail: "support@reseller.akashi-demo.jp",
     designationFeeWaived: false,
   });
   const resellerKey = await services.apiKeys.create(actor, { resellerId: reseller.id, name: "demo reseller" });
@@ -38,7 +38,7 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
     locality: "Chiyoda-ku",
     address: "東京都千代田区丸の内1-1-1",
     preferredLanguage: Language.JA,
-    contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.example.jp" }],
+    contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.akashi-demo.jp" }],
   });
   const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);
   await services.seals.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, certificate.contractId);

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { Job } from "../jobs/job.entity";
-import { enqueueJob } from "../jobs/job-runner";
+import { AfterCommit, enqueueJob } from "../jobs/job-runner";
 import { JobSet } from "../jobs/job-sets";
 import { WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./event-publisher";
 import { updatedRows } from "./updated-rows";
@@ -64,7 +64,8 @@ interface Claimed {
  * receiver may then see a delivery twice, but only one it never acknowledged (or whose 2xx never
  * reached us) — the `Akashi-Event-Id` header is there for de-duplication. A recorded 2xx is final:
  * nothing sends a DELIVERED delivery again except an explicit replay.
- * The job's own claiming transaction only marks the job done; it locks no delivery row.
+ * The lease is taken in the job's claiming transaction, together with a follow-up job at the lease's end;
+ * the POST and the recording run after that commits (AfterCommit), so no connection is held meanwhile.
  */
 export class WebhookDeliverer {
   constructor(
@@ -77,29 +78,36 @@ export class WebhookDeliverer {
     return { handlers: { [WEBHOOK_DELIVER_JOB]: (job, tx) => this.deliverJob(job, tx) }, recurring: [] };
   }
 
-  private async deliverJob(job: Job, tx: EntityManager): Promise<void> {
+  private async deliverJob(job: Job, tx: EntityManager): Promise<AfterCommit | void> {
     const deliveryId = String(job.payload.deliveryId ?? "");
     if (!/^[0-9a-f-]{36}$/.test(deliveryId)) return;
-    const claimed = await this.claim(deliveryId);
+    const claimed = await this.claim(tx, deliveryId);
     if (!claimed) {
       await this.ensureScheduled(tx, deliveryId);
       return;
     }
-    if (!claimed.row.active) {
-      await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: DeliveryFailure.ENDPOINT_INACTIVE, final: true });
-      return;
-    }
-    const outcome = await this.send(claimed.row);
-    await this.record(claimed.row, claimed.token, { ...outcome, final: false });
+    // Committed with the claim: if this worker dies before recording the answer, the lease runs out and
+    // this job sends again (at least once).
+    await enqueueJob(tx, {
+      kind: WEBHOOK_DELIVER_JOB, runAt: claimed.leaseUntil, uniqueKey: deliveryJobKey(deliveryId, `lease:${claimed.token}`), payload: { deliveryId },
+    });
+    return async () => {
+      if (!claimed.row.active) {
+        await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: DeliveryFailure.ENDPOINT_INACTIVE, final: true });
+        return;
+      }
+      const outcome = await this.send(claimed.row);
+      await this.record(claimed.row, claimed.token, { ...outcome, final: false });
+    };
   }
 
-  /** Step 1: lease the delivery if it is due (or its previous worker's lease ran out). Commits at once. */
-  private async claim(deliveryId: string): Promise<{ row: Claimed; token: string } | null> {
+  /** Step 1: lease the delivery if it is due (or its previous worker's lease ran out), in the job's transaction. */
+  private async claim(tx: EntityManager, deliveryId: string): Promise<{ row: Claimed; token: string; leaseUntil: Date } | null> {
     const now = this.clock.now();
     const token = randomUUID();
     const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + LEASE_GRACE_MS);
     const rows = updatedRows<Claimed>(
-      await this.ds.query(
+      await tx.query(
         `WITH due AS (
            SELECT id FROM webhook_delivery
            WHERE id = $1 AND ((status = 'PENDING' AND next_attempt_at <= $2) OR (status = 'IN_FLIGHT' AND lease_until <= $2))
@@ -111,7 +119,7 @@ export class WebhookDeliverer {
         [deliveryId, now, leaseUntil, token],
       ),
     );
-    return rows.length === 1 ? { row: rows[0], token } : null;
+    return rows.length === 1 ? { row: rows[0], token, leaseUntil } : null;
   }
 
   /** Not claimable now: make sure a job will look again when it can be (idempotent by job key). */

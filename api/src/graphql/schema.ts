@@ -17,6 +17,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.reso
 import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
 import { NodeResolver } from "./node.resolver";
+import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
@@ -34,7 +35,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The schema is built once per process from the decorated classes. */
 export function getSchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: [...resolvers], validate: false });
+  built ??= buildSchema({ resolvers: [...resolvers], validate: false, globalMiddlewares: [textInputGuard] });
   return built;
 }
 

@@ -3,8 +3,14 @@ import { ApolloServerPluginCacheControl } from "@apollo/server/plugin/cacheContr
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { Express, NextFunction, Request, Response } from "express";
+import { unwrapResolverError } from "@apollo/server/errors";
 import { GraphQLError } from "graphql";
+import { RETRY_AFTER_S, isDatabaseUnavailable } from "../db/unavailable";
+import { serviceUnavailable, serviceUnavailablePlugin } from "../graphql/unavailable.plugin";
+import { errorHandler, notFound } from "./errors";
+import { setSecurityHeaders } from "./security-headers";
 import { authenticate } from "../auth/authenticate";
+import { withConnectionScope } from "../db/connection-guard";
 import type { Context } from "../graphql/context";
 import { limitsPlugin } from "../graphql/limits";
 import { Loaders } from "../graphql/loaders";
@@ -46,6 +52,12 @@ function authenticateRequest(services: Services) {
       req.caller = await authenticate(services.ds, services.clock, req.header("authorization"));
       next();
     } catch (e) {
+      if (isDatabaseUnavailable(e)) {
+        const err = serviceUnavailable();
+        res.status(503).setHeader("Retry-After", String(RETRY_AFTER_S));
+        res.json({ errors: [{ message: err.message, extensions: { code: err.extensions.code } }] });
+        return;
+      }
       if (!(e instanceof GraphQLError)) return next(e);
       res.status(401).json({ errors: [{ message: e.message, extensions: { code: e.extensions.code } }] });
     }
@@ -63,8 +75,15 @@ export async function createApp(services: Services, logger: Logger): Promise<App
     csrfPrevention: false,
     includeStacktraceInErrorResponses: false,
     // STAT-3: fields hint their cache lifetime (default 0 = not cacheable); keyed answers are never public.
-    plugins: [limitsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControl({ defaultMaxAge: 0 }), privateForKeyedCallersPlugin()],
+    plugins: [
+      limitsPlugin(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControl({ defaultMaxAge: 0 }), privateForKeyedCallersPlugin(),
+      serviceUnavailablePlugin(),
+    ],
     formatError: (formatted, error) => {
+      if (isDatabaseUnavailable(unwrapResolverError(error))) {
+        const unavailable = serviceUnavailable();
+        return { message: unavailable.message, extensions: { code: unavailable.extensions.code } };
+      }
       const code = formatted.extensions?.code;
       if (code === "INTERNAL_SERVER_ERROR") {
         logger.error({ err: error }, "unhandled GraphQL error");
@@ -75,12 +94,19 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   });
   await apollo.start();
   await services.ocsp.start(logger); // STAT-2: LISTEN for status changes of every replica
+  services.health.start();
 
   const app = express();
   app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    setSecurityHeaders(res);
+    next();
+  });
   app.set("trust proxy", "loopback");
   app.use(requestContext(logger));
-  app.use(healthRoutes(services.ds));
+  // One database connection at a time per request (DESIGN "Hot paths and scale").
+  app.use((_req, _res, next) => withConnectionScope(next));
+  app.use(healthRoutes(services.health));
   app.use(caRoutes(services.ca));
   app.use(crlRoutes(services.crls, services.clock));
   app.use(ocspRoutes(services.ocsp));
@@ -105,11 +131,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
       }),
     }),
   );
-  // Last: anything a route throws becomes a plain 500 with the request id, never a stack trace.
-  app.use((err: Error, req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number }).status ?? 500;
-    if (status >= 500) req.log.error({ err }, "unhandled error");
-    if (!res.headersSent) res.status(status >= 400 && status < 600 ? status : 500).json({ error: status >= 500 ? "Internal server error." : err.message, requestId: req.id });
-  });
-  return { app, stop: async () => { await services.ocsp.stop(); await apollo.stop(); } };
+  app.use(notFound);
+  app.use(errorHandler);
+  return { app, stop: async () => { await services.health.stop(); await services.ocsp.stop(); await apollo.stop(); } };
 }

@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import { Client, ClientConfig } from "pg";
 import { DataSource, EntityManager } from "typeorm";
 import { PostgresConnectionCredentialsOptions } from "typeorm/driver/postgres/PostgresConnectionCredentialsOptions";
+import { withConnectionScope } from "../db/connection-guard";
 import { Clock } from "../domain/clock";
 import { Logger } from "../logger";
 import { Job, JobStatus } from "./job.entity";
@@ -26,11 +27,18 @@ export const JOBS_CHANNEL = "akashi_jobs";
 
 /**
  * Runs one job. Do every database write through `tx` (the claiming transaction) and never through
- * the DataSource: only then do the writes commit exactly when the job is marked DONE. Throw to fail
+ * the DataSource: only then do the writes commit exactly when the job is marked DONE (and asking the
+ * pool for a second connection inside the claim is refused, see db/connection-guard.ts). Throw to fail
  * the attempt; everything written through `tx` is rolled back. `job.attempts` counts earlier failed
  * attempts (0 on the first run).
+ *
+ * Network work (mail, webhooks) must not run while the claim holds its transaction: such a handler
+ * records in `tx` what it is about to do (a lease, and a job that takes over if this worker dies) and
+ * returns an {@link AfterCommit}, which the runner calls once the claim has committed, outside any
+ * transaction. Its own writes use their own short transactions.
  */
-export type JobHandler = (job: Job, tx: EntityManager) => Promise<void>;
+export type AfterCommit = () => Promise<void>;
+export type JobHandler = (job: Job, tx: EntityManager) => Promise<void | AfterCommit>;
 
 export interface EnqueueJob {
   kind: string;
@@ -193,7 +201,7 @@ export class JobRunner {
   async runDue(limit = 1000): Promise<number> {
     const work = (async () => {
       let n = 0;
-      while (n < limit && !this.stopping && (await this.runOne())) n++;
+      while (n < limit && !this.stopping && (await withConnectionScope(() => this.runOne()))) n++;
       return n;
     })();
     this.inFlight.add(work);
@@ -317,7 +325,7 @@ export class JobRunner {
   /** Claims and runs one due job; false when none is due. */
   private async runOne(): Promise<boolean> {
     if (this.kinds.length === 0) return false;
-    const claimed: { job?: Job } = {};
+    const claimed: { job?: Job; after?: AfterCommit } = {};
     const started = performance.now();
     try {
       await this.ds.transaction(async (tx) => {
@@ -325,7 +333,7 @@ export class JobRunner {
         if (rows.length === 0) return;
         const job = toJob(rows[0]);
         claimed.job = job;
-        await this.handlers[job.kind](job, tx);
+        claimed.after = (await this.handlers[job.kind](job, tx)) ?? undefined;
         const done = affected(
           await tx.query(`UPDATE job SET status = 'DONE', attempts = attempts + 1, finished_at = $2 WHERE id = $1`, [job.id, this.clock.now()]),
         );
@@ -339,6 +347,11 @@ export class JobRunner {
     }
     const job = claimed.job;
     if (!job) return false;
+    if (claimed.after) {
+      // Committed: the job is DONE. What the handler left to do outside the transaction recovers on
+      // its own (leases, follow-up jobs) if it fails, so a failure here is only logged.
+      await claimed.after().catch((err: unknown) => this.log.error({ jobId: job.id, kind: job.kind, err }, "job's after-commit work failed"));
+    }
     this.log.info({ jobId: job.id, kind: job.kind, attempt: job.attempts + 1, ms: Math.round(performance.now() - started) }, "job done");
     return true;
   }

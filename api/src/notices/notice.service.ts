@@ -52,6 +52,9 @@ export interface NoticeDraft {
 /** One notice about a subscriber, in the language given, for the audience reading it. */
 export type Compose = (language: NoticeLanguage, audience: Audience) => NoticeText;
 
+/** How long a claimed notice is left to its sender before another worker may send it. */
+const NOTICE_SEND_LEASE_MS = 5 * 60 * 1000;
+
 interface ClaimRow {
   id: string;
   kind: string;
@@ -182,53 +185,72 @@ export class NoticeService {
   // ---- sending ----
 
   /**
-   * Sends every due, unsent e-mail notice, one per transaction: claim the row (SKIP LOCKED, so other
-   * replicas take other rows), hand it to SMTP, and mark it sent (NOT-2) in that same transaction.
-   * A refused or failed send leaves the notice unsent, counts the attempt and schedules the retry.
+   * Sends every due, unsent e-mail notice. Per notice: a short transaction claims it (SKIP LOCKED, so
+   * other replicas take other rows) with a lease and a job that takes over if this worker dies; the SMTP
+   * exchange runs outside any transaction; a second short transaction records the outcome (NOT-2: sent
+   * when the server accepted it) or counts the attempt and schedules the retry. At least once: a worker
+   * killed after the server accepted but before recording sends that notice again.
    * Returns how many were sent and how many failed. Without SMTP it sends nothing.
    */
   async sendDue(limit = 500): Promise<{ sent: number; failed: number }> {
     const result = { sent: 0, failed: 0 };
     if (!this.mailer) return result;
-    const mailer = this.mailer;
     while (result.sent + result.failed < limit) {
-      const outcome = await this.ds.transaction(async (tx) => {
-        const now = this.clock.now();
-        const rows: ClaimRow[] = await tx.query(
-          `SELECT id, kind, language, subject, body, email_to, reseller_id, attempts FROM notice
-           WHERE sent_at IS NULL AND channel = 'EMAIL' AND (due_at IS NULL OR due_at <= $1) AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
-           ORDER BY coalesce(next_attempt_at, due_at, created_at), id
-           LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
-        if (rows.length === 0) return null;
-        const n = rows[0];
-        try {
-          const to = n.email_to ?? (n.reseller_id ? (await tx.findOneByOrFail(Reseller, { id: n.reseller_id })).contactEmail : null);
-          if (!to) throw new Error("the notice has no address");
-          await mailer.send({ to, subject: n.subject, text: n.body, language: n.language });
-        } catch (err) {
-          const attempts = n.attempts + 1;
-          const retryAt = new Date(now.getTime() + noticeBackoffMs(attempts));
-          const error = err instanceof Error ? err.message : String(err);
-          await tx.query(`UPDATE notice SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [n.id, attempts, retryAt, error.slice(0, 2000)]);
-          await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: retryAt });
-          this.logger?.warn({ noticeId: n.id, kind: n.kind, attempts, retryAt, err: error }, "notice e-mail not sent; will retry");
-          return "failed" as const;
-        }
-        // NOT-2: the notice is delivered at the moment the server accepted it.
-        await tx.query(`UPDATE notice SET sent_at = $2, next_attempt_at = NULL, last_error = NULL WHERE id = $1`, [n.id, this.clock.now()]);
-        return "sent" as const;
-      });
-      if (outcome === null) break;
+      const claimed = await this.claimDue();
+      if (claimed === null) break;
+      const outcome = await this.sendClaimed(this.mailer, claimed);
       result[outcome]++;
     }
     return result;
   }
 
-  /** The job handlers. Sending runs in its own per-notice transactions (see sendDue), not in the job's. */
+  private claimDue(): Promise<{ n: ClaimRow; to: string | null } | null> {
+    return this.ds.transaction(async (tx) => {
+      const now = this.clock.now();
+      const rows: ClaimRow[] = await tx.query(
+        `SELECT id, kind, language, subject, body, email_to, reseller_id, attempts FROM notice
+         WHERE sent_at IS NULL AND channel = 'EMAIL' AND (due_at IS NULL OR due_at <= $1) AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
+         ORDER BY coalesce(next_attempt_at, due_at, created_at), id
+         LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      if (rows.length === 0) return null;
+      const n = rows[0];
+      const to = n.email_to ?? (n.reseller_id ? (await tx.findOneByOrFail(Reseller, { id: n.reseller_id })).contactEmail : null);
+      const leaseUntil = new Date(now.getTime() + NOTICE_SEND_LEASE_MS);
+      await tx.query(`UPDATE notice SET next_attempt_at = $2 WHERE id = $1`, [n.id, leaseUntil]);
+      await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: leaseUntil, uniqueKey: `notice-lease:${n.id}:${n.attempts}:${leaseUntil.getTime()}` });
+      return { n, to };
+    });
+  }
+
+  private async sendClaimed(mailer: Mailer, { n, to }: { n: ClaimRow; to: string | null }): Promise<"sent" | "failed"> {
+    let error: string | null = null;
+    try {
+      if (!to) throw new Error("the notice has no address");
+      await mailer.send({ to, subject: n.subject, text: n.body, language: n.language });
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    return this.ds.transaction(async (tx) => {
+      const now = this.clock.now();
+      if (error === null) {
+        // NOT-2: the notice is delivered at the moment the server accepted it.
+        await tx.query(`UPDATE notice SET sent_at = $2, next_attempt_at = NULL, last_error = NULL WHERE id = $1`, [n.id, now]);
+        return "sent" as const;
+      }
+      const attempts = n.attempts + 1;
+      const retryAt = new Date(now.getTime() + noticeBackoffMs(attempts));
+      await tx.query(`UPDATE notice SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [n.id, attempts, retryAt, error.slice(0, 2000)]);
+      await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: retryAt });
+      this.logger?.warn({ noticeId: n.id, kind: n.kind, attempts, retryAt, err: error }, "notice e-mail not sent; will retry");
+      return "failed" as const;
+    });
+  }
+
+  /** The job handlers. Sending runs after the job's claim commits, in its own short transactions (see sendDue). */
   jobs(): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
-    const send: JobHandler = async () => {
+    const send: JobHandler = async () => async () => {
       await this.sendDue();
     };
     return {

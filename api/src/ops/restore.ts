@@ -3,7 +3,8 @@ import { once } from "node:events";
 import { createGunzip } from "node:zlib";
 import { Client } from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { DataSource, MigrationInterface } from "typeorm";
+import type { MigrationInterface } from "typeorm";
+import { migrate } from "../db/database";
 import { createDataSource } from "../db/data-source";
 import { loadSigner } from "../pki";
 import { BackupFormatError, END_OF_TABLE, FORMAT, MAGIC, lines, nextLine, type BackupHeader } from "./backup-format";
@@ -36,7 +37,7 @@ async function requireEmpty(client: Client): Promise<void> {
 
 /** Applies exactly the migrations the backup's database had, so its rows fit the tables. */
 async function migrateTo(url: string, wanted: string[]): Promise<void> {
-  const all = createDataSource(url, { poolSize: 1 });
+  const all = createDataSource(url, { poolSize: 1, forMigrations: true });
   await all.initialize();
   const known = all.migrations;
   await all.destroy();
@@ -47,7 +48,7 @@ async function migrateTo(url: string, wanted: string[]): Promise<void> {
       `the backup comes from a newer Akashi (migrations ${unknown.join(", ")}); restore it with that version`,
     );
   const subset = known.filter((m) => wanted.includes(m.name ?? m.constructor.name));
-  const partial = createDataSource(url, { poolSize: 1 });
+  const partial = createDataSource(url, { poolSize: 1, forMigrations: true });
   partial.setOptions({
     migrations: subset.map((m) => (m as MigrationInterface).constructor as new () => MigrationInterface),
   });
@@ -164,26 +165,26 @@ async function loadRows(client: Client, it: AsyncIterator<string>, header: Backu
 }
 
 /**
- * `npm run akashi -- restore`: into an EMPTY database at `databaseUrl`: the backup's migrations, its rows and
- * sequence values, a check that `passphrase` opens every CA key, then this version's later migrations.
+ * `npm run akashi -- restore`: into an EMPTY database, as its owner (`ownerUrl`, a superuser): a check that
+ * `passphrase` opens every CA key, the backup's migrations, its rows and sequence values, then this
+ * version's later migrations and the grants for the service's own role (`serviceRole`, when it has one).
  */
-export async function restoreBackup(databaseUrl: string, file: string, passphrase: string): Promise<RestoreResult> {
+export async function restoreBackup(
+  ownerUrl: string,
+  serviceRole: string | null,
+  file: string,
+  passphrase: string,
+): Promise<RestoreResult> {
   const { it, close } = backupLines(file);
-  const client = new Client({ connectionString: databaseUrl, application_name: "akashi-restore" });
+  const client = new Client({ connectionString: ownerUrl, application_name: "akashi-restore" });
   await client.connect();
   try {
     const header = await readHeader(it);
     await requireEmpty(client);
     const caKeys = await checkCaKeys(file, passphrase);
-    await migrateTo(databaseUrl, header.migrations);
+    await migrateTo(ownerUrl, header.migrations);
     const rows = await loadRows(client, it, header);
-    const ds: DataSource = createDataSource(databaseUrl, { poolSize: 1 });
-    await ds.initialize();
-    try {
-      await ds.runMigrations({ transaction: "each" });
-    } finally {
-      await ds.destroy();
-    }
+    await migrate(ownerUrl, serviceRole);
     return { header, rows, caKeys };
   } finally {
     close();

@@ -9,3 +9,4 @@ export * from "./ocsp";
 export * from "./parse";
 export { canonicalSerialHex } from "./serial";
 export { createKeyAndCsr } from "./csr-builder";
+export { CSR_PEM_LABELS, PemInputError, strictPemInput } from "./pem";

@@ -106,7 +106,7 @@ function escapeValue(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, "\\$1").replace(/^([ #])/, "\\$1").replace(/ $/, "\\ ");
 }
 
-/** "C=JP, O=Example, CN=shop.example.jp": attributes in certificate order, RFC 4514 escaping. */
+/** "C=JP, O=Example, CN=shop.akashi-demo.jp": attributes in certificate order, RFC 4514 escaping. */
 export function formatName(nameDer: Buffer): string {
   return readName(nameDer)
     .map((a) => `${a.type}=${escapeValue(a.value)}`)

@@ -12,7 +12,7 @@ export interface ParsedCertificate {
   serialHex: string;
   /** SHA-256 of the DER, lower-case hex without separators. */
   sha256Fingerprint: string;
-  /** "C=JP, O=Example, CN=shop.example.jp" (attributes in certificate order). */
+  /** "C=JP, O=Example, CN=shop.akashi-demo.jp" (attributes in certificate order). */
   subject: string;
   issuer: string;
   /** The issuer's CN and O, for showing the issuer by name rather than as a DN. */

@@ -48,7 +48,7 @@ export class Product implements Node {
   @Column({ name: "issuance_mode", type: "text" })
   issuanceMode!: IssuanceMode;
 
-  @Field({ description: "Whether names may be wildcards (`*.example.jp`)." })
+  @Field({ description: "Whether names may be wildcards (`*.akashi-demo.jp`)." })
   @Column({ name: "wildcard_allowed" })
   wildcardAllowed!: boolean;
 

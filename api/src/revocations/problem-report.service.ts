@@ -9,7 +9,8 @@ import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
-import { csrProvesKeyOf } from "../pki";
+import { requirePem } from "../applications/application-checks";
+import { CSR_PEM_LABELS, csrProvesKeyOf } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
@@ -58,7 +59,7 @@ export class ProblemReportService {
       const recent = await tx.count(ProblemReport, { where: { clientAddress, receivedAt: MoreThan(new Date(now.getTime() - 3600_000)) } });
       if (recent >= REPORTS_PER_ADDRESS_PER_HOUR) throw refusal(RefusalCode.RATE_LIMITED, `At most ${REPORTS_PER_ADDRESS_PER_HOUR} reports an hour from one address; try later or write to the operator.`, null);
       const cert = serial ? await tx.findOne(Certificate, { where: { serialHex: serial }, order: { createdAt: "DESC" } }) : await tx.findOneBy(Certificate, { sha256Fingerprint: fingerprint! });
-      const proofDer = input.proofCsr ? pemOrBase64(input.proofCsr) : null;
+      const proofDer = input.proofCsr ? requirePem(input.proofCsr, CSR_PEM_LABELS, "input.proofCsr")[0] : null;
       const [{ n }]: { n: string }[] = await tx.query(`SELECT nextval('problem_report_receipt_seq') AS n`);
       const report = await tx.save(
         tx.create(ProblemReport, {
@@ -140,6 +141,3 @@ export class ProblemReportService {
   }
 }
 
-function pemOrBase64(text: string): Buffer {
-  return Buffer.from(text.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
-}

@@ -11,7 +11,7 @@ footer{border-top:1px solid #e2d9c8;margin-top:2rem;padding:1rem 1.5rem;display:
 const PAGE = lockedPage(CSS, { scriptSrc: "'self'", connectSrc: "'self'" });
 
 /**
- * `/demo`: the demo shop's page embedding the seal of the demo certificate (shop.example.jp), served
+ * `/demo`: the demo shop's page embedding the seal of the demo certificate (shop.akashi-demo.jp), served
  * only while that demo data exists. Opened as http://localhost the seal rightly says "not valid for
  * this site" (SEAL-2); the note says how to see it as the shop.
  */
@@ -28,12 +28,12 @@ export function demoRoutes(services: Services): Router {
     const body = html`<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>デモショップ — Demo Shop</title><style>${new SafeHtml(CSS)}</style>
 <script type="module" src="/seal.js"></script></head><body>
-<header><h1>株式会社デモショップ</h1><p>Demo Shop Co., Ltd. — shop.example.jp</p></header>
+<header><h1>株式会社デモショップ</h1><p>Demo Shop Co., Ltd. — shop.akashi-demo.jp</p></header>
 <main><h2>おすすめ商品 / Featured</h2><div class="items">
 <div class="item"><h3>有田焼の湯呑み</h3><p>¥3,300</p></div><div class="item"><h3>南部鉄器の急須</h3><p>¥12,100</p></div><div class="item"><h3>今治タオル</h3><p>¥2,750</p></div>
 </div></main>
 <footer><akashi-seal seal-id="${sealId}"></akashi-seal><akashi-seal seal-id="${sealId}" lang="en" size="small" theme="dark"></akashi-seal>
-<p class="note">This page is served as <code>${host}</code>. The seal is valid only on ${DEMO_NAMES.join(" and ")} (SEAL-2); to see it as the shop, map the name to this machine (e.g. <code>127.0.0.1 shop.example.jp</code> in your hosts file) and open <code>http://shop.example.jp:${port}/demo</code>.</p></footer>
+<p class="note">This page is served as <code>${host}</code>. The seal is valid only on ${DEMO_NAMES.join(" and ")} (SEAL-2); to see it as the shop, map the name to this machine (e.g. <code>127.0.0.1 shop.akashi-demo.jp</code> in your hosts file) and open <code>http://shop.akashi-demo.jp:${port}/demo</code>.</p></footer>
 </body></html>`;
     PAGE.send(res, 200, body);
   });

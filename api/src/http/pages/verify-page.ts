@@ -1,4 +1,5 @@
 import express, { Request, Response, Router } from "express";
+import { describeTextProblem, textProblem } from "../../domain/text";
 import { RefusalError } from "../../refusal";
 import { Services } from "../../services";
 import { jstText, verifyModel, type VisitorOrigin } from "./verify-model";
@@ -55,16 +56,23 @@ export function verifyRoutes(services: Services): Router {
       const lang = pickLang(req.query.lang, req.header("accept-language"));
       const sealId = String(req.params.sealId);
       const t = TEXTS[lang];
+      const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
+      const description = String(req.body?.description ?? "");
+      // The same text rule as every GraphQL input (domain/text.ts), before anything is looked up.
+      const problem = textProblem(description, true) ?? (email === null ? null : textProblem(email, false));
+      if (problem) {
+        VERIFY_PAGE.send(res, 400, renderReportRefused(lang, sealId, describeTextProblem(problem)));
+        return;
+      }
       const seal = await services.seals.view(sealId);
       if (!seal?.certificate) {
         VERIFY_PAGE.send(res, 404, renderReportRefused(lang, sealId, t.unknownSeal));
         return;
       }
-      const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
       try {
         const report = await services.problemReports.report(req.ip ?? "unknown", req.id, {
           sha256Fingerprint: seal.certificate.sha256Fingerprint,
-          description: String(req.body?.description ?? ""),
+          description,
           source: `seal ${sealId}`,
           reporterEmail: email,
         });
