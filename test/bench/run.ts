@@ -472,7 +472,7 @@ async function main(): Promise<number> {
     const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.akashi-demo.jp`);
     const tApp = performance.now();
     const app = await startBenchApp(
-      db.url,
+      db,
       path.join(work, "data"),
       dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN]),
     );

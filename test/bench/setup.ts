@@ -8,7 +8,9 @@ import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { systemActor } from "../../api/src/auth/caller";
 import { loadConfig } from "../../api/src/config";
+import { migrate } from "../../api/src/db/database";
 import { createDataSource } from "../../api/src/db/data-source";
+import { roleOf } from "../../api/src/db/roles";
 import { freePort, startEmbeddedPostgres } from "../../api/src/db/embedded";
 import { systemClock } from "../../api/src/domain/clock";
 import { Loaders } from "../../api/src/graphql/loaders";
@@ -20,7 +22,10 @@ import { HttpClient } from "./load";
 /** Set-up of the benchmark: a scratch database, the app in-process on loopback, a DCV web server. */
 
 export interface ScratchDatabase {
+  /** The service's connection (embedded: the DML-only role). */
   url: string;
+  /** The owner's connection: migrations and grants (the same as `url` on a DATABASE_URL server). */
+  ownerUrl: string;
   /** "embedded PostgreSQL 18 in /tmp/…" or "DATABASE_URL (scratch database …)". */
   description: string;
   drop(): Promise<void>;
@@ -38,6 +43,7 @@ export async function scratchDatabase(log: (msg: string) => void): Promise<Scrat
       const db = await startEmbeddedPostgres(dir, log);
       return {
         url: db.url,
+        ownerUrl: db.ownerUrl,
         description: `embedded PostgreSQL in ${dir}`,
         async drop() {
           await db.stop();
@@ -58,6 +64,7 @@ export async function scratchDatabase(log: (msg: string) => void): Promise<Scrat
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    ownerUrl: url.toString(),
     description: `DATABASE_URL server, scratch database ${name}`,
     async drop() {
       const c = new Client({ connectionString: adminUrl });
@@ -104,10 +111,12 @@ export async function listen(handler: http.RequestListener | http.Server, port =
  * listening on 127.0.0.1:<free port> with PUBLIC_BASE_URL http://akashi.test:<that port> (the browser maps
  * akashi.test to loopback, so the seal's verification URL is reachable as the browser test has it).
  */
-export async function startBenchApp(dbUrl: string, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
+export async function startBenchApp(db: ScratchDatabase, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
+  const dbUrl = db.url;
+  // As `openDatabase` does: migrations as the owner, which grants the service's own role its DML.
+  await migrate(db.ownerUrl, db.ownerUrl === dbUrl ? null : roleOf(dbUrl));
   const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
   await ds.initialize();
-  await ds.runMigrations({ transaction: "each" });
   const port = await freePort();
   const config = loadConfig(
     {

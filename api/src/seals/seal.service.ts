@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { DataSource, In } from "typeorm";
+import { DataSource } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { certificateStatus } from "../certificates/certificate-status";
@@ -14,9 +14,8 @@ import { parseCertificate, type ParsedCertificate } from "../pki";
 import { ValidationLevel } from "../products/product.entity";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
-import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { RevocationReasonValue, type RevocationReason } from "../revocations/revocation-reason";
+import { RevocationStatus } from "../revocations/revocation.entity";
 import { Seal } from "./seal.entity";
 import { PublicSeal, SealCertificate, SealEmbed, SealStatus } from "./seal.types";
 import { WidgetAssets } from "./widget-assets";
@@ -71,43 +70,47 @@ export class SealService {
     };
   }
 
-  /** The public views of several seals in one round trip, in order; null for unknown ids (SEAL-4: "unknown seal"). */
+  /**
+   * The public views of several seals in ONE query, in order; null for unknown ids (SEAL-4: "unknown seal").
+   * Per seal: its contract's status, the subscriber's registered names, the certificate it shows and that
+   * certificate's scheduled revocation — the whole hot path of the widget and the verification page.
+   */
   async views(ids: string[]): Promise<(PublicSeal | null)[]> {
     const wanted = [...new Set(ids.filter((id) => SEAL_ID.test(id)))];
     if (wanted.length === 0) return ids.map(() => null);
     const now = this.clock.now();
-    const seals = await this.ds.getRepository(Seal).findBy({ id: In(wanted) });
-    const contracts = new Map((await this.ds.getRepository(Contract).findBy({ id: In(seals.map((s) => s.contractId)) })).map((c) => [c.id, c]));
-    const certs = seals.length ? await this.ds.getRepository(Certificate).find({ where: { contractId: In([...contracts.keys()]) }, order: { notAfter: "DESC", createdAt: "DESC" } }) : [];
-    const scheduled = certs.length ? await this.ds.getRepository(Revocation).findBy({ certificateId: In(certs.map((c) => c.id)), status: RevocationStatus.SCHEDULED }) : [];
-    const shown = new Map<string, Certificate | null>();
-    for (const seal of seals) {
-      const contract = contracts.get(seal.contractId);
-      shown.set(seal.id, contract ? current(certs.filter((c) => c.contractId === contract.id), now) : null);
-    }
-    const englishNames = await this.englishNames(seals.filter((s) => this.factsOf(shown.get(s.id))?.organization));
+    const rows: SealViewRow[] = await this.ds.query(SEAL_VIEW_SQL, [wanted, now, RevocationStatus.SCHEDULED]);
     const views = new Map<string, PublicSeal>();
-    for (const seal of seals) {
-      const contract = contracts.get(seal.contractId);
-      if (!contract) continue;
-      const cert = shown.get(seal.id) ?? null;
-      const scheduledFor = cert ? (scheduled.find((r) => r.certificateId === cert.id)?.scheduledFor ?? null) : null;
-      views.set(seal.id, {
-        id: seal.id,
-        status: sealStatus(seal, contract, cert, now),
+    for (const row of rows) {
+      const cert = row.cert_id === null ? null : this.certificateOf(row);
+      const names = { name: row.subscriber_name, nameEn: row.subscriber_name_en };
+      views.set(row.seal_id, {
+        id: row.seal_id,
+        status: sealStatus(row.removed_at, { status: row.contract_status, endReason: row.end_reason }, cert, now),
         checkedAt: now,
-        verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}`,
-        certificate: cert ? this.describe(cert, now, scheduledFor, englishNames.get(seal.subscriberId)) : null,
+        verificationUrl: `${this.publicBaseUrl}/verify/${row.seal_id}`,
+        certificate: cert ? this.describe(cert, now, row.scheduled_for, names) : null,
       });
     }
     return ids.map((id) => views.get(id) ?? null);
   }
 
-  /** Registered names of the subscribers behind OV/EV seals: the English name is shown only next to its own name. */
-  private async englishNames(seals: Seal[]): Promise<Map<string, { name: string; nameEn: string | null }>> {
-    if (seals.length === 0) return new Map();
-    const rows = await this.ds.getRepository(Subscriber).find({ select: { id: true, name: true, nameEn: true }, where: { id: In(seals.map((s) => s.subscriberId)) } });
-    return new Map(rows.map((r) => [r.id, { name: r.name, nameEn: r.nameEn }]));
+  /** The columns of the shown certificate as an entity (PEM and chain are derived from it on demand). */
+  private certificateOf(row: SealViewRow): Certificate {
+    return this.ds.getRepository(Certificate).create({
+      id: row.cert_id ?? undefined,
+      contractId: row.contract_id,
+      issuingCaId: row.issuing_ca_id,
+      serialHex: row.serial_hex ?? "",
+      sha256Fingerprint: row.sha256_fingerprint ?? "",
+      der: row.der ?? Buffer.alloc(0),
+      names: row.names ?? [],
+      issuerDn: row.issuer_dn ?? "",
+      notBefore: row.not_before ?? undefined,
+      notAfter: row.not_after ?? undefined,
+      revokedAt: row.revoked_at,
+      revocationReason: row.revocation_reason,
+    });
   }
 
   async view(id: string): Promise<PublicSeal | null> {
@@ -164,17 +167,58 @@ export class SealService {
 }
 
 /**
- * The certificate a seal shows: the newest one already in force and not revoked (after a reissue, the
- * new one); otherwise the newest of all, so that a revoked or expired certificate is shown as such.
+ * One row per seal. The certificate a seal shows (the LATERAL subquery): the newest one already in force
+ * and not revoked (after a reissue, the new one); otherwise the newest of all, so that a revoked or
+ * expired certificate is shown as such.
  */
-function current(certs: Certificate[], now: Date): Certificate | null {
-  return certs.find((c) => c.revokedAt === null && c.notBefore <= now) ?? certs[0] ?? null;
+const SEAL_VIEW_SQL = `
+  SELECT s.id AS seal_id, s.removed_at, k.id AS contract_id, k.status AS contract_status, k.end_reason,
+         sub.name AS subscriber_name, sub.name_en AS subscriber_name_en,
+         c.id AS cert_id, c.issuing_ca_id, c.serial_hex, c.sha256_fingerprint, c.der, c.names, c.issuer_dn,
+         c.not_before, c.not_after, c.revoked_at, c.revocation_reason,
+         (SELECT min(r.scheduled_for) FROM revocation r
+           WHERE r.certificate_id = c.id AND r.status = $3) AS scheduled_for
+    FROM seal s
+    JOIN contract k ON k.id = s.contract_id
+    JOIN subscriber sub ON sub.id = s.subscriber_id
+    LEFT JOIN LATERAL (
+      SELECT * FROM certificate c WHERE c.contract_id = k.id
+       ORDER BY (c.revoked_at IS NULL AND c.not_before <= $2) DESC, c.not_after DESC, c.created_at DESC
+       LIMIT 1
+    ) c ON true
+   WHERE s.id = ANY($1)`;
+
+interface SealViewRow {
+  seal_id: string;
+  removed_at: Date | null;
+  contract_id: string;
+  contract_status: ContractStatus;
+  end_reason: ContractEndReason | null;
+  subscriber_name: string;
+  subscriber_name_en: string | null;
+  cert_id: string | null;
+  issuing_ca_id: string | null;
+  serial_hex: string | null;
+  sha256_fingerprint: string | null;
+  der: Buffer | null;
+  names: string[] | null;
+  issuer_dn: string | null;
+  not_before: Date | null;
+  not_after: Date | null;
+  revoked_at: Date | null;
+  revocation_reason: RevocationReason | null;
+  scheduled_for: Date | null;
 }
 
 /** SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid. */
-function sealStatus(seal: Seal, contract: Contract, cert: Certificate | null, now: Date): SealStatus {
+function sealStatus(
+  removedAt: Date | null,
+  contract: Pick<Contract, "status" | "endReason">,
+  cert: Certificate | null,
+  now: Date,
+): SealStatus {
   if (cert && cert.revokedAt !== null && cert.revokedAt <= now) return SealStatus.REVOKED;
-  if (seal.removedAt !== null || contract.status === ContractStatus.ENDED) {
+  if (removedAt !== null || contract.status === ContractStatus.ENDED) {
     return contract.endReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
   }
   if (!cert) return SealStatus.SERVICE_ENDED;
