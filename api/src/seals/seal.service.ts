@@ -123,7 +123,7 @@ export class SealService {
    * The subscriber's English name is used only while its registered name is still the one the
    * certificate carries (CON-6: after a change of name the certificate speaks for the old one).
    */
-  private describe(cert: Certificate, now: Date, scheduledFor: Date | null, names: { name: string; nameEn: string | null } | undefined) {
+  private describe(cert: Certificate, now: Date, scheduledFor: Date | null, names: SubscriberNames | undefined) {
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
     const certificates = this.certificates;
     const facts = this.factsOf(cert);
@@ -187,6 +187,12 @@ const SEAL_VIEW_SQL = `
        LIMIT 1
     ) c ON true
    WHERE s.id = ANY($1)`;
+
+/** The subscriber's registered name and its Latin-letter form. */
+interface SubscriberNames {
+  name: string;
+  nameEn: string | null;
+}
 
 interface SealViewRow {
   seal_id: string;
