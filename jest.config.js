@@ -7,6 +7,7 @@ module.exports = {
   globalSetup: "<rootDir>/test/setup/global-setup.ts",
   globalTeardown: "<rootDir>/test/setup/global-teardown.ts",
   setupFiles: ["reflect-metadata"],
-  testTimeout: 30000,
+  // A guard against hangs, not a speed check: sized for a 2-core machine with both cores busy.
+  testTimeout: 180000,
   maxWorkers: 2,
 };

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
   const demoKeys = config.demo ? await loadDemoData(services) : null;
   const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
-  const runners = [lanes.core, lanes.network].map((set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring }));
+  const runners = [lanes.core, lanes.network].map((set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring, listener: services.listener }));
   if (config.runJobs) for (const r of runners) await r.start();
   const { app, stop: stopApp } = await createApp(services, logger);
   const server = http.createServer(app);

@@ -13,6 +13,9 @@ import { CertificateService } from "./certificates/certificate.service";
 import { IssuanceService } from "./certificates/issuance.service";
 import { Config } from "./config";
 import { DatabaseHealth } from "./db/health";
+import { PgListener } from "./db/listener";
+import { CertificateFactsCache } from "./status/certificate-facts";
+import { ViewChanges } from "./status/view-changes";
 import { contractJobs } from "./contracts/contract-jobs";
 import { FeeService } from "./fees/fee.service";
 import { ContractService } from "./contracts/contract.service";
@@ -68,6 +71,10 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
+  // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
+  const listener = new PgListener(ds);
+  const viewChanges = new ViewChanges(listener);
+  const certificateFacts = new CertificateFactsCache(ds, viewChanges);
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
   let widget: WidgetAssets | null | undefined;
   const widgetAssets = () => (widget ??= loadWidgetAssets());
@@ -75,6 +82,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
   return {
     ds,
+    listener,
+    viewChanges,
     // Readiness and the fail-fast switch for a database that does not answer.
     health: new DatabaseHealth(ds),
     clock,
@@ -111,8 +120,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     notices,
     announcements: new AnnouncementService(ds, clock, audit, notices, events),
     expiringSoon: new ExpiringSoonService(ds, clock),
-    ocsp: new OcspResponder(ds, clock, ca, statusPublisher),
-    certificateStatus: new CertificateStatusService(ds, clock),
+    ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
+    certificateStatus: new CertificateStatusService(certificateFacts, clock),
     jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],

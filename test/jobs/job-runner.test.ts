@@ -326,6 +326,18 @@ describe("recurring jobs", () => {
     expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([["daily:2027-01-04", "2027-01-03T18:00:00.000Z"]]);
   });
 
+  test("a scan (catchUp latest) missed during an outage runs once, then continues from now", async () => {
+    const clock = new FixedClock(new Date("2026-12-31T12:00:00Z"));
+    const runs: string[] = [];
+    const a = runner(replicaA, clock, { scan: async (job) => void runs.push(job.uniqueKey!) }, { recurring: [dailyAtJst("scan", 3, 0, "latest")] });
+    await a.scheduleRecurring(); // 2027-01-01 03:00 JST
+    clock.set(new Date("2027-01-03T17:00:00Z")); // 2027-01-04 02:00 JST: three occurrences were missed
+    expect(await a.runDue()).toBe(1);
+    expect(runs).toEqual(["scan:2027-01-01"]);
+    const pending = await jobRows(`kind = 'scan' AND status = 'PENDING'`);
+    expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([["scan:2027-01-04", "2027-01-03T18:00:00.000Z"]]);
+  });
+
   test("a recurring job that fails for good still schedules its next occurrence", async () => {
     const clock = new FixedClock(new Date("2026-12-31T12:00:00Z"));
     const a = runner(replicaA, clock, { nightly: async () => Promise.reject(new Error("down")) }, { recurring: [dailyAtJst("nightly", 1)], maxAttempts: 1 });
@@ -415,7 +427,7 @@ describe("start and stop", () => {
     await enqueue("slow", T0);
     await a.start();
     await started.promise;
-    const listeners = () => main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-jobs-listener'`);
+    const listeners = () => main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-listener'`);
     expect(await listeners()).toHaveLength(1);
     let stopped = false;
     const stopping = a.stop().then(() => (stopped = true));

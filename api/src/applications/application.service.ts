@@ -205,10 +205,15 @@ export class ApplicationService {
     return inTransaction(this.ds, async (tx) => {
       const app = await this.lockOwn(tx, resellerId, applicationId);
       if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "upload documents to");
-      const existing = await tx.count(ApplicationDocument, { where: { applicationId: app.id } });
-      if (existing + decoded.length > DOCUMENT_LIMITS.maxPerApplication) throw refusal(RefusalCode.TOO_MANY_DOCUMENTS, `At most ${DOCUMENT_LIMITS.maxPerApplication} documents per application.`, "input.documents");
+      // The same document again (same name and bytes) is the document already uploaded: a retry adds nothing.
+      const have = await tx.find(ApplicationDocument, { select: { id: true, filename: true, sha256: true }, where: { applicationId: app.id } });
+      const digest = (d: { content: Buffer }) => createHash("sha256").update(d.content).digest("hex");
+      const fresh = decoded.filter((d) => !have.some((h) => h.filename === d.filename && h.sha256 === digest(d)));
+      if (fresh.length === 0) return app;
+      const existing = have.length;
+      if (existing + fresh.length > DOCUMENT_LIMITS.maxPerApplication) throw refusal(RefusalCode.TOO_MANY_DOCUMENTS, `At most ${DOCUMENT_LIMITS.maxPerApplication} documents per application.`, "input.documents");
       const now = this.clock.now();
-      for (const d of decoded) {
+      for (const d of fresh) {
         await tx.insert(ApplicationDocument, {
           applicationId: app.id, filename: d.filename, mediaType: d.mediaType, sizeBytes: d.content.length,
           sha256: createHash("sha256").update(d.content).digest("hex"), content: d.content, uploadedAt: now, destroyedAt: null,

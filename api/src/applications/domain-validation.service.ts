@@ -89,6 +89,10 @@ export class DomainValidationService {
     );
     await inTransaction(this.ds, async (tx) => {
       for (const { v, result } of results) {
+        // Another check of the same challenge may have recorded its result while ours was on the network:
+        // then ours is not recorded again (one result per round, not one per concurrent caller).
+        const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
+        if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) continue;
         const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
         await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
         await this.audit.record(tx, scope, {

@@ -46,3 +46,11 @@ export function snapshot(entity: object, omit: string[] = []): Record<string, un
   }
   return out;
 }
+
+/**
+ * Whether a change would change nothing: repeating a mutation (a retry, or twenty identical calls at
+ * once) then writes no audit entry, no event and no notice, and answers with the object as it is.
+ */
+export function unchanged(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  return JSON.stringify(before) === JSON.stringify(after);
+}

@@ -92,6 +92,15 @@ export class ApiKeyGovernanceService {
       const visible = old && canSeeResellerData(c, old.resellerId);
       if (!old || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
       if (old.revokedAt !== null && old.revokedAt <= now) throw refusal(RefusalCode.CONFLICT, "This key is already revoked; ask the operator for a new one.", "input.id");
+      // A key is replaced once: rotating it again (a retry) would mint a second successor whose secret nobody kept.
+      if (old.revokedAt !== null) {
+        throw refusal(
+          RefusalCode.KEY_ALREADY_ROTATED,
+          `This key was already rotated and stops working at ${old.revokedAt.toISOString()}; rotate its successor instead.`,
+          "input.id",
+          "このAPIキーはすでにローテーション済みです。新しいキーをローテーションしてください。",
+        );
+      }
       if (old.resellerId !== null) {
         const reseller = await tx.findOneByOrFail(Reseller, { id: old.resellerId });
         if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.id");
@@ -108,9 +117,9 @@ export class ApiKeyGovernanceService {
       await this.audit.record(tx, scope, { action: "apiKey.create", entityType: "ApiKey", entityId: toGlobalId("ApiKey", apiKey.id), resellerId: apiKey.resellerId, reason: "rotation", after: snapshot(apiKey, ["secretHash"]) });
       const before = snapshot(old, ["secretHash"]);
       const revokeAt = new Date(now.getTime() + overlapHours * 60 * 60 * 1000);
-      if (old.revokedAt === null || old.revokedAt > revokeAt) old.revokedAt = revokeAt;
-      await tx.update(ApiKey, { id: old.id }, { revokedAt: old.revokedAt });
-      await this.audit.record(tx, scope, { action: "apiKey.revoke", entityType: "ApiKey", entityId: toGlobalId("ApiKey", old.id), resellerId: old.resellerId, reason: `rotated; works until ${old.revokedAt!.toISOString()}`, before, after: snapshot(old, ["secretHash"]) });
+      old.revokedAt = revokeAt;
+      await tx.update(ApiKey, { id: old.id }, { revokedAt: revokeAt });
+      await this.audit.record(tx, scope, { action: "apiKey.revoke", entityType: "ApiKey", entityId: toGlobalId("ApiKey", old.id), resellerId: old.resellerId, reason: `rotated; works until ${revokeAt.toISOString()}`, before, after: snapshot(old, ["secretHash"]) });
       return { apiKey, key: secret.key, previous: old };
     });
   }
@@ -145,7 +154,7 @@ export class ApiKeyGovernanceService {
   jobs(): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
     return {
       handlers: { [API_KEY_EXPIRY_JOB]: async (_job, tx) => void (await this.writeExpiryNotices(tx)) },
-      recurring: [dailyAtJst(API_KEY_EXPIRY_JOB, 9)],
+      recurring: [dailyAtJst(API_KEY_EXPIRY_JOB, 9, 0, "latest")], // a scan: one notice per key, whenever it runs
     };
   }
 

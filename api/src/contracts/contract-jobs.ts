@@ -78,7 +78,8 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
 
   return {
     handlers: { "contracts.daily": sweep, "contracts.month-end": monthEnd },
-    recurring: [dailyAtJst("contracts.daily", 0), everyJstMonthEnd("contracts.month-end")],
+    // Both scan the state at now (ends, notices, extensions with every month since the last charged): one run covers missed ones.
+    recurring: [dailyAtJst("contracts.daily", 0, 0, "latest"), everyJstMonthEnd("contracts.month-end", "latest")],
   };
 }
 

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService, snapshot, unchanged } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { autoRenewStatus, cancellationEffectiveDate, renewalWindow } from "../domain";
@@ -46,9 +46,13 @@ export class ContractService {
     return this.change(scope, id, "contract.cancel", async (c, tx) => {
       if (c.endsAt === null) throw refusal(RefusalCode.INVALID_INPUT, "Unlimited management ends with a cancellation date; name one.", "input.requestedDate");
       const now = this.clock.now();
-      const r = cancellationEffectiveDate({ noticeArrivedAt: now, requestedDate, termEnd: c.endsAt });
+      // CON-2: the notice counts from when it first arrived. Repeating it changes nothing; naming another
+      // date moves only the effective date (never the notice date), as the rule computes it from the first notice.
+      const noticeArrivedAt = c.cancellationNoticedAt ?? now;
+      const r = cancellationEffectiveDate({ noticeArrivedAt, requestedDate, termEnd: c.endsAt });
       if (!r.ok) throw fromDomain(r, "input.contractId");
-      c.cancellationNoticedAt = now;
+      if (c.cancellationEffectiveAt?.getTime() === r.endsAt.getTime()) return;
+      c.cancellationNoticedAt = noticeArrivedAt;
       c.cancellationEffectiveAt = r.endsAt;
       await this.events.emit(tx, { type: EventType.CONTRACT_CANCELLED, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { effectiveAt: r.endsAt.toISOString() } });
     });
@@ -66,7 +70,7 @@ export class ContractService {
     return this.change(scope, id, "contract.stopAutoRenew", async (c, tx) => {
       const product = await tx.findOneByOrFail(Product, { id: c.productId });
       if (!product.autoRenew) throw refusal(RefusalCode.NOT_AUTO_RENEW, "Only auto-renew contracts extend month by month.", "input.contractId");
-      if (c.autoRenewStopNoticedAt) return;
+      if (c.autoRenewStopNoticedAt) return; // already noticed: nothing changes
       c.autoRenewStopNoticedAt = this.clock.now();
     });
   }
@@ -84,6 +88,7 @@ export class ContractService {
       if (c.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
       const before = snapshot(c);
       await apply(c, tx);
+      if (unchanged(before, snapshot(c))) return c;
       const saved = await tx.save(c);
       await this.audit.record(tx, scope, { action, entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, before, after: snapshot(saved) });
       return saved;

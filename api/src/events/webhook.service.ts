@@ -147,6 +147,8 @@ export class WebhookService {
     const eventTypes = input.eventTypes == null ? null : checkEventTypes(input.eventTypes, "input.eventTypes");
     return this.changeEndpoint(scope, id, "webhookEndpoint.update", async (tx, before, now) => {
       if (before.disabledAt) throw refusal(RefusalCode.CONFLICT, "The endpoint was deleted.", "input.webhookEndpointId", "この Webhook エンドポイントは削除済みです。");
+      const same = (url === null || url === before.url) && (eventTypes === null || sameSet(eventTypes, before.eventTypes)) && (input.active == null || input.active === before.active);
+      if (same) return null;
       // Resuming a paused endpoint adds an active one, exactly as creating one does.
       if (input.active === true && !before.active) await this.checkEndpointCap(tx, before.resellerId, "input.active");
       const [row]: EndpointRow[] = updatedRows(await tx.query(
@@ -161,6 +163,7 @@ export class WebhookService {
   /** Soft delete: the row and its deliveries stay for the record; no new deliveries, pending ones die. */
   async deleteEndpoint(scope: RequestScope, id: string | null): Promise<WebhookEndpoint> {
     return this.changeEndpoint(scope, id, "webhookEndpoint.delete", async (tx, before, now) => {
+      if (before.disabledAt) return null;
       const [row]: EndpointRow[] = updatedRows(await tx.query(
         `UPDATE webhook_endpoint SET active = false, disabled_at = COALESCE(disabled_at, $2), updated_at = $2 WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
         [before.id, now],
@@ -183,14 +186,17 @@ export class WebhookService {
 
   private async changeEndpoint(
     scope: RequestScope, id: string | null, action: string,
-    change: (tx: EntityManager, before: WebhookEndpoint, now: Date) => Promise<EndpointRow>,
+    /** Returns the changed row, or null when the call would change nothing (then nothing is recorded). */
+    change: (tx: EntityManager, before: WebhookEndpoint, now: Date) => Promise<EndpointRow | null>,
   ): Promise<WebhookEndpoint> {
     requireAuthenticated(scope.caller);
     const changed = await inTransaction(this.ds, async (tx) => {
       const [row]: EndpointRow[] = id ? await tx.query(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 FOR UPDATE`, [id]) : [];
       if (!row || !canSeeResellerData(scope.caller, row.reseller_id)) throw refusal(RefusalCode.NOT_FOUND, "No such webhook endpoint.", "input.webhookEndpointId");
       const before = toEndpoint(row);
-      const after = toEndpoint(await change(tx, before, this.clock.now()));
+      const changedRow = await change(tx, before, this.clock.now());
+      if (changedRow === null) return before;
+      const after = toEndpoint(changedRow);
       await this.audit.record(tx, scope, { action, entityType: "WebhookEndpoint", entityId: after.nodeId, resellerId: row.reseller_id, before: auditView(before), after: auditView(after) });
       return after;
     });
@@ -243,10 +249,12 @@ export class WebhookService {
   async replay(scope: RequestScope, id: string | null): Promise<WebhookDelivery> {
     requireAuthenticated(scope.caller);
     return inTransaction(this.ds, async (tx) => {
-      const [row]: { id: string; reseller_id: string; status: string; attempts: number; active: boolean }[] = id
-        ? await tx.query(`SELECT d.id, d.reseller_id, d.status, d.attempts, w.active FROM webhook_delivery d JOIN webhook_endpoint w ON w.id = d.endpoint_id WHERE d.id = $1 FOR UPDATE OF d`, [id])
+      const [row]: (DeliveryRow & { reseller_id: string; status: string; attempts: number; active: boolean })[] = id
+        ? await tx.query(`SELECT ${DELIVERY_COLUMNS.split(", ").map((c) => `d.${c.trim()}`).join(", ")}, d.reseller_id, w.active FROM webhook_delivery d JOIN webhook_endpoint w ON w.id = d.endpoint_id WHERE d.id = $1 FOR UPDATE OF d`, [id])
         : [];
       if (!row || !canSeeResellerData(scope.caller, row.reseller_id)) throw refusal(RefusalCode.NOT_FOUND, "No such webhook delivery.", "input.deliveryId");
+      // Already waiting for its first attempt (a replay a moment ago): replaying again changes nothing.
+      if (row.status === WebhookDeliveryStatus.PENDING && row.attempts === 0) return toDelivery(row);
       if (row.status === WebhookDeliveryStatus.IN_FLIGHT) throw refusal(RefusalCode.CONFLICT, "The delivery is being sent right now.", "input.deliveryId", "この配信は現在送信中です。");
       if (!row.active) throw refusal(RefusalCode.CONFLICT, "The endpoint is deleted or paused.", "input.deliveryId", "Webhook エンドポイントが削除または停止されています。");
       const now = this.clock.now();
@@ -299,4 +307,8 @@ export class WebhookService {
       return ids.map((id) => found.get(id) ?? null);
     });
   }
+}
+
+function sameSet<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }

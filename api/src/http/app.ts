@@ -93,7 +93,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
     },
   });
   await apollo.start();
-  await services.ocsp.start(logger); // STAT-2: LISTEN for status changes of every replica
+  await services.listener.start(logger); // STAT-3: hear every replica's changes before serving from memory
   services.health.start();
 
   const app = express();
@@ -133,5 +133,5 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   );
   app.use(notFound);
   app.use(errorHandler);
-  return { app, stop: async () => { await services.health.stop(); await services.ocsp.stop(); await apollo.stop(); } };
+  return { app, stop: async () => { await services.health.stop(); await services.listener.stop(); await apollo.stop(); } };
 }

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { Client, ClientConfig } from "pg";
 import { DataSource, EntityManager } from "typeorm";
-import { PostgresConnectionCredentialsOptions } from "typeorm/driver/postgres/PostgresConnectionCredentialsOptions";
+import { PgListener } from "../db/listener";
 import { withConnectionScope } from "../db/connection-guard";
 import { Clock } from "../domain/clock";
 import { Logger } from "../logger";
@@ -62,6 +61,8 @@ export interface JobRunnerOptions {
   backoffMs?: (attempt: number) => number;
   /** Names this runner in the logs (default host:pid:random). */
   workerId?: string;
+  /** The process's LISTEN connection (db/listener.ts); without one the runner opens its own. */
+  listener?: PgListener;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -153,7 +154,9 @@ export class JobRunner {
   private loop: Promise<void> | undefined;
   private wake = false;
   private recurringScheduled = false;
-  private listener: Client | undefined;
+  private readonly listener: PgListener;
+  private readonly ownListener: boolean;
+  private unsubscribe: (() => void)[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: JobRunnerOptions) {
@@ -166,6 +169,8 @@ export class JobRunner {
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.log = options.logger.child({ component: "jobs", workerId: this.workerId });
+    this.ownListener = options.listener === undefined;
+    this.listener = options.listener ?? new PgListener(this.ds);
     if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
     if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
     this.recurring = new Map();
@@ -220,7 +225,12 @@ export class JobRunner {
     if (this.running) return;
     this.running = true;
     this.stopping = false;
-    await this.connectListener();
+    this.unsubscribe = [
+      this.listener.subscribe(JOBS_CHANNEL, () => this.onNotify()),
+      // A job enqueued while the listener was down would otherwise wait for the next poll.
+      this.listener.onHearing(() => this.onNotify()),
+    ];
+    if (this.ownListener) await this.listener.start(this.log);
     this.log.info({ pollMs: this.pollMs, kinds: this.kinds }, "job runner started");
     this.tick();
   }
@@ -232,9 +242,9 @@ export class JobRunner {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await Promise.allSettled([this.loop, ...this.inFlight]);
-    const listener = this.listener;
-    this.listener = undefined;
-    if (listener) await listener.end().catch(() => {});
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    if (this.ownListener) await this.listener.stop();
     this.stopping = false;
     this.log.info("job runner stopped");
   }
@@ -248,7 +258,6 @@ export class JobRunner {
       do {
         this.wake = false;
         try {
-          if (!this.listener) await this.connectListener();
           if (!this.recurringScheduled) {
             await this.scheduleRecurring();
             this.recurringScheduled = true;
@@ -276,48 +285,6 @@ export class JobRunner {
       if (this.timer) clearTimeout(this.timer);
       this.tick();
     }
-  }
-
-  private async connectListener(): Promise<void> {
-    const o = this.ds.options as PostgresConnectionCredentialsOptions & { applicationName?: string };
-    const config: ClientConfig = {
-      connectionString: o.url,
-      host: o.host,
-      port: o.port,
-      user: o.username,
-      password: o.password,
-      database: o.database,
-      ssl: o.ssl as ClientConfig["ssl"], // the same object TypeORM hands to pg
-      application_name: `${o.applicationName ?? "akashi"}-jobs-listener`,
-    };
-    const client = new Client(config);
-    const drop = (err?: Error) => {
-      if (this.listener === client) this.listener = undefined;
-      if (err) this.log.warn({ err }, "job listener lost; polling continues and it reconnects on the next poll");
-      client.end().catch(() => {});
-    };
-    client.on("error", drop);
-    client.on("end", () => {
-      if (this.listener === client) this.listener = undefined;
-    });
-    client.on("notification", (msg) => {
-      if (msg.channel === JOBS_CHANNEL) this.onNotify();
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${JOBS_CHANNEL}`);
-    } catch (err) {
-      this.log.warn({ err }, "job listener could not connect; polling continues");
-      drop();
-      return;
-    }
-    if (!this.running) {
-      drop();
-      return;
-    }
-    this.listener = client;
-    // A job enqueued while the listener was down would otherwise wait for the next poll.
-    this.wake = true;
   }
 
   // ---- one job ----
@@ -399,7 +366,10 @@ export class JobRunner {
     // Step from the occurrence this job stood for (not from a retry's moved run_at, nor from now),
     // so that every occurrence runs once even after an outage: missed ones run one after another.
     const scheduled = typeof job.payload.scheduledFor === "string" ? new Date(job.payload.scheduledFor) : job.runAt;
-    const from = Number.isNaN(scheduled.getTime()) ? job.runAt : scheduled;
+    const stood = Number.isNaN(scheduled.getTime()) ? job.runAt : scheduled;
+    // A scan (catchUp "latest") has just covered every occurrence up to now: continue from now.
+    const now = this.clock.now();
+    const from = r.catchUp === "latest" && now > stood ? now : stood;
     await this.enqueueOccurrence(tx, r, r.next(from));
   }
 

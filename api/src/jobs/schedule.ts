@@ -7,9 +7,17 @@ import { MS_PER_SECOND, assertInteger, assertValidDate, endOfMonthOf, jstDateOf,
  */
 export interface RecurringJob {
   readonly kind: string;
+  /**
+   * After an outage (or a clock moved far ahead): `each` runs every missed occurrence in turn (a job whose
+   * occurrences stand for something, such as a month's fee); `latest` runs once and continues from now
+   * (a scan of the state at now, which one run covers completely).
+   */
+  readonly catchUp: CatchUp;
   next(after: Date): Date;
   key(runAt: Date): string;
 }
+
+export type CatchUp = "each" | "latest";
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
 
@@ -18,9 +26,10 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, "0");
  * i.e. 00:00:00 JST on the 1st of the following month. The key names the month that ended:
  * the run at 2027-01-01T00:00:00+09:00 is `kind:2026-12`.
  */
-export function everyJstMonthEnd(kind: string): RecurringJob {
+export function everyJstMonthEnd(kind: string, catchUp: CatchUp = "each"): RecurringJob {
   return {
     kind,
+    catchUp,
     next(after: Date): Date {
       assertValidDate(after, "after");
       // The end of the JST month containing `after`, plus one second, is the next 1st 00:00 JST,
@@ -35,13 +44,14 @@ export function everyJstMonthEnd(kind: string): RecurringJob {
 }
 
 /** Every day at `hour`:`minute` JST; the key is the JST date of the run, `kind:YYYY-MM-DD`. */
-export function dailyAtJst(kind: string, hour: number, minute = 0): RecurringJob {
+export function dailyAtJst(kind: string, hour: number, minute = 0, catchUp: CatchUp = "each"): RecurringJob {
   assertInteger(hour, "hour", 0);
   assertInteger(minute, "minute", 0);
   if (hour > 23) throw new RangeError(`hour must be 0-23, got ${hour}`);
   if (minute > 59) throw new RangeError(`minute must be 0-59, got ${minute}`);
   return {
     kind,
+    catchUp,
     next(after: Date): Date {
       const p = toJst(after);
       const today = jstInstant(p.year, p.month, p.day, hour, minute);

@@ -256,7 +256,7 @@ export class NoticeService {
     return {
       handlers: { [SEND_NOTICES_JOB]: send, [SWEEP_NOTICES_JOB]: send },
       // Only with e-mail on: without it there is nothing to send, and no daily job is worth its row.
-      recurring: this.mailer ? [dailyAtJst(SWEEP_NOTICES_JOB, 0, 5)] : [],
+      recurring: this.mailer ? [dailyAtJst(SWEEP_NOTICES_JOB, 0, 5, "latest")] : [],
     };
   }
 

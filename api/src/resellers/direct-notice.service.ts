@@ -41,12 +41,16 @@ export class DirectNoticeService {
     if (subject.length === 0 || subject.length > 200) throw refusal(RefusalCode.INVALID_INPUT, "subject must be 1 to 200 characters.", "input.subject");
     if (body.length === 0 || body.length > 20000) throw refusal(RefusalCode.INVALID_INPUT, "body must be 1 to 20000 characters.", "input.body");
     return inTransaction(this.ds, async (tx) => {
-      const reseller = input.resellerId ? await tx.findOneBy(Reseller, { id: input.resellerId }) : null;
+      // Locked: identical notices sent at once are one notice (the row lock orders them; the second finds the first).
+      const reseller = input.resellerId ? await tx.findOne(Reseller, { where: { id: input.resellerId }, lock: { mode: "pessimistic_write" } }) : null;
       if (!reseller) throw refusal(RefusalCode.NOT_FOUND, "No such reseller.", "input.resellerId");
       const terminationDecided = (await tx.countBy(ResellerTermination, { resellerId: reseller.id })) > 0;
       if (reseller.status === ResellerStatus.ACTIVE && !terminationDecided) {
         throw refusal(RefusalCode.CONFLICT, "Subscribers are notified directly only when their reseller is suspended or terminated (RES-10).", "input.resellerId");
       }
+      // RES-10: the same notice (subject and body) goes to the reseller's subscribers once; a retry returns it.
+      const sent = await tx.find(Notice, { where: { resellerId: reseller.id, direct: true, kind: DIRECT_NOTICE_KIND, subject, body }, order: { createdAt: "ASC", id: "ASC" } });
+      if (sent.length > 0) return sent;
       const notices = await this.write(tx, reseller, subject, body);
       await this.audit.record(tx, scope, {
         action: "reseller.notifySubscribersDirectly", entityType: "Reseller", entityId: reseller.nodeId, resellerId: reseller.id, reason: subject,

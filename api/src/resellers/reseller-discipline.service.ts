@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, IsNull } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { revokeAllKeysOf } from "../auth/api-key-governance.service";
 import { canSeeResellerData, requireOperator } from "../auth/authorize";
@@ -83,6 +83,9 @@ export class ResellerDisciplineService {
     }
     return inTransaction(this.ds, async (tx) => {
       const reseller = await this.liveReseller(tx, input.resellerId);
+      // The same notice again (a retry) is the notice already given: no second notice, no second e-mail.
+      const same = await tx.findOneBy(ResellerCureNotice, { resellerId: reseller.id, ground: input.ground, detail, deadline: input.deadline, curedAt: IsNull() });
+      if (same) return same;
       const notice = await tx.save(tx.create(ResellerCureNotice, { resellerId: reseller.id, ground: input.ground, detail, issuedAt: now, deadline: input.deadline, curedAt: null }));
       await noticeToReseller(tx, this.notices, reseller, "RESELLER_CURE_NOTICE", "是正の催告 / Notice to cure",
         `${detail}\n\n是正期限 / Cure by: ${formatJst(input.deadline)}\n事由 / Ground: ${input.ground}\n期限までに是正されない場合、取次業務を停止することがあります。 / If not cured by then, brokering may be suspended (RES-8).`);
@@ -128,6 +131,12 @@ export class ResellerDisciplineService {
         throw refusal(RefusalCode.CURE_DEADLINE_NOT_PASSED, `The cure deadline ${formatJst(notice.deadline)} has not passed (RES-8).`, "input.cureNoticeId", "是正期限が経過していません。");
       }
       if (startsAt < notice.deadline) throw refusal(RefusalCode.INVALID_INPUT, "A suspension cannot start before the cure deadline.", "input.startsAt");
+      // One suspension in force per cure notice: a retry returns it; a different one is refused.
+      const open = await tx.findOneBy(ResellerSuspension, { cureNoticeId: notice.id, liftedAt: IsNull() });
+      if (open && (open.endsAt === null || open.endsAt > now)) {
+        if (open.reason === reason && (input.startsAt == null || open.startsAt.getTime() === startsAt.getTime()) && (open.endsAt?.getTime() ?? null) === (endsAt?.getTime() ?? null)) return open;
+        throw refusal(RefusalCode.RESELLER_SUSPENDED, "The reseller is already suspended under this cure notice; lift that suspension first.", "input.cureNoticeId", "この是正の催告による停止がすでにあります。");
+      }
       const suspension = await tx.save(tx.create(ResellerSuspension, { resellerId: reseller.id, cureNoticeId: notice.id, immediate: false, reason, startsAt, endsAt, liftedAt: null }));
       await this.afterSuspending(tx, scope, reseller, suspension, now);
       return suspension;
@@ -144,6 +153,9 @@ export class ResellerDisciplineService {
     const reason = requireText(input.reason, "input.reason");
     return inTransaction(this.ds, async (tx) => {
       const reseller = await this.liveReseller(tx, input.resellerId);
+      // Already suspended at once and not lifted: a retry changes nothing (its keys are already revoked).
+      const open = await tx.findOneBy(ResellerSuspension, { resellerId: reseller.id, immediate: true, liftedAt: IsNull(), endsAt: IsNull() });
+      if (open) return { suspension: open, revokedKeyCount: 0 };
       const revokedKeyCount = await revokeAllKeysOf(tx, this.audit, scope, reseller.id, now, `RES-9: ${reason}`);
       const suspension = await tx.save(tx.create(ResellerSuspension, { resellerId: reseller.id, cureNoticeId: null, immediate: true, reason, startsAt: now, endsAt: null, liftedAt: null }));
       await this.afterSuspending(tx, scope, reseller, suspension, now);

@@ -106,9 +106,12 @@ export class ProblemReportService {
       const report = id ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
       if (!report) throw refusal(RefusalCode.NOT_FOUND, "No such problem report.", "input.problemReportId");
       const before = snapshot(report, ["proofDer"]);
+      const status = report.status === ProblemReportStatus.OPEN || report.status === ProblemReportStatus.ANSWERED ? (dismiss ? ProblemReportStatus.DISMISSED : ProblemReportStatus.ANSWERED) : report.status;
+      // The same answer again (a retry) changes nothing and records nothing.
+      if (report.answer === answer.trim() && report.status === status) return report;
       report.answer = answer.trim();
       report.answeredAt = this.clock.now();
-      if (report.status === ProblemReportStatus.OPEN || report.status === ProblemReportStatus.ANSWERED) report.status = dismiss ? ProblemReportStatus.DISMISSED : ProblemReportStatus.ANSWERED;
+      report.status = status;
       const saved = await tx.save(report);
       await this.audit.record(tx, scope, { action: "problemReport.answer", entityType: "ProblemReport", entityId: toGlobalId("ProblemReport", report.id), resellerId: null, before, after: snapshot(saved, ["proofDer"]) });
       return saved;
@@ -121,6 +124,7 @@ export class ProblemReportService {
     const result = await inTransaction(this.ds, async (tx) => {
       const report = id ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
       if (!report) throw refusal(RefusalCode.NOT_FOUND, "No such problem report.", "input.problemReportId");
+      if (report.status === ProblemReportStatus.REVOKED) return report; // decided already (REV-7: revocation is final)
       const cert = report.certificateId ? await tx.findOne(Certificate, { where: { id: report.certificateId }, lock: { mode: "pessimistic_write" } }) : null;
       if (!cert) throw refusal(RefusalCode.NOT_FOUND, "The report names no certificate of this CA.", "input.problemReportId");
       if (!cert.revokedAt) {

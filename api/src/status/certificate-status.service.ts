@@ -1,10 +1,8 @@
-import { DataSource } from "typeorm";
 import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
-import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Clock } from "../domain/clock";
 import { canonicalSerialHex } from "../pki";
 import { RevocationReason } from "../revocations/revocation-reason";
-import { Revocation, RevocationStatus } from "../revocations/revocation.entity";
+import { CertificateFacts, CertificateFactsCache } from "./certificate-facts";
 
 /** What the public status query tells about one certificate (STAT-3). */
 export interface PublicCertificateStatus {
@@ -26,12 +24,12 @@ export type StatusLookup = { serialNumber: string } | { sha256Fingerprint: strin
 export class InvalidStatusLookup extends Error {}
 
 /**
- * STAT-3: the public status of a certificate, read from the certificate row through
- * `certificateStatus()` with the injected clock, the same source and function as CRL and OCSP.
+ * STAT-3: the public status of a certificate, computed with the injected clock by `certificateStatus()`
+ * (the same function CRL and OCSP use) from the facts every channel shares (status/certificate-facts.ts).
  */
 export class CertificateStatusService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly facts: CertificateFactsCache,
     private readonly clock: Clock,
   ) {}
 
@@ -41,8 +39,7 @@ export class CertificateStatusService {
    * @throws InvalidStatusLookup when the serial or fingerprint is not well-formed hex.
    */
   async lookup(by: StatusLookup): Promise<PublicCertificateStatus | null> {
-    const repo = this.ds.getRepository(Certificate);
-    let cert: Certificate | null;
+    let cert: CertificateFacts | null;
     if ("serialNumber" in by) {
       let serial: string;
       try {
@@ -50,23 +47,13 @@ export class CertificateStatusService {
       } catch (e) {
         throw new InvalidStatusLookup(`serialNumber: ${(e as Error).message}`);
       }
-      cert = await repo
-        .createQueryBuilder("c")
-        .where("c.serial_hex = :serial", { serial })
-        .orderBy("CASE WHEN c.source = :issued THEN 0 ELSE 1 END", "ASC")
-        .addOrderBy("c.created_at", "DESC")
-        .setParameter("issued", CertificateSource.ISSUED)
-        .getOne();
+      cert = await this.facts.bySerialHex(serial);
     } else {
       const fingerprint = by.sha256Fingerprint.replace(/[\s:]/g, "").toLowerCase();
       if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new InvalidStatusLookup("sha256Fingerprint must be 64 hex digits.");
-      cert = await repo.findOneBy({ sha256Fingerprint: fingerprint });
+      cert = await this.facts.bySha256(fingerprint);
     }
     if (!cert) return null;
-    const scheduled = await this.ds.getRepository(Revocation).findOne({
-      select: { id: true, scheduledFor: true },
-      where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED },
-    });
     const now = this.clock.now();
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
     return {
@@ -78,7 +65,7 @@ export class CertificateStatusService {
       revokedAt: revoked ? cert.revokedAt : null,
       revocationReason: revoked ? cert.revocationReason : null,
       // A pending scheduled revocation (REV-2), or a revocation time written ahead of now.
-      revocationScheduledAt: revoked ? null : (scheduled?.scheduledFor ?? cert.revokedAt),
+      revocationScheduledAt: revoked ? null : (cert.scheduledFor ?? cert.revokedAt),
       checkedAt: now,
       issuerName: cert.issuerDn,
       names: cert.names,

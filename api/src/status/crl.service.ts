@@ -131,7 +131,7 @@ export class CrlService {
     };
     return {
       handlers: { [CRL_PUBLISH_JOB]: publishOne, [CRL_REFRESH_JOB]: refreshAll },
-      recurring: [dailyAtJst(CRL_REFRESH_JOB, 3)],
+      recurring: [dailyAtJst(CRL_REFRESH_JOB, 3, 0, "latest")], // only the newest CRL matters
     };
   }
 }

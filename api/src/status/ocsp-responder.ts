@@ -1,16 +1,14 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { Client, ClientConfig } from "pg";
 import { DataSource } from "typeorm";
-import { PostgresConnectionCredentialsOptions } from "typeorm/driver/postgres/PostgresConnectionCredentialsOptions";
 import { CaService } from "../certificates/ca.service";
 import { CertificateAuthority } from "../certificates/certificate-authority.entity";
 import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
-import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Clock } from "../domain/clock";
-import { Logger } from "../logger";
 import { OcspCertId, OcspCertStatus, buildOcspResponse, issuerMatches, ocspErrorResponse, parseOcspRequest } from "../pki";
-import { STATUS_CHANNEL, StatusPublisher } from "./status-publisher";
+import { CertificateFactsCache } from "./certificate-facts";
+import { StatusPublisher } from "./status-publisher";
+import { ViewChanges } from "./view-changes";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -18,8 +16,8 @@ const HOUR_MS = 60 * 60 * 1000;
  * STAT-2 lifetimes:
  * - every response: thisUpdate = now, nextUpdate = now + 4 days (the rule allows 8 hours … 10 days);
  * - a pre-signed (nonce-less, single CertID) response is served from memory until half its validity
- *   (2 days) has passed, or until the certificate's status changes (local revocation, or the
- *   `akashi_status` NOTIFY from any replica), whichever comes first;
+ *   (2 days) has passed, or until the certificate's status changes (local revocation, or the change
+ *   notification of any replica's commit, status/view-changes.ts), whichever comes first;
  * - HTTP caches may keep a nonce-less response {@link OCSP_HTTP_MAX_AGE_S} seconds (never beyond
  *   nextUpdate); responses carrying a nonce are `no-store`.
  */
@@ -67,30 +65,54 @@ export class OcspResponder {
   /** Bumped by every invalidation: a response built across one is not stored. */
   private epoch = 0;
   private readonly suspect = new Map<string, number>();
-
-  private listener: Client | undefined;
-  private listening = false;
-  private started = false;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private reconnectDelayMs = 500;
-  private log: Logger | undefined;
+  /**
+   * The request's own bytes (GET path or POST body) → where its pre-signed answer is kept: a repeated
+   * nonce-less request is answered without decoding it again (RFC 5019 clients send the same bytes).
+   */
+  private readonly byRequest = new Map<string, { key: string; derKey: string }>();
 
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly ca: CaService,
     publisher: StatusPublisher,
+    private readonly facts: CertificateFactsCache,
+    private readonly changes: ViewChanges,
   ) {
     publisher.onLocalRevocation((caId, serialHex) => {
       const key = `${caId}:${serialHex}`;
       this.suspect.set(key, performance.now() + SUSPECT_MS);
       this.invalidate(caId, serialHex);
     });
+    changes.on((c) => {
+      if (c.kind === "certificate") {
+        if (!c.caId) return;
+        this.suspect.delete(`${c.caId}:${c.serialHex}`); // committed: the database now tells the truth
+        this.invalidate(c.caId, c.serialHex);
+      } else if (c.kind === "all") {
+        this.invalidateAll();
+      }
+    });
   }
 
   /** Whether pre-signed responses are used: only while we hear every replica's invalidations. */
   get caching(): boolean {
-    return this.listening;
+    return this.changes.trusted;
+  }
+
+  /**
+   * The pre-signed answer to exactly these request bytes, if one is kept and still good; else null
+   * (then `respond` decodes the request). The hot path of OCSP: no ASN.1, no signing, no database.
+   */
+  cachedAnswer(requestKey: string): OcspAnswer | null {
+    const where = this.byRequest.get(requestKey);
+    if (!where || !this.caching || this.isSuspect(where.key)) return null;
+    const hit = this.cache.get(where.key)?.get(where.derKey);
+    if (!hit || this.clock.now().getTime() >= hit.refreshAt) {
+      this.byRequest.delete(requestKey);
+      return null;
+    }
+    return { der: hit.der, headers: this.cacheHeaders(hit) };
   }
 
   // ---- answering ----
@@ -99,7 +121,7 @@ export class OcspResponder {
    * Answers one OCSPRequest (DER): a signed response, or `malformedRequest` / `unauthorized`.
    * Rejects only on faults (database, signer), which the route answers with `internalError`.
    */
-  async respond(requestDer: Buffer): Promise<OcspAnswer> {
+  async respond(requestDer: Buffer, requestKey?: string): Promise<OcspAnswer> {
     const noStore = { "Cache-Control": "no-store" };
     const parsed = parseOcspRequest(requestDer);
     if (!parsed.ok) return { der: ocspErrorResponse("malformedRequest"), headers: noStore };
@@ -114,7 +136,10 @@ export class OcspResponder {
     const derKey = certId.der.toString("hex");
     if (single && this.caching && !this.isSuspect(key)) {
       const hit = this.cache.get(key)?.get(derKey);
-      if (hit && this.clock.now().getTime() < hit.refreshAt) return { der: hit.der, headers: this.cacheHeaders(hit) };
+      if (hit && this.clock.now().getTime() < hit.refreshAt) {
+        if (requestKey) this.remember(requestKey, key, derKey);
+        return { der: hit.der, headers: this.cacheHeaders(hit) };
+      }
     }
 
     const epoch = this.epoch;
@@ -145,7 +170,10 @@ export class OcspResponder {
       refreshAt: thisUpdate.getTime() + OCSP_REFRESH_AFTER_MS,
       etag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
     };
-    if (keep && this.caching && epoch === this.epoch && !this.isSuspect(key)) this.store(key, derKey, entry);
+    if (keep && this.caching && epoch === this.epoch && !this.isSuspect(key)) {
+      this.store(key, derKey, entry);
+      if (requestKey) this.remember(requestKey, key, derKey);
+    }
     return { der, headers: this.cacheHeaders(entry) };
   }
 
@@ -164,10 +192,8 @@ export class OcspResponder {
    * later), nor for a revocation time written ahead of now (the status changes then without a NOTIFY).
    */
   private async statusOf(ca: CertificateAuthority, serialHex: string, now: Date): Promise<{ status: OcspCertStatus; keep: boolean }> {
-    const cert = await this.ds.getRepository(Certificate).findOne({
-      select: { id: true, notBefore: true, notAfter: true, revokedAt: true, revocationReason: true },
-      where: { issuingCaId: ca.id, serialHex, source: CertificateSource.ISSUED },
-    });
+    const facts = await this.facts.bySerialHex(serialHex);
+    const cert = facts && facts.issued && facts.issuingCaId === ca.id ? facts : null;
     if (cert) {
       if (certificateStatus(cert, now) === CertificateStatus.REVOKED) return { status: { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" }, keep: true };
       return { status: "good", keep: cert.revokedAt === null };
@@ -209,6 +235,11 @@ export class OcspResponder {
     }
   }
 
+  private remember(requestKey: string, key: string, derKey: string): void {
+    if (this.byRequest.size >= MAX_CACHED) this.byRequest.clear();
+    this.byRequest.set(requestKey, { key, derKey });
+  }
+
   private isSuspect(key: string): boolean {
     const until = this.suspect.get(key);
     if (until === undefined) return false;
@@ -231,6 +262,7 @@ export class OcspResponder {
   invalidateAll(): void {
     this.epoch++;
     this.cache.clear();
+    this.byRequest.clear();
     this.cachedCount = 0;
   }
 
@@ -239,103 +271,5 @@ export class OcspResponder {
     if (!byCertId) return;
     this.cachedCount -= byCertId.size;
     this.cache.delete(key);
-  }
-
-  private onNotification(payload: string | undefined): void {
-    const i = payload?.lastIndexOf(":") ?? -1;
-    if (!payload || i <= 0) {
-      this.invalidateAll();
-      return;
-    }
-    const caId = payload.slice(0, i);
-    const serialHex = payload.slice(i + 1);
-    this.suspect.delete(`${caId}:${serialHex}`); // committed: the database now tells the truth
-    this.invalidate(caId, serialHex);
-  }
-
-  // ---- LISTEN akashi_status ----
-
-  /**
-   * Starts the dedicated LISTEN connection; resolves once it listens, or failed to connect (it then
-   * retries, and no pre-signed response is served until it listens).
-   */
-  async start(logger?: Logger): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.log = logger?.child({ component: "ocsp" });
-    await this.connect();
-  }
-
-  /** Closes the LISTEN connection and stops reconnecting. */
-  async stop(): Promise<void> {
-    this.started = false;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
-    const client = this.listener;
-    this.listener = undefined;
-    this.listening = false;
-    this.invalidateAll();
-    if (client) await client.end().catch(() => {});
-  }
-
-  private async connect(): Promise<void> {
-    this.reconnectTimer = undefined;
-    if (!this.started) return;
-    const o = this.ds.options as PostgresConnectionCredentialsOptions & { applicationName?: string };
-    const client = new Client({
-      connectionString: o.url,
-      host: o.host,
-      port: o.port,
-      user: o.username,
-      password: o.password,
-      database: o.database,
-      ssl: o.ssl as ClientConfig["ssl"],
-      application_name: `${o.applicationName ?? "akashi"}-status-listener`,
-    });
-    let lost = false;
-    const onLost = (err?: Error) => {
-      if (lost) return;
-      lost = true;
-      if (this.listener === client) {
-        this.listener = undefined;
-        this.listening = false;
-        this.invalidateAll(); // notifications may be missed from now on
-      }
-      client.end().catch(() => {});
-      if (this.started) {
-        if (err) this.log?.warn({ err }, "status listener lost; OCSP answers are built fresh until it reconnects");
-        this.scheduleReconnect();
-      }
-    };
-    client.on("error", onLost);
-    client.on("end", () => onLost());
-    client.on("notification", (msg) => {
-      if (msg.channel === STATUS_CHANNEL) this.onNotification(msg.payload);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${STATUS_CHANNEL}`);
-    } catch (err) {
-      this.log?.warn({ err }, "status listener could not connect; retrying");
-      onLost();
-      return;
-    }
-    if (!this.started || lost) {
-      client.end().catch(() => {});
-      return;
-    }
-    this.listener = client;
-    this.reconnectDelayMs = 500;
-    // Whatever was cached before may have missed notifications while we were not listening.
-    this.invalidateAll();
-    this.listening = true;
-  }
-
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || !this.started) return;
-    const delay = this.reconnectDelayMs;
-    this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 30_000);
-    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
-    this.reconnectTimer.unref();
   }
 }

@@ -2,9 +2,6 @@ import { EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
 import { enqueueJob } from "../jobs/job-runner";
 
-/** The NOTIFY channel that tells every replica a certificate's status changed; payload `<caId>:<serialHex>`. */
-export const STATUS_CHANNEL = "akashi_status";
-
 /** Job kind that publishes one CA's CRL (payload `{ caId }`). */
 export const CRL_PUBLISH_JOB = "crl.publish";
 
@@ -45,7 +42,8 @@ export class StatusPublisher {
    * If the window's job exists but has already run (or is running), the next window's job is used;
    * a still-pending one is row-locked until this transaction ends, so it cannot run before it sees
    * this revocation.
-   * (b) NOTIFY `akashi_status` (delivered on commit) so every replica drops its cached OCSP answer.
+   * (b) Every replica drops its cached answers when the change commits: the certificate table's trigger
+ *     notifies them (status/view-changes.ts); this process's own OCSP responder stops at once.
    * Imported certificates (no issuing CA) are on no CRL and answered by no OCSP responder of ours.
    */
   async certificateRevoked(tx: EntityManager, cert: RevokedCertificateRef): Promise<void> {
@@ -62,7 +60,6 @@ export class StatusPublisher {
       const pending: unknown[] = await tx.query(`SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR UPDATE`, [uniqueKey]);
       if (pending.length > 0) break;
     }
-    await tx.query(`SELECT pg_notify($1, $2)`, [STATUS_CHANNEL, `${caId}:${cert.serialHex}`]);
     for (const listener of this.listeners) listener(caId, cert.serialHex);
   }
 }

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService, snapshot, unchanged } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
@@ -132,12 +132,16 @@ export class SubscriberService {
       if (!current || !canSeeResellerData(scope.caller, current.resellerId)) {
         throw refusal(RefusalCode.NOT_FOUND, "No such subscriber.", "input.id");
       }
-      const before = { ...snapshot(current), contacts: (await tx.findBy(SubscriberContact, { subscriberId: current.id })).map((c) => snapshot(c)) };
+      const existingContacts = await tx.find(SubscriberContact, { where: { subscriberId: current.id }, order: { position: "ASC" } });
+      const before = { ...snapshot(current), contacts: existingContacts.map((c) => snapshot(c)) };
       const { contacts, ...fields } = changes;
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
+      // Nothing to change (a retry, or the values it already has): nothing is written or recorded.
+      const contactsSame = contacts == null || sameContacts(existingContacts, contacts);
+      if (contactsSame && unchanged({ ...before, contacts: [] }, { ...snapshot(current), contacts: [] })) return current;
       current.updatedAt = this.clock.now();
       const saved = await tx.save(current);
-      const afterContacts = contacts != null ? await this.replaceContacts(tx, current.id, contacts) : await tx.findBy(SubscriberContact, { subscriberId: current.id });
+      const afterContacts = contacts != null && !contactsSame ? await this.replaceContacts(tx, current.id, contacts) : existingContacts;
       await this.audit.record(tx, scope, {
         action: "subscriber.update",
         entityType: "Subscriber",
@@ -159,4 +163,9 @@ export class SubscriberService {
       contacts.map((c, position) => tx.create(SubscriberContact, { subscriberId, role: c.role, name: c.name.trim(), email: c.email, phone: c.phone ?? null, position })),
     );
   }
+}
+
+function sameContacts(existing: SubscriberContact[], wanted: ContactInput[]): boolean {
+  const norm = (c: { role: string; name: string; email: string; phone?: string | null }) => [c.role, c.name.trim(), c.email, c.phone ?? null];
+  return JSON.stringify(existing.map(norm)) === JSON.stringify(wanted.map(norm));
 }
