@@ -163,6 +163,7 @@ export const REFUSAL_MESSAGES_JA: Readonly<Record<RefusalCode, string>> = {
   ACME_APPLICATION_MISSING: "ACME 対応版の利用申込が承認されていません。",
   WEBHOOK_URL_NOT_ALLOWED: "この Webhook の URL は登録できません。",
   PEM_INVALID: "PEM の形式が正しくないか、想定と異なる種類・数のブロックが含まれています。",
+  KEY_ALREADY_ROTATED: "この API キーはすでに新しいキーに切り替えられています。",
 };
 
 export class RefusalError extends Error {
