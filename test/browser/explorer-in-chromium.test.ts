@@ -28,7 +28,7 @@ beforeAll(async () => {
   const port = await freePort();
   origin = `http://akashi.test:${port}`;
   t = await startTestApp({ env: { PUBLIC_BASE_URL: origin } });
-  server = t.app.listen(port, "127.0.0.1");
+  server = http.createServer(t.app).listen(port, "127.0.0.1");
   reseller = await t.createReseller("explorer");
   browser = await launchChromium(["akashi.test"]);
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -128,7 +128,7 @@ beforeAll(async () => {
   apiOrigin = `http://akashi.test:${apiPort}`;
   t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.akashi-demo.jp", "dv.akashi-demo.jp", "ended.akashi-demo.jp"]) } });
   if (!t.services.widgetAssets()) throw new Error("dist/widget is missing: run `npm test` (it builds) or `npm run build`.");
-  apiServer = t.app.listen(apiPort, "127.0.0.1");
+  apiServer = http.createServer(t.app).listen(apiPort, "127.0.0.1");
   pageServer = http.createServer((req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(embeddingPage(new URL(req.url ?? "/", "http://x").searchParams)));
   await new Promise<void>((r) => pageServer.listen(0, "127.0.0.1", r));
   pagePort = (pageServer.address() as AddressInfo).port;

@@ -106,7 +106,7 @@ beforeAll(async () => {
     now: START,
     env: { PUBLIC_BASE_URL: origin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(Object.values(NAMES).flat()) },
   });
-  server = t.app.listen(port, "127.0.0.1");
+  server = http.createServer(t.app).listen(port, "127.0.0.1");
   const reseller = await t.createReseller("verify-browser");
   const products = await productIds(t);
   const make = async (names: string[], product: string, subscriber: Record<string, unknown>) => {

@@ -1,4 +1,4 @@
-import { Express } from "express";
+import type { RequestListener } from "node:http";
 import request from "supertest";
 import { createDataSource } from "../../api/src/db/data-source";
 import { createApp } from "../../api/src/http/app";
@@ -39,7 +39,7 @@ async function ocspQuery(cert: IssuedCertificate, extra: string[] = [], url = `$
 
 const STATUS_FIELDS = "status serialNumber sha256Fingerprint notBefore notAfter revokedAt revocationReason revocationScheduledAt checkedAt issuerName names";
 
-function statusGet(app: Express, query: string, key?: string) {
+function statusGet(app: RequestListener, query: string, key?: string) {
   const req = request(app).get("/graphql").query({ query });
   if (key) req.set("Authorization", `Bearer ${key}`);
   return req;

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { Server } from "node:http";
+import { RequestListener, Server, createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import request from "supertest";
-import { Express } from "express";
+
 import { Certificate } from "../../api/src/certificates/certificate.entity";
 import { RevocationReason } from "../../api/src/revocations/revocation-reason";
 import { Revocation, RevocationRequester, RevocationStatus } from "../../api/src/revocations/revocation.entity";
@@ -146,8 +146,8 @@ export function opensslAsync(args: string[], input?: Buffer): Promise<RunResult>
   });
 }
 
-export async function listen(app: Express): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const server = app.listen(0, "127.0.0.1");
+export async function listen(app: RequestListener): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const server = createServer(app).listen(0, "127.0.0.1");
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

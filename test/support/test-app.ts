@@ -1,4 +1,4 @@
-import { Express } from "express";
+import type { RequestListener } from "node:http";
 import request from "supertest";
 import { DataSource } from "typeorm";
 import { systemActor } from "../../api/src/auth/caller";
@@ -24,7 +24,8 @@ export interface TestApp {
   ownerUrl: string;
   services: Services;
   clock: FixedClock;
-  app: Express;
+  /** The whole HTTP surface as a request listener (supertest, or http.createServer). */
+  app: RequestListener;
   /** The job runner, driven by hand: `await t.jobs.scheduleRecurring(); await t.jobs.runDue()`. */
   jobs: JobRunner;
   operatorKey: string;

@@ -1,6 +1,4 @@
-import { ApolloServerPlugin } from "@apollo/server";
-import { FieldNode, FragmentDefinitionNode, GraphQLFormattedError, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from "graphql";
-import type { Context } from "./context";
+import { FieldNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from "graphql";
 import { limitExceeded } from "./errors";
 import { DEFAULT_PAGE_SIZE } from "./relay";
 
@@ -90,25 +88,4 @@ export function checkLimits(operation: OperationDefinitionNode, fragments: Fragm
   if (m.depth > LIMITS.maxDepth) throw limitExceeded("DEPTH_LIMIT_EXCEEDED", `Query depth ${m.depth} is over the limit of ${LIMITS.maxDepth}.`);
   if (m.aliases > LIMITS.maxAliases) throw limitExceeded("ALIAS_LIMIT_EXCEEDED", `${m.aliases} aliases are over the limit of ${LIMITS.maxAliases}.`);
   if (m.cost > LIMITS.maxCost) throw limitExceeded("COST_LIMIT_EXCEEDED", `Estimated cost ${m.cost} is over the limit of ${LIMITS.maxCost}; ask for smaller pages.`);
-}
-
-const SUGGESTION = / ?Did you mean .*\?$/;
-
-export function limitsPlugin(): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request, contextValue }) {
-          const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
-          if (operation) checkLimits(operation, fragments, request.variables ?? {}, contextValue.caller.kind === "PUBLIC");
-        },
-        // Field suggestions would reveal the schema to anonymous callers, for whom introspection is off.
-        async willSendResponse({ response, contextValue }) {
-          if (contextValue.caller?.kind !== "PUBLIC" || response.body.kind !== "single") return;
-          const errors = response.body.singleResult.errors as GraphQLFormattedError[] | undefined;
-          errors?.forEach((e) => ((e as { message: string }).message = e.message.replace(SUGGESTION, "")));
-        },
-      };
-    },
-  };
 }

@@ -4,8 +4,8 @@ import path from "node:path";
 
 /**
  * The API explorer (issue 14): GraphiQL, bundled from npm by Vite into dist/explorer/ (vite.explorer.config.ts),
- * served at /explorer and to a browser that opens GET /graphql (Accept: text/html, no query) — mounted
- * before Apollo, which would answer such a request 406. Nothing comes from a CDN.
+ * served at /explorer and to a browser that opens GET /graphql (Accept: text/html, no query), which the
+ * front (http/front.ts) passes to the Express app instead of answering as GraphQL. Nothing comes from a CDN.
  *
  * Strict CSP: scripts, workers, fonts and requests only from this origin, no inline or eval'd script, no
  * frames, no forms, no plugins. Styles allow 'unsafe-inline' because the Monaco editor writes <style>
@@ -41,11 +41,14 @@ function securityHeaders(res: Response): void {
   res.setHeader("Cross-Origin-Resource-Policy", "same-origin");
 }
 
-/** A browser navigating to /graphql (HTML first in Accept, no query): the explorer, not a 406. */
+/**
+ * A browser navigating to /graphql: GET without a query, HTML acceptable (the same test as the front in
+ * http/front.ts, which hands such requests to the app behind instead of answering them as GraphQL).
+ */
 function wantsExplorer(req: Request): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   if (req.query.query !== undefined) return false;
-  return req.accepts(["application/json", "application/graphql-response+json", "text/html"]) === "text/html";
+  return String(req.headers.accept ?? "").includes("text/html");
 }
 
 export function explorerRoutes(dir = EXPLORER_DIR): Router {

@@ -1,5 +1,4 @@
-import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, Field, FieldResolver, ID, Info, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Extensions, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
@@ -7,15 +6,6 @@ import { idOfType } from "../graphql/global-id";
 import { UserError, mutate } from "../graphql/user-error";
 import { STATUS_CACHE_MAX_AGE_S } from "../status/certificate-status.resolver";
 import { PublicSeal, SealEmbed } from "./seal.types";
-
-interface CacheControlInfo {
-  cacheControl?: { setCacheHint(hint: { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" }): void };
-}
-
-/** Seal answers are public and cacheable for the same short time as certificate status (STAT-3). */
-function hint(info: GraphQLResolveInfo, ctx: Context): void {
-  (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ maxAge: STATUS_CACHE_MAX_AGE_S, scope: ctx.caller.kind === "PUBLIC" ? "PUBLIC" : "PRIVATE" });
-}
 
 @InputType({ description: "Input of create seal." })
 export class CreateSealInput {
@@ -35,23 +25,18 @@ export class CreateSealPayload {
 
 @Resolver(() => PublicSeal)
 export class SealResolver {
+  // STAT-3: seal answers are public and cacheable for the same short time as certificate status.
+  @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
   @Query(() => PublicSeal, { nullable: true, description: `Public: a site seal and the live status of its certificate; null for an unknown id. Cacheable for ${STATUS_CACHE_MAX_AGE_S} s.` })
-  async seal(@Arg("id", () => ID, { description: "The seal id from the embed code." }) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<PublicSeal | null> {
-    hint(info, ctx);
+  async seal(@Arg("id", () => ID, { description: "The seal id from the embed code." }) id: string, @Ctx() ctx: Context): Promise<PublicSeal | null> {
     return ctx.services.seals.view(id);
   }
 
+  @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
   @Query(() => [PublicSeal], { nullable: "items", description: "Public: several seals at once (the widget asks for every seal on a page in one request); same order, null for unknown ids. At most 50." })
-  async seals(@Arg("ids", () => [ID], { description: "Seal ids from the embed codes, at most 50." }) ids: string[], @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo): Promise<(PublicSeal | null)[]> {
+  async seals(@Arg("ids", () => [ID], { description: "Seal ids from the embed codes, at most 50." }) ids: string[], @Ctx() ctx: Context): Promise<(PublicSeal | null)[]> {
     if (ids.length > 50) throw badUserInput("At most 50 seal ids at once.");
-    hint(info, ctx);
     return ctx.services.seals.views(ids);
-  }
-
-  @FieldResolver({ nullable: true })
-  certificate(@Root() seal: PublicSeal, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    hint(info, ctx);
-    return seal.certificate;
   }
 
   @Mutation(() => CreateSealPayload, { description: "Reseller or operator: a site seal for a contract's certificate (SEAL-1). Asking again returns the same seal." })

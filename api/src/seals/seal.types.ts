@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Extensions, Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { STATUS_CACHE_MAX_AGE_S } from "../status/cache-policy";
 import { CertificateStatus } from "../certificates/certificate-status";
 import { ValidationLevel } from "../products/product.entity";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
@@ -62,6 +63,7 @@ export class PublicSeal {
   checkedAt!: Date;
   @Field({ description: "The operator's verification page for this seal." })
   verificationUrl!: string;
+  @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
   @Field(() => SealCertificate, { nullable: true, description: "Null when the contract has no certificate." })
   certificate!: SealCertificate | null;
 }

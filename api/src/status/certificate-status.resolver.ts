@@ -1,13 +1,12 @@
-import type { GraphQLResolveInfo } from "graphql";
-import { Arg, Ctx, Field, Info, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Extensions, Field, ObjectType, Query, Resolver } from "type-graphql";
+import { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
 import { CertificateStatus } from "../certificates/certificate-status";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-status.service";
 
-/** Seconds a shared cache (CDN) may keep a public status answer (STAT-3's documented lifetime). */
-export const STATUS_CACHE_MAX_AGE_S = 30;
+export { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
 
 @ObjectType({ description: "The live status of a certificate, as everyone may check it (STAT-3). The same source as the CRL and OCSP." })
 export class CertificateStatusResult {
@@ -45,12 +44,9 @@ export class CertificateStatusResult {
   names!: string[];
 }
 
-interface CacheControlInfo {
-  cacheControl?: { setCacheHint(hint: { maxAge?: number; scope?: "PUBLIC" | "PRIVATE" }): void };
-}
-
 @Resolver()
 export class CertificateStatusResolver {
+  @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
   @Query(() => CertificateStatusResult, {
     nullable: true,
     description: `Public (no API key needed): the status of a certificate by exactly one of its serial number or SHA-256 fingerprint; null for a certificate the CA does not know. Anonymous answers are cacheable for ${STATUS_CACHE_MAX_AGE_S} seconds (also as GET /graphql).`,
@@ -59,13 +55,10 @@ export class CertificateStatusResolver {
     @Arg("serialNumber", () => String, { nullable: true, description: "Serial number in hex (case and colons ignored)." }) serialNumber: string | null | undefined,
     @Arg("sha256Fingerprint", () => String, { nullable: true, description: "SHA-256 fingerprint of the DER in hex (case and colons ignored)." }) sha256Fingerprint: string | null | undefined,
     @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<CertificateStatusResult | null> {
     const hasSerial = serialNumber !== null && serialNumber !== undefined;
     const hasFingerprint = sha256Fingerprint !== null && sha256Fingerprint !== undefined;
     if (hasSerial === hasFingerprint) throw badUserInput("Give exactly one of serialNumber and sha256Fingerprint.");
-    // Answers to callers with a key are never stored by shared caches.
-    (info as unknown as CacheControlInfo).cacheControl?.setCacheHint({ maxAge: STATUS_CACHE_MAX_AGE_S, scope: ctx.caller.kind === "PUBLIC" ? "PUBLIC" : "PRIVATE" });
     let found: PublicCertificateStatus | null;
     try {
       found = await ctx.services.certificateStatus.lookup(hasSerial ? { serialNumber: serialNumber! } : { sha256Fingerprint: sha256Fingerprint! });

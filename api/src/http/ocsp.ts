@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Logger } from "../logger";
+import { ocspErrorResponse } from "../pki";
+import { OcspAnswer, OcspResponder } from "../status/ocsp-responder";
+import { isDatabaseUnavailable, RETRY_AFTER_S } from "../db/unavailable";
+
+/** An OCSPRequest is a few hundred bytes; at most 20 CertIDs (pki/ocsp.ts) fit well within this. */
+const MAX_REQUEST_BYTES = 16 * 1024;
+
+function send(res: ServerResponse, answer: OcspAnswer, status = 200): void {
+  res.statusCode = status;
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  res.setHeader("Content-Type", "application/ocsp-response");
+  res.setHeader("Content-Length", answer.der.length);
+  res.end(answer.der);
+}
+
+const malformed = (res: ServerResponse) => send(res, { der: ocspErrorResponse("malformedRequest"), headers: { "Cache-Control": "no-store" } });
+
+/**
+ * The base64 request of `GET /ocsp/{request}` (RFC 6960 A.1: base64, then URL-encoded). Taken from the
+ * raw path so that `%2F`, unescaped `/`, `+` and `=` all survive; base64url is accepted too.
+ */
+function requestFromPath(encoded: string): Buffer | null {
+  let text: string;
+  try {
+    text = decodeURIComponent(encoded).replace(/\s+/g, "");
+  } catch {
+    return null;
+  }
+  if (!text || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  const der = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return der.length === 0 || der.length > MAX_REQUEST_BYTES ? null : der;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) {
+        req.removeAllListeners("data");
+        req.resume();
+        resolve(null);
+      } else chunks.push(c);
+    });
+    req.on("end", () => resolve(size > MAX_REQUEST_BYTES ? null : Buffer.concat(chunks)));
+    req.on("error", () => resolve(null));
+  });
+}
+
+async function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der: Buffer, requestKey: string): Promise<void> {
+  try {
+    send(res, await ocsp.respond(der, requestKey));
+  } catch (err) {
+    // RFC 6960 2.3: tryLater when the responder cannot answer now; internalError for anything else.
+    if (isDatabaseUnavailable(err)) {
+      res.setHeader("Retry-After", String(RETRY_AFTER_S));
+      send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 503);
+      return;
+    }
+    log.error({ err }, "OCSP request failed");
+    send(res, { der: ocspErrorResponse("internalError"), headers: { "Cache-Control": "no-store" } });
+  }
+}
+
+/**
+ * STAT-2: `POST /ocsp` (body `application/ocsp-request`) and `GET /ocsp/{base64 request}` (RFC 6960 A.1).
+ * A repeated nonce-less request is answered from its bytes alone (pre-signed, RFC 5019 style); anything
+ * else is decoded and answered by the responder. Errors are OCSP response statuses, not HTTP errors.
+ */
+export async function handleOcsp(ocsp: OcspResponder, log: Logger, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  if (req.method === "GET" && path.startsWith("/ocsp/")) {
+    const encoded = path.slice("/ocsp/".length);
+    const cached = ocsp.cachedAnswer(`G${encoded}`);
+    if (cached) return send(res, cached);
+    const der = requestFromPath(encoded);
+    if (!der) return malformed(res);
+    return answer(ocsp, log, res, der, `G${encoded}`);
+  }
+  if (req.method === "POST" && path === "/ocsp") {
+    const der = await readBody(req);
+    if (!der || der.length === 0) return malformed(res);
+    const key = `P${der.toString("latin1")}`;
+    const cached = ocsp.cachedAnswer(key);
+    if (cached) return send(res, cached);
+    return answer(ocsp, log, res, der, key);
+  }
+  res.statusCode = 405;
+  res.setHeader("Allow", "GET, POST");
+  res.end();
+}
