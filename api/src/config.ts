@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import { parseHostOverrides } from "./applications/dcv-checks";
+import { parseHostOverrides } from "./validation/host-overrides";
+import { AcmeSettings, loadAcmeSettings } from "./acme/acme-settings";
 import { DEFAULT_DB_LIMITS, DbLimits } from "./db/data-source";
 
 /** Every setting Akashi reads from its environment, validated once at start-up. */
@@ -41,6 +42,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** NOT-1: the From header of notice e-mails. */
   mailFrom: string;
+  /** ACME variant (ACME-1..8), CAA issuer domains (APP-11) and HTTPS (AKASHI_TLS*): see acme/acme-settings.ts. */
+  acme: AcmeSettings;
 }
 
 export class ConfigError extends Error {
@@ -170,5 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     smtpUrl: secretUrl("SMTP_URL", get("SMTP_URL"), ["smtp:", "smtps:"]),
     mailFrom: get("MAIL_FROM") ?? "Akashi <no-reply@localhost>",
+    acme: loadAcmeSettings(get, base, (variable, detail) => {
+      throw new ConfigError(variable, detail);
+    }),
   };
 }

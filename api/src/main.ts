@@ -9,6 +9,7 @@ import { applyServerTimeouts, drain } from "./http/server";
 import { loadDemoData } from "./demo/demo-data";
 import { systemClock } from "./domain/clock";
 import { createApp } from "./http/app";
+import { createHttpServer } from "./http/tls";
 import { WEBHOOK_DELIVER_JOB } from "./events/event-publisher";
 import { JobRunner } from "./jobs/job-runner";
 import { SEND_NOTICES_JOB, SWEEP_NOTICES_JOB } from "./notices/notice.service";
@@ -48,7 +49,8 @@ async function main(): Promise<void> {
   const runners = [lanes.core, lanes.network].map((set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring, listener: services.listener }));
   if (config.runJobs) for (const r of runners) await r.start();
   const { app, stop: stopApp } = await createApp(services, logger);
-  const server = http.createServer(app);
+  // HTTPS when AKASHI_TLS_CERT/KEY or AKASHI_TLS=self is set (http/tls.ts), else HTTP behind a proxy.
+  const server = await createHttpServer(app, config, services.ca, systemClock);
   applyServerTimeouts(server, config.http);
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once("listening", resolve).once("error", reject));
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     "",
     `Akashi is ready (${Date.now() - started} ms).`,
     `  GraphQL:   ${base}/graphql`,
+    `  ACME:      ${base}/acme/directory${config.acme.tls.mode === "off" ? "" : ` (HTTPS; trust ${base}/ca/root.pem)`}`,
     `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
     `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
   ];

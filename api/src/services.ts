@@ -43,11 +43,17 @@ import { AnnouncementService } from "./notices/announcement.service";
 import { ExpiringSoonService } from "./notices/expiring-soon.service";
 import { createMailer } from "./notices/mailer";
 import { NoticeService } from "./notices/notice.service";
+import { SealFactsCache } from "./seals/seal-facts";
 import { SealService } from "./seals/seal.service";
 import { WidgetAssets, loadWidgetAssets } from "./seals/widget-assets";
 import { MASS_REVOCATION_JOB, MassRevocationService } from "./revocations/mass-revocation.service";
 import { ProblemReportService } from "./revocations/problem-report.service";
 import { EXECUTE_SCHEDULED_JOB, RevocationService } from "./revocations/revocation.service";
+import { catalogueServices } from "./catalogue-services";
+import { AcmeAccountQueries } from "./acme/acme-directory.service";
+import { AcmeServer } from "./acme/acme-server";
+import { EabService } from "./acme/eab.service";
+import { UsageFqdnService } from "./acme/usage-fqdn.service";
 
 /** Every service, built once per process over one data source and one clock. */
 export function createServices(ds: DataSource, clock: Clock, config: Config) {
@@ -73,13 +79,17 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const certificates = new CertificateService(ds, ca);
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
   const listener = new PgListener(ds);
-  const viewChanges = new ViewChanges(listener);
+  const viewChanges = new ViewChanges(ds, listener);
   const certificateFacts = new CertificateFactsCache(ds, viewChanges);
   // The widget is built once (npm run build:widget); read lazily so a rebuild shows up without restart.
   let widget: WidgetAssets | null | undefined;
   const widgetAssets = () => (widget ??= loadWidgetAssets());
   // RES-2: key rotation, revoke-all and expiry notices.
   const apiKeyGovernance = new ApiKeyGovernanceService(ds, clock, audit, notices, events);
+  // VAL-1, CON-5..CON-9, APP-6, REV-4: the operator's catalogue, payments, subscriber changes and disputes (catalogue-services.ts).
+  const catalogue = catalogueServices({ ds, clock, config, audit, events, notices, revocations });
+  // ACME-1..8: the ACME server and the reseller's side of the ACME variant; nonces and EAB keys derive from the CA passphrase.
+  const acme = new AcmeServer({ ds, clock, config, serviceSecret: passphrase, audit, events, dcv, issuance, certificates, revocations, ca });
   return {
     ds,
     listener,
@@ -100,14 +110,14 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     resellerTermination: new ResellerTerminationService(ds, clock, audit, notices),
     directNotices: new DirectNoticeService(ds, clock, audit, notices),
     activityReports: new ActivityReportService(ds, clock),
-    subscribers: new SubscriberService(ds, clock, audit),
+    subscribers: new SubscriberService(ds, clock, audit, catalogue.subscriberChanges),
     domainValidations: dcv,
     applications: new ApplicationService(ds, clock, audit, dcv, carryOverRoots, events),
     imports: new ImportService(ds, clock, audit, fees),
     review: new ReviewService(ds, clock, audit, dcv, issuance, events, notices),
     contracts: new ContractService(ds, clock, audit, events),
     certificates,
-    seals: new SealService(ds, clock, audit, certificates, config.publicBaseUrl, widgetAssets, events),
+    seals: new SealService(ds, clock, audit, ca, new SealFactsCache(ds, viewChanges), config.publicBaseUrl, widgetAssets, events),
     widgetAssets,
     revocations,
     problemReports: new ProblemReportService(ds, clock, audit, revocations),
@@ -120,9 +130,14 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     notices,
     announcements: new AnnouncementService(ds, clock, audit, notices, events),
     expiringSoon: new ExpiringSoonService(ds, clock),
+    acme,
+    usageFqdns: new UsageFqdnService(ds, clock, audit, fees, events),
+    eabCredentials: new EabService(ds, clock, audit, acme.core.secrets, acme.core.urls, config.acme.eabDefaultDays),
+    acmeAccounts: new AcmeAccountQueries(ds, acme.core.urls),
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
     certificateStatus: new CertificateStatusService(certificateFacts, clock),
-    jobs: combineJobSets(contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
+    ...catalogue,
+    jobs: combineJobSets(acme.jobs(), contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
       handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
       recurring: [],
     }),

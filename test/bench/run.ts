@@ -31,6 +31,7 @@ import {
   opensslMakeRequest,
   type OcspRequestTemplate,
 } from "./ocsp-check";
+import { acmeSection } from "./acme";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
@@ -514,6 +515,12 @@ async function main(): Promise<number> {
     const bareRef: BareRef = { origin: bare.origin, server: bareServer };
 
     const issuance = want("issuance") ? await issuanceSection(ctx, approveNames, chainNames, failures) : null;
+    if (issuance) {
+      // ---- issue 12: ACME orders per second, printed next to the GraphQL issuance rates
+      const figures = [issuance.json.approvals, issuance.json.chain];
+      const acme = await acmeSection(app, ctx, reseller.id, figures, CHAIN_N * 2, Math.max(10, SECONDS * 4), log);
+      for (const p of acme.problems) failures.push(`acme: ${p}`);
+    }
     let serial = issuance?.serial;
     if (!serial && (want("ocsp") || want("status")))
       serial = (await issueSealedCertificate(ctx, STATUS_DOMAIN)).serialNumber;

@@ -8,8 +8,8 @@ import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { systemActor } from "../../api/src/auth/caller";
 import { loadConfig } from "../../api/src/config";
-import { migrate } from "../../api/src/db/database";
 import { createDataSource } from "../../api/src/db/data-source";
+import { migrate } from "../../api/src/db/database";
 import { roleOf } from "../../api/src/db/roles";
 import { freePort, startEmbeddedPostgres } from "../../api/src/db/embedded";
 import { systemClock } from "../../api/src/domain/clock";
@@ -17,14 +17,15 @@ import { Loaders } from "../../api/src/graphql/loaders";
 import { createApp } from "../../api/src/http/app";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
+import { TestDnsServer, startDnsServer } from "../support/dns-server";
 import { HttpClient } from "./load";
 
 /** Set-up of the benchmark: a scratch database, the app in-process on loopback, a DCV web server. */
 
 export interface ScratchDatabase {
-  /** The service's connection (embedded: the DML-only role). */
+  /** The service's connection (DML only on the embedded path). */
   url: string;
-  /** The owner's connection: migrations and grants (the same as `url` on a DATABASE_URL server). */
+  /** The owner's connection: migrations, and set-up that writes rows in bulk. */
   ownerUrl: string;
   /** "embedded PostgreSQL 18 in /tmp/…" or "DATABASE_URL (scratch database …)". */
   description: string;
@@ -88,6 +89,8 @@ export interface BenchApp {
   port: number;
   client: HttpClient;
   operatorKey: string;
+  /** The loopback DNS server every DNS look-up of the app goes to (CAA, APP-11; dns-01 and DNS TXT checks). */
+  dns: TestDnsServer;
   close(): Promise<void>;
 }
 
@@ -111,13 +114,14 @@ export async function listen(handler: http.RequestListener | http.Server, port =
  * listening on 127.0.0.1:<free port> with PUBLIC_BASE_URL http://akashi.test:<that port> (the browser maps
  * akashi.test to loopback, so the seal's verification URL is reachable as the browser test has it).
  */
-export async function startBenchApp(db: ScratchDatabase, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
+export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl">, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
   const dbUrl = db.url;
-  // As `openDatabase` does: migrations as the owner, which grants the service's own role its DML.
-  await migrate(db.ownerUrl, db.ownerUrl === dbUrl ? null : roleOf(dbUrl));
+  await migrate(db.ownerUrl, db.ownerUrl === db.url ? null : roleOf(db.url));
   const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
   await ds.initialize();
   const port = await freePort();
+  // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless records are set) keeps it off the network.
+  const dns = await startDnsServer(new Map());
   const config = loadConfig(
     {
       DATABASE_URL: dbUrl,
@@ -127,6 +131,8 @@ export async function startBenchApp(db: ScratchDatabase, dataDir: string, dcvOve
       AKASHI_DATA_DIR: dataDir,
       AKASHI_RUN_JOBS: "false",
       AKASHI_DCV_HOST_OVERRIDES: dcvOverrides,
+      AKASHI_DCV_DNS_SERVERS: dns.address,
+      AKASHI_ACME_ORDERS_PER_HOUR: "1000000",
     },
     [],
   );
@@ -148,11 +154,13 @@ export async function startBenchApp(db: ScratchDatabase, dataDir: string, dcvOve
     port,
     client,
     operatorKey: operator.key,
+    dns,
     async close() {
       client.close();
       await listening.close();
       await stop();
       await ds.destroy();
+      await dns.close();
     },
   };
 }

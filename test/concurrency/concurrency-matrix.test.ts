@@ -8,6 +8,7 @@ import { TestCa, makeTestCa } from "../support/pki-fixtures";
 import { TestApp, startTestApp } from "../support/test-app";
 import { mutation, plusDays, uuid } from "../governance/governance-support";
 import { toGlobalId } from "../../api/src/graphql/global-id";
+import { jstDateOf } from "../../api/src/domain";
 
 /**
  * The concurrency matrix (issue "hold under load"): every mutation of the schema is listed here, or the
@@ -155,6 +156,67 @@ async function apiKeyOf(r: { key: string }): Promise<string> {
   return keys.apiKeys[0].id;
 }
 
+// ---- the operator's catalogue, ledger, subscriber changes and disputes (issue 13) --------------------
+
+async function freshProduct(): Promise<string> {
+  const code = `MX_${++resellers}`;
+  const p = await mutation(t, t.operatorKey, "createProduct", "CreateProductInput",
+    { code, nameJa: "マトリクス商品", nameEn: "Matrix product", validationLevel: "DV", issuanceMode: "BUILT_IN_CA", termMonths: [12] }, "product { id }");
+  return p.product.id;
+}
+
+/** A subscriber of alpha's with a pending change of its registered data (CON-6): verified by an issuance first. */
+async function pendingChange(): Promise<string> {
+  const sub = await createSubscriber(t, alpha.key);
+  await issueCertificate(t, dcv, dir, alpha.key, sub, products.DV, [fresh("chg")]);
+  const u = await mutation(t, alpha.key, "updateSubscriber", "UpdateSubscriberInput", { id: sub, name: `株式会社変更後${++resellers}` }, "subscriber { pendingChange { id } }");
+  return u.subscriber.pendingChange.id;
+}
+
+const disputed = () => `d${++resellers}.disputed.akashi-demo.jp`;
+const today = () => jstDateOf(t.clock.now());
+
+function CATALOGUE_MATRIX(): Record<string, Case> {
+  return {
+    createProduct: { kind: "CREATES", how: "code is unique: the same product again is the first one", key: operator, prepare: async () => ({
+      code: `MXC_${++resellers}`, nameJa: "新商品", nameEn: "New product", validationLevel: "DV", issuanceMode: "BUILT_IN_CA", termMonths: [12],
+    }) },
+    updateProduct: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), nameEn: "Renamed" }) },
+    setProductPrice: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), termMonths: 12, kind: "TERM", priceYen: 12345 }) },
+    discontinueProduct: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), reason: "提供終了" }) },
+    setTaxRate: { kind: "CREATES", how: "one rate per date: the same rate for the same date is one rate", key: operator,
+      prepare: async () => ({ effectiveOn: jstDateOf(plusDays(t.clock.now(), 100 + ++resellers)), ratePercent: 10 }) },
+    recordPayment: { kind: "CREATES", how: "reference is unique per reseller: the same payment again is the first one", key: operator, prepare: async () => ({
+      resellerId: alpha.globalId, month: today().slice(0, 7), amountYen: 1000, receivedOn: today(), method: "BANK_TRANSFER", reference: `MX-${++resellers}`,
+    }) },
+    revokeForUnpaidFee: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
+      const r = await newReseller();
+      const c = await issueCertificate(t, dcv, dir, r.key, await createSubscriber(t, r.key), products.DV, [fresh("unpaid")]);
+      const month = today().slice(0, 7);
+      t.clock.set(plusDays(t.clock.now(), 62)); // CON-7: past the end of the following month
+      return { certificateId: c.certificate.id, month };
+    } },
+    confirmSubscriberChange: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ changeId: await pendingChange() }) },
+    rejectSubscriberChange: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ changeId: await pendingChange(), reason: "書類不足" }) },
+    recordSuccession: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
+      const predecessor = await createSubscriber(t, alpha.key);
+      await issueCertificate(t, dcv, dir, alpha.key, predecessor, products.DV, [fresh("succ")]);
+      return { predecessorSubscriberId: predecessor, successorSubscriberId: await createSubscriber(t, alpha.key), kind: "MERGER", succeededOn: today(), notifiedOn: today() };
+    } },
+    openNameDispute: { kind: "CREATES", how: "the same open dispute (names and claimant) again is the first one", key: operator,
+      prepare: async () => ({ names: [disputed()], claimant: "商標権者", description: "商標の無断使用", refuseApplications: false }) },
+    closeNameDispute: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
+      const d = await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { names: [disputed()], claimant: "X", description: "x", refuseApplications: false }, "dispute { id }");
+      return { disputeId: d.dispute.id, resolution: "和解" };
+    } },
+    revokeForDispute: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
+      const c = await issued();
+      const d = await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { certificateId: c.certificate.id, claimant: "X", description: "x", refuseApplications: false }, "dispute { id }");
+      return { disputeId: d.dispute.id, certificateId: c.certificate.id };
+    } },
+  };
+}
+
 // ---- the matrix: every mutation of the schema -------------------------------------------------------
 
 const MATRIX: Record<string, Case> = {
@@ -255,7 +317,8 @@ const MATRIX: Record<string, Case> = {
   }) },
   announceServiceEnd: { kind: "CREATES", how: "a new announcement each time, by design", effects: "PER_SUCCESS", key: operator, prepare: async () => ({ body: "サービスを終了します。", endsAt: plusDays(t.clock.now(), 120).toISOString() }) },
   publishTermsVersion: { kind: "CREATES", how: "version is unique: one terms version, the others TERMS_VERSION_EXISTS", key: operator,
-    prepare: async () => ({ version: `2027-${++resellers}`, url: "https://akashi-demo.jp/terms", effectiveFrom: plusDays(t.clock.now(), 1).toISOString() }) },
+    // In force only long after the matrix: applications here keep agreeing to the version in force (APP-1, NOT-5).
+    prepare: async () => ({ version: `2027-${++resellers}`, url: "https://akashi-demo.jp/terms", effectiveFrom: plusDays(t.clock.now(), 36500).toISOString(), textJa: "利用条件", textEn: "Terms" }) },
   // webhooks (NOT-1)
   createWebhookEndpoint: { kind: "CREATES", how: "idempotencyKey: the same key returns the same endpoint", key: reseller,
     prepare: async () => ({ url: `https://${fresh("hooks")}/in`, eventTypes: ["CERTIFICATE_ISSUED"], idempotencyKey: `hook${n}` }) },
@@ -268,7 +331,27 @@ const MATRIX: Record<string, Case> = {
     return { webhookEndpointId: e.webhookEndpoint.id };
   } },
   replayWebhookDelivery: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ deliveryId: await deadWebhookDelivery() }) },
+  ...CATALOGUE_MATRIX(),
+  // the ACME variant (ACME-2, ACME-3)
+  registerUsageFqdns: { kind: "CREATES", how: "one live registration per name: one success, the others USAGE_FQDN_TAKEN", key: reseller,
+    prepare: async () => ({ subscriberId, names: [fresh("fqdn")] }) },
+  continueUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn() }) },
+  endUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn(), reason: "解約" }) },
+  createAcmeEabCredential: { kind: "CREATES", how: "idempotencyKey: the same key returns the same credential (and HMAC key)", key: reseller,
+    prepare: async () => ({ subscriberId, idempotencyKey: `eab${++eabs}` }) },
+  revokeAcmeEabCredential: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
+    const e = await mutation(t, alpha.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId }, "eabCredential { id }");
+    return { eabCredentialId: e.eabCredential.id };
+  } },
 };
+
+let eabs = 0;
+
+async function usageFqdn(): Promise<string> {
+  const r = await mutation(t, alpha.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId, names: [fresh("fqdn")] }, "usageFqdns { id }");
+  if (r.userErrors.length) throw new Error(JSON.stringify(r.userErrors));
+  return r.usageFqdns[0].id;
+}
 
 let lastReseller: { key: string } | undefined;
 let resellers = 0;
@@ -341,6 +424,9 @@ beforeAll(async () => {
   await dcv.start();
   t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(Array.from({ length: POOL }, (_, i) => `n${i + 1}.matrix.akashi-demo.jp`)), AKASHI_DB_POOL_SIZE: "10", AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
   alpha = await t.createReseller("matrix");
+  // ACME-1: alpha brokers the ACME variant, so its mutations reach their own rules.
+  await mutation(t, alpha.key, "applyForAcme", "ApplyForAcmeInput", { note: "ACME" }, "acmeApplication { id }");
+  await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: alpha.globalId }, "reseller { id }");
   products = await productIds(t);
   subscriberId = await createSubscriber(t, alpha.key);
   otherCa = await makeTestCa(dir, "ECDSA_P256", new Date("2026-01-01T00:00:00Z"));

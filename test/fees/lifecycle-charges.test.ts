@@ -12,13 +12,22 @@ const NAMES = ["fees.akashi-demo.jp", "renew.fees.akashi-demo.jp", "revoke.fees.
 const START = new Date("2026-11-21T03:00:00Z"); // 12:00 JST
 let t: TestApp;
 let other: TestCa;
-let reseller: { id: string; key: string };
+let reseller: { id: string; globalId: string; key: string };
 let products: Record<string, string>;
 let subscriberId: string;
 
 const CHARGE_FIELDS = `kind amountYen taxRatePercent taxYen totalYen chargedAt dueAt periodStart periodEnd`;
 const contractFees = async (w: TestApp, key: string, contractId: string) =>
   (await gqlOk(w, key, `query($id: ID!) { node(id: $id) { ... on Contract { status liabilityCapYen charges { ${CHARGE_FIELDS} contract { id } } } } }`, { id: contractId })).node;
+
+/** CON-9 counts fees actually received: the operator records a reseller's payment of a whole statement. */
+async function payInFull(w: TestApp, resellerGlobalId: string, month: string, receivedOn: string): Promise<void> {
+  const { statement } = await gqlOk(w, w.operatorKey, `query($m: String!, $r: ID) { statement(month: $m, resellerId: $r) { totalYen } }`, { m: month, r: resellerGlobalId });
+  const paid = await gqlOk(w, w.operatorKey, `mutation($input: RecordPaymentInput!) { recordPayment(input: $input) { statement { outstandingYen } userErrors { code } } }`, {
+    input: { resellerId: resellerGlobalId, month, amountYen: statement.totalYen, receivedOn, method: "BANK_TRANSFER", reference: `full-${month}-${resellerGlobalId}` },
+  });
+  expect(paid.recordPayment).toEqual({ statement: { outstandingYen: 0 }, userErrors: [] });
+}
 
 beforeAll(async () => {
   await dcv.start();
@@ -54,7 +63,7 @@ test("RES-6, CON-7, CON-8: a new DV 12-month certificate charges the TERM price 
     kind: "ISSUANCE", amountYen: 12000, taxRatePercent: 10, taxYen: 1200, totalYen: 13200, chargedAt: "2026-11-21T03:00:00.000Z",
     dueAt: "2026-12-31T14:59:59.000Z", periodStart: "2026-11-21T03:00:00.000Z", periodEnd: "2027-11-30T14:59:59.000Z", contract: { id: issued.contract.id },
   };
-  expect(await contractFees(t, reseller.key, issued.contract.id)).toEqual({ status: "ACTIVE", liabilityCapYen: 13200, charges: [expected] });
+  expect(await contractFees(t, reseller.key, issued.contract.id)).toEqual({ status: "ACTIVE", liabilityCapYen: 0, charges: [expected] }); // CON-9: nothing received yet
 
   t.clock.set(new Date("2026-12-01T01:00:00Z"));
   const reissue = await gqlOk(t, reseller.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
@@ -86,7 +95,11 @@ test("REV-6: revocation ends the contract but refunds nothing — the charge and
   const issued = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products.DV, ["revoke.fees.akashi-demo.jp"], 24);
   const before = await contractFees(t, reseller.key, issued.contract.id);
   expect(before.charges.map((c: any) => [c.kind, c.amountYen, c.totalYen])).toEqual([["ISSUANCE", 22000, 24200]]);
+  // CON-9: nothing received yet, so no cap; once the November statement is paid, the fee received is the cap.
+  expect(before.liabilityCapYen).toBe(0);
   t.clock.set(new Date("2026-12-10T03:00:00Z"));
+  await payInFull(t, reseller.globalId, "2026-11", "2026-12-09");
+  expect((await contractFees(t, reseller.key, issued.contract.id)).liabilityCapYen).toBe(24200);
   const revoked = await gqlOk(t, reseller.key, `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { revocation { status } userErrors { code } } }`, {
     input: { certificateId: issued.certificate.id, reason: "CESSATION_OF_OPERATION" },
   });
@@ -138,8 +151,11 @@ test("VAL-6, RES-6, CON-7: auto-renew and unlimited management charge one month 
       // Charged on 2027-01-01 00:00 JST, due 2027-02-28 23:59:59 JST (CON-7).
       month(1000, "2026-12-31T15:00:00.000Z", "2027-02-28T14:59:59.000Z", "2026-12-31T15:00:00.000Z", "2027-01-31T14:59:59.000Z"),
     ]);
-    // CON-9: auto-renew — fees of the last 12 months.
-    expect(autoFees.liabilityCapYen).toBe(3300);
+    // CON-9: auto-renew — fees received in the last 12 months (once the three statements are paid).
+    expect(autoFees.liabilityCapYen).toBe(0);
+    const rid = (await gqlOk(w, r.key, `{ viewer { reseller { id } } }`)).viewer.reseller.id;
+    for (const m of ["2026-11", "2026-12", "2027-01"]) await payInFull(w, rid, m, "2027-01-01");
+    expect((await contractFees(w, r.key, auto.contract.id)).liabilityCapYen).toBe(3300);
     expect((await contractFees(w, r.key, unlimitedId)).charges.map((c: any) => [c.kind, c.amountYen, c.chargedAt, c.periodEnd])).toEqual([
       ["MONTHLY", 500, "2026-11-21T03:00:00.000Z", "2026-11-30T14:59:59.000Z"],
       ["MONTHLY", 500, "2026-11-30T15:00:00.000Z", "2026-12-31T14:59:59.000Z"],

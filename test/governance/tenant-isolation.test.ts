@@ -3,7 +3,7 @@ import { DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, produc
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 import { toGlobalId } from "../../api/src/graphql/global-id";
-import { mutation, plusDays } from "./governance-support";
+import { mutation, plusDays, uuid as uuidOf } from "./governance-support";
 
 /**
  * RES-3 tenant isolation matrix: every Query and Mutation field that takes an ID (directly or inside
@@ -40,7 +40,8 @@ const ID_BY_NAME: Record<string, string> = {
   subscriberId: "Subscriber", contractId: "Contract", certificateId: "Certificate", applicationId: "Application", resellerId: "Reseller",
   successorResellerId: "Reseller", revocationId: "Revocation", cureNoticeId: "ResellerCureNotice", suspensionId: "ResellerSuspension",
   problemReportId: "ProblemReport", webhookEndpointId: "WebhookEndpoint", deliveryId: "WebhookDelivery", entityId: "Contract",
-  productId: "<product>", issuingCaId: "<ca>",
+  productId: "<product>", issuingCaId: "<ca>", usageFqdnId: "UsageFqdn", eabCredentialId: "AcmeEabCredential",
+  changeId: "SubscriberChange", disputeId: "NameDispute", predecessorSubscriberId: "Subscriber", successorSubscriberId: "Subscriber", contractIds: "Contract",
 };
 
 function named(ref: IntrospectionTypeRef | IntrospectionInputTypeRef): { name: string; kind: string; nonNull: boolean; list: boolean } {
@@ -175,10 +176,33 @@ beforeAll(async () => {
   A.ProblemReport = toGlobalId("ProblemReport", (await t.ds.query(`SELECT id FROM problem_report LIMIT 1`))[0].id);
   A.ResellerCureNotice = (await mutation(t, t.operatorKey, "issueCureNotice", "IssueCureNoticeInput", { resellerId: a.globalId, ground: "NO_RESPONSE", detail: "応答なし", deadline: plusDays(START, 30).toISOString() }, "cureNotice { id }")).cureNotice.id;
   A.ResellerAcmeApplication = (await mutation(t, a.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }")).acmeApplication.id;
+  // The ACME variant (ACME-1..3): both resellers broker it, so B's refusals come from isolation, not from ACME-1.
+  await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: a.globalId }, "reseller { id }");
+  await mutation(t, b.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }");
+  await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: b.globalId }, "reseller { id }");
+  A.UsageFqdn = (await mutation(t, a.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: A.Subscriber, names: ["iso-acme.akashi-demo.jp"] }, "usageFqdns { id }")).usageFqdns[0].id;
+  A.AcmeEabCredential = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
+  const bound = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
+  const [account] = await t.ds.query(
+    `INSERT INTO acme_account (reseller_id, subscriber_id, eab_credential_id, jwk, jwk_thumbprint, status, terms_agreed_at, created_at) VALUES ($1, $2, $3, '{}', 'iso-thumbprint', 'valid', now(), now()) RETURNING id`,
+    [a.id, uuidOf(A.Subscriber), uuidOf(bound)],
+  );
+  A.AcmeAccount = toGlobalId("AcmeAccount", account.id);
+  const [order] = await t.ds.query(
+    `INSERT INTO acme_order (account_id, reseller_id, subscriber_id, names, status, expires_at, created_at, updated_at) VALUES ($1, $2, $3, '{iso-acme.akashi-demo.jp}', 'pending', now(), now(), now()) RETURNING id`,
+    [account.id, a.id, uuidOf(A.Subscriber)],
+  );
+  A.AcmeOrder = toGlobalId("AcmeOrder", order.id);
   const charge = await gqlOk(t, a.key, `{ charges { edges { node { id } } } }`);
   A.Charge = charge.charges.edges[0].node.id;
   const notice = await gqlOk(t, a.key, `{ notices { edges { node { id } } } }`);
   A.Notice = notice.notices.edges[0]?.node.id;
+  // The operator's catalogue and ledger work on A's records: a payment, a pending subscriber change, a succession, a dispute.
+  A.Payment = (await mutation(t, t.operatorKey, "recordPayment", "RecordPaymentInput", { resellerId: a.globalId, month: "2026-11", amountYen: 1, receivedOn: "2026-11-21", method: "BANK_TRANSFER", reference: "iso" }, "payment { id }")).payment.id;
+  A.SubscriberChange = (await mutation(t, a.key, "updateSubscriber", "UpdateSubscriberInput", { id: A.Subscriber, name: "株式会社アイソ" }, "subscriber { pendingChange { id } }")).subscriber.pendingChange.id;
+  const merged = await createSubscriber(t, a.key, { name: "株式会社合併元" });
+  A.SubscriberSuccession = (await mutation(t, t.operatorKey, "recordSuccession", "RecordSuccessionInput", { predecessorSubscriberId: merged, successorSubscriberId: A.Subscriber, kind: "MERGER", succeededOn: "2026-11-01", notifiedOn: "2026-11-20" }, "succession { id }")).succession.id;
+  A.NameDispute = (await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { certificateId: A.Certificate, claimant: "iso", description: "isolation fixture", refuseApplications: false }, "dispute { id }")).dispute.id;
   // Last, as it ends A's keys: a suspension (and an ID for it).
   const susp = await mutation(t, t.operatorKey, "suspendImmediately", "SuspendImmediatelyInput", { resellerId: a.globalId, reason: "isolation fixture" }, "suspension { id }");
   A.ResellerSuspension = susp.suspension.id;
@@ -231,7 +255,11 @@ test("RES-3: every reseller-facing query and mutation refuses or hides another r
   }
   expect(failures).toEqual([]);
   // The matrix really walked the governance fields and the older ones alike.
-  for (const f of ["Query.node", "Query.activityReport", "Query.handoverExport", "Mutation.submitRenewal", "Mutation.requestRevocation", "Mutation.rotateApiKey", "Mutation.suspendReseller", "Mutation.takeOverContracts", "Mutation.updateSubscriber"]) {
+  for (const f of [
+    "Query.node", "Query.activityReport", "Query.handoverExport", "Mutation.submitRenewal", "Mutation.requestRevocation", "Mutation.rotateApiKey", "Mutation.suspendReseller",
+    "Mutation.takeOverContracts", "Mutation.updateSubscriber", "Query.payments", "Mutation.recordPayment", "Mutation.revokeForUnpaidFee", "Mutation.confirmSubscriberChange",
+    "Mutation.recordSuccession", "Mutation.openNameDispute", "Mutation.revokeForDispute", "Mutation.updateProduct", "Mutation.discontinueProduct",
+  ]) {
     expect(probed).toContain(f);
   }
 });

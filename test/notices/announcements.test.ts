@@ -12,6 +12,7 @@ let resellers: { id: string; key: string }[];
 
 const MAINTENANCE = `mutation($input: AnnounceMaintenanceInput!) { announceMaintenance(input: $input) { announcement { id kind title startsAt endsAt publishedAt } userErrors { code field } } }`;
 const SERVICE_END = `mutation($input: AnnounceServiceEndInput!) { announceServiceEnd(input: $input) { announcement { id kind endsAt } userErrors { code field message } } }`;
+const TEXTS = { textJa: "利用条件（2026年12月版）", textEn: "Terms of service (December 2026 edition)" };
 const TERMS = `mutation($input: PublishTermsVersionInput!) { publishTermsVersion(input: $input) { termsVersion { version effectiveFrom publishedAt url } announcement { kind startsAt } userErrors { code field } } }`;
 const LIST = `{ announcements(first: 10) { edges { node { kind title startsAt endsAt publishedAt } } } }`;
 
@@ -73,23 +74,23 @@ test("NOT-5: a terms version effective in the future cannot be agreed to before 
   const reseller = resellers[0];
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, reseller.key);
-  const past = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-10", effectiveFrom: "2026-11-01T00:00:00+09:00", url: "/terms/2026-10" } });
+  const past = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-10", effectiveFrom: "2026-11-01T00:00:00+09:00", url: "/terms/2026-10", ...TEXTS } });
   expect(past.publishTermsVersion.userErrors).toEqual([{ code: "TERMS_EFFECTIVE_DATE_PASSED", field: "input.effectiveFrom" }]);
 
-  const published = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-12", effectiveFrom: "2026-12-01T00:00:00+09:00", url: "https://akashi.test/terms/2026-12" } });
+  const published = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-12", effectiveFrom: "2026-12-01T00:00:00+09:00", url: "https://akashi.test/terms/2026-12", ...TEXTS } });
   expect(published.publishTermsVersion).toEqual({
     termsVersion: { version: "2026-12", effectiveFrom: "2026-11-30T15:00:00.000Z", publishedAt: "2026-11-21T03:00:00.000Z", url: "https://akashi.test/terms/2026-12" },
     announcement: { kind: "TERMS_CHANGE", startsAt: "2026-11-30T15:00:00.000Z" },
     userErrors: [],
   });
-  const again = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-12", effectiveFrom: "2026-12-01T00:00:00+09:00", url: "/terms/x" } });
+  const again = await gqlOk(t, t.operatorKey, TERMS, { input: { version: "2026-12", effectiveFrom: "2026-12-01T00:00:00+09:00", url: "/terms/x", ...TEXTS } });
   expect(again.publishTermsVersion.userErrors).toEqual([{ code: "TERMS_VERSION_EXISTS", field: "input.version" }]);
 
   const consents = { termsVersion: "2026-12", registrantDataUse: true, dataSubjects: true };
   const apply = (name: string) => submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: [name], csr: csrFor(dir, [name]), consents });
   t.clock.set(new Date("2026-11-30T14:59:59Z")); // one second before it takes effect
   const early = await apply("early.akashi-demo.jp");
-  expect(early.userErrors).toEqual([{ code: "TERMS_VERSION_UNKNOWN", field: "input.consents.termsVersion", message: 'Terms version "2026-12" is not in force.' }]);
+  expect(early.userErrors).toEqual([{ code: "TERMS_VERSION_UNKNOWN", field: "input.consents.termsVersion", message: 'Terms version "2026-12" is not the version in force; agree to "2026-04" (in force since 2026-04-01T00:00:00+09:00, text at /terms/2026-04).' }]);
 
   t.clock.set(new Date("2026-11-30T15:00:00Z"));
   const onTime = await apply("ontime.akashi-demo.jp");

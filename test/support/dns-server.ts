@@ -1,7 +1,8 @@
 /**
- * A tiny authoritative DNS server over UDP for tests (APP-9 DNS TXT checks).
+ * A tiny authoritative DNS server over UDP for tests (APP-9 DNS TXT checks, APP-11 CAA look-ups).
  *
- * - Answers TXT (and ANY) queries for the names in its map, authoritatively (AA set), TTL 60.
+ * - Answers TXT and CAA (type 257) queries (and ANY, with the TXT records) for the names in its map,
+ *   authoritatively (AA set), TTL 60; `fail(name, rcode)` makes a name answer SERVFAIL (or any rcode).
  * - A name in the map with another query type: NOERROR with no answers (NODATA).
  * - A name not in the map: NXDOMAIN.
  * - Names are matched case-insensitively (a trailing dot in the map is ignored); the question is
@@ -19,6 +20,10 @@ export interface TestDnsServer {
   readonly address: string;
   /** Replaces the TXT values of a name (`[]`: the name exists with no TXT records). */
   set(name: string, values: string[]): void;
+  /** Replaces the CAA records of a name (RFC 8659: flags 0 or 128, tag, value). */
+  setCaa(name: string, records: CaaTestRecord[]): void;
+  /** Every question about `name` gets this response code (2: SERVFAIL, 5: REFUSED); null to stop. */
+  fail(name: string, rcode: number | null): void;
   /** Removes a name (it becomes NXDOMAIN). */
   delete(name: string): void;
   /** Every question received, in order (name lower-cased, numeric type). */
@@ -26,7 +31,19 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
+export interface CaaTestRecord {
+  flags: number;
+  tag: string;
+  value: string;
+}
+
+interface ZoneEntry {
+  txt: string[];
+  caa: CaaTestRecord[];
+}
+
 const TYPE_TXT = 16;
+const TYPE_CAA = 257;
 const TYPE_OPT = 41;
 const TYPE_ANY = 255;
 const CLASS_IN = 1;
@@ -119,12 +136,17 @@ function txtRdata(value: string): Buffer {
   return Buffer.concat(parts);
 }
 
-function answerRecord(value: string): Buffer {
-  const rdata = txtRdata(value);
+function caaRdata(r: CaaTestRecord): Buffer {
+  const tag = Buffer.from(r.tag, "latin1");
+  return Buffer.concat([Buffer.from([r.flags & 0xff, tag.length]), tag, Buffer.from(r.value, "utf8")]);
+}
+
+function answerRecord(value: string, type = TYPE_TXT, rdataOverride?: Buffer): Buffer {
+  const rdata = rdataOverride ?? txtRdata(value);
   if (rdata.length > 0xffff) throw new RangeError("TXT value too long for one record");
   const head = Buffer.alloc(12);
   head.writeUInt16BE(0xc00c, 0); // pointer to the question name at offset 12
-  head.writeUInt16BE(TYPE_TXT, 2);
+  head.writeUInt16BE(type, 2);
   head.writeUInt16BE(CLASS_IN, 4);
   head.writeUInt32BE(TTL, 6);
   head.writeUInt16BE(rdata.length, 10);
@@ -165,8 +187,9 @@ function response(query: Pick<ParsedQuery, "id" | "flags" | "question" | "ednsPa
 
 /** Starts the server on 127.0.0.1, a free port. */
 export async function startDnsServer(records: Map<string, string[]>): Promise<TestDnsServer> {
-  const zone = new Map<string, string[]>();
-  for (const [name, values] of records) zone.set(key(name), [...values]);
+  const zone = new Map<string, ZoneEntry>();
+  const failing = new Map<string, number>();
+  for (const [name, values] of records) zone.set(key(name), { txt: [...values], caa: [] });
   const queries: Array<{ name: string; type: number }> = [];
   const socket = dgram.createSocket("udp4");
 
@@ -181,10 +204,13 @@ export async function startDnsServer(records: Map<string, string[]>): Promise<Te
       else {
         const name = key(q.name);
         queries.push({ name, type: q.type });
-        const values = zone.get(name);
-        if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) reply = response(q, RCODE_REFUSED, []);
-        else if (values === undefined) reply = response(q, RCODE_NXDOMAIN, []);
-        else if (q.type === TYPE_TXT || q.type === TYPE_ANY) reply = response(q, RCODE_NOERROR, values.map(answerRecord));
+        const entry = zone.get(name);
+        const forced = failing.get(name);
+        if (forced !== undefined) reply = response(q, forced, []);
+        else if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) reply = response(q, RCODE_REFUSED, []);
+        else if (entry === undefined) reply = response(q, RCODE_NXDOMAIN, []);
+        else if (q.type === TYPE_TXT || q.type === TYPE_ANY) reply = response(q, RCODE_NOERROR, entry.txt.map((v) => answerRecord(v)));
+        else if (q.type === TYPE_CAA) reply = response(q, RCODE_NOERROR, entry.caa.map((r) => answerRecord("", TYPE_CAA, caaRdata(r))));
         else reply = response(q, RCODE_NOERROR, []);
       }
     } catch (err) {
@@ -206,7 +232,14 @@ export async function startDnsServer(records: Map<string, string[]>): Promise<Te
   return {
     address: `${address}:${port}`,
     set(name: string, values: string[]): void {
-      zone.set(key(name), [...values]);
+      zone.set(key(name), { txt: [...values], caa: zone.get(key(name))?.caa ?? [] });
+    },
+    setCaa(name: string, caa: CaaTestRecord[]): void {
+      zone.set(key(name), { txt: zone.get(key(name))?.txt ?? [], caa: [...caa] });
+    },
+    fail(name: string, rcode: number | null): void {
+      if (rcode === null) failing.delete(key(name));
+      else failing.set(key(name), rcode);
     },
     delete(name: string): void {
       zone.delete(key(name));

@@ -11,6 +11,7 @@ import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
 import { createTestDatabase } from "./database";
+import { TestDnsServer, startDnsServer } from "./dns-server";
 
 export interface GqlResult {
   status: number;
@@ -33,12 +34,22 @@ export interface TestApp {
   gql(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult>;
   /** A new reseller and its first key, made through the services as the operator would. */
   createReseller(code: string): Promise<{ id: string; globalId: string; key: string }>;
+  /** The test DNS server domain-control and CAA look-ups use, unless the test named its own (AKASHI_DCV_DNS_SERVERS). */
+  dns: TestDnsServer;
   close(): Promise<void>;
 }
 
 export async function startTestApp(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DB_POOL_SIZE: "5", ...options.env }, []);
+  // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless a test adds records) keeps tests off the network.
+  const dns = await startDnsServer(new Map());
+  const config = loadConfig(
+    {
+      DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DB_POOL_SIZE: "5",
+      AKASHI_DCV_DNS_SERVERS: dns.address, ...options.env,
+    },
+    [],
+  );
   const ds = createDataSource(db.url, { limits: config.db });
   await ds.initialize();
   const clock = new FixedClock(options.now ?? new Date("2026-11-21T03:00:00Z"));
@@ -65,6 +76,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
     jobs,
     operatorKey: operator.key,
     gql,
+    dns,
     async createReseller(code: string) {
       const scope = { ...systemActor("test"), loaders: new Loaders(ds) };
       const reseller = await services.resellers.create(scope, {
@@ -80,6 +92,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
       await stop();
       await ds.destroy();
       await db.drop();
+      await dns.close();
     },
   };
 }

@@ -1,10 +1,11 @@
-import { EntityManager, LessThanOrEqual } from "typeorm";
+import { EntityManager } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
 import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
 import { TermsVersion } from "../products/terms-version.entity";
+import { requireTermsInForce } from "../products/terms";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
 import { Subscriber, SubscriberKind } from "../subscribers/subscriber.entity";
@@ -41,7 +42,10 @@ export async function requireProduct(tx: EntityManager, productId: string | null
     throw refusal(RefusalCode.PRODUCT_NOT_FOUND, `Product ${p.code} cannot be used here: ${hint}.`, "input.productId");
   }
   // CON-5: a discontinued product takes no new contracts.
-  if (p.discontinuedAt && p.discontinuedAt <= now) throw refusal(RefusalCode.PRODUCT_DISCONTINUED, `Product ${p.code} has been discontinued.`, "input.productId", "この商品の提供は終了しました。");
+  if (p.discontinuedAt && p.discontinuedAt <= now) {
+    const message = `Product ${p.code} (${p.nameEn}) has been discontinued: it takes no new applications (CON-5).`;
+    throw refusal(RefusalCode.PRODUCT_DISCONTINUED, message, "input.productId", `商品「${p.nameJa}」（${p.code}）の提供は終了しました。`);
+  }
   return p;
 }
 
@@ -57,8 +61,7 @@ export function requireTerm(product: Product, termMonths: number | null | undefi
 
 /** APP-1, NOT-5: the terms version agreed to, the registrant's consent and the data subjects' consent. */
 export async function requireConsents(tx: EntityManager, consents: ConsentsInput, now: Date): Promise<TermsVersion> {
-  const version = await tx.findOne(TermsVersion, { where: { version: consents.termsVersion, effectiveFrom: LessThanOrEqual(now) } });
-  if (!version) throw refusal(RefusalCode.TERMS_VERSION_UNKNOWN, `Terms version "${consents.termsVersion}" is not in force.`, "input.consents.termsVersion", "指定の利用条件の版は有効ではありません。");
+  const version = await requireTermsInForce(tx, consents.termsVersion, now);
   if (!consents.registrantDataUse) throw refusal(RefusalCode.CONSENT_MISSING, "The domain registrant's consent to the use of registration data is required (APP-1).", "input.consents.registrantDataUse", "登録者情報の利用についてドメイン名登録者の同意が必要です。");
   if (!consents.dataSubjects) throw refusal(RefusalCode.CONSENT_MISSING, "Every person whose personal data is supplied must have consented (APP-1).", "input.consents.dataSubjects", "個人情報の本人の同意が必要です。");
   return version;

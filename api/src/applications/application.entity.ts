@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { ProhibitedConduct } from "./prohibited-conduct";
 import { DomainValidationMethod } from "./domain-validation.entity";
 
 export enum ApplicationKind {
@@ -10,6 +11,8 @@ export enum ApplicationKind {
   REISSUE = "REISSUE",
   REPLACEMENT = "REPLACEMENT",
   IMPORT = "IMPORT",
+  /** ACME-5: the record behind a certificate an ACME client obtained (no review; the order is the application). */
+  ACME = "ACME",
 }
 registerEnumType(ApplicationKind, { name: "ApplicationKind", description: "What an application asks for." });
 
@@ -97,6 +100,10 @@ export class Application implements Node {
   @Field(() => String, { nullable: true, description: "The operator's reason for a rejection." })
   @Column({ name: "rejection_reason", type: "text", nullable: true })
   rejectionReason!: string | null;
+
+  @Field(() => [ProhibitedConduct], { nullable: true, description: "APP-7: the prohibited conduct a PROHIBITED_CONDUCT rejection was for." })
+  @Column({ name: "prohibited_conduct", type: "text", array: true, nullable: true })
+  prohibitedConduct!: ProhibitedConduct[] | null;
 
   @Column({ name: "reviewer_key_id", type: "uuid", nullable: true })
   reviewerKeyId!: string | null;

@@ -15,7 +15,9 @@ import {
   SubmitReplacementInput, UploadDocumentsInput, WithdrawApplicationInput,
 } from "./application.types";
 import { DomainValidation } from "./domain-validation.entity";
-import { httpFileUrl, dnsTxtName } from "./dcv-checks";
+import { type FailureCause, causeOf, dnsTxtName, httpFileUrl } from "../validation";
+import { CaaCheck } from "./caa-check.entity";
+import { CheckFailure, toCheckFailure } from "./check-failure.types";
 
 /** Thin: global IDs in, services do the rest. */
 @Resolver(() => Application)
@@ -100,7 +102,7 @@ export class ApplicationResolver {
 
   @Mutation(() => ApplicationPayload, { description: "Operator: reject with a ground and a reason; documents are destroyed (APP-3)." })
   rejectApplication(@Arg("input", { description: "What to do; see the input type." }) input: RejectApplicationInput, @Ctx() ctx: Context): Promise<ApplicationPayload> {
-    return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason), (application) => ({ application }));
+    return mutate(() => ctx.services.review.reject(ctx, idOfType(input.applicationId, "Application"), input.ground, input.reason, input.prohibitedConduct ?? null), (application) => ({ application }));
   }
 
   // --- fields ---
@@ -149,6 +151,40 @@ export class DomainValidationResolver {
   @FieldResolver(() => String, { nullable: true, description: "DNS_TXT: the name whose TXT record must hold the token." })
   dnsRecordName(@Root() v: DomainValidation): string | null {
     return v.method === "DNS_TXT" ? dnsTxtName(v.name) : null;
+  }
+
+  @FieldResolver(() => CheckFailure, { nullable: true, description: "Why the latest check failed (status FAILED): HTTP status, content mismatch, timeout, DNS response code …; null otherwise." })
+  failure(@Root() v: DomainValidation): CheckFailure | null {
+    return v.status === "FAILED" ? toCheckFailure(v.evidence?.cause ?? legacyCause(v)) : null;
+  }
+
+  @FieldResolver(() => CaaCheck, { nullable: true, description: "APP-11: the newest CAA look-up of this name (made with the domain-control check and before approval); null before the first." })
+  caa(@Root() v: DomainValidation, @Ctx() ctx: Context): Promise<CaaCheck | null> {
+    return ctx.services.domainValidations.latestCaa(ctx, v);
+  }
+}
+
+/** Rows checked before causes were recorded carry only the failure code. */
+function legacyCause(v: DomainValidation): FailureCause | null {
+  const failure = v.evidence?.failure;
+  return failure && v.evidence ? causeOf(failure, v.evidence, v.evidence.detail ?? failure) : null;
+}
+
+@Resolver(() => CaaCheck)
+export class CaaCheckResolver {
+  @FieldResolver(() => String, { nullable: true, description: "The name whose CAA record set decided (RFC 8659 tree climbing); null when no name up the tree has one." })
+  relevantName(@Root() c: CaaCheck): string | null {
+    return c.evidence.relevantName ?? null;
+  }
+
+  @FieldResolver(() => [String], { description: "The CAA records of the relevant name, in presentation form (`0 issue \"ca.example\"`)." })
+  records(@Root() c: CaaCheck): string[] {
+    return c.evidence.records ?? [];
+  }
+
+  @FieldResolver(() => CheckFailure, { nullable: true, description: "Why issuance is not permitted (REFUSED or FAILED); null when PERMITTED." })
+  failure(@Root() c: CaaCheck): CheckFailure | null {
+    return toCheckFailure(c.evidence.cause);
   }
 }
 

@@ -18,10 +18,13 @@ import { ConsentsInput, requirePem, refuseDuplicateCertificate, refuseRenewedTwi
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
-import { DcvMethod } from "./dcv-checks";
+import { DcvMethod } from "../validation";
 import { DomainValidationMethod } from "./domain-validation.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { idempotentApplication } from "./idempotency";
+import { refuseHolderOrOrganisationChange } from "./reissue-holder";
+import { refuseDisputedNames } from "../disputes/disputed-names";
+import { refuseDiscontinuedRenewal } from "../products/discontinuation";
 import { EventPublisher, EventType } from "../events/event-publisher";
 
 export interface SubmitInput {
@@ -121,7 +124,7 @@ export class ApplicationService {
       if (product.autoRenew || product.issuanceMode !== IssuanceMode.BUILT_IN_CA) {
         throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, product.autoRenew ? "Auto-renew contracts extend themselves month by month (VAL-6)." : "Bring-your-own management is renewed with renewImportedCertificate (VAL-8).", "input.contractId");
       }
-      if (product.discontinuedAt && product.discontinuedAt <= now) throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "The product has been discontinued; its contracts end with their term (CON-5).", "input.contractId");
+      refuseDiscontinuedRenewal(product, now);
       await refuseRenewedTwice(tx, contract.id);
       const termMonths = requireTerm(product, input.termMonths)!;
       const decision = decideRenewal({ currentExpiry: contract.endsAt!, termMonths, now });
@@ -148,9 +151,7 @@ export class ApplicationService {
       if (current.notAfter <= now) throw refusal(RefusalCode.CERTIFICATE_EXPIRED, "The certificate has expired; apply for a new one.", "input.contractId");
       const names = this.sameCommonName(product, input.names ?? current.names, current.commonName);
       // APP-8: a different holder or organisation needs a new application, not a reissue.
-      if (product.validationLevel !== "DV" && !current.subjectDn.includes(`O=${subscriber.name}`)) {
-        throw refusal(RefusalCode.REISSUE_SUBJECT_CHANGED, "The organisation details have changed since issuance: that needs a new application (APP-8).", "input.contractId", "組織情報が変更されているため、再発行ではなく新規申請が必要です。");
-      }
+      await refuseHolderOrOrganisationChange(tx, contract, subscriber, product, current);
       await this.refuseOpenApplication(tx, contract.id);
       return this.insertApplication(tx, scope, {
         kind: ApplicationKind.REISSUE, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,
@@ -346,6 +347,7 @@ export class ApplicationService {
     },
   ): Promise<Application> {
     const now = this.clock.now();
+    await refuseDisputedNames(tx, a.names); // APP-6
     const terms = await requireConsents(tx, a.consents, now);
     const app = await tx.save(
       tx.create(Application, {

@@ -5,6 +5,7 @@ import { UserError } from "../graphql/user-error";
 import { Application } from "./application.entity";
 import { DomainValidation, DomainValidationMethod } from "./domain-validation.entity";
 import { RejectionGround } from "./review.service";
+import { ProhibitedConduct } from "./prohibited-conduct";
 
 registerEnumType(RejectionGround, { name: "RejectionGround", description: "Why the operator refused an application (APP-4..APP-7)." });
 
@@ -155,6 +156,11 @@ export class RejectApplicationInput {
   ground!: RejectionGround;
   @Field({ description: "Shown to the reseller with the notice of rejection." })
   reason!: string;
+  @Field(() => [ProhibitedConduct], {
+    nullable: true,
+    description: "APP-7: with ground PROHIBITED_CONDUCT (required there), the conduct refused for; recorded with the decision.",
+  })
+  prohibitedConduct?: ProhibitedConduct[] | null;
 }
 
 @ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })

@@ -1,11 +1,19 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
+import type { DcvEvidence } from "../validation/evidence";
 
 export enum DomainValidationMethod {
   HTTP_FILE = "HTTP_FILE",
   DNS_TXT = "DNS_TXT",
+  ACME_HTTP_01 = "ACME_HTTP_01",
+  ACME_DNS_01 = "ACME_DNS_01",
 }
-registerEnumType(DomainValidationMethod, { name: "DomainValidationMethod", description: "HTTP_FILE: http://NAME/.well-known/pki-validation/TOKEN.txt containing TOKEN; DNS_TXT: TXT record at _pki-validation.NAME with TOKEN." });
+registerEnumType(DomainValidationMethod, {
+  name: "DomainValidationMethod",
+  description:
+    "HTTP_FILE: http://NAME/.well-known/pki-validation/TOKEN.txt containing TOKEN; DNS_TXT: TXT record at _pki-validation.NAME with TOKEN; " +
+    "ACME_HTTP_01 and ACME_DNS_01: the ACME challenges (RFC 8555 §8.3, §8.4), answered by the subscriber's ACME client.",
+});
 
 export enum DomainValidationStatus {
   PENDING = "PENDING",
@@ -44,7 +52,7 @@ export class DomainValidation {
   status!: DomainValidationStatus;
 
   @Column({ name: "evidence", type: "jsonb", nullable: true })
-  evidence!: Record<string, unknown> | null;
+  evidence!: DcvEvidence | null;
 
   @Field(() => Date, { nullable: true, description: "When the check ran; a VALID result is reused within the APP-9 reuse period." })
   @Column({ name: "checked_at", type: "timestamptz", nullable: true })

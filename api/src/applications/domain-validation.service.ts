@@ -5,9 +5,12 @@ import { inTransaction } from "../db/transaction";
 import { canReuseDcv } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
+import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
+import { type DcvMethod, type DcvNetworkOptions, type DcvResult, checkDnsTxt, checkHttpFile, newDcvToken } from "../validation";
 import { Application } from "./application.entity";
-import { DcvMethod, DcvNetworkOptions, checkDnsTxt, checkHttpFile, newDcvToken } from "./dcv-checks";
+import { CaaCheck } from "./caa-check.entity";
+import { CAA_METHOD_LABEL, CaaChecks } from "./caa-checks";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 
 /**
@@ -19,12 +22,14 @@ function newestReusable(rowsNewestFirst: DomainValidation[], name: string, at: D
 }
 
 /**
- * APP-9: domain control is proved per name before issuance, by an HTTP file or a DNS TXT record,
- * with the evidence kept. A successful validation of a subscriber's name is reused for later
- * certificates only within the reuse period in force at issuance.
+ * APP-9: domain control is proved per name before issuance, by an HTTP file or a DNS TXT record (or an
+ * ACME challenge), with the evidence kept. A successful validation of a subscriber's name is reused
+ * for later certificates only within the reuse period in force at issuance. APP-11: the CAA look-ups
+ * of the GraphQL path run with the domain-control checks and again before approval when needed.
  */
 export class DomainValidationService {
-  private readonly network: DcvNetworkOptions;
+  readonly network: DcvNetworkOptions;
+  readonly caa: CaaChecks;
 
   constructor(
     private readonly ds: DataSource,
@@ -33,6 +38,7 @@ export class DomainValidationService {
     config: Config,
   ) {
     this.network = { ...config.dcv, now: () => this.clock.now() };
+    this.caa = new CaaChecks(this.network, config.acme.caaIssuerDomains);
   }
 
   /** The newest successful validation of each name that may still be reused at `at`. */
@@ -76,35 +82,92 @@ export class DomainValidationService {
     return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused(n)).filter((v): v is DomainValidation => v !== undefined);
   }
 
+  /** APP-11: the newest CAA look-up of a validation's name for its subscriber (GraphQL context), batched per request. */
+  async latestCaa(scope: RequestScope, v: DomainValidation): Promise<CaaCheck | null> {
+    const rows = await scope.loaders.manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC", seq: "DESC" }).load(v.subscriberId);
+    return rows.find((c) => c.name === v.name && c.accountId === null) ?? null;
+  }
+
   /**
-   * Runs the network checks of an application's open challenges, then records each result with its
-   * evidence. The checks run outside any transaction so that no lock is held while the network answers.
+   * Runs the network checks of an application's open challenges and the CAA look-ups of all its names,
+   * then records each result with its evidence in one transaction. The checks run outside any
+   * transaction so that no lock is held while the network answers.
    */
   async check(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
     const open = await this.ds.getRepository(DomainValidation).find({
       where: { applicationId: application.id, status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]) },
     });
-    const results = await Promise.all(
-      open.map(async (v) => ({ v, result: v.method === DomainValidationMethod.HTTP_FILE ? await checkHttpFile(v.name, v.token, this.network) : await checkDnsTxt(v.name, v.token, this.network) })),
-    );
+    const afterSeq = await this.caa.lastSeq(this.ds.manager);
+    const [results, caa] = await Promise.all([
+      Promise.all(open.map(async (v) => ({ v, result: await this.runCheck(v) }))),
+      this.caa.lookup(await this.caaTargets(application), null),
+    ]);
     await inTransaction(this.ds, async (tx) => {
-      for (const { v, result } of results) {
-        // Another check of the same challenge may have recorded its result while ours was on the network:
-        // then ours is not recorded again (one result per round, not one per concurrent caller).
-        const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
-        if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) continue;
-        const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
-        await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
-        await this.audit.record(tx, scope, {
-          action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
-          entityType: "Application",
-          entityId: toGlobalId("Application", application.id),
-          resellerId: application.resellerId,
-          after: { name: v.name, method: v.method, status, failure: result.failure ?? null },
-        });
-      }
+      for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
+      const ids = new Map(open.map((v) => [v.name, v.id]));
+      // APP-11: the CAA evidence is its own record (caa_check), kept like the domain validations; one per round.
+      await this.caa.record(tx, application.subscriberId, null, caa, { applicationId: application.id, domainValidationIds: ids, afterSeq });
     });
     scope.loaders.clearAll();
     return this.forApplication(scope, application);
+  }
+
+  /** APP-11: before approval, outside any transaction: a new CAA look-up for names whose result is missing or stale. */
+  async refreshCaa(applicationId: string | null): Promise<void> {
+    const app = applicationId ? await this.ds.getRepository(Application).findOneBy({ id: applicationId }) : null;
+    if (!app) return;
+    const stale = await this.caa.stale(this.ds.manager, app.subscriberId, app.names, null, this.clock.now());
+    if (stale.length === 0) return;
+    const targets = (await this.caaTargets(app)).filter((t) => stale.includes(t.name));
+    const afterSeq = await this.caa.lastSeq(this.ds.manager);
+    const results = await this.caa.lookup(targets, null);
+    await inTransaction(this.ds, (tx) => this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id, afterSeq }));
+  }
+
+  /**
+   * APP-9 and APP-11, inside the approval's transaction: every name stands on a successful validation
+   * still inside the reuse period, and on a PERMITTED CAA result no older than 8 hours.
+   */
+  async requireIssuable(tx: EntityManager, app: Application, now: Date): Promise<void> {
+    const valid = await this.reusable(tx, app.subscriberId, app.names, now);
+    const missing = app.names.filter((n) => !valid.has(n));
+    if (missing.length > 0) {
+      throw refusal(RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED, `Domain control is not validated for: ${missing.join(", ")} (APP-9).`, "input.applicationId", `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`);
+    }
+    const shortfalls = await this.caa.shortfalls(tx, app.subscriberId, app.names, null, now);
+    if (shortfalls.length > 0) {
+      const text = shortfalls.map((s) => `${s.name}: ${s.message}`).join("; ");
+      throw refusal(RefusalCode.CAA_NOT_PERMITTED, `CAA does not allow issuance (APP-11): ${text}.`, "input.applicationId", `CAAレコードにより発行できません: ${text}`);
+    }
+  }
+
+  /** Each name with the RFC 8657 label of the method it is (or will be) validated by. */
+  private async caaTargets(app: Application): Promise<{ name: string; method: string }[]> {
+    const rows = await this.ds.getRepository(DomainValidation).find({ where: { subscriberId: app.subscriberId, name: In(app.names) }, order: { createdAt: "DESC" } });
+    return app.names.map((name) => {
+      const own = rows.find((v) => v.name === name && v.applicationId === app.id);
+      const method = own?.method ?? rows.find((v) => v.name === name && v.status === DomainValidationStatus.VALID)?.method ?? app.dcvMethod;
+      return { name, method: CAA_METHOD_LABEL[method] ?? CAA_METHOD_LABEL.HTTP_FILE };
+    });
+  }
+
+  private runCheck(v: DomainValidation): Promise<DcvResult> {
+    return v.method === DomainValidationMethod.HTTP_FILE ? checkHttpFile(v.name, v.token, this.network) : checkDnsTxt(v.name, v.token, this.network);
+  }
+
+  private async recordCheck(tx: EntityManager, scope: RequestScope, application: Application, v: DomainValidation, result: DcvResult): Promise<void> {
+    // Another check of the same challenge may have recorded its result while ours was on the network:
+    // then ours is not recorded again (one result per round, not one per concurrent caller).
+    const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
+    if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) return;
+    const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
+    await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
+    await this.audit.record(tx, scope, {
+      action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
+      entityType: "Application",
+      entityId: toGlobalId("Application", application.id),
+      resellerId: application.resellerId,
+      after: { name: v.name, method: v.method, status, failure: result.failure ?? null, cause: result.cause?.code ?? null },
+    });
   }
 }

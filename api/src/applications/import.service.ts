@@ -19,6 +19,9 @@ import { Consent, ConsentKind } from "./consent.entity";
 import { DomainValidationMethod } from "./domain-validation.entity";
 import { idempotentApplication } from "./idempotency";
 
+import { refuseDisputedNames } from "../disputes/disputed-names";
+import { refuseDiscontinuedRenewal } from "../products/discontinuation";
+
 export interface ImportInput {
   subscriberId: string | null;
   productId: string | null;
@@ -70,6 +73,7 @@ export class ImportService {
       if (previous.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
       const product = await tx.findOneByOrFail(Product, { id: previous.productId });
       if (product.issuanceMode !== IssuanceMode.BRING_YOUR_OWN) throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "Certificates issued by the CA are renewed with submitRenewal.", "input.contractId");
+      refuseDiscontinuedRenewal(product, this.clock.now()); // CON-5
       const subscriber = await tx.findOneByOrFail(Subscriber, { id: previous.subscriberId });
       return this.manage(tx, scope, { resellerId, subscriber, product, termMonths: input.termMonths, pem: input.certificate, consents: input.consents, requestHash, idempotencyKey: input.idempotencyKey ?? null, renewedFrom: previous });
     });
@@ -93,6 +97,7 @@ export class ImportService {
     if (await tx.existsBy(Certificate, { sha256Fingerprint: cert.sha256Fingerprint })) {
       throw refusal(RefusalCode.CONFLICT, "This certificate is already managed.", "input.certificate", "この証明書は既に管理対象です。");
     }
+    await refuseDisputedNames(tx, cert.names, "input.certificate"); // APP-6
     const terms = await requireConsents(tx, x.consents, now);
     const app = await tx.save(
       tx.create(Application, {

@@ -14,6 +14,7 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { Application, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
+import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { NoticeService } from "../notices/notice.service";
 
@@ -76,12 +77,13 @@ export class ReviewService {
   }
 
   /** APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays. */
-  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string): Promise<Application> {
+  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string, conduct: ProhibitedConduct[] | null = null): Promise<Application> {
     if (reason.trim().length === 0 || reason.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
     return this.transition(scope, id, "application.reject", [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS], async (app, tx) => {
       app.status = ApplicationStatus.REJECTED;
       app.refusalCode = ground;
       app.rejectionReason = reason.trim();
+      app.prohibitedConduct = prohibitedConductFor(ground, conduct); // APP-7
       app.decidedAt = this.clock.now();
       app.reviewerKeyId = reviewerKey(scope);
       await tx.update(ApplicationDocument, { applicationId: app.id, destroyedAt: IsNull() }, { content: null, destroyedAt: app.decidedAt });
@@ -101,15 +103,13 @@ export class ReviewService {
    */
   async approve(scope: RequestScope, id: string | null): Promise<{ application: Application; certificate: Certificate }> {
     requireOperator(scope.caller);
+    // APP-11: CAA is looked up (network) before the transaction when the last result is missing or stale.
+    await this.dcv.refreshCaa(id);
     let certificate: Certificate | null = null;
     const application = await this.transition(scope, id, "application.approve", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
       const now = this.clock.now();
-      // APP-9: every name must stand on a successful validation still inside the reuse period.
-      const valid = await this.dcv.reusable(tx, app.subscriberId, app.names, now);
-      const missing = app.names.filter((n) => !valid.has(n));
-      if (missing.length > 0) {
-        throw refusal(RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED, `Domain control is not validated for: ${missing.join(", ")} (APP-9).`, "input.applicationId", `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`);
-      }
+      // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
+      await this.dcv.requireIssuable(tx, app, now);
       const issued = await this.issuance.issueForApplication(tx, scope, app);
       certificate = issued.certificate;
       app.status = ApplicationStatus.ISSUED;

@@ -16,6 +16,8 @@ import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
+import { refuseDiscontinuedRenewal } from "../products/discontinuation";
+import { acmeContract } from "../acme/acme-contract";
 import { CaService } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
@@ -60,6 +62,9 @@ export class IssuanceService {
       if (!plan.ok) throw fromDomain(plan, "input.applicationId");
       notAfter = plan.notAfter;
       supersededRevokeAt = plan.revokeSupersededAt;
+    } else if (app.kind === ApplicationKind.ACME) {
+      // ACME-2, ACME-4, ACME-5: no fee per certificate; notAfter is capped by the usage period.
+      ({ contract, notAfter } = await acmeContract(tx, actor, app, now, this.audit));
     } else {
       let end: Date;
       let carryOverMonths = 0;
@@ -67,6 +72,7 @@ export class IssuanceService {
       if (app.kind === ApplicationKind.RENEWAL) {
         const previous = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
         await refuseRenewedTwice(tx, previous.id);
+        refuseDiscontinuedRenewal(product, now); // CON-5: also when discontinued after the renewal was submitted
         const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
         if (!decision.ok) throw fromDomain(decision, "input.applicationId");
         end = decision.termEnd;

@@ -12,6 +12,7 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
 import { renewByDefault } from "./default-renewal";
+import { isDiscontinued, unlimitedEndedByDiscontinuation } from "../products/discontinuation";
 import { FeeService } from "../fees/fee.service";
 
 const ACTOR = systemActor("contract-jobs");
@@ -47,8 +48,12 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
         continue;
       }
       const renewed = (await tx.existsBy(Contract, { renewedFromId: c.id })) || (await renewByDefault(tx, ACTOR, fees, audit, c)) !== null;
-      await end(tx, c, renewed ? ContractEndReason.RENEWED : c.doNotRenew ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, c.endsAt!);
+      const discontinued = isDiscontinued(await tx.findOneByOrFail(Product, { id: c.productId }), c.endsAt ?? now); // CON-5
+      const notRenewed = c.doNotRenew ? ContractEndReason.NOT_RENEWED : discontinued ? ContractEndReason.DISCONTINUED : ContractEndReason.TERM_END;
+      await end(tx, c, renewed ? ContractEndReason.RENEWED : notRenewed, c.endsAt ?? now);
     }
+    // CON-5: unlimited management of a discontinued product ends with the month of discontinuation.
+    for (const x of await unlimitedEndedByDiscontinuation(tx, now)) await end(tx, x.contract, ContractEndReason.DISCONTINUED, x.endsAt);
     await writeRenewalNotices(tx, now, events);
   };
 

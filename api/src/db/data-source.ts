@@ -1,5 +1,6 @@
 import path from "node:path";
 import { DataSource } from "typeorm";
+import { installCommitHooks } from "./commit-hooks";
 import { guardDataSource } from "./connection-guard";
 import { entities } from "./entities";
 
@@ -76,6 +77,7 @@ export function createDataSource(url: string, options: DataSourceOptions = {}): 
     applicationName: options.applicationName ?? "akashi",
     extra: { connectionTimeoutMillis: limits.acquireTimeoutMs, keepAlive: true, ...timeouts },
   });
+  installCommitHooks(ds);
   if (!options.forMigrations) guardDataSource(ds, { acquireTimeoutMs: limits.acquireTimeoutMs });
   return ds;
 }

@@ -28,6 +28,8 @@ import { Revocation } from "../revocations/revocation.entity";
 import { Seal } from "../seals/seal.entity";
 import { SubscriberContact } from "../subscribers/subscriber-contact.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
+import { catalogueEntities } from "../catalogue-entities";
+import { acmeEntities } from "../acme/acme-entities";
 
 /** Every TypeORM entity; the schema itself comes from migrations/ only. */
 export const entities = [
@@ -61,4 +63,6 @@ export const entities = [
   Charge,
   Job,
   AuditEvent,
+  ...catalogueEntities,
+  ...acmeEntities,
 ];

@@ -3,6 +3,7 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import path from "node:path";
 import { Application } from "../applications/application.entity";
+import { startNxdomainDns } from "./demo-dns";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { DomainValidation } from "../applications/domain-validation.entity";
 import { Caller, systemActor } from "../auth/caller";
@@ -47,13 +48,16 @@ async function proveDomainControl(services: Services, scope: { caller: Caller; r
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const dns = await startNxdomainDns();
   try {
     const port = (server.address() as AddressInfo).port;
     const overrides = Object.fromEntries(DEMO_NAMES.map((n) => [n, `127.0.0.1:${port}`]));
-    const dcv = new DomainValidationService(services.ds, services.clock, services.audit, { ...services.config, dcv: { ...services.config.dcv, hostOverrides: overrides } });
+    const dcvConfig = { ...services.config.dcv, hostOverrides: overrides, dnsServers: [dns.address] };
+    const dcv = new DomainValidationService(services.ds, services.clock, services.audit, { ...services.config, dcv: dcvConfig });
     const results = await dcv.check(scope, app);
     if (results.some((v) => v.status !== "VALID")) throw new Error("demo domain-control check failed");
   } finally {
     server.close();
+    await dns.close();
   }
 }

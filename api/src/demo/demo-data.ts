@@ -1,6 +1,7 @@
 import { systemActor } from "../auth/caller";
 import { Loaders } from "../graphql/loaders";
 import { issueDemoCertificate } from "./demo-certificate";
+import { setDemoPrice } from "./demo-price";
 import { Reseller } from "../resellers/reseller.entity";
 import { Services } from "../services";
 import { ContactRole } from "../subscribers/subscriber-contact.entity";
@@ -40,6 +41,7 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
     preferredLanguage: Language.JA,
     contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.akashi-demo.jp" }],
   });
+  await setDemoPrice(services);
   const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);
   await services.seals.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, certificate.contractId);
   return { operatorKey: operator.key, resellerKey: resellerKey.key, certificateSerial: certificate.serialHex };

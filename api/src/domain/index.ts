@@ -17,4 +17,8 @@ export * from "./revocation-policy";
 export * from "./dcv-reuse";
 export * from "./hostnames";
 export * from "./email";
+export * from "./payments";
+export * from "./succession";
+export * from "./name-dispute";
+export * from "./acme-usage";
 export * from "./receipt-number";

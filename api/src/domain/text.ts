@@ -13,6 +13,8 @@
 /** Input field names whose values may contain LF, CR and TAB. */
 export const MULTILINE_FIELD_NAMES: ReadonlySet<string> = new Set([
   "address", "answer", "body", "comment", "description", "detail", "ground", "message", "note", "operatorGround", "reason",
+  // NOT-5 terms documents and APP-6 dispute resolutions are free text too.
+  "textJa", "textEn", "resolution",
   // PEM and base64 blocks are wrapped in lines.
   "carryOverCertificate", "certificate", "certificateChain", "chain", "contentBase64", "csr", "proofCsr",
 ]);

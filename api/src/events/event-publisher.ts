@@ -1,11 +1,13 @@
 import { EntityManager } from "typeorm";
 import { registerEnumType } from "type-graphql";
 import { Clock } from "../domain/clock";
+import { beforeCommit } from "../db/commit-hooks";
 import { enqueueJob } from "../jobs/job-runner";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
- * the `type` column carry the values (the wire names). Keep in step with migrations/1763700000600-events.ts.
+ * the `type` column carry the values (the wire names). Keep in step with the migrations' event-type checks
+ * (1763700000600-events.ts, 1764100000000-acme-variant.ts, 1764200000000-catalogue.ts).
  */
 export enum EventType {
   APPLICATION_SUBMITTED = "application.submitted",
@@ -24,6 +26,21 @@ export enum EventType {
   RESELLER_REINSTATED = "reseller.reinstated",
   API_KEY_EXPIRING = "api_key.expiring",
   MAINTENANCE_ANNOUNCED = "maintenance.announced",
+  // The operator's catalogue (VAL-1, CON-5, CON-8): every reseller's feed gets these.
+  PRODUCT_CREATED = "product.created",
+  PRODUCT_UPDATED = "product.updated",
+  PRICE_SCHEDULED = "product.price_scheduled",
+  PRODUCT_DISCONTINUED = "product.discontinued",
+  TAX_RATE_SCHEDULED = "tax_rate.scheduled",
+  // The ledger (RES-6, CON-7) and subscriber changes (CON-6): the reseller concerned.
+  PAYMENT_RECORDED = "payment.recorded",
+  SUBSCRIBER_CHANGE_REQUESTED = "subscriber.change_requested",
+  SUBSCRIBER_CHANGE_DECIDED = "subscriber.change_decided",
+  SUBSCRIBER_SUCCEEDED = "subscriber.succeeded",
+  USAGE_FQDN_REGISTERED = "acme.usage_fqdn.registered",
+  USAGE_FQDN_CONTINUED = "acme.usage_fqdn.continued",
+  USAGE_FQDN_ENDED = "acme.usage_fqdn.ended",
+  ACME_ACCOUNT_CREATED = "acme.account.created",
 }
 registerEnumType(EventType, {
   name: "EventType",
@@ -38,8 +55,8 @@ export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";
 /**
  * Serialises event inserts until commit, so that feed positions (bigserial ids) become visible in
  * order: without it a later id can commit before an earlier one, and a reader paging with `after`
- * would step over the earlier one for good. Event volume is low, so one lock is cheap; emit late in
- * the transaction to hold it briefly.
+ * would step over the earlier one for good. The events of a transaction are written just before it
+ * commits (db/commit-hooks.ts), so the lock is held for those inserts and the commit only.
  */
 export const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
 
@@ -66,9 +83,30 @@ export function deliveryJobKey(deliveryId: string, seq: number | string): string
 export class EventPublisher {
   constructor(private readonly clock: Clock) {}
 
+  /** Records `e` to be written with the transaction: its feed position is taken as it commits. */
   async emit(tx: EntityManager, e: EventInput): Promise<void> {
     if (!EVENT_TYPES.includes(e.type)) throw new TypeError(`unknown event type ${String(e.type)}`);
+    // The outbox is written with the change it reports, as its transaction commits: no transaction, no event.
+    if (!tx.queryRunner?.isTransactionActive) throw new Error("EventPublisher.emit needs the changing transaction's EntityManager");
+    const occurredAt = this.clock.now();
+    let pending = this.pending.get(tx);
+    if (!pending) {
+      const list: { e: EventInput; occurredAt: Date }[] = [];
+      pending = list;
+      this.pending.set(tx, list);
+      beforeCommit(tx, () => this.write(tx, list));
+    }
+    pending.push({ e, occurredAt });
+  }
+
+  private readonly pending = new WeakMap<EntityManager, { e: EventInput; occurredAt: Date }[]>();
+
+  private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock($1)`, [EVENT_FEED_LOCK]);
+    for (const { e, occurredAt } of events) await this.insert(tx, e, occurredAt);
+  }
+
+  private async insert(tx: EntityManager, e: EventInput, now: Date): Promise<void> {
     let resellers: (string | null)[] = [e.resellerId];
     if (e.resellerId === null) {
       // One event per reseller so that each reseller's feed has its own copy; with no reseller the
@@ -76,7 +114,6 @@ export class EventPublisher {
       const rows: { id: string }[] = await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`);
       if (rows.length > 0) resellers = rows.map((r) => r.id);
     }
-    const now = this.clock.now();
     for (const resellerId of resellers) {
       const [event]: { id: string }[] = await tx.query(
         `INSERT INTO event (reseller_id, type, subject_type, subject_id, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id`,

@@ -9,10 +9,12 @@ export enum ChargeKind {
   RENEWAL = "RENEWAL",
   MONTHLY = "MONTHLY",
   CHANGE = "CHANGE",
+  ACME_REGISTRATION = "ACME_REGISTRATION",
+  ACME_CONTINUATION = "ACME_CONTINUATION",
 }
 registerEnumType(ChargeKind, {
   name: "ChargeKind",
-  description: "What a fee is for: DESIGNATION of the reseller (RES-1), ISSUANCE of a new contract's term, RENEWAL of a term, one MONTHLY service period (auto-renew, unlimited management), or a CHANGE accepted (CON-8).",
+  description: "What a fee is for: DESIGNATION of the reseller (RES-1), ISSUANCE of a new contract's term, RENEWAL of a term, one MONTHLY service period (auto-renew, unlimited management), a CHANGE accepted (CON-8), or the ACME_REGISTRATION / ACME_CONTINUATION of a usage FQDN (ACME-2).",
 });
 
 /** CON-8: a fee owed by a reseller (RES-6), with tax at the rate in force on the charge date; integer yen. */

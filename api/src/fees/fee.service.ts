@@ -5,6 +5,7 @@ import { Actor, systemActor } from "../auth/caller";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
 import {
   LiabilityBasis,
+  Payment,
   TaxRateTable,
   applyConsumptionTax,
   endOfMonthAfter,
@@ -28,12 +29,13 @@ import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import type { JobSet } from "../jobs/job-sets";
 import { Charge, ChargeKind } from "./charge.entity";
-import { StatementTotals, statementMonth, statementTotals } from "./statement";
+import { StatementBook, bookKey, loadStatementBook, monthOf, statementBooks } from "./statement-book";
+import { statementMonth } from "./statement";
 
 export interface ChargeInput {
   resellerId: string;
   contractId: string | null;
-  kind: "DESIGNATION" | "ISSUANCE" | "RENEWAL" | "MONTHLY" | "CHANGE";
+  kind: "DESIGNATION" | "ISSUANCE" | "RENEWAL" | "MONTHLY" | "CHANGE" | "ACME_REGISTRATION" | "ACME_CONTINUATION";
   description: string;
   amountYen: number;
   chargedAt: Date;
@@ -41,11 +43,7 @@ export interface ChargeInput {
   periodEnd?: Date | null;
 }
 
-export interface Statement extends StatementTotals {
-  month: string;
-  resellerId: string;
-  lines: Charge[];
-}
+export type Statement = StatementBook;
 
 const ACTOR = systemActor("fees");
 export const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
@@ -74,6 +72,8 @@ export class FeeService {
 
   /** VAL-1, CON-8: the price (yen before tax) in force at `at` for a product, term (null: unlimited) and kind; null when none. */
   async priceFor(tx: EntityManager, productId: string, termMonths: number | null, kind: PriceKind | "TERM" | "MONTHLY" | "INITIAL", at: Date): Promise<number | null> {
+    // VAL-1: a new price is written with the product locked for update; this waits for it (or holds it off until commit).
+    await tx.query(`SELECT 1 FROM product WHERE id = $1 FOR KEY SHARE`, [productId]);
     const rows: { price_yen: number }[] = await tx.query(
       `SELECT price_yen FROM product_price
        WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = $3 AND effective_from <= $4
@@ -195,6 +195,8 @@ export class FeeService {
         .innerJoin(Product, "p", "p.id = k.product_id")
         .where("k.status = :active AND k.term_months IS NULL AND p.issuance_mode = :byo AND k.reseller_id IS NOT NULL", { active: ContractStatus.ACTIVE, byo: IssuanceMode.BRING_YOUR_OWN })
         .andWhere("k.starts_at < :monthStart AND (k.cancellation_effective_at IS NULL OR k.cancellation_effective_at >= :monthStart)", { monthStart })
+        // CON-5: unlimited management of a discontinued product ends with the month of discontinuation.
+        .andWhere("(p.discontinued_at IS NULL OR p.discontinued_at >= :monthStart)", { monthStart })
         .getMany();
       for (const c of contracts) {
         const product = await tx.findOneByOrFail(Product, { id: c.productId });
@@ -223,31 +225,48 @@ export class FeeService {
     return paginate(qb, args, ["charged_at", "id"]);
   }
 
-  /** CON-7, CON-8: a reseller's statement for one JST month; its totals are the sums of its lines. */
+  /**
+   * CON-7, CON-8, RES-6: a reseller's statement for one JST month — its lines, totals that are the
+   * sums of its lines, the payments recorded against it, and what is still owed or overdue.
+   */
   async statement(scope: RequestScope, resellerId: string | null, month: string): Promise<Statement> {
-    const rid = this.statementReseller(scope, resellerId, true)!;
-    const { from, to } = this.month(month);
-    const lines = await this.ds
-      .getRepository(Charge)
-      .createQueryBuilder("ch")
-      .where("ch.reseller_id = :rid AND ch.charged_at >= :from AND ch.charged_at < :to", { rid, from, to })
-      .orderBy("ch.charged_at", "ASC")
-      .addOrderBy("ch.id", "ASC")
-      .getMany();
-    return { month, resellerId: rid, lines, ...statementTotals(lines) };
+    const rid = this.statementReseller(scope, resellerId, true) as string;
+    this.month(month);
+    return loadStatementBook(this.ds.manager, rid, month, this.clock.now());
+  }
+
+  /** CON-9: what a ledger line has received so far (its share of the statement's payments). */
+  async receivedYen(scope: RequestScope, charge: Charge): Promise<number> {
+    const books = statementBooks(scope.loaders, this.ds.manager, this.clock.now());
+    const book = await books.load(bookKey(charge.resellerId, monthOf(charge.chargedAt)));
+    return (book.receipts.get(charge.id) ?? []).reduce((s, r) => s + r.amountYen, 0);
   }
 
   /**
-   * CON-9: the liability cap of a contract — fees received for it; for auto-renew contracts those
-   * received in the last 12 months. Payments are not tracked yet, so the charges (tax included)
-   * stand in for fees received, each on its charge date.
+   * CON-9 [J 19, S 25]: the liability cap of a contract from the fees actually received for it —
+   * each of its ledger lines' share of the payments recorded against that line's statement. The
+   * product says how they count: all of them, those received in the last 12 months (auto-renew),
+   * or pro-rated over the whole months remaining in the term (SECOM style).
    */
   async liabilityCapYen(scope: RequestScope, contract: Contract): Promise<number> {
     const product = await scope.loaders.byId(Product).load(contract.productId);
-    const basis: LiabilityBasis = product?.autoRenew ? "RECEIVED_LAST_12_MONTHS" : "RECEIVED_FEES";
     const charges = await scope.loaders.manyBy(Charge, "contractId").load(contract.id);
-    const payments = charges.map((c) => ({ amountYen: c.amountYen + c.taxYen, receivedAt: c.chargedAt }));
-    return liabilityCap({ basis, payments, at: this.clock.now() }).capYen;
+    const now = this.clock.now();
+    const books = statementBooks(scope.loaders, this.ds.manager, now);
+    const received: Payment[] = [];
+    for (const c of charges) {
+      const book = await books.load(bookKey(c.resellerId, monthOf(c.chargedAt)));
+      for (const r of book.receipts.get(c.id) ?? []) received.push({ amountYen: r.amountYen, receivedAt: r.receivedAt });
+    }
+    const basis: LiabilityBasis = product?.liabilityBasis ?? "RECEIVED_FEES";
+    if (basis === "PRORATED_REMAINING_MONTHS" && (contract.termMonths === null || contract.endsAt === null)) return 0;
+    return liabilityCap({
+      basis, payments: received, at: now,
+      ...(basis === "PRORATED_REMAINING_MONTHS" && {
+        termMonths: contract.termMonths as number,
+        termEnd: contract.endsAt as Date,
+      }),
+    }).capYen;
   }
 
   /** RES-3: a reseller reads only its own ledger; an operator names the reseller (or, for lists, may not). */

@@ -222,6 +222,8 @@ export class GraphqlHttp {
       caller, requestId: g.requestId, loaders: new Loaders(this.services.ds), services: this.services, clientAddress: g.clientAddress,
     };
     const result = (await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult;
+    // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
+    if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
     this.answer(g, caller, prepared.cacheMaxAge, result);
   }
 

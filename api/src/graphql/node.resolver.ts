@@ -3,6 +3,7 @@ import type { Context } from "./context";
 import { badUserInput } from "./errors";
 import { fromGlobalId } from "./global-id";
 import { Node } from "./node";
+import { ProductPrice } from "../products/product-price.entity";
 
 /**
  * `node(id:)` goes through the same service `get` as every other path, so the authorisation a list
@@ -30,6 +31,15 @@ const fetchers: Record<string, Fetcher> = {
   Charge: (ctx, id) => ctx.services.fees.get(ctx, id),
   Notice: (ctx, id) => ctx.services.notices.get(ctx, id),
   Announcement: (ctx, id) => ctx.services.announcements.get(id),
+  Payment: (ctx, id) => ctx.services.payments.get(ctx, id),
+  ProductPrice: (ctx, id) => ctx.loaders.byId(ProductPrice).load(id),
+  SubscriberChange: (ctx, id) => ctx.services.subscriberChanges.get(ctx, id),
+  SubscriberSuccession: (ctx, id) => ctx.services.successions.get(ctx, id),
+  NameDispute: (ctx, id) => ctx.services.disputes.get(ctx, id),
+  UsageFqdn: (ctx, id) => ctx.services.usageFqdns.get(ctx, id),
+  AcmeEabCredential: (ctx, id) => ctx.services.eabCredentials.get(ctx, id),
+  AcmeAccount: (ctx, id) => ctx.services.acmeAccounts.account(ctx, id),
+  AcmeOrder: (ctx, id) => ctx.services.acmeAccounts.order(ctx, id),
 };
 
 async function fetchNode(ctx: Context, globalId: string): Promise<object | null> {

@@ -1,6 +1,6 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
-import { ApplicationResolver, DomainValidationResolver } from "../applications/application.resolver";
+import { ApplicationResolver, CaaCheckResolver, DomainValidationResolver } from "../applications/application.resolver";
 import { ApiKeyResolver } from "../auth/api-key.resolver";
 import { CertificateResolver } from "../certificates/certificate.resolver";
 import { ContractResolver } from "../contracts/contract.resolver";
@@ -16,19 +16,23 @@ import { ChargeResolver, ContractFeesResolver } from "../fees/fee.resolver";
 import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.resolver";
 import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
+import { AcmeAccountResolver, AcmeEabCredentialResolver, AcmeOrderResolver, UsageFqdnResolver, UsagePeriodResolver } from "../acme/acme.resolver";
 import { NodeResolver } from "./node.resolver";
+import { catalogueResolvers } from "../catalogue-resolvers";
 import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
   NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, ResellerGovernanceResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
-  ApplicationResolver, DomainValidationResolver, ContractResolver, CertificateResolver,
+  ApplicationResolver, DomainValidationResolver, CaaCheckResolver, ContractResolver, CertificateResolver,
   CertificateStatusResolver,
   RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver, MassRevocationResolver,
   SealResolver, ContractSealResolver,
   WebhookResolver, WebhookDeliveryResolver,
   ChargeResolver, ContractFeesResolver,
   NoticeResolver, AnnouncementResolver,
+  ...catalogueResolvers,
+  UsageFqdnResolver, UsagePeriodResolver, AcmeEabCredentialResolver, AcmeAccountResolver, AcmeOrderResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

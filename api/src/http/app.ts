@@ -14,7 +14,9 @@ import { demoRoutes } from "./pages/demo-page";
 import { verifyRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
+import { termsRoutes } from "./terms-routes";
 import { governanceRoutes } from "../resellers/governance-routes";
+import { acmeRouter } from "../acme/acme-router";
 
 export interface App {
   /** The request listener of the whole HTTP surface (node:http, supertest). */
@@ -42,6 +44,8 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   rest.use(demoRoutes(services));
   rest.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
   rest.use(statementRoutes(services));
+  rest.use(termsRoutes(services)); // NOT-5: /terms/{version}
+  rest.use("/acme", acmeRouter(services.acme)); // ACME-4..8: RFC 8555 server (the ACME variant)
   rest.use(notFound);
   rest.use(errorHandler);
 

@@ -30,8 +30,15 @@ export class PublishTermsVersionInput {
   version!: string;
   @Field(() => Date, { description: "When it takes effect: now or later. Applications can agree to it from then on." })
   effectiveFrom!: Date;
-  @Field({ description: "Where the text is published: an http(s) URL or a path on this site." })
-  url!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "Where else the text is published (an http(s) URL or a path on this site); default `/terms/{version}`.",
+  })
+  url?: string | null;
+  @Field({ description: "NOT-5: the full text in Japanese, served at `/terms/{version}` exactly as given." })
+  textJa!: string;
+  @Field({ description: "NOT-5: the full text in English, served at `/terms/{version}?lang=en` exactly as given." })
+  textEn!: string;
 }
 
 @ObjectType({ description: "NOT-5: a published version of the terms." })
@@ -44,6 +51,10 @@ export class TermsVersionInfo {
   publishedAt!: Date;
   @Field({ description: "Where the text of the terms is published: an http(s) URL or a path on this site." })
   url!: string;
+  @Field({ description: "NOT-5: the text in Japanese, as published (also at `/terms/{version}`)." })
+  textJa!: string;
+  @Field({ description: "NOT-5: the text in English, as published (also at `/terms/{version}?lang=en`)." })
+  textEn!: string;
 }
 
 @ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })

@@ -8,6 +8,7 @@ import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { TermsVersion } from "../products/terms-version.entity";
+import { termsDocumentPath } from "../products/terms";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Announcement, AnnouncementKind } from "./announcement.entity";
@@ -35,8 +36,15 @@ export interface ServiceEndInput {
 export interface TermsVersionInput {
   version: string;
   effectiveFrom: Date;
-  url: string;
+  /** Where else the text is published; default: this service's /terms/{version}. */
+  url?: string | null;
+  /** NOT-5: the document itself, served at /terms/{version} exactly as given. */
+  textJa: string;
+  textEn: string;
 }
+
+/** Terms documents are long, but not unbounded. */
+const TERMS_TEXT_MAX = 200_000;
 
 function text(value: string, field: string, max: number): string {
   const t = value.trim();
@@ -100,7 +108,9 @@ export class AnnouncementService {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(version)) {
       throw refusal(RefusalCode.INVALID_INPUT, "version must be 1-50 letters, digits, dots, hyphens or underscores.", "input.version", "版の名前は英数字・ドット・ハイフン・下線の1～50文字です。");
     }
-    const url = input.url.trim();
+    const url = (input.url ?? termsDocumentPath(version)).trim();
+    const textJa = text(input.textJa, "textJa", TERMS_TEXT_MAX);
+    const textEn = text(input.textEn, "textEn", TERMS_TEXT_MAX);
     if (!/^(https?:\/\/\S+|\/\S*)$/.test(url) || url.length > 500) {
       throw refusal(RefusalCode.INVALID_INPUT, "url must be an http(s) URL or a path on this site.", "input.url", "URLの形式が正しくありません。");
     }
@@ -117,8 +127,8 @@ export class AnnouncementService {
         NoticeKind.TERMS_CHANGE,
         termsChange({ version, effectiveFrom, url }, NoticeLanguage.JA),
         async (tx) => {
-          termsVersion = await tx.save(tx.create(TermsVersion, { version, effectiveFrom, publishedAt: now, url }));
-          await this.audit.record(tx, scope, { action: "termsVersion.publish", entityType: "TermsVersion", entityId: termsVersion.id, resellerId: null, after: snapshot(termsVersion) });
+          termsVersion = await tx.save(tx.create(TermsVersion, { version, effectiveFrom, publishedAt: now, url, textJa, textEn }));
+          await this.audit.record(tx, scope, { action: "termsVersion.publish", entityType: "TermsVersion", entityId: termsVersion.id, resellerId: null, after: snapshot(termsVersion, ["textJa", "textEn"]) });
           return termsVersion.id;
         },
       );

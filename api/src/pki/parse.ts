@@ -177,3 +177,9 @@ export function chainsTo(leafDer: Buffer, intermediatesDer: Buffer[], acceptedRo
   };
   return walk(leaf, 0, new Set());
 }
+
+/** The subject's attributes by short name (C, ST, L, O, CN …); the last value wins when one repeats. */
+export function subjectAttributes(der: Buffer): Record<string, string> {
+  const attrs = readName(partsOf(der).subjectName);
+  return Object.fromEntries(attrs.map((a) => [a.type, a.value]));
+}

@@ -1,5 +1,7 @@
-import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { toGlobalId } from "../graphql/global-id";
+import { Node } from "../graphql/node";
 
 export enum PriceKind {
   TERM = "TERM",
@@ -10,10 +12,20 @@ registerEnumType(PriceKind, { name: "PriceKind", description: "TERM: once per te
 
 /** VAL-1, CON-8: price per product and term, effective-dated, integer yen before tax. */
 @Entity("product_price")
-@ObjectType({ description: "A price of a product, in integer yen before consumption tax, in force from `effectiveFrom`." })
-export class ProductPrice {
+@ObjectType({
+  implements: Node,
+  description:
+    "A price of a product, in integer yen before consumption tax, in force from `effectiveFrom` until the next price " +
+    "of the same term and kind. Never changed once written.",
+})
+export class ProductPrice implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
+
+  @Field(() => ID, { name: "id", description: "Opaque global ID." })
+  get nodeId(): string {
+    return toGlobalId("ProductPrice", this.id);
+  }
 
   @Column({ name: "product_id", type: "uuid" })
   productId!: string;

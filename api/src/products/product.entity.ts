@@ -16,6 +16,19 @@ export enum IssuanceMode {
 }
 registerEnumType(IssuanceMode, { name: "IssuanceMode", description: "Whether Akashi's CA issues the certificate or manages one the subscriber brings (VAL-8)." });
 
+/** CON-9: how the liability cap shown on a contract of the product is computed. */
+export enum LiabilityBasis {
+  RECEIVED_FEES = "RECEIVED_FEES",
+  RECEIVED_LAST_12_MONTHS = "RECEIVED_LAST_12_MONTHS",
+  PRORATED_REMAINING_MONTHS = "PRORATED_REMAINING_MONTHS",
+}
+registerEnumType(LiabilityBasis, {
+  name: "LiabilityBasis",
+  description:
+    "CON-9: RECEIVED_FEES — the fees actually received (J 19); RECEIVED_LAST_12_MONTHS — those received in the last 12 months " +
+    "(auto-renew products, always); PRORATED_REMAINING_MONTHS — the received fee pro-rated over the whole months remaining (S 25).",
+});
+
 /** VAL-1: a catalogue entry. Products are data, not code. */
 @Entity("product")
 @ObjectType({ implements: Node, description: "A certificate product of the catalogue (VAL-1)." })
@@ -79,6 +92,18 @@ export class Product implements Node {
   @Field(() => Date, { nullable: true, description: "CON-5: contracts of a discontinued product end at their term's end and cannot be renewed." })
   @Column({ name: "discontinued_at", type: "timestamptz", nullable: true })
   discontinuedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "CON-5: why the product was discontinued, as the operator recorded it." })
+  @Column({ name: "discontinuation_reason", type: "text", nullable: true })
+  discontinuationReason!: string | null;
+
+  @Field(() => LiabilityBasis, { description: "CON-9: how the liability cap of this product's contracts is computed." })
+  @Column({ name: "liability_basis", type: "text" })
+  liabilityBasis!: LiabilityBasis;
+
+  @Field(() => Date, { description: "When the operator last changed the product (ISO 8601)." })
+  @Column({ name: "updated_at", type: "timestamptz", default: () => "now()" })
+  updatedAt!: Date;
 
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;

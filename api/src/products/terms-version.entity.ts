@@ -17,4 +17,11 @@ export class TermsVersion {
 
   @Column({ name: "url", type: "text" })
   url!: string;
+
+  /** NOT-5: the document as published, served at /terms/{version}. */
+  @Column({ name: "text_ja", type: "text" })
+  textJa!: string;
+
+  @Column({ name: "text_en", type: "text" })
+  textEn!: string;
 }

@@ -8,6 +8,7 @@ import { UserError, mutate } from "../graphql/user-error";
 import { MassRevocation } from "./mass-revocation.entity";
 import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
 import { RevocationReasonValue } from "./revocation-reason";
+import { ResellerRevocationGround } from "./reseller-ground";
 import { Revocation } from "./revocation.entity";
 
 @InputType({ description: "Ask for a certificate's revocation (REV-1..REV-4)." })
@@ -24,6 +25,11 @@ export class RequestRevocationInput {
   comment?: string | null;
   @Field(() => String, { nullable: true, description: "Operator: the REV-4 ground, e.g. non-payment by the due date." })
   operatorGround?: string | null;
+  @Field(() => ResellerRevocationGround, {
+    nullable: true,
+    description: "REV-3: required for a reseller's own request (onBehalfOfSubscriber: false).",
+  })
+  resellerGround?: ResellerRevocationGround | null;
 }
 
 @ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })

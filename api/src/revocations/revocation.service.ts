@@ -15,6 +15,7 @@ import { EventPublisher, EventType } from "../events/event-publisher";
 import { NoticeService } from "../notices/notice.service";
 import { StatusPublisher } from "../status/status-publisher";
 import { RevocationReason } from "./revocation-reason";
+import { withRevocationGround } from "./reseller-ground";
 import { Revocation, RevocationRequester, RevocationStatus } from "./revocation.entity";
 
 export const EXECUTE_SCHEDULED_JOB = "revocation.execute";
@@ -67,9 +68,11 @@ export class RevocationService {
     private readonly notices: NoticeService,
   ) {}
 
-  async request(scope: RequestScope, input: RevocationRequestInput): Promise<RevocationOutcome> {
+  async request(scope: RequestScope, asked: RevocationRequestInput): Promise<RevocationOutcome> {
     requireAuthenticated(scope.caller);
-    const actor: RevocationActor = scope.caller.kind === "RESELLER" ? (input.onBehalfOfSubscriber ? "SUBSCRIBER" : "RESELLER") : "OPERATOR";
+    const onBehalf = asked.onBehalfOfSubscriber ? "SUBSCRIBER" : "RESELLER";
+    const actor: RevocationActor = scope.caller.kind === "RESELLER" ? onBehalf : "OPERATOR";
+    const input = withRevocationGround(actor, asked); // REV-3
     const result = await inTransaction(this.ds, async (tx) => {
       const cert = input.certificateId ? await tx.findOne(Certificate, { where: { id: input.certificateId }, lock: { mode: "pessimistic_write" } }) : null;
       const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;

@@ -4,18 +4,17 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { certificateStatus } from "../certificates/certificate-status";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
-import { CertificateService } from "../certificates/certificate.service";
+import { CaService } from "../certificates/ca.service";
 import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
-import { parseCertificate, type ParsedCertificate } from "../pki";
-import { ValidationLevel } from "../products/product.entity";
+import { toPem } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { RevocationReasonValue, type RevocationReason } from "../revocations/revocation-reason";
-import { RevocationStatus } from "../revocations/revocation.entity";
+import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { SealCertificateFacts, SealFacts, SealFactsCache } from "./seal-facts";
 import { Seal } from "./seal.entity";
 import { PublicSeal, SealCertificate, SealEmbed, SealStatus } from "./seal.types";
 import { WidgetAssets } from "./widget-assets";
@@ -31,7 +30,8 @@ export class SealService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly certificates: CertificateService,
+    private readonly ca: CaService,
+    private readonly facts: SealFactsCache,
     private readonly publicBaseUrl: string,
     private readonly widget: () => WidgetAssets | null,
     private readonly events: EventPublisher,
@@ -70,46 +70,25 @@ export class SealService {
     };
   }
 
-  /**
-   * The public views of several seals in ONE query, in order; null for unknown ids (SEAL-4: "unknown seal").
-   * Per seal: its contract's status, the subscriber's registered names, the certificate it shows and that
-   * certificate's scheduled revocation — the whole hot path of the widget and the verification page.
-   */
+  /** The public views of several seals, in order; null for unknown ids (SEAL-4: "unknown seal"). From memory when it can be. */
   async views(ids: string[]): Promise<(PublicSeal | null)[]> {
-    const wanted = [...new Set(ids.filter((id) => SEAL_ID.test(id)))];
-    if (wanted.length === 0) return ids.map(() => null);
+    const wanted = ids.map((id) => (SEAL_ID.test(id) ? id : null));
+    const valid = wanted.filter((id): id is string => id !== null);
+    if (valid.length === 0) return ids.map(() => null);
+    const facts = await this.facts.facts(valid);
+    const byId = new Map(facts.filter((f): f is SealFacts => f !== null).map((f) => [f.id, f]));
     const now = this.clock.now();
-    const rows: SealViewRow[] = await this.ds.query(SEAL_VIEW_SQL, [wanted, now, RevocationStatus.SCHEDULED]);
-    const views = new Map<string, PublicSeal>();
-    for (const row of rows) {
-      const cert = row.cert_id === null ? null : this.certificateOf(row);
-      const names = { name: row.subscriber_name, nameEn: row.subscriber_name_en };
-      views.set(row.seal_id, {
-        id: row.seal_id,
-        status: sealStatus(row.removed_at, { status: row.contract_status, endReason: row.end_reason }, cert, now),
+    return wanted.map((id) => {
+      const f = id ? byId.get(id) : undefined;
+      if (!f) return null;
+      const cert = current(f.certificates, now);
+      return {
+        id: f.id,
+        status: sealStatus(f, cert, now),
         checkedAt: now,
-        verificationUrl: `${this.publicBaseUrl}/verify/${row.seal_id}`,
-        certificate: cert ? this.describe(cert, now, row.scheduled_for, names) : null,
-      });
-    }
-    return ids.map((id) => views.get(id) ?? null);
-  }
-
-  /** The columns of the shown certificate as an entity (PEM and chain are derived from it on demand). */
-  private certificateOf(row: SealViewRow): Certificate {
-    return this.ds.getRepository(Certificate).create({
-      id: row.cert_id ?? undefined,
-      contractId: row.contract_id,
-      issuingCaId: row.issuing_ca_id,
-      serialHex: row.serial_hex ?? "",
-      sha256Fingerprint: row.sha256_fingerprint ?? "",
-      der: row.der ?? Buffer.alloc(0),
-      names: row.names ?? [],
-      issuerDn: row.issuer_dn ?? "",
-      notBefore: row.not_before ?? undefined,
-      notAfter: row.not_after ?? undefined,
-      revokedAt: row.revoked_at,
-      revocationReason: row.revocation_reason,
+        verificationUrl: `${this.publicBaseUrl}/verify/${f.id}`,
+        certificate: cert ? this.describe(cert, now) : null,
+      };
     });
   }
 
@@ -118,114 +97,56 @@ export class SealService {
   }
 
   /**
-   * The certificate as the seal shows it. PEM and chain are built only when a client asks for them
-   * (the widget and the verification page do not); the facts in the DER are read once per certificate.
-   * The subscriber's English name is used only while its registered name is still the one the
-   * certificate carries (CON-6: after a change of name the certificate speaks for the old one).
+   * The certificate as the seal shows it. PEM and chain are read only when a client asks for them
+   * (the widget and the verification page do not).
    */
-  private describe(cert: Certificate, now: Date, scheduledFor: Date | null, names: SubscriberNames | undefined) {
+  private describe(cert: SealCertificateFacts, now: Date): SealCertificate {
     const revoked = cert.revokedAt !== null && cert.revokedAt <= now;
-    const certificates = this.certificates;
-    const facts = this.factsOf(cert);
-    const organization = facts?.organization ?? null;
+    const pem = () => this.pemOf(cert.id);
+    const ca = this.ca;
     return {
       serialNumber: cert.serialHex,
       sha256Fingerprint: cert.sha256Fingerprint,
       get pem() {
-        return certificates.pem(cert);
+        return pem();
       },
       get chainPem() {
-        return certificates.chainPem(cert);
+        return pem().then(async (p) => (cert.issuingCaId ? p + (await ca.chainPem(cert.issuingCaId)) : p));
       },
       notBefore: cert.notBefore,
       notAfter: cert.notAfter,
       domains: cert.names,
-      organizationName: organization,
-      organizationNameEn: organization !== null && names?.name === organization ? names.nameEn : null,
-      validationLevel: (facts?.validationLevel ?? null) as ValidationLevel | null,
+      organizationName: cert.organization,
+      organizationNameEn: cert.organizationEn,
+      validationLevel: cert.validationLevel,
       issuerName: cert.issuerDn,
-      issuerCommonName: facts?.issuerCommonName ?? facts?.issuerOrganization ?? null,
+      issuerCommonName: cert.issuerCommonName,
       status: certificateStatus(cert, now),
       revokedAt: revoked ? cert.revokedAt : null,
       revocationReason: revoked ? (cert.revocationReason as RevocationReasonValue) : null,
-      revocationScheduledAt: revoked ? null : scheduledFor,
+      revocationScheduledAt: revoked ? null : cert.scheduledFor,
     } as unknown as SealCertificate;
   }
 
-  private facts = new Map<string, ParsedCertificate>();
-
-  private factsOf(cert: Certificate | null | undefined): ParsedCertificate | null {
-    if (!cert) return null;
-    let facts = this.facts.get(cert.sha256Fingerprint);
-    if (facts === undefined) {
-      facts = parseCertificate(cert.der);
-      if (this.facts.size > 10_000) this.facts.clear();
-      this.facts.set(cert.sha256Fingerprint, facts);
-    }
-    return facts;
+  private async pemOf(certificateId: string): Promise<string> {
+    const [row]: { der: Buffer }[] = await this.ds.query(`SELECT der FROM certificate WHERE id = $1`, [certificateId]);
+    return row ? toPem(row.der, "CERTIFICATE") : "";
   }
 }
 
 /**
- * One row per seal. The certificate a seal shows (the LATERAL subquery): the newest one already in force
- * and not revoked (after a reissue, the new one); otherwise the newest of all, so that a revoked or
- * expired certificate is shown as such.
+ * The certificate a seal shows: the newest one already in force and not revoked (after a reissue, the
+ * new one); otherwise the newest of all, so that a revoked or expired certificate is shown as such.
  */
-const SEAL_VIEW_SQL = `
-  SELECT s.id AS seal_id, s.removed_at, k.id AS contract_id, k.status AS contract_status, k.end_reason,
-         sub.name AS subscriber_name, sub.name_en AS subscriber_name_en,
-         c.id AS cert_id, c.issuing_ca_id, c.serial_hex, c.sha256_fingerprint, c.der, c.names, c.issuer_dn,
-         c.not_before, c.not_after, c.revoked_at, c.revocation_reason,
-         (SELECT min(r.scheduled_for) FROM revocation r
-           WHERE r.certificate_id = c.id AND r.status = $3) AS scheduled_for
-    FROM seal s
-    JOIN contract k ON k.id = s.contract_id
-    JOIN subscriber sub ON sub.id = s.subscriber_id
-    LEFT JOIN LATERAL (
-      SELECT * FROM certificate c WHERE c.contract_id = k.id
-       ORDER BY (c.revoked_at IS NULL AND c.not_before <= $2) DESC, c.not_after DESC, c.created_at DESC
-       LIMIT 1
-    ) c ON true
-   WHERE s.id = ANY($1)`;
-
-/** The subscriber's registered name and its Latin-letter form. */
-interface SubscriberNames {
-  name: string;
-  nameEn: string | null;
-}
-
-interface SealViewRow {
-  seal_id: string;
-  removed_at: Date | null;
-  contract_id: string;
-  contract_status: ContractStatus;
-  end_reason: ContractEndReason | null;
-  subscriber_name: string;
-  subscriber_name_en: string | null;
-  cert_id: string | null;
-  issuing_ca_id: string | null;
-  serial_hex: string | null;
-  sha256_fingerprint: string | null;
-  der: Buffer | null;
-  names: string[] | null;
-  issuer_dn: string | null;
-  not_before: Date | null;
-  not_after: Date | null;
-  revoked_at: Date | null;
-  revocation_reason: RevocationReason | null;
-  scheduled_for: Date | null;
+function current(certs: SealCertificateFacts[], now: Date): SealCertificateFacts | null {
+  return certs.find((c) => c.revokedAt === null && c.notBefore <= now) ?? certs[0] ?? null;
 }
 
 /** SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid. */
-function sealStatus(
-  removedAt: Date | null,
-  contract: Pick<Contract, "status" | "endReason">,
-  cert: Certificate | null,
-  now: Date,
-): SealStatus {
+function sealStatus(seal: SealFacts, cert: SealCertificateFacts | null, now: Date): SealStatus {
   if (cert && cert.revokedAt !== null && cert.revokedAt <= now) return SealStatus.REVOKED;
-  if (removedAt !== null || contract.status === ContractStatus.ENDED) {
-    return contract.endReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
+  if (seal.removedAt !== null || seal.contractStatus === ContractStatus.ENDED) {
+    return seal.contractEndReason === ContractEndReason.REVOKED ? SealStatus.REVOKED : SealStatus.SERVICE_ENDED;
   }
   if (!cert) return SealStatus.SERVICE_ENDED;
   return certificateStatus(cert, now) as unknown as SealStatus;

@@ -28,11 +28,21 @@ export class ViewCache<K, V> {
       const hit = this.entries.get(key);
       if (hit) return hit.value;
     }
-    const epoch = this.epoch;
+    const since = this.epoch;
     const loaded = await load();
     if (!loaded) return null;
-    if (trusted && epoch === this.epoch) this.set(key, loaded.value, loaded.tags);
+    if (trusted) this.keep(key, loaded.value, loaded.tags, since);
     return loaded.value;
+  }
+
+  /** Changes seen so far: read it before loading, and hand it to `keep`. */
+  get version(): number {
+    return this.epoch;
+  }
+
+  /** Keeps a value loaded after `since` was read, unless a change arrived meanwhile. */
+  keep(key: K, value: V, tags: readonly string[], since: number): void {
+    if (since === this.epoch) this.set(key, value, tags);
   }
 
   private set(key: K, value: V, tags: readonly string[]): void {

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { DataSource } from "typeorm";
 import { PgListener } from "../db/listener";
+import { preparedQuery } from "../db/prepared";
 
 /** The NOTIFY channel of migrations/1764000000100-view-notifications.ts. */
 export const VIEWS_CHANNEL = "akashi_views";
@@ -24,15 +27,48 @@ export function parseViewChange(payload: string): ViewChange {
  */
 export class ViewChanges {
   private readonly subscribers = new Set<(c: ViewChange) => void>();
+  private readonly syncs = new Map<string, () => void>();
 
-  constructor(private readonly listener: PgListener) {
-    listener.subscribe(VIEWS_CHANNEL, (payload) => this.publish(parseViewChange(payload)));
+  constructor(
+    private readonly ds: DataSource,
+    private readonly listener: PgListener,
+  ) {
+    listener.subscribe(VIEWS_CHANNEL, (payload) => {
+      if (payload.startsWith("sync:")) {
+        this.syncs.get(payload.slice(5))?.();
+        return;
+      }
+      this.publish(parseViewChange(payload));
+    });
     listener.onDeaf(() => this.publish({ kind: "all" }));
     listener.onHearing(() => this.publish({ kind: "all" }));
   }
 
   get trusted(): boolean {
     return this.listener.listening;
+  }
+
+  /**
+   * Resolves once this replica has heard every change committed before the call: PostgreSQL delivers
+   * notifications in commit order, so hearing our own marker means the earlier ones were heard. A
+   * mutation waits for it before answering, so its caller reads its own writes from this replica.
+   */
+  async sync(timeoutMs = 2_000): Promise<void> {
+    if (!this.trusted) return;
+    const token = randomBytes(9).toString("base64url");
+    const heard = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.syncs.set(token, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      await preparedQuery(this.ds, "views_sync", "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `sync:${token}`]);
+      await heard;
+    } finally {
+      this.syncs.delete(token);
+    }
   }
 
   on(subscriber: (c: ViewChange) => void): () => void {

@@ -10,6 +10,7 @@ import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ContactRole, SubscriberContact } from "./subscriber-contact.entity";
 import { Language, Subscriber, SubscriberKind } from "./subscriber.entity";
+import { REGISTERED_FIELDS, SubscriberChangeService, registeredChanges } from "./subscriber-change.service";
 
 export interface ContactInput {
   role: ContactRole;
@@ -67,6 +68,7 @@ export class SubscriberService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly changes: SubscriberChangeService,
   ) {}
 
   /** The subscriber if the caller may see it, else null (never "exists but forbidden"). */
@@ -134,7 +136,12 @@ export class SubscriberService {
       }
       const existingContacts = await tx.find(SubscriberContact, { where: { subscriberId: current.id }, order: { position: "ASC" } });
       const before = { ...snapshot(current), contacts: existingContacts.map((c) => snapshot(c)) };
-      const { contacts, ...fields } = changes;
+      const { contacts, ...asked } = changes;
+      // CON-6: once verified, name, address and representative change only when the operator confirms.
+      const pending = registeredChanges(current, asked);
+      const registered = REGISTERED_FIELDS as readonly string[];
+      const fields = pending ? Object.fromEntries(Object.entries(asked).filter(([k]) => !registered.includes(k))) : asked;
+      if (pending && Object.keys(pending).length > 0) await this.changes.request(tx, scope, current, pending);
       for (const [k, v] of Object.entries(fields)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
       // Nothing to change (a retry, or the values it already has): nothing is written or recorded.
       const contactsSame = contacts == null || sameContacts(existingContacts, contacts);

@@ -14,7 +14,7 @@ import {
   reservedSuffixOf,
   type DcvLookup,
   type DcvNetworkOptions,
-} from "../../api/src/applications/dcv-checks";
+} from "../../api/src/validation";
 import { startDnsServer, type TestDnsServer } from "../support/dns-server";
 
 const CHECKED_AT = new Date("2026-04-01T03:00:00.000Z");

@@ -1,0 +1,170 @@
+import { EntityManager } from "typeorm";
+import { type CaaResult, type DcvNetworkOptions, checkCaa } from "../validation";
+import { CaaCheck, CaaCheckStatus } from "./caa-check.entity";
+
+/** APP-11 Decision: a CAA result is used for at most 8 hours (the Baseline Requirements allow 8). */
+export const CAA_RESULT_HOURS = 8;
+const CAA_RESULT_MS = CAA_RESULT_HOURS * 60 * 60 * 1000;
+/** Looked up again before approval when older than this, so that the 8 hours hold through the approval. */
+const CAA_REFRESH_MS = CAA_RESULT_MS - 10 * 60 * 1000;
+
+/** RFC 8657 validationmethods labels of the GraphQL methods ("ca-" marks CA-specific methods). */
+export const CAA_METHOD_LABEL: Record<string, string> = {
+  HTTP_FILE: "ca-http-file",
+  DNS_TXT: "ca-dns-txt",
+  ACME_HTTP_01: "http-01",
+  ACME_DNS_01: "dns-01",
+};
+
+export interface CaaTarget {
+  name: string;
+  /** RFC 8657 validationmethods label, see CAA_METHOD_LABEL. */
+  method: string;
+}
+
+export interface CaaLinks {
+  applicationId?: string | null;
+  domainValidationIds?: Map<string, string>;
+  /** One result per round: names someone recorded after this point (`lastSeq` before the look-up) are skipped. */
+  afterSeq?: string;
+}
+
+/** A name whose CAA result does not allow issuance now, and why. */
+export interface CaaShortfall {
+  name: string;
+  reason: "MISSING" | "REFUSED" | "FAILED";
+  message: string;
+}
+
+/**
+ * APP-11: CAA look-ups (network, never inside a transaction) and their records (inside one). Issuance
+ * of any kind requires, for every name, a PERMITTED result made in the same context (the ACME account,
+ * or none for the GraphQL path) no older than 8 hours.
+ */
+export class CaaChecks {
+  constructor(
+    private readonly network: DcvNetworkOptions,
+    private readonly issuerDomains: string[],
+  ) {}
+
+  /** The look-ups, in parallel; never throws for DNS problems. */
+  lookup(targets: CaaTarget[], accountUri: string | null): Promise<CaaResult[]> {
+    return Promise.all(
+      targets.map((t) =>
+        checkCaa({ name: t.name, method: t.method, accountUri, issuerDomains: this.issuerDomains }, this.network),
+      ),
+    );
+  }
+
+  /** Where the record stands now; pass it to `record` to record one round per concurrent look-up. */
+  async lastSeq(db: EntityManager): Promise<string> {
+    const rows: { seq: string | null }[] = await db.query(`SELECT max(seq)::text AS seq FROM caa_check`);
+    return rows[0]?.seq ?? "0";
+  }
+
+  async record(
+    tx: EntityManager,
+    subscriberId: string,
+    accountId: string | null,
+    all: CaaResult[],
+    links: CaaLinks = {},
+  ): Promise<void> {
+    const results = links.afterSeq === undefined ? all : await this.notYetRecorded(tx, subscriberId, accountId, all, links.afterSeq);
+    if (results.length === 0) return;
+    await tx.insert(
+      CaaCheck,
+      results.map((r) => ({
+        subscriberId,
+        name: r.name,
+        accountId,
+        method: r.evidence.method,
+        status: r.status as CaaCheckStatus,
+        checkedAt: r.checkedAt,
+        evidence: r.evidence,
+        applicationId: links.applicationId ?? null,
+        domainValidationId: links.domainValidationIds?.get(r.name) ?? null,
+      })),
+    );
+  }
+
+  /** Results whose name nobody recorded since `afterSeq` (a concurrent check of the same names). */
+  private async notYetRecorded(
+    tx: EntityManager,
+    subscriberId: string,
+    accountId: string | null,
+    all: CaaResult[],
+    afterSeq: string,
+  ): Promise<CaaResult[]> {
+    if (all.length === 0) return all;
+    const taken: { name: string }[] = await tx.query(
+      `SELECT DISTINCT name FROM caa_check
+       WHERE subscriber_id = $1 AND name = ANY($2) AND account_id IS NOT DISTINCT FROM $3 AND seq > $4`,
+      [subscriberId, all.map((r) => r.name), accountId, afterSeq],
+    );
+    return all.filter((r) => !taken.some((t) => t.name === r.name));
+  }
+
+  /** The newest result per name within the 8 hours, in the given context. One query. */
+  async newest(
+    db: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<Map<string, CaaCheck>> {
+    const rows = await db
+      .createQueryBuilder(CaaCheck, "c")
+      .distinctOn(["c.name"])
+      .where("c.subscriber_id = :subscriberId AND c.name IN (:...names) AND c.checked_at > :since", {
+        subscriberId,
+        names,
+        since: new Date(now.getTime() - CAA_RESULT_MS),
+      })
+      .andWhere(accountId === null ? "c.account_id IS NULL" : "c.account_id = :accountId", { accountId })
+      .orderBy("c.name")
+      .addOrderBy("c.checked_at", "DESC")
+      .addOrderBy("c.seq", "DESC")
+      .getMany();
+    return new Map(rows.map((r) => [r.name, r]));
+  }
+
+  /** Names that need a new look-up before issuing: none yet, about to be too old, or not permitted last time. */
+  async stale(
+    db: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<string[]> {
+    const newest = await this.newest(db, subscriberId, names, accountId, now);
+    return names.filter((n) => {
+      const c = newest.get(n);
+      return !c || c.status !== CaaCheckStatus.PERMITTED || now.getTime() - c.checkedAt.getTime() > CAA_REFRESH_MS;
+    });
+  }
+
+  /** APP-11: what stands between these names and issuance now (empty: nothing). */
+  async shortfalls(
+    tx: EntityManager,
+    subscriberId: string,
+    names: string[],
+    accountId: string | null,
+    now: Date,
+  ): Promise<CaaShortfall[]> {
+    const newest = await this.newest(tx, subscriberId, names, accountId, now);
+    const out: CaaShortfall[] = [];
+    for (const name of names) {
+      const c = newest.get(name);
+      if (!c)
+        out.push({ name, reason: "MISSING", message: `no CAA check of ${name} in the last ${CAA_RESULT_HOURS} hours` });
+      else if (c.status !== CaaCheckStatus.PERMITTED) {
+        out.push({
+          name,
+          reason: c.status === CaaCheckStatus.REFUSED ? "REFUSED" : "FAILED",
+          message: c.evidence.cause?.message ?? `CAA ${c.status}`,
+        });
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,36 @@
+import { DataSource, EntityManager } from "typeorm";
+
+type Hook = () => Promise<void>;
+
+const hooks = new WeakMap<EntityManager, Hook[]>();
+
+/**
+ * Runs `hook` inside `tx` after the transaction's work is done and just before it commits: for work that
+ * must happen last (the event feed takes its global position lock there, so it holds it for a
+ * millisecond instead of for the whole transaction). Hooks run in the order they were added.
+ */
+export function beforeCommit(tx: EntityManager, hook: Hook): void {
+  const list = hooks.get(tx);
+  if (list) list.push(hook);
+  else hooks.set(tx, [hook]);
+}
+
+/** Installs the hook runner on a data source's transactions (db/data-source.ts does it for every one). */
+export function installCommitHooks(ds: DataSource): void {
+  const manager = ds.manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> };
+  const transaction = manager.transaction.bind(manager);
+  manager.transaction = (...args: unknown[]) => {
+    const at = typeof args[0] === "function" ? 0 : 1;
+    const work = args[at] as (m: EntityManager) => Promise<unknown>;
+    const wrapped = [...args];
+    wrapped[at] = async (m: EntityManager) => {
+      const result = await work(m);
+      for (let list = hooks.get(m); list && list.length > 0; list = hooks.get(m)) {
+        hooks.delete(m);
+        for (const hook of list) await hook();
+      }
+      return result;
+    };
+    return transaction(...wrapped);
+  };
+}

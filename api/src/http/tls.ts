@@ -1,0 +1,70 @@
+/**
+ * HTTPS (DESIGN.md "HTTPS and the ACME directory"): ACME clients require it. AKASHI_TLS_CERT and
+ * AKASHI_TLS_KEY (PEM files) serve HTTPS directly; AKASHI_TLS=self serves HTTPS with a certificate
+ * for PUBLIC_BASE_URL's host issued by Akashi's own CA (local runs and tests: trust GET /ca/root.pem);
+ * otherwise plain HTTP behind a TLS-terminating proxy.
+ */
+import { generateKeyPairSync } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import { isIP } from "node:net";
+import type { RequestListener } from "node:http";
+import { CaService } from "../certificates/ca.service";
+import type { Config } from "../config";
+import type { Clock } from "../domain/clock";
+import { issueServerCertificate, newSerialHex, toPem } from "../pki";
+
+export interface TlsCredentials {
+  cert: string;
+  key: string;
+}
+
+const DAY_MS = 86_400_000;
+/** The self-issued server certificate lives 90 days; a restart issues a new one. */
+const SELF_DAYS = 90;
+
+/** A certificate (with the issuing CA) and key for `host`, from the active issuing CA. Not a contract: it is the service's own. */
+export async function selfIssued(ca: CaService, clock: Clock, host: string): Promise<TlsCredentials> {
+  if (isIP(host)) throw new Error(`AKASHI_TLS=self needs PUBLIC_BASE_URL with a host name, not the address ${host}`);
+  const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const { ca: issuer, signer } = await ca.activeIssuer();
+  const now = clock.now();
+  const issued = await issueServerCertificate({
+    issuer: { certDer: issuer.certDer, signer },
+    subjectPublicKeySpki: publicKey.export({ type: "spki", format: "der" }),
+    serialHex: newSerialHex(),
+    names: [host.toLowerCase()],
+    subject: { commonName: host.toLowerCase() },
+    validationLevel: "DV",
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter: new Date(now.getTime() + SELF_DAYS * DAY_MS),
+    urls: ca.urlsFor(issuer.id),
+  });
+  return {
+    cert: issued.pem + toPem(issuer.certDer, "CERTIFICATE"),
+    key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
+}
+
+/** The credentials the configuration asks for, or null for plain HTTP. */
+export async function tlsCredentials(config: Config, ca: CaService, clock: Clock): Promise<TlsCredentials | null> {
+  const tls = config.acme.tls;
+  if (tls.mode === "files" && tls.certFile && tls.keyFile)
+    return { cert: fs.readFileSync(tls.certFile, "utf8"), key: fs.readFileSync(tls.keyFile, "utf8") };
+  if (tls.mode === "self") return selfIssued(ca, clock, new URL(config.publicBaseUrl).hostname);
+  return null;
+}
+
+/** The server main.ts listens with: HTTPS when configured, else HTTP (same timeouts and drain either way). */
+export async function createHttpServer(
+  app: RequestListener,
+  config: Config,
+  ca: CaService,
+  clock: Clock,
+): Promise<http.Server> {
+  const credentials = await tlsCredentials(config, ca, clock);
+  return credentials
+    ? https.createServer({ cert: credentials.cert, key: credentials.key }, app)
+    : http.createServer(app);
+}
