@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseHostOverrides } from "./validation/host-overrides";
 import { AcmeSettings, loadAcmeSettings } from "./acme/acme-settings";
@@ -15,6 +16,8 @@ export interface Config {
   databaseOwnerUrl: string | undefined;
   /** Pool size and every database wait (DESIGN "Hot paths and scale"). */
   db: DbLimits;
+  /** HTTP worker processes on this machine, all behind one port (node:cluster); jobs run in the primary. */
+  workers: number;
   /** HTTP server timeouts and the graceful-shutdown grace period. */
   http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number; shutdownGraceMs: number };
   /** Origin written into certificates (CRL, OCSP, caIssuers) and seal links; no trailing slash. */
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
       lockTimeoutMs: ms("AKASHI_DB_LOCK_TIMEOUT_MS", DEFAULT_DB_LIMITS.lockTimeoutMs, 100, 3_600_000),
       idleInTransactionTimeoutMs: ms("AKASHI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", DEFAULT_DB_LIMITS.idleInTransactionTimeoutMs, 100, 3_600_000),
     },
+    workers: ms("AKASHI_WORKERS", Math.min(os.availableParallelism(), 8), 1, 64),
     http: {
       headersTimeoutMs: ms("AKASHI_HTTP_HEADERS_TIMEOUT_MS", 10_000, 100, 600_000),
       requestTimeoutMs: ms("AKASHI_HTTP_REQUEST_TIMEOUT_MS", 60_000, 100, 3_600_000),

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import https from "node:https";
 import { AddressInfo } from "node:net";
 import { loadConfig } from "../../api/src/config";
-import { createHttpServer, tlsCredentials } from "../../api/src/http/tls";
+import { serverFor, tlsCredentials } from "../../api/src/http/tls";
 import { toPem } from "../../api/src/pki";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -26,7 +26,7 @@ test("HTTPS: AKASHI_TLS=self serves a certificate for PUBLIC_BASE_URL's host fro
   expect(creds).not.toBeNull();
   const leaf = new X509Certificate((creds?.cert ?? "").split(/(?=-----BEGIN CERTIFICATE-----)/)[0]);
   expect(leaf.subjectAltName).toBe("DNS:akashi.localhost");
-  const server = await createHttpServer(t.app, t.services.config, t.services.ca, t.clock);
+  const server = serverFor(t.app, creds);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {
     const port = (server.address() as AddressInfo).port;

@@ -115,14 +115,14 @@ export class ReviewService {
       app.status = ApplicationStatus.ISSUED;
       app.decidedAt = now;
       app.reviewerKeyId = reviewerKey(scope);
-      const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
+      const subscriber = issued.subscriber;
       if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
       await this.audit.record(tx, scope, {
         action: "certificate.issue", entityType: "Certificate", entityId: toGlobalId("Certificate", issued.certificate.id), resellerId: app.resellerId,
         after: snapshot(issued.certificate, ["der"]),
       });
       // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
-      await this.notices.certificateIssued(tx, issued.certificate);
+      await this.notices.certificateIssued(tx, issued.certificate, issued);
       const certificateId = toGlobalId("Certificate", issued.certificate.id);
       await this.events.emit(tx, {
         type: EventType.APPLICATION_APPROVED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
@@ -155,9 +155,13 @@ export class ReviewService {
         throw refusal(RefusalCode.APPLICATION_STATE, `The application is ${app.status}; this needs ${from.join(" or ")}.`, "input.applicationId");
       }
       const before = snapshot(app, AUDIT_OMIT);
+      const fields = { ...app };
       await change(app, tx);
       app.updatedAt = this.clock.now();
-      const saved = await tx.save(app);
+      // Only what the transition changed is written (no read-back of the row).
+      const changed = Object.fromEntries(Object.entries(app).filter(([k, v]) => v !== (fields as Record<string, unknown>)[k]));
+      await tx.update(Application, { id: app.id }, changed);
+      const saved = app;
       await this.audit.record(tx, scope, {
         action, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId, reason,
         before, after: snapshot(saved, AUDIT_OMIT),

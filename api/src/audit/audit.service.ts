@@ -1,7 +1,8 @@
 import { EntityManager } from "typeorm";
+import { beforeCommit } from "../db/commit-hooks";
 import { Actor } from "../auth/caller";
 import { Clock } from "../domain/clock";
-import { AuditEvent, ActorKind } from "./audit-event.entity";
+import { ActorKind } from "./audit-event.entity";
 
 export interface AuditEntry {
   action: string;
@@ -14,26 +15,58 @@ export interface AuditEntry {
   after?: object | null;
 }
 
-/** REC-1: writes the audit entry inside the caller's transaction, so the change and its record commit together. */
+type Row = [Date, string, string | null, string | null, string | null, string, string, string, string | null, string | null, string | null, string | null];
+
+/**
+ * REC-1: the audit entry is part of the caller's transaction, so the change and its record commit
+ * together or not at all. A transaction's entries are written as it commits (db/commit-hooks.ts), in
+ * one statement, in the order they were recorded.
+ */
 export class AuditService {
+  private readonly pending = new WeakMap<EntityManager, Row[]>();
+
   constructor(private readonly clock: Clock) {}
 
   async record(tx: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    // No transaction, no entry: an audit entry without its change (or a change without it) is refused.
+    if (!tx.queryRunner?.isTransactionActive) throw new Error("AuditService.record needs the changing transaction's EntityManager");
     const c = actor.caller;
-    await tx.insert(AuditEvent, {
-      occurredAt: this.clock.now(),
-      actorKind: c.kind as ActorKind,
-      actorKeyId: c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyId : null,
-      actorLabel: c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyPublicId : c.kind === "SYSTEM" ? c.label : null,
-      resellerId: entry.resellerId,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId,
-      reason: entry.reason ?? null,
-      before: (entry.before ?? null) as never,
-      after: (entry.after ?? null) as never,
-      requestId: actor.requestId,
-    });
+    const row: Row = [
+      this.clock.now(),
+      c.kind as ActorKind,
+      c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyId : null,
+      c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyPublicId : c.kind === "SYSTEM" ? c.label : null,
+      entry.resellerId,
+      entry.action,
+      entry.entityType,
+      entry.entityId,
+      entry.reason ?? null,
+      entry.before == null ? null : JSON.stringify(entry.before),
+      entry.after == null ? null : JSON.stringify(entry.after),
+      actor.requestId,
+    ];
+    let rows = this.pending.get(tx);
+    if (!rows) {
+      const list: Row[] = [];
+      rows = list;
+      this.pending.set(tx, list);
+      beforeCommit(tx, () => this.write(tx, list));
+    }
+    rows.push(row);
+  }
+
+  private async write(tx: EntityManager, rows: Row[]): Promise<void> {
+    // At most 1,000 rows a statement (PostgreSQL allows 65,535 parameters).
+    for (let at = 0; at < rows.length; at += 1000) {
+      const chunk = rows.slice(at, at + 1000);
+      const width = chunk[0].length;
+      const values = chunk.map((_, i) => `(${Array.from({ length: width }, (__, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ");
+      await tx.query(
+        `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
+         VALUES ${values}`,
+        chunk.flat(),
+      );
+    }
   }
 }
 

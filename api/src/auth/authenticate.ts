@@ -21,10 +21,12 @@ export async function authenticate(ds: DataSource, clock: Clock, authorization: 
   if (key.revokedAt !== null && key.revokedAt <= now) throw unauthenticated("This API key has been revoked.");
   if (key.expiresAt !== null && key.expiresAt <= now) throw unauthenticated("This API key has expired.");
   // Last use is kept to the minute so that a busy key does not write on every request.
-  await ds.query(
-    `UPDATE api_key SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
-    [key.id, now],
-  );
+  if (key.lastUsedAt === null || key.lastUsedAt.getTime() < now.getTime() - 60_000) {
+    await ds.query(
+      `UPDATE api_key SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`,
+      [key.id, now],
+    );
+  }
   if (key.ownerKind === ApiKeyOwner.OPERATOR) return { kind: "OPERATOR", keyId: key.id, keyPublicId: key.publicId };
   return { kind: "RESELLER", keyId: key.id, keyPublicId: key.publicId, resellerId: key.resellerId! };
 }

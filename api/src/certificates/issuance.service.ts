@@ -36,7 +36,7 @@ export class IssuanceService {
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
-  async issueForApplication(tx: EntityManager, actor: Actor, app: Application): Promise<{ certificate: Certificate; contract: Contract }> {
+  async issueForApplication(tx: EntityManager, actor: Actor, app: Application): Promise<{ certificate: Certificate; contract: Contract; product: Product; subscriber: Subscriber }> {
     const now = wholeSeconds(this.clock.now());
     const product = await tx.findOneByOrFail(Product, { id: app.productId });
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
@@ -134,7 +134,7 @@ export class IssuanceService {
         reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },
       });
     }
-    return { certificate, contract };
+    return { certificate, contract, product, subscriber };
   }
 
   async currentCertificate(tx: EntityManager, contractId: string): Promise<Certificate | null> {

@@ -82,6 +82,8 @@ export interface PoolState {
   timeouts: number;
   /** performance.now() of the last acquisition that ran out of time. */
   lastTimeoutAt: number;
+  /** SQL statements sent, since start (benchmarks report statements per operation; metrics export it). */
+  statements: number;
 }
 
 const states = new WeakMap<DataSource, PoolState>();
@@ -89,7 +91,7 @@ const states = new WeakMap<DataSource, PoolState>();
 export function poolState(ds: DataSource): PoolState {
   let s = states.get(ds);
   if (!s) {
-    s = { down: false, inUse: 0, waiting: 0, timeouts: 0, lastTimeoutAt: -Infinity };
+    s = { down: false, inUse: 0, waiting: 0, timeouts: 0, lastTimeoutAt: -Infinity, statements: 0 };
     states.set(ds, s);
   }
   return s;
@@ -111,11 +113,12 @@ function breaksConnection(e: unknown): boolean {
  * A connection whose query timed out on the client side, or whose socket failed, is not given back to
  * the pool as healthy: it is released with an error, so pg-pool closes it instead of handing it on.
  */
-function watch(conn: PgConnection): void {
+function watch(conn: PgConnection, state: PoolState): void {
   if (conn[WATCHED]) return;
   conn[WATCHED] = true;
   const query = conn.query.bind(conn);
   conn.query = (...args: unknown[]) => {
+    state.statements++;
     const result = query(...args);
     if (result instanceof Promise) {
       result.catch((e: unknown) => {
@@ -164,7 +167,7 @@ export function guardDataSource(ds: DataSource, options: GuardOptions): void {
       state.waiting--;
     }
     const [conn, release] = pair;
-    watch(conn);
+    watch(conn, state);
     state.inUse++;
     let released = false;
     const guardedRelease: Release = (err) => {

@@ -7,6 +7,8 @@ import { excessRights, grantServiceRole, roleOf } from "./roles";
 
 export interface Database {
   ds: DataSource;
+  /** The service's own connection string (what HTTP workers connect with). */
+  url: string;
   /** Whether the embedded PostgreSQL is in use (and was just created empty, for demo data). */
   embedded: boolean;
   close(): Promise<void>;
@@ -17,12 +19,13 @@ export interface Database {
  * here, as the owning role (DATABASE_OWNER_URL, or the embedded superuser), which then grants the
  * service's role the DML it needs; the service itself connects as that role.
  */
-export async function openDatabase(config: Config, log: (msg: string) => void): Promise<Database> {
+export async function openDatabase(config: Config, log: (msg: string) => void, options: { migrate?: boolean } = {}): Promise<Database> {
   const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(path.join(config.dataDir), log) : null;
   const serviceUrl = config.databaseUrl ?? embedded!.url;
   const ownerUrl = config.databaseOwnerUrl ?? embedded?.ownerUrl ?? serviceUrl;
   try {
-    await migrate(ownerUrl, ownerUrl === serviceUrl ? null : roleOf(serviceUrl), log);
+    // HTTP workers connect to what their primary already migrated.
+    if (options.migrate !== false) await migrate(ownerUrl, ownerUrl === serviceUrl ? null : roleOf(serviceUrl), log);
   } catch (e) {
     await embedded?.stop();
     throw e;
@@ -41,6 +44,7 @@ export async function openDatabase(config: Config, log: (msg: string) => void): 
   }
   return {
     ds,
+    url: serviceUrl,
     embedded: embedded !== null,
     async close() {
       await ds.destroy();

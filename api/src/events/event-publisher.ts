@@ -101,36 +101,39 @@ export class EventPublisher {
 
   private readonly pending = new WeakMap<EntityManager, { e: EventInput; occurredAt: Date }[]>();
 
+  /** All of a transaction's events in one statement, and their webhook deliveries in another, under the feed lock. */
   private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {
     await tx.query(`SELECT pg_advisory_xact_lock($1)`, [EVENT_FEED_LOCK]);
-    for (const { e, occurredAt } of events) await this.insert(tx, e, occurredAt);
-  }
-
-  private async insert(tx: EntityManager, e: EventInput, now: Date): Promise<void> {
-    let resellers: (string | null)[] = [e.resellerId];
-    if (e.resellerId === null) {
-      // One event per reseller so that each reseller's feed has its own copy; with no reseller the
-      // operator's feed still records it.
-      const rows: { id: string }[] = await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`);
-      if (rows.length > 0) resellers = rows.map((r) => r.id);
-    }
-    for (const resellerId of resellers) {
-      const [event]: { id: string }[] = await tx.query(
-        `INSERT INTO event (reseller_id, type, subject_type, subject_id, occurred_at, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING id`,
-        [resellerId, e.type, e.subjectType, e.subjectId, now, JSON.stringify(e.data)],
-      );
-      if (resellerId === null) continue;
-      const deliveries: { id: string; schedule_seq: number }[] = await tx.query(
-        `INSERT INTO webhook_delivery (event_id, endpoint_id, reseller_id, next_attempt_at, created_at)
-         SELECT $1, w.id, w.reseller_id, $3, $3 FROM webhook_endpoint w
-         WHERE w.reseller_id = $2 AND w.active AND $4 = ANY (w.event_types)
-         ORDER BY w.created_at, w.id
-         RETURNING id, schedule_seq`,
-        [event.id, resellerId, now, e.type],
-      );
-      for (const d of deliveries) {
-        await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: now, uniqueKey: deliveryJobKey(d.id, d.schedule_seq), payload: { deliveryId: d.id } });
+    let everyone: (string | null)[] | null = null;
+    const rows: [string | null, string, string, string, Date, string][] = [];
+    for (const { e, occurredAt } of events) {
+      // An event for everyone gets one copy per reseller, so each reseller's feed has its own; with no
+      // reseller the operator's feed still records it.
+      let resellers: (string | null)[] = [e.resellerId];
+      if (e.resellerId === null) {
+        everyone ??= (await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`)).map((r: { id: string }) => r.id);
+        if (everyone && everyone.length > 0) resellers = everyone;
       }
+      for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);
+    }
+    const values = rows.map((_, i) => `($${i * 6 + 1}::uuid, $${i * 6 + 2}, $${i * 6 + 3}, $${i * 6 + 4}, $${i * 6 + 5}::timestamptz, $${i * 6 + 6}::jsonb)`).join(", ");
+    const inserted: { id: string; reseller_id: string | null; type: string; occurred_at: Date }[] = await tx.query(
+      `INSERT INTO event (reseller_id, type, subject_type, subject_id, occurred_at, data) VALUES ${values} RETURNING id::text, reseller_id, type, occurred_at`,
+      rows.flat(),
+    );
+    const targeted = inserted.filter((e) => e.reseller_id !== null);
+    if (targeted.length === 0) return;
+    const deliveries: { id: string; schedule_seq: number; next_attempt_at: Date }[] = await tx.query(
+      `INSERT INTO webhook_delivery (event_id, endpoint_id, reseller_id, next_attempt_at, created_at)
+       SELECT e.id, w.id, w.reseller_id, e.at, e.at
+       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::timestamptz[]) AS e(id, reseller_id, type, at)
+       JOIN webhook_endpoint w ON w.reseller_id = e.reseller_id AND w.active AND e.type = ANY (w.event_types)
+       ORDER BY e.id, w.created_at, w.id
+       RETURNING id, schedule_seq, next_attempt_at`,
+      [targeted.map((e) => e.id), targeted.map((e) => e.reseller_id), targeted.map((e) => e.type), targeted.map((e) => e.occurred_at)],
+    );
+    for (const d of deliveries) {
+      await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: d.next_attempt_at, uniqueKey: deliveryJobKey(d.id, d.schedule_seq), payload: { deliveryId: d.id } });
     }
   }
 }

@@ -63,6 +63,7 @@ export class FeeService {
   ) {}
 
   /** CON-8: the consumption-tax table as stored, each row in force from its JST date. */
+  /** CON-8: the tax-rate table in force (a handful of rows). */
   async taxTable(tx: EntityManager): Promise<TaxRateTable> {
     const rows: { effective_from: Date; rate_percent: number }[] = await tx.query(`SELECT effective_from, rate_percent FROM tax_rate ORDER BY effective_from`);
     const table = rows.map((r) => ({ from: jstDateOf(r.effective_from), value: r.rate_percent }));
@@ -73,14 +74,14 @@ export class FeeService {
   /** VAL-1, CON-8: the price (yen before tax) in force at `at` for a product, term (null: unlimited) and kind; null when none. */
   async priceFor(tx: EntityManager, productId: string, termMonths: number | null, kind: PriceKind | "TERM" | "MONTHLY" | "INITIAL", at: Date): Promise<number | null> {
     // VAL-1: a new price is written with the product locked for update; this waits for it (or holds it off until commit).
-    await tx.query(`SELECT 1 FROM product WHERE id = $1 FOR KEY SHARE`, [productId]);
-    const rows: { price_yen: number }[] = await tx.query(
-      `SELECT price_yen FROM product_price
-       WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = $3 AND effective_from <= $4
-       ORDER BY effective_from DESC LIMIT 1`,
+    const rows: { price_yen: number | null }[] = await tx.query(
+      `SELECT (SELECT price_yen FROM product_price
+               WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = $3 AND effective_from <= $4
+               ORDER BY effective_from DESC LIMIT 1) AS price_yen
+       FROM product WHERE id = $1 FOR KEY SHARE`,
       [productId, termMonths, kind, at],
     );
-    return rows.length ? rows[0].price_yen : null;
+    return rows[0]?.price_yen ?? null;
   }
 
   /**
@@ -95,7 +96,7 @@ export class FeeService {
     const inserted: { id: string }[] = await tx.query(
       `INSERT INTO charge (reseller_id, contract_id, kind, description, amount_yen, tax_rate_percent, tax_yen, charged_at, due_at, period_start, period_end)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING RETURNING id::text`,
       [c.resellerId, c.contractId, c.kind, c.description, c.amountYen, taxed.ratePercent, taxed.taxYen, c.chargedAt, dueAt, c.periodStart ?? null, c.periodEnd ?? null],
     );
     if (inserted.length === 0) {
@@ -109,7 +110,11 @@ export class FeeService {
       if (!existing) throw new Error(`charge conflict without an existing charge (${c.kind}, contract ${c.contractId})`);
       return existing;
     }
-    const charge = await tx.findOneByOrFail(Charge, { id: inserted[0].id });
+    // Everything the row holds is known here: no need to read it back.
+    const charge = tx.create(Charge, {
+      id: inserted[0].id, resellerId: c.resellerId, contractId: c.contractId ?? null, kind: c.kind as ChargeKind, description: c.description, amountYen: c.amountYen,
+      taxRatePercent: taxed.ratePercent, taxYen: taxed.taxYen, chargedAt: c.chargedAt, dueAt, periodStart: c.periodStart ?? null, periodEnd: c.periodEnd ?? null,
+    });
     await this.audit.record(tx, actor, {
       action: "charge.record", entityType: "Charge", entityId: charge.nodeId, resellerId: charge.resellerId, after: snapshot(charge),
     });

@@ -56,15 +56,7 @@ export async function tlsCredentials(config: Config, ca: CaService, clock: Clock
   return null;
 }
 
-/** The server main.ts listens with: HTTPS when configured, else HTTP (same timeouts and drain either way). */
-export async function createHttpServer(
-  app: RequestListener,
-  config: Config,
-  ca: CaService,
-  clock: Clock,
-): Promise<http.Server> {
-  const credentials = await tlsCredentials(config, ca, clock);
-  return credentials
-    ? https.createServer({ cert: credentials.cert, key: credentials.key }, app)
-    : http.createServer(app);
+/** The server a worker listens with: HTTPS with these credentials, else HTTP (same timeouts and drain either way). */
+export function serverFor(app: RequestListener, credentials: TlsCredentials | null): http.Server {
+  return credentials ? https.createServer({ cert: credentials.cert, key: credentials.key }, app) : http.createServer(app);
 }

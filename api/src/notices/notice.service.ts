@@ -92,25 +92,20 @@ export class NoticeService {
    */
   async queue(tx: EntityManager, d: NoticeDraft): Promise<Notice | null> {
     const now = this.clock.now();
-    const inserted = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(Notice)
-      .values({
-        kind: d.kind, recipient: d.recipient, resellerId: d.resellerId, subscriberId: d.subscriberId ?? null, contractId: d.contractId ?? null,
-        announcementId: d.announcementId ?? null, language: d.language, subject: d.subject, body: d.body, channel: d.channel ?? NoticeChannel.EMAIL,
-        direct: d.direct ?? false, emailTo: d.emailTo ?? null, dueAt: d.dueAt ?? null, sentAt: null, attempts: 0, createdAt: now,
-      })
-      .orIgnore()
-      .returning(["id"])
-      .execute();
+    const values = {
+      kind: d.kind, recipient: d.recipient, resellerId: d.resellerId, subscriberId: d.subscriberId ?? null, contractId: d.contractId ?? null,
+      announcementId: d.announcementId ?? null, language: d.language, subject: d.subject, body: d.body, channel: d.channel ?? NoticeChannel.EMAIL,
+      direct: d.direct ?? false, emailTo: d.emailTo ?? null, dueAt: d.dueAt ?? null, sentAt: null, attempts: 0, createdAt: now,
+    };
+    const inserted = await tx.createQueryBuilder().insert().into(Notice).values(values).orIgnore().returning(["id"]).execute();
     const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
     if (!id) return null;
-    if (this.mailer && (d.channel ?? NoticeChannel.EMAIL) === NoticeChannel.EMAIL) {
+    if (this.mailer && values.channel === NoticeChannel.EMAIL) {
       const due = d.dueAt && d.dueAt > now ? d.dueAt : now;
       await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: due });
     }
-    return tx.findOneByOrFail(Notice, { id });
+    // Everything the row holds is known here: no need to read it back.
+    return tx.create(Notice, { ...values, id, nextAttemptAt: null, lastError: null });
   }
 
   /**
@@ -118,8 +113,11 @@ export class NoticeService {
    * on, and — only when the subscriber registered a NOTICE contact in advance — also straight to that
    * contact. Both are written in the subscriber's preferred language.
    */
-  async queueForSubscriber(tx: EntityManager, n: { kind: NoticeKind; subscriberId: string; resellerId: string | null; contractId: string | null; dueAt?: Date | null; compose: Compose }): Promise<Notice[]> {
-    const subscriber = await tx.findOneByOrFail(Subscriber, { id: n.subscriberId });
+  async queueForSubscriber(
+    tx: EntityManager,
+    n: { kind: NoticeKind; subscriberId: string; subscriber?: Subscriber; resellerId: string | null; contractId: string | null; dueAt?: Date | null; compose: Compose },
+  ): Promise<Notice[]> {
+    const subscriber = n.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: n.subscriberId }));
     const language = subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
     const common = { kind: n.kind, subscriberId: subscriber.id, resellerId: n.resellerId, contractId: n.contractId, language, dueAt: n.dueAt ?? this.clock.now() };
     const written: Notice[] = [];
@@ -136,13 +134,13 @@ export class NoticeService {
   }
 
   /** APP-2, J 4.5: the certificate was issued; called in the issuing transaction. */
-  async certificateIssued(tx: EntityManager, certificate: Certificate): Promise<Notice[]> {
-    const contract = await tx.findOneByOrFail(Contract, { id: certificate.contractId });
-    const product = await tx.findOneByOrFail(Product, { id: contract.productId });
-    const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
+  async certificateIssued(tx: EntityManager, certificate: Certificate, known: { contract?: Contract; product?: Product; subscriber?: Subscriber } = {}): Promise<Notice[]> {
+    const contract = known.contract ?? (await tx.findOneByOrFail(Contract, { id: certificate.contractId }));
+    const product = known.product ?? (await tx.findOneByOrFail(Product, { id: contract.productId }));
+    const subscriber = known.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId }));
     const reseller = contract.resellerId ? await tx.findOneBy(Reseller, { id: contract.resellerId }) : null;
     return this.queueForSubscriber(tx, {
-      kind: NoticeKind.CERTIFICATE_ISSUED, subscriberId: subscriber.id, resellerId: contract.resellerId, contractId: contract.id,
+      kind: NoticeKind.CERTIFICATE_ISSUED, subscriberId: subscriber.id, subscriber, resellerId: contract.resellerId, contractId: contract.id,
       // The issuance time keeps a reissue's notice apart from the first one under the once-only key.
       dueAt: certificate.notBefore,
       compose: (language, audience) => certificateIssued({

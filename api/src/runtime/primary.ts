@@ -1,0 +1,104 @@
+import cluster, { Worker } from "node:cluster";
+import fs from "node:fs";
+import path from "node:path";
+import { Config } from "../config";
+import { Database } from "../db/database";
+import { DemoKeys, loadDemoData } from "../demo/demo-data";
+import { systemClock } from "../domain/clock";
+import { WEBHOOK_DELIVER_JOB } from "../events/event-publisher";
+import { TlsCredentials, tlsCredentials } from "../http/tls";
+import { JobRunner } from "../jobs/job-runner";
+import { splitJobSet } from "../jobs/job-sets";
+import { Logger } from "../logger";
+import { SEND_NOTICES_JOB, SWEEP_NOTICES_JOB } from "../notices/notice.service";
+import { createServices } from "../services";
+import { ToPrimary, ToWorker } from "./messages";
+
+/** A worker that dies is replaced, but not faster than this (a crash loop must not spin). */
+const RESPAWN_DELAY_MS = 1_000;
+
+/**
+ * The primary process (DESIGN "Hot paths and scale": use both cores): it owns the database (the
+ * embedded cluster too) and its migrations, creates the CA, loads demo data, runs the background jobs
+ * — so CRLs, mass revocations and webhooks never run on a request's event loop — and keeps
+ * `config.workers` HTTP workers listening on one port, replacing any that die.
+ */
+export async function runPrimary(config: Config, db: Database, logger: Logger, started: number): Promise<void> {
+  const services = createServices(db.ds, systemClock, config);
+  await services.ca.ensureHierarchy();
+  await services.crls.ensureCrls(); // STAT-1: every CA has a current CRL from the start
+  const demoKeys = config.demo ? await loadDemoData(services) : null;
+  const tls = await tlsCredentials(config, services.ca, systemClock);
+  await services.listener.start(logger);
+  const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
+  const runners = [lanes.core, lanes.network].map(
+    (set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring, listener: services.listener }),
+  );
+  if (config.runJobs) for (const r of runners) await r.start();
+
+  // Workers connect to the database the primary opened (the embedded one included), without migrating.
+  cluster.setupPrimary({ silent: false });
+  const env = { DATABASE_URL: db.url, AKASHI_DEMO: "false" };
+  let stopping = false;
+  const fork = (): Promise<Worker> => {
+    const w = cluster.fork(env);
+    w.on("online", () => w.send({ type: "start", tls } satisfies ToWorker));
+    return new Promise((resolve, reject) => {
+      w.on("message", (m: ToPrimary) => {
+        if (m.type === "listening") resolve(w);
+        if (m.type === "failed") reject(new Error(m.message));
+      });
+      w.on("exit", (code) => {
+        reject(new Error(`worker exited with code ${code} while starting`));
+        if (!stopping) {
+          logger.warn({ pid: w.process.pid, code }, "HTTP worker exited; starting another");
+          setTimeout(() => void fork().catch((err: unknown) => logger.error({ err }, "could not replace an HTTP worker")), RESPAWN_DELAY_MS);
+        }
+      });
+    });
+  };
+  await Promise.all(Array.from({ length: config.workers }, () => fork()));
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const exits = Object.values(cluster.workers ?? {}).map((w) => w && new Promise<void>((r) => (w.isDead() ? r() : w.once("exit", () => r()))));
+    for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: "stop" } satisfies ToWorker);
+    await Promise.all(exits);
+    await Promise.all(runners.map((r) => r.stop().catch(() => {})));
+    await services.listener.stop();
+    await db.close();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  printReady(config, db, demoKeys, tls, Date.now() - started);
+  logger.info({ port: config.port, workers: config.workers, ms: Date.now() - started }, "ready");
+}
+
+function printReady(config: Config, db: Database, demoKeys: DemoKeys | null, tls: TlsCredentials | null, ms: number): void {
+  const base = config.publicBaseUrl;
+  const lines = [
+    "",
+    `Akashi is ready (${ms} ms, ${config.workers} HTTP worker${config.workers === 1 ? "" : "s"}).`,
+    `  GraphQL:   ${base}/graphql`,
+    `  ACME:      ${base}/acme/directory${tls ? ` (HTTPS; trust ${base}/ca/root.pem)` : ""}`,
+    `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
+    `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
+  ];
+  if (demoKeys) {
+    const keyFile = path.join(config.dataDir, "demo-keys.txt");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(keyFile, `operator ${demoKeys.operatorKey}\nreseller ${demoKeys.resellerKey}\n`, { mode: 0o600 });
+    lines.push(
+      "  Demo data loaded. API keys (shown once; also saved to " + keyFile + "):",
+      `    operator:      ${demoKeys.operatorKey}`,
+      `    demo reseller: ${demoKeys.resellerKey}`,
+      `  Demo certificate for shop.akashi-demo.jp: serial ${demoKeys.certificateSerial} (key and chain in ${path.join(config.dataDir, "demo")})`,
+      `  Try: curl -s ${base}/graphql -H 'Authorization: Bearer ${demoKeys.resellerKey}' -H 'Content-Type: application/json' -d '{"query":"{ viewer { kind reseller { name } } }"}'`,
+    );
+  }
+  process.stdout.write(lines.join("\n") + "\n\n");
+}
