@@ -1,7 +1,9 @@
 /**
- * Builds the `<akashi-seal>` widget (widget/src/seal.ts) into ONE minified ES module with Lit bundled:
+ * Builds the `<akashi-seal>` widget (widget/src/seal.ts) into ONE minified, self-contained ES module:
  *   dist/widget/seal.<hash>.js      (immutable; the server also aliases it as /seal.js)
- *   dist/widget/manifest.json       { file, sri, bytes, gzipBytes, brotliBytes }
+ *   dist/widget/manifest.json       { file, sri, bytes, gzipBytes, brotliBytes, parts }
+ * `parts` is what each source module adds to the minified bundle (bytes before compression), so the cost
+ * of every piece is visible when the budget is tight (`npm run bench` prints it).
  * Run with `npm run build:widget`. The server reads the manifest (api/src/seals/widget-assets.ts).
  */
 import { createHash } from "node:crypto";
@@ -13,6 +15,16 @@ import { defineConfig, type Plugin } from "vite";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const outDir = resolve(root, "dist/widget");
+
+/** Bytes each source module contributes to the chunk, keyed by its path relative to the repository. */
+function partsOf(modules: Record<string, { renderedLength: number }>): Record<string, number> {
+  const parts: Record<string, number> = {};
+  for (const [id, m] of Object.entries(modules)) {
+    const name = id.startsWith(root) ? id.slice(root.length) : id;
+    parts[name.replace(/^.*node_modules\//, "node_modules/")] = m.renderedLength;
+  }
+  return parts;
+}
 
 /** After the bundle is written: SRI (sha384, base64) and sizes of the one entry chunk → manifest.json. */
 function sealManifest(): Plugin {
@@ -26,7 +38,9 @@ function sealManifest(): Plugin {
       if (entries.length !== 1 || chunks.length !== 1) {
         throw new Error(`akashi-seal: expected exactly one JS chunk, got ${chunks.map((c) => c.fileName).join(", ")}`);
       }
-      const file = entries[0].fileName;
+      const entry = entries[0];
+      if (entry.type !== "chunk") throw new Error("akashi-seal: the entry is not a chunk");
+      const file = entry.fileName;
       const body = readFileSync(join(dir, file));
       const manifest = {
         file,
@@ -36,6 +50,7 @@ function sealManifest(): Plugin {
         brotliBytes: brotliCompressSync(body, {
           params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length },
         }).length,
+        parts: partsOf(entry.modules),
       };
       writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
     },
@@ -47,9 +62,6 @@ export default defineConfig({
   publicDir: false,
   logLevel: "warn",
   plugins: [sealManifest()],
-  // Always Lit's production build, whatever NODE_ENV the caller has (jest runs with NODE_ENV=test, which
-  // would otherwise select Lit's "development" export: dev-mode warnings, lit.dev URLs, +3 KB gzip).
-  resolve: { conditions: ["module", "browser", "production"] },
   build: {
     outDir,
     emptyOutDir: true,

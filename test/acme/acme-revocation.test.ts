@@ -3,6 +3,7 @@ import https from "node:https";
 import * as acme from "acme-client";
 import request from "supertest";
 import { certIdOf } from "../../api/src/acme/renewal-info";
+import { canonicalSerialHex } from "../../api/src/pki/serial";
 import { AcmeWorld, newAccount, obtain, startAcmeWorld } from "../support/acme-harness";
 import { gqlOk } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
@@ -72,8 +73,9 @@ async function channels(leafPem: string, name: string): Promise<{ verify: string
 }
 
 /** Lower-case hex, no leading zeros (as GraphQL shows serial numbers). */
+/** The canonical form the API reports (minimal DER content octets, so a leading 0x0… byte keeps its zero). */
 function serialOf(pem: string): string {
-  return new X509Certificate(acme.crypto.splitPemChain(pem)[0]).serialNumber.toLowerCase().replace(/^0+/, "");
+  return canonicalSerialHex(new X509Certificate(acme.crypto.splitPemChain(pem)[0]).serialNumber);
 }
 
 /** RFC 8555 §7.6 with the certificate's own key: acme-client's lower-level API, signed with jwk instead of kid. */

@@ -4,14 +4,15 @@ import path from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import type { Browser, BrowserContext } from "playwright-core";
 import { createKeyAndCsr } from "../../api/src/pki";
+import { SEAL_GZIP_BUDGET_BYTES } from "./budget";
 import { percentile, type HttpClient } from "./load";
 import { reviewAndValidate, submit, type IssuanceContext } from "./issuance";
 import { listen } from "./setup";
 
-/** Issue 5: the site seal — script size, time to a rendered valid badge in Chromium, the verification page. */
+/** Issues 5 and 14: the site seal — script size, time to a rendered valid badge in Chromium, the verification page. */
 
-/** test/widget/build.test.ts's budget: ≤ 10 KB (10 × 1024 B) gzip, Lit included. */
-export const GZIP_BUDGET_BYTES = 10 * 1024;
+/** test/widget/build.test.ts's budget (issue 14): ≤ 7 KB (7 × 1024 B) gzip. */
+export const GZIP_BUDGET_BYTES = SEAL_GZIP_BUDGET_BYTES;
 
 /** dist/widget/ seen from dist/test/bench/. */
 export const WIDGET_DIR = path.resolve(__dirname, "../../widget");
@@ -27,13 +28,21 @@ export interface SealScriptSize {
   withinBudget: boolean;
   /** Differences from manifest.json's own figures (a stale manifest), empty when they agree. */
   manifestMismatches: string[];
+  /** Bytes each source module adds to the bundle before minification (manifest.json `parts`). */
+  parts: Record<string, number>;
 }
 
 /** Sizes of the built `dist/widget/<file>` named in `dist/widget/manifest.json`, computed here (not read from the manifest). */
 export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: Buffer } {
   const manifestPath = path.join(dir, "manifest.json");
   if (!fs.existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: the widget was not built (vite build)`);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { file: string; bytes?: number; gzipBytes?: number; brotliBytes?: number };
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
+    file: string;
+    bytes?: number;
+    gzipBytes?: number;
+    brotliBytes?: number;
+    parts?: Record<string, number>;
+  };
   const body = fs.readFileSync(path.join(dir, manifest.file));
   const gzip9Bytes = gzipSync(body, { level: 9 }).length;
   const brotli11Bytes = brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length;
@@ -52,6 +61,7 @@ export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: 
       budgetBytes: GZIP_BUDGET_BYTES,
       withinBudget: gzip9Bytes <= GZIP_BUDGET_BYTES,
       manifestMismatches: mismatches,
+      parts: manifest.parts ?? {},
     },
   };
 }
@@ -59,7 +69,8 @@ export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: 
 const APPROVE = `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { status contract { id } } certificate { serialNumber status } userErrors { code message } } }`;
 const CREATE_SEAL = `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status verificationUrl } userErrors { code message } } }`;
 /** The widget's own query (widget/src/client.ts SEALS_QUERY), for the baseline's fixed body. */
-export const SEALS_QUERY = "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName notAfter status } } }";
+export const SEALS_QUERY =
+  "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** A certificate for `name` through the GraphQL chain (submit → review → DCV → approve) and a seal on its contract. */
 export async function issueSealedCertificate(ctx: IssuanceContext, name: string): Promise<{ sealId: string; serialNumber: string; verificationUrl: string }> {
@@ -132,7 +143,7 @@ export function renderStats(label: string, runs: RenderRun[]): RenderStats {
 
 /**
  * Installed before any page script: records the moment any element's `state` attribute becomes "valid"
- * (the seal reflects its state there after Lit has committed the badge to its shadow DOM; the baseline
+ * (the seal reflects its state there after it has written the badge into its shadow DOM; the baseline
  * page sets it right after writing its span), and the next animation frame.
  */
 const INIT_SCRIPT = `(() => {

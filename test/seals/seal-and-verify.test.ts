@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** SEAL-1..SEAL-5, REV-8 on the server side: seals, the public seal query and the verification page. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp", "eigo.akashi-demo.jp"];
 const XSS = `<img src=x onerror=alert(1)> 株式会社"悪意"`;
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -81,38 +81,69 @@ describe("the verification page", () => {
     expect(res.text).not.toMatch(/<script/i);
   });
 
-  test("SEAL-5: it shows organisation, every name, issuer, serial, validity, status and the time of the check in JST", async () => {
+  test("SEAL-5: it shows organisation, every name, validation level, issuer by name, serial, SHA-256 fingerprint, validity, status and the time of the check in JST", async () => {
     const res = await request(t.app).get(`/verify/${sealId}`).set("Accept-Language", "ja,en;q=0.5");
     expect(res.text).toContain('<html lang="ja">');
-    expect(res.text).toContain("この証明書は有効です");
-    for (const s of ["株式会社デモショップ", "shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "Akashi TLS Issuing CA 1", shop.certificate.serialNumber, "2026-11-21 12:00:00 JST"]) expect(res.text).toContain(s);
+    expect(res.text).toContain("<h1>この証明書は有効です</h1>");
+    const fingerprint = (shop.certificate.sha256Fingerprint as string).toUpperCase().replace(/(..)(?!$)/g, "$1:");
+    for (const s of ["株式会社デモショップ", "shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "OV（組織認証）", '<dt>発行者</dt><dd><span lang="en">Akashi TLS Issuing CA 1</span></dd>', shop.certificate.serialNumber, fingerprint, "2026-11-21 12:00:00 JST"]) {
+      expect(res.text).toContain(s);
+    }
+    expect(res.text).not.toContain("CN=Akashi"); // the issuer by name, not as a DN
     const en = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Accept-Language", "ja");
     expect(en.text).toContain('<html lang="en">');
-    expect(en.text).toContain("This certificate is valid");
+    expect(en.text).toContain("<h1>This certificate is valid</h1>");
+    expect(en.text).toContain("OV (organization validated)");
+  });
+
+  test("SEAL-5: the English page names the organisation in English when it has an English name, with the certificate's own name beside it", async () => {
+    const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社英語名", nameEn: "Eigomei K.K." });
+    const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["eigo.akashi-demo.jp"]);
+    const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id certificate { organizationName organizationNameEn validationLevel issuerCommonName } } } }`, { id: issued.contract.id });
+    expect(created.createSeal.seal.certificate).toEqual({ organizationName: "株式会社英語名", organizationNameEn: "Eigomei K.K.", validationLevel: "OV", issuerCommonName: "Akashi TLS Issuing CA 1" });
+    const id = created.createSeal.seal.id;
+    const en = await request(t.app).get(`/verify/${id}?lang=en`);
+    expect(en.text).toContain('<dt>Organization</dt><dd>Eigomei K.K.<span class="sub"><span lang="ja">株式会社英語名</span> (in the certificate)</span></dd>');
+    const ja = await request(t.app).get(`/verify/${id}?lang=ja`);
+    expect(ja.text).toContain("<dt>組織名</dt><dd>株式会社英語名</dd>");
+    expect(ja.text).not.toContain("Eigomei");
+    // Without an English name, the English page shows the certificate's name, marked as Japanese.
+    const plain = await request(t.app).get(`/verify/${sealId}?lang=en`);
+    expect(plain.text).toContain('<dt>Organization</dt><dd><span lang="ja">株式会社デモショップ</span></dd>');
   });
 
   /** The origin paragraph of a verification page, exactly as served. */
-  const originLine = (text: string) => /<p class="origin[^"]*"[^>]*>[^<]*<\/p>/.exec(text)?.[0];
+  const originLine = (text: string) => /<p class="origin"[^>]*>[^<]*<\/p>/.exec(text)?.[0];
+  /** The verdict box's attributes and headline. */
+  const verdict = (text: string) => {
+    const m = /<section class="verdict (ok|bad)" data-status="([A-Z_]+)" data-verdict="([a-z-]+)" data-claimed="(true|false)"><h1>(.*?)<\/h1>/.exec(text);
+    return m ? { tone: m[1], status: m[2], verdict: m[3], claimed: m[4] === "true", headline: m[5] } : null;
+  };
 
-  test("SEAL-2: with a Referer it states the origin the visitor came from and whether the certificate covers it", async () => {
+  test("SEAL-2: with a Referer it states the origin the visitor came from, and leads with a red headline when the certificate does not cover it", async () => {
     const covered = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://shop.akashi-demo.jp/cart?x=1");
     expect(originLine(covered.text)).toBe(
-      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.akashi-demo.jp. This certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://shop.akashi-demo.jp (as your browser reported). This certificate covers that site.</p>',
     );
+    expect(verdict(covered.text)).toEqual({ tone: "ok", status: "VALID", verdict: "valid", claimed: false, headline: "This certificate is valid" });
     const evil = await request(t.app).get(`/verify/${sealId}?lang=en`).set("Referer", "https://evil.example/landing");
     expect(originLine(evil.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="false">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there.</p>',
+      '<p class="origin" data-origin-verdict="does-not-cover" data-origin-mismatch="false">You came from https://evil.example (as your browser reported). This certificate does not cover that site. The seal is not legitimately shown there.</p>',
     );
+    expect(verdict(evil.text)).toEqual({ tone: "bad", status: "VALID", verdict: "wrong-site", claimed: false, headline: "Not valid for the site you came from" });
+    expect(evil.text).not.toContain("This certificate is valid");
     const ja = await request(t.app).get(`/verify/${sealId}?lang=ja`).set("Referer", "https://evil.example/");
+    expect(verdict(ja.text)).toEqual({ tone: "bad", status: "VALID", verdict: "wrong-site", claimed: false, headline: "あなたが来たサイトでは、この証明書は有効ではありません" });
     expect(originLine(ja.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="false">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。</p>',
+      '<p class="origin" data-origin-verdict="does-not-cover" data-origin-mismatch="false">あなたは https://evil.example からこのページを開きました（ブラウザーによる通知）。 この証明書はそのサイトを対象としていません。そのサイトでのシールの表示は正当ではありません。</p>',
     );
+    expect(ja.text).not.toContain("この証明書は有効です");
   });
 
   test("SEAL-2: a Referer and an ?origin= that agree give the plain verdict", async () => {
     const both = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://www.shop.akashi-demo.jp/");
     expect(originLine(both.text)).toBe(
-      '<p class="origin ok" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.akashi-demo.jp. This certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="covers" data-origin-mismatch="false">You came from https://www.shop.akashi-demo.jp (as your browser reported). This certificate covers that site.</p>',
     );
   });
 
@@ -120,37 +151,39 @@ describe("the verification page", () => {
     // The phishing case: a link to a real seal claiming the covered site, followed from another site.
     const phish = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.akashi-demo.jp", lang: "en" }).set("Referer", "https://evil.example/login");
     expect(originLine(phish.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example. This certificate does not cover that site. The seal is not legitimately shown there. (The link said it was opened from https://shop.akashi-demo.jp; this page goes by what your browser reported.)</p>',
+      '<p class="origin" data-origin-verdict="does-not-cover" data-origin-mismatch="true">You came from https://evil.example (as your browser reported). This certificate does not cover that site. The seal is not legitimately shown there. The link said it was opened from https://shop.akashi-demo.jp; this page goes by what your browser reported.</p>',
     );
+    expect(verdict(phish.text)?.verdict).toBe("wrong-site");
     expect(phish.text).not.toContain('data-origin-verdict="covers"');
-    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://shop.akashi-demo.jp", lang: "ja" }).set("Referer", "https://evil.example/login");
-    expect(originLine(ja.text)).toBe(
-      '<p class="origin bad" data-origin-verdict="does-not-cover" data-origin-mismatch="true">このページは https://evil.example から開かれました。 この証明書はこのサイトを対象としていません。このサイトでのシールの表示は正当ではありません。 （リンクには https://shop.akashi-demo.jp から開いたと書かれていましたが、ブラウザーが伝えた送信元に従って判断しています。）</p>',
-    );
+    // The language switch passes on the origin the verdict rests on, so the other language stays red.
+    expect(phish.text).toContain(`href="/verify/${sealId}?lang=ja&amp;origin=https%3A%2F%2Fevil.example"`);
+    const switched = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "ja" }).set("Referer", `http://akashi.test/verify/${sealId}?lang=en`);
+    expect(verdict(switched.text)).toMatchObject({ tone: "bad", verdict: "wrong-site", claimed: true });
   });
 
-  test("SEAL-2: ?origin= alone is only reported as a claim, never as where the visitor came from", async () => {
+  test("SEAL-2: ?origin= alone is only reported as a claim; a claimed site the certificate does not cover still gets the red headline, marked as a claim", async () => {
     const covered = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "en" });
     expect(originLine(covered.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-covers">The page that opened this one says it is https://www.shop.akashi-demo.jp; your browser did not confirm it. Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
+      '<p class="origin" data-origin-verdict="claimed-covers" data-origin-mismatch="false">The link says it was opened from https://www.shop.akashi-demo.jp (a claim your browser did not confirm). Check the address bar of that page. If that page really is at this address, this certificate covers that site.</p>',
     );
+    expect(verdict(covered.text)).toMatchObject({ tone: "ok", verdict: "valid", claimed: false });
     expect(covered.text).not.toContain("You came from");
     const evil = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "en" });
     expect(originLine(evil.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-does-not-cover">The page that opened this one says it is https://evil.example; your browser did not confirm it. Check the address bar of that page. Even by its own account, this certificate does not cover that site. The seal is not legitimately shown there.</p>',
+      '<p class="origin" data-origin-verdict="claimed-does-not-cover" data-origin-mismatch="false">The link says it was opened from https://evil.example (a claim your browser did not confirm). Check the address bar of that page. Even by its own claim, this certificate does not cover that site. The seal is not legitimately shown there.</p>',
     );
-    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://www.shop.akashi-demo.jp", lang: "ja" });
-    expect(originLine(ja.text)).toBe(
-      '<p class="origin" data-origin-verdict="claimed-covers">このページを開いたページは https://www.shop.akashi-demo.jp であると名乗っていますが、ブラウザーによる確認は得られていません。そのページのアドレスバーをご確認ください。 そのページが本当にこのアドレスであれば、この証明書はそのサイトを対象としています。</p>',
-    );
-    expect(ja.text).not.toContain("から開かれました");
+    expect(verdict(evil.text)).toEqual({ tone: "bad", status: "VALID", verdict: "wrong-site", claimed: true, headline: 'Not valid for the site you came from <span class="tag">as the link claims</span>' });
+    const ja = await request(t.app).get(`/verify/${sealId}`).query({ origin: "https://evil.example", lang: "ja" });
+    expect(verdict(ja.text)?.headline).toBe('あなたが来たサイトでは、この証明書は有効ではありません <span class="tag">リンクの申告による</span>');
+    expect(ja.text).not.toContain("から開きました（ブラウザーによる通知）");
   });
 
   test("SEAL-2: with neither (or only unusable values, or a Referer from the operator's own pages) it says it cannot tell", async () => {
     const none = await request(t.app).get(`/verify/${sealId}?lang=en`);
     expect(originLine(none.text)).toBe(
-      '<p class="origin" data-origin-verdict="unknown">We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.</p>',
+      '<p class="origin" data-origin-verdict="unknown" data-origin-mismatch="false">We cannot tell which site you came from. Check that the address of the site you were viewing is among the domain names below.</p>',
     );
+    expect(verdict(none.text)?.verdict).toBe("valid");
     for (const bad of ["javascript:alert(1)", "not a url", "<script>", "https://user:pw@shop.akashi-demo.jp"]) {
       const r = await request(t.app).get(`/verify/${sealId}`).query({ origin: bad, lang: "en" }).set("Referer", bad);
       expect(r.text).toContain('data-origin-verdict="unknown"');
@@ -174,16 +207,34 @@ describe("the verification page", () => {
   test("SEAL-4: an unknown seal says plainly that nothing can be confirmed", async () => {
     const res = await request(t.app).get("/verify/AAAAAAAAAAAAAAAAAAAAAAAA?lang=en");
     expect(res.status).toBe(404);
-    expect(res.text).toContain("This certificate is not valid");
+    expect(res.text).toContain('data-status="UNKNOWN" data-verdict="unknown-seal"');
+    expect(res.text).toContain("This site seal is not registered");
     expect(res.headers["x-frame-options"]).toBe("DENY");
   });
 
-  test("REV-5: the page's form files a problem report without JavaScript", async () => {
+  test("REV-5: the page's form files a problem report without JavaScript and gives a short receipt number the operator can look up", async () => {
     const res = await request(t.app).post(`/verify/${sealId}/report?lang=en`).type("form").send({ description: "This seal is shown on a phishing site.", email: "visitor@example.org" });
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/Report received\. Reference: [A-Za-z0-9_-]+\. First answer due: 2026-11-22 12:00:00 JST/);
-    const queue = await gqlOk(t, t.operatorKey, `{ problemReports { edges { node { serialNumber reporterEmail description } } } }`);
-    expect(queue.problemReports.edges.map((e: any) => e.node)).toContainEqual({ serialNumber: shop.certificate.serialNumber, reporterEmail: "visitor@example.org", description: `[seal ${sealId}] This seal is shown on a phishing site.` });
+    const receipt = /<p class="receipt">Receipt number <strong>(\d{4}-\d{4})<\/strong><\/p>/.exec(res.text)?.[1] ?? "";
+    expect(receipt).toMatch(/^\d{4}-\d{4}$/);
+    expect(res.text).toContain(`First answer due: <span class="nw">2026-11-22 12:00:00 JST</span>`);
+    expect(res.text).not.toMatch(/UHJvYmxlbVJlcG9ydD/); // no 68-character global ID on the page
+    const queue = await gqlOk(t, t.operatorKey, `{ problemReports { edges { node { receiptNumber serialNumber reporterEmail description } } } }`);
+    expect(queue.problemReports.edges.map((e: any) => e.node)).toContainEqual({ receiptNumber: receipt, serialNumber: shop.certificate.serialNumber, reporterEmail: "visitor@example.org", description: `[seal ${sealId}] This seal is shown on a phishing site.` });
+    // Read out on the telephone, with or without the hyphen; a misheard digit finds nothing.
+    const found = await gqlOk(t, t.operatorKey, `query($n: String!) { problemReportByReceipt(receiptNumber: $n) { receiptNumber description } }`, { n: receipt.replace("-", " ") });
+    expect(found.problemReportByReceipt.receiptNumber).toBe(receipt);
+    const wrongDigit = receipt.slice(0, 8) + String((Number(receipt.slice(8)) + 1) % 10);
+    expect((await gqlOk(t, t.operatorKey, `query($n: String!) { problemReportByReceipt(receiptNumber: $n) { id } }`, { n: wrongDigit })).problemReportByReceipt).toBeNull();
+    const ja = await request(t.app).post(`/verify/${sealId}/report?lang=ja`).type("form").send({ description: "秘密鍵が公開されています。確認してください。" });
+    expect(ja.text).toMatch(/<p class="receipt">受付番号 <strong>\d{4}-\d{4}<\/strong><\/p>/);
+  });
+
+  test("REV-5: a refused report says why in the page's language", async () => {
+    const res = await request(t.app).post(`/verify/${sealId}/report?lang=ja`).type("form").send({ description: "短い" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("報告を受け付けられませんでした");
+    expect(res.text).toContain("内容を 10〜5000 文字で書いてください。");
   });
 });
 

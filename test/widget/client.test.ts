@@ -38,7 +38,7 @@ describe("seal status client", () => {
 
   it("asks exactly the contract's query", () => {
     expect(SEALS_QUERY).toBe(
-      "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName notAfter status } } }",
+      "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }",
     );
   });
 

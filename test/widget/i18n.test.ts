@@ -1,5 +1,5 @@
 /** Language choice, JST formatting and badge wording (widget/src/i18n.ts). */
-import { badgeText, formatJst, pickLang } from "../../widget/src/i18n";
+import { badgeText, formatJst, jstMinutes, pickLang } from "../../widget/src/i18n";
 import { SEAL_STATES, type SealState } from "../../widget/src/state";
 
 describe("pickLang: element lang, then <html lang>, then navigator.language", () => {
@@ -21,7 +21,7 @@ describe("pickLang: element lang, then <html lang>, then navigator.language", ()
   });
 });
 
-describe("formatJst", () => {
+describe("formatJst and jstMinutes", () => {
   it.each([
     ["2026-11-21T03:00:00Z", "2026-11-21 12:00 JST"],
     ["2026-11-21T12:00:00+09:00", "2026-11-21 12:00 JST"],
@@ -30,87 +30,109 @@ describe("formatJst", () => {
     ["2026-06-01T00:00:00-07:00", "2026-06-01 16:00 JST"],
   ])("%s → %s", (iso, expected) => {
     expect(formatJst(iso)).toBe(expected);
+    expect(jstMinutes(iso)).toBe(expected.replace(/ JST$/, ""));
   });
 
   it("is empty for a missing or unparsable time", () => {
-    expect(formatJst(null)).toBe("");
-    expect(formatJst(undefined)).toBe("");
-    expect(formatJst("")).toBe("");
-    expect(formatJst("not a date")).toBe("");
+    for (const v of [null, undefined, "", "not a date"]) {
+      expect(formatJst(v)).toBe("");
+      expect(jstMinutes(v)).toBe("");
+    }
   });
 });
 
 describe("badgeText", () => {
-  const at = "2026-11-21T03:00:00Z";
-
-  it("valid: first domain, 'verified', time of check in JST; accessible name says it all", () => {
-    const en = badgeText("valid", "en", "shop.akashi-demo.jp", at, "Example K.K.");
-    expect(en).toEqual({
-      head: "Verified",
-      sub: "shop.akashi-demo.jp",
-      foot: "2026-11-21 12:00 JST",
-      label:
-        "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked 2026-11-21 12:00 JST. Opens the verification page in a new tab.",
-    });
-    const ja = badgeText("valid", "ja", "shop.akashi-demo.jp", at, null);
-    expect(ja.head).toBe("認証済み");
-    expect(ja.sub).toBe("shop.akashi-demo.jp");
-    expect(ja.foot).toBe("2026-11-21 12:00 JST");
-    expect(ja.label).toBe(
-      "Akashi サイトシール: shop.akashi-demo.jp — 証明書は認証済み、確認日時 2026-11-21 12:00 JST。検証ページを新しいタブで開きます。",
-    );
+  const at = "2026-12-01T14:21:00Z";
+  const facts = (org: string | null = null, domain: string | null = "shop.akashi-demo.jp") => ({
+    domain,
+    org,
+    checkedAt: at,
   });
 
-  it("keeps markup in data as plain text (Lit renders it as text)", () => {
+  it("valid OV/EV: status, organisation, domain, labelled time (確認 2026-12-01 23:21); the name says it all", () => {
+    expect(badgeText("valid", "en", facts("Example K.K."))).toEqual({
+      status: "Verified",
+      org: "Example K.K.",
+      detail: "shop.akashi-demo.jp",
+      time: "Checked 2026-12-01 23:21",
+      label:
+        "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked 2026-12-01 23:21 JST. " +
+        "Opens the verification page in a new tab.",
+    });
+    expect(badgeText("valid", "ja", facts("株式会社デモ"))).toEqual({
+      status: "認証済み",
+      org: "株式会社デモ",
+      detail: "shop.akashi-demo.jp",
+      time: "確認 2026-12-01 23:21",
+      label:
+        "Akashi サイトシール: shop.akashi-demo.jp (株式会社デモ) — 証明書は認証済み、確認日時 2026-12-01 23:21 JST。検証ページを新しいタブで開きます。",
+    });
+  });
+
+  it("valid DV: no organisation line", () => {
+    const t = badgeText("valid", "ja", facts(null));
+    expect(t.org).toBe("");
+    expect(t.detail).toBe("shop.akashi-demo.jp");
+  });
+
+  it("keeps markup in data as plain text (the element sets it with textContent)", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    const t = badgeText("valid", "en", "shop.akashi-demo.jp", at, evil);
+    const t = badgeText("valid", "en", facts(evil));
     expect(t.label).toContain(evil);
+    expect(t.org).toBe(evil);
   });
 
   const notValid: SealState[] = ["expired", "revoked", "not-yet-valid", "unknown", "service-ended", "wrong-site"];
 
-  it.each(notValid)("%s: the badge itself says 'not valid' / 無効 (REV-8, SEAL-4), never 'verified'", (state) => {
-    const en = badgeText(state, "en", "shop.akashi-demo.jp", at);
-    const ja = badgeText(state, "ja", "shop.akashi-demo.jp", at);
-    expect(`${en.head} ${en.sub}`).toMatch(/^Not valid /);
-    expect(en.label).toMatch(/not valid/i);
-    expect(`${ja.head}${ja.sub}`).toContain("無効");
-    expect(ja.label).toContain("無効");
-    for (const t of [en, ja]) {
-      expect(`${t.head} ${t.sub} ${t.foot} ${t.label}`).not.toMatch(/verified|認証済み/i);
-      expect(t.foot).toBe("2026-11-21 12:00 JST");
-    }
-  });
+  it.each(notValid)(
+    "%s: the badge itself says 'not valid' / 無効 (REV-8, SEAL-4), never 'verified', and names no organisation",
+    (state) => {
+      const en = badgeText(state, "en", facts("Example K.K."));
+      const ja = badgeText(state, "ja", facts("Example K.K."));
+      expect(`${en.status} ${en.detail}`).toMatch(/^Not valid /);
+      expect(en.label).toMatch(/not valid/i);
+      expect(`${ja.status}${ja.detail}`).toContain("無効");
+      expect(ja.label).toContain("無効");
+      for (const t of [en, ja]) {
+        expect(`${t.status} ${t.org} ${t.detail} ${t.time} ${t.label}`).not.toMatch(/verified|認証済み/i);
+        expect(t.org).toBe("");
+        expect(t.label).not.toContain("Example K.K.");
+      }
+      expect(en.time).toBe("Checked 2026-12-01 23:21");
+      expect(ja.time).toBe("確認 2026-12-01 23:21");
+    },
+  );
 
   it("wrong-site says 'not valid for this site' / 'このサイトでは無効' (SEAL-2)", () => {
-    const en = badgeText("wrong-site", "en", "shop.akashi-demo.jp", at);
-    expect(`${en.head} ${en.sub}`).toBe("Not valid for this site");
+    const en = badgeText("wrong-site", "en", facts());
+    expect(`${en.status} ${en.detail}`).toBe("Not valid for this site");
     expect(en.label).toContain("Not valid for this site");
-    const ja = badgeText("wrong-site", "ja", "shop.akashi-demo.jp", at);
-    expect(ja.sub).toBe("このサイトでは無効");
+    const ja = badgeText("wrong-site", "ja", facts());
+    expect(ja.detail).toBe("このサイトでは無効");
     expect(ja.label).toContain("このサイトでは無効");
   });
 
   it("network-error is neutral: neither valid nor invalid, no time of check", () => {
     for (const lang of ["en", "ja"] as const) {
-      const t = badgeText("network-error", lang, null, null);
-      expect(`${t.head} ${t.sub} ${t.label}`).not.toMatch(/verified|認証済み|not valid|無効/i);
-      expect(t.foot).toMatch(/^Akashi/);
+      const t = badgeText("network-error", lang, { domain: null, org: null, checkedAt: null });
+      expect(`${t.status} ${t.detail} ${t.label}`).not.toMatch(/verified|認証済み|not valid|無効/i);
+      expect(t.time).toBe("");
     }
-    expect(badgeText("network-error", "en", null, null).head).toBe("Status unavailable");
+    expect(badgeText("network-error", "en", facts()).status).toBe("Status unavailable");
   });
 
-  it("unknown does not name a domain; loading claims nothing", () => {
-    expect(badgeText("unknown", "en", "shop.akashi-demo.jp", at).label).not.toContain("shop.akashi-demo.jp");
-    const l = badgeText("loading", "en", null, null);
-    expect(l.head).toBe("Checking…");
-    expect(`${l.head} ${l.sub} ${l.label}`).not.toMatch(/verified|not valid/i);
+  it("unknown does not name a domain; loading claims nothing and shows no time", () => {
+    expect(badgeText("unknown", "en", facts()).label).not.toContain("shop.akashi-demo.jp");
+    const l = badgeText("loading", "en", { domain: null, org: null, checkedAt: null });
+    expect(l.status).toBe("Checking…");
+    expect(l.time).toBe("");
+    expect(`${l.status} ${l.detail} ${l.label}`).not.toMatch(/verified|not valid/i);
   });
 
   it.each(SEAL_STATES)("%s has text in both languages and a label naming Akashi and the new tab", (state) => {
     for (const lang of ["en", "ja"] as const) {
-      const t = badgeText(state, lang, "shop.akashi-demo.jp", at);
-      expect(t.head.length).toBeGreaterThan(0);
+      const t = badgeText(state, lang, facts());
+      expect(t.status.length).toBeGreaterThan(0);
       expect(t.label).toMatch(/^Akashi /);
       expect(t.label).toMatch(lang === "ja" ? /新しいタブ/ : /new tab/);
     }

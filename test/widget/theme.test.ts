@@ -1,25 +1,46 @@
 /** Fixed sizes per variant and WCAG contrast in every state and theme (widget/src/theme.ts). */
 import { SEAL_STATES } from "../../widget/src/state";
-import { contrast, cssText, PALETTES, pickSize, pickTheme, SIZES, toneOf, type Theme } from "../../widget/src/theme";
+import {
+  contrast,
+  cssText,
+  LINE_HEIGHT,
+  MIN_TEXT_PX,
+  PALETTES,
+  pickSize,
+  pickTheme,
+  SIZES,
+  toneOf,
+  type Theme,
+} from "../../widget/src/theme";
 
 describe("sizes", () => {
-  it("are fixed per variant: small 160×44, medium 180×60, large 220×76", () => {
+  it("are fixed per variant: small 212×60, medium 228×78, large 256×90", () => {
     expect(Object.fromEntries(Object.entries(SIZES).map(([k, v]) => [k, `${v.width}x${v.height}`]))).toEqual({
-      small: "160x44",
-      medium: "180x60",
-      large: "220x76",
+      small: "212x60",
+      medium: "228x78",
+      large: "256x90",
     });
     const css = cssText();
     expect(css).toContain(":host{display:inline-block;box-sizing:border-box;");
-    expect(css).toContain(":host{width:180px;height:60px;");
-    expect(css).toContain(':host([size="small"]){width:160px;height:44px;');
-    expect(css).toContain(':host([size="large"]){width:220px;height:76px;');
+    expect(css).toContain(":host{width:228px;height:78px;");
+    expect(css).toContain(':host([size="small"]){width:212px;height:60px;');
+    expect(css).toContain(':host([size="large"]){width:256px;height:90px;');
   });
 
-  it("three text lines fit the height of every variant", () => {
+  it("every text is at least 12 px in every size", () => {
+    expect(MIN_TEXT_PX).toBe(12);
     for (const s of Object.values(SIZES)) {
-      const lines = s.head * 1.2 + 2 * s.body * 1.2;
-      expect(lines + 2 * 2).toBeLessThanOrEqual(s.height); // 2px border top and bottom
+      expect(s.head).toBeGreaterThanOrEqual(MIN_TEXT_PX);
+      expect(s.body).toBeGreaterThanOrEqual(MIN_TEXT_PX);
+    }
+    // No other font size anywhere in the stylesheet.
+    expect(cssText().match(/font-size:[^;}]+/g)).toEqual(["font-size:var(--h)"]);
+  });
+
+  it("the lines of every variant fit its height (status line + body lines, 2px border)", () => {
+    for (const s of Object.values(SIZES)) {
+      const lines = s.head * LINE_HEIGHT + (s.lines - 1) * s.body * LINE_HEIGHT;
+      expect(lines + 2 * 2).toBeLessThanOrEqual(s.height);
       expect(s.icon).toBeLessThan(s.height);
     }
   });
@@ -52,6 +73,7 @@ describe("contrast ≥ 4.5:1 for every text colour, in every state and both them
       expect(contrast(p.fg, p.bg)).toBeGreaterThanOrEqual(4.5); // second line
       expect(contrast(p.muted, p.bg)).toBeGreaterThanOrEqual(4.5); // time / brand line
       expect(contrast(p.focus, p.bg)).toBeGreaterThanOrEqual(3); // focus indicator (non-text, WCAG 1.4.11)
+      expect(contrast(p.brand, p.bg)).toBeGreaterThanOrEqual(3); // the operator mark (non-text, WCAG 1.4.11)
     });
   }
 });

@@ -1,21 +1,25 @@
 /**
  * Batched, cached status look-ups: every `<akashi-seal>` on a page asks `lookup(id)`; ids asked within the
  * same microtask turn go out as ONE `GET /graphql?query=…&variables=…` (`seals(ids:)`), answers are kept
- * per page load for `ttlMs`. Pure (no DOM, no Lit): fetch and scheduling are injected, so jest can drive it.
+ * per page load for `ttlMs`. Pure (no DOM): fetch and scheduling are injected, so jest can drive it.
  */
 
 export const SEALS_QUERY =
-  "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName notAfter status } } }";
+  "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl " +
+  "certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** Ids per request; more seals than this on one page (unusual) go out in several requests of the same turn. */
 export const MAX_IDS_PER_REQUEST = 50;
 
-type FetchLike = (url: string, init: {
-  method: "GET";
-  mode: "cors";
-  credentials: "omit";
-  headers: Record<string, string>;
-}) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
+type FetchLike = (
+  url: string,
+  init: {
+    method: "GET";
+    mode: "cors";
+    credentials: "omit";
+    headers: Record<string, string>;
+  },
+) => Promise<{ ok: boolean; json(): Promise<unknown> }>;
 
 export interface SealClientOptions {
   /** Absolute URL of the GraphQL endpoint, e.g. `https://akashi.example/graphql`. */
@@ -30,6 +34,11 @@ export interface SealClientOptions {
 /** What `lookup` resolves to: the raw entry of `seals(ids:)` (`null` for an unknown id). Rejects on failure. */
 export type RawSeal = unknown;
 
+interface Waiter {
+  resolve: (v: RawSeal) => void;
+  reject: (e: unknown) => void;
+}
+
 export interface SealClient {
   lookup(id: string): Promise<RawSeal>;
 }
@@ -39,9 +48,9 @@ export function createSealClient(opts: SealClientOptions): SealClient {
   const now = opts.now ?? (() => Date.now());
   const schedule = opts.schedule ?? ((cb: () => void) => queueMicrotask(cb));
   const cache = new Map<string, { at: number; value: Promise<RawSeal> }>();
-  let batch: Map<string, { resolve: (v: RawSeal) => void; reject: (e: unknown) => void }> | null = null;
+  let batch: Map<string, Waiter> | null = null;
 
-  async function send(ids: string[], waiters: Map<string, { resolve: (v: RawSeal) => void; reject: (e: unknown) => void }>) {
+  async function send(ids: string[], waiters: Map<string, Waiter>) {
     try {
       const url = `${opts.endpoint}?query=${encodeURIComponent(SEALS_QUERY)}&variables=${encodeURIComponent(
         JSON.stringify({ ids }),
@@ -58,19 +67,23 @@ export function createSealClient(opts: SealClientOptions): SealClient {
       const body = (await res.json()) as { data?: { seals?: unknown } } | null;
       const list = body?.data?.seals;
       if (!Array.isArray(list) || list.length !== ids.length) throw new Error("malformed status answer");
-      ids.forEach((id, i) => waiters.get(id)!.resolve(list[i]));
+      ids.forEach((id, i) => waiters.get(id)?.resolve(list[i]));
     } catch (e) {
       for (const w of waiters.values()) w.reject(e);
     }
   }
 
   function flush() {
-    const current = batch!;
+    const current = batch;
     batch = null;
-    const ids = [...current.keys()];
-    for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
-      const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
-      void send(chunk, new Map(chunk.map((id) => [id, current.get(id)!])));
+    if (!current) return;
+    const entries = [...current.entries()];
+    for (let i = 0; i < entries.length; i += MAX_IDS_PER_REQUEST) {
+      const chunk = entries.slice(i, i + MAX_IDS_PER_REQUEST);
+      void send(
+        chunk.map(([id]) => id),
+        new Map(chunk),
+      );
     }
   }
 

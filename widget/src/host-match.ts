@@ -1,6 +1,6 @@
 /**
  * SEAL-2: a seal may be shown only on web servers of the domains named in the certificate.
- * Pure (no DOM, no Lit): imported by the element and by jest.
+ * Pure (no DOM): imported by the element and by jest.
  */
 
 /** Lower-case and drop one trailing dot ("Shop.Akashi-Demo.JP." → "shop.akashi-demo.jp"). */

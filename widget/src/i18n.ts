@@ -1,6 +1,6 @@
 /**
  * Language choice, JST time formatting and every user-visible string of the seal.
- * Pure (no DOM, no Lit): imported by the element and by jest.
+ * Pure (no DOM): imported by the element and by jest.
  */
 import type { SealState } from "./state";
 
@@ -20,25 +20,34 @@ export function pickLang(...candidates: (string | null | undefined)[]): Lang {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** ISO 8601 instant → `YYYY-MM-DD HH:mm JST` (UTC+9, no daylight saving). Empty string when unparsable. */
-export function formatJst(iso: string | null | undefined): string {
+/** ISO 8601 instant → `YYYY-MM-DD HH:mm` in JST (UTC+9, no daylight saving). Empty string when unparsable. */
+export function jstMinutes(iso: string | null | undefined): string {
   if (!iso) return "";
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return "";
   const d = new Date(ms + 9 * 3600_000);
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(
     d.getUTCMinutes(),
-  )} JST`;
+  )}`;
 }
 
-/** Per language: brand, the "checked" prefix, the new-tab sentence, and per state [bold first line, second line]. */
+/** ISO 8601 instant → `YYYY-MM-DD HH:mm JST`. Empty string when unparsable. */
+export function formatJst(iso: string | null | undefined): string {
+  const t = jstMinutes(iso);
+  return t && `${t} JST`;
+}
+
+/** Per language: brand, the two labels of the time of check, the new-tab sentence, per state [status, detail]. */
 interface Strings {
   brand: string;
+  /** Visible label of the time of check, e.g. "確認 2026-12-01 23:21". */
+  checkedShort: string;
+  /** The same in the accessible name, where the time carries "JST". */
   checked: string;
   newTab: string;
   /** Accessible-name wording of the valid state. */
   verified: string;
-  lines: Record<SealState, [head: string, sub: string]>;
+  lines: Record<SealState, [status: string, detail: string]>;
 }
 
 const NOT_VALID_EN = "Not valid";
@@ -46,6 +55,7 @@ const NOT_VALID_JA = "無効";
 
 const EN: Strings = {
   brand: "Akashi site seal",
+  checkedShort: "Checked",
   checked: "checked",
   newTab: "Opens the verification page in a new tab.",
   verified: "certificate verified",
@@ -64,6 +74,7 @@ const EN: Strings = {
 
 const JA: Strings = {
   brand: "Akashi サイトシール",
+  checkedShort: "確認",
   checked: "確認日時",
   newTab: "検証ページを新しいタブで開きます。",
   verified: "証明書は認証済み",
@@ -84,50 +95,60 @@ export function strings(lang: Lang): Strings {
   return lang === "ja" ? JA : EN;
 }
 
+/** What the status answer says about the certificate, as far as the badge shows it. */
+export interface BadgeFacts {
+  /** The certificate's first domain. */
+  domain: string | null;
+  /** The organisation (OV/EV) in the badge's language; null for DV. */
+  org: string | null;
+  /** ISO time of the status read. */
+  checkedAt: string | null;
+}
+
 export interface BadgeText {
-  head: string;
-  sub: string;
-  /** Third line: the time of check in JST when known, else the brand. */
-  foot: string;
-  /** Accessible name of the link. */
+  /** First line, bold, in the state's colour: "認証済み" / "無効" / … */
+  status: string;
+  /** The organisation (valid OV/EV only), else empty. */
+  org: string;
+  /** The domain when valid; the reason otherwise. */
+  detail: string;
+  /** The labelled time of check, "確認 2026-12-01 23:21"; empty before an answer arrived. */
+  time: string;
+  /** Accessible name of the link (also its title). */
   label: string;
 }
 
+function spoken(state: SealState, s: Strings, ja: boolean): string {
+  const [status, detail] = s.lines[state];
+  if (state === "valid") return s.verified;
+  if (state === "wrong-site") return ja ? detail : `${status} ${detail}`;
+  return detail ? `${status}: ${detail}` : status;
+}
+
 /**
- * Every text the badge shows for one state.
- * @param domain the certificate's first domain: the second line when valid; named in the accessible name
- * @param org    the certificate's organisation (OV/EV): named in the accessible name when valid
- * @param checkedAt ISO time of the status read: the third line (JST) once an answer arrived
- *
- * Accessible name, e.g. "Akashi site seal: shop.akashi-demo.jp (Example K.K.) — certificate verified, checked
- * 2026-11-21 12:00 JST. Opens the verification page in a new tab." / "… — Not valid: Certificate revoked, …" /
- * "… — Not valid for this site, …"; Japanese: "Akashi サイトシール: shop.akashi-demo.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
+ * Every text the badge shows for one state. Accessible name, e.g. "Akashi site seal: shop.akashi-demo.jp
+ * (Example K.K.) — certificate verified, checked 2026-11-21 12:00 JST. Opens the verification page in a
+ * new tab." / "… — Not valid: Certificate revoked, …" / "… — Not valid for this site, …"; Japanese:
+ * "Akashi サイトシール: shop.akashi-demo.jp — 無効: 失効済み、確認日時 …。検証ページを新しいタブで開きます。"
  */
-export function badgeText(
-  state: SealState,
-  lang: Lang,
-  domain: string | null,
-  checkedAt: string | null,
-  org?: string | null,
-): BadgeText {
+export function badgeText(state: SealState, lang: Lang, facts: BadgeFacts): BadgeText {
   const s = strings(lang);
   const ja = lang === "ja";
-  const [head, sub] = s.lines[state];
-  const time = state === "loading" || state === "network-error" ? "" : formatJst(checkedAt);
-  const say =
-    state === "valid"
-      ? s.verified
-      : state === "wrong-site"
-        ? ja
-          ? sub
-          : `${head} ${sub}`
-        : sub
-          ? `${head}: ${sub}`
-          : head;
+  const [status, detail] = s.lines[state];
+  const answered = state !== "loading" && state !== "network-error";
+  const minutes = answered ? jstMinutes(facts.checkedAt) : "";
+  const valid = state === "valid";
+  const org = valid && facts.org ? facts.org : "";
   let label = s.brand + ": ";
-  if (domain && state !== "unknown") label += `${domain}${org && state === "valid" ? ` (${org})` : ""} — `;
-  label += say;
-  if (time) label += `${ja ? "、" : ", "}${s.checked} ${time}`;
+  if (facts.domain && state !== "unknown") label += `${facts.domain}${org ? ` (${org})` : ""} — `;
+  label += spoken(state, s, ja);
+  if (minutes) label += `${ja ? "、" : ", "}${s.checked} ${minutes} JST`;
   label += (ja ? "。" : ". ") + s.newTab;
-  return { head, sub: state === "valid" ? domain ?? "" : sub, foot: time || s.brand, label };
+  return {
+    status,
+    org,
+    detail: valid ? (facts.domain ?? "") : detail,
+    time: minutes && `${s.checkedShort} ${minutes}`,
+    label,
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The link target of the badge. Pure (no DOM, no Lit).
+ * The link target of the badge. Pure (no DOM).
  * SEAL-2: the badge links only to the operator's verification page, on the origin the script came from.
  */
 import type { Lang } from "./i18n";

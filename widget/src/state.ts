@@ -1,6 +1,6 @@
 /**
  * The seal's state machine, as a pure function of the status answer, the page's hostname and the time.
- * Pure (no DOM, no Lit): imported by the element and by jest.
+ * Pure (no DOM): imported by the element and by jest.
  *
  *   (seal-id set/changed) ──► loading ──► one of:
  *     valid | expired | revoked | not-yet-valid | service-ended | unknown | wrong-site | network-error
@@ -43,6 +43,8 @@ export interface SealResult {
   certificate: {
     domains: string[];
     organizationName: string | null;
+    /** The organisation's registered English name, when it has one (null for DV). */
+    organizationNameEn?: string | null;
     notAfter: string | null;
     status: string | null;
   } | null;

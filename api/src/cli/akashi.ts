@@ -1,11 +1,13 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { ApiKey } from "../auth/api-key.entity";
+import { BACKUP_USAGE, BackupUsageError, runBackupCommand } from "./backup-commands";
 import { systemActor } from "../auth/caller";
 import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { systemClock } from "../domain/clock";
 import { Loaders } from "../graphql/loaders";
+import { RestoreError } from "../ops/restore";
 import { RefusalError } from "../refusal";
 import { Reseller } from "../resellers/reseller.entity";
 import { createServices } from "../services";
@@ -18,6 +20,7 @@ const USAGE = `Operator CLI. Usage: npm run akashi -- <command> [options]
   create-reseller-key --reseller CODE --name NAME [--expires ISO-DATE]
   list-keys [--reseller CODE]
   revoke-key PUBLIC_ID [--reason TEXT]
+${BACKUP_USAGE}
 
 Keys are printed once; only their hashes are stored. Uses DATABASE_URL, or the embedded
 database under AKASHI_DATA_DIR (./.akashi), also while \`npm start\` is running.`;
@@ -28,6 +31,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
+  if (command === "backup" || command === "restore") return runBackupCommand(command, rest, (s) => process.stdout.write(s));
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -117,7 +121,7 @@ class UsageError extends Error {}
 main()
   .then((code) => process.exit(code))
   .catch((e) => {
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof RefusalError) {
+    if (e instanceof UsageError || e instanceof BackupUsageError || e instanceof ConfigError || e instanceof RefusalError || e instanceof RestoreError) {
       process.stderr.write(`akashi: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
       process.exit(2);

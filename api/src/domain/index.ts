@@ -21,3 +21,4 @@ export * from "./payments";
 export * from "./succession";
 export * from "./name-dispute";
 export * from "./acme-usage";
+export * from "./receipt-number";

@@ -14,8 +14,8 @@ export class UserError {
   @Field({ description: "What went wrong, in English." })
   message!: string;
 
-  @Field(() => String, { nullable: true, description: "What went wrong, in Japanese." })
-  messageJa!: string | null;
+  @Field({ description: "What went wrong, in Japanese (every code has one)." })
+  messageJa!: string;
 }
 
 /**

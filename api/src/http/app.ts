@@ -7,6 +7,7 @@ import { Services } from "../services";
 import { crlRoutes } from "../status/crl-routes";
 import { statementRoutes } from "../fees/statement-routes";
 import { caRoutes } from "./ca-routes";
+import { explorerRoutes } from "./explorer-routes";
 import { errorHandler, notFound } from "./errors";
 import { createFront } from "./front";
 import { demoRoutes } from "./pages/demo-page";
@@ -38,6 +39,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   rest.use(caRoutes(services.ca));
   rest.use(crlRoutes(services.crls, services.clock));
   rest.use(widgetRoutes(services.widgetAssets));
+  rest.use(explorerRoutes()); // the API explorer; the front sends a browser's GET /graphql here
   rest.use(verifyRoutes(services));
   rest.use(demoRoutes(services));
   rest.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file

@@ -3,6 +3,7 @@ import {
   bitString,
   boolean,
   childrenOf,
+  DerError,
   explicit,
   enumerated,
   ia5String,
@@ -156,6 +157,15 @@ export function readSubjectAltNames(value: Buffer): { dnsNames: string[]; otherN
     else otherNames.push(`GeneralName[${gn.tag & 0x1f}]`);
   }
   return { dnsNames, otherNames };
+}
+
+/** The policy identifiers of a CertificatePolicies value, in order (qualifiers ignored). */
+export function readPolicyOids(value: Buffer): string[] {
+  return childrenOf(readWhole(value, TAG.SEQUENCE)).map((info) => {
+    const first = childrenOf(info)[0];
+    if (!first) throw new DerError("empty PolicyInformation");
+    return readOid(first);
+  });
 }
 
 /** cA and pathLenConstraint of a BasicConstraints value. */

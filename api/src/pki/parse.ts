@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, X509Certificate } from "node:crypto";
 import { readCertificateParts, type CertificateParts } from "./certificate-der";
-import { keyUsageHas, OID, readBasicConstraints, readSubjectAltNames } from "./extensions";
+import { keyUsageHas, OID, readBasicConstraints, readPolicyOids, readSubjectAltNames } from "./extensions";
 import { formatName, OID_COMMON_NAME, OID_ORGANIZATION, readName } from "./names";
 import { pemBlocks, looksLikePem, toPem } from "./pem";
 import { keyAlgorithmOf, type KeyAlgorithm } from "./signer";
@@ -15,8 +15,13 @@ export interface ParsedCertificate {
   /** "C=JP, O=Example, CN=shop.akashi-demo.jp" (attributes in certificate order). */
   subject: string;
   issuer: string;
+  /** The issuer's CN and O, for showing the issuer by name rather than as a DN. */
+  issuerCommonName?: string;
+  issuerOrganization?: string;
   commonName?: string;
   organization?: string;
+  /** DV, OV or EV from the CA/Browser Forum policy identifier the certificate asserts; undefined if none. */
+  validationLevel?: "DV" | "OV" | "EV";
   /** SAN dNSNames (lower-case); the CN only when the certificate has no SAN at all. */
   names: string[];
   notBefore: Date;
@@ -33,8 +38,24 @@ export class CertificateParseError extends Error {
   }
 }
 
+const LEVEL_BY_POLICY: Record<string, "DV" | "OV" | "EV"> = { [OID.policyDV]: "DV", [OID.policyOV]: "OV", [OID.policyEV]: "EV" };
+
+function validationLevelOf(parts: CertificateParts): "DV" | "OV" | "EV" | undefined {
+  const ext = parts.extensions.get(OID.certificatePolicies);
+  if (!ext) return undefined;
+  try {
+    return readPolicyOids(ext.value).map((p) => LEVEL_BY_POLICY[p]).find((l) => l !== undefined);
+  } catch {
+    return undefined;
+  }
+}
+
 function describe(parts: CertificateParts): ParsedCertificate {
   const subjectAttributes = readName(parts.subjectName);
+  const issuerAttributes = readName(parts.issuerName);
+  const issuerCommonName = issuerAttributes.find((a) => a.oid === OID_COMMON_NAME)?.value;
+  const issuerOrganization = issuerAttributes.find((a) => a.oid === OID_ORGANIZATION)?.value;
+  const validationLevel = validationLevelOf(parts);
   const commonName = subjectAttributes.find((a) => a.oid === OID_COMMON_NAME)?.value;
   const organization = subjectAttributes.find((a) => a.oid === OID_ORGANIZATION)?.value;
   const san = parts.extensions.get(OID.subjectAltName);
@@ -52,7 +73,10 @@ function describe(parts: CertificateParts): ParsedCertificate {
     sha256Fingerprint: createHash("sha256").update(parts.der).digest("hex"),
     subject: formatName(parts.subjectName),
     issuer: formatName(parts.issuerName),
+    ...(issuerCommonName !== undefined && { issuerCommonName }),
+    ...(issuerOrganization !== undefined && { issuerOrganization }),
     ...(commonName !== undefined && { commonName }),
+    ...(validationLevel !== undefined && { validationLevel }),
     ...(organization !== undefined && { organization }),
     names: [...new Set(names)],
     notBefore: parts.notBefore,

@@ -23,6 +23,10 @@ export class ProblemReport implements Node {
     return toGlobalId("ProblemReport", this.id);
   }
 
+  @Field({ description: "REV-5: the short receipt number the reporter was given (e.g. 4827-1930), to read out on the telephone." })
+  @Column({ name: "receipt_number", type: "text", unique: true })
+  receiptNumber!: string;
+
   @Column({ name: "certificate_id", type: "uuid", nullable: true })
   certificateId!: string | null;
 

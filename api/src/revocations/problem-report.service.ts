@@ -4,7 +4,7 @@ import { PUBLIC } from "../auth/caller";
 import { requireOperator } from "../auth/authorize";
 import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
-import { problemReportAnswerDeadline } from "../domain";
+import { problemReportAnswerDeadline, receiptNumber, receiptNumberValid } from "../domain";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../graphql/global-id";
@@ -25,6 +25,8 @@ export interface ProblemReportInput {
   reporterEmail?: string | null;
   /** A CSR signed by the certificate's private key: proof that the key is out (REV-5). */
   proofCsr?: string | null;
+  /** Where the report came from (e.g. "seal <id>"), stored before the description once it has been checked. */
+  source?: string;
 }
 
 /** Reports one client address may file per hour; shared by every replica because it is counted in PostgreSQL. */
@@ -44,7 +46,7 @@ export class ProblemReportService {
 
   async report(clientAddress: string, requestId: string | null, input: ProblemReportInput): Promise<ProblemReport> {
     const description = input.description.trim();
-    if (description.length < 10 || description.length > 5000) throw refusal(RefusalCode.INVALID_INPUT, "Describe the problem in 10 to 5000 characters.", "input.description");
+    if (description.length < 10 || description.length > 5000) throw refusal(RefusalCode.INVALID_INPUT, "Describe the problem in 10 to 5000 characters.", "input.description", "内容を 10〜5000 文字で書いてください。");
     if (input.reporterEmail != null && !isEmailAddress(input.reporterEmail)) throw refusal(RefusalCode.INVALID_INPUT, "reporterEmail is not valid.", "input.reporterEmail");
     const serial = input.serialNumber?.toLowerCase().replace(/[:\s]/g, "") || null;
     const fingerprint = input.sha256Fingerprint?.toLowerCase().replace(/[:\s]/g, "") || null;
@@ -58,9 +60,12 @@ export class ProblemReportService {
       if (recent >= REPORTS_PER_ADDRESS_PER_HOUR) throw refusal(RefusalCode.RATE_LIMITED, `At most ${REPORTS_PER_ADDRESS_PER_HOUR} reports an hour from one address; try later or write to the operator.`, null);
       const cert = serial ? await tx.findOne(Certificate, { where: { serialHex: serial }, order: { createdAt: "DESC" } }) : await tx.findOneBy(Certificate, { sha256Fingerprint: fingerprint! });
       const proofDer = input.proofCsr ? requirePem(input.proofCsr, CSR_PEM_LABELS, "input.proofCsr")[0] : null;
+      const [{ n }]: { n: string }[] = await tx.query(`SELECT nextval('problem_report_receipt_seq') AS n`);
       const report = await tx.save(
         tx.create(ProblemReport, {
-          certificateId: cert?.id ?? null, serialHex: cert?.serialHex ?? serial, reporterEmail: input.reporterEmail ?? null, description,
+          receiptNumber: receiptNumber(BigInt(n)),
+          certificateId: cert?.id ?? null, serialHex: cert?.serialHex ?? serial, reporterEmail: input.reporterEmail ?? null,
+          description: input.source ? `[${input.source}] ${description}` : description,
           proofDer, proofVerified: Boolean(cert && proofDer && csrProvesKeyOf(proofDer, cert.der)), clientAddress, receivedAt: now,
           firstAnswerDueAt: problemReportAnswerDeadline(now), status: ProblemReportStatus.OPEN, answer: null, answeredAt: null,
         }),
@@ -76,6 +81,15 @@ export class ProblemReportService {
   async get(scope: RequestScope, id: string): Promise<ProblemReport | null> {
     if (scope.caller.kind !== "OPERATOR" && scope.caller.kind !== "SYSTEM") return null;
     return scope.loaders.byId(ProblemReport).load(id);
+  }
+
+  /** REV-5: the operator finds a report by the receipt number a caller reads out (hyphen and spaces optional). */
+  async byReceipt(scope: RequestScope, text: string): Promise<ProblemReport | null> {
+    requireOperator(scope.caller);
+    const digits = text.replace(/[-\s]/g, "");
+    if (!receiptNumberValid(digits)) return null;
+    const formatted = digits.match(/.{1,4}/g)?.join("-") ?? digits;
+    return this.ds.getRepository(ProblemReport).findOneBy({ receiptNumber: formatted });
   }
 
   /** REV-10: the operator's queue, most urgent first. */

@@ -74,8 +74,10 @@ export class ReportProblemInput {
 
 @ObjectType({ description: "What a reporter learns: the report was recorded and when a first answer is due." })
 export class ProblemReportReceipt {
-  @Field(() => ID, { description: "Reference number of the report." })
+  @Field(() => ID, { description: "Global ID of the report." })
   id!: string;
+  @Field({ description: "Short receipt number to quote on the telephone or in e-mail, e.g. 4827-1930 (REV-5)." })
+  receiptNumber!: string;
   @Field(() => Date, { description: "When the report was recorded (ISO 8601)." })
   receivedAt!: Date;
   @Field(() => Date, { description: "When a first answer is due: 24 hours after receipt (REV-10)." })
@@ -160,7 +162,7 @@ export class RevocationResolver {
   reportProblem(@Arg("input", { description: "What to do; see the input type." }) input: ReportProblemInput, @Ctx() ctx: Context): Promise<ReportProblemPayload> {
     return mutate(
       () => ctx.services.problemReports.report(ctx.clientAddress, ctx.requestId, input),
-      (r) => ({ receipt: r ? { id: r.nodeId, receivedAt: r.receivedAt, firstAnswerDueAt: r.firstAnswerDueAt, proofVerified: r.proofVerified } : null }),
+      (r) => ({ receipt: r ? { id: r.nodeId, receiptNumber: r.receiptNumber, receivedAt: r.receivedAt, firstAnswerDueAt: r.firstAnswerDueAt, proofVerified: r.proofVerified } : null }),
     );
   }
 
@@ -171,6 +173,14 @@ export class RevocationResolver {
     @Arg("statuses", () => [ProblemReportStatus], { defaultValue: [ProblemReportStatus.OPEN], description: "Only reports in one of these states; default OPEN." }) statuses: ProblemReportStatus[],
   ): Promise<ProblemReportConnection> {
     return ctx.services.problemReports.queue(ctx, args, statuses);
+  }
+
+  @Query(() => ProblemReport, { nullable: true, description: "Operator: the problem report with this receipt number (as read out on the telephone); null if none." })
+  problemReportByReceipt(
+    @Arg("receiptNumber", { description: "The receipt number, with or without the hyphen." }) receiptNumber: string,
+    @Ctx() ctx: Context,
+  ): Promise<ProblemReport | null> {
+    return ctx.services.problemReports.byReceipt(ctx, receiptNumber);
   }
 
   @Mutation(() => ProblemReportPayload, { description: "Operator: answer a problem report, or dismiss it." })

@@ -21,6 +21,12 @@ export interface SealCertificateFacts {
   issuerDn: string;
   /** The verified organisation (O) of an OV/EV certificate, read from its DER once. */
   organization: string | null;
+  /** The subscriber's registered Latin-letter name, only while its registered name is the certificate's O. */
+  organizationEn: string | null;
+  /** DV, OV or EV from the certificate's CA/Browser Forum policy identifier. */
+  validationLevel: "DV" | "OV" | "EV" | null;
+  /** The issuing CA by name (its CN, else its O). */
+  issuerCommonName: string | null;
 }
 
 /** Everything a seal's public view is computed from at the moment it is asked (SEAL-4, SEAL-5, STAT-3). */
@@ -40,11 +46,13 @@ export const SEAL_CACHE_SIZE = 50_000;
 // One statement for any number of seals: the seal, its contract and every certificate of the contract.
 const BY_IDS = `
   SELECT s.id AS seal_id, s.contract_id, s.removed_at, k.status AS contract_status, k.end_reason,
+         sub.name AS subscriber_name, sub.name_en AS subscriber_name_en,
          c.id, c.issuing_ca_id, c.serial_hex, c.sha256_fingerprint, c.not_before, c.not_after, c.revoked_at, c.revocation_reason,
          c.names, c.issuer_dn, c.der,
          (SELECT r.scheduled_for FROM revocation r WHERE r.certificate_id = c.id AND r.status = 'SCHEDULED') AS scheduled_for
   FROM seal s
   JOIN contract k ON k.id = s.contract_id
+  JOIN subscriber sub ON sub.id = s.subscriber_id
   LEFT JOIN certificate c ON c.contract_id = k.id
   WHERE s.id = ANY($1::text[])
   ORDER BY s.id, c.not_after DESC, c.created_at DESC`;
@@ -55,6 +63,8 @@ interface Row {
   removed_at: Date | null;
   contract_status: ContractStatus;
   end_reason: ContractEndReason | null;
+  subscriber_name: string;
+  subscriber_name_en: string | null;
   id: string | null;
   issuing_ca_id: string | null;
   serial_hex: string;
@@ -69,12 +79,27 @@ interface Row {
   scheduled_for: Date | null;
 }
 
-function organizationOf(der: Buffer): string | null {
+/** What the seal and the page show from the certificate's DER: read once, when the facts are loaded. */
+function derFacts(der: Buffer): Pick<SealCertificateFacts, "organization" | "validationLevel" | "issuerCommonName"> {
   try {
-    return parseCertificate(der).organization ?? null;
+    const p = parseCertificate(der);
+    return {
+      organization: p.organization ?? null,
+      validationLevel: p.validationLevel ?? null,
+      issuerCommonName: p.issuerCommonName ?? p.issuerOrganization ?? null,
+    };
   } catch {
-    return null;
+    return { organization: null, validationLevel: null, issuerCommonName: null };
   }
+}
+
+/** The English name belongs to the subscriber's current registered name (CON-6: the certificate keeps the old one). */
+function englishName(organization: string | null, row: Row): string | null {
+  return organization !== null && row.subscriber_name === organization ? row.subscriber_name_en : null;
+}
+
+function withEnglish<T extends { organization: string | null }>(facts: T, row: Row): T & { organizationEn: string | null } {
+  return { ...facts, organizationEn: englishName(facts.organization, row) };
 }
 
 function toFacts(rows: Row[]): SealFacts {
@@ -90,7 +115,7 @@ function toFacts(rows: Row[]): SealFacts {
       .map((r) => ({
         id: r.id, issuingCaId: r.issuing_ca_id, serialHex: r.serial_hex, sha256Fingerprint: r.sha256_fingerprint, notBefore: r.not_before, notAfter: r.not_after,
         revokedAt: r.revoked_at, revocationReason: r.revocation_reason, scheduledFor: r.scheduled_for, names: r.names, issuerDn: r.issuer_dn,
-        organization: organizationOf(r.der),
+        ...withEnglish(derFacts(r.der), r),
       })),
   };
 }

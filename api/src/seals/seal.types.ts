@@ -1,6 +1,7 @@
 import { Extensions, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { STATUS_CACHE_MAX_AGE_S } from "../status/cache-policy";
 import { CertificateStatus } from "../certificates/certificate-status";
+import { ValidationLevel } from "../products/product.entity";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 
 /** What a seal says (SEAL-4, REV-8): the certificate's status, or that the service has ended. */
@@ -29,10 +30,19 @@ export class SealCertificate {
   notAfter!: Date;
   @Field(() => [String], { description: "DNS names the certificate covers." })
   domains!: string[];
-  @Field(() => String, { nullable: true, description: "The verified organisation (OV/EV); null for DV." })
+  @Field(() => String, { nullable: true, description: "The verified organisation (OV/EV) as the certificate names it; null for DV." })
   organizationName!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The same organisation's registered name in Latin letters, when it has one (for English pages); null for DV.",
+  })
+  organizationNameEn!: string | null;
+  @Field(() => ValidationLevel, { nullable: true, description: "DV, OV or EV, as the certificate's policy identifier asserts." })
+  validationLevel!: ValidationLevel | null;
   @Field({ description: "Issuer distinguished name." })
   issuerName!: string;
+  @Field(() => String, { nullable: true, description: "The issuing CA by name (its common name), for people." })
+  issuerCommonName!: string | null;
   @Field(() => CertificateStatus, { description: "The certificate's own status at `checkedAt` (SEAL-5); the seal's `status` also reflects the service ending." })
   status!: CertificateStatus;
   @Field(() => Date, { nullable: true, description: "When the certificate was revoked (ISO 8601); null if not revoked." })

@@ -1,12 +1,14 @@
 import { Request, Response, Router } from "express";
 import { DEMO_NAMES } from "../../demo/demo-certificate";
 import { Services } from "../../services";
-import { SafeHtml, html, sendLockedPage } from "./html";
+import { SafeHtml, html, lockedPage } from "./html";
 
 const CSS = `body{font-family:system-ui,"Hiragino Sans","Noto Sans JP",sans-serif;margin:0;color:#1b1f24;background:#fffdf8}
 header{background:#7a2e0e;color:#fff;padding:1rem 1.5rem}main{max-width:52rem;margin:0 auto;padding:1.5rem}
 .items{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:1rem}.item{border:1px solid #e2d9c8;border-radius:.5rem;padding:1rem;background:#fff}
 footer{border-top:1px solid #e2d9c8;margin-top:2rem;padding:1rem 1.5rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.note{font-size:.85rem;color:#4a545e}code{background:#f1ece2;padding:0 .25rem}`;
+
+const PAGE = lockedPage(CSS, { scriptSrc: "'self'", connectSrc: "'self'" });
 
 /**
  * `/demo`: the demo shop's page embedding the seal of the demo certificate (shop.akashi-demo.jp), served
@@ -33,7 +35,7 @@ export function demoRoutes(services: Services): Router {
 <footer><akashi-seal seal-id="${sealId}"></akashi-seal><akashi-seal seal-id="${sealId}" lang="en" size="small" theme="dark"></akashi-seal>
 <p class="note">This page is served as <code>${host}</code>. The seal is valid only on ${DEMO_NAMES.join(" and ")} (SEAL-2); to see it as the shop, map the name to this machine (e.g. <code>127.0.0.1 shop.akashi-demo.jp</code> in your hosts file) and open <code>http://shop.akashi-demo.jp:${port}/demo</code>.</p></footer>
 </body></html>`;
-    sendLockedPage(res, 200, body, CSS, { scriptSrc: "'self'", connectSrc: "'self'" });
+    PAGE.send(res, 200, body);
   });
   return router;
 }

@@ -22,22 +22,42 @@ export class SafeHtml {
 export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
   let out = strings[0];
   values.forEach((v, i) => {
-    const part = Array.isArray(v) ? v.map((x) => (x instanceof SafeHtml ? x.html : esc(x))).join("") : v instanceof SafeHtml ? v.html : esc(v);
+    const part = Array.isArray(v)
+      ? v.map((x) => (x instanceof SafeHtml ? x.html : esc(x))).join("")
+      : v instanceof SafeHtml
+        ? v.html
+        : esc(v);
     out += part + strings[i + 1];
   });
   return new SafeHtml(out);
 }
+
+/**
+ * The same tag under a name the formatter leaves alone: prettier formats templates tagged `html` as HTML,
+ * adding line breaks and indentation that become part of the page.
+ */
+export const markup = html;
 
 /** The page's only stylesheet is inline; CSP allows exactly its hash, nothing else. */
 export function styleHash(css: string): string {
   return `'sha256-${createHash("sha256").update(css, "utf8").digest("base64")}'`;
 }
 
+export interface LockedPage {
+  /** The stylesheet, to inline in the page's <style>. */
+  css: string;
+  /** The Content-Security-Policy header, computed once. */
+  csp: string;
+  send(res: Response, status: number, body: SafeHtml | string): void;
+}
+
 /**
- * SEAL-2: pages nobody can change or frame. No scripts at all, styles only by hash, forms only to
- * ourselves, never inside a frame, never cached stale, no Referer leaking the seal id onwards.
+ * SEAL-2: pages nobody can change or frame. No scripts (unless `extra` names a source), styles only by
+ * the hash of `css`, forms only to ourselves, never inside a frame, never cached stale, no Referer leaking
+ * the seal id onwards. Everything constant — the hash, the header values — is computed here, once per
+ * page kind, not per request.
  */
-export function sendLockedPage(res: Response, status: number, body: SafeHtml, css: string, extra: { scriptSrc?: string; connectSrc?: string } = {}): void {
+export function lockedPage(css: string, extra: { scriptSrc?: string; connectSrc?: string } = {}): LockedPage {
   const csp = [
     "default-src 'none'",
     `style-src ${styleHash(css)}`,
@@ -47,13 +67,28 @@ export function sendLockedPage(res: Response, status: number, body: SafeHtml, cs
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
-  ].filter(Boolean).join("; ");
-  res.status(status);
-  res.setHeader("Content-Security-Policy", csp);
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("Referrer-Policy", "no-referrer");
-  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-  res.setHeader("Cache-Control", "no-store");
-  res.type("text/html; charset=utf-8").send(`<!doctype html>\n${body.html}`);
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const headers: [string, string][] = [
+    ["Content-Security-Policy", csp],
+    ["X-Frame-Options", "DENY"],
+    ["X-Content-Type-Options", "nosniff"],
+    ["Referrer-Policy", "no-referrer"],
+    ["Cross-Origin-Opener-Policy", "same-origin"],
+    ["Cache-Control", "no-store"],
+    ["Content-Type", "text/html; charset=utf-8"],
+  ];
+  return {
+    css,
+    csp,
+    send(res: Response, status: number, body: SafeHtml | string): void {
+      // res.end, not res.send: no ETag (a hash of every body) for pages that are never cached anyway.
+      const bytes = Buffer.from(`<!doctype html>\n${typeof body === "string" ? body : body.html}`, "utf8");
+      res.status(status);
+      for (const [name, value] of headers) res.setHeader(name, value);
+      res.setHeader("Content-Length", bytes.length);
+      res.end(bytes);
+    },
+  };
 }
