@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from "../support/test-app";
 
 /** SEAL-1..SEAL-5, REV-8 on the server side: seals, the public seal query and the verification page. */
 const START = new Date("2026-11-21T03:00:00Z");
-const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp", "eigo.akashi-demo.jp"];
+const NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "xss.akashi-demo.jp", "other.akashi-demo.jp", "eigo.akashi-demo.jp", "kaimei.akashi-demo.jp"];
 const XSS = `<img src=x onerror=alert(1)> 株式会社"悪意"`;
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -110,6 +110,24 @@ describe("the verification page", () => {
     // Without an English name, the English page shows the certificate's name, marked as Japanese.
     const plain = await request(t.app).get(`/verify/${sealId}?lang=en`);
     expect(plain.text).toContain('<dt>Organization</dt><dd><span lang="ja">株式会社デモショップ</span></dd>');
+  });
+
+  test("SEAL-5: a new English name reaches the seal and the English page at once (the views hear of subscriber renames)", async () => {
+    const subscriberId = await createSubscriber(t, alpha.key, { name: "株式会社改名", nameEn: "Kaimei K.K." });
+    const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["kaimei.akashi-demo.jp"]);
+    const created = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id });
+    const id = created.createSeal.seal.id;
+    const seal = `query($id: ID!) { seal(id: $id) { certificate { organizationNameEn } } }`;
+    // Read once so both views hold the old name in memory.
+    expect((await gqlOk(t, null, seal, { id })).seal.certificate.organizationNameEn).toBe("Kaimei K.K.");
+    expect((await request(t.app).get(`/verify/${id}?lang=en`)).text).toContain("<dd>Kaimei K.K.<span");
+    // CON-6: the reseller asks, the operator confirms; the rename takes effect at the confirmation.
+    const asked = await gqlOk(t, alpha.key, `mutation($id: ID!) { updateSubscriber(input: { id: $id, nameEn: "Kaimei Holdings K.K." }) { subscriber { pendingChange { id } } } }`, { id: subscriberId });
+    await gqlOk(t, t.operatorKey, `mutation($id: ID!) { confirmSubscriberChange(input: { changeId: $id }) { userErrors { code } } }`, { id: asked.updateSubscriber.subscriber.pendingChange.id });
+    expect((await gqlOk(t, null, seal, { id })).seal.certificate.organizationNameEn).toBe("Kaimei Holdings K.K.");
+    const page = (await request(t.app).get(`/verify/${id}?lang=en`)).text;
+    expect(page).toContain("<dd>Kaimei Holdings K.K.<span");
+    expect(page).not.toContain("Kaimei K.K.");
   });
 
   /** The origin paragraph of a verification page, exactly as served. */
