@@ -122,8 +122,8 @@ function toFacts(rows: Row[]): SealFacts {
 
 /**
  * The facts behind seals and verification pages, from memory on every replica that hears every change
- * (certificate, revocation, contract, seal or subscriber-name rows: their triggers name the seal, its contract
- * certificates), else by one statement for all the seals a request asks for.
+ * (certificate, revocation, contract, seal or subscriber-name rows: their triggers name the seal, its
+ * contract or its certificates), else by one statement for all the seals a request asks for.
  */
 export class SealFactsCache {
   private readonly cache = new ViewCache<string, SealFacts>(SEAL_CACHE_SIZE);
