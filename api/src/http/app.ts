@@ -11,7 +11,7 @@ import { explorerRoutes } from "./explorer-routes";
 import { errorHandler, notFound } from "./errors";
 import { createFront } from "./front";
 import { demoRoutes } from "./pages/demo-page";
-import { verifyRoutes } from "./pages/verify-page";
+import { verifyReportRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
 import { termsRoutes } from "./terms-routes";
@@ -40,7 +40,7 @@ export async function createApp(services: Services, logger: Logger): Promise<App
   rest.use(crlRoutes(services.crls, services.clock));
   rest.use(widgetRoutes(services.widgetAssets));
   rest.use(explorerRoutes()); // the API explorer; the front sends a browser's GET /graphql here
-  rest.use(verifyRoutes(services));
+  rest.use(verifyReportRoutes(services));
   rest.use(demoRoutes(services));
   rest.use(governanceRoutes(services)); // RES-7 CSV, RES-11 handover file
   rest.use(statementRoutes(services));

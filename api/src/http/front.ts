@@ -8,6 +8,7 @@ import { Services } from "../services";
 import { METRICS_CONTENT_TYPE, scrape } from "../metrics/exporter";
 import { metrics } from "../metrics/registry";
 import { handleOcsp, refuseOcsp } from "./ocsp";
+import { createVerifyPage, verifyPathSealId } from "./pages/verify-page";
 import { RateDecision, RateLimiter } from "./rate-limit";
 import { setSecurityHeaders } from "./security-headers";
 
@@ -75,13 +76,14 @@ function cors(res: ServerResponse): void {
 
 /**
  * The service's one HTTP entry (DESIGN "Hot paths and scale"): every request gets its id, its log, the
- * security headers and its connection scope here; the hot public paths (GraphQL, OCSP, health) are
- * answered on plain node:http, and everything else goes on to the Express app behind.
+ * security headers and its connection scope here; the hot public paths (GraphQL, OCSP, the verification
+ * page, health) are answered on plain node:http, and everything else goes on to the Express app behind.
  */
 export function createFront(services: Services, logger: Logger, graphql: GraphqlHttp, rest: RequestListener): RequestListener {
   const { config } = services;
   const publicLimit = new RateLimiter(config.rateLimits.publicPerMinute);
   const ocspLimit = new RateLimiter(config.rateLimits.ocspPerMinute);
+  const verifyPage = createVerifyPage(services);
   /** Anonymous GraphQL and the public forms; keyed callers are known and accountable. */
   const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, refused: (d: RateDecision) => void): boolean => {
     if (!limiter.enabled) return false;
@@ -114,6 +116,9 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
       return handleOcsp(services.ocsp, req.log, req, res, path);
     } else if (path === "/metrics" && req.method === "GET") {
       return serveMetrics(req, res, config.metrics.token);
+    } else if ((req.method === "GET" || req.method === "HEAD") && path.startsWith("/verify/")) {
+      const sealId = verifyPathSealId(path);
+      if (sealId !== null) return verifyPage(req, res, sealId, search);
     } else if (req.method === "POST" && /^\/verify\/[^/]+\/report$/.test(path)) {
       if (limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, "Too many reports from this address; try again later.\n", "text/plain; charset=utf-8"))) return;
     } else if (path === "/healthz" && req.method === "GET") {

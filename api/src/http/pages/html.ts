@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { Response } from "express";
+import type { ServerResponse } from "node:http";
 
 /** Every value placed in HTML goes through this: text only, never markup. */
 export function esc(value: unknown): string {
@@ -48,7 +48,7 @@ export interface LockedPage {
   css: string;
   /** The Content-Security-Policy header, computed once. */
   csp: string;
-  send(res: Response, status: number, body: SafeHtml | string): void;
+  send(res: ServerResponse, status: number, body: SafeHtml | string): void;
 }
 
 /**
@@ -82,10 +82,10 @@ export function lockedPage(css: string, extra: { scriptSrc?: string; connectSrc?
   return {
     css,
     csp,
-    send(res: Response, status: number, body: SafeHtml | string): void {
+    send(res: ServerResponse, status: number, body: SafeHtml | string): void {
       // res.end, not res.send: no ETag (a hash of every body) for pages that are never cached anyway.
       const bytes = Buffer.from(`<!doctype html>\n${typeof body === "string" ? body : body.html}`, "utf8");
-      res.status(status);
+      res.statusCode = status;
       for (const [name, value] of headers) res.setHeader(name, value);
       res.setHeader("Content-Length", bytes.length);
       res.end(bytes);

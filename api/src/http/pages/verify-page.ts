@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { Request, Response, Router } from "express";
 import { describeTextProblem, textProblem } from "../../domain/text";
 import { RefusalError } from "../../refusal";
@@ -23,31 +24,42 @@ function originOf(text: string | null | undefined): string | null {
  * SEAL-2: where the visitor came from. A Referer from the operator's own pages (e.g. the language switch)
  * says nothing about the embedding site and is ignored.
  */
-export function visitorOrigin(req: Request, ownOrigin: string | null): VisitorOrigin {
-  const referer = originOf(req.header("referer"));
-  return {
-    referer: referer !== null && referer !== ownOrigin ? referer : null,
-    claimed: originOf(typeof req.query.origin === "string" ? req.query.origin : null),
-  };
+export function visitorOrigin(referer: string | undefined, claimed: string | null, ownOrigin: string | null): VisitorOrigin {
+  const from = originOf(referer);
+  return { referer: from !== null && from !== ownOrigin ? from : null, claimed: originOf(claimed) };
+}
+
+/** A `/verify/{sealId}` path's seal id, or null for any other path. */
+export function verifyPathSealId(path: string): string | null {
+  const m = /^\/verify\/([^/]+)\/?$/.exec(path);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]!);
+  } catch {
+    return null;
+  }
 }
 
 /**
- * `/verify/{sealId}` (SEAL-2, SEAL-4, SEAL-5): load the seal's public view, turn it and the visitor's
- * origin into a model, render it — three separate steps, so the view can come from a cache and the
- * renderer stays a cheap pure function. No script; nothing from the embedding site but the validated,
- * text-only origin and the language.
+ * GET `/verify/{sealId}` (SEAL-2, SEAL-4, SEAL-5), a hot public path answered by the front on plain
+ * node:http: the seal's facts from memory (seals/seal-facts.ts), a model of them and the visitor's
+ * origin, a pure renderer. No script; nothing from the embedding site but the validated, text-only
+ * origin and the language.
  */
-export function verifyRoutes(services: Services): Router {
-  const router = Router();
+export function createVerifyPage(services: Services): (req: IncomingMessage, res: ServerResponse, sealId: string, search: string) => Promise<void> {
   const ownOrigin = originOf(services.config.publicBaseUrl);
-  router.get("/verify/:sealId", async (req: Request, res: Response) => {
-    const lang = pickLang(req.query.lang, req.header("accept-language"));
-    const sealId = String(req.params.sealId);
+  return async (req, res, sealId, search) => {
+    const query = new URLSearchParams(search);
+    const lang = pickLang(query.get("lang"), req.headers["accept-language"]);
     const seal = await services.seals.view(sealId);
-    const model = verifyModel(lang, sealId, seal, visitorOrigin(req, ownOrigin));
+    const model = verifyModel(lang, sealId, seal, visitorOrigin(req.headers.referer, query.get("origin"), ownOrigin));
     VERIFY_PAGE.send(res, seal ? 200 : 404, renderVerifyPage(model));
-  });
+  };
+}
 
+/** The report form behind the verification page (the page itself is served by the front). */
+export function verifyReportRoutes(services: Services): Router {
+  const router = Router();
   // REV-5 without JavaScript: the report form posts here and gets a receipt with a number to read out.
   router.post(
     "/verify/:sealId/report",
