@@ -195,6 +195,8 @@ async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port:
       PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", AKASHI_RUN_JOBS: "true",
       AKASHI_WORKERS: process.env.BENCH_WORKERS ?? String(Math.min(os.availableParallelism(), 8)),
       ...(db.ownerUrl !== db.url ? { DATABASE_OWNER_URL: db.ownerUrl } : {}),
+      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every service process.
+      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
