@@ -35,8 +35,9 @@ export function specialUseSuffixOf(name: string): string | null {
   return SPECIAL_USE_SUFFIXES.find((suffix) => n === suffix || n.endsWith(`.${suffix}`)) ?? null;
 }
 
-/** IDNA processing used for every name (see the file comment); null when the input is not a valid name. */
-function toALabels(name: string): string | null {
+/** IDNA 2008 (UTS #46, non-transitional) to A-labels; null when the name is not a valid IDN. Node's own
+ * url.domainToASCII is not used: its answer for malformed xn-- labels changed between Node 20 and 24. */
+export function toALabels(name: string): string | null {
   return idnaToAscii(name, {
     checkBidi: true, checkHyphens: true, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false, verifyDNSLength: false,
   });

@@ -1,10 +1,10 @@
 import { readCertificateParts } from "./certificate-der";
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
-import { domainToASCII } from "node:url";
 import { childrenOf, expectTag, readBitStringBytes, readOid, readWhole, TAG } from "./der";
 import { OID, readExtensions, readSubjectAltNames } from "./extensions";
 import { OID_COMMON_NAME, readName } from "./names";
 import { derFromPemOrDer } from "./pem";
+import { toALabels } from "../domain/hostnames";
 import type { KeyAlgorithm } from "./signer";
 
 /** APP-10 refusals, one code per reason. */
@@ -84,7 +84,7 @@ function parseCsr(der: Buffer): ParsedCsr {
 function checkName(name: string, wildcardAllowed: boolean): CsrCheckResult | undefined {
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(name)) {
-    const aLabel = domainToASCII(name);
+    const aLabel = toALabels(name);
     return refuse("CSR_NAME_NOT_A_LABEL", `${JSON.stringify(name)} is not in A-label form${aLabel ? ` (use ${aLabel})` : ""}`);
   }
   const isWildcard = name.startsWith("*.");
@@ -93,7 +93,7 @@ function checkName(name: string, wildcardAllowed: boolean): CsrCheckResult | und
   }
   if (isWildcard && !wildcardAllowed) return refuse("CSR_WILDCARD_NOT_ALLOWED", `wildcard name ${name} is not allowed for this product`);
   const base = isWildcard ? name.slice(2) : name;
-  if (domainToASCII(base) !== base.toLowerCase()) {
+  if (toALabels(base) !== base.toLowerCase()) {
     return refuse("CSR_NAME_NOT_A_LABEL", `${JSON.stringify(name)} is not a valid DNS name in A-label form`);
   }
   return undefined;

@@ -50,6 +50,8 @@ function toRecords(answer: NodeCaaRecord[]): CaaRecord[] {
   for (const r of answer) {
     for (const [key, value] of Object.entries(r)) {
       if (key === "critical") continue;
+      // Node 24 adds type: "CAA" to each record object; it is the record type, not a property of the record.
+      if (key === "type" && value === "CAA") continue;
       out.push({ critical: (Number(r.critical) & 128) !== 0, tag: key.toLowerCase(), value: String(value) });
     }
   }
