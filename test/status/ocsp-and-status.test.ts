@@ -18,7 +18,7 @@ let cached: IssuedCertificate;
 let replicated: IssuedCertificate;
 
 beforeAll(async () => {
-  f = await startStatusFixture(4);
+  f = await startStatusFixture(5);
   good = await f.issue();
   toRevoke = await f.issue();
   cached = await f.issue();
@@ -155,6 +155,35 @@ describe("STAT-3: public status, one source of truth", () => {
     expect(keyed.headers["cache-control"]).not.toContain("public");
     const keyedPost = await request(f.t.app).post("/graphql").set("Authorization", `Bearer ${f.t.operatorKey}`).send({ query: q });
     expect(keyedPost.headers["cache-control"]).not.toContain("public");
+  });
+
+  test("STAT-3: an anonymous status answer is kept at most one second of the service clock, and dropped the moment a revocation is heard", async () => {
+    const target = await f.issue();
+    const q = `{ certificateStatus(serialNumber: "${target.serialNumber}") { status checkedAt revokedAt } }`;
+    const first = await statusGet(f.t.app, q);
+    expect(first.body.data.certificateStatus).toMatchObject({ status: "VALID", checkedAt: f.t.clock.now().toISOString() });
+    const firstCheckedAt = first.body.data.certificateStatus.checkedAt;
+
+    // Within the second the same bytes are handed out: checkedAt still says when it was checked.
+    f.t.clock.advance(999);
+    const kept = await statusGet(f.t.app, q);
+    expect(kept.text).toBe(first.text);
+    expect(kept.headers["cache-control"]).toBe("max-age=30, public");
+
+    // At one second it is checked again.
+    f.t.clock.advance(1);
+    const rechecked = await statusGet(f.t.app, q);
+    expect(rechecked.body.data.certificateStatus.checkedAt).toBe(f.t.clock.now().toISOString());
+    expect(rechecked.body.data.certificateStatus.checkedAt).not.toBe(firstCheckedAt);
+
+    // A revocation drops it at once, whatever its age.
+    await revoke(f.t.services, target.id, "keyCompromise");
+    const after = await statusGet(f.t.app, q);
+    expect(after.body.data.certificateStatus).toMatchObject({ status: "REVOKED", revokedAt: f.t.clock.now().toISOString() });
+
+    // Keyed callers never get a kept answer: theirs is computed for them.
+    const keyed = await statusGet(f.t.app, q, f.t.operatorKey);
+    expect(keyed.headers["cache-control"]).toContain("private");
   });
 
   test("STAT-3: lookup by SHA-256 fingerprint (case and colons ignored); unknown → null; exactly one argument else BAD_USER_INPUT", async () => {

@@ -10,6 +10,7 @@ import type { Context } from "./context";
 import { DocumentCache, DocumentParseError, operationOf } from "./documents";
 import { checkLimits } from "./limits";
 import { Loaders } from "./loaders";
+import { PublicAnswers } from "./public-answers";
 
 /**
  * GraphQL over HTTP (`POST /graphql` and, for queries, `GET /graphql`), on plain node:http: the
@@ -45,11 +46,14 @@ class HttpProblem extends Error {
 const SUGGESTION = / ?Did you mean .*\?$/;
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const json = JSON.stringify(body);
+  sendJson(res, status, Buffer.from(JSON.stringify(body)), headers);
+}
+
+function sendJson(res: ServerResponse, status: number, json: Buffer, headers: Record<string, string>): void {
   res.statusCode = status;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
   res.setHeader("Content-Type", "application/json; charset=utf-8");
-  res.setHeader("Content-Length", Buffer.byteLength(json));
+  res.setHeader("Content-Length", json.length);
   res.end(json);
 }
 
@@ -172,12 +176,14 @@ function operationLabel(op: OperationDefinitionNode): string {
 
 export class GraphqlHttp {
   private readonly documents: DocumentCache;
+  private readonly answers: PublicAnswers;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly services: Services,
   ) {
     this.documents = new DocumentCache(schema);
+    this.answers = new PublicAnswers(services.clock, services.viewChanges);
   }
 
   async handle(g: GraphqlRequest): Promise<void> {
@@ -186,6 +192,9 @@ export class GraphqlHttp {
       problem(res, new HttpProblem(405, "METHOD_NOT_ALLOWED", "GraphQL is served by GET (queries) and POST.", { Allow: "GET, POST" }));
       return;
     }
+    const anonymousGet = req.method === "GET" && req.headers.authorization === undefined;
+    const kept = anonymousGet ? this.answers.get(g.search) : undefined;
+    if (kept) return sendJson(res, 200, kept.body, { "Cache-Control": kept.cacheControl });
     let caller: Caller;
     try {
       caller = await authenticate(this.services.ds, this.services.clock, req.headers.authorization);
@@ -229,6 +238,9 @@ export class GraphqlHttp {
     const contextValue: Context = {
       caller, requestId: g.requestId, loaders: new Loaders(this.services.ds), services: this.services, clientAddress: g.clientAddress,
     };
+    const keepable = g.req.method === "GET" && caller.kind === "PUBLIC" && PublicAnswers.keepable(operation);
+    const since = this.answers.version;
+    const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
     const result = (await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult;
     metrics.graphqlDuration.observe(
@@ -237,18 +249,20 @@ export class GraphqlHttp {
     );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
     if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
-    this.answer(g, caller, prepared.cacheMaxAge, result);
+    const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
+    // Nothing-there answers are not kept: what is missing may appear at any moment.
+    const complete = answered.status === 200 && answered.cacheControl.endsWith("public") && Object.values(result.data ?? {}).every((v) => v !== null && !(Array.isArray(v) && v.includes(null)));
+    if (keepable && complete) this.answers.keep(g.search, answered, since, computedAtMs);
   }
 
-  private answer(g: GraphqlRequest, caller: Caller, cacheMaxAge: number, result: ExecutionResult): void {
+  private answer(g: GraphqlRequest, caller: Caller, cacheMaxAge: number, result: ExecutionResult): { status: number; body: Buffer; cacheControl: string } {
     const f = result.errors?.length ? formatErrors(result.errors, caller, g) : null;
     // Variables that do not fit their types stop execution before it starts: a bad request.
     const status = f ? (result.data === undefined && f.status === 200 ? 400 : f.status) : 200;
     // STAT-3: only a complete, error-free answer to an anonymous query may be kept by a shared cache.
     const cacheControl = f || cacheMaxAge <= 0 ? "no-store" : caller.kind === "PUBLIC" ? `max-age=${cacheMaxAge}, public` : `max-age=${cacheMaxAge}, private`;
-    send(g.res, status, f ? { errors: f.errors, ...(result.data !== undefined ? { data: result.data } : {}) } : { data: result.data }, {
-      "Cache-Control": cacheControl,
-      ...(f?.headers ?? {}),
-    });
+    const body = Buffer.from(JSON.stringify(f ? { errors: f.errors, ...(result.data !== undefined ? { data: result.data } : {}) } : { data: result.data }));
+    sendJson(g.res, status, body, { "Cache-Control": cacheControl, ...(f?.headers ?? {}) });
+    return { status, body, cacheControl };
   }
 }
