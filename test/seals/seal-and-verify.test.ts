@@ -290,6 +290,24 @@ test("REV-8, SEAL-4: after revocation the seal and the page say revoked; after e
   expect(page.text).toContain("2026-11-21 12:00:00 JST");
 });
 
+test("SEAL-5, STAT-3: a verification page is kept at most one second of the service clock, and a revocation shows on it at once", async () => {
+  const subscriberId = await createSubscriber(t, alpha.key, { name: "保持テスト株式会社" });
+  const issued = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.OV, ["www.shop.akashi-demo.jp"]);
+  const seal = await gqlOk(t, alpha.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: issued.contract.id });
+  const path = `/verify/${seal.createSeal.seal.id}?lang=en`;
+  const first = await request(t.app).get(path);
+  expect(first.text).toContain("2026-11-21 12:00:00 JST");
+  t.clock.advance(999);
+  expect((await request(t.app).get(path)).text).toBe(first.text);
+  t.clock.advance(1);
+  expect((await request(t.app).get(path)).text).toContain("2026-11-21 12:00:01 JST");
+  // Another visitor's origin is another page, never the one kept for the first.
+  const evil = await request(t.app).get(path).set("Referer", "https://evil.example/");
+  expect(evil.text).toContain("evil.example");
+  await gqlOk(t, alpha.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: issued.certificate.id });
+  expect((await request(t.app).get(path)).text).toContain("This certificate is not valid");
+});
+
 test("SEAL-5: the public seal carries the certificate's PEM and chain for anyone who wants to check it", async () => {
   const res = await gqlOk(t, null, `query($id: ID!) { seal(id: $id) { certificate { pem chainPem } } }`, { id: sealId });
   expect(res.seal.certificate.pem).toMatch(/^-----BEGIN CERTIFICATE-----\n/);

@@ -10,7 +10,7 @@ import type { Context } from "./context";
 import { DocumentCache, DocumentParseError, operationOf } from "./documents";
 import { checkLimits } from "./limits";
 import { Loaders } from "./loaders";
-import { PublicAnswers } from "./public-answers";
+import { KeptAnswers } from "../status/kept-answers";
 
 /**
  * GraphQL over HTTP (`POST /graphql` and, for queries, `GET /graphql`), on plain node:http: the
@@ -44,6 +44,18 @@ class HttpProblem extends Error {
 }
 
 const SUGGESTION = / ?Did you mean .*\?$/;
+
+/** Root fields answered only from the notification-kept views and the clock: their anonymous GET answers may be kept. */
+const VIEW_FIELDS: ReadonlySet<string> = new Set(["certificateStatus", "seal", "seals", "__typename"]);
+
+function keepable(operation: OperationDefinitionNode): boolean {
+  return operation.operation === "query" && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_FIELDS.has(s.name.value));
+}
+
+interface KeptAnswer {
+  body: Buffer;
+  cacheControl: string;
+}
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   sendJson(res, status, Buffer.from(JSON.stringify(body)), headers);
@@ -176,14 +188,14 @@ function operationLabel(op: OperationDefinitionNode): string {
 
 export class GraphqlHttp {
   private readonly documents: DocumentCache;
-  private readonly answers: PublicAnswers;
+  private readonly answers: KeptAnswers<KeptAnswer>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly services: Services,
   ) {
     this.documents = new DocumentCache(schema);
-    this.answers = new PublicAnswers(services.clock, services.viewChanges);
+    this.answers = new KeptAnswers(services.clock, services.viewChanges);
   }
 
   async handle(g: GraphqlRequest): Promise<void> {
@@ -238,7 +250,7 @@ export class GraphqlHttp {
     const contextValue: Context = {
       caller, requestId: g.requestId, loaders: new Loaders(this.services.ds), services: this.services, clientAddress: g.clientAddress,
     };
-    const keepable = g.req.method === "GET" && caller.kind === "PUBLIC" && PublicAnswers.keepable(operation);
+    const keep = g.req.method === "GET" && caller.kind === "PUBLIC" && keepable(operation);
     const since = this.answers.version;
     const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
@@ -252,7 +264,7 @@ export class GraphqlHttp {
     const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
     // Nothing-there answers are not kept: what is missing may appear at any moment.
     const complete = answered.status === 200 && answered.cacheControl.endsWith("public") && Object.values(result.data ?? {}).every((v) => v !== null && !(Array.isArray(v) && v.includes(null)));
-    if (keepable && complete) this.answers.keep(g.search, answered, since, computedAtMs);
+    if (keep && complete) this.answers.keep(g.search, { body: answered.body, cacheControl: answered.cacheControl }, since, computedAtMs);
   }
 
   private answer(g: GraphqlRequest, caller: Caller, cacheMaxAge: number, result: ExecutionResult): { status: number; body: Buffer; cacheControl: string } {

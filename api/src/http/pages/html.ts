@@ -49,6 +49,9 @@ export interface LockedPage {
   /** The Content-Security-Policy header, computed once. */
   csp: string;
   send(res: ServerResponse, status: number, body: SafeHtml | string): void;
+  /** The page's bytes, to send now or keep (http/pages/verify-page.ts keeps them a moment). */
+  bytes(body: SafeHtml | string): Buffer;
+  sendBytes(res: ServerResponse, status: number, bytes: Buffer): void;
 }
 
 /**
@@ -83,8 +86,13 @@ export function lockedPage(css: string, extra: { scriptSrc?: string; connectSrc?
     css,
     csp,
     send(res: ServerResponse, status: number, body: SafeHtml | string): void {
+      this.sendBytes(res, status, this.bytes(body));
+    },
+    bytes(body: SafeHtml | string): Buffer {
+      return Buffer.from(`<!doctype html>\n${typeof body === "string" ? body : body.html}`, "utf8");
+    },
+    sendBytes(res: ServerResponse, status: number, bytes: Buffer): void {
       // res.end, not res.send: no ETag (a hash of every body) for pages that are never cached anyway.
-      const bytes = Buffer.from(`<!doctype html>\n${typeof body === "string" ? body : body.html}`, "utf8");
       res.statusCode = status;
       for (const [name, value] of headers) res.setHeader(name, value);
       res.setHeader("Content-Length", bytes.length);

@@ -3,6 +3,7 @@ import express, { Request, Response, Router } from "express";
 import { describeTextProblem, textProblem } from "../../domain/text";
 import { RefusalError } from "../../refusal";
 import { Services } from "../../services";
+import { KeptAnswers } from "../../status/kept-answers";
 import { jstText, verifyModel, type VisitorOrigin } from "./verify-model";
 import { renderReceiptPage, renderReportRefused, renderVerifyPage } from "./verify-render";
 import { VERIFY_PAGE } from "./verify-style";
@@ -48,12 +49,23 @@ export function verifyPathSealId(path: string): string | null {
  */
 export function createVerifyPage(services: Services): (req: IncomingMessage, res: ServerResponse, sealId: string, search: string) => Promise<void> {
   const ownOrigin = originOf(services.config.publicBaseUrl);
+  // The page is a function of the seal's view, the clock, the language and the visitor's origin: kept a
+  // moment under exactly those (status/kept-answers.ts says why that keeps SEAL-5 and STAT-3).
+  const kept = new KeptAnswers<Buffer>(services.clock, services.viewChanges);
   return async (req, res, sealId, search) => {
     const query = new URLSearchParams(search);
     const lang = pickLang(query.get("lang"), req.headers["accept-language"]);
+    const origin = visitorOrigin(req.headers.referer, query.get("origin"), ownOrigin);
+    const key = `${lang} ${origin.referer ?? "-"} ${origin.claimed ?? "-"} ${sealId}`;
+    const page = kept.get(key);
+    if (page) return VERIFY_PAGE.sendBytes(res, 200, page);
+    const since = kept.version;
+    const computedAtMs = services.clock.now().getTime();
     const seal = await services.seals.view(sealId);
-    const model = verifyModel(lang, sealId, seal, visitorOrigin(req.headers.referer, query.get("origin"), ownOrigin));
-    VERIFY_PAGE.send(res, seal ? 200 : 404, renderVerifyPage(model));
+    const bytes = VERIFY_PAGE.bytes(renderVerifyPage(verifyModel(lang, sealId, seal, origin)));
+    // An unknown seal is not kept: it may be created at any moment.
+    if (seal) kept.keep(key, bytes, since, computedAtMs);
+    VERIFY_PAGE.sendBytes(res, seal ? 200 : 404, bytes);
   };
 }
 
