@@ -71,8 +71,11 @@ export async function prepareApprovable(ctx: IssuanceContext, names: string[], c
   });
 }
 
-/** (a1) approveApplication over HTTP at concurrency 4, driven from the load worker; every response is checked. */
-export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSeconds: number): Promise<{ figure: Figure; load: LoadResult; serials: string[]; problems: string[] }> {
+/**
+ * (a1) approveApplication over HTTP at `concurrency` connections, driven from the load worker; every
+ * response is checked. With concurrency = ids.length it is the burst of issue 10: every approval at once.
+ */
+export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSeconds: number, concurrency: number): Promise<{ figure: Figure; load: LoadResult; serials: string[]; problems: string[] }> {
   const bodies = ids.map((id) => new Uint8Array(Buffer.from(JSON.stringify({ query: APPROVE, variables: { id } }))));
   const load = await runLoad({
     label: "approveApplication",
@@ -81,7 +84,7 @@ export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSec
     paths: ["/graphql"],
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${ctx.operatorKey}` },
     bodies,
-    concurrency: 4,
+    concurrency,
     maxRequests: ids.length,
     maxSeconds,
     sample: { first: ids.length, every: 1 },
@@ -102,7 +105,7 @@ export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSec
   if (new Set(serials).size !== serials.length) problems.push("duplicate serial numbers among approvals");
   const failures = load.non2xx + load.errors + problems.length;
   return {
-    figure: { label: "approveApplication (GraphQL, c=4)", requests: load.requests, seconds: load.seconds, perSecond: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, failures },
+    figure: { label: `approveApplication (GraphQL, c=${concurrency})`, requests: load.requests, seconds: load.seconds, perSecond: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, failures },
     load,
     serials,
     problems,

@@ -32,9 +32,11 @@ import {
   type OcspRequestTemplate,
 } from "./ocsp-check";
 import { acmeSection } from "./acme";
+import { atLeast, atMost, allGoals, goalsTable, recordGoal } from "./goals";
+import { DEFAULT_DB_LIMITS } from "../../api/src/db/data-source";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
-import { printSealSection, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
+import { printSealSection, renderVerdict, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
 import {
   DcvWebServer,
   createReseller,
@@ -49,7 +51,8 @@ import {
  * `npm run bench`: issuance (issue 3), OCSP and public status (issue 4), the site seal (issue 5), each
  * against a baseline measured in the same run on the same machine. Environment:
  *   BENCH_SECONDS      seconds per load run (default 5); everything else scales from it
- *   BENCH_ISSUE_N      applications approved in (a1) (default 200)
+ *   BENCH_ISSUE_N      applications approved in (a1) at concurrency 8 (default 400)
+ *   BENCH_BURST_N      applications approved all at once in (a3), the burst of issue 10 (default 200)
  *   BENCH_CHAIN_N      certificates through the whole chain in (a2) (default 100)
  *   BENCH_CONCURRENCY  connections for the OCSP, status and verification-page loads (default 8)
  *   BENCH_SEAL_RUNS    navigations of each page in the seal render benchmark (default 15)
@@ -72,7 +75,8 @@ const num = (name: string, def: number, min: number, max: number): number => {
 };
 
 const SECONDS = num("BENCH_SECONDS", 5, 0.5, 600);
-const ISSUE_N = Math.round(num("BENCH_ISSUE_N", 200, 4, 100_000));
+const ISSUE_N = Math.round(num("BENCH_ISSUE_N", 400, 8, 100_000));
+const BURST_N = Math.round(num("BENCH_BURST_N", 200, 2, 10_000));
 const CHAIN_N = Math.round(num("BENCH_CHAIN_N", 100, 4, 100_000));
 const CONCURRENCY = Math.round(num("BENCH_CONCURRENCY", 8, 1, 256));
 const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
@@ -123,17 +127,24 @@ function figureRow(f: Figure, ratio?: number, ratioLabel?: string): Row {
 }
 
 /** Issue 3: approvals and the whole chain over GraphQL against the signer alone. */
-async function issuanceSection(ctx: IssuanceContext, approveNames: string[], chainNames: string[], failures: string[]) {
+async function issuanceSection(ctx: IssuanceContext, approveNames: string[], chainNames: string[], burstNames: string[], failures: string[]) {
   const tCsr = performance.now();
   const approveCsrs = await makeCsrs(approveNames);
   const chainCsrs = await makeCsrs(chainNames);
-  log(`set-up: ${ISSUE_N + CHAIN_N} subscriber keys + CSRs (${elapsed(tCsr)})`);
+  const burstCsrs = await makeCsrs(burstNames);
+  log(`set-up: ${ISSUE_N + CHAIN_N + BURST_N} subscriber keys + CSRs (${elapsed(tCsr)})`);
   const tPrep = performance.now();
   const ids = await prepareApprovable(ctx, approveNames, approveCsrs);
-  log(`set-up: ${ids.length} applications submitted, under review, domain control validated (${elapsed(tPrep)})`);
+  const burstIds = await prepareApprovable(ctx, burstNames, burstCsrs);
+  log(`set-up: ${ids.length + burstIds.length} applications submitted, under review, domain control validated (${elapsed(tPrep)})`);
 
-  const approvals = await benchApprovals(ctx, ids, Math.max(30, SECONDS * 12));
+  const approvals = await benchApprovals(ctx, ids, Math.max(30, SECONDS * 12), 8);
   log(`measured: ${approvals.figure.requests} approvals`);
+  // Issue 10: every approval at once, each on its own connection; none may hang, each answers.
+  const burst = await benchApprovals(ctx, burstIds, 300, burstIds.length);
+  log(`measured: ${burst.figure.requests} approvals at once`);
+  for (const p of burst.problems) failures.push(`burst: ${p}`);
+  if (burst.serials.length !== burstIds.length) failures.push(`burst: ${burst.serials.length} of ${burstIds.length} approvals issued a certificate`);
   const chain = await benchChain(ctx, chainNames, chainCsrs, Math.max(4, SECONDS * 3));
   log(`measured: ${chain.figure.requests} certificates through the whole chain`);
   const signer1 = await benchSigner(1, 100_000, SECONDS);
@@ -157,7 +168,19 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
       non2xx: approvals.load.non2xx + approvals.load.errors,
     },
     figureRow(chain.figure, chain.figure.perSecond / signerRate, "of signer c=4"),
+    { ...figureRow(burst.figure, burst.figure.perSecond / signerRate, "of signer c=4"), non2xx: burst.load.non2xx + burst.load.errors },
   ];
+  const signerText = `signer alone c=4: ${signerRate.toFixed(0)}/s; before: 17–73/s`;
+  atLeast("approveApplication through GraphQL, c=8 (certificates/s)", approvals.figure.perSecond, 150, signerText, "/s", 1);
+  atLeast("whole chain submit → review → DCV → approve, c=4 (certificates/s)", chain.figure.perSecond, 60, "before: 10–34/s", "/s", 1);
+  const limits = `pool ${DEFAULT_DB_LIMITS.poolSize}/process, acquire ${DEFAULT_DB_LIMITS.acquireTimeoutMs} ms, lock ${DEFAULT_DB_LIMITS.lockTimeoutMs} ms, statement ${DEFAULT_DB_LIMITS.statementTimeoutMs} ms`;
+  recordGoal({
+    measure: `${burstIds.length} concurrent approvals: all answered and issued (p50 / p99 ms)`,
+    goal: "no wedge; every one answered",
+    baseline: `before: 30 at once wedged the server; ${limits}`,
+    now: `${burst.serials.length}/${burstIds.length} issued, ${burst.load.non2xx + burst.load.errors} errors; p50 ${burst.figure.p50Ms.toFixed(0)} / p99 ${burst.figure.p99Ms.toFixed(0)} ms`,
+    pass: burst.serials.length === burstIds.length && burst.load.non2xx + burst.load.errors === 0,
+  });
 
   const print = () => {
     log(
@@ -170,10 +193,12 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
     log(
       `   GraphQL approvals ÷ signer alone: ${(approvals.figure.perSecond / signerRate).toFixed(3)}  (signer c=1: ${signer1.figure.perSecond.toFixed(0)}/s, c=4: ${signerRate.toFixed(0)}/s; whole chain ÷ signer: ${(chain.figure.perSecond / signerRate).toFixed(3)})`,
     );
+    log(`   burst of ${burstIds.length} approvals at once: limits in force per service process: ${limits}; HTTP workers: ${process.env.BENCH_WORKERS ?? "one per core"}`);
   };
   const json = {
     approvals: approvals.figure,
     chain: chain.figure,
+    burst: { ...burst.figure, limits: DEFAULT_DB_LIMITS },
     signerC1: signer1.figure,
     signerC4: signer4.figure,
     ratios: {
@@ -323,6 +348,11 @@ async function ocspSection(app: BenchApp, serial: string, work: string, bareRef:
     log(`measured: ${s.name}`);
   }
 
+  const bareText = (r: ScenarioResult, before: string) => `bare ${r.baseline.rps.toFixed(0)} req/s vs ${r.app.rps.toFixed(0)}; before ${before}`;
+  atLeast("OCSP GET, pre-signed answer (ratio to bare node:http)", ocspResults[1]!.ratio, 0.6, bareText(ocspResults[1]!, "0.12–0.24"));
+  atLeast("OCSP POST, pre-signed (ratio to bare node:http)", ocspResults[0]!.ratio, 0.6, bareText(ocspResults[0]!, "0.28–0.40"));
+  recordGoal({ measure: "OCSP POST, fresh nonce, signed per request (ratio)", goal: "-", baseline: bareText(ocspResults[2]!, "-"), now: ocspResults[2]!.ratio.toFixed(3), pass: null });
+
   const print = () => {
     log(
       table(
@@ -402,6 +432,7 @@ async function statusSection(app: BenchApp, serial: string, bareRef: BareRef) {
     { body: firstStatus.body, contentType: "application/json; charset=utf-8" },
   );
   log(`measured: public status`);
+  atLeast("anonymous certificateStatus GET (ratio to bare node:http)", statusResult.ratio, 0.4, `bare ${statusResult.baseline.rps.toFixed(0)} req/s vs ${statusResult.app.rps.toFixed(0)}; before 0.022–0.063`);
 
   const print = () => {
     log(
@@ -471,14 +502,15 @@ async function main(): Promise<number> {
     cleanups.push(() => dcv.close());
     const approveNames = Array.from({ length: ISSUE_N }, (_, i) => `a${i}.bench.akashi-demo.jp`);
     const chainNames = Array.from({ length: CHAIN_N }, (_, i) => `c${i}.bench.akashi-demo.jp`);
+    const burstNames = Array.from({ length: BURST_N }, (_, i) => `b${i}.bench.akashi-demo.jp`);
     const tApp = performance.now();
     const app = await startBenchApp(
       db,
       path.join(work, "data"),
-      dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN]),
+      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN]),
     );
     cleanups.push(() => app.close());
-    log(`app: migrations + CA hierarchy + Apollo on ${app.origin} (${elapsed(tApp)})`);
+    log(`app: migrations + CA hierarchy + service (${app.mode}) on ${app.origin} (${elapsed(tApp)})`);
 
     const reseller = await createReseller(app.services, "bench");
     const products = await app.client.gql(null, `{ products(first: 100) { edges { node { id code } } } }`);
@@ -514,7 +546,7 @@ async function main(): Promise<number> {
     cleanups.push(() => bare.close());
     const bareRef: BareRef = { origin: bare.origin, server: bareServer };
 
-    const issuance = want("issuance") ? await issuanceSection(ctx, approveNames, chainNames, failures) : null;
+    const issuance = want("issuance") ? await issuanceSection(ctx, approveNames, chainNames, burstNames, failures) : null;
     if (issuance) {
       // ---- issue 12: ACME orders per second, printed next to the GraphQL issuance rates
       const figures = [issuance.json.approvals, issuance.json.chain];
@@ -552,7 +584,19 @@ async function main(): Promise<number> {
     issuance?.print();
     ocsp?.print();
     status?.print();
-    if (seal) printSealSection(seal, log);
+    if (seal) {
+      printSealSection(seal, log);
+      const v = seal.verify;
+      atLeast("/verify/{id} (ratio to bare node:http)", v.ratio, 0.4, `bare ${v.baseline.rps.toFixed(0)} req/s vs ${v.app.rps.toFixed(0)}; before 0.03–0.04`);
+      atMost("seal.js gzip -9 (bytes)", seal.size.gzip9Bytes, seal.size.budgetBytes, "Lit 3 seal: 9,690 B", " B", 0);
+      if (seal.render) {
+        const r = renderVerdict(seal.render);
+        atMost("seal render p50 − baseline p50 (ms, Chromium)", r.deltaMs, 40, `baseline p50 ${seal.render.baseline.p50Ms.toFixed(0)} ms`, " ms", 1);
+      }
+    }
+    log(goalsTable());
+    const goals = allGoals();
+    log(`goals: ${goals.filter((g) => g.pass === true).length} PASS, ${goals.filter((g) => g.pass === false).length} FAIL, ${goals.filter((g) => g.pass === null).length} reported`);
 
     const results = {
       generatedAt: new Date().toISOString(),
@@ -578,6 +622,7 @@ async function main(): Promise<number> {
       ocspNotes: ocsp?.json.ocspNotes ?? null,
       seal: seal ? sealJson(seal, SEAL_RUNS) : null,
       status: status?.json ?? null,
+      goals: allGoals(),
       failures,
       totalSeconds: (performance.now() - t0) / 1000,
     };
