@@ -1,5 +1,5 @@
 /**
- * The API explorer (issue 14): GraphiQL from npm, bundled by Vite (vite.explorer.config.ts) and served by
+ * The API explorer (issue 14): GraphiQL from npm, bundled by Vite (vite.explorer.config.mts) and served by
  * the API itself at /explorer and to browsers at GET /graphql. Anonymous until the user pastes a key; the
  * key is held in this page's memory only (React state), sent as a bearer token, and gone on reload.
  */

@@ -1,5 +1,5 @@
 /**
- * `npm run build:widget` (vite.config.ts): one self-contained ES module, content-hashed, with a manifest
+ * `npm run build:widget` (vite.config.mts): one self-contained ES module, content-hashed, with a manifest
  * carrying SRI and sizes; ≤ 7 KB gzip (issue 14); nothing in it writes HTML from data, touches cookies or
  * talks to another origin.
  */

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /**
- * The API explorer (issue 14): GraphiQL, bundled from npm by Vite into dist/explorer/ (vite.explorer.config.ts),
+ * The API explorer (issue 14): GraphiQL, bundled from npm by Vite into dist/explorer/ (vite.explorer.config.mts),
  * served at /explorer and to a browser that opens GET /graphql (Accept: text/html, no query), which the
  * front (http/front.ts) passes to the Express app instead of answering as GraphQL. Nothing comes from a CDN.
  *

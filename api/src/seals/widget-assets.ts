@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-/** The built `<akashi-seal>` script (vite.config.ts writes it and its manifest to dist/widget/). */
+/** The built `<akashi-seal>` script (vite.config.mts writes it and its manifest to dist/widget/). */
 export interface WidgetAssets {
   /** Content-hashed file name, e.g. `seal.3f9a1c.js`, served immutable. */
   file: string;
