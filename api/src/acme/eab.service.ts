@@ -87,7 +87,7 @@ export class EabService {
           tx.create(AcmeEabCredential, {
             resellerId,
             subscriberId: subscriber.id,
-            keyId: randomBytes(16).toString("base64url"),
+            keyId: newEabKeyId((id) => this.secrets.eabHmacKey(id)),
             label,
             createdAt: now,
             expiresAt,
@@ -167,5 +167,16 @@ export class EabService {
     if (scope.caller.kind === "RESELLER") qb.andWhere("e.reseller_id = :own", { own: scope.caller.resellerId });
     if (filter.subscriberId !== undefined) qb.andWhere("e.subscriber_id = :sid", { sid: filter.subscriberId });
     return paginate(qb, args);
+  }
+}
+
+/**
+ * ACME-3: a key id such that neither it nor its HMAC key starts with "-": command lines read such a value
+ * as an option (certbot's `--eab-kid -x…` fails), which would hit about one pair in 32.
+ */
+export function newEabKeyId(hmacKeyOf: (keyId: string) => Buffer, random: () => Buffer = () => randomBytes(16)): string {
+  for (;;) {
+    const keyId = random().toString("base64url");
+    if (!keyId.startsWith("-") && !hmacKeyOf(keyId).toString("base64url").startsWith("-")) return keyId;
   }
 }
