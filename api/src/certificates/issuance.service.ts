@@ -3,15 +3,14 @@ import { Application, ApplicationKind } from "../applications/application.entity
 import { Actor } from "../auth/caller";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
-import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, revocationDeadline, termEnd, termWithCarryOver } from "../domain";
+import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, termEnd, termWithCarryOver } from "../domain";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
 import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
 import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
-import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
-import { enqueueScheduledRevocation } from "../revocations/revocation.service";
+import { RevocationRequester } from "../revocations/revocation.entity";
+import { RevocationService } from "../revocations/revocation.service";
 import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/application-checks";
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
@@ -32,7 +31,7 @@ export class IssuanceService {
     private readonly ca: CaService,
     private readonly reissueGraceHours: number,
     private readonly fees: FeeService,
-    private readonly events: EventPublisher,
+    private readonly revocations: RevocationService,
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
@@ -118,20 +117,10 @@ export class IssuanceService {
     if (superseded && supersededRevokeAt) {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
-      const scheduled = await tx.save(tx.create(Revocation, {
-        certificateId: superseded.id, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null, reason: "superseded", operatorGround: null,
-        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, status: RevocationStatus.SCHEDULED, requestedAt: now,
-        scheduledFor: supersededRevokeAt, deadlineAt: revocationDeadline({ reason: "superseded", receivedAt: now, scheduledFor: supersededRevokeAt }),
-        executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
-      }));
-      await enqueueScheduledRevocation(tx, scheduled);
-      await this.events.emit(tx, {
-        type: EventType.REVOCATION_SCHEDULED, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", superseded.id),
-        data: { serialNumber: superseded.serialHex, reason: "superseded", scheduledFor: supersededRevokeAt.toISOString(), revocationId: toGlobalId("Revocation", scheduled.id) },
-      });
-      await this.audit.record(tx, actor, {
-        action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", superseded.id), resellerId: contract.resellerId,
-        reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },
+      // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
+      await this.revocations.schedule(tx, actor, { certificate: superseded, resellerId: contract.resellerId }, {
+        reason: "superseded", executeAt: supersededRevokeAt, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null,
+        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, auditReason: "superseded by reissue (VAL-4)",
       });
     }
     return { certificate, contract, product, subscriber };
