@@ -1,8 +1,9 @@
 import { EntityManager } from "typeorm";
 import { Application, ApplicationKind } from "../applications/application.entity";
 import { Actor } from "../auth/caller";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService } from "../audit/audit.service";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { openContract } from "../contracts/contract-writes";
 import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, termEnd, termWithCarryOver } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
@@ -90,25 +91,19 @@ export class IssuanceService {
           end = termEnd(now, app.termMonths!);
         }
       }
-      contract = await tx.save(
-        tx.create(Contract, {
-          subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
-          termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
-          // VAL-6: the first service period runs to the end of the issuance month.
-          servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
-          autoRenewStopNoticedAt: null, doNotRenew: false, cancellationNoticedAt: null, cancellationEffectiveAt: null,
-          status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: now,
-        }),
-      );
+      contract = await openContract(tx, this.audit, actor, {
+        subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
+        termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
+        // VAL-6: the first service period runs to the end of the issuance month.
+        servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
+        doNotRenew: false, createdAt: now,
+      }, renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance");
       app.carryOverMonths = carryOverMonths;
       // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
       if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
       const life = certificateNotAfter({ notBefore: now, termEnd: end });
       if (!life.ok) throw fromDomain(life, "input.applicationId");
       notAfter = life.notAfter;
-      await this.audit.record(tx, actor, {
-        action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(contract),
-      });
       // RES-6: the brokering reseller owes the fee of a new or renewed term; reissues and in-term replacements owe none.
       await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
     }

@@ -4,6 +4,7 @@ import { Actor } from "../auth/caller";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { endContract } from "../contracts/contract-writes";
 import { inTransaction } from "../db/transaction";
 import { RevocationActor, canWithdrawRevocation, planRevocation, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
@@ -213,13 +214,7 @@ export class RevocationService {
     if (contract && contract.status === ContractStatus.ACTIVE) {
       const others = await tx.count(Certificate, { where: { contractId: contract.id, revokedAt: IsNull(), notAfter: MoreThan(now) } });
       if (others === 0) {
-        const beforeContract = snapshot(contract);
-        contract.status = ContractStatus.ENDED;
-        contract.endedAt = executedAt;
-        contract.endReason = ContractEndReason.REVOKED;
-        await tx.save(contract);
-        await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
-        await this.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { endReason: contract.endReason, endedAt: executedAt.toISOString() } });
+        await endContract(tx, { audit: this.audit, events: this.events }, actor, contract, ContractEndReason.REVOKED, executedAt);
       }
     }
     await this.status.certificateRevoked(tx, cert);
