@@ -1,3 +1,4 @@
+import { toGlobalId } from "../../api/src/graphql/global-id";
 import { checkCsr, issueServerCertificate, newSerialHex, toPem } from "../../api/src/pki";
 import { CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
@@ -60,6 +61,25 @@ async function ownWorld<T>(work: (w: { t: TestApp; key: string; subscriberId: st
   } finally {
     await w.close();
   }
+}
+
+/**
+ * CON-1: what every contract's start and end leave behind, whoever wrote them: one `contract.create`
+ * audit entry per contract; per ended contract one `contract.end` entry and one `contract.ended` event (NOT-1).
+ * Returns the contracts that break this, so a failure names them.
+ */
+async function contractWriteGaps(app: TestApp): Promise<{ id: string; creates: number; ends: number; endedEvents: number }[]> {
+  const contracts: { id: string; status: string }[] = await app.ds.query(`SELECT id, status FROM contract ORDER BY created_at`);
+  const audits: { entity_id: string; action: string }[] = await app.ds.query(`SELECT entity_id, action FROM audit_event WHERE entity_type = 'Contract' AND action IN ('contract.create', 'contract.end')`);
+  const events: { subject_id: string }[] = await app.ds.query(`SELECT subject_id FROM event WHERE type = 'contract.ended'`);
+  const count = <T>(list: T[], pick: (x: T) => boolean) => list.filter(pick).length;
+  return contracts
+    .map((k) => {
+      const gid = toGlobalId("Contract", k.id);
+      return { id: k.id, ended: k.status === "ENDED" ? 1 : 0, creates: count(audits, (a) => a.entity_id === gid && a.action === "contract.create"), ends: count(audits, (a) => a.entity_id === gid && a.action === "contract.end"), endedEvents: count(events, (e) => e.subject_id === gid) };
+    })
+    .filter((r) => r.creates !== 1 || r.ends !== r.ended || r.endedEvents !== r.ended)
+    .map(({ ended: _, ...r }) => r);
 }
 
 afterAll(async () => {
@@ -125,6 +145,12 @@ test("VAL-8: a bring-your-own certificate is imported for management; its parsed
   expect(renewed.renewImportedCertificate.application.contract).toEqual({ endsAt: "2028-11-30T14:59:59.000Z", renewedFrom: { id: app.contract.id } });
 });
 
+test("CON-1: every contract opened — issued with carry-over, imported, import renewed — leaves one contract.create audit entry", async () => {
+  const contracts = await t.ds.query(`SELECT count(*)::int AS n FROM contract`);
+  expect(contracts[0].n).toBeGreaterThanOrEqual(3); // the tests above: issuance with carry-over, import, import renewal
+  expect(await contractWriteGaps(t)).toEqual([]);
+});
+
 test("CON-2: a cancellation takes effect 30 days after the notice (or later if asked), and the contract then ends", () =>
   ownWorld(async ({ t, key, subscriberId }) => {
   const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 24, names: ["cancel.akashi-demo.jp"], csr: csrFor(dir, ["cancel.akashi-demo.jp"]) });
@@ -140,6 +166,7 @@ test("CON-2: a cancellation takes effect 30 days after the notice (or later if a
   await t.jobs.runDue();
   const after = await gqlOk(t, key, `query($id: ID!) { node(id: $id) { ... on Contract { status endReason endedAt } } }`, { id: done.contract.id });
   expect(after.node).toEqual({ status: "ENDED", endReason: "CANCELLED", endedAt: "2027-01-15T14:59:59.000Z" });
+  expect(await contractWriteGaps(t)).toEqual([]); // CON-1: the end, written once, audited and announced
   }));
 
 test("VAL-6: an auto-renew contract's service period is extended at each JST month end until notice; VAL-7: the next certificate comes without a new contract", () =>
