@@ -1,9 +1,9 @@
-import { toGlobalId } from "../../api/src/graphql/global-id";
 import { checkCsr, issueServerCertificate, newSerialHex, toPem } from "../../api/src/pki";
 import { CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestCa, makeTestCa } from "../support/pki-fixtures";
 import { TestApp, startTestApp } from "../support/test-app";
+import { contractWriteGaps } from "../support/write-paths";
 
 /** Carry-over, bring-your-own, cancellation, auto-renew, in-term replacement and renewal notices, end to end. */
 const dir = new TempDir();
@@ -61,25 +61,6 @@ async function ownWorld<T>(work: (w: { t: TestApp; key: string; subscriberId: st
   } finally {
     await w.close();
   }
-}
-
-/**
- * CON-1: what every contract's start and end leave behind, whoever wrote them: one `contract.create`
- * audit entry per contract; per ended contract one `contract.end` entry and one `contract.ended` event (NOT-1).
- * Returns the contracts that break this, so a failure names them.
- */
-async function contractWriteGaps(app: TestApp): Promise<{ id: string; creates: number; ends: number; endedEvents: number }[]> {
-  const contracts: { id: string; status: string }[] = await app.ds.query(`SELECT id, status FROM contract ORDER BY created_at`);
-  const audits: { entity_id: string; action: string }[] = await app.ds.query(`SELECT entity_id, action FROM audit_event WHERE entity_type = 'Contract' AND action IN ('contract.create', 'contract.end')`);
-  const events: { subject_id: string }[] = await app.ds.query(`SELECT subject_id FROM event WHERE type = 'contract.ended'`);
-  const count = <T>(list: T[], pick: (x: T) => boolean) => list.filter(pick).length;
-  return contracts
-    .map((k) => {
-      const gid = toGlobalId("Contract", k.id);
-      return { id: k.id, ended: k.status === "ENDED" ? 1 : 0, creates: count(audits, (a) => a.entity_id === gid && a.action === "contract.create"), ends: count(audits, (a) => a.entity_id === gid && a.action === "contract.end"), endedEvents: count(events, (e) => e.subject_id === gid) };
-    })
-    .filter((r) => r.creates !== 1 || r.ends !== r.ended || r.endedEvents !== r.ended)
-    .map(({ ended: _, ...r }) => r);
 }
 
 afterAll(async () => {

@@ -108,15 +108,20 @@ export class IssuanceService {
       await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
     }
 
-    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
     if (superseded && supersededRevokeAt) {
-      superseded.supersededById = certificate.id;
-      await tx.save(superseded);
       // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
+      // REV-2: one already pending (an end-of-month request) refuses the reissue until it is withdrawn —
+      // checked before signing, so a refused reissue leaves no signed certificate behind.
       await this.revocations.schedule(tx, actor, { certificate: superseded, resellerId: contract.resellerId }, {
         reason: "superseded", executeAt: supersededRevokeAt, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null,
         comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, auditReason: "superseded by reissue (VAL-4)",
+        refusalField: "input.applicationId",
       });
+    }
+    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
+    if (superseded) {
+      superseded.supersededById = certificate.id;
+      await tx.save(superseded);
     }
     return { certificate, contract, product, subscriber };
   }

@@ -60,6 +60,8 @@ export interface ScheduleRevocation {
   operatorGround?: string | null;
   /** Why, in the audit entry. */
   auditReason: string | null;
+  /** The input a REV-2 refusal (already scheduled) points at; default input.certificateId. */
+  refusalField?: string;
 }
 
 /** The certificate to revoke and the reseller whose feed and audit trail the scheduling belongs to. */
@@ -121,7 +123,7 @@ export class RevocationService {
   async schedule(tx: EntityManager, actor: Actor, target: RevocationTarget, s: ScheduleRevocation): Promise<Revocation> {
     const cert = target.certificate;
     const pending = await tx.findOne(Revocation, { where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED }, lock: { mode: "pessimistic_write" } });
-    if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, "input.certificateId");
+    if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, s.refusalField ?? "input.certificateId");
     const now = this.clock.now();
     const revocation = await tx.save(
       tx.create(Revocation, {
