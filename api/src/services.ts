@@ -68,7 +68,6 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const { passphrase } = resolveCaPassphrase(config.caPassphrase, config.dataDir);
   const ca = new CaService(ds, clock, config.publicBaseUrl, passphrase, config.caKeyAlgorithm);
   const dcv = new DomainValidationService(ds, clock, audit, config);
-  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, events);
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
   const carryOverRoots = async (em: EntityManager) => [(await ca.root(em)).certDer, ...extraRoots];
@@ -76,6 +75,8 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const statusPublisher = new StatusPublisher(clock);
   const crls = new CrlService(ds, clock, ca);
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
+  // VAL-4: a reissue schedules the superseded certificate's revocation through the revocation service.
+  const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, revocations);
   const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
   trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements
@@ -109,7 +110,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     apiKeyGovernance,
     resellerRegistration: new ResellerRegistrationService(ds, clock, audit),
     resellerDiscipline: new ResellerDisciplineService(ds, clock, audit, notices, events),
-    resellerTermination: new ResellerTerminationService(ds, clock, audit, notices),
+    resellerTermination: new ResellerTerminationService(ds, clock, audit, notices, revocations),
     directNotices: new DirectNoticeService(ds, clock, audit, notices),
     activityReports: new ActivityReportService(ds, clock),
     subscribers: new SubscriberService(ds, clock, audit, catalogue.subscriberChanges),

@@ -1,4 +1,5 @@
 import request from "supertest";
+import { toGlobalId } from "../../api/src/graphql/global-id";
 import { DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, productIds, submitApplication } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -103,6 +104,20 @@ describe("RES-11, REV-9: termination and takeover", () => {
     const again = await mutation(t, t.operatorKey, "createApiKey", "CreateApiKeyInput", { resellerId: a.globalId, name: "revive" }, "key");
     expect(again.key).toBeNull();
     expect(await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE status = 'SCHEDULED'`)).toEqual([{ n: 1 }]);
+  });
+
+  test("REV-9: a reseller termination writes a revocation.scheduled event for every revocation it schedules", async () => {
+    // Webhook subscribers learn of a scheduled revocation only from this event (NOT-1), whoever scheduled it.
+    const scheduled: { id: string; certificate_id: string }[] = await t.ds.query(
+      `SELECT r.id, r.certificate_id FROM revocation r JOIN certificate c ON c.id = r.certificate_id JOIN contract k ON k.id = c.contract_id
+       WHERE r.status = 'SCHEDULED' AND k.reseller_id = $1 ORDER BY r.id`, [a.id]);
+    expect(scheduled.length).toBeGreaterThan(0);
+    const events: { data: any; subject_id: string }[] = await t.ds.query(`SELECT data, subject_id FROM event WHERE type = 'revocation.scheduled' AND reseller_id = $1`, [a.id]);
+    expect(events).toHaveLength(scheduled.length);
+    for (const r of scheduled) {
+      const own = events.filter((e) => e.data.revocationId === toGlobalId("Revocation", r.id));
+      expect(own).toEqual([{ subject_id: toGlobalId("Certificate", r.certificate_id), data: expect.objectContaining({ reason: "cessationOfOperation", scheduledFor: REVOKE_ON.toISOString() }) }]);
+    }
   });
 
   test("RES-11: the handover export contains every object of the reseller and nothing of any other reseller", async () => {

@@ -3,6 +3,7 @@ import { CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, productIds, re
 import { TempDir } from "../support/openssl";
 import { TestCa, makeTestCa } from "../support/pki-fixtures";
 import { TestApp, startTestApp } from "../support/test-app";
+import { contractWriteGaps } from "../support/write-paths";
 
 /** Carry-over, bring-your-own, cancellation, auto-renew, in-term replacement and renewal notices, end to end. */
 const dir = new TempDir();
@@ -125,6 +126,12 @@ test("VAL-8: a bring-your-own certificate is imported for management; its parsed
   expect(renewed.renewImportedCertificate.application.contract).toEqual({ endsAt: "2028-11-30T14:59:59.000Z", renewedFrom: { id: app.contract.id } });
 });
 
+test("CON-1: every contract opened — issued with carry-over, imported, import renewed — leaves one contract.create audit entry", async () => {
+  const contracts = await t.ds.query(`SELECT count(*)::int AS n FROM contract`);
+  expect(contracts[0].n).toBeGreaterThanOrEqual(3); // the tests above: issuance with carry-over, import, import renewal
+  expect(await contractWriteGaps(t)).toEqual([]);
+});
+
 test("CON-2: a cancellation takes effect 30 days after the notice (or later if asked), and the contract then ends", () =>
   ownWorld(async ({ t, key, subscriberId }) => {
   const submitted = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 24, names: ["cancel.akashi-demo.jp"], csr: csrFor(dir, ["cancel.akashi-demo.jp"]) });
@@ -140,6 +147,7 @@ test("CON-2: a cancellation takes effect 30 days after the notice (or later if a
   await t.jobs.runDue();
   const after = await gqlOk(t, key, `query($id: ID!) { node(id: $id) { ... on Contract { status endReason endedAt } } }`, { id: done.contract.id });
   expect(after.node).toEqual({ status: "ENDED", endReason: "CANCELLED", endedAt: "2027-01-15T14:59:59.000Z" });
+  expect(await contractWriteGaps(t)).toEqual([]); // CON-1: the end, written once, audited and announced
   }));
 
 test("VAL-6: an auto-renew contract's service period is extended at each JST month end until notice; VAL-7: the next certificate comes without a new contract", () =>

@@ -1,6 +1,7 @@
 import { CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, productIds, reviewAndApprove } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
+import { contractWriteGaps } from "../support/write-paths";
 
 /** CON-3, CON-4: no reply to the renewal notice means the contract renews; "do not renew" ends it. */
 const NAMES = ["renews.akashi-demo.jp", "declines.akashi-demo.jp"];
@@ -51,4 +52,6 @@ test("CON-3: at the term's end a contract nobody declined renews for the same te
   expect(issued.contract.id).toBe(renewed.id);
   const after = (await gqlOk(t, r.key, CONTRACT, { id: renewed.id })).node;
   expect(after.seal).toEqual({ status: "VALID", certificate: { serialNumber: issued.certificate.serialNumber } });
+  // CON-1: the renewal by default is opened, and the old contracts ended, like every other contract.
+  expect(await contractWriteGaps(t)).toEqual([]);
 });

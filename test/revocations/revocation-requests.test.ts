@@ -3,6 +3,7 @@ import { createLogger } from "../../api/src/logger";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
 import { TempDir, makeCsr, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
+import { contractWriteGaps, scheduledRevocationGaps } from "../support/write-paths";
 
 /** REV-1..REV-10 through GraphQL: who may revoke for which reason, schedules, finality, reports, mass revocation. */
 const NAMES = Array.from({ length: 40 }, (_, i) => `r${i}.revoke.akashi-demo.jp`);
@@ -159,6 +160,31 @@ test("VAL-4: the certificate superseded by a reissue is revoked by the executor 
   expect((await gqlOk(t, null, STATUS, { s: second.certificate.serialNumber })).certificateStatus.status).toBe("VALID");
   const contract = await gqlOk(t, alpha.key, `query($id: ID!) { node(id: $id) { ... on Contract { status } } }`, { id: first.contract.id });
   expect(contract.node.status).toBe("ACTIVE");
+});
+
+test("REV-2, VAL-4, NOT-1, CON-1: every scheduled revocation (request or reissue) left one event and one audit entry; every contract ended by revocation (REV-6) one contract.end entry and event", async () => {
+  expect(Number((await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE scheduled_for IS NOT NULL`))[0].n)).toBeGreaterThanOrEqual(3);
+  expect(await scheduledRevocationGaps(t)).toEqual([]);
+  expect(await contractWriteGaps(t)).toEqual([]);
+});
+
+test("VAL-4, REV-2: a reissue of a certificate whose end-of-month revocation is pending is refused with REVOCATION_ALREADY_SCHEDULED, and nothing is issued", async () => {
+  const name = NAMES[nameIndex++];
+  const first = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.DV, [name]);
+  const pending = await revoke(alpha.key, first.certificate.id, "CESSATION_OF_OPERATION", { onBehalfOfSubscriber: true, atEndOfMonth: true });
+  expect(pending.userErrors).toEqual([]);
+  const reissue = await gqlOk(t, alpha.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id domainValidations { name method token status } } userErrors { code } } }`, {
+    input: { contractId: first.contract.id, csr: makeCsr(dir, `re-${name}`, { key: "ec-p256", subj: `/CN=${name}`, san: [name] }).csrPem, consents: { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true } },
+  });
+  const app = reissue.submitReissue.application;
+  await gqlOk(t, t.operatorKey, `mutation($id: ID!) { startReview(input: { applicationId: $id }) { userErrors { code } } }`, { id: app.id });
+  dcv.publish(app.domainValidations);
+  await gqlOk(t, alpha.key, `mutation($id: ID!) { checkDomainControl(input: { applicationId: $id }) { userErrors { code } } }`, { id: app.id });
+  const approved = await t.gql(t.operatorKey, `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { status } userErrors { code field } } }`, { id: app.id });
+  expect(approved.errors).toBeUndefined();
+  expect(approved.data!.approveApplication.userErrors).toEqual([{ code: "REVOCATION_ALREADY_SCHEDULED", field: "input.applicationId" }]);
+  const certs = await gqlOk(t, alpha.key, `query($id: ID!) { node(id: $id) { ... on Contract { certificates { id } } } }`, { id: first.contract.id });
+  expect(certs.node.certificates).toEqual([{ id: first.certificate.id }]);
 });
 
 test("REV-5, REV-10: anyone may report a problem, with proof of the key; the operator sees the deadline and revokes from the report", async () => {

@@ -5,11 +5,11 @@
  */
 import { EntityManager } from "typeorm";
 import type { Application } from "../applications/application.entity";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService } from "../audit/audit.service";
 import type { Actor } from "../auth/caller";
-import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { Contract } from "../contracts/contract.entity";
+import { openContract } from "../contracts/contract-writes";
 import { certificateNotAfter, minDate } from "../domain";
-import { toGlobalId } from "../graphql/global-id";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { usageOfNames } from "./usage-lookup";
 
@@ -36,35 +36,9 @@ export async function acmeContract(
   }
   const life = certificateNotAfter({ notBefore: now, termEnd: periodEnd ?? now });
   if (!life.ok) throw fromDomain(life, "names");
-  const contract = await tx.save(
-    tx.create(Contract, {
-      subscriberId: app.subscriberId,
-      resellerId: app.resellerId,
-      productId: app.productId,
-      applicationId: app.id,
-      renewedFromId: null,
-      termMonths: null,
-      carryOverMonths: 0,
-      startsAt: now,
-      endsAt: life.notAfter,
-      servicePeriodEndsAt: null,
-      autoRenewStopNoticedAt: null,
-      doNotRenew: true,
-      cancellationNoticedAt: null,
-      cancellationEffectiveAt: null,
-      status: ContractStatus.ACTIVE,
-      endedAt: null,
-      endReason: null,
-      createdAt: now,
-    }),
-  );
-  await audit.record(tx, actor, {
-    action: "contract.create",
-    entityType: "Contract",
-    entityId: toGlobalId("Contract", contract.id),
-    resellerId: contract.resellerId,
-    reason: "ACME-5: certificate obtained by the subscriber's ACME client",
-    after: snapshot(contract),
-  });
+  const contract = await openContract(tx, audit, actor, {
+    subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId: null,
+    termMonths: null, carryOverMonths: 0, startsAt: now, endsAt: life.notAfter, servicePeriodEndsAt: null, doNotRenew: true, createdAt: now,
+  }, "ACME-5: certificate obtained by the subscriber's ACME client");
   return { contract, notAfter: life.notAfter };
 }

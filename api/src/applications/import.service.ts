@@ -3,6 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { requireReseller } from "../auth/authorize";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { openContract } from "../contracts/contract-writes";
 import { canRenewByoManagement, checkByoCertificate, termEnd } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
@@ -112,14 +113,10 @@ export class ImportService {
       await tx.insert(Consent, { applicationId: app.id, resellerId: x.resellerId, subscriberId: x.subscriber.id, kind, termsVersionId: terms.id, givenBy: `reseller:${x.resellerId}`, givenAt: now });
     }
     const start = x.renewedFrom?.endsAt && x.renewedFrom.endsAt > now ? x.renewedFrom.endsAt : now;
-    const contract = await tx.save(
-      tx.create(Contract, {
-        subscriberId: x.subscriber.id, resellerId: x.resellerId, productId: x.product.id, applicationId: app.id, renewedFromId: x.renewedFrom?.id ?? null,
-        termMonths, carryOverMonths: 0, startsAt: now, endsAt: termMonths === null ? null : termEnd(start, termMonths), servicePeriodEndsAt: null,
-        autoRenewStopNoticedAt: null, doNotRenew: false, cancellationNoticedAt: null, cancellationEffectiveAt: null,
-        status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: now,
-      }),
-    );
+    const contract = await openContract(tx, this.audit, scope, {
+      subscriberId: x.subscriber.id, resellerId: x.resellerId, productId: x.product.id, applicationId: app.id, renewedFromId: x.renewedFrom?.id ?? null,
+      termMonths, carryOverMonths: 0, startsAt: now, endsAt: termMonths === null ? null : termEnd(start, termMonths), servicePeriodEndsAt: null, doNotRenew: false, createdAt: now,
+    }, x.renewedFrom ? "VAL-8: renewed management of a bring-your-own certificate" : "VAL-8: management of a bring-your-own certificate");
     const certificate = await tx.save(
       tx.create(Certificate, {
         contractId: contract.id, applicationId: app.id, source: CertificateSource.IMPORTED, issuingCaId: null, serialHex: cert.serialHex,

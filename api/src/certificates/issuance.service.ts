@@ -1,17 +1,17 @@
 import { EntityManager } from "typeorm";
 import { Application, ApplicationKind } from "../applications/application.entity";
 import { Actor } from "../auth/caller";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService } from "../audit/audit.service";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
-import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, revocationDeadline, termEnd, termWithCarryOver } from "../domain";
+import { openContract } from "../contracts/contract-writes";
+import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, termEnd, termWithCarryOver } from "../domain";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../graphql/global-id";
 import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
 import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
-import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
-import { enqueueScheduledRevocation } from "../revocations/revocation.service";
+import { RevocationRequester } from "../revocations/revocation.entity";
+import { RevocationService } from "../revocations/revocation.service";
 import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/application-checks";
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
@@ -32,7 +32,7 @@ export class IssuanceService {
     private readonly ca: CaService,
     private readonly reissueGraceHours: number,
     private readonly fees: FeeService,
-    private readonly events: EventPublisher,
+    private readonly revocations: RevocationService,
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
@@ -91,48 +91,37 @@ export class IssuanceService {
           end = termEnd(now, app.termMonths!);
         }
       }
-      contract = await tx.save(
-        tx.create(Contract, {
-          subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
-          termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
-          // VAL-6: the first service period runs to the end of the issuance month.
-          servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
-          autoRenewStopNoticedAt: null, doNotRenew: false, cancellationNoticedAt: null, cancellationEffectiveAt: null,
-          status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: now,
-        }),
-      );
+      contract = await openContract(tx, this.audit, actor, {
+        subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
+        termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
+        // VAL-6: the first service period runs to the end of the issuance month.
+        servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
+        doNotRenew: false, createdAt: now,
+      }, renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance");
       app.carryOverMonths = carryOverMonths;
       // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
       if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
       const life = certificateNotAfter({ notBefore: now, termEnd: end });
       if (!life.ok) throw fromDomain(life, "input.applicationId");
       notAfter = life.notAfter;
-      await this.audit.record(tx, actor, {
-        action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(contract),
-      });
       // RES-6: the brokering reseller owes the fee of a new or renewed term; reissues and in-term replacements owe none.
       await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
     }
 
-    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
     if (superseded && supersededRevokeAt) {
+      // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
+      // REV-2: one already pending (an end-of-month request) refuses the reissue until it is withdrawn —
+      // checked before signing, so a refused reissue leaves no signed certificate behind.
+      await this.revocations.schedule(tx, actor, { certificate: superseded, resellerId: contract.resellerId }, {
+        reason: "superseded", executeAt: supersededRevokeAt, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null,
+        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, auditReason: "superseded by reissue (VAL-4)",
+        refusalField: "input.applicationId",
+      });
+    }
+    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
+    if (superseded) {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
-      const scheduled = await tx.save(tx.create(Revocation, {
-        certificateId: superseded.id, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null, reason: "superseded", operatorGround: null,
-        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, status: RevocationStatus.SCHEDULED, requestedAt: now,
-        scheduledFor: supersededRevokeAt, deadlineAt: revocationDeadline({ reason: "superseded", receivedAt: now, scheduledFor: supersededRevokeAt }),
-        executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
-      }));
-      await enqueueScheduledRevocation(tx, scheduled);
-      await this.events.emit(tx, {
-        type: EventType.REVOCATION_SCHEDULED, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", superseded.id),
-        data: { serialNumber: superseded.serialHex, reason: "superseded", scheduledFor: supersededRevokeAt.toISOString(), revocationId: toGlobalId("Revocation", scheduled.id) },
-      });
-      await this.audit.record(tx, actor, {
-        action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", superseded.id), resellerId: contract.resellerId,
-        reason: "superseded by reissue (VAL-4)", after: { scheduledFor: supersededRevokeAt.toISOString(), reason: "superseded" },
-      });
     }
     return { certificate, contract, product, subscriber };
   }

@@ -10,7 +10,8 @@ import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
-import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+import { Contract, ContractEndReason } from "./contract.entity";
+import { endContract } from "./contract-writes";
 import { renewByDefault } from "./default-renewal";
 import { isDiscontinued, unlimitedEndedByDiscontinuation } from "../products/discontinuation";
 import { FeeService } from "../fees/fee.service";
@@ -24,15 +25,7 @@ const ACTOR = systemActor("contract-jobs");
  * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
  */
 export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService, events: EventPublisher): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
-  const end = async (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => {
-    const before = snapshot(c);
-    c.status = ContractStatus.ENDED;
-    c.endedAt = at;
-    c.endReason = reason;
-    await tx.save(c);
-    await audit.record(tx, ACTOR, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, reason, before, after: snapshot(c) });
-    await events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { endReason: reason, endedAt: at.toISOString() } });
-  };
+  const end = (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => endContract(tx, { audit, events }, ACTOR, c, reason, at);
 
   const sweep: JobHandler = async (_job, tx) => {
     const now = clock.now();

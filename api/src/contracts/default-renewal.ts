@@ -1,14 +1,14 @@
 import { EntityManager } from "typeorm";
 import { Application, ApplicationKind, ApplicationStatus } from "../applications/application.entity";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService } from "../audit/audit.service";
 import { Actor } from "../auth/caller";
 import { termEnd } from "../domain";
 import { FeeService } from "../fees/fee.service";
-import { toGlobalId } from "../graphql/global-id";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
 import { Seal } from "../seals/seal.entity";
 import { Contract, ContractStatus } from "./contract.entity";
+import { openContract } from "./contract-writes";
 
 /**
  * CON-3: for issued products, a renewal notice that gets no reply means the contract renews. At the
@@ -38,20 +38,12 @@ export async function renewByDefault(tx: EntityManager, actor: Actor, fees: FeeS
       rejectionReason: null, reviewerKeyId: null, submittedAt: at, decidedAt: at, createdAt: at, updatedAt: at,
     }),
   );
-  const renewed = await tx.save(
-    tx.create(Contract, {
-      subscriberId: c.subscriberId, resellerId: c.resellerId, productId: c.productId, applicationId: app.id, renewedFromId: c.id,
-      termMonths: c.termMonths, carryOverMonths: 0, startsAt: at, endsAt: termEnd(at, c.termMonths), servicePeriodEndsAt: null,
-      autoRenewStopNoticedAt: null, doNotRenew: false, cancellationNoticedAt: null, cancellationEffectiveAt: null,
-      status: ContractStatus.ACTIVE, endedAt: null, endReason: null, createdAt: at,
-    }),
-  );
+  const renewed = await openContract(tx, audit, actor, {
+    subscriberId: c.subscriberId, resellerId: c.resellerId, productId: c.productId, applicationId: app.id, renewedFromId: c.id,
+    termMonths: c.termMonths, carryOverMonths: 0, startsAt: at, endsAt: termEnd(at, c.termMonths), servicePeriodEndsAt: null, doNotRenew: false, createdAt: at,
+  }, "CON-3: no reply to the renewal notice");
   await fees.chargeNewContract(tx, actor, renewed, product, "RENEWAL");
   // The seal belongs to the contract: it follows the renewal, so the embed code stays the same.
   await tx.update(Seal, { contractId: c.id }, { contractId: renewed.id });
-  await audit.record(tx, actor, {
-    action: "contract.renewByDefault", entityType: "Contract", entityId: toGlobalId("Contract", renewed.id), resellerId: renewed.resellerId,
-    reason: "CON-3: no reply to the renewal notice", after: { ...snapshot(renewed), renewedFrom: toGlobalId("Contract", c.id) },
-  });
   return renewed;
 }

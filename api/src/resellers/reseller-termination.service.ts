@@ -5,14 +5,14 @@ import { canSeeResellerData, requireOperator } from "../auth/authorize";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
-import { formatJst, revocationDeadline } from "../domain";
+import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Revocation, RevocationRequester, RevocationStatus } from "../revocations/revocation.entity";
-import { enqueueScheduledRevocation } from "../revocations/revocation.service";
+import { RevocationRequester } from "../revocations/revocation.entity";
+import { RevocationService } from "../revocations/revocation.service";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { HandoverExport, buildHandoverExport } from "./handover-export";
 import { noticeToReseller } from "./reseller-discipline.service";
@@ -48,6 +48,7 @@ export class ResellerTerminationService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly notices: NoticeService,
+    private readonly revocations: RevocationService,
   ) {}
 
   async get(scope: RequestScope, id: string): Promise<ResellerTermination | null> {
@@ -110,16 +111,11 @@ export class ResellerTerminationService {
       .orderBy("c.created_at")
       .getMany();
     for (const cert of certs) {
-      const revocation = await tx.save(
-        tx.create(Revocation, {
-          certificateId: cert.id, requestedBy: RevocationRequester.OPERATOR, requesterKeyId: scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null,
-          reason: REV9_REASON, operatorGround: "REV-9: the managing reseller's contract has ended", comment: null, status: RevocationStatus.SCHEDULED,
-          requestedAt: now, scheduledFor: on, deadlineAt: revocationDeadline({ reason: REV9_REASON, receivedAt: now, scheduledFor: on }),
-          executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
-        }),
-      );
-      await enqueueScheduledRevocation(tx, revocation);
-      await this.audit.record(tx, scope, { action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId, reason: "REV-9", after: snapshot(revocation) });
+      // REV-9, NOT-1: through the one scheduling path, so the reseller's feed hears of each one as well.
+      await this.revocations.schedule(tx, scope, { certificate: cert, resellerId }, {
+        reason: REV9_REASON, executeAt: on, requestedBy: RevocationRequester.OPERATOR, requesterKeyId: scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null,
+        operatorGround: "REV-9: the managing reseller's contract has ended", comment: null, auditReason: "REV-9",
+      });
     }
     return certs.length;
   }

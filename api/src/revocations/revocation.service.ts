@@ -4,6 +4,7 @@ import { Actor } from "../auth/caller";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { endContract } from "../contracts/contract-writes";
 import { inTransaction } from "../db/transaction";
 import { RevocationActor, canWithdrawRevocation, planRevocation, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
@@ -49,9 +50,24 @@ export interface ExecutionContext {
   massRevocationId?: string | null;
 }
 
-/** Every scheduled revocation is executed by a job at its time (REV-2, VAL-4), exactly once across replicas. */
-export async function enqueueScheduledRevocation(tx: EntityManager, revocation: Pick<Revocation, "id" | "scheduledFor">): Promise<void> {
-  await enqueueJob(tx, { kind: EXECUTE_SCHEDULED_JOB, runAt: revocation.scheduledFor!, uniqueKey: `revocation:${revocation.id}`, payload: { revocationId: revocation.id } });
+/** What a scheduled revocation records. Every site that schedules one (REV-2 request, REV-9 termination, VAL-4 reissue) gives these. */
+export interface ScheduleRevocation {
+  reason: RevocationReason;
+  executeAt: Date;
+  requestedBy: RevocationRequester;
+  requesterKeyId: string | null;
+  comment?: string | null;
+  operatorGround?: string | null;
+  /** Why, in the audit entry. */
+  auditReason: string | null;
+  /** The input a REV-2 refusal (already scheduled) points at; default input.certificateId. */
+  refusalField?: string;
+}
+
+/** The certificate to revoke and the reseller whose feed and audit trail the scheduling belongs to. */
+export interface RevocationTarget {
+  certificate: Pick<Certificate, "id" | "serialHex">;
+  resellerId: string | null;
 }
 
 /**
@@ -86,25 +102,8 @@ export class RevocationService {
       const requestedBy = actor as RevocationRequester;
       const requesterKeyId = scope.caller.kind === "OPERATOR" || scope.caller.kind === "RESELLER" ? scope.caller.keyId : null;
       if (plan.scheduled) {
-        // Locked: a withdrawal committing meanwhile must not be overwritten as executed.
-    const pending = await tx.findOne(Revocation, { where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED }, lock: { mode: "pessimistic_write" } });
-        if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, "input.certificateId");
-        const revocation = await tx.save(
-          tx.create(Revocation, {
-            certificateId: cert.id, requestedBy, requesterKeyId, reason: plan.reason, operatorGround: input.operatorGround ?? null, comment: input.comment ?? null,
-            status: RevocationStatus.SCHEDULED, requestedAt: now, scheduledFor: plan.executeAt,
-            deadlineAt: revocationDeadline({ reason: plan.reason, receivedAt: now, scheduledFor: plan.executeAt }),
-            executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
-          }),
-        );
-        await enqueueScheduledRevocation(tx, revocation);
-        await this.events.emit(tx, {
-          type: EventType.REVOCATION_SCHEDULED, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
-          data: { serialNumber: cert.serialHex, reason: plan.reason, scheduledFor: plan.executeAt.toISOString(), revocationId: toGlobalId("Revocation", revocation.id) },
-        });
-        await this.audit.record(tx, scope, {
-          action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contract.resellerId,
-          reason: input.comment ?? null, after: snapshot(revocation),
+        const revocation = await this.schedule(tx, scope, { certificate: cert, resellerId: contract.resellerId }, {
+          reason: plan.reason, executeAt: plan.executeAt, requestedBy, requesterKeyId, comment: input.comment, operatorGround: input.operatorGround, auditReason: input.comment ?? null,
         });
         return { certificate: cert, revocation, alreadyRevoked: false };
       }
@@ -113,6 +112,38 @@ export class RevocationService {
     });
     scope.loaders.clearAll();
     return result;
+  }
+
+  /**
+   * The one writer of a SCHEDULED revocation, in the caller's transaction: the row with its REV-10
+   * deadline, the job that executes it at its time, the revocation.scheduled event (NOT-1) and the
+   * audit entry. A second scheduled revocation of one certificate is refused (REV-2: withdraw the
+   * first); the lock keeps a withdrawal committing meanwhile from being overwritten.
+   */
+  async schedule(tx: EntityManager, actor: Actor, target: RevocationTarget, s: ScheduleRevocation): Promise<Revocation> {
+    const cert = target.certificate;
+    const pending = await tx.findOne(Revocation, { where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED }, lock: { mode: "pessimistic_write" } });
+    if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, s.refusalField ?? "input.certificateId");
+    const now = this.clock.now();
+    const revocation = await tx.save(
+      tx.create(Revocation, {
+        certificateId: cert.id, requestedBy: s.requestedBy, requesterKeyId: s.requesterKeyId, reason: s.reason, operatorGround: s.operatorGround ?? null, comment: s.comment ?? null,
+        status: RevocationStatus.SCHEDULED, requestedAt: now, scheduledFor: s.executeAt,
+        deadlineAt: revocationDeadline({ reason: s.reason, receivedAt: now, scheduledFor: s.executeAt }), // REV-10
+        executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
+      }),
+    );
+    // REV-2, REV-9, VAL-4: executed by a job at its time, exactly once across replicas.
+    await enqueueJob(tx, { kind: EXECUTE_SCHEDULED_JOB, runAt: s.executeAt, uniqueKey: `revocation:${revocation.id}`, payload: { revocationId: revocation.id } });
+    await this.events.emit(tx, {
+      type: EventType.REVOCATION_SCHEDULED, resellerId: target.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+      data: { serialNumber: cert.serialHex, reason: s.reason, scheduledFor: s.executeAt.toISOString(), revocationId: toGlobalId("Revocation", revocation.id) },
+    });
+    await this.audit.record(tx, actor, {
+      action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: target.resellerId,
+      reason: s.auditReason, after: snapshot(revocation),
+    });
+    return revocation;
   }
 
   /** REV-2, REV-7: a scheduled revocation can be withdrawn until it is executed. */
@@ -185,13 +216,7 @@ export class RevocationService {
     if (contract && contract.status === ContractStatus.ACTIVE) {
       const others = await tx.count(Certificate, { where: { contractId: contract.id, revokedAt: IsNull(), notAfter: MoreThan(now) } });
       if (others === 0) {
-        const beforeContract = snapshot(contract);
-        contract.status = ContractStatus.ENDED;
-        contract.endedAt = executedAt;
-        contract.endReason = ContractEndReason.REVOKED;
-        await tx.save(contract);
-        await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
-        await this.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { endReason: contract.endReason, endedAt: executedAt.toISOString() } });
+        await endContract(tx, { audit: this.audit, events: this.events }, actor, contract, ContractEndReason.REVOKED, executedAt);
       }
     }
     await this.status.certificateRevoked(tx, cert);

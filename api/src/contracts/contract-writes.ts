@@ -1,0 +1,68 @@
+import { EntityManager } from "typeorm";
+import { AuditService, snapshot } from "../audit/audit.service";
+import { Actor } from "../auth/caller";
+import { EventPublisher, EventType } from "../events/event-publisher";
+import { toGlobalId } from "../graphql/global-id";
+import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+
+/**
+ * The facts a contract starts with. Cancellation, auto-renew stop and the end start empty: they are
+ * later facts, written by their own paths (CON-2, CON-4, VAL-6).
+ */
+export interface NewContract {
+  subscriberId: string;
+  resellerId: string | null;
+  productId: string;
+  applicationId: string;
+  renewedFromId: string | null;
+  /** Null: the unlimited term (VAL-8, bring-your-own). */
+  termMonths: number | null;
+  carryOverMonths: number;
+  startsAt: Date;
+  endsAt: Date | null;
+  servicePeriodEndsAt: Date | null;
+  doNotRenew: boolean;
+  createdAt: Date;
+}
+
+/**
+ * CON-1: the one writer of a new contract — issuance, renewal by application (VAL-5) or by default
+ * (CON-3), an ACME certificate (ACME-5) and a managed bring-your-own certificate (VAL-8) all open
+ * theirs here, so each leaves the same `contract.create` audit entry, with `why` naming the rule.
+ */
+export async function openContract(tx: EntityManager, audit: AuditService, actor: Actor, facts: NewContract, why: string): Promise<Contract> {
+  const contract = await tx.save(
+    tx.create(Contract, {
+      ...facts,
+      autoRenewStopNoticedAt: null, cancellationNoticedAt: null, cancellationEffectiveAt: null,
+      status: ContractStatus.ACTIVE, endedAt: null, endReason: null,
+    }),
+  );
+  await audit.record(tx, actor, {
+    action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: why, after: snapshot(contract),
+  });
+  return contract;
+}
+
+/**
+ * CON-1, CON-2, CON-4, CON-5, VAL-6, REV-6: the one writer of a contract's end, whether its term ran
+ * out (the daily and month-end jobs) or its certificate was revoked. The caller holds the contract's
+ * row lock. Each end leaves the same `contract.end` audit entry and `contract.ended` event (NOT-1).
+ */
+export async function endContract(
+  tx: EntityManager,
+  deps: { audit: AuditService; events: EventPublisher },
+  actor: Actor,
+  contract: Contract,
+  reason: ContractEndReason,
+  at: Date,
+): Promise<void> {
+  const before = snapshot(contract);
+  contract.status = ContractStatus.ENDED;
+  contract.endedAt = at;
+  contract.endReason = reason;
+  await tx.save(contract);
+  const contractId = toGlobalId("Contract", contract.id);
+  await deps.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: contractId, resellerId: contract.resellerId, reason, before, after: snapshot(contract) });
+  await deps.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: contractId, data: { endReason: reason, endedAt: at.toISOString() } });
+}
