@@ -76,7 +76,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const statusPublisher = new StatusPublisher(clock);
   const crls = new CrlService(ds, clock, ca);
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
-  const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
+  const massRevocations = new MassRevocationService(ds, clock, audit, statusPublisher, events, notices, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
   trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
