@@ -56,15 +56,17 @@ export class AuditService {
   }
 
   private async write(tx: EntityManager, rows: Row[]): Promise<void> {
-    // One statement whatever the count (a mass revocation batch records thousands), in recorded order.
-    await tx.query(
-      `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
-       SELECT a.occurred_at, a.actor_kind, a.actor_key_id, a.actor_label, a.reseller_id, a.action, a.entity_type, a.entity_id, a.reason, a.before, a.after, a.request_id
-       FROM unnest($1::timestamptz[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::jsonb[], $11::jsonb[], $12::text[])
-         WITH ORDINALITY AS a(occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id, n)
-       ORDER BY a.n`,
-      Array.from({ length: 12 }, (_, col) => rows.map((r) => r[col])),
-    );
+    // At most 1,000 rows a statement (PostgreSQL allows 65,535 parameters).
+    for (let at = 0; at < rows.length; at += 1000) {
+      const chunk = rows.slice(at, at + 1000);
+      const width = chunk[0].length;
+      const values = chunk.map((_, i) => `(${Array.from({ length: width }, (__, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ");
+      await tx.query(
+        `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
+         VALUES ${values}`,
+        chunk.flat(),
+      );
+    }
   }
 }
 

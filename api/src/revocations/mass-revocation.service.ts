@@ -1,4 +1,5 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, ObjectLiteral } from "typeorm";
+import { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { requireOperator } from "../auth/authorize";
 import { systemActor } from "../auth/caller";
@@ -17,7 +18,7 @@ import { RequestScope } from "../request-scope";
 import { StatusPublisher } from "../status/status-publisher";
 import { MassRevocation, MassRevocationStatus } from "./mass-revocation.entity";
 import { RevocationReason } from "./revocation-reason";
-import { Revocation, RevocationRequester, RevocationStatus } from "./revocation.entity";
+import { Revocation, RevocationRequester } from "./revocation.entity";
 
 export const MASS_REVOCATION_JOB = "revocation.mass-batch";
 
@@ -142,32 +143,38 @@ export class MassRevocationService {
     if (candidates.length === 0) return;
     const reason = mass.reason as RevocationReason;
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
-    const locked = updatedRows<{ id: string }>(await tx.query(
+    // Entities are built from RETURNING rows (no read-back, no ORM hydration of thousands of rows).
+    const certColumns = columnsOf(tx, Certificate, ["der"]);
+    const certs = updatedRows<Record<string, unknown>>(await tx.query(
       `WITH locked AS (SELECT id FROM certificate WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
-       UPDATE certificate c SET revoked_at = $2, revocation_reason = $3 FROM locked WHERE c.id = locked.id RETURNING c.id`,
+       UPDATE certificate c SET revoked_at = $2, revocation_reason = $3 FROM locked WHERE c.id = locked.id
+       RETURNING ${certColumns.map((c) => `c.${c.databaseName}`).join(", ")}`,
       [candidates, executedAt, reason],
-    ));
-    if (locked.length === 0) return;
-    const ids = locked.map((r) => r.id);
-    const certColumns = tx.connection.getMetadata(Certificate).columns.filter((c) => c.propertyName !== "der").map((c) => `c.${c.propertyName}`);
-    const certs = await tx.createQueryBuilder(Certificate, "c").select(certColumns).where("c.id = ANY(:ids)", { ids }).orderBy("c.id").getMany();
+    )).map((row) => toEntity(Certificate, certColumns, row));
+    if (certs.length === 0) return;
+    const ids = certs.map((c) => c.id);
+    const revColumns = columnsOf(tx, Revocation);
+    const returning = revColumns.map((c) => c.databaseName).join(", ");
     // A scheduled revocation of the same certificate is superseded: executed now, by this one.
-    await tx.query(
-      `UPDATE revocation SET status = 'EXECUTED', executed_at = $2, reason = $3 WHERE certificate_id = ANY($1::uuid[]) AND status = 'SCHEDULED'`,
+    const superseded = updatedRows<Record<string, unknown>>(await tx.query(
+      `UPDATE revocation SET status = 'EXECUTED', executed_at = $2, reason = $3 WHERE certificate_id = ANY($1::uuid[]) AND status = 'SCHEDULED' RETURNING ${returning}`,
       [ids, executedAt, reason],
-    );
-    await tx.query(
+    ));
+    const created: Record<string, unknown>[] = await tx.query(
       `INSERT INTO revocation (certificate_id, requested_by, requester_key_id, reason, operator_ground, comment, status, requested_at, scheduled_for, deadline_at, executed_at, withdrawn_at, problem_report_id, mass_revocation_id)
        SELECT u.id, $2, NULL, $3, NULL, $4, 'EXECUTED', $5, NULL, $6, $7, NULL, NULL, $8
        FROM unnest($1::uuid[]) AS u(id)
-       WHERE NOT EXISTS (SELECT 1 FROM revocation r WHERE r.certificate_id = u.id AND r.status = 'EXECUTED')`,
-      [ids, RevocationRequester.OPERATOR, reason, MASS_REVOCATION_COMMENT, now, revocationDeadline({ reason, receivedAt: now }), executedAt, mass.id],
+       WHERE u.id <> ALL ($9::uuid[])
+       RETURNING ${returning}`,
+      [ids, RevocationRequester.OPERATOR, reason, MASS_REVOCATION_COMMENT, now, revocationDeadline({ reason, receivedAt: now }), executedAt, mass.id, superseded.map((r) => r.certificate_id)],
     );
-    const revocations = new Map(
-      (await tx.createQueryBuilder(Revocation, "r").where("r.certificate_id = ANY(:ids) AND r.status = :executed", { ids, executed: RevocationStatus.EXECUTED }).getMany()).map((r) => [r.certificateId, r]),
-    );
+    const revocations = new Map([...superseded, ...created].map((row) => toEntity(Revocation, revColumns, row)).map((r) => [r.certificateId, r]));
+    const contractColumns = columnsOf(tx, Contract);
     const contracts = new Map(
-      (await tx.createQueryBuilder(Contract, "k").where("k.id = ANY(:ids)", { ids: [...new Set(certs.map((c) => c.contractId))] }).orderBy("k.id").setLock("pessimistic_write").getMany()).map((k) => [k.id, k]),
+      (await tx.query(
+        `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [[...new Set(certs.map((c) => c.contractId))]],
+      ) as Record<string, unknown>[]).map((row) => toEntity(Contract, contractColumns, row)).map((k) => [k.id, k]),
     );
     const actor = systemActor(`mass-revocation:${mass.id}`);
     for (const cert of certs) {
@@ -215,4 +222,16 @@ export class MassRevocationService {
     else qb.andWhere("c.serial_hex = ANY(:serials)", { serials: scope.serials });
     return qb.getCount();
   }
+}
+
+/** The columns of an entity as the database names them, less `omit` (property names). */
+function columnsOf(tx: EntityManager, entity: ObjectLiteral, omit: string[] = []): ColumnMetadata[] {
+  return tx.connection.getMetadata(entity as never).columns.filter((c) => !omit.includes(c.propertyName));
+}
+
+/** An entity from a raw row (what TypeORM would hydrate, for the plain column types these entities use). */
+function toEntity<T extends object>(entity: new () => T, columns: ColumnMetadata[], row: Record<string, unknown>): T {
+  const out = new entity() as Record<string, unknown>;
+  for (const c of columns) out[c.propertyName] = row[c.databaseName];
+  return out as T;
 }
