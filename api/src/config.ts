@@ -179,7 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     },
     carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
     reissueGraceHours: int("AKASHI_REISSUE_GRACE_HOURS", get("AKASHI_REISSUE_GRACE_HOURS") ?? "72", 0, 24 * 30),
-    massRevocationBatch: int("AKASHI_MASS_REVOCATION_BATCH", get("AKASHI_MASS_REVOCATION_BATCH") ?? "200", 1, 10_000),
+    massRevocationBatch: int("AKASHI_MASS_REVOCATION_BATCH", get("AKASHI_MASS_REVOCATION_BATCH") ?? "5000", 1, 20_000),
     webhook: {
       timeoutMs: int("AKASHI_WEBHOOK_TIMEOUT_MS", get("AKASHI_WEBHOOK_TIMEOUT_MS") ?? "10000", 100, 120_000),
       backoffMs: int("AKASHI_WEBHOOK_BACKOFF_MS", get("AKASHI_WEBHOOK_BACKOFF_MS") ?? "30000", 1, 24 * 3_600_000),

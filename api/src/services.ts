@@ -77,7 +77,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   // VAL-4: a reissue schedules the superseded certificate's revocation through the revocation service.
   const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, revocations);
-  const massRevocations = new MassRevocationService(ds, clock, audit, revocations, config.massRevocationBatch);
+  const massRevocations = new MassRevocationService(ds, clock, audit, statusPublisher, events, notices, config.massRevocationBatch);
   const certificates = new CertificateService(ds, ca);
   trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.

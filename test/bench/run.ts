@@ -34,6 +34,7 @@ import {
 import { acmeSection } from "./acme";
 import { atLeast, atMost, allGoals, goalsTable, recordGoal } from "./goals";
 import { DEFAULT_DB_LIMITS } from "../../api/src/db/data-source";
+import { scaleSection } from "./scale";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, renderVerdict, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
@@ -56,8 +57,10 @@ import {
  *   BENCH_CHAIN_N      certificates through the whole chain in (a2) (default 100)
  *   BENCH_CONCURRENCY  connections for the OCSP, status and verification-page loads (default 8)
  *   BENCH_SEAL_RUNS    navigations of each page in the seal render benchmark (default 15)
- *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal (default: all);
+ *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal, scale (default: all but scale);
  *                      also as arguments: `npm run bench -- seal`
+ *   BENCH_SCALE_N      certificates written for the scale section (default 1,000,000); BENCH_SCALE_FULL=1 also
+ *                      revokes all of them at once (issue 11)
  *   DATABASE_URL       use this PostgreSQL server (a scratch database is created and dropped);
  *                      unset: an embedded PostgreSQL in a temp dir
  * Exits 1 when any response is wrong (non-2xx, transport error, bad OCSP body, wrong status JSON, a
@@ -84,7 +87,9 @@ const SEAL_DOMAIN = "shop.akashi-demo.jp";
 /** The certificate for OCSP and status when the issuance section (which otherwise provides it) is skipped. */
 const STATUS_DOMAIN = "status.bench.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
-const SECTIONS = ["issuance", "ocsp", "status", "seal"] as const;
+const SECTIONS = ["issuance", "ocsp", "status", "seal", "scale"] as const;
+/** Issue 11 (test/bench/scale.ts): the one real certificate the synthetic ones copy is issued for this name. */
+const SCALE_DOMAIN = "scale.bench.akashi-demo.jp";
 type Section = (typeof SECTIONS)[number];
 
 /** BENCH_ONLY or the command's arguments; every section when neither names one. */
@@ -97,7 +102,8 @@ function chosenSections(): Set<Section> {
   const unknown = named.filter((n) => !(SECTIONS as readonly string[]).includes(n));
   if (unknown.length)
     throw new Error(`unknown bench section(s) ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}`);
-  return new Set(named.length ? (named as Section[]) : SECTIONS);
+  // scale writes a million rows and takes minutes: only when named.
+  return new Set(named.length ? (named as Section[]) : SECTIONS.filter((x) => x !== "scale"));
 }
 const ONLY = chosenSections();
 const want = (s: Section) => ONLY.has(s);
@@ -507,7 +513,7 @@ async function main(): Promise<number> {
     const app = await startBenchApp(
       db,
       path.join(work, "data"),
-      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN]),
+      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN, SCALE_DOMAIN]),
     );
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + service (${app.mode}) on ${app.origin} (${elapsed(tApp)})`);
@@ -577,6 +583,9 @@ async function main(): Promise<number> {
       seal = await runSealSection(input);
       failures.push(...seal.failures);
     }
+    // Last: it writes BENCH_SCALE_N certificates into the database the other sections use.
+    const scale = want("scale") ? await scaleSection({ db, ctx, domain: SCALE_DOMAIN, work, dcvOverrides: dcv.overrides([SCALE_DOMAIN]), log }) : null;
+    if (scale) failures.push(...scale.failures);
     for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])])
       for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
 
@@ -623,6 +632,7 @@ async function main(): Promise<number> {
       seal: seal ? sealJson(seal, SEAL_RUNS) : null,
       status: status?.json ?? null,
       goals: allGoals(),
+      scale: scale?.json ?? null,
       failures,
       totalSeconds: (performance.now() - t0) / 1000,
     };

@@ -88,6 +88,23 @@ export async function enqueueJob(tx: EntityManager, job: EnqueueJob): Promise<bo
   return true;
 }
 
+/**
+ * {@link enqueueJob} for many jobs in two statements (one insert, one NOTIFY per kind); returns how
+ * many were new. For writers of many jobs at once (webhook deliveries of a mass revocation's events).
+ */
+export async function enqueueJobs(tx: EntityManager, jobs: readonly EnqueueJob[]): Promise<number> {
+  if (jobs.length === 0) return 0;
+  for (const job of jobs) if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime())) throw new TypeError("runAt must be a valid Date");
+  const rows: Array<{ kind: string }> = await tx.query(
+    `INSERT INTO job (kind, unique_key, payload, run_at)
+     SELECT j.kind, j.unique_key, j.payload, j.run_at FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS j(kind, unique_key, payload, run_at)
+     ON CONFLICT (unique_key) DO NOTHING RETURNING kind`,
+    [jobs.map((j) => j.kind), jobs.map((j) => j.uniqueKey ?? null), jobs.map((j) => JSON.stringify(j.payload ?? {})), jobs.map((j) => j.runAt)],
+  );
+  for (const kind of new Set(rows.map((r) => r.kind))) await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, kind]);
+  return rows.length;
+}
+
 const CLAIM_SQL = `
   SELECT id, kind, unique_key, payload, run_at, status, attempts, locked_until, last_error, created_at, finished_at
   FROM job

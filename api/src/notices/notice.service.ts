@@ -163,6 +163,55 @@ export class NoticeService {
     });
   }
 
+  /**
+   * {@link revocationExecuted} for a batch (REV-4 mass revocation): the same notices to the same
+   * recipients, read and written with a fixed number of statements whatever the batch's size.
+   * `contracts` holds every certificate's contract (the caller has them locked already).
+   */
+  async revocationsExecuted(tx: EntityManager, revoked: readonly { certificate: Certificate; reason: string }[], contracts: ReadonlyMap<string, Contract>): Promise<number> {
+    if (revoked.length === 0) return 0;
+    const subscriberIds = [...new Set(revoked.map((r) => contracts.get(r.certificate.contractId)!.subscriberId))];
+    const subscribers = new Map((await tx.createQueryBuilder(Subscriber, "s").where("s.id = ANY(:ids)", { ids: subscriberIds }).getMany()).map((s) => [s.id, s]));
+    const contacts = await tx
+      .createQueryBuilder(SubscriberContact, "sc")
+      .where("sc.subscriber_id = ANY(:ids) AND sc.role = :role", { ids: subscriberIds, role: ContactRole.NOTICE })
+      .orderBy("sc.position", "ASC")
+      .getMany();
+    const contactsOf = new Map<string, SubscriberContact[]>();
+    for (const c of contacts) contactsOf.set(c.subscriberId, [...(contactsOf.get(c.subscriberId) ?? []), c]);
+    const now = this.clock.now();
+    const cols: unknown[][] = Array.from({ length: 9 }, () => []);
+    const push = (...v: unknown[]) => v.forEach((x, i) => cols[i].push(x));
+    for (const { certificate, reason } of revoked) {
+      const contract = contracts.get(certificate.contractId)!;
+      const subscriber = subscribers.get(contract.subscriberId);
+      if (!subscriber) throw new Error(`subscriber ${contract.subscriberId} not found`);
+      const language = subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+      const revokedAt = certificate.revokedAt ?? now;
+      const compose = (audience: Audience) => revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, audience);
+      // Same recipients as queueForSubscriber: the managing reseller, then each NOTICE contact (J 4.5).
+      if (contract.resellerId) {
+        const text = compose("RESELLER");
+        push(NoticeRecipient.RESELLER, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, null, revokedAt);
+      }
+      for (const c of contactsOf.get(subscriber.id) ?? []) {
+        const text = compose("SUBSCRIBER");
+        push(NoticeRecipient.SUBSCRIBER, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, c.email, revokedAt);
+      }
+    }
+    if (cols[0].length === 0) return 0;
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO notice (kind, recipient, reseller_id, subscriber_id, contract_id, announcement_id, language, subject, body, channel, direct, email_to, due_at, sent_at, attempts, created_at)
+       SELECT $1, n.recipient, n.reseller_id, n.subscriber_id, n.contract_id, NULL, n.language, n.subject, n.body, $2, false, n.email_to, n.due_at, NULL, 0, $3
+       FROM unnest($4::text[], $5::uuid[], $6::uuid[], $7::uuid[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[])
+         AS n(recipient, reseller_id, subscriber_id, contract_id, language, subject, body, email_to, due_at)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [NoticeKind.REVOCATION_EXECUTED, NoticeChannel.EMAIL, now, ...cols],
+    );
+    if (inserted.length > 0 && this.mailer) await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: now });
+    return inserted.length;
+  }
+
   /** APP-2: "rejected (with a notice of rejection)"; called in the rejecting transaction. */
   async applicationRejected(tx: EntityManager, app: Application): Promise<Notice[]> {
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });

@@ -1,34 +1,50 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, ObjectLiteral } from "typeorm";
+import { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { requireOperator } from "../auth/authorize";
 import { systemActor } from "../auth/caller";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
-import { checkRevocationReason } from "../domain";
+import { checkRevocationReason, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
+import { EventPublisher, EventType } from "../events/event-publisher";
+import { updatedRows } from "../events/updated-rows";
 import { toGlobalId } from "../graphql/global-id";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
+import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
+import { StatusPublisher } from "../status/status-publisher";
 import { MassRevocation, MassRevocationStatus } from "./mass-revocation.entity";
 import { RevocationReason } from "./revocation-reason";
-import { RevocationRequester } from "./revocation.entity";
-import { RevocationService } from "./revocation.service";
+import { Revocation, RevocationRequester } from "./revocation.entity";
 
 export const MASS_REVOCATION_JOB = "revocation.mass-batch";
+
+/** What every revocation row of a mass revocation says as its comment (and its audit entries as their reason). */
+export const MASS_REVOCATION_COMMENT = "mass revocation";
 
 /**
  * REV-4 (J 11.2, ballot SC-089): revoke every unexpired certificate of an issuing CA, or of a list
  * of serials, in one operation. It runs as a chain of jobs, each revoking one batch in one
- * transaction and recording progress, so a crash half-way resumes where it stopped and nothing is
+ * transaction and recording where it stopped, so a crash half-way resumes there and nothing is
  * revoked twice.
+ *
+ * A batch does, in set form, everything RevocationService.execute does for one certificate — the
+ * certificate row, the revocation row (superseding a scheduled one), the end of the contract (REV-6),
+ * the audit entries, the notices, the events, and the CRL/OCSP/status publication — with a fixed
+ * number of statements whatever its size (issue 11: ~10 statements per certificate made 10,000
+ * certificates take 698 s).
  */
 export class MassRevocationService {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly revocations: RevocationService,
+    private readonly status: StatusPublisher,
+    private readonly events: EventPublisher,
+    private readonly notices: NoticeService,
     private readonly batchSize: number,
   ) {}
 
@@ -37,14 +53,18 @@ export class MassRevocationService {
     if ((input.issuingCaId === null) === (input.serials === null)) throw refusal(RefusalCode.INVALID_INPUT, "Give either issuingCaId or serials.", "input.issuingCaId");
     const reason = checkRevocationReason("OPERATOR", input.reason);
     if (!reason.ok) throw fromDomain(reason, "input.reason");
-    const serials = input.serials?.map((s) => s.toLowerCase().replace(/[:\s]/g, "")) ?? null;
+    // Each serial once: progress counts list entries, and a repeated one would be counted twice.
+    const serials = input.serials ? [...new Set(input.serials.map((s) => s.toLowerCase().replace(/[:\s]/g, "")))] : null;
     if (serials && (serials.length === 0 || serials.length > 100_000 || serials.some((s) => !/^[0-9a-f]{1,64}$/.test(s)))) throw refusal(RefusalCode.INVALID_INPUT, "serials must be 1 to 100000 hex serial numbers.", "input.serials");
     if (input.ground.trim().length === 0) throw refusal(RefusalCode.INVALID_INPUT, "State the ground (REV-4).", "input.ground");
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock.now();
-      const total = await this.pending(tx, { issuingCaId: input.issuingCaId, serials }, now).getCount();
+      const total = await this.countPending(tx, { issuingCaId: input.issuingCaId, serials }, now);
       const mass = await tx.save(
-        tx.create(MassRevocation, { issuingCaId: input.issuingCaId, serials, reason: reason.reason, status: total === 0 ? MassRevocationStatus.COMPLETED : MassRevocationStatus.RUNNING, total, done: 0, createdAt: now, completedAt: total === 0 ? now : null }),
+        tx.create(MassRevocation, {
+          issuingCaId: input.issuingCaId, serials, reason: reason.reason, status: total === 0 ? MassRevocationStatus.COMPLETED : MassRevocationStatus.RUNNING,
+          total, done: 0, lastCertificateId: null, serialsDone: 0, createdAt: now, completedAt: total === 0 ? now : null,
+        }),
       );
       if (total > 0) await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:0`, payload: { massRevocationId: mass.id } });
       await this.audit.record(tx, scope, { action: "massRevocation.start", entityType: "MassRevocation", entityId: toGlobalId("MassRevocation", mass.id), resellerId: null, reason: input.ground, after: snapshot(mass) });
@@ -57,38 +77,161 @@ export class MassRevocationService {
     return scope.loaders.byId(MassRevocation).load(id);
   }
 
-  /** One batch: lock the next certificates, revoke them, record progress; enqueue the next batch or finish. */
+  /**
+   * One batch, one transaction: take the next certificates after the cursor, revoke them, move the
+   * cursor and the progress; enqueue the next batch or finish. A crash rolls all of it back, cursor
+   * included, so the batch is simply done again.
+   */
   batchJob(): JobHandler {
     return async (job, tx) => {
       const mass = await tx.findOne(MassRevocation, { where: { id: String(job.payload.massRevocationId) }, lock: { mode: "pessimistic_write" } });
       if (!mass || mass.status !== MassRevocationStatus.RUNNING) return;
       const now = this.clock.now();
-      const batch = await this.pending(tx, mass, now).orderBy("c.id").limit(this.batchSize).setLock("pessimistic_write").getMany();
-      const actor = systemActor(`mass-revocation:${mass.id}`);
-      for (const cert of batch) {
-        await this.revocations.execute(tx, actor, cert, mass.reason as RevocationReason, {
-          requestedBy: RevocationRequester.OPERATOR, requesterKeyId: null, comment: "mass revocation", massRevocationId: mass.id,
-        });
-      }
-      mass.done = Math.min(mass.total, mass.done + batch.length);
-      if (batch.length < this.batchSize) {
+      const { candidates, exhausted } = await this.nextBatch(tx, mass, now);
+      await this.revokeSet(tx, mass, candidates, now);
+      mass.done = Math.min(mass.total, mass.done + candidates.length);
+      if (exhausted) {
         mass.status = MassRevocationStatus.COMPLETED;
         mass.done = mass.total;
         mass.completedAt = now;
       } else {
-        // Keyed by this batch's job, which never repeats (done can stall at total while certificates keep coming).
+        // Keyed by this batch's job, which never repeats.
         await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:after:${job.id}`, payload: { massRevocationId: mass.id } });
       }
-      await tx.save(mass);
+      await tx.update(MassRevocation, { id: mass.id }, { done: mass.done, status: mass.status, completedAt: mass.completedAt, lastCertificateId: mass.lastCertificateId, serialsDone: mass.serialsDone });
     };
   }
 
-  private pending(tx: EntityManager, scope: { issuingCaId: string | null; serials: string[] | null }, now: Date) {
+  /**
+   * The next certificates still to revoke, read without locks (revokeSet locks them). An issuing CA is
+   * walked in id order from the cursor (index certificate_ca_id), so a batch never re-reads the ones
+   * already revoked; a list of serials is walked by position, each slice matched through the indexed
+   * serial_hex. Moves the cursor on `mass`.
+   */
+  private async nextBatch(tx: EntityManager, mass: MassRevocation, now: Date): Promise<{ candidates: string[]; exhausted: boolean }> {
+    if (mass.issuingCaId) {
+      const rows: { id: string }[] = await tx.query(
+        `SELECT id FROM certificate
+         WHERE issuing_ca_id = $1 AND source = 'ISSUED' AND id > $2 AND revoked_at IS NULL AND not_after > $3
+         ORDER BY id LIMIT $4`,
+        [mass.issuingCaId, mass.lastCertificateId ?? "00000000-0000-0000-0000-000000000000", now, this.batchSize],
+      );
+      if (rows.length > 0) mass.lastCertificateId = rows[rows.length - 1].id;
+      return { candidates: rows.map((r) => r.id), exhausted: rows.length < this.batchSize };
+    }
+    const from = mass.serialsDone;
+    const rows: { id: string }[] = await tx.query(
+      `SELECT DISTINCT c.id FROM mass_revocation m
+       CROSS JOIN LATERAL unnest(m.serials[$2 + 1 : $2 + $3]) AS s(serial)
+       JOIN certificate c ON c.serial_hex = s.serial
+       WHERE m.id = $1 AND c.source = 'ISSUED' AND c.revoked_at IS NULL AND c.not_after > $4`,
+      [mass.id, from, this.batchSize, now],
+    );
+    const length = mass.serials?.length ?? 0;
+    mass.serialsDone = Math.min(length, from + this.batchSize);
+    return { candidates: rows.map((r) => r.id), exhausted: mass.serialsDone >= length };
+  }
+
+  /**
+   * RevocationService.execute for a set of certificates, statement for statement in set form.
+   * REV-7: the certificates are locked FOR UPDATE in id order and only those still unrevoked are
+   * revoked: a single revocation holding one of them makes this wait, and once it commits that
+   * certificate is left out (revoked once, by it); if it rolls back, this revokes it. SKIP LOCKED
+   * would be wrong: a skipped certificate whose single revocation then fails would stay valid.
+   */
+  private async revokeSet(tx: EntityManager, mass: MassRevocation, candidates: string[], now: Date): Promise<void> {
+    if (candidates.length === 0) return;
+    const reason = mass.reason as RevocationReason;
+    const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
+    // Entities are built from RETURNING rows (no read-back, no ORM hydration of thousands of rows).
+    const certColumns = columnsOf(tx, Certificate, ["der"]);
+    const certs = updatedRows<Record<string, unknown>>(await tx.query(
+      `WITH locked AS (SELECT id FROM certificate WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
+       UPDATE certificate c SET revoked_at = $2, revocation_reason = $3 FROM locked WHERE c.id = locked.id
+       RETURNING ${certColumns.map((c) => `c.${c.databaseName}`).join(", ")}`,
+      [candidates, executedAt, reason],
+    )).map((row) => toEntity(Certificate, certColumns, row));
+    if (certs.length === 0) return;
+    const ids = certs.map((c) => c.id);
+    const revColumns = columnsOf(tx, Revocation);
+    const returning = revColumns.map((c) => c.databaseName).join(", ");
+    // A scheduled revocation of the same certificate is superseded: executed now, by this one.
+    const superseded = updatedRows<Record<string, unknown>>(await tx.query(
+      `UPDATE revocation SET status = 'EXECUTED', executed_at = $2, reason = $3 WHERE certificate_id = ANY($1::uuid[]) AND status = 'SCHEDULED' RETURNING ${returning}`,
+      [ids, executedAt, reason],
+    ));
+    const created: Record<string, unknown>[] = await tx.query(
+      `INSERT INTO revocation (certificate_id, requested_by, requester_key_id, reason, operator_ground, comment, status, requested_at, scheduled_for, deadline_at, executed_at, withdrawn_at, problem_report_id, mass_revocation_id)
+       SELECT u.id, $2, NULL, $3, NULL, $4, 'EXECUTED', $5, NULL, $6, $7, NULL, NULL, $8
+       FROM unnest($1::uuid[]) AS u(id)
+       WHERE u.id <> ALL ($9::uuid[])
+       RETURNING ${returning}`,
+      [ids, RevocationRequester.OPERATOR, reason, MASS_REVOCATION_COMMENT, now, revocationDeadline({ reason, receivedAt: now }), executedAt, mass.id, superseded.map((r) => r.certificate_id)],
+    );
+    const revocations = new Map([...superseded, ...created].map((row) => toEntity(Revocation, revColumns, row)).map((r) => [r.certificateId, r]));
+    const contractColumns = columnsOf(tx, Contract);
+    const contracts = new Map(
+      (await tx.query(
+        `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        [[...new Set(certs.map((c) => c.contractId))]],
+      ) as Record<string, unknown>[]).map((row) => toEntity(Contract, contractColumns, row)).map((k) => [k.id, k]),
+    );
+    const actor = systemActor(`mass-revocation:${mass.id}`);
+    for (const cert of certs) {
+      const after = snapshot(cert, ["der"]);
+      await this.audit.record(tx, actor, {
+        action: "certificate.revoke", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contracts.get(cert.contractId)?.resellerId ?? null,
+        reason: MASS_REVOCATION_COMMENT, before: { ...after, revokedAt: null, revocationReason: null }, after: { ...after, revocation: snapshot(revocations.get(cert.id)!) },
+      });
+    }
+    // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
+    const ended = updatedRows<{ id: string }>(await tx.query(
+      `UPDATE contract k SET status = $2, ended_at = $3, end_reason = $4
+       WHERE k.id = ANY($1::uuid[]) AND k.status = $5
+         AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.contract_id = k.id AND c.revoked_at IS NULL AND c.not_after > $6)
+       RETURNING k.id`,
+      [[...contracts.keys()], ContractStatus.ENDED, executedAt, ContractEndReason.REVOKED, ContractStatus.ACTIVE, now],
+    ));
+    for (const { id } of ended) {
+      const contract = contracts.get(id)!;
+      const beforeContract = snapshot(contract);
+      contract.status = ContractStatus.ENDED;
+      contract.endedAt = executedAt;
+      contract.endReason = ContractEndReason.REVOKED;
+      await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
+      await this.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { endReason: contract.endReason, endedAt: executedAt.toISOString() } });
+    }
+    // STAT-1..3: one CRL publication per CA for the whole batch; the view triggers tell every replica at commit.
+    await this.status.certificatesRevoked(tx, certs);
+    // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
+    await this.notices.revocationsExecuted(tx, certs.map((certificate) => ({ certificate, reason })), contracts);
+    for (const cert of certs) {
+      await this.events.emit(tx, {
+        type: EventType.REVOCATION_EXECUTED, resellerId: contracts.get(cert.contractId)?.resellerId ?? null, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+        data: { serialNumber: cert.serialHex, reason, revokedAt: executedAt.toISOString() },
+      });
+    }
+  }
+
+  private async countPending(tx: EntityManager, scope: { issuingCaId: string | null; serials: string[] | null }, now: Date): Promise<number> {
     const qb = tx
       .createQueryBuilder(Certificate, "c")
       .where("c.source = :issued AND c.revoked_at IS NULL AND c.not_after > :now", { issued: CertificateSource.ISSUED, now });
+    // ANY of one array parameter: a list of up to 100,000 serials would overflow the 65,535 parameters of an IN list.
     if (scope.issuingCaId) qb.andWhere("c.issuing_ca_id = :ca", { ca: scope.issuingCaId });
-    else qb.andWhere("c.serial_hex IN (:...serials)", { serials: scope.serials });
-    return qb;
+    else qb.andWhere("c.serial_hex = ANY(:serials)", { serials: scope.serials });
+    return qb.getCount();
   }
+}
+
+/** The columns of an entity as the database names them, less `omit` (property names). */
+function columnsOf(tx: EntityManager, entity: ObjectLiteral, omit: string[] = []): ColumnMetadata[] {
+  return tx.connection.getMetadata(entity as never).columns.filter((c) => !omit.includes(c.propertyName));
+}
+
+/** An entity from a raw row (what TypeORM would hydrate, for the plain column types these entities use). */
+function toEntity<T extends object>(entity: new () => T, columns: ColumnMetadata[], row: Record<string, unknown>): T {
+  const out = new entity() as Record<string, unknown>;
+  for (const c of columns) out[c.propertyName] = row[c.databaseName];
+  return out as T;
 }

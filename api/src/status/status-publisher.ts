@@ -62,6 +62,22 @@ export class StatusPublisher {
     }
     for (const listener of this.listeners) listener(caId, cert.serialHex);
   }
+
+  /**
+   * {@link certificateRevoked} for many certificates at once (REV-4 mass revocation): one CRL
+   * scheduling per CA however many of its certificates are in the batch, then the local listeners for
+   * each serial.
+   */
+  async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
+    const byCa = new Map<string, RevokedCertificateRef>();
+    for (const c of certs) if (c.issuingCaId && !byCa.has(c.issuingCaId)) byCa.set(c.issuingCaId, c);
+    for (const first of byCa.values()) await this.certificateRevoked(tx, first);
+    const firstOfCa = new Set(byCa.values());
+    for (const c of certs) {
+      if (!c.issuingCaId || firstOfCa.has(c)) continue;
+      for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
+    }
+  }
 }
 
 /** The job key of one CA's CRL publication window. */
