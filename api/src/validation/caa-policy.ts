@@ -79,7 +79,10 @@ function judge(record: CaaRecord, ctx: CaaContext): Verdict {
   return "PERMITS";
 }
 
-/** APP-11: the decision for the relevant record set of a name (RFC 8659 §3 found it; empty set = no CAA). */
+/**
+ * APP-11: the decision for the relevant record set of a name (RFC 8659 §3 found it; empty set = no CAA).
+ * @rule APP-11 — validation/caa.ts checkCaa climbs the DNS tree and defers to it
+ */
 export function evaluateCaa(records: CaaRecord[], ctx: CaaContext): CaaDecision {
   const unknownCritical = records.find((r) => r.critical && !KNOWN_TAGS.has(r.tag));
   if (unknownCritical) {
