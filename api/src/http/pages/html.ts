@@ -59,7 +59,6 @@ export interface LockedPage {
  * the hash of `css`, forms only to ourselves, never inside a frame, never cached stale, no Referer leaking
  * the seal id onwards. Everything constant — the hash, the header values — is computed here, once per
  * page kind, not per request.
- * @rule SEAL-2 — what the embedding site sends is only reported, never believed: verify-model.ts VisitorOrigin
  */
 export function lockedPage(css: string, extra: { scriptSrc?: string; connectSrc?: string } = {}): LockedPage {
   const csp = [
