@@ -19,6 +19,7 @@ import {
 } from "../domain/revocation-policy";
 import { SUCCESSION_NOTICE_DAYS } from "../domain/succession";
 import { CURE_NOTICE_MIN_DAYS, HANDOVER_MIN_DAYS } from "../resellers/reseller-status";
+import { CAA_RESULT_HOURS } from "../validation/caa-policy";
 
 const enumNames = (reasons: readonly RevocationReason[]) => reasons.map((r) => REVOCATION_REASON_ENUM[r]);
 
@@ -73,3 +74,6 @@ export const HANDOVER_DUE_FREE =
 /** VAL-8: the renewed bring-your-own certificate's validity. */
 export const BYO_RENEWED_CERTIFICATE =
   `The renewed certificate in PEM (leaf first; a chain may follow); its validity must exceed ${BYO_MIN_RENEWABLE_VALIDITY_DAYS_EXCLUSIVE} days (VAL-8).`;
+
+/** APP-11: how long a CAA result is used. */
+export const CAA_RESULT_USED_FOR = `When the look-up ran; a PERMITTED result is used for at most ${CAA_RESULT_HOURS} hours (APP-11).`;

@@ -4,6 +4,9 @@
  */
 import type { FailureCauseCode } from "./evidence";
 
+/** APP-11 Decision: a CAA result is used for at most 8 hours (the Baseline Requirements allow 8). */
+export const CAA_RESULT_HOURS = 8;
+
 export interface CaaRecord {
   /** The issuer-critical flag (bit 0 of the flags octet, value 128). */
   critical: boolean;
