@@ -82,7 +82,7 @@ export function cancellationEffectiveDate(input: CancellationInput): Cancellatio
  * CON-7 [S 8]: a fee is due by the end of the month after the certificate's issuance month
  * (23:59:59 JST). Issued 2026-01-31T15:30Z (= 1 Feb JST) → due 2026-03-31T23:59:59+09:00.
  * The due date is not moved off weekends or holidays; the terms do not say so.
- * @rule CON-7
+ * @rule CON-7 — statementDueAt (payments.ts) gives a statement the due date of the fees of its month
  */
 export function feeDueAt(issuedAt: Date): Date {
   assertValidDate(issuedAt, "issuedAt");
