@@ -3,6 +3,7 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 /**
  * SEAL-3: a seal cannot be transferred to anyone else. The database checks that a seal's subscriber
  * is its contract's subscriber on every insert and update, so no code path can move it.
+ * @rule SEAL-3
  */
 export class SealGuards1763700000500 implements MigrationInterface {
   name = "SealGuards1763700000500";

@@ -87,6 +87,7 @@ export class Governance1763700000900 implements MigrationInterface {
 
       -- REC-2: the retention check read OLD.occurred_at for every table, so deleting a consent failed with
       -- "record old has no field occurred_at" even after the 7 years; audit_event's own rule now applies to it alone.
+      -- @rule REC-2 (replaces the first definition, in 1763700000000-initial-schema.ts)
       CREATE OR REPLACE FUNCTION retention_refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         ended timestamptz;

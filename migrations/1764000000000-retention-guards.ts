@@ -4,6 +4,7 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * REC-2, RES-4: consents and the reseller's registration history are records, not state. Besides the
  * 7-year DELETE rule already in place, nobody may rewrite them (UPDATE) or empty them (TRUNCATE). The
  * service's role cannot disable these triggers: it does not own the tables (db/roles.ts).
+ * @rule RES-4 — the 7-year DELETE rule is the REC-2 trigger function
  */
 export class RetentionGuards1764000000000 implements MigrationInterface {
   name = "RetentionGuards1764000000000";

@@ -29,7 +29,11 @@ export function nameCovers(certName: string, hostname: string): boolean {
   return label.length > 0 && !label.includes(".");
 }
 
-/** True when any of the certificate's domains covers the page's `location.hostname`. */
+/**
+ * True when any of the certificate's domains covers the page's `location.hostname`.
+ * @rule SEAL-2 — the verification page states coverage from the Referer only (api/src/domain/hostnames.ts,
+ *   http/pages/verify-model.ts), and html.ts lockedPage keeps the page itself unchangeable
+ */
 export function hostCovered(domains: readonly string[] | null | undefined, hostname: string): boolean {
   if (!domains) return false;
   return domains.some((d) => typeof d === "string" && nameCovers(d, hostname));

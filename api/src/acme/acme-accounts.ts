@@ -38,7 +38,10 @@ function checkContacts(contact: unknown): string[] {
 export class AcmeAccounts {
   constructor(private readonly core: AcmeCore) {}
 
-  /** POST /acme/new-account (signed with jwk). */
+  /**
+   * POST /acme/new-account (signed with jwk).
+   * @rule ACME-3
+   */
   async newAccount(r: AcmeRequest): Promise<AcmeResponse> {
     const body = this.core.payload(r);
     const thumbprint = jwkThumbprint(r.key);

@@ -17,6 +17,7 @@ import { AcmeOrder } from "./acme-order.entity";
 import type { AcmeResponse } from "./acme-response";
 import { AcmeProblem } from "./problems";
 
+/** @rule ACME-5 — finalisation writes no issuance notice through the reseller (acme-finalize.ts) */
 export class AcmeCertificates {
   constructor(
     private readonly core: AcmeCore,

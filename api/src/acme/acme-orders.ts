@@ -138,7 +138,10 @@ export class AcmeOrders {
     });
   }
 
-  /** ACME-1, ACME-4, ACME-6: every identifier is a usage FQDN of the subscriber in period that may be used now. */
+  /**
+   * ACME-1, ACME-4, ACME-6: every identifier is a usage FQDN of the subscriber in period that may be used now.
+   * @rule ACME-4 — finalisation (acme-finalize.ts) applies APP-10 and APP-11; notAfter comes from acme-contract.ts
+   */
   private async requireUsable(
     tx: EntityManager,
     resellerId: string,

@@ -57,6 +57,7 @@ function responders(core: AcmeCore) {
   return { common, problem, signed };
 }
 
+/** @rule ACME-8 */
 export function acmeRouter(server: AcmeServer): Router {
   const core = server.core;
   const router = Router();

@@ -93,7 +93,10 @@ export async function findReplaced(
   return row.id;
 }
 
-/** GET /acme/renewal-info/:certID. */
+/**
+ * GET /acme/renewal-info/:certID.
+ * @rule ACME-7
+ */
 export async function renewalInfo(
   db: EntityManager,
   ca: CaService,

@@ -6,6 +6,7 @@ import { RefusalCode, refusal } from "../refusal";
  * ACME-1: only a reseller whose ACME-variant application was approved brokers it. ACME-6 / RES-8:
  * while suspended (or terminated) nothing new starts through it. Locks the reseller row (shared) so a
  * suspension committing meanwhile is seen by the next call, not half-seen by this one.
+ * @rule ACME-1
  */
 export async function requireAcmeReseller(
   tx: EntityManager,

@@ -59,7 +59,10 @@ export function requireTerm(product: Product, termMonths: number | null | undefi
   throw refusal(RefusalCode.TERM_NOT_OFFERED, `Product ${product.code} offers terms of ${offered} months.`, "input.termMonths", "指定の契約期間は選べません。");
 }
 
-/** APP-1, NOT-5: the terms version agreed to, the registrant's consent and the data subjects' consent. */
+/**
+ * APP-1, NOT-5: the terms version agreed to, the registrant's consent and the data subjects' consent.
+ * @rule APP-1
+ */
 export async function requireConsents(tx: EntityManager, consents: ConsentsInput, now: Date): Promise<TermsVersion> {
   const version = await requireTermsInForce(tx, consents.termsVersion, now);
   if (!consents.registrantDataUse) throw refusal(RefusalCode.CONSENT_MISSING, "The domain registrant's consent to the use of registration data is required (APP-1).", "input.consents.registrantDataUse", "登録者情報の利用についてドメイン名登録者の同意が必要です。");
@@ -67,7 +70,10 @@ export async function requireConsents(tx: EntityManager, consents: ConsentsInput
   return version;
 }
 
-/** APP-5: eligibility limits of the product; OV/EV also need the data that goes into the certificate. */
+/**
+ * APP-5: eligibility limits of the product; OV/EV also need the data that goes into the certificate.
+ * @rule APP-5
+ */
 export function requireEligible(product: Product, subscriber: Subscriber): void {
   if (product.organizationsOnly && subscriber.kind !== SubscriberKind.ORGANIZATION) {
     throw refusal(RefusalCode.NOT_ELIGIBLE, `Product ${product.code} is for organisations only (APP-5).`, "input.subscriberId", "この商品は法人・団体のみお申し込みいただけます。");
@@ -121,7 +127,10 @@ export async function refuseRenewedTwice(tx: EntityManager, contractId: string):
   }
 }
 
-/** APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice. */
+/**
+ * APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice.
+ * @rule APP-4 — issuance.service.ts calls it again inside the approval's transaction
+ */
 export async function refuseDuplicateCertificate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
   const rows = await tx
     .createQueryBuilder(Certificate, "c")

@@ -6,6 +6,7 @@ import { Application } from "./application.entity";
 import { DomainValidation, DomainValidationMethod } from "./domain-validation.entity";
 import { RejectionGround } from "./review.service";
 import { ProhibitedConduct } from "./prohibited-conduct";
+import { BYO_RENEWED_CERTIFICATE } from "../graphql/rule-descriptions";
 
 registerEnumType(RejectionGround, { name: "RejectionGround", description: "Why the operator refused an application (APP-4..APP-7)." });
 
@@ -98,7 +99,7 @@ export class RenewImportedCertificateInput {
   contractId!: string;
   @Field(() => Int, { nullable: true, description: "Term in months; null for unlimited. The certificate's validity must fit it (VAL-8)." })
   termMonths?: number | null;
-  @Field({ description: "The renewed certificate in PEM (leaf first; a chain may follow); its validity must exceed 90 days (VAL-8)." })
+  @Field({ description: BYO_RENEWED_CERTIFICATE })
   certificate!: string;
   @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
   consents!: ConsentsInput;

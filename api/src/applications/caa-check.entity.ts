@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { CAA_RESULT_USED_FOR } from "../graphql/rule-descriptions";
 import type { CaaEvidence } from "../validation/caa";
 
 export enum CaaCheckStatus {
@@ -44,7 +45,7 @@ export class CaaCheck {
   @Column({ type: "text" })
   status!: CaaCheckStatus;
 
-  @Field(() => Date, { description: "When the look-up ran; a PERMITTED result is used for at most 8 hours (APP-11)." })
+  @Field(() => Date, { description: CAA_RESULT_USED_FOR })
   @Column({ name: "checked_at", type: "timestamptz" })
   checkedAt!: Date;
 

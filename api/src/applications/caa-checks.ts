@@ -1,9 +1,8 @@
 import { EntityManager } from "typeorm";
 import { type CaaResult, type DcvNetworkOptions, checkCaa } from "../validation";
+import { CAA_RESULT_HOURS } from "../validation/caa-policy";
 import { CaaCheck, CaaCheckStatus } from "./caa-check.entity";
 
-/** APP-11 Decision: a CAA result is used for at most 8 hours (the Baseline Requirements allow 8). */
-export const CAA_RESULT_HOURS = 8;
 const CAA_RESULT_MS = CAA_RESULT_HOURS * 60 * 60 * 1000;
 /** Looked up again before approval when older than this, so that the 8 hours hold through the approval. */
 const CAA_REFRESH_MS = CAA_RESULT_MS - 10 * 60 * 1000;

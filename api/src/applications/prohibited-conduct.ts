@@ -32,6 +32,7 @@ registerEnumType(ProhibitedConduct, {
 /**
  * APP-7: a refusal for prohibited conduct names the conduct, recorded with the decision; the
  * conduct is named only with that ground. Returns what to store with the application.
+ * @rule APP-7
  */
 export function prohibitedConductFor(
   ground: string,

@@ -12,6 +12,7 @@ import { Application } from "./application.entity";
  * it replaces. A contract that passed to a successor (CON-6) has a new holder; a confirmed change of
  * the subscriber's name or address changes what an OV/EV certificate would say. Either needs a new
  * application (a new contract), so the reissue is refused with its own code.
+ * @rule APP-8
  */
 export async function refuseHolderOrOrganisationChange(
   tx: EntityManager,

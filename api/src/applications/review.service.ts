@@ -32,7 +32,10 @@ export enum RejectionGround {
 
 const AUDIT_OMIT = ["csrDer", "carryOverCertificateDer"];
 
-/** The operator's side of APP-2: take for review, ask for documents, approve (and issue), reject. */
+/**
+ * The operator's side of APP-2: take for review, ask for documents, approve (and issue), reject.
+ * @rule APP-2 — the applicant's steps (answer a documents request, withdraw) are in application.service.ts
+ */
 export class ReviewService {
   constructor(
     private readonly ds: DataSource,
@@ -76,7 +79,10 @@ export class ReviewService {
     });
   }
 
-  /** APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays. */
+  /**
+   * APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays.
+   * @rule APP-3
+   */
   async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string, conduct: ProhibitedConduct[] | null = null): Promise<Application> {
     if (reason.trim().length === 0 || reason.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
     return this.transition(scope, id, "application.reject", [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS], async (app, tx) => {

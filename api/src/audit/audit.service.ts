@@ -21,6 +21,7 @@ type Row = [Date, string, string | null, string | null, string | null, string, s
  * REC-1: the audit entry is part of the caller's transaction, so the change and its record commit
  * together or not at all. A transaction's entries are written as it commits (db/commit-hooks.ts), in
  * one statement, in the order they were recorded.
+ * @rule REC-1 — the append-only triggers are in migrations/1763700000000-initial-schema.ts
  */
 export class AuditService {
   private readonly pending = new WeakMap<EntityManager, Row[]>();

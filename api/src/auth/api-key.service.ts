@@ -19,7 +19,10 @@ export interface CreatedKey {
   key: string;
 }
 
-/** RES-2: keys are issued by the operator (or by a reseller for itself, to rotate), shown once, revocable at once. */
+/**
+ * RES-2: keys are issued by the operator (or by a reseller for itself, to rotate), shown once, revocable at once.
+ * @rule RES-2
+ */
 export class ApiKeyService {
   constructor(
     private readonly ds: DataSource,

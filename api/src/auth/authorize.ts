@@ -1,7 +1,10 @@
 import { forbidden } from "../graphql/errors";
 import { Caller } from "./caller";
 
-/** RES-3: operators see everything; a reseller only what it manages; the public only public data. */
+/**
+ * RES-3: operators see everything; a reseller only what it manages; the public only public data.
+ * @rule RES-3
+ */
 export function canSeeResellerData(caller: Caller, resellerId: string | null): boolean {
   if (caller.kind === "OPERATOR" || caller.kind === "SYSTEM") return true;
   return caller.kind === "RESELLER" && resellerId !== null && caller.resellerId === resellerId;

@@ -23,6 +23,7 @@ const ACTOR = systemActor("contract-jobs");
  * - every day at 00:00 JST: contracts whose term or cancellation date has passed end (CON-1, CON-2,
  *   CON-4), and renewal notices are written when a renewal window opens (CON-3);
  * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
+ * @rule CON-1 — the contract starts in the approval's transaction (review.service.ts approve); revocation ends it (revocation.service.ts)
  */
 export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService, events: EventPublisher): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
   const end = (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => endContract(tx, { audit, events }, ACTOR, c, reason, at);

@@ -8,6 +8,7 @@ import { Product } from "../products/product.entity";
 import { Reseller } from "../resellers/reseller.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { Contract, ContractStatus } from "./contract.entity";
+import { CANCELLATION_DESIRED_END } from "../graphql/rule-descriptions";
 
 @ObjectType({ description: "A page of contracts." })
 export class ContractConnection extends Connection(Contract) {}
@@ -16,7 +17,7 @@ export class ContractConnection extends Connection(Contract) {}
 export class CancelContractInput {
   @Field(() => ID, { description: "Global ID of the contract to cancel." })
   contractId!: string;
-  @Field(() => String, { nullable: true, description: "Desired end date (YYYY-MM-DD, JST); the effective date is the later of this and 30 days after the notice." })
+  @Field(() => String, { nullable: true, description: CANCELLATION_DESIRED_END })
   requestedDate?: string | null;
 }
 

@@ -58,7 +58,10 @@ export class ContractService {
     });
   }
 
-  /** CON-4: a "do not renew" reply ends the contract at the term's end. */
+  /**
+   * CON-4: a "do not renew" reply ends the contract at the term's end.
+   * @rule CON-4 — renewByDefault leaves such a contract to end with its term
+   */
   async setDoNotRenew(scope: RequestScope, id: string | null, doNotRenew: boolean): Promise<Contract> {
     return this.change(scope, id, doNotRenew ? "contract.doNotRenew" : "contract.allowRenewal", async (c) => {
       c.doNotRenew = doNotRenew;

@@ -17,6 +17,7 @@ import { openContract } from "./contract-writes";
  * certificate needs the subscriber's key, so it follows through `submitReplacement` on the new
  * contract (VAL-7). Not for discontinued products (CON-5), auto-renew contracts (VAL-6, they extend
  * month by month) or a suspended reseller (RES-8: no renewals through it).
+ * @rule CON-3
  */
 export async function renewByDefault(tx: EntityManager, actor: Actor, fees: FeeService, audit: AuditService, c: Contract): Promise<Contract | null> {
   if (c.status !== ContractStatus.ACTIVE || c.endsAt === null || c.termMonths === null || c.doNotRenew || c.cancellationEffectiveAt !== null || c.resellerId === null) return null;

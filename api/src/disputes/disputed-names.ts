@@ -14,6 +14,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * APP-6 [J 8(1)ア]: an application is refused while an open dispute the operator marked "refuse
  * applications" covers any of its names (see coversDisputedName). The refusal names the names,
  * not the dispute's parties.
+ * @rule APP-6 — revoking for a dispute goes through dispute.service.ts as a REV-4 ground
  */
 export async function refuseDisputedNames(
   tx: EntityManager,

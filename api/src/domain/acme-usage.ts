@@ -7,7 +7,10 @@ import { termEnd } from "./terms";
 /** ACME-2 Decision: a usage period is 12 months, ending at the end of a month (VAL-2). */
 export const USAGE_PERIOD_MONTHS = 12;
 
-/** ACME-2: the end of the usage period of a registration made at `registeredAt` (VAL-2 with 12 months). */
+/**
+ * ACME-2: the end of the usage period of a registration made at `registeredAt` (VAL-2 with 12 months).
+ * @rule ACME-2 — the fee of each period is charged in usage-fqdn.service.ts
+ */
 export function usagePeriodEnd(registeredAt: Date): Date {
   return termEnd(registeredAt, USAGE_PERIOD_MONTHS);
 }
@@ -51,6 +54,7 @@ function suspendedAt(s: SuspensionWindow, at: Date): boolean {
  * takes effect only if the reseller is not suspended at the instant it would start (ACME-6: "a usage
  * FQDN whose period ends during the suspension ends then, whatever was notified"). A suspension known
  * now and not yet lifted counts as lasting. An early end by the reseller ends it at that instant.
+ * @rule ACME-6
  */
 export function usageState(input: {
   periods: readonly UsagePeriodSpan[];

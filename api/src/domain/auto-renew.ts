@@ -52,7 +52,10 @@ export interface AutoRenewStatus {
   readonly nextExtension: Extension | null;
 }
 
-/** The final end of service given a (possibly absent) notice. */
+/**
+ * The final end of service given a (possibly absent) notice.
+ * @rule VAL-6 — autoRenewStatus and autoRenewExtensionsDue take the end of service from here
+ */
 function serviceEndFor(input: AutoRenewInput, notice: Date | null | undefined): { end: Date; termEnd: Date; byNotice: boolean } {
   assertValidDate(input.issuedAt, "issuedAt");
   assertInteger(input.termMonths, "termMonths", 1);

@@ -55,7 +55,10 @@ export function byoLatestNotAfter(notBefore: Date, term: ByoTermOption): Date | 
   return endOfDayOf(addMonthsClamped(notBefore, term));
 }
 
-/** VAL-8: may this certificate be taken under management with this term option? */
+/**
+ * VAL-8: may this certificate be taken under management with this term option?
+ * @rule VAL-8 — canRenewByoManagement below holds the 90-day renewal limit
+ */
 export function checkByoCertificate(input: ByoCertificateInput): ByoAcceptance {
   const { notBefore, notAfter, term, now } = input;
   assertValidDate(notBefore, "notBefore");

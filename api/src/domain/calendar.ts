@@ -42,6 +42,7 @@ export function isNationalHoliday(day: Date | JstDate): boolean {
 /**
  * CAL-1 [O 1.7]: Monday to Friday, except national holidays, 30 December – 4 January and 1 May.
  * A `Date` is read as the JST day containing it.
+ * @rule CAL-1
  */
 export function isBusinessDay(day: Date | JstDate): boolean {
   const date = toDate(day);
@@ -89,6 +90,7 @@ export function isWithinSupportHours(at: Date): boolean {
  * CAL-2 [O 8.4]: when something arriving at `at` is taken up: at once within support hours,
  * otherwise at 09:00 JST on the next business day (the same day when it arrives before 09:00 on a
  * business day).
+ * @rule CAL-2
  */
 export function handledFrom(at: Date): Date {
   assertValidDate(at, "at");

@@ -52,6 +52,7 @@ export type CancellationResult = Result<
  * - The contract ends at the end of the effective day (23:59:59 JST), the same convention as a
  *   term end, so the subscriber keeps service through the day it named.
  * - A cancellation that would take effect after the term end simply ends with the term.
+ * @rule CON-2
  */
 export function cancellationEffectiveDate(input: CancellationInput): CancellationResult {
   const { noticeArrivedAt, termEnd } = input;
@@ -81,6 +82,7 @@ export function cancellationEffectiveDate(input: CancellationInput): Cancellatio
  * CON-7 [S 8]: a fee is due by the end of the month after the certificate's issuance month
  * (23:59:59 JST). Issued 2026-01-31T15:30Z (= 1 Feb JST) → due 2026-03-31T23:59:59+09:00.
  * The due date is not moved off weekends or holidays; the terms do not say so.
+ * @rule CON-7 — statementDueAt (payments.ts) gives a statement the due date of the fees of its month
  */
 export function feeDueAt(issuedAt: Date): Date {
   assertValidDate(issuedAt, "issuedAt");
@@ -130,6 +132,7 @@ export interface LiabilityCap {
  *   remaining whole months are counted like VAL-3 (calendar-month stepping from `at` to the term
  *   end, partial month dropped — "1か月未満は切捨て").
  * - The cap is never negative.
+ * @rule CON-9
  */
 export function liabilityCap(input: LiabilityInput): LiabilityCap {
   const { basis, payments, at } = input;

@@ -36,6 +36,7 @@ export type DcvReuseDecision = Result<
  * APP-9: may a successful validation made at `validatedAt` be relied on for a certificate issued at
  * `issueAt`? Yes when it was made no more than the reuse period (in force at `issueAt`) before, the
  * period measured exactly in 24-hour days: issueAt - validatedAt <= days × 24 h.
+ * @rule APP-9 — domain-validation.service.ts requireIssuable and the ACME authorisations defer to it
  */
 export function canReuseDcv(validatedAt: Date, issueAt: Date, table?: DcvReuseTable): DcvReuseDecision {
   assertValidDate(validatedAt, "validatedAt");

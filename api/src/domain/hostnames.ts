@@ -109,7 +109,10 @@ function asciiForm(input: string): { ascii: string } | { refused: HostnameResult
   return { ascii: wildcard ? `*.${converted}` : converted };
 }
 
-/** Normalise and check one DNS name for a certificate (APP-10, APP-12). */
+/**
+ * Normalise and check one DNS name for a certificate (APP-10, APP-12).
+ * @rule APP-12
+ */
 export function normalizeHostname(input: string, options: HostnameOptions = {}): HostnameResult {
   const form = asciiForm(input);
   if ("refused" in form) return form.refused;

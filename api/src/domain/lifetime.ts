@@ -68,6 +68,7 @@ export type NotAfterResult = Result<
  * that period is maxDays days at most, so the certificate never exceeds the maximum even though
  * notAfter is an exact multiple of days away. notBefore is first truncated to the whole second
  * (X.509 times have one-second resolution) so the encoded certificate keeps that distance.
+ * @rule VAL-7
  */
 export function certificateNotAfter(input: NotAfterInput): NotAfterResult {
   assertValidDate(input.notBefore, "notBefore");

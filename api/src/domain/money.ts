@@ -47,6 +47,7 @@ function taxOn(priceYen: number, ratePercent: number): number {
 /**
  * CON-8: tax on a tax-exclusive price at the rate in force; yen fractions are rounded down
  * (¥1,999 at 10 % → tax ¥199, total ¥2,198).
+ * @rule CON-8
  */
 export function applyConsumptionTax(priceYen: number, taxPointAt: Date, table?: TaxRateTable): TaxedAmount {
   assertInteger(priceYen, "priceYen", 0);

@@ -75,6 +75,7 @@ export type ReasonRefusalCode = "REVOCATION_REASON_UNKNOWN" | "REVOCATION_REASON
  * REV-1: may `actor` revoke with `reason`? Subscriber (via the reseller) 0, 1, 3, 4, 5; managing
  * reseller 0, 3, 5; operator all six. Anything else — including certificateHold (6) and
  * removeFromCRL (8), which are never used (REV-7) — is refused.
+ * @rule REV-1
  */
 export function checkRevocationReason(
   actor: RevocationActor,
@@ -124,6 +125,7 @@ export type RevocationPlan = Result<
  * the end of the current month (23:59:59 JST on its last day) when asked. Decision: scheduling is
  * limited by reason, not by actor; a request in the month's very last second gets an executeAt that
  * is already due, and the job executes it at once.
+ * @rule REV-2
  */
 export function planRevocation(request: RevocationRequest): RevocationPlan {
   assertValidDate(request.requestedAt, "requestedAt");
@@ -165,6 +167,7 @@ export interface DeadlineInput {
  * REV-10: deadline of a revocation. 24 hours for unspecified (0), keyCompromise (1) and
  * domain-validation failures; 5 days for everything else; a scheduled revocation is due at its
  * scheduled time.
+ * @rule REV-10 — problemReportAnswerDeadline below is the problem report's 24-hour first answer
  */
 export function revocationDeadline(input: DeadlineInput): Date {
   assertValidDate(input.receivedAt, "receivedAt");
@@ -201,6 +204,7 @@ export function isRevocationFinal(state: RevocationState): boolean {
  * REV-7: only a scheduled revocation that has not been executed can be withdrawn. Decision: once
  * its execution time has come it counts as executing and can no longer be withdrawn, even if the
  * job has not yet run.
+ * @rule REV-7
  */
 export function canWithdrawRevocation(input: {
   readonly state: RevocationState;

@@ -31,6 +31,7 @@ function assertTermMonths(termMonths: number): void {
  * VAL-2: a term of N months ends at the end of the same month N months after its start
  * (23:59:59 JST on the last day), the start month being read in JST.
  * 2026-02-10 + 12 → 2027-02-28T23:59:59+09:00; 2027-02-15 + 12 → 2028-02-29T23:59:59+09:00.
+ * @rule VAL-2
  */
 export function termEnd(start: Date, termMonths: number): Date {
   assertValidDate(start, "start");
@@ -87,6 +88,7 @@ export interface TermWithCarryOver {
  * later than the end of the month 38 months after the start month.
  * Example: start 2026-11-21, 12 months, previous notAfter 2027-04-15 → 4 months → 2028-03-31;
  * with 36 months → 2030-11 would result, capped at 2030-01-31.
+ * @rule VAL-3
  */
 export function termWithCarryOver(input: CarryOverInput): TermWithCarryOver {
   const { start, termMonths, previousNotAfter } = input;
@@ -144,6 +146,7 @@ export type RenewalDecision = Result<
  * The renewed term is VAL-2 with the start read as the current expiry (2027-05-31 + 12 → 2028-05-31).
  * Decision: once the current expiry has passed the window is closed (RENEWAL_WINDOW_CLOSED); what
  * remains is a new application, not a renewal.
+ * @rule VAL-5 — renewalWindow above gives the opening date
  */
 export function decideRenewal(input: RenewalInput): RenewalDecision {
   const { currentExpiry, termMonths, now } = input;
@@ -202,6 +205,7 @@ export type ReissuePlan = Result<
  * notBefore (the maximum may have shrunk since the original was issued), and the grace period never
  * runs past the superseded certificate's own notAfter (it expires by itself then). A certificate
  * that has already expired cannot be reissued.
+ * @rule VAL-4
  */
 export function planReissue(input: ReissueInput): ReissuePlan {
   const { existingNotAfter, notBefore } = input;

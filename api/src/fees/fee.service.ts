@@ -127,6 +127,7 @@ export class FeeService {
    * new contract); auto-renew contracts and unlimited management owe the first service month
    * (MONTHLY price, the month of issuance, not pro-rated) and then one month at each month end.
    * Contracts without a managing reseller (taken over by the operator, RES-11) owe nothing here.
+   * @rule RES-6
    */
   async chargeNewContract(tx: EntityManager, actor: Actor, contract: Contract, product: Product, kind: "ISSUANCE" | "RENEWAL"): Promise<Charge[]> {
     if (!contract.resellerId) return [];

@@ -3,6 +3,7 @@ import type { Context } from "../graphql/context";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { Announcement } from "./announcement.entity";
+import { SERVICE_END_NOTICE_MONTHS } from "./announcement.service";
 
 @InputType({ description: "NOT-3: planned maintenance, announced before it starts." })
 export class AnnounceMaintenanceInput {
@@ -90,7 +91,7 @@ export class AnnouncementResolver {
     return mutate(() => ctx.services.announcements.announceMaintenance(ctx, input), (announcement) => ({ announcement }));
   }
 
-  @Mutation(() => AnnouncementPayload, { description: "Operator: announce the end of the whole service, at least 3 months ahead (NOT-4); every active reseller is e-mailed." })
+  @Mutation(() => AnnouncementPayload, { description: `Operator: announce the end of the whole service, at least ${SERVICE_END_NOTICE_MONTHS} months ahead (NOT-4); every active reseller is e-mailed.` })
   announceServiceEnd(@Arg("input", { description: "What to do; see the input type." }) input: AnnounceServiceEndInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
     return mutate(() => ctx.services.announcements.announceServiceEnd(ctx, input), (announcement) => ({ announcement }));
   }

@@ -66,7 +66,10 @@ export class AnnouncementService {
     private readonly events: EventPublisher,
   ) {}
 
-  /** NOT-3: planned maintenance is announced in advance, with its reason (title) and period. */
+  /**
+   * NOT-3: planned maintenance is announced in advance, with its reason (title) and period.
+   * @rule NOT-3
+   */
   async announceMaintenance(scope: RequestScope, input: MaintenanceInput): Promise<Announcement> {
     requireOperator(scope.caller);
     const title = text(input.title, "title", 200);
@@ -82,7 +85,10 @@ export class AnnouncementService {
     return this.publish(scope, { kind: AnnouncementKind.MAINTENANCE, title, body, startsAt: input.startsAt, endsAt: input.endsAt, termsVersionId: null }, NoticeKind.MAINTENANCE, maintenance(facts, NoticeLanguage.JA));
   }
 
-  /** NOT-4: ending the whole service needs 3 calendar months' notice (JST, day clamped at month end). */
+  /**
+   * NOT-4: ending the whole service needs 3 calendar months' notice (JST, day clamped at month end).
+   * @rule NOT-4
+   */
   async announceServiceEnd(scope: RequestScope, input: ServiceEndInput): Promise<Announcement> {
     requireOperator(scope.caller);
     const body = text(input.body, "body", 10000);

@@ -113,6 +113,8 @@ export class NoticeService {
    * NOT-1, RES-5, J 4.5: a notice about a subscriber goes to its managing reseller, which passes it
    * on, and — only when the subscriber registered a NOTICE contact in advance — also straight to that
    * contact. Both are written in the subscriber's preferred language.
+   * @rule RES-5
+   * @rule NOT-1
    */
   async queueForSubscriber(
     tx: EntityManager,
@@ -239,6 +241,7 @@ export class NoticeService {
    * when the server accepted it) or counts the attempt and schedules the retry. At least once: a worker
    * killed after the server accepted but before recording sends that notice again.
    * Returns how many were sent and how many failed. Without SMTP it sends nothing.
+   * @rule NOT-2 — announcements are delivered when published: announcement.service.ts
    */
   async sendDue(limit = 500): Promise<{ sent: number; failed: number }> {
     const result = { sent: 0, failed: 0 };

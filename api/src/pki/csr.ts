@@ -122,6 +122,7 @@ function classifyKey(key: KeyObject): { algorithm?: KeyAlgorithm; refusal?: CsrC
  * (2048/3072/4096) or ECDSA P-256/P-384, its names are A-labels, wildcards appear only where the product
  * allows them, and the set of names it carries (SAN dNSNames plus the subject CN, if any) equals the set
  * applied for, ignoring case. The subject's other attributes are ignored: the CA writes its own subject.
+ * @rule APP-10
  */
 export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrCheckResult {
   let csr: ParsedCsr;

@@ -12,6 +12,7 @@ export function isDiscontinued(product: Product, at: Date): boolean {
 /**
  * CON-5: contracts of a discontinued product end with their term and cannot be renewed; the refusal
  * names the product.
+ * @rule CON-5
  */
 export function refuseDiscontinuedRenewal(product: Product, at: Date, field = "input.contractId"): void {
   if (!product.discontinuedAt || !isDiscontinued(product, at)) return;

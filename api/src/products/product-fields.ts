@@ -29,6 +29,7 @@ function name(value: string, field: string): string {
 /**
  * VAL-1: a product's fields, checked as a whole (the same rules as the database's constraints, so a
  * refusal names the field instead of failing on a constraint). Returns them normalised.
+ * @rule VAL-1
  */
 export function checkProductFields(f: ProductFields): ProductFields {
   if (!/^[A-Z0-9_]{1,50}$/.test(f.code))

@@ -3,7 +3,10 @@ import { formatJst } from "../domain";
 import { RefusalCode, refusal } from "../refusal";
 import { TermsVersion } from "./terms-version.entity";
 
-/** NOT-5: the version of the terms in force at `at` — the latest whose effective date has come. */
+/**
+ * NOT-5: the version of the terms in force at `at` — the latest whose effective date has come.
+ * @rule NOT-5
+ */
 export async function termsVersionInForce(tx: EntityManager, at: Date): Promise<TermsVersion | null> {
   return tx.findOne(TermsVersion, {
     where: { effectiveFrom: LessThanOrEqual(at) },

@@ -28,6 +28,7 @@ const MAX_PERIOD_MS = 10 * 366 * 24 * 60 * 60 * 1000;
  * current state, certificates issued for its applications (of which renewals), certificates of its
  * contracts revoked, and fees charged to it (RES-6). The operator asks for any reseller; a reseller
  * for itself.
+ * @rule RES-7
  */
 export class ActivityReportService {
   constructor(

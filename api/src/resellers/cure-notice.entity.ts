@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { CURE_NOTICE } from "../graphql/rule-descriptions";
 
 export enum CureNoticeGround {
   MATERIAL_BREACH = "MATERIAL_BREACH",
@@ -15,7 +16,7 @@ registerEnumType(CureNoticeGround, {
 
 /** RES-8: a cure notice to a reseller; the deadline is at least 30 days after issue. */
 @Entity("reseller_cure_notice")
-@ObjectType({ implements: Node, description: "A cure notice to a reseller (RES-8): the ground, and a deadline at least 30 days after issue." })
+@ObjectType({ implements: Node, description: CURE_NOTICE })
 export class ResellerCureNotice implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -25,6 +25,7 @@ function recipientEmail(contacts: SubscriberContact[]): string | null {
  * RES-10: on suspension or termination the operator may write to the reseller's subscribers
  * directly (bypassing RES-5's "through the managing reseller"). One notice row per subscriber records
  * what was sent to whom; delivery is the notices area's job.
+ * @rule RES-10
  */
 export class DirectNoticeService {
   constructor(

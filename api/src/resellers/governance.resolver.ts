@@ -17,6 +17,7 @@ import { ResellerRegistrationChange } from "./registration-change.entity";
 import { Reseller } from "./reseller.entity";
 import { ResellerSuspension } from "./suspension.entity";
 import { ResellerTermination } from "./termination.entity";
+import { ISSUE_CURE_NOTICE } from "../graphql/rule-descriptions";
 
 const resellerUuid = (id: string) => idOfType(id, "Reseller");
 
@@ -59,7 +60,7 @@ export class ResellerGovernanceResolver {
     return mutate(() => ctx.services.apiKeyGovernance.rotate(ctx, { ...input, id: idOfType(input.id, "ApiKey") }), (r) => ({ apiKey: r?.apiKey ?? null, key: r?.key ?? null, previousApiKey: r?.previous ?? null }));
   }
 
-  @Mutation(() => CureNoticePayload, { description: "Operator: issue a cure notice with a deadline at least 30 days ahead (RES-8)." })
+  @Mutation(() => CureNoticePayload, { description: ISSUE_CURE_NOTICE })
   issueCureNotice(@Arg("input", { description: "What to do; see the input type." }) input: IssueCureNoticeInput, @Ctx() ctx: Context): Promise<CureNoticePayload> {
     return mutate(() => ctx.services.resellerDiscipline.issueCureNotice(ctx, { ...input, resellerId: resellerUuid(input.resellerId) }), (cureNotice) => ({ cureNotice }));
   }

@@ -7,6 +7,7 @@ import { ResellerRegistrationChange } from "./registration-change.entity";
 import { Reseller } from "./reseller.entity";
 import { ResellerSuspension } from "./suspension.entity";
 import { ResellerTermination } from "./termination.entity";
+import { CURE_NOTICE_DEADLINE, HANDOVER_DUE } from "../graphql/rule-descriptions";
 
 @InputType({ description: "RES-1: changed registered data of a reseller; omitted fields stay as they are." })
 export class UpdateResellerInput {
@@ -112,7 +113,7 @@ export class IssueCureNoticeInput {
   ground!: CureNoticeGround;
   @Field({ description: "What must be cured." })
   detail!: string;
-  @Field(() => Date, { description: "Cure by then: at least 30 days ahead." })
+  @Field(() => Date, { description: CURE_NOTICE_DEADLINE })
   deadline!: Date;
 }
 
@@ -216,7 +217,7 @@ export class TerminateResellerInput {
   resellerId!: string;
   @Field(() => Date, { nullable: true, description: "When the contract ends; default now." })
   effectiveAt?: Date | null;
-  @Field(() => Date, { description: "The handover data is due by then; at least 10 days ahead." })
+  @Field(() => Date, { description: HANDOVER_DUE })
   handoverDeadline!: Date;
   @Field(() => Date, { nullable: true, description: "REV-9: revoke its auto-renew-type certificates on this date; null: none." })
   autoRenewRevocationDate?: Date | null;

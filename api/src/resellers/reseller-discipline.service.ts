@@ -44,7 +44,10 @@ function requireText(value: string, field: string, max = 5000): string {
   return v;
 }
 
-/** RES-8, RES-9: cure notices, suspensions after an uncured notice, immediate suspensions, lifting. */
+/**
+ * RES-8, RES-9: cure notices, suspensions after an uncured notice, immediate suspensions, lifting.
+ * @rule RES-8 — application-checks.ts and reseller-acme.ts refuse through reseller-status.ts
+ */
 export class ResellerDisciplineService {
   constructor(
     private readonly ds: DataSource,
@@ -146,6 +149,7 @@ export class ResellerDisciplineService {
   /**
    * RES-9: compromised credentials or a material breach of the credential rules: every key stops
    * working and the reseller is suspended, in one transaction, until the operator lifts it.
+   * @rule RES-9
    */
   async suspendImmediately(scope: RequestScope, input: { resellerId: string | null; reason: string }): Promise<{ suspension: ResellerSuspension; revokedKeyCount: number }> {
     requireOperator(scope.caller);

@@ -103,7 +103,10 @@ export class ResellerRegistrationService {
     });
   }
 
-  /** RES-12: the operator approves the reseller's open application and enables ACME-variant brokering. */
+  /**
+   * RES-12: the operator approves the reseller's open application and enables ACME-variant brokering.
+   * @rule RES-12 — the database refuses the flag without an approved application (migrations/1763700000900-governance.ts)
+   */
   async enableAcme(scope: RequestScope, resellerId: string | null): Promise<Reseller> {
     requireOperator(scope.caller);
     const now = this.clock.now();

@@ -65,6 +65,7 @@ export class ResellerTerminationService {
    * RES-11: ends the reseller's contract at `effectiveAt` (its keys stop working then), demands the
    * handover data by a deadline at least 10 days ahead, and (REV-9) schedules the revocation of the
    * auto-renew-type certificates it manages on the operator's date.
+   * @rule RES-11
    */
   async terminate(scope: RequestScope, input: TerminateInput): Promise<{ termination: ResellerTermination; scheduledRevocations: number }> {
     requireOperator(scope.caller);
@@ -99,7 +100,10 @@ export class ResellerTerminationService {
     });
   }
 
-  /** REV-9: one SCHEDULED revocation per live auto-renew-type certificate the reseller manages. */
+  /**
+   * REV-9: one SCHEDULED revocation per live auto-renew-type certificate the reseller manages.
+   * @rule REV-9
+   */
   private async scheduleAutoRenewRevocations(tx: import("typeorm").EntityManager, scope: RequestScope, resellerId: string, on: Date, now: Date): Promise<number> {
     const certs = await tx
       .createQueryBuilder(Certificate, "c")

@@ -43,7 +43,10 @@ export class ResellerService {
     return paginate(this.ds.getRepository(Reseller).createQueryBuilder("r"), args);
   }
 
-  /** RES-1: the operator designates a reseller with its registered data. */
+  /**
+   * RES-1: the operator designates a reseller with its registered data.
+   * @rule RES-1
+   */
   async create(scope: RequestScope, input: ResellerFields): Promise<Reseller> {
     requireOperator(scope.caller);
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.code)) {

@@ -2,6 +2,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { HANDOVER_DUE_FREE } from "../graphql/rule-descriptions";
 
 /** RES-11, J 6.5, REV-9: the end of a reseller's contract and the takeover of what it managed. */
 @Entity("reseller_termination")
@@ -26,7 +27,7 @@ export class ResellerTermination implements Node {
   @Column({ name: "effective_at", type: "timestamptz" })
   effectiveAt!: Date;
 
-  @Field(() => Date, { description: "RES-11: the handover data is due by then (at least 10 days after the demand), free of charge." })
+  @Field(() => Date, { description: HANDOVER_DUE_FREE })
   @Column({ name: "handover_deadline", type: "timestamptz" })
   handoverDeadline!: Date;
 

@@ -36,6 +36,7 @@ export async function lockIssuedCertificate(
  * REV-4: the operator revokes at once on a stated ground (an unpaid fee, a name dispute …), in the
  * caller's transaction, with any reason REV-1 allows an operator. The ground is written with the
  * revocation and its audit entry. A revoked certificate stays as it is (REV-7).
+ * @rule REV-4 — the CA-key case (J 11.2) is mass-revocation.service.ts
  */
 export async function revokeOnGround(
   revocations: RevocationService,

@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { PROBLEM_REPORT_ANSWER_DUE } from "../graphql/rule-descriptions";
 
 export enum ProblemReportStatus {
   OPEN = "OPEN",
@@ -56,7 +57,7 @@ export class ProblemReport implements Node {
   @Column({ name: "received_at", type: "timestamptz" })
   receivedAt!: Date;
 
-  @Field(() => Date, { description: "REV-10: first answer due within 24 hours." })
+  @Field(() => Date, { description: PROBLEM_REPORT_ANSWER_DUE })
   @Column({ name: "first_answer_due_at", type: "timestamptz" })
   firstAnswerDueAt!: Date;
 

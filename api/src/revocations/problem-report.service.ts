@@ -35,6 +35,7 @@ export const REPORTS_PER_ADDRESS_PER_HOUR = 10;
 /**
  * REV-5, REV-10: anyone may report a problem with a certificate (for example a leaked key); the
  * operator sees the reports with their first-answer deadline and may revoke from one.
+ * @rule REV-5
  */
 export class ProblemReportService {
   constructor(

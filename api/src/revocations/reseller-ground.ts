@@ -24,6 +24,7 @@ const TEXT: Record<ResellerRevocationGround, string> = {
  * with the subscriber ends or for another unavoidable cause; it must say which, and that ground is
  * recorded with the revocation. Only the operator states REV-4 grounds; a reseller's
  * `operatorGround` is dropped.
+ * @rule REV-3
  */
 export function withRevocationGround<T extends { reason: string; operatorGround?: string | null }>(
   actor: RevocationActor,

@@ -3,6 +3,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
 import type { RevocationReason } from "./revocation-reason";
+import { REVOCATION_DEADLINE } from "../graphql/rule-descriptions";
 
 export enum RevocationRequester {
   SUBSCRIBER = "SUBSCRIBER",
@@ -63,7 +64,7 @@ export class Revocation implements Node {
   @Column({ name: "scheduled_for", type: "timestamptz", nullable: true })
   scheduledFor!: Date | null;
 
-  @Field(() => Date, { description: "REV-10: by when it must be executed (24 hours or 5 days by reason)." })
+  @Field(() => Date, { description: REVOCATION_DEADLINE })
   /** REV-10 */
   @Column({ name: "deadline_at", type: "timestamptz" })
   deadlineAt!: Date;

@@ -10,16 +10,17 @@ import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
 import { RevocationReasonValue } from "./revocation-reason";
 import { ResellerRevocationGround } from "./reseller-ground";
 import { Revocation } from "./revocation.entity";
+import { PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT, PROBLEM_REPORT_ANSWER_OVERDUE, REVOCATION_AT_END_OF_MONTH, REVOCATION_REASONS_BY_ACTOR } from "../graphql/rule-descriptions";
 
 @InputType({ description: "Ask for a certificate's revocation (REV-1..REV-4)." })
 export class RequestRevocationInput {
   @Field(() => ID, { description: "Global ID of the certificate to revoke." })
   certificateId!: string;
-  @Field(() => RevocationReasonValue, { description: "Subscriber (via reseller): UNSPECIFIED, KEY_COMPROMISE, AFFILIATION_CHANGED, SUPERSEDED, CESSATION_OF_OPERATION; managing reseller: UNSPECIFIED, AFFILIATION_CHANGED, CESSATION_OF_OPERATION; operator: all (REV-1)." })
+  @Field(() => RevocationReasonValue, { description: REVOCATION_REASONS_BY_ACTOR })
   reason!: RevocationReasonValue;
   @Field({ defaultValue: true, description: "Resellers: true when passing on the subscriber's request (REV-1), false for the reseller's own (REV-3). Ignored for operators." })
   onBehalfOfSubscriber!: boolean;
-  @Field({ defaultValue: false, description: "REV-2: revoke at the end of the current month (JST) instead of at once; only CESSATION_OF_OPERATION and SUPERSEDED." })
+  @Field({ defaultValue: false, description: REVOCATION_AT_END_OF_MONTH })
   atEndOfMonth!: boolean;
   @Field(() => String, { nullable: true, description: "Free text kept with the revocation request and in the audit log." })
   comment?: string | null;
@@ -80,7 +81,7 @@ export class ProblemReportReceipt {
   receiptNumber!: string;
   @Field(() => Date, { description: "When the report was recorded (ISO 8601)." })
   receivedAt!: Date;
-  @Field(() => Date, { description: "When a first answer is due: 24 hours after receipt (REV-10)." })
+  @Field(() => Date, { description: PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT })
   firstAnswerDueAt!: Date;
   @Field({ description: "The CSR proved possession of the certificate's private key." })
   proofVerified!: boolean;
@@ -243,7 +244,7 @@ export class MassRevocationResolver {
 
 @Resolver(() => ProblemReport)
 export class ProblemReportResolver {
-  @FieldResolver(() => Boolean, { description: "REV-10: no first answer yet and past the 24 hours." })
+  @FieldResolver(() => Boolean, { description: PROBLEM_REPORT_ANSWER_OVERDUE })
   overdue(@Root() p: ProblemReport, @Ctx() ctx: Context): boolean {
     return p.answeredAt === null && p.firstAnswerDueAt < ctx.services.clock.now();
   }

@@ -182,6 +182,7 @@ export class RevocationService {
    * Revokes `cert` now, in the caller's transaction: the certificate row, the revocation record, the
    * end of its contract (REV-6; no refund), the audit entry, and the publication to CRL/OCSP/status.
    * A scheduled revocation pending for the same certificate is superseded (marked executed by this one).
+   * @rule REV-6 — no refund: the charge ledger's trigger in migrations/1763700000800-fees.ts
    */
   async execute(tx: EntityManager, actor: Actor, cert: Certificate, reason: RevocationReason, ctx: ExecutionContext): Promise<Revocation> {
     const now = this.clock.now();

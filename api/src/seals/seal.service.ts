@@ -37,7 +37,10 @@ export class SealService {
     private readonly events: EventPublisher,
   ) {}
 
-  /** SEAL-1: the managing reseller (or the operator) asks for a seal; asking again returns the same seal. */
+  /**
+   * SEAL-1: the managing reseller (or the operator) asks for a seal; asking again returns the same seal.
+   * @rule SEAL-1
+   */
   async create(scope: RequestScope, contractId: string | null): Promise<Seal> {
     requireAuthenticated(scope.caller);
     return inTransaction(this.ds, async (tx) => {
@@ -142,7 +145,11 @@ function current(certs: SealCertificateFacts[], now: Date): SealCertificateFacts
   return certs.find((c) => c.revokedAt === null && c.notBefore <= now) ?? certs[0] ?? null;
 }
 
-/** SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid. */
+/**
+ * SEAL-4, REV-8: anything but a valid certificate in a running service shows as not valid.
+ * @rule REV-8
+ * @rule SEAL-4 — verify-model.ts says why on the page from the status decided here
+ */
 function sealStatus(seal: SealFacts, cert: SealCertificateFacts | null, now: Date): SealStatus {
   if (cert && cert.revokedAt !== null && cert.revokedAt <= now) return SealStatus.REVOKED;
   if (seal.removedAt !== null || seal.contractStatus === ContractStatus.ENDED) {

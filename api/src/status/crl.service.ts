@@ -44,6 +44,7 @@ function toPublished(row: Crl): PublishedCrl {
 }
 
 /** STAT-1: CRLs of every CA of the built-in CA (the root's lists the issuing CAs it revoked: none so far). */
+/** @rule STAT-1 — pki/crl.ts buildCrl encodes what this publishes */
 export class CrlService {
   constructor(
     private readonly ds: DataSource,

@@ -55,6 +55,7 @@ interface LoadedCa {
  * STAT-2: the OCSP responder (RFC 6960), signed by the CA that issued the certificate asked about.
  * Status comes from `certificateStatus()` over the certificate row and the injected clock, the same
  * function every other channel uses (STAT-3).
+ * @rule STAT-2
  */
 export class OcspResponder {
   private cas: LoadedCa[] | undefined;

@@ -20,6 +20,7 @@ import { UserError, mutate } from "../graphql/user-error";
 import { SubscriberChange } from "./subscriber-change.entity";
 import { SubscriberSuccession, SuccessionKind } from "./subscriber-succession.entity";
 import { Subscriber } from "./subscriber.entity";
+import { SUCCESSION_NOTIFIED_ON } from "../graphql/rule-descriptions";
 
 @ObjectType({ description: "A page of subscriber changes." })
 export class SubscriberChangeConnection extends Connection(SubscriberChange) {}
@@ -55,7 +56,7 @@ export class RecordSuccessionInput {
   kind!: SuccessionKind;
   @Field({ description: "JST date of the succession (YYYY-MM-DD)." })
   succeededOn!: string;
-  @Field({ description: "JST date the successor notified it (YYYY-MM-DD); more than 30 days later is flagged late." })
+  @Field({ description: SUCCESSION_NOTIFIED_ON })
   notifiedOn!: string;
   @Field(() => [ID], { nullable: true, description: "SPLIT only: the contracts the successor takes over." })
   contractIds?: string[] | null;

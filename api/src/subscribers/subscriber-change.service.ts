@@ -29,6 +29,7 @@ const keyOf = (scope: RequestScope) =>
  * CON-6: which asked-for changes need the operator's confirmation — the registered data of a
  * subscriber the operator has already verified (at its first issuance). Before that nothing has been
  * confirmed yet, so changes apply at once. Returns the changes that really differ.
+ * @rule CON-6 — a successor's 30-day notice period is domain/succession.ts
  */
 export function registeredChanges(
   subscriber: Subscriber,

@@ -2,6 +2,7 @@ import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { toGlobalId } from "../graphql/global-id";
 import { Node } from "../graphql/node";
+import { SUCCESSION_LATE } from "../graphql/rule-descriptions";
 
 export enum SuccessionKind {
   MERGER = "MERGER",
@@ -50,7 +51,7 @@ export class SubscriberSuccession implements Node {
   @Column({ name: "notified_on", type: "date" })
   notifiedOn!: string;
 
-  @Field({ description: "CON-6: notified more than 30 days after the succession." })
+  @Field({ description: SUCCESSION_LATE })
   @Column({ name: "late", type: "boolean" })
   late!: boolean;
 

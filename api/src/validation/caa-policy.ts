@@ -4,6 +4,9 @@
  */
 import type { FailureCauseCode } from "./evidence";
 
+/** APP-11 Decision: a CAA result is used for at most 8 hours (the Baseline Requirements allow 8). */
+export const CAA_RESULT_HOURS = 8;
+
 export interface CaaRecord {
   /** The issuer-critical flag (bit 0 of the flags octet, value 128). */
   critical: boolean;
@@ -79,7 +82,10 @@ function judge(record: CaaRecord, ctx: CaaContext): Verdict {
   return "PERMITS";
 }
 
-/** APP-11: the decision for the relevant record set of a name (RFC 8659 §3 found it; empty set = no CAA). */
+/**
+ * APP-11: the decision for the relevant record set of a name (RFC 8659 §3 found it; empty set = no CAA).
+ * @rule APP-11 — validation/caa.ts checkCaa climbs the DNS tree and defers to it
+ */
 export function evaluateCaa(records: CaaRecord[], ctx: CaaContext): CaaDecision {
   const unknownCritical = records.find((r) => r.critical && !KNOWN_TAGS.has(r.tag));
   if (unknownCritical) {

@@ -132,6 +132,7 @@ function headlineOf(seal: PublicSeal, origin: OriginLine): { headline: Headline;
  * SEAL-2, SEAL-4, SEAL-5: the page for one seal (or for an unknown id when `seal` is null). The language
  * switch carries the origin the verdict rests on (the Referer if there was one) as a claim, so switching
  * language never turns a red verdict green.
+ * @rule SEAL-5
  */
 export function verifyModel(lang: Lang, sealId: string, seal: PublicSeal | null, origin: VisitorOrigin): VerifyModel {
   const carriedOrigin = origin.referer ?? origin.claimed;
