@@ -111,6 +111,12 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
       crlDistributionPoints([input.urls.crlUrl]),
       authorityInfoAccess({ ocsp: [input.urls.ocspUrl], caIssuers: [input.urls.caIssuersUrl] }),
     ],
+    profile: {
+      kind: "subscriber",
+      issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId },
+      names: input.names,
+      validationLevel: input.validationLevel,
+    },
   });
   return {
     der,
