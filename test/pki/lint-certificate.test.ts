@@ -20,6 +20,10 @@ import { issueServerCertificate, newSerialHex } from "../../api/src/pki/issue";
 import { LintError, lintCertificateTbs, type SubscriberProfile } from "../../api/src/pki/lint";
 import { encodeName } from "../../api/src/pki/names";
 import { signatureAlgorithmIdentifier, type KeyAlgorithm, type Signer } from "../../api/src/pki/signer";
+import type { CaService } from "../../api/src/certificates/ca.service";
+import type { Clock } from "../../api/src/domain/clock";
+import { validityPeriodDays } from "../../api/src/domain/lifetime";
+import { selfIssued } from "../../api/src/http/tls";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
 import { TempDir } from "../support/openssl";
 
@@ -324,3 +328,15 @@ function ids(tbs: Buffer): string[] {
   const f = { signer: ca.issuing.signer };
   return lintCertificateTbs(tbs, fieldsFor({}, f.signer).profile, signatureAlgorithmIdentifier(f.signer.keyAlgorithm)).errors.map((e) => e.id);
 }
+
+test("VAL-7 / issue 15.6 finding: the self-issued HTTPS certificate (AKASHI_TLS=self) follows the lifetime table instead of a fixed 90 days the linter would refuse from 2029-03-15", async () => {
+  const at = new Date(Date.UTC(2029, 5, 1));
+  const futureCa = await makeTestCa(dir, "ECDSA_P256", at);
+  const caService = {
+    activeIssuer: async () => ({ ca: { id: "issuing-1", certDer: futureCa.issuing.certDer }, signer: futureCa.issuing.signer }),
+    urlsFor: () => URLS,
+  } as unknown as CaService;
+  const { cert } = await selfIssued(caService, { now: () => at } as Clock, "akashi.localhost");
+  const leaf = readCertificateParts(Buffer.from(cert.split("-----END CERTIFICATE-----")[0]!.replace(/-----BEGIN CERTIFICATE-----|\s/g, ""), "base64"));
+  expect(validityPeriodDays(leaf.notBefore, leaf.notAfter)).toBeLessThanOrEqual(47);
+});
