@@ -340,3 +340,13 @@ test("VAL-7 / issue 15.6 finding: the self-issued HTTPS certificate (AKASHI_TLS=
   const leaf = readCertificateParts(Buffer.from(cert.split("-----END CERTIFICATE-----")[0]!.replace(/-----BEGIN CERTIFICATE-----|\s/g, ""), "base64"));
   expect(validityPeriodDays(leaf.notBefore, leaf.notAfter)).toBeLessThanOrEqual(47);
 });
+
+test("issue 15.6: ignoredLints (named by the caller) turns those refusals into warnings; AKASHI_TLS=self can serve https://localhost", async () => {
+  await refused({ ext: { san: subjectAltNameDns(["localhost"]) }, fields: { subjectName: encodeName({ commonName: "localhost" }) }, profile: { names: ["localhost"] } }, "e_san_dns_name_invalid");
+  const signer = spy(ca.issuing.signer);
+  const { lint } = await buildCertificate(fieldsFor({ ext: { san: subjectAltNameDns(["localhost"]) }, fields: { subjectName: encodeName({ commonName: "localhost" }) }, profile: { names: ["localhost"], ignoredLints: ["e_san_dns_name_invalid"] } }, signer));
+  expect(lint.warnings.map((w) => w.id)).toEqual(["e_san_dns_name_invalid"]);
+  expect(signer.calls).toBe(1);
+  const caService = { activeIssuer: async () => ({ ca: { id: "issuing-1", certDer: ca.issuing.certDer }, signer: ca.issuing.signer }), urlsFor: () => URLS } as unknown as CaService;
+  await expect(selfIssued(caService, { now: () => new Date() } as Clock, "localhost")).resolves.toHaveProperty("cert");
+});

@@ -52,6 +52,13 @@ export interface IssueServerCertificateInput {
   notBefore: Date;
   notAfter: Date;
   urls: { crlUrl: string; ocspUrl: string; caIssuersUrl: string };
+  /**
+   * The longest validity the linter lets through, in days. Default: the VAL-7 table in force at notBefore.
+   * Only tests that stand in for another CA, issuing under older rules, raise it; BR's 398 stays the ceiling.
+   */
+  maxValidityDays?: number;
+  /** Lint ids the pre-signing linter reports instead of refusing; only for certificates no relying party outside this host sees. */
+  ignoredLints?: string[];
 }
 
 export interface IssuedCertificate {
@@ -124,6 +131,8 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
       issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId },
       names: input.names,
       validationLevel: input.validationLevel,
+      ...(input.maxValidityDays !== undefined && { maxValidityDays: input.maxValidityDays }),
+      ...(input.ignoredLints && { ignoredLints: input.ignoredLints }),
     },
   });
   return {

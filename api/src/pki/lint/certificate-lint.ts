@@ -67,6 +67,8 @@ export interface SubscriberProfile {
   maxValidityDays?: number;
   /** Products that include TLS client authentication; none does today (we emit serverAuth only). */
   clientAuth?: boolean;
+  /** Lint ids reported as warnings instead of refusing (Boulder's IgnoredLints): named by the caller, never by default. */
+  ignoredLints?: readonly string[];
 }
 
 export interface CaProfile {
@@ -326,7 +328,12 @@ export function lintCertificateTbs(tbsDer: Buffer, profile: CertificateProfile, 
   const exts = checkCommon(f, tbs, profile.issuer, outerSignatureAlgorithm, profile.kind === "ca" && profile.selfSigned === true);
   if (profile.kind === "subscriber") lintSubscriber(f, tbs, exts, profile);
   else lintCa(f, tbs, exts);
-  return f.result();
+  const ignored = new Set(profile.kind === "subscriber" ? (profile.ignoredLints ?? []) : []);
+  const result = f.result();
+  return {
+    errors: result.errors.filter((e) => !ignored.has(e.id)),
+    warnings: [...result.warnings, ...result.errors.filter((e) => ignored.has(e.id)).map((e) => ({ id: e.id, detail: `ignored by the caller: ${e.detail}` }))],
+  };
 }
 
 /** Throws LintError listing every failed check; called before the signer sees the TBS. */
