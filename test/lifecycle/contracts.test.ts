@@ -21,6 +21,7 @@ async function foreignCertificate(names: string[], notBefore: Date, notAfter: Da
   const cert = await issueServerCertificate({
     issuer: ca.issuing, subjectPublicKeySpki: publicKeyOf(names), serialHex: newSerialHex(), names, subject: { commonName: names[0] }, validationLevel: "DV",
     notBefore, notAfter, urls: { crlUrl: "http://other-ca.test/crl", ocspUrl: "http://other-ca.test/ocsp", caIssuersUrl: "http://other-ca.test/ca.der" },
+    maxValidityDays: 398, // another CA, under the pre-2026-03-15 maximum; the pre-signing linter otherwise applies VAL-7's table
   });
   return cert.pem + toPem(ca.issuing.certDer, "CERTIFICATE");
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { checkCsr } from "../../api/src/pki/csr";
 import { issueServerCertificate, newSerialHex } from "../../api/src/pki/issue";
 import { parseCertificate } from "../../api/src/pki/parse";
@@ -138,7 +139,8 @@ describe("leaf details", () => {
     const issued = await issueServerCertificate({
       issuer: ca.issuing,
       subjectPublicKeySpki: checked.publicKeySpki,
-      serialHex: "00:00:AB:CD:EF",
+      // at least 8 octets: the linter refuses serials too short to hold 64 bits of entropy
+      serialHex: "00:00:AB:CD:EF:01:02:03:04:05",
       names: checked.names,
       subject: { commonName: "far.akashi-demo.jp" },
       validationLevel: "DV",
@@ -146,13 +148,35 @@ describe("leaf details", () => {
       notAfter: new Date("2050-01-01T00:00:00Z"),
       urls: URLS,
     });
-    expect(issued.serialHex).toBe("00abcdef"); // DER keeps one 0x00 because 0xab has its top bit set
+    expect(issued.serialHex).toBe("00abcdef0102030405"); // DER keeps one 0x00 because 0xab has its top bit set
     const asn1 = opensslOk(["asn1parse", "-inform", "DER"], issued.der);
     expect(asn1).toContain("UTCTIME           :491231235959Z");
     expect(asn1).toContain("GENERALIZEDTIME   :20500101000000Z");
     const parsed = parseCertificate(issued.der);
     expect(parsed.notBefore.toISOString()).toBe("2049-12-31T23:59:59.000Z");
     expect(parsed.notAfter.toISOString()).toBe("2050-01-01T00:00:00.000Z");
+  });
+
+  test("issue 15.6 finding: a first name longer than 64 characters (ub-common-name) issues without a CN; DV then has an empty subject and a critical SAN", async () => {
+    const long = `${"a".repeat(63)}.${"b".repeat(20)}.akashi-demo.jp`;
+    const names = [long, "short.akashi-demo.jp"];
+    const spki = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" });
+    const base = { issuer: ca.issuing, subjectPublicKeySpki: spki, names, urls: URLS, notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 30 * DAY) };
+    const dv = await issueServerCertificate({ ...base, serialHex: newSerialHex(), subject: { commonName: long }, validationLevel: "DV" });
+    const dvPath = dir.file("long-dv.pem", dv.pem);
+    verifyForEachName(ca, dvPath, names);
+    const dvText = opensslOk(["x509", "-in", dvPath, "-noout", "-text"]);
+    expect(dvText).toMatch(/X509v3 Subject Alternative Name: critical/);
+    expect(parseCertificate(dv.der).subject).toBe("");
+    expect(parseCertificate(dv.der).names).toEqual(names);
+    const ov = await issueServerCertificate({
+      ...base, serialHex: newSerialHex(), validationLevel: "OV",
+      subject: { commonName: long, organization: "Akashi", locality: "Chiyoda-ku", country: "JP" },
+    });
+    const ovPath = dir.file("long-ov.pem", ov.pem);
+    verifyForEachName(ca, ovPath, names);
+    expect(opensslOk(["x509", "-in", ovPath, "-noout", "-subject"]).trim()).toBe("subject=C = JP, L = Chiyoda-ku, O = Akashi");
+    expect(opensslOk(["x509", "-in", ovPath, "-noout", "-text"])).not.toMatch(/Subject Alternative Name: critical/);
   });
 
   test("newSerialHex: positive, canonical, at most 16 octets, unique", () => {

@@ -75,6 +75,7 @@ export async function createRootCa(input: {
       keyUsage(["keyCertSign", "cRLSign"]),
       subjectKeyIdentifier(keyIdentifierFor(signer.publicKeySpki)),
     ],
+    profile: { kind: "ca", selfSigned: true, issuer: { subjectName: name, spki: signer.publicKeySpki, keyId: keyIdentifierFor(signer.publicKeySpki) } },
   });
   return { certDer: der, encryptedKeyPem, signer };
 }
@@ -119,6 +120,7 @@ export async function createIssuingCa(input: {
     subjectName: encodeName(input.subject),
     subjectPublicKeySpki: signer.publicKeySpki,
     extensions,
+    profile: { kind: "ca", issuer: { subjectName: root.subjectName, spki: root.spki, keyId: root.keyId } },
   });
   return { certDer: der, encryptedKeyPem, signer };
 }

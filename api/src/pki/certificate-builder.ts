@@ -1,4 +1,5 @@
 import { explicit, integer, integerFromContent, sequence, x509Time } from "./der";
+import { assertCertificateLints, type CertificateProfile, type LintResult } from "./lint";
 import { canonicalSerialHex } from "./serial";
 import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
 
@@ -14,10 +15,16 @@ export interface CertificateFields {
   subjectPublicKeySpki: Buffer;
   /** DER Extension elements. */
   extensions: Buffer[];
+  /** What the pre-signing linter checks the TBS against (issue 15.6). */
+  profile: CertificateProfile;
 }
 
-/** Assembles a v3 TBSCertificate (RFC 5280 4.1) and signs it through the Signer. Returns the certificate DER. */
-export async function buildCertificate(f: CertificateFields): Promise<{ der: Buffer; serialHex: string }> {
+/**
+ * Assembles a v3 TBSCertificate (RFC 5280 4.1) and signs it through the Signer. Returns the certificate DER.
+ * The one place certificates are signed: the linter reads the TBS back first and throws LintError
+ * (the signer never called) when it breaks the profile.
+ */
+export async function buildCertificate(f: CertificateFields): Promise<{ der: Buffer; serialHex: string; lint: LintResult }> {
   const serialHex = canonicalSerialHex(f.serialHex);
   if (!(f.notAfter.getTime() > f.notBefore.getTime())) throw new Error("notAfter must be after notBefore");
   const tbs = sequence(
@@ -30,7 +37,8 @@ export async function buildCertificate(f: CertificateFields): Promise<{ der: Buf
     f.subjectPublicKeySpki,
     explicit(3, sequence(...f.extensions)),
   );
-  return { der: await signToBeSigned(f.signer, tbs), serialHex };
+  const lint = assertCertificateLints(tbs, f.profile, signatureAlgorithmIdentifier(f.signer.keyAlgorithm));
+  return { der: await signToBeSigned(f.signer, tbs), serialHex, lint };
 }
 
 /** Drops milliseconds: certificates, CRLs and OCSP carry whole seconds. */

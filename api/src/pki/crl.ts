@@ -2,6 +2,7 @@ import { wholeSeconds } from "./certificate-builder";
 import { assertSignerMatches, issuerContext } from "./certificate-der";
 import { explicit, integer, integerFromContent, sequence, x509Time } from "./der";
 import { authorityKeyIdentifier, crlNumber as crlNumberExtension, reasonCode } from "./extensions";
+import { assertCrlLints } from "./lint";
 import { canonicalSerialHex } from "./serial";
 import { REVOCATION_REASON_CODES, type RevocationReason } from "../domain/revocation-policy";
 import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
@@ -58,5 +59,7 @@ export async function buildCrl(input: BuildCrlInput): Promise<Buffer> {
     ...(entries.length ? [sequence(...entries)] : []),
     explicit(0, sequence(authorityKeyIdentifier(issuer.keyId), crlNumberExtension(input.crlNumber))),
   );
+  // Issue 15.6: the one place CRLs are signed; a TBS that breaks RFC 5280 section 5 is never signed.
+  assertCrlLints(tbs, { issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId } }, signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm));
   return signToBeSigned(input.issuer.signer, tbs);
 }

@@ -10,3 +10,4 @@ export * from "./parse";
 export { canonicalSerialHex } from "./serial";
 export { createKeyAndCsr } from "./csr-builder";
 export { CSR_PEM_LABELS, PemInputError, strictPemInput } from "./pem";
+export { LintError, type LintFailure } from "./lint";

@@ -15,6 +15,7 @@ import {
   subjectKeyIdentifier,
   type KeyUsageBit,
 } from "./extensions";
+import { sequence } from "./der";
 import { encodeName, type NameInput } from "./names";
 import { toPem } from "./pem";
 import type { Signer } from "./signer";
@@ -51,6 +52,13 @@ export interface IssueServerCertificateInput {
   notBefore: Date;
   notAfter: Date;
   urls: { crlUrl: string; ocspUrl: string; caIssuersUrl: string };
+  /**
+   * The longest validity the linter lets through, in days. Default: the VAL-7 table in force at notBefore.
+   * Only tests that stand in for another CA, issuing under older rules, raise it; BR's 398 stays the ceiling.
+   */
+  maxValidityDays?: number;
+  /** Lint ids the pre-signing linter reports instead of refusing; only for certificates no relying party outside this host sees. */
+  ignoredLints?: string[];
 }
 
 export interface IssuedCertificate {
@@ -61,13 +69,18 @@ export interface IssuedCertificate {
   sha256Fingerprint: string;
 }
 
+const UB_COMMON_NAME = 64;
+const EMPTY_NAME = sequence();
+
 function subjectName(input: IssueServerCertificateInput): Buffer {
   const s = input.subject;
   if (s.commonName.toLowerCase() !== input.names[0]!.toLowerCase()) {
     throw new Error(`subject CN ${s.commonName} must be the first name, ${input.names[0]}`);
   }
-  const name: NameInput = { commonName: input.names[0]! };
-  if (input.validationLevel === "DV") return encodeName(name);
+  // RFC 5280 ub-common-name is 64 characters while a dNSName may have 253: a longer first name is left
+  // out of the subject and lives in the SAN alone (BR 7.1.4.3 makes the CN optional).
+  const name: NameInput = input.names[0]!.length <= UB_COMMON_NAME ? { commonName: input.names[0]! } : {};
+  if (input.validationLevel === "DV") return name.commonName ? encodeName(name) : EMPTY_NAME;
   // OV/EV: the organisation's identity is what the validation established (BR 7.1.4.2).
   if (!s.organization || !s.country) throw new Error(`${input.validationLevel} certificates need organization and country`);
   if (!s.locality && !s.stateOrProvince) throw new Error(`${input.validationLevel} certificates need locality or stateOrProvince`);
@@ -92,13 +105,14 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
   const subjectKey = createPublicKey({ key: input.subjectPublicKeySpki, format: "der", type: "spki" });
   const usage: KeyUsageBit[] = subjectKey.asymmetricKeyType === "rsa" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
+  const subject = subjectName(input);
   const { der, serialHex } = await buildCertificate({
     signer: input.issuer.signer,
     issuerName: issuer.subjectName,
     serialHex: input.serialHex,
     notBefore: wholeSeconds(input.notBefore),
     notAfter: wholeSeconds(input.notAfter),
-    subjectName: subjectName(input),
+    subjectName: subject,
     subjectPublicKeySpki: input.subjectPublicKeySpki,
     extensions: [
       basicConstraints(false),
@@ -106,11 +120,20 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
       extKeyUsage([OID.serverAuth]),
       subjectKeyIdentifier(keyIdentifierFor(input.subjectPublicKeySpki)),
       authorityKeyIdentifier(issuer.keyId),
-      subjectAltNameDns(input.names),
+      // RFC 5280 4.2.1.6: critical exactly when the subject is empty.
+      subjectAltNameDns(input.names, subject.equals(EMPTY_NAME)),
       certificatePolicies([POLICY_OID[input.validationLevel]]),
       crlDistributionPoints([input.urls.crlUrl]),
       authorityInfoAccess({ ocsp: [input.urls.ocspUrl], caIssuers: [input.urls.caIssuersUrl] }),
     ],
+    profile: {
+      kind: "subscriber",
+      issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId },
+      names: input.names,
+      validationLevel: input.validationLevel,
+      ...(input.maxValidityDays !== undefined && { maxValidityDays: input.maxValidityDays }),
+      ...(input.ignoredLints && { ignoredLints: input.ignoredLints }),
+    },
   });
   return {
     der,

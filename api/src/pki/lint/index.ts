@@ -1,0 +1,17 @@
+/**
+ * Pre-signing linter (issue 15.6, after Boulder's linter/): every certificate and CRL is decoded by an
+ * independent parser and checked against the profile before the Signer is called.
+ */
+export { LintError, type LintFailure, type LintResult } from "./lint-error";
+export { type IssuerFacts } from "./common";
+export {
+  assertCertificateLints,
+  lintCertificateTbs,
+  dnsNameProblem,
+  BR_MAX_VALIDITY_DAYS,
+  BR_POLICY,
+  type CertificateProfile,
+  type SubscriberProfile,
+  type CaProfile,
+} from "./certificate-lint";
+export { assertCrlLints, lintCrlTbs, CRL_MAX_VALIDITY_DAYS, type CrlProfile } from "./crl-lint";
