@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, verify } from "node:crypto";
-import { domainToASCII } from "node:url";
+import fc from "fast-check";
 import { AsnConvert, AsnParser } from "@peculiar/asn1-schema";
 import {
   AuthorityKeyIdentifier,
@@ -10,81 +10,58 @@ import {
   Extension,
   SubjectAlternativeName,
 } from "@peculiar/asn1-x509";
-import { buildCrl, REVOCATION_REASON_CODE, type CrlEntry, type RevocationReason } from "../../api/src/pki/crl";
+import { buildCrl, REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
 import { issuerContext } from "../../api/src/pki/certificate-der";
 import { issueServerCertificate, POLICY_OID, type ValidationLevel } from "../../api/src/pki/issue";
 import { maxLifetimeDays } from "../../api/src/domain/lifetime";
+import { toALabels } from "../../api/src/domain/hostnames";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
 import { TempDir } from "../support/openssl";
 
 /**
- * Issue 15.6 property tests: random valid inputs → issue (through the linter) → decode with
- * @peculiar/asn1-x509 → every field equals the input. fast-check is not installed (reported to the
- * lead); until it is, a seeded generator below plays its part: a failing case prints its seed and run.
+ * Issue 15.6 property tests (fast-check): random valid inputs → issue (through the linter) → decode with
+ * @peculiar/asn1-x509 → every field equals the input. A failure prints fast-check's seed and the shrunk
+ * counterexample; `PKI_PROPERTY_SEED=<seed>` replays it.
  */
 
-const SEED = Number(process.env.PKI_PROPERTY_SEED ?? 20261201);
 const RUNS = 60;
 const DAY = 86_400_000;
+const PARAMS = { numRuns: RUNS, ...(process.env.PKI_PROPERTY_SEED ? { seed: Number(process.env.PKI_PROPERTY_SEED) } : {}) };
 
-/** mulberry32: small, seedable, good enough to spread test inputs. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)]!;
-  const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => int(0, 255)));
-  return { next, int, pick, bytes };
-}
-type Rng = ReturnType<typeof rng>;
-
-const LDH = "abcdefghijklmnopqrstuvwxyz0123456789";
-function ldhLabel(r: Rng, max = 20): string {
-  for (;;) {
-    const n = r.int(1, max);
-    let s = "";
-    for (let i = 0; i < n; i++) s += i > 0 && i < n - 1 && r.next() < 0.15 ? "-" : r.pick([...LDH]);
-    if (!/^..--/.test(s)) return s; // R-LDH labels other than A-labels are reserved
-  }
-}
+/** An LDH label of 1..max octets; R-LDH labels other than A-labels ("ab--") are reserved. */
+const ldhLabel = (max = 20) =>
+  fc
+    .stringMatching(new RegExp(`^[a-z0-9](?:[a-z0-9-]{0,${max - 2}}[a-z0-9])?$`))
+    .filter((s) => s.length <= max && !/^..--/.test(s));
 const KANA = [..."あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん"];
-function aLabel(r: Rng): string {
-  const u = Array.from({ length: r.int(1, 6) }, () => r.pick(KANA)).join("");
-  return domainToASCII(`${u}.jp`).split(".")[0]!;
-}
-function randomNames(r: Rng): string[] {
-  const names = new Set<string>();
-  const count = r.int(1, 5);
-  while (names.size < count) {
-    const labels = Array.from({ length: r.int(0, 3) }, () => (r.next() < 0.2 ? aLabel(r) : ldhLabel(r)));
-    // now and then a long name: 63-octet labels up to the 253-octet limit (longer than a CN may be)
-    if (r.next() < 0.15) while ([...labels, "akashi-demo.jp"].join(".").length + 66 <= 253 && r.next() < 0.8) labels.push(ldhLabel(r, 63));
-    let name = [...labels, "akashi-demo.jp"].join(".");
-    if (r.next() < 0.25) name = `*.${name}`;
-    names.add(name);
-  }
-  return [...names];
-}
+/** An A-label: a few kana through IDNA 2008. */
+const aLabel = fc.array(fc.constantFrom(...KANA), { minLength: 1, maxLength: 6 }).map((u) => toALabels(`${u.join("")}.jp`)!.split(".")[0]!);
+/** A name under akashi-demo.jp: LDH and A-labels, sometimes 63-octet labels up to the 253-octet limit, sometimes a wildcard. */
+const name = fc
+  .record({
+    labels: fc.array(fc.oneof({ weight: 4, arbitrary: ldhLabel() }, { weight: 1, arbitrary: aLabel }), { maxLength: 3 }),
+    long: fc.array(ldhLabel(63), { maxLength: 3 }),
+    wildcard: fc.boolean(),
+  })
+  .map(({ labels, long, wildcard }) => {
+    const base = [...long, ...labels, "akashi-demo.jp"].join(".");
+    return wildcard ? `*.${base}` : base;
+  })
+  .filter((n) => n.length <= 253);
+const names = fc.uniqueArray(name, { minLength: 1, maxLength: 5 });
 /** A canonical positive serial of 8–20 octets (a leading 00 only before a byte with the top bit set). */
-function randomSerial(r: Rng): string {
-  const n = r.int(8, 20);
-  const b = r.bytes(n);
-  if (r.next() < 0.3) {
+const serial = fc.record({ bytes: fc.uint8Array({ minLength: 8, maxLength: 20 }), padded: fc.boolean() }).map(({ bytes, padded }) => {
+  const b = Buffer.from(bytes);
+  if (padded) {
     b[0] = 0;
     b[1]! |= 0x80;
   } else {
-    b[0] = r.int(1, 0x7f);
+    b[0] = (b[0]! % 0x7f) + 1;
   }
   return b.toString("hex");
-}
+});
 /** Instants with milliseconds, from 2020 to 2060 (across the UTCTime/GeneralizedTime switch in 2050). */
-const randomInstant = (r: Rng) => new Date(Date.UTC(2020, 0, 1) + Math.floor(r.next() * 40 * 365 * DAY) + r.int(0, 999));
+const instant = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2060, 0, 1) }).map((ms) => new Date(ms));
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000) * 1000;
 
 const dir = new TempDir();
@@ -105,17 +82,23 @@ const ext = (exts: Extension[] | undefined, id: string) => exts?.find((e) => e.e
 const extValue = <T>(e: Extension | undefined, type: new () => T): T => AsnParser.parse(e!.extnValue.buffer, type);
 
 test("issue 15.6 property: random names, keys, dates, serials and levels issue, pass the linter and decode to exactly the input", async () => {
-  for (let run = 0; run < RUNS; run++) {
-    const r = rng(SEED + run);
-    const ca = r.pick(cas);
-    const key = r.pick(keyPool);
-    const names = randomNames(r);
-    const level = r.pick<ValidationLevel>(["DV", "OV", "EV"]);
-    const notBefore = randomInstant(r);
+  const input = fc.record({
+    caIndex: fc.nat({ max: 2 }),
+    keyIndex: fc.nat({ max: keyPool.length - 1 }),
+    names,
+    level: fc.constantFrom<ValidationLevel>("DV", "OV", "EV"),
+    notBefore: instant,
+    /** Where notAfter falls in the allowed lifetime (1 s up to the VAL-7 maximum), and its milliseconds. */
+    lifetimeShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    notAfterMs: fc.integer({ min: 0, max: 999 }),
+    serialHex: serial,
+  });
+  await fc.assert(fc.asyncProperty(input, async ({ caIndex, keyIndex, names, level, notBefore, lifetimeShare, notAfterMs, serialHex }) => {
+    const ca = cas[caIndex]!;
+    const key = keyPool[keyIndex]!;
     const maxDays = maxLifetimeDays(new Date(seconds(notBefore)));
-    const notAfter = new Date(seconds(notBefore) + r.int(1, (maxDays - 1) * 86_400) * 1000 + r.int(0, 999));
-    const serialHex = randomSerial(r);
-    const context = `seed ${SEED + run}: ${JSON.stringify({ names, level, notBefore, notAfter, serialHex })}`;
+    const notAfter = new Date(seconds(notBefore) + Math.max(1, Math.floor(lifetimeShare * (maxDays - 1) * 86_400)) * 1000 + notAfterMs);
+    const context = JSON.stringify({ names, level, notBefore, notAfter, serialHex });
     const issued = await issueServerCertificate({
       issuer: ca.issuing,
       subjectPublicKeySpki: key.spki,
@@ -161,22 +144,25 @@ test("issue 15.6 property: random names, keys, dates, serials and levels issue, 
     const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
     const ok = verify(ca.issuing.signer.keyAlgorithm === "ECDSA_P384" ? "sha384" : "sha256", tbsDer, createPublicKey({ key: issuerContext(ca.issuing.certDer).spki, format: "der", type: "spki" }), Buffer.from(cert.signatureValue));
     expect({ context, signatureVerifies: ok }).toEqual({ context, signatureVerifies: true });
-  }
+  }), PARAMS);
 });
 
 test("issue 15.6 property: random CRLs (entries, reasons, dates, numbers) pass the linter and decode to exactly the input", async () => {
   const reasons = Object.keys(REVOCATION_REASON_CODE) as RevocationReason[];
-  for (let run = 0; run < RUNS; run++) {
-    const r = rng(SEED * 7 + run);
-    const ca = r.pick(cas);
-    const serials = new Set<string>();
-    const count = r.int(0, 25);
-    while (serials.size < count) serials.add(randomSerial(r));
-    const entries: CrlEntry[] = [...serials].map((serialHex) => ({ serialHex, revokedAt: randomInstant(r), reason: r.pick(reasons) }));
-    const thisUpdate = randomInstant(r);
-    const nextUpdate = new Date(seconds(thisUpdate) + r.int(1, 10 * 86_400) * 1000);
-    const crlNumber = BigInt("0x" + r.bytes(r.int(1, 19)).toString("hex")) + 1n;
-    const context = `seed ${SEED * 7 + run}: ${entries.length} entries, CRL ${crlNumber}, ${thisUpdate.toISOString()}..${nextUpdate.toISOString()}`;
+  const input = fc.record({
+    caIndex: fc.nat({ max: 2 }),
+    entries: fc.uniqueArray(fc.record({ serialHex: serial, revokedAt: instant, reason: fc.constantFrom(...reasons) }), { maxLength: 25, selector: (e) => e.serialHex }),
+    thisUpdate: instant,
+    /** nextUpdate − thisUpdate in seconds: at most the 10 days STAT-1 allows. */
+    validitySeconds: fc.integer({ min: 1, max: 10 * 86_400 }),
+    /** CRLNumber: a positive integer of at most 20 octets. */
+    crlNumberBytes: fc.uint8Array({ minLength: 1, maxLength: 19 }),
+  });
+  await fc.assert(fc.asyncProperty(input, async ({ caIndex, entries, thisUpdate, validitySeconds, crlNumberBytes }) => {
+    const ca = cas[caIndex]!;
+    const nextUpdate = new Date(seconds(thisUpdate) + validitySeconds * 1000);
+    const crlNumber = BigInt("0x" + Buffer.from(crlNumberBytes).toString("hex")) + 1n;
+    const context = `${entries.length} entries, CRL ${crlNumber}, ${thisUpdate.toISOString()}..${nextUpdate.toISOString()}`;
     const der = await buildCrl({ issuer: ca.issuing, crlNumber, thisUpdate, nextUpdate, entries }).catch((e: Error) => {
       throw new Error(`${context}: ${e.message}`);
     });
@@ -213,5 +199,5 @@ test("issue 15.6 property: random CRLs (entries, reasons, dates, numbers) pass t
     });
     const ok = verify(ca.issuing.signer.keyAlgorithm === "ECDSA_P384" ? "sha384" : "sha256", Buffer.from(AsnConvert.serialize(tbs)), createPublicKey({ key: issuerContext(ca.issuing.certDer).spki, format: "der", type: "spki" }), Buffer.from(crl.signature));
     expect({ context, signatureVerifies: ok }).toEqual({ context, signatureVerifies: true });
-  }
+  }), PARAMS);
 });
