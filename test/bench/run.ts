@@ -32,6 +32,7 @@ import {
   type OcspRequestTemplate,
 } from "./ocsp-check";
 import { acmeSection } from "./acme";
+import { crlScaleSection } from "./crl-scale";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
@@ -53,7 +54,8 @@ import {
  *   BENCH_CHAIN_N      certificates through the whole chain in (a2) (default 100)
  *   BENCH_CONCURRENCY  connections for the OCSP, status and verification-page loads (default 8)
  *   BENCH_SEAL_RUNS    navigations of each page in the seal render benchmark (default 15)
- *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal (default: all);
+ *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal, crl (default: all);
+ *   BENCH_CRL_REVOKED  revoked certificates in the CRL section (default 110000)
  *                      also as arguments: `npm run bench -- seal`
  *   DATABASE_URL       use this PostgreSQL server (a scratch database is created and dropped);
  *                      unset: an embedded PostgreSQL in a temp dir
@@ -80,7 +82,7 @@ const SEAL_DOMAIN = "shop.akashi-demo.jp";
 /** The certificate for OCSP and status when the issuance section (which otherwise provides it) is skipped. */
 const STATUS_DOMAIN = "status.bench.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
-const SECTIONS = ["issuance", "ocsp", "status", "seal"] as const;
+const SECTIONS = ["issuance", "ocsp", "status", "seal", "crl"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** BENCH_ONLY or the command's arguments; every section when neither names one. */
@@ -544,6 +546,10 @@ async function main(): Promise<number> {
       };
       seal = await runSealSection(input);
       failures.push(...seal.failures);
+    }
+    if (want("crl")) {
+      const revoked = Math.round(num("BENCH_CRL_REVOKED", 110_000, 100, 10_000_000));
+      failures.push(...(await crlScaleSection({ app, db, ctx, revoked, seconds: SECONDS, concurrency: CONCURRENCY, log })));
     }
     for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])])
       for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
