@@ -81,6 +81,8 @@ const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
 const SEAL_DOMAIN = "shop.akashi-demo.jp";
 /** The certificate for OCSP and status when the issuance section (which otherwise provides it) is skipped. */
 const STATUS_DOMAIN = "status.bench.akashi-demo.jp";
+/** The certificate the CRL section revokes (issue 11). */
+const CRL_DOMAIN = "crl.bench.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
 const SECTIONS = ["issuance", "ocsp", "status", "seal", "crl"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -477,7 +479,7 @@ async function main(): Promise<number> {
     const app = await startBenchApp(
       db,
       path.join(work, "data"),
-      dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN]),
+      dcv.overrides([...approveNames, ...chainNames, SEAL_DOMAIN, STATUS_DOMAIN, CRL_DOMAIN]),
     );
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + Apollo on ${app.origin} (${elapsed(tApp)})`);
@@ -549,7 +551,7 @@ async function main(): Promise<number> {
     }
     if (want("crl")) {
       const revoked = Math.round(num("BENCH_CRL_REVOKED", 110_000, 100, 10_000_000));
-      failures.push(...(await crlScaleSection({ app, db, ctx, revoked, seconds: SECONDS, concurrency: CONCURRENCY, log })));
+      failures.push(...(await crlScaleSection({ app, db, ctx, domain: CRL_DOMAIN, revoked, seconds: SECONDS, concurrency: CONCURRENCY, log })));
     }
     for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])])
       for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
