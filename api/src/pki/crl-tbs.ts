@@ -2,16 +2,32 @@ import { explicit, integer, integerFromContent, sequence, tlv, x509Time } from "
 import { authorityKeyIdentifier, crlNumber as crlNumberExtension, issuingDistributionPoint, reasonCode } from "./extensions";
 import { canonicalSerialHex } from "./serial";
 
+const split = (s: string): string[] => (s === "" ? [] : s.split(","));
+
 /**
- * The revoked entries of one CRL, packed as three strings so that handing them to the CRL worker
- * thread (pki/crl-worker.ts) is one copy each rather than a structured clone of 100 k objects on the
- * request event loop: comma-separated serial hex, revocation times in whole epoch seconds, and reasons.
+ * The revoked entries of one CRL, packed as strings so that handing them to the CRL worker thread
+ * (pki/crl-worker.ts) is one copy rather than a structured clone of 100 k objects on the request
+ * event loop: comma-separated serial hex, revocation times in whole epoch seconds, and reasons.
  */
-export interface PackedCrlEntries {
-  count: number;
-  serials: string;
-  revokedAtSeconds: string;
-  reasons: string;
+export type PackedCrlEntries =
+  | { count: number; serials: string; revokedAtSeconds: string; reasons: string }
+  /** As PostgreSQL aggregates them (status/crl.service.ts): "serial seconds reason" per entry, comma-separated. */
+  | { count: number; combined: string };
+
+function unpack(entries: PackedCrlEntries): { serials: string[]; times: string[]; reasons: string[] } {
+  if (!("combined" in entries)) return { serials: split(entries.serials), times: split(entries.revokedAtSeconds), reasons: split(entries.reasons) };
+  const items = split(entries.combined);
+  const serials: string[] = new Array(items.length);
+  const times: string[] = new Array(items.length);
+  const reasons: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const parts = items[i]!.split(" ");
+    if (parts.length !== 3) throw new Error("CRL entries: malformed packed entry");
+    serials[i] = parts[0]!;
+    times[i] = parts[1]!;
+    reasons[i] = parts[2]!;
+  }
+  return { serials, times, reasons };
 }
 
 /** Everything the to-be-signed CRL needs, in plain data (structured-clonable: it crosses to the worker). */
@@ -29,7 +45,7 @@ export interface CrlTbsInput {
   reasonCodes: Readonly<Record<string, number>>;
 }
 
-const split = (s: string): string[] => (s === "" ? [] : s.split(","));
+
 
 /** Serials are stored canonical (minimal positive INTEGER content); anything else goes the long way. */
 const CANONICAL_SERIAL = /^(?:0[1-9a-f]|[1-7][0-9a-f]|00[89a-f][0-9a-f])(?:[0-9a-f]{2}){0,19}$/;
@@ -78,9 +94,7 @@ function entryDer(serialHex: string, seconds: number, reasonExt: Buffer | null):
  * then the entry has no crlEntryExtensions at all; with no entries revokedCertificates is absent.
  */
 export function buildCrlTbs(input: CrlTbsInput): Buffer {
-  const serials = split(input.entries.serials);
-  const times = split(input.entries.revokedAtSeconds);
-  const reasons = split(input.entries.reasons);
+  const { serials, times, reasons } = unpack(input.entries);
   if (serials.length !== input.entries.count || times.length !== serials.length || reasons.length !== serials.length) {
     throw new Error("CRL entries: serials, times and reasons differ in number");
   }

@@ -39,7 +39,7 @@ export interface BuildCrlInput {
   forceThread?: boolean;
 }
 
-export function packCrlEntries(entries: CrlEntry[]): PackedCrlEntries {
+export function packCrlEntries(entries: CrlEntry[]): Extract<PackedCrlEntries, { serials: string }> {
   for (const e of entries) revocationReasonCode(e.reason);
   return {
     count: entries.length,

@@ -96,12 +96,10 @@ export class CrlService {
     const now = this.clock.now();
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-    const order = `ORDER BY revoked_at, serial_hex`;
-    const [packed]: Array<{ count: number; serials: string; times: string; reasons: string }> = await tx.query(
+    // One aggregate, one sort: "serial time reason" per entry, split into the packed form below.
+    const [{ count, packed }]: Array<{ count: number; packed: string }> = await tx.query(
       `SELECT count(*)::int AS count,
-              coalesce(string_agg(serial_hex, ',' ${order}), '') AS serials,
-              coalesce(string_agg(floor(extract(epoch FROM revoked_at))::bigint::text, ',' ${order}), '') AS times,
-              coalesce(string_agg(revocation_reason, ',' ${order}), '') AS reasons
+              coalesce(string_agg(serial_hex || ' ' || floor(extract(epoch FROM revoked_at))::bigint || ' ' || revocation_reason, ',' ORDER BY revoked_at, serial_hex), '') AS packed
        FROM certificate
        WHERE issuing_ca_id = $1 AND ${shard === null ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
          AND revoked_at IS NOT NULL AND revoked_at <= $2 AND not_after > $3`,
@@ -116,7 +114,7 @@ export class CrlService {
       crlNumber,
       thisUpdate,
       nextUpdate,
-      entries: { count: packed!.count, serials: packed!.serials, revokedAtSeconds: packed!.times, reasons: packed!.reasons },
+      entries: { count, combined: packed },
       idpUrl: partial ? this.ca.crlUrl(caId, shard) : null,
     });
     if (shard === null) await tx.query(`UPDATE certificate_authority SET last_crl_number = $2 WHERE id = $1`, [caId, crlNumber.toString()]);
