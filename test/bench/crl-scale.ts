@@ -180,7 +180,7 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
         ["largest shard CRL", `${kib(largest)} (${largest} B)`],
         ["all shard CRLs together", `${kib(total)}`],
         ["republish every scope (daily refresh)", `${refreshMs.toFixed(0)} ms`],
-        ["revocation mutation → served on its shard's CRL", `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits ≥ 1 s to coalesce)`],
+        ["revocation mutation → served on its shard's CRL", `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce, job poll 1 s)`],
         ...[quiet, offThread.load, inline.load].map((r) => [r.label, `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms, ${r.requests} requests`]),
         ["CRL rebuild rounds during the loads (worker / inline)", `${offThread.rebuilds} / ${inline.rebuilds}`],
       ],
