@@ -33,6 +33,7 @@ import {
 } from "./ocsp-check";
 import { acmeSection } from "./acme";
 import { crlScaleSection } from "./crl-scale";
+import { allGoals, goalsTable } from "./goals";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
@@ -561,6 +562,7 @@ async function main(): Promise<number> {
     ocsp?.print();
     status?.print();
     if (seal) printSealSection(seal, log);
+    if (allGoals().length) log(goalsTable());
 
     const results = {
       generatedAt: new Date().toISOString(),
