@@ -55,7 +55,7 @@ const pad2 = (n: number) => (n < 10 ? "0" : "") + n;
 /**
  * One revokedCertificates entry, written straight into one buffer: at 100 k entries the generic
  * builders (a Buffer.concat per TLV, the reasonCode extension's OID parsed every time) cost ~10 s;
- * this is the same DER (test/pki/crl.test.ts compares it with openssl's reading) at a fraction.
+ * this writes the same DER (test/pki/crl.test.ts compares it with the generic builders') at a fraction.
  */
 function entryDer(serialHex: string, seconds: number, reasonExt: Buffer | null): Buffer {
   const serial = Buffer.from(CANONICAL_SERIAL.test(serialHex) ? serialHex : canonicalSerialHex(serialHex), "hex");
