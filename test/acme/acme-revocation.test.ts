@@ -7,7 +7,7 @@ import { canonicalSerialHex } from "../../api/src/pki/serial";
 import { AcmeWorld, newAccount, obtain, startAcmeWorld } from "../support/acme-harness";
 import { gqlOk } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
-import { binary, listen, opensslAsync, realNow } from "../status/status-support";
+import { binary, crlUrlOf, listen, opensslAsync, pathOf, realNow } from "../status/status-support";
 
 const NAMES = ["rev.akashi-demo.jp", "rev2.akashi-demo.jp", "ari.akashi-demo.jp"];
 const dir = new TempDir();
@@ -35,7 +35,8 @@ afterAll(async () => {
 /** openssl verify -purpose sslserver with the CRL, and openssl ocsp, against the live server. */
 async function channels(leafPem: string, name: string): Promise<{ verify: string; ocsp: string }> {
   const leaf = dir.file(`${name}.pem`, acme.crypto.splitPemChain(leafPem)[0]);
-  const crl = await binary(request(w.t.app).get(`/crl/${issuingCaId}.crl`));
+  // STAT-1: the CRL in the certificate's CRL Distribution Point (its shard).
+  const crl = await binary(request(w.t.app).get(pathOf(crlUrlOf(leaf))));
   const crlDer = dir.file(`${name}.crl.der`, crl.body as Buffer);
   const crlPem = (await opensslAsync(["crl", "-inform", "DER", "-in", crlDer])).stdout;
   dir.file(`${name}.crl.pem`, crlPem);

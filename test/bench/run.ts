@@ -35,6 +35,7 @@ import { acmeSection } from "./acme";
 import { atLeast, atMost, allGoals, goalsTable, recordGoal } from "./goals";
 import { DEFAULT_DB_LIMITS } from "../../api/src/db/data-source";
 import { scaleSection } from "./scale";
+import { crlScaleSection } from "./crl-scale";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, renderVerdict, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
@@ -57,7 +58,8 @@ import {
  *   BENCH_CHAIN_N      certificates through the whole chain in (a2) (default 100)
  *   BENCH_CONCURRENCY  connections for the OCSP, status and verification-page loads (default 8)
  *   BENCH_SEAL_RUNS    navigations of each page in the seal render benchmark (default 15)
- *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal, scale (default: all but scale);
+ *   BENCH_ONLY         comma-separated sections to run: issuance, ocsp, status, seal, crl, scale (default: all but scale);
+ *   BENCH_CRL_REVOKED  revoked certificates in the CRL section (default 110000)
  *                      also as arguments: `npm run bench -- seal`
  *   BENCH_SCALE_N      certificates written for the scale section (default 1,000,000); BENCH_SCALE_FULL=1 also
  *                      revokes all of them at once (issue 11)
@@ -86,8 +88,10 @@ const SEAL_RUNS = Math.round(num("BENCH_SEAL_RUNS", 15, 3, 1000));
 const SEAL_DOMAIN = "shop.akashi-demo.jp";
 /** The certificate for OCSP and status when the issuance section (which otherwise provides it) is skipped. */
 const STATUS_DOMAIN = "status.bench.akashi-demo.jp";
+/** The certificate the CRL section revokes (issue 11). */
+const CRL_DOMAIN = "crl.bench.akashi-demo.jp";
 const MAX_REQUESTS = 2_000_000;
-const SECTIONS = ["issuance", "ocsp", "status", "seal", "scale"] as const;
+const SECTIONS = ["issuance", "ocsp", "status", "seal", "crl", "scale"] as const;
 /** Issue 11 (test/bench/scale.ts): the one real certificate the synthetic ones copy is issued for this name. */
 const SCALE_DOMAIN = "scale.bench.akashi-demo.jp";
 type Section = (typeof SECTIONS)[number];
@@ -513,7 +517,7 @@ async function main(): Promise<number> {
     const app = await startBenchApp(
       db,
       path.join(work, "data"),
-      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN, SCALE_DOMAIN]),
+      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN, SCALE_DOMAIN, CRL_DOMAIN]),
     );
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + service (${app.mode}) on ${app.origin} (${elapsed(tApp)})`);
@@ -582,6 +586,10 @@ async function main(): Promise<number> {
       };
       seal = await runSealSection(input);
       failures.push(...seal.failures);
+    }
+    if (want("crl")) {
+      const revoked = Math.round(num("BENCH_CRL_REVOKED", 110_000, 100, 10_000_000));
+      failures.push(...(await crlScaleSection({ app, db, ctx, domain: CRL_DOMAIN, revoked, seconds: SECONDS, concurrency: CONCURRENCY, log })));
     }
     // Last: it writes BENCH_SCALE_N certificates into the database the other sections use.
     const scale = want("scale") ? await scaleSection({ db, ctx, domain: SCALE_DOMAIN, work, dcvOverrides: dcv.overrides([SCALE_DOMAIN]), log }) : null;

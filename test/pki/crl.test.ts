@@ -1,8 +1,13 @@
-import { buildCrl, REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
+import { buildCrl, packCrlEntries, REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
+import { buildCrlTbs } from "../../api/src/pki/crl-tbs";
+import { buildCrlTbsOffThread, CRL_INLINE_MAX_ENTRIES, stopCrlThread } from "../../api/src/pki/crl-thread";
+import { issuerContext } from "../../api/src/pki/certificate-der";
+import { signatureAlgorithmIdentifier } from "../../api/src/pki/signer";
 import { checkCsr } from "../../api/src/pki/csr";
 import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "../../api/src/pki/issue";
 import { toPem } from "../../api/src/pki/pem";
-import { childrenOf, readWhole } from "../../api/src/pki/der";
+import { childrenOf, integerFromContent, readWhole, sequence, x509Time } from "../../api/src/pki/der";
+import { reasonCode } from "../../api/src/pki/extensions";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
 import { makeCsr, openssl, opensslOk, TempDir } from "../support/openssl";
 
@@ -134,4 +139,46 @@ test("REV-1: a reason outside the allowed six is refused", async () => {
       entries: [{ serialHex: "01", revokedAt: now, reason: "certificateHold" as unknown as RevocationReason }],
     }),
   ).rejects.toThrow(/not allowed/);
+});
+
+test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS the calling thread builds; it verifies under openssl with all its entries and its Issuing Distribution Point", async () => {
+  const now = new Date();
+  const reasons: RevocationReason[] = ["unspecified", "keyCompromise", "superseded"];
+  const entries = Array.from({ length: CRL_INLINE_MAX_ENTRIES + 500 }, (_, i) => ({
+    serialHex: newSerialHex(),
+    revokedAt: new Date(now.getTime() - HOUR - i * 1000),
+    reason: reasons[i % 3]!,
+  }));
+  const issuer = issuerContext(ca.issuing.certDer);
+  const input = {
+    algorithmIdentifier: signatureAlgorithmIdentifier(ca.issuing.signer.keyAlgorithm),
+    issuerName: issuer.subjectName,
+    issuerKeyId: issuer.keyId,
+    crlNumber: 7n,
+    thisUpdateMs: now.getTime(),
+    nextUpdateMs: now.getTime() + 7 * 24 * HOUR,
+    idpUrl: "http://akashi.test/crl/ca/3.crl",
+    entries: packCrlEntries(entries),
+    reasonCodes: REVOCATION_REASON_CODE,
+  };
+  const inThread = await buildCrlTbsOffThread(input, true);
+  expect(inThread.equals(buildCrlTbs(input))).toBe(true);
+  // The fast entry encoder writes what the generic DER builders write (a GeneralizedTime after 2049 too).
+  const generic = (e: { serialHex: string; revokedAt: Date; reason: RevocationReason }) => {
+    const code = REVOCATION_REASON_CODE[e.reason];
+    return sequence(integerFromContent(Buffer.from(e.serialHex, "hex")), x509Time(new Date(Math.floor(e.revokedAt.getTime() / 1000) * 1000)), ...(code === 0 ? [] : [sequence(reasonCode(code))]));
+  };
+  const odd = [...entries.slice(0, 5), { serialHex: "00ff01", revokedAt: new Date("2051-03-04T05:06:07Z"), reason: "privilegeWithdrawn" as const }];
+  const oddTbs = buildCrlTbs({ ...input, entries: packCrlEntries(odd) });
+  expect(oddTbs.includes(sequence(...odd.map(generic)))).toBe(true);
+  // Reasons outside REV-1 are refused in the worker too.
+  await expect(buildCrlTbsOffThread({ ...input, entries: { ...input.entries, reasons: input.entries.reasons.replace("keyCompromise", "caCompromise") } }, true)).rejects.toThrow(/REV-1/);
+
+  const crl = await buildCrl({ issuer: ca.issuing, crlNumber: 7n, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * 24 * HOUR), entries, idpUrl: input.idpUrl });
+  const file = dir.file("large.crl", crl);
+  expect(openssl(["crl", "-inform", "DER", "-in", file, "-CAfile", ca.chainPath, "-noout"]).out).toContain("verify OK");
+  const text = opensslOk(["crl", "-inform", "DER", "-in", file, "-noout", "-text"]);
+  expect(text.split("Serial Number:").length - 1).toBe(entries.length);
+  expect(text).toMatch(/X509v3 Issuing Distribution Point: critical\s+Full Name:\s+URI:http:\/\/akashi\.test\/crl\/ca\/3\.crl\s+Only User Certificates/);
+  await stopCrlThread();
 });

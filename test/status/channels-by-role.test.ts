@@ -1,7 +1,7 @@
 import request from "supertest";
 import { endOfMonthOf } from "../../api/src/domain";
 import { gqlOk } from "../support/lifecycle";
-import { IssuedCertificate, StatusFixture, binary, field, listen, opensslAsync, opensslTime, startStatusFixture } from "./status-support";
+import { IssuedCertificate, StatusFixture, binary, crlUrlOf, field, listen, pathOf, opensslAsync, opensslTime, startStatusFixture } from "./status-support";
 
 /**
  * STAT-1..STAT-3 with REV-1/REV-2, end to end: a revocation asked for through GraphQL by each role
@@ -36,7 +36,8 @@ interface Channels {
 /** What every channel says about a certificate right now. */
 async function channels(cert: IssuedCertificate): Promise<Channels> {
   const status = (await request(f.t.app).get("/graphql").query({ query: `{ certificateStatus(serialNumber: "${cert.serialNumber}") { status revokedAt revocationReason revocationScheduledAt } }` })).body.data.certificateStatus;
-  const crl = await binary(request(f.t.app).get(`/crl/${f.issuingCaId}.crl`));
+  // STAT-1: the CRL in the certificate's CRL Distribution Point (its shard).
+  const crl = await binary(request(f.t.app).get(pathOf(crlUrlOf(cert.leafPath))));
   const crlText = (await opensslAsync(["crl", "-inform", "DER", "-in", f.dir.file(`c-${cert.serialNumber}.crl`, crl.body as Buffer), "-noout", "-text", "-CAfile", f.chainPath])).out;
   expect(crlText).toContain("verify OK");
   const entry = crlText.split("Serial Number:").find((e) => e.trim().startsWith(cert.serialNumber.toUpperCase()));

@@ -1,7 +1,7 @@
 import request from "supertest";
 import { CRL_VALIDITY_MS } from "../../api/src/status/crl.service";
 import { openssl, opensslOk } from "../support/openssl";
-import { IssuedCertificate, StatusFixture, binary, cloneCertificateRow, field, opensslTime, revoke, startStatusFixture } from "./status-support";
+import { IssuedCertificate, StatusFixture, binary, cloneCertificateRow, crlUrlOf, field, opensslTime, pathOf, revoke, startStatusFixture } from "./status-support";
 
 /** STAT-1: each CA's CRL over HTTP, published within seconds of a revocation, verified by openssl. */
 
@@ -19,15 +19,19 @@ afterAll(async () => {
   await f.close();
 });
 
-async function fetchCrl(caId: string, headers: Record<string, string> = {}) {
-  let req = request(f.t.app).get(`/crl/${caId}.crl`);
+/** `caId`: the CA's legacy CRL (/crl/<caId>.crl); or a path such as /crl/<caId>/3.crl (a shard). */
+async function fetchCrl(caIdOrPath: string, headers: Record<string, string> = {}) {
+  let req = request(f.t.app).get(caIdOrPath.startsWith("/") ? caIdOrPath : `/crl/${caIdOrPath}.crl`);
   for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
   return binary(req);
 }
 
-/** The latest CRL of the issuing CA, written to disk (DER and PEM) and printed by openssl. */
-async function currentCrl(name: string) {
-  const res = await fetchCrl(f.issuingCaId);
+/**
+ * The latest CRL of the issuing CA, written to disk (DER and PEM) and printed by openssl: the one in
+ * `of`'s CRL Distribution Point (its shard, STAT-1), or without `of` the CA's legacy CRL.
+ */
+async function currentCrl(name: string, of?: IssuedCertificate) {
+  const res = await fetchCrl(of ? pathOf(crlUrlOf(of.leafPath)) : f.issuingCaId);
   expect(res.status).toBe(200);
   const der = f.dir.file(`${name}.crl`, res.body as Buffer);
   const pem = f.dir.file(`${name}.crl.pem`);
@@ -71,10 +75,13 @@ test("STAT-1: a first CRL exists from start-up for the issuing CA and for the ro
   expect(openssl(["crl", "-inform", "DER", "-in", rootDer, "-CAfile", f.rootPath, "-noout"]).out).toContain("verify OK");
   expect(opensslOk(["crl", "-inform", "DER", "-in", rootDer, "-noout", "-issuer"])).toContain("Akashi Root CA");
 
-  // The leaf's CRL Distribution Point is this route.
-  expect(opensslOk(["x509", "-in", compromised.leafPath, "-noout", "-text"])).toContain(`http://akashi.test/crl/${f.issuingCaId}.crl`);
+  // The leaf's CRL Distribution Point is its shard's route (STAT-1; before sharding it was /crl/<caId>.crl,
+  // which stays, for the certificates issued then)…
+  expect(crlUrlOf(compromised.leafPath)).toMatch(new RegExp(`^http://akashi\\.test/crl/${f.issuingCaId}/[0-9]+\\.crl$`));
+  const shard = await currentCrl("first-shard", compromised);
+  expect(openssl(["crl", "-inform", "DER", "-in", shard.der, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
   // and openssl accepts the leaf with CRL checking while it is not revoked
-  const ok = openssl(["verify", "-crl_check", "-CRLfile", crl.pem, "-attime", attime(), "-CAfile", f.rootPath, "-untrusted", f.issuingPath, compromised.leafPath]);
+  const ok = openssl(["verify", "-crl_check", "-CRLfile", shard.pem, "-attime", attime(), "-CAfile", f.rootPath, "-untrusted", f.issuingPath, compromised.leafPath]);
   expect(ok.out).toContain(": OK");
 });
 
@@ -94,13 +101,13 @@ test("STAT-1: HTTP: Content-Type, ETag (CRL number), Last-Modified, short public
 });
 
 test("STAT-1, REV-1: after a keyCompromise revocation the next CRL (within seconds) lists the serial with its reason; openssl verify -crl_check says revoked; the CRL number increases", async () => {
-  const before = await currentCrl("before-revocation");
+  const before = await currentCrl("before-revocation", compromised);
   await revoke(f.t.services, compromised.id, "keyCompromise");
   // Nothing is published inside the coalescing window…
   expect(await f.t.jobs.runDue()).toBe(0);
   // …and one CRL right after it (the job runs ~1 s after the revocation).
   expect(await publishDue()).toBe(1);
-  const after = await currentCrl("after-revocation");
+  const after = await currentCrl("after-revocation", compromised);
   expect(after.number).toBeGreaterThan(before.number);
   expect(after.res.headers["etag"]).not.toBe(before.res.headers["etag"]);
   expect(openssl(["crl", "-inform", "DER", "-in", after.der, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
@@ -110,34 +117,34 @@ test("STAT-1, REV-1: after a keyCompromise revocation the next CRL (within secon
   const revoked = openssl(["verify", "-crl_check", "-CRLfile", after.pem, "-attime", attime(), "-CAfile", f.rootPath, "-untrusted", f.issuingPath, compromised.leafPath]);
   expect(revoked.status).not.toBe(0);
   expect(revoked.out).toContain("certificate revoked");
-  // The database row the route serves is the one the job stored.
-  const [{ last }] = await f.t.ds.query(`SELECT last_crl_number::text AS last FROM certificate_authority WHERE id = $1`, [f.issuingCaId]);
+  // The database row the route serves is the one the job stored (the shard's counter, STAT-1).
+  const [{ last }] = await f.t.ds.query(`SELECT last_crl_number::text AS last FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = (SELECT crl_shard FROM certificate WHERE id = $2)`, [f.issuingCaId, compromised.id]);
   expect(BigInt(last)).toBe(after.number);
 });
 
 test("REV-1, STAT-1: an `unspecified` revocation is listed without a reason extension", async () => {
   await revoke(f.t.services, unspecified.id, "unspecified");
   expect(await publishDue()).toBe(1);
-  const crl = await currentCrl("unspecified");
+  const crl = await currentCrl("unspecified", unspecified);
   const entries = crl.text.split("Serial Number:").slice(1);
   const mine = entries.find((e) => e.trim().startsWith(serialUpper(unspecified.serialNumber)))!;
   expect(mine).toBeDefined();
   expect(mine).not.toContain("CRL Reason Code");
   expect(mine).not.toContain("CRL entry extensions");
-  // the earlier keyCompromise entry is still there, with its reason
-  const earlier = entries.find((e) => e.trim().startsWith(serialUpper(compromised.serialNumber)))!;
+  // the earlier keyCompromise entry is still there, with its reason (on its own shard's CRL)
+  const earlier = (await currentCrl("unspecified-other", compromised)).text.split("Serial Number:").slice(1).find((e) => e.trim().startsWith(serialUpper(compromised.serialNumber)))!;
   expect(earlier).toContain("Key Compromise");
 });
 
 test("STAT-1: a burst of 20 revocations within a second makes one new CRL (one CRL number), listing all of them", async () => {
   const rows = [];
   for (let i = 0; i < 20; i++) rows.push(await cloneCertificateRow(f.t.services, compromised.id));
-  const before = await currentCrl("before-burst");
+  const before = await currentCrl("before-burst", compromised);
   await Promise.all(rows.map((r) => revoke(f.t.services, r.id, "affiliationChanged")));
   const [{ n }] = await f.t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`);
   expect(n).toBe(1);
   expect(await publishDue()).toBe(1);
-  const after = await currentCrl("after-burst");
+  const after = await currentCrl("after-burst", compromised);
   expect(after.number).toBe(before.number + 1n);
   for (const r of rows) expect(after.text).toContain(`Serial Number: ${serialUpper(r.serialHex)}`);
   expect(after.text.split("Affiliation Changed").length - 1).toBe(20);
@@ -154,7 +161,7 @@ test("STAT-1: a revocation after the window's CRL was published gets a new publi
   f.t.clock.set(first);
   await revoke(f.t.services, other.id, "superseded");
   expect(await publishDue()).toBe(1);
-  const crl = await currentCrl("late-in-window");
+  const crl = await currentCrl("late-in-window", compromised);
   expect(crl.text).toContain(`Serial Number: ${serialUpper(other.serialHex)}`);
 });
 

@@ -6,7 +6,7 @@ import { createLogger } from "../../api/src/logger";
 import { createServices } from "../../api/src/services";
 import { OCSP_VALIDITY_MS } from "../../api/src/status/ocsp-responder";
 import { openssl, opensslOk } from "../support/openssl";
-import { IssuedCertificate, StatusFixture, binary, field, listen, opensslAsync, opensslTime, revoke, startStatusFixture } from "./status-support";
+import { IssuedCertificate, StatusFixture, binary, crlUrlOf, field, listen, pathOf, opensslAsync, opensslTime, revoke, startStatusFixture } from "./status-support";
 
 /** STAT-2 (OCSP against a listening server, checked by openssl), STAT-3 (public GraphQL status, one truth), two replicas. */
 
@@ -214,7 +214,8 @@ describe("STAT-3: public status, one source of truth", () => {
     expect(status.revocationReason).toBe("KEY_COMPROMISE");
     const revokedAt = new Date(status.revokedAt);
 
-    const crlRes = await binary(request(f.t.app).get(`/crl/${f.issuingCaId}.crl`));
+    // STAT-1: the CRL in the certificate's CRL Distribution Point (its shard).
+    const crlRes = await binary(request(f.t.app).get(pathOf(crlUrlOf(toRevoke.leafPath))));
     const crlText = opensslOk(["crl", "-inform", "DER", "-in", f.dir.file("one-truth.crl", crlRes.body as Buffer), "-noout", "-text"]);
     const entry = crlText.split("Serial Number:").find((e) => e.trim().startsWith(toRevoke.serialNumber.toUpperCase()))!;
     expect(entry).toContain("Key Compromise");

@@ -9,7 +9,7 @@ import { RevocationReason } from "../../api/src/revocations/revocation-reason";
 import { Revocation, RevocationRequester, RevocationStatus } from "../../api/src/revocations/revocation.entity";
 import { Services } from "../../api/src/services";
 import { DcvWebServer, createSubscriber, csrFor, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
-import { OPENSSL, RunResult, TempDir } from "../support/openssl";
+import { OPENSSL, RunResult, TempDir, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /** Shared set-up of the STAT tests: a test app on (about) the real time, certificates issued end to end. */
@@ -120,18 +120,34 @@ export async function revoke(services: Services, certificateId: string, reason: 
   await services.viewChanges.sync();
 }
 
-/** A copy of an issued certificate's row under a fresh serial (the CRL tests need many revocable rows). */
+/**
+ * A copy of an issued certificate's row under a fresh serial (the CRL tests need many revocable rows).
+ * The copy keeps the DER, and so the CRL Distribution Point: it is on the same CRL shard (STAT-1).
+ */
 export async function cloneCertificateRow(services: Services, certificateId: string): Promise<{ id: string; serialHex: string }> {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x10; // positive, no leading zero octet: canonical as stored
   const serialHex = bytes.toString("hex");
   const rows: Array<{ id: string }> = await services.ds.query(
-    `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm)
-     SELECT contract_id, source, issuing_ca_id, $2, $3, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm
+    `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard)
+     SELECT contract_id, source, issuing_ca_id, $2, $3, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard
      FROM certificate WHERE id = $1 RETURNING id`,
     [certificateId, serialHex, randomBytes(32).toString("hex")],
   );
   return { id: rows[0]!.id, serialHex };
+}
+
+/** STAT-1: the CRL Distribution Point URL written in a certificate (PEM file), e.g. http://akashi.test/crl/<caId>/3.crl. */
+export function crlUrlOf(certPath: string): string {
+  const text = opensslOk(["x509", "-in", certPath, "-noout", "-ext", "crlDistributionPoints"]);
+  const m = /URI:(\S+)/.exec(text);
+  if (!m) throw new Error(`no CRL Distribution Point in ${certPath}`);
+  return m[1]!;
+}
+
+/** The path of a URL under the test app's base (http://akashi.test). */
+export function pathOf(url: string): string {
+  return new URL(url).pathname;
 }
 
 /** openssl without blocking the event loop (the server it talks to runs in this process). */

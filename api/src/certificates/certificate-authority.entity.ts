@@ -45,6 +45,10 @@ export class CertificateAuthority {
   @Column({ name: "last_crl_number", type: "bigint", default: 0 })
   lastCrlNumber!: string;
 
+  /** STAT-1: how many CRL shards new certificates are spread over (0: one CRL, no shards). */
+  @Column({ name: "crl_shards", type: "smallint", default: 0 })
+  crlShards!: number;
+
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 }

@@ -84,6 +84,13 @@ export class Certificate implements Node {
   @Column({ name: "revocation_reason", type: "text", nullable: true })
   revocationReason!: RevocationReason | null;
 
+  /**
+   * STAT-1: the CRL shard of the issuing CA this certificate was put on at issuance (its CRL Distribution
+   * Point names it); never changes. Null: issued before sharding (or imported), on the CA's legacy CRL.
+   */
+  @Column({ name: "crl_shard", type: "smallint", nullable: true })
+  crlShard?: number | null;
+
   @Field(() => Date, { description: "When the record was created (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;

@@ -9,7 +9,11 @@ export class Crl {
   @Column({ name: "issuing_ca_id", type: "uuid" })
   issuingCaId!: string;
 
-  /** bigint, as a decimal string. */
+  /** STAT-1: the shard this CRL lists; null for the CA's legacy (pre-sharding) CRL. */
+  @Column({ name: "shard", type: "smallint", nullable: true })
+  shard!: number | null;
+
+  /** bigint, as a decimal string; strictly increasing per (CA, shard). */
   @Column({ name: "crl_number", type: "bigint" })
   crlNumber!: string;
 

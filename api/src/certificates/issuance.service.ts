@@ -18,7 +18,7 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
 import { refuseDiscontinuedRenewal } from "../products/discontinuation";
 import { acmeContract } from "../acme/acme-contract";
-import { CaService } from "./ca.service";
+import { CaService, crlShardFor } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
 /**
@@ -150,16 +150,19 @@ export class IssuanceService {
         subject.jurisdictionCountry = x.subscriber.country;
       }
     }
+    const serialHex = newSerialHex();
+    // STAT-1: the shard is chosen once, here, and written both into the certificate and its row.
+    const crlShard = crlShardFor(serialHex, ca.crlShards);
     const issued = await issueServerCertificate({
       issuer: { certDer: ca.certDer, signer },
       subjectPublicKeySpki: csr.publicKeySpki,
-      serialHex: newSerialHex(),
+      serialHex,
       names: x.app.names,
       subject,
       validationLevel: level,
       notBefore: x.notBefore,
       notAfter: x.notAfter,
-      urls: this.ca.urlsFor(ca.id),
+      urls: this.ca.urlsFor(ca.id, crlShard),
     });
     const parsed = parseCertificate(issued.der);
     const certificate = await tx.save(
@@ -167,7 +170,7 @@ export class IssuanceService {
         contractId: x.contractId, applicationId: x.app.id, source: CertificateSource.ISSUED, issuingCaId: ca.id, serialHex: issued.serialHex,
         sha256Fingerprint: issued.sha256Fingerprint, der: issued.der, commonName: x.app.names[0], names: x.app.names, subjectDn: parsed.subject,
         issuerDn: parsed.issuer, notBefore: parsed.notBefore, notAfter: parsed.notAfter, keyAlgorithm: csr.keyAlgorithm, supersededById: null,
-        revokedAt: null, revocationReason: null, createdAt: this.clock.now(),
+        revokedAt: null, revocationReason: null, crlShard, createdAt: this.clock.now(),
       }),
     );
     return certificate;

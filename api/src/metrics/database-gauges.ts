@@ -24,18 +24,20 @@ export function registerDatabaseGauges(registry: Registry, ds: DataSource): void
     new Gauge({
       name,
       help,
-      labelNames: ["ca"] as const,
+      // STAT-1: one series per CRL scope (shard, or "legacy"): a shard left stale must show on its own.
+      labelNames: ["ca", "shard"] as const,
       registers: [registry],
       async collect() {
         this.reset();
-        const rows: { ca: string; v: number }[] = await ds.query(
-          `SELECT DISTINCT ON (issuing_ca_id) issuing_ca_id::text AS ca, ${column} AS v FROM crl ORDER BY issuing_ca_id, this_update DESC`,
+        const rows: { ca: string; shard: string; v: number }[] = await ds.query(
+          `SELECT DISTINCT ON (issuing_ca_id, shard) issuing_ca_id::text AS ca, coalesce(shard::text, 'legacy') AS shard, ${column} AS v
+           FROM crl ORDER BY issuing_ca_id, shard, crl_number DESC`,
         );
-        for (const r of rows) this.set({ ca: r.ca }, Number(r.v));
+        for (const r of rows) this.set({ ca: r.ca, shard: r.shard }, Number(r.v));
       },
     });
-  crl("akashi_crl_age_seconds", "Per CA: seconds since its newest CRL's thisUpdate (STAT-1: re-published within seconds of a revocation, and daily).", "EXTRACT(EPOCH FROM (now() - this_update))::float8");
-  crl("akashi_crl_bytes", "Per CA: size of its newest CRL, DER bytes.", "octet_length(der)");
+  crl("akashi_crl_age_seconds", "Per CA and CRL shard: seconds since its newest CRL's thisUpdate (STAT-1: re-published within seconds of a revocation, and daily).", "EXTRACT(EPOCH FROM (now() - this_update))::float8");
+  crl("akashi_crl_bytes", "Per CA and CRL shard: size of its newest CRL, DER bytes.", "octet_length(der)");
   new Gauge({
     name: "akashi_webhook_deliveries",
     help: "Webhook deliveries by status: PENDING and IN_FLIGHT are the backlog, DEAD the dead letters.",

@@ -1,9 +1,9 @@
 import { wholeSeconds } from "./certificate-builder";
 import { assertSignerMatches, issuerContext } from "./certificate-der";
-import { explicit, integer, integerFromContent, sequence, x509Time } from "./der";
-import { authorityKeyIdentifier, crlNumber as crlNumberExtension, reasonCode } from "./extensions";
+import type { PackedCrlEntries } from "./crl-tbs";
+export type { PackedCrlEntries };
+import { buildCrlTbsOffThread } from "./crl-thread";
 import { assertCrlLints } from "./lint";
-import { canonicalSerialHex } from "./serial";
 import { REVOCATION_REASON_CODES, type RevocationReason } from "../domain/revocation-policy";
 import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
 
@@ -25,39 +25,56 @@ export interface CrlEntry {
 
 export interface BuildCrlInput {
   issuer: { certDer: Buffer; signer: Signer };
-  /** Must strictly increase from one CRL to the next (the caller keeps the counter). */
+  /** Must strictly increase from one CRL to the next of the same scope (the caller keeps the counter). */
   crlNumber: bigint;
   thisUpdate: Date;
   nextUpdate: Date;
-  entries: CrlEntry[];
+  /** Either a list, or (for large CRLs, straight from SQL) the packed form. */
+  entries: CrlEntry[] | PackedCrlEntries;
+  /**
+   * STAT-1: when the CRL covers only part of the CA's certificates (one shard, or the legacy list next
+   * to shards), its own URL: written as a critical Issuing Distribution Point with onlyContainsUserCerts.
+   */
+  idpUrl?: string | null;
+  /** Build in the worker thread whatever the size (tests of that path). */
+  forceThread?: boolean;
+}
+
+export function packCrlEntries(entries: CrlEntry[]): Extract<PackedCrlEntries, { serials: string }> {
+  for (const e of entries) revocationReasonCode(e.reason);
+  return {
+    count: entries.length,
+    serials: entries.map((e) => e.serialHex).join(","),
+    revokedAtSeconds: entries.map((e) => String(Math.floor(wholeSeconds(e.revokedAt).getTime() / 1000))).join(","),
+    reasons: entries.map((e) => e.reason).join(","),
+  };
 }
 
 /**
- * STAT-1: a v2 CRL (RFC 5280 5.1) in DER, signed through the issuer's Signer, with AKI and CRLNumber.
- * REV-1: `unspecified` is written by leaving the reasonCode out, and then the entry has no
- * crlEntryExtensions at all; with no entries the revokedCertificates field is absent.
+ * STAT-1: a v2 CRL (RFC 5280 5.1) in DER, signed through the issuer's Signer, with AKI, CRLNumber and,
+ * for a partial CRL, an Issuing Distribution Point. REV-1: `unspecified` is written by leaving the
+ * reasonCode out (pki/crl-tbs.ts). The TBS of a large CRL is built in a worker thread and the
+ * signature is made in libuv's pool (LocalKeySigner), so neither runs on this event loop.
  */
 export async function buildCrl(input: BuildCrlInput): Promise<Buffer> {
   const issuer = issuerContext(input.issuer.certDer);
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
   if (input.crlNumber < 0n || input.crlNumber >= 1n << 159n) throw new Error("CRLNumber must be 0 … 2^159-1 (RFC 5280 5.2.3)");
   if (!(input.nextUpdate.getTime() > input.thisUpdate.getTime())) throw new Error("nextUpdate must be after thisUpdate");
-  const entries = input.entries.map((e) => {
-    const code = revocationReasonCode(e.reason);
-    return sequence(
-      integerFromContent(Buffer.from(canonicalSerialHex(e.serialHex), "hex")),
-      x509Time(wholeSeconds(e.revokedAt)),
-      ...(code === 0 ? [] : [sequence(reasonCode(code))]),
-    );
-  });
-  const tbs = sequence(
-    integer(1), // v2
-    signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm),
-    issuer.subjectName,
-    x509Time(wholeSeconds(input.thisUpdate)),
-    x509Time(wholeSeconds(input.nextUpdate)),
-    ...(entries.length ? [sequence(...entries)] : []),
-    explicit(0, sequence(authorityKeyIdentifier(issuer.keyId), crlNumberExtension(input.crlNumber))),
+  const entries = Array.isArray(input.entries) ? packCrlEntries(input.entries) : input.entries;
+  const tbs = await buildCrlTbsOffThread(
+    {
+      algorithmIdentifier: signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm),
+      issuerName: issuer.subjectName,
+      issuerKeyId: issuer.keyId,
+      crlNumber: input.crlNumber,
+      thisUpdateMs: wholeSeconds(input.thisUpdate).getTime(),
+      nextUpdateMs: wholeSeconds(input.nextUpdate).getTime(),
+      idpUrl: input.idpUrl ?? null,
+      entries,
+      reasonCodes: REVOCATION_REASON_CODE,
+    },
+    input.forceThread ?? false,
   );
   // Issue 15.6: the one place CRLs are signed; a TBS that breaks RFC 5280 section 5 is never signed.
   assertCrlLints(tbs, { issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId } }, signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm));

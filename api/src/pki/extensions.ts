@@ -29,6 +29,7 @@ export const OID = {
   basicConstraints: "2.5.29.19",
   cRLNumber: "2.5.29.20",
   reasonCode: "2.5.29.21",
+  issuingDistributionPoint: "2.5.29.28",
   cRLDistributionPoints: "2.5.29.31",
   certificatePolicies: "2.5.29.32",
   anyPolicy: "2.5.29.32.0",
@@ -103,6 +104,15 @@ export function authorityInfoAccess(access: { ocsp?: string[]; caIssuers?: strin
   ];
   return extension(OID.authorityInfoAccess, false, sequence(...descriptions));
 }
+
+/**
+ * STAT-1, RFC 5280 5.2.5: IssuingDistributionPoint { distributionPoint [0] { fullName [0] { URI } },
+ * onlyContainsUserCerts [1] TRUE }, critical. A CRL that lists only part of a CA's certificates (one
+ * shard, or the legacy list once there are shards) must say which part, or a relying party would take
+ * "not listed" on it for "not revoked" for every certificate of the CA.
+ */
+export const issuingDistributionPoint = (url: string): Buffer =>
+  extension(OID.issuingDistributionPoint, true, sequence(explicit(0, explicit(0, uri(url))), implicitPrimitive(1, Buffer.from([0xff]))));
 
 export const crlNumber = (n: bigint): Buffer => extension(OID.cRLNumber, false, integer(n));
 export const reasonCode = (code: number): Buffer => extension(OID.reasonCode, false, enumerated(code));

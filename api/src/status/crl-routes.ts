@@ -1,6 +1,6 @@
 import { Request, Response, Router } from "express";
 import { Clock } from "../domain/clock";
-import { CRL_HTTP_MAX_AGE_S, CrlService } from "./crl.service";
+import { CRL_HTTP_MAX_AGE_S, CrlService, PublishedCrl } from "./crl.service";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -12,15 +12,24 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /**
- * STAT-1: `GET /crl/<caId>.crl`, the URL written into the CRL Distribution Points of every certificate
- * the CA signs: the latest CRL in DER (`application/pkix-crl`), with the CRL number as entity tag and
- * thisUpdate as Last-Modified, cacheable for a minute (never beyond nextUpdate).
+ * STAT-1: `GET /crl/<caId>/<shard>.crl` (a shard, the URL in the certificates put on it at issuance) and
+ * `GET /crl/<caId>.crl` (the CA's legacy CRL, in certificates issued before sharding and in the issuing
+ * CA's own certificate for the root's CRL): the latest CRL in DER (`application/pkix-crl`), with the
+ * CRL number as entity tag and thisUpdate as Last-Modified, cacheable for a minute (never beyond nextUpdate).
  */
 export function crlRoutes(crls: CrlService, clock: Clock): Router {
   const router = Router();
   router.get("/crl/:file", async (req: Request, res: Response) => {
     const m = /^([0-9a-f-]{36})\.crl$/.exec(String(req.params.file));
-    const crl = m && UUID.test(m[1]) ? await crls.current(m[1]) : null;
+    await send(res, m && UUID.test(m[1]) ? await crls.current(m[1]) : null, req);
+  });
+  router.get("/crl/:caId/:file", async (req: Request, res: Response) => {
+    const caId = String(req.params.caId);
+    const m = /^(0|[1-9][0-9]{0,3})\.crl$/.exec(String(req.params.file));
+    await send(res, m && UUID.test(caId) ? await crls.current(caId, Number(m[1])) : null, req);
+  });
+
+  async function send(res: Response, crl: PublishedCrl | null, req: Request): Promise<void> {
     if (!crl) {
       res.status(404).setHeader("Cache-Control", "no-store");
       res.type("text/plain").send("Unknown CA.\n");
@@ -36,6 +45,6 @@ export function crlRoutes(crls: CrlService, clock: Clock): Router {
       return;
     }
     res.type("application/pkix-crl").send(crl.der);
-  });
+  }
   return router;
 }

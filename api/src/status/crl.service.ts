@@ -1,11 +1,11 @@
-import { DataSource, EntityManager } from "typeorm";
+import { DataSource, EntityManager, IsNull } from "typeorm";
 import { CaService } from "../certificates/ca.service";
 import { CertificateAuthority } from "../certificates/certificate-authority.entity";
 import { Crl } from "../certificates/crl.entity";
 import { Clock } from "../domain/clock";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";
-import { RevocationReason, buildCrl } from "../pki";
+import { buildCrl } from "../pki";
 import { CRL_PUBLISH_JOB } from "./status-publisher";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -33,6 +33,8 @@ export const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
 
 export interface PublishedCrl {
   caId: string;
+  /** STAT-1: the shard this CRL lists; null for the CA's legacy CRL. */
+  shard: number | null;
   crlNumber: bigint;
   thisUpdate: Date;
   nextUpdate: Date;
@@ -40,11 +42,21 @@ export interface PublishedCrl {
 }
 
 function toPublished(row: Crl): PublishedCrl {
-  return { caId: row.issuingCaId, crlNumber: BigInt(row.crlNumber), thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: row.der };
+  return { caId: row.issuingCaId, shard: row.shard ?? null, crlNumber: BigInt(row.crlNumber), thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: row.der };
 }
 
-/** STAT-1: CRLs of every CA of the built-in CA (the root's lists the issuing CAs it revoked: none so far). */
-/** @rule STAT-1 — pki/crl.ts buildCrl encodes what this publishes */
+/** Which scopes (legacy list, shards) a CA publishes: the legacy one always, so URLs in older certificates keep working. */
+export function crlScopes(ca: Pick<CertificateAuthority, "crlShards">): Array<number | null> {
+  return [null, ...Array.from({ length: ca.crlShards }, (_, i) => i)];
+}
+
+/**
+ * STAT-1: CRLs of every CA of the built-in CA (the root's lists the issuing CAs it revoked: none so far).
+ * An issuing CA with `crl_shards` > 0 publishes one CRL per shard at `/crl/<caId>/<shard>.crl` (the URL
+ * in the certificates put on it at issuance) plus its legacy CRL at `/crl/<caId>.crl` for the
+ * certificates issued before sharding; each is its own CRL scope with its own CRLNumber sequence.
+ * @rule STAT-1 — pki/crl.ts buildCrl encodes what this publishes
+ */
 export class CrlService {
   constructor(
     private readonly ds: DataSource,
@@ -53,68 +65,110 @@ export class CrlService {
   ) {}
 
   /**
-   * Builds, signs and stores a new CRL of `caId` in `tx`: the CA row is locked, so CRL numbers
-   * strictly increase across replicas; the counter and the CRL commit together.
+   * Locks one scope's counter row for this transaction and returns its last CRL number: the CA row
+   * for the legacy CRL, the shard's `crl_shard_state` row (created on first use) for a shard. So CRL
+   * numbers strictly increase per scope across replicas, while shards publish without waiting for
+   * one another.
    */
-  async publish(tx: EntityManager, caId: string): Promise<PublishedCrl> {
-    const ca = await tx.getRepository(CertificateAuthority).createQueryBuilder("ca").setLock("pessimistic_write").where("ca.id = :caId", { caId }).getOne();
-    if (!ca) throw new Error(`no certificate authority ${caId}`);
+  private async lockScope(tx: EntityManager, caId: string, shard: number | null): Promise<bigint | null> {
+    if (shard === null) {
+      const rows: Array<{ n: string }> = await tx.query(`SELECT last_crl_number::text AS n FROM certificate_authority WHERE id = $1 FOR UPDATE`, [caId]);
+      return rows[0] ? BigInt(rows[0].n) : null;
+    }
+    await tx.query(`INSERT INTO crl_shard_state (issuing_ca_id, shard) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [caId, shard]);
+    const rows: Array<{ n: string }> = await tx.query(
+      `SELECT last_crl_number::text AS n FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = $2 FOR UPDATE`,
+      [caId, shard],
+    );
+    return rows[0] ? BigInt(rows[0].n) : null;
+  }
+
+  /**
+   * Builds, signs and stores a new CRL of `caId` (its shard `shard`, or its legacy list) in `tx`: the
+   * scope's counter and the CRL commit together. The entries come out of PostgreSQL already packed
+   * as three strings and the DER is built in the CRL worker thread (pki/crl-thread.ts), so a 100 k
+   * entry list costs this event loop next to nothing (DESIGN "Hot paths and scale").
+   */
+  async publish(tx: EntityManager, caId: string, shard: number | null = null): Promise<PublishedCrl> {
+    const last = await this.lockScope(tx, caId, shard);
+    const ca = await tx.getRepository(CertificateAuthority).findOneBy({ id: caId });
+    if (!ca || last === null) throw new Error(`no certificate authority ${caId}`);
+    if (shard !== null && !Number.isInteger(shard)) throw new Error(`bad CRL shard ${shard}`);
     const now = this.clock.now();
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-    const rows: Array<{ serial_hex: string; revoked_at: Date; revocation_reason: RevocationReason }> = await tx.query(
-      `SELECT serial_hex, revoked_at, revocation_reason FROM certificate
-       WHERE issuing_ca_id = $1 AND revoked_at IS NOT NULL AND revoked_at <= $2 AND not_after > $3
-       ORDER BY revoked_at, serial_hex`,
-      [caId, now, new Date(now.getTime() - CRL_KEEP_AFTER_EXPIRY_MS)],
+    // One aggregate, one sort: "serial time reason" per entry, split into the packed form below.
+    const [{ count, packed }]: Array<{ count: number; packed: string }> = await tx.query(
+      `SELECT count(*)::int AS count,
+              coalesce(string_agg(serial_hex || ' ' || floor(extract(epoch FROM revoked_at))::bigint || ' ' || revocation_reason, ',' ORDER BY revoked_at, serial_hex), '') AS packed
+       FROM certificate
+       WHERE issuing_ca_id = $1 AND ${shard === null ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
+         AND revoked_at IS NOT NULL AND revoked_at <= $2 AND not_after > $3`,
+      [caId, now, new Date(now.getTime() - CRL_KEEP_AFTER_EXPIRY_MS), shard],
     );
-    const crlNumber = BigInt(ca.lastCrlNumber) + 1n;
+    // STAT-1: a shard lists part of the CA's certificates, and so does the legacy list once the CA
+    // shards; both say which part (Issuing Distribution Point). A CA that never sharded keeps a full CRL.
+    const partial = shard !== null || ca.crlShards > 0 || (await tx.query(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
+    const crlNumber = last + 1n;
     const der = await buildCrl({
       issuer: { certDer: ca.certDer, signer: await this.ca.signer(ca) },
       crlNumber,
       thisUpdate,
       nextUpdate,
-      entries: rows.map((r) => ({ serialHex: r.serial_hex, revokedAt: r.revoked_at, reason: r.revocation_reason })),
+      entries: { count, combined: packed },
+      idpUrl: partial ? this.ca.crlUrl(caId, shard) : null,
     });
-    await tx.query(`UPDATE certificate_authority SET last_crl_number = $2 WHERE id = $1`, [caId, crlNumber.toString()]);
-    await tx.insert(Crl, { issuingCaId: caId, crlNumber: crlNumber.toString(), thisUpdate, nextUpdate, der });
-    return { caId, crlNumber, thisUpdate, nextUpdate, der };
+    if (shard === null) await tx.query(`UPDATE certificate_authority SET last_crl_number = $2 WHERE id = $1`, [caId, crlNumber.toString()]);
+    else await tx.query(`UPDATE crl_shard_state SET last_crl_number = $3 WHERE issuing_ca_id = $1 AND shard = $2`, [caId, shard, crlNumber.toString()]);
+    await tx.insert(Crl, { issuingCaId: caId, shard, crlNumber: crlNumber.toString(), thisUpdate, nextUpdate, der });
+    return { caId, shard, crlNumber, thisUpdate, nextUpdate, der };
   }
 
-  /** The latest CRL of `caId`, or null when the CA has none yet. */
-  async latest(caId: string, em: EntityManager = this.ds.manager): Promise<PublishedCrl | null> {
-    const row = await em.getRepository(Crl).findOne({ where: { issuingCaId: caId }, order: { crlNumber: "DESC" } });
+  /** The latest CRL of `caId` (its shard, or its legacy list), or null when there is none yet. */
+  async latest(caId: string, em: EntityManager = this.ds.manager, shard: number | null = null): Promise<PublishedCrl | null> {
+    const row = await em.getRepository(Crl).findOne({ where: { issuingCaId: caId, shard: shard === null ? IsNull() : shard }, order: { crlNumber: "DESC" } });
     return row ? toPublished(row) : null;
   }
 
   /**
-   * The latest CRL of a CA we have; publishes the first one if there is none yet (a CA created by a
-   * replica that has not run `ensureCrls`). Null for an unknown CA.
+   * The latest CRL of a scope we have; publishes the first one if there is none yet (a CA or shard
+   * created by a replica that has not run `ensureCrls`). Null for an unknown CA or a shard the CA
+   * does not have.
    */
-  async current(caId: string): Promise<PublishedCrl | null> {
-    const found = await this.latest(caId);
+  async current(caId: string, shard: number | null = null): Promise<PublishedCrl | null> {
+    const found = await this.latest(caId, this.ds.manager, shard);
     if (found) return found;
-    if (!(await this.ca.get(caId))) return null;
-    return this.ensure(caId, () => true);
+    const ca = await this.ca.get(caId);
+    if (!ca) return null;
+    if (shard !== null && shard >= (await this.shardCount(caId))) return null;
+    return this.ensure(caId, shard, () => true);
+  }
+
+  /** The CA row is cached per process, but its shard count may have been raised since: read it. */
+  private async shardCount(caId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.ds.query(`SELECT crl_shards::int AS n FROM certificate_authority WHERE id = $1`, [caId]);
+    return rows[0]?.n ?? 0;
   }
 
   /**
-   * Start-up: every CA gets a CRL if it has none, or a new one if its latest is older than
-   * {@link CRL_MAX_AGE_MS}. Safe when several replicas start at once (decided under the CA row lock).
+   * Start-up: every scope of every CA gets a CRL if it has none, or a new one if its latest is older
+   * than {@link CRL_MAX_AGE_MS}. Safe when several replicas start at once (decided under the scope's lock).
    */
   async ensureCrls(): Promise<void> {
     for (const ca of await this.ca.all()) {
       if (ca.notAfter.getTime() <= this.clock.now().getTime()) continue;
-      await this.ensure(ca.id, (latest) => this.clock.now().getTime() - latest.thisUpdate.getTime() < CRL_MAX_AGE_MS);
+      for (const shard of crlScopes(ca)) {
+        await this.ensure(ca.id, shard, (latest) => this.clock.now().getTime() - latest.thisUpdate.getTime() < CRL_MAX_AGE_MS);
+      }
     }
   }
 
-  private ensure(caId: string, fresh: (latest: PublishedCrl) => boolean): Promise<PublishedCrl> {
+  private ensure(caId: string, shard: number | null, fresh: (latest: PublishedCrl) => boolean): Promise<PublishedCrl> {
     return this.ds.transaction(async (tx) => {
-      await tx.query(`SELECT 1 FROM certificate_authority WHERE id = $1 FOR UPDATE`, [caId]);
-      const latest = await this.latest(caId, tx);
+      await this.lockScope(tx, caId, shard);
+      const latest = await this.latest(caId, tx, shard);
       if (latest && fresh(latest)) return latest;
-      return this.publish(tx, caId);
+      return this.publish(tx, caId, shard);
     });
   }
 
@@ -123,12 +177,23 @@ export class CrlService {
     const publishOne: JobHandler = async (job, tx) => {
       const caId = job.payload.caId;
       if (typeof caId !== "string") throw new Error(`${CRL_PUBLISH_JOB} job ${job.id} has no caId`);
-      await this.publish(tx, caId);
+      if ("shard" in job.payload) {
+        const shard = job.payload.shard;
+        if (shard !== null && typeof shard !== "number") throw new Error(`${CRL_PUBLISH_JOB} job ${job.id} has a bad shard`);
+        await this.publish(tx, caId, shard);
+        return;
+      }
+      // A job queued before sharding names only the CA: every scope of it, so nothing is missed.
+      const ca = await tx.getRepository(CertificateAuthority).findOneBy({ id: caId });
+      for (const shard of ca ? crlScopes(ca) : [null]) await this.publish(tx, caId, shard);
     };
     const refreshAll: JobHandler = async (_job, tx) => {
       const now = this.clock.now();
       const cas = await tx.getRepository(CertificateAuthority).find({ order: { createdAt: "ASC" } });
-      for (const ca of cas) if (ca.notAfter.getTime() > now.getTime()) await this.publish(tx, ca.id);
+      for (const ca of cas) {
+        if (ca.notAfter.getTime() <= now.getTime()) continue;
+        for (const shard of crlScopes(ca)) await this.publish(tx, ca.id, shard);
+      }
     };
     return {
       handlers: { [CRL_PUBLISH_JOB]: publishOne, [CRL_REFRESH_JOB]: refreshAll },

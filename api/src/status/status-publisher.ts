@@ -2,19 +2,28 @@ import { EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
 import { enqueueJob } from "../jobs/job-runner";
 
-/** Job kind that publishes one CA's CRL (payload `{ caId }`). */
+/** Job kind that publishes one CRL scope of a CA (payload `{ caId, shard }`, shard null: the legacy CRL). */
 export const CRL_PUBLISH_JOB = "crl.publish";
 
 /** Revocations within one window of this length share one CRL publication (STAT-1: "within seconds"). */
 export const CRL_COALESCE_WINDOW_MS = 2000;
 
-/** How long after the first revocation of a window its CRL job runs. */
-export const CRL_PUBLISH_DELAY_MS = 1000;
+/**
+ * How long after the first revocation of a window its CRL job runs. Half a second: the job runner polls
+ * every second, so the CRL is out 0.5–1.5 s after the revocation plus one shard's rebuild (issue 11:
+ * at most 2 s at any size); a burst still makes at most one publication per shard and window.
+ */
+export const CRL_PUBLISH_DELAY_MS = 500;
 
 export interface RevokedCertificateRef {
   id: string;
   issuingCaId: string | null;
   serialHex: string;
+  /**
+   * STAT-1: the certificate's CRL shard (null: the CA's legacy CRL). Left out (undefined) by a caller
+   * that did not load it: then it is read from the certificate row.
+   */
+  crlShard?: number | null;
 }
 
 /** Told (in this process) that a revocation is being written, before its transaction commits. */
@@ -37,7 +46,7 @@ export class StatusPublisher {
   }
 
   /**
-   * (a) Makes sure a CRL publication for the certificate's CA runs after this transaction commits: one
+   * (a) Makes sure a CRL publication of the certificate's CRL scope (its CA and shard) runs after this transaction commits: one
    * job per {@link CRL_COALESCE_WINDOW_MS} window, so that a burst of revocations makes one new CRL.
    * If the window's job exists but has already run (or is running), the next window's job is used;
    * a still-pending one is row-locked until this transaction ends, so it cannot run before it sees
@@ -47,40 +56,65 @@ export class StatusPublisher {
    * Imported certificates (no issuing CA) are on no CRL and answered by no OCSP responder of ours.
    */
   async certificateRevoked(tx: EntityManager, cert: RevokedCertificateRef): Promise<void> {
-    const caId = cert.issuingCaId;
-    if (!caId) return;
+    await this.scheduleCrlPublications(tx, [cert]);
+    if (cert.issuingCaId) for (const listener of this.listeners) listener(cert.issuingCaId, cert.serialHex);
+  }
+
+  /**
+   * STAT-1: schedules one publication per CRL scope (CA and shard) the revoked certificates are on,
+   * and only those: a revocation republishes its own shard, not the CA's other shards. Works on any
+   * number of refs (a mass revocation passes them all at once).
+   */
+  async scheduleCrlPublications(tx: EntityManager, refs: readonly RevokedCertificateRef[]): Promise<void> {
+    const unknown = refs.filter((r) => r.issuingCaId && r.crlShard === undefined).map((r) => r.id);
+    const shardOf = new Map<string, number | null>();
+    if (unknown.length > 0) {
+      const rows: Array<{ id: string; crl_shard: number | null }> = await tx.query(`SELECT id, crl_shard FROM certificate WHERE id = ANY($1::uuid[])`, [unknown]);
+      for (const r of rows) shardOf.set(r.id, r.crl_shard);
+    }
+    const scopes = new Map<string, { caId: string; shard: number | null }>();
+    for (const r of refs) {
+      if (!r.issuingCaId) continue;
+      const shard = r.crlShard === undefined ? (shardOf.get(r.id) ?? null) : r.crlShard;
+      scopes.set(`${r.issuingCaId}/${shard ?? "legacy"}`, { caId: r.issuingCaId, shard });
+    }
+    // A fixed order, so that two transactions revoking on the same shards lock their jobs in the same order.
+    for (const key of [...scopes.keys()].sort()) await this.schedule(tx, scopes.get(key)!.caId, scopes.get(key)!.shard);
+  }
+
+  /**
+   * One job per {@link CRL_COALESCE_WINDOW_MS} window and scope, so that a burst of revocations makes one
+   * new CRL of that scope. If the window's job exists but has already run (or is running), the next
+   * window's job is used; a still-pending one is row-locked until this transaction ends, so it cannot
+   * run before it sees this revocation.
+   */
+  private async schedule(tx: EntityManager, caId: string, shard: number | null): Promise<void> {
     const now = this.clock.now();
     const runAt = new Date(now.getTime() + CRL_PUBLISH_DELAY_MS);
     const firstWindow = Math.floor(now.getTime() / CRL_COALESCE_WINDOW_MS);
     for (let window = firstWindow; ; window++) {
-      if (window - firstWindow > 1000) throw new Error(`could not schedule a CRL publication for CA ${caId}`);
-      const uniqueKey = crlPublishKey(caId, window);
-      if (await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt, uniqueKey, payload: { caId } })) break;
+      if (window - firstWindow > 1000) throw new Error(`could not schedule a CRL publication for CA ${caId} shard ${shard}`);
+      const uniqueKey = crlPublishKey(caId, window, shard);
+      if (await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt, uniqueKey, payload: { caId, shard } })) break;
       // The key exists. Waits if a runner holds the row (it is publishing now); then sees it DONE.
       const pending: unknown[] = await tx.query(`SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR UPDATE`, [uniqueKey]);
       if (pending.length > 0) break;
     }
-    for (const listener of this.listeners) listener(caId, cert.serialHex);
   }
 
   /**
    * {@link certificateRevoked} for many certificates at once (REV-4 mass revocation): one CRL
-   * scheduling per CA however many of its certificates are in the batch, then the local listeners for
-   * each serial.
+   * publication per scope (CA and shard) however many of its certificates are in the batch, then the
+   * local listeners for each serial.
    */
   async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
-    const byCa = new Map<string, RevokedCertificateRef>();
-    for (const c of certs) if (c.issuingCaId && !byCa.has(c.issuingCaId)) byCa.set(c.issuingCaId, c);
-    for (const first of byCa.values()) await this.certificateRevoked(tx, first);
-    const firstOfCa = new Set(byCa.values());
-    for (const c of certs) {
-      if (!c.issuingCaId || firstOfCa.has(c)) continue;
-      for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
-    }
+    await this.scheduleCrlPublications(tx, certs);
+    for (const c of certs) if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
   }
+
 }
 
-/** The job key of one CA's CRL publication window. */
-export function crlPublishKey(caId: string, window: number): string {
-  return `${CRL_PUBLISH_JOB}:${caId}:${window}`;
+/** The job key of one CRL scope's publication window (the legacy CRL keeps the key form it had before shards). */
+export function crlPublishKey(caId: string, window: number, shard: number | null = null): string {
+  return shard === null ? `${CRL_PUBLISH_JOB}:${caId}:${window}` : `${CRL_PUBLISH_JOB}:${caId}/${shard}:${window}`;
 }

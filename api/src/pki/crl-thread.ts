@@ -1,0 +1,83 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { buildCrlTbs, type CrlTbsInput } from "./crl-tbs";
+
+/**
+ * Below this many entries a CRL is built on the calling thread: a few milliseconds, less than a hand-off.
+ * Above it (DESIGN "Hot paths and scale": heavy work never runs on the request event loop) the
+ * TBSCertList is built in one long-lived worker thread; 110 k entries take about a second there, during
+ * which this process keeps answering HTTP requests (in-process tests, and any process that serves as
+ * well as runs jobs).
+ */
+export const CRL_INLINE_MAX_ENTRIES = 2000;
+
+/** The threshold in force; the benchmark raises it to measure the old, inline build in the same run. */
+export const crlThreadPolicy = { inlineMaxEntries: CRL_INLINE_MAX_ENTRIES };
+
+type Pending = { resolve: (tbs: Buffer) => void; reject: (e: Error) => void };
+
+let worker: Worker | null = null;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+/**
+ * The worker's entry point. Built code (dist) runs crl-worker.js; under ts-jest the sources are
+ * TypeScript, so the worker first registers a minimal transpile-on-require hook (typescript is a dev
+ * dependency, present wherever .ts sources are run).
+ */
+function startWorker(): Worker {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `crl-worker${ext}`);
+  const w =
+    ext === ".ts"
+      ? new Worker(
+          `const ts = require("typescript"); const fs = require("node:fs");
+           require.extensions[".ts"] = (m, f) => m._compile(ts.transpileModule(fs.readFileSync(f, "utf8"),
+             { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, f);
+           require(${JSON.stringify(file)});`,
+          { eval: true },
+        )
+      : new Worker(file);
+  w.unref(); // an idle CRL thread must not keep a finished process (a test, a CLI) alive
+  w.on("message", (msg: { id: number; tbs?: Uint8Array; error?: string }) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.tbs) p.resolve(Buffer.from(msg.tbs.buffer, msg.tbs.byteOffset, msg.tbs.byteLength));
+    else p.reject(new Error(`CRL worker: ${msg.error ?? "no answer"}`));
+  });
+  const fail = (e: Error) => {
+    if (worker === w) worker = null;
+    for (const [id, p] of pending) {
+      pending.delete(id);
+      p.reject(e);
+    }
+  };
+  w.on("error", fail);
+  w.on("exit", (code) => fail(new Error(`CRL worker exited with code ${code}`)));
+  return w;
+}
+
+/** TBSCertList of a CRL: on this thread when small, else in the CRL worker thread. */
+export function buildCrlTbsOffThread(input: CrlTbsInput, forceThread = false): Promise<Buffer> {
+  if (!forceThread && input.entries.count <= crlThreadPolicy.inlineMaxEntries) {
+    return Promise.resolve().then(() => buildCrlTbs(input));
+  }
+  worker ??= startWorker();
+  const w = worker;
+  const id = nextId++;
+  return new Promise<Buffer>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.ref(); // while a build is under way the process waits for it
+    w.postMessage({ id, input });
+  }).finally(() => {
+    if (pending.size === 0) w.unref();
+  });
+}
+
+/** Stops the CRL worker thread (tests, shutdown); the next build starts a new one. */
+export async function stopCrlThread(): Promise<void> {
+  const w = worker;
+  worker = null;
+  if (w) await w.terminate();
+}
