@@ -39,7 +39,9 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   const f = new Findings();
   let tbs: TBSCertList;
   try {
-    tbs = AsnParser.parse(tbsDer, TBSCertList);
+    // asn1js stops at 10,000 nodes by default (a guard for untrusted input); our own TBS has about six
+    // per entry, and no DER node is shorter than two bytes, so its length bounds the count.
+    tbs = AsnParser.parse(tbsDer, TBSCertList, { berOptions: { maxNodes: tbsDer.length } });
   } catch (err) {
     f.error("e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
     return f.result();
