@@ -13,6 +13,7 @@ import {
   IntegerHolder,
   type IssuerFacts,
 } from "./common";
+import { childrenOf, DerWalkError, lintCrlEntries, readTlv, type Tlv } from "./crl-entries";
 import { Findings, LintError, type LintResult } from "./lint-error";
 
 const EXT = {
@@ -37,16 +38,23 @@ export interface CrlProfile {
 /** RFC 5280 section 5 and BR 7.2 checks on a DER TBSCertList. */
 export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAlgorithm: Buffer): LintResult {
   const f = new Findings();
+  // The revoked-certificates list goes to its own walker (crl-entries.ts: decoding it with asn1js would
+  // cost seconds for a large CRL); everything else is decoded by @peculiar/asn1-x509.
+  let split: { header: Buffer; list: Tlv | null };
+  try {
+    split = withoutRevokedList(tbsDer);
+  } catch (err) {
+    f.error(err instanceof DerWalkError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
+    return f.result();
+  }
   let tbs: TBSCertList;
   try {
-    // asn1js stops at 10,000 nodes by default (a guard for untrusted input); our own TBS has about six
-    // per entry, and no DER node is shorter than two bytes, so its length bounds the count.
-    tbs = AsnParser.parse(tbsDer, TBSCertList, { berOptions: { maxNodes: tbsDer.length } });
+    tbs = AsnParser.parse(split.header, TBSCertList);
   } catch (err) {
     f.error("e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
     return f.result();
   }
-  checkDerRoundTrip(f, tbsDer, tbs, "e_crl_tbs_not_der");
+  checkDerRoundTrip(f, split.header, tbs, "e_crl_tbs_not_der");
   f.check(tbs.version === Version.v2, "e_crl_version_not_2", "a CRL with extensions must be v2 (RFC 5280 5.1.2.1)");
   checkSignatureAlgorithm(f, tbs.signature, profile.issuer, outerSignatureAlgorithm, "crl");
   f.check(encode(tbs.issuer).equals(profile.issuer.subjectName), "e_crl_issuer_not_ca_subject", "issuer is not the CA's subject byte for byte");
@@ -93,27 +101,7 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   }
 
   // Entries: an empty list is written by leaving the field out (RFC 5280 5.1.2.6).
-  if (tbs.revokedCertificates) f.check(tbs.revokedCertificates.length > 0, "e_crl_empty_revoked_list", "revokedCertificates is present but empty");
-  const seen = new Set<string>();
-  for (const entry of tbs.revokedCertificates ?? []) {
-    const serial = bytes(entry.userCertificate);
-    const hex = serial.toString("hex");
-    checkIntegerContent(f, serial, "crl_entry_serial", `entry serial ${hex}`, false);
-    if (seen.has(hex)) f.error("e_crl_entry_duplicate_serial", `serial ${hex} is listed twice`);
-    seen.add(hex);
-    checkTime(f, entry.revocationDate, "e_crl_time_encoding", `revocationDate of ${hex}`);
-    if (entry.crlEntryExtensions) f.check(entry.crlEntryExtensions.length > 0, "e_crl_entry_empty_extensions", `entry ${hex} has an empty crlEntryExtensions`);
-    const entryExts = extensionMap(f, entry.crlEntryExtensions, "e_crl_entry_ext_duplicate");
-    for (const [id, ext] of entryExts) {
-      f.check(!ext.critical, "e_crl_entry_ext_critical", `entry ${hex}: extension ${id} is critical`);
-      if (id === EXT.reasonCode) {
-        const reason = extensionValue(f, ext, CRLReason, "e_crl_reason_invalid");
-        if (!reason) continue;
-        if (reason.reason === 0) f.error("e_crl_reason_unspecified", `entry ${hex}: unspecified must be written by leaving reasonCode out (BR 7.2.2)`);
-        else f.check(ALLOWED_REASON_CODES.has(reason.reason), "e_crl_reason_not_allowed", `entry ${hex}: reason code ${reason.reason}`);
-      } else f.check(id === EXT.invalidityDate, "e_crl_entry_ext_unknown", `entry ${hex}: extension ${id}`);
-    }
-  }
+  if (split.list) lintCrlEntries(f, tbsDer, split.list, ALLOWED_REASON_CODES);
   return f.result();
 }
 
@@ -121,4 +109,32 @@ export function assertCrlLints(tbsDer: Buffer, profile: CrlProfile, outerSignatu
   const result = lintCrlTbs(tbsDer, profile, outerSignatureAlgorithm);
   if (result.errors.length) throw new LintError("CRL", result.errors);
   return result;
+}
+
+const TIME_TAGS = new Set([0x17, 0x18]);
+
+/**
+ * The TBSCertList without its revokedCertificates field (re-wrapped in a SEQUENCE), and where that
+ * field's TLV is in `tbsDer`. The list is the SEQUENCE that follows thisUpdate (and nextUpdate).
+ */
+function withoutRevokedList(tbsDer: Buffer): { header: Buffer; list: Tlv | null } {
+  const top = readTlv(tbsDer, 0);
+  if (top.tag !== 0x30 || top.end !== tbsDer.length) throw new DerWalkError("not one SEQUENCE");
+  const parts = childrenOf(tbsDer, top);
+  const firstTime = parts.findIndex((p) => TIME_TAGS.has(p.tag));
+  let listIndex = -1;
+  if (firstTime >= 0) {
+    const afterTimes = parts.findIndex((p, i) => i > firstTime && !TIME_TAGS.has(p.tag));
+    if (afterTimes >= 0 && parts[afterTimes]!.tag === 0x30) listIndex = afterTimes;
+  }
+  if (listIndex < 0) return { header: tbsDer, list: null };
+  const body = Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => tbsDer.subarray(p.offset, p.end)));
+  return { header: Buffer.concat([derHeader(0x30, body.length), body]), list: parts[listIndex]! };
+}
+
+function derHeader(tag: number, length: number): Buffer {
+  if (length < 0x80) return Buffer.from([tag, length]);
+  const octets: number[] = [];
+  for (let n = length; n > 0; n = Math.floor(n / 256)) octets.unshift(n % 256);
+  return Buffer.from([tag, 0x80 | octets.length, ...octets]);
 }
