@@ -132,14 +132,15 @@ export async function refuseRenewedTwice(tx: EntityManager, contractId: string):
  * @rule APP-4 — issuance.service.ts calls it again inside the approval's transaction
  */
 export async function refuseDuplicateCertificate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
-  const rows = await tx
-    .createQueryBuilder(Certificate, "c")
-    .innerJoin(Contract, "k", "k.id = c.contract_id")
-    .where("k.subscriber_id = :subscriberId AND k.product_id = :productId AND k.status = 'ACTIVE'", { subscriberId, productId })
-    .andWhere("c.revoked_at IS NULL AND c.not_after > :now", { now })
-    .getMany();
-  const key = [...names].sort().join(",");
-  if (rows.some((c) => [...c.names].sort().join(",") === key)) {
+  // The same set of names: each array contains the other (one row is enough; the DER is not read).
+  const rows: unknown[] = await tx.query(
+    `SELECT 1 FROM certificate c JOIN contract k ON k.id = c.contract_id
+     WHERE k.subscriber_id = $1 AND k.product_id = $2 AND k.status = 'ACTIVE' AND c.revoked_at IS NULL AND c.not_after > $3
+       AND c.names @> $4::text[] AND c.names <@ $4::text[]
+     LIMIT 1`,
+    [subscriberId, productId, now, names],
+  );
+  if (rows.length > 0) {
     throw refusal(RefusalCode.DUPLICATE_CERTIFICATE, "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).", "input.names", "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。");
   }
 }

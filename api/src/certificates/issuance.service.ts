@@ -79,8 +79,9 @@ export class IssuanceService {
         renewedFromId = previous.id;
       } else {
         // APP-4: checked again inside the approval's transaction: two applications for the same names may
-        // both be open. Issuances for one subscriber queue on a lock so two approvals cannot both pass.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`issue:${app.subscriberId}`]);
+        // both be open. Approvals of one subscriber, product and set of names queue on a lock so two cannot
+        // both pass; approvals for other names of the same subscriber do not wait for each other.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`issue:${app.subscriberId}:${app.productId}:${[...app.names].sort().join(",")}`]);
         await refuseDuplicateCertificate(tx, app.subscriberId, app.productId, app.names, now);
         if (app.carryOverCertificateDer) {
           // VAL-3: months carried over are counted at issuance, from the new start.

@@ -29,6 +29,21 @@ function routeOf(path: string): string {
   return m ? m[1] : "other";
 }
 
+/** The latency histogram's child for one label set, looked up once (prom-client hashes the labels on every observe otherwise). */
+const durationChildren = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
+function httpDuration(route: string, method: string, statusCode: number): ReturnType<typeof metrics.httpDuration.labels> {
+  const status = `${Math.floor(statusCode / 100)}xx`;
+  // Methods are client input: only the standard ones get their own series.
+  const m = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method) ? method : "other";
+  const key = `${route} ${m} ${status}`;
+  let child = durationChildren.get(key);
+  if (!child) {
+    child = metrics.httpDuration.labels({ route, method: m, status });
+    durationChildren.set(key, child);
+  }
+  return child;
+}
+
 function refuse(res: ServerResponse, limiter: RateLimiter, d: RateDecision, body: string, type: string): void {
   limiter.headers(res, d);
   res.statusCode = 429;
@@ -134,7 +149,9 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
     setSecurityHeaders(res);
     const incoming = req.headers["x-request-id"];
     req.id = typeof incoming === "string" && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ requestId: req.id });
+    // Made when first used: most hot-path requests never log (their successes log at debug level).
+    let log: Logger | undefined;
+    Object.defineProperty(req, "log", { configurable: true, get: () => (log ??= logger.child({ requestId: req.id })) });
     res.setHeader("X-Request-Id", req.id);
     const url = req.url ?? "/";
     const q = url.indexOf("?");
@@ -143,9 +160,9 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      metrics.httpDuration.observe({ route: routeOf(path), method: req.method ?? "", status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
-      const quiet = res.statusCode < 400 && HOT.test(path);
-      req.log[quiet ? "debug" : "info"]({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "request");
+      httpDuration(routeOf(path), req.method ?? "", res.statusCode).observe(seconds);
+      const level = res.statusCode < 400 && HOT.test(path) ? "debug" : "info";
+      if (logger.isLevelEnabled(level)) req.log[level]({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "request");
     });
     withConnectionScope(() => route(req, res, path, search)).catch((err: unknown) => fail(req, res, err));
   };
