@@ -190,13 +190,14 @@ async function inProcess(services: Services, port: number): Promise<Served> {
 /** The built service (`npm start` runs the same file) as its own processes, on the bench's database. */
 async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port: number, env: Record<string, string>): Promise<Served> {
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN], {
+  // e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every service process
+  // (node refuses --cpu-prof in NODE_OPTIONS; cluster workers inherit the primary's flags).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...flags, MAIN], {
     env: {
       PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", AKASHI_RUN_JOBS: "true",
       AKASHI_WORKERS: process.env.BENCH_WORKERS ?? String(Math.min(os.availableParallelism(), 8)),
       ...(db.ownerUrl !== db.url ? { DATABASE_OWNER_URL: db.ownerUrl } : {}),
-      // e.g. BENCH_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every service process.
-      ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
