@@ -149,9 +149,7 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
     setSecurityHeaders(res);
     const incoming = req.headers["x-request-id"];
     req.id = typeof incoming === "string" && /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
-    // Made when first used: most hot-path requests never log (their successes log at debug level).
-    let log: Logger | undefined;
-    Object.defineProperty(req, "log", { configurable: true, get: () => (log ??= logger.child({ requestId: req.id })) });
+    req.log = logger.child({ requestId: req.id });
     res.setHeader("X-Request-Id", req.id);
     const url = req.url ?? "/";
     const q = url.indexOf("?");
