@@ -46,9 +46,13 @@ export class DatabaseHealth {
     await this.dropClient();
   }
 
-  /** /readyz: a fresh answer within {@link HEALTH_PROBE_TIMEOUT_MS}, never waiting on the pool. */
+  /**
+   * /readyz: a fresh answer within {@link HEALTH_PROBE_TIMEOUT_MS}, never waiting on the pool. Its own
+   * probe, not the background one in flight: that one's reply may have left the server just before it
+   * stalled, and would report a stalled database as ready.
+   */
   async readiness(): Promise<Readiness> {
-    const ok = await this.probe();
+    const ok = await this.runProbe();
     if (!ok) return { ready: false, database: "down" };
     const state = poolState(this.ds);
     if (performance.now() - state.lastTimeoutAt < SATURATION_WINDOW_MS) return { ready: false, database: "saturated" };
