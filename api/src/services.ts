@@ -71,7 +71,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
   const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
   const carryOverRoots = async (em: EntityManager) => [(await ca.root(em)).certDer, ...extraRoots];
-  // STAT-1..3: the revocation side calls statusPublisher.certificateRevoked in its transaction.
+  // STAT-1..3: the revocation side calls statusPublisher.certificatesRevoked in its transaction.
   const statusPublisher = new StatusPublisher(clock);
   const crls = new CrlService(ds, clock, ca);
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);

@@ -212,6 +212,16 @@ test("REV-4: a mass revocation of a list of serials matches each serial once, sk
   expect(n).toBe(mass.total);
 });
 
+/** Waits (bounded by count, not by time) until a mass revocation's batch waits for a row lock. */
+async function untilBatchWaitsForRowLock(): Promise<void> {
+  for (let i = 0; ; i++) {
+    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
+    if (n > 0) return;
+    if (i > 2000) throw new Error("the batch never waited for the lock");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 test("REV-7: a certificate revoked singly during a mass revocation is revoked once", async () => {
   const certs = [await issue(), await issue(), await issue()];
   const mass = await startMass({ serials: certs.map((c) => c.serial) });
@@ -228,13 +238,7 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
   });
   await isLocked;
   const batch = massRunner.runDue(1);
-  // Wait (bounded by count, not by time) until the batch waits for the row lock.
-  for (let i = 0; ; i++) {
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
-    if (n > 0) break;
-    if (i > 2000) throw new Error("the batch never waited for the lock");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await untilBatchWaitsForRowLock();
   release();
   await single;
   await batch;
@@ -262,12 +266,7 @@ test("REV-7: a single revocation that rolls back while a mass revocation waits f
   }).catch(() => "rolled back");
   await isLocked;
   const batch = massRunner.runDue(1);
-  for (let i = 0; ; i++) {
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
-    if (n > 0) break;
-    if (i > 2000) throw new Error("the batch never waited for the lock");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await untilBatchWaitsForRowLock();
   release();
   expect(await single).toBe("rolled back");
   await batch;

@@ -114,7 +114,7 @@ export async function revoke(services: Services, certificateId: string, reason: 
       problemReportId: null,
       massRevocationId: null,
     });
-    await services.statusPublisher.certificateRevoked(tx, { id: cert.id, issuingCaId: cert.issuingCaId, serialHex: cert.serialHex });
+    await services.statusPublisher.certificatesRevoked(tx, [{ id: cert.id, issuingCaId: cert.issuingCaId, serialHex: cert.serialHex }]);
   });
   // Written behind GraphQL's back (which waits itself): wait until this replica's views heard it.
   await services.viewChanges.sync();

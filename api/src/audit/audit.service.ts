@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { beforeCommit } from "../db/commit-hooks";
+import { CommitBuffer } from "../db/commit-hooks";
 import { Actor } from "../auth/caller";
 import { Clock } from "../domain/clock";
 import { ActorKind } from "./audit-event.entity";
@@ -24,13 +24,11 @@ type Row = [Date, string, string | null, string | null, string | null, string, s
  * @rule REC-1 — the append-only triggers are in migrations/1763700000000-initial-schema.ts
  */
 export class AuditService {
-  private readonly pending = new WeakMap<EntityManager, Row[]>();
+  private readonly pending = new CommitBuffer<Row>("AuditService.record", (tx, rows) => this.write(tx, rows));
 
   constructor(private readonly clock: Clock) {}
 
   async record(tx: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    // No transaction, no entry: an audit entry without its change (or a change without it) is refused.
-    if (!tx.queryRunner?.isTransactionActive) throw new Error("AuditService.record needs the changing transaction's EntityManager");
     const c = actor.caller;
     const row: Row = [
       this.clock.now(),
@@ -46,14 +44,7 @@ export class AuditService {
       entry.after == null ? null : JSON.stringify(entry.after),
       actor.requestId,
     ];
-    let rows = this.pending.get(tx);
-    if (!rows) {
-      const list: Row[] = [];
-      rows = list;
-      this.pending.set(tx, list);
-      beforeCommit(tx, () => this.write(tx, list));
-    }
-    rows.push(row);
+    this.pending.add(tx, row);
   }
 
   private async write(tx: EntityManager, rows: Row[]): Promise<void> {

@@ -15,6 +15,32 @@ export function beforeCommit(tx: EntityManager, hook: Hook): void {
   else hooks.set(tx, [hook]);
 }
 
+/**
+ * Items gathered during a transaction and written together, once, just before it commits (the audit
+ * entries and the events of a transaction each go in one statement). Only inside a transaction: an
+ * item without its change, or a change without its item, is refused.
+ */
+export class CommitBuffer<T> {
+  private readonly lists = new WeakMap<EntityManager, T[]>();
+
+  constructor(
+    private readonly what: string,
+    private readonly write: (tx: EntityManager, items: T[]) => Promise<void>,
+  ) {}
+
+  add(tx: EntityManager, item: T): void {
+    if (!tx.queryRunner?.isTransactionActive) throw new Error(`${this.what} needs the changing transaction's EntityManager`);
+    let list = this.lists.get(tx);
+    if (!list) {
+      const items: T[] = [];
+      list = items;
+      this.lists.set(tx, items);
+      beforeCommit(tx, () => this.write(tx, items));
+    }
+    list.push(item);
+  }
+}
+
 /** Installs the hook runner on a data source's transactions (db/data-source.ts does it for every one). */
 export function installCommitHooks(ds: DataSource): void {
   const manager = ds.manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> };

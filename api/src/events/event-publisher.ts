@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { registerEnumType } from "type-graphql";
 import { Clock } from "../domain/clock";
-import { beforeCommit } from "../db/commit-hooks";
+import { CommitBuffer } from "../db/commit-hooks";
 import { enqueueJobs } from "../jobs/job-runner";
 
 /**
@@ -87,19 +87,10 @@ export class EventPublisher {
   async emit(tx: EntityManager, e: EventInput): Promise<void> {
     if (!EVENT_TYPES.includes(e.type)) throw new TypeError(`unknown event type ${String(e.type)}`);
     // The outbox is written with the change it reports, as its transaction commits: no transaction, no event.
-    if (!tx.queryRunner?.isTransactionActive) throw new Error("EventPublisher.emit needs the changing transaction's EntityManager");
-    const occurredAt = this.clock.now();
-    let pending = this.pending.get(tx);
-    if (!pending) {
-      const list: { e: EventInput; occurredAt: Date }[] = [];
-      pending = list;
-      this.pending.set(tx, list);
-      beforeCommit(tx, () => this.write(tx, list));
-    }
-    pending.push({ e, occurredAt });
+    this.pending.add(tx, { e, occurredAt: this.clock.now() });
   }
 
-  private readonly pending = new WeakMap<EntityManager, { e: EventInput; occurredAt: Date }[]>();
+  private readonly pending = new CommitBuffer<{ e: EventInput; occurredAt: Date }>("EventPublisher.emit", (tx, events) => this.write(tx, events));
 
   /** All of a transaction's events in one statement, and their webhook deliveries in another, under the feed lock. */
   private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {

@@ -77,20 +77,12 @@ export function defaultBackoffMs(attempt: number): number {
  * already exists. Wakes sleeping runners with NOTIFY, which PostgreSQL delivers on commit.
  */
 export async function enqueueJob(tx: EntityManager, job: EnqueueJob): Promise<boolean> {
-  if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime())) throw new TypeError("runAt must be a valid Date");
-  const rows: Array<{ id: string }> = await tx.query(
-    `INSERT INTO job (kind, unique_key, payload, run_at) VALUES ($1, $2, $3::jsonb, $4)
-     ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
-    [job.kind, job.uniqueKey ?? null, JSON.stringify(job.payload ?? {}), job.runAt],
-  );
-  if (rows.length === 0) return false;
-  await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, job.kind]);
-  return true;
+  return (await enqueueJobs(tx, [job])) === 1;
 }
 
 /**
- * {@link enqueueJob} for many jobs in two statements (one insert, one NOTIFY per kind); returns how
- * many were new. For writers of many jobs at once (webhook deliveries of a mass revocation's events).
+ * Jobs in two statements (one insert, one NOTIFY per kind), whatever their number; returns how many
+ * were new (a job whose unique key exists is not added).
  */
 export async function enqueueJobs(tx: EntityManager, jobs: readonly EnqueueJob[]): Promise<number> {
   if (jobs.length === 0) return 0;

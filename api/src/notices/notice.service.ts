@@ -51,6 +51,25 @@ export interface NoticeDraft {
 }
 
 /** One notice about a subscriber, in the language given, for the audience reading it. */
+/** The language a subscriber's notices are written in: its preferred one. */
+function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
+  return subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+}
+
+/**
+ * NOT-1, RES-5, J 4.5: a notice about a subscriber goes to its managing reseller, which passes it on,
+ * and — only when the subscriber registered a NOTICE contact in advance — also straight to each such
+ * contact, in the order given.
+ * @rule RES-5
+ * @rule NOT-1
+ */
+function subscriberNoticeRecipients(resellerId: string | null, noticeContacts: readonly SubscriberContact[]): { recipient: NoticeRecipient; audience: Audience; emailTo: string | null }[] {
+  return [
+    ...(resellerId ? [{ recipient: NoticeRecipient.RESELLER, audience: "RESELLER" as const, emailTo: null }] : []),
+    ...noticeContacts.map((c) => ({ recipient: NoticeRecipient.SUBSCRIBER, audience: "SUBSCRIBER" as const, emailTo: c.email })),
+  ];
+}
+
 export type Compose = (language: NoticeLanguage, audience: Audience) => NoticeText;
 
 /** How long a claimed notice is left to its sender before another worker may send it. */
@@ -109,29 +128,19 @@ export class NoticeService {
     return tx.create(Notice, { ...values, id, nextAttemptAt: null, lastError: null });
   }
 
-  /**
-   * NOT-1, RES-5, J 4.5: a notice about a subscriber goes to its managing reseller, which passes it
-   * on, and — only when the subscriber registered a NOTICE contact in advance — also straight to that
-   * contact. Both are written in the subscriber's preferred language.
-   * @rule RES-5
-   * @rule NOT-1
-   */
+  /** A notice about a subscriber, to the recipients {@link subscriberNoticeRecipients} names. */
   async queueForSubscriber(
     tx: EntityManager,
     n: { kind: NoticeKind; subscriberId: string; subscriber?: Subscriber; resellerId: string | null; contractId: string | null; dueAt?: Date | null; compose: Compose },
   ): Promise<Notice[]> {
     const subscriber = n.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: n.subscriberId }));
-    const language = subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+    const language = noticeLanguageOf(subscriber);
     const common = { kind: n.kind, subscriberId: subscriber.id, resellerId: n.resellerId, contractId: n.contractId, language, dueAt: n.dueAt ?? this.clock.now() };
-    const written: Notice[] = [];
-    if (n.resellerId) {
-      const r = await this.queue(tx, { ...common, ...n.compose(language, "RESELLER"), recipient: NoticeRecipient.RESELLER });
-      if (r) written.push(r);
-    }
     const contacts = await tx.find(SubscriberContact, { where: { subscriberId: subscriber.id, role: ContactRole.NOTICE }, order: { position: "ASC" } });
-    for (const c of contacts) {
-      const s = await this.queue(tx, { ...common, ...n.compose(language, "SUBSCRIBER"), recipient: NoticeRecipient.SUBSCRIBER, emailTo: c.email });
-      if (s) written.push(s);
+    const written: Notice[] = [];
+    for (const to of subscriberNoticeRecipients(n.resellerId, contacts)) {
+      const notice = await this.queue(tx, { ...common, ...n.compose(language, to.audience), recipient: to.recipient, ...(to.emailTo ? { emailTo: to.emailTo } : {}) });
+      if (notice) written.push(notice);
     }
     return written;
   }
@@ -188,17 +197,11 @@ export class NoticeService {
       const contract = contracts.get(certificate.contractId)!;
       const subscriber = subscribers.get(contract.subscriberId);
       if (!subscriber) throw new Error(`subscriber ${contract.subscriberId} not found`);
-      const language = subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+      const language = noticeLanguageOf(subscriber);
       const revokedAt = certificate.revokedAt ?? now;
-      const compose = (audience: Audience) => revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, audience);
-      // Same recipients as queueForSubscriber: the managing reseller, then each NOTICE contact (J 4.5).
-      if (contract.resellerId) {
-        const text = compose("RESELLER");
-        push(NoticeRecipient.RESELLER, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, null, revokedAt);
-      }
-      for (const c of contactsOf.get(subscriber.id) ?? []) {
-        const text = compose("SUBSCRIBER");
-        push(NoticeRecipient.SUBSCRIBER, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, c.email, revokedAt);
+      for (const to of subscriberNoticeRecipients(contract.resellerId, contactsOf.get(subscriber.id) ?? [])) {
+        const text = revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, to.audience);
+        push(to.recipient, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, to.emailTo, revokedAt);
       }
     }
     if (cols[0].length === 0) return 0;

@@ -220,7 +220,7 @@ export class RevocationService {
         await endContract(tx, { audit: this.audit, events: this.events }, actor, contract, ContractEndReason.REVOKED, executedAt);
       }
     }
-    await this.status.certificateRevoked(tx, cert);
+    await this.status.certificatesRevoked(tx, [cert]);
     // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
     await this.notices.revocationExecuted(tx, cert, reason);
     await this.events.emit(tx, {

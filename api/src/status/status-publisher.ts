@@ -31,7 +31,7 @@ export type LocalRevocationListener = (caId: string, serialHex: string) => void;
 
 /**
  * The publishing side of a revocation (STAT-1, STAT-2, STAT-3). The revocation service calls
- * `certificateRevoked` in the same transaction that sets `certificate.revoked_at`; everything it does
+ * `certificatesRevoked` in the same transaction that sets `certificate.revoked_at`; everything it does
  * is transactional, so a rolled-back revocation publishes nothing.
  */
 export class StatusPublisher {
@@ -46,18 +46,17 @@ export class StatusPublisher {
   }
 
   /**
-   * (a) Makes sure a CRL publication of the certificate's CRL scope (its CA and shard) runs after this transaction commits: one
-   * job per {@link CRL_COALESCE_WINDOW_MS} window, so that a burst of revocations makes one new CRL.
-   * If the window's job exists but has already run (or is running), the next window's job is used;
-   * a still-pending one is row-locked until this transaction ends, so it cannot run before it sees
-   * this revocation.
-   * (b) Every replica drops its cached answers when the change commits: the certificate table's trigger
- *     notifies them (status/view-changes.ts); this process's own OCSP responder stops at once.
+   * Called in the transaction that revokes the certificates (one, or a mass revocation's batch):
+   * (a) makes sure one publication per CRL scope they are on (CA and shard) runs after this transaction
+   * commits, coalesced into {@link CRL_COALESCE_WINDOW_MS} windows so that a burst makes one new CRL
+   * (see {@link scheduleCrlPublications});
+   * (b) tells this process's OCSP responder at once; every replica's views drop their answers when the
+   * change commits (the certificate table's trigger notifies them, status/view-changes.ts).
    * Imported certificates (no issuing CA) are on no CRL and answered by no OCSP responder of ours.
    */
-  async certificateRevoked(tx: EntityManager, cert: RevokedCertificateRef): Promise<void> {
-    await this.scheduleCrlPublications(tx, [cert]);
-    if (cert.issuingCaId) for (const listener of this.listeners) listener(cert.issuingCaId, cert.serialHex);
+  async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
+    await this.scheduleCrlPublications(tx, certs);
+    for (const c of certs) if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
   }
 
   /**
@@ -65,7 +64,7 @@ export class StatusPublisher {
    * and only those: a revocation republishes its own shard, not the CA's other shards. Works on any
    * number of refs (a mass revocation passes them all at once).
    */
-  async scheduleCrlPublications(tx: EntityManager, refs: readonly RevokedCertificateRef[]): Promise<void> {
+  private async scheduleCrlPublications(tx: EntityManager, refs: readonly RevokedCertificateRef[]): Promise<void> {
     const unknown = refs.filter((r) => r.issuingCaId && r.crlShard === undefined).map((r) => r.id);
     const shardOf = new Map<string, number | null>();
     if (unknown.length > 0) {
@@ -101,17 +100,6 @@ export class StatusPublisher {
       if (pending.length > 0) break;
     }
   }
-
-  /**
-   * {@link certificateRevoked} for many certificates at once (REV-4 mass revocation): one CRL
-   * publication per scope (CA and shard) however many of its certificates are in the batch, then the
-   * local listeners for each serial.
-   */
-  async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
-    await this.scheduleCrlPublications(tx, certs);
-    for (const c of certs) if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
-  }
-
 }
 
 /** The job key of one CRL scope's publication window (the legacy CRL keeps the key form it had before shards). */

@@ -1,69 +1,21 @@
+import { childrenOf, readTlv, TAG, type Tlv } from "../der";
 import { checkIntegerContent } from "./common";
 import type { Findings } from "./lint-error";
 
 /**
- * The revoked-certificates list of a TBSCertList, checked by a DER walker of the linter's own (it shares
- * no code with the builder's encoder). @peculiar/asn1-x509 decodes the rest of the CRL; for the list it
- * costs about 80 µs an entry (2.4 s for 30,000 in asn1js alone), which would make a large CRL late
- * (STAT-1: within seconds). This walk is linear and checks what RFC 5280 5.1.2.6 and 5.3 ask of an entry.
+ * The revoked-certificates list of a TBSCertList, read with pki/der.ts's strict DER reader (the reading
+ * half, used for CSRs too; not the encoder that wrote the list). @peculiar/asn1-x509 decodes the rest of
+ * the CRL; for the list it costs about 80 µs an entry (2.4 s for 30,000 in asn1js alone), which would
+ * make a large CRL late (STAT-1: within seconds). This walk is linear and checks what RFC 5280 5.1.2.6
+ * and 5.3 ask of an entry.
  */
 
-export interface Tlv {
-  tag: number;
-  /** Offset of the tag. */
-  offset: number;
-  /** Offset of the content. */
-  start: number;
-  /** Offset after the content. */
-  end: number;
-}
-
-export class DerWalkError extends Error {}
-
-/** One DER TLV at `offset`: single-octet tags only, definite minimal lengths (X.690 10.1). */
-export function readTlv(der: Buffer, offset: number, limit = der.length): Tlv {
-  if (offset + 2 > limit) throw new DerWalkError(`truncated at ${offset}`);
-  const tag = der[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerWalkError(`multi-octet tag at ${offset}`);
-  const first = der[offset + 1]!;
-  let length: number;
-  let start: number;
-  if (first < 0x80) {
-    length = first;
-    start = offset + 2;
-  } else {
-    const n = first & 0x7f;
-    if (n === 0) throw new DerWalkError(`indefinite length at ${offset}`);
-    if (n > 4 || offset + 2 + n > limit) throw new DerWalkError(`bad length at ${offset}`);
-    if (der[offset + 2] === 0) throw new DerWalkError(`non-minimal length at ${offset}`);
-    length = 0;
-    for (let i = 0; i < n; i++) length = length * 256 + der[offset + 2 + i]!;
-    if (length < 0x80) throw new DerWalkError(`non-minimal length at ${offset}`);
-    start = offset + 2 + n;
-  }
-  const end = start + length;
-  if (end > limit) throw new DerWalkError(`content past its parent at ${offset}`);
-  return { tag, offset, start, end };
-}
-
-/** The children of a constructed TLV's content, each a full TLV within it. */
-export function childrenOf(der: Buffer, parent: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let at = parent.start; at < parent.end; ) {
-    const child = readTlv(der, at, parent.end);
-    out.push(child);
-    at = child.end;
-  }
-  return out;
-}
-
-const TAG = { BOOLEAN: 0x01, INTEGER: 0x02, OCTET_STRING: 0x04, OID: 0x06, ENUMERATED: 0x0a, SEQUENCE: 0x30, UTC_TIME: 0x17, GENERALIZED_TIME: 0x18 } as const;
 const OID_REASON_CODE = Buffer.from([0x55, 0x1d, 0x15]); // 2.5.29.21
 const OID_INVALIDITY_DATE = Buffer.from([0x55, 0x1d, 0x18]); // 2.5.29.24
 
 /** UTCTime YYMMDDHHMMSSZ before 2050, GeneralizedTime YYYYMMDDHHMMSSZ from 2050 (RFC 5280 5.1.2.4). */
-function checkEntryTime(f: Findings, der: Buffer, t: Tlv, what: string): void {
-  const text = der.toString("latin1", t.start, t.end);
+function checkEntryTime(f: Findings, t: Tlv, what: string): void {
+  const text = t.value.toString("latin1");
   const m = t.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : t.tag === TAG.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
   if (!m) {
     f.error("e_crl_time_encoding", `${what} is not a DER UTCTime or GeneralizedTime`);
@@ -76,18 +28,18 @@ function checkEntryTime(f: Findings, der: Buffer, t: Tlv, what: string): void {
   else f.check(t.tag === TAG.GENERALIZED_TIME, "e_crl_time_encoding", `${what} in ${year} must be GeneralizedTime`);
 }
 
-function checkEntryExtensions(f: Findings, der: Buffer, list: Tlv, hex: string, allowedReasons: ReadonlySet<number>): void {
-  const exts = childrenOf(der, list);
+function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReasons: ReadonlySet<number>): void {
+  const exts = childrenOf(list);
   f.check(exts.length > 0, "e_crl_entry_empty_extensions", `entry ${hex} has an empty crlEntryExtensions`);
   const seen = new Set<string>();
   for (const ext of exts) {
-    const parts = ext.tag === TAG.SEQUENCE ? childrenOf(der, ext) : [];
+    const parts = ext.tag === TAG.SEQUENCE ? childrenOf(ext) : [];
     const [oid, second, third] = parts;
     if (!oid || oid.tag !== TAG.OID || !second || parts.length > 3) {
       f.error("e_crl_reason_invalid", `entry ${hex}: an extension is not SEQUENCE { OID, [critical], OCTET STRING }`);
       continue;
     }
-    const id = der.subarray(oid.start, oid.end);
+    const id = oid.value;
     const key = id.toString("hex");
     if (seen.has(key)) f.error("e_crl_entry_ext_duplicate", `entry ${hex}: extension ${key} twice`);
     seen.add(key);
@@ -102,15 +54,15 @@ function checkEntryExtensions(f: Findings, der: Buffer, list: Tlv, hex: string, 
     if (id.equals(OID_REASON_CODE)) {
       let reason: Tlv | undefined;
       try {
-        reason = readTlv(der, value.start, value.end);
+        reason = readTlv(value.value);
       } catch {
         reason = undefined;
       }
-      if (!reason || reason.tag !== TAG.ENUMERATED || reason.end !== value.end || reason.end - reason.start !== 1) {
+      if (!reason || reason.tag !== TAG.ENUMERATED || reason.raw.length !== value.value.length || reason.value.length !== 1) {
         f.error("e_crl_reason_invalid", `entry ${hex}: reasonCode is not one ENUMERATED octet`);
         continue;
       }
-      const code = der[reason.start]!;
+      const code = reason.value[0]!;
       if (code === 0) f.error("e_crl_reason_unspecified", `entry ${hex}: unspecified must be written by leaving reasonCode out (BR 7.2.2)`);
       else f.check(allowedReasons.has(code), "e_crl_reason_not_allowed", `entry ${hex}: reason code ${code}`);
     } else f.check(id.equals(OID_INVALIDITY_DATE), "e_crl_entry_ext_unknown", `entry ${hex}: extension ${key}`);
@@ -118,22 +70,22 @@ function checkEntryExtensions(f: Findings, der: Buffer, list: Tlv, hex: string, 
 }
 
 /** RFC 5280 5.1.2.6 and 5.3: every entry of `list` (the revokedCertificates SEQUENCE). */
-export function lintCrlEntries(f: Findings, der: Buffer, list: Tlv, allowedReasons: ReadonlySet<number>): void {
+export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlySet<number>): void {
   const seen = new Set<string>();
   let count = 0;
-  for (let at = list.start; at < list.end; ) {
+  for (let at = 0; at < list.value.length; ) {
     let entry: Tlv;
     try {
-      entry = readTlv(der, at, list.end);
+      entry = readTlv(list.value, at);
     } catch (err) {
       f.error("e_crl_tbs_not_der", `revokedCertificates: ${(err as Error).message}`);
       return;
     }
-    at = entry.end;
+    at += entry.raw.length;
     count++;
     let parts: Tlv[];
     try {
-      parts = entry.tag === TAG.SEQUENCE ? childrenOf(der, entry) : [];
+      parts = entry.tag === TAG.SEQUENCE ? childrenOf(entry) : [];
     } catch (err) {
       f.error("e_crl_tbs_not_der", `revokedCertificates entry ${count}: ${(err as Error).message}`);
       continue;
@@ -143,13 +95,12 @@ export function lintCrlEntries(f: Findings, der: Buffer, list: Tlv, allowedReaso
       f.error("e_crl_tbs_undecodable", `revokedCertificates entry ${count} is not SEQUENCE { INTEGER, Time, [extensions] }`);
       continue;
     }
-    const content = der.subarray(serial.start, serial.end);
-    const hex = content.toString("hex");
-    checkIntegerContent(f, content, "crl_entry_serial", `entry serial ${hex}`, false);
+    const hex = serial.value.toString("hex");
+    checkIntegerContent(f, serial.value, "crl_entry_serial", `entry serial ${hex}`, false);
     if (seen.has(hex)) f.error("e_crl_entry_duplicate_serial", `serial ${hex} is listed twice`);
     seen.add(hex);
-    checkEntryTime(f, der, date, `revocationDate of ${hex}`);
-    if (exts) checkEntryExtensions(f, der, exts, hex, allowedReasons);
+    checkEntryTime(f, date, `revocationDate of ${hex}`);
+    if (exts) checkEntryExtensions(f, exts, hex, allowedReasons);
   }
   f.check(count > 0, "e_crl_empty_revoked_list", "revokedCertificates is present but empty");
 }

@@ -13,7 +13,8 @@ import {
   IntegerHolder,
   type IssuerFacts,
 } from "./common";
-import { childrenOf, DerWalkError, lintCrlEntries, readTlv, type Tlv } from "./crl-entries";
+import { childrenOf, DerError, readWhole, TAG, tlv, type Tlv } from "../der";
+import { lintCrlEntries } from "./crl-entries";
 import { Findings, LintError, type LintResult } from "./lint-error";
 
 const EXT = {
@@ -44,7 +45,7 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   try {
     split = withoutRevokedList(tbsDer);
   } catch (err) {
-    f.error(err instanceof DerWalkError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
+    f.error(err instanceof DerError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
     return f.result();
   }
   let tbs: TBSCertList;
@@ -101,7 +102,7 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   }
 
   // Entries: an empty list is written by leaving the field out (RFC 5280 5.1.2.6).
-  if (split.list) lintCrlEntries(f, tbsDer, split.list, ALLOWED_REASON_CODES);
+  if (split.list) lintCrlEntries(f, split.list, ALLOWED_REASON_CODES);
   return f.result();
 }
 
@@ -111,30 +112,20 @@ export function assertCrlLints(tbsDer: Buffer, profile: CrlProfile, outerSignatu
   return result;
 }
 
-const TIME_TAGS = new Set([0x17, 0x18]);
+const TIME_TAGS: ReadonlySet<number> = new Set([TAG.UTC_TIME, TAG.GENERALIZED_TIME]);
 
 /**
  * The TBSCertList without its revokedCertificates field (re-wrapped in a SEQUENCE), and where that
  * field's TLV is in `tbsDer`. The list is the SEQUENCE that follows thisUpdate (and nextUpdate).
  */
 function withoutRevokedList(tbsDer: Buffer): { header: Buffer; list: Tlv | null } {
-  const top = readTlv(tbsDer, 0);
-  if (top.tag !== 0x30 || top.end !== tbsDer.length) throw new DerWalkError("not one SEQUENCE");
-  const parts = childrenOf(tbsDer, top);
+  const parts = childrenOf(readWhole(tbsDer, TAG.SEQUENCE));
   const firstTime = parts.findIndex((p) => TIME_TAGS.has(p.tag));
   let listIndex = -1;
   if (firstTime >= 0) {
     const afterTimes = parts.findIndex((p, i) => i > firstTime && !TIME_TAGS.has(p.tag));
-    if (afterTimes >= 0 && parts[afterTimes]!.tag === 0x30) listIndex = afterTimes;
+    if (afterTimes >= 0 && parts[afterTimes]!.tag === TAG.SEQUENCE) listIndex = afterTimes;
   }
   if (listIndex < 0) return { header: tbsDer, list: null };
-  const body = Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => tbsDer.subarray(p.offset, p.end)));
-  return { header: Buffer.concat([derHeader(0x30, body.length), body]), list: parts[listIndex]! };
-}
-
-function derHeader(tag: number, length: number): Buffer {
-  if (length < 0x80) return Buffer.from([tag, length]);
-  const octets: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) octets.unshift(n % 256);
-  return Buffer.from([tag, 0x80 | octets.length, ...octets]);
+  return { header: tlv(TAG.SEQUENCE, Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => p.raw))), list: parts[listIndex]! };
 }
