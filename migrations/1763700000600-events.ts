@@ -2,10 +2,22 @@ import { MigrationInterface, QueryRunner } from "typeorm";
 
 /** Keep in step with `EventType` in api/src/events/event-publisher.ts (the wire names). */
 const EVENT_TYPES = [
-  "application.submitted", "application.documents_requested", "application.approved", "application.rejected",
-  "certificate.issued", "contract.renewal_due", "revocation.scheduled", "revocation.executed", "revocation.withdrawn",
-  "contract.cancelled", "contract.ended", "seal.created", "reseller.suspended", "reseller.reinstated",
-  "api_key.expiring", "maintenance.announced",
+  "application.submitted",
+  "application.documents_requested",
+  "application.approved",
+  "application.rejected",
+  "certificate.issued",
+  "contract.renewal_due",
+  "revocation.scheduled",
+  "revocation.executed",
+  "revocation.withdrawn",
+  "contract.cancelled",
+  "contract.ended",
+  "seal.created",
+  "reseller.suspended",
+  "reseller.reinstated",
+  "api_key.expiring",
+  "maintenance.announced",
 ];
 
 /**

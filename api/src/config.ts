@@ -54,7 +54,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`Invalid configuration: ${variable} ${detail}`);
   }
 }
@@ -69,7 +72,8 @@ function oneOf<T extends string>(variable: string, value: string, allowed: reado
 
 function port(variable: string, value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 0 || n > 65535) throw new ConfigError(variable, `must be a port number 0-65535 (got "${value}")`);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535)
+    throw new ConfigError(variable, `must be a port number 0-65535 (got "${value}")`);
   return n;
 }
 
@@ -80,7 +84,8 @@ function url(variable: string, value: string, protocols: string[]): string {
   } catch {
     throw new ConfigError(variable, `must be a URL (got "${value}")`);
   }
-  if (!protocols.includes(parsed.protocol)) throw new ConfigError(variable, `must use ${protocols.join(" or ")} (got "${parsed.protocol}")`);
+  if (!protocols.includes(parsed.protocol))
+    throw new ConfigError(variable, `must use ${protocols.join(" or ")} (got "${parsed.protocol}")`);
   return value;
 }
 
@@ -92,7 +97,8 @@ function bool(variable: string, value: string): boolean {
 
 function int(variable: string, value: string, min: number, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(variable, `must be a whole number ${min}-${max} (got "${value}")`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new ConfigError(variable, `must be a whole number ${min}-${max} (got "${value}")`);
   return n;
 }
 
@@ -106,7 +112,8 @@ function hostOverrides(variable: string, value: string | undefined): Record<stri
 }
 
 function file(variable: string, value: string | undefined): string | undefined {
-  if (value !== undefined && !fs.existsSync(value)) throw new ConfigError(variable, `names a file that does not exist ("${value}")`);
+  if (value !== undefined && !fs.existsSync(value))
+    throw new ConfigError(variable, `names a file that does not exist ("${value}")`);
   return value;
 }
 
@@ -119,7 +126,8 @@ function secretUrl(variable: string, value: string | undefined, protocols: strin
   } catch {
     throw new ConfigError(variable, "must be a URL");
   }
-  if (!protocols.includes(parsed.protocol) || !parsed.hostname) throw new ConfigError(variable, `must be ${protocols.map((p) => `${p}//host:port`).join(" or ")}`);
+  if (!protocols.includes(parsed.protocol) || !parsed.hostname)
+    throw new ConfigError(variable, `must be ${protocols.map((p) => `${p}//host:port`).join(" or ")}`);
   return value;
 }
 
@@ -130,29 +138,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     return v === undefined || v.trim() === "" ? undefined : v.trim();
   };
   const listenPort = get("PORT") === undefined ? 4000 : port("PORT", get("PORT")!);
-  const databaseUrl = get("DATABASE_URL") === undefined ? undefined : url("DATABASE_URL", get("DATABASE_URL")!, ["postgres:", "postgresql:"]);
+  const databaseUrl =
+    get("DATABASE_URL") === undefined
+      ? undefined
+      : url("DATABASE_URL", get("DATABASE_URL")!, ["postgres:", "postgresql:"]);
   const ownerUrl = get("DATABASE_OWNER_URL");
-  if (ownerUrl !== undefined && databaseUrl === undefined) throw new ConfigError("DATABASE_OWNER_URL", "needs DATABASE_URL (the service's own role) as well");
+  if (ownerUrl !== undefined && databaseUrl === undefined)
+    throw new ConfigError("DATABASE_OWNER_URL", "needs DATABASE_URL (the service's own role) as well");
   const ms = (name: string, def: number, min: number, max: number) => int(name, get(name) ?? String(def), min, max);
-  const base = get("PUBLIC_BASE_URL") === undefined
-    ? `http://localhost:${listenPort}`
-    : url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL")!, ["http:", "https:"]);
+  const base =
+    get("PUBLIC_BASE_URL") === undefined
+      ? `http://localhost:${listenPort}`
+      : url("PUBLIC_BASE_URL", get("PUBLIC_BASE_URL")!, ["http:", "https:"]);
   const demoFlag = argv.includes("--demo");
   return {
     port: listenPort,
     host: get("HOST"),
     databaseUrl,
-    databaseOwnerUrl: ownerUrl === undefined ? undefined : url("DATABASE_OWNER_URL", ownerUrl, ["postgres:", "postgresql:"]),
+    databaseOwnerUrl:
+      ownerUrl === undefined ? undefined : url("DATABASE_OWNER_URL", ownerUrl, ["postgres:", "postgresql:"]),
     db: {
       poolSize: ms("AKASHI_DB_POOL_SIZE", DEFAULT_DB_LIMITS.poolSize, 1, 1000),
       acquireTimeoutMs: ms("AKASHI_DB_ACQUIRE_TIMEOUT_MS", DEFAULT_DB_LIMITS.acquireTimeoutMs, 100, 600_000),
       statementTimeoutMs: ms("AKASHI_DB_STATEMENT_TIMEOUT_MS", DEFAULT_DB_LIMITS.statementTimeoutMs, 100, 3_600_000),
       lockTimeoutMs: ms("AKASHI_DB_LOCK_TIMEOUT_MS", DEFAULT_DB_LIMITS.lockTimeoutMs, 100, 3_600_000),
-      idleInTransactionTimeoutMs: ms("AKASHI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", DEFAULT_DB_LIMITS.idleInTransactionTimeoutMs, 100, 3_600_000),
+      idleInTransactionTimeoutMs: ms(
+        "AKASHI_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+        DEFAULT_DB_LIMITS.idleInTransactionTimeoutMs,
+        100,
+        3_600_000,
+      ),
     },
     metrics: {
       token: get("AKASHI_METRICS_TOKEN"),
-      port: get("AKASHI_METRICS_PORT") === undefined ? undefined : port("AKASHI_METRICS_PORT", get("AKASHI_METRICS_PORT")!),
+      port:
+        get("AKASHI_METRICS_PORT") === undefined ? undefined : port("AKASHI_METRICS_PORT", get("AKASHI_METRICS_PORT")!),
     },
     rateLimits: {
       publicPerMinute: ms("AKASHI_RATE_LIMIT_PER_MINUTE", 600, 0, 10_000_000),
@@ -168,13 +188,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     publicBaseUrl: base.replace(/\/+$/, ""),
     dataDir: path.resolve(get("AKASHI_DATA_DIR") ?? "./.akashi"),
     logLevel: oneOf("LOG_LEVEL", get("LOG_LEVEL") ?? "info", LOG_LEVELS),
-    demo: get("AKASHI_DEMO") !== undefined ? bool("AKASHI_DEMO", get("AKASHI_DEMO")!) : demoFlag || databaseUrl === undefined,
+    demo:
+      get("AKASHI_DEMO") !== undefined
+        ? bool("AKASHI_DEMO", get("AKASHI_DEMO")!)
+        : demoFlag || databaseUrl === undefined,
     caPassphrase: get("AKASHI_CA_PASSPHRASE"),
     caKeyAlgorithm: oneOf("AKASHI_CA_KEY_ALGORITHM", get("AKASHI_CA_KEY_ALGORITHM") ?? "ECDSA_P256", KEY_ALGORITHMS),
     runJobs: get("AKASHI_RUN_JOBS") === undefined ? true : bool("AKASHI_RUN_JOBS", get("AKASHI_RUN_JOBS")!),
     dcv: {
       hostOverrides: hostOverrides("AKASHI_DCV_HOST_OVERRIDES", get("AKASHI_DCV_HOST_OVERRIDES")),
-      dnsServers: (get("AKASHI_DCV_DNS_SERVERS") ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      dnsServers: (get("AKASHI_DCV_DNS_SERVERS") ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
       timeoutMs: int("AKASHI_DCV_TIMEOUT_MS", get("AKASHI_DCV_TIMEOUT_MS") ?? "10000", 100, 60_000),
     },
     carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
@@ -183,9 +209,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     webhook: {
       timeoutMs: int("AKASHI_WEBHOOK_TIMEOUT_MS", get("AKASHI_WEBHOOK_TIMEOUT_MS") ?? "10000", 100, 120_000),
       backoffMs: int("AKASHI_WEBHOOK_BACKOFF_MS", get("AKASHI_WEBHOOK_BACKOFF_MS") ?? "30000", 1, 24 * 3_600_000),
-      backoffCapMs: int("AKASHI_WEBHOOK_BACKOFF_CAP_MS", get("AKASHI_WEBHOOK_BACKOFF_CAP_MS") ?? "21600000", 1, 7 * 24 * 3_600_000),
+      backoffCapMs: int(
+        "AKASHI_WEBHOOK_BACKOFF_CAP_MS",
+        get("AKASHI_WEBHOOK_BACKOFF_CAP_MS") ?? "21600000",
+        1,
+        7 * 24 * 3_600_000,
+      ),
       maxAttempts: int("AKASHI_WEBHOOK_MAX_ATTEMPTS", get("AKASHI_WEBHOOK_MAX_ATTEMPTS") ?? "12", 1, 100),
-      allowInsecure: get("AKASHI_WEBHOOK_ALLOW_INSECURE") === undefined ? false : bool("AKASHI_WEBHOOK_ALLOW_INSECURE", get("AKASHI_WEBHOOK_ALLOW_INSECURE")!),
+      allowInsecure:
+        get("AKASHI_WEBHOOK_ALLOW_INSECURE") === undefined
+          ? false
+          : bool("AKASHI_WEBHOOK_ALLOW_INSECURE", get("AKASHI_WEBHOOK_ALLOW_INSECURE")!),
     },
     smtpUrl: secretUrl("SMTP_URL", get("SMTP_URL"), ["smtp:", "smtps:"]),
     mailFrom: get("MAIL_FROM") ?? "Akashi <no-reply@localhost>",

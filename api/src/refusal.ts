@@ -114,7 +114,6 @@ export enum RefusalCode {
   WEBHOOK_URL_NOT_ALLOWED = "WEBHOOK_URL_NOT_ALLOWED",
 }
 
-
 /**
  * The Japanese message of every code: what a reseller's staff read when a service gives no more specific
  * Japanese text (domain rules give their own, naming dates and names). `Record` makes the compiler refuse
@@ -234,12 +233,20 @@ export class RefusalError extends Error {
 }
 
 /** Turns a domain-rule refusal (`{ ok: false, code, message, messageJa }`) into the error services throw. */
-export function fromDomain(r: { code: string; message: string; messageJa?: string }, field: string | null = null): RefusalError {
+export function fromDomain(
+  r: { code: string; message: string; messageJa?: string },
+  field: string | null = null,
+): RefusalError {
   const code = (RefusalCode as Record<string, string>)[r.code];
   if (code === undefined) throw new Error(`refusal code ${r.code} is not in RefusalCode`);
   return new RefusalError(code as RefusalCode, r.message, field, r.messageJa ?? null);
 }
 
-export function refusal(code: RefusalCode, message: string, field: string | null = null, messageJa: string | null = null): RefusalError {
+export function refusal(
+  code: RefusalCode,
+  message: string,
+  field: string | null = null,
+  messageJa: string | null = null,
+): RefusalError {
   return new RefusalError(code, message, field, messageJa);
 }

@@ -69,7 +69,9 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const ca = new CaService(ds, clock, config.publicBaseUrl, passphrase, config.caKeyAlgorithm);
   const dcv = new DomainValidationService(ds, clock, audit, config);
   // VAL-3: Akashi's own root is always accepted for carry-over; others come from configuration.
-  const extraRoots = config.carryOverRootsFile ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der) : [];
+  const extraRoots = config.carryOverRootsFile
+    ? parseCertificateChain(fs.readFileSync(config.carryOverRootsFile, "utf8")).map((c) => c.der)
+    : [];
   const carryOverRoots = async (em: EntityManager) => [(await ca.root(em)).certDer, ...extraRoots];
   // STAT-1..3: the revocation side calls statusPublisher.certificatesRevoked in its transaction.
   const statusPublisher = new StatusPublisher(clock);
@@ -77,7 +79,15 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   const revocations = new RevocationService(ds, clock, audit, statusPublisher, events, notices);
   // VAL-4: a reissue schedules the superseded certificate's revocation through the revocation service.
   const issuance = new IssuanceService(clock, audit, ca, config.reissueGraceHours, fees, revocations);
-  const massRevocations = new MassRevocationService(ds, clock, audit, statusPublisher, events, notices, config.massRevocationBatch);
+  const massRevocations = new MassRevocationService(
+    ds,
+    clock,
+    audit,
+    statusPublisher,
+    events,
+    notices,
+    config.massRevocationBatch,
+  );
   const certificates = new CertificateService(ds, ca);
   trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements
   // STAT-3: the process's one LISTEN connection, and the change notifications every in-memory view obeys.
@@ -92,7 +102,19 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
   // VAL-1, CON-5..CON-9, APP-6, REV-4: the operator's catalogue, payments, subscriber changes and disputes (catalogue-services.ts).
   const catalogue = catalogueServices({ ds, clock, config, audit, events, notices, revocations });
   // ACME-1..8: the ACME server and the reseller's side of the ACME variant; nonces and EAB keys derive from the CA passphrase.
-  const acme = new AcmeServer({ ds, clock, config, serviceSecret: passphrase, audit, events, dcv, issuance, certificates, revocations, ca });
+  const acme = new AcmeServer({
+    ds,
+    clock,
+    config,
+    serviceSecret: passphrase,
+    audit,
+    events,
+    dcv,
+    issuance,
+    certificates,
+    revocations,
+    ca,
+  });
   return {
     ds,
     listener,
@@ -120,7 +142,16 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     review: new ReviewService(ds, clock, audit, dcv, issuance, events, notices),
     contracts: new ContractService(ds, clock, audit, events),
     certificates,
-    seals: new SealService(ds, clock, audit, ca, new SealFactsCache(ds, viewChanges), config.publicBaseUrl, widgetAssets, events),
+    seals: new SealService(
+      ds,
+      clock,
+      audit,
+      ca,
+      new SealFactsCache(ds, viewChanges),
+      config.publicBaseUrl,
+      widgetAssets,
+      events,
+    ),
     widgetAssets,
     revocations,
     problemReports: new ProblemReportService(ds, clock, audit, revocations),
@@ -140,10 +171,23 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     ocsp: new OcspResponder(ds, clock, ca, statusPublisher, certificateFacts, viewChanges),
     certificateStatus: new CertificateStatusService(certificateFacts, clock),
     ...catalogue,
-    jobs: combineJobSets(acme.jobs(), contractJobs(clock, audit, fees, events), crls.jobs(), new WebhookDeliverer(ds, clock, config.webhook).jobs(), fees.jobs(), notices.jobs(), apiKeyGovernance.jobs(), { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] }, {
-      handlers: { [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(), [MASS_REVOCATION_JOB]: massRevocations.batchJob() },
-      recurring: [],
-    }),
+    jobs: combineJobSets(
+      acme.jobs(),
+      contractJobs(clock, audit, fees, events),
+      crls.jobs(),
+      new WebhookDeliverer(ds, clock, config.webhook).jobs(),
+      fees.jobs(),
+      notices.jobs(),
+      apiKeyGovernance.jobs(),
+      { handlers: { [RESELLER_STATUS_JOB]: resellerStatusJob(clock, audit, events) }, recurring: [] },
+      {
+        handlers: {
+          [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(),
+          [MASS_REVOCATION_JOB]: massRevocations.batchJob(),
+        },
+        recurring: [],
+      },
+    ),
   };
 }
 

@@ -20,6 +20,7 @@ test("ACME-3: an EAB key id never starts with '-' (certbot reads `--eab-kid -xâ€
 test("ACME-3: nor does the HMAC key that goes with it", () => {
   const other = Buffer.from("02".padEnd(32, "3"), "hex");
   // The first id's HMAC key would start with "-": that id is passed over.
-  const hmacOf = (keyId: string) => (keyId === plain.toString("base64url") ? Buffer.from([0xf8, 1, 2]) : Buffer.from([1, 2, 3]));
+  const hmacOf = (keyId: string) =>
+    keyId === plain.toString("base64url") ? Buffer.from([0xf8, 1, 2]) : Buffer.from([1, 2, 3]);
   expect(newEabKeyId(hmacOf, yields(plain, other))).toBe(other.toString("base64url"));
 });

@@ -37,10 +37,15 @@ async function countRows(table: string): Promise<number> {
 
 describe("public catalogue", () => {
   test("VAL-1: anyone can list the default catalogue, with prices", async () => {
-    const res = await t.gql(null, `{ products(first: 100) { edges { node { code validationLevel termMonths autoRenew wildcardAllowed prices { termMonths kind priceYen } } } } }`);
+    const res = await t.gql(
+      null,
+      `{ products(first: 100) { edges { node { code validationLevel termMonths autoRenew wildcardAllowed prices { termMonths kind priceYen } } } } }`,
+    );
     const products = res.data.products.edges.map((e: any) => e.node);
     const codes = products.map((p: any) => p.code);
-    expect(codes).toEqual(expect.arrayContaining(["DV", "OV", "DV_AUTO_RENEW", "OV_AUTO_RENEW", "EV", "BRING_YOUR_OWN"]));
+    expect(codes).toEqual(
+      expect.arrayContaining(["DV", "OV", "DV_AUTO_RENEW", "OV_AUTO_RENEW", "EV", "BRING_YOUR_OWN"]),
+    );
     const dv = products.find((p: any) => p.code === "DV");
     expect(dv.termMonths).toEqual([12, 24, 36]);
     expect(dv.prices.map((p: any) => p.termMonths)).toEqual([12, 24, 36]);
@@ -51,7 +56,11 @@ describe("public catalogue", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 10; i++) {
-      const res: any = await t.gql(null, `query($after: String) { products(first: 3, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const res: any = await t.gql(
+        null,
+        `query($after: String) { products(first: 3, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       seen.push(...res.data.products.edges.map((e: any) => e.node.code));
       if (!res.data.products.pageInfo.hasNextPage) break;
       after = res.data.products.pageInfo.endCursor;
@@ -78,7 +87,10 @@ describe("authentication", () => {
     ["unknown", "Bearer ak_aaaaaaaaaaaa_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"],
     ["wrong scheme", "Basic abc"],
   ])("a %s key is UNAUTHENTICATED, never a fall-back to public", async (_name, header) => {
-    const res = await request(t.app).post("/graphql").set("Authorization", header).send({ query: "{ viewer { kind } }" });
+    const res = await request(t.app)
+      .post("/graphql")
+      .set("Authorization", header)
+      .send({ query: "{ viewer { kind } }" });
     expect(res.status).toBe(401);
     expect(res.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
     expect(res.body.data).toBeUndefined();
@@ -93,9 +105,15 @@ describe("authentication", () => {
   test("RES-2: a revoked key is refused at once", async () => {
     const r = await t.createReseller("revoked-co");
     expect((await t.gql(r.key, `{ viewer { kind } }`)).data.viewer.kind).toBe("RESELLER");
-    const keys = await t.gql(t.operatorKey, `query($id: ID!) { reseller(id: $id) { apiKeys { id revokedAt } } }`, { id: r.globalId });
+    const keys = await t.gql(t.operatorKey, `query($id: ID!) { reseller(id: $id) { apiKeys { id revokedAt } } }`, {
+      id: r.globalId,
+    });
     const keyId = keys.data.reseller.apiKeys[0].id;
-    const revoked = await t.gql(t.operatorKey, `mutation($id: ID!) { revokeApiKey(input: { id: $id, reason: "test" }) { apiKey { revokedAt } userErrors { code } } }`, { id: keyId });
+    const revoked = await t.gql(
+      t.operatorKey,
+      `mutation($id: ID!) { revokeApiKey(input: { id: $id, reason: "test" }) { apiKey { revokedAt } userErrors { code } } }`,
+      { id: keyId },
+    );
     expect(revoked.data.revokeApiKey.apiKey.revokedAt).not.toBeNull();
     const after = await t.gql(r.key, `{ viewer { kind } }`);
     expect(after.status).toBe(401);
@@ -103,7 +121,9 @@ describe("authentication", () => {
   });
 
   test("RES-2: keys are stored only as hashes and record their last use", async () => {
-    const rows = await t.ds.query(`SELECT public_id, secret_hash, last_used_at FROM api_key WHERE reseller_id = $1`, [alpha.id]);
+    const rows = await t.ds.query(`SELECT public_id, secret_hash, last_used_at FROM api_key WHERE reseller_id = $1`, [
+      alpha.id,
+    ]);
     expect(rows).toHaveLength(1);
     // The secret is base64url and may itself contain "_": take everything after the public id.
     const secret = parseKey(alpha.key)!.secret;
@@ -115,19 +135,28 @@ describe("authentication", () => {
 
   test("RES-2: a reseller rotates its own key: the new one works before the old one is revoked", async () => {
     const r = await t.createReseller("rotating");
-    const created = await t.gql(r.key, `mutation { createApiKey(input: { name: "next" }) { key apiKey { id } userErrors { code } } }`);
+    const created = await t.gql(
+      r.key,
+      `mutation { createApiKey(input: { name: "next" }) { key apiKey { id } userErrors { code } } }`,
+    );
     const newKey = created.data.createApiKey.key;
     expect((await t.gql(newKey, `{ viewer { kind } }`)).data.viewer.kind).toBe("RESELLER");
     expect((await t.gql(r.key, `{ viewer { kind } }`)).data.viewer.kind).toBe("RESELLER");
     const own = await t.gql(newKey, `{ apiKeys { id name } }`);
     const old = own.data.apiKeys.find((k: any) => k.name !== "next");
-    await t.gql(newKey, `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }`, { id: old.id });
+    await t.gql(newKey, `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { userErrors { code } } }`, {
+      id: old.id,
+    });
     expect((await t.gql(r.key, `{ viewer { kind } }`)).status).toBe(401);
     expect((await t.gql(newKey, `{ viewer { kind } }`)).data.viewer.kind).toBe("RESELLER");
   });
 
   test("RES-2: a reseller cannot create a key for another reseller", async () => {
-    const res = await t.gql(alpha.key, `mutation($r: ID!) { createApiKey(input: { name: "x", resellerId: $r }) { key userErrors { code } } }`, { r: beta.globalId });
+    const res = await t.gql(
+      alpha.key,
+      `mutation($r: ID!) { createApiKey(input: { name: "x", resellerId: $r }) { key userErrors { code } } }`,
+      { r: beta.globalId },
+    );
     expect(res.data.createApiKey).toEqual({ key: null, userErrors: [{ code: "FORBIDDEN" }] });
   });
 });
@@ -141,10 +170,14 @@ describe("RES-3: tenant isolation", () => {
   });
 
   test("RES-3: node(id:) and nodes(ids:) return null for another reseller's subscriber", async () => {
-    const res = await t.gql(beta.key, `query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, { id: alphaSubscriberId });
+    const res = await t.gql(beta.key, `query($id: ID!) { node(id: $id) { id } nodes(ids: [$id]) { id } }`, {
+      id: alphaSubscriberId,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ node: null, nodes: [null] });
-    const own = await t.gql(alpha.key, `query($id: ID!) { node(id: $id) { ... on Subscriber { name } } }`, { id: alphaSubscriberId });
+    const own = await t.gql(alpha.key, `query($id: ID!) { node(id: $id) { ... on Subscriber { name } } }`, {
+      id: alphaSubscriberId,
+    });
     expect(own.data.node.name).toBe("株式会社アルファ顧客");
   });
 
@@ -157,16 +190,29 @@ describe("RES-3: tenant isolation", () => {
   });
 
   test("RES-3: nested fields do not leak: another reseller is not reachable through its own reseller object", async () => {
-    const res = await t.gql(beta.key, `query($id: ID!) { reseller(id: $id) { name subscribers { edges { node { id } } } } }`, { id: alpha.globalId });
+    const res = await t.gql(
+      beta.key,
+      `query($id: ID!) { reseller(id: $id) { name subscribers { edges { node { id } } } } }`,
+      { id: alpha.globalId },
+    );
     expect(res.data.reseller).toBeNull();
   });
 
   test("RES-3: a reseller cannot update another reseller's subscriber, and nothing changes", async () => {
     const auditBefore = await countRows("audit_event");
-    const res = await t.gql(beta.key, `mutation($id: ID!) { updateSubscriber(input: { id: $id, name: "乗っ取り" }) { subscriber { id } userErrors { code field } } }`, { id: alphaSubscriberId });
-    expect(res.data.updateSubscriber).toEqual({ subscriber: null, userErrors: [{ code: "NOT_FOUND", field: "input.id" }] });
+    const res = await t.gql(
+      beta.key,
+      `mutation($id: ID!) { updateSubscriber(input: { id: $id, name: "乗っ取り" }) { subscriber { id } userErrors { code field } } }`,
+      { id: alphaSubscriberId },
+    );
+    expect(res.data.updateSubscriber).toEqual({
+      subscriber: null,
+      userErrors: [{ code: "NOT_FOUND", field: "input.id" }],
+    });
     expect(await countRows("audit_event")).toBe(auditBefore);
-    const own = await t.gql(alpha.key, `query($id: ID!) { node(id: $id) { ... on Subscriber { name } } }`, { id: alphaSubscriberId });
+    const own = await t.gql(alpha.key, `query($id: ID!) { node(id: $id) { ... on Subscriber { name } } }`, {
+      id: alphaSubscriberId,
+    });
     expect(own.data.node.name).toBe("株式会社アルファ顧客");
   });
 
@@ -184,17 +230,31 @@ describe("mutations, transactions and the audit log", () => {
   test("REC-1: creating a subscriber writes the row and its audit entry", async () => {
     const res = await t.gql(alpha.key, CREATE_SUBSCRIBER, { input: subscriberInput("監査テスト株式会社") });
     const id = res.data.createSubscriber.subscriber.id;
-    const audit = await t.gql(t.operatorKey, `query($id: ID!) { auditEvents(entityId: $id) { edges { node { action actorKind actorLabel after } } } }`, { id });
+    const audit = await t.gql(
+      t.operatorKey,
+      `query($id: ID!) { auditEvents(entityId: $id) { edges { node { action actorKind actorLabel after } } } }`,
+      { id },
+    );
     expect(audit.data.auditEvents.edges).toHaveLength(1);
-    expect(audit.data.auditEvents.edges[0].node).toMatchObject({ action: "subscriber.create", actorKind: "RESELLER", after: { name: "監査テスト株式会社" } });
+    expect(audit.data.auditEvents.edges[0].node).toMatchObject({
+      action: "subscriber.create",
+      actorKind: "RESELLER",
+      after: { name: "監査テスト株式会社" },
+    });
   });
 
   test("a refused mutation leaves no row and no audit entry", async () => {
     const rowsBefore = await countRows("subscriber");
     const auditBefore = await countRows("audit_event");
-    const bad = { ...subscriberInput("壊れた連絡先"), contacts: [{ role: "TECHNICAL", name: "x", email: "not-an-email" }] };
+    const bad = {
+      ...subscriberInput("壊れた連絡先"),
+      contacts: [{ role: "TECHNICAL", name: "x", email: "not-an-email" }],
+    };
     const res = await t.gql(alpha.key, CREATE_SUBSCRIBER, { input: bad });
-    expect(res.data.createSubscriber).toEqual({ subscriber: null, userErrors: [{ code: "INVALID_INPUT", field: "input.contacts[0].email", message: expect.any(String) }] });
+    expect(res.data.createSubscriber).toEqual({
+      subscriber: null,
+      userErrors: [{ code: "INVALID_INPUT", field: "input.contacts[0].email", message: expect.any(String) }],
+    });
     expect(await countRows("subscriber")).toBe(rowsBefore);
     expect(await countRows("subscriber_contact")).toBeGreaterThan(0);
     expect(await countRows("audit_event")).toBe(auditBefore);
@@ -205,8 +265,15 @@ describe("mutations, transactions and the audit log", () => {
     const auditBefore = await countRows("audit_event");
     // The subscriber row is inserted first; the contact's role then breaks a CHECK constraint (the
     // GraphQL enum would have stopped it, so this goes to the service directly).
-    const input = { ...subscriberInput("途中で失敗"), contacts: [{ role: "BOGUS", name: "x", email: "x@akashi-demo.jp" }] };
-    const scope = { caller: { kind: "RESELLER" as const, keyId: "", keyPublicId: "", resellerId: alpha.id }, requestId: null, loaders: null as any };
+    const input = {
+      ...subscriberInput("途中で失敗"),
+      contacts: [{ role: "BOGUS", name: "x", email: "x@akashi-demo.jp" }],
+    };
+    const scope = {
+      caller: { kind: "RESELLER" as const, keyId: "", keyPublicId: "", resellerId: alpha.id },
+      requestId: null,
+      loaders: null as any,
+    };
     await expect(t.services.subscribers.create(scope, input as any)).rejects.toThrow(/subscriber_contact_role_check/);
     expect(await countRows("subscriber")).toBe(rowsBefore);
     expect(await countRows("audit_event")).toBe(auditBefore);
@@ -221,9 +288,17 @@ describe("mutations, transactions and the audit log", () => {
   });
 
   test("updating a subscriber records before and after", async () => {
-    const res = await t.gql(alpha.key, `mutation($id: ID!) { updateSubscriber(input: { id: $id, locality: "Shibuya-ku" }) { subscriber { locality } userErrors { code } } }`, { id: alphaSubscriberId });
+    const res = await t.gql(
+      alpha.key,
+      `mutation($id: ID!) { updateSubscriber(input: { id: $id, locality: "Shibuya-ku" }) { subscriber { locality } userErrors { code } } }`,
+      { id: alphaSubscriberId },
+    );
     expect(res.data.updateSubscriber.subscriber.locality).toBe("Shibuya-ku");
-    const audit = await t.gql(t.operatorKey, `query($id: ID!) { auditEvents(entityId: $id, action: "subscriber.update") { edges { node { before after } } } }`, { id: alphaSubscriberId });
+    const audit = await t.gql(
+      t.operatorKey,
+      `query($id: ID!) { auditEvents(entityId: $id, action: "subscriber.update") { edges { node { before after } } } }`,
+      { id: alphaSubscriberId },
+    );
     expect(audit.data.auditEvents.edges[0].node.before.locality).toBeNull();
     expect(audit.data.auditEvents.edges[0].node.after.locality).toBe("Shibuya-ku");
   });
@@ -251,8 +326,11 @@ describe("query limits", () => {
   });
 
   test("fragments count towards the limits", async () => {
-    const res = await t.gql(t.operatorKey, `fragment S on Reseller { subscribers(first: 100) { edges { node { id contacts { name } } } } }
-      { resellers(first: 100) { edges { node { ...S } } } }`);
+    const res = await t.gql(
+      t.operatorKey,
+      `fragment S on Reseller { subscribers(first: 100) { edges { node { id contacts { name } } } } }
+      { resellers(first: 100) { edges { node { ...S } } } }`,
+    );
     expect(res.errors?.[0].extensions?.code).toBe("COST_LIMIT_EXCEEDED");
   });
 

@@ -18,7 +18,9 @@ test("migrations run on an empty database, and revert cleanly", async () => {
     const [{ n }] = await ds.query(`SELECT count(*)::int AS n FROM product`);
     expect(n).toBeGreaterThanOrEqual(6);
     for (let i = 0; i < applied.length; i++) await ds.undoLastMigration({ transaction: "each" });
-    const tables = await ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'`);
+    const tables = await ds.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migration'`,
+    );
     expect(tables).toEqual([]);
   } finally {
     await ds.destroy();

@@ -17,7 +17,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const products = () => request(t.app).get(`/graphql?query=${encodeURIComponent("{ products(first: 1) { edges { node { code } } } }")}`);
+const products = () =>
+  request(t.app).get(`/graphql?query=${encodeURIComponent("{ products(first: 1) { edges { node { code } } } }")}`);
 
 test("anonymous GraphQL: the limit's headers on every answer; over it, 429 RATE_LIMITED with Retry-After, and nothing executed", async () => {
   const answers = [];
@@ -35,14 +36,20 @@ test("anonymous GraphQL: the limit's headers on every answer; over it, 429 RATE_
 
 test("a caller with an API key is not limited by the anonymous limit", async () => {
   for (let i = 0; i < 5; i++) {
-    const res = await request(t.app).post("/graphql").set("Authorization", `Bearer ${t.operatorKey}`).send({ query: "{ viewer { kind } }" });
+    const res = await request(t.app)
+      .post("/graphql")
+      .set("Authorization", `Bearer ${t.operatorKey}`)
+      .send({ query: "{ viewer { kind } }" });
     expect(res.status).toBe(200);
     expect(res.headers["ratelimit-limit"]).toBeUndefined();
   }
 });
 
 test("public POSTs: the report form and OCSP POST are limited too (OCSP answers tryLater)", async () => {
-  const report = await request(t.app).post("/verify/AAAAAAAAAAAAAAAAAAAAAAAA/report").type("form").send({ description: "x" });
+  const report = await request(t.app)
+    .post("/verify/AAAAAAAAAAAAAAAAAAAAAAAA/report")
+    .type("form")
+    .send({ description: "x" });
   expect(report.status).toBe(429); // the anonymous budget of this address is spent by the first test
   expect(report.headers["retry-after"]).toBeDefined();
   const ocsp = () =>
@@ -71,13 +78,30 @@ test("README's caching claims: anonymous products and status answers are public 
       const r = request(fresh.app).get(`/graphql?query=${encodeURIComponent(q)}`);
       return key ? r.set("Authorization", `Bearer ${key}`) : r;
     };
-    expect((await get("{ products(first: 5) { edges { node { code prices { termMonths priceYen } } } pageInfo { hasNextPage } } }")).headers["cache-control"]).toBe("max-age=300, public");
-    expect((await get(`{ certificateStatus(serialNumber: "01") { status } }`)).headers["cache-control"]).toBe("max-age=30, public");
+    expect(
+      (
+        await get(
+          "{ products(first: 5) { edges { node { code prices { termMonths priceYen } } } pageInfo { hasNextPage } } }",
+        )
+      ).headers["cache-control"],
+    ).toBe("max-age=300, public");
+    expect((await get(`{ certificateStatus(serialNumber: "01") { status } }`)).headers["cache-control"]).toBe(
+      "max-age=30, public",
+    );
     // The least lifetime wins when a document asks for both.
-    expect((await get(`{ products(first: 1) { edges { node { code } } } certificateStatus(serialNumber: "01") { status } }`)).headers["cache-control"]).toBe("max-age=30, public");
-    expect((await get("{ products(first: 1) { edges { node { code } } } }", fresh.operatorKey)).headers["cache-control"]).toBe("max-age=300, private");
-    expect((await get(`{ certificateStatus(serialNumber: "zz") { status } }`)).headers["cache-control"]).toBe("no-store");
-    expect((await get("{ announcements(first: 1) { edges { node { id } } } }")).headers["cache-control"]).toBe("no-store");
+    expect(
+      (await get(`{ products(first: 1) { edges { node { code } } } certificateStatus(serialNumber: "01") { status } }`))
+        .headers["cache-control"],
+    ).toBe("max-age=30, public");
+    expect(
+      (await get("{ products(first: 1) { edges { node { code } } } }", fresh.operatorKey)).headers["cache-control"],
+    ).toBe("max-age=300, private");
+    expect((await get(`{ certificateStatus(serialNumber: "zz") { status } }`)).headers["cache-control"]).toBe(
+      "no-store",
+    );
+    expect((await get("{ announcements(first: 1) { edges { node { id } } } }")).headers["cache-control"]).toBe(
+      "no-store",
+    );
   } finally {
     await fresh.close();
   }

@@ -1,10 +1,4 @@
-import {
-  GraphQLNamedType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  isSpecifiedScalarType,
-} from "graphql";
+import { GraphQLNamedType, isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } from "graphql";
 import { getSchema } from "../../api/src/graphql/schema";
 
 /**
@@ -13,7 +7,9 @@ import { getSchema } from "../../api/src/graphql/schema";
  */
 test("every type, field and argument in the schema has a description", async () => {
   const schema = await getSchema();
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name));
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((t) => t!.name),
+  );
   const missing: string[] = [];
   const hasText = (d: string | null | undefined) => typeof d === "string" && d.trim() !== "";
 

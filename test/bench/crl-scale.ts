@@ -70,10 +70,15 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   const shards = ca.crlShards;
   const t0 = performance.now();
   const victim = await issueSealedCertificate(input.ctx, input.domain);
-  const [row] = await app.ds.query(`SELECT id, crl_shard FROM certificate WHERE serial_hex = $1`, [victim.serialNumber]);
-  if (crlShardFor(victim.serialNumber, shards) !== row.crl_shard) failures.push("crl: the issued certificate's shard is not its serial's");
+  const [row] = await app.ds.query(`SELECT id, crl_shard FROM certificate WHERE serial_hex = $1`, [
+    victim.serialNumber,
+  ]);
+  if (crlShardFor(victim.serialNumber, shards) !== row.crl_shard)
+    failures.push("crl: the issued certificate's shard is not its serial's");
   await insertRevoked(input, row.id, ca.id, shards);
-  log(`set-up: ${input.revoked} revoked certificates over ${shards} shards (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  log(
+    `set-up: ${input.revoked} revoked certificates over ${shards} shards (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+  );
 
   // Before (main): one CRL of the whole CA, built inline.
   const all: Array<{ serial_hex: string; revoked_at: Date; revocation_reason: "keyCompromise" }> = await app.ds.query(
@@ -81,7 +86,9 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
     [ca.id],
   );
   const signer = await app.services.ca.signer(ca);
-  const packedAll = packCrlEntries(all.map((r) => ({ serialHex: r.serial_hex, revokedAt: r.revoked_at, reason: r.revocation_reason })));
+  const packedAll = packCrlEntries(
+    all.map((r) => ({ serialHex: r.serial_hex, revokedAt: r.revoked_at, reason: r.revocation_reason })),
+  );
   crlThreadPolicy.inlineMaxEntries = Number.MAX_SAFE_INTEGER;
   const tFull = performance.now();
   const whole = await buildCrl({
@@ -112,9 +119,16 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   const revoked = await app.client.gql(
     app.operatorKey,
     `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { revocation { status } userErrors { code message } } }`,
-    { input: { certificateId: toGlobalId("Certificate", row.id), reason: "KEY_COMPROMISE", operatorGround: "bench: issue 11 CRL at scale" } },
+    {
+      input: {
+        certificateId: toGlobalId("Certificate", row.id),
+        reason: "KEY_COMPROMISE",
+        operatorGround: "bench: issue 11 CRL at scale",
+      },
+    },
   );
-  if (revoked.requestRevocation.userErrors.length) throw new Error(`requestRevocation: ${JSON.stringify(revoked.requestRevocation.userErrors)}`);
+  if (revoked.requestRevocation.userErrors.length)
+    throw new Error(`requestRevocation: ${JSON.stringify(revoked.requestRevocation.userErrors)}`);
   const mutationMs = performance.now() - tRevoke;
   let publishMs = Number.POSITIVE_INFINITY;
   while (performance.now() - tRevoke < 30_000) {
@@ -133,8 +147,16 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   const statusPath = `/graphql?query=${encodeURIComponent(`{certificateStatus(serialNumber:"${victim.serialNumber}"){status notAfter checkedAt}}`)}`;
   const load = (label: string): Promise<LoadResult> =>
     runLoad({
-      label, origin: served.origin, method: "GET", paths: [statusPath], headers: {}, concurrency: input.concurrency,
-      maxRequests: 2_000_000, maxSeconds: input.seconds, sample: { first: 1, every: 1_000_000 }, quickCheck: { kind: "contains", text: `"status":"REVOKED"` },
+      label,
+      origin: served.origin,
+      method: "GET",
+      paths: [statusPath],
+      headers: {},
+      concurrency: input.concurrency,
+      maxRequests: 2_000_000,
+      maxSeconds: input.seconds,
+      sample: { first: 1, every: 1_000_000 },
+      quickCheck: { kind: "contains", text: `"status":"REVOKED"` },
     });
   const whileRebuilding = async (label: string, inline: boolean): Promise<{ load: LoadResult; rebuilds: number }> => {
     crlThreadPolicy.inlineMaxEntries = inline ? Number.MAX_SAFE_INTEGER : 2000;
@@ -146,7 +168,10 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
         await app.services.ds.transaction(async (tx) => {
           await tx.query(`SELECT 1`);
           await buildCrl({
-            issuer: { certDer: ca.certDer, signer }, crlNumber: 1n, thisUpdate: new Date(), nextUpdate: new Date(Date.now() + 7 * 86_400_000),
+            issuer: { certDer: ca.certDer, signer },
+            crlNumber: 1n,
+            thisUpdate: new Date(),
+            nextUpdate: new Date(Date.now() + 7 * 86_400_000),
             entries: packedAll,
           });
         });
@@ -168,7 +193,9 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   const inline = await whileRebuilding("status GET while rebuilding all CRLs (inline, as on main)", true);
   await served.close();
   await stop();
-  for (const r of [quiet, offThread.load, inline.load]) if (r.non2xx || r.errors || r.quickCheckFailures) failures.push(`crl: ${r.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.quickCheckFailures} bad bodies`);
+  for (const r of [quiet, offThread.load, inline.load])
+    if (r.non2xx || r.errors || r.quickCheckFailures)
+      failures.push(`crl: ${r.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.quickCheckFailures} bad bodies`);
 
   log(
     plainTable(
@@ -180,15 +207,33 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
         ["largest shard CRL", `${kib(largest)} (${largest} B)`],
         ["all shard CRLs together", `${kib(total)}`],
         ["republish every scope (daily refresh)", `${refreshMs.toFixed(0)} ms`],
-        ["revocation mutation → served on its shard's CRL", `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce, job poll 1 s)`],
-        ...[quiet, offThread.load, inline.load].map((r) => [r.label, `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms, ${r.requests} requests`]),
+        [
+          "revocation mutation → served on its shard's CRL",
+          `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce, job poll 1 s)`,
+        ],
+        ...[quiet, offThread.load, inline.load].map((r) => [
+          r.label,
+          `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms, ${r.requests} requests`,
+        ]),
         ["CRL rebuild rounds during the loads (worker / inline)", `${offThread.rebuilds} / ${inline.rebuilds}`],
       ],
     ),
   );
-  atMost("CRL: revocation mutation → served on its shard's CRL (110 k revoked)", publishMs / 1000, 2, "main: 4.9 MB CRL rebuilt per burst", " s");
+  atMost(
+    "CRL: revocation mutation → served on its shard's CRL (110 k revoked)",
+    publishMs / 1000,
+    2,
+    "main: 4.9 MB CRL rebuilt per burst",
+    " s",
+  );
   atMost("CRL: largest shard CRL", largest / 1024, 1024, `whole CA ${kib(whole.length)}`, " KiB", 0);
-  recordGoal({ measure: "CRL: all shards together", goal: "report", baseline: `whole CA ${kib(whole.length)}`, now: kib(total), pass: null });
+  recordGoal({
+    measure: "CRL: all shards together",
+    goal: "report",
+    baseline: `whole CA ${kib(whole.length)}`,
+    now: kib(total),
+    pass: null,
+  });
   atMost(
     "CRL: status GET p99 during full CRL rebuilds ÷ p99 without (same process)",
     offThread.load.p99Ms / quiet.p99Ms,

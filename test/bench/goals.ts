@@ -25,15 +25,41 @@ export function recordGoal(line: GoalLine): void {
 }
 
 /** At least `goal` (e.g. a ratio to bare Node, certificates per second). */
-export function atLeast(measure: string, value: number, goal: number, baseline: string, unit = "", digits = 3): GoalLine {
-  const line = { measure, goal: `≥ ${goal}${unit}`, baseline, now: `${value.toFixed(digits)}${unit}`, pass: Number.isFinite(value) && value >= goal };
+export function atLeast(
+  measure: string,
+  value: number,
+  goal: number,
+  baseline: string,
+  unit = "",
+  digits = 3,
+): GoalLine {
+  const line = {
+    measure,
+    goal: `≥ ${goal}${unit}`,
+    baseline,
+    now: `${value.toFixed(digits)}${unit}`,
+    pass: Number.isFinite(value) && value >= goal,
+  };
   recordGoal(line);
   return line;
 }
 
 /** At most `goal` (e.g. seconds, milliseconds, bytes). */
-export function atMost(measure: string, value: number, goal: number, baseline: string, unit = "", digits = 2): GoalLine {
-  const line = { measure, goal: `≤ ${goal}${unit}`, baseline, now: `${value.toFixed(digits)}${unit}`, pass: Number.isFinite(value) && value <= goal };
+export function atMost(
+  measure: string,
+  value: number,
+  goal: number,
+  baseline: string,
+  unit = "",
+  digits = 2,
+): GoalLine {
+  const line = {
+    measure,
+    goal: `≤ ${goal}${unit}`,
+    baseline,
+    now: `${value.toFixed(digits)}${unit}`,
+    pass: Number.isFinite(value) && value <= goal,
+  };
   recordGoal(line);
   return line;
 }

@@ -1,5 +1,11 @@
 import { X509Certificate, generateKeyPairSync } from "node:crypto";
-import { createCaHierarchy, createKeyAndCsr, issueServerCertificate, loadSigner, newSerialHex } from "../../api/src/pki";
+import {
+  createCaHierarchy,
+  createKeyAndCsr,
+  issueServerCertificate,
+  loadSigner,
+  newSerialHex,
+} from "../../api/src/pki";
 import { maxLifetimeDays } from "../../api/src/domain/lifetime";
 import { HttpClient, percentile, pool, runLoad, type LoadResult } from "./load";
 import type { DcvWebServer } from "./setup";
@@ -40,18 +46,39 @@ export async function makeCsrs(names: string[]): Promise<string[]> {
   return pool(names.length, 4, async (i) => (await createKeyAndCsr([names[i]!])).csrPem);
 }
 
-export async function submit(ctx: IssuanceContext, name: string, csr: string): Promise<{ id: string; domainValidations: { name: string; method: string; token: string }[] }> {
-  const data = await ctx.client.gql(ctx.resellerKey, SUBMIT, { input: { subscriberId: ctx.subscriberId, productId: ctx.productId, termMonths: 12, names: [name], csr, consents: CONSENTS } });
-  if (data.submitApplication.userErrors.length) throw new Error(`submitApplication ${name}: ${JSON.stringify(data.submitApplication.userErrors)}`);
+export async function submit(
+  ctx: IssuanceContext,
+  name: string,
+  csr: string,
+): Promise<{ id: string; domainValidations: { name: string; method: string; token: string }[] }> {
+  const data = await ctx.client.gql(ctx.resellerKey, SUBMIT, {
+    input: {
+      subscriberId: ctx.subscriberId,
+      productId: ctx.productId,
+      termMonths: 12,
+      names: [name],
+      csr,
+      consents: CONSENTS,
+    },
+  });
+  if (data.submitApplication.userErrors.length)
+    throw new Error(`submitApplication ${name}: ${JSON.stringify(data.submitApplication.userErrors)}`);
   return data.submitApplication.application;
 }
 
-export async function reviewAndValidate(ctx: IssuanceContext, app: { id: string; domainValidations: { name: string; method: string; token: string }[] }): Promise<void> {
+export async function reviewAndValidate(
+  ctx: IssuanceContext,
+  app: { id: string; domainValidations: { name: string; method: string; token: string }[] },
+): Promise<void> {
   const reviewed = await ctx.client.gql(ctx.operatorKey, START_REVIEW, { id: app.id });
-  if (reviewed.startReview.userErrors.length) throw new Error(`startReview: ${JSON.stringify(reviewed.startReview.userErrors)}`);
+  if (reviewed.startReview.userErrors.length)
+    throw new Error(`startReview: ${JSON.stringify(reviewed.startReview.userErrors)}`);
   ctx.dcv.publish(app.domainValidations);
   const checked = await ctx.client.gql(ctx.resellerKey, CHECK_DCV, { id: app.id });
-  if (checked.checkDomainControl.userErrors.length || checked.checkDomainControl.domainValidations.some((v: { status: string }) => v.status !== "VALID")) {
+  if (
+    checked.checkDomainControl.userErrors.length ||
+    checked.checkDomainControl.domainValidations.some((v: { status: string }) => v.status !== "VALID")
+  ) {
     throw new Error(`checkDomainControl: ${JSON.stringify(checked.checkDomainControl)}`);
   }
 }
@@ -59,7 +86,8 @@ export async function reviewAndValidate(ctx: IssuanceContext, app: { id: string;
 async function approve(ctx: IssuanceContext, id: string): Promise<{ serialNumber: string; notAfter: string }> {
   const data = await ctx.client.gql(ctx.operatorKey, APPROVE, { id });
   const p = data.approveApplication;
-  if (p.userErrors.length || p.application?.status !== "ISSUED" || !p.certificate?.serialNumber) throw new Error(`approveApplication: ${JSON.stringify(p)}`);
+  if (p.userErrors.length || p.application?.status !== "ISSUED" || !p.certificate?.serialNumber)
+    throw new Error(`approveApplication: ${JSON.stringify(p)}`);
   return p.certificate;
 }
 
@@ -76,7 +104,12 @@ export async function prepareApprovable(ctx: IssuanceContext, names: string[], c
  * (a1) approveApplication over HTTP at `concurrency` connections, driven from the load worker; every
  * response is checked. With concurrency = ids.length it is the burst of issue 10: every approval at once.
  */
-export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSeconds: number, concurrency: number): Promise<{ figure: Figure; load: LoadResult; serials: string[]; problems: string[] }> {
+export async function benchApprovals(
+  ctx: IssuanceContext,
+  ids: string[],
+  maxSeconds: number,
+  concurrency: number,
+): Promise<{ figure: Figure; load: LoadResult; serials: string[]; problems: string[] }> {
   const bodies = ids.map((id) => new Uint8Array(Buffer.from(JSON.stringify({ query: APPROVE, variables: { id } }))));
   const load = await runLoad({
     label: "approveApplication",
@@ -97,7 +130,13 @@ export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSec
     try {
       const json = JSON.parse(Buffer.from(s.body).toString("utf8"));
       const p = json.data?.approveApplication;
-      if (json.errors || p?.userErrors?.length || p?.application?.status !== "ISSUED" || p?.certificate?.status !== "VALID") problems.push(`#${s.index}: ${JSON.stringify(json).slice(0, 300)}`);
+      if (
+        json.errors ||
+        p?.userErrors?.length ||
+        p?.application?.status !== "ISSUED" ||
+        p?.certificate?.status !== "VALID"
+      )
+        problems.push(`#${s.index}: ${JSON.stringify(json).slice(0, 300)}`);
       else serials.push(p.certificate.serialNumber);
     } catch (e) {
       problems.push(`#${s.index}: unparseable (${(e as Error).message})`);
@@ -106,7 +145,15 @@ export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSec
   if (new Set(serials).size !== serials.length) problems.push("duplicate serial numbers among approvals");
   const failures = load.non2xx + load.errors + problems.length;
   return {
-    figure: { label: `approveApplication (GraphQL, c=${concurrency})`, requests: load.requests, seconds: load.seconds, perSecond: load.rps, p50Ms: load.p50Ms, p99Ms: load.p99Ms, failures },
+    figure: {
+      label: `approveApplication (GraphQL, c=${concurrency})`,
+      requests: load.requests,
+      seconds: load.seconds,
+      perSecond: load.rps,
+      p50Ms: load.p50Ms,
+      p99Ms: load.p99Ms,
+      failures,
+    },
     load,
     serials,
     problems,
@@ -114,7 +161,12 @@ export async function benchApprovals(ctx: IssuanceContext, ids: string[], maxSec
 }
 
 /** (a2) The whole chain per certificate: submit → startReview → checkDomainControl → approve, 4 certificates at a time. */
-export async function benchChain(ctx: IssuanceContext, names: string[], csrs: string[], maxSeconds: number): Promise<{ figure: Figure; serials: string[]; problems: string[] }> {
+export async function benchChain(
+  ctx: IssuanceContext,
+  names: string[],
+  csrs: string[],
+  maxSeconds: number,
+): Promise<{ figure: Figure; serials: string[]; problems: string[] }> {
   const latencies: number[] = [];
   const serials: string[] = [];
   const problems: string[] = [];
@@ -154,7 +206,11 @@ export async function benchChain(ctx: IssuanceContext, names: string[], csrs: st
 }
 
 /** (b) issueServerCertificate alone: P-256 issuing CA, pre-made subject keys, at the given concurrency. */
-export async function benchSigner(concurrency: number, maxRequests: number, maxSeconds: number): Promise<{ figure: Figure; problems: string[] }> {
+export async function benchSigner(
+  concurrency: number,
+  maxRequests: number,
+  maxSeconds: number,
+): Promise<{ figure: Figure; problems: string[] }> {
   const passphrase = "bench signer";
   const now = new Date();
   const { issuing } = await createCaHierarchy({
@@ -165,7 +221,9 @@ export async function benchSigner(concurrency: number, maxRequests: number, maxS
     issuingSubject: { commonName: "Bench Issuing CA", organization: "Akashi", country: "JP" },
   });
   const signer = loadSigner(issuing.encryptedKeyPem, passphrase);
-  const spkis = Array.from({ length: 32 }, () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" }));
+  const spkis = Array.from({ length: 32 }, () =>
+    generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" }),
+  );
   const issuerX509 = new X509Certificate(issuing.certDer);
   // VAL-7: the longest lifetime the table allows at `now` (the pre-signing linter refuses more).
   const notAfter = new Date(now.getTime() + (maxLifetimeDays(now) - 1) * 86400_000);
@@ -179,16 +237,27 @@ export async function benchSigner(concurrency: number, maxRequests: number, maxS
       subjectPublicKeySpki: spkis[i % spkis.length]!,
       serialHex: newSerialHex(),
       names: [name],
-      subject: { commonName: name, organization: "株式会社テストショップ", country: "JP", stateOrProvince: "Tokyo", locality: "Chiyoda-ku" },
+      subject: {
+        commonName: name,
+        organization: "株式会社テストショップ",
+        country: "JP",
+        stateOrProvince: "Tokyo",
+        locality: "Chiyoda-ku",
+      },
       validationLevel: "OV",
       notBefore: now,
       notAfter,
-      urls: { crlUrl: "http://akashi.test/crl/x.crl", ocspUrl: "http://akashi.test/ocsp", caIssuersUrl: "http://akashi.test/ca/x.der" },
+      urls: {
+        crlUrl: "http://akashi.test/crl/x.crl",
+        ocspUrl: "http://akashi.test/ocsp",
+        caIssuersUrl: "http://akashi.test/ca/x.der",
+      },
     });
     latencies.push(performance.now() - t0);
     if (i < 5 || i % 500 === 0) {
       const x = new X509Certificate(cert.der);
-      if (!x.verify(issuerX509.publicKey) || !x.checkIssued(issuerX509) || x.subjectAltName !== `DNS:${name}`) problems.push(`leaf #${i} does not verify against the issuing CA`);
+      if (!x.verify(issuerX509.publicKey) || !x.checkIssued(issuerX509) || x.subjectAltName !== `DNS:${name}`)
+        problems.push(`leaf #${i} does not verify against the issuing CA`);
     }
     return i;
   };

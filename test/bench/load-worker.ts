@@ -42,7 +42,8 @@ function percentile(sorted: Float64Array, p: number): number {
 async function run(spec: LoadSpec): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency, maxFreeSockets: spec.concurrency });
   const origin = new URL(spec.origin);
-  if (origin.hostname !== "127.0.0.1" && origin.hostname !== "localhost" && origin.hostname !== "[::1]") throw new Error(`load generator is loopback-only (got ${origin.hostname})`);
+  if (origin.hostname !== "127.0.0.1" && origin.hostname !== "localhost" && origin.hostname !== "[::1]")
+    throw new Error(`load generator is loopback-only (got ${origin.hostname})`);
   const bodies = (spec.bodies ?? []).map((b) => Buffer.from(b));
   const latencies = new Float64Array(spec.maxRequests);
   const samples: Sample[] = [];
@@ -76,7 +77,14 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
       if (body) headers["Content-Length"] = body.length;
       const t0 = process.hrtime.bigint();
       const req = http.request(
-        { agent, host: origin.hostname, port: origin.port, method: spec.method, path: spec.paths[i % spec.paths.length], headers },
+        {
+          agent,
+          host: origin.hostname,
+          port: origin.port,
+          method: spec.method,
+          path: spec.paths[i % spec.paths.length],
+          headers,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -92,7 +100,13 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
               non2xx++;
               firstError ??= `HTTP ${status}: ${buf.subarray(0, 200).toString("utf8")}`;
             }
-            if (wantSample(i)) samples.push({ index: i, status, body: new Uint8Array(buf), ...(body ? { requestBody: new Uint8Array(body) } : {}) });
+            if (wantSample(i))
+              samples.push({
+                index: i,
+                status,
+                body: new Uint8Array(buf),
+                ...(body ? { requestBody: new Uint8Array(body) } : {}),
+              });
             done++;
             resolve();
           });
@@ -142,5 +156,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
 
 run(workerData as LoadSpec).then(
   (result) => parentPort!.postMessage({ ok: true, result }),
-  (err: unknown) => parentPort!.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  (err: unknown) =>
+    parentPort!.postMessage({ ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
 );

@@ -41,16 +41,33 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  request(method: string, pathAndQuery: string, headers: Record<string, string> = {}, body?: Buffer | string): Promise<HttpResponse> {
+  request(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string> = {},
+    body?: Buffer | string,
+  ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       const h: Record<string, string | number> = { ...headers };
       if (body !== undefined) h["Content-Length"] = Buffer.byteLength(body);
-      const req = http.request({ agent: this.agent, host: this.origin.hostname, port: this.origin.port, method, path: pathAndQuery, headers: h }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on("error", reject);
-      });
+      const req = http.request(
+        {
+          agent: this.agent,
+          host: this.origin.hostname,
+          port: this.origin.port,
+          method,
+          path: pathAndQuery,
+          headers: h,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+          res.on("error", reject);
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -62,7 +79,8 @@ export class HttpClient {
     if (key) headers.Authorization = `Bearer ${key}`;
     const res = await this.request("POST", "/graphql", headers, JSON.stringify({ query, variables }));
     const parsed = JSON.parse(res.body.toString("utf8")) as { data?: T; errors?: unknown[] };
-    if (res.status !== 200 || parsed.errors) throw new Error(`GraphQL ${res.status}: ${JSON.stringify(parsed.errors ?? parsed).slice(0, 500)}`);
+    if (res.status !== 200 || parsed.errors)
+      throw new Error(`GraphQL ${res.status}: ${JSON.stringify(parsed.errors ?? parsed).slice(0, 500)}`);
     return parsed.data as T;
   }
 
@@ -72,7 +90,12 @@ export class HttpClient {
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` at a time, stopping early at `deadline` (ms since epoch). */
-export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>, deadline = Infinity): Promise<T[]> {
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+  deadline = Infinity,
+): Promise<T[]> {
   const results: T[] = [];
   let next = 0;
   const worker = async () => {

@@ -3,7 +3,17 @@ import { X509Certificate, verify as cryptoVerify } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { canonicalSerialHex, certIdFor } from "../../api/src/pki";
-import { TAG, childrenOf, expectTag, octetString, readOid, readWhole, sequence, tlv, type Tlv } from "../../api/src/pki/der";
+import {
+  TAG,
+  childrenOf,
+  expectTag,
+  octetString,
+  readOid,
+  readWhole,
+  sequence,
+  tlv,
+  type Tlv,
+} from "../../api/src/pki/der";
 import { extension } from "../../api/src/pki/extensions";
 
 /**
@@ -31,7 +41,8 @@ export function buildOcspRequest(issuerCertDer: Buffer, serialHex: string, withN
   const ext = tlv(0xa2, sequence(extension(OID_OCSP_NONCE, false, octetString(marker))));
   const der = sequence(sequence(requestList, ext));
   const offset = der.indexOf(marker);
-  if (offset < 0 || der.indexOf(marker, offset + 1) >= 0) throw new Error("could not locate the nonce in the OCSP request");
+  if (offset < 0 || der.indexOf(marker, offset + 1) >= 0)
+    throw new Error("could not locate the nonce in the OCSP request");
   return { der, nonce: { offset, length: NONCE_LENGTH } };
 }
 
@@ -85,7 +96,8 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
     const sigBits = expectTag(sig, TAG.BIT_STRING, "signature").value;
     if (sigBits[0] !== 0) return "signature BIT STRING has unused bits";
     const issuerKey = new X509Certificate(expect.issuerCertDer).publicKey;
-    if (!cryptoVerify("sha256", tbs!.raw, { key: issuerKey, dsaEncoding: "der" }, sigBits.subarray(1))) return "signature does not verify with the issuing CA's key";
+    if (!cryptoVerify("sha256", tbs!.raw, { key: issuerKey, dsaEncoding: "der" }, sigBits.subarray(1)))
+      return "signature does not verify with the issuing CA's key";
 
     const parts = childrenOf(expectTag(tbs, TAG.SEQUENCE, "tbsResponseData"));
     let i = 0;
@@ -95,7 +107,9 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
     const producedAt = generalizedTime(parts[i++], "producedAt");
     const singles = childrenOf(expectTag(parts[i++], TAG.SEQUENCE, "responses"));
     if (singles.length !== 1) return `${singles.length} SingleResponses (expected 1)`;
-    const [certId, certStatus, thisUpdateEl, nextUpdateEl] = childrenOf(expectTag(singles[0], TAG.SEQUENCE, "SingleResponse"));
+    const [certId, certStatus, thisUpdateEl, nextUpdateEl] = childrenOf(
+      expectTag(singles[0], TAG.SEQUENCE, "SingleResponse"),
+    );
     const serial = serialHexOf(childrenOf(expectTag(certId, TAG.SEQUENCE, "CertID"))[3]);
     if (serial !== canonicalSerialHex(expect.serialHex)) return `serial ${serial} (expected ${expect.serialHex})`;
     if (certStatus?.tag !== 0x80) return `certStatus tag 0x${certStatus?.tag.toString(16)} (expected good, 0x80)`;
@@ -103,7 +117,8 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
     if (nextUpdateEl?.tag !== 0xa0) return "no nextUpdate";
     const nextUpdate = generalizedTime(childrenOf(nextUpdateEl)[0], "nextUpdate");
     const now = expect.now.getTime();
-    if (thisUpdate.getTime() > now + 5_000 || nextUpdate.getTime() <= now) return `not current: thisUpdate ${thisUpdate.toISOString()}, nextUpdate ${nextUpdate.toISOString()}`;
+    if (thisUpdate.getTime() > now + 5_000 || nextUpdate.getTime() <= now)
+      return `not current: thisUpdate ${thisUpdate.toISOString()}, nextUpdate ${nextUpdate.toISOString()}`;
     if (producedAt.getTime() > now + 5_000) return `producedAt in the future (${producedAt.toISOString()})`;
 
     let nonce: Buffer | undefined;
@@ -116,7 +131,8 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
       }
     }
     if (expect.nonce && !nonce) return "nonce not echoed";
-    if (expect.nonce && !nonce!.equals(expect.nonce)) return `nonce mismatch: sent ${expect.nonce.toString("hex")}, got ${nonce!.toString("hex")}`;
+    if (expect.nonce && !nonce!.equals(expect.nonce))
+      return `nonce mismatch: sent ${expect.nonce.toString("hex")}, got ${nonce!.toString("hex")}`;
     if (!expect.nonce && nonce) return "unexpected nonce in a response to a nonce-less request";
     return null;
   } catch (e) {
@@ -135,20 +151,50 @@ export function opensslAvailable(): boolean {
  * With `requestDer` (the request actually sent) openssl also checks that the nonce matches it.
  * Returns null when OK, else openssl's output.
  */
-export function opensslCheckResponse(dir: string, name: string, body: Buffer, files: { rootPem: string; issuingPem: string }, serialHex: string, requestDer?: Buffer): string | null {
+export function opensslCheckResponse(
+  dir: string,
+  name: string,
+  body: Buffer,
+  files: { rootPem: string; issuingPem: string },
+  serialHex: string,
+  requestDer?: Buffer,
+): string | null {
   const file = path.join(dir, `${name}.ocsp.der`);
   fs.writeFileSync(file, body);
   let args: string[];
   if (requestDer) {
     const reqFile = path.join(dir, `${name}.sent.der`);
     fs.writeFileSync(reqFile, requestDer);
-    args = ["ocsp", "-reqin", reqFile, "-respin", file, "-issuer", files.issuingPem, "-CAfile", files.rootPem, "-resp_text"];
+    args = [
+      "ocsp",
+      "-reqin",
+      reqFile,
+      "-respin",
+      file,
+      "-issuer",
+      files.issuingPem,
+      "-CAfile",
+      files.rootPem,
+      "-resp_text",
+    ];
   } else {
-    args = ["ocsp", "-respin", file, "-issuer", files.issuingPem, "-CAfile", files.rootPem, "-serial", `0x${serialHex}`, "-no_nonce"];
+    args = [
+      "ocsp",
+      "-respin",
+      file,
+      "-issuer",
+      files.issuingPem,
+      "-CAfile",
+      files.rootPem,
+      "-serial",
+      `0x${serialHex}`,
+      "-no_nonce",
+    ];
   }
   const r = spawnSync(process.env.OPENSSL ?? "openssl", args, { encoding: "utf8" });
   const out = `${r.stdout}${r.stderr}`;
-  const verified = r.status === 0 && out.includes("Response verify OK") && !/nonce verify error|no nonce in response/i.test(out);
+  const verified =
+    r.status === 0 && out.includes("Response verify OK") && !/nonce verify error|no nonce in response/i.test(out);
   const good = requestDer
     ? new RegExp(`Serial Number: ${serialHex}\\s+Cert Status: good`, "i").test(out)
     : new RegExp(`0x${serialHex}: good`, "i").test(out);
@@ -158,7 +204,11 @@ export function opensslCheckResponse(dir: string, name: string, body: Buffer, fi
 /** `openssl ocsp -issuer … -serial 0x… -no_nonce -reqout`: the nonce-less request as openssl makes it. */
 export function opensslMakeRequest(dir: string, issuingPem: string, serialHex: string): Buffer | null {
   const file = path.join(dir, `openssl-${serialHex}.req.der`);
-  const r = spawnSync(process.env.OPENSSL ?? "openssl", ["ocsp", "-issuer", issuingPem, "-serial", `0x${serialHex}`, "-no_nonce", "-reqout", file], { encoding: "utf8" });
+  const r = spawnSync(
+    process.env.OPENSSL ?? "openssl",
+    ["ocsp", "-issuer", issuingPem, "-serial", `0x${serialHex}`, "-no_nonce", "-reqout", file],
+    { encoding: "utf8" },
+  );
   return r.status === 0 && fs.existsSync(file) ? fs.readFileSync(file) : null;
 }
 

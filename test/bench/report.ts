@@ -14,7 +14,10 @@ export interface Row {
   badBodies?: number;
 }
 
-const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }) : "-");
+const fmt = (n: number, digits = 1) =>
+  Number.isFinite(n)
+    ? n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : "-";
 
 export function table(title: string, rows: Row[], ratioHeader = "ratio"): string {
   const header = ["scenario", "requests", "seconds", "req/s", "p50 ms", "p99 ms", ratioHeader, "non-2xx", "bad bodies"];
@@ -25,7 +28,9 @@ export function table(title: string, rows: Row[], ratioHeader = "ratio"): string
     fmt(r.perSecond, 1),
     fmt(r.p50Ms, 2),
     fmt(r.p99Ms, 2),
-    r.ratio === undefined ? (r.ratioLabel ?? "baseline") : `${fmt(r.ratio, 3)}${r.ratioLabel ? ` ${r.ratioLabel}` : ""}`,
+    r.ratio === undefined
+      ? (r.ratioLabel ?? "baseline")
+      : `${fmt(r.ratio, 3)}${r.ratioLabel ? ` ${r.ratioLabel}` : ""}`,
     r.non2xx === undefined ? "-" : String(r.non2xx),
     r.badBodies === undefined ? "-" : String(r.badBodies),
   ]);

@@ -137,7 +137,13 @@ function figureRow(f: Figure, ratio?: number, ratioLabel?: string): Row {
 }
 
 /** Issue 3: approvals and the whole chain over GraphQL against the signer alone. */
-async function issuanceSection(ctx: IssuanceContext, approveNames: string[], chainNames: string[], burstNames: string[], failures: string[]) {
+async function issuanceSection(
+  ctx: IssuanceContext,
+  approveNames: string[],
+  chainNames: string[],
+  burstNames: string[],
+  failures: string[],
+) {
   const tCsr = performance.now();
   const approveCsrs = await makeCsrs(approveNames);
   const chainCsrs = await makeCsrs(chainNames);
@@ -146,7 +152,9 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
   const tPrep = performance.now();
   const ids = await prepareApprovable(ctx, approveNames, approveCsrs);
   const burstIds = await prepareApprovable(ctx, burstNames, burstCsrs);
-  log(`set-up: ${ids.length + burstIds.length} applications submitted, under review, domain control validated (${elapsed(tPrep)})`);
+  log(
+    `set-up: ${ids.length + burstIds.length} applications submitted, under review, domain control validated (${elapsed(tPrep)})`,
+  );
 
   const approvals = await benchApprovals(ctx, ids, Math.max(30, SECONDS * 12), 8);
   log(`measured: ${approvals.figure.requests} approvals`);
@@ -154,7 +162,8 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
   const burst = await benchApprovals(ctx, burstIds, 300, burstIds.length);
   log(`measured: ${burst.figure.requests} approvals at once`);
   for (const p of burst.problems) failures.push(`burst: ${p}`);
-  if (burst.serials.length !== burstIds.length) failures.push(`burst: ${burst.serials.length} of ${burstIds.length} approvals issued a certificate`);
+  if (burst.serials.length !== burstIds.length)
+    failures.push(`burst: ${burst.serials.length} of ${burstIds.length} approvals issued a certificate`);
   const chain = await benchChain(ctx, chainNames, chainCsrs, Math.max(4, SECONDS * 3));
   log(`measured: ${chain.figure.requests} certificates through the whole chain`);
   const signer1 = await benchSigner(1, 100_000, SECONDS);
@@ -178,11 +187,28 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
       non2xx: approvals.load.non2xx + approvals.load.errors,
     },
     figureRow(chain.figure, chain.figure.perSecond / signerRate, "of signer c=4"),
-    { ...figureRow(burst.figure, burst.figure.perSecond / signerRate, "of signer c=4"), non2xx: burst.load.non2xx + burst.load.errors },
+    {
+      ...figureRow(burst.figure, burst.figure.perSecond / signerRate, "of signer c=4"),
+      non2xx: burst.load.non2xx + burst.load.errors,
+    },
   ];
   const signerText = `signer alone c=4: ${signerRate.toFixed(0)}/s; before: 17–73/s`;
-  atLeast("approveApplication through GraphQL, c=8 (certificates/s)", approvals.figure.perSecond, 150, signerText, "/s", 1);
-  atLeast("whole chain submit → review → DCV → approve, c=4 (certificates/s)", chain.figure.perSecond, 60, "before: 10–34/s", "/s", 1);
+  atLeast(
+    "approveApplication through GraphQL, c=8 (certificates/s)",
+    approvals.figure.perSecond,
+    150,
+    signerText,
+    "/s",
+    1,
+  );
+  atLeast(
+    "whole chain submit → review → DCV → approve, c=4 (certificates/s)",
+    chain.figure.perSecond,
+    60,
+    "before: 10–34/s",
+    "/s",
+    1,
+  );
   const limits = `pool ${DEFAULT_DB_LIMITS.poolSize}/process, acquire ${DEFAULT_DB_LIMITS.acquireTimeoutMs} ms, lock ${DEFAULT_DB_LIMITS.lockTimeoutMs} ms, statement ${DEFAULT_DB_LIMITS.statementTimeoutMs} ms`;
   recordGoal({
     measure: `${burstIds.length} concurrent approvals: all answered and issued (p50 / p99 ms)`,
@@ -203,7 +229,9 @@ async function issuanceSection(ctx: IssuanceContext, approveNames: string[], cha
     log(
       `   GraphQL approvals ÷ signer alone: ${(approvals.figure.perSecond / signerRate).toFixed(3)}  (signer c=1: ${signer1.figure.perSecond.toFixed(0)}/s, c=4: ${signerRate.toFixed(0)}/s; whole chain ÷ signer: ${(chain.figure.perSecond / signerRate).toFixed(3)})`,
     );
-    log(`   burst of ${burstIds.length} approvals at once: limits in force per service process: ${limits}; HTTP workers: ${process.env.BENCH_WORKERS ?? "one per core"}`);
+    log(
+      `   burst of ${burstIds.length} approvals at once: limits in force per service process: ${limits}; HTTP workers: ${process.env.BENCH_WORKERS ?? "one per core"}`,
+    );
   };
   const json = {
     approvals: approvals.figure,
@@ -358,10 +386,27 @@ async function ocspSection(app: BenchApp, serial: string, work: string, bareRef:
     log(`measured: ${s.name}`);
   }
 
-  const bareText = (r: ScenarioResult, before: string) => `bare ${r.baseline.rps.toFixed(0)} req/s vs ${r.app.rps.toFixed(0)}; before ${before}`;
-  atLeast("OCSP GET, pre-signed answer (ratio to bare node:http)", ocspResults[1]!.ratio, 0.6, bareText(ocspResults[1]!, "0.12–0.24"));
-  atLeast("OCSP POST, pre-signed (ratio to bare node:http)", ocspResults[0]!.ratio, 0.6, bareText(ocspResults[0]!, "0.28–0.40"));
-  recordGoal({ measure: "OCSP POST, fresh nonce, signed per request (ratio)", goal: "-", baseline: bareText(ocspResults[2]!, "-"), now: ocspResults[2]!.ratio.toFixed(3), pass: null });
+  const bareText = (r: ScenarioResult, before: string) =>
+    `bare ${r.baseline.rps.toFixed(0)} req/s vs ${r.app.rps.toFixed(0)}; before ${before}`;
+  atLeast(
+    "OCSP GET, pre-signed answer (ratio to bare node:http)",
+    ocspResults[1]!.ratio,
+    0.6,
+    bareText(ocspResults[1]!, "0.12–0.24"),
+  );
+  atLeast(
+    "OCSP POST, pre-signed (ratio to bare node:http)",
+    ocspResults[0]!.ratio,
+    0.6,
+    bareText(ocspResults[0]!, "0.28–0.40"),
+  );
+  recordGoal({
+    measure: "OCSP POST, fresh nonce, signed per request (ratio)",
+    goal: "-",
+    baseline: bareText(ocspResults[2]!, "-"),
+    now: ocspResults[2]!.ratio.toFixed(3),
+    pass: null,
+  });
 
   const print = () => {
     log(
@@ -442,7 +487,12 @@ async function statusSection(app: BenchApp, serial: string, bareRef: BareRef) {
     { body: firstStatus.body, contentType: "application/json; charset=utf-8" },
   );
   log(`measured: public status`);
-  atLeast("anonymous certificateStatus GET (ratio to bare node:http)", statusResult.ratio, 0.4, `bare ${statusResult.baseline.rps.toFixed(0)} req/s vs ${statusResult.app.rps.toFixed(0)}; before 0.022–0.063`);
+  atLeast(
+    "anonymous certificateStatus GET (ratio to bare node:http)",
+    statusResult.ratio,
+    0.4,
+    `bare ${statusResult.baseline.rps.toFixed(0)} req/s vs ${statusResult.app.rps.toFixed(0)}; before 0.022–0.063`,
+  );
 
   const print = () => {
     log(
@@ -517,7 +567,15 @@ async function main(): Promise<number> {
     const app = await startBenchApp(
       db,
       path.join(work, "data"),
-      dcv.overrides([...approveNames, ...chainNames, ...burstNames, SEAL_DOMAIN, STATUS_DOMAIN, SCALE_DOMAIN, CRL_DOMAIN]),
+      dcv.overrides([
+        ...approveNames,
+        ...chainNames,
+        ...burstNames,
+        SEAL_DOMAIN,
+        STATUS_DOMAIN,
+        SCALE_DOMAIN,
+        CRL_DOMAIN,
+      ]),
     );
     cleanups.push(() => app.close());
     log(`app: migrations + CA hierarchy + service (${app.mode}) on ${app.origin} (${elapsed(tApp)})`);
@@ -556,7 +614,9 @@ async function main(): Promise<number> {
     cleanups.push(() => bare.close());
     const bareRef: BareRef = { origin: bare.origin, server: bareServer };
 
-    const issuance = want("issuance") ? await issuanceSection(ctx, approveNames, chainNames, burstNames, failures) : null;
+    const issuance = want("issuance")
+      ? await issuanceSection(ctx, approveNames, chainNames, burstNames, failures)
+      : null;
     if (issuance) {
       // ---- issue 12: ACME orders per second, printed next to the GraphQL issuance rates
       const figures = [issuance.json.approvals, issuance.json.chain];
@@ -591,13 +651,26 @@ async function main(): Promise<number> {
       const revoked = Math.round(num("BENCH_CRL_REVOKED", 110_000, 100, 10_000_000));
       // A section that aborts is reported as a failure; the figures measured before it are still printed.
       try {
-        failures.push(...(await crlScaleSection({ app, db, ctx, domain: CRL_DOMAIN, revoked, seconds: SECONDS, concurrency: CONCURRENCY, log })));
+        failures.push(
+          ...(await crlScaleSection({
+            app,
+            db,
+            ctx,
+            domain: CRL_DOMAIN,
+            revoked,
+            seconds: SECONDS,
+            concurrency: CONCURRENCY,
+            log,
+          })),
+        );
       } catch (e) {
         failures.push(`crl section aborted: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       }
     }
     // Last: it writes BENCH_SCALE_N certificates into the database the other sections use.
-    const scale = want("scale") ? await scaleSection({ db, ctx, domain: SCALE_DOMAIN, work, dcvOverrides: dcv.overrides([SCALE_DOMAIN]), log }) : null;
+    const scale = want("scale")
+      ? await scaleSection({ db, ctx, domain: SCALE_DOMAIN, work, dcvOverrides: dcv.overrides([SCALE_DOMAIN]), log })
+      : null;
     if (scale) failures.push(...scale.failures);
     for (const r of [...(ocsp?.results ?? []), ...(status ? [status.result] : [])])
       for (const p of r.problems) failures.push(`${r.scenario}: ${p}`);
@@ -609,16 +682,30 @@ async function main(): Promise<number> {
     if (seal) {
       printSealSection(seal, log);
       const v = seal.verify;
-      atLeast("/verify/{id} (ratio to bare node:http)", v.ratio, 0.4, `bare ${v.baseline.rps.toFixed(0)} req/s vs ${v.app.rps.toFixed(0)}; before 0.03–0.04`);
+      atLeast(
+        "/verify/{id} (ratio to bare node:http)",
+        v.ratio,
+        0.4,
+        `bare ${v.baseline.rps.toFixed(0)} req/s vs ${v.app.rps.toFixed(0)}; before 0.03–0.04`,
+      );
       atMost("seal.js gzip -9 (bytes)", seal.size.gzip9Bytes, seal.size.budgetBytes, "Lit 3 seal: 9,690 B", " B", 0);
       if (seal.render) {
         const r = renderVerdict(seal.render);
-        atMost("seal render p50 − baseline p50 (ms, Chromium)", r.deltaMs, 40, `baseline p50 ${seal.render.baseline.p50Ms.toFixed(0)} ms`, " ms", 1);
+        atMost(
+          "seal render p50 − baseline p50 (ms, Chromium)",
+          r.deltaMs,
+          40,
+          `baseline p50 ${seal.render.baseline.p50Ms.toFixed(0)} ms`,
+          " ms",
+          1,
+        );
       }
     }
     log(goalsTable());
     const goals = allGoals();
-    log(`goals: ${goals.filter((g) => g.pass === true).length} PASS, ${goals.filter((g) => g.pass === false).length} FAIL, ${goals.filter((g) => g.pass === null).length} reported`);
+    log(
+      `goals: ${goals.filter((g) => g.pass === true).length} PASS, ${goals.filter((g) => g.pass === false).length} FAIL, ${goals.filter((g) => g.pass === null).length} reported`,
+    );
 
     const results = {
       generatedAt: new Date().toISOString(),

@@ -43,7 +43,8 @@ const num = (name: string, def: number, min: number, max: number): number => {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}-${max} (got "${raw}")`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer ${min}-${max} (got "${raw}")`);
   return n;
 };
 
@@ -81,7 +82,14 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 function crlSerials(der: Buffer, issuerDer: Buffer): Set<string> {
   const [tbs, , sig] = childrenOf(readWhole(der, TAG.SEQUENCE));
   const sigBits = sig!.value;
-  if (!cryptoVerify("sha256", tbs!.raw, { key: new X509Certificate(issuerDer).publicKey, dsaEncoding: "der" }, sigBits.subarray(1)))
+  if (
+    !cryptoVerify(
+      "sha256",
+      tbs!.raw,
+      { key: new X509Certificate(issuerDer).publicKey, dsaEncoding: "der" },
+      sigBits.subarray(1),
+    )
+  )
     throw new Error("CRL signature does not verify with the issuing CA's key");
   const parts = childrenOf(tbs!);
   let i = parts[0]?.tag === TAG.INTEGER ? 1 : 0;
@@ -106,13 +114,22 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
   try {
     // ---- N certificates, by SQL
     const real = await issueSealedCertificate(ctx, input.domain);
-    const [template] = (await owner.query(`SELECT id, contract_id, issuing_ca_id FROM certificate WHERE serial_hex = $1`, [real.serialNumber])).rows;
+    const [template] = (
+      await owner.query(`SELECT id, contract_id, issuing_ca_id FROM certificate WHERE serial_hex = $1`, [
+        real.serialNumber,
+      ])
+    ).rows;
     const tInsert = performance.now();
     const contractCols: string[] = (
-      await owner.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'contract' AND column_name <> 'id' ORDER BY ordinal_position`)
+      await owner.query(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'contract' AND column_name <> 'id' ORDER BY ordinal_position`,
+      )
     ).rows.map((r: { column_name: string }) => `"${r.column_name}"`);
     const contractIds: string[] = (
-      await owner.query(`INSERT INTO contract (${contractCols.join(", ")}) SELECT ${contractCols.map((c) => `k.${c}`).join(", ")} FROM contract k, generate_series(1, $2) WHERE k.id = $1 RETURNING id`, [template.contract_id, REVOKE_N])
+      await owner.query(
+        `INSERT INTO contract (${contractCols.join(", ")}) SELECT ${contractCols.map((c) => `k.${c}`).join(", ")} FROM contract k, generate_series(1, $2) WHERE k.id = $1 RETURNING id`,
+        [template.contract_id, REVOKE_N],
+      )
     ).rows.map((r: { id: string }) => r.id);
     const CHUNK = 100_000;
     for (let from = 1; from <= N; from += CHUNK) {
@@ -125,12 +142,17 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
          FROM certificate t, generate_series($2::int, $3::int) AS i WHERE t.id = $1`,
         [template.id, from, to, REVOKE_N, contractIds],
       );
-      if (to % 500_000 === 0 || to === N) log(`  scale: ${to.toLocaleString("en")} certificates written (${((performance.now() - tInsert) / 1000).toFixed(0)} s)`);
+      if (to % 500_000 === 0 || to === N)
+        log(
+          `  scale: ${to.toLocaleString("en")} certificates written (${((performance.now() - tInsert) / 1000).toFixed(0)} s)`,
+        );
     }
     await owner.query(`ANALYZE certificate; ANALYZE contract`);
     const insertS = (performance.now() - tInsert) / 1000;
     const [{ total }] = (await owner.query(`SELECT count(*)::int AS total FROM certificate`)).rows;
-    log(`set-up: ${N.toLocaleString("en")} synthetic certificates (${total.toLocaleString("en")} in all) in ${insertS.toFixed(0)} s`);
+    log(
+      `set-up: ${N.toLocaleString("en")} synthetic certificates (${total.toLocaleString("en")} in all) in ${insertS.toFixed(0)} s`,
+    );
     json.insertSeconds = insertS;
 
     // ---- the service at that size
@@ -138,18 +160,36 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
     const rss = rssMiB(app.pids);
     json.startupMs = app.startupMs;
     json.rssMiB = rss;
-    recordGoal({ measure: `scale: start-up of the service with ${N.toLocaleString("en")} certificates`, goal: "report", baseline: "—", now: app.startupMs === null ? "in-process" : `${(app.startupMs / 1000).toFixed(2)} s`, pass: null });
-    recordGoal({ measure: `scale: RSS of the service (${app.pids.length} processes) with ${N.toLocaleString("en")} certificates`, goal: "report", baseline: "—", now: `${rss.toFixed(0)} MiB`, pass: null });
+    recordGoal({
+      measure: `scale: start-up of the service with ${N.toLocaleString("en")} certificates`,
+      goal: "report",
+      baseline: "—",
+      now: app.startupMs === null ? "in-process" : `${(app.startupMs / 1000).toFixed(2)} s`,
+      pass: null,
+    });
+    recordGoal({
+      measure: `scale: RSS of the service (${app.pids.length} processes) with ${N.toLocaleString("en")} certificates`,
+      goal: "report",
+      baseline: "—",
+      now: `${rss.toFixed(0)} MiB`,
+      pass: null,
+    });
     log(`scale: service started in ${app.startupMs?.toFixed(0) ?? "?"} ms, RSS ${rss.toFixed(0)} MiB`);
     const origin = app.origin;
     const issuerDer = (await app.services.ca.activeIssuer()).ca.certDer;
     const caId: string = template.issuing_ca_id;
 
     // Sample: half among the 10,000 revoked later, half beyond; spread over the whole range.
-    const sample = Array.from({ length: SAMPLE_N }, (_, k) => (k % 2 === 0 ? 1 + Math.floor((k / SAMPLE_N) * REVOKE_N) : REVOKE_N + 1 + Math.floor((k / SAMPLE_N) * (N - REVOKE_N - 1))));
+    const sample = Array.from({ length: SAMPLE_N }, (_, k) =>
+      k % 2 === 0
+        ? 1 + Math.floor((k / SAMPLE_N) * REVOKE_N)
+        : REVOKE_N + 1 + Math.floor((k / SAMPLE_N) * (N - REVOKE_N - 1)),
+    );
     const statusGet = async (arg: string, expectStatus: string): Promise<string | null> => {
       const q = `{certificateStatus(${arg}){status}}`;
-      const res = await fetch(`${origin}/graphql?query=${encodeURIComponent(q)}`, { headers: { Accept: "application/json" } });
+      const res = await fetch(`${origin}/graphql?query=${encodeURIComponent(q)}`, {
+        headers: { Accept: "application/json" },
+      });
       const body = await res.text();
       if (res.status !== 200) return `HTTP ${res.status}: ${body.slice(0, 200)}`;
       const status = JSON.parse(body).data?.certificateStatus?.status;
@@ -163,7 +203,10 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
       if (res.status !== 200) return `OCSP HTTP ${res.status}`;
       const why = checkOcspResponse(body, { issuerCertDer: issuerDer, serialHex: serial, now: new Date() });
       // checkOcspResponse verifies signature and serial before the status; "revoked" is its tag 0xa1 complaint.
-      if (expectRevoked) return why?.startsWith("certStatus tag 0xa1") ? null : `OCSP for ${serial}: ${why ?? "good"} (expected revoked)`;
+      if (expectRevoked)
+        return why?.startsWith("certStatus tag 0xa1")
+          ? null
+          : `OCSP for ${serial}: ${why ?? "good"} (expected revoked)`;
       return why === null ? null : `OCSP for ${serial}: ${why}`;
     };
 
@@ -176,32 +219,57 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
         if (why) failures.push(`scale ${name}: ${why}`);
       }
       figures[name] = summary(ms);
-      recordGoal({ measure: `scale: ${name} at ${N.toLocaleString("en")} (p50 / p99, ${ms.length} requests)`, goal: "report", baseline: "—", now: `${figures[name].p50.toFixed(2)} / ${figures[name].p99.toFixed(2)} ms`, pass: null });
+      recordGoal({
+        measure: `scale: ${name} at ${N.toLocaleString("en")} (p50 / p99, ${ms.length} requests)`,
+        goal: "report",
+        baseline: "—",
+        now: `${figures[name].p50.toFixed(2)} / ${figures[name].p99.toFixed(2)} ms`,
+        pass: null,
+      });
     };
     const half = sample.length / 2;
     const bySerial = sample.slice(0, half);
     const byFingerprint = sample.slice(half);
     await measure("status GET by serial, cold", bySerial, (i) => statusGet(`serialNumber:"${serialOf(i)}"`, "VALID"));
     await measure("status GET by serial, cached", bySerial, (i) => statusGet(`serialNumber:"${serialOf(i)}"`, "VALID"));
-    await measure("status GET by fingerprint, cold", byFingerprint, (i) => statusGet(`sha256Fingerprint:"${fingerprintOf(i)}"`, "VALID"));
-    await measure("status GET by fingerprint, cached", byFingerprint, (i) => statusGet(`sha256Fingerprint:"${fingerprintOf(i)}"`, "VALID"));
+    await measure("status GET by fingerprint, cold", byFingerprint, (i) =>
+      statusGet(`sha256Fingerprint:"${fingerprintOf(i)}"`, "VALID"),
+    );
+    await measure("status GET by fingerprint, cached", byFingerprint, (i) =>
+      statusGet(`sha256Fingerprint:"${fingerprintOf(i)}"`, "VALID"),
+    );
     await measure("OCSP GET, cold", sample, (i) => ocspGet(i, false));
     await measure("OCSP GET, cached", sample, (i) => ocspGet(i, false));
     json.latencyMs = figures;
-    log(`scale: status and OCSP latencies measured (${Object.entries(figures).map(([k, v]) => `${k} p50 ${v.p50.toFixed(1)} ms`).join("; ")})`);
+    log(
+      `scale: status and OCSP latencies measured (${Object.entries(figures)
+        .map(([k, v]) => `${k} p50 ${v.p50.toFixed(1)} ms`)
+        .join("; ")})`,
+    );
 
     // ---- mass revocation of 10,000, mutation → CRL and OCSP and status reflect every one
     const revoked = Array.from({ length: REVOKE_N }, (_, k) => k + 1);
     const revokedSerials = revoked.map(serialOf);
     const sampledRevoked = sample.filter((i) => i <= REVOKE_N);
-    const massRun = async (label: string, body: Record<string, unknown>, expected: Set<string>, ocspItems: number[], deadlineS: number) => {
+    const massRun = async (
+      label: string,
+      body: Record<string, unknown>,
+      expected: Set<string>,
+      ocspItems: number[],
+      deadlineS: number,
+    ) => {
       const t0 = performance.now();
       const since = new Date(Date.now() - 1000);
-      const started = await ctx.client.gql(app!.operatorKey, `mutation($input: StartMassRevocationInput!) { startMassRevocation(input: $input) { massRevocation { id total } userErrors { code message } } }`, {
-        input: { reason: "KEY_COMPROMISE", ground: "bench: issue 11 mass revocation", ...body },
-      });
+      const started = await ctx.client.gql(
+        app!.operatorKey,
+        `mutation($input: StartMassRevocationInput!) { startMassRevocation(input: $input) { massRevocation { id total } userErrors { code message } } }`,
+        {
+          input: { reason: "KEY_COMPROMISE", ground: "bench: issue 11 mass revocation", ...body },
+        },
+      );
       const mass = started.startMassRevocation;
-      if (mass.userErrors.length || !mass.massRevocation) throw new Error(`startMassRevocation: ${JSON.stringify(mass.userErrors)}`);
+      if (mass.userErrors.length || !mass.massRevocation)
+        throw new Error(`startMassRevocation: ${JSON.stringify(mass.userErrors)}`);
       const massUuid = Buffer.from(mass.massRevocation.id, "base64url").toString().split(":")[1];
       const mutationMs = performance.now() - t0;
       let completedMs: number | null = null;
@@ -211,12 +279,18 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
       const pendingOcsp = new Set(ocspItems);
       while (performance.now() < deadline && (completedMs === null || crlMs === null || answersMs === null)) {
         if (completedMs === null) {
-          const [m] = (await owner.query(`SELECT status, done, total FROM mass_revocation WHERE id = $1`, [massUuid])).rows;
+          const [m] = (await owner.query(`SELECT status, done, total FROM mass_revocation WHERE id = $1`, [massUuid]))
+            .rows;
           if (m.status === "COMPLETED") completedMs = performance.now() - t0;
         }
         if (completedMs !== null && crlMs === null) {
           // Every CRL of the CA published since the mutation (one, or the shards of one publication).
-          const crls = (await owner.query(`SELECT der FROM crl WHERE issuing_ca_id = $1 AND this_update >= $2 ORDER BY crl_number DESC`, [caId, since])).rows;
+          const crls = (
+            await owner.query(
+              `SELECT der FROM crl WHERE issuing_ca_id = $1 AND this_update >= $2 ORDER BY crl_number DESC`,
+              [caId, since],
+            )
+          ).rows;
           if (crls.length > 0) {
             const listed = new Set<string>();
             for (const c of crls) for (const s of crlSerials(c.der, issuerDer)) listed.add(s);
@@ -227,17 +301,31 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
         }
         // Only once the batches are done (before that some cannot be REVOKED yet): the polling must not starve the service of CPU.
         if (completedMs !== null && answersMs === null) {
-          for (const i of [...pendingOcsp]) if ((await ocspGet(i, true)) === null && (await statusGet(`serialNumber:"${serialOf(i)}"`, "REVOKED")) === null) pendingOcsp.delete(i);
+          for (const i of [...pendingOcsp])
+            if (
+              (await ocspGet(i, true)) === null &&
+              (await statusGet(`serialNumber:"${serialOf(i)}"`, "REVOKED")) === null
+            )
+              pendingOcsp.delete(i);
           if (pendingOcsp.size === 0) answersMs = performance.now() - t0;
         }
         if (process.env.BENCH_SCALE_TRACE === "1") {
-          const active = (await owner.query(`SELECT now() - query_start AS running, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`)).rows;
-          log(`  trace ${(performance.now() - t0).toFixed(0)} ms: ${active.map((a: { running: unknown; query: string }) => `[${JSON.stringify(a.running)}] ${a.query}`).join(" | ")}`);
+          const active = (
+            await owner.query(
+              `SELECT now() - query_start AS running, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'`,
+            )
+          ).rows;
+          log(
+            `  trace ${(performance.now() - t0).toFixed(0)} ms: ${active.map((a: { running: unknown; query: string }) => `[${JSON.stringify(a.running)}] ${a.query}`).join(" | ")}`,
+          );
         }
         if (completedMs === null || crlMs === null || answersMs === null) await new Promise((r) => setTimeout(r, 100));
       }
       const totalMs = Math.max(completedMs ?? Infinity, crlMs ?? Infinity, answersMs ?? Infinity);
-      if (!Number.isFinite(totalMs)) failures.push(`scale ${label}: not reflected within ${deadlineS} s (completed ${completedMs}, CRL ${crlMs}, OCSP/status ${answersMs}; ${pendingOcsp.size} sampled serials still not REVOKED)`);
+      if (!Number.isFinite(totalMs))
+        failures.push(
+          `scale ${label}: not reflected within ${deadlineS} s (completed ${completedMs}, CRL ${crlMs}, OCSP/status ${answersMs}; ${pendingOcsp.size} sampled serials still not REVOKED)`,
+        );
       // What was written: one executed revocation, audit entry and event per certificate.
       const [w] = (
         await owner.query(
@@ -249,27 +337,73 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
           [massUuid, `mass-revocation:${massUuid}`, [...expected]],
         )
       ).rows;
-      if (w.revocations !== expected.size || w.audits !== expected.size || w.revoked !== expected.size || w.twice !== 0 || w.done !== w.total || w.total !== expected.size)
+      if (
+        w.revocations !== expected.size ||
+        w.audits !== expected.size ||
+        w.revoked !== expected.size ||
+        w.twice !== 0 ||
+        w.done !== w.total ||
+        w.total !== expected.size
+      )
         failures.push(`scale ${label}: wrote ${JSON.stringify(w)} for ${expected.size} certificates`);
-      log(`scale: ${label}: mutation ${mutationMs.toFixed(0)} ms, batches done ${completedMs?.toFixed(0)} ms, CRL ${crlMs?.toFixed(0)} ms, OCSP+status ${answersMs?.toFixed(0)} ms`);
+      log(
+        `scale: ${label}: mutation ${mutationMs.toFixed(0)} ms, batches done ${completedMs?.toFixed(0)} ms, CRL ${crlMs?.toFixed(0)} ms, OCSP+status ${answersMs?.toFixed(0)} ms`,
+      );
       return { mutationMs, completedMs, crlMs, answersMs, totalS: totalMs / 1000, written: w };
     };
-    const ten = await massRun(`mass revocation of ${REVOKE_N.toLocaleString("en")}`, { serials: revokedSerials }, new Set(revokedSerials), sampledRevoked, 900);
+    const ten = await massRun(
+      `mass revocation of ${REVOKE_N.toLocaleString("en")}`,
+      { serials: revokedSerials },
+      new Set(revokedSerials),
+      sampledRevoked,
+      900,
+    );
     json.massRevocation10k = ten;
-    atMost(`scale: mass revocation of ${REVOKE_N.toLocaleString("en")} of ${N.toLocaleString("en")} (mutation → last CRL and OCSP reflect it)`, ten.totalS, 10, "698 s (main, issue 11)", " s");
+    atMost(
+      `scale: mass revocation of ${REVOKE_N.toLocaleString("en")} of ${N.toLocaleString("en")} (mutation → last CRL and OCSP reflect it)`,
+      ten.totalS,
+      10,
+      "698 s (main, issue 11)",
+      " s",
+    );
 
     if (FULL) {
-      const all = new Set<string>((await owner.query(`SELECT serial_hex FROM certificate WHERE issuing_ca_id = $1 AND source = 'ISSUED' AND revoked_at IS NULL AND not_after > now()`, [caId])).rows.map((r: { serial_hex: string }) => r.serial_hex));
+      const all = new Set<string>(
+        (
+          await owner.query(
+            `SELECT serial_hex FROM certificate WHERE issuing_ca_id = $1 AND source = 'ISSUED' AND revoked_at IS NULL AND not_after > now()`,
+            [caId],
+          )
+        ).rows.map((r: { serial_hex: string }) => r.serial_hex),
+      );
       const beyond = sample.filter((i) => i > REVOKE_N);
-      const full = await massRun(`mass revocation of the whole CA (${all.size.toLocaleString("en")})`, { issuingCaId: caId }, all, beyond, 1800);
+      const full = await massRun(
+        `mass revocation of the whole CA (${all.size.toLocaleString("en")})`,
+        { issuingCaId: caId },
+        all,
+        beyond,
+        1800,
+      );
       json.massRevocationFull = full;
-      atMost(`scale: mass revocation of all ${all.size.toLocaleString("en")} (mutation → last CRL and OCSP reflect it)`, full.totalS / 60, 10, "≈ 20 h at 14/s (main, issue 11)", " min");
+      atMost(
+        `scale: mass revocation of all ${all.size.toLocaleString("en")} (mutation → last CRL and OCSP reflect it)`,
+        full.totalS / 60,
+        10,
+        "≈ 20 h at 14/s (main, issue 11)",
+        " min",
+      );
     }
   } finally {
     await app?.close();
     await owner.end();
   }
   const mine = allGoals().filter((l) => l.measure.startsWith("scale:"));
-  log(plainTable("Scale (issue 11)", ["measure", "goal", "baseline", "now", "verdict"], mine.map((l) => [l.measure, l.goal, l.baseline, l.now, l.pass === null ? "report" : l.pass ? "PASS" : "FAIL"])));
+  log(
+    plainTable(
+      "Scale (issue 11)",
+      ["measure", "goal", "baseline", "now", "verdict"],
+      mine.map((l) => [l.measure, l.goal, l.baseline, l.now, l.pass === null ? "report" : l.pass ? "PASS" : "FAIL"]),
+    ),
+  );
   return { failures, json };
 }

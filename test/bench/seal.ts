@@ -35,7 +35,8 @@ export interface SealScriptSize {
 /** Sizes of the built `dist/widget/<file>` named in `dist/widget/manifest.json`, computed here (not read from the manifest). */
 export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: Buffer } {
   const manifestPath = path.join(dir, "manifest.json");
-  if (!fs.existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: the widget was not built (vite build)`);
+  if (!fs.existsSync(manifestPath))
+    throw new Error(`${manifestPath} is missing: the widget was not built (vite build)`);
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as {
     file: string;
     bytes?: number;
@@ -45,11 +46,16 @@ export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: 
   };
   const body = fs.readFileSync(path.join(dir, manifest.file));
   const gzip9Bytes = gzipSync(body, { level: 9 }).length;
-  const brotli11Bytes = brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length;
+  const brotli11Bytes = brotliCompressSync(body, {
+    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length },
+  }).length;
   const mismatches: string[] = [];
-  if (manifest.bytes !== undefined && manifest.bytes !== body.length) mismatches.push(`manifest bytes ${manifest.bytes} ≠ ${body.length}`);
-  if (manifest.gzipBytes !== undefined && manifest.gzipBytes !== gzip9Bytes) mismatches.push(`manifest gzipBytes ${manifest.gzipBytes} ≠ ${gzip9Bytes}`);
-  if (manifest.brotliBytes !== undefined && manifest.brotliBytes !== brotli11Bytes) mismatches.push(`manifest brotliBytes ${manifest.brotliBytes} ≠ ${brotli11Bytes}`);
+  if (manifest.bytes !== undefined && manifest.bytes !== body.length)
+    mismatches.push(`manifest bytes ${manifest.bytes} ≠ ${body.length}`);
+  if (manifest.gzipBytes !== undefined && manifest.gzipBytes !== gzip9Bytes)
+    mismatches.push(`manifest gzipBytes ${manifest.gzipBytes} ≠ ${gzip9Bytes}`);
+  if (manifest.brotliBytes !== undefined && manifest.brotliBytes !== brotli11Bytes)
+    mismatches.push(`manifest brotliBytes ${manifest.brotliBytes} ≠ ${brotli11Bytes}`);
   return {
     body,
     size: {
@@ -73,15 +79,24 @@ export const SEALS_QUERY =
   "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** A certificate for `name` through the GraphQL chain (submit → review → DCV → approve) and a seal on its contract. */
-export async function issueSealedCertificate(ctx: IssuanceContext, name: string): Promise<{ sealId: string; serialNumber: string; verificationUrl: string }> {
+export async function issueSealedCertificate(
+  ctx: IssuanceContext,
+  name: string,
+): Promise<{ sealId: string; serialNumber: string; verificationUrl: string }> {
   const { csrPem } = await createKeyAndCsr([name]);
   const app = await submit(ctx, name, csrPem);
   await reviewAndValidate(ctx, app);
   const approved = (await ctx.client.gql(ctx.operatorKey, APPROVE, { id: app.id })).approveApplication;
-  if (approved.userErrors.length || approved.application?.status !== "ISSUED" || !approved.application.contract?.id) throw new Error(`approveApplication ${name}: ${JSON.stringify(approved)}`);
-  const created = (await ctx.client.gql(ctx.resellerKey, CREATE_SEAL, { id: approved.application.contract.id })).createSeal;
+  if (approved.userErrors.length || approved.application?.status !== "ISSUED" || !approved.application.contract?.id)
+    throw new Error(`approveApplication ${name}: ${JSON.stringify(approved)}`);
+  const created = (await ctx.client.gql(ctx.resellerKey, CREATE_SEAL, { id: approved.application.contract.id }))
+    .createSeal;
   if (created.userErrors.length || !created.seal?.id) throw new Error(`createSeal: ${JSON.stringify(created)}`);
-  return { sealId: created.seal.id, serialNumber: approved.certificate.serialNumber, verificationUrl: created.seal.verificationUrl };
+  return {
+    sealId: created.seal.id,
+    serialNumber: approved.certificate.serialNumber,
+    verificationUrl: created.seal.verificationUrl,
+  };
 }
 
 /** The query string the widget sends for one seal (GET /graphql?query=…&variables=…). */
@@ -92,9 +107,11 @@ export function sealsQueryString(sealId: string): string {
 /** Full check of one verification page body; null when right. */
 export function checkVerifyPage(body: Buffer, serialNumber: string, domain: string): string | null {
   const text = body.toString("utf8");
-  if (!text.includes(`data-status="VALID"`)) return `no data-status="VALID" (${/data-status="([^"]*)"/.exec(text)?.[1] ?? "none"})`;
+  if (!text.includes(`data-status="VALID"`))
+    return `no data-status="VALID" (${/data-status="([^"]*)"/.exec(text)?.[1] ?? "none"})`;
   const serials = [...text.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1]!.replace(/[:\s]/g, "").toLowerCase());
-  if (!serials.includes(serialNumber.replace(/[:\s]/g, "").toLowerCase())) return `serial ${serialNumber} not on the page (found ${serials.join(", ") || "none"})`;
+  if (!serials.includes(serialNumber.replace(/[:\s]/g, "").toLowerCase()))
+    return `serial ${serialNumber} not on the page (found ${serials.join(", ") || "none"})`;
   if (!text.includes(domain)) return `domain ${domain} not on the page`;
   return null;
 }
@@ -133,10 +150,22 @@ export function renderStats(label: string, runs: RenderRun[]): RenderStats {
     p90Ms: percentile(v, 90),
     minMs: v.length ? Math.min(...v) : 0,
     maxMs: v.length ? Math.max(...v) : 0,
-    frameP50Ms: percentile(runs.map((r) => r.frameMs), 50),
-    wallP50Ms: percentile(runs.map((r) => r.wallMs), 50),
-    wallP90Ms: percentile(runs.map((r) => r.wallMs), 90),
-    dclP50Ms: percentile(runs.map((r) => r.domContentLoadedMs), 50),
+    frameP50Ms: percentile(
+      runs.map((r) => r.frameMs),
+      50,
+    ),
+    wallP50Ms: percentile(
+      runs.map((r) => r.wallMs),
+      50,
+    ),
+    wallP90Ms: percentile(
+      runs.map((r) => r.wallMs),
+      90,
+    ),
+    dclP50Ms: percentile(
+      runs.map((r) => r.domContentLoadedMs),
+      50,
+    ),
     inPageMs: v.map((x) => Math.round(x * 10) / 10),
   };
 }
@@ -177,7 +206,11 @@ export class SealPages {
   /** Requests the bare JSON server answered (each baseline run must fetch once). */
   bareHits = 0;
 
-  constructor(private readonly apiPublicOrigin: string, private readonly sealId: string, private readonly statusJson: Buffer) {}
+  constructor(
+    private readonly apiPublicOrigin: string,
+    private readonly sealId: string,
+    private readonly statusJson: Buffer,
+  ) {}
 
   private html(kind: string): string {
     const head =
@@ -191,7 +224,10 @@ const ok = s && s.status === "VALID" && s.certificate.domains.includes(location.
 el.textContent = ok ? "Verified: " + s.certificate.domains[0] + " — " + (s.certificate.organizationName ?? "") : "Not valid for this site";
 el.setAttribute("state", ok ? "valid" : "invalid");
 </script>`;
-    const badge = kind === "seal" ? `<akashi-seal seal-id="${this.sealId}" lang="en"></akashi-seal>` : `<span id="badge" state="loading">…</span>`;
+    const badge =
+      kind === "seal"
+        ? `<akashi-seal seal-id="${this.sealId}" lang="en"></akashi-seal>`
+        : `<span id="badge" state="loading">…</span>`;
     return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>\n${head}</head>\n<body><main><h1>Shop</h1><p>Welcome.</p>${badge}</main></body></html>`;
   }
 
@@ -199,19 +235,32 @@ el.setAttribute("state", ok ? "valid" : "invalid");
     this.bare = await listen((req, res) => {
       req.resume();
       this.bareHits++;
-      res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Content-Length": this.statusJson.length, "Access-Control-Allow-Origin": "*", "Cache-Control": "no-store" });
+      res.writeHead(200, {
+        "Content-Type": "application/json; charset=utf-8",
+        "Content-Length": this.statusJson.length,
+        "Access-Control-Allow-Origin": "*",
+        "Cache-Control": "no-store",
+      });
       res.end(this.statusJson);
     });
     this.barePort = Number(new URL(this.bare.origin).port);
     this.page = await listen((req, res) => {
       req.resume();
-      const kind = (req.url ?? "").startsWith("/seal") ? "seal" : (req.url ?? "").startsWith("/baseline") ? "baseline" : null;
+      const kind = (req.url ?? "").startsWith("/seal")
+        ? "seal"
+        : (req.url ?? "").startsWith("/baseline")
+          ? "baseline"
+          : null;
       if (!kind) {
         res.writeHead(404).end();
         return;
       }
       const body = Buffer.from(this.html(kind));
-      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": body.length, "Cache-Control": "no-store" });
+      res.writeHead(200, {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Length": body.length,
+        "Cache-Control": "no-store",
+      });
       res.end(body);
     });
     this.port = Number(new URL(this.page.origin).port);
@@ -228,7 +277,13 @@ el.setAttribute("state", ok ? "valid" : "invalid");
 }
 
 /** One navigation in a fresh context (empty HTTP cache, no open connections): time until the badge is valid. */
-async function oneRun(browser: Browser, pages: SealPages, kind: "seal" | "baseline", expectLabel: string, timeoutMs: number): Promise<RenderRun> {
+async function oneRun(
+  browser: Browser,
+  pages: SealPages,
+  kind: "seal" | "baseline",
+  expectLabel: string,
+  timeoutMs: number,
+): Promise<RenderRun> {
   const ctx: BrowserContext = await browser.newContext();
   try {
     await ctx.addInitScript({ content: INIT_SCRIPT });
@@ -238,17 +293,26 @@ async function oneRun(browser: Browser, pages: SealPages, kind: "seal" | "baseli
     const bareBefore = pages.bareHits;
     const t0 = performance.now();
     await page.goto(pages.url(kind), { waitUntil: "commit", timeout: timeoutMs });
-    const settled = await (await page.waitForFunction(SETTLED, undefined, { timeout: timeoutMs, polling: "raf" })).jsonValue();
+    const settled = await (
+      await page.waitForFunction(SETTLED, undefined, { timeout: timeoutMs, polling: "raf" })
+    ).jsonValue();
     const wallMs = performance.now() - t0;
     if (settled !== "valid") throw new Error(`${kind}: badge state "${settled}"`);
     const read = (await page.evaluate(READ)) as { validAt?: number; frameAt?: number; dcl: number; label: string };
-    if (read.validAt === undefined || read.frameAt === undefined) throw new Error(`${kind}: the valid state was not observed`);
+    if (read.validAt === undefined || read.frameAt === undefined)
+      throw new Error(`${kind}: the valid state was not observed`);
     if (!read.label.includes(expectLabel)) throw new Error(`${kind}: badge text "${read.label}" lacks ${expectLabel}`);
     if (kind === "seal") {
       const script = fetched.filter((f) => /\/seal\.js$/.test(new URL(f.url).pathname));
       const status = fetched.filter((f) => new URL(f.url).pathname === "/graphql");
-      if (script.length !== 1 || script[0]!.status !== 200) throw new Error(`seal: /seal.js fetched ${script.length}× (${script.map((s) => s.status).join(",")}), expected once with 200 (not cached)`);
-      if (status.length !== 1 || status[0]!.status !== 200) throw new Error(`seal: ${status.length} status requests (${status.map((s) => s.status).join(",")}), expected one 200`);
+      if (script.length !== 1 || script[0]!.status !== 200)
+        throw new Error(
+          `seal: /seal.js fetched ${script.length}× (${script.map((s) => s.status).join(",")}), expected once with 200 (not cached)`,
+        );
+      if (status.length !== 1 || status[0]!.status !== 200)
+        throw new Error(
+          `seal: ${status.length} status requests (${status.map((s) => s.status).join(",")}), expected one 200`,
+        );
     } else if (pages.bareHits !== bareBefore + 1) {
       throw new Error(`baseline: the fixed JSON was fetched ${pages.bareHits - bareBefore}×, expected once`);
     }
@@ -262,7 +326,12 @@ async function oneRun(browser: Browser, pages: SealPages, kind: "seal" | "baseli
  * `runs` navigations of each page, interleaved (seal, baseline, baseline, seal, …) so that drift hits both,
  * after one discarded warm-up of each (browser start-up, first renderer process).
  */
-export async function benchSealRender(browser: Browser, pages: SealPages, runs: number, domain: string): Promise<{ seal: RenderRun[]; baseline: RenderRun[]; problems: string[] }> {
+export async function benchSealRender(
+  browser: Browser,
+  pages: SealPages,
+  runs: number,
+  domain: string,
+): Promise<{ seal: RenderRun[]; baseline: RenderRun[]; problems: string[] }> {
   const seal: RenderRun[] = [];
   const baseline: RenderRun[] = [];
   const problems: string[] = [];
@@ -294,6 +363,7 @@ export async function realStatusAnswer(client: HttpClient, sealId: string): Prom
   const res = await client.request("GET", `/graphql?${sealsQueryString(sealId)}`, { Accept: "application/json" });
   if (res.status !== 200) throw new Error(`GET /graphql seals: HTTP ${res.status}`);
   const json = JSON.parse(res.body.toString("utf8"));
-  if (json.data?.seals?.[0]?.status !== "VALID") throw new Error(`GET /graphql seals: ${res.body.toString("utf8").slice(0, 300)}`);
+  if (json.data?.seals?.[0]?.status !== "VALID")
+    throw new Error(`GET /graphql seals: ${res.body.toString("utf8").slice(0, 300)}`);
   return res.body;
 }

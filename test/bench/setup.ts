@@ -101,7 +101,10 @@ export interface BenchApp {
   close(): Promise<void>;
 }
 
-export async function listen(handler: http.RequestListener | http.Server, port = 0): Promise<{ server: http.Server; origin: string; close(): Promise<void> }> {
+export async function listen(
+  handler: http.RequestListener | http.Server,
+  port = 0,
+): Promise<{ server: http.Server; origin: string; close(): Promise<void> }> {
   const server = handler instanceof http.Server ? handler : http.createServer(handler);
   await new Promise<void>((resolve, reject) => server.listen(port, "127.0.0.1", resolve).once("error", reject));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -121,7 +124,11 @@ export async function listen(handler: http.RequestListener | http.Server, port =
  * listening on 127.0.0.1:<free port> with PUBLIC_BASE_URL http://akashi.test:<that port> (the browser maps
  * akashi.test to loopback, so the seal's verification URL is reachable as the browser test has it).
  */
-export async function startBenchApp(db: Pick<ScratchDatabase, "url" | "ownerUrl">, dataDir: string, dcvOverrides: string): Promise<BenchApp> {
+export async function startBenchApp(
+  db: Pick<ScratchDatabase, "url" | "ownerUrl">,
+  dataDir: string,
+  dcvOverrides: string,
+): Promise<BenchApp> {
   const dbUrl = db.url;
   await migrate(db.ownerUrl, db.ownerUrl === db.url ? null : roleOf(db.url));
   const ds = createDataSource(dbUrl, { applicationName: "akashi-bench" });
@@ -184,18 +191,35 @@ interface Served {
 async function inProcess(services: Services, port: number): Promise<Served> {
   const { app, stop } = await createApp(services, createLogger("silent"));
   const listening = await listen(http.createServer(app), port);
-  return { origin: listening.origin, startupMs: null, pids: [process.pid], close: async () => { await listening.close(); await stop(); } };
+  return {
+    origin: listening.origin,
+    startupMs: null,
+    pids: [process.pid],
+    close: async () => {
+      await listening.close();
+      await stop();
+    },
+  };
 }
 
 /** The built service (`npm start` runs the same file) as its own processes, on the bench's database. */
-async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port: number, env: Record<string, string>): Promise<Served> {
+async function spawnService(
+  db: Pick<ScratchDatabase, "url" | "ownerUrl">,
+  port: number,
+  env: Record<string, string>,
+): Promise<Served> {
   const started = performance.now();
   // e.g. BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a CPU profile of every service process
   // (node refuses --cpu-prof in NODE_OPTIONS; cluster workers inherit the primary's flags).
   const flags = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...flags, MAIN], {
     env: {
-      PATH: process.env.PATH ?? "", ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", AKASHI_RUN_JOBS: "true",
+      PATH: process.env.PATH ?? "",
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      AKASHI_RUN_JOBS: "true",
       AKASHI_WORKERS: process.env.BENCH_WORKERS ?? String(Math.min(os.availableParallelism(), 8)),
       ...(db.ownerUrl !== db.url ? { DATABASE_OWNER_URL: db.ownerUrl } : {}),
     },
@@ -208,7 +232,8 @@ async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port:
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const deadline = Date.now() + 180_000;
   while (!out.includes("Akashi is ready")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the service did not start: ${err.slice(-2000)}`);
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the service did not start: ${err.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const startupMs = performance.now() - started;
@@ -228,7 +253,10 @@ async function spawnService(db: Pick<ScratchDatabase, "url" | "ownerUrl">, port:
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" }).split("\n").map((l) => Number(l.trim())).filter((n) => n > 0);
+    return execFileSync("ps", ["-o", "pid=", "--ppid", String(pid)], { encoding: "utf8" })
+      .split("\n")
+      .map((l) => Number(l.trim()))
+      .filter((n) => n > 0);
   } catch {
     return [];
   }

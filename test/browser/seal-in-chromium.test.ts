@@ -35,7 +35,9 @@ let xssSealId: string;
 let dvSealId: string;
 let ended: { sealId: string; contractId: string };
 
-const VARIANTS = ["small", "medium", "large"].flatMap((size) => ["light", "dark"].map((theme) => `size="${size}" theme="${theme}"`));
+const VARIANTS = ["small", "medium", "large"].flatMap((size) =>
+  ["light", "dark"].map((theme) => `size="${size}" theme="${theme}"`),
+);
 
 /**
  * The embedding site: the two lines of the embed code, served for whatever host the browser asked for.
@@ -45,7 +47,8 @@ function embeddingPage(q: URLSearchParams): string {
   const ids = (q.get("ids") ?? "").split(",").filter(Boolean);
   const lang = q.get("lang") ?? "ja";
   const attrs = q.get("attrs") ?? "";
-  const variants = q.get("variants") && ids[0] ? VARIANTS.map((v) => `<akashi-seal seal-id="${ids[0]}" ${v}></akashi-seal>`) : [];
+  const variants =
+    q.get("variants") && ids[0] ? VARIANTS.map((v) => `<akashi-seal seal-id="${ids[0]}" ${v}></akashi-seal>`) : [];
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>Shop</title>
 <script type="module" src="${apiOrigin}/seal.js"></script></head>
 <body><main><h1>Shop</h1>${ids.map((id) => `<akashi-seal seal-id="${id}" ${attrs}></akashi-seal>`).join("\n")}
@@ -65,9 +68,19 @@ async function settledState(page: Page, index = 0): Promise<string> {
   return (await el.getAttribute("state"))!;
 }
 
-async function open(ctx: BrowserContext, host: string, ids: string[], opts: { lang?: string; attrs?: string } = {}): Promise<Page> {
+async function open(
+  ctx: BrowserContext,
+  host: string,
+  ids: string[],
+  opts: { lang?: string; attrs?: string } = {},
+): Promise<Page> {
   const page = await ctx.newPage();
-  const q = new URLSearchParams({ ids: ids.join(","), lang: opts.lang ?? "ja", attrs: opts.attrs ?? "", variants: "1" });
+  const q = new URLSearchParams({
+    ids: ids.join(","),
+    lang: opts.lang ?? "ja",
+    attrs: opts.attrs ?? "",
+    variants: "1",
+  });
   await page.goto(`http://${host}:${pagePort}/?${q}`);
   return page;
 }
@@ -77,13 +90,10 @@ async function open(ctx: BrowserContext, host: string, ids: string[], opts: { la
  * the same state; then a screenshot of all six (<name>.png).
  */
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const all = [...document.querySelectorAll("akashi-seal")];
-      return all.length === n && new Set(all.map((e) => e.getAttribute("state"))).size === 1;
-    },
-    1 + VARIANTS.length,
-  );
+  await page.waitForFunction((n) => {
+    const all = [...document.querySelectorAll("akashi-seal")];
+    return all.length === n && new Set(all.map((e) => e.getAttribute("state"))).size === 1;
+  }, 1 + VARIANTS.length);
   const lines = await page.evaluate(() =>
     [...document.querySelectorAll("#variants akashi-seal")].flatMap((el) =>
       [...(el.shadowRoot?.querySelectorAll(".t span") ?? [])]
@@ -116,20 +126,50 @@ async function newSeal(
   org = "株式会社デモショップ",
   more: { nameEn?: string; product?: string } = {},
 ): Promise<{ sealId: string; certificateId: string; contractId: string; notBefore: string; notAfter: string }> {
-  const subscriberId = await createSubscriber(t, reseller.key, { name: org, ...(more.nameEn ? { nameEn: more.nameEn } : {}) });
+  const subscriberId = await createSubscriber(t, reseller.key, {
+    name: org,
+    ...(more.nameEn ? { nameEn: more.nameEn } : {}),
+  });
   const app = await issueCertificate(t, dcv, dir, reseller.key, subscriberId, products[more.product ?? "OV"], names);
-  const created = await gqlOk(t, reseller.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, { id: app.contract.id });
-  return { sealId: created.createSeal.seal.id, certificateId: app.certificate.id, contractId: app.contract.id, notBefore: app.certificate.notBefore, notAfter: app.certificate.notAfter };
+  const created = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`,
+    { id: app.contract.id },
+  );
+  return {
+    sealId: created.createSeal.seal.id,
+    certificateId: app.certificate.id,
+    contractId: app.contract.id,
+    notBefore: app.certificate.notBefore,
+    notAfter: app.certificate.notAfter,
+  };
 }
 
 beforeAll(async () => {
   await dcv.start();
   const apiPort = await freePort();
   apiOrigin = `http://akashi.test:${apiPort}`;
-  t = await startTestApp({ now: START, env: { PUBLIC_BASE_URL: apiOrigin, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...SHOP, "xss.akashi-demo.jp", "dv.akashi-demo.jp", "ended.akashi-demo.jp"]) } });
-  if (!t.services.widgetAssets()) throw new Error("dist/widget is missing: run `npm test` (it builds) or `npm run build`.");
+  t = await startTestApp({
+    now: START,
+    env: {
+      PUBLIC_BASE_URL: apiOrigin,
+      AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([
+        ...SHOP,
+        "xss.akashi-demo.jp",
+        "dv.akashi-demo.jp",
+        "ended.akashi-demo.jp",
+      ]),
+    },
+  });
+  if (!t.services.widgetAssets())
+    throw new Error("dist/widget is missing: run `npm test` (it builds) or `npm run build`.");
   apiServer = http.createServer(t.app).listen(apiPort, "127.0.0.1");
-  pageServer = http.createServer((req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(embeddingPage(new URL(req.url ?? "/", "http://x").searchParams)));
+  pageServer = http.createServer((req, res) =>
+    res
+      .writeHead(200, { "Content-Type": "text/html; charset=utf-8" })
+      .end(embeddingPage(new URL(req.url ?? "/", "http://x").searchParams)),
+  );
   await new Promise<void>((r) => pageServer.listen(0, "127.0.0.1", r));
   pagePort = (pageServer.address() as AddressInfo).port;
   reseller = await t.createReseller("browser");
@@ -138,7 +178,15 @@ beforeAll(async () => {
   xssSealId = (await newSeal(["xss.akashi-demo.jp"], `<img src=x onerror=alert(1)>`)).sealId;
   dvSealId = (await newSeal(["dv.akashi-demo.jp"], "個人 山田", { product: "DV" })).sealId;
   ended = await newSeal(["ended.akashi-demo.jp"]);
-  browser = await launchChromium(["shop.akashi-demo.jp", "www.shop.akashi-demo.jp", "evil.example", "akashi.test", "xss.akashi-demo.jp", "dv.akashi-demo.jp", "ended.akashi-demo.jp"]);
+  browser = await launchChromium([
+    "shop.akashi-demo.jp",
+    "www.shop.akashi-demo.jp",
+    "evil.example",
+    "akashi.test",
+    "xss.akashi-demo.jp",
+    "dv.akashi-demo.jp",
+    "ended.akashi-demo.jp",
+  ]);
 });
 
 afterAll(async () => {
@@ -176,7 +224,11 @@ test("SEAL-2: on the certificate's own domain the badge says verified, with the 
       expect(await link.getAttribute("rel")).toBe("noopener");
       expect(await link.getAttribute("referrerpolicy")).toBe("strict-origin");
       expect(await link.getAttribute("target")).toBe("_blank");
-      const lines = await page.evaluate(() => [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].map((s) => s.textContent));
+      const lines = await page.evaluate(() =>
+        [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].map(
+          (s) => s.textContent,
+        ),
+      );
       expect(lines).toEqual(
         lang === "ja"
           ? ["認証済み", "株式会社デモショップ", "shop.akashi-demo.jp", "確認 2026-11-21 12:00"]
@@ -196,7 +248,9 @@ test("SEAL-1: a DV seal shows no organisation line; small shows the organisation
     const page = await open(ctx, "dv.akashi-demo.jp", [dvSealId], { lang: "ja" });
     expect(await settledState(page)).toBe("valid");
     const visible = await page.evaluate(() =>
-      [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].filter((s) => getComputedStyle(s).display !== "none").map((s) => s.textContent),
+      [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])]
+        .filter((s) => getComputedStyle(s).display !== "none")
+        .map((s) => s.textContent),
     );
     expect(visible).toEqual(["認証済み", "dv.akashi-demo.jp", "確認 2026-11-21 12:00"]);
     await axeClean(page);
@@ -204,7 +258,9 @@ test("SEAL-1: a DV seal shows no organisation line; small shows the organisation
     const ov = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang: "ja", attrs: 'size="small"' });
     expect(await settledState(ov)).toBe("valid");
     const small = await ov.evaluate(() =>
-      [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])].filter((s) => getComputedStyle(s).display !== "none").map((s) => s.textContent),
+      [...(document.querySelector("akashi-seal")?.shadowRoot?.querySelectorAll(".t span") ?? [])]
+        .filter((s) => getComputedStyle(s).display !== "none")
+        .map((s) => s.textContent),
     );
     expect(small).toEqual(["認証済み", "株式会社デモショップ", "確認 2026-11-21 12:00"]);
   });
@@ -215,7 +271,9 @@ test("SEAL-2: the same seal on another site says not valid for this site", async
     await withContext(async (ctx) => {
       const page = await open(ctx, "evil.example", [shop.sealId], { lang });
       expect(await settledState(page)).toBe("wrong-site");
-      expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(lang === "ja" ? /このサイトでは無効/ : /not valid for this site/i);
+      expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(
+        lang === "ja" ? /このサイトでは無効/ : /not valid for this site/i,
+      );
       await axeClean(page);
       await shot(page, `wrong-site-${lang}`);
     });
@@ -260,13 +318,18 @@ test("the loading, unknown and network-failure states keep the same size and nev
 });
 
 test("SEAL-4: not yet valid and expired (moved clock) show not valid", async () => {
-  for (const [state, at] of [["not-yet-valid", new Date(Date.parse(shop.notBefore) - 60_000)], ["expired", new Date(Date.parse(shop.notAfter) + 60_000)]] as const) {
+  for (const [state, at] of [
+    ["not-yet-valid", new Date(Date.parse(shop.notBefore) - 60_000)],
+    ["expired", new Date(Date.parse(shop.notAfter) + 60_000)],
+  ] as const) {
     t.clock.set(at);
     for (const lang of ["ja", "en"]) {
       await withContext(async (ctx) => {
         const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });
         expect(await settledState(page)).toBe(state);
-        expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(lang === "ja" ? /無効/ : /not valid/i);
+        expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(
+          lang === "ja" ? /無効/ : /not valid/i,
+        );
         await axeClean(page);
         await shot(page, `${state}-${lang}`);
       });
@@ -294,7 +357,9 @@ test("single-page apps: seals created by script and a changed seal-id work; seve
     const page = await ctx.newPage();
     const statusRequests: string[] = [];
     page.on("request", (r) => r.url().includes("/graphql") && statusRequests.push(r.url()));
-    await page.goto(`http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`);
+    await page.goto(
+      `http://shop.akashi-demo.jp:${pagePort}/?ids=${shop.sealId},${shop.sealId},AAAAAAAAAAAAAAAAAAAAAAAA&lang=en`,
+    );
     expect(await settledState(page, 0)).toBe("valid");
     expect(await settledState(page, 2)).toBe("unknown");
     expect(statusRequests).toHaveLength(1);
@@ -315,10 +380,14 @@ test("SEAL-2: clicking opens the verification page in a new tab; the browser's R
     expect(await settledState(page)).toBe("valid");
     const [popup] = await Promise.all([ctx.waitForEvent("page"), page.locator("akashi-seal a").first().click()]);
     await popup.waitForLoadState();
-    expect(popup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.akashi-demo.jp:${pagePort}`)}&lang=en`);
+    expect(popup.url()).toBe(
+      `${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://www.shop.akashi-demo.jp:${pagePort}`)}&lang=en`,
+    );
     // `covers` (not `claimed-covers`) proves the page judged the Referer the browser really sent.
     expect(await popup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("covers");
-    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(`You came from http://www.shop.akashi-demo.jp:${pagePort} (as your browser reported).`);
+    expect(await popup.locator("[data-origin-verdict]").innerText()).toContain(
+      `You came from http://www.shop.akashi-demo.jp:${pagePort} (as your browser reported).`,
+    );
     expect(await popup.locator("section.verdict h1").innerText()).toBe("This certificate is valid");
     expect(await popup.locator("section.verdict").getAttribute("data-verdict")).toBe("valid");
     expect(await popup.evaluate(() => window.opener)).toBeNull();
@@ -331,7 +400,9 @@ test("SEAL-2: clicking opens the verification page in a new tab; the browser's R
     await settledState(evil);
     const [evilPopup] = await Promise.all([ctx.waitForEvent("page"), evil.locator("akashi-seal a").first().click()]);
     await evilPopup.waitForLoadState();
-    expect(evilPopup.url()).toBe(`${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://evil.example:${pagePort}`)}&lang=en`);
+    expect(evilPopup.url()).toBe(
+      `${apiOrigin}/verify/${shop.sealId}?origin=${encodeURIComponent(`http://evil.example:${pagePort}`)}&lang=en`,
+    );
     expect(await evilPopup.locator("[data-origin-verdict]").getAttribute("data-origin-verdict")).toBe("does-not-cover");
     // The page leads with the verdict for the visitor's situation, as the seal on that site does.
     expect(await evilPopup.locator("section.verdict").getAttribute("data-verdict")).toBe("wrong-site");
@@ -353,7 +424,12 @@ test("SEAL-2: the verification page refuses to be framed", async () => {
 });
 
 test("SEAL-4: when the contract has ended (cancelled) the badge says the service ended", async () => {
-  const cancelled = await gqlOk(t, reseller.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { contract { cancellationEffectiveAt } userErrors { code } } }`, { id: ended.contractId });
+  const cancelled = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { contract { cancellationEffectiveAt } userErrors { code } } }`,
+    { id: ended.contractId },
+  );
   expect(cancelled.cancelContract.userErrors).toEqual([]);
   await t.jobs.scheduleRecurring();
   t.clock.set(new Date(Date.parse(cancelled.cancelContract.contract.cancellationEffectiveAt) + 60_000));
@@ -362,7 +438,9 @@ test("SEAL-4: when the contract has ended (cancelled) the badge says the service
     await withContext(async (ctx) => {
       const page = await open(ctx, "ended.akashi-demo.jp", [ended.sealId], { lang });
       expect(await settledState(page)).toBe("service-ended");
-      expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(lang === "ja" ? /サービス終了/ : /Service ended/);
+      expect(await page.locator("akashi-seal a").first().getAttribute("aria-label")).toMatch(
+        lang === "ja" ? /サービス終了/ : /Service ended/,
+      );
       await axeClean(page);
       await shot(page, `service-ended-${lang}`);
     });
@@ -370,7 +448,12 @@ test("SEAL-4: when the contract has ended (cancelled) the badge says the service
 });
 
 test("REV-8: after revocation through GraphQL the badge and the page say revoked", async () => {
-  await gqlOk(t, reseller.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: shop.certificateId });
+  await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`,
+    { id: shop.certificateId },
+  );
   for (const lang of ["ja", "en"]) {
     await withContext(async (ctx) => {
       const page = await open(ctx, "shop.akashi-demo.jp", [shop.sealId], { lang });

@@ -2,7 +2,17 @@ import fs from "node:fs";
 import path from "node:path";
 import request from "supertest";
 import { checkCsr, issueServerCertificate, newSerialHex, toPem } from "../../api/src/pki";
-import { CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
+import {
+  CONSENTS,
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  gqlOk,
+  issueCertificate,
+  productIds,
+  reviewAndApprove,
+  submitApplication,
+} from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestCa, makeTestCa } from "../support/pki-fixtures";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -58,21 +68,41 @@ const reseller = () => alpha.key;
 
 async function submitted(productId = products.DV): Promise<any> {
   const names = [fresh("app")];
-  const r = await submitApplication(t, alpha.key, { subscriberId, productId, termMonths: productId === products.DV_AUTO_RENEW ? 36 : 12, names, csr: csrFor(dir, names) });
+  const r = await submitApplication(t, alpha.key, {
+    subscriberId,
+    productId,
+    termMonths: productId === products.DV_AUTO_RENEW ? 36 : 12,
+    names,
+    csr: csrFor(dir, names),
+  });
   if (r.userErrors.length) throw new Error(JSON.stringify(r.userErrors));
   return r.application;
 }
 
 async function underReview(): Promise<any> {
   const app = await submitted();
-  await mutation(t, t.operatorKey, "startReview", "ApplicationIdInput", { applicationId: app.id }, "application { id }");
+  await mutation(
+    t,
+    t.operatorKey,
+    "startReview",
+    "ApplicationIdInput",
+    { applicationId: app.id },
+    "application { id }",
+  );
   return app;
 }
 
 async function validated(): Promise<any> {
   const app = await underReview();
   dcv.publish(app.domainValidations);
-  const checked = await mutation(t, alpha.key, "checkDomainControl", "ApplicationIdInput", { applicationId: app.id }, "domainValidations { status }");
+  const checked = await mutation(
+    t,
+    alpha.key,
+    "checkDomainControl",
+    "ApplicationIdInput",
+    { applicationId: app.id },
+    "domainValidations { status }",
+  );
   if (checked.userErrors.length) throw new Error(JSON.stringify(checked.userErrors));
   return app;
 }
@@ -85,13 +115,27 @@ async function issued(productId = products.DV): Promise<any> {
 
 async function awaitingDocuments(): Promise<any> {
   const app = await underReview();
-  await mutation(t, t.operatorKey, "requestDocuments", "RequestDocumentsInput", { applicationId: app.id, message: "登記簿を提出してください", dueInBusinessDays: 5 }, "application { id }");
+  await mutation(
+    t,
+    t.operatorKey,
+    "requestDocuments",
+    "RequestDocumentsInput",
+    { applicationId: app.id, message: "登記簿を提出してください", dueInBusinessDays: 5 },
+    "application { id }",
+  );
   return app;
 }
 
 async function scheduledRevocation(): Promise<string> {
   const cert = await issued();
-  const r = await mutation(t, alpha.key, "requestRevocation", "RequestRevocationInput", { certificateId: cert.certificate.id, reason: "CESSATION_OF_OPERATION", atEndOfMonth: true }, "revocation { id }");
+  const r = await mutation(
+    t,
+    alpha.key,
+    "requestRevocation",
+    "RequestRevocationInput",
+    { certificateId: cert.certificate.id, reason: "CESSATION_OF_OPERATION", atEndOfMonth: true },
+    "revocation { id }",
+  );
   return r.revocation.id;
 }
 
@@ -99,9 +143,17 @@ async function problemReport(): Promise<string> {
   const cert = await issued();
   // Reports are rate-limited per address (the test's one address): each fixture report comes an hour later.
   t.clock.set(new Date(t.clock.now().getTime() + 3_600_000));
-  const r = await gqlOk(t, null, `mutation($input: ReportProblemInput!) { reportProblem(input: $input) { receipt { id } userErrors { code } } }`, {
-    input: { serialNumber: cert.certificate.serialNumber, description: "The private key was posted on a public forum." },
-  });
+  const r = await gqlOk(
+    t,
+    null,
+    `mutation($input: ReportProblemInput!) { reportProblem(input: $input) { receipt { id } userErrors { code } } }`,
+    {
+      input: {
+        serialNumber: cert.certificate.serialNumber,
+        description: "The private key was posted on a public forum.",
+      },
+    },
+  );
   return r.reportProblem.receipt.id;
 }
 
@@ -110,8 +162,19 @@ async function newReseller(): Promise<{ id: string; globalId: string; key: strin
 }
 
 async function cureNotice(resellerGlobalId: string): Promise<string> {
-  const r = await mutation(t, t.operatorKey, "issueCureNotice", "IssueCureNoticeInput",
-    { resellerId: resellerGlobalId, ground: "MATERIAL_BREACH", detail: "手数料が未払いです。", deadline: plusDays(t.clock.now(), 30).toISOString() }, "cureNotice { id }");
+  const r = await mutation(
+    t,
+    t.operatorKey,
+    "issueCureNotice",
+    "IssueCureNoticeInput",
+    {
+      resellerId: resellerGlobalId,
+      ground: "MATERIAL_BREACH",
+      detail: "手数料が未払いです。",
+      deadline: plusDays(t.clock.now(), 30).toISOString(),
+    },
+    "cureNotice { id }",
+  );
   return r.cureNotice.id;
 }
 
@@ -128,26 +191,57 @@ async function foreignCertificate(names: string[]): Promise<string> {
   if (!csr.ok) throw new Error(csr.message);
   const now = t.clock.now();
   const cert = await issueServerCertificate({
-    issuer: otherCa.issuing, subjectPublicKeySpki: csr.publicKeySpki, serialHex: newSerialHex(), names, subject: { commonName: names[0] }, validationLevel: "DV",
-    notBefore: plusDays(now, -30), notAfter: plusDays(now, 150),
-    urls: { crlUrl: "http://other-ca.akashi-demo.jp/crl", ocspUrl: "http://other-ca.akashi-demo.jp/ocsp", caIssuersUrl: "http://other-ca.akashi-demo.jp/ca.der" },
+    issuer: otherCa.issuing,
+    subjectPublicKeySpki: csr.publicKeySpki,
+    serialHex: newSerialHex(),
+    names,
+    subject: { commonName: names[0] },
+    validationLevel: "DV",
+    notBefore: plusDays(now, -30),
+    notAfter: plusDays(now, 150),
+    urls: {
+      crlUrl: "http://other-ca.akashi-demo.jp/crl",
+      ocspUrl: "http://other-ca.akashi-demo.jp/ocsp",
+      caIssuersUrl: "http://other-ca.akashi-demo.jp/ca.der",
+    },
   });
   return cert.pem + toPem(otherCa.issuing.certDer, "CERTIFICATE");
 }
 
 async function importedContract(): Promise<string> {
-  const r = await gqlOk(t, alpha.key, `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { contract { id } } userErrors { code } } }`, {
-    input: { subscriberId, productId: products.BRING_YOUR_OWN, termMonths: 6, certificate: await foreignCertificate([fresh("byo")]), consents: CONSENTS },
-  });
+  const r = await gqlOk(
+    t,
+    alpha.key,
+    `mutation($input: ImportCertificateInput!) { importCertificate(input: $input) { application { contract { id } } userErrors { code } } }`,
+    {
+      input: {
+        subscriberId,
+        productId: products.BRING_YOUR_OWN,
+        termMonths: 6,
+        certificate: await foreignCertificate([fresh("byo")]),
+        consents: CONSENTS,
+      },
+    },
+  );
   if (r.importCertificate.userErrors.length) throw new Error(JSON.stringify(r.importCertificate.userErrors));
   return r.importCertificate.application.contract.id;
 }
 
 async function deadWebhookDelivery(): Promise<string> {
-  const endpoint = await mutation(t, alpha.key, "createWebhookEndpoint", "CreateWebhookEndpointInput", { url: `https://${fresh("hook")}/akashi`, eventTypes: ["APPLICATION_SUBMITTED"] }, "webhookEndpoint { id }");
+  const endpoint = await mutation(
+    t,
+    alpha.key,
+    "createWebhookEndpoint",
+    "CreateWebhookEndpointInput",
+    { url: `https://${fresh("hook")}/akashi`, eventTypes: ["APPLICATION_SUBMITTED"] },
+    "webhookEndpoint { id }",
+  );
   await submitted();
   // As if the receiver had refused every attempt (the delivery worker's own tests show how it gets there).
-  const [[row]] = await t.ds.query(`UPDATE webhook_delivery SET status = 'DEAD', attempts = 12 WHERE endpoint_id = $1 RETURNING id`, [uuid(endpoint.webhookEndpoint.id)]);
+  const [[row]] = await t.ds.query(
+    `UPDATE webhook_delivery SET status = 'DEAD', attempts = 12 WHERE endpoint_id = $1 RETURNING id`,
+    [uuid(endpoint.webhookEndpoint.id)],
+  );
   return toGlobalId("WebhookDelivery", row.id);
 }
 
@@ -160,8 +254,21 @@ async function apiKeyOf(r: { key: string }): Promise<string> {
 
 async function freshProduct(): Promise<string> {
   const code = `MX_${++resellers}`;
-  const p = await mutation(t, t.operatorKey, "createProduct", "CreateProductInput",
-    { code, nameJa: "マトリクス商品", nameEn: "Matrix product", validationLevel: "DV", issuanceMode: "BUILT_IN_CA", termMonths: [12] }, "product { id }");
+  const p = await mutation(
+    t,
+    t.operatorKey,
+    "createProduct",
+    "CreateProductInput",
+    {
+      code,
+      nameJa: "マトリクス商品",
+      nameEn: "Matrix product",
+      validationLevel: "DV",
+      issuanceMode: "BUILT_IN_CA",
+      termMonths: [12],
+    },
+    "product { id }",
+  );
   return p.product.id;
 }
 
@@ -169,7 +276,14 @@ async function freshProduct(): Promise<string> {
 async function pendingChange(): Promise<string> {
   const sub = await createSubscriber(t, alpha.key);
   await issueCertificate(t, dcv, dir, alpha.key, sub, products.DV, [fresh("chg")]);
-  const u = await mutation(t, alpha.key, "updateSubscriber", "UpdateSubscriberInput", { id: sub, name: `株式会社変更後${++resellers}` }, "subscriber { pendingChange { id } }");
+  const u = await mutation(
+    t,
+    alpha.key,
+    "updateSubscriber",
+    "UpdateSubscriberInput",
+    { id: sub, name: `株式会社変更後${++resellers}` },
+    "subscriber { pendingChange { id } }",
+  );
   return u.subscriber.pendingChange.id;
 }
 
@@ -178,42 +292,133 @@ const today = () => jstDateOf(t.clock.now());
 
 function CATALOGUE_MATRIX(): Record<string, Case> {
   return {
-    createProduct: { kind: "CREATES", how: "code is unique: the same product again is the first one", key: operator, prepare: async () => ({
-      code: `MXC_${++resellers}`, nameJa: "新商品", nameEn: "New product", validationLevel: "DV", issuanceMode: "BUILT_IN_CA", termMonths: [12],
-    }) },
-    updateProduct: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), nameEn: "Renamed" }) },
-    setProductPrice: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), termMonths: 12, kind: "TERM", priceYen: 12345 }) },
-    discontinueProduct: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ productId: await freshProduct(), reason: "提供終了" }) },
-    setTaxRate: { kind: "CREATES", how: "one rate per date: the same rate for the same date is one rate", key: operator,
-      prepare: async () => ({ effectiveOn: jstDateOf(plusDays(t.clock.now(), 100 + ++resellers)), ratePercent: 10 }) },
-    recordPayment: { kind: "CREATES", how: "reference is unique per reseller: the same payment again is the first one", key: operator, prepare: async () => ({
-      resellerId: alpha.globalId, month: today().slice(0, 7), amountYen: 1000, receivedOn: today(), method: "BANK_TRANSFER", reference: `MX-${++resellers}`,
-    }) },
-    revokeForUnpaidFee: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-      const r = await newReseller();
-      const c = await issueCertificate(t, dcv, dir, r.key, await createSubscriber(t, r.key), products.DV, [fresh("unpaid")]);
-      const month = today().slice(0, 7);
-      t.clock.set(plusDays(t.clock.now(), 62)); // CON-7: past the end of the following month
-      return { certificateId: c.certificate.id, month };
-    } },
-    confirmSubscriberChange: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ changeId: await pendingChange() }) },
-    rejectSubscriberChange: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ changeId: await pendingChange(), reason: "書類不足" }) },
-    recordSuccession: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-      const predecessor = await createSubscriber(t, alpha.key);
-      await issueCertificate(t, dcv, dir, alpha.key, predecessor, products.DV, [fresh("succ")]);
-      return { predecessorSubscriberId: predecessor, successorSubscriberId: await createSubscriber(t, alpha.key), kind: "MERGER", succeededOn: today(), notifiedOn: today() };
-    } },
-    openNameDispute: { kind: "CREATES", how: "the same open dispute (names and claimant) again is the first one", key: operator,
-      prepare: async () => ({ names: [disputed()], claimant: "商標権者", description: "商標の無断使用", refuseApplications: false }) },
-    closeNameDispute: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-      const d = await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { names: [disputed()], claimant: "X", description: "x", refuseApplications: false }, "dispute { id }");
-      return { disputeId: d.dispute.id, resolution: "和解" };
-    } },
-    revokeForDispute: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-      const c = await issued();
-      const d = await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { certificateId: c.certificate.id, claimant: "X", description: "x", refuseApplications: false }, "dispute { id }");
-      return { disputeId: d.dispute.id, certificateId: c.certificate.id };
-    } },
+    createProduct: {
+      kind: "CREATES",
+      how: "code is unique: the same product again is the first one",
+      key: operator,
+      prepare: async () => ({
+        code: `MXC_${++resellers}`,
+        nameJa: "新商品",
+        nameEn: "New product",
+        validationLevel: "DV",
+        issuanceMode: "BUILT_IN_CA",
+        termMonths: [12],
+      }),
+    },
+    updateProduct: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => ({ productId: await freshProduct(), nameEn: "Renamed" }),
+    },
+    setProductPrice: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => ({ productId: await freshProduct(), termMonths: 12, kind: "TERM", priceYen: 12345 }),
+    },
+    discontinueProduct: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => ({ productId: await freshProduct(), reason: "提供終了" }),
+    },
+    setTaxRate: {
+      kind: "CREATES",
+      how: "one rate per date: the same rate for the same date is one rate",
+      key: operator,
+      prepare: async () => ({ effectiveOn: jstDateOf(plusDays(t.clock.now(), 100 + ++resellers)), ratePercent: 10 }),
+    },
+    recordPayment: {
+      kind: "CREATES",
+      how: "reference is unique per reseller: the same payment again is the first one",
+      key: operator,
+      prepare: async () => ({
+        resellerId: alpha.globalId,
+        month: today().slice(0, 7),
+        amountYen: 1000,
+        receivedOn: today(),
+        method: "BANK_TRANSFER",
+        reference: `MX-${++resellers}`,
+      }),
+    },
+    revokeForUnpaidFee: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => {
+        const r = await newReseller();
+        const c = await issueCertificate(t, dcv, dir, r.key, await createSubscriber(t, r.key), products.DV, [
+          fresh("unpaid"),
+        ]);
+        const month = today().slice(0, 7);
+        t.clock.set(plusDays(t.clock.now(), 62)); // CON-7: past the end of the following month
+        return { certificateId: c.certificate.id, month };
+      },
+    },
+    confirmSubscriberChange: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => ({ changeId: await pendingChange() }),
+    },
+    rejectSubscriberChange: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => ({ changeId: await pendingChange(), reason: "書類不足" }),
+    },
+    recordSuccession: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => {
+        const predecessor = await createSubscriber(t, alpha.key);
+        await issueCertificate(t, dcv, dir, alpha.key, predecessor, products.DV, [fresh("succ")]);
+        return {
+          predecessorSubscriberId: predecessor,
+          successorSubscriberId: await createSubscriber(t, alpha.key),
+          kind: "MERGER",
+          succeededOn: today(),
+          notifiedOn: today(),
+        };
+      },
+    },
+    openNameDispute: {
+      kind: "CREATES",
+      how: "the same open dispute (names and claimant) again is the first one",
+      key: operator,
+      prepare: async () => ({
+        names: [disputed()],
+        claimant: "商標権者",
+        description: "商標の無断使用",
+        refuseApplications: false,
+      }),
+    },
+    closeNameDispute: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => {
+        const d = await mutation(
+          t,
+          t.operatorKey,
+          "openNameDispute",
+          "OpenNameDisputeInput",
+          { names: [disputed()], claimant: "X", description: "x", refuseApplications: false },
+          "dispute { id }",
+        );
+        return { disputeId: d.dispute.id, resolution: "和解" };
+      },
+    },
+    revokeForDispute: {
+      kind: "ONE_OBJECT",
+      key: operator,
+      prepare: async () => {
+        const c = await issued();
+        const d = await mutation(
+          t,
+          t.operatorKey,
+          "openNameDispute",
+          "OpenNameDisputeInput",
+          { certificateId: c.certificate.id, claimant: "X", description: "x", refuseApplications: false },
+          "dispute { id }",
+        );
+        return { disputeId: d.dispute.id, certificateId: c.certificate.id };
+      },
+    },
   };
 }
 
@@ -221,134 +426,471 @@ function CATALOGUE_MATRIX(): Record<string, Case> {
 
 const MATRIX: Record<string, Case> = {
   // applications (APP)
-  submitApplication: { kind: "CREATES", how: "idempotencyKey: the same key returns the same application", key: reseller,
-    prepare: async () => { const names = [fresh("sub")]; return { subscriberId, productId: products.DV, termMonths: 12, names, csr: csrFor(dir, names), consents: CONSENTS, idempotencyKey: `k${n}` }; } },
-  submitRenewal: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
-    const c = await issued();
-    // VAL-5: inside the renewal window, a month before the term ends (the clock only ever moves forward).
-    t.clock.set(plusDays(new Date(c.contract.endsAt), -30));
-    return { contractId: c.contract.id, termMonths: 12, csr: csrFor(dir, c.names), consents: CONSENTS };
-  } },
-  submitReissue: { kind: "ONE_OBJECT", key: reseller, prepare: async () => { const c = await issued(); return { contractId: c.contract.id, csr: csrFor(dir, c.names), consents: CONSENTS }; } },
-  submitReplacement: { kind: "ONE_OBJECT", key: reseller, prepare: async () => { const c = await issued(); return { contractId: c.contract.id, csr: csrFor(dir, c.names), consents: CONSENTS }; } },
-  importCertificate: { kind: "CREATES", how: "idempotencyKey: the same key returns the same import", key: reseller,
-    prepare: async () => ({ subscriberId, productId: products.BRING_YOUR_OWN, termMonths: 6, certificate: await foreignCertificate([fresh("imp")]), consents: CONSENTS, idempotencyKey: `imp${n}` }) },
-  renewImportedCertificate: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
-    const contractId = await importedContract();
-    return { contractId, termMonths: 6, certificate: await foreignCertificate([fresh("imp2")]), consents: CONSENTS };
-  } },
+  submitApplication: {
+    kind: "CREATES",
+    how: "idempotencyKey: the same key returns the same application",
+    key: reseller,
+    prepare: async () => {
+      const names = [fresh("sub")];
+      return {
+        subscriberId,
+        productId: products.DV,
+        termMonths: 12,
+        names,
+        csr: csrFor(dir, names),
+        consents: CONSENTS,
+        idempotencyKey: `k${n}`,
+      };
+    },
+  },
+  submitRenewal: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const c = await issued();
+      // VAL-5: inside the renewal window, a month before the term ends (the clock only ever moves forward).
+      t.clock.set(plusDays(new Date(c.contract.endsAt), -30));
+      return { contractId: c.contract.id, termMonths: 12, csr: csrFor(dir, c.names), consents: CONSENTS };
+    },
+  },
+  submitReissue: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const c = await issued();
+      return { contractId: c.contract.id, csr: csrFor(dir, c.names), consents: CONSENTS };
+    },
+  },
+  submitReplacement: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const c = await issued();
+      return { contractId: c.contract.id, csr: csrFor(dir, c.names), consents: CONSENTS };
+    },
+  },
+  importCertificate: {
+    kind: "CREATES",
+    how: "idempotencyKey: the same key returns the same import",
+    key: reseller,
+    prepare: async () => ({
+      subscriberId,
+      productId: products.BRING_YOUR_OWN,
+      termMonths: 6,
+      certificate: await foreignCertificate([fresh("imp")]),
+      consents: CONSENTS,
+      idempotencyKey: `imp${n}`,
+    }),
+  },
+  renewImportedCertificate: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const contractId = await importedContract();
+      return { contractId, termMonths: 6, certificate: await foreignCertificate([fresh("imp2")]), consents: CONSENTS };
+    },
+  },
   startReview: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ applicationId: (await submitted()).id }) },
-  requestDocuments: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ applicationId: (await underReview()).id, message: "登記簿を提出してください", dueInBusinessDays: 5 }) },
-  uploadDocuments: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({
-    applicationId: (await awaitingDocuments()).id, documents: [{ filename: "touki.pdf", mediaType: "application/pdf", contentBase64: Buffer.from("%PDF-1.4\n%matrix\n").toString("base64") }],
-  }) },
-  checkDomainControl: { kind: "ONE_OBJECT", key: reseller, prepare: async () => { const app = await underReview(); dcv.publish(app.domainValidations); return { applicationId: app.id }; } },
-  approveApplication: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ applicationId: (await validated()).id }) },
-  rejectApplication: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ applicationId: (await underReview()).id, ground: "OTHER", reason: "申請内容に不備があります" }) },
-  withdrawApplication: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ applicationId: (await submitted()).id, reason: "取り下げ" }) },
+  requestDocuments: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({
+      applicationId: (await underReview()).id,
+      message: "登記簿を提出してください",
+      dueInBusinessDays: 5,
+    }),
+  },
+  uploadDocuments: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({
+      applicationId: (await awaitingDocuments()).id,
+      documents: [
+        {
+          filename: "touki.pdf",
+          mediaType: "application/pdf",
+          contentBase64: Buffer.from("%PDF-1.4\n%matrix\n").toString("base64"),
+        },
+      ],
+    }),
+  },
+  checkDomainControl: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const app = await underReview();
+      dcv.publish(app.domainValidations);
+      return { applicationId: app.id };
+    },
+  },
+  approveApplication: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ applicationId: (await validated()).id }),
+  },
+  rejectApplication: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({
+      applicationId: (await underReview()).id,
+      ground: "OTHER",
+      reason: "申請内容に不備があります",
+    }),
+  },
+  withdrawApplication: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ applicationId: (await submitted()).id, reason: "取り下げ" }),
+  },
   // contracts (CON)
-  cancelContract: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ contractId: (await issued()).contract.id }) },
-  setDoNotRenew: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ contractId: (await issued()).contract.id, doNotRenew: true }) },
-  stopAutoRenew: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ contractId: (await issued(products.DV_AUTO_RENEW)).contract.id }) },
+  cancelContract: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ contractId: (await issued()).contract.id }),
+  },
+  setDoNotRenew: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ contractId: (await issued()).contract.id, doNotRenew: true }),
+  },
+  stopAutoRenew: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ contractId: (await issued(products.DV_AUTO_RENEW)).contract.id }),
+  },
   // seals (SEAL)
-  createSeal: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ contractId: (await issued()).contract.id }) },
+  createSeal: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ contractId: (await issued()).contract.id }),
+  },
   // revocation (REV)
-  requestRevocation: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ certificateId: (await issued()).certificate.id, reason: "KEY_COMPROMISE" }) },
-  withdrawRevocation: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ revocationId: await scheduledRevocation() }) },
-  reportProblem: { kind: "CREATES", how: "each report is a new report (REV-5), rate-limited per address", effects: "PER_SUCCESS", key: () => "",
-    prepare: async () => ({ serialNumber: (await issued()).certificate.serialNumber, description: "Someone else holds this private key." }) },
-  answerProblemReport: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ problemReportId: await problemReport(), answer: "確認しました。", dismiss: false }) },
-  revokeFromProblemReport: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ problemReportId: await problemReport(), reason: "KEY_COMPROMISE" }) },
-  startMassRevocation: { kind: "CREATES", how: "each call is a new mass revocation of what is still unrevoked (its jobs revoke each certificate once)", effects: "PER_SUCCESS", key: operator,
-    prepare: async () => ({ serials: [(await issued()).certificate.serialNumber], reason: "KEY_COMPROMISE", ground: "鍵の危殆化" }) },
+  requestRevocation: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ certificateId: (await issued()).certificate.id, reason: "KEY_COMPROMISE" }),
+  },
+  withdrawRevocation: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ revocationId: await scheduledRevocation() }),
+  },
+  reportProblem: {
+    kind: "CREATES",
+    how: "each report is a new report (REV-5), rate-limited per address",
+    effects: "PER_SUCCESS",
+    key: () => "",
+    prepare: async () => ({
+      serialNumber: (await issued()).certificate.serialNumber,
+      description: "Someone else holds this private key.",
+    }),
+  },
+  answerProblemReport: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ problemReportId: await problemReport(), answer: "確認しました。", dismiss: false }),
+  },
+  revokeFromProblemReport: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ problemReportId: await problemReport(), reason: "KEY_COMPROMISE" }),
+  },
+  startMassRevocation: {
+    kind: "CREATES",
+    how: "each call is a new mass revocation of what is still unrevoked (its jobs revoke each certificate once)",
+    effects: "PER_SUCCESS",
+    key: operator,
+    prepare: async () => ({
+      serials: [(await issued()).certificate.serialNumber],
+      reason: "KEY_COMPROMISE",
+      ground: "鍵の危殆化",
+    }),
+  },
   // subscribers
-  createSubscriber: { kind: "CREATES", how: "a new subscriber each time, by design (no natural key)", effects: "PER_SUCCESS", key: reseller,
-    prepare: async () => ({ kind: "INDIVIDUAL", name: `利用者 ${++resellers}`, country: "JP" }) },
-  updateSubscriber: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ id: await createSubscriber(t, alpha.key), locality: "Shibuya-ku" }) },
+  createSubscriber: {
+    kind: "CREATES",
+    how: "a new subscriber each time, by design (no natural key)",
+    effects: "PER_SUCCESS",
+    key: reseller,
+    prepare: async () => ({ kind: "INDIVIDUAL", name: `利用者 ${++resellers}`, country: "JP" }),
+  },
+  updateSubscriber: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ id: await createSubscriber(t, alpha.key), locality: "Shibuya-ku" }),
+  },
   // resellers and their keys (RES)
-  createReseller: { kind: "CREATES", how: "code is unique: one reseller, the others RESELLER_CODE_TAKEN", key: operator,
-    prepare: async () => ({ code: `new${++resellers}`, name: "新規 株式会社", representativeName: "代表", contactEmail: `new${resellers}@reseller.akashi-demo.jp` }) },
-  updateReseller: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ resellerId: (await newReseller()).globalId, contactPhone: "03-0000-0000" }) },
-  createApiKey: { kind: "CREATES", how: "a new key each time, by design (several keys per reseller)", effects: "PER_SUCCESS", key: operator,
-    prepare: async () => ({ resellerId: (await newReseller()).globalId, name: "portal" }) },
-  rotateApiKey: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ id: await apiKeyOf(await newReseller()), name: "rotated", overlapHours: 1 }) },
-  revokeApiKey: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ id: await apiKeyOf(await newReseller()), reason: "漏えい" }) },
-  invalidateAllKeys: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ resellerId: (await newReseller()).globalId, reason: "漏えいの疑い" }) },
-  applyForAcme: { kind: "ONE_OBJECT", key: () => lastReseller!.key, prepare: async () => { lastReseller = await newReseller(); return { note: "ACME" }; } },
-  enableAcme: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-    const r = await newReseller();
-    await mutation(t, r.key, "applyForAcme", "ApplyForAcmeInput", { note: "ACME" }, "acmeApplication { id }");
-    return { resellerId: r.globalId };
-  } },
-  issueCureNotice: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({
-    resellerId: (await newReseller()).globalId, ground: "NO_RESPONSE", detail: "連絡が取れません。", deadline: plusDays(t.clock.now(), 30).toISOString(),
-  }) },
-  cureNoticeCured: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ cureNoticeId: await cureNotice((await newReseller()).globalId) }) },
-  suspendReseller: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-    const p = await pastCureDeadline();
-    return { resellerId: p.reseller.globalId, cureNoticeId: p.noticeId, reason: "手数料未払い" };
-  } },
-  suspendImmediately: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({ resellerId: (await newReseller()).globalId, reason: "APIキー漏えい" }) },
-  liftSuspension: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-    const r = await newReseller();
-    const s = await mutation(t, t.operatorKey, "suspendImmediately", "SuspendImmediatelyInput", { resellerId: r.globalId, reason: "漏えい" }, "suspension { id }");
-    return { suspensionId: s.suspension.id, reason: "原因除去を確認" };
-  } },
-  notifySubscribersDirectly: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-    const r = await newReseller();
-    await createSubscriber(t, r.key);
-    await mutation(t, t.operatorKey, "suspendImmediately", "SuspendImmediatelyInput", { resellerId: r.globalId, reason: "漏えい" }, "suspension { id }");
-    return { resellerId: r.globalId, subject: "指定事業者の停止について", body: "お取引の指定事業者は停止中です。" };
-  } },
-  terminateReseller: { kind: "ONE_OBJECT", key: operator, prepare: async () => ({
-    resellerId: (await newReseller()).globalId, handoverDeadline: plusDays(t.clock.now(), 20).toISOString(), reason: "指定取消し",
-  }) },
-  takeOverContracts: { kind: "ONE_OBJECT", key: operator, prepare: async () => {
-    const r = await newReseller();
-    const sub = await createSubscriber(t, r.key);
-    const names = [fresh("take")];
-    await issueCertificate(t, dcv, dir, r.key, sub, products.DV, names);
-    await mutation(t, t.operatorKey, "terminateReseller", "TerminateResellerInput", { resellerId: r.globalId, handoverDeadline: plusDays(t.clock.now(), 20).toISOString(), reason: "指定取消し" }, "termination { id }");
-    return { resellerId: r.globalId, successorResellerId: null };
-  } },
+  createReseller: {
+    kind: "CREATES",
+    how: "code is unique: one reseller, the others RESELLER_CODE_TAKEN",
+    key: operator,
+    prepare: async () => ({
+      code: `new${++resellers}`,
+      name: "新規 株式会社",
+      representativeName: "代表",
+      contactEmail: `new${resellers}@reseller.akashi-demo.jp`,
+    }),
+  },
+  updateReseller: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ resellerId: (await newReseller()).globalId, contactPhone: "03-0000-0000" }),
+  },
+  createApiKey: {
+    kind: "CREATES",
+    how: "a new key each time, by design (several keys per reseller)",
+    effects: "PER_SUCCESS",
+    key: operator,
+    prepare: async () => ({ resellerId: (await newReseller()).globalId, name: "portal" }),
+  },
+  rotateApiKey: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ id: await apiKeyOf(await newReseller()), name: "rotated", overlapHours: 1 }),
+  },
+  revokeApiKey: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ id: await apiKeyOf(await newReseller()), reason: "漏えい" }),
+  },
+  invalidateAllKeys: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ resellerId: (await newReseller()).globalId, reason: "漏えいの疑い" }),
+  },
+  applyForAcme: {
+    kind: "ONE_OBJECT",
+    key: () => lastReseller!.key,
+    prepare: async () => {
+      lastReseller = await newReseller();
+      return { note: "ACME" };
+    },
+  },
+  enableAcme: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => {
+      const r = await newReseller();
+      await mutation(t, r.key, "applyForAcme", "ApplyForAcmeInput", { note: "ACME" }, "acmeApplication { id }");
+      return { resellerId: r.globalId };
+    },
+  },
+  issueCureNotice: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({
+      resellerId: (await newReseller()).globalId,
+      ground: "NO_RESPONSE",
+      detail: "連絡が取れません。",
+      deadline: plusDays(t.clock.now(), 30).toISOString(),
+    }),
+  },
+  cureNoticeCured: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ cureNoticeId: await cureNotice((await newReseller()).globalId) }),
+  },
+  suspendReseller: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => {
+      const p = await pastCureDeadline();
+      return { resellerId: p.reseller.globalId, cureNoticeId: p.noticeId, reason: "手数料未払い" };
+    },
+  },
+  suspendImmediately: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({ resellerId: (await newReseller()).globalId, reason: "APIキー漏えい" }),
+  },
+  liftSuspension: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => {
+      const r = await newReseller();
+      const s = await mutation(
+        t,
+        t.operatorKey,
+        "suspendImmediately",
+        "SuspendImmediatelyInput",
+        { resellerId: r.globalId, reason: "漏えい" },
+        "suspension { id }",
+      );
+      return { suspensionId: s.suspension.id, reason: "原因除去を確認" };
+    },
+  },
+  notifySubscribersDirectly: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => {
+      const r = await newReseller();
+      await createSubscriber(t, r.key);
+      await mutation(
+        t,
+        t.operatorKey,
+        "suspendImmediately",
+        "SuspendImmediatelyInput",
+        { resellerId: r.globalId, reason: "漏えい" },
+        "suspension { id }",
+      );
+      return { resellerId: r.globalId, subject: "指定事業者の停止について", body: "お取引の指定事業者は停止中です。" };
+    },
+  },
+  terminateReseller: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => ({
+      resellerId: (await newReseller()).globalId,
+      handoverDeadline: plusDays(t.clock.now(), 20).toISOString(),
+      reason: "指定取消し",
+    }),
+  },
+  takeOverContracts: {
+    kind: "ONE_OBJECT",
+    key: operator,
+    prepare: async () => {
+      const r = await newReseller();
+      const sub = await createSubscriber(t, r.key);
+      const names = [fresh("take")];
+      await issueCertificate(t, dcv, dir, r.key, sub, products.DV, names);
+      await mutation(
+        t,
+        t.operatorKey,
+        "terminateReseller",
+        "TerminateResellerInput",
+        { resellerId: r.globalId, handoverDeadline: plusDays(t.clock.now(), 20).toISOString(), reason: "指定取消し" },
+        "termination { id }",
+      );
+      return { resellerId: r.globalId, successorResellerId: null };
+    },
+  },
   // notices and announcements (NOT)
-  announceMaintenance: { kind: "CREATES", how: "a new announcement each time, by design", effects: "PER_SUCCESS", key: operator, prepare: async () => ({
-    title: "定期メンテナンス", body: "システムを停止します。", startsAt: plusDays(t.clock.now(), 10).toISOString(), endsAt: plusDays(t.clock.now(), 11).toISOString(),
-  }) },
-  announceServiceEnd: { kind: "CREATES", how: "a new announcement each time, by design", effects: "PER_SUCCESS", key: operator, prepare: async () => ({ body: "サービスを終了します。", endsAt: plusDays(t.clock.now(), 120).toISOString() }) },
-  publishTermsVersion: { kind: "CREATES", how: "version is unique: one terms version, the others TERMS_VERSION_EXISTS", key: operator,
+  announceMaintenance: {
+    kind: "CREATES",
+    how: "a new announcement each time, by design",
+    effects: "PER_SUCCESS",
+    key: operator,
+    prepare: async () => ({
+      title: "定期メンテナンス",
+      body: "システムを停止します。",
+      startsAt: plusDays(t.clock.now(), 10).toISOString(),
+      endsAt: plusDays(t.clock.now(), 11).toISOString(),
+    }),
+  },
+  announceServiceEnd: {
+    kind: "CREATES",
+    how: "a new announcement each time, by design",
+    effects: "PER_SUCCESS",
+    key: operator,
+    prepare: async () => ({ body: "サービスを終了します。", endsAt: plusDays(t.clock.now(), 120).toISOString() }),
+  },
+  publishTermsVersion: {
+    kind: "CREATES",
+    how: "version is unique: one terms version, the others TERMS_VERSION_EXISTS",
+    key: operator,
     // In force only long after the matrix: applications here keep agreeing to the version in force (APP-1, NOT-5).
-    prepare: async () => ({ version: `2027-${++resellers}`, url: "https://akashi-demo.jp/terms", effectiveFrom: plusDays(t.clock.now(), 36500).toISOString(), textJa: "利用条件", textEn: "Terms" }) },
+    prepare: async () => ({
+      version: `2027-${++resellers}`,
+      url: "https://akashi-demo.jp/terms",
+      effectiveFrom: plusDays(t.clock.now(), 36500).toISOString(),
+      textJa: "利用条件",
+      textEn: "Terms",
+    }),
+  },
   // webhooks (NOT-1)
-  createWebhookEndpoint: { kind: "CREATES", how: "idempotencyKey: the same key returns the same endpoint", key: reseller,
-    prepare: async () => ({ url: `https://${fresh("hooks")}/in`, eventTypes: ["CERTIFICATE_ISSUED"], idempotencyKey: `hook${n}` }) },
-  updateWebhookEndpoint: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
-    const e = await mutation(t, alpha.key, "createWebhookEndpoint", "CreateWebhookEndpointInput", { url: `https://${fresh("upd")}/in`, eventTypes: ["CERTIFICATE_ISSUED"] }, "webhookEndpoint { id }");
-    return { webhookEndpointId: e.webhookEndpoint.id, active: false };
-  } },
-  deleteWebhookEndpoint: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
-    const e = await mutation(t, alpha.key, "createWebhookEndpoint", "CreateWebhookEndpointInput", { url: `https://${fresh("del")}/in`, eventTypes: ["CERTIFICATE_ISSUED"] }, "webhookEndpoint { id }");
-    return { webhookEndpointId: e.webhookEndpoint.id };
-  } },
-  replayWebhookDelivery: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ deliveryId: await deadWebhookDelivery() }) },
+  createWebhookEndpoint: {
+    kind: "CREATES",
+    how: "idempotencyKey: the same key returns the same endpoint",
+    key: reseller,
+    prepare: async () => ({
+      url: `https://${fresh("hooks")}/in`,
+      eventTypes: ["CERTIFICATE_ISSUED"],
+      idempotencyKey: `hook${n}`,
+    }),
+  },
+  updateWebhookEndpoint: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const e = await mutation(
+        t,
+        alpha.key,
+        "createWebhookEndpoint",
+        "CreateWebhookEndpointInput",
+        { url: `https://${fresh("upd")}/in`, eventTypes: ["CERTIFICATE_ISSUED"] },
+        "webhookEndpoint { id }",
+      );
+      return { webhookEndpointId: e.webhookEndpoint.id, active: false };
+    },
+  },
+  deleteWebhookEndpoint: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const e = await mutation(
+        t,
+        alpha.key,
+        "createWebhookEndpoint",
+        "CreateWebhookEndpointInput",
+        { url: `https://${fresh("del")}/in`, eventTypes: ["CERTIFICATE_ISSUED"] },
+        "webhookEndpoint { id }",
+      );
+      return { webhookEndpointId: e.webhookEndpoint.id };
+    },
+  },
+  replayWebhookDelivery: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ deliveryId: await deadWebhookDelivery() }),
+  },
   ...CATALOGUE_MATRIX(),
   // the ACME variant (ACME-2, ACME-3)
-  registerUsageFqdns: { kind: "CREATES", how: "one live registration per name: one success, the others USAGE_FQDN_TAKEN", key: reseller,
-    prepare: async () => ({ subscriberId, names: [fresh("fqdn")] }) },
+  registerUsageFqdns: {
+    kind: "CREATES",
+    how: "one live registration per name: one success, the others USAGE_FQDN_TAKEN",
+    key: reseller,
+    prepare: async () => ({ subscriberId, names: [fresh("fqdn")] }),
+  },
   continueUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn() }) },
-  endUsageFqdn: { kind: "ONE_OBJECT", key: reseller, prepare: async () => ({ usageFqdnId: await usageFqdn(), reason: "解約" }) },
-  createAcmeEabCredential: { kind: "CREATES", how: "idempotencyKey: the same key returns the same credential (and HMAC key)", key: reseller,
-    prepare: async () => ({ subscriberId, idempotencyKey: `eab${++eabs}` }) },
-  revokeAcmeEabCredential: { kind: "ONE_OBJECT", key: reseller, prepare: async () => {
-    const e = await mutation(t, alpha.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId }, "eabCredential { id }");
-    return { eabCredentialId: e.eabCredential.id };
-  } },
+  endUsageFqdn: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => ({ usageFqdnId: await usageFqdn(), reason: "解約" }),
+  },
+  createAcmeEabCredential: {
+    kind: "CREATES",
+    how: "idempotencyKey: the same key returns the same credential (and HMAC key)",
+    key: reseller,
+    prepare: async () => ({ subscriberId, idempotencyKey: `eab${++eabs}` }),
+  },
+  revokeAcmeEabCredential: {
+    kind: "ONE_OBJECT",
+    key: reseller,
+    prepare: async () => {
+      const e = await mutation(
+        t,
+        alpha.key,
+        "createAcmeEabCredential",
+        "CreateAcmeEabCredentialInput",
+        { subscriberId },
+        "eabCredential { id }",
+      );
+      return { eabCredentialId: e.eabCredential.id };
+    },
+  },
 };
 
 let eabs = 0;
 
 async function usageFqdn(): Promise<string> {
-  const r = await mutation(t, alpha.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId, names: [fresh("fqdn")] }, "usageFqdns { id }");
+  const r = await mutation(
+    t,
+    alpha.key,
+    "registerUsageFqdns",
+    "RegisterUsageFqdnsInput",
+    { subscriberId, names: [fresh("fqdn")] },
+    "usageFqdns { id }",
+  );
   if (r.userErrors.length) throw new Error(JSON.stringify(r.userErrors));
   return r.usageFqdns[0].id;
 }
@@ -359,8 +901,12 @@ let resellers = 0;
 // ---- running one case --------------------------------------------------------------------------------
 
 async function rowCounts(): Promise<Record<string, number>> {
-  const tables: { tablename: string }[] = await t.ds.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('job', 'schema_migration')`);
-  const counts = await t.ds.query(tables.map((r) => `SELECT '${r.tablename}' AS t, count(*)::int AS n FROM ${r.tablename}`).join(" UNION ALL "));
+  const tables: { tablename: string }[] = await t.ds.query(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('job', 'schema_migration')`,
+  );
+  const counts = await t.ds.query(
+    tables.map((r) => `SELECT '${r.tablename}' AS t, count(*)::int AS n FROM ${r.tablename}`).join(" UNION ALL "),
+  );
   return Object.fromEntries(counts.map((r: { t: string; n: number }) => [r.t, r.n]));
 }
 
@@ -377,9 +923,15 @@ interface Answer {
 }
 
 async function call(name: string, key: string, input: Record<string, unknown>): Promise<Answer> {
-  const req = request(t.app).post("/graphql").timeout({ response: 120_000, deadline: 180_000 }).set("Content-Type", "application/json");
+  const req = request(t.app)
+    .post("/graphql")
+    .timeout({ response: 120_000, deadline: 180_000 })
+    .set("Content-Type", "application/json");
   if (key) req.set("Authorization", `Bearer ${key}`);
-  const res = await req.send({ query: `mutation($input: ${inputTypes[name]}!) { ${name}(input: $input) { userErrors { code field } } }`, variables: { input } });
+  const res = await req.send({
+    query: `mutation($input: ${inputTypes[name]}!) { ${name}(input: $input) { userErrors { code field } } }`,
+    variables: { input },
+  });
   return { status: res.status, errors: res.body.errors, userErrors: res.body.data?.[name]?.userErrors };
 }
 
@@ -399,7 +951,12 @@ async function runCase(name: string, c: Case): Promise<Outcome> {
   const singleInput = await c.prepare();
   const before1 = await rowCounts();
   const one = await call(name, c.key(), singleInput);
-  expect({ name, status: one.status, errors: one.errors, userErrors: one.userErrors }).toEqual({ name, status: 200, errors: undefined, userErrors: [] });
+  expect({ name, status: one.status, errors: one.errors, userErrors: one.userErrors }).toEqual({
+    name,
+    status: 200,
+    errors: undefined,
+    userErrors: [],
+  });
   const single = delta(before1, await rowCounts());
   // Twenty identical calls at once on another fresh object.
   const input = await c.prepare();
@@ -422,7 +979,16 @@ async function runCase(name: string, c: Case): Promise<Outcome> {
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(Array.from({ length: POOL }, (_, i) => `n${i + 1}.matrix.akashi-demo.jp`)), AKASHI_DB_POOL_SIZE: "10", AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
+  t = await startTestApp({
+    now: START,
+    env: {
+      AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(
+        Array.from({ length: POOL }, (_, i) => `n${i + 1}.matrix.akashi-demo.jp`),
+      ),
+      AKASHI_DB_POOL_SIZE: "10",
+      AKASHI_WEBHOOK_ALLOW_INSECURE: "true",
+    },
+  });
   alpha = await t.createReseller("matrix");
   // ACME-1: alpha brokers the ACME variant, so its mutations reach their own rules.
   await mutation(t, alpha.key, "applyForAcme", "ApplyForAcmeInput", { note: "ACME" }, "acmeApplication { id }");
@@ -430,8 +996,19 @@ beforeAll(async () => {
   products = await productIds(t);
   subscriberId = await createSubscriber(t, alpha.key);
   otherCa = await makeTestCa(dir, "ECDSA_P256", new Date("2026-01-01T00:00:00Z"));
-  const schema: any = (await gqlOk(t, t.operatorKey, `{ __schema { mutationType { fields { name args { name type { kind name ofType { kind name } } } } } } }`)).__schema;
-  inputTypes = Object.fromEntries(schema.mutationType!.fields.map((f: any) => [f.name, f.args.find((a: any) => a.name === "input")?.type.ofType?.name ?? f.args[0]?.type.ofType?.name]));
+  const schema: any = (
+    await gqlOk(
+      t,
+      t.operatorKey,
+      `{ __schema { mutationType { fields { name args { name type { kind name ofType { kind name } } } } } } }`,
+    )
+  ).__schema;
+  inputTypes = Object.fromEntries(
+    schema.mutationType!.fields.map((f: any) => [
+      f.name,
+      f.args.find((a: any) => a.name === "input")?.type.ofType?.name ?? f.args[0]?.type.ofType?.name,
+    ]),
+  );
 });
 
 afterAll(async () => {
@@ -461,10 +1038,15 @@ describe.each(Object.keys(MATRIX).sort())("%s", (name) => {
 test("concurrency: 30 approvals of 30 different applications at once, on a pool of 10 connections, all issue and nothing wedges", async () => {
   const apps = [];
   for (let i = 0; i < 30; i++) apps.push(await validated());
-  const answers = await Promise.all(apps.map((a) => call("approveApplication", t.operatorKey, { applicationId: a.id })));
+  const answers = await Promise.all(
+    apps.map((a) => call("approveApplication", t.operatorKey, { applicationId: a.id })),
+  );
   expect(answers.map((a) => [a.status, a.errors, a.userErrors])).toEqual(apps.map(() => [200, undefined, []]));
   const ids = apps.map((a) => uuid(a.id));
-  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM certificate WHERE application_id = ANY($1::uuid[])`, [ids]);
+  const [{ n }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM certificate WHERE application_id = ANY($1::uuid[])`,
+    [ids],
+  );
   expect(n).toBe(30);
   expect((await request(t.app).get("/readyz")).status).toBe(200);
 });

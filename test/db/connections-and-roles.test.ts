@@ -26,7 +26,12 @@ afterAll(async () => {
 });
 
 test("concurrency: inside a transaction, asking the pool for a second connection is refused at once, never waited for", async () => {
-  const refused = await t.ds.transaction(async () => t.ds.query("SELECT 1").then(() => null, (e: unknown) => e));
+  const refused = await t.ds.transaction(async () =>
+    t.ds.query("SELECT 1").then(
+      () => null,
+      (e: unknown) => e,
+    ),
+  );
   expect(refused).toBeInstanceOf(NestedConnectionError);
   // The transaction's own manager is the way: it works.
   await expect(t.ds.transaction((tx) => tx.query("SELECT 1 AS one"))).resolves.toEqual([{ one: 1 }]);
@@ -45,13 +50,18 @@ test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAV
   // Two transactions of someone else hold both pooled connections.
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
-  const holders = [0, 1].map(() => t.ds.transaction(async (tx) => {
-    await tx.query("SELECT 1");
-    await held;
-  }));
+  const holders = [0, 1].map(() =>
+    t.ds.transaction(async (tx) => {
+      await tx.query("SELECT 1");
+      await held;
+    }),
+  );
   await new Promise((r) => setTimeout(r, 100));
   try {
-    const res = await request(t.app).post("/graphql").set("Authorization", `Bearer ${t.operatorKey}`).send({ query: "{ viewer { kind } }" });
+    const res = await request(t.app)
+      .post("/graphql")
+      .set("Authorization", `Bearer ${t.operatorKey}`)
+      .send({ query: "{ viewer { kind } }" });
     expect(res.status).toBe(503);
     expect(res.headers["retry-after"]).toMatch(/^\d+$/);
     expect(res.body.errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
@@ -62,7 +72,10 @@ test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAV
     release();
     await Promise.all(holders);
   }
-  const res = await request(t.app).post("/graphql").set("Authorization", `Bearer ${t.operatorKey}`).send({ query: "{ viewer { kind } }" });
+  const res = await request(t.app)
+    .post("/graphql")
+    .set("Authorization", `Bearer ${t.operatorKey}`)
+    .send({ query: "{ viewer { kind } }" });
   expect(res.body.data.viewer.kind).toBe("OPERATOR");
   let ready = await request(t.app).get("/readyz");
   for (let i = 0; i < 200 && ready.status !== 200; i++) {
@@ -104,21 +117,35 @@ describe("the service's database role (REC-2, RES-4)", () => {
     const products = await productIds(t);
     const dir = new TempDir();
     try {
-      const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: ["roles.akashi-demo.jp"], csr: csrFor(dir, ["roles.akashi-demo.jp"]) });
+      const submitted = await submitApplication(t, reseller.key, {
+        subscriberId,
+        productId: products.DV,
+        termMonths: 12,
+        names: ["roles.akashi-demo.jp"],
+        csr: csrFor(dir, ["roles.akashi-demo.jp"]),
+      });
       expect(submitted.userErrors).toEqual([]);
     } finally {
       dir.remove();
     }
     const [{ n }] = await owner.query(`SELECT count(*)::int AS n FROM consent`);
     expect(n).toBeGreaterThan(0);
-    await expect(owner.query(`UPDATE consent SET given_by = 'someone else'`)).rejects.toThrow(/retained record: UPDATE refused/);
-    await expect(t.ds.query(`UPDATE consent SET given_by = 'someone else'`)).rejects.toThrow(/retained record: UPDATE refused/);
+    await expect(owner.query(`UPDATE consent SET given_by = 'someone else'`)).rejects.toThrow(
+      /retained record: UPDATE refused/,
+    );
+    await expect(t.ds.query(`UPDATE consent SET given_by = 'someone else'`)).rejects.toThrow(
+      /retained record: UPDATE refused/,
+    );
 
     await owner.query(
       `INSERT INTO reseller_registration_change (reseller_id, field, old_value, new_value, changed_at) VALUES ($1, 'name', 'a', 'b', now())`,
       [reseller.id],
     );
-    await expect(owner.query(`UPDATE reseller_registration_change SET new_value = 'c'`)).rejects.toThrow(/retained record: UPDATE refused/);
-    await expect(owner.query(`TRUNCATE reseller_registration_change`)).rejects.toThrow(/retained record: TRUNCATE refused/);
+    await expect(owner.query(`UPDATE reseller_registration_change SET new_value = 'c'`)).rejects.toThrow(
+      /retained record: UPDATE refused/,
+    );
+    await expect(owner.query(`TRUNCATE reseller_registration_change`)).rejects.toThrow(
+      /retained record: TRUNCATE refused/,
+    );
   });
 });

@@ -32,7 +32,11 @@ describe("VAL-6 auto-renew service periods", () => {
     expect(s.stoppedByNotice).toBe(true);
     expect(s.currentPeriodEnd?.toISOString()).toBe("2026-06-30T14:59:59.000Z");
     expect(s.nextExtension).toBeNull();
-    const after = autoRenewStatus({ ...base, noticeAt: jst("2026-06-15T12:00:00"), now: new Date("2026-06-30T15:00:00.000Z") });
+    const after = autoRenewStatus({
+      ...base,
+      noticeAt: jst("2026-06-15T12:00:00"),
+      now: new Date("2026-06-30T15:00:00.000Z"),
+    });
     expect(after.ended).toBe(true);
     expect(after.currentPeriodEnd).toBeNull();
   });
@@ -67,13 +71,21 @@ describe("VAL-6 auto-renew service periods", () => {
   });
 
   test("VAL-6: issuance at 2026-01-31T15:30Z is 1 February in Japan; the first period ends 28 February", () => {
-    const s = autoRenewStatus({ issuedAt: new Date("2026-01-31T15:30:00.000Z"), termMonths: 36, now: new Date("2026-01-31T15:30:00.000Z") });
+    const s = autoRenewStatus({
+      issuedAt: new Date("2026-01-31T15:30:00.000Z"),
+      termMonths: 36,
+      now: new Date("2026-01-31T15:30:00.000Z"),
+    });
     expect(s.currentPeriodEnd?.toISOString()).toBe("2026-02-28T14:59:59.000Z");
     expect(s.termEnd.toISOString()).toBe("2029-02-28T14:59:59.000Z");
   });
 
   test("VAL-6: extensions due between two instants, one per month end", () => {
-    const due = autoRenewExtensionsDue({ ...base, after: jst("2026-04-01T00:00:00"), upTo: jst("2026-07-15T00:00:00") });
+    const due = autoRenewExtensionsDue({
+      ...base,
+      after: jst("2026-04-01T00:00:00"),
+      upTo: jst("2026-07-15T00:00:00"),
+    });
     expect(due.map((e) => [e.at.toISOString(), e.extendsTo.toISOString()])).toEqual([
       ["2026-04-30T14:59:59.000Z", "2026-05-31T14:59:59.000Z"],
       ["2026-05-31T14:59:59.000Z", "2026-06-30T14:59:59.000Z"],
@@ -82,17 +94,30 @@ describe("VAL-6 auto-renew service periods", () => {
   });
 
   test("VAL-6: the window is (after, upTo]: a month end equal to `after` is not repeated", () => {
-    const due = autoRenewExtensionsDue({ ...base, after: new Date("2026-04-30T14:59:59.000Z"), upTo: new Date("2026-05-31T14:59:59.000Z") });
+    const due = autoRenewExtensionsDue({
+      ...base,
+      after: new Date("2026-04-30T14:59:59.000Z"),
+      upTo: new Date("2026-05-31T14:59:59.000Z"),
+    });
     expect(due.map((e) => e.at.toISOString())).toEqual(["2026-05-31T14:59:59.000Z"]);
   });
 
   test("VAL-6: a notice removes the extensions from its month end on", () => {
-    const due = autoRenewExtensionsDue({ ...base, noticeAt: jst("2026-05-20T00:00:00"), after: jst("2026-04-01T00:00:00"), upTo: jst("2026-12-31T00:00:00") });
+    const due = autoRenewExtensionsDue({
+      ...base,
+      noticeAt: jst("2026-05-20T00:00:00"),
+      after: jst("2026-04-01T00:00:00"),
+      upTo: jst("2026-12-31T00:00:00"),
+    });
     expect(due.map((e) => e.at.toISOString())).toEqual(["2026-04-30T14:59:59.000Z"]);
   });
 
   test("VAL-6: a 36-month term has 36 extensions, the last one reaching the term end", () => {
-    const due = autoRenewExtensionsDue({ ...base, after: jst("2026-01-01T00:00:00"), upTo: jst("2031-01-01T00:00:00") });
+    const due = autoRenewExtensionsDue({
+      ...base,
+      after: jst("2026-01-01T00:00:00"),
+      upTo: jst("2031-01-01T00:00:00"),
+    });
     expect(due).toHaveLength(36);
     expect(due[35].at.toISOString()).toBe("2029-03-31T14:59:59.000Z");
     expect(due[35].extendsTo.toISOString()).toBe("2029-04-30T14:59:59.000Z");

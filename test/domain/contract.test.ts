@@ -22,7 +22,10 @@ describe("CON-2 cancellation effective date", () => {
   });
 
   test("CON-2: 2028 is a leap year: notice on 30 Jan 2028 takes effect 29 Feb", () => {
-    const r = cancellationEffectiveDate({ noticeArrivedAt: jst("2028-01-30T10:00:00"), termEnd: jst("2029-01-31T23:59:59") });
+    const r = cancellationEffectiveDate({
+      noticeArrivedAt: jst("2028-01-30T10:00:00"),
+      termEnd: jst("2029-01-31T23:59:59"),
+    });
     expect(r).toMatchObject({ ok: true, effectiveDate: "2028-02-29", earliestDate: "2028-02-29" });
   });
 
@@ -36,11 +39,16 @@ describe("CON-2 cancellation effective date", () => {
   });
 
   test("CON-2: a notice after the term is refused", () => {
-    expect(cancellationEffectiveDate({ noticeArrivedAt: jst("2027-04-01T00:00:00"), termEnd })).toMatchObject({ ok: false, code: "NOT_DURING_TERM" });
+    expect(cancellationEffectiveDate({ noticeArrivedAt: jst("2027-04-01T00:00:00"), termEnd })).toMatchObject({
+      ok: false,
+      code: "NOT_DURING_TERM",
+    });
   });
 
   test("CON-2: a malformed named date is a programming error", () => {
-    expect(() => cancellationEffectiveDate({ noticeArrivedAt: jst("2026-04-10T10:00:00"), requestedDate: "2026-02-30", termEnd })).toThrow(RangeError);
+    expect(() =>
+      cancellationEffectiveDate({ noticeArrivedAt: jst("2026-04-10T10:00:00"), requestedDate: "2026-02-30", termEnd }),
+    ).toThrow(RangeError);
   });
 });
 
@@ -63,16 +71,29 @@ describe("CON-9 liability cap", () => {
   ];
 
   test("CON-9: fees actually received by the time of the damage", () => {
-    expect(liabilityCap({ basis: "RECEIVED_FEES", payments, at: jst("2027-05-01T00:00:00") })).toEqual({ capYen: 22000, receivedYen: 22000 });
+    expect(liabilityCap({ basis: "RECEIVED_FEES", payments, at: jst("2027-05-01T00:00:00") })).toEqual({
+      capYen: 22000,
+      receivedYen: 22000,
+    });
   });
 
   test("CON-9: auto-renew type: fees received in the last 12 months", () => {
-    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-05-01T00:00:00") }).capYen).toBe(11000);
+    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-05-01T00:00:00") }).capYen).toBe(
+      11000,
+    );
     // Exactly 12 months after a payment it has left the window (window is (at − 12 months, at]).
-    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T10:00:00") }).capYen).toBe(11000);
-    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T09:59:59") }).capYen).toBe(11000);
-    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T09:59:59") }).receivedYen).toBe(11000);
-    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-06-01T10:00:00") }).capYen).toBe(22000);
+    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T10:00:00") }).capYen).toBe(
+      11000,
+    );
+    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T09:59:59") }).capYen).toBe(
+      11000,
+    );
+    expect(
+      liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-04-10T09:59:59") }).receivedYen,
+    ).toBe(11000);
+    expect(liabilityCap({ basis: "RECEIVED_LAST_12_MONTHS", payments, at: jst("2027-06-01T10:00:00") }).capYen).toBe(
+      22000,
+    );
   });
 
   test.each([
@@ -105,6 +126,8 @@ describe("CON-9 liability cap", () => {
   });
 
   test("CON-9: pro-rating needs the term", () => {
-    expect(() => liabilityCap({ basis: "PRORATED_REMAINING_MONTHS", payments, at: jst("2026-08-15T10:00:00") })).toThrow(RangeError);
+    expect(() =>
+      liabilityCap({ basis: "PRORATED_REMAINING_MONTHS", payments, at: jst("2026-08-15T10:00:00") }),
+    ).toThrow(RangeError);
   });
 });

@@ -19,17 +19,31 @@ describe("APP-9 domain-validation reuse", () => {
     const ok = canReuseDcv(validatedAt, jst("2029-03-15T10:00:00"));
     expect(ok).toMatchObject({ ok: true, reuseDays: 10 });
     if (ok.ok) expect(ok.validUntil.toISOString()).toBe("2029-03-15T01:00:00.000Z");
-    expect(canReuseDcv(validatedAt, new Date("2029-03-15T01:00:00.001Z"))).toMatchObject({ ok: false, code: "DCV_TOO_OLD", reuseDays: 10 });
+    expect(canReuseDcv(validatedAt, new Date("2029-03-15T01:00:00.001Z"))).toMatchObject({
+      ok: false,
+      code: "DCV_TOO_OLD",
+      reuseDays: 10,
+    });
   });
 
   test("APP-9: the period in force at issuance decides (207 days old: fine on 14 March 2026, too old on 15 March)", () => {
     const validatedAt = jst("2025-08-20T10:00:00");
     expect(canReuseDcv(validatedAt, jst("2026-03-14T10:00:00"))).toMatchObject({ ok: true, reuseDays: 398 });
-    expect(canReuseDcv(validatedAt, jst("2026-03-15T10:00:00"))).toMatchObject({ ok: false, code: "DCV_TOO_OLD", reuseDays: 200 });
-    expect(canReuseDcv(jst("2025-09-01T10:00:00"), jst("2026-03-15T10:00:00"))).toMatchObject({ ok: true, reuseDays: 200 });
+    expect(canReuseDcv(validatedAt, jst("2026-03-15T10:00:00"))).toMatchObject({
+      ok: false,
+      code: "DCV_TOO_OLD",
+      reuseDays: 200,
+    });
+    expect(canReuseDcv(jst("2025-09-01T10:00:00"), jst("2026-03-15T10:00:00"))).toMatchObject({
+      ok: true,
+      reuseDays: 200,
+    });
   });
 
   test("APP-9: a validation dated after the issuance is refused", () => {
-    expect(canReuseDcv(jst("2026-05-02T00:00:00"), jst("2026-05-01T00:00:00"))).toMatchObject({ ok: false, code: "DCV_IN_FUTURE" });
+    expect(canReuseDcv(jst("2026-05-02T00:00:00"), jst("2026-05-01T00:00:00"))).toMatchObject({
+      ok: false,
+      code: "DCV_IN_FUTURE",
+    });
   });
 });

@@ -32,7 +32,14 @@ describe("JST calendar helpers", () => {
 
   test("toJst reads wall-clock fields in Japan", () => {
     expect(toJst(new Date("2026-03-31T15:00:00.000Z"))).toEqual({
-      year: 2026, month: 4, day: 1, hour: 0, minute: 0, second: 0, millisecond: 0, weekday: 3,
+      year: 2026,
+      month: 4,
+      day: 1,
+      hour: 0,
+      minute: 0,
+      second: 0,
+      millisecond: 0,
+      weekday: 3,
     });
   });
 
@@ -98,7 +105,18 @@ describe("JST calendar helpers", () => {
   test("rules never read local-time fields, so the process time zone cannot matter", () => {
     // Jest sandboxes process.env, so TZ cannot be switched here; instead make every local-time
     // accessor throw while rules run.
-    const local = ["getFullYear", "getMonth", "getDate", "getDay", "getHours", "getMinutes", "getSeconds", "getTimezoneOffset", "toLocaleDateString", "toString"] as const;
+    const local = [
+      "getFullYear",
+      "getMonth",
+      "getDate",
+      "getDay",
+      "getHours",
+      "getMinutes",
+      "getSeconds",
+      "getTimezoneOffset",
+      "toLocaleDateString",
+      "toString",
+    ] as const;
     const spies = local.map((m) =>
       jest.spyOn(Date.prototype, m).mockImplementation(() => {
         throw new Error(`local-time accessor ${m} used`);

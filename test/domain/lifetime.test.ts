@@ -56,14 +56,20 @@ describe("VAL-7 maximum certificate lifetime", () => {
   });
 
   test("VAL-7: when term end and the cap coincide the term end is reported", () => {
-    const r = certificateNotAfter({ notBefore: jst("2029-03-15T10:00:00"), termEnd: new Date("2029-04-30T01:00:00.000Z") });
+    const r = certificateNotAfter({
+      notBefore: jst("2029-03-15T10:00:00"),
+      termEnd: new Date("2029-04-30T01:00:00.000Z"),
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.notAfter.toISOString()).toBe("2029-04-30T01:00:00.000Z");
     expect(r.limitedBy).toBe("TERM_END");
   });
 
   test("VAL-7: notBefore is truncated to the whole second", () => {
-    const r = certificateNotAfter({ notBefore: new Date("2026-03-15T01:00:00.750Z"), termEnd: jst("2031-12-31T23:59:59") });
+    const r = certificateNotAfter({
+      notBefore: new Date("2026-03-15T01:00:00.750Z"),
+      termEnd: jst("2031-12-31T23:59:59"),
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.notAfter.toISOString()).toBe("2026-09-30T01:00:00.000Z");
   });
@@ -82,7 +88,9 @@ describe("VAL-7 maximum certificate lifetime", () => {
   test("VAL-7: a new certificate is due at two thirds of the current one's lifetime while the term runs on", () => {
     const notBefore = jst("2027-03-15T10:00:00");
     const notAfter = new Date(notBefore.getTime() + 99 * DAY);
-    expect(replacementDueAt({ notBefore, notAfter, termEnd: jst("2029-03-31T23:59:59") })?.toISOString()).toBe("2027-05-20T01:00:00.000Z");
+    expect(replacementDueAt({ notBefore, notAfter, termEnd: jst("2029-03-31T23:59:59") })?.toISOString()).toBe(
+      "2027-05-20T01:00:00.000Z",
+    );
     expect(replacementDueAt({ notBefore, notAfter, termEnd: notAfter })).toBeNull();
   });
 

@@ -49,7 +49,12 @@ describe("CON-8 consumption tax", () => {
       { priceYen: 1999, taxPointAt: jst("2026-04-01T00:00:00") },
       { priceYen: 1999, taxPointAt: jst("2026-05-01T00:00:00") },
     ]);
-    expect(r).toEqual({ byRate: [{ priceYen: 3998, ratePercent: 10, taxYen: 399, totalYen: 4397 }], priceYen: 3998, taxYen: 399, totalYen: 4397 });
+    expect(r).toEqual({
+      byRate: [{ priceYen: 3998, ratePercent: 10, taxYen: 399, totalYen: 4397 }],
+      priceYen: 3998,
+      taxYen: 399,
+      totalYen: 4397,
+    });
   });
 
   test("CON-8: an invoice spanning a rate change is split by rate", () => {

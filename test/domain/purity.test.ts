@@ -9,10 +9,9 @@ describe("domain purity", () => {
   test("the domain has files to check, and the import scan finds imports", () => {
     expect(files).toEqual(expect.arrayContaining(["index.ts", "jst.ts", "terms.ts", "calendar.ts"]));
     const calendar = readFileSync(join(dir, "calendar.ts"), "utf8");
-    expect([...calendar.matchAll(/^\s*(?:import|export)\b[^;("']*?\bfrom\s*["']([^"']+)["']/gm)].map((m) => m[1])).toEqual([
-      "@holiday-jp/holiday_jp",
-      "./jst",
-    ]);
+    expect(
+      [...calendar.matchAll(/^\s*(?:import|export)\b[^;("']*?\bfrom\s*["']([^"']+)["']/gm)].map((m) => m[1]),
+    ).toEqual(["@holiday-jp/holiday_jp", "./jst"]);
   });
 
   // Pure tables as libraries: Japanese holidays, the Public Suffix List (APP-12) and IDNA mappings.
@@ -28,8 +27,7 @@ describe("domain purity", () => {
     ];
     const specifiers = patterns.flatMap((re) => [...source.matchAll(re)].map((m) => m[1]));
     for (const s of specifiers) {
-      const allowed =
-        /^\.\/[\w-]+$/.test(s) || TABLES.includes(s) || builtinModules.includes(s.replace(/^node:/, ""));
+      const allowed = /^\.\/[\w-]+$/.test(s) || TABLES.includes(s) || builtinModules.includes(s.replace(/^node:/, ""));
       expect({ file, import: s, allowed }).toEqual({ file, import: s, allowed: true });
     }
   });

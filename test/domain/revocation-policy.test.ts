@@ -49,7 +49,11 @@ describe("REV-1 reasons and who may use them", () => {
   });
 
   const matrix: [RevocationActor, string, boolean][] = [];
-  const allowed: Record<RevocationActor, number[]> = { SUBSCRIBER: [0, 1, 3, 4, 5], RESELLER: [0, 3, 5], OPERATOR: [0, 1, 3, 4, 5, 9] };
+  const allowed: Record<RevocationActor, number[]> = {
+    SUBSCRIBER: [0, 1, 3, 4, 5],
+    RESELLER: [0, 3, 5],
+    OPERATOR: [0, 1, 3, 4, 5, 9],
+  };
   for (const actor of ["SUBSCRIBER", "RESELLER", "OPERATOR"] as const) {
     for (const reason of REVOCATION_REASONS) {
       matrix.push([actor, reason, allowed[actor].includes(REVOCATION_REASON_CODES[reason])]);
@@ -62,14 +66,23 @@ describe("REV-1 reasons and who may use them", () => {
   });
 
   test("REV-1: allowed reasons per actor", () => {
-    expect(allowedRevocationReasons("SUBSCRIBER")).toEqual(["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"]);
+    expect(allowedRevocationReasons("SUBSCRIBER")).toEqual([
+      "unspecified",
+      "keyCompromise",
+      "affiliationChanged",
+      "superseded",
+      "cessationOfOperation",
+    ]);
     expect(allowedRevocationReasons("RESELLER")).toEqual(["unspecified", "affiliationChanged", "cessationOfOperation"]);
     expect(allowedRevocationReasons("OPERATOR")).toEqual(REVOCATION_REASONS);
   });
 
-  test.each(["certificateHold", "removeFromCRL", "aACompromise", "KEY_COMPROMISE", ""])("REV-1: %p is never accepted, even from the operator", (reason) => {
-    expect(checkRevocationReason("OPERATOR", reason)).toMatchObject({ ok: false, code: "REVOCATION_REASON_UNKNOWN" });
-  });
+  test.each(["certificateHold", "removeFromCRL", "aACompromise", "KEY_COMPROMISE", ""])(
+    "REV-1: %p is never accepted, even from the operator",
+    (reason) => {
+      expect(checkRevocationReason("OPERATOR", reason)).toMatchObject({ ok: false, code: "REVOCATION_REASON_UNKNOWN" });
+    },
+  );
 });
 
 describe("REV-2 scheduled revocation", () => {
@@ -80,7 +93,12 @@ describe("REV-2 scheduled revocation", () => {
     ["2026-03-31T23:59:58", "2026-03-31T14:59:59.000Z"],
     ["2026-12-31T12:00:00", "2026-12-31T14:59:59.000Z"],
   ])("REV-2: cessationOfOperation requested %s JST for the end of the month is executed at %s", (at, executeAt) => {
-    const r = planRevocation({ actor: "SUBSCRIBER", reason: "cessationOfOperation", requestedAt: jst(at), atEndOfMonth: true });
+    const r = planRevocation({
+      actor: "SUBSCRIBER",
+      reason: "cessationOfOperation",
+      requestedAt: jst(at),
+      atEndOfMonth: true,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.scheduled).toBe(true);
@@ -88,7 +106,14 @@ describe("REV-2 scheduled revocation", () => {
   });
 
   test("REV-2: superseded may be scheduled too", () => {
-    expect(planRevocation({ actor: "SUBSCRIBER", reason: "superseded", requestedAt: jst("2026-06-10T10:00:00"), atEndOfMonth: true })).toMatchObject({
+    expect(
+      planRevocation({
+        actor: "SUBSCRIBER",
+        reason: "superseded",
+        requestedAt: jst("2026-06-10T10:00:00"),
+        atEndOfMonth: true,
+      }),
+    ).toMatchObject({
       ok: true,
       scheduled: true,
       code: 4,
@@ -96,14 +121,23 @@ describe("REV-2 scheduled revocation", () => {
   });
 
   test.each(["unspecified", "keyCompromise", "affiliationChanged"])("REV-2: %s cannot be scheduled", (reason) => {
-    expect(planRevocation({ actor: "SUBSCRIBER", reason, requestedAt: jst("2026-06-10T10:00:00"), atEndOfMonth: true })).toMatchObject({
+    expect(
+      planRevocation({ actor: "SUBSCRIBER", reason, requestedAt: jst("2026-06-10T10:00:00"), atEndOfMonth: true }),
+    ).toMatchObject({
       ok: false,
       code: "REVOCATION_REASON_NOT_SCHEDULABLE",
     });
   });
 
   test("REV-2: privilegeWithdrawn from a subscriber is refused on REV-1 grounds first", () => {
-    expect(planRevocation({ actor: "SUBSCRIBER", reason: "privilegeWithdrawn", requestedAt: jst("2026-06-10T10:00:00"), atEndOfMonth: true })).toMatchObject({
+    expect(
+      planRevocation({
+        actor: "SUBSCRIBER",
+        reason: "privilegeWithdrawn",
+        requestedAt: jst("2026-06-10T10:00:00"),
+        atEndOfMonth: true,
+      }),
+    ).toMatchObject({
       ok: false,
       code: "REVOCATION_REASON_NOT_ALLOWED",
     });
@@ -132,7 +166,9 @@ describe("REV-10 deadlines", () => {
 
   test("REV-10: a scheduled revocation is due at its scheduled time", () => {
     const scheduledFor = new Date("2026-05-31T14:59:59.000Z");
-    expect(revocationDeadline({ reason: "cessationOfOperation", receivedAt, scheduledFor }).toISOString()).toBe("2026-05-31T14:59:59.000Z");
+    expect(revocationDeadline({ reason: "cessationOfOperation", receivedAt, scheduledFor }).toISOString()).toBe(
+      "2026-05-31T14:59:59.000Z",
+    );
   });
 
   test("REV-10: problem reports get a first answer within 24 hours; overdue strictly after", () => {
@@ -146,15 +182,24 @@ describe("REV-10 deadlines", () => {
 describe("REV-7 finality", () => {
   const executeAt = new Date("2026-05-31T14:59:59.000Z");
   test("REV-7: a scheduled revocation can be withdrawn until it is executed", () => {
-    expect(canWithdrawRevocation({ state: "SCHEDULED", executeAt, now: new Date("2026-05-31T14:59:58.999Z") })).toEqual({ ok: true });
-    expect(canWithdrawRevocation({ state: "SCHEDULED", executeAt, now: executeAt })).toMatchObject({ ok: false, code: "REVOCATION_FINAL" });
+    expect(canWithdrawRevocation({ state: "SCHEDULED", executeAt, now: new Date("2026-05-31T14:59:58.999Z") })).toEqual(
+      { ok: true },
+    );
+    expect(canWithdrawRevocation({ state: "SCHEDULED", executeAt, now: executeAt })).toMatchObject({
+      ok: false,
+      code: "REVOCATION_FINAL",
+    });
   });
 
   test("REV-7: an executed revocation is final", () => {
     expect(isRevocationFinal("EXECUTED")).toBe(true);
     expect(isRevocationFinal("SCHEDULED")).toBe(false);
-    expect(canWithdrawRevocation({ state: "EXECUTED", executeAt, now: new Date("2026-05-01T00:00:00.000Z") })).toMatchObject({ ok: false, code: "REVOCATION_FINAL" });
-    expect(canWithdrawRevocation({ state: "WITHDRAWN", executeAt, now: new Date("2026-05-01T00:00:00.000Z") })).toMatchObject({
+    expect(
+      canWithdrawRevocation({ state: "EXECUTED", executeAt, now: new Date("2026-05-01T00:00:00.000Z") }),
+    ).toMatchObject({ ok: false, code: "REVOCATION_FINAL" });
+    expect(
+      canWithdrawRevocation({ state: "WITHDRAWN", executeAt, now: new Date("2026-05-01T00:00:00.000Z") }),
+    ).toMatchObject({
       ok: false,
       code: "REVOCATION_ALREADY_WITHDRAWN",
     });

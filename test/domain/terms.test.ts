@@ -74,8 +74,20 @@ describe("VAL-3 carry-over", () => {
   });
 
   test("VAL-3: month stepping clamps to the month's last day (31 Jan → 28 Feb)", () => {
-    expect(termWithCarryOver({ start: jst("2026-01-31T10:00:00"), termMonths: 12, previousNotAfter: jst("2026-02-28T23:59:59") }).carryOverMonths).toBe(1);
-    expect(termWithCarryOver({ start: jst("2027-01-31T10:00:00"), termMonths: 12, previousNotAfter: jst("2027-02-28T09:00:00") }).carryOverMonths).toBe(0);
+    expect(
+      termWithCarryOver({
+        start: jst("2026-01-31T10:00:00"),
+        termMonths: 12,
+        previousNotAfter: jst("2026-02-28T23:59:59"),
+      }).carryOverMonths,
+    ).toBe(1);
+    expect(
+      termWithCarryOver({
+        start: jst("2027-01-31T10:00:00"),
+        termMonths: 12,
+        previousNotAfter: jst("2027-02-28T09:00:00"),
+      }).carryOverMonths,
+    ).toBe(0);
   });
 
   test("VAL-3: a term reaching exactly month 38 is not capped; month 39 is", () => {
@@ -100,7 +112,9 @@ describe("VAL-3 carry-over", () => {
     expect(carryOverAllowedFor({ validationLevel: "OV", autoRenew: false, issuanceMode: "BUILT_IN_CA" })).toBe(true);
     expect(carryOverAllowedFor({ validationLevel: "EV", autoRenew: false, issuanceMode: "BUILT_IN_CA" })).toBe(false);
     expect(carryOverAllowedFor({ validationLevel: "DV", autoRenew: true, issuanceMode: "BUILT_IN_CA" })).toBe(false);
-    expect(carryOverAllowedFor({ validationLevel: "OV", autoRenew: false, issuanceMode: "BRING_YOUR_OWN" })).toBe(false);
+    expect(carryOverAllowedFor({ validationLevel: "OV", autoRenew: false, issuanceMode: "BRING_YOUR_OWN" })).toBe(
+      false,
+    );
   });
 });
 
@@ -143,7 +157,11 @@ describe("VAL-5 renewal window", () => {
   });
 
   test("VAL-5: a 24-month renewal from 2027-02-28 ends 2029-02-28", () => {
-    const r = decideRenewal({ currentExpiry: jst("2027-02-28T23:59:59"), termMonths: 24, now: jst("2027-01-10T12:00:00") });
+    const r = decideRenewal({
+      currentExpiry: jst("2027-02-28T23:59:59"),
+      termMonths: 24,
+      now: jst("2027-01-10T12:00:00"),
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.termEnd.toISOString()).toBe("2029-02-28T14:59:59.000Z");
   });
@@ -159,16 +177,28 @@ describe("VAL-4 reissue", () => {
   });
 
   test("VAL-4: at the subscriber's request the superseded certificate is revoked at once", () => {
-    const r = planReissue({ existingNotAfter: jst("2026-12-31T23:59:59"), notBefore: jst("2026-07-01T10:00:00"), revokeSupersededImmediately: true });
+    const r = planReissue({
+      existingNotAfter: jst("2026-12-31T23:59:59"),
+      notBefore: jst("2026-07-01T10:00:00"),
+      revokeSupersededImmediately: true,
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.revokeSupersededAt.toISOString()).toBe("2026-07-01T01:00:00.000Z");
   });
 
   test("VAL-4: the grace period is configurable and never runs past the old certificate's expiry", () => {
-    const r = planReissue({ existingNotAfter: jst("2026-12-31T23:59:59"), notBefore: jst("2026-12-30T10:00:00"), graceHours: 72 });
+    const r = planReissue({
+      existingNotAfter: jst("2026-12-31T23:59:59"),
+      notBefore: jst("2026-12-30T10:00:00"),
+      graceHours: 72,
+    });
     if (!r.ok) throw new Error(r.message);
     expect(r.revokeSupersededAt.toISOString()).toBe("2026-12-31T14:59:59.000Z");
-    const r24 = planReissue({ existingNotAfter: jst("2026-12-31T23:59:59"), notBefore: jst("2026-07-01T10:00:00"), graceHours: 24 });
+    const r24 = planReissue({
+      existingNotAfter: jst("2026-12-31T23:59:59"),
+      notBefore: jst("2026-07-01T10:00:00"),
+      graceHours: 24,
+    });
     if (!r24.ok) throw new Error(r24.message);
     expect(r24.revokeSupersededAt.toISOString()).toBe("2026-07-02T01:00:00.000Z");
   });

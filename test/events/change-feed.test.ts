@@ -2,7 +2,15 @@ import { DataSource } from "typeorm";
 import { createDataSource } from "../../api/src/db/data-source";
 import { EventType } from "../../api/src/events/event-publisher";
 import { toGlobalId } from "../../api/src/graphql/global-id";
-import { DcvWebServer, createSubscriber, csrFor, gqlOk, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
+import {
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  gqlOk,
+  productIds,
+  reviewAndApprove,
+  submitApplication,
+} from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -35,10 +43,16 @@ async function readFeed(key: string, after: string | null = null): Promise<{ eve
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
+  t = await startTestApp({
+    now: START,
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_WEBHOOK_ALLOW_INSECURE: "true" },
+  });
   alpha = await t.createReseller("alpha-feed");
   beta = await t.createReseller("beta-feed");
-  writers = createDataSource((t.ds.options as { url: string }).url, { poolSize: 12, applicationName: "akashi-feed-writers" });
+  writers = createDataSource((t.ds.options as { url: string }).url, {
+    poolSize: 12,
+    applicationName: "akashi-feed-writers",
+  });
   await writers.initialize();
 });
 
@@ -54,7 +68,13 @@ test("RES-5, NOT-1: a scripted scenario through GraphQL yields every event exact
   const alphaSubscriber = await createSubscriber(t, alpha.key);
   const betaSubscriber = await createSubscriber(t, beta.key);
   const submit = async (key: string, subscriberId: string, name: string) => {
-    const r = await submitApplication(t, key, { subscriberId, productId: products.DV, termMonths: 12, names: [name], csr: csrFor(dir, [name]) });
+    const r = await submitApplication(t, key, {
+      subscriberId,
+      productId: products.DV,
+      termMonths: 12,
+      names: [name],
+      csr: csrFor(dir, [name]),
+    });
     expect(r.userErrors).toEqual([]);
     return r.application;
   };
@@ -64,9 +84,15 @@ test("RES-5, NOT-1: a scripted scenario through GraphQL yields every event exact
   const b1 = await submit(beta.key, betaSubscriber, NAMES[1]);
   const a2 = await submit(alpha.key, alphaSubscriber, NAMES[2]);
   await op(`mutation($id: ID!) { startReview(input: { applicationId: $id }) { userErrors { code } } }`, { id: a1.id });
-  const docs = await op(`mutation($id: ID!) { requestDocuments(input: { applicationId: $id, message: "登記事項証明書を提出してください", dueInBusinessDays: 5 }) { application { documentsDueAt } userErrors { code } } }`, { id: a1.id });
+  const docs = await op(
+    `mutation($id: ID!) { requestDocuments(input: { applicationId: $id, message: "登記事項証明書を提出してください", dueInBusinessDays: 5 }) { application { documentsDueAt } userErrors { code } } }`,
+    { id: a1.id },
+  );
   expect(docs.requestDocuments.userErrors).toEqual([]);
-  const rejected = await op(`mutation($id: ID!) { rejectApplication(input: { applicationId: $id, ground: NOT_ELIGIBLE, reason: "not eligible" }) { userErrors { code } } }`, { id: a1.id });
+  const rejected = await op(
+    `mutation($id: ID!) { rejectApplication(input: { applicationId: $id, ground: NOT_ELIGIBLE, reason: "not eligible" }) { userErrors { code } } }`,
+    { id: a1.id },
+  );
   expect(rejected.rejectApplication.userErrors).toEqual([]);
   const issued = await reviewAndApprove(t, dcv, alpha.key, a2);
 
@@ -82,21 +108,36 @@ test("RES-5, NOT-1: a scripted scenario through GraphQL yields every event exact
   expect(events.map(({ type, subjectType, subjectId }) => ({ type, subjectType, subjectId }))).toEqual(expected);
   const positions = events.map((e) => BigInt(e.id));
   positions.forEach((p, i) => i > 0 && expect(p > positions[i - 1]).toBe(true));
-  expect(events.every((e) => e.resellerId === toGlobalId("Reseller", alpha.id) && e.occurredAt === START.toISOString())).toBe(true);
-  expect(events[5].data).toMatchObject({ serialNumber: issued.certificate.serialNumber, names: [NAMES[2]], applicationId: a2.id });
-  expect(events[2].data).toEqual({ message: "登記事項証明書を提出してください", documentsDueAt: new Date(docs.requestDocuments.application.documentsDueAt).toISOString() });
+  expect(
+    events.every((e) => e.resellerId === toGlobalId("Reseller", alpha.id) && e.occurredAt === START.toISOString()),
+  ).toBe(true);
+  expect(events[5].data).toMatchObject({
+    serialNumber: issued.certificate.serialNumber,
+    names: [NAMES[2]],
+    applicationId: a2.id,
+  });
+  expect(events[2].data).toEqual({
+    message: "登記事項証明書を提出してください",
+    documentsDueAt: new Date(docs.requestDocuments.application.documentsDueAt).toISOString(),
+  });
 
   const betaFeed = await readFeed(beta.key);
   expect(betaFeed.events.map((e) => [e.type, e.subjectId])).toEqual([["APPLICATION_SUBMITTED", b1.id]]);
   const operatorFeed = await readFeed(t.operatorKey);
-  expect(operatorFeed.events.map((e) => e.id)).toEqual([...events.map((e) => e.id), betaFeed.events[0].id].sort((x, y) => Number(x) - Number(y)));
+  expect(operatorFeed.events.map((e) => e.id)).toEqual(
+    [...events.map((e) => e.id), betaFeed.events[0].id].sort((x, y) => Number(x) - Number(y)),
+  );
 
   // Catching up from the saved cursor: nothing old again, only what is new.
   expect((await readFeed(alpha.key, cursor)).events).toEqual([]);
   const a3 = await submit(alpha.key, alphaSubscriber, "feed-d.akashi-demo.jp");
-  expect((await readFeed(alpha.key, cursor)).events.map((e) => [e.type, e.subjectId])).toEqual([["APPLICATION_SUBMITTED", a3.id]]);
+  expect((await readFeed(alpha.key, cursor)).events.map((e) => [e.type, e.subjectId])).toEqual([
+    ["APPLICATION_SUBMITTED", a3.id],
+  ]);
   // A bad cursor is a top-level input error, not an empty page.
-  expect((await t.gql(alpha.key, `{ events(first: 2, after: "abc") { edges { cursor } } }`)).errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
+  expect(
+    (await t.gql(alpha.key, `{ events(first: 2, after: "abc") { edges { cursor } } }`)).errors?.[0].extensions?.code,
+  ).toBe("BAD_USER_INPUT");
 });
 
 /** Emits one event in a transaction that stays open until `release` resolves. */
@@ -104,7 +145,13 @@ function slowEmit(release: Promise<void>, n: number): { done: Promise<void>; emi
   let markEmitted!: () => void;
   const emitted = new Promise<void>((r) => (markEmitted = r));
   const done = writers.transaction(async (tx) => {
-    await t.services.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: alpha.id, subjectType: "Seal", subjectId: `seal-${n}`, data: { n } });
+    await t.services.events.emit(tx, {
+      type: EventType.SEAL_CREATED,
+      resellerId: alpha.id,
+      subjectType: "Seal",
+      subjectId: `seal-${n}`,
+      data: { n },
+    });
     markEmitted();
     await release;
   });
@@ -119,7 +166,15 @@ test("RES-5: feed positions follow commit order — an event whose transaction c
   const first = slowEmit(gate, 1);
   await first.emitted;
   // …a second writer emits and commits meanwhile: it is not held up, and it is in the feed at once.
-  await writers.transaction((tx) => t.services.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: alpha.id, subjectType: "Seal", subjectId: "seal-2", data: { n: 2 } }));
+  await writers.transaction((tx) =>
+    t.services.events.emit(tx, {
+      type: EventType.SEAL_CREATED,
+      resellerId: alpha.id,
+      subjectType: "Seal",
+      subjectId: "seal-2",
+      data: { n: 2 },
+    }),
+  );
   const early = await readFeed(alpha.key, start);
   expect(early.events.map((e) => e.subjectId)).toEqual(["seal-2"]);
   // The first commits later and gets a later position, after the reader's cursor: not skipped.
@@ -146,7 +201,13 @@ test("RES-5: 40 concurrent writers with random commit delays, one reader polling
     Array.from({ length: 40 }, (_, i) =>
       writers.transaction(async (tx) => {
         await new Promise((r) => setTimeout(r, Math.random() * 20));
-        await t.services.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: alpha.id, subjectType: "Seal", subjectId: `burst-${i}`, data: {} });
+        await t.services.events.emit(tx, {
+          type: EventType.SEAL_CREATED,
+          resellerId: alpha.id,
+          subjectType: "Seal",
+          subjectId: `burst-${i}`,
+          data: {},
+        });
         await new Promise((r) => setTimeout(r, Math.random() * 20)); // commit late, in random order
       }),
     ),
@@ -155,7 +216,10 @@ test("RES-5: 40 concurrent writers with random commit delays, one reader polling
   await reader;
   const rest = await readFeed(alpha.key, cursor);
   seen.push(...rest.events.map((e) => e.subjectId));
-  const committed = await t.ds.query(`SELECT subject_id FROM event WHERE reseller_id = $1 AND id > $2::bigint ORDER BY id`, [alpha.id, start ?? "0"]);
+  const committed = await t.ds.query(
+    `SELECT subject_id FROM event WHERE reseller_id = $1 AND id > $2::bigint ORDER BY id`,
+    [alpha.id, start ?? "0"],
+  );
   expect(committed).toHaveLength(40);
   expect(seen).toEqual(committed.map((r: any) => r.subject_id));
 });

@@ -88,12 +88,22 @@ test.each([
   expect(isPublicAddress(address)).toBe(allowed);
 });
 
-function lookup(answers: LookupAddress[], options: { all?: boolean; family?: number } = {}): Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
-  return new Promise((resolve) => guardedLookup(async () => answers)("hooks.akashi-demo.jp", options, (err, address, family) => resolve({ err, address, family })));
+function lookup(
+  answers: LookupAddress[],
+  options: { all?: boolean; family?: number } = {},
+): Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
+  return new Promise((resolve) =>
+    guardedLookup(async () => answers)("hooks.akashi-demo.jp", options, (err, address, family) =>
+      resolve({ err, address, family }),
+    ),
+  );
 }
 
 test("NOT-1: the connect-time lookup passes public answers on to the socket, in both calling styles", async () => {
-  const answers = [{ address: "93.184.216.34", family: 4 }, { address: "2606:2800:220:1::1", family: 6 }];
+  const answers = [
+    { address: "93.184.216.34", family: 4 },
+    { address: "2606:2800:220:1::1", family: 6 },
+  ];
   expect(await lookup(answers, { all: true })).toEqual({ err: null, address: answers, family: undefined });
   expect(await lookup(answers)).toEqual({ err: null, address: "93.184.216.34", family: 4 });
   expect(await lookup(answers, { family: 6 })).toEqual({ err: null, address: "2606:2800:220:1::1", family: 6 });
@@ -102,8 +112,14 @@ test("NOT-1: the connect-time lookup passes public answers on to the socket, in 
 test("NOT-1: the connect-time lookup refuses a name if any answer is not public (DNS rebinding, mixed answers)", async () => {
   for (const answers of [
     [{ address: "127.0.0.1", family: 4 }],
-    [{ address: "93.184.216.34", family: 4 }, { address: "10.1.2.3", family: 4 }],
-    [{ address: "93.184.216.34", family: 4 }, { address: "::1", family: 6 }],
+    [
+      { address: "93.184.216.34", family: 4 },
+      { address: "10.1.2.3", family: 4 },
+    ],
+    [
+      { address: "93.184.216.34", family: 4 },
+      { address: "::1", family: 6 },
+    ],
     [{ address: "::ffff:169.254.169.254", family: 6 }],
   ]) {
     for (const options of [{ all: true }, {}]) {

@@ -10,7 +10,10 @@ let t: TestApp;
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: new Date("2026-11-21T03:00:00Z"), env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) } });
+  t = await startTestApp({
+    now: new Date("2026-11-21T03:00:00Z"),
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) },
+  });
 });
 
 afterAll(async () => {
@@ -23,7 +26,12 @@ async function feed(key: string): Promise<string[]> {
   const types: string[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: any = await gqlOk(t, key, `query($after: String) { events(first: 3, after: $after) { edges { node { type } } pageInfo { hasNextPage endCursor } } }`, { after });
+    const page: any = await gqlOk(
+      t,
+      key,
+      `query($after: String) { events(first: 3, after: $after) { edges { node { type } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
     types.push(...page.events.edges.map((e: any) => e.node.type));
     if (!page.events.pageInfo.hasNextPage) return types;
     after = page.events.pageInfo.endCursor;
@@ -37,12 +45,35 @@ test("NOT-1: seal, scheduled/withdrawn/executed revocation, contract end and can
   const subscriberId = await createSubscriber(t, r.key);
   const first = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev1.akashi-demo.jp"]);
   const second = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev2.akashi-demo.jp"]);
-  await gqlOk(t, r.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { userErrors { code } } }`, { id: first.contract.id });
-  const scheduled = await gqlOk(t, r.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, atEndOfMonth: true }) { revocation { id } } }`, { id: first.certificate.id });
-  await gqlOk(t, r.key, `mutation($id: ID!) { withdrawRevocation(input: { revocationId: $id }) { userErrors { code } } }`, { id: scheduled.requestRevocation.revocation.id });
-  await gqlOk(t, r.key, `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, { id: first.certificate.id });
-  await gqlOk(t, r.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { userErrors { code } } }`, { id: second.contract.id });
-  await gqlOk(t, t.operatorKey, `mutation { announceMaintenance(input: { title: "証明書発行システムの保守", body: "発行を一時停止します。", startsAt: "2026-12-05T15:00:00Z", endsAt: "2026-12-05T18:00:00Z" }) { userErrors { code } } }`);
+  await gqlOk(t, r.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { userErrors { code } } }`, {
+    id: first.contract.id,
+  });
+  const scheduled = await gqlOk(
+    t,
+    r.key,
+    `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: CESSATION_OF_OPERATION, atEndOfMonth: true }) { revocation { id } } }`,
+    { id: first.certificate.id },
+  );
+  await gqlOk(
+    t,
+    r.key,
+    `mutation($id: ID!) { withdrawRevocation(input: { revocationId: $id }) { userErrors { code } } }`,
+    { id: scheduled.requestRevocation.revocation.id },
+  );
+  await gqlOk(
+    t,
+    r.key,
+    `mutation($id: ID!) { requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`,
+    { id: first.certificate.id },
+  );
+  await gqlOk(t, r.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { userErrors { code } } }`, {
+    id: second.contract.id,
+  });
+  await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation { announceMaintenance(input: { title: "証明書発行システムの保守", body: "発行を一時停止します。", startsAt: "2026-12-05T15:00:00Z", endsAt: "2026-12-05T18:00:00Z" }) { userErrors { code } } }`,
+  );
   // The renewal window of the second contract (term end 2027-11-30) opens 2027-09-01; by then it was cancelled, so no renewal notice for it.
   const third = await issueCertificate(t, dcv, dir, r.key, subscriberId, products.DV, ["ev3.akashi-demo.jp"]);
   await t.jobs.scheduleRecurring();
@@ -51,10 +82,19 @@ test("NOT-1: seal, scheduled/withdrawn/executed revocation, contract end and can
   void third;
 
   const types = await feed(r.key);
-  const afterIssuance = types.filter((x) => !["APPLICATION_SUBMITTED", "APPLICATION_APPROVED", "CERTIFICATE_ISSUED"].includes(x));
+  const afterIssuance = types.filter(
+    (x) => !["APPLICATION_SUBMITTED", "APPLICATION_APPROVED", "CERTIFICATE_ISSUED"].includes(x),
+  );
   expect(afterIssuance).toEqual([
-    "SEAL_CREATED", "REVOCATION_SCHEDULED", "REVOCATION_WITHDRAWN", "CONTRACT_ENDED", "REVOCATION_EXECUTED", "CONTRACT_CANCELLED",
-    "MAINTENANCE_ANNOUNCED", "CONTRACT_ENDED", "RENEWAL_DUE",
+    "SEAL_CREATED",
+    "REVOCATION_SCHEDULED",
+    "REVOCATION_WITHDRAWN",
+    "CONTRACT_ENDED",
+    "REVOCATION_EXECUTED",
+    "CONTRACT_CANCELLED",
+    "MAINTENANCE_ANNOUNCED",
+    "CONTRACT_ENDED",
+    "RENEWAL_DUE",
   ]);
   expect(types.filter((x) => x === "CERTIFICATE_ISSUED")).toHaveLength(3);
   // RES-3: the other reseller sees only the operator-wide announcement.

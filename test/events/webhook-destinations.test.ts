@@ -15,7 +15,13 @@ import { WebhookReceiver } from "./webhook-receiver";
  */
 const START = new Date("2026-11-21T03:00:00Z");
 const TIMEOUT_MS = 300;
-const PRODUCTION: WebhookDeliveryOptions = { timeoutMs: TIMEOUT_MS, backoffMs: 60_000, backoffCapMs: 3_600_000, maxAttempts: 4, allowInsecure: false };
+const PRODUCTION: WebhookDeliveryOptions = {
+  timeoutMs: TIMEOUT_MS,
+  backoffMs: 60_000,
+  backoffCapMs: 3_600_000,
+  maxAttempts: 4,
+  allowInsecure: false,
+};
 let t: TestApp;
 const receiver = new WebhookReceiver();
 /** A bare TCP listener on loopback: counts connections, so "nothing connected" is observable. */
@@ -34,15 +40,34 @@ async function endpointAt(url: string): Promise<{ resellerId: string; key: strin
   return { resellerId: r.id, key: r.key, endpointId: id };
 }
 
-async function emitAndDeliver(resellerId: string, runner: { runDue(): Promise<unknown> }): Promise<{ status: string; attempts: number; last_status_code: number | null; last_error: string | null }> {
-  await t.ds.transaction((tx) => t.services.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId, subjectType: "Seal", subjectId: "seal-1", data: {} }));
+async function emitAndDeliver(
+  resellerId: string,
+  runner: { runDue(): Promise<unknown> },
+): Promise<{ status: string; attempts: number; last_status_code: number | null; last_error: string | null }> {
+  await t.ds.transaction((tx) =>
+    t.services.events.emit(tx, {
+      type: EventType.SEAL_CREATED,
+      resellerId,
+      subjectType: "Seal",
+      subjectId: "seal-1",
+      data: {},
+    }),
+  );
   await runner.runDue();
-  const [row] = await t.ds.query(`SELECT status, attempts, last_status_code, last_error FROM webhook_delivery WHERE reseller_id = $1`, [resellerId]);
+  const [row] = await t.ds.query(
+    `SELECT status, attempts, last_status_code, last_error FROM webhook_delivery WHERE reseller_id = $1`,
+    [resellerId],
+  );
   return row;
 }
 
 function productionRunner(resolve: (host: string) => Promise<LookupAddress[]>): JobRunner {
-  return new JobRunner({ ds: t.ds, clock: t.clock, logger: createLogger("silent"), handlers: new WebhookDeliverer(t.ds, t.clock, { ...PRODUCTION, resolve }).jobs().handlers });
+  return new JobRunner({
+    ds: t.ds,
+    clock: t.clock,
+    logger: createLogger("silent"),
+    handlers: new WebhookDeliverer(t.ds, t.clock, { ...PRODUCTION, resolve }).jobs().handlers,
+  });
 }
 
 beforeAll(async () => {
@@ -53,7 +78,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
   tcpPort = (tcp.address() as AddressInfo).port;
-  t = await startTestApp({ now: START, env: { AKASHI_WEBHOOK_ALLOW_INSECURE: "true", AKASHI_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) } });
+  t = await startTestApp({
+    now: START,
+    env: { AKASHI_WEBHOOK_ALLOW_INSECURE: "true", AKASHI_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS) },
+  });
 });
 
 afterAll(async () => {
@@ -72,27 +100,56 @@ test("NOT-1: a name that resolves to loopback at send time is refused at connect
   const asked: string[] = [];
   // A rebinding DNS server: public when registered, loopback now, public again for any second look-up.
   const answers = [[{ address: "127.0.0.1", family: 4 }], [{ address: "93.184.216.34", family: 4 }]];
-  const row = await emitAndDeliver(e.resellerId, productionRunner(async (host) => {
-    asked.push(host);
-    return answers[asked.length - 1] ?? [];
-  }));
+  const row = await emitAndDeliver(
+    e.resellerId,
+    productionRunner(async (host) => {
+      asked.push(host);
+      return answers[asked.length - 1] ?? [];
+    }),
+  );
   expect(asked).toEqual(["hooks.rebind.example"]);
   expect(connections).toBe(0);
-  expect(row).toEqual({ status: "PENDING", attempts: 1, last_status_code: null, last_error: "DESTINATION_NOT_ALLOWED" });
-  const listed = await gqlOk(t, e.key, `{ webhookDeliveries(first: 5) { edges { node { status attempts lastStatusCode lastError endpoint { id } } } } }`);
+  expect(row).toEqual({
+    status: "PENDING",
+    attempts: 1,
+    last_status_code: null,
+    last_error: "DESTINATION_NOT_ALLOWED",
+  });
+  const listed = await gqlOk(
+    t,
+    e.key,
+    `{ webhookDeliveries(first: 5) { edges { node { status attempts lastStatusCode lastError endpoint { id } } } } }`,
+  );
   expect(listed.webhookDeliveries.edges).toEqual([
-    { node: { status: "PENDING", attempts: 1, lastStatusCode: null, lastError: "DESTINATION_NOT_ALLOWED", endpoint: { id: toGlobalId("WebhookEndpoint", e.endpointId) } } },
+    {
+      node: {
+        status: "PENDING",
+        attempts: 1,
+        lastStatusCode: null,
+        lastError: "DESTINATION_NOT_ALLOWED",
+        endpoint: { id: toGlobalId("WebhookEndpoint", e.endpointId) },
+      },
+    },
   ]);
 });
 
 test.each([
-  ["a public and a private answer", [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.7", family: 4 }]],
+  [
+    "a public and a private answer",
+    [
+      { address: "93.184.216.34", family: 4 },
+      { address: "10.0.0.7", family: 4 },
+    ],
+  ],
   ["the metadata address, IPv4-mapped", [{ address: "::ffff:169.254.169.254", family: 6 }]],
   ["an IPv6 unique-local answer", [{ address: "fd00::7", family: 6 }]],
   ["a NAT64 form of loopback", [{ address: "64:ff9b::7f00:1", family: 6 }]],
 ])("NOT-1: a name resolving to %s is refused without connecting", async (_label, addresses) => {
   const e = await endpointAt(`https://hooks.mixed.example:${tcpPort}/hook`);
-  const row = await emitAndDeliver(e.resellerId, productionRunner(async () => addresses));
+  const row = await emitAndDeliver(
+    e.resellerId,
+    productionRunner(async () => addresses),
+  );
   expect(connections).toBe(0);
   expect(row).toMatchObject({ attempts: 1, last_error: "DESTINATION_NOT_ALLOWED" });
 });
@@ -105,10 +162,13 @@ test.each([
 ])("NOT-1: %s stored before the rules tightened is refused at send time, without a look-up", async (_label, url) => {
   const e = await endpointAt(url());
   const asked: string[] = [];
-  const row = await emitAndDeliver(e.resellerId, productionRunner(async (host) => {
-    asked.push(host);
-    return [{ address: "127.0.0.1", family: 4 }];
-  }));
+  const row = await emitAndDeliver(
+    e.resellerId,
+    productionRunner(async (host) => {
+      asked.push(host);
+      return [{ address: "127.0.0.1", family: 4 }];
+    }),
+  );
   expect(asked).toEqual([]);
   expect(connections).toBe(0);
   expect(row).toMatchObject({ attempts: 1, last_status_code: null, last_error: "DESTINATION_NOT_ALLOWED" });
@@ -140,5 +200,10 @@ test("NOT-1: failed attempts are recorded as coarse categories, never raw error 
   // And a success clears the category.
   receiver.reset();
   const ok = await endpointAt(receiver.url("/ok"));
-  expect(await emitAndDeliver(ok.resellerId, t.jobs)).toEqual({ status: "DELIVERED", attempts: 1, last_status_code: 200, last_error: null });
+  expect(await emitAndDeliver(ok.resellerId, t.jobs)).toEqual({
+    status: "DELIVERED",
+    attempts: 1,
+    last_status_code: 200,
+    last_error: null,
+  });
 });

@@ -15,15 +15,21 @@ const UPDATE = `mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEnd
 async function createEndpoints(key: string, n: number, prefix: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = (await gqlOk(t, key, CREATE, { input: { url: `http://127.0.0.1:9/${prefix}/${i}`, eventTypes: ["SEAL_CREATED"] } })).createWebhookEndpoint;
+    const r = (
+      await gqlOk(t, key, CREATE, { input: { url: `http://127.0.0.1:9/${prefix}/${i}`, eventTypes: ["SEAL_CREATED"] } })
+    ).createWebhookEndpoint;
     expect(r.userErrors).toEqual([]);
     ids.push(r.webhookEndpoint.id);
   }
   return ids;
 }
 
-const setActive = async (key: string, id: string, active: boolean) => (await gqlOk(t, key, UPDATE, { input: { webhookEndpointId: id, active } })).updateWebhookEndpoint;
-const activeCount = async (resellerId: string) => (await t.ds.query(`SELECT count(*)::int AS n FROM webhook_endpoint WHERE reseller_id = $1 AND active`, [resellerId]))[0].n;
+const setActive = async (key: string, id: string, active: boolean) =>
+  (await gqlOk(t, key, UPDATE, { input: { webhookEndpointId: id, active } })).updateWebhookEndpoint;
+const activeCount = async (resellerId: string) =>
+  (
+    await t.ds.query(`SELECT count(*)::int AS n FROM webhook_endpoint WHERE reseller_id = $1 AND active`, [resellerId])
+  )[0].n;
 
 beforeAll(async () => {
   t = await startTestApp({ now: START, env: { AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
@@ -36,21 +42,38 @@ afterAll(async () => {
 test(`NOT-1: resuming a paused endpoint is refused once ${MAX_ENDPOINTS_PER_RESELLER} are active, like creating one`, async () => {
   const r = await t.createReseller("cap-hooks");
   const ids = await createEndpoints(r.key, MAX_ENDPOINTS_PER_RESELLER, "cap");
-  const over = (await gqlOk(t, r.key, CREATE, { input: { url: "http://127.0.0.1:9/cap/over", eventTypes: ["SEAL_CREATED"] } })).createWebhookEndpoint;
+  const over = (
+    await gqlOk(t, r.key, CREATE, { input: { url: "http://127.0.0.1:9/cap/over", eventTypes: ["SEAL_CREATED"] } })
+  ).createWebhookEndpoint;
   expect(over).toEqual({ webhookEndpoint: null, userErrors: [{ code: "CONFLICT", field: "input.url" }] });
 
   // Pause one, fill its place, then try to resume it: 21 active would result.
-  expect(await setActive(r.key, ids[0], false)).toEqual({ webhookEndpoint: { id: ids[0], active: false }, userErrors: [] });
+  expect(await setActive(r.key, ids[0], false)).toEqual({
+    webhookEndpoint: { id: ids[0], active: false },
+    userErrors: [],
+  });
   await createEndpoints(r.key, 1, "cap-refill");
   expect(await activeCount(r.id)).toBe(MAX_ENDPOINTS_PER_RESELLER);
-  expect(await setActive(r.key, ids[0], true)).toEqual({ webhookEndpoint: null, userErrors: [{ code: "CONFLICT", field: "input.active" }] });
+  expect(await setActive(r.key, ids[0], true)).toEqual({
+    webhookEndpoint: null,
+    userErrors: [{ code: "CONFLICT", field: "input.active" }],
+  });
   expect(await activeCount(r.id)).toBe(MAX_ENDPOINTS_PER_RESELLER);
   // Setting an active endpoint active again adds none and is fine at the cap.
-  expect(await setActive(r.key, ids[1], true)).toEqual({ webhookEndpoint: { id: ids[1], active: true }, userErrors: [] });
+  expect(await setActive(r.key, ids[1], true)).toEqual({
+    webhookEndpoint: { id: ids[1], active: true },
+    userErrors: [],
+  });
 
   // Below the cap the resume goes through.
-  expect(await setActive(r.key, ids[2], false)).toEqual({ webhookEndpoint: { id: ids[2], active: false }, userErrors: [] });
-  expect(await setActive(r.key, ids[0], true)).toEqual({ webhookEndpoint: { id: ids[0], active: true }, userErrors: [] });
+  expect(await setActive(r.key, ids[2], false)).toEqual({
+    webhookEndpoint: { id: ids[2], active: false },
+    userErrors: [],
+  });
+  expect(await setActive(r.key, ids[0], true)).toEqual({
+    webhookEndpoint: { id: ids[0], active: true },
+    userErrors: [],
+  });
   expect(await activeCount(r.id)).toBe(MAX_ENDPOINTS_PER_RESELLER);
 });
 
@@ -76,7 +99,15 @@ test("NOT-1: a page of 20 deliveries with their event and endpoint costs two que
   const r = await t.createReseller("page-hooks");
   const endpoints = await createEndpoints(r.key, 2, "page");
   for (let i = 0; i < 10; i++) {
-    await t.ds.transaction((tx) => t.services.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: r.id, subjectType: "Seal", subjectId: `seal-${i}`, data: { i } }));
+    await t.ds.transaction((tx) =>
+      t.services.events.emit(tx, {
+        type: EventType.SEAL_CREATED,
+        resellerId: r.id,
+        subjectType: "Seal",
+        subjectId: `seal-${i}`,
+        data: { i },
+      }),
+    );
   }
   const rows: { id: string; event_id: string; endpoint_id: string }[] = await t.ds.query(
     `SELECT id, event_id::text AS event_id, endpoint_id FROM webhook_delivery WHERE reseller_id = $1 ORDER BY created_at DESC, id DESC`,
@@ -104,7 +135,9 @@ test("NOT-1: a page of 20 deliveries with their event and endpoint costs two que
     expect(nodes.map((n: any) => n.event.id)).toEqual(rows.map((d) => d.event_id));
     expect(nodes.map((n: any) => n.endpoint.id)).toEqual(rows.map((d) => toGlobalId("WebhookEndpoint", d.endpoint_id)));
     expect(new Set(nodes.map((n: any) => n.endpoint.id))).toEqual(new Set(endpoints));
-    expect(new Set(nodes.map((n: any) => n.event.subjectId))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `seal-${i}`)));
+    expect(new Set(nodes.map((n: any) => n.event.subjectId))).toEqual(
+      new Set(Array.from({ length: 10 }, (_, i) => `seal-${i}`)),
+    );
   } finally {
     spy.mockRestore();
   }

@@ -18,7 +18,15 @@ const STATEMENT = `query($month: String!, $rid: ID) { statement(month: $month, r
   lines { kind description amountYen taxRatePercent taxYen totalYen chargedAt dueAt periodStart periodEnd contract { id } } } }`;
 
 const record = (c: Partial<ChargeInput> & { amountYen: number; chargedAt: Date }) =>
-  inTransaction(t.ds, (tx) => t.services.fees.recordCharge(tx, { resellerId: a.id, contractId: null, kind: "CHANGE", description: "test fee", ...c }));
+  inTransaction(t.ds, (tx) =>
+    t.services.fees.recordCharge(tx, {
+      resellerId: a.id,
+      contractId: null,
+      kind: "CHANGE",
+      description: "test fee",
+      ...c,
+    }),
+  );
 
 beforeAll(async () => {
   t = await startTestApp({ now: new Date("2026-11-21T03:00:00Z") });
@@ -32,7 +40,12 @@ afterAll(() => t.close());
 
 test("CON-8: tax is the rate in force on the charge date with yen fractions rounded down (¥12,345 at 10 % → ¥1,234); CON-7: due at the end of the following month", async () => {
   const c = await record({ amountYen: 12345, chargedAt: new Date("2027-03-10T01:00:00Z") });
-  expect({ rate: c.taxRatePercent, tax: c.taxYen, total: c.totalYen, due: c.dueAt.toISOString() }).toEqual({ rate: 10, tax: 1234, total: 13579, due: "2027-04-30T14:59:59.000Z" });
+  expect({ rate: c.taxRatePercent, tax: c.taxYen, total: c.totalYen, due: c.dueAt.toISOString() }).toEqual({
+    rate: 10,
+    tax: 1234,
+    total: 13579,
+    due: "2027-04-30T14:59:59.000Z",
+  });
   const small = await record({ amountYen: 1999, chargedAt: new Date("2027-03-10T02:00:00Z") });
   expect([small.taxYen, small.totalYen]).toEqual([199, 2198]);
 });
@@ -43,7 +56,10 @@ test("CON-8: a rate change between two charges — the day before at 10 %, from 
   expect([before.taxRatePercent, before.taxYen]).toEqual([10, 1234]);
   expect([after.taxRatePercent, after.taxYen]).toEqual([12, 1481]);
   // CON-7: both are due at the end of May (JST), whatever the rate.
-  expect([before.dueAt.toISOString(), after.dueAt.toISOString()]).toEqual(["2027-05-31T14:59:59.000Z", "2027-05-31T14:59:59.000Z"]);
+  expect([before.dueAt.toISOString(), after.dueAt.toISOString()]).toEqual([
+    "2027-05-31T14:59:59.000Z",
+    "2027-05-31T14:59:59.000Z",
+  ]);
 });
 
 test("CON-7: a charge on 2027-01-01 00:00 JST (still 31 Dec in UTC) is due 2027-02-28 23:59:59 JST", async () => {
@@ -53,19 +69,40 @@ test("CON-7: a charge on 2027-01-01 00:00 JST (still 31 Dec in UTC) is due 2027-
 
 test("RES-1, RES-6: recording the designation fee twice records it once and returns the first", async () => {
   // A reseller row of its own, so that nothing else has charged its designation yet.
-  const [{ id }] = await t.ds.query(`INSERT INTO reseller (code, name, representative_name, contact_email, designated_at) VALUES ('ledger-c', 'C 株式会社', '代表者', 'c@reseller.akashi-demo.jp', now()) RETURNING id`);
-  const first = await record({ kind: "DESIGNATION", resellerId: id, amountYen: 250000, chargedAt: new Date("2027-03-01T00:00:00Z"), description: "designation" });
-  const again = await record({ kind: "DESIGNATION", resellerId: id, amountYen: 250000, chargedAt: new Date("2027-03-02T00:00:00Z"), description: "designation" });
+  const [{ id }] = await t.ds.query(
+    `INSERT INTO reseller (code, name, representative_name, contact_email, designated_at) VALUES ('ledger-c', 'C 株式会社', '代表者', 'c@reseller.akashi-demo.jp', now()) RETURNING id`,
+  );
+  const first = await record({
+    kind: "DESIGNATION",
+    resellerId: id,
+    amountYen: 250000,
+    chargedAt: new Date("2027-03-01T00:00:00Z"),
+    description: "designation",
+  });
+  const again = await record({
+    kind: "DESIGNATION",
+    resellerId: id,
+    amountYen: 250000,
+    chargedAt: new Date("2027-03-02T00:00:00Z"),
+    description: "designation",
+  });
   expect(again.id).toBe(first.id);
   expect([first.taxYen, first.totalYen]).toEqual([25000, 275000]);
-  expect(await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE reseller_id = $1 AND kind = 'DESIGNATION'`, [id])).toEqual([{ n: 1 }]);
+  expect(
+    await t.ds.query(`SELECT count(*)::int AS n FROM charge WHERE reseller_id = $1 AND kind = 'DESIGNATION'`, [id]),
+  ).toEqual([{ n: 1 }]);
 });
 
 test("REV-6: the ledger is append-only — the database refuses to change or delete a charge", async () => {
   const c = await record({ amountYen: 100, chargedAt: new Date("2027-07-01T00:00:00Z") });
   await expect(t.ds.query(`UPDATE charge SET amount_yen = 0 WHERE id = $1`, [c.id])).rejects.toThrow(/append-only/);
   await expect(t.ds.query(`DELETE FROM charge WHERE id = $1`, [c.id])).rejects.toThrow(/append-only/);
-  await expect(t.ds.query(`INSERT INTO charge (reseller_id, kind, description, amount_yen, tax_rate_percent, tax_yen, charged_at, due_at) VALUES ($1, 'CHANGE', 'refund', -100, 10, 0, now(), now())`, [a.id])).rejects.toThrow(/check constraint/);
+  await expect(
+    t.ds.query(
+      `INSERT INTO charge (reseller_id, kind, description, amount_yen, tax_rate_percent, tax_yen, charged_at, due_at) VALUES ($1, 'CHANGE', 'refund', -100, 10, 0, now(), now())`,
+      [a.id],
+    ),
+  ).rejects.toThrow(/check constraint/);
 });
 
 test("CON-8: a month's statement (GraphQL) equals the sum of its lines, with a breakdown per rate", async () => {
@@ -79,11 +116,22 @@ test("CON-8: a month's statement (GraphQL) equals the sum of its lines, with a b
     [12345, 12, 1481, 13826],
     [777, 12, 93, 870],
   ]);
-  expect({ subtotal: s.subtotalYen, tax: s.taxYen, total: s.totalYen }).toEqual({ subtotal: 25800, tax: 2841, total: 28641 });
-  expect(s.taxByRate).toEqual([{ ratePercent: 10, baseYen: 12678, taxYen: 1267 }, { ratePercent: 12, baseYen: 13122, taxYen: 1574 }]);
+  expect({ subtotal: s.subtotalYen, tax: s.taxYen, total: s.totalYen }).toEqual({
+    subtotal: 25800,
+    tax: 2841,
+    total: 28641,
+  });
+  expect(s.taxByRate).toEqual([
+    { ratePercent: 10, baseYen: 12678, taxYen: 1267 },
+    { ratePercent: 12, baseYen: 13122, taxYen: 1574 },
+  ]);
   // Exactly the sums of the lines, whatever they are.
   const sum = (f: (l: any) => number) => s.lines.reduce((n: number, l: any) => n + f(l), 0);
-  expect([s.subtotalYen, s.taxYen, s.totalYen]).toEqual([sum((l) => l.amountYen), sum((l) => l.taxYen), sum((l) => l.totalYen)]);
+  expect([s.subtotalYen, s.taxYen, s.totalYen]).toEqual([
+    sum((l) => l.amountYen),
+    sum((l) => l.taxYen),
+    sum((l) => l.totalYen),
+  ]);
   // A charge at 00:00 JST on 1 May belongs to May, not April.
   await record({ amountYen: 5, chargedAt: new Date("2027-04-30T15:00:00Z") });
   expect((await gqlOk(t, a.key, STATEMENT, { month: "2027-04" })).statement.lines).toHaveLength(4);
@@ -95,8 +143,23 @@ test("CON-8: the CSV statement has a header, one row per charge and a TOTAL row 
   const res = await request(t.app).get("/statements/2027-04.csv").set("Authorization", `Bearer ${a.key}`);
   expect(res.status).toBe(200);
   expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
-  const rows = res.text.trimEnd().split("\r\n").map((r) => r.split(","));
-  expect(rows[0]).toEqual(["charged_at", "due_at", "kind", "description", "contract_id", "period_start", "period_end", "amount_yen", "tax_rate_percent", "tax_yen", "total_yen"]);
+  const rows = res.text
+    .trimEnd()
+    .split("\r\n")
+    .map((r) => r.split(","));
+  expect(rows[0]).toEqual([
+    "charged_at",
+    "due_at",
+    "kind",
+    "description",
+    "contract_id",
+    "period_start",
+    "period_end",
+    "amount_yen",
+    "tax_rate_percent",
+    "tax_yen",
+    "total_yen",
+  ]);
   const lines = rows.slice(1, -1);
   const total = rows[rows.length - 1];
   expect(lines.map((r) => [r[0], r[1], r[2], r[7], r[8], r[9], r[10]])).toEqual([
@@ -108,7 +171,9 @@ test("CON-8: the CSV statement has a header, one row per charge and a TOTAL row 
   expect(total).toEqual(["TOTAL", "", "", "", "", "", "", "25800", "", "2841", "28641"]);
   for (const col of [7, 9, 10]) expect(lines.reduce((n, r) => n + Number(r[col]), 0)).toBe(Number(total[col]));
   // The operator asks for the reseller by its ID and gets the same bytes.
-  const op = await request(t.app).get(`/statements/2027-04.csv?reseller=${a.globalId}`).set("Authorization", `Bearer ${t.operatorKey}`);
+  const op = await request(t.app)
+    .get(`/statements/2027-04.csv?reseller=${a.globalId}`)
+    .set("Authorization", `Bearer ${t.operatorKey}`);
   expect(op.status).toBe(200);
   expect(op.text).toBe(res.text);
 });
@@ -118,7 +183,8 @@ test("RES-3: a reseller cannot read another reseller's statement or charges (Gra
   expect(refused.errors?.[0].extensions?.code).toBe("FORBIDDEN");
   const own = (await gqlOk(t, b.key, STATEMENT, { month: "2027-04" })).statement;
   expect(own).toMatchObject({ lines: [], subtotalYen: 0, taxYen: 0, totalYen: 0, taxByRate: [] });
-  const ids = async (key: string) => (await gqlOk(t, key, `{ charges(first: 100) { edges { node { id } } } }`)).charges.edges.map((e: any) => e.node.id);
+  const ids = async (key: string) =>
+    (await gqlOk(t, key, `{ charges(first: 100) { edges { node { id } } } }`)).charges.edges.map((e: any) => e.node.id);
   const ofA = await ids(a.key);
   expect(ofA.length).toBeGreaterThanOrEqual(9);
   expect((await ids(b.key)).filter((id: string) => ofA.includes(id))).toEqual([]);
@@ -127,14 +193,28 @@ test("RES-3: a reseller cannot read another reseller's statement or charges (Gra
   const aCharges = await gqlOk(t, a.key, `{ charges(first: 1, month: "2027-04") { edges { node { id amountYen } } } }`);
   const aChargeId = aCharges.charges.edges[0].node.id;
   expect((await gqlOk(t, b.key, `query($id: ID!) { node(id: $id) { id } }`, { id: aChargeId })).node).toBeNull();
-  expect((await gqlOk(t, a.key, `query($id: ID!) { node(id: $id) { ... on Charge { amountYen } } }`, { id: aChargeId })).node).toEqual({ amountYen: 333 });
+  expect(
+    (await gqlOk(t, a.key, `query($id: ID!) { node(id: $id) { ... on Charge { amountYen } } }`, { id: aChargeId }))
+      .node,
+  ).toEqual({ amountYen: 333 });
 
-  expect((await request(t.app).get(`/statements/2027-04.csv?reseller=${a.globalId}`).set("Authorization", `Bearer ${b.key}`)).status).toBe(403);
+  expect(
+    (await request(t.app).get(`/statements/2027-04.csv?reseller=${a.globalId}`).set("Authorization", `Bearer ${b.key}`))
+      .status,
+  ).toBe(403);
   expect((await request(t.app).get("/statements/2027-04.csv")).status).toBe(401);
-  expect((await request(t.app).get("/statements/2027-04.csv").set("Authorization", "Bearer ak_nope_nope")).status).toBe(401);
-  expect((await request(t.app).get("/statements/2027-04.csv").set("Authorization", `Bearer ${t.operatorKey}`)).status).toBe(400);
-  expect((await request(t.app).get("/statements/2027-13.csv").set("Authorization", `Bearer ${a.key}`)).status).toBe(400);
-  expect((await request(t.app).get("/statements/2027-04.pdf").set("Authorization", `Bearer ${a.key}`)).status).toBe(404);
+  expect((await request(t.app).get("/statements/2027-04.csv").set("Authorization", "Bearer ak_nope_nope")).status).toBe(
+    401,
+  );
+  expect(
+    (await request(t.app).get("/statements/2027-04.csv").set("Authorization", `Bearer ${t.operatorKey}`)).status,
+  ).toBe(400);
+  expect((await request(t.app).get("/statements/2027-13.csv").set("Authorization", `Bearer ${a.key}`)).status).toBe(
+    400,
+  );
+  expect((await request(t.app).get("/statements/2027-04.pdf").set("Authorization", `Bearer ${a.key}`)).status).toBe(
+    404,
+  );
   const badMonth = await t.gql(a.key, STATEMENT, { month: "2027-4" });
   expect(badMonth.errors?.[0].extensions?.code).toBe("BAD_USER_INPUT");
   expect((await t.gql(null, STATEMENT, { month: "2027-04" })).errors?.[0].extensions?.code).toBe("FORBIDDEN");

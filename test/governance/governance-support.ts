@@ -8,8 +8,20 @@ export const plusDays = (d: Date, days: number) => new Date(d.getTime() + days *
 export const uuid = (globalId: string) => Buffer.from(globalId, "base64url").toString("utf8").split(":")[1];
 
 /** Runs an operator (or any) mutation `name(input: $input)` and returns its payload. */
-export async function mutation(t: TestApp, key: string, name: string, inputType: string, input: Record<string, unknown>, selection: string): Promise<any> {
-  const data = await gqlOk(t, key, `mutation($input: ${inputType}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`, { input });
+export async function mutation(
+  t: TestApp,
+  key: string,
+  name: string,
+  inputType: string,
+  input: Record<string, unknown>,
+  selection: string,
+): Promise<any> {
+  const data = await gqlOk(
+    t,
+    key,
+    `mutation($input: ${inputType}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`,
+    { input },
+  );
   return data[name];
 }
 

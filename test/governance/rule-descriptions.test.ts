@@ -1,4 +1,10 @@
-import { RevocationActor, RevocationReason, REVOCATION_REASON_ENUM, SCHEDULABLE_REVOCATION_REASONS, allowedRevocationReasons } from "../../api/src/domain";
+import {
+  RevocationActor,
+  RevocationReason,
+  REVOCATION_REASON_ENUM,
+  SCHEDULABLE_REVOCATION_REASONS,
+  allowedRevocationReasons,
+} from "../../api/src/domain";
 import { REVOCATION_AT_END_OF_MONTH, REVOCATION_REASONS_BY_ACTOR } from "../../api/src/graphql/rule-descriptions";
 
 /** The GraphQL descriptions that state a rule are built from the code that enforces it, not copied. */
@@ -12,7 +18,11 @@ function listed(description: string, label: string): string[] {
   return text === "all" ? names(allowedRevocationReasons("OPERATOR")) : text.split(",").map((s) => s.trim());
 }
 
-const LABEL: Record<RevocationActor, string> = { SUBSCRIBER: "Subscriber \\(via reseller\\)", RESELLER: "managing reseller", OPERATOR: "operator" };
+const LABEL: Record<RevocationActor, string> = {
+  SUBSCRIBER: "Subscriber \\(via reseller\\)",
+  RESELLER: "managing reseller",
+  OPERATOR: "operator",
+};
 
 test.each<RevocationActor>(["SUBSCRIBER", "RESELLER", "OPERATOR"])(
   "REV-1: the GraphQL description of revocation reasons lists for the %s exactly the reasons the revocation policy allows",

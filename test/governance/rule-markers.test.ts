@@ -69,15 +69,24 @@ test("every rule in docs/RULES.md has exactly one @rule marker in api/src, migra
   const listed = new Set(exempt.map((e) => e.id));
   const problems = rules.flatMap((id) => {
     const at = markersOf(id).map((m) => m.at);
-    if (at.length === 0 && !listed.has(id)) return [`${id}: no @rule marker, and not listed in docs/rules-not-in-code.md`];
-    if (at.length > 1) return [`${id}: ${at.length} @rule markers, at ${at.join(", ")}; keep the one where the rule is decided`];
+    if (at.length === 0 && !listed.has(id))
+      return [`${id}: no @rule marker, and not listed in docs/rules-not-in-code.md`];
+    if (at.length > 1)
+      return [`${id}: ${at.length} @rule markers, at ${at.join(", ")}; keep the one where the rule is decided`];
     return [];
   });
   expect(problems).toEqual([]);
 });
 
 test("no rule is both marked in code and listed in docs/rules-not-in-code.md", () => {
-  const both = exempt.filter((e) => markersOf(e.id).length > 0).map((e) => `${e.id}: listed as not in code, yet marked at ${markersOf(e.id).map((m) => m.at).join(", ")}`);
+  const both = exempt
+    .filter((e) => markersOf(e.id).length > 0)
+    .map(
+      (e) =>
+        `${e.id}: listed as not in code, yet marked at ${markersOf(e.id)
+          .map((m) => m.at)
+          .join(", ")}`,
+    );
   expect(both).toEqual([]);
 });
 
@@ -85,7 +94,9 @@ test("every @rule marker and every not-in-code entry names a rule of docs/RULES.
   const known = new Set(rules);
   const unknown = [
     ...found.filter((m) => !known.has(m.id)).map((m) => `${m.at}: @rule "${m.id}" is not a rule of docs/RULES.md`),
-    ...exempt.filter((e) => !known.has(e.id)).map((e) => `docs/rules-not-in-code.md: ${e.id} is not a rule of docs/RULES.md`),
+    ...exempt
+      .filter((e) => !known.has(e.id))
+      .map((e) => `docs/rules-not-in-code.md: ${e.id} is not a rule of docs/RULES.md`),
   ];
   expect(unknown).toEqual([]);
 });

@@ -1,5 +1,13 @@
 import { IntrospectionInputTypeRef, IntrospectionQuery, IntrospectionType, IntrospectionTypeRef } from "graphql";
-import { DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, productIds, submitApplication } from "../support/lifecycle";
+import {
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  gqlOk,
+  issueCertificate,
+  productIds,
+  submitApplication,
+} from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 import { toGlobalId } from "../../api/src/graphql/global-id";
@@ -37,14 +45,36 @@ const PUBLIC_BY_DESIGN: Record<string, string> = {
 
 /** Argument/field name → the type of A's object to pass. Shared, non-tenant IDs are marked. */
 const ID_BY_NAME: Record<string, string> = {
-  subscriberId: "Subscriber", contractId: "Contract", certificateId: "Certificate", applicationId: "Application", resellerId: "Reseller",
-  successorResellerId: "Reseller", revocationId: "Revocation", cureNoticeId: "ResellerCureNotice", suspensionId: "ResellerSuspension",
-  problemReportId: "ProblemReport", webhookEndpointId: "WebhookEndpoint", deliveryId: "WebhookDelivery", entityId: "Contract",
-  productId: "<product>", issuingCaId: "<ca>", usageFqdnId: "UsageFqdn", eabCredentialId: "AcmeEabCredential",
-  changeId: "SubscriberChange", disputeId: "NameDispute", predecessorSubscriberId: "Subscriber", successorSubscriberId: "Subscriber", contractIds: "Contract",
+  subscriberId: "Subscriber",
+  contractId: "Contract",
+  certificateId: "Certificate",
+  applicationId: "Application",
+  resellerId: "Reseller",
+  successorResellerId: "Reseller",
+  revocationId: "Revocation",
+  cureNoticeId: "ResellerCureNotice",
+  suspensionId: "ResellerSuspension",
+  problemReportId: "ProblemReport",
+  webhookEndpointId: "WebhookEndpoint",
+  deliveryId: "WebhookDelivery",
+  entityId: "Contract",
+  productId: "<product>",
+  issuingCaId: "<ca>",
+  usageFqdnId: "UsageFqdn",
+  eabCredentialId: "AcmeEabCredential",
+  changeId: "SubscriberChange",
+  disputeId: "NameDispute",
+  predecessorSubscriberId: "Subscriber",
+  successorSubscriberId: "Subscriber",
+  contractIds: "Contract",
 };
 
-function named(ref: IntrospectionTypeRef | IntrospectionInputTypeRef): { name: string; kind: string; nonNull: boolean; list: boolean } {
+function named(ref: IntrospectionTypeRef | IntrospectionInputTypeRef): {
+  name: string;
+  kind: string;
+  nonNull: boolean;
+  list: boolean;
+} {
   let r: any = ref;
   const nonNull = r.kind === "NON_NULL";
   let list = false;
@@ -58,7 +88,13 @@ function named(ref: IntrospectionTypeRef | IntrospectionInputTypeRef): { name: s
 const typeByName = (name: string): IntrospectionType => schema.types.find((x) => x.name === name)!;
 
 function idFor(owner: string, name: string): string {
-  const target = ID_BY_NAME[name] ?? (name === "id" ? ["ApiKey", "Subscriber", "WebhookEndpoint", "Application", "Contract", "Certificate"].find((ty) => owner.includes(ty)) : undefined);
+  const target =
+    ID_BY_NAME[name] ??
+    (name === "id"
+      ? ["ApiKey", "Subscriber", "WebhookEndpoint", "Application", "Contract", "Certificate"].find((ty) =>
+          owner.includes(ty),
+        )
+      : undefined);
   if (!target) throw new Error(`tenant-isolation walker: no ID mapping for ${owner}.${name} — add it to ID_BY_NAME`);
   if (target === "<product>") return productId;
   if (target === "<ca>") return caId;
@@ -79,11 +115,18 @@ function hasIds(ref: IntrospectionInputTypeRef, seen = new Set<string>()): boole
 function scalarFor(owner: string, name: string, typeName: string, kind: string): unknown {
   if (kind === "ENUM") return (typeByName(typeName) as any).enumValues[0].name;
   switch (typeName) {
-    case "ID": return idFor(owner, name);
-    case "Int": return name === "termMonths" ? 12 : name === "overlapHours" ? 1 : 1;
-    case "Float": return 1;
-    case "Boolean": return name === "registrantDataUse" || name === "dataSubjects" || name === "onBehalfOfSubscriber";
-    case "DateTimeISO": return (name === "from" ? plusDays(START, -30) : name === "to" ? plusDays(START, 30) : plusDays(START, 40)).toISOString();
+    case "ID":
+      return idFor(owner, name);
+    case "Int":
+      return name === "termMonths" ? 12 : name === "overlapHours" ? 1 : 1;
+    case "Float":
+      return 1;
+    case "Boolean":
+      return name === "registrantDataUse" || name === "dataSubjects" || name === "onBehalfOfSubscriber";
+    case "DateTimeISO":
+      return (
+        name === "from" ? plusDays(START, -30) : name === "to" ? plusDays(START, 30) : plusDays(START, 40)
+      ).toISOString();
     case "String": {
       if (name === "csr" || name === "proofCsr") return csrFor(dir, [NAMES[2]]);
       if (name === "termsVersion") return "2026-04";
@@ -125,15 +168,20 @@ function selectionFor(ref: IntrospectionTypeRef): string {
   if (fields.includes("edges")) {
     // The nodes' own IDs and, where they point at other objects (audit entries), those IDs too.
     const edge = typeByName(named(ty.fields.find((f: any) => f.name === "edges").type).name) as any;
-    const nodeFields: string[] = typeByName(named(edge.fields.find((f: any) => f.name === "node").type).name).kind === "OBJECT"
-      ? (typeByName(named(edge.fields.find((f: any) => f.name === "node").type).name) as any).fields.map((f: any) => f.name) : [];
+    const nodeFields: string[] =
+      typeByName(named(edge.fields.find((f: any) => f.name === "node").type).name).kind === "OBJECT"
+        ? (typeByName(named(edge.fields.find((f: any) => f.name === "node").type).name) as any).fields.map(
+            (f: any) => f.name,
+          )
+        : [];
     return `{ edges { node { __typename ${["id", "entityId"].filter((f) => nodeFields.includes(f)).join(" ")} } } }`;
   }
   if (fields.includes("id")) return "{ __typename id }";
   return "{ __typename }";
 }
 
-const gqlType = (ref: any): string => (ref.kind === "NON_NULL" ? `${gqlType(ref.ofType)}!` : ref.kind === "LIST" ? `[${gqlType(ref.ofType)}]` : ref.name);
+const gqlType = (ref: any): string =>
+  ref.kind === "NON_NULL" ? `${gqlType(ref.ofType)}!` : ref.kind === "LIST" ? `[${gqlType(ref.ofType)}]` : ref.name;
 
 /** Whether the answer is a refusal or contains nothing. Returns the reason it is not, or null. */
 function leak(res: { data: any; errors?: any[] }, field: string): string | null {
@@ -142,47 +190,130 @@ function leak(res: { data: any; errors?: any[] }, field: string): string | null 
     return codes.every((c) => c === "FORBIDDEN") ? null : `top-level errors ${JSON.stringify(res.errors)}`;
   }
   const v = res.data?.[field];
-  const empty = (x: any): boolean => x === null || (Array.isArray(x) && x.every(empty)) || (x && Array.isArray(x.edges) && x.edges.every((e: any) => !Object.values(A).includes(e.node.id) && !Object.values(A).includes(e.node.entityId)));
+  const empty = (x: any): boolean =>
+    x === null ||
+    (Array.isArray(x) && x.every(empty)) ||
+    (x &&
+      Array.isArray(x.edges) &&
+      x.edges.every((e: any) => !Object.values(A).includes(e.node.id) && !Object.values(A).includes(e.node.entityId)));
   if (empty(v)) return null;
   if (v && Array.isArray(v.userErrors)) {
-    return v.userErrors.length > 0 && v.userErrors.every((u: any) => /(^|_)NOT_FOUND$|^FORBIDDEN$/.test(u.code)) ? null : `userErrors ${JSON.stringify(v.userErrors)}`;
+    return v.userErrors.length > 0 && v.userErrors.every((u: any) => /(^|_)NOT_FOUND$|^FORBIDDEN$/.test(u.code))
+      ? null
+      : `userErrors ${JSON.stringify(v.userErrors)}`;
   }
   return `answer ${JSON.stringify(v)}`;
 }
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_WEBHOOK_ALLOW_INSECURE: "true" } });
+  t = await startTestApp({
+    now: START,
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_WEBHOOK_ALLOW_INSECURE: "true" },
+  });
   productId = (await productIds(t)).DV;
   caId = (await t.ds.query(`SELECT id FROM certificate_authority WHERE kind = 'ISSUING' LIMIT 1`))[0].id;
   const a = await t.createReseller("iso-a");
   const b = await t.createReseller("iso-b");
   bKey = b.key;
   A.Reseller = a.globalId;
-  const hook = await mutation(t, a.key, "createWebhookEndpoint", "CreateWebhookEndpointInput", { url: "http://127.0.0.1:9/hook", eventTypes: ["CERTIFICATE_ISSUED"] }, "webhookEndpoint { id }");
+  const hook = await mutation(
+    t,
+    a.key,
+    "createWebhookEndpoint",
+    "CreateWebhookEndpointInput",
+    { url: "http://127.0.0.1:9/hook", eventTypes: ["CERTIFICATE_ISSUED"] },
+    "webhookEndpoint { id }",
+  );
   A.WebhookEndpoint = hook.webhookEndpoint.id;
   A.Subscriber = await createSubscriber(t, a.key);
   const issued = await issueCertificate(t, dcv, dir, a.key, A.Subscriber, productId, [NAMES[0]]);
   A.Contract = issued.contract.id;
   A.Certificate = issued.certificate.id;
-  A.Application = (await submitApplication(t, a.key, { subscriberId: A.Subscriber, productId, termMonths: 12, names: [NAMES[1]], csr: csrFor(dir, [NAMES[1]]) })).application.id;
-  const scheduled = await mutation(t, a.key, "requestRevocation", "RequestRevocationInput", { certificateId: A.Certificate, reason: "CESSATION_OF_OPERATION", onBehalfOfSubscriber: true, atEndOfMonth: true }, "revocation { id }");
+  A.Application = (
+    await submitApplication(t, a.key, {
+      subscriberId: A.Subscriber,
+      productId,
+      termMonths: 12,
+      names: [NAMES[1]],
+      csr: csrFor(dir, [NAMES[1]]),
+    })
+  ).application.id;
+  const scheduled = await mutation(
+    t,
+    a.key,
+    "requestRevocation",
+    "RequestRevocationInput",
+    { certificateId: A.Certificate, reason: "CESSATION_OF_OPERATION", onBehalfOfSubscriber: true, atEndOfMonth: true },
+    "revocation { id }",
+  );
   A.Revocation = scheduled.revocation.id;
   A.ApiKey = (await gqlOk(t, a.key, `{ apiKeys { id } }`)).apiKeys[0].id;
-  A.WebhookDelivery = (await gqlOk(t, a.key, `{ webhookDeliveries { edges { node { id } } } }`)).webhookDeliveries.edges[0]?.node.id;
-  const seal = await gqlOk(t, a.key, `mutation($c: ID!) { createSeal(input: { contractId: $c }) { seal { id } } }`, { c: A.Contract });
+  A.WebhookDelivery = (await gqlOk(t, a.key, `{ webhookDeliveries { edges { node { id } } } }`)).webhookDeliveries
+    .edges[0]?.node.id;
+  const seal = await gqlOk(t, a.key, `mutation($c: ID!) { createSeal(input: { contractId: $c }) { seal { id } } }`, {
+    c: A.Contract,
+  });
   A.Seal = seal.createSeal.seal.id;
-  await gqlOk(t, null, `mutation($s: String!) { reportProblem(input: { serialNumber: $s, description: "private key may have leaked here" }) { userErrors { code } } }`, { s: issued.certificate.serialNumber });
+  await gqlOk(
+    t,
+    null,
+    `mutation($s: String!) { reportProblem(input: { serialNumber: $s, description: "private key may have leaked here" }) { userErrors { code } } }`,
+    { s: issued.certificate.serialNumber },
+  );
   A.ProblemReport = toGlobalId("ProblemReport", (await t.ds.query(`SELECT id FROM problem_report LIMIT 1`))[0].id);
-  A.ResellerCureNotice = (await mutation(t, t.operatorKey, "issueCureNotice", "IssueCureNoticeInput", { resellerId: a.globalId, ground: "NO_RESPONSE", detail: "応答なし", deadline: plusDays(START, 30).toISOString() }, "cureNotice { id }")).cureNotice.id;
-  A.ResellerAcmeApplication = (await mutation(t, a.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }")).acmeApplication.id;
+  A.ResellerCureNotice = (
+    await mutation(
+      t,
+      t.operatorKey,
+      "issueCureNotice",
+      "IssueCureNoticeInput",
+      {
+        resellerId: a.globalId,
+        ground: "NO_RESPONSE",
+        detail: "応答なし",
+        deadline: plusDays(START, 30).toISOString(),
+      },
+      "cureNotice { id }",
+    )
+  ).cureNotice.id;
+  A.ResellerAcmeApplication = (
+    await mutation(t, a.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }")
+  ).acmeApplication.id;
   // The ACME variant (ACME-1..3): both resellers broker it, so B's refusals come from isolation, not from ACME-1.
   await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: a.globalId }, "reseller { id }");
   await mutation(t, b.key, "applyForAcme", "ApplyForAcmeInput", { note: "x" }, "acmeApplication { id }");
   await mutation(t, t.operatorKey, "enableAcme", "ResellerIdInput", { resellerId: b.globalId }, "reseller { id }");
-  A.UsageFqdn = (await mutation(t, a.key, "registerUsageFqdns", "RegisterUsageFqdnsInput", { subscriberId: A.Subscriber, names: ["iso-acme.akashi-demo.jp"] }, "usageFqdns { id }")).usageFqdns[0].id;
-  A.AcmeEabCredential = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
-  const bound = (await mutation(t, a.key, "createAcmeEabCredential", "CreateAcmeEabCredentialInput", { subscriberId: A.Subscriber }, "eabCredential { id }")).eabCredential.id;
+  A.UsageFqdn = (
+    await mutation(
+      t,
+      a.key,
+      "registerUsageFqdns",
+      "RegisterUsageFqdnsInput",
+      { subscriberId: A.Subscriber, names: ["iso-acme.akashi-demo.jp"] },
+      "usageFqdns { id }",
+    )
+  ).usageFqdns[0].id;
+  A.AcmeEabCredential = (
+    await mutation(
+      t,
+      a.key,
+      "createAcmeEabCredential",
+      "CreateAcmeEabCredentialInput",
+      { subscriberId: A.Subscriber },
+      "eabCredential { id }",
+    )
+  ).eabCredential.id;
+  const bound = (
+    await mutation(
+      t,
+      a.key,
+      "createAcmeEabCredential",
+      "CreateAcmeEabCredentialInput",
+      { subscriberId: A.Subscriber },
+      "eabCredential { id }",
+    )
+  ).eabCredential.id;
   const [account] = await t.ds.query(
     `INSERT INTO acme_account (reseller_id, subscriber_id, eab_credential_id, jwk, jwk_thumbprint, status, terms_agreed_at, created_at) VALUES ($1, $2, $3, '{}', 'iso-thumbprint', 'valid', now(), now()) RETURNING id`,
     [a.id, uuidOf(A.Subscriber), uuidOf(bound)],
@@ -198,15 +329,78 @@ beforeAll(async () => {
   const notice = await gqlOk(t, a.key, `{ notices { edges { node { id } } } }`);
   A.Notice = notice.notices.edges[0]?.node.id;
   // The operator's catalogue and ledger work on A's records: a payment, a pending subscriber change, a succession, a dispute.
-  A.Payment = (await mutation(t, t.operatorKey, "recordPayment", "RecordPaymentInput", { resellerId: a.globalId, month: "2026-11", amountYen: 1, receivedOn: "2026-11-21", method: "BANK_TRANSFER", reference: "iso" }, "payment { id }")).payment.id;
-  A.SubscriberChange = (await mutation(t, a.key, "updateSubscriber", "UpdateSubscriberInput", { id: A.Subscriber, name: "株式会社アイソ" }, "subscriber { pendingChange { id } }")).subscriber.pendingChange.id;
+  A.Payment = (
+    await mutation(
+      t,
+      t.operatorKey,
+      "recordPayment",
+      "RecordPaymentInput",
+      {
+        resellerId: a.globalId,
+        month: "2026-11",
+        amountYen: 1,
+        receivedOn: "2026-11-21",
+        method: "BANK_TRANSFER",
+        reference: "iso",
+      },
+      "payment { id }",
+    )
+  ).payment.id;
+  A.SubscriberChange = (
+    await mutation(
+      t,
+      a.key,
+      "updateSubscriber",
+      "UpdateSubscriberInput",
+      { id: A.Subscriber, name: "株式会社アイソ" },
+      "subscriber { pendingChange { id } }",
+    )
+  ).subscriber.pendingChange.id;
   const merged = await createSubscriber(t, a.key, { name: "株式会社合併元" });
-  A.SubscriberSuccession = (await mutation(t, t.operatorKey, "recordSuccession", "RecordSuccessionInput", { predecessorSubscriberId: merged, successorSubscriberId: A.Subscriber, kind: "MERGER", succeededOn: "2026-11-01", notifiedOn: "2026-11-20" }, "succession { id }")).succession.id;
-  A.NameDispute = (await mutation(t, t.operatorKey, "openNameDispute", "OpenNameDisputeInput", { certificateId: A.Certificate, claimant: "iso", description: "isolation fixture", refuseApplications: false }, "dispute { id }")).dispute.id;
+  A.SubscriberSuccession = (
+    await mutation(
+      t,
+      t.operatorKey,
+      "recordSuccession",
+      "RecordSuccessionInput",
+      {
+        predecessorSubscriberId: merged,
+        successorSubscriberId: A.Subscriber,
+        kind: "MERGER",
+        succeededOn: "2026-11-01",
+        notifiedOn: "2026-11-20",
+      },
+      "succession { id }",
+    )
+  ).succession.id;
+  A.NameDispute = (
+    await mutation(
+      t,
+      t.operatorKey,
+      "openNameDispute",
+      "OpenNameDisputeInput",
+      { certificateId: A.Certificate, claimant: "iso", description: "isolation fixture", refuseApplications: false },
+      "dispute { id }",
+    )
+  ).dispute.id;
   // Last, as it ends A's keys: a suspension (and an ID for it).
-  const susp = await mutation(t, t.operatorKey, "suspendImmediately", "SuspendImmediatelyInput", { resellerId: a.globalId, reason: "isolation fixture" }, "suspension { id }");
+  const susp = await mutation(
+    t,
+    t.operatorKey,
+    "suspendImmediately",
+    "SuspendImmediatelyInput",
+    { resellerId: a.globalId, reason: "isolation fixture" },
+    "suspension { id }",
+  );
   A.ResellerSuspension = susp.suspension.id;
-  await mutation(t, t.operatorKey, "liftSuspension", "LiftSuspensionInput", { suspensionId: A.ResellerSuspension, reason: "fixture" }, "suspension { id }");
+  await mutation(
+    t,
+    t.operatorKey,
+    "liftSuspension",
+    "LiftSuspensionInput",
+    { suspensionId: A.ResellerSuspension, reason: "fixture" },
+    "suspension { id }",
+  );
   for (const [k, v] of Object.entries(A)) if (!v) throw new Error(`fixture: reseller A has no ${k}`);
   schema = (await gqlOk(t, bKey, INTROSPECTION)).__schema;
 });
@@ -235,7 +429,8 @@ test("RES-3: every reseller-facing query and mutation refuses or hides another r
           variables = {};
           for (const arg of field.args) {
             if (arg === anyId) variables[arg.name] = named(arg.type).list ? [candidate] : candidate;
-            else if (named(arg.type).nonNull || hasIds(arg.type)) variables[arg.name] = valueFor(key, arg.name, arg.type);
+            else if (named(arg.type).nonNull || hasIds(arg.type))
+              variables[arg.name] = valueFor(key, arg.name, arg.type);
           }
         } catch (e) {
           failures.push(`${key}: ${(e as Error).message}`);
@@ -256,9 +451,24 @@ test("RES-3: every reseller-facing query and mutation refuses or hides another r
   expect(failures).toEqual([]);
   // The matrix really walked the governance fields and the older ones alike.
   for (const f of [
-    "Query.node", "Query.activityReport", "Query.handoverExport", "Mutation.submitRenewal", "Mutation.requestRevocation", "Mutation.rotateApiKey", "Mutation.suspendReseller",
-    "Mutation.takeOverContracts", "Mutation.updateSubscriber", "Query.payments", "Mutation.recordPayment", "Mutation.revokeForUnpaidFee", "Mutation.confirmSubscriberChange",
-    "Mutation.recordSuccession", "Mutation.openNameDispute", "Mutation.revokeForDispute", "Mutation.updateProduct", "Mutation.discontinueProduct",
+    "Query.node",
+    "Query.activityReport",
+    "Query.handoverExport",
+    "Mutation.submitRenewal",
+    "Mutation.requestRevocation",
+    "Mutation.rotateApiKey",
+    "Mutation.suspendReseller",
+    "Mutation.takeOverContracts",
+    "Mutation.updateSubscriber",
+    "Query.payments",
+    "Mutation.recordPayment",
+    "Mutation.revokeForUnpaidFee",
+    "Mutation.confirmSubscriberChange",
+    "Mutation.recordSuccession",
+    "Mutation.openNameDispute",
+    "Mutation.revokeForDispute",
+    "Mutation.updateProduct",
+    "Mutation.discontinueProduct",
   ]) {
     expect(probed).toContain(f);
   }
@@ -267,7 +477,14 @@ test("RES-3: every reseller-facing query and mutation refuses or hides another r
 test("RES-11: after termination the terminated reseller's keys fail and it sees nothing", async () => {
   const r = await t.createReseller("iso-terminated");
   const sub = await createSubscriber(t, r.key);
-  const done = await mutation(t, t.operatorKey, "terminateReseller", "TerminateResellerInput", { resellerId: r.globalId, handoverDeadline: plusDays(START, 10).toISOString(), reason: "終了" }, "reseller { status }");
+  const done = await mutation(
+    t,
+    t.operatorKey,
+    "terminateReseller",
+    "TerminateResellerInput",
+    { resellerId: r.globalId, handoverDeadline: plusDays(START, 10).toISOString(), reason: "終了" },
+    "reseller { status }",
+  );
   expect(done).toEqual({ reseller: { status: "TERMINATED" }, userErrors: [] });
   for (const q of [`{ subscribers { edges { node { id } } } }`, `query($id: ID!) { node(id: $id) { id } }`]) {
     const res = await t.gql(r.key, q, { id: sub });

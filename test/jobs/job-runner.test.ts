@@ -34,7 +34,12 @@ beforeEach(async () => {
 
 const T0 = new Date("2026-06-01T03:00:00Z");
 
-function runner(ds: DataSource, clock: FixedClock, handlers: Record<string, JobHandler>, extra: Partial<JobRunnerOptions> = {}): JobRunner {
+function runner(
+  ds: DataSource,
+  clock: FixedClock,
+  handlers: Record<string, JobHandler>,
+  extra: Partial<JobRunnerOptions> = {},
+): JobRunner {
   return new JobRunner({ ds, clock, logger: silent, handlers, ...extra });
 }
 
@@ -50,8 +55,25 @@ async function enqueue(kind: string, runAt: Date, uniqueKey?: string): Promise<b
   return main.transaction((tx) => enqueueJob(tx, { kind, runAt, uniqueKey }));
 }
 
-async function jobRows(where = "TRUE", params: unknown[] = []): Promise<Array<{ id: string; kind: string; unique_key: string | null; status: string; attempts: number; run_at: Date; last_error: string | null; finished_at: Date | null }>> {
-  return main.query(`SELECT id, kind, unique_key, status, attempts, run_at, last_error, finished_at FROM job WHERE ${where} ORDER BY run_at, id`, params);
+async function jobRows(
+  where = "TRUE",
+  params: unknown[] = [],
+): Promise<
+  Array<{
+    id: string;
+    kind: string;
+    unique_key: string | null;
+    status: string;
+    attempts: number;
+    run_at: Date;
+    last_error: string | null;
+    finished_at: Date | null;
+  }>
+> {
+  return main.query(
+    `SELECT id, kind, unique_key, status, attempts, run_at, last_error, finished_at FROM job WHERE ${where} ORDER BY run_at, id`,
+    params,
+  );
 }
 
 async function effectCount(): Promise<number> {
@@ -224,7 +246,10 @@ describe("failures", () => {
 
       // The process dies: its connection goes away, so PostgreSQL aborts its transaction.
       await main.query(`SELECT pg_terminate_backend($1)`, [pid]);
-      await waitFor("the dying backend to exit", async () => (await main.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [pid])).length === 0);
+      await waitFor(
+        "the dying backend to exit",
+        async () => (await main.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [pid])).length === 0,
+      );
 
       const [after] = await jobRows();
       expect(after).toEqual(before); // PENDING, attempts 0, no error, same run_at
@@ -281,7 +306,10 @@ describe("recurring jobs", () => {
   test("the month-end job runs once at 00:00 JST on the 1st and the next month's is enqueued exactly once", async () => {
     const clock = new FixedClock(new Date("2026-12-31T14:59:58Z")); // 23:59:58 JST on 31 December
     const runs: Array<[string, string | null]> = [];
-    const handler = (name: string): JobHandler => async (job) => void runs.push([name, job.uniqueKey]);
+    const handler =
+      (name: string): JobHandler =>
+      async (job) =>
+        void runs.push([name, job.uniqueKey]);
     const monthEnd = everyJstMonthEnd("month-end");
     const a = runner(replicaA, clock, { "month-end": handler("a") }, { recurring: [monthEnd] });
     const b = runner(replicaB, clock, { "month-end": handler("b") }, { recurring: [monthEnd] });
@@ -289,7 +317,9 @@ describe("recurring jobs", () => {
     const inserted = await Promise.all([a.scheduleRecurring(), b.scheduleRecurring()]);
     expect(inserted[0] + inserted[1]).toBe(1);
     let rows = await jobRows(`kind = 'month-end'`);
-    expect(rows.map((r) => [r.unique_key, r.run_at.toISOString(), r.status])).toEqual([["month-end:2026-12", "2026-12-31T15:00:00.000Z", "PENDING"]]);
+    expect(rows.map((r) => [r.unique_key, r.run_at.toISOString(), r.status])).toEqual([
+      ["month-end:2026-12", "2026-12-31T15:00:00.000Z", "PENDING"],
+    ]);
 
     expect(await Promise.all([a.runDue(), b.runDue()])).toEqual([0, 0]);
 
@@ -311,36 +341,57 @@ describe("recurring jobs", () => {
     await Promise.all([a.runDue(), b.runDue()]);
     expect(runs.map((r) => r[1])).toEqual(["month-end:2026-12", "month-end:2027-01"]);
     rows = await jobRows(`kind = 'month-end' AND status = 'PENDING'`);
-    expect(rows.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([["month-end:2027-02", "2027-02-28T15:00:00.000Z"]]);
+    expect(rows.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([
+      ["month-end:2027-02", "2027-02-28T15:00:00.000Z"],
+    ]);
   });
 
   test("occurrences missed during an outage each run once, in order", async () => {
     const clock = new FixedClock(new Date("2026-12-31T12:00:00Z"));
     const runs: string[] = [];
-    const a = runner(replicaA, clock, { daily: async (job) => void runs.push(job.uniqueKey!) }, { recurring: [dailyAtJst("daily", 3)] });
+    const a = runner(
+      replicaA,
+      clock,
+      { daily: async (job) => void runs.push(job.uniqueKey!) },
+      { recurring: [dailyAtJst("daily", 3)] },
+    );
     await a.scheduleRecurring(); // 2027-01-01 03:00 JST
     clock.set(new Date("2027-01-03T17:00:00Z")); // 2027-01-04 02:00 JST: three occurrences are due
     expect(await a.runDue()).toBe(3);
     expect(runs).toEqual(["daily:2027-01-01", "daily:2027-01-02", "daily:2027-01-03"]);
     const pending = await jobRows(`kind = 'daily' AND status = 'PENDING'`);
-    expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([["daily:2027-01-04", "2027-01-03T18:00:00.000Z"]]);
+    expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([
+      ["daily:2027-01-04", "2027-01-03T18:00:00.000Z"],
+    ]);
   });
 
   test("a scan (catchUp latest) missed during an outage runs once, then continues from now", async () => {
     const clock = new FixedClock(new Date("2026-12-31T12:00:00Z"));
     const runs: string[] = [];
-    const a = runner(replicaA, clock, { scan: async (job) => void runs.push(job.uniqueKey!) }, { recurring: [dailyAtJst("scan", 3, 0, "latest")] });
+    const a = runner(
+      replicaA,
+      clock,
+      { scan: async (job) => void runs.push(job.uniqueKey!) },
+      { recurring: [dailyAtJst("scan", 3, 0, "latest")] },
+    );
     await a.scheduleRecurring(); // 2027-01-01 03:00 JST
     clock.set(new Date("2027-01-03T17:00:00Z")); // 2027-01-04 02:00 JST: three occurrences were missed
     expect(await a.runDue()).toBe(1);
     expect(runs).toEqual(["scan:2027-01-01"]);
     const pending = await jobRows(`kind = 'scan' AND status = 'PENDING'`);
-    expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([["scan:2027-01-04", "2027-01-03T18:00:00.000Z"]]);
+    expect(pending.map((r) => [r.unique_key, r.run_at.toISOString()])).toEqual([
+      ["scan:2027-01-04", "2027-01-03T18:00:00.000Z"],
+    ]);
   });
 
   test("a recurring job that fails for good still schedules its next occurrence", async () => {
     const clock = new FixedClock(new Date("2026-12-31T12:00:00Z"));
-    const a = runner(replicaA, clock, { nightly: async () => Promise.reject(new Error("down")) }, { recurring: [dailyAtJst("nightly", 1)], maxAttempts: 1 });
+    const a = runner(
+      replicaA,
+      clock,
+      { nightly: async () => Promise.reject(new Error("down")) },
+      { recurring: [dailyAtJst("nightly", 1)], maxAttempts: 1 },
+    );
     await a.scheduleRecurring();
     clock.set(new Date("2026-12-31T16:00:00Z"));
     expect(await a.runDue()).toBe(1);
@@ -401,7 +452,12 @@ describe("start and stop", () => {
 
   test("start() keeps the recurring jobs enqueued", async () => {
     const clock = new FixedClock(new Date("2026-12-31T14:59:58Z"));
-    const a = runner(replicaA, clock, { "month-end": async () => {} }, { recurring: [everyJstMonthEnd("month-end")], pollMs: 10_000 });
+    const a = runner(
+      replicaA,
+      clock,
+      { "month-end": async () => {} },
+      { recurring: [everyJstMonthEnd("month-end")], pollMs: 10_000 },
+    );
     await a.start();
     try {
       await waitFor("the recurring job to be enqueued", async () => (await jobRows()).length === 1);
@@ -415,18 +471,24 @@ describe("start and stop", () => {
     const clock = new FixedClock(T0);
     const started = deferred<void>();
     const release = deferred<void>();
-    const a = runner(replicaA, clock, {
-      slow: async (job, tx) => {
-        started.resolve();
-        await release.promise;
-        await tx.query(`INSERT INTO job_effect (job_id, runner) VALUES ($1, 'a')`, [job.id]);
+    const a = runner(
+      replicaA,
+      clock,
+      {
+        slow: async (job, tx) => {
+          started.resolve();
+          await release.promise;
+          await tx.query(`INSERT INTO job_effect (job_id, runner) VALUES ($1, 'a')`, [job.id]);
+        },
       },
-    }, { pollMs: 10_000 });
+      { pollMs: 10_000 },
+    );
     await enqueue("slow", T0);
     await enqueue("slow", T0);
     await a.start();
     await started.promise;
-    const listeners = () => main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-listener'`);
+    const listeners = () =>
+      main.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'akashi-replica-a-listener'`);
     expect(await listeners()).toHaveLength(1);
     let stopped = false;
     const stopping = a.stop().then(() => (stopped = true));

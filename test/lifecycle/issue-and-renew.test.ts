@@ -1,6 +1,16 @@
 import request from "supertest";
 import { TempDir, openssl, opensslOk } from "../support/openssl";
-import { APPLICATION_FIELDS, CONSENTS, DcvWebServer, createSubscriber, csrFor, gqlOk, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
+import {
+  APPLICATION_FIELDS,
+  CONSENTS,
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  gqlOk,
+  productIds,
+  reviewAndApprove,
+  submitApplication,
+} from "../support/lifecycle";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /**
@@ -20,7 +30,10 @@ let issued: any;
 beforeAll(async () => {
   await dcv.start();
   // Saturday 2026-11-21, 12:00 JST.
-  t = await startTestApp({ now: new Date("2026-11-21T03:00:00Z"), env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) } });
+  t = await startTestApp({
+    now: new Date("2026-11-21T03:00:00Z"),
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) },
+  });
   reseller = await t.createReseller("lifecycle");
   products = await productIds(t);
   subscriberId = await createSubscriber(t, reseller.key);
@@ -43,7 +56,14 @@ async function rootPath(): Promise<string> {
 }
 
 test("APP-2, APP-9, CON-1: submit → review → documents → domain validated → approve → download → openssl verifies every name", async () => {
-  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.OV, termMonths: 12, names: NAMES, csr: csrFor(dir, NAMES), idempotencyKey: "first-order" });
+  const submitted = await submitApplication(t, reseller.key, {
+    subscriberId,
+    productId: products.OV,
+    termMonths: 12,
+    names: NAMES,
+    csr: csrFor(dir, NAMES),
+    idempotencyKey: "first-order",
+  });
   expect(submitted.userErrors).toEqual([]);
   const app = submitted.application;
   expect(app).toMatchObject({ kind: "NEW", status: "SUBMITTED", names: NAMES });
@@ -51,29 +71,67 @@ test("APP-2, APP-9, CON-1: submit → review → documents → domain validated 
     ["shop.akashi-demo.jp", "HTTP_FILE", "PENDING"],
     ["www.shop.akashi-demo.jp", "HTTP_FILE", "PENDING"],
   ]);
-  expect(app.domainValidations[0].httpUrl).toBe(`http://shop.akashi-demo.jp/.well-known/pki-validation/${app.domainValidations[0].token}.txt`);
+  expect(app.domainValidations[0].httpUrl).toBe(
+    `http://shop.akashi-demo.jp/.well-known/pki-validation/${app.domainValidations[0].token}.txt`,
+  );
 
   // The operator asks for documents on Saturday 21 Nov 2026, outside support hours: it counts from the
   // next business day, Tuesday 24 Nov (Monday 23 Nov is 勤労感謝の日), and 5 business days after that
   // is Tuesday 1 Dec, 18:00 JST (CAL-1, CAL-2).
-  await gqlOk(t, t.operatorKey, `mutation($id: ID!) { startReview(input: { applicationId: $id }) { application { status } } }`, { id: app.id });
-  const asked = await gqlOk(t, t.operatorKey, `mutation($id: ID!) { requestDocuments(input: { applicationId: $id, message: "登記事項証明書を提出してください", dueInBusinessDays: 5 }) { application { status documentsDueAt } userErrors { code } } }`, { id: app.id });
-  expect(asked.requestDocuments.application).toEqual({ status: "AWAITING_DOCUMENTS", documentsDueAt: "2026-12-01T09:00:00.000Z" });
+  await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { startReview(input: { applicationId: $id }) { application { status } } }`,
+    { id: app.id },
+  );
+  const asked = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { requestDocuments(input: { applicationId: $id, message: "登記事項証明書を提出してください", dueInBusinessDays: 5 }) { application { status documentsDueAt } userErrors { code } } }`,
+    { id: app.id },
+  );
+  expect(asked.requestDocuments.application).toEqual({
+    status: "AWAITING_DOCUMENTS",
+    documentsDueAt: "2026-12-01T09:00:00.000Z",
+  });
 
   const pdf = Buffer.from("%PDF-1.4\n% registration certificate\n").toString("base64");
-  const uploaded = await gqlOk(t, reseller.key, `mutation($id: ID!, $c: String!) { uploadDocuments(input: { applicationId: $id, documents: [{ filename: "touki.pdf", mediaType: "application/pdf", contentBase64: $c }] }) { application { status documents { filename sizeBytes } } userErrors { code } } }`, { id: app.id, c: pdf });
-  expect(uploaded.uploadDocuments.application).toEqual({ status: "UNDER_REVIEW", documents: [{ filename: "touki.pdf", sizeBytes: 36 }] });
+  const uploaded = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!, $c: String!) { uploadDocuments(input: { applicationId: $id, documents: [{ filename: "touki.pdf", mediaType: "application/pdf", contentBase64: $c }] }) { application { status documents { filename sizeBytes } } userErrors { code } } }`,
+    { id: app.id, c: pdf },
+  );
+  expect(uploaded.uploadDocuments.application).toEqual({
+    status: "UNDER_REVIEW",
+    documents: [{ filename: "touki.pdf", sizeBytes: 36 }],
+  });
 
   // APP-9: no approval before domain control is proved.
-  const early = await gqlOk(t, t.operatorKey, `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { certificate { id } userErrors { code message } } }`, { id: app.id });
+  const early = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { certificate { id } userErrors { code message } } }`,
+    { id: app.id },
+  );
   expect(early.approveApplication.userErrors[0].code).toBe("DOMAIN_CONTROL_NOT_VALIDATED");
   expect(early.approveApplication.certificate).toBeNull();
 
   dcv.publish(app.domainValidations);
-  const checked = await gqlOk(t, reseller.key, `mutation($id: ID!) { checkDomainControl(input: { applicationId: $id }) { domainValidations { name status checkedAt } } }`, { id: app.id });
+  const checked = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!) { checkDomainControl(input: { applicationId: $id }) { domainValidations { name status checkedAt } } }`,
+    { id: app.id },
+  );
   expect(checked.checkDomainControl.domainValidations.map((v: any) => v.status)).toEqual(["VALID", "VALID"]);
 
-  const approved = await gqlOk(t, t.operatorKey, `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { ${APPLICATION_FIELDS} } certificate { id } userErrors { code } } }`, { id: app.id });
+  const approved = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { ${APPLICATION_FIELDS} } certificate { id } userErrors { code } } }`,
+    { id: app.id },
+  );
   expect(approved.approveApplication.userErrors).toEqual([]);
   issued = approved.approveApplication.application;
   expect(issued.status).toBe("ISSUED");
@@ -89,40 +147,90 @@ test("APP-2, APP-9, CON-1: submit → review → documents → domain validated 
   const files = writeChain("issued", issued.certificate);
   const root = await rootPath();
   for (const name of NAMES) {
-    const out = opensslOk(["verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname", name, "-attime", String(Date.parse("2026-12-01T00:00:00Z") / 1000), "-CAfile", root, "-untrusted", files.chain, files.leaf]);
+    const out = opensslOk([
+      "verify",
+      "-x509_strict",
+      "-purpose",
+      "sslserver",
+      "-verify_hostname",
+      name,
+      "-attime",
+      String(Date.parse("2026-12-01T00:00:00Z") / 1000),
+      "-CAfile",
+      root,
+      "-untrusted",
+      files.chain,
+      files.leaf,
+    ]);
     expect(out).toContain(": OK");
   }
   const text = opensslOk(["x509", "-in", files.leaf, "-noout", "-text"]);
   expect(text).toContain("2.23.140.1.2.2"); // OV policy
-  expect(text).toMatch(/Subject: C\s*=\s*JP, ST\s*=\s*Tokyo, L\s*=\s*Chiyoda-ku, O\s*=\s*.+, CN\s*=\s*shop\.akashi-demo\.jp/);
+  expect(text).toMatch(
+    /Subject: C\s*=\s*JP, ST\s*=\s*Tokyo, L\s*=\s*Chiyoda-ku, O\s*=\s*.+, CN\s*=\s*shop\.akashi-demo\.jp/,
+  );
   expect(text).toContain("http://akashi.test/ocsp");
   const caIssuers = /CA Issuers - URI:(\S+)/.exec(text)![1];
-  const served = await request(t.app).get(new URL(caIssuers).pathname).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on("data", (c: Buffer) => chunks.push(c));
-    res.on("end", () => cb(null, Buffer.concat(chunks)));
-  });
+  const served = await request(t.app)
+    .get(new URL(caIssuers).pathname)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => cb(null, Buffer.concat(chunks)));
+    });
   expect(served.headers["content-type"]).toContain("application/pkix-cert");
   const issuingPem = dir.file("issuing-from-url.der", served.body as Buffer);
-  expect(opensslOk(["x509", "-inform", "DER", "-in", issuingPem, "-noout", "-subject"])).toContain("Akashi TLS Issuing CA 1");
+  expect(opensslOk(["x509", "-inform", "DER", "-in", issuingPem, "-noout", "-subject"])).toContain(
+    "Akashi TLS Issuing CA 1",
+  );
 
   // A name not in the certificate does not verify.
-  expect(openssl(["verify", "-purpose", "sslserver", "-verify_hostname", "evil.example", "-CAfile", root, "-untrusted", files.chain, files.leaf]).status).not.toBe(0);
+  expect(
+    openssl([
+      "verify",
+      "-purpose",
+      "sslserver",
+      "-verify_hostname",
+      "evil.example",
+      "-CAfile",
+      root,
+      "-untrusted",
+      files.chain,
+      files.leaf,
+    ]).status,
+  ).not.toBe(0);
 });
 
 test("REC-1: every step of the application is in the audit log", async () => {
-  const log = await gqlOk(t, t.operatorKey, `query($id: ID!) { auditEvents(entityId: $id, first: 50) { edges { node { action actorKind } } } }`, { id: issued.id });
+  const log = await gqlOk(
+    t,
+    t.operatorKey,
+    `query($id: ID!) { auditEvents(entityId: $id, first: 50) { edges { node { action actorKind } } } }`,
+    { id: issued.id },
+  );
   expect(log.auditEvents.edges.map((e: any) => e.node.action).reverse()).toEqual([
-    "application.submit.new", "application.startReview", "application.requestDocuments", "application.uploadDocuments",
-    "domainValidation.succeed", "domainValidation.succeed", "application.approve",
+    "application.submit.new",
+    "application.startReview",
+    "application.requestDocuments",
+    "application.uploadDocuments",
+    "domainValidation.succeed",
+    "domainValidation.succeed",
+    "application.approve",
   ]);
 });
 
 test("VAL-5: a renewal before the window opens is refused naming the opening date; inside it the term runs from the current expiry", async () => {
   const contractId = issued.contract.id;
-  const renewal = (key: string) => gqlOk(t, reseller.key, `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`, {
-    input: { contractId, termMonths: 12, csr: csrFor(dir, NAMES), consents: CONSENTS, idempotencyKey: key },
-  });
+  const renewal = (key: string) =>
+    gqlOk(
+      t,
+      reseller.key,
+      `mutation($input: SubmitRenewalInput!) { submitRenewal(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`,
+      {
+        input: { contractId, termMonths: 12, csr: csrFor(dir, NAMES), consents: CONSENTS, idempotencyKey: key },
+      },
+    );
   const early = await renewal("renew-early");
   expect(early.submitRenewal.application).toBeNull();
   expect(early.submitRenewal.userErrors[0].code).toBe("RENEWAL_WINDOW_NOT_OPEN");
@@ -147,9 +255,14 @@ test("VAL-5: a renewal before the window opens is refused naming the opening dat
 test("VAL-4: a reissue keeps the common name and the notAfter, and schedules the superseded certificate's revocation after 72 hours", async () => {
   t.clock.set(new Date("2026-12-01T01:00:00Z"));
   const contractId = issued.contract.id;
-  const res = await gqlOk(t, reseller.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`, {
-    input: { contractId, csr: csrFor(dir, NAMES, "rsa:2048"), consents: CONSENTS },
-  });
+  const res = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`,
+    {
+      input: { contractId, csr: csrFor(dir, NAMES, "rsa:2048"), consents: CONSENTS },
+    },
+  );
   expect(res.submitReissue.userErrors).toEqual([]);
   // The validations from 21 Nov are reused (within the reuse period): nothing to publish.
   expect(res.submitReissue.application.domainValidations.map((v: any) => v.status)).toEqual(["VALID", "VALID"]);
@@ -157,14 +270,30 @@ test("VAL-4: a reissue keeps the common name and the notAfter, and schedules the
   expect(done.contract.id).toBe(contractId);
   expect(done.certificate.notAfter).toBe(issued.certificate.notAfter);
   expect(done.certificate.serialNumber).not.toBe(issued.certificate.serialNumber);
-  const [row] = await t.ds.query(`SELECT r.status, r.reason, r.scheduled_for FROM revocation r JOIN certificate c ON c.id = r.certificate_id WHERE c.serial_hex = $1`, [issued.certificate.serialNumber]);
+  const [row] = await t.ds.query(
+    `SELECT r.status, r.reason, r.scheduled_for FROM revocation r JOIN certificate c ON c.id = r.certificate_id WHERE c.serial_hex = $1`,
+    [issued.certificate.serialNumber],
+  );
   expect(row).toEqual({ status: "SCHEDULED", reason: "superseded", scheduled_for: new Date("2026-12-04T01:00:00Z") });
 
   // VAL-4: a different common name is not a reissue.
-  const other = await gqlOk(t, reseller.key, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id } userErrors { code field } } }`, {
-    input: { contractId, csr: csrFor(dir, ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"]), names: ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"], consents: CONSENTS },
+  const other = await gqlOk(
+    t,
+    reseller.key,
+    `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { id } userErrors { code field } } }`,
+    {
+      input: {
+        contractId,
+        csr: csrFor(dir, ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"]),
+        names: ["www.shop.akashi-demo.jp", "shop.akashi-demo.jp"],
+        consents: CONSENTS,
+      },
+    },
+  );
+  expect(other.submitReissue).toEqual({
+    application: null,
+    userErrors: [{ code: "REISSUE_NAME_CHANGED", field: "input.names[0]" }],
   });
-  expect(other.submitReissue).toEqual({ application: null, userErrors: [{ code: "REISSUE_NAME_CHANGED", field: "input.names[0]" }] });
   t.clock.set(new Date("2026-11-21T03:00:00Z"));
 });
 
@@ -176,6 +305,10 @@ test("RES-3: the issued certificate is visible to its managing reseller only", a
     const own = await gqlOk(t, reseller.key, `query($id: ID!) { node(id: $id) { id } }`, { id });
     expect(own.node).toEqual({ id });
   }
-  const list = await gqlOk(t, other.key, `{ certificates { edges { node { id } } } contracts { edges { node { id } } } applications { edges { node { id } } } }`);
+  const list = await gqlOk(
+    t,
+    other.key,
+    `{ certificates { edges { node { id } } } contracts { edges { node { id } } } applications { edges { node { id } } } }`,
+  );
   expect(list).toEqual({ certificates: { edges: [] }, contracts: { edges: [] }, applications: { edges: [] } });
 });

@@ -1,5 +1,13 @@
 import { TempDir } from "../support/openssl";
-import { DcvWebServer, createSubscriber, csrFor, gqlOk, issueCertificate, productIds, submitApplication } from "../support/lifecycle";
+import {
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  gqlOk,
+  issueCertificate,
+  productIds,
+  submitApplication,
+} from "../support/lifecycle";
 import { TestApp, startTestApp } from "../support/test-app";
 import { SmtpTestServer } from "./smtp-test-server";
 
@@ -27,9 +35,20 @@ async function notices(key: string): Promise<any[]> {
 }
 
 async function rejectFreshApplication(names: string[], reason: string): Promise<void> {
-  const submitted = await submitApplication(t, reseller.key, { subscriberId: jaSubscriber, productId: products.DV, termMonths: 12, names, csr: csrFor(dir, names) });
+  const submitted = await submitApplication(t, reseller.key, {
+    subscriberId: jaSubscriber,
+    productId: products.DV,
+    termMonths: 12,
+    names,
+    csr: csrFor(dir, names),
+  });
   expect(submitted.userErrors).toEqual([]);
-  const r = await gqlOk(t, t.operatorKey, `mutation($id: ID!, $reason: String!) { rejectApplication(input: { applicationId: $id, ground: OTHER, reason: $reason }) { userErrors { code } } }`, { id: submitted.application.id, reason });
+  const r = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!, $reason: String!) { rejectApplication(input: { applicationId: $id, ground: OTHER, reason: $reason }) { userErrors { code } } }`,
+    { id: submitted.application.id, reason },
+  );
   expect(r.rejectApplication.userErrors).toEqual([]);
 }
 
@@ -37,12 +56,20 @@ beforeAll(async () => {
   await smtp.start();
   await dcv.start();
   // Saturday 2026-11-21, 12:00 JST.
-  t = await startTestApp({ now: new Date("2026-11-21T03:00:00Z"), env: { SMTP_URL: smtp.url, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...EN_NAMES, ...JA_NAMES]) } });
+  t = await startTestApp({
+    now: new Date("2026-11-21T03:00:00Z"),
+    env: { SMTP_URL: smtp.url, AKASHI_DCV_HOST_OVERRIDES: dcv.overrides([...EN_NAMES, ...JA_NAMES]) },
+  });
   reseller = await t.createReseller("mailer");
   products = await productIds(t);
   enSubscriber = await createSubscriber(t, reseller.key, {
-    name: "テストショップ株式会社", nameEn: "Test Shop Inc.", preferredLanguage: "EN",
-    contacts: [{ role: "NOTICE", name: "Notice Desk", email: NOTICE_CONTACT }, { role: "TECHNICAL", name: "Tech", email: "tech@en-shop.example" }],
+    name: "テストショップ株式会社",
+    nameEn: "Test Shop Inc.",
+    preferredLanguage: "EN",
+    contacts: [
+      { role: "NOTICE", name: "Notice Desk", email: NOTICE_CONTACT },
+      { role: "TECHNICAL", name: "Tech", email: "tech@en-shop.example" },
+    ],
   });
   jaSubscriber = await createSubscriber(t, reseller.key, { name: "日本ショップ株式会社" });
 });
@@ -74,7 +101,9 @@ test("NOT-1, RES-5, J 4.5: issuing a certificate e-mails the reseller and, in En
   expect(toReseller.subject).toBe("Certificate issued: en.akashi-demo.jp");
   expect(toReseller.headers.from).toBe("Akashi <no-reply@localhost>");
   expect(toReseller.headers["content-language"]).toBe("en");
-  expect(toReseller.text).toContain("For the attention of Test Shop Inc.: as the managing reseller, please pass this notice on promptly.\n\nDear Test Shop Inc.,\n");
+  expect(toReseller.text).toContain(
+    "For the attention of Test Shop Inc.: as the managing reseller, please pass this notice on promptly.\n\nDear Test Shop Inc.,\n",
+  );
   expect(toReseller.text).toContain("Dear Test Shop Inc.,");
   expect(toReseller.text).toContain(`Serial number: ${serial}\n`);
   expect(toReseller.text).toContain("Names: en.akashi-demo.jp\n");
@@ -86,7 +115,11 @@ test("NOT-1, RES-5, J 4.5: issuing a certificate e-mails the reseller and, in En
 
   const [toContact] = smtp.to(NOTICE_CONTACT);
   expect(toContact.subject).toBe("Certificate issued: en.akashi-demo.jp");
-  expect(toContact.text.startsWith("Dear Test Shop Inc.,\n\nThe server certificate you applied for (Domain validated) has been issued.\n")).toBe(true);
+  expect(
+    toContact.text.startsWith(
+      "Dear Test Shop Inc.,\n\nThe server certificate you applied for (Domain validated) has been issued.\n",
+    ),
+  ).toBe(true);
   expect(toContact.text).toContain("Your managing reseller (mailer 株式会社) provides the certificate and its chain");
   expect(toContact.text).toContain("Valid until: 2027-06-08 12:00:00 JST\n");
   expect(smtp.to("tech@en-shop.example")).toHaveLength(0); // only NOTICE contacts get notices
@@ -171,10 +204,12 @@ test("CON-3: renewal notices written by the contract calendar are e-mailed to th
   t.clock.set(new Date("2027-08-31T15:10:00Z")); // 2027-09-01 00:10 JST: the daily sweep and the notice sweep are due
   await t.jobs.runDue();
   const renewal = smtp.messages.filter((m) => /Renewal|更新/.test(m.subject));
-  expect(renewal.map((m) => [m.to, m.subject]).sort()).toEqual([
-    [[RESELLER_ADDRESS], "Renewal notice: Test Shop Inc., Domain validated (term ends 2027-11-30T23:59:59+09:00)"],
-    [[RESELLER_ADDRESS], "【更新のご案内】日本ショップ株式会社 ドメイン認証型（2027-11-30T23:59:59+09:00満了）"],
-  ].sort());
+  expect(renewal.map((m) => [m.to, m.subject]).sort()).toEqual(
+    [
+      [[RESELLER_ADDRESS], "Renewal notice: Test Shop Inc., Domain validated (term ends 2027-11-30T23:59:59+09:00)"],
+      [[RESELLER_ADDRESS], "【更新のご案内】日本ショップ株式会社 ドメイン認証型（2027-11-30T23:59:59+09:00満了）"],
+    ].sort(),
+  );
   const rows = (await notices(reseller.key)).filter((n) => n.kind === "RENEWAL_DUE");
   expect(rows.map((n) => n.sentAt)).toEqual(["2027-08-31T15:10:00.000Z", "2027-08-31T15:10:00.000Z"]);
 });

@@ -44,7 +44,10 @@ async function allPages(key: string, days: number, first: number): Promise<Item[
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: new Date("2026-11-21T03:00:00Z"), env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) } });
+  t = await startTestApp({
+    now: new Date("2026-11-21T03:00:00Z"),
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) },
+  });
   a = await t.createReseller("expiring-a");
   b = await t.createReseller("expiring-b");
   const products = await productIds(t);
@@ -58,7 +61,12 @@ beforeAll(async () => {
   t.clock.set(new Date("2026-11-23T03:00:00Z"));
   contracts.a3 = (await issueCertificate(t, dcv, dir, a.key, sa, products.DV, ["a3.akashi-demo.jp"], 24)).contract.id;
   // CON-2: a cancellation takes effect 30 days after the notice at the earliest.
-  const cancelled = await gqlOk(t, a.key, `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { contract { cancellationEffectiveAt } userErrors { code } } }`, { id: contracts.a3 });
+  const cancelled = await gqlOk(
+    t,
+    a.key,
+    `mutation($id: ID!) { cancelContract(input: { contractId: $id }) { contract { cancellationEffectiveAt } userErrors { code } } }`,
+    { id: contracts.a3 },
+  );
   expect(cancelled.cancelContract.userErrors).toEqual([]);
   cancelEffective = cancelled.cancelContract.contract.cancellationEffectiveAt;
   // 2026-12-10 12:00 JST: 365 days reach past the 12-month terms' end, and the cancellation is still ahead.
@@ -125,10 +133,26 @@ test("expiring soon: withinDays outside 1-365 and foreign cursors are refused", 
 });
 
 test("REV-6: after a revocation neither the certificate nor its contract (ended by it) is listed as ending", async () => {
-  const r = await gqlOk(t, t.operatorKey, `mutation($id: ID!) { revokeList: requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`, {
-    id: (await gqlOk(t, t.operatorKey, `query($id: ID!) { node(id: $id) { ... on Contract { currentCertificate { id } } } }`, { id: contracts.a1 })).node.currentCertificate.id,
-  });
+  const r = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { revokeList: requestRevocation(input: { certificateId: $id, reason: KEY_COMPROMISE }) { userErrors { code } } }`,
+    {
+      id: (
+        await gqlOk(
+          t,
+          t.operatorKey,
+          `query($id: ID!) { node(id: $id) { ... on Contract { currentCertificate { id } } } }`,
+          { id: contracts.a1 },
+        )
+      ).node.currentCertificate.id,
+    },
+  );
   expect(r.revokeList.userErrors).toEqual([]);
   expect(items(await page(a.key, 365)).filter(([, n]) => n === "a1")).toEqual([]);
-  expect(items(await page(a.key, 365)).map(([, n]) => n).sort()).toEqual(["a2", "a2", "a3", "a3"]);
+  expect(
+    items(await page(a.key, 365))
+      .map(([, n]) => n)
+      .sort(),
+  ).toEqual(["a2", "a2", "a3", "a3"]);
 });

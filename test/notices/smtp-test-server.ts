@@ -17,7 +17,12 @@ function decodeWords(value: string): string {
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) =>
       enc.toUpperCase() === "B"
         ? Buffer.from(data, "base64").toString("utf8")
-        : Buffer.from(data.replace(/_/g, " ").replace(/=([0-9A-Fa-f]{2})/g, (_h, x: string) => String.fromCharCode(parseInt(x, 16))), "latin1").toString("utf8"),
+        : Buffer.from(
+            data
+              .replace(/_/g, " ")
+              .replace(/=([0-9A-Fa-f]{2})/g, (_h, x: string) => String.fromCharCode(parseInt(x, 16))),
+            "latin1",
+          ).toString("utf8"),
     );
 }
 
@@ -26,7 +31,9 @@ function decodeBody(body: string, encoding: string | undefined): string {
     case "base64":
       return Buffer.from(body.replace(/\s+/g, ""), "base64").toString("utf8");
     case "quoted-printable": {
-      const bytes = body.replace(/=\r?\n/g, "").replace(/=([0-9A-Fa-f]{2})/g, (_m, x: string) => String.fromCharCode(parseInt(x, 16)));
+      const bytes = body
+        .replace(/=\r?\n/g, "")
+        .replace(/=([0-9A-Fa-f]{2})/g, (_m, x: string) => String.fromCharCode(parseInt(x, 16)));
       return Buffer.from(bytes, "latin1").toString("utf8");
     }
     default:
@@ -43,7 +50,9 @@ export function parseMail(raw: string): { headers: Record<string, string>; subje
     const i = line.indexOf(":");
     if (i > 0) headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
   }
-  const text = decodeBody(raw.slice(split + 4), headers["content-transfer-encoding"]).replace(/\r\n/g, "\n").replace(/\n$/, "");
+  const text = decodeBody(raw.slice(split + 4), headers["content-transfer-encoding"])
+    .replace(/\r\n/g, "\n")
+    .replace(/\n$/, "");
   return { headers, subject: decodeWords(headers.subject ?? ""), text };
 }
 

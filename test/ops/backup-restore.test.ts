@@ -86,7 +86,9 @@ beforeAll(async () => {
   const reseller = await t.createReseller("backup");
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, reseller.key, { name: "株式会社バックアップ", nameEn: "Backup K.K." });
-  const issued = await issueCertificate(t, dcv, pki, reseller.key, subscriberId, products.OV, ["backup.akashi-demo.jp"]);
+  const issued = await issueCertificate(t, dcv, pki, reseller.key, subscriberId, products.OV, [
+    "backup.akashi-demo.jp",
+  ]);
   serialNumber = issued.certificate.serialNumber;
   sealId = (
     await gqlOk(t, reseller.key, `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id } } }`, {

@@ -54,7 +54,13 @@ test("REV-1: the reason mapping is RFC 5280's codes for the six allowed reasons"
 
 test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and shows each reason; unspecified has no entry extensions", async () => {
   const now = new Date();
-  const reasons: RevocationReason[] = ["keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation", "privilegeWithdrawn"];
+  const reasons: RevocationReason[] = [
+    "keyCompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+    "privilegeWithdrawn",
+  ];
   const entries = [
     { serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - HOUR), reason: "unspecified" as const },
     ...reasons.map((reason) => ({ serialHex: newSerialHex(), revokedAt: new Date(now.getTime() - 2 * HOUR), reason })),
@@ -73,7 +79,13 @@ test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and sh
   expect(text).toContain("Version 2 (0x1)");
   expect(text).toContain("X509v3 Authority Key Identifier");
   expect(text).toMatch(/X509v3 CRL Number:\s+123456789012345678901234567890\n/);
-  for (const label of ["Key Compromise", "Affiliation Changed", "Superseded", "Cessation Of Operation", "Privilege Withdrawn"]) {
+  for (const label of [
+    "Key Compromise",
+    "Affiliation Changed",
+    "Superseded",
+    "Cessation Of Operation",
+    "Privilege Withdrawn",
+  ]) {
     expect(text).toContain(label);
   }
   // the unspecified entry: serial, date, and no "CRL entry extensions" block following it
@@ -98,11 +110,23 @@ test("STAT-1: openssl verify -crl_check says revoked for the revoked leaf and OK
     crlNumber: 2n,
     thisUpdate: new Date(now.getTime() - 60_000),
     nextUpdate: new Date(now.getTime() + 24 * HOUR),
-    entries: [{ serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - 30_000), reason: "keyCompromise" }],
+    entries: [
+      { serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - 30_000), reason: "keyCompromise" },
+    ],
   });
   const crlPem = dir.file("check.crl.pem", toPem(crl, "X509 CRL"));
   const [revoked, good] = leaves.map((l, i) => dir.file(`crl-leaf-${i}.pem`, l.pem));
-  const args = (leaf: string) => ["verify", "-crl_check", "-CRLfile", crlPem, "-CAfile", ca.rootPath, "-untrusted", ca.issuingPath, leaf];
+  const args = (leaf: string) => [
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    crlPem,
+    "-CAfile",
+    ca.rootPath,
+    "-untrusted",
+    ca.issuingPath,
+    leaf,
+  ];
   const r1 = openssl(args(revoked!));
   expect(r1.status).not.toBe(0);
   expect(r1.out).toContain("certificate revoked");
@@ -112,9 +136,17 @@ test("STAT-1: openssl verify -crl_check says revoked for the revoked leaf and OK
 
 test("STAT-1: a CRL with no entries omits revokedCertificates and still verifies", async () => {
   const now = new Date();
-  const crl = await buildCrl({ issuer: ca.issuing, crlNumber: 1n, thisUpdate: now, nextUpdate: new Date(now.getTime() + HOUR), entries: [] });
+  const crl = await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 1n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + HOUR),
+    entries: [],
+  });
   const crlPath = dir.file("empty.crl", crl);
-  expect(openssl(["crl", "-inform", "DER", "-in", crlPath, "-CAfile", ca.chainPath, "-noout"]).out).toContain("verify OK");
+  expect(openssl(["crl", "-inform", "DER", "-in", crlPath, "-CAfile", ca.chainPath, "-noout"]).out).toContain(
+    "verify OK",
+  );
   const text = opensslOk(["crl", "-inform", "DER", "-in", crlPath, "-noout", "-text"]);
   expect(text).toContain("No Revoked Certificates.");
   // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate, [0] extensions — no empty SEQUENCE
@@ -124,7 +156,13 @@ test("STAT-1: a CRL with no entries omits revokedCertificates and still verifies
 
 test("STAT-1: the root can sign a CRL for its issuing CAs with the same function", async () => {
   const now = new Date();
-  const crl = await buildCrl({ issuer: ca.root, crlNumber: 1n, thisUpdate: now, nextUpdate: new Date(now.getTime() + 24 * HOUR), entries: [] });
+  const crl = await buildCrl({
+    issuer: ca.root,
+    crlNumber: 1n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 24 * HOUR),
+    entries: [],
+  });
   expect(openssl(["crl", "-inform", "DER", "-CAfile", ca.rootPath, "-noout"], crl).out).toContain("verify OK");
 });
 
@@ -166,19 +204,43 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
   // The fast entry encoder writes what the generic DER builders write (a GeneralizedTime after 2049 too).
   const generic = (e: { serialHex: string; revokedAt: Date; reason: RevocationReason }) => {
     const code = REVOCATION_REASON_CODE[e.reason];
-    return sequence(integerFromContent(Buffer.from(e.serialHex, "hex")), x509Time(new Date(Math.floor(e.revokedAt.getTime() / 1000) * 1000)), ...(code === 0 ? [] : [sequence(reasonCode(code))]));
+    return sequence(
+      integerFromContent(Buffer.from(e.serialHex, "hex")),
+      x509Time(new Date(Math.floor(e.revokedAt.getTime() / 1000) * 1000)),
+      ...(code === 0 ? [] : [sequence(reasonCode(code))]),
+    );
   };
-  const odd = [...entries.slice(0, 5), { serialHex: "00ff01", revokedAt: new Date("2051-03-04T05:06:07Z"), reason: "privilegeWithdrawn" as const }];
+  const odd = [
+    ...entries.slice(0, 5),
+    { serialHex: "00ff01", revokedAt: new Date("2051-03-04T05:06:07Z"), reason: "privilegeWithdrawn" as const },
+  ];
   const oddTbs = buildCrlTbs({ ...input, entries: packCrlEntries(odd) });
   expect(oddTbs.includes(sequence(...odd.map(generic)))).toBe(true);
   // Reasons outside REV-1 are refused in the worker too.
-  await expect(buildCrlTbsOffThread({ ...input, entries: { ...input.entries, reasons: input.entries.reasons.replace("keyCompromise", "caCompromise") } }, true)).rejects.toThrow(/REV-1/);
+  await expect(
+    buildCrlTbsOffThread(
+      {
+        ...input,
+        entries: { ...input.entries, reasons: input.entries.reasons.replace("keyCompromise", "caCompromise") },
+      },
+      true,
+    ),
+  ).rejects.toThrow(/REV-1/);
 
-  const crl = await buildCrl({ issuer: ca.issuing, crlNumber: 7n, thisUpdate: now, nextUpdate: new Date(now.getTime() + 7 * 24 * HOUR), entries, idpUrl: input.idpUrl });
+  const crl = await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 7n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 7 * 24 * HOUR),
+    entries,
+    idpUrl: input.idpUrl,
+  });
   const file = dir.file("large.crl", crl);
   expect(openssl(["crl", "-inform", "DER", "-in", file, "-CAfile", ca.chainPath, "-noout"]).out).toContain("verify OK");
   const text = opensslOk(["crl", "-inform", "DER", "-in", file, "-noout", "-text"]);
   expect(text.split("Serial Number:").length - 1).toBe(entries.length);
-  expect(text).toMatch(/X509v3 Issuing Distribution Point: critical\s+Full Name:\s+URI:http:\/\/akashi\.test\/crl\/ca\/3\.crl\s+Only User Certificates/);
+  expect(text).toMatch(
+    /X509v3 Issuing Distribution Point: critical\s+Full Name:\s+URI:http:\/\/akashi\.test\/crl\/ca\/3\.crl\s+Only User Certificates/,
+  );
   await stopCrlThread();
 });

@@ -12,7 +12,13 @@ afterAll(() => dir.remove());
 
 const DAY = 86_400_000;
 
-async function issueFromCsr(ca: TestCa, csrPem: string, names: string[], level: "DV" | "OV" | "EV" = "DV", subjectExtra = {}) {
+async function issueFromCsr(
+  ca: TestCa,
+  csrPem: string,
+  names: string[],
+  level: "DV" | "OV" | "EV" = "DV",
+  subjectExtra = {},
+) {
   const checked = checkCsr(csrPem, { names, wildcardAllowed: true });
   if (!checked.ok) throw new Error(`${checked.code}: ${checked.message}`);
   const now = Date.now();
@@ -33,8 +39,17 @@ function verifyForEachName(ca: TestCa, leafPath: string, names: string[]) {
   for (const name of names) {
     const host = name.startsWith("*.") ? `www.${name.slice(2)}` : name;
     const r = openssl([
-      "verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname", host,
-      "-CAfile", ca.rootPath, "-untrusted", ca.issuingPath, leafPath,
+      "verify",
+      "-x509_strict",
+      "-purpose",
+      "sslserver",
+      "-verify_hostname",
+      host,
+      "-CAfile",
+      ca.rootPath,
+      "-untrusted",
+      ca.issuingPath,
+      leafPath,
     ]);
     expect(r.out).toContain(`${leafPath}: OK`);
     expect(r.status).toBe(0);
@@ -93,7 +108,9 @@ describe.each<[KeyAlgorithm]>([["ECDSA_P256"], ["ECDSA_P384"], ["RSA_2048"]])("C
       expect(issued.sha256Fingerprint).toMatch(/^[0-9a-f]{64}$/);
 
       // issuer name byte for byte
-      expect(readCertificateParts(issued.der).issuerName.equals(readCertificateParts(ca.issuing.certDer).subjectName)).toBe(true);
+      expect(
+        readCertificateParts(issued.der).issuerName.equals(readCertificateParts(ca.issuing.certDer).subjectName),
+      ).toBe(true);
       const parsed = parseCertificate(issued.der);
       expect(parsed.names).toEqual(c.names);
       expect(parsed.isCa).toBe(false);
@@ -108,7 +125,11 @@ describe("leaf details", () => {
   });
 
   test("APP-10: OV and EV subjects carry O/L/ST/C and their policy OIDs", async () => {
-    const { csrPem } = makeCsr(dir, "ov", { key: "ec-p256", subj: "/CN=ov.akashi-demo.jp", san: ["ov.akashi-demo.jp"] });
+    const { csrPem } = makeCsr(dir, "ov", {
+      key: "ec-p256",
+      subj: "/CN=ov.akashi-demo.jp",
+      san: ["ov.akashi-demo.jp"],
+    });
     const org = { organization: "株式会社アカシ", locality: "Chiyoda-ku", stateOrProvince: "Tokyo", country: "JP" };
     const ov = await issueFromCsr(ca, csrPem, ["ov.akashi-demo.jp"], "OV", org);
     const ovPath = dir.file("ov.pem", ov.pem);
@@ -160,9 +181,24 @@ describe("leaf details", () => {
   test("issue 15.6 finding: a first name longer than 64 characters (ub-common-name) issues without a CN; DV then has an empty subject and a critical SAN", async () => {
     const long = `${"a".repeat(63)}.${"b".repeat(20)}.akashi-demo.jp`;
     const names = [long, "short.akashi-demo.jp"];
-    const spki = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" });
-    const base = { issuer: ca.issuing, subjectPublicKeySpki: spki, names, urls: URLS, notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 30 * DAY) };
-    const dv = await issueServerCertificate({ ...base, serialHex: newSerialHex(), subject: { commonName: long }, validationLevel: "DV" });
+    const spki = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({
+      type: "spki",
+      format: "der",
+    });
+    const base = {
+      issuer: ca.issuing,
+      subjectPublicKeySpki: spki,
+      names,
+      urls: URLS,
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + 30 * DAY),
+    };
+    const dv = await issueServerCertificate({
+      ...base,
+      serialHex: newSerialHex(),
+      subject: { commonName: long },
+      validationLevel: "DV",
+    });
     const dvPath = dir.file("long-dv.pem", dv.pem);
     verifyForEachName(ca, dvPath, names);
     const dvText = opensslOk(["x509", "-in", dvPath, "-noout", "-text"]);
@@ -170,12 +206,16 @@ describe("leaf details", () => {
     expect(parseCertificate(dv.der).subject).toBe("");
     expect(parseCertificate(dv.der).names).toEqual(names);
     const ov = await issueServerCertificate({
-      ...base, serialHex: newSerialHex(), validationLevel: "OV",
+      ...base,
+      serialHex: newSerialHex(),
+      validationLevel: "OV",
       subject: { commonName: long, organization: "Akashi", locality: "Chiyoda-ku", country: "JP" },
     });
     const ovPath = dir.file("long-ov.pem", ov.pem);
     verifyForEachName(ca, ovPath, names);
-    expect(opensslOk(["x509", "-in", ovPath, "-noout", "-subject"]).trim()).toBe("subject=C = JP, L = Chiyoda-ku, O = Akashi");
+    expect(opensslOk(["x509", "-in", ovPath, "-noout", "-subject"]).trim()).toBe(
+      "subject=C = JP, L = Chiyoda-ku, O = Akashi",
+    );
     expect(opensslOk(["x509", "-in", ovPath, "-noout", "-text"])).not.toMatch(/Subject Alternative Name: critical/);
   });
 

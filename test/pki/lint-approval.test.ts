@@ -18,7 +18,10 @@ let t: TestApp;
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: new Date("2026-12-01T03:00:00Z"), env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) } });
+  t = await startTestApp({
+    now: new Date("2026-12-01T03:00:00Z"),
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES) },
+  });
 });
 afterAll(async () => {
   jest.restoreAllMocks();
@@ -31,32 +34,60 @@ test("issue 15.6: a certificate the linter refuses rolls the approval back; noth
   const reseller = await t.createReseller("lint");
   const products = await productIds(t);
   const subscriberId = await createSubscriber(t, reseller.key);
-  const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.DV, termMonths: 12, names: NAMES, csr: csrFor(dir, NAMES) });
+  const submitted = await submitApplication(t, reseller.key, {
+    subscriberId,
+    productId: products.DV,
+    termMonths: 12,
+    names: NAMES,
+    csr: csrFor(dir, NAMES),
+  });
   expect(submitted.userErrors).toEqual([]);
   const app = submitted.application;
-  await gqlOk(t, t.operatorKey, `mutation($id: ID!) { startReview(input: { applicationId: $id }) { userErrors { code } } }`, { id: app.id });
+  await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($id: ID!) { startReview(input: { applicationId: $id }) { userErrors { code } } }`,
+    { id: app.id },
+  );
   dcv.publish(app.domainValidations);
-  await gqlOk(t, reseller.key, `mutation($id: ID!) { checkDomainControl(input: { applicationId: $id }) { domainValidations { status } } }`, { id: app.id });
+  await gqlOk(
+    t,
+    reseller.key,
+    `mutation($id: ID!) { checkDomainControl(input: { applicationId: $id }) { domainValidations { status } } }`,
+    { id: app.id },
+  );
 
   // The real linter, asked about a name that was not approved: a genuine e_san_* refusal of the real TBS.
   const real = certificateLint.assertCertificateLints;
   const thrown: LintError[] = [];
   const spy = jest.spyOn(certificateLint, "assertCertificateLints").mockImplementation((tbs, profile, outer) => {
     try {
-      return real(tbs, profile.kind === "subscriber" ? { ...profile, names: ["other.akashi-demo.jp"] } : profile, outer);
+      return real(
+        tbs,
+        profile.kind === "subscriber" ? { ...profile, names: ["other.akashi-demo.jp"] } : profile,
+        outer,
+      );
     } catch (e) {
       thrown.push(e as LintError);
       throw e;
     }
   });
-  const before = { certificates: await t.ds.getRepository(Certificate).count(), contracts: await t.ds.getRepository(Contract).count() };
+  const before = {
+    certificates: await t.ds.getRepository(Certificate).count(),
+    contracts: await t.ds.getRepository(Contract).count(),
+  };
   const approve = `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { status } certificate { id } userErrors { code } } }`;
   const refused = await t.gql(t.operatorKey, approve, { id: app.id });
   expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
   expect(thrown).toHaveLength(1);
   expect(thrown[0]!.ids).toEqual(expect.arrayContaining(["e_san_name_not_approved", "e_san_approved_name_missing"]));
-  expect({ certificates: await t.ds.getRepository(Certificate).count(), contracts: await t.ds.getRepository(Contract).count() }).toEqual(before);
-  const status = await gqlOk(t, t.operatorKey, `query($id: ID!) { node(id: $id) { ... on Application { status } } }`, { id: app.id });
+  expect({
+    certificates: await t.ds.getRepository(Certificate).count(),
+    contracts: await t.ds.getRepository(Contract).count(),
+  }).toEqual(before);
+  const status = await gqlOk(t, t.operatorKey, `query($id: ID!) { node(id: $id) { ... on Application { status } } }`, {
+    id: app.id,
+  });
   expect(status.node.status).toBe("UNDER_REVIEW");
 
   spy.mockRestore();

@@ -75,8 +75,31 @@ async function respond(req: Buffer, status: OcspCertStatus, opts: { includeIssue
 function check(name: string, req: Buffer, resp: Buffer, digest: string[] = []) {
   const respPath = dir.file(`${name}.resp.der`, resp);
   const reqPath = dir.file(`${name}.req.der`, req);
-  const status = openssl(["ocsp", "-respin", respPath, "-issuer", ca.issuingPath, ...digest, "-cert", leafPath, "-CAfile", ca.rootPath, "-no_nonce", "-resp_text"]);
-  const againstRequest = openssl(["ocsp", "-respin", respPath, "-reqin", reqPath, "-issuer", ca.issuingPath, "-CAfile", ca.rootPath]);
+  const status = openssl([
+    "ocsp",
+    "-respin",
+    respPath,
+    "-issuer",
+    ca.issuingPath,
+    ...digest,
+    "-cert",
+    leafPath,
+    "-CAfile",
+    ca.rootPath,
+    "-no_nonce",
+    "-resp_text",
+  ]);
+  const againstRequest = openssl([
+    "ocsp",
+    "-respin",
+    respPath,
+    "-reqin",
+    reqPath,
+    "-issuer",
+    ca.issuingPath,
+    "-CAfile",
+    ca.rootPath,
+  ]);
   expect(againstRequest.out).toContain("Response verify OK");
   expect(againstRequest.out).not.toMatch(/nonce/i);
   expect(againstRequest.status).toBe(0);
@@ -139,7 +162,17 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
     expect(r.out.replace(/\s/g, "")).toContain(`0410${parsed.nonce!.toString("hex").toUpperCase()}`);
     // a different request (other nonce) is caught by openssl
     const other = makeRequest("good-other");
-    const mismatch = openssl(["ocsp", "-respin", dir.file("good-other.resp.der", resp), "-reqin", dir.file("good-other.req.der", other), "-issuer", ca.issuingPath, "-CAfile", ca.rootPath]);
+    const mismatch = openssl([
+      "ocsp",
+      "-respin",
+      dir.file("good-other.resp.der", resp),
+      "-reqin",
+      dir.file("good-other.req.der", other),
+      "-issuer",
+      ca.issuingPath,
+      "-CAfile",
+      ca.rootPath,
+    ]);
     expect(mismatch.out).toContain("Nonce Verify error");
     expect(r.out).toMatch(/Responder Id: [0-9A-F]{40}/);
     expect(r.status).toBe(0);
@@ -156,7 +189,10 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
     expect(alone.out).toContain("Response verify OK");
     expect(alone.out).toContain("Cert Status: good");
     // the certificate in the response is the issuer's DER, byte for byte
-    const basic = AsnConvert.parse(AsnConvert.parse(resp, OCSPResponse).responseBytes!.response.buffer, BasicOCSPResponse);
+    const basic = AsnConvert.parse(
+      AsnConvert.parse(resp, OCSPResponse).responseBytes!.response.buffer,
+      BasicOCSPResponse,
+    );
     expect(Buffer.from(AsnConvert.serialize(basic.certs![0]!)).equals(ca.issuing.certDer)).toBe(true);
   });
 
@@ -229,7 +265,18 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + HOUR * 8),
     });
-    const r = openssl(["ocsp", "-respin", dir.file("wrong-ca.resp.der", resp), "-issuer", ca.issuingPath, "-cert", leafPath, "-CAfile", ca.rootPath, "-no_nonce"]);
+    const r = openssl([
+      "ocsp",
+      "-respin",
+      dir.file("wrong-ca.resp.der", resp),
+      "-issuer",
+      ca.issuingPath,
+      "-cert",
+      leafPath,
+      "-CAfile",
+      ca.rootPath,
+      "-no_nonce",
+    ]);
     expect(r.out).not.toContain("Response verify OK");
     expect(r.out).toContain("Response Verify Failure");
   });

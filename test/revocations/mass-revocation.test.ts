@@ -35,7 +35,12 @@ const STATUS = `query($s: String!) { certificateStatus(serialNumber: $s) { statu
 const START_MASS = `mutation($input: StartMassRevocationInput!) { startMassRevocation(input: $input) { massRevocation { id status total done } userErrors { code message } } }`;
 const PROGRESS = `query($id: ID!) { node(id: $id) { ... on MassRevocation { status total done } } }`;
 
-interface Issued { id: string; uuid: string; serial: string; contractId: string }
+interface Issued {
+  id: string;
+  uuid: string;
+  serial: string;
+  contractId: string;
+}
 
 async function issue(): Promise<Issued> {
   const app = await issueCertificate(t, dcv, dir, alpha.key, subscriberId, products.DV, [NAMES[nameIndex++]]);
@@ -45,7 +50,11 @@ async function issue(): Promise<Issued> {
 }
 
 async function startMass(input: Record<string, unknown>): Promise<{ id: string; uuid: string; total: number }> {
-  const res = (await gqlOk(t, t.operatorKey, START_MASS, { input: { reason: "KEY_COMPROMISE", ground: "key generation flaw", ...input } })).startMassRevocation;
+  const res = (
+    await gqlOk(t, t.operatorKey, START_MASS, {
+      input: { reason: "KEY_COMPROMISE", ground: "key generation flaw", ...input },
+    })
+  ).startMassRevocation;
   expect(res.userErrors).toEqual([]);
   return { id: res.massRevocation.id, uuid: uuidOf(res.massRevocation.id), total: res.massRevocation.total };
 }
@@ -54,9 +63,18 @@ async function startMass(input: Record<string, unknown>): Promise<{ id: string; 
 async function revokeSingly(cert: Issued, massUuid: string): Promise<void> {
   await inTransaction(t.ds, async (tx) => {
     const row = await tx.findOneOrFail(Certificate, { where: { id: cert.uuid }, lock: { mode: "pessimistic_write" } });
-    await t.services.revocations.execute(tx, systemActor(`mass-revocation:${massUuid}`), row, "keyCompromise" as RevocationReason, {
-      requestedBy: RevocationRequester.OPERATOR, requesterKeyId: null, comment: "mass revocation", massRevocationId: massUuid,
-    });
+    await t.services.revocations.execute(
+      tx,
+      systemActor(`mass-revocation:${massUuid}`),
+      row,
+      "keyCompromise" as RevocationReason,
+      {
+        requestedBy: RevocationRequester.OPERATOR,
+        requesterKeyId: null,
+        comment: "mass revocation",
+        massRevocationId: massUuid,
+      },
+    );
   });
 }
 
@@ -67,7 +85,28 @@ function neutral(value: unknown, cert: Issued): unknown {
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) {
-      if (["id", "contractId", "applicationId", "certificateId", "serialHex", "serialNumber", "sha256Fingerprint", "commonName", "names", "subjectDn", "subjectId", "entity_id", "notBefore", "notAfter", "createdAt", "revocationId", "crlShard"].includes(k)) continue;
+      if (
+        [
+          "id",
+          "contractId",
+          "applicationId",
+          "certificateId",
+          "serialHex",
+          "serialNumber",
+          "sha256Fingerprint",
+          "commonName",
+          "names",
+          "subjectDn",
+          "subjectId",
+          "entity_id",
+          "notBefore",
+          "notAfter",
+          "createdAt",
+          "revocationId",
+          "crlShard",
+        ].includes(k)
+      )
+        continue;
       out[k] = neutral(v, cert);
     }
     return out;
@@ -95,14 +134,26 @@ async function effects(cert: Issued) {
         [cert.uuid],
       ),
       contract: await q(`SELECT status, ended_at, end_reason FROM contract WHERE id = $1`, [cert.contractId]),
-      events: await q(`SELECT type, subject_type, data FROM event WHERE subject_id = ANY($1) AND type IN ('revocation.executed', 'contract.ended') ORDER BY type, id`, [[certGid, contractGid]]),
-      deliveries: await q(`SELECT e.type, count(*)::int AS n FROM webhook_delivery d JOIN event e ON e.id = d.event_id WHERE e.subject_id = ANY($1) GROUP BY e.type ORDER BY e.type`, [[certGid, contractGid]]),
+      events: await q(
+        `SELECT type, subject_type, data FROM event WHERE subject_id = ANY($1) AND type IN ('revocation.executed', 'contract.ended') ORDER BY type, id`,
+        [[certGid, contractGid]],
+      ),
+      deliveries: await q(
+        `SELECT e.type, count(*)::int AS n FROM webhook_delivery d JOIN event e ON e.id = d.event_id WHERE e.subject_id = ANY($1) GROUP BY e.type ORDER BY e.type`,
+        [[certGid, contractGid]],
+      ),
       deliveryJobs: await q(
         `SELECT count(*)::int AS n FROM job j JOIN webhook_delivery d ON j.payload->>'deliveryId' = d.id::text JOIN event e ON e.id = d.event_id WHERE e.subject_id = ANY($1)`,
         [[certGid, contractGid]],
       ),
-      audit: await q(`SELECT action, actor_kind, actor_label, reseller_id, reason, before, after FROM audit_event WHERE entity_id = ANY($1) AND action IN ('certificate.revoke', 'contract.end') ORDER BY action, id`, [[certGid, contractGid]]),
-      notices: await q(`SELECT kind, recipient, language, subject, body, channel, email_to, due_at, sent_at FROM notice WHERE contract_id = $1 AND kind = 'REVOCATION_EXECUTED' ORDER BY recipient, email_to`, [cert.contractId]),
+      audit: await q(
+        `SELECT action, actor_kind, actor_label, reseller_id, reason, before, after FROM audit_event WHERE entity_id = ANY($1) AND action IN ('certificate.revoke', 'contract.end') ORDER BY action, id`,
+        [[certGid, contractGid]],
+      ),
+      notices: await q(
+        `SELECT kind, recipient, language, subject, body, channel, email_to, due_at, sent_at FROM notice WHERE contract_id = $1 AND kind = 'REVOCATION_EXECUTED' ORDER BY recipient, email_to`,
+        [cert.contractId],
+      ),
     },
     cert,
   );
@@ -111,7 +162,9 @@ async function effects(cert: Issued) {
 async function runMassJobs(): Promise<void> {
   // Bounded: each pass runs what is due; a mass revocation enqueues its next batch as due at once.
   for (let i = 0; i < 200; i++) {
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [MASS_REVOCATION_JOB]);
+    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+      MASS_REVOCATION_JOB,
+    ]);
     if (n === 0) return;
     await massRunner.runDue();
   }
@@ -119,21 +172,36 @@ async function runMassJobs(): Promise<void> {
 }
 
 async function executedCount(uuid: string): Promise<number> {
-  return (await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE certificate_id = $1 AND status = 'EXECUTED'`, [uuid]))[0].n;
+  return (
+    await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE certificate_id = $1 AND status = 'EXECUTED'`, [
+      uuid,
+    ])
+  )[0].n;
 }
 
 beforeAll(async () => {
   await dcv.start();
-  t = await startTestApp({ now: START, env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_MASS_REVOCATION_BATCH: "2" } });
+  t = await startTestApp({
+    now: START,
+    env: { AKASHI_DCV_HOST_OVERRIDES: dcv.overrides(NAMES), AKASHI_MASS_REVOCATION_BATCH: "2" },
+  });
   alpha = await t.createReseller("alpha-mass");
   products = await productIds(t);
-  subscriberId = await createSubscriber(t, alpha.key, { contacts: [{ role: "NOTICE", name: "Notice Desk", email: "notice@mass.akashi-demo.jp" }] });
+  subscriberId = await createSubscriber(t, alpha.key, {
+    contacts: [{ role: "NOTICE", name: "Notice Desk", email: "notice@mass.akashi-demo.jp" }],
+  });
   // The reseller listens to both events a revocation emits: deliveries (and their jobs) are part of what is compared.
   await t.ds.query(
     `INSERT INTO webhook_endpoint (reseller_id, url, secret, event_types, created_at, updated_at) VALUES ($1, 'https://hooks.mass.akashi-demo.jp/in', $2, ARRAY['revocation.executed','contract.ended'], $3, $3)`,
     [alpha.id, "s".repeat(40), START],
   );
-  const runner = (kind: string) => new JobRunner({ ds: t.ds, clock: t.clock, logger: createLogger("silent"), handlers: { [kind]: t.services.jobs.handlers[kind] } });
+  const runner = (kind: string) =>
+    new JobRunner({
+      ds: t.ds,
+      clock: t.clock,
+      logger: createLogger("silent"),
+      handlers: { [kind]: t.services.jobs.handlers[kind] },
+    });
   massRunner = runner(MASS_REVOCATION_JOB);
   crlRunner = runner(CRL_PUBLISH_JOB);
 });
@@ -148,11 +216,26 @@ beforeEach(() => t.clock.set(START));
 
 test("REV-4: a mass revocation writes for each certificate what a single revocation writes", async () => {
   // Plain certificates, and certificates whose revocation was scheduled for the month's end (superseded, REV-2).
-  const [singlePlain, massPlain, singleScheduled, massScheduled] = [await issue(), await issue(), await issue(), await issue()];
+  const [singlePlain, massPlain, singleScheduled, massScheduled] = [
+    await issue(),
+    await issue(),
+    await issue(),
+    await issue(),
+  ];
   for (const c of [singleScheduled, massScheduled]) {
-    const r = await gqlOk(t, alpha.key, `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { userErrors { code } } }`, {
-      input: { certificateId: c.id, reason: "CESSATION_OF_OPERATION", onBehalfOfSubscriber: true, atEndOfMonth: true },
-    });
+    const r = await gqlOk(
+      t,
+      alpha.key,
+      `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { userErrors { code } } }`,
+      {
+        input: {
+          certificateId: c.id,
+          reason: "CESSATION_OF_OPERATION",
+          onBehalfOfSubscriber: true,
+          atEndOfMonth: true,
+        },
+      },
+    );
     expect(r.requestRevocation.userErrors).toEqual([]);
   }
   t.clock.set(new Date(START.getTime() + 60_000));
@@ -162,26 +245,41 @@ test("REV-4: a mass revocation writes for each certificate what a single revocat
   await revokeSingly(singleScheduled, mass.uuid);
   await runMassJobs();
 
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "COMPLETED", total: 2, done: 2 });
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: 2,
+    done: 2,
+  });
   const plain = await effects(massPlain);
   expect(plain).toEqual(await effects(singlePlain));
   expect(await effects(massScheduled)).toEqual(await effects(singleScheduled));
   // Guard against comparing two empty sets: the effects are there.
   expect(plain).toMatchObject({
     certificate: [{ revocation_reason: "keyCompromise" }],
-    revocations: [{ status: "EXECUTED", requested_by: "OPERATOR", comment: "mass revocation", mass_revocation_id: mass.uuid }],
+    revocations: [
+      { status: "EXECUTED", requested_by: "OPERATOR", comment: "mass revocation", mass_revocation_id: mass.uuid },
+    ],
     contract: [{ status: "ENDED", end_reason: "REVOKED" }],
-    deliveries: [{ type: "contract.ended", n: 1 }, { type: "revocation.executed", n: 1 }],
+    deliveries: [
+      { type: "contract.ended", n: 1 },
+      { type: "revocation.executed", n: 1 },
+    ],
     deliveryJobs: [{ n: 2 }],
   });
   const p = plain as { events: unknown[]; audit: unknown[]; notices: unknown[] };
   expect(p.events).toHaveLength(2);
   expect(p.audit).toHaveLength(2);
   expect(p.notices).toHaveLength(2); // the reseller, and the subscriber's NOTICE contact
-  expect((await effects(massScheduled) as { revocations: unknown[] }).revocations).toEqual([expect.objectContaining({ status: "EXECUTED", requested_by: "SUBSCRIBER", reason: "keyCompromise" })]);
+  expect(((await effects(massScheduled)) as { revocations: unknown[] }).revocations).toEqual([
+    expect.objectContaining({ status: "EXECUTED", requested_by: "SUBSCRIBER", reason: "keyCompromise" }),
+  ]);
 
   // STAT-1..3: the status answers at once, and the next CRL of the CA lists the serials.
-  for (const c of [massPlain, massScheduled]) expect((await gqlOk(t, null, STATUS, { s: c.serial })).certificateStatus).toMatchObject({ status: "REVOKED", revocationReason: "KEY_COMPROMISE" });
+  for (const c of [massPlain, massScheduled])
+    expect((await gqlOk(t, null, STATUS, { s: c.serial })).certificateStatus).toMatchObject({
+      status: "REVOKED",
+      revocationReason: "KEY_COMPROMISE",
+    });
   t.clock.set(new Date(START.getTime() + 120_000));
   await crlRunner.runDue();
   for (const c of [massPlain, massScheduled]) {
@@ -191,31 +289,48 @@ test("REV-4: a mass revocation writes for each certificate what a single revocat
        WHERE c.serial_hex = $1 ORDER BY l.crl_number DESC LIMIT 1`,
       [c.serial],
     );
-    expect((crl.der as Buffer).includes(Buffer.from(c.serial.length % 2 ? `0${c.serial}` : c.serial, "hex"))).toBe(true);
+    expect((crl.der as Buffer).includes(Buffer.from(c.serial.length % 2 ? `0${c.serial}` : c.serial, "hex"))).toBe(
+      true,
+    );
   }
 });
 
 test("REV-4: a mass revocation of a list of serials matches each serial once, skips what is expired or revoked, and counts progress right", async () => {
   const certs = [await issue(), await issue(), await issue(), await issue(), await issue()];
   // Already revoked before the start: not counted, not touched.
-  const single = await gqlOk(t, t.operatorKey, `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { userErrors { code } } }`, {
-    input: { certificateId: certs[1].id, reason: "KEY_COMPROMISE", operatorGround: "reported", comment: "single" },
-  });
+  const single = await gqlOk(
+    t,
+    t.operatorKey,
+    `mutation($input: RequestRevocationInput!) { requestRevocation(input: $input) { userErrors { code } } }`,
+    {
+      input: { certificateId: certs[1].id, reason: "KEY_COMPROMISE", operatorGround: "reported", comment: "single" },
+    },
+  );
   expect(single.requestRevocation.userErrors).toEqual([]);
   // Upper case, a repeated serial and an unknown one: each certificate is matched once.
-  const mass = await startMass({ serials: [...certs.map((c) => c.serial.toUpperCase()), certs[0].serial, "abcdef0123"] });
+  const mass = await startMass({
+    serials: [...certs.map((c) => c.serial.toUpperCase()), certs[0].serial, "abcdef0123"],
+  });
   expect(mass.total).toBe(4);
   await runMassJobs();
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "COMPLETED", total: mass.total, done: mass.total });
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: mass.total,
+    done: mass.total,
+  });
   for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
-  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE mass_revocation_id = $1`, [mass.uuid]);
+  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE mass_revocation_id = $1`, [
+    mass.uuid,
+  ]);
   expect(n).toBe(mass.total);
 });
 
 /** Waits (bounded by count, not by time) until a mass revocation's batch waits for a row lock. */
 async function untilBatchWaitsForRowLock(): Promise<void> {
   for (let i = 0; ; i++) {
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`);
+    const [{ n }] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`,
+    );
     if (n > 0) return;
     if (i > 2000) throw new Error("the batch never waited for the lock");
     await new Promise((r) => setTimeout(r, 10));
@@ -231,8 +346,14 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   const single = inTransaction(t.ds, async (tx) => {
-    const row = await tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } });
-    await t.services.revocations.execute(tx, systemActor("single"), row, "keyCompromise" as RevocationReason, { requestedBy: RevocationRequester.OPERATOR, requesterKeyId: null });
+    const row = await tx.findOneOrFail(Certificate, {
+      where: { id: certs[0].uuid },
+      lock: { mode: "pessimistic_write" },
+    });
+    await t.services.revocations.execute(tx, systemActor("single"), row, "keyCompromise" as RevocationReason, {
+      requestedBy: RevocationRequester.OPERATOR,
+      requesterKeyId: null,
+    });
     locked();
     await released;
   });
@@ -243,11 +364,20 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
   await single;
   await batch;
   await runMassJobs();
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "COMPLETED", total: 3, done: 3 });
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: 3,
+    done: 3,
+  });
   for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
-  const [first] = await t.ds.query(`SELECT mass_revocation_id FROM revocation WHERE certificate_id = $1`, [certs[0].uuid]);
+  const [first] = await t.ds.query(`SELECT mass_revocation_id FROM revocation WHERE certificate_id = $1`, [
+    certs[0].uuid,
+  ]);
   expect(first.mass_revocation_id).toBeNull(); // the single revocation's row, not a second one
-  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'certificate.revoke' AND entity_id = $1`, [certs[0].id]);
+  const [{ n }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM audit_event WHERE action = 'certificate.revoke' AND entity_id = $1`,
+    [certs[0].id],
+  );
   expect(n).toBe(1);
 });
 
@@ -272,39 +402,70 @@ test("REV-7: a single revocation that rolls back while a mass revocation waits f
   await batch;
   await runMassJobs();
   for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
-  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE mass_revocation_id = $1`, [mass.uuid]);
+  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE mass_revocation_id = $1`, [
+    mass.uuid,
+  ]);
   expect(n).toBe(2);
 });
 
 // Last: it revokes every certificate of the issuing CA, those of the tests above included.
 test("REV-4: a mass revocation stopped half-way resumes without revoking anything twice", async () => {
   for (let i = 0; i < 5; i++) await issue();
-  const [{ id: caId }] = await t.ds.query(`SELECT issuing_ca_id AS id FROM certificate WHERE source = 'ISSUED' LIMIT 1`);
-  const [{ n: pending }] = await t.ds.query(`SELECT count(*)::int AS n FROM certificate WHERE issuing_ca_id = $1 AND revoked_at IS NULL`, [caId]);
+  const [{ id: caId }] = await t.ds.query(
+    `SELECT issuing_ca_id AS id FROM certificate WHERE source = 'ISSUED' LIMIT 1`,
+  );
+  const [{ n: pending }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM certificate WHERE issuing_ca_id = $1 AND revoked_at IS NULL`,
+    [caId],
+  );
   const mass = await startMass({ issuingCaId: caId });
   expect(mass.total).toBe(pending);
   expect(pending).toBeGreaterThanOrEqual(5);
 
   // One batch commits; the next one dies half-way (its transaction rolls back, cursor and all).
   await massRunner.runDue(1);
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "RUNNING", total: pending, done: 2 });
-  const [job] = await t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING'`, [MASS_REVOCATION_JOB]);
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "RUNNING",
+    total: pending,
+    done: 2,
+  });
+  const [job] = await t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+    MASS_REVOCATION_JOB,
+  ]);
   await expect(
     inTransaction(t.ds, async (tx) => {
-      await t.services.jobs.handlers[MASS_REVOCATION_JOB](Object.assign(new Job(), { id: String(job.id), kind: MASS_REVOCATION_JOB, payload: job.payload, attempts: 0 }), tx);
+      await t.services.jobs.handlers[MASS_REVOCATION_JOB](
+        Object.assign(new Job(), { id: String(job.id), kind: MASS_REVOCATION_JOB, payload: job.payload, attempts: 0 }),
+        tx,
+      );
       throw new Error("the process dies before commit");
     }),
   ).rejects.toThrow("the process dies");
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "RUNNING", total: pending, done: 2 });
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "RUNNING",
+    total: pending,
+    done: 2,
+  });
 
   // Another replica (or the restarted process) picks up where the last committed batch stopped.
-  const restarted = new JobRunner({ ds: t.ds, clock: t.clock, logger: createLogger("silent"), handlers: { [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] } });
+  const restarted = new JobRunner({
+    ds: t.ds,
+    clock: t.clock,
+    logger: createLogger("silent"),
+    handlers: { [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] },
+  });
   for (let i = 0; i < 100; i++) {
-    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [MASS_REVOCATION_JOB]);
+    const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+      MASS_REVOCATION_JOB,
+    ]);
     if (n === 0) break;
     await restarted.runDue();
   }
-  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({ status: "COMPLETED", total: pending, done: pending });
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: pending,
+    done: pending,
+  });
   const perCert = await t.ds.query(
     `SELECT c.id, (SELECT count(*)::int FROM revocation r WHERE r.certificate_id = c.id AND r.status = 'EXECUTED') AS revocations
      FROM certificate c WHERE c.issuing_ca_id = $1 AND c.revoked_at IS NOT NULL AND EXISTS (SELECT 1 FROM revocation r WHERE r.certificate_id = c.id AND r.mass_revocation_id = $2)`,
@@ -312,10 +473,19 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   );
   expect(perCert).toHaveLength(pending);
   for (const row of perCert) expect(row.revocations).toBe(1);
-  const [{ n: events }] = await t.ds.query(`SELECT count(*)::int AS n FROM event WHERE type = 'revocation.executed' AND subject_id = ANY($1)`, [perCert.map((r: { id: string }) => Buffer.from(`Certificate:${r.id}`).toString("base64url"))]);
+  const [{ n: events }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM event WHERE type = 'revocation.executed' AND subject_id = ANY($1)`,
+    [perCert.map((r: { id: string }) => Buffer.from(`Certificate:${r.id}`).toString("base64url"))],
+  );
   expect(events).toBe(pending);
-  const [{ n: audits }] = await t.ds.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'certificate.revoke' AND actor_label = $1`, [`mass-revocation:${mass.uuid}`]);
+  const [{ n: audits }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM audit_event WHERE action = 'certificate.revoke' AND actor_label = $1`,
+    [`mass-revocation:${mass.uuid}`],
+  );
   expect(audits).toBe(pending);
-  const [{ n: left }] = await t.ds.query(`SELECT count(*)::int AS n FROM certificate WHERE issuing_ca_id = $1 AND revoked_at IS NULL AND not_after > $2`, [caId, t.clock.now()]);
+  const [{ n: left }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM certificate WHERE issuing_ca_id = $1 AND revoked_at IS NULL AND not_after > $2`,
+    [caId, t.clock.now()],
+  );
   expect(left).toBe(0);
 });

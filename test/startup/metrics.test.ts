@@ -17,11 +17,18 @@ let server: ReturnType<typeof spawnServer>;
 const TOKEN = "metrics-test-token-0123456789";
 
 beforeAll(async () => {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
+  if (!fs.existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-metrics-"));
   fs.chmodSync(dataDir, 0o755);
   port = await freePort();
-  server = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", AKASHI_METRICS_TOKEN: TOKEN, AKASHI_WORKERS: "2" });
+  server = spawnServer({
+    AKASHI_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    AKASHI_METRICS_TOKEN: TOKEN,
+    AKASHI_WORKERS: "2",
+  });
   await waitFor(() => server.stdout().includes("Akashi is ready"), "ready", 150_000);
 });
 
@@ -50,9 +57,20 @@ test("/metrics with the token: HTTP latency by route, GraphQL operations, the po
   const families = parsePrometheusTextFormat(text);
   const byName = new Map(families.map((f) => [f.name, f]));
   for (const name of [
-    "akashi_http_request_duration_seconds", "akashi_graphql_operation_duration_seconds", "akashi_db_pool_connections", "akashi_db_pool_timeouts",
-    "akashi_db_statements", "akashi_job_lag_seconds", "akashi_ocsp_responses_total", "akashi_crl_age_seconds", "akashi_crl_bytes",
-    "akashi_webhook_deliveries", "akashi_notices_failing", "akashi_email_failures_total", "akashi_rate_limited_total", "akashi_process_cpu_seconds_total",
+    "akashi_http_request_duration_seconds",
+    "akashi_graphql_operation_duration_seconds",
+    "akashi_db_pool_connections",
+    "akashi_db_pool_timeouts",
+    "akashi_db_statements",
+    "akashi_job_lag_seconds",
+    "akashi_ocsp_responses_total",
+    "akashi_crl_age_seconds",
+    "akashi_crl_bytes",
+    "akashi_webhook_deliveries",
+    "akashi_notices_failing",
+    "akashi_email_failures_total",
+    "akashi_rate_limited_total",
+    "akashi_process_cpu_seconds_total",
   ]) {
     expect({ name, present: byName.has(name) }).toEqual({ name, present: true });
   }
@@ -64,10 +82,18 @@ test("/metrics with the token: HTTP latency by route, GraphQL operations, the po
       .filter((l) => l.startsWith(`${series}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
       .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
   // Both workers' requests, summed by the primary.
-  expect(count("akashi_http_request_duration_seconds_count", { route: "graphql", method: "GET", status: "2xx" })).toBeGreaterThanOrEqual(5);
-  expect(count("akashi_graphql_operation_duration_seconds_count", { type: "query", operation: "products", outcome: "ok" })).toBeGreaterThanOrEqual(5);
-  const crlAge = byName.get("akashi_crl_age_seconds") as unknown as { metrics: { labels: Record<string, string>; value: string }[] };
+  expect(
+    count("akashi_http_request_duration_seconds_count", { route: "graphql", method: "GET", status: "2xx" }),
+  ).toBeGreaterThanOrEqual(5);
+  expect(
+    count("akashi_graphql_operation_duration_seconds_count", { type: "query", operation: "products", outcome: "ok" }),
+  ).toBeGreaterThanOrEqual(5);
+  const crlAge = byName.get("akashi_crl_age_seconds") as unknown as {
+    metrics: { labels: Record<string, string>; value: string }[];
+  };
   expect(crlAge.metrics.length).toBeGreaterThanOrEqual(2); // the root and the issuing CA
-  const deliveries = byName.get("akashi_webhook_deliveries") as unknown as { metrics: { labels: Record<string, string> }[] };
+  const deliveries = byName.get("akashi_webhook_deliveries") as unknown as {
+    metrics: { labels: Record<string, string> }[];
+  };
   expect(deliveries.metrics.map((m) => m.labels.status).sort()).toEqual(["DEAD", "IN_FLIGHT", "PENDING"]);
 });

@@ -19,7 +19,8 @@ let port: number;
 let server: ReturnType<typeof spawnServer> | undefined;
 
 beforeAll(async () => {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
+  if (!fs.existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-outage-"));
   fs.chmodSync(dataDir, 0o755);
   port = await freePort();
@@ -53,15 +54,30 @@ interface Answer {
 }
 
 /** One request that must be answered within `timeoutMs` (the bound is the point of these tests). */
-function ask(pathname: string, options: { timeoutMs: number; method?: string; body?: string; headers?: Record<string, string> }): Promise<Answer> {
+function ask(
+  pathname: string,
+  options: { timeoutMs: number; method?: string; body?: string; headers?: Record<string, string> },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: pathname, method: options.method ?? "GET", headers: options.headers, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.setTimeout(options.timeoutMs, () => req.destroy(new Error(`no answer to ${pathname} within ${options.timeoutMs} ms`)));
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: pathname,
+        method: options.method ?? "GET",
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.setTimeout(options.timeoutMs, () =>
+      req.destroy(new Error(`no answer to ${pathname} within ${options.timeoutMs} ms`)),
+    );
     req.on("error", reject);
     req.end(options.body);
   });
@@ -126,7 +142,15 @@ test("a stalled database: within 2 s /readyz says not ready, GraphQL answers SER
 test("404s and error responses carry the security headers", async () => {
   const missing = await ask("/no-such-page", { timeoutMs: 30_000 });
   expect(missing.status).toBe(404);
-  for (const a of [missing, await ask("/graphql", { timeoutMs: 30_000, method: "POST", headers: { "Content-Type": "application/json" }, body: "{" })]) {
+  for (const a of [
+    missing,
+    await ask("/graphql", {
+      timeoutMs: 30_000,
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{",
+    }),
+  ]) {
     expect(a.headers["x-frame-options"]).toBe("DENY");
     expect(a.headers["x-content-type-options"]).toBe("nosniff");
     expect(a.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
@@ -139,7 +163,9 @@ test("the embedded database's passwords are random per data directory, kept 0600
     expect((st.mode & 0o777).toString(8)).toBe("600");
     expect(fs.readFileSync(path.join(dataDir, file), "utf8").trim()).toMatch(/^[A-Za-z0-9_-]{32}$/);
   }
-  expect(fs.readFileSync(path.join(dataDir, "pg-owner-password"), "utf8")).not.toBe(fs.readFileSync(path.join(dataDir, "pg-app-password"), "utf8"));
+  expect(fs.readFileSync(path.join(dataDir, "pg-owner-password"), "utf8")).not.toBe(
+    fs.readFileSync(path.join(dataDir, "pg-app-password"), "utf8"),
+  );
   expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("pg-password-"))).toEqual([]);
   expect(fs.readdirSync(dataDir).filter((f) => f.startsWith(".initdb-"))).toEqual([]);
 });
@@ -148,7 +174,9 @@ test("graceful stop: a request in flight at SIGTERM is answered before the proce
   const body = JSON.stringify({ query: "{ products(first: 1) { edges { node { code } } } }" });
   const answered = new Promise<string>((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1", () => {
-      socket.write(`POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       socket.write(body.slice(0, 10));
       // The request is now in flight: stop the server, then send the rest.
       server!.proc.kill("SIGTERM");

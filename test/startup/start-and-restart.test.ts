@@ -13,7 +13,8 @@ jest.setTimeout(120_000);
 let dataDir: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
+  if (!fs.existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-start-"));
   fs.chmodSync(dataDir, 0o755);
 });
@@ -43,7 +44,22 @@ test("first start: embedded database, demo data, ready, answers products; Ctrl-C
   expect(health).toEqual({ status: "ready", database: "ok" });
 
   const resellerKey = /demo reseller: (ak_\S+)/.exec(s.stdout())![1];
-  const created = await graphql(port, `mutation { createSubscriber(input: { kind: INDIVIDUAL, name: "再起動 テスト", country: "JP" }) { subscriber { id } userErrors { code } } }`, resellerKey);
+  const created = await graphql(
+    port,
+    `
+      mutation {
+        createSubscriber(input: { kind: INDIVIDUAL, name: "再起動 テスト", country: "JP" }) {
+          subscriber {
+            id
+          }
+          userErrors {
+            code
+          }
+        }
+      }
+    `,
+    resellerKey,
+  );
   expect(created.data.createSubscriber.userErrors).toEqual([]);
   expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
 

@@ -7,7 +7,16 @@ import { toGlobalId } from "../../api/src/graphql/global-id";
 import { createKeyAndCsr } from "../../api/src/pki/csr-builder";
 import { APPLICATION_FIELDS, CONSENTS, csrFor, gqlOk, reviewAndApprove } from "../support/lifecycle";
 import { openssl, opensslOk } from "../support/openssl";
-import { IssuedCertificate, StatusFixture, binary, crlUrlOf, field, pathOf, revoke, startStatusFixture } from "./status-support";
+import {
+  IssuedCertificate,
+  StatusFixture,
+  binary,
+  crlUrlOf,
+  field,
+  pathOf,
+  revoke,
+  startStatusFixture,
+} from "./status-support";
 
 /**
  * STAT-1 with sharded CRLs: a certificate's shard is fixed at issuance and named in its CRL Distribution
@@ -63,12 +72,16 @@ async function shardOfRow(id: string): Promise<number | null> {
 }
 
 test("STAT-1: every shard CRL and the legacy CRL verify with openssl against the chain and carry a critical Issuing Distribution Point with their own URL and onlyContainsUserCerts", async () => {
-  const [{ crl_shards }] = await f.t.ds.query(`SELECT crl_shards FROM certificate_authority WHERE id = $1`, [f.issuingCaId]);
+  const [{ crl_shards }] = await f.t.ds.query(`SELECT crl_shards FROM certificate_authority WHERE id = $1`, [
+    f.issuingCaId,
+  ]);
   expect(crl_shards).toBe(DEFAULT_CRL_SHARDS);
   const urls = [legacyUrl(), ...Array.from({ length: DEFAULT_CRL_SHARDS }, (_, i) => shardUrl(i))];
   for (const [i, url] of urls.entries()) {
     const crl = await fetchCrl(url, `all-${i}`);
-    expect(openssl(["crl", "-inform", "DER", "-in", crl.file, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
+    expect(openssl(["crl", "-inform", "DER", "-in", crl.file, "-CAfile", f.chainPath, "-noout"]).out).toContain(
+      "verify OK",
+    );
     expect(crl.text).toMatch(/X509v3 Issuing Distribution Point: critical/);
     expect(crl.text).toContain("Only User Certificates");
     expect(idpOf(crl.der)).toEqual({ critical: true, uris: [url], onlyContainsUserCerts: true });
@@ -96,20 +109,32 @@ test("STAT-1: a certificate's shard is chosen at its issuance from its serial, w
     const crl = await fetchCrl(crlUrlOf(c.leafPath), `own-${c.serialNumber}`);
     expect(idpOf(crl.der)!.uris).toEqual([crlUrlOf(c.leafPath)]);
   }
-  await expect(f.t.ds.query(`UPDATE certificate SET crl_shard = (crl_shard + 1) % 16 WHERE id = $1`, [certs[0]!.id])).rejects.toThrow(/fixed at issuance/);
+  await expect(
+    f.t.ds.query(`UPDATE certificate SET crl_shard = (crl_shard + 1) % 16 WHERE id = $1`, [certs[0]!.id]),
+  ).rejects.toThrow(/fixed at issuance/);
   expect(await shardOfRow(certs[0]!.id)).toBe(crlShardFor(certs[0]!.serialNumber, DEFAULT_CRL_SHARDS));
 });
 
 test("STAT-1: a reissue gets its own shard at its own issuance; the superseded certificate keeps its shard", async () => {
   const old = certs[3]!;
   const oldShard = await shardOfRow(old.id);
-  const [{ contract_id, common_name }] = await f.t.ds.query(`SELECT contract_id, common_name FROM certificate WHERE id = $1`, [old.id]);
-  const res = await gqlOk(f.t, f.resellerKey, `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`, {
-    input: { contractId: toGlobalId("Contract", contract_id), csr: csrFor(f.dir, [common_name]), consents: CONSENTS },
-  });
+  const [{ contract_id, common_name }] = await f.t.ds.query(
+    `SELECT contract_id, common_name FROM certificate WHERE id = $1`,
+    [old.id],
+  );
+  const res = await gqlOk(
+    f.t,
+    f.resellerKey,
+    `mutation($input: SubmitReissueInput!) { submitReissue(input: $input) { application { ${APPLICATION_FIELDS} } userErrors { code field message } } }`,
+    {
+      input: { contractId: toGlobalId("Contract", contract_id), csr: csrFor(f.dir, [common_name]), consents: CONSENTS },
+    },
+  );
   expect(res.submitReissue.userErrors).toEqual([]);
   const done = await reviewAndApprove(f.t, f.dcv, f.resellerKey, res.submitReissue.application);
-  const [row] = await f.t.ds.query(`SELECT id, crl_shard FROM certificate WHERE serial_hex = $1`, [done.certificate.serialNumber]);
+  const [row] = await f.t.ds.query(`SELECT id, crl_shard FROM certificate WHERE serial_hex = $1`, [
+    done.certificate.serialNumber,
+  ]);
   expect(row.crl_shard).toBe(crlShardFor(done.certificate.serialNumber, DEFAULT_CRL_SHARDS));
   expect(crlUrlOf(f.dir.file("reissued.pem", done.certificate.pem))).toBe(shardUrl(row.crl_shard));
   expect(await shardOfRow(old.id)).toBe(oldShard);
@@ -119,11 +144,14 @@ test("STAT-1: a revocation is published on its shard's CRL (one job, that shard 
   const target = certs[0]!;
   const shard = (await shardOfRow(target.id))!;
   const before = new Map<number, bigint>();
-  for (let i = 0; i < DEFAULT_CRL_SHARDS; i++) before.set(i, (await f.t.services.crls.latest(f.issuingCaId, undefined, i))!.crlNumber);
+  for (let i = 0; i < DEFAULT_CRL_SHARDS; i++)
+    before.set(i, (await f.t.services.crls.latest(f.issuingCaId, undefined, i))!.crlNumber);
   const legacyBefore = (await f.t.services.crls.latest(f.issuingCaId))!.crlNumber;
 
   await revoke(f.t.services, target.id, "keyCompromise");
-  const jobs: Array<{ payload: { caId: string; shard: number | null } }> = await f.t.ds.query(`SELECT payload FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`);
+  const jobs: Array<{ payload: { caId: string; shard: number | null } }> = await f.t.ds.query(
+    `SELECT payload FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`,
+  );
   expect(jobs.map((j) => j.payload)).toEqual([{ caId: f.issuingCaId, shard }]);
   f.t.clock.advance(2000);
   expect(await f.t.jobs.runDue()).toBe(1);
@@ -140,11 +168,35 @@ test("STAT-1: a revocation is published on its shard's CRL (one job, that shard 
 
   const own = await fetchCrl(shardUrl(shard), "own-after");
   const attime = String(Math.floor(f.t.clock.now().getTime() / 1000) + 5);
-  const revoked = openssl(["verify", "-crl_check", "-CRLfile", own.pem, "-attime", attime, "-CAfile", f.rootPath, "-untrusted", f.issuingPath, target.leafPath]);
+  const revoked = openssl([
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    own.pem,
+    "-attime",
+    attime,
+    "-CAfile",
+    f.rootPath,
+    "-untrusted",
+    f.issuingPath,
+    target.leafPath,
+  ]);
   expect(revoked.out).toContain("certificate revoked");
   // Another shard's CRL does not cover this certificate (its IDP names another URL): openssl refuses it ("different CRL scope").
   const other = await fetchCrl(shardUrl((shard + 1) % DEFAULT_CRL_SHARDS), "other-after");
-  const wrong = openssl(["verify", "-crl_check", "-CRLfile", other.pem, "-attime", attime, "-CAfile", f.rootPath, "-untrusted", f.issuingPath, target.leafPath]);
+  const wrong = openssl([
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    other.pem,
+    "-attime",
+    attime,
+    "-CAfile",
+    f.rootPath,
+    "-untrusted",
+    f.issuingPath,
+    target.leafPath,
+  ]);
   expect(wrong.status).not.toBe(0);
   expect(wrong.out).toContain("different CRL scope");
 
@@ -153,7 +205,9 @@ test("STAT-1: a revocation is published on its shard's CRL (one job, that shard 
     for (let i = 0; i < DEFAULT_CRL_SHARDS; i++) await f.t.services.crls.publish(tx, f.issuingCaId, i);
   });
   for (let i = 0; i < DEFAULT_CRL_SHARDS; i++) {
-    expect((await f.t.services.crls.latest(f.issuingCaId, undefined, i))!.crlNumber).toBe(before.get(i)! + (i === shard ? 2n : 1n));
+    expect((await f.t.services.crls.latest(f.issuingCaId, undefined, i))!.crlNumber).toBe(
+      before.get(i)! + (i === shard ? 2n : 1n),
+    );
   }
 });
 
@@ -166,8 +220,14 @@ test("STAT-1: a certificate issued before sharding (legacy CRL URL, no shard) is
   if (!spki.ok) throw new Error(spki.message);
   const now = f.t.clock.now();
   const issued = await issueServerCertificate({
-    issuer: { certDer: ca.certDer, signer }, subjectPublicKeySpki: spki.publicKeySpki, serialHex: newSerialHex(), names: [name],
-    subject: { commonName: name }, validationLevel: "DV", notBefore: now, notAfter: new Date(now.getTime() + 30 * 86_400_000),
+    issuer: { certDer: ca.certDer, signer },
+    subjectPublicKeySpki: spki.publicKeySpki,
+    serialHex: newSerialHex(),
+    names: [name],
+    subject: { commonName: name },
+    validationLevel: "DV",
+    notBefore: now,
+    notAfter: new Date(now.getTime() + 30 * 86_400_000),
     urls: f.t.services.ca.urlsFor(ca.id),
   });
   const leafPath = f.dir.file("legacy.pem", issued.pem);
@@ -175,11 +235,21 @@ test("STAT-1: a certificate issued before sharding (legacy CRL URL, no shard) is
   const [{ id }] = await f.t.ds.query(
     `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard)
      SELECT contract_id, source, issuing_ca_id, $2, $3, $4, $5, ARRAY[$5], subject_dn, issuer_dn, $6, $7, key_algorithm, NULL FROM certificate WHERE id = $1 RETURNING id`,
-    [certs[1]!.id, issued.serialHex, issued.sha256Fingerprint, issued.der, name, now, new Date(now.getTime() + 30 * 86_400_000)],
+    [
+      certs[1]!.id,
+      issued.serialHex,
+      issued.sha256Fingerprint,
+      issued.der,
+      name,
+      now,
+      new Date(now.getTime() + 30 * 86_400_000),
+    ],
   );
   const legacyBefore = (await f.t.services.crls.latest(f.issuingCaId))!.crlNumber;
   await revoke(f.t.services, id, "superseded");
-  const jobs: Array<{ payload: unknown }> = await f.t.ds.query(`SELECT payload FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`);
+  const jobs: Array<{ payload: unknown }> = await f.t.ds.query(
+    `SELECT payload FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`,
+  );
   expect(jobs.map((j) => j.payload)).toEqual([{ caId: f.issuingCaId, shard: null }]);
   f.t.clock.advance(2000);
   expect(await f.t.jobs.runDue()).toBe(1);
@@ -188,7 +258,20 @@ test("STAT-1: a certificate issued before sharding (legacy CRL URL, no shard) is
   expect(legacy.text).toContain(`Serial Number: ${shown(issued.serialHex)}`);
   expect(idpOf(legacy.der)).toEqual({ critical: true, uris: [legacyUrl()], onlyContainsUserCerts: true });
   const attime = String(Math.floor(f.t.clock.now().getTime() / 1000) + 5);
-  const revoked = openssl(["verify", "-crl_check", "-CRLfile", legacy.pem, "-attime", attime, "-CAfile", f.rootPath, "-untrusted", f.issuingPath, leafPath]);
+  const revoked = openssl([
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    legacy.pem,
+    "-attime",
+    attime,
+    "-CAfile",
+    f.rootPath,
+    "-untrusted",
+    f.issuingPath,
+    leafPath,
+  ]);
   expect(revoked.out).toContain("certificate revoked");
-  for (let i = 0; i < DEFAULT_CRL_SHARDS; i++) expect((await fetchCrl(shardUrl(i), `legacy-shard-${i}`)).text).not.toContain(shown(issued.serialHex));
+  for (let i = 0; i < DEFAULT_CRL_SHARDS; i++)
+    expect((await fetchCrl(shardUrl(i), `legacy-shard-${i}`)).text).not.toContain(shown(issued.serialHex));
 });

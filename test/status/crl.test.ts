@@ -1,7 +1,18 @@
 import request from "supertest";
 import { CRL_VALIDITY_MS } from "../../api/src/status/crl.service";
 import { openssl, opensslOk } from "../support/openssl";
-import { IssuedCertificate, StatusFixture, binary, cloneCertificateRow, crlUrlOf, field, opensslTime, pathOf, revoke, startStatusFixture } from "./status-support";
+import {
+  IssuedCertificate,
+  StatusFixture,
+  binary,
+  cloneCertificateRow,
+  crlUrlOf,
+  field,
+  opensslTime,
+  pathOf,
+  revoke,
+  startStatusFixture,
+} from "./status-support";
 
 /** STAT-1: each CA's CRL over HTTP, published within seconds of a revocation, verified by openssl. */
 
@@ -58,7 +69,9 @@ async function publishDue(): Promise<number> {
 test("STAT-1: a first CRL exists from start-up for the issuing CA and for the root; it verifies against the chain; nextUpdate − thisUpdate ≤ 10 days", async () => {
   const crl = await currentCrl("first");
   expect(crl.res.headers["content-type"]).toBe("application/pkix-crl");
-  expect(openssl(["crl", "-inform", "DER", "-in", crl.der, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
+  expect(openssl(["crl", "-inform", "DER", "-in", crl.der, "-CAfile", f.chainPath, "-noout"]).out).toContain(
+    "verify OK",
+  );
   expect(crl.text).toContain("Issuer: C = JP, O = Akashi, CN = Akashi TLS Issuing CA 1");
   expect(crl.text).toContain("No Revoked Certificates");
   const thisUpdate = opensslTime(field(crl.text, "Last Update"));
@@ -72,16 +85,34 @@ test("STAT-1: a first CRL exists from start-up for the issuing CA and for the ro
   const rootRes = await fetchCrl(f.rootCaId);
   expect(rootRes.status).toBe(200);
   const rootDer = f.dir.file("root.crl", rootRes.body as Buffer);
-  expect(openssl(["crl", "-inform", "DER", "-in", rootDer, "-CAfile", f.rootPath, "-noout"]).out).toContain("verify OK");
+  expect(openssl(["crl", "-inform", "DER", "-in", rootDer, "-CAfile", f.rootPath, "-noout"]).out).toContain(
+    "verify OK",
+  );
   expect(opensslOk(["crl", "-inform", "DER", "-in", rootDer, "-noout", "-issuer"])).toContain("Akashi Root CA");
 
   // The leaf's CRL Distribution Point is its shard's route (STAT-1; before sharding it was /crl/<caId>.crl,
   // which stays, for the certificates issued then)…
-  expect(crlUrlOf(compromised.leafPath)).toMatch(new RegExp(`^http://akashi\\.test/crl/${f.issuingCaId}/[0-9]+\\.crl$`));
+  expect(crlUrlOf(compromised.leafPath)).toMatch(
+    new RegExp(`^http://akashi\\.test/crl/${f.issuingCaId}/[0-9]+\\.crl$`),
+  );
   const shard = await currentCrl("first-shard", compromised);
-  expect(openssl(["crl", "-inform", "DER", "-in", shard.der, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
+  expect(openssl(["crl", "-inform", "DER", "-in", shard.der, "-CAfile", f.chainPath, "-noout"]).out).toContain(
+    "verify OK",
+  );
   // and openssl accepts the leaf with CRL checking while it is not revoked
-  const ok = openssl(["verify", "-crl_check", "-CRLfile", shard.pem, "-attime", attime(), "-CAfile", f.rootPath, "-untrusted", f.issuingPath, compromised.leafPath]);
+  const ok = openssl([
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    shard.pem,
+    "-attime",
+    attime(),
+    "-CAfile",
+    f.rootPath,
+    "-untrusted",
+    f.issuingPath,
+    compromised.leafPath,
+  ]);
   expect(ok.out).toContain(": OK");
 });
 
@@ -110,15 +141,32 @@ test("STAT-1, REV-1: after a keyCompromise revocation the next CRL (within secon
   const after = await currentCrl("after-revocation", compromised);
   expect(after.number).toBeGreaterThan(before.number);
   expect(after.res.headers["etag"]).not.toBe(before.res.headers["etag"]);
-  expect(openssl(["crl", "-inform", "DER", "-in", after.der, "-CAfile", f.chainPath, "-noout"]).out).toContain("verify OK");
+  expect(openssl(["crl", "-inform", "DER", "-in", after.der, "-CAfile", f.chainPath, "-noout"]).out).toContain(
+    "verify OK",
+  );
   const entry = after.text.slice(after.text.indexOf(`Serial Number: ${serialUpper(compromised.serialNumber)}`));
   expect(entry).toContain(`Serial Number: ${serialUpper(compromised.serialNumber)}`);
   expect(entry.split("Serial Number:")[1]).toContain("Key Compromise");
-  const revoked = openssl(["verify", "-crl_check", "-CRLfile", after.pem, "-attime", attime(), "-CAfile", f.rootPath, "-untrusted", f.issuingPath, compromised.leafPath]);
+  const revoked = openssl([
+    "verify",
+    "-crl_check",
+    "-CRLfile",
+    after.pem,
+    "-attime",
+    attime(),
+    "-CAfile",
+    f.rootPath,
+    "-untrusted",
+    f.issuingPath,
+    compromised.leafPath,
+  ]);
   expect(revoked.status).not.toBe(0);
   expect(revoked.out).toContain("certificate revoked");
   // The database row the route serves is the one the job stored (the shard's counter, STAT-1).
-  const [{ last }] = await f.t.ds.query(`SELECT last_crl_number::text AS last FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = (SELECT crl_shard FROM certificate WHERE id = $2)`, [f.issuingCaId, compromised.id]);
+  const [{ last }] = await f.t.ds.query(
+    `SELECT last_crl_number::text AS last FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = (SELECT crl_shard FROM certificate WHERE id = $2)`,
+    [f.issuingCaId, compromised.id],
+  );
   expect(BigInt(last)).toBe(after.number);
 });
 
@@ -132,7 +180,10 @@ test("REV-1, STAT-1: an `unspecified` revocation is listed without a reason exte
   expect(mine).not.toContain("CRL Reason Code");
   expect(mine).not.toContain("CRL entry extensions");
   // the earlier keyCompromise entry is still there, with its reason (on its own shard's CRL)
-  const earlier = (await currentCrl("unspecified-other", compromised)).text.split("Serial Number:").slice(1).find((e) => e.trim().startsWith(serialUpper(compromised.serialNumber)))!;
+  const earlier = (await currentCrl("unspecified-other", compromised)).text
+    .split("Serial Number:")
+    .slice(1)
+    .find((e) => e.trim().startsWith(serialUpper(compromised.serialNumber)))!;
   expect(earlier).toContain("Key Compromise");
 });
 
@@ -141,7 +192,9 @@ test("STAT-1: a burst of 20 revocations within a second makes one new CRL (one C
   for (let i = 0; i < 20; i++) rows.push(await cloneCertificateRow(f.t.services, compromised.id));
   const before = await currentCrl("before-burst", compromised);
   await Promise.all(rows.map((r) => revoke(f.t.services, r.id, "affiliationChanged")));
-  const [{ n }] = await f.t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`);
+  const [{ n }] = await f.t.ds.query(
+    `SELECT count(*)::int AS n FROM job WHERE kind = 'crl.publish' AND status = 'PENDING'`,
+  );
   expect(n).toBe(1);
   expect(await publishDue()).toBe(1);
   const after = await currentCrl("after-burst", compromised);
@@ -181,7 +234,10 @@ test("STAT-1: CRLNumber strictly increases across publications (jobs, the daily 
   seen.push((await currentCrl("daily")).number);
   expect((await f.t.services.crls.latest(f.rootCaId))!.crlNumber).toBe(rootBefore + 1n);
   // the next day's run is scheduled (a CRL at least every 4 days)
-  const [{ n }] = await f.t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = 'crl.refresh' AND status = 'PENDING' AND run_at > $1`, [new Date(run_at)]);
+  const [{ n }] = await f.t.ds.query(
+    `SELECT count(*)::int AS n FROM job WHERE kind = 'crl.refresh' AND status = 'PENDING' AND run_at > $1`,
+    [new Date(run_at)],
+  );
   expect(n).toBe(1);
   // start-up with a CRL older than a day publishes a fresh one; with a fresh one it does nothing
   f.t.clock.advance(25 * 3600_000);

@@ -6,7 +6,19 @@ import { createLogger } from "../../api/src/logger";
 import { createServices } from "../../api/src/services";
 import { OCSP_VALIDITY_MS } from "../../api/src/status/ocsp-responder";
 import { openssl, opensslOk } from "../support/openssl";
-import { IssuedCertificate, StatusFixture, binary, crlUrlOf, field, listen, pathOf, opensslAsync, opensslTime, revoke, startStatusFixture } from "./status-support";
+import {
+  IssuedCertificate,
+  StatusFixture,
+  binary,
+  crlUrlOf,
+  field,
+  listen,
+  pathOf,
+  opensslAsync,
+  opensslTime,
+  revoke,
+  startStatusFixture,
+} from "./status-support";
 
 /** STAT-2 (OCSP against a listening server, checked by openssl), STAT-3 (public GraphQL status, one truth), two replicas. */
 
@@ -33,11 +45,23 @@ afterAll(async () => {
 
 /** `openssl ocsp` against the listening server (POST). */
 async function ocspQuery(cert: IssuedCertificate, extra: string[] = [], url = `${server.url}/ocsp`) {
-  const r = await opensslAsync(["ocsp", "-issuer", f.issuingPath, "-cert", cert.leafPath, "-url", url, "-CAfile", f.rootPath, ...extra]);
+  const r = await opensslAsync([
+    "ocsp",
+    "-issuer",
+    f.issuingPath,
+    "-cert",
+    cert.leafPath,
+    "-url",
+    url,
+    "-CAfile",
+    f.rootPath,
+    ...extra,
+  ]);
   return r;
 }
 
-const STATUS_FIELDS = "status serialNumber sha256Fingerprint notBefore notAfter revokedAt revocationReason revocationScheduledAt checkedAt issuerName names";
+const STATUS_FIELDS =
+  "status serialNumber sha256Fingerprint notBefore notAfter revokedAt revocationReason revocationScheduledAt checkedAt issuerName names";
 
 function statusGet(app: RequestListener, query: string, key?: string) {
   const req = request(app).get("/graphql").query({ query });
@@ -63,26 +87,65 @@ describe("STAT-2: OCSP", () => {
 
   test("STAT-2: a serial the CA never issued → `unknown` (never good); a CertID of no CA of ours → unauthorized; garbage → malformedRequest", async () => {
     // A request for the issuing CA with a serial it never issued, built by openssl (-serial).
-    const r = await opensslAsync(["ocsp", "-issuer", f.issuingPath, "-serial", "0x1234567890abcdef", "-url", `${server.url}/ocsp`, "-CAfile", f.rootPath]);
+    const r = await opensslAsync([
+      "ocsp",
+      "-issuer",
+      f.issuingPath,
+      "-serial",
+      "0x1234567890abcdef",
+      "-url",
+      `${server.url}/ocsp`,
+      "-CAfile",
+      f.rootPath,
+    ]);
     expect(r.out).toContain("Response verify OK");
     expect(r.out).toMatch(/0x1234567890abcdef: unknown/i);
 
     // The root answers for the issuing CA certificate it signed.
-    const ca = await opensslAsync(["ocsp", "-issuer", f.rootPath, "-cert", f.issuingPath, "-url", `${server.url}/ocsp`, "-CAfile", f.rootPath]);
+    const ca = await opensslAsync([
+      "ocsp",
+      "-issuer",
+      f.rootPath,
+      "-cert",
+      f.issuingPath,
+      "-url",
+      `${server.url}/ocsp`,
+      "-CAfile",
+      f.rootPath,
+    ]);
     expect(ca.out).toContain("Response verify OK");
     expect(ca.out).toContain(`${f.issuingPath}: good`);
 
     // Another CA (the leaf as "issuer" gives hashes of a CA we do not have).
-    const foreign = await opensslAsync(["ocsp", "-issuer", good.leafPath, "-serial", "0x01", "-url", `${server.url}/ocsp`, "-CAfile", f.rootPath]);
+    const foreign = await opensslAsync([
+      "ocsp",
+      "-issuer",
+      good.leafPath,
+      "-serial",
+      "0x01",
+      "-url",
+      `${server.url}/ocsp`,
+      "-CAfile",
+      f.rootPath,
+    ]);
     expect(foreign.out).toContain("Responder Error: unauthorized (6)");
 
-    const garbage = await binary(request(f.t.app).post("/ocsp").set("Content-Type", "application/ocsp-request").send(Buffer.from("not DER at all")));
+    const garbage = await binary(
+      request(f.t.app)
+        .post("/ocsp")
+        .set("Content-Type", "application/ocsp-request")
+        .send(Buffer.from("not DER at all")),
+    );
     expect(garbage.status).toBe(200);
     expect(garbage.headers["content-type"]).toBe("application/ocsp-response");
-    expect(openssl(["ocsp", "-respin", f.dir.file("garbage.resp", garbage.body as Buffer), "-resp_text", "-noverify"]).out).toContain("Responder Error: malformedrequest (1)");
+    expect(
+      openssl(["ocsp", "-respin", f.dir.file("garbage.resp", garbage.body as Buffer), "-resp_text", "-noverify"]).out,
+    ).toContain("Responder Error: malformedrequest (1)");
     const badGet = await binary(request(f.t.app).get("/ocsp/%%%"));
     expect(badGet.status).toBe(200);
-    expect(openssl(["ocsp", "-respin", f.dir.file("badget.resp", badGet.body as Buffer), "-resp_text", "-noverify"]).out).toContain("Responder Error: malformedrequest (1)");
+    expect(
+      openssl(["ocsp", "-respin", f.dir.file("badget.resp", badGet.body as Buffer), "-resp_text", "-noverify"]).out,
+    ).toContain("Responder Error: malformedrequest (1)");
   });
 
   test("STAT-2: GET /ocsp/{base64, URL-encoded} answers the same, nonce echoed (verified by openssl with -reqin)", async () => {
@@ -95,7 +158,18 @@ describe("STAT-2: OCSP", () => {
     expect(res.headers["content-type"]).toBe("application/ocsp-response");
     expect(res.headers["cache-control"]).toBe("no-store"); // a nonce makes the answer unique
     const respPath = f.dir.file("get.resp.der", res.body as Buffer);
-    const checked = openssl(["ocsp", "-respin", respPath, "-reqin", reqPath, "-issuer", f.issuingPath, "-CAfile", f.rootPath, "-resp_text"]);
+    const checked = openssl([
+      "ocsp",
+      "-respin",
+      respPath,
+      "-reqin",
+      reqPath,
+      "-issuer",
+      f.issuingPath,
+      "-CAfile",
+      f.rootPath,
+      "-resp_text",
+    ]);
     expect(checked.out).toContain("Response verify OK");
     expect(checked.out).not.toContain("WARNING: no nonce");
     expect(checked.out).not.toContain("nonce verify error");
@@ -111,7 +185,18 @@ describe("STAT-2: OCSP", () => {
     expect((encoded.body as Buffer).equals(raw.body as Buffer)).toBe(true);
     expect(encoded.headers["cache-control"]).toBe("public, max-age=60");
     expect(encoded.headers["last-modified"]).toBeDefined();
-    const status = openssl(["ocsp", "-respin", f.dir.file("get-plain.resp.der", encoded.body as Buffer), "-issuer", f.issuingPath, "-cert", good.leafPath, "-CAfile", f.rootPath, "-no_nonce"]);
+    const status = openssl([
+      "ocsp",
+      "-respin",
+      f.dir.file("get-plain.resp.der", encoded.body as Buffer),
+      "-issuer",
+      f.issuingPath,
+      "-cert",
+      good.leafPath,
+      "-CAfile",
+      f.rootPath,
+      "-no_nonce",
+    ]);
     expect(status.out).toContain("Response verify OK");
     expect(status.out).toContain(`${good.leafPath}: good`);
   });
@@ -119,7 +204,13 @@ describe("STAT-2: OCSP", () => {
   test("STAT-2: a nonce-less answer is pre-signed and cached, and a revocation invalidates it at once (the next request says revoked)", async () => {
     const reqPath = f.dir.file("cached.req.der");
     opensslOk(["ocsp", "-issuer", f.issuingPath, "-cert", cached.leafPath, "-no_nonce", "-reqout", reqPath]);
-    const post = () => binary(request(f.t.app).post("/ocsp").set("Content-Type", "application/ocsp-request").send(f.dir.read("cached.req.der")));
+    const post = () =>
+      binary(
+        request(f.t.app)
+          .post("/ocsp")
+          .set("Content-Type", "application/ocsp-request")
+          .send(f.dir.read("cached.req.der")),
+      );
     const first = await post();
     f.t.clock.advance(5000);
     const second = await post();
@@ -145,7 +236,14 @@ describe("STAT-3: public status, one source of truth", () => {
     expect(res.body.errors).toBeUndefined();
     expect(res.headers["cache-control"]).toBe("max-age=30, public");
     const s = res.body.data.certificateStatus;
-    expect(s).toMatchObject({ status: "VALID", serialNumber: good.serialNumber, sha256Fingerprint: good.sha256Fingerprint, revokedAt: null, revocationReason: null, revocationScheduledAt: null });
+    expect(s).toMatchObject({
+      status: "VALID",
+      serialNumber: good.serialNumber,
+      sha256Fingerprint: good.sha256Fingerprint,
+      revokedAt: null,
+      revocationReason: null,
+      revocationScheduledAt: null,
+    });
     expect(s.checkedAt).toBe(f.t.clock.now().toISOString());
     expect(s.issuerName).toContain("Akashi TLS Issuing CA 1");
     expect(s.names).toHaveLength(1);
@@ -153,7 +251,10 @@ describe("STAT-3: public status, one source of truth", () => {
     const keyed = await statusGet(f.t.app, q, f.t.operatorKey);
     expect(keyed.body.data.certificateStatus.status).toBe("VALID");
     expect(keyed.headers["cache-control"]).not.toContain("public");
-    const keyedPost = await request(f.t.app).post("/graphql").set("Authorization", `Bearer ${f.t.operatorKey}`).send({ query: q });
+    const keyedPost = await request(f.t.app)
+      .post("/graphql")
+      .set("Authorization", `Bearer ${f.t.operatorKey}`)
+      .send({ query: q });
     expect(keyedPost.headers["cache-control"]).not.toContain("public");
   });
 
@@ -161,7 +262,10 @@ describe("STAT-3: public status, one source of truth", () => {
     const target = await f.issue();
     const q = `{ certificateStatus(serialNumber: "${target.serialNumber}") { status checkedAt revokedAt } }`;
     const first = await statusGet(f.t.app, q);
-    expect(first.body.data.certificateStatus).toMatchObject({ status: "VALID", checkedAt: f.t.clock.now().toISOString() });
+    expect(first.body.data.certificateStatus).toMatchObject({
+      status: "VALID",
+      checkedAt: f.t.clock.now().toISOString(),
+    });
     const firstCheckedAt = first.body.data.certificateStatus.checkedAt;
 
     // Within the second the same bytes are handed out: checkedAt still says when it was checked.
@@ -179,7 +283,10 @@ describe("STAT-3: public status, one source of truth", () => {
     // A revocation drops it at once, whatever its age.
     await revoke(f.t.services, target.id, "keyCompromise");
     const after = await statusGet(f.t.app, q);
-    expect(after.body.data.certificateStatus).toMatchObject({ status: "REVOKED", revokedAt: f.t.clock.now().toISOString() });
+    expect(after.body.data.certificateStatus).toMatchObject({
+      status: "REVOKED",
+      revokedAt: f.t.clock.now().toISOString(),
+    });
 
     // Keyed callers never get a kept answer: theirs is computed for them.
     const keyed = await statusGet(f.t.app, q, f.t.operatorKey);
@@ -188,14 +295,25 @@ describe("STAT-3: public status, one source of truth", () => {
 
   test("STAT-3: lookup by SHA-256 fingerprint (case and colons ignored); unknown → null; exactly one argument else BAD_USER_INPUT", async () => {
     const colons = good.sha256Fingerprint.toUpperCase().match(/../g)!.join(":");
-    const byFp = await statusGet(f.t.app, `{ certificateStatus(sha256Fingerprint: "${colons}") { status serialNumber } }`);
+    const byFp = await statusGet(
+      f.t.app,
+      `{ certificateStatus(sha256Fingerprint: "${colons}") { status serialNumber } }`,
+    );
     expect(byFp.body.data.certificateStatus).toEqual({ status: "VALID", serialNumber: good.serialNumber });
     const unknown = await statusGet(f.t.app, `{ certificateStatus(serialNumber: "0123456789abcdef") { status } }`);
     expect(unknown.body.data.certificateStatus).toBeNull();
     expect(unknown.headers["cache-control"]).toBe("max-age=30, public");
-    const unknownFp = await statusGet(f.t.app, `{ certificateStatus(sha256Fingerprint: "${"ab".repeat(32)}") { status } }`);
+    const unknownFp = await statusGet(
+      f.t.app,
+      `{ certificateStatus(sha256Fingerprint: "${"ab".repeat(32)}") { status } }`,
+    );
     expect(unknownFp.body.data.certificateStatus).toBeNull();
-    for (const args of ["", `serialNumber: "01", sha256Fingerprint: "${"ab".repeat(32)}"`, `serialNumber: "xyz"`, `sha256Fingerprint: "abc"`]) {
+    for (const args of [
+      "",
+      `serialNumber: "01", sha256Fingerprint: "${"ab".repeat(32)}"`,
+      `serialNumber: "xyz"`,
+      `sha256Fingerprint: "abc"`,
+    ]) {
       const bad = await f.t.gql(null, `{ certificateStatus${args ? `(${args})` : ""} { status } }`);
       expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     }
@@ -209,15 +327,27 @@ describe("STAT-3: public status, one source of truth", () => {
     f.t.clock.advance(2000);
     await f.t.jobs.runDue();
 
-    const status = (await statusGet(f.t.app, `{ certificateStatus(serialNumber: "${toRevoke.serialNumber}") { ${STATUS_FIELDS} } }`)).body.data.certificateStatus;
+    const status = (
+      await statusGet(f.t.app, `{ certificateStatus(serialNumber: "${toRevoke.serialNumber}") { ${STATUS_FIELDS} } }`)
+    ).body.data.certificateStatus;
     expect(status.status).toBe("REVOKED");
     expect(status.revocationReason).toBe("KEY_COMPROMISE");
     const revokedAt = new Date(status.revokedAt);
 
     // STAT-1: the CRL in the certificate's CRL Distribution Point (its shard).
     const crlRes = await binary(request(f.t.app).get(pathOf(crlUrlOf(toRevoke.leafPath))));
-    const crlText = opensslOk(["crl", "-inform", "DER", "-in", f.dir.file("one-truth.crl", crlRes.body as Buffer), "-noout", "-text"]);
-    const entry = crlText.split("Serial Number:").find((e) => e.trim().startsWith(toRevoke.serialNumber.toUpperCase()))!;
+    const crlText = opensslOk([
+      "crl",
+      "-inform",
+      "DER",
+      "-in",
+      f.dir.file("one-truth.crl", crlRes.body as Buffer),
+      "-noout",
+      "-text",
+    ]);
+    const entry = crlText
+      .split("Serial Number:")
+      .find((e) => e.trim().startsWith(toRevoke.serialNumber.toUpperCase()))!;
     expect(entry).toContain("Key Compromise");
     expect(opensslTime(field(entry, "Revocation Date")).getTime()).toBe(Math.floor(revokedAt.getTime() / 1000) * 1000);
 
@@ -226,7 +356,9 @@ describe("STAT-3: public status, one source of truth", () => {
       expect(ocsp.out).toContain("Response verify OK");
       expect(ocsp.out).toContain(`${toRevoke.leafPath}: revoked`);
       expect(ocsp.out).toContain("Reason: keyCompromise");
-      expect(opensslTime(field(ocsp.out, "Revocation Time")).getTime()).toBe(Math.floor(revokedAt.getTime() / 1000) * 1000);
+      expect(opensslTime(field(ocsp.out, "Revocation Time")).getTime()).toBe(
+        Math.floor(revokedAt.getTime() / 1000) * 1000,
+      );
     }
   });
 
@@ -237,14 +369,22 @@ describe("STAT-3: public status, one source of truth", () => {
       [good.id, f.t.clock.now(), at],
     );
     await f.t.services.viewChanges.sync(); // written behind the service's back: wait until this replica heard it
-    const s = (await statusGet(f.t.app, `{ certificateStatus(serialNumber: "${good.serialNumber}") { status revocationScheduledAt revokedAt } }`)).body.data.certificateStatus;
+    const s = (
+      await statusGet(
+        f.t.app,
+        `{ certificateStatus(serialNumber: "${good.serialNumber}") { status revocationScheduledAt revokedAt } }`,
+      )
+    ).body.data.certificateStatus;
     expect(s).toEqual({ status: "VALID", revocationScheduledAt: at.toISOString(), revokedAt: null });
     await f.t.ds.query(`DELETE FROM revocation WHERE certificate_id = $1 AND status = 'SCHEDULED'`, [good.id]);
   });
 });
 
 test("STAT-2, STAT-3: two processes on one database — a revocation through one reaches the other's cached OCSP answer (NOTIFY), and its public status", async () => {
-  const ds2 = createDataSource((f.t.ds.options as { url: string }).url, { poolSize: 3, applicationName: "akashi-replica-2" });
+  const ds2 = createDataSource((f.t.ds.options as { url: string }).url, {
+    poolSize: 3,
+    applicationName: "akashi-replica-2",
+  });
   await ds2.initialize();
   const services2 = createServices(ds2, f.t.clock, f.t.services.config);
   await services2.ca.ensureHierarchy();
@@ -254,7 +394,13 @@ test("STAT-2, STAT-3: two processes on one database — a revocation through one
   try {
     const reqPath = f.dir.file("replica.req.der");
     opensslOk(["ocsp", "-issuer", f.issuingPath, "-cert", replicated.leafPath, "-no_nonce", "-reqout", reqPath]);
-    const ask = () => binary(request(app2.app).post("/ocsp").set("Content-Type", "application/ocsp-request").send(f.dir.read("replica.req.der")));
+    const ask = () =>
+      binary(
+        request(app2.app)
+          .post("/ocsp")
+          .set("Content-Type", "application/ocsp-request")
+          .send(f.dir.read("replica.req.der")),
+      );
     const first = await ask();
     f.t.clock.advance(1000);
     const second = await ask();
@@ -276,9 +422,13 @@ test("STAT-2, STAT-3: two processes on one database — a revocation through one
     expect(text).toContain(`${replicated.leafPath}: revoked`);
     expect(text).toContain("Reason: cessationOfOperation");
 
-    const s = (await statusGet(app2.app, `{ certificateStatus(serialNumber: "${replicated.serialNumber}") { status revocationReason } }`)).body.data.certificateStatus;
+    const s = (
+      await statusGet(
+        app2.app,
+        `{ certificateStatus(serialNumber: "${replicated.serialNumber}") { status revocationReason } }`,
+      )
+    ).body.data.certificateStatus;
     expect(s).toEqual({ status: "REVOKED", revocationReason: "CESSATION_OF_OPERATION" });
-
   } finally {
     await server2.close();
     await app2.stop();

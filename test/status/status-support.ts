@@ -8,7 +8,14 @@ import { Certificate } from "../../api/src/certificates/certificate.entity";
 import { RevocationReason } from "../../api/src/revocations/revocation-reason";
 import { Revocation, RevocationRequester, RevocationStatus } from "../../api/src/revocations/revocation.entity";
 import { Services } from "../../api/src/services";
-import { DcvWebServer, createSubscriber, csrFor, productIds, reviewAndApprove, submitApplication } from "../support/lifecycle";
+import {
+  DcvWebServer,
+  createSubscriber,
+  csrFor,
+  productIds,
+  reviewAndApprove,
+  submitApplication,
+} from "../support/lifecycle";
 import { OPENSSL, RunResult, TempDir, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -75,12 +82,26 @@ export async function startStatusFixture(certificates: number): Promise<StatusFi
     async issue() {
       const name = names[next++];
       if (!name) throw new Error("more certificates than names given to startStatusFixture");
-      const submitted = await submitApplication(t, reseller.key, { subscriberId, productId: products.OV, termMonths: 12, names: [name], csr: csrFor(dir, [name]), idempotencyKey: `status-${name}` });
+      const submitted = await submitApplication(t, reseller.key, {
+        subscriberId,
+        productId: products.OV,
+        termMonths: 12,
+        names: [name],
+        csr: csrFor(dir, [name]),
+        idempotencyKey: `status-${name}`,
+      });
       if (submitted.userErrors.length) throw new Error(JSON.stringify(submitted.userErrors));
       const done = await reviewAndApprove(t, dcv, reseller.key, submitted.application);
       const c = done.certificate;
       const id = (await t.ds.getRepository(Certificate).findOneByOrFail({ serialHex: c.serialNumber })).id;
-      return { id, serialNumber: c.serialNumber, sha256Fingerprint: c.sha256Fingerprint, pem: c.pem, chainPem: c.chainPem, leafPath: dir.file(`${name}.pem`, c.pem) };
+      return {
+        id,
+        serialNumber: c.serialNumber,
+        sha256Fingerprint: c.sha256Fingerprint,
+        pem: c.pem,
+        chainPem: c.chainPem,
+        leafPath: dir.file(`${name}.pem`, c.pem),
+      };
     },
     async close() {
       await t.close();
@@ -94,7 +115,12 @@ export async function startStatusFixture(certificates: number): Promise<StatusFi
  * Test-only revocation, as the revocation service does it: in one transaction the certificate row is
  * marked revoked, an EXECUTED revocation is recorded, and the status publisher is told.
  */
-export async function revoke(services: Services, certificateId: string, reason: RevocationReason, at: Date = services.clock.now()): Promise<void> {
+export async function revoke(
+  services: Services,
+  certificateId: string,
+  reason: RevocationReason,
+  at: Date = services.clock.now(),
+): Promise<void> {
   await services.ds.transaction(async (tx) => {
     const cert = await tx.findOneByOrFail(Certificate, { id: certificateId });
     await tx.update(Certificate, { id: cert.id }, { revokedAt: at, revocationReason: reason });
@@ -114,7 +140,9 @@ export async function revoke(services: Services, certificateId: string, reason: 
       problemReportId: null,
       massRevocationId: null,
     });
-    await services.statusPublisher.certificatesRevoked(tx, [{ id: cert.id, issuingCaId: cert.issuingCaId, serialHex: cert.serialHex }]);
+    await services.statusPublisher.certificatesRevoked(tx, [
+      { id: cert.id, issuingCaId: cert.issuingCaId, serialHex: cert.serialHex },
+    ]);
   });
   // Written behind GraphQL's back (which waits itself): wait until this replica's views heard it.
   await services.viewChanges.sync();
@@ -124,7 +152,10 @@ export async function revoke(services: Services, certificateId: string, reason: 
  * A copy of an issued certificate's row under a fresh serial (the CRL tests need many revocable rows).
  * The copy keeps the DER, and so the CRL Distribution Point: it is on the same CRL shard (STAT-1).
  */
-export async function cloneCertificateRow(services: Services, certificateId: string): Promise<{ id: string; serialHex: string }> {
+export async function cloneCertificateRow(
+  services: Services,
+  certificateId: string,
+): Promise<{ id: string; serialHex: string }> {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x10; // positive, no leading zero octet: canonical as stored
   const serialHex = bytes.toString("hex");
@@ -194,7 +225,9 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function opensslTime(text: string): Date {
   const m = /([A-Z][a-z]{2})\s+(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT/.exec(text);
   if (!m) throw new Error(`not an openssl time: ${text}`);
-  return new Date(Date.UTC(Number(m[6]), MONTHS.indexOf(m[1]!), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
+  return new Date(
+    Date.UTC(Number(m[6]), MONTHS.indexOf(m[1]!), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])),
+  );
 }
 
 /** The value after `label` in openssl text output, e.g. `Revocation Time: …`. */

@@ -7,11 +7,23 @@ import { Browser, LaunchOptions, chromium } from "playwright-core";
  * system Chromium (e.g. Debian's `chromium`), then the Chromium shipped inside the `@sparticuz/chromium`
  * npm package. Never skipped: if none can start, the tests fail saying what to do.
  */
-const SYSTEM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+const SYSTEM_CANDIDATES = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable",
+];
 
 const ARGS = [
-  "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
 ];
 
 export async function chromiumExecutable(): Promise<{ path: string; extraArgs: string[]; source: string }> {
@@ -23,7 +35,8 @@ export async function chromiumExecutable(): Promise<{ path: string; extraArgs: s
     // @sparticuz/chromium is ESM-only and unpacks its binary on first use; ask a plain Node process.
     // Only its binary is used: its default flags turn off web security and site isolation, which
     // the CSP and framing tests must have on.
-    const script = "import('@sparticuz/chromium').then(async ({ default: c }) => console.log(await c.executablePath()))";
+    const script =
+      "import('@sparticuz/chromium').then(async ({ default: c }) => console.log(await c.executablePath()))";
     const found = execFileSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 120_000 }).trim();
     return { path: found, extraArgs: ["--no-zygote"], source: "@sparticuz/chromium" };
   } catch (e) {

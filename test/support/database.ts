@@ -8,7 +8,8 @@ import { Client } from "pg";
 export async function createTestDatabase(): Promise<{ url: string; ownerUrl: string; drop(): Promise<void> }> {
   const adminUrl = process.env.AKASHI_TEST_ADMIN_URL;
   const template = process.env.AKASHI_TEST_TEMPLATE;
-  if (!adminUrl || !template) throw new Error("Run the tests with `npm test` (jest's global set-up starts PostgreSQL).");
+  if (!adminUrl || !template)
+    throw new Error("Run the tests with `npm test` (jest's global set-up starts PostgreSQL).");
   const name = `akashi_t${template.split("_").pop()}_${randomBytes(6).toString("hex")}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();

@@ -163,7 +163,11 @@ function optRecord(): Buffer {
   return opt;
 }
 
-function response(query: Pick<ParsedQuery, "id" | "flags" | "question" | "ednsPayload">, rcode: number, answers: Buffer[]): Buffer {
+function response(
+  query: Pick<ParsedQuery, "id" | "flags" | "question" | "ednsPayload">,
+  rcode: number,
+  answers: Buffer[],
+): Buffer {
   const opcode = (query.flags >> 11) & 0xf;
   const rd = query.flags & 0x0100;
   const build = (records: Buffer[], tc: boolean): Buffer => {
@@ -209,13 +213,27 @@ export async function startDnsServer(records: Map<string, string[]>): Promise<Te
         if (forced !== undefined) reply = response(q, forced, []);
         else if (q.qclass !== CLASS_IN && q.qclass !== CLASS_ANY) reply = response(q, RCODE_REFUSED, []);
         else if (entry === undefined) reply = response(q, RCODE_NXDOMAIN, []);
-        else if (q.type === TYPE_TXT || q.type === TYPE_ANY) reply = response(q, RCODE_NOERROR, entry.txt.map((v) => answerRecord(v)));
-        else if (q.type === TYPE_CAA) reply = response(q, RCODE_NOERROR, entry.caa.map((r) => answerRecord("", TYPE_CAA, caaRdata(r))));
+        else if (q.type === TYPE_TXT || q.type === TYPE_ANY)
+          reply = response(
+            q,
+            RCODE_NOERROR,
+            entry.txt.map((v) => answerRecord(v)),
+          );
+        else if (q.type === TYPE_CAA)
+          reply = response(
+            q,
+            RCODE_NOERROR,
+            entry.caa.map((r) => answerRecord("", TYPE_CAA, caaRdata(r))),
+          );
         else reply = response(q, RCODE_NOERROR, []);
       }
     } catch (err) {
       if (!(err instanceof FormatError)) return;
-      reply = response({ id: msg.readUInt16BE(0), flags: msg.readUInt16BE(2), question: null, ednsPayload: null }, RCODE_FORMERR, []);
+      reply = response(
+        { id: msg.readUInt16BE(0), flags: msg.readUInt16BE(2), question: null, ednsPayload: null },
+        RCODE_FORMERR,
+        [],
+      );
     }
     socket.send(reply, rinfo.port, rinfo.address);
   });

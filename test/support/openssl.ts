@@ -10,7 +10,9 @@ export const OPENSSL = process.env.OPENSSL ?? "openssl";
 function requireOpenssl(): void {
   const r = spawnSync(OPENSSL, ["version"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
-    throw new Error(`These tests check real certificate bytes with the openssl command, which was not found (${OPENSSL}). Install OpenSSL (e.g. \`apt-get install openssl\`) or set OPENSSL to its path.`);
+    throw new Error(
+      `These tests check real certificate bytes with the openssl command, which was not found (${OPENSSL}). Install OpenSSL (e.g. \`apt-get install openssl\`) or set OPENSSL to its path.`,
+    );
   }
 }
 
@@ -56,7 +58,16 @@ export class TempDir {
 }
 
 /** A CSR made by `openssl req` with a fresh key: `newkey` such as "rsa:2048" or "ec" (P-256 via -pkeyopt). */
-export function makeCsr(dir: TempDir, name: string, opts: { key: "ec-p256" | "ec-p384" | "ec-p521" | `rsa:${number}` | "ed25519"; subj: string; san?: string[]; utf8?: boolean }): { csrPem: string; keyPath: string } {
+export function makeCsr(
+  dir: TempDir,
+  name: string,
+  opts: {
+    key: "ec-p256" | "ec-p384" | "ec-p521" | `rsa:${number}` | "ed25519";
+    subj: string;
+    san?: string[];
+    utf8?: boolean;
+  },
+): { csrPem: string; keyPath: string } {
   const keyPath = dir.file(`${name}.key`);
   const csrPath = dir.file(`${name}.csr`);
   const keyArgs =

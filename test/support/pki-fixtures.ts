@@ -20,7 +20,11 @@ export interface TestCa {
 }
 
 /** A fresh hierarchy with PEM files for openssl in `dir`. */
-export async function makeTestCa(dir: TempDir, keyAlgorithm: KeyAlgorithm = "ECDSA_P256", now = new Date()): Promise<TestCa> {
+export async function makeTestCa(
+  dir: TempDir,
+  keyAlgorithm: KeyAlgorithm = "ECDSA_P256",
+  now = new Date(),
+): Promise<TestCa> {
   const h = await createCaHierarchy({
     keyAlgorithm,
     passphrase: PASSPHRASE,

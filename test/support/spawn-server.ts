@@ -14,7 +14,10 @@ export interface RunningServer {
 export function spawnServer(env: Record<string, string | undefined>, args: string[] = []): RunningServer {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
-  const proc = spawn(process.execPath, [MAIN, ...args], { env: { ...clean, LOG_LEVEL: "warn", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...clean, LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stdout!.on("data", (d) => (out += d));

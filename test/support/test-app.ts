@@ -45,10 +45,15 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
   const dns = await startDnsServer(new Map());
   const config = loadConfig(
     {
-      DATABASE_URL: db.url, PUBLIC_BASE_URL: "http://akashi.test", LOG_LEVEL: "silent", AKASHI_CA_PASSPHRASE: "test passphrase", AKASHI_DB_POOL_SIZE: "5",
+      DATABASE_URL: db.url,
+      PUBLIC_BASE_URL: "http://akashi.test",
+      LOG_LEVEL: "silent",
+      AKASHI_CA_PASSPHRASE: "test passphrase",
+      AKASHI_DB_POOL_SIZE: "5",
       AKASHI_DCV_DNS_SERVERS: dns.address,
       // Tests call from one address far more often than a visitor would; the limits have their own test.
-      AKASHI_RATE_LIMIT_PER_MINUTE: "0", AKASHI_OCSP_RATE_LIMIT_PER_MINUTE: "0",
+      AKASHI_RATE_LIMIT_PER_MINUTE: "0",
+      AKASHI_OCSP_RATE_LIMIT_PER_MINUTE: "0",
       ...options.env,
     },
     [],
@@ -59,7 +64,13 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
   const services = createServices(ds, clock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls();
-  const jobs = new JobRunner({ ds, clock, logger: createLogger("silent"), handlers: services.jobs.handlers, recurring: services.jobs.recurring });
+  const jobs = new JobRunner({
+    ds,
+    clock,
+    logger: createLogger("silent"),
+    handlers: services.jobs.handlers,
+    recurring: services.jobs.recurring,
+  });
   const { app, stop } = await createApp(services, createLogger("silent"));
   const operator = await services.apiKeys.create(systemActor("test"), { resellerId: null, name: "test operator" });
 

@@ -79,14 +79,17 @@ function dnsOptions(extra: Partial<DcvNetworkOptions> = {}): DcvNetworkOptions {
 
 function serveFile(token: string, body: string, status = 200): void {
   web.handler = (req, res) => {
-    if (req.url === `/.well-known/pki-validation/${token}.txt`) res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
+    if (req.url === `/.well-known/pki-validation/${token}.txt`)
+      res.writeHead(status, { "Content-Type": "text/plain" }).end(body);
     else res.writeHead(404).end("not found");
   };
 }
 
 describe("helpers", () => {
   test("httpFileUrl and dnsTxtName", () => {
-    expect(httpFileUrl("shop.akashi-demo.jp", "abc")).toBe("http://shop.akashi-demo.jp/.well-known/pki-validation/abc.txt");
+    expect(httpFileUrl("shop.akashi-demo.jp", "abc")).toBe(
+      "http://shop.akashi-demo.jp/.well-known/pki-validation/abc.txt",
+    );
     expect(dnsTxtName("shop.akashi-demo.jp")).toBe("_pki-validation.shop.akashi-demo.jp");
     expect(dnsTxtName("*.akashi-demo.jp")).toBe("_pki-validation.akashi-demo.jp");
     expect(dnsTxtName("Shop.Akashi-Demo.JP.")).toBe("_pki-validation.shop.akashi-demo.jp");
@@ -184,7 +187,8 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
   test("APP-9: HTTP file method does not follow a redirect and reports its Location", async () => {
     const token = newDcvToken();
     web.handler = (req, res) => {
-      if (req.url?.startsWith("/.well-known/")) res.writeHead(301, { Location: `http://${NAME}/elsewhere/${token}.txt` }).end();
+      if (req.url?.startsWith("/.well-known/"))
+        res.writeHead(301, { Location: `http://${NAME}/elsewhere/${token}.txt` }).end();
       else res.writeHead(200).end(token);
     };
     const result = await checkHttpFile(NAME, token, httpOptions());
@@ -232,7 +236,11 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
     await new Promise<void>((resolve) => spare.listen(0, "127.0.0.1", resolve));
     const port = (spare.address() as AddressInfo).port;
     await new Promise<void>((resolve) => spare.close(() => resolve()));
-    const result = await checkHttpFile(NAME, newDcvToken(), httpOptions({ hostOverrides: { [NAME]: `127.0.0.1:${port}` } }));
+    const result = await checkHttpFile(
+      NAME,
+      newDcvToken(),
+      httpOptions({ hostOverrides: { [NAME]: `127.0.0.1:${port}` } }),
+    );
     expect(result).toMatchObject({ ok: false, failure: "NETWORK_ERROR" });
     expect(result.evidence.errorCode).toBe("ECONNREFUSED");
   });
@@ -245,7 +253,12 @@ describe("HTTP file method (BR 3.2.2.4.18)", () => {
     const requestSpy = jest.spyOn(require("node:http") as typeof http, "request");
     try {
       const result = await checkHttpFile("*.shop.akashi-demo.jp", token, httpOptions());
-      expect(result).toMatchObject({ ok: false, method: "HTTP_FILE", failure: "WILDCARD_NOT_ALLOWED", checkedAt: CHECKED_AT });
+      expect(result).toMatchObject({
+        ok: false,
+        method: "HTTP_FILE",
+        failure: "WILDCARD_NOT_ALLOWED",
+        checkedAt: CHECKED_AT,
+      });
       expect(requestSpy).not.toHaveBeenCalled();
       expect(web.connections).toBe(0);
       // Control: the spy does see the request of a non-wildcard check.
@@ -292,29 +305,48 @@ describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
     ["v6.akashi-demo.jp", [{ address: "::1", family: 6 }], "loopback"],
     ["ula.akashi-demo.jp", [{ address: "fd00::1", family: 6 }], "unique-local"],
     ["mapped.akashi-demo.jp", [{ address: "::ffff:10.0.0.1", family: 6 }], "private"],
-    ["mixed.akashi-demo.jp", [{ address: "8.8.8.8", family: 4 }, { address: "10.0.0.1", family: 4 }], "private"],
-  ])("APP-9: HTTP file method refuses %s, which resolves to a non-public address, with DESTINATION_NOT_ALLOWED", async (name, addresses, category) => {
-    const { lookup, asked } = tableLookup({ [name]: addresses });
-    const result = await checkHttpFile(name, newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
-    const refused = addresses.find((a) => a.address !== "8.8.8.8")!.address;
-    expect(result).toMatchObject({ ok: false, method: "HTTP_FILE", failure: "DESTINATION_NOT_ALLOWED", checkedAt: CHECKED_AT });
-    expect(result.evidence).toMatchObject({
-      result: "FAILED",
-      failure: "DESTINATION_NOT_ALLOWED",
-      errorCode: "DESTINATION_NOT_ALLOWED",
-      connectTo: `${name}:80`,
-      refusedAddress: refused,
-      addressCategory: category,
-    });
-    expect(result.evidence.connectedAddress).toBeUndefined();
-    expect(result.evidence.hostOverride).toBeUndefined();
-    // The address was judged inside the socket's own look-up of the name, not in a separate one.
-    expect(asked.map((a) => a.hostname)).toEqual([name]);
-  });
+    [
+      "mixed.akashi-demo.jp",
+      [
+        { address: "8.8.8.8", family: 4 },
+        { address: "10.0.0.1", family: 4 },
+      ],
+      "private",
+    ],
+  ])(
+    "APP-9: HTTP file method refuses %s, which resolves to a non-public address, with DESTINATION_NOT_ALLOWED",
+    async (name, addresses, category) => {
+      const { lookup, asked } = tableLookup({ [name]: addresses });
+      const result = await checkHttpFile(name, newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
+      const refused = addresses.find((a) => a.address !== "8.8.8.8")!.address;
+      expect(result).toMatchObject({
+        ok: false,
+        method: "HTTP_FILE",
+        failure: "DESTINATION_NOT_ALLOWED",
+        checkedAt: CHECKED_AT,
+      });
+      expect(result.evidence).toMatchObject({
+        result: "FAILED",
+        failure: "DESTINATION_NOT_ALLOWED",
+        errorCode: "DESTINATION_NOT_ALLOWED",
+        connectTo: `${name}:80`,
+        refusedAddress: refused,
+        addressCategory: category,
+      });
+      expect(result.evidence.connectedAddress).toBeUndefined();
+      expect(result.evidence.hostOverride).toBeUndefined();
+      // The address was judged inside the socket's own look-up of the name, not in a separate one.
+      expect(asked.map((a) => a.hostname)).toEqual([name]);
+    },
+  );
 
   test("APP-9: a name the look-up cannot find is a NETWORK_ERROR, not a refusal", async () => {
     const { lookup } = tableLookup({});
-    const result = await checkHttpFile("absent.akashi-demo.jp", newDcvToken(), httpOptions({ hostOverrides: {}, lookup }));
+    const result = await checkHttpFile(
+      "absent.akashi-demo.jp",
+      newDcvToken(),
+      httpOptions({ hostOverrides: {}, lookup }),
+    );
     expect(result).toMatchObject({ ok: false, failure: "NETWORK_ERROR" });
     expect(result.evidence.errorCode).toBe("ENOTFOUND");
   });
@@ -330,46 +362,87 @@ describe("destinations (APP-9: the CA does not probe internal hosts)", () => {
   });
 
   test("APP-9: publicOnlyLookup passes public answers through unchanged, in both look-up shapes", () => {
-    const { lookup } = tableLookup({ "pub.akashi-demo.jp": [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }] });
+    const { lookup } = tableLookup({
+      "pub.akashi-demo.jp": [
+        { address: "203.0.114.5", family: 4 },
+        { address: "2606:4700::1", family: 6 },
+      ],
+    });
     const seen: string[][] = [];
     const wrapped = publicOnlyLookup(lookup, (a) => seen.push(a));
     const answers: unknown[] = [];
     wrapped("pub.akashi-demo.jp", { all: true }, (err, address) => answers.push([err, address]));
     wrapped("pub.akashi-demo.jp", {}, (err, address, family) => answers.push([err, address, family]));
     expect(answers).toEqual([
-      [null, [{ address: "203.0.114.5", family: 4 }, { address: "2606:4700::1", family: 6 }]],
+      [
+        null,
+        [
+          { address: "203.0.114.5", family: 4 },
+          { address: "2606:4700::1", family: 6 },
+        ],
+      ],
       [null, "203.0.114.5", 4],
     ]);
     expect(seen).toEqual([["203.0.114.5", "2606:4700::1"], ["203.0.114.5"]]);
   });
 
   test.each([
-    "box.localdomain", "printer.local", "db.internal", "app.localhost", "shop.test", "www.example", "x.invalid", "router.lan", "nas.home.arpa", "mail.corp",
-    "SHOP.TEST.", "*.cluster.local",
-  ])("APP-9: %s, under a reserved or internal suffix, is refused with RESERVED_NAME without any network I/O by both methods", async (name) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const requestSpy = jest.spyOn(require("node:http") as typeof http, "request");
-    const { lookup, asked } = tableLookup({});
-    try {
-      const token = newDcvToken();
-      const overrides = { hostOverrides: { [name.toLowerCase().replace(/\.$/, "")]: web.address }, lookup };
-      if (!name.startsWith("*")) {
-        expect(await checkHttpFile(name, token, httpOptions(overrides))).toMatchObject({ ok: false, failure: "RESERVED_NAME" });
+    "box.localdomain",
+    "printer.local",
+    "db.internal",
+    "app.localhost",
+    "shop.test",
+    "www.example",
+    "x.invalid",
+    "router.lan",
+    "nas.home.arpa",
+    "mail.corp",
+    "SHOP.TEST.",
+    "*.cluster.local",
+  ])(
+    "APP-9: %s, under a reserved or internal suffix, is refused with RESERVED_NAME without any network I/O by both methods",
+    async (name) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const requestSpy = jest.spyOn(require("node:http") as typeof http, "request");
+      const { lookup, asked } = tableLookup({});
+      try {
+        const token = newDcvToken();
+        const overrides = { hostOverrides: { [name.toLowerCase().replace(/\.$/, "")]: web.address }, lookup };
+        if (!name.startsWith("*")) {
+          expect(await checkHttpFile(name, token, httpOptions(overrides))).toMatchObject({
+            ok: false,
+            failure: "RESERVED_NAME",
+          });
+        }
+        const viaDns = await checkDnsTxt(name, token, dnsOptions());
+        expect(viaDns).toMatchObject({ ok: false, failure: "RESERVED_NAME" });
+        expect(viaDns.evidence.queryName).toBeUndefined();
+        expect(requestSpy).not.toHaveBeenCalled();
+        expect(asked).toEqual([]);
+        expect(web.connections).toBe(0);
+      } finally {
+        requestSpy.mockRestore();
       }
-      const viaDns = await checkDnsTxt(name, token, dnsOptions());
-      expect(viaDns).toMatchObject({ ok: false, failure: "RESERVED_NAME" });
-      expect(viaDns.evidence.queryName).toBeUndefined();
-      expect(requestSpy).not.toHaveBeenCalled();
-      expect(asked).toEqual([]);
-      expect(web.connections).toBe(0);
-    } finally {
-      requestSpy.mockRestore();
-    }
-  });
+    },
+  );
 
   test("APP-9: only whole reserved labels count: akashi-demo.jp, shop.akashi-demo.jp and look-alikes stay allowed", () => {
-    expect(["akashi-demo.jp", "shop.akashi-demo.jp", "*.akashi-demo.jp", "mytest.jp", "local.akashi-demo.jp", "example.com", "corporate.co.jp", "test.jp", "localhost.jp"].map(reservedSuffixOf)).toEqual(Array(9).fill(null));
-    expect(["shop.test", "a.b.home.arpa", "printer.local", "x.example", "Intranet.Corp."].map(reservedSuffixOf)).toEqual(["test", "arpa", "local", "example", "corp"]);
+    expect(
+      [
+        "akashi-demo.jp",
+        "shop.akashi-demo.jp",
+        "*.akashi-demo.jp",
+        "mytest.jp",
+        "local.akashi-demo.jp",
+        "example.com",
+        "corporate.co.jp",
+        "test.jp",
+        "localhost.jp",
+      ].map(reservedSuffixOf),
+    ).toEqual(Array(9).fill(null));
+    expect(
+      ["shop.test", "a.b.home.arpa", "printer.local", "x.example", "Intranet.Corp."].map(reservedSuffixOf),
+    ).toEqual(["test", "arpa", "local", "example", "corp"]);
   });
 });
 
@@ -403,7 +476,10 @@ describe("DNS TXT method (BR 3.2.2.4.7)", () => {
   test("APP-9: DNS TXT method fails on NXDOMAIN", async () => {
     const result = await checkDnsTxt("absent.akashi-demo.jp", newDcvToken(), dnsOptions());
     expect(result).toMatchObject({ ok: false, failure: "DNS_NXDOMAIN" });
-    expect(result.evidence).toMatchObject({ queryName: "_pki-validation.absent.akashi-demo.jp", errorCode: "ENOTFOUND" });
+    expect(result.evidence).toMatchObject({
+      queryName: "_pki-validation.absent.akashi-demo.jp",
+      errorCode: "ENOTFOUND",
+    });
   });
 
   test("APP-9: DNS TXT method fails when the name has no TXT records", async () => {
@@ -418,7 +494,12 @@ describe("DNS TXT method (BR 3.2.2.4.7)", () => {
     const before = dns.queries.length;
     const result = await checkDnsTxt("*.akashi-demo.jp", token, dnsOptions());
     expect(result.ok).toBe(true);
-    expect(result.evidence).toMatchObject({ name: "*.akashi-demo.jp", validatedName: "akashi-demo.jp", wildcard: true, queryName: "_pki-validation.akashi-demo.jp" });
+    expect(result.evidence).toMatchObject({
+      name: "*.akashi-demo.jp",
+      validatedName: "akashi-demo.jp",
+      wildcard: true,
+      queryName: "_pki-validation.akashi-demo.jp",
+    });
     expect(dns.queries.slice(before).map((q) => q.name)).toEqual(["_pki-validation.akashi-demo.jp"]);
   });
 
@@ -442,7 +523,11 @@ describe("DNS TXT method (BR 3.2.2.4.7)", () => {
     await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
     try {
       const started = process.hrtime.bigint();
-      const result = await checkDnsTxt(NAME, newDcvToken(), dnsOptions({ dnsServers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 300 }));
+      const result = await checkDnsTxt(
+        NAME,
+        newDcvToken(),
+        dnsOptions({ dnsServers: [`127.0.0.1:${silent.address().port}`], timeoutMs: 300 }),
+      );
       const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
       expect(result).toMatchObject({ ok: false, failure: "TIMEOUT" });
       expect(elapsedMs).toBeLessThan(2000);

@@ -75,8 +75,11 @@ describe("classifyAddress (APP-9: the HTTP check contacts only public addresses)
     expect(classifyAddress(address)).toBe(category);
   });
 
-  test.each(["", "localhost", "akashi-demo.jp", "1.2.3", "256.1.1.1", "1::2::3", "12345::1"])("%j is not an address", (text) => {
-    expect(classifyAddress(text)).toBe("invalid");
-    expect(isPublicAddress(text)).toBe(false);
-  });
+  test.each(["", "localhost", "akashi-demo.jp", "1.2.3", "256.1.1.1", "1::2::3", "12345::1"])(
+    "%j is not an address",
+    (text) => {
+      expect(classifyAddress(text)).toBe("invalid");
+      expect(isPublicAddress(text)).toBe(false);
+    },
+  );
 });

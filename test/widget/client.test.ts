@@ -14,7 +14,12 @@ function harness(answer: (ids: string[]) => Answer) {
     if (a instanceof Error) throw a;
     return { ok: a.ok, json: async () => a.body };
   };
-  const client = createSealClient({ endpoint: "https://akashi.example/graphql", fetch, ttlMs: 60_000, now: () => clock });
+  const client = createSealClient({
+    endpoint: "https://akashi.example/graphql",
+    fetch,
+    ttlMs: 60_000,
+    now: () => clock,
+  });
   return { client, calls, tick: (ms: number) => (clock += ms) };
 }
 
@@ -26,14 +31,31 @@ const ok = (ids: string[]) => ({
 describe("seal status client", () => {
   it("sends ids asked in the same turn as ONE credential-less GET of seals(ids:), answers in order", async () => {
     const { client, calls } = harness(ok);
-    const answers = await Promise.all([client.lookup("a"), client.lookup("missing-1"), client.lookup("b"), client.lookup("a")]);
+    const answers = await Promise.all([
+      client.lookup("a"),
+      client.lookup("missing-1"),
+      client.lookup("b"),
+      client.lookup("a"),
+    ]);
     expect(calls).toHaveLength(1);
     expect(calls[0].ids).toEqual(["a", "missing-1", "b"]);
     expect(calls[0].query).toBe(SEALS_QUERY);
     expect(calls[0].url.startsWith("https://akashi.example/graphql?query=")).toBe(true);
-    expect(calls[0].url).toContain(`query=${encodeURIComponent(SEALS_QUERY)}&variables=${encodeURIComponent('{"ids":["a","missing-1","b"]}')}`);
-    expect(calls[0].init).toEqual({ method: "GET", mode: "cors", credentials: "omit", headers: { accept: "application/json" } });
-    expect(answers).toEqual([{ id: "a", status: "VALID" }, null, { id: "b", status: "VALID" }, { id: "a", status: "VALID" }]);
+    expect(calls[0].url).toContain(
+      `query=${encodeURIComponent(SEALS_QUERY)}&variables=${encodeURIComponent('{"ids":["a","missing-1","b"]}')}`,
+    );
+    expect(calls[0].init).toEqual({
+      method: "GET",
+      mode: "cors",
+      credentials: "omit",
+      headers: { accept: "application/json" },
+    });
+    expect(answers).toEqual([
+      { id: "a", status: "VALID" },
+      null,
+      { id: "b", status: "VALID" },
+      { id: "a", status: "VALID" },
+    ]);
   });
 
   it("asks exactly the contract's query", () => {

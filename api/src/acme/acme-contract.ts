@@ -36,9 +36,25 @@ export async function acmeContract(
   }
   const life = certificateNotAfter({ notBefore: now, termEnd: periodEnd ?? now });
   if (!life.ok) throw fromDomain(life, "names");
-  const contract = await openContract(tx, audit, actor, {
-    subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId: null,
-    termMonths: null, carryOverMonths: 0, startsAt: now, endsAt: life.notAfter, servicePeriodEndsAt: null, doNotRenew: true, createdAt: now,
-  }, "ACME-5: certificate obtained by the subscriber's ACME client");
+  const contract = await openContract(
+    tx,
+    audit,
+    actor,
+    {
+      subscriberId: app.subscriberId,
+      resellerId: app.resellerId,
+      productId: app.productId,
+      applicationId: app.id,
+      renewedFromId: null,
+      termMonths: null,
+      carryOverMonths: 0,
+      startsAt: now,
+      endsAt: life.notAfter,
+      servicePeriodEndsAt: null,
+      doNotRenew: true,
+      createdAt: now,
+    },
+    "ACME-5: certificate obtained by the subscriber's ACME client",
+  );
   return { contract, notAfter: life.notAfter };
 }

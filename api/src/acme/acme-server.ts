@@ -24,7 +24,6 @@ import { AcmeOrders } from "./acme-orders";
 
 export const PRUNE_NONCES_JOB = "acme.prune-nonces";
 
-
 export interface AcmeServerDeps {
   ds: DataSource;
   clock: Clock;

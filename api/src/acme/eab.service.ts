@@ -174,7 +174,10 @@ export class EabService {
  * ACME-3: a key id such that neither it nor its HMAC key starts with "-": command lines read such a value
  * as an option (certbot's `--eab-kid -x…` fails), which would hit about one pair in 32.
  */
-export function newEabKeyId(hmacKeyOf: (keyId: string) => Buffer, random: () => Buffer = () => randomBytes(16)): string {
+export function newEabKeyId(
+  hmacKeyOf: (keyId: string) => Buffer,
+  random: () => Buffer = () => randomBytes(16),
+): string {
   for (;;) {
     const keyId = random().toString("base64url");
     if (!keyId.startsWith("-") && !hmacKeyOf(keyId).toString("base64url").startsWith("-")) return keyId;

@@ -22,29 +22,59 @@ export interface ConsentsInput {
 export async function requireBrokeringReseller(tx: EntityManager, resellerId: string): Promise<Reseller> {
   const reseller = await tx.findOneByOrFail(Reseller, { id: resellerId });
   if (reseller.status !== ResellerStatus.ACTIVE) {
-    throw refusal(RefusalCode.RESELLER_SUSPENDED, `The reseller is ${reseller.status.toLowerCase()}: new applications and renewals are not accepted.`, null, "指定事業者の取次が停止されているため、新規申請・更新は受け付けられません。");
+    throw refusal(
+      RefusalCode.RESELLER_SUSPENDED,
+      `The reseller is ${reseller.status.toLowerCase()}: new applications and renewals are not accepted.`,
+      null,
+      "指定事業者の取次が停止されているため、新規申請・更新は受け付けられません。",
+    );
   }
   return reseller;
 }
 
 /** RES-3: the subscriber must be one the calling reseller manages; anything else is "not found". */
-export async function requireOwnSubscriber(tx: EntityManager, resellerId: string, subscriberId: string | null, field: string): Promise<Subscriber> {
+export async function requireOwnSubscriber(
+  tx: EntityManager,
+  resellerId: string,
+  subscriberId: string | null,
+  field: string,
+): Promise<Subscriber> {
   const s = subscriberId ? await tx.findOneBy(Subscriber, { id: subscriberId }) : null;
-  if (!s || s.resellerId !== resellerId) throw refusal(RefusalCode.SUBSCRIBER_NOT_FOUND, "No such subscriber among yours.", field, "該当する契約者が見つかりません。");
+  if (!s || s.resellerId !== resellerId)
+    throw refusal(
+      RefusalCode.SUBSCRIBER_NOT_FOUND,
+      "No such subscriber among yours.",
+      field,
+      "該当する契約者が見つかりません。",
+    );
   return s;
 }
 
-export async function requireProduct(tx: EntityManager, productId: string | null, mode: IssuanceMode, now: Date): Promise<Product> {
+export async function requireProduct(
+  tx: EntityManager,
+  productId: string | null,
+  mode: IssuanceMode,
+  now: Date,
+): Promise<Product> {
   const p = productId ? await tx.findOneBy(Product, { id: productId }) : null;
-  if (!p) throw refusal(RefusalCode.PRODUCT_NOT_FOUND, "No such product.", "input.productId", "該当する商品がありません。");
+  if (!p)
+    throw refusal(RefusalCode.PRODUCT_NOT_FOUND, "No such product.", "input.productId", "該当する商品がありません。");
   if (p.issuanceMode !== mode) {
-    const hint = mode === IssuanceMode.BUILT_IN_CA ? "use importCertificate for bring-your-own management" : "this product is issued by the CA; use submitApplication";
+    const hint =
+      mode === IssuanceMode.BUILT_IN_CA
+        ? "use importCertificate for bring-your-own management"
+        : "this product is issued by the CA; use submitApplication";
     throw refusal(RefusalCode.PRODUCT_NOT_FOUND, `Product ${p.code} cannot be used here: ${hint}.`, "input.productId");
   }
   // CON-5: a discontinued product takes no new contracts.
   if (p.discontinuedAt && p.discontinuedAt <= now) {
     const message = `Product ${p.code} (${p.nameEn}) has been discontinued: it takes no new applications (CON-5).`;
-    throw refusal(RefusalCode.PRODUCT_DISCONTINUED, message, "input.productId", `商品「${p.nameJa}」（${p.code}）の提供は終了しました。`);
+    throw refusal(
+      RefusalCode.PRODUCT_DISCONTINUED,
+      message,
+      "input.productId",
+      `商品「${p.nameJa}」（${p.code}）の提供は終了しました。`,
+    );
   }
   return p;
 }
@@ -56,7 +86,12 @@ export function requireTerm(product: Product, termMonths: number | null | undefi
     return termMonths;
   }
   const offered = [...product.termMonths.map(String), ...(product.unlimitedTerm ? ["unlimited"] : [])].join(", ");
-  throw refusal(RefusalCode.TERM_NOT_OFFERED, `Product ${product.code} offers terms of ${offered} months.`, "input.termMonths", "指定の契約期間は選べません。");
+  throw refusal(
+    RefusalCode.TERM_NOT_OFFERED,
+    `Product ${product.code} offers terms of ${offered} months.`,
+    "input.termMonths",
+    "指定の契約期間は選べません。",
+  );
 }
 
 /**
@@ -65,8 +100,20 @@ export function requireTerm(product: Product, termMonths: number | null | undefi
  */
 export async function requireConsents(tx: EntityManager, consents: ConsentsInput, now: Date): Promise<TermsVersion> {
   const version = await requireTermsInForce(tx, consents.termsVersion, now);
-  if (!consents.registrantDataUse) throw refusal(RefusalCode.CONSENT_MISSING, "The domain registrant's consent to the use of registration data is required (APP-1).", "input.consents.registrantDataUse", "登録者情報の利用についてドメイン名登録者の同意が必要です。");
-  if (!consents.dataSubjects) throw refusal(RefusalCode.CONSENT_MISSING, "Every person whose personal data is supplied must have consented (APP-1).", "input.consents.dataSubjects", "個人情報の本人の同意が必要です。");
+  if (!consents.registrantDataUse)
+    throw refusal(
+      RefusalCode.CONSENT_MISSING,
+      "The domain registrant's consent to the use of registration data is required (APP-1).",
+      "input.consents.registrantDataUse",
+      "登録者情報の利用についてドメイン名登録者の同意が必要です。",
+    );
+  if (!consents.dataSubjects)
+    throw refusal(
+      RefusalCode.CONSENT_MISSING,
+      "Every person whose personal data is supplied must have consented (APP-1).",
+      "input.consents.dataSubjects",
+      "個人情報の本人の同意が必要です。",
+    );
   return version;
 }
 
@@ -76,13 +123,32 @@ export async function requireConsents(tx: EntityManager, consents: ConsentsInput
  */
 export function requireEligible(product: Product, subscriber: Subscriber): void {
   if (product.organizationsOnly && subscriber.kind !== SubscriberKind.ORGANIZATION) {
-    throw refusal(RefusalCode.NOT_ELIGIBLE, `Product ${product.code} is for organisations only (APP-5).`, "input.subscriberId", "この商品は法人・団体のみお申し込みいただけます。");
+    throw refusal(
+      RefusalCode.NOT_ELIGIBLE,
+      `Product ${product.code} is for organisations only (APP-5).`,
+      "input.subscriberId",
+      "この商品は法人・団体のみお申し込みいただけます。",
+    );
   }
   if (product.japanBaseRequired && subscriber.country !== "JP") {
-    throw refusal(RefusalCode.NOT_ELIGIBLE, `Product ${product.code} needs a base in Japan (APP-5).`, "input.subscriberId", "この商品は日本国内に拠点がある方のみお申し込みいただけます。");
+    throw refusal(
+      RefusalCode.NOT_ELIGIBLE,
+      `Product ${product.code} needs a base in Japan (APP-5).`,
+      "input.subscriberId",
+      "この商品は日本国内に拠点がある方のみお申し込みいただけます。",
+    );
   }
-  if (product.validationLevel !== ValidationLevel.DV && product.validationLevel !== null && !subscriber.locality && !subscriber.stateOrProvince) {
-    throw refusal(RefusalCode.SUBSCRIBER_DATA_INCOMPLETE, "OV/EV certificates name the organisation's locality or prefecture: set them on the subscriber first.", "input.subscriberId");
+  if (
+    product.validationLevel !== ValidationLevel.DV &&
+    product.validationLevel !== null &&
+    !subscriber.locality &&
+    !subscriber.stateOrProvince
+  ) {
+    throw refusal(
+      RefusalCode.SUBSCRIBER_DATA_INCOMPLETE,
+      "OV/EV certificates name the organisation's locality or prefecture: set them on the subscriber first.",
+      "input.subscriberId",
+    );
   }
 }
 
@@ -91,10 +157,21 @@ export function requireNames(product: Product, names: string[], field = "input.n
   const r = normalizeHostnames(names, { allowWildcard: product.wildcardAllowed });
   if (!r.ok) {
     const at = `${field}[${r.index}]`;
-    if (r.code === "HOSTNAME_WILDCARD_NOT_ALLOWED") throw refusal(RefusalCode.WILDCARD_NOT_ALLOWED, `Product ${product.code} does not allow wildcard names.`, at, "この商品ではワイルドカードは使えません。");
+    if (r.code === "HOSTNAME_WILDCARD_NOT_ALLOWED")
+      throw refusal(
+        RefusalCode.WILDCARD_NOT_ALLOWED,
+        `Product ${product.code} does not allow wildcard names.`,
+        at,
+        "この商品ではワイルドカードは使えません。",
+      );
     throw refusal(RefusalCode.INVALID_HOSTNAME, r.message, at, r.messageJa);
   }
-  if (r.names.length > product.maxNames) throw refusal(RefusalCode.TOO_MANY_NAMES, `Product ${product.code} allows at most ${product.maxNames} names.`, field);
+  if (r.names.length > product.maxNames)
+    throw refusal(
+      RefusalCode.TOO_MANY_NAMES,
+      `Product ${product.code} allows at most ${product.maxNames} names.`,
+      field,
+    );
   return [...r.names];
 }
 
@@ -116,14 +193,24 @@ export function requirePem(text: string, labels: readonly string[], field: strin
     return strictPemInput(text, labels, many);
   } catch (e) {
     if (!(e instanceof PemInputError)) throw e;
-    throw refusal(RefusalCode.PEM_INVALID, `${field}: ${e.message}.`, field, `${field}: PEM形式が正しくありません（${labels.join("・")}のブロックのみを指定してください）。`);
+    throw refusal(
+      RefusalCode.PEM_INVALID,
+      `${field}: ${e.message}.`,
+      field,
+      `${field}: PEM形式が正しくありません（${labels.join("・")}のブロックのみを指定してください）。`,
+    );
   }
 }
 
 /** VAL-5, CON-1: a contract is renewed once; a second renewal would be a second contract and fee for the same term. */
 export async function refuseRenewedTwice(tx: EntityManager, contractId: string): Promise<void> {
   if (await tx.existsBy(Contract, { renewedFromId: contractId })) {
-    throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, "This contract has already been renewed.", "input.contractId", "この契約は更新済みです。");
+    throw refusal(
+      RefusalCode.RENEWAL_NOT_ALLOWED,
+      "This contract has already been renewed.",
+      "input.contractId",
+      "この契約は更新済みです。",
+    );
   }
 }
 
@@ -131,7 +218,13 @@ export async function refuseRenewedTwice(tx: EntityManager, contractId: string):
  * APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice.
  * @rule APP-4 — issuance.service.ts calls it again inside the approval's transaction
  */
-export async function refuseDuplicateCertificate(tx: EntityManager, subscriberId: string, productId: string, names: string[], now: Date): Promise<void> {
+export async function refuseDuplicateCertificate(
+  tx: EntityManager,
+  subscriberId: string,
+  productId: string,
+  names: string[],
+  now: Date,
+): Promise<void> {
   // The same set of names: each array contains the other (one row is enough; the DER is not read).
   const rows: unknown[] = await tx.query(
     `SELECT 1 FROM certificate c JOIN contract k ON k.id = c.contract_id
@@ -141,6 +234,11 @@ export async function refuseDuplicateCertificate(tx: EntityManager, subscriberId
     [subscriberId, productId, now, names],
   );
   if (rows.length > 0) {
-    throw refusal(RefusalCode.DUPLICATE_CERTIFICATE, "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).", "input.names", "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。");
+    throw refusal(
+      RefusalCode.DUPLICATE_CERTIFICATE,
+      "The subscriber already holds a valid certificate of this product for these names; apply for a renewal or reissue instead (APP-4).",
+      "input.names",
+      "同一商品・同一ドメイン名の有効な証明書があります。更新または再発行をお申し込みください。",
+    );
   }
 }

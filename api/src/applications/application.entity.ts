@@ -29,7 +29,10 @@ registerEnumType(ApplicationStatus, { name: "ApplicationStatus", description: "A
 
 /** APP-2: an application (new, renewal, reissue, import) and its review state. */
 @Entity("application")
-@ObjectType({ implements: Node, description: "An application for a certificate: new, renewal, reissue, replacement or import (APP-1..APP-10)." })
+@ObjectType({
+  implements: Node,
+  description: "An application for a certificate: new, renewal, reissue, replacement or import (APP-1..APP-10).",
+})
 export class Application implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -48,7 +51,9 @@ export class Application implements Node {
   @Column({ name: "product_id", type: "uuid" })
   productId!: string;
 
-  @Field(() => ApplicationKind, { description: "What the application asks for: a new certificate, a renewal, a reissue, a replacement or an import." })
+  @Field(() => ApplicationKind, {
+    description: "What the application asks for: a new certificate, a renewal, a reissue, a replacement or an import.",
+  })
   @Column({ name: "kind", type: "text" })
   kind!: ApplicationKind;
 
@@ -93,7 +98,10 @@ export class Application implements Node {
   @Column({ name: "documents_due_at", type: "timestamptz", nullable: true })
   documentsDueAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "The ground of a rejection (APP-4..APP-7), e.g. THIRD_PARTY_TRADEMARK." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The ground of a rejection (APP-4..APP-7), e.g. THIRD_PARTY_TRADEMARK.",
+  })
   @Column({ name: "refusal_code", type: "text", nullable: true })
   refusalCode!: string | null;
 
@@ -101,7 +109,10 @@ export class Application implements Node {
   @Column({ name: "rejection_reason", type: "text", nullable: true })
   rejectionReason!: string | null;
 
-  @Field(() => [ProhibitedConduct], { nullable: true, description: "APP-7: the prohibited conduct a PROHIBITED_CONDUCT rejection was for." })
+  @Field(() => [ProhibitedConduct], {
+    nullable: true,
+    description: "APP-7: the prohibited conduct a PROHIBITED_CONDUCT rejection was for.",
+  })
   @Column({ name: "prohibited_conduct", type: "text", array: true, nullable: true })
   prohibitedConduct!: ProhibitedConduct[] | null;
 
@@ -128,7 +139,9 @@ export class Application implements Node {
   @Column({ name: "request_hash", type: "text", nullable: true })
   requestHash!: string | null;
 
-  @Field(() => DomainValidationMethod, { description: "Domain-control method asked for: HTTP_FILE or DNS_TXT (wildcards always DNS_TXT)." })
+  @Field(() => DomainValidationMethod, {
+    description: "Domain-control method asked for: HTTP_FILE or DNS_TXT (wildcards always DNS_TXT).",
+  })
   @Column({ name: "dcv_method", type: "text" })
   dcvMethod!: DomainValidationMethod;
 

@@ -14,7 +14,20 @@ import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
-import { ConsentsInput, requirePem, refuseDuplicateCertificate, refuseRenewedTwice, requireBrokeringReseller, requireConsents, requireCsr, requireEligible, requireNames, requireOwnSubscriber, requireProduct, requireTerm } from "./application-checks";
+import {
+  ConsentsInput,
+  requirePem,
+  refuseDuplicateCertificate,
+  refuseRenewedTwice,
+  requireBrokeringReseller,
+  requireConsents,
+  requireCsr,
+  requireEligible,
+  requireNames,
+  requireOwnSubscriber,
+  requireProduct,
+  requireTerm,
+} from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";
@@ -75,7 +88,11 @@ export interface DocumentInput {
   contentBase64: string;
 }
 
-export const DOCUMENT_LIMITS = { maxBytes: 5 * 1024 * 1024, maxPerApplication: 10, mediaTypes: ["application/pdf", "image/png", "image/jpeg"] } as const;
+export const DOCUMENT_LIMITS = {
+  maxBytes: 5 * 1024 * 1024,
+  maxPerApplication: 10,
+  mediaTypes: ["application/pdf", "image/png", "image/jpeg"],
+} as const;
 
 const OPEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS];
 
@@ -95,7 +112,11 @@ export class ApplicationService {
     return a && canSeeResellerData(scope.caller, a.resellerId) ? a : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, filter: { statuses?: ApplicationStatus[] | null; subscriberId?: string | null } = {}): Promise<ConnectionShape<Application>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { statuses?: ApplicationStatus[] | null; subscriberId?: string | null } = {},
+  ): Promise<ConnectionShape<Application>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(Application).createQueryBuilder("a");
     if (scope.caller.kind === "RESELLER") qb.where("a.reseller_id = :own", { own: scope.caller.resellerId });
@@ -111,7 +132,9 @@ export class ApplicationService {
   /** A new certificate (APP-1..APP-10), optionally carrying over an old certificate's months (VAL-3). */
   async submit(scope: RequestScope, input: SubmitInput): Promise<Application> {
     const resellerId = requireReseller(scope.caller);
-    return this.idempotent(resellerId, input.idempotencyKey, input, (tx, requestHash) => this.submitNew(tx, scope, resellerId, input, requestHash));
+    return this.idempotent(resellerId, input.idempotencyKey, input, (tx, requestHash) =>
+      this.submitNew(tx, scope, resellerId, input, requestHash),
+    );
   }
 
   /** VAL-5: a renewal of an active contract, inside the renewal window. */
@@ -122,7 +145,13 @@ export class ApplicationService {
       await requireBrokeringReseller(tx, resellerId);
       const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
       if (product.autoRenew || product.issuanceMode !== IssuanceMode.BUILT_IN_CA) {
-        throw refusal(RefusalCode.RENEWAL_NOT_ALLOWED, product.autoRenew ? "Auto-renew contracts extend themselves month by month (VAL-6)." : "Bring-your-own management is renewed with renewImportedCertificate (VAL-8).", "input.contractId");
+        throw refusal(
+          RefusalCode.RENEWAL_NOT_ALLOWED,
+          product.autoRenew
+            ? "Auto-renew contracts extend themselves month by month (VAL-6)."
+            : "Bring-your-own management is renewed with renewImportedCertificate (VAL-8).",
+          "input.contractId",
+        );
       }
       refuseDiscontinuedRenewal(product, now);
       await refuseRenewedTwice(tx, contract.id);
@@ -132,8 +161,17 @@ export class ApplicationService {
       const names = this.sameCommonName(product, input.names ?? current?.names ?? [], current?.commonName ?? null);
       await this.refuseOpenApplication(tx, contract.id);
       return this.insertApplication(tx, scope, {
-        kind: ApplicationKind.RENEWAL, resellerId, subscriber, product, contractId: contract.id, termMonths, names,
-        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
+        kind: ApplicationKind.RENEWAL,
+        resellerId,
+        subscriber,
+        product,
+        contractId: contract.id,
+        termMonths,
+        names,
+        csrDer: requireCsr(product, input.csr, names),
+        consents: input.consents,
+        dcvMethod: input.dcvMethod,
+        requestHash,
         idempotencyKey: input.idempotencyKey ?? null,
       });
     });
@@ -145,18 +183,43 @@ export class ApplicationService {
     return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
       await requireBrokeringReseller(tx, resellerId);
       const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
-      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be reissued.", "input.contractId");
+      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Only certificates issued by the CA can be reissued.",
+          "input.contractId",
+        );
       const now = this.clock.now();
-      if (!current || current.revokedAt) throw refusal(RefusalCode.CERTIFICATE_REVOKED, "The contract has no certificate in force to reissue.", "input.contractId");
-      if (current.notAfter <= now) throw refusal(RefusalCode.CERTIFICATE_EXPIRED, "The certificate has expired; apply for a new one.", "input.contractId");
+      if (!current || current.revokedAt)
+        throw refusal(
+          RefusalCode.CERTIFICATE_REVOKED,
+          "The contract has no certificate in force to reissue.",
+          "input.contractId",
+        );
+      if (current.notAfter <= now)
+        throw refusal(
+          RefusalCode.CERTIFICATE_EXPIRED,
+          "The certificate has expired; apply for a new one.",
+          "input.contractId",
+        );
       const names = this.sameCommonName(product, input.names ?? current.names, current.commonName);
       // APP-8: a different holder or organisation needs a new application, not a reissue.
       await refuseHolderOrOrganisationChange(tx, contract, subscriber, product, current);
       await this.refuseOpenApplication(tx, contract.id);
       return this.insertApplication(tx, scope, {
-        kind: ApplicationKind.REISSUE, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,
-        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
-        idempotencyKey: input.idempotencyKey ?? null, revokeSupersededImmediately: input.revokeSupersededImmediately ?? false,
+        kind: ApplicationKind.REISSUE,
+        resellerId,
+        subscriber,
+        product,
+        contractId: contract.id,
+        termMonths: contract.termMonths,
+        names,
+        csrDer: requireCsr(product, input.csr, names),
+        consents: input.consents,
+        dcvMethod: input.dcvMethod,
+        requestHash,
+        idempotencyKey: input.idempotencyKey ?? null,
+        revokeSupersededImmediately: input.revokeSupersededImmediately ?? false,
       });
     });
   }
@@ -170,54 +233,109 @@ export class ApplicationService {
     return this.idempotent(resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
       await requireBrokeringReseller(tx, resellerId);
       const { contract, product, subscriber, current } = await this.ownActiveContract(tx, resellerId, input.contractId);
-      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA) throw refusal(RefusalCode.INVALID_INPUT, "Only certificates issued by the CA can be replaced.", "input.contractId");
+      if (product.issuanceMode !== IssuanceMode.BUILT_IN_CA)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Only certificates issued by the CA can be replaced.",
+          "input.contractId",
+        );
       if (current && current.notAfter >= contract.endsAt!) {
-        throw refusal(RefusalCode.REPLACEMENT_NOT_NEEDED, "The current certificate already runs to the end of the term.", "input.contractId", "現在の証明書は契約期間の終了まで有効です。");
+        throw refusal(
+          RefusalCode.REPLACEMENT_NOT_NEEDED,
+          "The current certificate already runs to the end of the term.",
+          "input.contractId",
+          "現在の証明書は契約期間の終了まで有効です。",
+        );
       }
       // A contract renewed by default (CON-3) has no certificate yet: its names are those it was renewed with.
-      const contractNames = current?.names ?? (await tx.findOneByOrFail(Application, { id: contract.applicationId })).names;
+      const contractNames =
+        current?.names ?? (await tx.findOneByOrFail(Application, { id: contract.applicationId })).names;
       const names = this.sameCommonName(product, input.names ?? contractNames, current?.commonName ?? contractNames[0]);
       await this.refuseOpenApplication(tx, contract.id);
       return this.insertApplication(tx, scope, {
-        kind: ApplicationKind.REPLACEMENT, resellerId, subscriber, product, contractId: contract.id, termMonths: contract.termMonths, names,
-        csrDer: requireCsr(product, input.csr, names), consents: input.consents, dcvMethod: input.dcvMethod, requestHash,
+        kind: ApplicationKind.REPLACEMENT,
+        resellerId,
+        subscriber,
+        product,
+        contractId: contract.id,
+        termMonths: contract.termMonths,
+        names,
+        csrDer: requireCsr(product, input.csr, names),
+        consents: input.consents,
+        dcvMethod: input.dcvMethod,
+        requestHash,
         idempotencyKey: input.idempotencyKey ?? null,
       });
     });
   }
 
   /** APP-2: the applicant answers a documents request; the application returns to review. */
-  async uploadDocuments(scope: RequestScope, applicationId: string | null, documents: DocumentInput[]): Promise<Application> {
+  async uploadDocuments(
+    scope: RequestScope,
+    applicationId: string | null,
+    documents: DocumentInput[],
+  ): Promise<Application> {
     const resellerId = requireReseller(scope.caller);
     const decoded = documents.map((d, i) => {
       const field = `input.documents[${i}]`;
       if (!(DOCUMENT_LIMITS.mediaTypes as readonly string[]).includes(d.mediaType)) {
-        throw refusal(RefusalCode.DOCUMENT_TYPE_NOT_ALLOWED, `Documents must be PDF, PNG or JPEG (got ${d.mediaType}).`, `${field}.mediaType`);
+        throw refusal(
+          RefusalCode.DOCUMENT_TYPE_NOT_ALLOWED,
+          `Documents must be PDF, PNG or JPEG (got ${d.mediaType}).`,
+          `${field}.mediaType`,
+        );
       }
-      if (!/^[A-Za-z0-9+/=\s]*$/.test(d.contentBase64)) throw refusal(RefusalCode.INVALID_INPUT, "contentBase64 is not base64.", `${field}.contentBase64`);
+      if (!/^[A-Za-z0-9+/=\s]*$/.test(d.contentBase64))
+        throw refusal(RefusalCode.INVALID_INPUT, "contentBase64 is not base64.", `${field}.contentBase64`);
       const content = Buffer.from(d.contentBase64, "base64");
-      if (content.length === 0) throw refusal(RefusalCode.INVALID_INPUT, "The document is empty.", `${field}.contentBase64`);
-      if (content.length > DOCUMENT_LIMITS.maxBytes) throw refusal(RefusalCode.DOCUMENT_TOO_LARGE, `Each document may be at most ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MB.`, `${field}.contentBase64`);
+      if (content.length === 0)
+        throw refusal(RefusalCode.INVALID_INPUT, "The document is empty.", `${field}.contentBase64`);
+      if (content.length > DOCUMENT_LIMITS.maxBytes)
+        throw refusal(
+          RefusalCode.DOCUMENT_TOO_LARGE,
+          `Each document may be at most ${DOCUMENT_LIMITS.maxBytes / 1024 / 1024} MB.`,
+          `${field}.contentBase64`,
+        );
       const name = d.filename.trim();
-      if (name.length === 0 || name.length > 200 || /[\\/\u0000-\u001f]/.test(name)) throw refusal(RefusalCode.INVALID_INPUT, "filename must be 1-200 characters without path separators.", `${field}.filename`);
+      if (name.length === 0 || name.length > 200 || /[\\/\u0000-\u001f]/.test(name))
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "filename must be 1-200 characters without path separators.",
+          `${field}.filename`,
+        );
       return { ...d, filename: name, content };
     });
-    if (decoded.length === 0) throw refusal(RefusalCode.INVALID_INPUT, "At least one document is needed.", "input.documents");
+    if (decoded.length === 0)
+      throw refusal(RefusalCode.INVALID_INPUT, "At least one document is needed.", "input.documents");
     return inTransaction(this.ds, async (tx) => {
       const app = await this.lockOwn(tx, resellerId, applicationId);
       if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "upload documents to");
       // The same document again (same name and bytes) is the document already uploaded: a retry adds nothing.
-      const have = await tx.find(ApplicationDocument, { select: { id: true, filename: true, sha256: true }, where: { applicationId: app.id } });
+      const have = await tx.find(ApplicationDocument, {
+        select: { id: true, filename: true, sha256: true },
+        where: { applicationId: app.id },
+      });
       const digest = (d: { content: Buffer }) => createHash("sha256").update(d.content).digest("hex");
       const fresh = decoded.filter((d) => !have.some((h) => h.filename === d.filename && h.sha256 === digest(d)));
       if (fresh.length === 0) return app;
       const existing = have.length;
-      if (existing + fresh.length > DOCUMENT_LIMITS.maxPerApplication) throw refusal(RefusalCode.TOO_MANY_DOCUMENTS, `At most ${DOCUMENT_LIMITS.maxPerApplication} documents per application.`, "input.documents");
+      if (existing + fresh.length > DOCUMENT_LIMITS.maxPerApplication)
+        throw refusal(
+          RefusalCode.TOO_MANY_DOCUMENTS,
+          `At most ${DOCUMENT_LIMITS.maxPerApplication} documents per application.`,
+          "input.documents",
+        );
       const now = this.clock.now();
       for (const d of fresh) {
         await tx.insert(ApplicationDocument, {
-          applicationId: app.id, filename: d.filename, mediaType: d.mediaType, sizeBytes: d.content.length,
-          sha256: createHash("sha256").update(d.content).digest("hex"), content: d.content, uploadedAt: now, destroyedAt: null,
+          applicationId: app.id,
+          filename: d.filename,
+          mediaType: d.mediaType,
+          sizeBytes: d.content.length,
+          sha256: createHash("sha256").update(d.content).digest("hex"),
+          content: d.content,
+          uploadedAt: now,
+          destroyedAt: null,
         });
       }
       const before = snapshot(app, ["csrDer", "carryOverCertificateDer"]);
@@ -225,8 +343,15 @@ export class ApplicationService {
       app.updatedAt = now;
       await tx.save(app);
       await this.audit.record(tx, scope, {
-        action: "application.uploadDocuments", entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId,
-        before, after: { ...snapshot(app, ["csrDer", "carryOverCertificateDer"]), documents: decoded.map((d) => ({ filename: d.filename, mediaType: d.mediaType, size: d.content.length })) },
+        action: "application.uploadDocuments",
+        entityType: "Application",
+        entityId: toGlobalId("Application", app.id),
+        resellerId: app.resellerId,
+        before,
+        after: {
+          ...snapshot(app, ["csrDer", "carryOverCertificateDer"]),
+          documents: decoded.map((d) => ({ filename: d.filename, mediaType: d.mediaType, size: d.content.length })),
+        },
       });
       return app;
     });
@@ -244,8 +369,13 @@ export class ApplicationService {
       app.updatedAt = app.decidedAt;
       await tx.save(app);
       await this.audit.record(tx, scope, {
-        action: "application.withdraw", entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId, reason,
-        before, after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
+        action: "application.withdraw",
+        entityType: "Application",
+        entityId: toGlobalId("Application", app.id),
+        resellerId: app.resellerId,
+        reason,
+        before,
+        after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
       });
       return app;
     });
@@ -262,7 +392,13 @@ export class ApplicationService {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async submitNew(tx: EntityManager, scope: RequestScope, resellerId: string, input: SubmitInput, requestHash: string): Promise<Application> {
+  private async submitNew(
+    tx: EntityManager,
+    scope: RequestScope,
+    resellerId: string,
+    input: SubmitInput,
+    requestHash: string,
+  ): Promise<Application> {
     const now = this.clock.now();
     await requireBrokeringReseller(tx, resellerId);
     const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
@@ -271,79 +407,165 @@ export class ApplicationService {
     requireEligible(product, subscriber);
     const names = requireNames(product, input.names);
     const csrDer = requireCsr(product, input.csr, names);
-    const carryOverDer = input.carryOverCertificate ? await this.checkCarryOver(tx, product, input.carryOverCertificate, names[0], now) : null;
+    const carryOverDer = input.carryOverCertificate
+      ? await this.checkCarryOver(tx, product, input.carryOverCertificate, names[0], now)
+      : null;
     await refuseDuplicateCertificate(tx, subscriber.id, product.id, names, now);
     return this.insertApplication(tx, scope, {
-      kind: ApplicationKind.NEW, resellerId, subscriber, product, contractId: null, termMonths, names, csrDer, consents: input.consents,
-      dcvMethod: input.dcvMethod, requestHash, idempotencyKey: input.idempotencyKey ?? null, carryOverDer,
+      kind: ApplicationKind.NEW,
+      resellerId,
+      subscriber,
+      product,
+      contractId: null,
+      termMonths,
+      names,
+      csrDer,
+      consents: input.consents,
+      dcvMethod: input.dcvMethod,
+      requestHash,
+      idempotencyKey: input.idempotencyKey ?? null,
+      carryOverDer,
     });
   }
 
   /** VAL-3: the old certificate chains to an accepted CA, is valid now, and covers the name applied for. */
-  private async checkCarryOver(tx: EntityManager, product: Product, pem: string, commonName: string, now: Date): Promise<Buffer> {
-    if (!carryOverAllowedFor({ validationLevel: product.validationLevel!, autoRenew: product.autoRenew, issuanceMode: product.issuanceMode })) {
-      throw refusal(RefusalCode.CARRY_OVER_NOT_APPLICABLE, `Carry-over applies only to non-auto-renew DV/OV products (VAL-3), not ${product.code}.`, "input.carryOverCertificate");
+  private async checkCarryOver(
+    tx: EntityManager,
+    product: Product,
+    pem: string,
+    commonName: string,
+    now: Date,
+  ): Promise<Buffer> {
+    if (
+      !carryOverAllowedFor({
+        validationLevel: product.validationLevel!,
+        autoRenew: product.autoRenew,
+        issuanceMode: product.issuanceMode,
+      })
+    ) {
+      throw refusal(
+        RefusalCode.CARRY_OVER_NOT_APPLICABLE,
+        `Carry-over applies only to non-auto-renew DV/OV products (VAL-3), not ${product.code}.`,
+        "input.carryOverCertificate",
+      );
     }
     requirePem(pem, ["CERTIFICATE"], "input.carryOverCertificate", true);
     let chain;
     try {
       chain = parseCertificateChain(pem);
     } catch (e) {
-      if (e instanceof CertificateParseError) throw refusal(RefusalCode.CERTIFICATE_INVALID, `The carry-over certificate cannot be read: ${e.message}`, "input.carryOverCertificate");
+      if (e instanceof CertificateParseError)
+        throw refusal(
+          RefusalCode.CERTIFICATE_INVALID,
+          `The carry-over certificate cannot be read: ${e.message}`,
+          "input.carryOverCertificate",
+        );
       throw e;
     }
-    if (chain.length === 0) throw refusal(RefusalCode.CERTIFICATE_INVALID, "No certificate found in carryOverCertificate.", "input.carryOverCertificate");
+    if (chain.length === 0)
+      throw refusal(
+        RefusalCode.CERTIFICATE_INVALID,
+        "No certificate found in carryOverCertificate.",
+        "input.carryOverCertificate",
+      );
     const [leaf, ...intermediates] = chain;
-    if (!chainsTo(leaf.der, intermediates.map((c) => c.der), await this.carryOverRoots(tx), now)) {
-      throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, "The carry-over certificate is not valid now or does not chain to a CA the operator accepts (VAL-3).", "input.carryOverCertificate", "引き継ぎ対象の証明書が有効でないか、受け入れ対象の認証局の証明書ではありません。");
+    if (
+      !chainsTo(
+        leaf.der,
+        intermediates.map((c) => c.der),
+        await this.carryOverRoots(tx),
+        now,
+      )
+    ) {
+      throw refusal(
+        RefusalCode.CARRY_OVER_NOT_ACCEPTED,
+        "The carry-over certificate is not valid now or does not chain to a CA the operator accepts (VAL-3).",
+        "input.carryOverCertificate",
+        "引き継ぎ対象の証明書が有効でないか、受け入れ対象の認証局の証明書ではありません。",
+      );
     }
     if (!leaf.names.includes(commonName)) {
-      throw refusal(RefusalCode.CARRY_OVER_NOT_ACCEPTED, `The carry-over certificate does not cover ${commonName}.`, "input.carryOverCertificate");
+      throw refusal(
+        RefusalCode.CARRY_OVER_NOT_ACCEPTED,
+        `The carry-over certificate does not cover ${commonName}.`,
+        "input.carryOverCertificate",
+      );
     }
     return leaf.der;
   }
 
   private async refuseOpenApplication(tx: EntityManager, contractId: string): Promise<void> {
     const open = await tx.count(Application, { where: { contractId, status: In(OPEN) } });
-    if (open > 0) throw refusal(RefusalCode.CONFLICT, "This contract already has an application under review.", "input.contractId");
+    if (open > 0)
+      throw refusal(RefusalCode.CONFLICT, "This contract already has an application under review.", "input.contractId");
   }
 
   /** VAL-4, VAL-5: renewal and reissue keep the common name (the first name). */
   private sameCommonName(product: Product, names: string[], commonName: string | null): string[] {
     const normalised = requireNames(product, names);
     if (commonName !== null && normalised[0] !== commonName) {
-      throw refusal(RefusalCode.REISSUE_NAME_CHANGED, `The first name must stay ${commonName}; a different common name needs a new application.`, "input.names[0]", "コモンネームは変更できません。新規にお申し込みください。");
+      throw refusal(
+        RefusalCode.REISSUE_NAME_CHANGED,
+        `The first name must stay ${commonName}; a different common name needs a new application.`,
+        "input.names[0]",
+        "コモンネームは変更できません。新規にお申し込みください。",
+      );
     }
     return normalised;
   }
 
   private async ownActiveContract(tx: EntityManager, resellerId: string, contractId: string | null) {
-    const contract = contractId ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } }) : null;
-    if (!contract || contract.resellerId !== resellerId) throw refusal(RefusalCode.NOT_FOUND, "No such contract among yours.", "input.contractId");
-    if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
+    const contract = contractId
+      ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } })
+      : null;
+    if (!contract || contract.resellerId !== resellerId)
+      throw refusal(RefusalCode.NOT_FOUND, "No such contract among yours.", "input.contractId");
+    if (contract.status !== ContractStatus.ACTIVE)
+      throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
     const product = await tx.findOneByOrFail(Product, { id: contract.productId });
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
-    const current = await tx.findOne(Certificate, { where: { contractId: contract.id }, order: { notAfter: "DESC", createdAt: "DESC" } });
+    const current = await tx.findOne(Certificate, {
+      where: { contractId: contract.id },
+      order: { notAfter: "DESC", createdAt: "DESC" },
+    });
     return { contract, product, subscriber, current };
   }
 
   private async lockOwn(tx: EntityManager, resellerId: string, applicationId: string | null): Promise<Application> {
-    const app = applicationId ? await tx.findOne(Application, { where: { id: applicationId }, lock: { mode: "pessimistic_write" } }) : null;
-    if (!app || app.resellerId !== resellerId) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
+    const app = applicationId
+      ? await tx.findOne(Application, { where: { id: applicationId }, lock: { mode: "pessimistic_write" } })
+      : null;
+    if (!app || app.resellerId !== resellerId)
+      throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
     return app;
   }
 
   private stateRefusal(app: Application, what: string) {
-    return refusal(RefusalCode.APPLICATION_STATE, `Cannot ${what} an application that is ${app.status}.`, "input.applicationId");
+    return refusal(
+      RefusalCode.APPLICATION_STATE,
+      `Cannot ${what} an application that is ${app.status}.`,
+      "input.applicationId",
+    );
   }
 
   private async insertApplication(
     tx: EntityManager,
     scope: RequestScope,
     a: {
-      kind: ApplicationKind; resellerId: string; subscriber: Subscriber; product: Product; contractId: string | null; termMonths: number | null;
-      names: string[]; csrDer: Buffer; consents: ConsentsInput; dcvMethod?: DcvMethod | null; requestHash: string; idempotencyKey: string | null;
-      carryOverDer?: Buffer | null; revokeSupersededImmediately?: boolean;
+      kind: ApplicationKind;
+      resellerId: string;
+      subscriber: Subscriber;
+      product: Product;
+      contractId: string | null;
+      termMonths: number | null;
+      names: string[];
+      csrDer: Buffer;
+      consents: ConsentsInput;
+      dcvMethod?: DcvMethod | null;
+      requestHash: string;
+      idempotencyKey: string | null;
+      carryOverDer?: Buffer | null;
+      revokeSupersededImmediately?: boolean;
     },
   ): Promise<Application> {
     const now = this.clock.now();
@@ -351,31 +573,74 @@ export class ApplicationService {
     const terms = await requireConsents(tx, a.consents, now);
     const app = await tx.save(
       tx.create(Application, {
-        resellerId: a.resellerId, subscriberId: a.subscriber.id, productId: a.product.id, kind: a.kind, contractId: a.contractId,
-        termMonths: a.termMonths, names: a.names, csrDer: a.csrDer, carryOverCertificateDer: a.carryOverDer ?? null, carryOverMonths: 0,
-        status: ApplicationStatus.SUBMITTED, termsVersionId: terms.id, idempotencyKey: a.idempotencyKey, requestHash: a.requestHash,
-        dcvMethod: (a.dcvMethod ?? "HTTP_FILE") as DomainValidationMethod, revokeSupersededImmediately: a.revokeSupersededImmediately ?? false,
-        documentsRequest: null, documentsDueAt: null, refusalCode: null, rejectionReason: null, reviewerKeyId: null,
-        submittedAt: now, decidedAt: null, createdAt: now, updatedAt: now,
+        resellerId: a.resellerId,
+        subscriberId: a.subscriber.id,
+        productId: a.product.id,
+        kind: a.kind,
+        contractId: a.contractId,
+        termMonths: a.termMonths,
+        names: a.names,
+        csrDer: a.csrDer,
+        carryOverCertificateDer: a.carryOverDer ?? null,
+        carryOverMonths: 0,
+        status: ApplicationStatus.SUBMITTED,
+        termsVersionId: terms.id,
+        idempotencyKey: a.idempotencyKey,
+        requestHash: a.requestHash,
+        dcvMethod: (a.dcvMethod ?? "HTTP_FILE") as DomainValidationMethod,
+        revokeSupersededImmediately: a.revokeSupersededImmediately ?? false,
+        documentsRequest: null,
+        documentsDueAt: null,
+        refusalCode: null,
+        rejectionReason: null,
+        reviewerKeyId: null,
+        submittedAt: now,
+        decidedAt: null,
+        createdAt: now,
+        updatedAt: now,
       }),
     );
     // APP-1, RES-4: the consents, each with the terms version agreed to.
     for (const kind of [ConsentKind.TERMS, ConsentKind.REGISTRANT_DATA_USE, ConsentKind.DATA_SUBJECTS]) {
-      await tx.insert(Consent, { applicationId: app.id, resellerId: a.resellerId, subscriberId: a.subscriber.id, kind, termsVersionId: terms.id, givenBy: `reseller:${a.resellerId}`, givenAt: now });
+      await tx.insert(Consent, {
+        applicationId: app.id,
+        resellerId: a.resellerId,
+        subscriberId: a.subscriber.id,
+        kind,
+        termsVersionId: terms.id,
+        givenBy: `reseller:${a.resellerId}`,
+        givenAt: now,
+      });
     }
     await this.dcv.openChallenges(tx, app, a.dcvMethod ?? "HTTP_FILE");
     await this.audit.record(tx, scope, {
-      action: `application.submit.${a.kind.toLowerCase()}`, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: a.resellerId,
+      action: `application.submit.${a.kind.toLowerCase()}`,
+      entityType: "Application",
+      entityId: toGlobalId("Application", app.id),
+      resellerId: a.resellerId,
       after: snapshot(app, ["csrDer", "carryOverCertificateDer"]),
     });
     await this.events.emit(tx, {
-      type: EventType.APPLICATION_SUBMITTED, resellerId: a.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
-      data: { kind: app.kind, names: app.names, subscriberId: toGlobalId("Subscriber", app.subscriberId), productId: toGlobalId("Product", app.productId) },
+      type: EventType.APPLICATION_SUBMITTED,
+      resellerId: a.resellerId,
+      subjectType: "Application",
+      subjectId: toGlobalId("Application", app.id),
+      data: {
+        kind: app.kind,
+        names: app.names,
+        subscriberId: toGlobalId("Subscriber", app.subscriberId),
+        productId: toGlobalId("Product", app.productId),
+      },
     });
     return app;
   }
 
-  private idempotent(resellerId: string, key: string | null | undefined, request: object, work: (tx: EntityManager, requestHash: string) => Promise<Application>): Promise<Application> {
+  private idempotent(
+    resellerId: string,
+    key: string | null | undefined,
+    request: object,
+    work: (tx: EntityManager, requestHash: string) => Promise<Application>,
+  ): Promise<Application> {
     return idempotentApplication(this.ds, resellerId, key, request, work);
   }
 }

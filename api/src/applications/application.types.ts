@@ -8,7 +8,10 @@ import { RejectionGround } from "./review.service";
 import { ProhibitedConduct } from "./prohibited-conduct";
 import { BYO_RENEWED_CERTIFICATE } from "../graphql/rule-descriptions";
 
-registerEnumType(RejectionGround, { name: "RejectionGround", description: "Why the operator refused an application (APP-4..APP-7)." });
+registerEnumType(RejectionGround, {
+  name: "RejectionGround",
+  description: "Why the operator refused an application (APP-4..APP-7).",
+});
 
 @ObjectType({ description: "A page of applications." })
 export class ApplicationConnection extends Connection(Application) {}
@@ -25,7 +28,9 @@ export class ConsentsInput {
 
 @InputType({ description: "A new certificate." })
 export class SubmitApplicationInput {
-  @Field(() => ID, { description: "Global ID of the subscriber the certificate is for; must be one of the caller's own subscribers." })
+  @Field(() => ID, {
+    description: "Global ID of the subscriber the certificate is for; must be one of the caller's own subscribers.",
+  })
   subscriberId!: string;
   @Field(() => ID, { description: "Global ID of the product applied for (see `products`)." })
   productId!: string;
@@ -35,11 +40,20 @@ export class SubmitApplicationInput {
   names!: string[];
   @Field({ description: "PKCS#10 CSR in PEM; its names must be exactly `names` (APP-10)." })
   csr!: string;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
+  @Field(() => ConsentsInput, {
+    description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused.",
+  })
   consents!: ConsentsInput;
-  @Field(() => String, { nullable: true, description: "VAL-3: a still-valid certificate (PEM, leaf first, then its chain) whose remaining whole months carry over." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "VAL-3: a still-valid certificate (PEM, leaf first, then its chain) whose remaining whole months carry over.",
+  })
   carryOverCertificate?: string | null;
-  @Field(() => DomainValidationMethod, { nullable: true, description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT)." })
+  @Field(() => DomainValidationMethod, {
+    nullable: true,
+    description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT).",
+  })
   dcvMethod?: DomainValidationMethod | null;
   @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result." })
   idempotencyKey?: string | null;
@@ -52,25 +66,42 @@ abstract class ContractApplicationInput {
   contractId!: string;
   @Field({ description: "PKCS#10 CSR in PEM; its names must be exactly the names applied for (APP-10)." })
   csr!: string;
-  @Field(() => [String], { nullable: true, description: "DNS names (A-labels); default: the current certificate's names. The first (the common name) must stay the same." })
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      "DNS names (A-labels); default: the current certificate's names. The first (the common name) must stay the same.",
+  })
   names?: string[] | null;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
+  @Field(() => ConsentsInput, {
+    description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused.",
+  })
   consents!: ConsentsInput;
-  @Field(() => DomainValidationMethod, { nullable: true, description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT)." })
+  @Field(() => DomainValidationMethod, {
+    nullable: true,
+    description: "Domain-control method; default HTTP_FILE (wildcards always DNS_TXT).",
+  })
   dcvMethod?: DomainValidationMethod | null;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Retrying with the same key returns the first result; reusing it for a different request is refused.",
+  })
   idempotencyKey?: string | null;
 }
 
 @InputType({ description: "VAL-5: renew a contract inside its renewal window." })
 export class SubmitRenewalInput extends ContractApplicationInput {
-  @Field(() => Int, { description: "One of the product's term options, in months; the new term starts at the current expiry (VAL-5)." })
+  @Field(() => Int, {
+    description: "One of the product's term options, in months; the new term starts at the current expiry (VAL-5).",
+  })
   termMonths!: number;
 }
 
 @InputType({ description: "VAL-4: reissue with the same common name; the new certificate keeps the current notAfter." })
 export class SubmitReissueInput extends ContractApplicationInput {
-  @Field({ defaultValue: false, description: "Revoke the superseded certificate at once instead of after the grace period." })
+  @Field({
+    defaultValue: false,
+    description: "Revoke the superseded certificate at once instead of after the grace period.",
+  })
   revokeSupersededImmediately!: boolean;
 }
 
@@ -79,7 +110,9 @@ export class SubmitReplacementInput extends ContractApplicationInput {}
 
 @InputType({ description: "VAL-8: manage a certificate the subscriber brings (not issued by Akashi)." })
 export class ImportCertificateInput {
-  @Field(() => ID, { description: "Global ID of the subscriber the certificate is for; must be one of the caller's own subscribers." })
+  @Field(() => ID, {
+    description: "Global ID of the subscriber the certificate is for; must be one of the caller's own subscribers.",
+  })
   subscriberId!: string;
   @Field(() => ID, { description: "Global ID of a bring-your-own management product (see `products`)." })
   productId!: string;
@@ -87,9 +120,14 @@ export class ImportCertificateInput {
   termMonths?: number | null;
   @Field({ description: "The certificate in PEM (leaf first; a chain may follow)." })
   certificate!: string;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
+  @Field(() => ConsentsInput, {
+    description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused.",
+  })
   consents!: ConsentsInput;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Retrying with the same key returns the first result; reusing it for a different request is refused.",
+  })
   idempotencyKey?: string | null;
 }
 
@@ -97,13 +135,21 @@ export class ImportCertificateInput {
 export class RenewImportedCertificateInput {
   @Field(() => ID, { description: "Global ID of the contract this acts on." })
   contractId!: string;
-  @Field(() => Int, { nullable: true, description: "Term in months; null for unlimited. The certificate's validity must fit it (VAL-8)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Term in months; null for unlimited. The certificate's validity must fit it (VAL-8).",
+  })
   termMonths?: number | null;
   @Field({ description: BYO_RENEWED_CERTIFICATE })
   certificate!: string;
-  @Field(() => ConsentsInput, { description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused." })
+  @Field(() => ConsentsInput, {
+    description: "The terms version and consents agreed to (APP-1, NOT-5); missing consent is refused.",
+  })
   consents!: ConsentsInput;
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the first result; reusing it for a different request is refused." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Retrying with the same key returns the first result; reusing it for a different request is refused.",
+  })
   idempotencyKey?: string | null;
 }
 
@@ -159,35 +205,57 @@ export class RejectApplicationInput {
   reason!: string;
   @Field(() => [ProhibitedConduct], {
     nullable: true,
-    description: "APP-7: with ground PROHIBITED_CONDUCT (required there), the conduct refused for; recorded with the decision.",
+    description:
+      "APP-7: with ground PROHIBITED_CONDUCT (required there), the conduct refused for; recorded with the decision.",
   })
   prohibitedConduct?: ProhibitedConduct[] | null;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class ApplicationPayload {
-  @Field(() => Application, { nullable: true, description: "The application as it now stands; null when the mutation was refused." })
+  @Field(() => Application, {
+    nullable: true,
+    description: "The application as it now stands; null when the mutation was refused.",
+  })
   application!: Application | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class ApproveApplicationPayload {
-  @Field(() => Application, { nullable: true, description: "The application as it now stands; null when the mutation was refused." })
+  @Field(() => Application, {
+    nullable: true,
+    description: "The application as it now stands; null when the mutation was refused.",
+  })
   application!: Application | null;
   @Field(() => Certificate, { nullable: true, description: "The certificate issued on approval." })
   certificate!: Certificate | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class CheckDomainControlPayload {
-  @Field(() => Application, { nullable: true, description: "The application as it now stands; null when the mutation was refused." })
+  @Field(() => Application, {
+    nullable: true,
+    description: "The application as it now stands; null when the mutation was refused.",
+  })
   application!: Application | null;
   @Field(() => [DomainValidation], { description: "The result for each name." })
   domainValidations!: DomainValidation[];
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }

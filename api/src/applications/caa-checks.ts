@@ -68,7 +68,8 @@ export class CaaChecks {
     all: CaaResult[],
     links: CaaLinks = {},
   ): Promise<void> {
-    const results = links.afterSeq === undefined ? all : await this.notYetRecorded(tx, subscriberId, accountId, all, links.afterSeq);
+    const results =
+      links.afterSeq === undefined ? all : await this.notYetRecorded(tx, subscriberId, accountId, all, links.afterSeq);
     if (results.length === 0) return;
     await tx.insert(
       CaaCheck,

@@ -20,7 +20,10 @@ export enum DomainValidationStatus {
   VALID = "VALID",
   FAILED = "FAILED",
 }
-registerEnumType(DomainValidationStatus, { name: "DomainValidationStatus", description: "Result of the latest check." });
+registerEnumType(DomainValidationStatus, {
+  name: "DomainValidationStatus",
+  description: "Result of the latest check.",
+});
 
 /** APP-9: a domain control validation with its evidence. */
 @Entity("domain_validation")
@@ -54,7 +57,10 @@ export class DomainValidation {
   @Column({ name: "evidence", type: "jsonb", nullable: true })
   evidence!: DcvEvidence | null;
 
-  @Field(() => Date, { nullable: true, description: "When the check ran; a VALID result is reused within the APP-9 reuse period." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the check ran; a VALID result is reused within the APP-9 reuse period.",
+  })
   @Column({ name: "checked_at", type: "timestamptz", nullable: true })
   checkedAt!: Date | null;
 

@@ -7,7 +7,14 @@ import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { type DcvMethod, type DcvNetworkOptions, type DcvResult, checkDnsTxt, checkHttpFile, newDcvToken } from "../validation";
+import {
+  type DcvMethod,
+  type DcvNetworkOptions,
+  type DcvResult,
+  checkDnsTxt,
+  checkHttpFile,
+  newDcvToken,
+} from "../validation";
 import { Application } from "./application.entity";
 import { CaaCheck } from "./caa-check.entity";
 import { CAA_METHOD_LABEL, CaaChecks } from "./caa-checks";
@@ -18,7 +25,13 @@ import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from
  * period in force — from rows ordered newest first. The one place the reuse rule is applied.
  */
 function newestReusable(rowsNewestFirst: DomainValidation[], name: string, at: Date): DomainValidation | undefined {
-  return rowsNewestFirst.find((v) => v.name === name && v.status === DomainValidationStatus.VALID && v.checkedAt !== null && canReuseDcv(v.checkedAt, at).ok);
+  return rowsNewestFirst.find(
+    (v) =>
+      v.name === name &&
+      v.status === DomainValidationStatus.VALID &&
+      v.checkedAt !== null &&
+      canReuseDcv(v.checkedAt, at).ok,
+  );
 }
 
 /**
@@ -42,12 +55,21 @@ export class DomainValidationService {
   }
 
   /** The newest successful validation of each name that may still be reused at `at`. */
-  async reusable(tx: EntityManager, subscriberId: string, names: string[], at: Date): Promise<Map<string, DomainValidation>> {
+  async reusable(
+    tx: EntityManager,
+    subscriberId: string,
+    names: string[],
+    at: Date,
+  ): Promise<Map<string, DomainValidation>> {
     const rows = await tx.find(DomainValidation, {
       where: { subscriberId, name: In(names), status: DomainValidationStatus.VALID },
       order: { checkedAt: "DESC" },
     });
-    return new Map(names.map((n) => [n, newestReusable(rows, n, at)] as const).filter((e): e is [string, DomainValidation] => e[1] !== undefined));
+    return new Map(
+      names
+        .map((n) => [n, newestReusable(rows, n, at)] as const)
+        .filter((e): e is [string, DomainValidation] => e[1] !== undefined),
+    );
   }
 
   /** Opens a challenge for every name that has no reusable validation; wildcards always use DNS (BR 3.2.2.4.18). */
@@ -75,16 +97,24 @@ export class DomainValidationService {
    * through the request's loaders, so a page of applications costs two queries, not two each.
    */
   async forApplication(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
-    const own = await scope.loaders.manyBy(DomainValidation, "applicationId", { createdAt: "ASC" }).load(application.id);
-    const ofSubscriber = await scope.loaders.manyBy(DomainValidation, "subscriberId", { checkedAt: "DESC" }).load(application.subscriberId);
+    const own = await scope.loaders
+      .manyBy(DomainValidation, "applicationId", { createdAt: "ASC" })
+      .load(application.id);
+    const ofSubscriber = await scope.loaders
+      .manyBy(DomainValidation, "subscriberId", { checkedAt: "DESC" })
+      .load(application.subscriberId);
     const now = this.clock.now();
     const reused = (name: string) => newestReusable(ofSubscriber, name, now);
-    return application.names.map((n) => own.filter((v) => v.name === n).pop() ?? reused(n)).filter((v): v is DomainValidation => v !== undefined);
+    return application.names
+      .map((n) => own.filter((v) => v.name === n).pop() ?? reused(n))
+      .filter((v): v is DomainValidation => v !== undefined);
   }
 
   /** APP-11: the newest CAA look-up of a validation's name for its subscriber (GraphQL context), batched per request. */
   async latestCaa(scope: RequestScope, v: DomainValidation): Promise<CaaCheck | null> {
-    const rows = await scope.loaders.manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC", seq: "DESC" }).load(v.subscriberId);
+    const rows = await scope.loaders
+      .manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC", seq: "DESC" })
+      .load(v.subscriberId);
     return rows.find((c) => c.name === v.name && c.accountId === null) ?? null;
   }
 
@@ -95,7 +125,10 @@ export class DomainValidationService {
    */
   async check(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
     const open = await this.ds.getRepository(DomainValidation).find({
-      where: { applicationId: application.id, status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]) },
+      where: {
+        applicationId: application.id,
+        status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]),
+      },
     });
     const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const [results, caa] = await Promise.all([
@@ -106,7 +139,11 @@ export class DomainValidationService {
       for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
       const ids = new Map(open.map((v) => [v.name, v.id]));
       // APP-11: the CAA evidence is its own record (caa_check), kept like the domain validations; one per round.
-      await this.caa.record(tx, application.subscriberId, null, caa, { applicationId: application.id, domainValidationIds: ids, afterSeq });
+      await this.caa.record(tx, application.subscriberId, null, caa, {
+        applicationId: application.id,
+        domainValidationIds: ids,
+        afterSeq,
+      });
     });
     scope.loaders.clearAll();
     return this.forApplication(scope, application);
@@ -121,7 +158,9 @@ export class DomainValidationService {
     const targets = (await this.caaTargets(app)).filter((t) => stale.includes(t.name));
     const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const results = await this.caa.lookup(targets, null);
-    await inTransaction(this.ds, (tx) => this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id, afterSeq }));
+    await inTransaction(this.ds, (tx) =>
+      this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id, afterSeq }),
+    );
   }
 
   /**
@@ -132,42 +171,79 @@ export class DomainValidationService {
     const valid = await this.reusable(tx, app.subscriberId, app.names, now);
     const missing = app.names.filter((n) => !valid.has(n));
     if (missing.length > 0) {
-      throw refusal(RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED, `Domain control is not validated for: ${missing.join(", ")} (APP-9).`, "input.applicationId", `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`);
+      throw refusal(
+        RefusalCode.DOMAIN_CONTROL_NOT_VALIDATED,
+        `Domain control is not validated for: ${missing.join(", ")} (APP-9).`,
+        "input.applicationId",
+        `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`,
+      );
     }
     const shortfalls = await this.caa.shortfalls(tx, app.subscriberId, app.names, null, now);
     if (shortfalls.length > 0) {
       const text = shortfalls.map((s) => `${s.name}: ${s.message}`).join("; ");
-      throw refusal(RefusalCode.CAA_NOT_PERMITTED, `CAA does not allow issuance (APP-11): ${text}.`, "input.applicationId", `CAAレコードにより発行できません: ${text}`);
+      throw refusal(
+        RefusalCode.CAA_NOT_PERMITTED,
+        `CAA does not allow issuance (APP-11): ${text}.`,
+        "input.applicationId",
+        `CAAレコードにより発行できません: ${text}`,
+      );
     }
   }
 
   /** Each name with the RFC 8657 label of the method it is (or will be) validated by. */
   private async caaTargets(app: Application): Promise<{ name: string; method: string }[]> {
-    const rows = await this.ds.getRepository(DomainValidation).find({ where: { subscriberId: app.subscriberId, name: In(app.names) }, order: { createdAt: "DESC" } });
+    const rows = await this.ds
+      .getRepository(DomainValidation)
+      .find({ where: { subscriberId: app.subscriberId, name: In(app.names) }, order: { createdAt: "DESC" } });
     return app.names.map((name) => {
       const own = rows.find((v) => v.name === name && v.applicationId === app.id);
-      const method = own?.method ?? rows.find((v) => v.name === name && v.status === DomainValidationStatus.VALID)?.method ?? app.dcvMethod;
+      const method =
+        own?.method ??
+        rows.find((v) => v.name === name && v.status === DomainValidationStatus.VALID)?.method ??
+        app.dcvMethod;
       return { name, method: CAA_METHOD_LABEL[method] ?? CAA_METHOD_LABEL.HTTP_FILE };
     });
   }
 
   private runCheck(v: DomainValidation): Promise<DcvResult> {
-    return v.method === DomainValidationMethod.HTTP_FILE ? checkHttpFile(v.name, v.token, this.network) : checkDnsTxt(v.name, v.token, this.network);
+    return v.method === DomainValidationMethod.HTTP_FILE
+      ? checkHttpFile(v.name, v.token, this.network)
+      : checkDnsTxt(v.name, v.token, this.network);
   }
 
-  private async recordCheck(tx: EntityManager, scope: RequestScope, application: Application, v: DomainValidation, result: DcvResult): Promise<void> {
+  private async recordCheck(
+    tx: EntityManager,
+    scope: RequestScope,
+    application: Application,
+    v: DomainValidation,
+    result: DcvResult,
+  ): Promise<void> {
     // Another check of the same challenge may have recorded its result while ours was on the network:
     // then ours is not recorded again (one result per round, not one per concurrent caller).
     const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
     if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) return;
     const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
-    await tx.update(DomainValidation, { id: v.id }, { status, evidence: { ...result.evidence, failure: result.failure ?? null } as never, checkedAt: result.checkedAt });
+    await tx.update(
+      DomainValidation,
+      { id: v.id },
+      {
+        status,
+        evidence: { ...result.evidence, failure: result.failure ?? null } as never,
+        checkedAt: result.checkedAt,
+      },
+    );
     await this.audit.record(tx, scope, {
       action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
       entityType: "Application",
       entityId: toGlobalId("Application", application.id),
       resellerId: application.resellerId,
-      after: { name: v.name, method: v.method, status, failure: result.failure ?? null, cause: result.cause?.code ?? null },
+      after: {
+        name: v.name,
+        method: v.method,
+        status,
+        failure: result.failure ?? null,
+        cause: result.cause?.code ?? null,
+      },
     });
   }
 }

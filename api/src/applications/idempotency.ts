@@ -17,11 +17,17 @@ export async function idempotentApplication(
   work: (tx: EntityManager, requestHash: string) => Promise<Application>,
 ): Promise<Application> {
   const requestHash = createHash("sha256").update(canonicalJson(request)).digest("hex");
-  if (key != null && (key.length === 0 || key.length > 200)) throw refusal(RefusalCode.INVALID_INPUT, "idempotencyKey must be 1-200 characters.", "input.idempotencyKey");
+  if (key != null && (key.length === 0 || key.length > 200))
+    throw refusal(RefusalCode.INVALID_INPUT, "idempotencyKey must be 1-200 characters.", "input.idempotencyKey");
   const replay = async (): Promise<Application | null> => {
     if (key == null) return null;
     const existing = await ds.getRepository(Application).findOneBy({ resellerId, idempotencyKey: key });
-    if (existing && existing.requestHash !== requestHash) throw refusal(RefusalCode.IDEMPOTENCY_KEY_REUSED, "This idempotency key was used for a different request.", "input.idempotencyKey");
+    if (existing && existing.requestHash !== requestHash)
+      throw refusal(
+        RefusalCode.IDEMPOTENCY_KEY_REUSED,
+        "This idempotency key was used for a different request.",
+        "input.idempotencyKey",
+      );
     return existing;
   };
   const first = await replay();

@@ -50,9 +50,12 @@ export class ReviewService {
   /** Open applications, oldest first: what the operator has to decide. */
   async queue(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<Application>> {
     requireOperator(scope.caller);
-    const qb = this.ds.getRepository(Application).createQueryBuilder("a").where("a.status IN (:...open)", {
-      open: [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
-    });
+    const qb = this.ds
+      .getRepository(Application)
+      .createQueryBuilder("a")
+      .where("a.status IN (:...open)", {
+        open: [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
+      });
     return paginate(qb, args, ["submitted_at", "id"]);
   }
 
@@ -64,42 +67,79 @@ export class ReviewService {
   }
 
   /** APP-2, CAL-1/CAL-2: ask for documents, due after N business days (18:00 JST on the last one). */
-  async requestDocuments(scope: RequestScope, id: string | null, message: string, dueInBusinessDays: number): Promise<Application> {
-    if (message.trim().length === 0 || message.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "message must be 1-2000 characters.", "input.message");
-    if (!Number.isInteger(dueInBusinessDays) || dueInBusinessDays < 1 || dueInBusinessDays > 60) throw refusal(RefusalCode.INVALID_INPUT, "dueInBusinessDays must be 1-60.", "input.dueInBusinessDays");
-    return this.transition(scope, id, "application.requestDocuments", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
-      app.status = ApplicationStatus.AWAITING_DOCUMENTS;
-      app.documentsRequest = message.trim();
-      app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
-      app.reviewerKeyId = reviewerKey(scope);
-      await this.events.emit(tx, {
-        type: EventType.DOCUMENTS_REQUESTED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
-        data: { message: app.documentsRequest, documentsDueAt: app.documentsDueAt.toISOString() },
-      });
-    });
+  async requestDocuments(
+    scope: RequestScope,
+    id: string | null,
+    message: string,
+    dueInBusinessDays: number,
+  ): Promise<Application> {
+    if (message.trim().length === 0 || message.length > 2000)
+      throw refusal(RefusalCode.INVALID_INPUT, "message must be 1-2000 characters.", "input.message");
+    if (!Number.isInteger(dueInBusinessDays) || dueInBusinessDays < 1 || dueInBusinessDays > 60)
+      throw refusal(RefusalCode.INVALID_INPUT, "dueInBusinessDays must be 1-60.", "input.dueInBusinessDays");
+    return this.transition(
+      scope,
+      id,
+      "application.requestDocuments",
+      [ApplicationStatus.UNDER_REVIEW],
+      async (app, tx) => {
+        app.status = ApplicationStatus.AWAITING_DOCUMENTS;
+        app.documentsRequest = message.trim();
+        app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
+        app.reviewerKeyId = reviewerKey(scope);
+        await this.events.emit(tx, {
+          type: EventType.DOCUMENTS_REQUESTED,
+          resellerId: app.resellerId,
+          subjectType: "Application",
+          subjectId: toGlobalId("Application", app.id),
+          data: { message: app.documentsRequest, documentsDueAt: app.documentsDueAt.toISOString() },
+        });
+      },
+    );
   }
 
   /**
    * APP-2, APP-3: reject with a ground and a reason; submitted documents are destroyed, their record stays.
    * @rule APP-3
    */
-  async reject(scope: RequestScope, id: string | null, ground: RejectionGround, reason: string, conduct: ProhibitedConduct[] | null = null): Promise<Application> {
-    if (reason.trim().length === 0 || reason.length > 2000) throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
-    return this.transition(scope, id, "application.reject", [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS], async (app, tx) => {
-      app.status = ApplicationStatus.REJECTED;
-      app.refusalCode = ground;
-      app.rejectionReason = reason.trim();
-      app.prohibitedConduct = prohibitedConductFor(ground, conduct); // APP-7
-      app.decidedAt = this.clock.now();
-      app.reviewerKeyId = reviewerKey(scope);
-      await tx.update(ApplicationDocument, { applicationId: app.id, destroyedAt: IsNull() }, { content: null, destroyedAt: app.decidedAt });
-      await this.events.emit(tx, {
-        type: EventType.APPLICATION_REJECTED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
-        data: { ground, reason: app.rejectionReason },
-      });
-      // APP-2: rejected "with a notice of rejection", through the reseller (RES-5).
-      await this.notices.applicationRejected(tx, app);
-    }, reason);
+  async reject(
+    scope: RequestScope,
+    id: string | null,
+    ground: RejectionGround,
+    reason: string,
+    conduct: ProhibitedConduct[] | null = null,
+  ): Promise<Application> {
+    if (reason.trim().length === 0 || reason.length > 2000)
+      throw refusal(RefusalCode.INVALID_INPUT, "reason must be 1-2000 characters.", "input.reason");
+    return this.transition(
+      scope,
+      id,
+      "application.reject",
+      [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
+      async (app, tx) => {
+        app.status = ApplicationStatus.REJECTED;
+        app.refusalCode = ground;
+        app.rejectionReason = reason.trim();
+        app.prohibitedConduct = prohibitedConductFor(ground, conduct); // APP-7
+        app.decidedAt = this.clock.now();
+        app.reviewerKeyId = reviewerKey(scope);
+        await tx.update(
+          ApplicationDocument,
+          { applicationId: app.id, destroyedAt: IsNull() },
+          { content: null, destroyedAt: app.decidedAt },
+        );
+        await this.events.emit(tx, {
+          type: EventType.APPLICATION_REJECTED,
+          resellerId: app.resellerId,
+          subjectType: "Application",
+          subjectId: toGlobalId("Application", app.id),
+          data: { ground, reason: app.rejectionReason },
+        });
+        // APP-2: rejected "with a notice of rejection", through the reseller (RES-5).
+        await this.notices.applicationRejected(tx, app);
+      },
+      reason,
+    );
   }
 
   /**
@@ -107,41 +147,62 @@ export class ReviewService {
    * the submitting reseller becomes the managing reseller. Two approvals at once issue one certificate:
    * the application row is locked and the second finds it ISSUED.
    */
-  async approve(scope: RequestScope, id: string | null): Promise<{ application: Application; certificate: Certificate }> {
+  async approve(
+    scope: RequestScope,
+    id: string | null,
+  ): Promise<{ application: Application; certificate: Certificate }> {
     requireOperator(scope.caller);
     // APP-11: CAA is looked up (network) before the transaction when the last result is missing or stale.
     await this.dcv.refreshCaa(id);
     let certificate: Certificate | null = null;
-    const application = await this.transition(scope, id, "application.approve", [ApplicationStatus.UNDER_REVIEW], async (app, tx) => {
-      const now = this.clock.now();
-      // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
-      await this.dcv.requireIssuable(tx, app, now);
-      const issued = await this.issuance.issueForApplication(tx, scope, app);
-      certificate = issued.certificate;
-      app.status = ApplicationStatus.ISSUED;
-      app.decidedAt = now;
-      app.reviewerKeyId = reviewerKey(scope);
-      const subscriber = issued.subscriber;
-      if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
-      await this.audit.record(tx, scope, {
-        action: "certificate.issue", entityType: "Certificate", entityId: toGlobalId("Certificate", issued.certificate.id), resellerId: app.resellerId,
-        after: snapshot(issued.certificate, ["der"]),
-      });
-      // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
-      await this.notices.certificateIssued(tx, issued.certificate, issued);
-      const certificateId = toGlobalId("Certificate", issued.certificate.id);
-      await this.events.emit(tx, {
-        type: EventType.APPLICATION_APPROVED, resellerId: app.resellerId, subjectType: "Application", subjectId: toGlobalId("Application", app.id),
-        data: { certificateId },
-      });
-      await this.events.emit(tx, {
-        type: EventType.CERTIFICATE_ISSUED, resellerId: app.resellerId, subjectType: "Certificate", subjectId: certificateId,
-        data: {
-          applicationId: toGlobalId("Application", app.id), serialNumber: issued.certificate.serialHex, names: app.names,
-          notBefore: issued.certificate.notBefore.toISOString(), notAfter: issued.certificate.notAfter.toISOString(),
-        },
-      });
-    });
+    const application = await this.transition(
+      scope,
+      id,
+      "application.approve",
+      [ApplicationStatus.UNDER_REVIEW],
+      async (app, tx) => {
+        const now = this.clock.now();
+        // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
+        await this.dcv.requireIssuable(tx, app, now);
+        const issued = await this.issuance.issueForApplication(tx, scope, app);
+        certificate = issued.certificate;
+        app.status = ApplicationStatus.ISSUED;
+        app.decidedAt = now;
+        app.reviewerKeyId = reviewerKey(scope);
+        const subscriber = issued.subscriber;
+        if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
+        await this.audit.record(tx, scope, {
+          action: "certificate.issue",
+          entityType: "Certificate",
+          entityId: toGlobalId("Certificate", issued.certificate.id),
+          resellerId: app.resellerId,
+          after: snapshot(issued.certificate, ["der"]),
+        });
+        // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
+        await this.notices.certificateIssued(tx, issued.certificate, issued);
+        const certificateId = toGlobalId("Certificate", issued.certificate.id);
+        await this.events.emit(tx, {
+          type: EventType.APPLICATION_APPROVED,
+          resellerId: app.resellerId,
+          subjectType: "Application",
+          subjectId: toGlobalId("Application", app.id),
+          data: { certificateId },
+        });
+        await this.events.emit(tx, {
+          type: EventType.CERTIFICATE_ISSUED,
+          resellerId: app.resellerId,
+          subjectType: "Certificate",
+          subjectId: certificateId,
+          data: {
+            applicationId: toGlobalId("Application", app.id),
+            serialNumber: issued.certificate.serialHex,
+            names: app.names,
+            notBefore: issued.certificate.notBefore.toISOString(),
+            notAfter: issued.certificate.notAfter.toISOString(),
+          },
+        });
+      },
+    );
     return { application, certificate: certificate! };
   }
 
@@ -158,19 +219,30 @@ export class ReviewService {
       const app = id ? await tx.findOne(Application, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
       if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
       if (!from.includes(app.status)) {
-        throw refusal(RefusalCode.APPLICATION_STATE, `The application is ${app.status}; this needs ${from.join(" or ")}.`, "input.applicationId");
+        throw refusal(
+          RefusalCode.APPLICATION_STATE,
+          `The application is ${app.status}; this needs ${from.join(" or ")}.`,
+          "input.applicationId",
+        );
       }
       const before = snapshot(app, AUDIT_OMIT);
       const fields = { ...app };
       await change(app, tx);
       app.updatedAt = this.clock.now();
       // Only what the transition changed is written (no read-back of the row).
-      const changed = Object.fromEntries(Object.entries(app).filter(([k, v]) => v !== (fields as Record<string, unknown>)[k]));
+      const changed = Object.fromEntries(
+        Object.entries(app).filter(([k, v]) => v !== (fields as Record<string, unknown>)[k]),
+      );
       await tx.update(Application, { id: app.id }, changed);
       const saved = app;
       await this.audit.record(tx, scope, {
-        action, entityType: "Application", entityId: toGlobalId("Application", app.id), resellerId: app.resellerId, reason,
-        before, after: snapshot(saved, AUDIT_OMIT),
+        action,
+        entityType: "Application",
+        entityId: toGlobalId("Application", app.id),
+        resellerId: app.resellerId,
+        reason,
+        before,
+        after: snapshot(saved, AUDIT_OMIT),
       });
       return saved;
     });
@@ -182,4 +254,3 @@ export class ReviewService {
 function reviewerKey(scope: RequestScope): string | null {
   return scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null;
 }
-

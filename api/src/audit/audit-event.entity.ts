@@ -51,11 +51,18 @@ export class AuditEvent {
   @Column({ type: "text", nullable: true })
   reason!: string | null;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "State before the change as JSON (secrets and binary data left out); null when there was none, e.g. on creation." })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description:
+      "State before the change as JSON (secrets and binary data left out); null when there was none, e.g. on creation.",
+  })
   @Column({ type: "jsonb", nullable: true })
   before!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSON, { nullable: true, description: "State after the change as JSON (secrets and binary data left out); null when not recorded." })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "State after the change as JSON (secrets and binary data left out); null when not recorded.",
+  })
   @Column({ type: "jsonb", nullable: true })
   after!: Record<string, unknown> | null;
 

@@ -8,7 +8,11 @@ import { AuditEvent } from "./audit-event.entity";
 export class AuditQueryService {
   constructor(private readonly ds: DataSource) {}
 
-  async list(scope: RequestScope, args: PageArgs, filter: { entityId?: string | null; resellerId?: string | null; action?: string | null }): Promise<ConnectionShape<AuditEvent>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { entityId?: string | null; resellerId?: string | null; action?: string | null },
+  ): Promise<ConnectionShape<AuditEvent>> {
     requireOperator(scope.caller);
     const qb = this.ds.getRepository(AuditEvent).createQueryBuilder("a");
     if (filter.entityId) qb.andWhere("a.entity_id = :eid", { eid: filter.entityId });

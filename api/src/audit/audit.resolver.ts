@@ -14,9 +14,12 @@ export class AuditResolver {
   auditEvents(
     @Args() args: PageArgs,
     @Ctx() ctx: Context,
-    @Arg("entityId", () => ID, { nullable: true, description: "Only entries about this object." }) entityId?: string | null,
-    @Arg("resellerId", () => ID, { nullable: true, description: "Only entries of this reseller's records." }) resellerId?: string | null,
-    @Arg("action", () => String, { nullable: true, description: "Only this action, e.g. `subscriber.create`." }) action?: string | null,
+    @Arg("entityId", () => ID, { nullable: true, description: "Only entries about this object." })
+    entityId?: string | null,
+    @Arg("resellerId", () => ID, { nullable: true, description: "Only entries of this reseller's records." })
+    resellerId?: string | null,
+    @Arg("action", () => String, { nullable: true, description: "Only this action, e.g. `subscriber.create`." })
+    action?: string | null,
   ): Promise<AuditEventConnection> {
     const rid = resellerId ? idOfType(resellerId, "Reseller") : null;
     if (resellerId && !rid) throw badUserInput("resellerId is not a Reseller ID.");

@@ -15,7 +15,20 @@ export interface AuditEntry {
   after?: object | null;
 }
 
-type Row = [Date, string, string | null, string | null, string | null, string, string, string, string | null, string | null, string | null, string | null];
+type Row = [
+  Date,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+];
 
 /**
  * REC-1: the audit entry is part of the caller's transaction, so the change and its record commit
@@ -52,7 +65,9 @@ export class AuditService {
     for (let at = 0; at < rows.length; at += 1000) {
       const chunk = rows.slice(at, at + 1000);
       const width = chunk[0].length;
-      const values = chunk.map((_, i) => `(${Array.from({ length: width }, (__, j) => `$${i * width + j + 1}`).join(", ")})`).join(", ");
+      const values = chunk
+        .map((_, i) => `(${Array.from({ length: width }, (__, j) => `$${i * width + j + 1}`).join(", ")})`)
+        .join(", ");
       await tx.query(
         `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
          VALUES ${values}`,

@@ -29,7 +29,14 @@ const MAX_OVERLAP_HOURS = 24 * 7;
  * revocation is brought forward), in the caller's transaction, one audit entry per key.
  * Returns the number of keys revoked.
  */
-export async function revokeAllKeysOf(tx: EntityManager, audit: AuditService, actor: Actor, resellerId: string, at: Date, reason: string): Promise<number> {
+export async function revokeAllKeysOf(
+  tx: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  resellerId: string,
+  at: Date,
+  reason: string,
+): Promise<number> {
   const keys = await tx
     .createQueryBuilder(ApiKey, "k")
     .setLock("pessimistic_write")
@@ -40,7 +47,13 @@ export async function revokeAllKeysOf(tx: EntityManager, audit: AuditService, ac
     key.revokedAt = at;
     await tx.update(ApiKey, { id: key.id }, { revokedAt: at });
     await audit.record(tx, actor, {
-      action: "apiKey.revoke", entityType: "ApiKey", entityId: toGlobalId("ApiKey", key.id), resellerId, reason, before, after: snapshot(key, ["secretHash"]),
+      action: "apiKey.revoke",
+      entityType: "ApiKey",
+      entityId: toGlobalId("ApiKey", key.id),
+      resellerId,
+      reason,
+      before,
+      after: snapshot(key, ["secretHash"]),
     });
   }
   return keys.length;
@@ -65,7 +78,11 @@ export class ApiKeyGovernanceService {
   ) {}
 
   /** RES-2: the operator invalidates every key of a reseller at once. */
-  async invalidateAll(scope: RequestScope, resellerId: string | null, reason: string): Promise<{ reseller: Reseller; revokedCount: number }> {
+  async invalidateAll(
+    scope: RequestScope,
+    resellerId: string | null,
+    reason: string,
+  ): Promise<{ reseller: Reseller; revokedCount: number }> {
     requireOperator(scope.caller);
     return inTransaction(this.ds, async (tx) => {
       const reseller = resellerId ? await tx.findOneBy(Reseller, { id: resellerId }) : null;
@@ -86,12 +103,16 @@ export class ApiKeyGovernanceService {
       throw refusal(RefusalCode.INVALID_INPUT, `overlapHours must be 0 to ${MAX_OVERLAP_HOURS}.`, "input.overlapHours");
     }
     const now = this.clock.now();
-    if (input.expiresAt && input.expiresAt <= now) throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
+    if (input.expiresAt && input.expiresAt <= now)
+      throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
     return inTransaction(this.ds, async (tx) => {
-      const old = input.id ? await tx.findOne(ApiKey, { where: { id: input.id }, lock: { mode: "pessimistic_write" } }) : null;
+      const old = input.id
+        ? await tx.findOne(ApiKey, { where: { id: input.id }, lock: { mode: "pessimistic_write" } })
+        : null;
       const visible = old && canSeeResellerData(c, old.resellerId);
       if (!old || !visible) throw refusal(RefusalCode.NOT_FOUND, "No such API key.", "input.id");
-      if (old.revokedAt !== null && old.revokedAt <= now) throw refusal(RefusalCode.CONFLICT, "This key is already revoked; ask the operator for a new one.", "input.id");
+      if (old.revokedAt !== null && old.revokedAt <= now)
+        throw refusal(RefusalCode.CONFLICT, "This key is already revoked; ask the operator for a new one.", "input.id");
       // A key is replaced once: rotating it again (a retry) would mint a second successor whose secret nobody kept.
       if (old.revokedAt !== null) {
         throw refusal(
@@ -103,23 +124,47 @@ export class ApiKeyGovernanceService {
       }
       if (old.resellerId !== null) {
         const reseller = await tx.findOneByOrFail(Reseller, { id: old.resellerId });
-        if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.id");
+        if (reseller.status === ResellerStatus.TERMINATED)
+          throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.id");
       }
       const name = (input.name ?? `${old.name} (rotated)`).trim().slice(0, 100);
-      if (name.length === 0) throw refusal(RefusalCode.INVALID_INPUT, "name must be 1 to 100 characters.", "input.name");
+      if (name.length === 0)
+        throw refusal(RefusalCode.INVALID_INPUT, "name must be 1 to 100 characters.", "input.name");
       const secret = generateKeySecret();
       const apiKey = await tx.save(
         tx.create(ApiKey, {
-          publicId: secret.publicId, secretHash: secret.secretHash, ownerKind: old.ownerKind, resellerId: old.resellerId, name,
-          createdAt: now, expiresAt: input.expiresAt ?? null, lastUsedAt: null, revokedAt: null,
+          publicId: secret.publicId,
+          secretHash: secret.secretHash,
+          ownerKind: old.ownerKind,
+          resellerId: old.resellerId,
+          name,
+          createdAt: now,
+          expiresAt: input.expiresAt ?? null,
+          lastUsedAt: null,
+          revokedAt: null,
         }),
       );
-      await this.audit.record(tx, scope, { action: "apiKey.create", entityType: "ApiKey", entityId: toGlobalId("ApiKey", apiKey.id), resellerId: apiKey.resellerId, reason: "rotation", after: snapshot(apiKey, ["secretHash"]) });
+      await this.audit.record(tx, scope, {
+        action: "apiKey.create",
+        entityType: "ApiKey",
+        entityId: toGlobalId("ApiKey", apiKey.id),
+        resellerId: apiKey.resellerId,
+        reason: "rotation",
+        after: snapshot(apiKey, ["secretHash"]),
+      });
       const before = snapshot(old, ["secretHash"]);
       const revokeAt = new Date(now.getTime() + overlapHours * 60 * 60 * 1000);
       old.revokedAt = revokeAt;
       await tx.update(ApiKey, { id: old.id }, { revokedAt: revokeAt });
-      await this.audit.record(tx, scope, { action: "apiKey.revoke", entityType: "ApiKey", entityId: toGlobalId("ApiKey", old.id), resellerId: old.resellerId, reason: `rotated; works until ${revokeAt.toISOString()}`, before, after: snapshot(old, ["secretHash"]) });
+      await this.audit.record(tx, scope, {
+        action: "apiKey.revoke",
+        entityType: "ApiKey",
+        entityId: toGlobalId("ApiKey", old.id),
+        resellerId: old.resellerId,
+        reason: `rotated; works until ${revokeAt.toISOString()}`,
+        before,
+        after: snapshot(old, ["secretHash"]),
+      });
       return { apiKey, key: secret.key, previous: old };
     });
   }
@@ -130,7 +175,11 @@ export class ApiKeyGovernanceService {
     const horizon = new Date(now.getTime() + KEY_EXPIRY_NOTICE_DAYS * DAY_MS);
     const keys = await tx
       .createQueryBuilder(ApiKey, "k")
-      .where("k.owner_kind = :owner AND k.expires_at > :now AND k.expires_at <= :horizon", { owner: ApiKeyOwner.RESELLER, now, horizon })
+      .where("k.owner_kind = :owner AND k.expires_at > :now AND k.expires_at <= :horizon", {
+        owner: ApiKeyOwner.RESELLER,
+        now,
+        horizon,
+      })
       .andWhere("(k.revoked_at IS NULL OR k.revoked_at > k.expires_at)")
       .andWhere("NOT EXISTS (SELECT 1 FROM api_key_expiry_notice m WHERE m.api_key_id = k.id)")
       .orderBy("k.expires_at")
@@ -140,13 +189,25 @@ export class ApiKeyGovernanceService {
       if (reseller.status === ResellerStatus.TERMINATED) continue;
       const when = formatJst(k.expiresAt!);
       const notice = await this.notices.queue(tx, {
-          kind: "API_KEY_EXPIRING", recipient: NoticeRecipient.RESELLER, resellerId: reseller.id, language: NoticeLanguage.JA,
-          subject: `APIキーの有効期限が近づいています / API key ${k.publicId} expires ${when}`,
-          body: `APIキー「${k.name}」(ak_${k.publicId}_…) は ${when} に失効します。新しいキーを作成し、切り替えてから古いキーを失効させてください (rotateApiKey)。\n\nAPI key "${k.name}" (ak_${k.publicId}_…) expires at ${when}. Rotate it before then (rotateApiKey).`,
+        kind: "API_KEY_EXPIRING",
+        recipient: NoticeRecipient.RESELLER,
+        resellerId: reseller.id,
+        language: NoticeLanguage.JA,
+        subject: `APIキーの有効期限が近づいています / API key ${k.publicId} expires ${when}`,
+        body: `APIキー「${k.name}」(ak_${k.publicId}_…) は ${when} に失効します。新しいキーを作成し、切り替えてから古いキーを失効させてください (rotateApiKey)。\n\nAPI key "${k.name}" (ak_${k.publicId}_…) expires at ${when}. Rotate it before then (rotateApiKey).`,
       });
       if (!notice) continue;
-      await this.events?.emit(tx, { type: EventType.API_KEY_EXPIRING, resellerId: reseller.id, subjectType: "ApiKey", subjectId: k.nodeId, data: { publicId: k.publicId, name: k.name, expiresAt: k.expiresAt!.toISOString() } });
-      await tx.query(`INSERT INTO api_key_expiry_notice (api_key_id, notice_id, noticed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [k.id, notice.id, now]);
+      await this.events?.emit(tx, {
+        type: EventType.API_KEY_EXPIRING,
+        resellerId: reseller.id,
+        subjectType: "ApiKey",
+        subjectId: k.nodeId,
+        data: { publicId: k.publicId, name: k.name, expiresAt: k.expiresAt!.toISOString() },
+      });
+      await tx.query(
+        `INSERT INTO api_key_expiry_notice (api_key_id, notice_id, noticed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [k.id, notice.id, now],
+      );
     }
     return keys.length;
   }
@@ -157,5 +218,4 @@ export class ApiKeyGovernanceService {
       recurring: [dailyAtJst(API_KEY_EXPIRY_JOB, 9, 0, "latest")], // a scan: one notice per key, whenever it runs
     };
   }
-
 }

@@ -7,11 +7,17 @@ export enum ApiKeyOwner {
   OPERATOR = "OPERATOR",
   RESELLER = "RESELLER",
 }
-registerEnumType(ApiKeyOwner, { name: "ApiKeyOwner", description: "Whether a key acts for the operator or for one reseller." });
+registerEnumType(ApiKeyOwner, {
+  name: "ApiKeyOwner",
+  description: "Whether a key acts for the operator or for one reseller.",
+});
 
 /** RES-2: a credential. Only a SHA-256 hash of the 256-bit secret is stored; the key is shown once. */
 @Entity("api_key")
-@ObjectType({ implements: Node, description: "An API key (RES-2). The secret itself is never shown again after creation." })
+@ObjectType({
+  implements: Node,
+  description: "An API key (RES-2). The secret itself is never shown again after creation.",
+})
 export class ApiKey implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -43,7 +49,10 @@ export class ApiKey implements Node {
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "When the key stops working (ISO 8601); null if it does not expire." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the key stops working (ISO 8601); null if it does not expire.",
+  })
   @Column({ name: "expires_at", type: "timestamptz", nullable: true })
   expiresAt!: Date | null;
 
@@ -51,7 +60,10 @@ export class ApiKey implements Node {
   @Column({ name: "last_used_at", type: "timestamptz", nullable: true })
   lastUsedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "When the key was revoked (ISO 8601); null while it is usable (RES-2, RES-9)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the key was revoked (ISO 8601); null while it is usable (RES-2, RES-9).",
+  })
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 }

@@ -1,4 +1,16 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
 import { badUserInput } from "../graphql/errors";
@@ -6,9 +18,16 @@ import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "../resellers/reseller.entity";
 import { ApiKey } from "./api-key.entity";
 
-@InputType({ description: "A new API key. Operators: for a reseller (`resellerId`) or, without it, an operator key. Resellers: only for themselves." })
+@InputType({
+  description:
+    "A new API key. Operators: for a reseller (`resellerId`) or, without it, an operator key. Resellers: only for themselves.",
+})
 export class CreateApiKeyInput {
-  @Field(() => ID, { nullable: true, description: "Global ID of the reseller the key is for. Operators: omit for an operator key. Resellers: omit, or give their own ID." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Global ID of the reseller the key is for. Operators: omit for an operator key. Resellers: omit, or give their own ID.",
+  })
   resellerId?: string | null;
   @Field({ description: "A name to tell keys apart." })
   name!: string;
@@ -16,13 +35,17 @@ export class CreateApiKeyInput {
   expiresAt?: Date | null;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class CreateApiKeyPayload {
   @Field(() => ApiKey, { nullable: true, description: "The key created; null when the mutation was refused." })
   apiKey!: ApiKey | null;
   @Field(() => String, { nullable: true, description: "The secret key, shown this once only. Store it now." })
   key!: string | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -34,11 +57,15 @@ export class RevokeApiKeyInput {
   reason?: string | null;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class RevokeApiKeyPayload {
   @Field(() => ApiKey, { nullable: true, description: "The key as it now stands; null when the mutation was refused." })
   apiKey!: ApiKey | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -49,8 +76,13 @@ export class ApiKeyResolver {
     return ctx.services.apiKeys.list(ctx);
   }
 
-  @Mutation(() => CreateApiKeyPayload, { description: "Create an API key (RES-2). Rotate by creating the new key first, then revoking the old one." })
-  createApiKey(@Arg("input", { description: "What to do; see the input type." }) input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
+  @Mutation(() => CreateApiKeyPayload, {
+    description: "Create an API key (RES-2). Rotate by creating the new key first, then revoking the old one.",
+  })
+  createApiKey(
+    @Arg("input", { description: "What to do; see the input type." }) input: CreateApiKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateApiKeyPayload> {
     let resellerId: string | null = null;
     if (input.resellerId != null) {
       resellerId = idOfType(input.resellerId, "Reseller");
@@ -64,12 +96,23 @@ export class ApiKeyResolver {
     );
   }
 
-  @Mutation(() => RevokeApiKeyPayload, { description: "Revoke an API key at once (RES-2). Revoking a revoked key changes nothing." })
-  revokeApiKey(@Arg("input", { description: "What to do; see the input type." }) input: RevokeApiKeyInput, @Ctx() ctx: Context): Promise<RevokeApiKeyPayload> {
-    return mutate(() => ctx.services.apiKeys.revoke(ctx, idOfType(input.id, "ApiKey"), input.reason ?? null), (apiKey) => ({ apiKey }));
+  @Mutation(() => RevokeApiKeyPayload, {
+    description: "Revoke an API key at once (RES-2). Revoking a revoked key changes nothing.",
+  })
+  revokeApiKey(
+    @Arg("input", { description: "What to do; see the input type." }) input: RevokeApiKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevokeApiKeyPayload> {
+    return mutate(
+      () => ctx.services.apiKeys.revoke(ctx, idOfType(input.id, "ApiKey"), input.reason ?? null),
+      (apiKey) => ({ apiKey }),
+    );
   }
 
-  @FieldResolver(() => Reseller, { nullable: true, description: "The reseller the key acts for; null for operator keys." })
+  @FieldResolver(() => Reseller, {
+    nullable: true,
+    description: "The reseller the key acts for; null for operator keys.",
+  })
   reseller(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<Reseller | null> {
     return key.resellerId ? ctx.services.resellers.get(ctx, key.resellerId) : Promise.resolve(null);
   }

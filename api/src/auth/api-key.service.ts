@@ -41,7 +41,8 @@ export class ApiKeyService {
   async list(scope: RequestScope, resellerId?: string | null): Promise<ApiKey[]> {
     requireAuthenticated(scope.caller);
     const repo = this.ds.getRepository(ApiKey);
-    if (scope.caller.kind === "RESELLER") return repo.find({ where: { resellerId: scope.caller.resellerId }, order: { createdAt: "ASC" } });
+    if (scope.caller.kind === "RESELLER")
+      return repo.find({ where: { resellerId: scope.caller.resellerId }, order: { createdAt: "ASC" } });
     if (resellerId === undefined) return repo.find({ order: { createdAt: "ASC" } });
     return repo.find({ where: { resellerId: resellerId ?? IsNull() }, order: { createdAt: "ASC" } });
   }
@@ -50,27 +51,40 @@ export class ApiKeyService {
    * Creates a key for the operator (resellerId null) or for a reseller. Operators may create any
    * key; a reseller only its own, which is how it rotates without downtime (new key first, then revoke the old).
    */
-  async create(actor: Actor, input: { resellerId: string | null; name: string; expiresAt?: Date | null }): Promise<CreatedKey> {
+  async create(
+    actor: Actor,
+    input: { resellerId: string | null; name: string; expiresAt?: Date | null },
+  ): Promise<CreatedKey> {
     const c = actor.caller;
     const isOperator = c.kind === "OPERATOR" || c.kind === "SYSTEM";
     if (!isOperator && !(c.kind === "RESELLER" && input.resellerId === c.resellerId)) {
       throw refusal(RefusalCode.FORBIDDEN, "A reseller may create keys only for itself.", "input.resellerId");
     }
-    if (input.name.trim().length === 0 || input.name.length > 100) throw refusal(RefusalCode.INVALID_INPUT, "name must be 1 to 100 characters.", "input.name");
+    if (input.name.trim().length === 0 || input.name.length > 100)
+      throw refusal(RefusalCode.INVALID_INPUT, "name must be 1 to 100 characters.", "input.name");
     const now = this.clock.now();
-    if (input.expiresAt && input.expiresAt <= now) throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
+    if (input.expiresAt && input.expiresAt <= now)
+      throw refusal(RefusalCode.INVALID_INPUT, "expiresAt must be in the future.", "input.expiresAt");
     return inTransaction(this.ds, async (tx) => {
       if (input.resellerId !== null) {
         // Locked for share: an immediate suspension (which locks the row to revoke every key) and a new
         // key cannot interleave, so no key slips past "all keys invalidated" (RES-9).
-        const reseller = await tx.findOne(Reseller, { where: { id: input.resellerId }, lock: { mode: "pessimistic_read" } });
+        const reseller = await tx.findOne(Reseller, {
+          where: { id: input.resellerId },
+          lock: { mode: "pessimistic_read" },
+        });
         if (!reseller) throw refusal(RefusalCode.NOT_FOUND, "No such reseller.", "input.resellerId");
-        if (reseller.status === ResellerStatus.TERMINATED) throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.resellerId");
+        if (reseller.status === ResellerStatus.TERMINATED)
+          throw refusal(RefusalCode.RESELLER_TERMINATED, "The reseller's contract has ended.", "input.resellerId");
         // RES-9: until the operator confirms the cause is removed, only the operator issues new keys.
         if (c.kind === "RESELLER") {
           const immediate = await tx.findBy(ResellerSuspension, { resellerId: reseller.id, immediate: true });
           if (immediate.some((sp) => suspensionInForce(sp, now))) {
-            throw refusal(RefusalCode.RESELLER_SUSPENDED, "The reseller is suspended for a credential breach; the operator issues new keys.", "input.resellerId");
+            throw refusal(
+              RefusalCode.RESELLER_SUSPENDED,
+              "The reseller is suspended for a credential breach; the operator issues new keys.",
+              "input.resellerId",
+            );
           }
         }
       }

@@ -11,7 +11,8 @@ export function canSeeResellerData(caller: Caller, resellerId: string | null): b
 }
 
 export function requireOperator(caller: Caller): void {
-  if (caller.kind !== "OPERATOR" && caller.kind !== "SYSTEM") throw forbidden("This operation needs an operator API key.");
+  if (caller.kind !== "OPERATOR" && caller.kind !== "SYSTEM")
+    throw forbidden("This operation needs an operator API key.");
 }
 
 /** The calling reseller's id; operators and the public are refused. */

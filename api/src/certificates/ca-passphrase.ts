@@ -7,7 +7,10 @@ import path from "node:path";
  * generated once into the data directory (0600) — right for the embedded database and demos. Several
  * replicas on one database must share it, so production sets AKASHI_CA_PASSPHRASE.
  */
-export function resolveCaPassphrase(configured: string | undefined, dataDir: string): { passphrase: string; source: "config" | "file" } {
+export function resolveCaPassphrase(
+  configured: string | undefined,
+  dataDir: string,
+): { passphrase: string; source: "config" | "file" } {
   if (configured) return { passphrase: configured, source: "config" };
   const file = path.join(dataDir, "ca-passphrase");
   if (fs.existsSync(file)) return { passphrase: fs.readFileSync(file, "utf8").trim(), source: "file" };

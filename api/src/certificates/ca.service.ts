@@ -71,14 +71,18 @@ export class CaService {
 
   /** STAT-1: the URL of one CRL scope; also the distributionPoint of that CRL's Issuing Distribution Point. */
   crlUrl(caId: string, crlShard: number | null): string {
-    return crlShard === null ? `${this.publicBaseUrl}/crl/${caId}.crl` : `${this.publicBaseUrl}/crl/${caId}/${crlShard}.crl`;
+    return crlShard === null
+      ? `${this.publicBaseUrl}/crl/${caId}.crl`
+      : `${this.publicBaseUrl}/crl/${caId}/${crlShard}.crl`;
   }
 
   /** Creates the root and issuing CA if there is none yet; safe when several replicas start at once. */
   async ensureHierarchy(): Promise<void> {
     await this.ds.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CA_BOOTSTRAP_LOCK]);
-      const existing = await tx.count(CertificateAuthority, { where: { kind: CertificateAuthorityKind.ISSUING, active: true } });
+      const existing = await tx.count(CertificateAuthority, {
+        where: { kind: CertificateAuthorityKind.ISSUING, active: true },
+      });
       if (existing > 0) return;
       const now = this.clock.now();
       const rootId = randomUUID();
@@ -89,7 +93,10 @@ export class CaService {
         now,
         rootSubject: { commonName: "Akashi Root CA", organization: "Akashi", country: "JP" },
         issuingSubject: { commonName: "Akashi TLS Issuing CA 1", organization: "Akashi", country: "JP" },
-        issuingUrls: { crlUrl: `${this.publicBaseUrl}/crl/${rootId}.crl`, caIssuersUrl: `${this.publicBaseUrl}/ca/${rootId}.der` },
+        issuingUrls: {
+          crlUrl: `${this.publicBaseUrl}/crl/${rootId}.crl`,
+          caIssuersUrl: `${this.publicBaseUrl}/ca/${rootId}.der`,
+        },
       });
       for (const [id, kind, parentId, name, material] of [
         [rootId, CertificateAuthorityKind.ROOT, null, "Akashi Root CA", root],
@@ -145,7 +152,9 @@ export class CaService {
     const cached = this.active.get(kind);
     if (cached && performance.now() - cached.readAt < ACTIVE_CA_CACHE_MS) return cached.ca;
     const order = kind === CertificateAuthorityKind.ROOT ? "ASC" : "DESC";
-    const ca = await em.getRepository(CertificateAuthority).findOne({ where: { kind, active: true }, order: { createdAt: order } });
+    const ca = await em
+      .getRepository(CertificateAuthority)
+      .findOne({ where: { kind, active: true }, order: { createdAt: order } });
     if (!ca) throw new Error("The CA hierarchy has not been created (CaService.ensureHierarchy).");
     this.active.set(kind, { ca, readAt: performance.now() });
     this.cas.set(ca.id, ca);

@@ -9,7 +9,10 @@ export enum CertificateStatus {
 }
 
 /** @rule STAT-3 — every channel reads status through this; their cache lifetimes are status/cache-policy.ts */
-export function certificateStatus(c: Pick<Certificate, "notBefore" | "notAfter" | "revokedAt">, now: Date): CertificateStatus {
+export function certificateStatus(
+  c: Pick<Certificate, "notBefore" | "notAfter" | "revokedAt">,
+  now: Date,
+): CertificateStatus {
   if (c.revokedAt !== null && c.revokedAt <= now) return CertificateStatus.REVOKED;
   if (now < c.notBefore) return CertificateStatus.NOT_YET_VALID;
   if (now > c.notAfter) return CertificateStatus.EXPIRED;

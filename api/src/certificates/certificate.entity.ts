@@ -8,11 +8,17 @@ export enum CertificateSource {
   ISSUED = "ISSUED",
   IMPORTED = "IMPORTED",
 }
-registerEnumType(CertificateSource, { name: "CertificateSource", description: "ISSUED by the CA or IMPORTED for management." });
+registerEnumType(CertificateSource, {
+  name: "CertificateSource",
+  description: "ISSUED by the CA or IMPORTED for management.",
+});
 
 /** VAL-8: a certificate, issued by the built-in CA or imported (bring-your-own). */
 @Entity("certificate")
-@ObjectType({ implements: Node, description: "An X.509 server certificate, issued by the CA or imported for management (VAL-8)." })
+@ObjectType({
+  implements: Node,
+  description: "An X.509 server certificate, issued by the CA or imported for management (VAL-8).",
+})
 export class Certificate implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -28,7 +34,9 @@ export class Certificate implements Node {
   @Column({ name: "application_id", type: "uuid", nullable: true })
   applicationId!: string | null;
 
-  @Field(() => CertificateSource, { description: "ISSUED by Akashi's CA, or IMPORTED (bring-your-own, managed but not issued; VAL-8)." })
+  @Field(() => CertificateSource, {
+    description: "ISSUED by Akashi's CA, or IMPORTED (bring-your-own, managed but not issued; VAL-8).",
+  })
   @Column({ name: "source", type: "text" })
   source!: CertificateSource;
 
@@ -46,7 +54,11 @@ export class Certificate implements Node {
   @Column({ name: "der", type: "bytea" })
   der!: Buffer;
 
-  @Field(() => String, { nullable: true, description: "Subject common name (for issued certificates, the first DNS name); null if an imported certificate has none." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Subject common name (for issued certificates, the first DNS name); null if an imported certificate has none.",
+  })
   @Column({ name: "common_name", type: "text", nullable: true })
   commonName!: string | null;
 
@@ -66,7 +78,9 @@ export class Certificate implements Node {
   @Column({ name: "not_before", type: "timestamptz" })
   notBefore!: Date;
 
-  @Field(() => Date, { description: "End of validity (ISO 8601): the term end or the VAL-7 lifetime cap, whichever is earlier." })
+  @Field(() => Date, {
+    description: "End of validity (ISO 8601): the term end or the VAL-7 lifetime cap, whichever is earlier.",
+  })
   @Column({ name: "not_after", type: "timestamptz" })
   notAfter!: Date;
 
@@ -77,7 +91,10 @@ export class Certificate implements Node {
   @Column({ name: "superseded_by_id", type: "uuid", nullable: true })
   supersededById!: string | null;
 
-  @Field(() => Date, { nullable: true, description: "When the revocation was executed (ISO 8601); null if not revoked." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the revocation was executed (ISO 8601); null if not revoked.",
+  })
   @Column({ name: "revoked_at", type: "timestamptz", nullable: true })
   revokedAt!: Date | null;
 

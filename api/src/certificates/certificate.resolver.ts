@@ -6,8 +6,10 @@ import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { Certificate } from "./certificate.entity";
 import { CertificateStatus, certificateStatus } from "./certificate-status";
 
-
-registerEnumType(CertificateStatus, { name: "CertificateStatus", description: "Live status at the time of the request (STAT-3)." });
+registerEnumType(CertificateStatus, {
+  name: "CertificateStatus",
+  description: "Live status at the time of the request (STAT-3).",
+});
 
 @ObjectType({ description: "A page of certificates." })
 export class CertificateConnection extends Connection(Certificate) {}
@@ -24,22 +26,33 @@ export class CertificateResolver {
     return ctx.services.certificates.pem(c);
   }
 
-  @FieldResolver(() => String, { description: "The certificate followed by its issuing CA certificate, as a server sends it (RES-5)." })
+  @FieldResolver(() => String, {
+    description: "The certificate followed by its issuing CA certificate, as a server sends it (RES-5).",
+  })
   chainPem(@Root() c: Certificate, @Ctx() ctx: Context): Promise<string> {
     return ctx.services.certificates.chainPem(c);
   }
 
-  @FieldResolver(() => CertificateStatus, { description: "Status at the time of the request: VALID, NOT_YET_VALID, EXPIRED or REVOKED (STAT-3); a scheduled revocation shows as VALID until executed." })
+  @FieldResolver(() => CertificateStatus, {
+    description:
+      "Status at the time of the request: VALID, NOT_YET_VALID, EXPIRED or REVOKED (STAT-3); a scheduled revocation shows as VALID until executed.",
+  })
   status(@Root() c: Certificate, @Ctx() ctx: Context): CertificateStatus {
     return certificateStatus(c, ctx.services.clock.now());
   }
 
-  @FieldResolver(() => RevocationReasonValue, { nullable: true, description: "RFC 5280 reason of the executed revocation (REV-1); null if not revoked." })
+  @FieldResolver(() => RevocationReasonValue, {
+    nullable: true,
+    description: "RFC 5280 reason of the executed revocation (REV-1); null if not revoked.",
+  })
   revocationReason(@Root() c: Certificate): RevocationReasonValue | null {
     return c.revocationReason as RevocationReasonValue | null;
   }
 
-  @FieldResolver(() => Contract, { nullable: true, description: "The contract this certificate serves; null if the caller may not see it." })
+  @FieldResolver(() => Contract, {
+    nullable: true,
+    description: "The contract this certificate serves; null if the caller may not see it.",
+  })
   contract(@Root() c: Certificate, @Ctx() ctx: Context): Promise<Contract | null> {
     return ctx.services.contracts.get(ctx, c.contractId);
   }

@@ -21,11 +21,17 @@ export class CertificateService {
     return contract && canSeeResellerData(scope.caller, contract.resellerId) ? c : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, filter: { contractId?: string } = {}): Promise<ConnectionShape<Certificate>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { contractId?: string } = {},
+  ): Promise<ConnectionShape<Certificate>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(Certificate).createQueryBuilder("c");
     if (scope.caller.kind === "RESELLER") {
-      qb.innerJoin(Contract, "k", "k.id = c.contract_id").where("k.reseller_id = :own", { own: scope.caller.resellerId });
+      qb.innerJoin(Contract, "k", "k.id = c.contract_id").where("k.reseller_id = :own", {
+        own: scope.caller.resellerId,
+      });
     }
     if (filter.contractId) qb.andWhere("c.contract_id = :cid", { cid: filter.contractId });
     return paginate(qb, args);

@@ -36,7 +36,11 @@ export class IssuanceService {
   ) {}
 
   /** Issues the certificate an approved application asks for; returns the certificate and its contract. */
-  async issueForApplication(tx: EntityManager, actor: Actor, app: Application): Promise<{ certificate: Certificate; contract: Contract; product: Product; subscriber: Subscriber }> {
+  async issueForApplication(
+    tx: EntityManager,
+    actor: Actor,
+    app: Application,
+  ): Promise<{ certificate: Certificate; contract: Contract; product: Product; subscriber: Subscriber }> {
     const now = wholeSeconds(this.clock.now());
     const product = await tx.findOneByOrFail(Product, { id: app.productId });
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
@@ -47,18 +51,36 @@ export class IssuanceService {
 
     if (app.kind === ApplicationKind.REPLACEMENT) {
       // VAL-7: same contract, no new fee; the lifetime cap still applies.
-      contract = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
-      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
+      contract = await tx.findOneOrFail(Contract, {
+        where: { id: app.contractId! },
+        lock: { mode: "pessimistic_write" },
+      });
+      if (contract.status !== ContractStatus.ACTIVE)
+        throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
       const life = certificateNotAfter({ notBefore: now, termEnd: contract.endsAt! });
       if (!life.ok) throw fromDomain(life, "input.applicationId");
       notAfter = life.notAfter;
     } else if (app.kind === ApplicationKind.REISSUE) {
-      contract = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
-      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
+      contract = await tx.findOneOrFail(Contract, {
+        where: { id: app.contractId! },
+        lock: { mode: "pessimistic_write" },
+      });
+      if (contract.status !== ContractStatus.ACTIVE)
+        throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
       superseded = await this.currentCertificate(tx, contract.id);
-      if (!superseded || superseded.revokedAt) throw refusal(RefusalCode.CERTIFICATE_REVOKED, "The contract has no certificate in force to reissue.", "input.applicationId");
+      if (!superseded || superseded.revokedAt)
+        throw refusal(
+          RefusalCode.CERTIFICATE_REVOKED,
+          "The contract has no certificate in force to reissue.",
+          "input.applicationId",
+        );
       // VAL-4: the new certificate keeps the existing notAfter; the old one is revoked after the grace period.
-      const plan = planReissue({ existingNotAfter: superseded.notAfter, notBefore: now, revokeSupersededImmediately: app.revokeSupersededImmediately, graceHours: this.reissueGraceHours });
+      const plan = planReissue({
+        existingNotAfter: superseded.notAfter,
+        notBefore: now,
+        revokeSupersededImmediately: app.revokeSupersededImmediately,
+        graceHours: this.reissueGraceHours,
+      });
       if (!plan.ok) throw fromDomain(plan, "input.applicationId");
       notAfter = plan.notAfter;
       supersededRevokeAt = plan.revokeSupersededAt;
@@ -70,7 +92,10 @@ export class IssuanceService {
       let carryOverMonths = 0;
       let renewedFromId: string | null = null;
       if (app.kind === ApplicationKind.RENEWAL) {
-        const previous = await tx.findOneOrFail(Contract, { where: { id: app.contractId! }, lock: { mode: "pessimistic_write" } });
+        const previous = await tx.findOneOrFail(Contract, {
+          where: { id: app.contractId! },
+          lock: { mode: "pessimistic_write" },
+        });
         await refuseRenewedTwice(tx, previous.id);
         refuseDiscontinuedRenewal(product, now); // CON-5: also when discontinued after the renewal was submitted
         const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
@@ -81,24 +106,44 @@ export class IssuanceService {
         // APP-4: checked again inside the approval's transaction: two applications for the same names may
         // both be open. Approvals of one subscriber, product and set of names queue on a lock so two cannot
         // both pass; approvals for other names of the same subscriber do not wait for each other.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`issue:${app.subscriberId}:${app.productId}:${[...app.names].sort().join(",")}`]);
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+          `issue:${app.subscriberId}:${app.productId}:${[...app.names].sort().join(",")}`,
+        ]);
         await refuseDuplicateCertificate(tx, app.subscriberId, app.productId, app.names, now);
         if (app.carryOverCertificateDer) {
           // VAL-3: months carried over are counted at issuance, from the new start.
-          const t = termWithCarryOver({ start: now, termMonths: app.termMonths!, previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter });
+          const t = termWithCarryOver({
+            start: now,
+            termMonths: app.termMonths!,
+            previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter,
+          });
           end = t.termEnd;
           carryOverMonths = t.carryOverMonths;
         } else {
           end = termEnd(now, app.termMonths!);
         }
       }
-      contract = await openContract(tx, this.audit, actor, {
-        subscriberId: app.subscriberId, resellerId: app.resellerId, productId: app.productId, applicationId: app.id, renewedFromId,
-        termMonths: app.termMonths, carryOverMonths, startsAt: now, endsAt: end,
-        // VAL-6: the first service period runs to the end of the issuance month.
-        servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
-        doNotRenew: false, createdAt: now,
-      }, renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance");
+      contract = await openContract(
+        tx,
+        this.audit,
+        actor,
+        {
+          subscriberId: app.subscriberId,
+          resellerId: app.resellerId,
+          productId: app.productId,
+          applicationId: app.id,
+          renewedFromId,
+          termMonths: app.termMonths,
+          carryOverMonths,
+          startsAt: now,
+          endsAt: end,
+          // VAL-6: the first service period runs to the end of the issuance month.
+          servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
+          doNotRenew: false,
+          createdAt: now,
+        },
+        renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance",
+      );
       app.carryOverMonths = carryOverMonths;
       // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
       if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
@@ -113,13 +158,29 @@ export class IssuanceService {
       // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
       // REV-2: one already pending (an end-of-month request) refuses the reissue until it is withdrawn —
       // checked before signing, so a refused reissue leaves no signed certificate behind.
-      await this.revocations.schedule(tx, actor, { certificate: superseded, resellerId: contract.resellerId }, {
-        reason: "superseded", executeAt: supersededRevokeAt, requestedBy: RevocationRequester.SYSTEM, requesterKeyId: null,
-        comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`, auditReason: "superseded by reissue (VAL-4)",
-        refusalField: "input.applicationId",
-      });
+      await this.revocations.schedule(
+        tx,
+        actor,
+        { certificate: superseded, resellerId: contract.resellerId },
+        {
+          reason: "superseded",
+          executeAt: supersededRevokeAt,
+          requestedBy: RevocationRequester.SYSTEM,
+          requesterKeyId: null,
+          comment: `superseded by reissue (application ${toGlobalId("Application", app.id)})`,
+          auditReason: "superseded by reissue (VAL-4)",
+          refusalField: "input.applicationId",
+        },
+      );
     }
-    const certificate = await this.sign(tx, { app, product, subscriber, contractId: contract.id, notBefore: now, notAfter });
+    const certificate = await this.sign(tx, {
+      app,
+      product,
+      subscriber,
+      contractId: contract.id,
+      notBefore: now,
+      notAfter,
+    });
     if (superseded) {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
@@ -133,7 +194,14 @@ export class IssuanceService {
 
   private async sign(
     tx: EntityManager,
-    x: { app: Application; product: Product; subscriber: Subscriber; contractId: string; notBefore: Date; notAfter: Date },
+    x: {
+      app: Application;
+      product: Product;
+      subscriber: Subscriber;
+      contractId: string;
+      notBefore: Date;
+      notAfter: Date;
+    },
   ): Promise<Certificate> {
     const csr = checkCsr(x.app.csrDer!, { names: x.app.names, wildcardAllowed: x.product.wildcardAllowed });
     if (!csr.ok) throw fromDomain({ code: csr.code, message: csr.message }, "input.applicationId");
@@ -168,10 +236,25 @@ export class IssuanceService {
     const parsed = parseCertificate(issued.der);
     const certificate = await tx.save(
       tx.create(Certificate, {
-        contractId: x.contractId, applicationId: x.app.id, source: CertificateSource.ISSUED, issuingCaId: ca.id, serialHex: issued.serialHex,
-        sha256Fingerprint: issued.sha256Fingerprint, der: issued.der, commonName: x.app.names[0], names: x.app.names, subjectDn: parsed.subject,
-        issuerDn: parsed.issuer, notBefore: parsed.notBefore, notAfter: parsed.notAfter, keyAlgorithm: csr.keyAlgorithm, supersededById: null,
-        revokedAt: null, revocationReason: null, crlShard, createdAt: this.clock.now(),
+        contractId: x.contractId,
+        applicationId: x.app.id,
+        source: CertificateSource.ISSUED,
+        issuingCaId: ca.id,
+        serialHex: issued.serialHex,
+        sha256Fingerprint: issued.sha256Fingerprint,
+        der: issued.der,
+        commonName: x.app.names[0],
+        names: x.app.names,
+        subjectDn: parsed.subject,
+        issuerDn: parsed.issuer,
+        notBefore: parsed.notBefore,
+        notAfter: parsed.notAfter,
+        keyAlgorithm: csr.keyAlgorithm,
+        supersededById: null,
+        revokedAt: null,
+        revocationReason: null,
+        crlShard,
+        createdAt: this.clock.now(),
       }),
     );
     return certificate;
@@ -182,4 +265,3 @@ export class IssuanceService {
 function wholeSeconds(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }
-

@@ -31,7 +31,8 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  if (command === "backup" || command === "restore") return runBackupCommand(command, rest, (s) => process.stdout.write(s));
+  if (command === "backup" || command === "restore")
+    return runBackupCommand(command, rest, (s) => process.stdout.write(s));
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -76,15 +77,24 @@ async function main(): Promise<number> {
           contactEmail: need("email"),
           designationFeeWaived: values["fee-waived"] === true,
         });
-        const created = await services.apiKeys.create(actor, { resellerId: reseller.id, name: `${reseller.code} first key` });
-        process.stdout.write(`reseller ${reseller.code} created (id ${reseller.nodeId})\nreseller key (shown once): ${created.key}\n`);
+        const created = await services.apiKeys.create(actor, {
+          resellerId: reseller.id,
+          name: `${reseller.code} first key`,
+        });
+        process.stdout.write(
+          `reseller ${reseller.code} created (id ${reseller.nodeId})\nreseller key (shown once): ${created.key}\n`,
+        );
         return 0;
       }
       case "create-reseller-key": {
         const reseller = await resellerByCode(need("reseller"));
         const expiresAt = values.expires ? new Date(values.expires) : null;
         if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new UsageError("--expires must be an ISO date");
-        const created = await services.apiKeys.create(actor, { resellerId: reseller.id, name: need("name"), expiresAt });
+        const created = await services.apiKeys.create(actor, {
+          resellerId: reseller.id,
+          name: need("name"),
+          expiresAt,
+        });
         process.stdout.write(`reseller key for ${reseller.code} (shown once): ${created.key}\n`);
         return 0;
       }
@@ -94,8 +104,14 @@ async function main(): Promise<number> {
         const codes = new Map((await db.ds.getRepository(Reseller).find()).map((r) => [r.id, r.code]));
         for (const k of keys) {
           const owner = k.resellerId ? `reseller:${codes.get(k.resellerId)}` : "operator";
-          const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : k.expiresAt && k.expiresAt <= new Date() ? "expired" : "active";
-          process.stdout.write(`${k.publicId}\t${owner}\t${k.name}\t${state}\tlast used ${k.lastUsedAt?.toISOString() ?? "never"}\n`);
+          const state = k.revokedAt
+            ? `revoked ${k.revokedAt.toISOString()}`
+            : k.expiresAt && k.expiresAt <= new Date()
+              ? "expired"
+              : "active";
+          process.stdout.write(
+            `${k.publicId}\t${owner}\t${k.name}\t${state}\tlast used ${k.lastUsedAt?.toISOString() ?? "never"}\n`,
+          );
         }
         return 0;
       }
@@ -121,7 +137,13 @@ class UsageError extends Error {}
 main()
   .then((code) => process.exit(code))
   .catch((e) => {
-    if (e instanceof UsageError || e instanceof BackupUsageError || e instanceof ConfigError || e instanceof RefusalError || e instanceof RestoreError) {
+    if (
+      e instanceof UsageError ||
+      e instanceof BackupUsageError ||
+      e instanceof ConfigError ||
+      e instanceof RefusalError ||
+      e instanceof RestoreError
+    ) {
       process.stderr.write(`akashi: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write(`\n${USAGE}\n`);
       process.exit(2);

@@ -25,8 +25,14 @@ const ACTOR = systemActor("contract-jobs");
  * - at every JST month end: auto-renew service periods are extended, or end (VAL-6).
  * @rule CON-1 — the contract starts in the approval's transaction (review.service.ts approve); revocation ends it (revocation.service.ts)
  */
-export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService, events: EventPublisher): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
-  const end = (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) => endContract(tx, { audit, events }, ACTOR, c, reason, at);
+export function contractJobs(
+  clock: Clock,
+  audit: AuditService,
+  fees: FeeService,
+  events: EventPublisher,
+): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
+  const end = (tx: EntityManager, c: Contract, reason: ContractEndReason, at: Date) =>
+    endContract(tx, { audit, events }, ACTOR, c, reason, at);
 
   const sweep: JobHandler = async (_job, tx) => {
     const now = clock.now();
@@ -41,13 +47,20 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
         await end(tx, c, ContractEndReason.CANCELLED, c.cancellationEffectiveAt);
         continue;
       }
-      const renewed = (await tx.existsBy(Contract, { renewedFromId: c.id })) || (await renewByDefault(tx, ACTOR, fees, audit, c)) !== null;
+      const renewed =
+        (await tx.existsBy(Contract, { renewedFromId: c.id })) ||
+        (await renewByDefault(tx, ACTOR, fees, audit, c)) !== null;
       const discontinued = isDiscontinued(await tx.findOneByOrFail(Product, { id: c.productId }), c.endsAt ?? now); // CON-5
-      const notRenewed = c.doNotRenew ? ContractEndReason.NOT_RENEWED : discontinued ? ContractEndReason.DISCONTINUED : ContractEndReason.TERM_END;
+      const notRenewed = c.doNotRenew
+        ? ContractEndReason.NOT_RENEWED
+        : discontinued
+          ? ContractEndReason.DISCONTINUED
+          : ContractEndReason.TERM_END;
       await end(tx, c, renewed ? ContractEndReason.RENEWED : notRenewed, c.endsAt ?? now);
     }
     // CON-5: unlimited management of a discontinued product ends with the month of discontinuation.
-    for (const x of await unlimitedEndedByDiscontinuation(tx, now)) await end(tx, x.contract, ContractEndReason.DISCONTINUED, x.endsAt);
+    for (const x of await unlimitedEndedByDiscontinuation(tx, now))
+      await end(tx, x.contract, ContractEndReason.DISCONTINUED, x.endsAt);
     await writeRenewalNotices(tx, now, events);
   };
 
@@ -60,15 +73,32 @@ export function contractJobs(clock: Clock, audit: AuditService, fees: FeeService
       .where("k.status = 'ACTIVE' AND p.auto_renew")
       .getMany();
     for (const c of contracts) {
-      const state = autoRenewStatus({ issuedAt: c.startsAt, termMonths: c.termMonths!, noticeAt: c.autoRenewStopNoticedAt, now });
+      const state = autoRenewStatus({
+        issuedAt: c.startsAt,
+        termMonths: c.termMonths!,
+        noticeAt: c.autoRenewStopNoticedAt,
+        now,
+      });
       if (state.ended) {
-        await end(tx, c, state.stoppedByNotice ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END, state.serviceEnd);
+        await end(
+          tx,
+          c,
+          state.stoppedByNotice ? ContractEndReason.NOT_RENEWED : ContractEndReason.TERM_END,
+          state.serviceEnd,
+        );
       } else if (state.currentPeriodEnd && c.servicePeriodEndsAt?.getTime() !== state.currentPeriodEnd.getTime()) {
         const before = snapshot(c);
         const previousEnd = c.servicePeriodEndsAt;
         c.servicePeriodEndsAt = state.currentPeriodEnd;
         await tx.save(c);
-        await audit.record(tx, ACTOR, { action: "contract.autoRenew.extend", entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, before, after: snapshot(c) });
+        await audit.record(tx, ACTOR, {
+          action: "contract.autoRenew.extend",
+          entityType: "Contract",
+          entityId: toGlobalId("Contract", c.id),
+          resellerId: c.resellerId,
+          before,
+          after: snapshot(c),
+        });
         // RES-6, CON-8: each service month added is charged to the managing reseller.
         if (previousEnd) await fees.chargeServicePeriods(tx, ACTOR, c, previousEnd, state.currentPeriodEnd);
       }
@@ -90,7 +120,9 @@ async function writeRenewalNotices(tx: EntityManager, now: Date, events: EventPu
   const candidates = await tx
     .createQueryBuilder(Contract, "k")
     .innerJoin(Product, "p", "p.id = k.product_id")
-    .where("k.status = 'ACTIVE' AND NOT p.auto_renew AND k.ends_at IS NOT NULL AND NOT k.do_not_renew AND k.reseller_id IS NOT NULL")
+    .where(
+      "k.status = 'ACTIVE' AND NOT p.auto_renew AND k.ends_at IS NOT NULL AND NOT k.do_not_renew AND k.reseller_id IS NOT NULL",
+    )
     .andWhere("k.ends_at > :now AND k.cancellation_effective_at IS NULL", { now })
     .andWhere("NOT EXISTS (SELECT 1 FROM contract r WHERE r.renewed_from_id = k.id)")
     .getMany();
@@ -102,7 +134,9 @@ async function writeRenewalNotices(tx: EntityManager, now: Date, events: EventPu
     const byo = product.issuanceMode === IssuanceMode.BRING_YOUR_OWN;
     const ja = subscriber.preferredLanguage === "ja";
     const endText = formatJst(c.endsAt!);
-    const subject = ja ? `【更新のご案内】${subscriber.name} ${product.nameJa}（${endText}満了）` : `Renewal notice: ${subscriber.nameEn ?? subscriber.name}, ${product.nameEn} (term ends ${endText})`;
+    const subject = ja
+      ? `【更新のご案内】${subscriber.name} ${product.nameJa}（${endText}満了）`
+      : `Renewal notice: ${subscriber.nameEn ?? subscriber.name}, ${product.nameEn} (term ends ${endText})`;
     const body = ja
       ? byo
         ? `${subscriber.name}様の${product.nameJa}の契約期間は${endText}に満了します。管理を継続するには、更新後の証明書をお持ち込みください。`
@@ -115,16 +149,33 @@ async function writeRenewalNotices(tx: EntityManager, now: Date, events: EventPu
       .insert()
       .into(Notice)
       .values({
-        kind: "RENEWAL_DUE", recipient: NoticeRecipient.RESELLER, resellerId: c.resellerId, subscriberId: c.subscriberId, contractId: c.id,
-        language: ja ? NoticeLanguage.JA : NoticeLanguage.EN, subject, body, channel: NoticeChannel.EMAIL, direct: false, emailTo: null,
-        dueAt: opensAt, sentAt: null, createdAt: now,
+        kind: "RENEWAL_DUE",
+        recipient: NoticeRecipient.RESELLER,
+        resellerId: c.resellerId,
+        subscriberId: c.subscriberId,
+        contractId: c.id,
+        language: ja ? NoticeLanguage.JA : NoticeLanguage.EN,
+        subject,
+        body,
+        channel: NoticeChannel.EMAIL,
+        direct: false,
+        emailTo: null,
+        dueAt: opensAt,
+        sentAt: null,
+        createdAt: now,
       })
       .orIgnore()
       .returning("id")
       .execute();
     // The renewal-due event goes out once, with the notice (the unique key makes later runs no-ops).
     if ((inserted.raw as unknown[]).length > 0) {
-      await events.emit(tx, { type: EventType.RENEWAL_DUE, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { termEndsAt: c.endsAt!.toISOString(), windowOpensAt: opensAt.toISOString() } });
+      await events.emit(tx, {
+        type: EventType.RENEWAL_DUE,
+        resellerId: c.resellerId,
+        subjectType: "Contract",
+        subjectId: toGlobalId("Contract", c.id),
+        data: { termEndsAt: c.endsAt!.toISOString(), windowOpensAt: opensAt.toISOString() },
+      });
     }
   }
 }

@@ -30,16 +30,31 @@ export interface NewContract {
  * (CON-3), an ACME certificate (ACME-5) and a managed bring-your-own certificate (VAL-8) all open
  * theirs here, so each leaves the same `contract.create` audit entry, with `why` naming the rule.
  */
-export async function openContract(tx: EntityManager, audit: AuditService, actor: Actor, facts: NewContract, why: string): Promise<Contract> {
+export async function openContract(
+  tx: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  facts: NewContract,
+  why: string,
+): Promise<Contract> {
   const contract = await tx.save(
     tx.create(Contract, {
       ...facts,
-      autoRenewStopNoticedAt: null, cancellationNoticedAt: null, cancellationEffectiveAt: null,
-      status: ContractStatus.ACTIVE, endedAt: null, endReason: null,
+      autoRenewStopNoticedAt: null,
+      cancellationNoticedAt: null,
+      cancellationEffectiveAt: null,
+      status: ContractStatus.ACTIVE,
+      endedAt: null,
+      endReason: null,
     }),
   );
   await audit.record(tx, actor, {
-    action: "contract.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: why, after: snapshot(contract),
+    action: "contract.create",
+    entityType: "Contract",
+    entityId: toGlobalId("Contract", contract.id),
+    resellerId: contract.resellerId,
+    reason: why,
+    after: snapshot(contract),
   });
   return contract;
 }
@@ -63,6 +78,20 @@ export async function endContract(
   contract.endReason = reason;
   await tx.save(contract);
   const contractId = toGlobalId("Contract", contract.id);
-  await deps.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: contractId, resellerId: contract.resellerId, reason, before, after: snapshot(contract) });
-  await deps.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: contractId, data: { endReason: reason, endedAt: at.toISOString() } });
+  await deps.audit.record(tx, actor, {
+    action: "contract.end",
+    entityType: "Contract",
+    entityId: contractId,
+    resellerId: contract.resellerId,
+    reason,
+    before,
+    after: snapshot(contract),
+  });
+  await deps.events.emit(tx, {
+    type: EventType.CONTRACT_ENDED,
+    resellerId: contract.resellerId,
+    subjectType: "Contract",
+    subjectId: contractId,
+    data: { endReason: reason, endedAt: at.toISOString() },
+  });
 }

@@ -60,7 +60,10 @@ export class Contract implements Node {
   @Column({ name: "starts_at", type: "timestamptz" })
   startsAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "Term end, 23:59:59 JST at a month end (VAL-2); null for unlimited." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Term end, 23:59:59 JST at a month end (VAL-2); null for unlimited.",
+  })
   /** Null: unlimited (bring-your-own). */
   @Column({ name: "ends_at", type: "timestamptz", nullable: true })
   endsAt!: Date | null;

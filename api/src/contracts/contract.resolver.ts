@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
@@ -35,42 +48,83 @@ export class ContractIdInput {
   contractId!: string;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class ContractPayload {
-  @Field(() => Contract, { nullable: true, description: "The contract as it now stands; null when the mutation was refused." })
+  @Field(() => Contract, {
+    nullable: true,
+    description: "The contract as it now stands; null when the mutation was refused.",
+  })
   contract!: Contract | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
 @Resolver(() => Contract)
 export class ContractResolver {
   @Query(() => ContractConnection, { description: "Contracts: a reseller the ones it manages, operators all." })
-  contracts(@Args() args: PageArgs, @Ctx() ctx: Context, @Arg("status", () => ContractStatus, { nullable: true, description: "Only contracts in this status; all when omitted." }) status?: ContractStatus | null): Promise<ContractConnection> {
+  contracts(
+    @Args() args: PageArgs,
+    @Ctx() ctx: Context,
+    @Arg("status", () => ContractStatus, {
+      nullable: true,
+      description: "Only contracts in this status; all when omitted.",
+    })
+    status?: ContractStatus | null,
+  ): Promise<ContractConnection> {
     return ctx.services.contracts.list(ctx, args, { status });
   }
 
   @Mutation(() => ContractPayload, { description: "Notice of cancellation (CON-2). No refund." })
-  cancelContract(@Arg("input", { description: "What to do; see the input type." }) input: CancelContractInput, @Ctx() ctx: Context): Promise<ContractPayload> {
-    return mutate(() => ctx.services.contracts.cancel(ctx, idOfType(input.contractId, "Contract"), input.requestedDate ?? null), (contract) => ({ contract }));
+  cancelContract(
+    @Arg("input", { description: "What to do; see the input type." }) input: CancelContractInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContractPayload> {
+    return mutate(
+      () => ctx.services.contracts.cancel(ctx, idOfType(input.contractId, "Contract"), input.requestedDate ?? null),
+      (contract) => ({ contract }),
+    );
   }
 
   @Mutation(() => ContractPayload, { description: "Reply to a renewal notice (CON-3, CON-4)." })
-  setDoNotRenew(@Arg("input", { description: "What to do; see the input type." }) input: SetDoNotRenewInput, @Ctx() ctx: Context): Promise<ContractPayload> {
-    return mutate(() => ctx.services.contracts.setDoNotRenew(ctx, idOfType(input.contractId, "Contract"), input.doNotRenew), (contract) => ({ contract }));
+  setDoNotRenew(
+    @Arg("input", { description: "What to do; see the input type." }) input: SetDoNotRenewInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContractPayload> {
+    return mutate(
+      () => ctx.services.contracts.setDoNotRenew(ctx, idOfType(input.contractId, "Contract"), input.doNotRenew),
+      (contract) => ({ contract }),
+    );
   }
 
-  @Mutation(() => ContractPayload, { description: "VAL-6: notice not to extend an auto-renew contract after the current month." })
-  stopAutoRenew(@Arg("input", { description: "What to do; see the input type." }) input: ContractIdInput, @Ctx() ctx: Context): Promise<ContractPayload> {
-    return mutate(() => ctx.services.contracts.stopAutoRenew(ctx, idOfType(input.contractId, "Contract")), (contract) => ({ contract }));
+  @Mutation(() => ContractPayload, {
+    description: "VAL-6: notice not to extend an auto-renew contract after the current month.",
+  })
+  stopAutoRenew(
+    @Arg("input", { description: "What to do; see the input type." }) input: ContractIdInput,
+    @Ctx() ctx: Context,
+  ): Promise<ContractPayload> {
+    return mutate(
+      () => ctx.services.contracts.stopAutoRenew(ctx, idOfType(input.contractId, "Contract")),
+      (contract) => ({ contract }),
+    );
   }
 
-  @FieldResolver(() => Subscriber, { nullable: true, description: "The subscriber holding the contract; null if the caller may not see it." })
+  @FieldResolver(() => Subscriber, {
+    nullable: true,
+    description: "The subscriber holding the contract; null if the caller may not see it.",
+  })
   subscriber(@Root() c: Contract, @Ctx() ctx: Context): Promise<Subscriber | null> {
     return ctx.services.subscribers.get(ctx, c.subscriberId);
   }
 
-  @FieldResolver(() => Reseller, { nullable: true, description: "The managing reseller (J 6.4); null once the operator manages it (RES-11)." })
+  @FieldResolver(() => Reseller, {
+    nullable: true,
+    description: "The managing reseller (J 6.4); null once the operator manages it (RES-11).",
+  })
   managingReseller(@Root() c: Contract, @Ctx() ctx: Context): Promise<Reseller | null> {
     return c.resellerId ? ctx.services.resellers.get(ctx, c.resellerId) : Promise.resolve(null);
   }

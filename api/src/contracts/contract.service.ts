@@ -26,7 +26,11 @@ export class ContractService {
     return c && canSeeResellerData(scope.caller, c.resellerId) ? c : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, filter: { subscriberId?: string | null; status?: ContractStatus | null } = {}): Promise<ConnectionShape<Contract>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { subscriberId?: string | null; status?: ContractStatus | null } = {},
+  ): Promise<ConnectionShape<Contract>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(Contract).createQueryBuilder("k");
     if (scope.caller.kind === "RESELLER") qb.where("k.reseller_id = :own", { own: scope.caller.resellerId });
@@ -42,9 +46,15 @@ export class ContractService {
 
   /** CON-2: notice of cancellation; effective on the later of 30 days after the notice and the date named. No refund. */
   async cancel(scope: RequestScope, id: string | null, requestedDate: string | null): Promise<Contract> {
-    if (requestedDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(requestedDate)) throw refusal(RefusalCode.INVALID_INPUT, "requestedDate must be YYYY-MM-DD (JST).", "input.requestedDate");
+    if (requestedDate !== null && !/^\d{4}-\d{2}-\d{2}$/.test(requestedDate))
+      throw refusal(RefusalCode.INVALID_INPUT, "requestedDate must be YYYY-MM-DD (JST).", "input.requestedDate");
     return this.change(scope, id, "contract.cancel", async (c, tx) => {
-      if (c.endsAt === null) throw refusal(RefusalCode.INVALID_INPUT, "Unlimited management ends with a cancellation date; name one.", "input.requestedDate");
+      if (c.endsAt === null)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Unlimited management ends with a cancellation date; name one.",
+          "input.requestedDate",
+        );
       const now = this.clock.now();
       // CON-2: the notice counts from when it first arrived. Repeating it changes nothing; naming another
       // date moves only the effective date (never the notice date), as the rule computes it from the first notice.
@@ -54,7 +64,13 @@ export class ContractService {
       if (c.cancellationEffectiveAt?.getTime() === r.endsAt.getTime()) return;
       c.cancellationNoticedAt = noticeArrivedAt;
       c.cancellationEffectiveAt = r.endsAt;
-      await this.events.emit(tx, { type: EventType.CONTRACT_CANCELLED, resellerId: c.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", c.id), data: { effectiveAt: r.endsAt.toISOString() } });
+      await this.events.emit(tx, {
+        type: EventType.CONTRACT_CANCELLED,
+        resellerId: c.resellerId,
+        subjectType: "Contract",
+        subjectId: toGlobalId("Contract", c.id),
+        data: { effectiveAt: r.endsAt.toISOString() },
+      });
     });
   }
 
@@ -72,7 +88,12 @@ export class ContractService {
   async stopAutoRenew(scope: RequestScope, id: string | null): Promise<Contract> {
     return this.change(scope, id, "contract.stopAutoRenew", async (c, tx) => {
       const product = await tx.findOneByOrFail(Product, { id: c.productId });
-      if (!product.autoRenew) throw refusal(RefusalCode.NOT_AUTO_RENEW, "Only auto-renew contracts extend month by month.", "input.contractId");
+      if (!product.autoRenew)
+        throw refusal(
+          RefusalCode.NOT_AUTO_RENEW,
+          "Only auto-renew contracts extend month by month.",
+          "input.contractId",
+        );
       if (c.autoRenewStopNoticedAt) return; // already noticed: nothing changes
       c.autoRenewStopNoticedAt = this.clock.now();
     });
@@ -80,20 +101,39 @@ export class ContractService {
 
   /** VAL-6: the service period as it stands now (current period end, or where a notice stops it). */
   autoRenewState(contract: Contract, now: Date) {
-    return autoRenewStatus({ issuedAt: contract.startsAt, termMonths: contract.termMonths!, noticeAt: contract.autoRenewStopNoticedAt, now });
+    return autoRenewStatus({
+      issuedAt: contract.startsAt,
+      termMonths: contract.termMonths!,
+      noticeAt: contract.autoRenewStopNoticedAt,
+      now,
+    });
   }
 
-  private async change(scope: RequestScope, id: string | null, action: string, apply: (c: Contract, tx: EntityManager) => Promise<void>): Promise<Contract> {
+  private async change(
+    scope: RequestScope,
+    id: string | null,
+    action: string,
+    apply: (c: Contract, tx: EntityManager) => Promise<void>,
+  ): Promise<Contract> {
     requireAuthenticated(scope.caller);
     const result = await inTransaction(this.ds, async (tx) => {
       const c = id ? await tx.findOne(Contract, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
-      if (!c || !canSeeResellerData(scope.caller, c.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such contract.", "input.contractId");
-      if (c.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
+      if (!c || !canSeeResellerData(scope.caller, c.resellerId))
+        throw refusal(RefusalCode.NOT_FOUND, "No such contract.", "input.contractId");
+      if (c.status !== ContractStatus.ACTIVE)
+        throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.contractId");
       const before = snapshot(c);
       await apply(c, tx);
       if (unchanged(before, snapshot(c))) return c;
       const saved = await tx.save(c);
-      await this.audit.record(tx, scope, { action, entityType: "Contract", entityId: toGlobalId("Contract", c.id), resellerId: c.resellerId, before, after: snapshot(saved) });
+      await this.audit.record(tx, scope, {
+        action,
+        entityType: "Contract",
+        entityId: toGlobalId("Contract", c.id),
+        resellerId: c.resellerId,
+        before,
+        after: snapshot(saved),
+      });
       return saved;
     });
     scope.loaders.clearAll();

@@ -29,7 +29,8 @@ export class CommitBuffer<T> {
   ) {}
 
   add(tx: EntityManager, item: T): void {
-    if (!tx.queryRunner?.isTransactionActive) throw new Error(`${this.what} needs the changing transaction's EntityManager`);
+    if (!tx.queryRunner?.isTransactionActive)
+      throw new Error(`${this.what} needs the changing transaction's EntityManager`);
     let list = this.lists.get(tx);
     if (!list) {
       const items: T[] = [];

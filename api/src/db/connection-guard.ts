@@ -143,7 +143,10 @@ export function guardDataSource(ds: DataSource, options: GuardOptions): void {
       state.timeouts++;
       state.lastTimeoutAt = performance.now();
     }
-    if (reason) throw e instanceof DatabaseUnavailableError ? e : new DatabaseUnavailableError(`The database is unavailable (${reason}).`, reason);
+    if (reason)
+      throw e instanceof DatabaseUnavailableError
+        ? e
+        : new DatabaseUnavailableError(`The database is unavailable (${reason}).`, reason);
     throw e;
   };
 

@@ -53,7 +53,11 @@ export interface DataSourceOptions {
 export function createDataSource(url: string, options: DataSourceOptions = {}): DataSource {
   const root = path.resolve(__dirname, "../../..");
   const ext = __filename.endsWith(".ts") ? "ts" : "js";
-  const limits = { ...DEFAULT_DB_LIMITS, ...options.limits, ...(options.poolSize ? { poolSize: options.poolSize } : {}) };
+  const limits = {
+    ...DEFAULT_DB_LIMITS,
+    ...options.limits,
+    ...(options.poolSize ? { poolSize: options.poolSize } : {}),
+  };
   const timeouts = options.forMigrations
     ? { lock_timeout: limits.lockTimeoutMs }
     : {

@@ -19,8 +19,13 @@ export interface Database {
  * here, as the owning role (DATABASE_OWNER_URL, or the embedded superuser), which then grants the
  * service's role the DML it needs; the service itself connects as that role.
  */
-export async function openDatabase(config: Config, log: (msg: string) => void, options: { migrate?: boolean } = {}): Promise<Database> {
-  const embedded = config.databaseUrl === undefined ? await startEmbeddedPostgres(path.join(config.dataDir), log) : null;
+export async function openDatabase(
+  config: Config,
+  log: (msg: string) => void,
+  options: { migrate?: boolean } = {},
+): Promise<Database> {
+  const embedded =
+    config.databaseUrl === undefined ? await startEmbeddedPostgres(path.join(config.dataDir), log) : null;
   const serviceUrl = config.databaseUrl ?? embedded!.url;
   const ownerUrl = config.databaseOwnerUrl ?? embedded?.ownerUrl ?? serviceUrl;
   try {
@@ -35,7 +40,9 @@ export async function openDatabase(config: Config, log: (msg: string) => void, o
     await ds.initialize();
     const excess = await excessRights(ds);
     if (excess.length > 0) {
-      log(`warning: the service's database role ${excess.join(", ")}; set DATABASE_OWNER_URL and give DATABASE_URL a role with DML only (README, "Database roles")`);
+      log(
+        `warning: the service's database role ${excess.join(", ")}; set DATABASE_OWNER_URL and give DATABASE_URL a role with DML only (README, "Database roles")`,
+      );
     }
   } catch (e) {
     await ds.destroy().catch(() => {});
@@ -54,7 +61,11 @@ export async function openDatabase(config: Config, log: (msg: string) => void, o
 }
 
 /** Applies pending migrations as the owner and, when the service has a role of its own, grants it DML. */
-export async function migrate(ownerUrl: string, serviceRole: string | null, log: (msg: string) => void = () => {}): Promise<void> {
+export async function migrate(
+  ownerUrl: string,
+  serviceRole: string | null,
+  log: (msg: string) => void = () => {},
+): Promise<void> {
   const owner = createDataSource(ownerUrl, { poolSize: 1, forMigrations: true, applicationName: "akashi-migrate" });
   await owner.initialize();
   try {

@@ -81,7 +81,9 @@ async function binaries(): Promise<Binaries> {
   try {
     entry = from.resolve(name);
   } catch {
-    throw new EmbeddedDatabaseError(`the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name} is not installed). Run \`npm install\` again, or set DATABASE_URL.`);
+    throw new EmbeddedDatabaseError(
+      `the embedded PostgreSQL has no binaries for ${process.platform}-${process.arch} (${name} is not installed). Run \`npm install\` again, or set DATABASE_URL.`,
+    );
   }
   const mod = (await import(pathToFileURL(entry).href)) as Binaries;
   return { initdb: mod.initdb, postgres: mod.postgres };
@@ -153,15 +155,33 @@ function newPassword(): string {
 /** Runs a binary as the cluster's OS user; rejects with its stderr (or the spawn error) on failure. */
 function run(bin: string, args: string[], who: { uid: number; gid: number } | null): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { ...(who ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    const child = spawn(bin, args, {
+      ...(who ?? {}),
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, LC_ALL: "C" },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
     child.once("error", (e) => reject(new EmbeddedDatabaseError(`could not run ${path.basename(bin)}: ${e.message}`)));
-    child.once("close", (code) => (code === 0 ? resolve() : reject(new EmbeddedDatabaseError(`${path.basename(bin)} failed (exit ${code}): ${stderr.trim().split("\n").pop() ?? ""}`))));
+    child.once("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new EmbeddedDatabaseError(
+              `${path.basename(bin)} failed (exit ${code}): ${stderr.trim().split("\n").pop() ?? ""}`,
+            ),
+          ),
+    );
   });
 }
 
-async function initdb(bin: Binaries, pgdata: string, dir: string, password: string, who: { uid: number; gid: number } | null): Promise<void> {
+async function initdb(
+  bin: Binaries,
+  pgdata: string,
+  dir: string,
+  password: string,
+  who: { uid: number; gid: number } | null,
+): Promise<void> {
   fs.mkdirSync(pgdata, { recursive: true, mode: 0o700 });
   // The password reaches initdb through a 0600 file of its own, inside our data directory, removed at once.
   const pwfile = path.join(dir, `.initdb-${randomBytes(6).toString("hex")}`);
@@ -171,7 +191,18 @@ async function initdb(bin: Binaries, pgdata: string, dir: string, password: stri
     fs.chownSync(pwfile, who.uid, who.gid);
   }
   try {
-    await run(bin.initdb, [`--pgdata=${pgdata}`, "--auth=scram-sha-256", `--username=${OWNER}`, `--pwfile=${pwfile}`, "--encoding=UTF8", "--no-locale"], who);
+    await run(
+      bin.initdb,
+      [
+        `--pgdata=${pgdata}`,
+        "--auth=scram-sha-256",
+        `--username=${OWNER}`,
+        `--pwfile=${pwfile}`,
+        "--encoding=UTF8",
+        "--no-locale",
+      ],
+      who,
+    );
   } catch (e) {
     fs.rmSync(pgdata, { recursive: true, force: true });
     throw e;
@@ -185,13 +216,22 @@ interface Postmaster {
   stop(): Promise<void>;
 }
 
-function startPostmaster(bin: Binaries, pgdata: string, port: number, who: { uid: number; gid: number } | null): Promise<Postmaster> {
+function startPostmaster(
+  bin: Binaries,
+  pgdata: string,
+  port: number,
+  who: { uid: number; gid: number } | null,
+): Promise<Postmaster> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin.postgres, ["-D", pgdata, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="], {
-      ...(who ?? {}),
-      stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, LC_ALL: "C" },
-    });
+    const child = spawn(
+      bin.postgres,
+      ["-D", pgdata, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      {
+        ...(who ?? {}),
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, LC_ALL: "C" },
+      },
+    );
     let log = "";
     let ready = false;
     const exited = new Promise<void>((done) => child.once("close", () => done()));
@@ -214,7 +254,12 @@ function startPostmaster(bin: Binaries, pgdata: string, port: number, who: { uid
       }
     });
     child.once("close", (code) => {
-      if (!ready) reject(new EmbeddedDatabaseError(`PostgreSQL stopped while starting (exit ${code}): ${log.trim().split("\n").slice(-2).join(" ")}`));
+      if (!ready)
+        reject(
+          new EmbeddedDatabaseError(
+            `PostgreSQL stopped while starting (exit ${code}): ${log.trim().split("\n").slice(-2).join(" ")}`,
+          ),
+        );
     });
   });
 }
@@ -269,7 +314,9 @@ async function ensureAppRole(dir: string, ownerUrl: string): Promise<string> {
   try {
     const { rows } = await c.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [APP_ROLE]);
     const verb = rows.length === 0 ? "CREATE" : "ALTER";
-    await c.query(`${verb} ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '${password}'`);
+    await c.query(
+      `${verb} ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD '${password}'`,
+    );
   } finally {
     await c.end();
   }
@@ -288,14 +335,23 @@ async function ensureDatabase(ownerUrl: string, name: string): Promise<void> {
   }
 }
 
-export async function startEmbeddedPostgres(dir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dir: string,
+  log: (msg: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
   const who = runAs();
   requireReachable(dir, who);
   fs.mkdirSync(dir, { recursive: true });
   const ownerFile = path.join(dir, "embedded-postgres.json");
   if (fs.existsSync(ownerFile)) {
     const owner = JSON.parse(fs.readFileSync(ownerFile, "utf8")) as Partial<OwnerFile>;
-    if (owner.pid !== undefined && owner.pid !== process.pid && processAlive(owner.pid) && owner.url && owner.ownerUrl) {
+    if (
+      owner.pid !== undefined &&
+      owner.pid !== process.pid &&
+      processAlive(owner.pid) &&
+      owner.url &&
+      owner.ownerUrl
+    ) {
       return { url: owner.url, ownerUrl: owner.ownerUrl, attached: true, pid: null, stop: async () => {} };
     }
     fs.rmSync(ownerFile);
@@ -325,7 +381,9 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
     await ensureDatabase(adminUrl, "akashi");
     const ownerUrl = urlFor(OWNER, ownerPw, port, "akashi");
     const appUrl = urlFor(APP_ROLE, await ensureAppRole(dir, adminUrl), port, "akashi");
-    fs.writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, url: appUrl, ownerUrl } satisfies OwnerFile), { mode: 0o600 });
+    fs.writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, url: appUrl, ownerUrl } satisfies OwnerFile), {
+      mode: 0o600,
+    });
     let stopped = false;
     return {
       url: appUrl,

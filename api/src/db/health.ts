@@ -89,7 +89,10 @@ export class DatabaseHealth {
   private async ask(): Promise<boolean> {
     try {
       if (!this.client) {
-        const client = dedicatedClient(this.ds, "health", { connectionTimeoutMillis: HEALTH_PROBE_TIMEOUT_MS, query_timeout: HEALTH_PROBE_TIMEOUT_MS });
+        const client = dedicatedClient(this.ds, "health", {
+          connectionTimeoutMillis: HEALTH_PROBE_TIMEOUT_MS,
+          query_timeout: HEALTH_PROBE_TIMEOUT_MS,
+        });
         client.on("error", () => void this.dropClient());
         this.client = client;
         await client.connect();

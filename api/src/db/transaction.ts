@@ -18,6 +18,8 @@ export async function inTransaction<T>(ds: DataSource, work: (tx: EntityManager)
 
 /** PostgreSQL's unique_violation, for turning a lost race into a clear refusal. */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const err = (e as { driverError?: { code?: string; constraint?: string } }).driverError ?? (e as { code?: string; constraint?: string });
+  const err =
+    (e as { driverError?: { code?: string; constraint?: string } }).driverError ??
+    (e as { code?: string; constraint?: string });
   return err.code === "23505" && (constraint === undefined || err.constraint === constraint);
 }

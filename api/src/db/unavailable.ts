@@ -14,12 +14,7 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export type DatabaseUnavailableReason =
-  | "POOL_TIMEOUT"
-  | "DATABASE_DOWN"
-  | "STATEMENT_TIMEOUT"
-  | "LOCK_TIMEOUT"
-  | "CONNECTION_LOST"
-  | "TOO_MANY_CONNECTIONS";
+  "POOL_TIMEOUT" | "DATABASE_DOWN" | "STATEMENT_TIMEOUT" | "LOCK_TIMEOUT" | "CONNECTION_LOST" | "TOO_MANY_CONNECTIONS";
 
 /** Seconds a client should wait before retrying (Retry-After). */
 export const RETRY_AFTER_S = 2;
@@ -42,13 +37,27 @@ const MESSAGE_REASONS: [RegExp, DatabaseUnavailableReason][] = [
   [/Client has encountered a connection error/i, "CONNECTION_LOST"],
 ];
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+]);
 
 /** The reason when `err` (as pg, pg-pool or TypeORM throw it, possibly wrapped) means the database is unavailable. */
 export function unavailableReason(err: unknown): DatabaseUnavailableReason | null {
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     if (e instanceof DatabaseUnavailableError) return e.reason;
-    const x = e as { code?: unknown; message?: unknown; driverError?: unknown; originalError?: unknown; cause?: unknown };
+    const x = e as {
+      code?: unknown;
+      message?: unknown;
+      driverError?: unknown;
+      originalError?: unknown;
+      cause?: unknown;
+    };
     if (typeof x.code === "string") {
       if (SQLSTATE_REASONS[x.code]) return SQLSTATE_REASONS[x.code];
       if (x.code.startsWith("08")) return "CONNECTION_LOST"; // connection_exception class

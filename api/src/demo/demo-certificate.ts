@@ -21,13 +21,22 @@ export const DEMO_NAMES = ["shop.akashi-demo.jp", "www.shop.akashi-demo.jp"];
  * host-override mechanism the tests use. The key and chain are written to the data directory so
  * the demo shop could serve TLS with them.
  */
-export async function issueDemoCertificate(services: Services, reseller: Caller, subscriberId: string): Promise<{ serialHex: string; contractId: string }> {
+export async function issueDemoCertificate(
+  services: Services,
+  reseller: Caller,
+  subscriberId: string,
+): Promise<{ serialHex: string; contractId: string }> {
   const scope = (caller: Caller) => ({ caller, requestId: null, loaders: new Loaders(services.ds) });
   const product = await services.ds.getRepository(Product).findOneByOrFail({ code: "OV" });
   const { csrPem, privateKeyPem } = await createKeyAndCsr(DEMO_NAMES);
   const app = await services.applications.submit(scope(reseller), {
-    subscriberId, productId: product.id, termMonths: 12, names: DEMO_NAMES, csr: csrPem,
-    consents: { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true }, idempotencyKey: "demo-shop-certificate",
+    subscriberId,
+    productId: product.id,
+    termMonths: 12,
+    names: DEMO_NAMES,
+    csr: csrPem,
+    consents: { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true },
+    idempotencyKey: "demo-shop-certificate",
   });
   const operator = systemActor("demo-data").caller;
   await services.review.startReview(scope(operator), app.id);
@@ -40,8 +49,14 @@ export async function issueDemoCertificate(services: Services, reseller: Caller,
   return { serialHex: certificate.serialHex, contractId: certificate.contractId };
 }
 
-async function proveDomainControl(services: Services, scope: { caller: Caller; requestId: null; loaders: Loaders }, app: Application): Promise<void> {
-  const tokens = new Map((await services.ds.getRepository(DomainValidation).findBy({ applicationId: app.id })).map((v) => [v.token, v.name]));
+async function proveDomainControl(
+  services: Services,
+  scope: { caller: Caller; requestId: null; loaders: Loaders },
+  app: Application,
+): Promise<void> {
+  const tokens = new Map(
+    (await services.ds.getRepository(DomainValidation).findBy({ applicationId: app.id })).map((v) => [v.token, v.name]),
+  );
   const server = http.createServer((req, res) => {
     const token = /^\/\.well-known\/pki-validation\/([A-Za-z0-9_-]+)\.txt$/.exec(req.url ?? "")?.[1];
     if (token && tokens.get(token) === req.headers.host) res.writeHead(200).end(token);
@@ -53,7 +68,10 @@ async function proveDomainControl(services: Services, scope: { caller: Caller; r
     const port = (server.address() as AddressInfo).port;
     const overrides = Object.fromEntries(DEMO_NAMES.map((n) => [n, `127.0.0.1:${port}`]));
     const dcvConfig = { ...services.config.dcv, hostOverrides: overrides, dnsServers: [dns.address] };
-    const dcv = new DomainValidationService(services.ds, services.clock, services.audit, { ...services.config, dcv: dcvConfig });
+    const dcv = new DomainValidationService(services.ds, services.clock, services.audit, {
+      ...services.config,
+      dcv: dcvConfig,
+    });
     const results = await dcv.check(scope, app);
     if (results.some((v) => v.status !== "VALID")) throw new Error("demo domain-control check failed");
   } finally {

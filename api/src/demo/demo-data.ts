@@ -21,28 +21,42 @@ export async function loadDemoData(services: Services): Promise<DemoKeys | null>
   if ((await services.ds.getRepository(Reseller).count()) > 0) return null;
   const actor = systemActor("demo-data");
   const operator = await services.apiKeys.create(actor, { resellerId: null, name: "demo operator" });
-  const reseller = await services.resellers.create({ ...actor, loaders: new Loaders(services.ds) }, {
-    code: "demo-reseller",
-    name: "デモ指定事業者株式会社",
-    representativeName: "代表 太郎",
-    contactEmail: "support@reseller.akashi-demo.jp",
-    designationFeeWaived: false,
-  });
+  const reseller = await services.resellers.create(
+    { ...actor, loaders: new Loaders(services.ds) },
+    {
+      code: "demo-reseller",
+      name: "デモ指定事業者株式会社",
+      representativeName: "代表 太郎",
+      contactEmail: "support@reseller.akashi-demo.jp",
+      designationFeeWaived: false,
+    },
+  );
   const resellerKey = await services.apiKeys.create(actor, { resellerId: reseller.id, name: "demo reseller" });
-  const resellerCaller = { kind: "RESELLER" as const, keyId: resellerKey.apiKey.id, keyPublicId: resellerKey.apiKey.publicId, resellerId: reseller.id };
-  const subscriber = await services.subscribers.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, {
-    kind: SubscriberKind.ORGANIZATION,
-    name: "株式会社デモショップ",
-    nameEn: "Demo Shop Co., Ltd.",
-    country: "JP",
-    stateOrProvince: "Tokyo",
-    locality: "Chiyoda-ku",
-    address: "東京都千代田区丸の内1-1-1",
-    preferredLanguage: Language.JA,
-    contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.akashi-demo.jp" }],
-  });
+  const resellerCaller = {
+    kind: "RESELLER" as const,
+    keyId: resellerKey.apiKey.id,
+    keyPublicId: resellerKey.apiKey.publicId,
+    resellerId: reseller.id,
+  };
+  const subscriber = await services.subscribers.create(
+    { caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) },
+    {
+      kind: SubscriberKind.ORGANIZATION,
+      name: "株式会社デモショップ",
+      nameEn: "Demo Shop Co., Ltd.",
+      country: "JP",
+      stateOrProvince: "Tokyo",
+      locality: "Chiyoda-ku",
+      address: "東京都千代田区丸の内1-1-1",
+      preferredLanguage: Language.JA,
+      contacts: [{ role: ContactRole.TECHNICAL, name: "技術 花子", email: "tech@shop.akashi-demo.jp" }],
+    },
+  );
   await setDemoPrice(services);
   const certificate = await issueDemoCertificate(services, resellerCaller, subscriber.id);
-  await services.seals.create({ caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) }, certificate.contractId);
+  await services.seals.create(
+    { caller: resellerCaller, requestId: null, loaders: new Loaders(services.ds) },
+    certificate.contractId,
+  );
   return { operatorKey: operator.key, resellerKey: resellerKey.key, certificateSerial: certificate.serialHex };
 }

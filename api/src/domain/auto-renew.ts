@@ -13,14 +13,7 @@
  *   `now` has not been given yet and is ignored.
  * - The service has ended when `now` is later than the final period end (23:59:59.000 JST).
  */
-import {
-  assertInteger,
-  assertValidDate,
-  endOfMonthAfter,
-  endOfMonthOf,
-  maxDate,
-  minDate,
-} from "./jst";
+import { assertInteger, assertValidDate, endOfMonthAfter, endOfMonthOf, maxDate, minDate } from "./jst";
 import { termEnd as vaL2TermEnd } from "./terms";
 
 export interface AutoRenewInput {
@@ -56,7 +49,10 @@ export interface AutoRenewStatus {
  * The final end of service given a (possibly absent) notice.
  * @rule VAL-6 — autoRenewStatus and autoRenewExtensionsDue take the end of service from here
  */
-function serviceEndFor(input: AutoRenewInput, notice: Date | null | undefined): { end: Date; termEnd: Date; byNotice: boolean } {
+function serviceEndFor(
+  input: AutoRenewInput,
+  notice: Date | null | undefined,
+): { end: Date; termEnd: Date; byNotice: boolean } {
   assertValidDate(input.issuedAt, "issuedAt");
   assertInteger(input.termMonths, "termMonths", 1);
   const termEnd = vaL2TermEnd(input.issuedAt, input.termMonths);
@@ -64,7 +60,9 @@ function serviceEndFor(input: AutoRenewInput, notice: Date | null | undefined): 
   assertValidDate(notice, "noticeAt");
   // VAL-6: the notice stops the extension at the month end it precedes.
   const stop = endOfMonthOf(maxDate(notice, input.issuedAt));
-  return stop.getTime() < termEnd.getTime() ? { end: stop, termEnd, byNotice: true } : { end: termEnd, termEnd, byNotice: false };
+  return stop.getTime() < termEnd.getTime()
+    ? { end: stop, termEnd, byNotice: true }
+    : { end: termEnd, termEnd, byNotice: false };
 }
 
 /** VAL-6: the auto-renew service period at `now`. */
@@ -73,7 +71,14 @@ export function autoRenewStatus(input: AutoRenewInput & { readonly now: Date }):
   const notice = input.noticeAt && input.noticeAt.getTime() <= input.now.getTime() ? input.noticeAt : null;
   const { end, termEnd, byNotice } = serviceEndFor(input, notice);
   if (input.now.getTime() > end.getTime()) {
-    return { termEnd, serviceEnd: end, stoppedByNotice: byNotice, ended: true, currentPeriodEnd: null, nextExtension: null };
+    return {
+      termEnd,
+      serviceEnd: end,
+      stoppedByNotice: byNotice,
+      ended: true,
+      currentPeriodEnd: null,
+      nextExtension: null,
+    };
   }
   const currentPeriodEnd = minDate(endOfMonthOf(maxDate(input.now, input.issuedAt)), end);
   const nextExtension =
@@ -88,7 +93,9 @@ export function autoRenewStatus(input: AutoRenewInput & { readonly now: Date }):
  * extended, in order. For the job that applies them; a notice is taken into account whenever it
  * arrived (a notice after a month end cannot affect that month end anyway).
  */
-export function autoRenewExtensionsDue(input: AutoRenewInput & { readonly after: Date; readonly upTo: Date }): Extension[] {
+export function autoRenewExtensionsDue(
+  input: AutoRenewInput & { readonly after: Date; readonly upTo: Date },
+): Extension[] {
   assertValidDate(input.after, "after");
   assertValidDate(input.upTo, "upTo");
   const { end } = serviceEndFor(input, input.noticeAt);

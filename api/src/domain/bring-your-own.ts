@@ -31,10 +31,7 @@ export interface ByoCertificateInput {
   readonly now: Date;
 }
 
-export type ByoRefusalCode =
-  | "CERTIFICATE_VALIDITY_INVALID"
-  | "CERTIFICATE_EXPIRED"
-  | "CERTIFICATE_EXCEEDS_TERM";
+export type ByoRefusalCode = "CERTIFICATE_VALIDITY_INVALID" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXCEEDS_TERM";
 
 export type ByoAcceptance = Result<
   {
@@ -92,10 +89,17 @@ export function checkByoCertificate(input: ByoCertificateInput): ByoAcceptance {
   return ok({ validityDays, managementRenewable: canRenewByoManagement({ notBefore, notAfter }).ok });
 }
 
-export type ByoRenewalDecision = Result<{ readonly validityDays: number }, "MANAGEMENT_NOT_RENEWABLE_SHORT_VALIDITY", { readonly validityDays: number }>;
+export type ByoRenewalDecision = Result<
+  { readonly validityDays: number },
+  "MANAGEMENT_NOT_RENEWABLE_SHORT_VALIDITY",
+  { readonly validityDays: number }
+>;
 
 /** VAL-8 [I 6.3]: management of a certificate whose own validity is 90 days or less cannot be renewed. */
-export function canRenewByoManagement(input: { readonly notBefore: Date; readonly notAfter: Date }): ByoRenewalDecision {
+export function canRenewByoManagement(input: {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}): ByoRenewalDecision {
   const validityDays = validityPeriodDays(input.notBefore, input.notAfter);
   if (validityDays <= BYO_MIN_RENEWABLE_VALIDITY_DAYS_EXCLUSIVE) {
     return refuse(

@@ -43,9 +43,14 @@ export function canReuseDcv(validatedAt: Date, issueAt: Date, table?: DcvReuseTa
   const reuseDays = dcvReuseDays(issueAt, table);
   const validUntil = new Date(validatedAt.getTime() + reuseDays * MS_PER_DAY);
   if (validatedAt.getTime() > issueAt.getTime()) {
-    return refuse("DCV_IN_FUTURE", "The domain validation is dated after the issuance.", "ドメイン認証の日時が発行日時より後です。", {
-      reuseDays,
-    });
+    return refuse(
+      "DCV_IN_FUTURE",
+      "The domain validation is dated after the issuance.",
+      "ドメイン認証の日時が発行日時より後です。",
+      {
+        reuseDays,
+      },
+    );
   }
   if (issueAt.getTime() > validUntil.getTime()) {
     return refuse(

@@ -26,7 +26,21 @@ import { Result, ok, refuse } from "./errors";
  * Only whole labels match: `test.jp` and `local.akashi-demo.jp` are normal names.
  */
 export const SPECIAL_USE_SUFFIXES: readonly string[] = [
-  "localhost", "local", "localdomain", "test", "example", "invalid", "internal", "intranet", "lan", "home", "corp", "private", "arpa", "onion", "alt",
+  "localhost",
+  "local",
+  "localdomain",
+  "test",
+  "example",
+  "invalid",
+  "internal",
+  "intranet",
+  "lan",
+  "home",
+  "corp",
+  "private",
+  "arpa",
+  "onion",
+  "alt",
 ];
 
 /** The special-use suffix `name` ends in, or null. */
@@ -39,7 +53,12 @@ export function specialUseSuffixOf(name: string): string | null {
  * url.domainToASCII is not used: its answer for malformed xn-- labels changed between Node 20 and 24. */
 export function toALabels(name: string): string | null {
   return idnaToAscii(name, {
-    checkBidi: true, checkHyphens: true, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false, verifyDNSLength: false,
+    checkBidi: true,
+    checkHyphens: true,
+    checkJoiners: true,
+    useSTD3ASCIIRules: true,
+    transitionalProcessing: false,
+    verifyDNSLength: false,
   });
 }
 
@@ -74,10 +93,19 @@ export interface HostnameOptions {
 
 type HostnameExtra = { readonly input: string; readonly suggestion?: string };
 
-export type HostnameResult = Result<{ readonly name: string; readonly wildcard: boolean }, HostnameErrorCode, HostnameExtra>;
+export type HostnameResult = Result<
+  { readonly name: string; readonly wildcard: boolean },
+  HostnameErrorCode,
+  HostnameExtra
+>;
 
 function fail(code: HostnameErrorCode, input: string, message: string, messageJa: string, suggestion?: string) {
-  return refuse<HostnameErrorCode, HostnameExtra>(code, message, messageJa, suggestion ? { input, suggestion } : { input });
+  return refuse<HostnameErrorCode, HostnameExtra>(
+    code,
+    message,
+    messageJa,
+    suggestion ? { input, suggestion } : { input },
+  );
 }
 
 // eslint-disable-next-line no-control-regex
@@ -119,14 +147,24 @@ export function normalizeHostname(input: string, options: HostnameOptions = {}):
   const name = canonical(form.ascii);
   if (name === "") return fail("HOSTNAME_EMPTY", input, "The name is empty.", "ドメイン名が空です。");
   if (name.length > MAX_HOSTNAME_LENGTH) {
-    return fail("HOSTNAME_TOO_LONG", input, `The name is longer than ${MAX_HOSTNAME_LENGTH} characters.`, `ドメイン名が${MAX_HOSTNAME_LENGTH}文字を超えています。`);
+    return fail(
+      "HOSTNAME_TOO_LONG",
+      input,
+      `The name is longer than ${MAX_HOSTNAME_LENGTH} characters.`,
+      `ドメイン名が${MAX_HOSTNAME_LENGTH}文字を超えています。`,
+    );
   }
   const labels = name.split(".");
   const wildcard = labels[0] === "*";
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i];
     if (label === "") {
-      return fail("HOSTNAME_LABEL_EMPTY", input, `"${input}" has an empty label.`, `「${input}」に空のラベルがあります。`);
+      return fail(
+        "HOSTNAME_LABEL_EMPTY",
+        input,
+        `"${input}" has an empty label.`,
+        `「${input}」に空のラベルがあります。`,
+      );
     }
     if (label.includes("*")) {
       if (i === 0 && label === "*") continue;
@@ -146,36 +184,81 @@ export function normalizeHostname(input: string, options: HostnameOptions = {}):
       );
     }
     if (label.length > MAX_LABEL_LENGTH) {
-      return fail("HOSTNAME_LABEL_TOO_LONG", input, `"${label}" is longer than ${MAX_LABEL_LENGTH} characters.`, `「${label}」が${MAX_LABEL_LENGTH}文字を超えています。`);
+      return fail(
+        "HOSTNAME_LABEL_TOO_LONG",
+        input,
+        `"${label}" is longer than ${MAX_LABEL_LENGTH} characters.`,
+        `「${label}」が${MAX_LABEL_LENGTH}文字を超えています。`,
+      );
     }
     if (label.startsWith("-") || label.endsWith("-")) {
-      return fail("HOSTNAME_LABEL_HYPHEN", input, `"${label}" starts or ends with a hyphen.`, `「${label}」がハイフンで始まるか終わっています。`);
+      return fail(
+        "HOSTNAME_LABEL_HYPHEN",
+        input,
+        `"${label}" starts or ends with a hyphen.`,
+        `「${label}」がハイフンで始まるか終わっています。`,
+      );
     }
     if (label.slice(2, 4) === "--") {
       if (!label.startsWith("xn--")) {
-        return fail("HOSTNAME_RESERVED_LABEL", input, `"${label}" is a reserved label (hyphens in positions 3 and 4).`, `「${label}」は予約されたラベル形式（3・4文字目がハイフン）です。`);
+        return fail(
+          "HOSTNAME_RESERVED_LABEL",
+          input,
+          `"${label}" is a reserved label (hyphens in positions 3 and 4).`,
+          `「${label}」は予約されたラベル形式（3・4文字目がハイフン）です。`,
+        );
       }
       if (toALabels(label) !== label) {
-        return fail("HOSTNAME_INVALID_PUNYCODE", input, `"${label}" is not a valid A-label.`, `「${label}」は正しいA-labelではありません。`);
+        return fail(
+          "HOSTNAME_INVALID_PUNYCODE",
+          input,
+          `"${label}" is not a valid A-label.`,
+          `「${label}」は正しいA-labelではありません。`,
+        );
       }
     }
   }
   const base = wildcard ? labels.slice(1) : labels;
   if (wildcard && !options.allowWildcard) {
-    return fail("HOSTNAME_WILDCARD_NOT_ALLOWED", input, "This product does not allow wildcard names.", "この商品ではワイルドカードを使用できません。");
+    return fail(
+      "HOSTNAME_WILDCARD_NOT_ALLOWED",
+      input,
+      "This product does not allow wildcard names.",
+      "この商品ではワイルドカードを使用できません。",
+    );
   }
   if (base.length < 2) {
     return wildcard
-      ? fail("HOSTNAME_WILDCARD_TOO_BROAD", input, "A wildcard must be followed by at least two labels.", "ワイルドカードの後には2つ以上のラベルが必要です。")
-      : fail("HOSTNAME_SINGLE_LABEL", input, "A name needs at least two labels.", "ドメイン名には2つ以上のラベルが必要です。");
+      ? fail(
+          "HOSTNAME_WILDCARD_TOO_BROAD",
+          input,
+          "A wildcard must be followed by at least two labels.",
+          "ワイルドカードの後には2つ以上のラベルが必要です。",
+        )
+      : fail(
+          "HOSTNAME_SINGLE_LABEL",
+          input,
+          "A name needs at least two labels.",
+          "ドメイン名には2つ以上のラベルが必要です。",
+        );
   }
   if (/^[0-9]+$/.test(base[base.length - 1])) {
-    return fail("HOSTNAME_IP_ADDRESS", input, "IP addresses and numeric top-level labels are not accepted.", "IPアドレスや数字のみのトップレベルラベルは使用できません。");
+    return fail(
+      "HOSTNAME_IP_ADDRESS",
+      input,
+      "IP addresses and numeric top-level labels are not accepted.",
+      "IPアドレスや数字のみのトップレベルラベルは使用できません。",
+    );
   }
   // The final say on A-label form: IDNA processing must leave the name as it is.
   const baseName = base.join(".");
   if (toALabels(baseName) !== baseName) {
-    return fail("HOSTNAME_INVALID_PUNYCODE", input, `"${input}" is not in valid A-label form.`, `「${input}」は正しいA-label形式ではありません。`);
+    return fail(
+      "HOSTNAME_INVALID_PUNYCODE",
+      input,
+      `"${input}" is not in valid A-label form.`,
+      `「${input}」は正しいA-label形式ではありません。`,
+    );
   }
   const publicProblem = notPublic(input, baseName, wildcard);
   return publicProblem ?? ok({ name, wildcard });
@@ -204,13 +287,27 @@ function notPublic(input: string, baseName: string, wildcard: boolean): Hostname
   }
   if (psl.domain === null) {
     return wildcard
-      ? fail("HOSTNAME_WILDCARD_TOO_BROAD", input, `A wildcard directly under the public suffix "${psl.publicSuffix}" is not allowed.`, `パブリックサフィックス「${psl.publicSuffix}」の直下にワイルドカードは使用できません。`)
-      : fail("HOSTNAME_PUBLIC_SUFFIX", input, `"${input}" is a public suffix, not a registrable domain name.`, `「${input}」はパブリックサフィックスであり、登録可能なドメイン名ではありません。`);
+      ? fail(
+          "HOSTNAME_WILDCARD_TOO_BROAD",
+          input,
+          `A wildcard directly under the public suffix "${psl.publicSuffix}" is not allowed.`,
+          `パブリックサフィックス「${psl.publicSuffix}」の直下にワイルドカードは使用できません。`,
+        )
+      : fail(
+          "HOSTNAME_PUBLIC_SUFFIX",
+          input,
+          `"${input}" is a public suffix, not a registrable domain name.`,
+          `「${input}」はパブリックサフィックスであり、登録可能なドメイン名ではありません。`,
+        );
   }
   return null;
 }
 
-export type HostnamesResult = Result<{ readonly names: readonly string[] }, HostnameErrorCode, HostnameExtra & { readonly index: number }>;
+export type HostnamesResult = Result<
+  { readonly names: readonly string[] },
+  HostnameErrorCode,
+  HostnameExtra & { readonly index: number }
+>;
 
 /** Normalise a list of names; stops at the first bad one (with its index). Duplicates are refused. */
 export function normalizeHostnames(inputs: readonly string[], options: HostnameOptions = {}): HostnamesResult {
@@ -219,12 +316,18 @@ export function normalizeHostnames(inputs: readonly string[], options: HostnameO
     const r = normalizeHostname(inputs[index], options);
     if (!r.ok) return { ...r, index };
     if (names.includes(r.name)) {
-      return { ...fail("HOSTNAME_DUPLICATE", inputs[index], `"${r.name}" is listed twice.`, `「${r.name}」が重複しています。`), index };
+      return {
+        ...fail("HOSTNAME_DUPLICATE", inputs[index], `"${r.name}" is listed twice.`, `「${r.name}」が重複しています。`),
+        index,
+      };
     }
     names.push(r.name);
   }
   if (names.length === 0) {
-    return { ...fail("HOSTNAME_EMPTY", "", "At least one name is needed.", "ドメイン名を1つ以上指定してください。"), index: 0 };
+    return {
+      ...fail("HOSTNAME_EMPTY", "", "At least one name is needed.", "ドメイン名を1つ以上指定してください。"),
+      index: 0,
+    };
   }
   return ok({ names });
 }

@@ -67,7 +67,15 @@ export function toJst(at: Date): JstParts {
  * (month 13 is January of the next year, day 0 is the last day of the previous month), which the
  * month arithmetic below relies on.
  */
-export function jstInstant(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, millisecond = 0): Date {
+export function jstInstant(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  millisecond = 0,
+): Date {
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
   // Date.UTC maps years 0-99 to 1900-1999; no Akashi date is that old, so refuse rather than guess.
   if (year < 100) throw new RangeError(`year out of range: ${year}`);

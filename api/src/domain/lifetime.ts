@@ -96,7 +96,11 @@ export function certificateNotAfter(input: NotAfterInput): NotAfterResult {
  * seconds), the usual ACME practice, which leaves a third of the lifetime (at least ~15 days under
  * the 47-day maximum) to deploy it.
  */
-export function replacementDueAt(input: { readonly notBefore: Date; readonly notAfter: Date; readonly termEnd: Date }): Date | null {
+export function replacementDueAt(input: {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly termEnd: Date;
+}): Date | null {
   assertValidDate(input.notBefore, "notBefore");
   assertValidDate(input.notAfter, "notAfter");
   assertValidDate(input.termEnd, "termEnd");

@@ -24,7 +24,10 @@ validateEffectiveDatedTable(DEFAULT_CONSUMPTION_TAX_TABLE, "DEFAULT_CONSUMPTION_
  * CON-8: the rate in force at `taxPointAt` — the date of the supply the fee is for (the start of the
  * billed period for monthly fees), read as a JST date. Throws for dates before the table starts.
  */
-export function consumptionTaxRatePercent(taxPointAt: Date, table: TaxRateTable = DEFAULT_CONSUMPTION_TAX_TABLE): number {
+export function consumptionTaxRatePercent(
+  taxPointAt: Date,
+  table: TaxRateTable = DEFAULT_CONSUMPTION_TAX_TABLE,
+): number {
   assertValidDate(taxPointAt, "taxPointAt");
   const entry = entryInForce(table, taxPointAt);
   if (!entry) throw new RangeError(`no consumption-tax rate in force at ${taxPointAt.toISOString()}`);

@@ -7,12 +7,7 @@ import { MS_PER_HOUR, assertValidDate, endOfMonthOf, formatJst } from "./jst";
 
 /** RFC 5280 CRLReason names allowed by the Baseline Requirements 7.2.2 for server certificates. */
 export type RevocationReason =
-  | "unspecified"
-  | "keyCompromise"
-  | "affiliationChanged"
-  | "superseded"
-  | "cessationOfOperation"
-  | "privilegeWithdrawn";
+  "unspecified" | "keyCompromise" | "affiliationChanged" | "superseded" | "cessationOfOperation" | "privilegeWithdrawn";
 
 /** Who is asking. SUBSCRIBER means the subscriber acting through its reseller (REV-2). */
 export type RevocationActor = "SUBSCRIBER" | "RESELLER" | "OPERATOR";
@@ -43,7 +38,13 @@ export const REVOCATION_REASONS: readonly RevocationReason[] = Object.freeze(
 
 /** REV-1: which actor may choose which reason. */
 const REASONS_BY_ACTOR: Readonly<Record<RevocationActor, readonly RevocationReason[]>> = Object.freeze({
-  SUBSCRIBER: Object.freeze(["unspecified", "keyCompromise", "affiliationChanged", "superseded", "cessationOfOperation"] as const),
+  SUBSCRIBER: Object.freeze([
+    "unspecified",
+    "keyCompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+  ] as const),
   RESELLER: Object.freeze(["unspecified", "affiliationChanged", "cessationOfOperation"] as const),
   OPERATOR: REVOCATION_REASONS,
 });
@@ -99,7 +100,10 @@ export function checkRevocationReason(
 }
 
 /** REV-2 decision: the only reasons whose revocation may wait for the end of the month. */
-export const SCHEDULABLE_REVOCATION_REASONS: readonly RevocationReason[] = Object.freeze(["cessationOfOperation", "superseded"] as const);
+export const SCHEDULABLE_REVOCATION_REASONS: readonly RevocationReason[] = Object.freeze([
+  "cessationOfOperation",
+  "superseded",
+] as const);
 
 export interface RevocationRequest {
   readonly actor: RevocationActor;
@@ -141,7 +145,12 @@ export function planRevocation(request: RevocationRequest): RevocationPlan {
       `失効理由「${checked.reason}」の失効は直ちに行われます。月末の失効を指定できるのは ${SCHEDULABLE_REVOCATION_REASONS.join("、")} のみです。`,
     );
   }
-  return ok({ reason: checked.reason, code: checked.code, scheduled: true, executeAt: endOfMonthOf(request.requestedAt) });
+  return ok({
+    reason: checked.reason,
+    code: checked.code,
+    scheduled: true,
+    executeAt: endOfMonthOf(request.requestedAt),
+  });
 }
 
 /** Baseline Requirements 4.9.1.1 revocation deadlines. */
@@ -175,7 +184,8 @@ export function revocationDeadline(input: DeadlineInput): Date {
     assertValidDate(input.scheduledFor, "scheduledFor");
     return input.scheduledFor;
   }
-  const short = input.reason === "unspecified" || input.reason === "keyCompromise" || input.domainValidationFailure === true;
+  const short =
+    input.reason === "unspecified" || input.reason === "keyCompromise" || input.domainValidationFailure === true;
   const hours = short ? REVOCATION_DEADLINE_SHORT_HOURS : REVOCATION_DEADLINE_LONG_HOURS;
   return new Date(input.receivedAt.getTime() + hours * MS_PER_HOUR);
 }
@@ -214,7 +224,11 @@ export function canWithdrawRevocation(input: {
   assertValidDate(input.executeAt, "executeAt");
   assertValidDate(input.now, "now");
   if (input.state === "WITHDRAWN") {
-    return refuse("REVOCATION_ALREADY_WITHDRAWN", "This revocation request was already withdrawn.", "この失効申請はすでに取り下げられています。");
+    return refuse(
+      "REVOCATION_ALREADY_WITHDRAWN",
+      "This revocation request was already withdrawn.",
+      "この失効申請はすでに取り下げられています。",
+    );
   }
   if (input.state === "EXECUTED" || input.now.getTime() >= input.executeAt.getTime()) {
     return refuse(

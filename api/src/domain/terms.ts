@@ -227,5 +227,9 @@ export function planReissue(input: ReissueInput): ReissuePlan {
   const afterGrace = input.revokeSupersededImmediately
     ? notBefore.getTime()
     : Math.min(notBefore.getTime() + graceHours * MS_PER_HOUR, existingNotAfter.getTime());
-  return ok({ notAfter: life.notAfter, revokeSupersededAt: new Date(afterGrace), revocationReason: "superseded" as const });
+  return ok({
+    notAfter: life.notAfter,
+    revokeSupersededAt: new Date(afterGrace),
+    revocationReason: "superseded" as const,
+  });
 }

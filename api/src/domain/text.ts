@@ -12,11 +12,29 @@
 
 /** Input field names whose values may contain LF, CR and TAB. */
 export const MULTILINE_FIELD_NAMES: ReadonlySet<string> = new Set([
-  "address", "answer", "body", "comment", "description", "detail", "ground", "message", "note", "operatorGround", "reason",
+  "address",
+  "answer",
+  "body",
+  "comment",
+  "description",
+  "detail",
+  "ground",
+  "message",
+  "note",
+  "operatorGround",
+  "reason",
   // NOT-5 terms documents and APP-6 dispute resolutions are free text too.
-  "textJa", "textEn", "resolution",
+  "textJa",
+  "textEn",
+  "resolution",
   // PEM and base64 blocks are wrapped in lines.
-  "carryOverCertificate", "certificate", "certificateChain", "chain", "contentBase64", "csr", "proofCsr",
+  "carryOverCertificate",
+  "certificate",
+  "certificateChain",
+  "chain",
+  "contentBase64",
+  "csr",
+  "proofCsr",
 ]);
 
 export interface TextProblem {
@@ -53,7 +71,8 @@ export function textProblem(value: string, multiline: boolean): TextProblem | nu
       return { index: i, codePoint: hex(c), what: "LINE_BREAK" };
     }
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return { index: i, codePoint: hex(c), what: "CONTROL" };
-    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) return { index: i, codePoint: hex(c), what: "BIDI_CONTROL" };
+    if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+      return { index: i, codePoint: hex(c), what: "BIDI_CONTROL" };
   }
   return null;
 }

@@ -44,7 +44,8 @@ export enum EventType {
 }
 registerEnumType(EventType, {
   name: "EventType",
-  description: "What happened. Webhook payloads carry the wire name, e.g. `application.submitted` for APPLICATION_SUBMITTED (see the README).",
+  description:
+    "What happened. Webhook payloads carry the wire name, e.g. `application.submitted` for APPLICATION_SUBMITTED (see the README).",
 });
 
 export const EVENT_TYPES = Object.values(EventType);
@@ -90,7 +91,10 @@ export class EventPublisher {
     this.pending.add(tx, { e, occurredAt: this.clock.now() });
   }
 
-  private readonly pending = new CommitBuffer<{ e: EventInput; occurredAt: Date }>("EventPublisher.emit", (tx, events) => this.write(tx, events));
+  private readonly pending = new CommitBuffer<{ e: EventInput; occurredAt: Date }>(
+    "EventPublisher.emit",
+    (tx, events) => this.write(tx, events),
+  );
 
   /** All of a transaction's events in one statement, and their webhook deliveries in another, under the feed lock. */
   private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {
@@ -102,7 +106,9 @@ export class EventPublisher {
       // reseller the operator's feed still records it.
       let resellers: (string | null)[] = [e.resellerId];
       if (e.resellerId === null) {
-        everyone ??= (await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`)).map((r: { id: string }) => r.id);
+        everyone ??= (
+          await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`)
+        ).map((r: { id: string }) => r.id);
         if (everyone && everyone.length > 0) resellers = everyone;
       }
       for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);
@@ -125,8 +131,21 @@ export class EventPublisher {
        JOIN webhook_endpoint w ON w.reseller_id = e.reseller_id AND w.active AND e.type = ANY (w.event_types)
        ORDER BY e.id, w.created_at, w.id
        RETURNING id, schedule_seq, next_attempt_at`,
-      [targeted.map((e) => e.id), targeted.map((e) => e.reseller_id), targeted.map((e) => e.type), targeted.map((e) => e.occurred_at)],
+      [
+        targeted.map((e) => e.id),
+        targeted.map((e) => e.reseller_id),
+        targeted.map((e) => e.type),
+        targeted.map((e) => e.occurred_at),
+      ],
     );
-    await enqueueJobs(tx, deliveries.map((d) => ({ kind: WEBHOOK_DELIVER_JOB, runAt: d.next_attempt_at, uniqueKey: deliveryJobKey(d.id, d.schedule_seq), payload: { deliveryId: d.id } })));
+    await enqueueJobs(
+      tx,
+      deliveries.map((d) => ({
+        kind: WEBHOOK_DELIVER_JOB,
+        runAt: d.next_attempt_at,
+        uniqueKey: deliveryJobKey(d.id, d.schedule_seq),
+        payload: { deliveryId: d.id },
+      })),
+    );
   }
 }

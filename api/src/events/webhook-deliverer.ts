@@ -25,7 +25,10 @@ export interface WebhookDeliveryOptions {
 export const LEASE_GRACE_MS = 60_000;
 
 /** Wait before attempt `failed + 1`, after `failed` failed attempts: base, 2×base, 4×base, … capped. */
-export function webhookBackoffMs(failed: number, o: Pick<WebhookDeliveryOptions, "backoffMs" | "backoffCapMs">): number {
+export function webhookBackoffMs(
+  failed: number,
+  o: Pick<WebhookDeliveryOptions, "backoffMs" | "backoffCapMs">,
+): number {
   return Math.min(o.backoffMs * 2 ** Math.max(0, failed - 1), o.backoffCapMs);
 }
 
@@ -89,11 +92,19 @@ export class WebhookDeliverer {
     // Committed with the claim: if this worker dies before recording the answer, the lease runs out and
     // this job sends again (at least once).
     await enqueueJob(tx, {
-      kind: WEBHOOK_DELIVER_JOB, runAt: claimed.leaseUntil, uniqueKey: deliveryJobKey(deliveryId, `lease:${claimed.token}`), payload: { deliveryId },
+      kind: WEBHOOK_DELIVER_JOB,
+      runAt: claimed.leaseUntil,
+      uniqueKey: deliveryJobKey(deliveryId, `lease:${claimed.token}`),
+      payload: { deliveryId },
     });
     return async () => {
       if (!claimed.row.active) {
-        await this.record(claimed.row, claimed.token, { ok: false, statusCode: null, error: DeliveryFailure.ENDPOINT_INACTIVE, final: true });
+        await this.record(claimed.row, claimed.token, {
+          ok: false,
+          statusCode: null,
+          error: DeliveryFailure.ENDPOINT_INACTIVE,
+          final: true,
+        });
         return;
       }
       const outcome = await this.send(claimed.row);
@@ -102,7 +113,10 @@ export class WebhookDeliverer {
   }
 
   /** Step 1: lease the delivery if it is due (or its previous worker's lease ran out), in the job's transaction. */
-  private async claim(tx: EntityManager, deliveryId: string): Promise<{ row: Claimed; token: string; leaseUntil: Date } | null> {
+  private async claim(
+    tx: EntityManager,
+    deliveryId: string,
+  ): Promise<{ row: Claimed; token: string; leaseUntil: Date } | null> {
     const now = this.clock.now();
     const token = randomUUID();
     const leaseUntil = new Date(now.getTime() + this.options.timeoutMs + LEASE_GRACE_MS);
@@ -124,15 +138,31 @@ export class WebhookDeliverer {
 
   /** Not claimable now: make sure a job will look again when it can be (idempotent by job key). */
   private async ensureScheduled(tx: EntityManager, deliveryId: string): Promise<void> {
-    const [d]: { status: string; schedule_seq: number; next_attempt_at: Date; lease_until: Date | null; lease_token: string | null }[] = await tx.query(
+    const [d]: {
+      status: string;
+      schedule_seq: number;
+      next_attempt_at: Date;
+      lease_until: Date | null;
+      lease_token: string | null;
+    }[] = await tx.query(
       `SELECT status, schedule_seq, next_attempt_at, lease_until, lease_token FROM webhook_delivery WHERE id = $1`,
       [deliveryId],
     );
     if (d?.status === "PENDING") {
-      await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: d.next_attempt_at, uniqueKey: deliveryJobKey(deliveryId, d.schedule_seq), payload: { deliveryId } });
+      await enqueueJob(tx, {
+        kind: WEBHOOK_DELIVER_JOB,
+        runAt: d.next_attempt_at,
+        uniqueKey: deliveryJobKey(deliveryId, d.schedule_seq),
+        payload: { deliveryId },
+      });
     } else if (d?.status === "IN_FLIGHT" && d.lease_until) {
       // Another worker holds it, or held it and died: look again when its lease runs out.
-      await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: d.lease_until, uniqueKey: deliveryJobKey(deliveryId, `lease:${d.lease_token}`), payload: { deliveryId } });
+      await enqueueJob(tx, {
+        kind: WEBHOOK_DELIVER_JOB,
+        runAt: d.lease_until,
+        uniqueKey: deliveryJobKey(deliveryId, `lease:${d.lease_token}`),
+        payload: { deliveryId },
+      });
     }
   }
 
@@ -161,7 +191,9 @@ export class WebhookDeliverer {
     };
     try {
       const status = await postWebhook(c.url, headers, body, {
-        timeoutMs: this.options.timeoutMs, allowInsecure: this.options.allowInsecure, resolve: this.options.resolve ?? systemResolver,
+        timeoutMs: this.options.timeoutMs,
+        allowInsecure: this.options.allowInsecure,
+        resolve: this.options.resolve ?? systemResolver,
       });
       const ok = status >= 200 && status < 300;
       return { ok, statusCode: status, error: ok ? null : httpFailure(status) };
@@ -171,7 +203,11 @@ export class WebhookDeliverer {
   }
 
   /** Step 3: record the answer; a failure schedules the next attempt (with its job) or gives up (DEAD). */
-  private async record(c: Claimed, token: string, o: { ok: boolean; statusCode: number | null; error: string | null; final: boolean }): Promise<void> {
+  private async record(
+    c: Claimed,
+    token: string,
+    o: { ok: boolean; statusCode: number | null; error: string | null; final: boolean },
+  ): Promise<void> {
     const now = this.clock.now();
     await this.ds.transaction(async (tx) => {
       if (o.ok) {
@@ -198,7 +234,12 @@ export class WebhookDeliverer {
         ),
       );
       if (rows.length === 1 && !dead) {
-        await enqueueJob(tx, { kind: WEBHOOK_DELIVER_JOB, runAt: retryAt, uniqueKey: deliveryJobKey(c.id, rows[0].schedule_seq), payload: { deliveryId: c.id } });
+        await enqueueJob(tx, {
+          kind: WEBHOOK_DELIVER_JOB,
+          runAt: retryAt,
+          uniqueKey: deliveryJobKey(c.id, rows[0].schedule_seq),
+          payload: { deliveryId: c.id },
+        });
       }
     });
   }

@@ -45,8 +45,10 @@ export function guardedLookup(resolve: Resolver): LookupFunction {
       (addresses) => {
         const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : options.family;
         const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
-        if (addresses.some((a) => !isPublicAddress(a.address))) callback(failure(DeliveryFailure.DESTINATION_NOT_ALLOWED), "", 0);
-        else if (usable.length === 0) callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+        if (addresses.some((a) => !isPublicAddress(a.address)))
+          callback(failure(DeliveryFailure.DESTINATION_NOT_ALLOWED), "", 0);
+        else if (usable.length === 0)
+          callback(Object.assign(new Error(`no address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
         else if (options.all) callback(null, usable);
         else callback(null, usable[0].address, usable[0].family);
       },
@@ -66,12 +68,18 @@ export interface PostOptions {
  * One POST; resolves with the HTTP status, rejects with an error `failureCategory` can name. Redirects
  * are not followed (a 3xx is just a failed attempt), so a public host cannot bounce us inwards.
  */
-export function postWebhook(target: string, headers: Record<string, string>, body: string, o: PostOptions): Promise<number> {
+export function postWebhook(
+  target: string,
+  headers: Record<string, string>,
+  body: string,
+  o: PostOptions,
+): Promise<number> {
   const url = new URL(target);
   if (!o.allowInsecure) {
     const host = url.hostname.replace(/^\[|\]$/g, "");
     // An address literal is connected to without a lookup, so it is checked here.
-    if (url.protocol !== "https:" || (isIP(host) !== 0 && !isPublicAddress(host))) return Promise.reject(failure(DeliveryFailure.DESTINATION_NOT_ALLOWED));
+    if (url.protocol !== "https:" || (isIP(host) !== 0 && !isPublicAddress(host)))
+      return Promise.reject(failure(DeliveryFailure.DESTINATION_NOT_ALLOWED));
   }
   const send = url.protocol === "https:" ? https.request : http.request;
   return new Promise<number>((resolve, reject) => {
@@ -100,7 +108,8 @@ export function postWebhook(target: string, headers: Record<string, string>, bod
   });
 }
 
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|EPROTO$)/;
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$|EPROTO$)/;
 
 /** The coarse category of a failed request (see DeliveryFailure). */
 export function failureCategory(err: unknown): DeliveryFailure {

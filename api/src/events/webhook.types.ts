@@ -14,13 +14,19 @@ export enum WebhookDeliveryStatus {
 }
 registerEnumType(WebhookDeliveryStatus, {
   name: "WebhookDeliveryStatus",
-  description: "PENDING until sent (or between retries); IN_FLIGHT while a worker sends it; DELIVERED once the endpoint answered 2xx; DEAD after the last attempt failed (replayable).",
+  description:
+    "PENDING until sent (or between retries); IN_FLIGHT while a worker sends it; DELIVERED once the endpoint answered 2xx; DEAD after the last attempt failed (replayable).",
 });
 
 /** NOT-1: one entry of the change feed; its `id` is also its position in the feed. */
-@ObjectType({ description: "Something that happened to a reseller's records (NOT-1). The same event is what webhooks deliver." })
+@ObjectType({
+  description: "Something that happened to a reseller's records (NOT-1). The same event is what webhooks deliver.",
+})
 export class Event {
-  @Field(() => ID, { description: "Event id and feed position (increasing); the `Akashi-Event-Id` header and the payload's `id` carry the same value." })
+  @Field(() => ID, {
+    description:
+      "Event id and feed position (increasing); the `Akashi-Event-Id` header and the payload's `id` carry the same value.",
+  })
   id!: string;
 
   @Field(() => EventType, { description: "What happened." })
@@ -42,10 +48,17 @@ export class Event {
   data!: Record<string, unknown>;
 }
 
-@ObjectType({ description: "A page of the change feed, oldest first. Keep the last `endCursor` and ask again with `after` to catch up with no gaps." })
+@ObjectType({
+  description:
+    "A page of the change feed, oldest first. Keep the last `endCursor` and ask again with `after` to catch up with no gaps.",
+})
 export class EventConnection extends Connection(Event) {}
 
-@ObjectType({ implements: Node, description: "Where a reseller has its events sent (NOT-1). The signing secret is shown once, when the endpoint is created." })
+@ObjectType({
+  implements: Node,
+  description:
+    "Where a reseller has its events sent (NOT-1). The signing secret is shown once, when the endpoint is created.",
+})
 export class WebhookEndpoint implements Node {
   id!: string;
   resellerId!: string;
@@ -77,7 +90,11 @@ export class WebhookEndpoint implements Node {
 @ObjectType({ description: "A page of webhook endpoints, oldest first." })
 export class WebhookEndpointConnection extends Connection(WebhookEndpoint) {}
 
-@ObjectType({ implements: Node, description: "One event on its way to one endpoint: retried with exponential back-off until delivered or dead (NOT-1)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "One event on its way to one endpoint: retried with exponential back-off until delivered or dead (NOT-1).",
+})
 export class WebhookDelivery implements Node {
   id!: string;
   eventId!: string;
@@ -98,7 +115,10 @@ export class WebhookDelivery implements Node {
   @Field(() => Date, { description: "When the next attempt is due (PENDING), or when the last one was scheduled." })
   nextAttemptAt!: Date;
 
-  @Field(() => Int, { nullable: true, description: "HTTP status of the last answer; null when none came (timeout, refused connection)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "HTTP status of the last answer; null when none came (timeout, refused connection).",
+  })
   lastStatusCode!: number | null;
 
   @Field(() => String, {
@@ -125,13 +145,18 @@ export class WebhookDeliveryConnection extends Connection(WebhookDelivery) {}
 
 @InputType({ description: "Register an endpoint for this reseller's events (NOT-1)." })
 export class CreateWebhookEndpointInput {
-  @Field({ description: "https URL (http and loopback only where the operator allows insecure endpoints); no credentials." })
+  @Field({
+    description: "https URL (http and loopback only where the operator allows insecure endpoints); no credentials.",
+  })
   url!: string;
 
   @Field(() => [EventType], { description: "The event types to send; at least one." })
   eventTypes!: EventType[];
 
-  @Field(() => String, { nullable: true, description: "Retrying with the same key returns the same endpoint (and secret) instead of a second one." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Retrying with the same key returns the same endpoint (and secret) instead of a second one.",
+  })
   idempotencyKey?: string | null;
 }
 
@@ -140,7 +165,10 @@ export class CreateWebhookEndpointPayload {
   @Field(() => WebhookEndpoint, { nullable: true, description: "The endpoint; null when refused." })
   webhookEndpoint!: WebhookEndpoint | null;
 
-  @Field(() => String, { nullable: true, description: "The signing secret for `Akashi-Signature`. Shown only here: store it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The signing secret for `Akashi-Signature`. Shown only here: store it.",
+  })
   secret!: string | null;
 
   @Field(() => [UserError], { description: "Why nothing was created; empty on success." })

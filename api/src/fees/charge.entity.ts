@@ -14,12 +14,17 @@ export enum ChargeKind {
 }
 registerEnumType(ChargeKind, {
   name: "ChargeKind",
-  description: "What a fee is for: DESIGNATION of the reseller (RES-1), ISSUANCE of a new contract's term, RENEWAL of a term, one MONTHLY service period (auto-renew, unlimited management), a CHANGE accepted (CON-8), or the ACME_REGISTRATION / ACME_CONTINUATION of a usage FQDN (ACME-2).",
+  description:
+    "What a fee is for: DESIGNATION of the reseller (RES-1), ISSUANCE of a new contract's term, RENEWAL of a term, one MONTHLY service period (auto-renew, unlimited management), a CHANGE accepted (CON-8), or the ACME_REGISTRATION / ACME_CONTINUATION of a usage FQDN (ACME-2).",
 });
 
 /** CON-8: a fee owed by a reseller (RES-6), with tax at the rate in force on the charge date; integer yen. */
 @Entity("charge")
-@ObjectType({ implements: Node, description: "One line of the fee ledger: a fee the reseller owes the operator (RES-6), before tax, with consumption tax at the rate in force on the charge date (CON-8) and its due date (CON-7). Charges are never changed or refunded (REV-6)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "One line of the fee ledger: a fee the reseller owes the operator (RES-6), before tax, with consumption tax at the rate in force on the charge date (CON-8) and its due date (CON-7). Charges are never changed or refunded (REV-6).",
+})
 export class Charge implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -60,7 +65,9 @@ export class Charge implements Node {
     return this.amountYen + this.taxYen;
   }
 
-  @Field(() => Date, { description: "When the fee arose (the tax point): issuance, renewal, or the start of the billed month." })
+  @Field(() => Date, {
+    description: "When the fee arose (the tax point): issuance, renewal, or the start of the billed month.",
+  })
   @Column({ name: "charged_at", type: "timestamptz" })
   chargedAt!: Date;
 
@@ -69,7 +76,10 @@ export class Charge implements Node {
   @Column({ name: "due_at", type: "timestamptz" })
   dueAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "Start of the period the fee covers (the term, or the service month); null when it covers no period." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Start of the period the fee covers (the term, or the service month); null when it covers no period.",
+  })
   @Column({ name: "period_start", type: "timestamptz", nullable: true })
   periodStart!: Date | null;
 

@@ -65,14 +65,22 @@ export class FeeService {
   /** CON-8: the consumption-tax table as stored, each row in force from its JST date. */
   /** CON-8: the tax-rate table in force (a handful of rows). */
   async taxTable(tx: EntityManager): Promise<TaxRateTable> {
-    const rows: { effective_from: Date; rate_percent: number }[] = await tx.query(`SELECT effective_from, rate_percent FROM tax_rate ORDER BY effective_from`);
+    const rows: { effective_from: Date; rate_percent: number }[] = await tx.query(
+      `SELECT effective_from, rate_percent FROM tax_rate ORDER BY effective_from`,
+    );
     const table = rows.map((r) => ({ from: jstDateOf(r.effective_from), value: r.rate_percent }));
     validateEffectiveDatedTable(table, "tax_rate");
     return table;
   }
 
   /** VAL-1, CON-8: the price (yen before tax) in force at `at` for a product, term (null: unlimited) and kind; null when none. */
-  async priceFor(tx: EntityManager, productId: string, termMonths: number | null, kind: PriceKind | "TERM" | "MONTHLY" | "INITIAL", at: Date): Promise<number | null> {
+  async priceFor(
+    tx: EntityManager,
+    productId: string,
+    termMonths: number | null,
+    kind: PriceKind | "TERM" | "MONTHLY" | "INITIAL",
+    at: Date,
+  ): Promise<number | null> {
     // VAL-1: a new price is written with the product locked for update; this waits for it (or holds it off until commit).
     const rows: { price_yen: number | null }[] = await tx.query(
       `SELECT (SELECT price_yen FROM product_price
@@ -97,7 +105,19 @@ export class FeeService {
       `INSERT INTO charge (reseller_id, contract_id, kind, description, amount_yen, tax_rate_percent, tax_yen, charged_at, due_at, period_start, period_end)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT DO NOTHING RETURNING id::text`,
-      [c.resellerId, c.contractId, c.kind, c.description, c.amountYen, taxed.ratePercent, taxed.taxYen, c.chargedAt, dueAt, c.periodStart ?? null, c.periodEnd ?? null],
+      [
+        c.resellerId,
+        c.contractId,
+        c.kind,
+        c.description,
+        c.amountYen,
+        taxed.ratePercent,
+        taxed.taxYen,
+        c.chargedAt,
+        dueAt,
+        c.periodStart ?? null,
+        c.periodEnd ?? null,
+      ],
     );
     if (inserted.length === 0) {
       const existing =
@@ -105,18 +125,37 @@ export class FeeService {
           ? await tx.findOneBy(Charge, { resellerId: c.resellerId, kind: ChargeKind.DESIGNATION })
           : await tx
               .createQueryBuilder(Charge, "ch")
-              .where("ch.contract_id = :contract AND ch.kind = :kind AND ch.period_start = :start", { contract: c.contractId, kind: c.kind, start: c.periodStart })
+              .where("ch.contract_id = :contract AND ch.kind = :kind AND ch.period_start = :start", {
+                contract: c.contractId,
+                kind: c.kind,
+                start: c.periodStart,
+              })
               .getOne();
-      if (!existing) throw new Error(`charge conflict without an existing charge (${c.kind}, contract ${c.contractId})`);
+      if (!existing)
+        throw new Error(`charge conflict without an existing charge (${c.kind}, contract ${c.contractId})`);
       return existing;
     }
     // Everything the row holds is known here: no need to read it back.
     const charge = tx.create(Charge, {
-      id: inserted[0].id, resellerId: c.resellerId, contractId: c.contractId ?? null, kind: c.kind as ChargeKind, description: c.description, amountYen: c.amountYen,
-      taxRatePercent: taxed.ratePercent, taxYen: taxed.taxYen, chargedAt: c.chargedAt, dueAt, periodStart: c.periodStart ?? null, periodEnd: c.periodEnd ?? null,
+      id: inserted[0].id,
+      resellerId: c.resellerId,
+      contractId: c.contractId ?? null,
+      kind: c.kind as ChargeKind,
+      description: c.description,
+      amountYen: c.amountYen,
+      taxRatePercent: taxed.ratePercent,
+      taxYen: taxed.taxYen,
+      chargedAt: c.chargedAt,
+      dueAt,
+      periodStart: c.periodStart ?? null,
+      periodEnd: c.periodEnd ?? null,
     });
     await this.audit.record(tx, actor, {
-      action: "charge.record", entityType: "Charge", entityId: charge.nodeId, resellerId: charge.resellerId, after: snapshot(charge),
+      action: "charge.record",
+      entityType: "Charge",
+      entityId: charge.nodeId,
+      resellerId: charge.resellerId,
+      after: snapshot(charge),
     });
     return charge;
   }
@@ -129,16 +168,38 @@ export class FeeService {
    * Contracts without a managing reseller (taken over by the operator, RES-11) owe nothing here.
    * @rule RES-6
    */
-  async chargeNewContract(tx: EntityManager, actor: Actor, contract: Contract, product: Product, kind: "ISSUANCE" | "RENEWAL"): Promise<Charge[]> {
+  async chargeNewContract(
+    tx: EntityManager,
+    actor: Actor,
+    contract: Contract,
+    product: Product,
+    kind: "ISSUANCE" | "RENEWAL",
+  ): Promise<Charge[]> {
     if (!contract.resellerId) return [];
     const at = contract.startsAt;
     const name = `${product.code} ${product.nameEn}`;
     const monthly = product.autoRenew || contract.termMonths === null;
-    const initial = kind === "ISSUANCE" ? await this.priceFor(tx, product.id, contract.termMonths, PriceKind.INITIAL, at) : null;
+    const initial =
+      kind === "ISSUANCE" ? await this.priceFor(tx, product.id, contract.termMonths, PriceKind.INITIAL, at) : null;
     const charges: Charge[] = [];
     if (monthly) {
       if (initial !== null) {
-        charges.push(await this.recordCharge(tx, { resellerId: contract.resellerId, contractId: contract.id, kind, description: `${name} — initial fee`, amountYen: initial, chargedAt: at, periodStart: at, periodEnd: contract.endsAt }, actor));
+        charges.push(
+          await this.recordCharge(
+            tx,
+            {
+              resellerId: contract.resellerId,
+              contractId: contract.id,
+              kind,
+              description: `${name} — initial fee`,
+              amountYen: initial,
+              chargedAt: at,
+              periodStart: at,
+              periodEnd: contract.endsAt,
+            },
+            actor,
+          ),
+        );
       }
       charges.push(await this.chargeMonth(tx, actor, contract, product, at, endOfMonthOf(at)));
       return charges;
@@ -146,7 +207,22 @@ export class FeeService {
     const term = await this.requirePrice(tx, product, contract.termMonths, PriceKind.TERM, at);
     const what = kind === "RENEWAL" ? "renewal" : "new";
     const description = `${name} — ${contract.termMonths} months (${what}${initial !== null ? `, incl. initial fee ${initial}` : ""})`;
-    charges.push(await this.recordCharge(tx, { resellerId: contract.resellerId, contractId: contract.id, kind, description, amountYen: term + (initial ?? 0), chargedAt: at, periodStart: at, periodEnd: contract.endsAt }, actor));
+    charges.push(
+      await this.recordCharge(
+        tx,
+        {
+          resellerId: contract.resellerId,
+          contractId: contract.id,
+          kind,
+          description,
+          amountYen: term + (initial ?? 0),
+          chargedAt: at,
+          periodStart: at,
+          periodEnd: contract.endsAt,
+        },
+        actor,
+      ),
+    );
     return charges;
   }
 
@@ -155,11 +231,17 @@ export class FeeService {
    * end of the previous period to its new end. Each month is charged at its first instant (the tax
    * point of a monthly fee), so a month starting 2027-01-01 00:00 JST is due 2027-02-28 23:59:59 JST.
    */
-  async chargeServicePeriods(tx: EntityManager, actor: Actor, contract: Contract, previousEnd: Date, newEnd: Date): Promise<Charge[]> {
+  async chargeServicePeriods(
+    tx: EntityManager,
+    actor: Actor,
+    contract: Contract,
+    previousEnd: Date,
+    newEnd: Date,
+  ): Promise<Charge[]> {
     if (!contract.resellerId) return [];
     const product = await tx.findOneByOrFail(Product, { id: contract.productId });
     const charges: Charge[] = [];
-    for (let end = previousEnd; end.getTime() < newEnd.getTime(); ) {
+    for (let end = previousEnd; end.getTime() < newEnd.getTime();) {
       const start = new Date(end.getTime() + SECOND);
       end = minDate(endOfMonthAfter(end, 1), newEnd);
       charges.push(await this.chargeMonth(tx, actor, contract, product, start, end));
@@ -167,22 +249,50 @@ export class FeeService {
     return charges;
   }
 
-  private async chargeMonth(tx: EntityManager, actor: Actor, contract: Contract, product: Product, start: Date, end: Date): Promise<Charge> {
+  private async chargeMonth(
+    tx: EntityManager,
+    actor: Actor,
+    contract: Contract,
+    product: Product,
+    start: Date,
+    end: Date,
+  ): Promise<Charge> {
     const price = await this.requirePrice(tx, product, contract.termMonths, PriceKind.MONTHLY, start);
     const p = toJst(start);
     const month = `${p.year}-${String(p.month).padStart(2, "0")}`;
-    return this.recordCharge(tx, {
-      resellerId: contract.resellerId!, contractId: contract.id, kind: "MONTHLY", description: `${product.code} ${product.nameEn} — service month ${month}`,
-      amountYen: price, chargedAt: start, periodStart: start, periodEnd: end,
-    }, actor);
+    return this.recordCharge(
+      tx,
+      {
+        resellerId: contract.resellerId!,
+        contractId: contract.id,
+        kind: "MONTHLY",
+        description: `${product.code} ${product.nameEn} — service month ${month}`,
+        amountYen: price,
+        chargedAt: start,
+        periodStart: start,
+        periodEnd: end,
+      },
+      actor,
+    );
   }
 
-  private async requirePrice(tx: EntityManager, product: Product, termMonths: number | null, kind: PriceKind, at: Date): Promise<number> {
+  private async requirePrice(
+    tx: EntityManager,
+    product: Product,
+    termMonths: number | null,
+    kind: PriceKind,
+    at: Date,
+  ): Promise<number> {
     const price = await this.priceFor(tx, product.id, termMonths, kind, at);
     if (price === null) {
       // RES-6: issuing without the fee it owes would lose the charge for good; the catalogue must be fixed first.
       const term = termMonths === null ? "unlimited" : `${termMonths} months`;
-      throw refusal(RefusalCode.PRICE_NOT_SET, `No ${kind} price is in force for ${product.code} (${term}) on ${jstDateOf(at)}.`, null, `${product.code}（${term}）の${jstDateOf(at)}時点の価格（${kind}）が設定されていません。`);
+      throw refusal(
+        RefusalCode.PRICE_NOT_SET,
+        `No ${kind} price is in force for ${product.code} (${term}) on ${jstDateOf(at)}.`,
+        null,
+        `${product.code}（${term}）の${jstDateOf(at)}時点の価格（${kind}）が設定されていません。`,
+      );
     }
     return price;
   }
@@ -194,13 +304,20 @@ export class FeeService {
    */
   jobs(): JobSet {
     const handler: JobHandler = async (job, tx) => {
-      const scheduled = typeof job.payload.scheduledFor === "string" ? new Date(job.payload.scheduledFor) : this.clock.now();
+      const scheduled =
+        typeof job.payload.scheduledFor === "string" ? new Date(job.payload.scheduledFor) : this.clock.now();
       const monthStart = startOfMonthOf(Number.isNaN(scheduled.getTime()) ? this.clock.now() : scheduled);
       const contracts = await tx
         .createQueryBuilder(Contract, "k")
         .innerJoin(Product, "p", "p.id = k.product_id")
-        .where("k.status = :active AND k.term_months IS NULL AND p.issuance_mode = :byo AND k.reseller_id IS NOT NULL", { active: ContractStatus.ACTIVE, byo: IssuanceMode.BRING_YOUR_OWN })
-        .andWhere("k.starts_at < :monthStart AND (k.cancellation_effective_at IS NULL OR k.cancellation_effective_at >= :monthStart)", { monthStart })
+        .where(
+          "k.status = :active AND k.term_months IS NULL AND p.issuance_mode = :byo AND k.reseller_id IS NOT NULL",
+          { active: ContractStatus.ACTIVE, byo: IssuanceMode.BRING_YOUR_OWN },
+        )
+        .andWhere(
+          "k.starts_at < :monthStart AND (k.cancellation_effective_at IS NULL OR k.cancellation_effective_at >= :monthStart)",
+          { monthStart },
+        )
         // CON-5: unlimited management of a discontinued product ends with the month of discontinuation.
         .andWhere("(p.discontinued_at IS NULL OR p.discontinued_at >= :monthStart)", { monthStart })
         .getMany();
@@ -220,7 +337,11 @@ export class FeeService {
     return canSeeResellerData(scope.caller, c.resellerId) ? c : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, filter: { resellerId?: string | null; month?: string | null } = {}): Promise<ConnectionShape<Charge>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { resellerId?: string | null; month?: string | null } = {},
+  ): Promise<ConnectionShape<Charge>> {
     const resellerId = this.statementReseller(scope, filter.resellerId ?? null, false);
     const qb = this.ds.getRepository(Charge).createQueryBuilder("ch");
     if (resellerId) qb.andWhere("ch.reseller_id = :rid", { rid: resellerId });
@@ -262,12 +383,15 @@ export class FeeService {
     const received: Payment[] = [];
     for (const c of charges) {
       const book = await books.load(bookKey(c.resellerId, monthOf(c.chargedAt)));
-      for (const r of book.receipts.get(c.id) ?? []) received.push({ amountYen: r.amountYen, receivedAt: r.receivedAt });
+      for (const r of book.receipts.get(c.id) ?? [])
+        received.push({ amountYen: r.amountYen, receivedAt: r.receivedAt });
     }
     const basis: LiabilityBasis = product?.liabilityBasis ?? "RECEIVED_FEES";
     if (basis === "PRORATED_REMAINING_MONTHS" && (contract.termMonths === null || contract.endsAt === null)) return 0;
     return liabilityCap({
-      basis, payments: received, at: now,
+      basis,
+      payments: received,
+      at: now,
       ...(basis === "PRORATED_REMAINING_MONTHS" && {
         termMonths: contract.termMonths as number,
         termEnd: contract.endsAt as Date,
@@ -279,7 +403,8 @@ export class FeeService {
   private statementReseller(scope: RequestScope, resellerId: string | null, required: boolean): string | null {
     requireAuthenticated(scope.caller);
     if (scope.caller.kind === "RESELLER") {
-      if (resellerId !== null && resellerId !== scope.caller.resellerId) throw forbidden("A reseller can read only its own fees (RES-3).");
+      if (resellerId !== null && resellerId !== scope.caller.resellerId)
+        throw forbidden("A reseller can read only its own fees (RES-3).");
       return scope.caller.resellerId;
     }
     if (required && resellerId === null) throw badUserInput("Operators must name the reseller (`resellerId`).");

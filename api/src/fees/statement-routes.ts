@@ -27,15 +27,23 @@ export function statementRoutes(services: Services): Router {
         res.type("text/plain").send("An operator or reseller API key is needed.\n");
         return;
       }
-      const named = typeof req.query.reseller === "string" ? (idOfType(req.query.reseller, "Reseller") ?? "00000000-0000-0000-0000-000000000000") : null;
-      const statement = await services.fees.statement({ caller, requestId: req.id, loaders: new Loaders(services.ds) }, named, m[1]);
+      const named =
+        typeof req.query.reseller === "string"
+          ? (idOfType(req.query.reseller, "Reseller") ?? "00000000-0000-0000-0000-000000000000")
+          : null;
+      const statement = await services.fees.statement(
+        { caller, requestId: req.id, loaders: new Loaders(services.ds) },
+        named,
+        m[1],
+      );
       const reseller = toGlobalId("Reseller", statement.resellerId);
       res.setHeader("Content-Disposition", `attachment; filename="statement-${m[1]}-${reseller}.csv"`);
       res.type("text/csv; charset=utf-8").send(statementCsv(statement.lines, (id) => toGlobalId("Contract", id)));
     } catch (e) {
       if (!(e instanceof GraphQLError)) throw e;
       const code = e.extensions?.code;
-      const status = code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : code === "BAD_USER_INPUT" ? 400 : 500;
+      const status =
+        code === "UNAUTHENTICATED" ? 401 : code === "FORBIDDEN" ? 403 : code === "BAD_USER_INPUT" ? 400 : 500;
       if (status === 500) throw e;
       res.status(status).type("text/plain").send(`${e.message}\n`);
     }

@@ -40,7 +40,9 @@ export function statementTotals(lines: readonly StatementLine[]): StatementTotal
     r.taxYen += l.taxYen;
     byRate.set(l.taxRatePercent, r);
   }
-  const taxByRate = [...byRate.entries()].sort((a, b) => a[0] - b[0]).map(([ratePercent, r]) => ({ ratePercent, ...r }));
+  const taxByRate = [...byRate.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([ratePercent, r]) => ({ ratePercent, ...r }));
   return { subtotalYen, taxYen, totalYen: subtotalYen + taxYen, taxByRate };
 }
 
@@ -64,7 +66,19 @@ export interface CsvLine extends StatementLine {
   readonly periodEnd: Date | null;
 }
 
-export const CSV_HEADER = ["charged_at", "due_at", "kind", "description", "contract_id", "period_start", "period_end", "amount_yen", "tax_rate_percent", "tax_yen", "total_yen"];
+export const CSV_HEADER = [
+  "charged_at",
+  "due_at",
+  "kind",
+  "description",
+  "contract_id",
+  "period_start",
+  "period_end",
+  "amount_yen",
+  "tax_rate_percent",
+  "tax_yen",
+  "total_yen",
+];
 
 /** RFC 4180 quoting; a leading =, +, - or @ is neutralised so that a spreadsheet never runs a cell as a formula. */
 function cell(value: string | number | null): string {
@@ -83,9 +97,17 @@ export function statementCsv(lines: readonly CsvLine[], contractGlobalId: (uuid:
   const rows: (string | number | null)[][] = [CSV_HEADER];
   for (const l of lines) {
     rows.push([
-      formatJst(l.chargedAt), formatJst(l.dueAt), l.kind, l.description, l.contractId ? contractGlobalId(l.contractId) : null,
-      l.periodStart ? formatJst(l.periodStart) : null, l.periodEnd ? formatJst(l.periodEnd) : null,
-      l.amountYen, l.taxRatePercent, l.taxYen, l.amountYen + l.taxYen,
+      formatJst(l.chargedAt),
+      formatJst(l.dueAt),
+      l.kind,
+      l.description,
+      l.contractId ? contractGlobalId(l.contractId) : null,
+      l.periodStart ? formatJst(l.periodStart) : null,
+      l.periodEnd ? formatJst(l.periodEnd) : null,
+      l.amountYen,
+      l.taxRatePercent,
+      l.taxYen,
+      l.amountYen + l.taxYen,
     ]);
   }
   rows.push(["TOTAL", null, null, null, null, null, null, totals.subtotalYen, null, totals.taxYen, totals.totalYen]);

@@ -58,7 +58,9 @@ function inherits(extensions: Readonly<Record<string, unknown>> | null | undefin
 
 function staticCacheMaxAge(schema: GraphQLSchema, document: DocumentNode): number {
   const typeInfo = new TypeInfo(schema);
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean),
+  );
   let maxAge = Infinity;
   visit(
     document,

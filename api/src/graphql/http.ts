@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema, Kind, OperationDefinitionNode, execute } from "graphql";
+import {
+  ExecutionResult,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
+  execute,
+} from "graphql";
 import { metrics } from "../metrics/registry";
 import { authenticate } from "../auth/authenticate";
 import { Caller } from "../auth/caller";
@@ -49,7 +57,10 @@ const SUGGESTION = / ?Did you mean .*\?$/;
 const VIEW_FIELDS: ReadonlySet<string> = new Set(["certificateStatus", "seal", "seals", "__typename"]);
 
 function keepable(operation: OperationDefinitionNode): boolean {
-  return operation.operation === "query" && operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_FIELDS.has(s.name.value));
+  return (
+    operation.operation === "query" &&
+    operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_FIELDS.has(s.name.value))
+  );
 }
 
 interface KeptAnswer {
@@ -70,7 +81,12 @@ function sendJson(res: ServerResponse, status: number, json: Buffer, headers: Re
 }
 
 function problem(res: ServerResponse, p: HttpProblem): void {
-  send(res, p.status, { errors: [{ message: p.message, extensions: { code: p.code } }] }, { "Cache-Control": "no-store", ...p.headers });
+  send(
+    res,
+    p.status,
+    { errors: [{ message: p.message, extensions: { code: p.code } }] },
+    { "Cache-Control": "no-store", ...p.headers },
+  );
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -111,7 +127,8 @@ function paramsFrom(raw: Record<string, unknown>): Params {
     throw new HttpProblem(400, "BAD_REQUEST", "`variables` must be a JSON object.");
   }
   const operationName = raw.operationName ?? null;
-  if (operationName !== null && typeof operationName !== "string") throw new HttpProblem(400, "BAD_REQUEST", "`operationName` must be a string.");
+  if (operationName !== null && typeof operationName !== "string")
+    throw new HttpProblem(400, "BAD_REQUEST", "`operationName` must be a string.");
   return { query: raw.query, variables: variables as Record<string, unknown>, operationName };
 }
 
@@ -127,7 +144,11 @@ async function readParams(req: IncomingMessage, search: string, caller: Caller):
         throw new HttpProblem(400, "BAD_REQUEST", "`variables` is not valid JSON.");
       }
     }
-    return paramsFrom({ query: q.get("query") ?? undefined, variables, operationName: q.get("operationName") ?? undefined });
+    return paramsFrom({
+      query: q.get("query") ?? undefined,
+      variables,
+      operationName: q.get("operationName") ?? undefined,
+    });
   }
   const type = String(req.headers["content-type"] ?? "");
   if (!/^application\/(json|graphql-response\+json)\b/i.test(type)) {
@@ -142,7 +163,11 @@ async function readParams(req: IncomingMessage, search: string, caller: Caller):
     throw new HttpProblem(400, "BAD_REQUEST", "The request body is not valid JSON.");
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new HttpProblem(400, "BAD_REQUEST", "The request body must be one GraphQL request object (batches are not supported).");
+    throw new HttpProblem(
+      400,
+      "BAD_REQUEST",
+      "The request body must be one GraphQL request object (batches are not supported).",
+    );
   }
   return paramsFrom(parsed as Record<string, unknown>);
 }
@@ -162,19 +187,33 @@ function formatErrors(errors: readonly GraphQLError[], caller: Caller, g: Graphq
     if (isDatabaseUnavailable(original ?? e)) {
       status = 503;
       headers["Retry-After"] = String(RETRY_AFTER_S);
-      return { message: `The service is temporarily unavailable; retry after ${RETRY_AFTER_S} s.`, path: e.path, extensions: { code: "SERVICE_UNAVAILABLE" } };
+      return {
+        message: `The service is temporarily unavailable; retry after ${RETRY_AFTER_S} s.`,
+        path: e.path,
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      };
     }
     const { http, ...extensions } = (e.extensions ?? {}) as { http?: { status?: number }; code?: string };
     if (!extensions.code) {
       // graphql-js's own request errors (variables that do not fit their types) have no original error.
-      if (!original) return { message: e.message, ...(e.locations ? { locations: e.locations } : {}), extensions: { code: "BAD_USER_INPUT" } };
+      if (!original)
+        return {
+          message: e.message,
+          ...(e.locations ? { locations: e.locations } : {}),
+          extensions: { code: "BAD_USER_INPUT" },
+        };
       g.log.error({ err: original, path: e.path }, "unhandled GraphQL error");
       return { message: "Internal server error.", path: e.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
     if (http?.status && status === 200) status = http.status;
     // Field suggestions would reveal the schema to anonymous callers, for whom introspection is off.
     const message = caller.kind === "PUBLIC" ? e.message.replace(SUGGESTION, "") : e.message;
-    return { message, ...(e.locations ? { locations: e.locations } : {}), ...(e.path ? { path: e.path } : {}), extensions };
+    return {
+      message,
+      ...(e.locations ? { locations: e.locations } : {}),
+      ...(e.path ? { path: e.path } : {}),
+      extensions,
+    };
   });
   return { errors: out as GraphQLFormattedError[], status, headers };
 }
@@ -201,7 +240,12 @@ export class GraphqlHttp {
   async handle(g: GraphqlRequest): Promise<void> {
     const { req, res } = g;
     if (req.method !== "GET" && req.method !== "POST") {
-      problem(res, new HttpProblem(405, "METHOD_NOT_ALLOWED", "GraphQL is served by GET (queries) and POST.", { Allow: "GET, POST" }));
+      problem(
+        res,
+        new HttpProblem(405, "METHOD_NOT_ALLOWED", "GraphQL is served by GET (queries) and POST.", {
+          Allow: "GET, POST",
+        }),
+      );
       return;
     }
     const anonymousGet = req.method === "GET" && req.headers.authorization === undefined;
@@ -211,7 +255,16 @@ export class GraphqlHttp {
     try {
       caller = await authenticate(this.services.ds, this.services.clock, req.headers.authorization);
     } catch (e) {
-      if (isDatabaseUnavailable(e)) return problem(res, new HttpProblem(503, "SERVICE_UNAVAILABLE", `The service is temporarily unavailable; retry after ${RETRY_AFTER_S} s.`, { "Retry-After": String(RETRY_AFTER_S) }));
+      if (isDatabaseUnavailable(e))
+        return problem(
+          res,
+          new HttpProblem(
+            503,
+            "SERVICE_UNAVAILABLE",
+            `The service is temporarily unavailable; retry after ${RETRY_AFTER_S} s.`,
+            { "Retry-After": String(RETRY_AFTER_S) },
+          ),
+        );
       if (e instanceof GraphQLError) return problem(res, new HttpProblem(401, String(e.extensions.code), e.message));
       throw e;
     }
@@ -233,11 +286,24 @@ export class GraphqlHttp {
       throw e;
     }
     if (prepared.errors.length) {
-      const f = formatErrors(prepared.errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })), caller, g);
+      const f = formatErrors(
+        prepared.errors.map(
+          (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+        ),
+        caller,
+        g,
+      );
       return send(g.res, 400, { errors: f.errors }, { "Cache-Control": "no-store" });
     }
     const operation = operationOf(prepared.document, params.operationName);
-    if (!operation) throw new HttpProblem(400, "OPERATION_RESOLUTION_FAILURE", params.operationName ? `No operation named "${params.operationName}".` : "Name the operation to run (operationName).");
+    if (!operation)
+      throw new HttpProblem(
+        400,
+        "OPERATION_RESOLUTION_FAILURE",
+        params.operationName
+          ? `No operation named "${params.operationName}".`
+          : "Name the operation to run (operationName).",
+      );
     if (g.req.method === "GET" && operation.operation !== "query") {
       throw new HttpProblem(405, "METHOD_NOT_ALLOWED", "Mutations are sent with POST.", { Allow: "POST" });
     }
@@ -248,32 +314,64 @@ export class GraphqlHttp {
       throw e;
     }
     const contextValue: Context = {
-      caller, requestId: g.requestId, loaders: new Loaders(this.services.ds), services: this.services, clientAddress: g.clientAddress,
+      caller,
+      requestId: g.requestId,
+      loaders: new Loaders(this.services.ds),
+      services: this.services,
+      clientAddress: g.clientAddress,
     };
     const keep = g.req.method === "GET" && caller.kind === "PUBLIC" && keepable(operation);
     const since = this.answers.version;
     const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
-    const result = (await execute({ schema: this.schema, document: prepared.document, contextValue, variableValues: params.variables, operationName: params.operationName })) as ExecutionResult;
+    const result = (await execute({
+      schema: this.schema,
+      document: prepared.document,
+      contextValue,
+      variableValues: params.variables,
+      operationName: params.operationName,
+    })) as ExecutionResult;
     metrics.graphqlDuration.observe(
-      { type: operation.operation, operation: operationLabel(operation), outcome: result.errors?.length ? "error" : "ok" },
+      {
+        type: operation.operation,
+        operation: operationLabel(operation),
+        outcome: result.errors?.length ? "error" : "ok",
+      },
       Number(process.hrtime.bigint() - started) / 1e9,
     );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
     if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
     const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
     // Nothing-there answers are not kept: what is missing may appear at any moment.
-    const complete = answered.status === 200 && answered.cacheControl.endsWith("public") && Object.values(result.data ?? {}).every((v) => v !== null && !(Array.isArray(v) && v.includes(null)));
-    if (keep && complete) this.answers.keep(g.search, { body: answered.body, cacheControl: answered.cacheControl }, since, computedAtMs);
+    const complete =
+      answered.status === 200 &&
+      answered.cacheControl.endsWith("public") &&
+      Object.values(result.data ?? {}).every((v) => v !== null && !(Array.isArray(v) && v.includes(null)));
+    if (keep && complete)
+      this.answers.keep(g.search, { body: answered.body, cacheControl: answered.cacheControl }, since, computedAtMs);
   }
 
-  private answer(g: GraphqlRequest, caller: Caller, cacheMaxAge: number, result: ExecutionResult): { status: number; body: Buffer; cacheControl: string } {
+  private answer(
+    g: GraphqlRequest,
+    caller: Caller,
+    cacheMaxAge: number,
+    result: ExecutionResult,
+  ): { status: number; body: Buffer; cacheControl: string } {
     const f = result.errors?.length ? formatErrors(result.errors, caller, g) : null;
     // Variables that do not fit their types stop execution before it starts: a bad request.
     const status = f ? (result.data === undefined && f.status === 200 ? 400 : f.status) : 200;
     // STAT-3: only a complete, error-free answer to an anonymous query may be kept by a shared cache.
-    const cacheControl = f || cacheMaxAge <= 0 ? "no-store" : caller.kind === "PUBLIC" ? `max-age=${cacheMaxAge}, public` : `max-age=${cacheMaxAge}, private`;
-    const body = Buffer.from(JSON.stringify(f ? { errors: f.errors, ...(result.data !== undefined ? { data: result.data } : {}) } : { data: result.data }));
+    const cacheControl =
+      f || cacheMaxAge <= 0
+        ? "no-store"
+        : caller.kind === "PUBLIC"
+          ? `max-age=${cacheMaxAge}, public`
+          : `max-age=${cacheMaxAge}, private`;
+    const body = Buffer.from(
+      JSON.stringify(
+        f ? { errors: f.errors, ...(result.data !== undefined ? { data: result.data } : {}) } : { data: result.data },
+      ),
+    );
     sendJson(g.res, status, body, { "Cache-Control": cacheControl, ...(f?.headers ?? {}) });
     return { status, body, cacheControl };
   }

@@ -17,7 +17,14 @@ interface Walk {
 function argNumber(field: FieldNode, name: string, walk: Walk): number | null {
   const arg = field.arguments?.find((a) => a.name.value === name);
   if (!arg) return null;
-  const value = (v: ValueNode): unknown => (v.kind === Kind.VARIABLE ? walk.variables[v.name.value] : v.kind === Kind.INT ? Number(v.value) : v.kind === Kind.LIST ? v.values.length : null);
+  const value = (v: ValueNode): unknown =>
+    v.kind === Kind.VARIABLE
+      ? walk.variables[v.name.value]
+      : v.kind === Kind.INT
+        ? Number(v.value)
+        : v.kind === Kind.LIST
+          ? v.values.length
+          : null;
   const v = value(arg.value);
   if (typeof v === "number") return v;
   if (Array.isArray(v)) return v.length;
@@ -32,7 +39,9 @@ function multiplier(field: FieldNode, walk: Walk): number {
   const ids = argNumber(field, "ids", walk);
   if (ids !== null) return Math.max(1, ids);
   // A connection without `first` returns the default page; other lists are short and bounded.
-  const isConnection = field.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && (s.name.value === "edges" || s.name.value === "pageInfo"));
+  const isConnection = field.selectionSet?.selections.some(
+    (s) => s.kind === Kind.FIELD && (s.name.value === "edges" || s.name.value === "pageInfo"),
+  );
   return isConnection ? DEFAULT_PAGE_SIZE : 1;
 }
 
@@ -53,7 +62,11 @@ function measure(set: SelectionSetNode | undefined, walk: Walk, seen: Set<string
       inner = { depth: 1, aliases: sel.alias ? 1 : 0, cost: 1 };
     } else if (sel.kind === Kind.FIELD) {
       const child = measure(sel.selectionSet, walk, seen);
-      inner = { depth: child.depth + 1, aliases: child.aliases + (sel.alias ? 1 : 0), cost: 1 + multiplier(sel, walk) * child.cost };
+      inner = {
+        depth: child.depth + 1,
+        aliases: child.aliases + (sel.alias ? 1 : 0),
+        cost: 1 + multiplier(sel, walk) * child.cost,
+      };
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {
       inner = measure(sel.selectionSet, walk, seen);
     } else {
@@ -79,13 +92,24 @@ function usesIntrospection(set: SelectionSetNode, walk: Walk): boolean {
   });
 }
 
-export function checkLimits(operation: OperationDefinitionNode, fragments: FragmentDefinitionNode[], variables: Record<string, unknown>, anonymous: boolean): void {
+export function checkLimits(
+  operation: OperationDefinitionNode,
+  fragments: FragmentDefinitionNode[],
+  variables: Record<string, unknown>,
+  anonymous: boolean,
+): void {
   const walk: Walk = { fragments: new Map(fragments.map((f) => [f.name.value, f])), variables };
   if (anonymous && usesIntrospection(operation.selectionSet, walk)) {
     throw limitExceeded("INTROSPECTION_DISABLED", "Introspection needs an API key.");
   }
   const m = measure(operation.selectionSet, walk, new Set());
-  if (m.depth > LIMITS.maxDepth) throw limitExceeded("DEPTH_LIMIT_EXCEEDED", `Query depth ${m.depth} is over the limit of ${LIMITS.maxDepth}.`);
-  if (m.aliases > LIMITS.maxAliases) throw limitExceeded("ALIAS_LIMIT_EXCEEDED", `${m.aliases} aliases are over the limit of ${LIMITS.maxAliases}.`);
-  if (m.cost > LIMITS.maxCost) throw limitExceeded("COST_LIMIT_EXCEEDED", `Estimated cost ${m.cost} is over the limit of ${LIMITS.maxCost}; ask for smaller pages.`);
+  if (m.depth > LIMITS.maxDepth)
+    throw limitExceeded("DEPTH_LIMIT_EXCEEDED", `Query depth ${m.depth} is over the limit of ${LIMITS.maxDepth}.`);
+  if (m.aliases > LIMITS.maxAliases)
+    throw limitExceeded("ALIAS_LIMIT_EXCEEDED", `${m.aliases} aliases are over the limit of ${LIMITS.maxAliases}.`);
+  if (m.cost > LIMITS.maxCost)
+    throw limitExceeded(
+      "COST_LIMIT_EXCEEDED",
+      `Estimated cost ${m.cost} is over the limit of ${LIMITS.maxCost}; ask for smaller pages.`,
+    );
 }

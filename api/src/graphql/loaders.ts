@@ -21,7 +21,11 @@ export class Loaders {
   }
 
   /** All rows whose `column` equals each key, in `orderBy` order. */
-  manyBy<T extends ObjectLiteral>(entity: EntityTarget<T>, column: keyof T & string, orderBy: Partial<Record<keyof T & string, "ASC" | "DESC">> = {}): DataLoader<string, T[]> {
+  manyBy<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    column: keyof T & string,
+    orderBy: Partial<Record<keyof T & string, "ASC" | "DESC">> = {},
+  ): DataLoader<string, T[]> {
     const repo = this.ds.getRepository(entity);
     return this.get(`many:${repo.metadata.name}:${column}:${JSON.stringify(orderBy)}`, async (keys) => {
       const rows = await repo.find({ where: { [column]: In([...keys]) } as never, order: orderBy as never });

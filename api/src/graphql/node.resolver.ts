@@ -50,13 +50,25 @@ async function fetchNode(ctx: Context, globalId: string): Promise<object | null>
 
 @Resolver()
 export class NodeResolver {
-  @Query(() => Node, { nullable: true, description: "Any object by its global ID; null when unknown or not visible to the caller." })
-  node(@Arg("id", () => ID, { description: "The object's global ID, as returned in any `id` field." }) id: string, @Ctx() ctx: Context): Promise<object | null> {
+  @Query(() => Node, {
+    nullable: true,
+    description: "Any object by its global ID; null when unknown or not visible to the caller.",
+  })
+  node(
+    @Arg("id", () => ID, { description: "The object's global ID, as returned in any `id` field." }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<object | null> {
     return fetchNode(ctx, id);
   }
 
-  @Query(() => [Node], { nullable: "items", description: "Several objects by global ID (at most 100), in the same order; null where unknown or not visible." })
-  nodes(@Arg("ids", () => [ID], { description: "Global IDs; only the first 100 are looked up." }) ids: string[], @Ctx() ctx: Context): Promise<(object | null)[]> {
+  @Query(() => [Node], {
+    nullable: "items",
+    description: "Several objects by global ID (at most 100), in the same order; null where unknown or not visible.",
+  })
+  nodes(
+    @Arg("ids", () => [ID], { description: "Global IDs; only the first 100 are looked up." }) ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<(object | null)[]> {
     if (ids.length > 100) throw badUserInput("At most 100 ids at once.");
     return Promise.all(ids.map((id) => fetchNode(ctx, id)));
   }

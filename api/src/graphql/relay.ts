@@ -14,7 +14,10 @@ export class PageInfo {
   @Field({ description: "Always false: lists page forwards only (`first`/`after`)." })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: "Cursor of the first item of this page; null when the page is empty." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cursor of the first item of this page; null when the page is empty.",
+  })
   startCursor!: string | null;
 
   @Field(() => String, { nullable: true, description: "Pass as `after` to get the next page." })
@@ -23,7 +26,11 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, 1 to ${MAX_PAGE_SIZE}.` })
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `Page size, 1 to ${MAX_PAGE_SIZE}.`,
+  })
   first!: number;
 
   @Field(() => String, { nullable: true, description: "Cursor from a previous page's `pageInfo.endCursor`." })
@@ -66,7 +73,8 @@ export function Connection<T extends object>(nodeType: ClassType<T>, name = node
 
 export function checkPageSize(first: number | null | undefined): number {
   const n = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}.`);
   return n;
 }
 
@@ -98,9 +106,12 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
   const cols = orderBy.map((c) => `${alias}.${c}`);
   if (args.after) {
     const op = direction === "ASC" ? ">" : "<";
-    qb.andWhere(`(${cols.join(", ")}) ${op} (SELECT ${orderBy.map((c) => `k.${c}`).join(", ")} FROM ${table} k WHERE k.id = :cursorId)`, {
-      cursorId: decodeCursor(args.after),
-    });
+    qb.andWhere(
+      `(${cols.join(", ")}) ${op} (SELECT ${orderBy.map((c) => `k.${c}`).join(", ")} FROM ${table} k WHERE k.id = :cursorId)`,
+      {
+        cursorId: decodeCursor(args.after),
+      },
+    );
   }
   cols.forEach((c, i) => (i === 0 ? qb.orderBy(c, direction) : qb.addOrderBy(c, direction)));
   const rows = await qb.limit(first + 1).getMany();

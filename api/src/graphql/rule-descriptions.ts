@@ -40,12 +40,10 @@ export const REVOCATION_REASONS_BY_ACTOR =
   `operator: ${reasonsOf("OPERATOR")} (REV-1).`;
 
 /** REV-2: which reasons may wait for the end of the month. */
-export const REVOCATION_AT_END_OF_MONTH =
-  `REV-2: revoke at the end of the current month (JST) instead of at once; only ${enumNames(SCHEDULABLE_REVOCATION_REASONS).join(" and ")}.`;
+export const REVOCATION_AT_END_OF_MONTH = `REV-2: revoke at the end of the current month (JST) instead of at once; only ${enumNames(SCHEDULABLE_REVOCATION_REASONS).join(" and ")}.`;
 
 /** REV-10: a revocation's deadline by reason. */
-export const REVOCATION_DEADLINE =
-  `REV-10: by when it must be executed (${span(REVOCATION_DEADLINE_SHORT_HOURS)} or ${span(REVOCATION_DEADLINE_LONG_HOURS)} by reason).`;
+export const REVOCATION_DEADLINE = `REV-10: by when it must be executed (${span(REVOCATION_DEADLINE_SHORT_HOURS)} or ${span(REVOCATION_DEADLINE_LONG_HOURS)} by reason).`;
 
 /** REV-10: a problem report's first answer. */
 export const PROBLEM_REPORT_ANSWER_DUE = `REV-10: first answer due within ${span(PROBLEM_REPORT_ANSWER_HOURS)}.`;
@@ -53,13 +51,11 @@ export const PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT = `When a first answer is d
 export const PROBLEM_REPORT_ANSWER_OVERDUE = `REV-10: no first answer yet and past the ${span(PROBLEM_REPORT_ANSWER_HOURS)}.`;
 
 /** CON-2: when a cancellation takes effect. */
-export const CANCELLATION_DESIRED_END =
-  `Desired end date (YYYY-MM-DD, JST); the effective date is the later of this and ${CANCELLATION_NOTICE_DAYS} days after the notice.`;
+export const CANCELLATION_DESIRED_END = `Desired end date (YYYY-MM-DD, JST); the effective date is the later of this and ${CANCELLATION_NOTICE_DAYS} days after the notice.`;
 
 /** CON-6: a successor's notice period. */
 export const SUCCESSION_LATE = `CON-6: notified more than ${SUCCESSION_NOTICE_DAYS} days after the succession.`;
-export const SUCCESSION_NOTIFIED_ON =
-  `JST date the successor notified it (YYYY-MM-DD); more than ${SUCCESSION_NOTICE_DAYS} days later is flagged late.`;
+export const SUCCESSION_NOTIFIED_ON = `JST date the successor notified it (YYYY-MM-DD); more than ${SUCCESSION_NOTICE_DAYS} days later is flagged late.`;
 
 /** RES-8: the cure notice's deadline. */
 export const CURE_NOTICE = `A cure notice to a reseller (RES-8): the ground, and a deadline at least ${CURE_NOTICE_MIN_DAYS} days after issue.`;
@@ -68,12 +64,10 @@ export const ISSUE_CURE_NOTICE = `Operator: issue a cure notice with a deadline 
 
 /** RES-11: the handover demand's deadline. */
 export const HANDOVER_DUE = `The handover data is due by then; at least ${HANDOVER_MIN_DAYS} days ahead.`;
-export const HANDOVER_DUE_FREE =
-  `RES-11: the handover data is due by then (at least ${HANDOVER_MIN_DAYS} days after the demand), free of charge.`;
+export const HANDOVER_DUE_FREE = `RES-11: the handover data is due by then (at least ${HANDOVER_MIN_DAYS} days after the demand), free of charge.`;
 
 /** VAL-8: the renewed bring-your-own certificate's validity. */
-export const BYO_RENEWED_CERTIFICATE =
-  `The renewed certificate in PEM (leaf first; a chain may follow); its validity must exceed ${BYO_MIN_RENEWABLE_VALIDITY_DAYS_EXCLUSIVE} days (VAL-8).`;
+export const BYO_RENEWED_CERTIFICATE = `The renewed certificate in PEM (leaf first; a chain may follow); its validity must exceed ${BYO_MIN_RENEWABLE_VALIDITY_DAYS_EXCLUSIVE} days (VAL-8).`;
 
 /** APP-11: how long a CAA result is used. */
 export const CAA_RESULT_USED_FOR = `When the look-up ran; a PERMITTED result is used for at most ${CAA_RESULT_HOURS} hours (APP-11).`;

@@ -10,29 +10,62 @@ import { ResellerResolver } from "../resellers/reseller.resolver";
 import { ResellerGovernanceResolver } from "../resellers/governance.resolver";
 import { CertificateStatusResolver } from "../status/certificate-status.resolver";
 import { SubscriberResolver } from "../subscribers/subscriber.resolver";
-import { CertificateRevocationsResolver, MassRevocationResolver, ProblemReportResolver, RevocationResolver } from "../revocations/revocation.resolver";
+import {
+  CertificateRevocationsResolver,
+  MassRevocationResolver,
+  ProblemReportResolver,
+  RevocationResolver,
+} from "../revocations/revocation.resolver";
 import { ContractSealResolver, SealResolver } from "../seals/seal.resolver";
 import { ChargeResolver, ContractFeesResolver } from "../fees/fee.resolver";
 import { WebhookDeliveryResolver, WebhookResolver } from "../events/webhook.resolver";
 import { AnnouncementResolver } from "../notices/announcement.resolver";
 import { NoticeResolver } from "../notices/notice.resolver";
-import { AcmeAccountResolver, AcmeEabCredentialResolver, AcmeOrderResolver, UsageFqdnResolver, UsagePeriodResolver } from "../acme/acme.resolver";
+import {
+  AcmeAccountResolver,
+  AcmeEabCredentialResolver,
+  AcmeOrderResolver,
+  UsageFqdnResolver,
+  UsagePeriodResolver,
+} from "../acme/acme.resolver";
 import { NodeResolver } from "./node.resolver";
 import { catalogueResolvers } from "../catalogue-resolvers";
 import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
 export const resolvers = [
-  NodeResolver, ViewerResolver, ProductResolver, ResellerResolver, ResellerGovernanceResolver, SubscriberResolver, ApiKeyResolver, AuditResolver,
-  ApplicationResolver, DomainValidationResolver, CaaCheckResolver, ContractResolver, CertificateResolver,
+  NodeResolver,
+  ViewerResolver,
+  ProductResolver,
+  ResellerResolver,
+  ResellerGovernanceResolver,
+  SubscriberResolver,
+  ApiKeyResolver,
+  AuditResolver,
+  ApplicationResolver,
+  DomainValidationResolver,
+  CaaCheckResolver,
+  ContractResolver,
+  CertificateResolver,
   CertificateStatusResolver,
-  RevocationResolver, ProblemReportResolver, CertificateRevocationsResolver, MassRevocationResolver,
-  SealResolver, ContractSealResolver,
-  WebhookResolver, WebhookDeliveryResolver,
-  ChargeResolver, ContractFeesResolver,
-  NoticeResolver, AnnouncementResolver,
+  RevocationResolver,
+  ProblemReportResolver,
+  CertificateRevocationsResolver,
+  MassRevocationResolver,
+  SealResolver,
+  ContractSealResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  ChargeResolver,
+  ContractFeesResolver,
+  NoticeResolver,
+  AnnouncementResolver,
   ...catalogueResolvers,
-  UsageFqdnResolver, UsagePeriodResolver, AcmeEabCredentialResolver, AcmeAccountResolver, AcmeOrderResolver,
+  UsageFqdnResolver,
+  UsagePeriodResolver,
+  AcmeEabCredentialResolver,
+  AcmeAccountResolver,
+  AcmeOrderResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -24,5 +24,7 @@ export function errorHandler(err: Error, req: Request, res: Response, _next: Nex
   if (status >= 500) req.log.error({ err }, "unhandled error");
   if (res.headersSent) return;
   res.setHeader("Cache-Control", "no-store");
-  res.status(status >= 400 && status < 600 ? status : 500).json({ error: status >= 500 ? "Internal server error." : err.message, requestId: req.id });
+  res
+    .status(status >= 400 && status < 600 ? status : 500)
+    .json({ error: status >= 500 ? "Internal server error." : err.message, requestId: req.id });
 }

@@ -25,13 +25,20 @@ const HOT = /^\/(graphql|ocsp|verify|seal|healthz|readyz)/;
 
 /** The metrics label of a path: a fixed set, never the path itself (ids would explode the series). */
 function routeOf(path: string): string {
-  const m = /^\/(graphql|ocsp|verify|crl|ca|seal|acme|terms|explorer|healthz|readyz|metrics|handover|activity|statements|demo)\b/.exec(path);
+  const m =
+    /^\/(graphql|ocsp|verify|crl|ca|seal|acme|terms|explorer|healthz|readyz|metrics|handover|activity|statements|demo)\b/.exec(
+      path,
+    );
   return m ? m[1] : "other";
 }
 
 /** The latency histogram's child for one label set, looked up once (prom-client hashes the labels on every observe otherwise). */
 const durationChildren = new Map<string, ReturnType<typeof metrics.httpDuration.labels>>();
-function httpDuration(route: string, method: string, statusCode: number): ReturnType<typeof metrics.httpDuration.labels> {
+function httpDuration(
+  route: string,
+  method: string,
+  statusCode: number,
+): ReturnType<typeof metrics.httpDuration.labels> {
   const status = `${Math.floor(statusCode / 100)}xx`;
   // Methods are client input: only the standard ones get their own series.
   const m = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method) ? method : "other";
@@ -94,13 +101,23 @@ function cors(res: ServerResponse): void {
  * security headers and its connection scope here; the hot public paths (GraphQL, OCSP, the verification
  * page, health) are answered on plain node:http, and everything else goes on to the Express app behind.
  */
-export function createFront(services: Services, logger: Logger, graphql: GraphqlHttp, rest: RequestListener): RequestListener {
+export function createFront(
+  services: Services,
+  logger: Logger,
+  graphql: GraphqlHttp,
+  rest: RequestListener,
+): RequestListener {
   const { config } = services;
   const publicLimit = new RateLimiter(config.rateLimits.publicPerMinute);
   const ocspLimit = new RateLimiter(config.rateLimits.ocspPerMinute);
   const verifyPage = createVerifyPage(services);
   /** Anonymous GraphQL and the public forms; keyed callers are known and accountable. */
-  const limited = (req: IncomingMessage, res: ServerResponse, limiter: RateLimiter, refused: (d: RateDecision) => void): boolean => {
+  const limited = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    limiter: RateLimiter,
+    refused: (d: RateDecision) => void,
+  ): boolean => {
     if (!limiter.enabled) return false;
     const d = limiter.take(clientAddress(req));
     limiter.headers(res, d);
@@ -118,11 +135,20 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
         return;
       }
       // A browser asking for a page gets the explorer from the app behind.
-      const browser = req.method === "GET" && !search.includes("query=") && String(req.headers.accept ?? "").includes("text/html");
+      const browser =
+        req.method === "GET" && !search.includes("query=") && String(req.headers.accept ?? "").includes("text/html");
       if (!browser) {
         const anonymous = !req.headers.authorization;
-        const body = JSON.stringify({ errors: [{ message: "Too many requests from this address; see Retry-After.", extensions: { code: "RATE_LIMITED" } }] });
-        if (anonymous && limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, body, "application/json; charset=utf-8"))) return;
+        const body = JSON.stringify({
+          errors: [
+            { message: "Too many requests from this address; see Retry-After.", extensions: { code: "RATE_LIMITED" } },
+          ],
+        });
+        if (
+          anonymous &&
+          limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, body, "application/json; charset=utf-8"))
+        )
+          return;
         return graphql.handle({ req, res, requestId: req.id, clientAddress: clientAddress(req), log: req.log, search });
       }
     } else if (path === "/ocsp" || path.startsWith("/ocsp/")) {
@@ -135,7 +161,18 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
       const sealId = verifyPathSealId(path);
       if (sealId !== null) return verifyPage(req, res, sealId, search);
     } else if (req.method === "POST" && /^\/verify\/[^/]+\/report$/.test(path)) {
-      if (limited(req, res, publicLimit, (d) => refuse(res, publicLimit, d, "Too many reports from this address; try again later.\n", "text/plain; charset=utf-8"))) return;
+      if (
+        limited(req, res, publicLimit, (d) =>
+          refuse(
+            res,
+            publicLimit,
+            d,
+            "Too many reports from this address; try again later.\n",
+            "text/plain; charset=utf-8",
+          ),
+        )
+      )
+        return;
     } else if (path === "/healthz" && req.method === "GET") {
       res.setHeader("Cache-Control", "no-store");
       res.setHeader("Content-Type", "application/json; charset=utf-8");
@@ -160,7 +197,11 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       httpDuration(routeOf(path), req.method ?? "", res.statusCode).observe(seconds);
       const level = res.statusCode < 400 && HOT.test(path) ? "debug" : "info";
-      if (logger.isLevelEnabled(level)) req.log[level]({ method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "request");
+      if (logger.isLevelEnabled(level))
+        req.log[level](
+          { method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 },
+          "request",
+        );
     });
     withConnectionScope(() => route(req, res, path, search)).catch((err: unknown) => fail(req, res, err));
   };
@@ -173,7 +214,10 @@ export function createFront(services: Services, logger: Logger, graphql: Graphql
 async function serveMetrics(req: IncomingMessage, res: ServerResponse, token: string | undefined): Promise<void> {
   const given = String(req.headers.authorization ?? "");
   const expected = `Bearer ${token ?? ""}`;
-  const ok = token !== undefined && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  const ok =
+    token !== undefined &&
+    given.length === expected.length &&
+    timingSafeEqual(Buffer.from(given), Buffer.from(expected));
   res.setHeader("Cache-Control", "no-store");
   if (!ok) {
     res.statusCode = 404;

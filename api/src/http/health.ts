@@ -18,7 +18,11 @@ export function healthRoutes(health: DatabaseHealth): Router {
     const r = await health.readiness();
     // The reason is not shown: it can name hosts and users.
     if (r.ready) res.json({ status: "ready", database: r.database });
-    else res.status(503).setHeader("Retry-After", String(RETRY_AFTER_S)).json({ status: "not ready", database: r.database });
+    else
+      res
+        .status(503)
+        .setHeader("Retry-After", String(RETRY_AFTER_S))
+        .json({ status: "not ready", database: r.database });
   });
   return router;
 }

@@ -28,7 +28,8 @@ function cachedAnswer(res: ServerResponse, answer: OcspAnswer): void {
   send(res, answer);
 }
 
-const malformed = (res: ServerResponse) => send(res, { der: ocspErrorResponse("malformedRequest"), headers: { "Cache-Control": "no-store" } });
+const malformed = (res: ServerResponse) =>
+  send(res, { der: ocspErrorResponse("malformedRequest"), headers: { "Cache-Control": "no-store" } });
 
 /**
  * The base64 request of `GET /ocsp/{request}` (RFC 6960 A.1: base64, then URL-encoded). Taken from the
@@ -63,7 +64,13 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-async function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der: Buffer, requestKey: string): Promise<void> {
+async function answer(
+  ocsp: OcspResponder,
+  log: Logger,
+  res: ServerResponse,
+  der: Buffer,
+  requestKey: string,
+): Promise<void> {
   try {
     send(res, await ocsp.respond(der, requestKey));
     metrics.ocspAnswers.inc({ source: "signed" });
@@ -84,7 +91,13 @@ async function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der
  * A repeated nonce-less request is answered from its bytes alone (pre-signed, RFC 5019 style); anything
  * else is decoded and answered by the responder. Errors are OCSP response statuses, not HTTP errors.
  */
-export async function handleOcsp(ocsp: OcspResponder, log: Logger, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+export async function handleOcsp(
+  ocsp: OcspResponder,
+  log: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): Promise<void> {
   if (req.method === "GET" && path.startsWith("/ocsp/")) {
     const encoded = path.slice("/ocsp/".length);
     const cached = ocsp.cachedAnswer(`G${encoded}`);

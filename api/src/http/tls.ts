@@ -67,5 +67,7 @@ export async function tlsCredentials(config: Config, ca: CaService, clock: Clock
 
 /** The server a worker listens with: HTTPS with these credentials, else HTTP (same timeouts and drain either way). */
 export function serverFor(app: RequestListener, credentials: TlsCredentials | null): http.Server {
-  return credentials ? https.createServer({ cert: credentials.cert, key: credentials.key }, app) : http.createServer(app);
+  return credentials
+    ? https.createServer({ cert: credentials.cert, key: credentials.key }, app)
+    : http.createServer(app);
 }

@@ -86,12 +86,19 @@ export async function enqueueJob(tx: EntityManager, job: EnqueueJob): Promise<bo
  */
 export async function enqueueJobs(tx: EntityManager, jobs: readonly EnqueueJob[]): Promise<number> {
   if (jobs.length === 0) return 0;
-  for (const job of jobs) if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime())) throw new TypeError("runAt must be a valid Date");
+  for (const job of jobs)
+    if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime()))
+      throw new TypeError("runAt must be a valid Date");
   const rows: Array<{ kind: string }> = await tx.query(
     `INSERT INTO job (kind, unique_key, payload, run_at)
      SELECT j.kind, j.unique_key, j.payload, j.run_at FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) AS j(kind, unique_key, payload, run_at)
      ON CONFLICT (unique_key) DO NOTHING RETURNING kind`,
-    [jobs.map((j) => j.kind), jobs.map((j) => j.uniqueKey ?? null), jobs.map((j) => JSON.stringify(j.payload ?? {})), jobs.map((j) => j.runAt)],
+    [
+      jobs.map((j) => j.kind),
+      jobs.map((j) => j.uniqueKey ?? null),
+      jobs.map((j) => JSON.stringify(j.payload ?? {})),
+      jobs.map((j) => j.runAt),
+    ],
   );
   for (const kind of new Set(rows.map((r) => r.kind))) await tx.query(`SELECT pg_notify($1, $2)`, [JOBS_CHANNEL, kind]);
   return rows.length;
@@ -181,7 +188,8 @@ export class JobRunner {
     this.ownListener = options.listener === undefined;
     this.listener = options.listener ?? new PgListener(this.ds);
     if (!(this.pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${this.pollMs}`);
-    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
+    if (!Number.isSafeInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new RangeError(`maxAttempts must be an integer >= 1, got ${this.maxAttempts}`);
     this.recurring = new Map();
     for (const r of options.recurring ?? []) {
       if (!this.handlers[r.kind]) throw new Error(`recurring job ${r.kind} has no handler`);
@@ -311,7 +319,10 @@ export class JobRunner {
         claimed.job = job;
         claimed.after = (await this.handlers[job.kind](job, tx)) ?? undefined;
         const done = affected(
-          await tx.query(`UPDATE job SET status = 'DONE', attempts = attempts + 1, finished_at = $2 WHERE id = $1`, [job.id, this.clock.now()]),
+          await tx.query(`UPDATE job SET status = 'DONE', attempts = attempts + 1, finished_at = $2 WHERE id = $1`, [
+            job.id,
+            this.clock.now(),
+          ]),
         );
         if (done !== 1) throw new Error(`job ${job.id} vanished while it ran`);
         await this.enqueueNextOccurrence(tx, job);
@@ -326,9 +337,16 @@ export class JobRunner {
     if (claimed.after) {
       // Committed: the job is DONE. What the handler left to do outside the transaction recovers on
       // its own (leases, follow-up jobs) if it fails, so a failure here is only logged.
-      await claimed.after().catch((err: unknown) => this.log.error({ jobId: job.id, kind: job.kind, err }, "job's after-commit work failed"));
+      await claimed
+        .after()
+        .catch((err: unknown) =>
+          this.log.error({ jobId: job.id, kind: job.kind, err }, "job's after-commit work failed"),
+        );
     }
-    this.log.info({ jobId: job.id, kind: job.kind, attempt: job.attempts + 1, ms: Math.round(performance.now() - started) }, "job done");
+    this.log.info(
+      { jobId: job.id, kind: job.kind, attempt: job.attempts + 1, ms: Math.round(performance.now() - started) },
+      "job done",
+    );
     return true;
   }
 
@@ -350,7 +368,15 @@ export class JobRunner {
           await tx.query(
             `UPDATE job SET attempts = $3, last_error = $4, run_at = $5, status = $6, finished_at = $7
              WHERE id = $1 AND status = 'PENDING' AND attempts = $2`,
-            [job.id, job.attempts, attempt, lastError, retryAt, final ? JobStatus.FAILED : JobStatus.PENDING, final ? now : null],
+            [
+              job.id,
+              job.attempts,
+              attempt,
+              lastError,
+              retryAt,
+              final ? JobStatus.FAILED : JobStatus.PENDING,
+              final ? now : null,
+            ],
           ),
         );
         if (n === 1 && final) await this.enqueueNextOccurrence(tx, job); // a recurring chain outlives one failure
@@ -358,7 +384,10 @@ export class JobRunner {
       });
     } catch (recordErr) {
       // Nothing was recorded: the job stays PENDING and due, and is tried again.
-      this.log.error({ jobId: job.id, kind: job.kind, attempt, ms, err, recordErr }, "job failed and the failure could not be recorded");
+      this.log.error(
+        { jobId: job.id, kind: job.kind, attempt, ms, err, recordErr },
+        "job failed and the failure could not be recorded",
+      );
       throw recordErr;
     }
     const fields = { jobId: job.id, kind: job.kind, attempt, ms, err };
@@ -384,7 +413,12 @@ export class JobRunner {
 
   private async enqueueOccurrence(tx: EntityManager, r: RecurringJob, runAt: Date): Promise<boolean> {
     const uniqueKey = r.key(runAt);
-    const inserted = await enqueueJob(tx, { kind: r.kind, runAt, uniqueKey, payload: { scheduledFor: runAt.toISOString() } });
+    const inserted = await enqueueJob(tx, {
+      kind: r.kind,
+      runAt,
+      uniqueKey,
+      payload: { scheduledFor: runAt.toISOString() },
+    });
     if (inserted) this.log.info({ kind: r.kind, uniqueKey, runAt }, "recurring job scheduled");
     return inserted;
   }

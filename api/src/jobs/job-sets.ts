@@ -27,7 +27,9 @@ export function combineJobSets(...sets: JobSet[]): JobSet {
  */
 export function splitJobSet(set: JobSet, networkKinds: readonly string[]): { core: JobSet; network: JobSet } {
   const pick = (inNetwork: boolean): JobSet => ({
-    handlers: Object.fromEntries(Object.entries(set.handlers).filter(([kind]) => networkKinds.includes(kind) === inNetwork)),
+    handlers: Object.fromEntries(
+      Object.entries(set.handlers).filter(([kind]) => networkKinds.includes(kind) === inNetwork),
+    ),
     recurring: set.recurring.filter((r) => networkKinds.includes(r.kind) === inNetwork),
   });
   return { core: pick(false), network: pick(true) };

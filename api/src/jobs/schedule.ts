@@ -1,4 +1,12 @@
-import { MS_PER_SECOND, assertInteger, assertValidDate, endOfMonthOf, jstDateOf, jstInstant, toJst } from "../domain/jst";
+import {
+  MS_PER_SECOND,
+  assertInteger,
+  assertValidDate,
+  endOfMonthOf,
+  jstDateOf,
+  jstInstant,
+  toJst,
+} from "../domain/jst";
 
 /**
  * A job kind that recurs on a calendar. The runner keeps its next occurrence enqueued under

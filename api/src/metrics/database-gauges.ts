@@ -36,7 +36,11 @@ export function registerDatabaseGauges(registry: Registry, ds: DataSource): void
         for (const r of rows) this.set({ ca: r.ca, shard: r.shard }, Number(r.v));
       },
     });
-  crl("akashi_crl_age_seconds", "Per CA and CRL shard: seconds since its newest CRL's thisUpdate (STAT-1: re-published within seconds of a revocation, and daily).", "EXTRACT(EPOCH FROM (now() - this_update))::float8");
+  crl(
+    "akashi_crl_age_seconds",
+    "Per CA and CRL shard: seconds since its newest CRL's thisUpdate (STAT-1: re-published within seconds of a revocation, and daily).",
+    "EXTRACT(EPOCH FROM (now() - this_update))::float8",
+  );
   crl("akashi_crl_bytes", "Per CA and CRL shard: size of its newest CRL, DER bytes.", "octet_length(der)");
   new Gauge({
     name: "akashi_webhook_deliveries",
@@ -45,8 +49,11 @@ export function registerDatabaseGauges(registry: Registry, ds: DataSource): void
     registers: [registry],
     async collect() {
       this.reset();
-      const rows: { status: string; n: number }[] = await ds.query(`SELECT status, count(*)::int AS n FROM webhook_delivery WHERE status <> 'DELIVERED' GROUP BY status`);
-      for (const s of ["PENDING", "IN_FLIGHT", "DEAD"]) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
+      const rows: { status: string; n: number }[] = await ds.query(
+        `SELECT status, count(*)::int AS n FROM webhook_delivery WHERE status <> 'DELIVERED' GROUP BY status`,
+      );
+      for (const s of ["PENDING", "IN_FLIGHT", "DEAD"])
+        this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
     },
   });
   new Gauge({
@@ -54,7 +61,9 @@ export function registerDatabaseGauges(registry: Registry, ds: DataSource): void
     help: "E-mail notices not yet accepted by the mail server after at least one refused attempt.",
     registers: [registry],
     async collect() {
-      const [r]: { n: number }[] = await ds.query(`SELECT count(*)::int AS n FROM notice WHERE sent_at IS NULL AND channel = 'EMAIL' AND attempts > 0`);
+      const [r]: { n: number }[] = await ds.query(
+        `SELECT count(*)::int AS n FROM notice WHERE sent_at IS NULL AND channel = 'EMAIL' AND attempts > 0`,
+      );
       this.set(r.n);
     },
   });

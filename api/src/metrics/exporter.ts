@@ -7,7 +7,8 @@ type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** Messages between the primary and the workers about metrics (alongside runtime/messages.ts). */
 type Ask = { type: "metrics:collect"; id: string } | { type: "metrics:scrape"; id: string };
-type Answer = { type: "metrics:collected"; id: string; json: MetricsJson } | { type: "metrics:scraped"; id: string; text: string };
+type Answer =
+  { type: "metrics:collected"; id: string; json: MetricsJson } | { type: "metrics:scraped"; id: string; text: string };
 
 const SCRAPE_TIMEOUT_MS = 5_000;
 
@@ -16,7 +17,9 @@ export function answerMetricsRequests(): void {
   registry.setDefaultLabels({ process: "worker" });
   process.on("message", (m: Ask) => {
     if (m?.type !== "metrics:collect") return;
-    void registry.getMetricsAsJSON().then((json) => process.send?.({ type: "metrics:collected", id: m.id, json } satisfies Answer));
+    void registry
+      .getMetricsAsJSON()
+      .then((json) => process.send?.({ type: "metrics:collected", id: m.id, json } satisfies Answer));
   });
 }
 
@@ -36,7 +39,11 @@ export class MetricsCollector {
   async text(): Promise<string> {
     const workers = Object.values(cluster.workers ?? {}).filter((w) => w && w.isConnected());
     const fromWorkers = await Promise.all(workers.map((w) => (w ? collectFrom(w) : Promise.resolve([]))));
-    const merged = AggregatorRegistry.aggregate([...fromWorkers, await registry.getMetricsAsJSON(), await this.primary.getMetricsAsJSON()]);
+    const merged = AggregatorRegistry.aggregate([
+      ...fromWorkers,
+      await registry.getMetricsAsJSON(),
+      await this.primary.getMetricsAsJSON(),
+    ]);
     return merged.metrics();
   }
 }

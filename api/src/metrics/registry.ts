@@ -55,8 +55,14 @@ export const metrics = {
     labelNames: ["state"] as const,
     registers: [registry],
     collect() {
-      this.set({ state: "in_use" }, sum((s) => s.inUse));
-      this.set({ state: "waiting" }, sum((s) => s.waiting));
+      this.set(
+        { state: "in_use" },
+        sum((s) => s.inUse),
+      );
+      this.set(
+        { state: "waiting" },
+        sum((s) => s.waiting),
+      );
     },
   }),
   poolTimeouts: new Gauge({

@@ -31,7 +31,11 @@ interface V4Range {
   category: AddressCategory;
 }
 
-const v4 = (dotted: string, bits: number, category: AddressCategory): V4Range => ({ base: parseV4(dotted)!, bits, category });
+const v4 = (dotted: string, bits: number, category: AddressCategory): V4Range => ({
+  base: parseV4(dotted)!,
+  bits,
+  category,
+});
 
 /** Most specific first where ranges nest (the broadcast address sits inside 240/4). */
 const V4_RANGES: readonly V4Range[] = [
@@ -83,7 +87,8 @@ function parseV6(text: string): number[] | null {
   }
   const halves = rest.split("::");
   if (halves.length > 2) return null;
-  const groups = (s: string) => (s === "" ? [] : s.split(":").map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN)));
+  const groups = (s: string) =>
+    s === "" ? [] : s.split(":").map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? parseInt(g, 16) : NaN));
   const head = groups(halves[0]);
   const after = halves.length === 2 ? groups(halves[1]) : [];
   const room = 8 - head.length - after.length;
@@ -115,7 +120,10 @@ function classifyV6(g: number[]): AddressCategory {
 
 /** The category of an IPv4 or IPv6 address ("invalid" for anything else). A zone ("%eth0") is ignored. */
 export function classifyAddress(address: string): AddressCategory {
-  const bare = address.trim().replace(/%.*$/, "").replace(/^\[(.*)\]$/, "$1");
+  const bare = address
+    .trim()
+    .replace(/%.*$/, "")
+    .replace(/^\[(.*)\]$/, "$1");
   const family = isIP(bare);
   if (family === 4) return classifyV4(parseV4(bare)!);
   if (family === 6) {

@@ -8,11 +8,18 @@ export enum AnnouncementKind {
   SERVICE_END = "SERVICE_END",
   TERMS_CHANGE = "TERMS_CHANGE",
 }
-registerEnumType(AnnouncementKind, { name: "AnnouncementKind", description: "Planned maintenance (NOT-3), end of the whole service (NOT-4) or a new version of the terms (NOT-5)." });
+registerEnumType(AnnouncementKind, {
+  name: "AnnouncementKind",
+  description: "Planned maintenance (NOT-3), end of the whole service (NOT-4) or a new version of the terms (NOT-5).",
+});
 
 /** NOT-3, NOT-4: a public announcement (planned maintenance, end of service, change of terms). */
 @Entity("announcement")
-@ObjectType({ implements: Node, description: "A public announcement by the operator. As a web posting it is delivered when it becomes viewable, at `publishedAt` (NOT-2)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A public announcement by the operator. As a web posting it is delivered when it becomes viewable, at `publishedAt` (NOT-2).",
+})
 export class Announcement implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -34,11 +41,17 @@ export class Announcement implements Node {
   @Column({ name: "body", type: "text" })
   body!: string;
 
-  @Field(() => Date, { nullable: true, description: "Maintenance: start of the period. Terms change: when the new version takes effect." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Maintenance: start of the period. Terms change: when the new version takes effect.",
+  })
   @Column({ name: "starts_at", type: "timestamptz", nullable: true })
   startsAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "Maintenance: end of the period. Service end: when the service ends." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "Maintenance: end of the period. Service end: when the service ends.",
+  })
   @Column({ name: "ends_at", type: "timestamptz", nullable: true })
   endsAt!: Date | null;
 

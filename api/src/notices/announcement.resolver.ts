@@ -33,7 +33,8 @@ export class PublishTermsVersionInput {
   effectiveFrom!: Date;
   @Field(() => String, {
     nullable: true,
-    description: "Where else the text is published (an http(s) URL or a path on this site); default `/terms/{version}`.",
+    description:
+      "Where else the text is published (an http(s) URL or a path on this site); default `/terms/{version}`.",
   })
   url?: string | null;
   @Field({ description: "NOT-5: the full text in Japanese, served at `/terms/{version}` exactly as given." })
@@ -46,7 +47,9 @@ export class PublishTermsVersionInput {
 export class TermsVersionInfo {
   @Field({ description: "Version name, e.g. `2027-04`; applications give it as `consents.termsVersion`." })
   version!: string;
-  @Field(() => Date, { description: "When this version takes effect (ISO 8601); applications can agree to it from then on (NOT-5)." })
+  @Field(() => Date, {
+    description: "When this version takes effect (ISO 8601); applications can agree to it from then on (NOT-5).",
+  })
   effectiveFrom!: Date;
   @Field(() => Date, { description: "When this version was published (ISO 8601)." })
   publishedAt!: Date;
@@ -58,21 +61,38 @@ export class TermsVersionInfo {
   textEn!: string;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class AnnouncementPayload {
-  @Field(() => Announcement, { nullable: true, description: "The announcement published; null when the mutation was refused." })
+  @Field(() => Announcement, {
+    nullable: true,
+    description: "The announcement published; null when the mutation was refused.",
+  })
   announcement!: Announcement | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class PublishTermsVersionPayload {
-  @Field(() => TermsVersionInfo, { nullable: true, description: "The terms version published; null when the mutation was refused." })
+  @Field(() => TermsVersionInfo, {
+    nullable: true,
+    description: "The terms version published; null when the mutation was refused.",
+  })
   termsVersion!: TermsVersionInfo | null;
-  @Field(() => Announcement, { nullable: true, description: "The TERMS_CHANGE announcement made for it; null when the mutation was refused." })
+  @Field(() => Announcement, {
+    nullable: true,
+    description: "The TERMS_CHANGE announcement made for it; null when the mutation was refused.",
+  })
   announcement!: Announcement | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -81,23 +101,50 @@ export class AnnouncementConnection extends Connection(Announcement) {}
 
 @Resolver(() => Announcement)
 export class AnnouncementResolver {
-  @Query(() => AnnouncementConnection, { description: "Public: the operator's announcements (maintenance, end of service, terms), newest first." })
+  @Query(() => AnnouncementConnection, {
+    description: "Public: the operator's announcements (maintenance, end of service, terms), newest first.",
+  })
   announcements(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<AnnouncementConnection> {
     return ctx.services.announcements.list(args);
   }
 
-  @Mutation(() => AnnouncementPayload, { description: "Operator: announce planned maintenance in advance (NOT-3); every active reseller is e-mailed." })
-  announceMaintenance(@Arg("input", { description: "What to do; see the input type." }) input: AnnounceMaintenanceInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
-    return mutate(() => ctx.services.announcements.announceMaintenance(ctx, input), (announcement) => ({ announcement }));
+  @Mutation(() => AnnouncementPayload, {
+    description: "Operator: announce planned maintenance in advance (NOT-3); every active reseller is e-mailed.",
+  })
+  announceMaintenance(
+    @Arg("input", { description: "What to do; see the input type." }) input: AnnounceMaintenanceInput,
+    @Ctx() ctx: Context,
+  ): Promise<AnnouncementPayload> {
+    return mutate(
+      () => ctx.services.announcements.announceMaintenance(ctx, input),
+      (announcement) => ({ announcement }),
+    );
   }
 
-  @Mutation(() => AnnouncementPayload, { description: `Operator: announce the end of the whole service, at least ${SERVICE_END_NOTICE_MONTHS} months ahead (NOT-4); every active reseller is e-mailed.` })
-  announceServiceEnd(@Arg("input", { description: "What to do; see the input type." }) input: AnnounceServiceEndInput, @Ctx() ctx: Context): Promise<AnnouncementPayload> {
-    return mutate(() => ctx.services.announcements.announceServiceEnd(ctx, input), (announcement) => ({ announcement }));
+  @Mutation(() => AnnouncementPayload, {
+    description: `Operator: announce the end of the whole service, at least ${SERVICE_END_NOTICE_MONTHS} months ahead (NOT-4); every active reseller is e-mailed.`,
+  })
+  announceServiceEnd(
+    @Arg("input", { description: "What to do; see the input type." }) input: AnnounceServiceEndInput,
+    @Ctx() ctx: Context,
+  ): Promise<AnnouncementPayload> {
+    return mutate(
+      () => ctx.services.announcements.announceServiceEnd(ctx, input),
+      (announcement) => ({ announcement }),
+    );
   }
 
-  @Mutation(() => PublishTermsVersionPayload, { description: "Operator: publish a new version of the terms with its effective date (NOT-5); every active reseller is e-mailed." })
-  publishTermsVersion(@Arg("input", { description: "What to do; see the input type." }) input: PublishTermsVersionInput, @Ctx() ctx: Context): Promise<PublishTermsVersionPayload> {
-    return mutate(() => ctx.services.announcements.publishTermsVersion(ctx, input), (r) => ({ termsVersion: r?.termsVersion ?? null, announcement: r?.announcement ?? null }));
+  @Mutation(() => PublishTermsVersionPayload, {
+    description:
+      "Operator: publish a new version of the terms with its effective date (NOT-5); every active reseller is e-mailed.",
+  })
+  publishTermsVersion(
+    @Arg("input", { description: "What to do; see the input type." }) input: PublishTermsVersionInput,
+    @Ctx() ctx: Context,
+  ): Promise<PublishTermsVersionPayload> {
+    return mutate(
+      () => ctx.services.announcements.publishTermsVersion(ctx, input),
+      (r) => ({ termsVersion: r?.termsVersion ?? null, announcement: r?.announcement ?? null }),
+    );
   }
 }

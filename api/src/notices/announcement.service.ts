@@ -48,7 +48,13 @@ const TERMS_TEXT_MAX = 200_000;
 
 function text(value: string, field: string, max: number): string {
   const t = value.trim();
-  if (t.length === 0 || t.length > max) throw refusal(RefusalCode.INVALID_INPUT, `${field} must be 1-${max} characters.`, `input.${field}`, `${field} は1～${max}文字で入力してください。`);
+  if (t.length === 0 || t.length > max)
+    throw refusal(
+      RefusalCode.INVALID_INPUT,
+      `${field} must be 1-${max} characters.`,
+      `input.${field}`,
+      `${field} は1～${max}文字で入力してください。`,
+    );
   return t;
 }
 
@@ -76,13 +82,35 @@ export class AnnouncementService {
     const body = text(input.body, "body", 10000);
     const now = this.clock.now();
     if (input.startsAt.getTime() <= now.getTime()) {
-      throw refusal(RefusalCode.MAINTENANCE_NOT_IN_ADVANCE, "Planned maintenance must be announced before it starts (NOT-3).", "input.startsAt", "メンテナンスは開始前に告知してください。");
+      throw refusal(
+        RefusalCode.MAINTENANCE_NOT_IN_ADVANCE,
+        "Planned maintenance must be announced before it starts (NOT-3).",
+        "input.startsAt",
+        "メンテナンスは開始前に告知してください。",
+      );
     }
     if (input.endsAt.getTime() <= input.startsAt.getTime()) {
-      throw refusal(RefusalCode.INVALID_INPUT, "endsAt must be after startsAt.", "input.endsAt", "終了日時は開始日時より後にしてください。");
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "endsAt must be after startsAt.",
+        "input.endsAt",
+        "終了日時は開始日時より後にしてください。",
+      );
     }
     const facts = { title, body, startsAt: input.startsAt, endsAt: input.endsAt };
-    return this.publish(scope, { kind: AnnouncementKind.MAINTENANCE, title, body, startsAt: input.startsAt, endsAt: input.endsAt, termsVersionId: null }, NoticeKind.MAINTENANCE, maintenance(facts, NoticeLanguage.JA));
+    return this.publish(
+      scope,
+      {
+        kind: AnnouncementKind.MAINTENANCE,
+        title,
+        body,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        termsVersionId: null,
+      },
+      NoticeKind.MAINTENANCE,
+      maintenance(facts, NoticeLanguage.JA),
+    );
   }
 
   /**
@@ -101,53 +129,107 @@ export class AnnouncementService {
         `サービスの終了は${SERVICE_END_NOTICE_MONTHS}か月以上前に告知する必要があります（最短 ${formatJst(earliest)}）。`,
       );
     }
-    return this.publish(scope, { kind: AnnouncementKind.SERVICE_END, title: ANNOUNCEMENT_TITLES.serviceEnd, body, startsAt: null, endsAt: input.endsAt, termsVersionId: null }, NoticeKind.SERVICE_END, serviceEnd({ endsAt: input.endsAt, body }, NoticeLanguage.JA));
+    return this.publish(
+      scope,
+      {
+        kind: AnnouncementKind.SERVICE_END,
+        title: ANNOUNCEMENT_TITLES.serviceEnd,
+        body,
+        startsAt: null,
+        endsAt: input.endsAt,
+        termsVersionId: null,
+      },
+      NoticeKind.SERVICE_END,
+      serviceEnd({ endsAt: input.endsAt, body }, NoticeLanguage.JA),
+    );
   }
 
   /**
    * NOT-5: a new version of the terms, published with its effective date (now or later). Applications
    * can agree to it from that date (requireConsents looks for a version in force), and record it.
    */
-  async publishTermsVersion(scope: RequestScope, input: TermsVersionInput): Promise<{ termsVersion: TermsVersion; announcement: Announcement }> {
+  async publishTermsVersion(
+    scope: RequestScope,
+    input: TermsVersionInput,
+  ): Promise<{ termsVersion: TermsVersion; announcement: Announcement }> {
     requireOperator(scope.caller);
     const version = input.version.trim();
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/.test(version)) {
-      throw refusal(RefusalCode.INVALID_INPUT, "version must be 1-50 letters, digits, dots, hyphens or underscores.", "input.version", "版の名前は英数字・ドット・ハイフン・下線の1～50文字です。");
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "version must be 1-50 letters, digits, dots, hyphens or underscores.",
+        "input.version",
+        "版の名前は英数字・ドット・ハイフン・下線の1～50文字です。",
+      );
     }
     const url = (input.url ?? termsDocumentPath(version)).trim();
     const textJa = text(input.textJa, "textJa", TERMS_TEXT_MAX);
     const textEn = text(input.textEn, "textEn", TERMS_TEXT_MAX);
     if (!/^(https?:\/\/\S+|\/\S*)$/.test(url) || url.length > 500) {
-      throw refusal(RefusalCode.INVALID_INPUT, "url must be an http(s) URL or a path on this site.", "input.url", "URLの形式が正しくありません。");
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "url must be an http(s) URL or a path on this site.",
+        "input.url",
+        "URLの形式が正しくありません。",
+      );
     }
     const now = this.clock.now();
     if (input.effectiveFrom.getTime() < now.getTime() - EFFECTIVE_NOW_TOLERANCE_MS) {
-      throw refusal(RefusalCode.TERMS_EFFECTIVE_DATE_PASSED, "A new version of the terms takes effect now or later, never in the past (NOT-5).", "input.effectiveFrom", "適用開始日時は現在以降にしてください。");
+      throw refusal(
+        RefusalCode.TERMS_EFFECTIVE_DATE_PASSED,
+        "A new version of the terms takes effect now or later, never in the past (NOT-5).",
+        "input.effectiveFrom",
+        "適用開始日時は現在以降にしてください。",
+      );
     }
     const effectiveFrom = maxDate(input.effectiveFrom, now);
     let termsVersion: TermsVersion | null = null;
     try {
       const announcement = await this.publish(
         scope,
-        { kind: AnnouncementKind.TERMS_CHANGE, title: ANNOUNCEMENT_TITLES.termsChange(version), body: `${version}: ${url} (${formatJst(effectiveFrom)})`, startsAt: effectiveFrom, endsAt: null, termsVersionId: null },
+        {
+          kind: AnnouncementKind.TERMS_CHANGE,
+          title: ANNOUNCEMENT_TITLES.termsChange(version),
+          body: `${version}: ${url} (${formatJst(effectiveFrom)})`,
+          startsAt: effectiveFrom,
+          endsAt: null,
+          termsVersionId: null,
+        },
         NoticeKind.TERMS_CHANGE,
         termsChange({ version, effectiveFrom, url }, NoticeLanguage.JA),
         async (tx) => {
-          termsVersion = await tx.save(tx.create(TermsVersion, { version, effectiveFrom, publishedAt: now, url, textJa, textEn }));
-          await this.audit.record(tx, scope, { action: "termsVersion.publish", entityType: "TermsVersion", entityId: termsVersion.id, resellerId: null, after: snapshot(termsVersion, ["textJa", "textEn"]) });
+          termsVersion = await tx.save(
+            tx.create(TermsVersion, { version, effectiveFrom, publishedAt: now, url, textJa, textEn }),
+          );
+          await this.audit.record(tx, scope, {
+            action: "termsVersion.publish",
+            entityType: "TermsVersion",
+            entityId: termsVersion.id,
+            resellerId: null,
+            after: snapshot(termsVersion, ["textJa", "textEn"]),
+          });
           return termsVersion.id;
         },
       );
       return { termsVersion: termsVersion!, announcement };
     } catch (e) {
-      if (isUniqueViolation(e)) throw refusal(RefusalCode.TERMS_VERSION_EXISTS, `Terms version "${version}" already exists; versions are never changed once published.`, "input.version", `第${version}版はすでに公開されています。`);
+      if (isUniqueViolation(e))
+        throw refusal(
+          RefusalCode.TERMS_VERSION_EXISTS,
+          `Terms version "${version}" already exists; versions are never changed once published.`,
+          "input.version",
+          `第${version}版はすでに公開されています。`,
+        );
       throw e;
     }
   }
 
   /** Public: every announcement, newest first (NOT-2: viewable from `publishedAt`). */
   async list(args: PageArgs): Promise<ConnectionShape<Announcement>> {
-    const qb = this.ds.getRepository(Announcement).createQueryBuilder("a").where("a.published_at <= :now", { now: this.clock.now() });
+    const qb = this.ds
+      .getRepository(Announcement)
+      .createQueryBuilder("a")
+      .where("a.published_at <= :now", { now: this.clock.now() });
     return paginate(qb, args, ["published_at", "id"], "DESC");
   }
 
@@ -165,13 +247,28 @@ export class AnnouncementService {
   ): Promise<Announcement> {
     const result = await inTransaction(this.ds, async (tx) => {
       const termsVersionId = before ? await before(tx) : fields.termsVersionId;
-      const saved = await tx.save(tx.create(Announcement, { ...fields, termsVersionId, publishedAt: this.clock.now() }));
-      await this.audit.record(tx, scope, { action: "announcement.publish", entityType: "Announcement", entityId: toGlobalId("Announcement", saved.id), resellerId: null, after: snapshot(saved) });
+      const saved = await tx.save(
+        tx.create(Announcement, { ...fields, termsVersionId, publishedAt: this.clock.now() }),
+      );
+      await this.audit.record(tx, scope, {
+        action: "announcement.publish",
+        entityType: "Announcement",
+        entityId: toGlobalId("Announcement", saved.id),
+        resellerId: null,
+        after: snapshot(saved),
+      });
       await this.notices.queueForActiveResellers(tx, saved.id, noticeKind, notice);
       if (saved.kind === AnnouncementKind.MAINTENANCE) {
         await this.events.emit(tx, {
-          type: EventType.MAINTENANCE_ANNOUNCED, resellerId: null, subjectType: "Announcement", subjectId: toGlobalId("Announcement", saved.id),
-          data: { title: saved.title, startsAt: saved.startsAt?.toISOString() ?? null, endsAt: saved.endsAt?.toISOString() ?? null },
+          type: EventType.MAINTENANCE_ANNOUNCED,
+          resellerId: null,
+          subjectType: "Announcement",
+          subjectId: toGlobalId("Announcement", saved.id),
+          data: {
+            title: saved.title,
+            startsAt: saved.startsAt?.toISOString() ?? null,
+            endsAt: saved.endsAt?.toISOString() ?? null,
+          },
         });
       }
       return saved;

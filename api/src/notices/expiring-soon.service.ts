@@ -55,9 +55,14 @@ export class ExpiringSoonService {
     private readonly clock: Clock,
   ) {}
 
-  async list(scope: RequestScope, withinDays: number, args: PageArgs): Promise<{ edges: ExpiringItem[]; pageInfo: PageInfo }> {
+  async list(
+    scope: RequestScope,
+    withinDays: number,
+    args: PageArgs,
+  ): Promise<{ edges: ExpiringItem[]; pageInfo: PageInfo }> {
     requireAuthenticated(scope.caller);
-    if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > MAX_EXPIRING_DAYS) throw badUserInput(`\`withinDays\` must be between 1 and ${MAX_EXPIRING_DAYS}.`);
+    if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > MAX_EXPIRING_DAYS)
+      throw badUserInput(`\`withinDays\` must be between 1 and ${MAX_EXPIRING_DAYS}.`);
     const first = checkPageSize(args.first);
     const now = this.clock.now();
     const params: unknown[] = [now, new Date(now.getTime() + withinDays * MS_PER_DAY), first + 1];
@@ -99,19 +104,34 @@ export class ExpiringSoonService {
     );
     const page = rows.slice(0, first);
     const contractIds = [...new Set(page.map((r) => r.contract_id))];
-    const contracts = new Map((contractIds.length ? await this.ds.getRepository(Contract).findBy({ id: In(contractIds) }) : []).map((k) => [k.id, k]));
+    const contracts = new Map(
+      (contractIds.length ? await this.ds.getRepository(Contract).findBy({ id: In(contractIds) }) : []).map((k) => [
+        k.id,
+        k,
+      ]),
+    );
     const certIds = page.map((r) => r.certificate_id).filter((id): id is string => id !== null);
-    const certs = new Map((certIds.length ? await this.ds.getRepository(Certificate).findBy({ id: In(certIds) }) : []).map((c) => [c.id, c]));
+    const certs = new Map(
+      (certIds.length ? await this.ds.getRepository(Certificate).findBy({ id: In(certIds) }) : []).map((c) => [
+        c.id,
+        c,
+      ]),
+    );
     const edges = page.map((r) => ({
       cursor: encodeCursor(r.key_us, r.contract_id, r.what),
       node: contracts.get(r.contract_id)!,
       what: r.what,
       endsAt: r.ends_at,
-      certificate: r.certificate_id ? certs.get(r.certificate_id) ?? null : null,
+      certificate: r.certificate_id ? (certs.get(r.certificate_id) ?? null) : null,
     }));
     return {
       edges,
-      pageInfo: { hasNextPage: rows.length > first, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges[edges.length - 1]?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: false,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
     };
   }
 }

@@ -26,7 +26,12 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "mailFrom">): Mail
   );
   return {
     async send(m: MailMessage): Promise<void> {
-      const info = await transport.sendMail({ to: m.to, subject: m.subject, text: m.text, headers: { "Content-Language": m.language } });
+      const info = await transport.sendMail({
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        headers: { "Content-Language": m.language },
+      });
       // NOT-2: only a message the server accepted for every recipient counts as sent.
       if (info.rejected.length > 0) throw new Error(`SMTP server rejected ${info.rejected.join(", ")}`);
     },

@@ -7,7 +7,10 @@ export enum NoticeRecipient {
   RESELLER = "RESELLER",
   SUBSCRIBER = "SUBSCRIBER",
 }
-registerEnumType(NoticeRecipient, { name: "NoticeRecipient", description: "Who a notice is addressed to: the managing reseller (RES-5) or a subscriber's NOTICE contact (J 4.5)." });
+registerEnumType(NoticeRecipient, {
+  name: "NoticeRecipient",
+  description: "Who a notice is addressed to: the managing reseller (RES-5) or a subscriber's NOTICE contact (J 4.5).",
+});
 
 export enum NoticeLanguage {
   JA = "ja",
@@ -19,11 +22,19 @@ export enum NoticeChannel {
   EMAIL = "EMAIL",
   WEB = "WEB",
 }
-registerEnumType(NoticeChannel, { name: "NoticeChannel", description: "How a notice is delivered: e-mail (delivered when sent) or web posting (delivered when viewable), NOT-2." });
+registerEnumType(NoticeChannel, {
+  name: "NoticeChannel",
+  description:
+    "How a notice is delivered: e-mail (delivered when sent) or web posting (delivered when viewable), NOT-2.",
+});
 
 /** NOT-1, NOT-2: a notice to a reseller or subscriber, deemed delivered when sent. */
 @Entity("notice")
-@ObjectType({ implements: Node, description: "A notice to a reseller or to a subscriber's registered NOTICE contact (NOT-1, RES-5). An e-mail notice is delivered when sent (NOT-2)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A notice to a reseller or to a subscriber's registered NOTICE contact (NOT-1, RES-5). An e-mail notice is delivered when sent (NOT-2).",
+})
 export class Notice implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -37,7 +48,9 @@ export class Notice implements Node {
   @Column({ name: "kind", type: "text" })
   kind!: string;
 
-  @Field(() => NoticeRecipient, { description: "Addressed to the managing reseller (RES-5) or to a subscriber's NOTICE contact." })
+  @Field(() => NoticeRecipient, {
+    description: "Addressed to the managing reseller (RES-5) or to a subscriber's NOTICE contact.",
+  })
   @Column({ name: "recipient", type: "text" })
   recipient!: NoticeRecipient;
 
@@ -74,7 +87,11 @@ export class Notice implements Node {
   @Column({ name: "direct", type: "boolean", default: false })
   direct!: boolean;
 
-  @Field(() => String, { nullable: true, description: "Address written to; null for reseller notices, which go to the reseller's registered contact address at send time." })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Address written to; null for reseller notices, which go to the reseller's registered contact address at send time.",
+  })
   @Column({ name: "email_to", type: "text", nullable: true })
   emailTo!: string | null;
 
@@ -82,7 +99,11 @@ export class Notice implements Node {
   @Column({ name: "due_at", type: "timestamptz", nullable: true })
   dueAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "NOT-2: when the e-mail was accepted by the mail server, i.e. delivered; null while unsent (also when e-mail is not configured)." })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "NOT-2: when the e-mail was accepted by the mail server, i.e. delivered; null while unsent (also when e-mail is not configured).",
+  })
   @Column({ name: "sent_at", type: "timestamptz", nullable: true })
   sentAt!: Date | null;
 

@@ -6,7 +6,11 @@ import { Connection, PageArgs, PageInfo } from "../graphql/relay";
 import { ExpiringItem, ExpiringWhat } from "./expiring-soon.service";
 import { Notice } from "./notice.entity";
 
-registerEnumType(ExpiringWhat, { name: "ExpiringWhat", description: "What ends: the contract (term end, auto-renew service end or cancellation) or its current certificate (notAfter)." });
+registerEnumType(ExpiringWhat, {
+  name: "ExpiringWhat",
+  description:
+    "What ends: the contract (term end, auto-renew service end or cancellation) or its current certificate (notAfter).",
+});
 
 @ObjectType({ description: "A page of notices, oldest first." })
 export class NoticeConnection extends Connection(Notice) {}
@@ -25,7 +29,10 @@ export class ExpiringSoonEdge {
   @Field(() => Date, { description: "When it ends; the list is sorted by this, then by contract." })
   endsAt!: Date;
 
-  @Field(() => Certificate, { nullable: true, description: "The certificate that expires, when `what` is CERTIFICATE." })
+  @Field(() => Certificate, {
+    nullable: true,
+    description: "The certificate that expires, when `what` is CERTIFICATE.",
+  })
   certificate!: Certificate | null;
 }
 
@@ -40,7 +47,10 @@ export class ExpiringSoonConnection {
 
 @Resolver(() => Notice)
 export class NoticeResolver {
-  @Query(() => NoticeConnection, { description: "Notices (NOT-1): a reseller those sent to it or about its subscribers, the operator all. Unsent ones have `sentAt` null (also while e-mail is not configured)." })
+  @Query(() => NoticeConnection, {
+    description:
+      "Notices (NOT-1): a reseller those sent to it or about its subscribers, the operator all. Unsent ones have `sentAt` null (also while e-mail is not configured).",
+  })
   notices(
     @Args() args: PageArgs,
     @Ctx() ctx: Context,
@@ -49,7 +59,10 @@ export class NoticeResolver {
     return ctx.services.notices.list(ctx, args, { unsentOnly });
   }
 
-  @Query(() => ExpiringSoonConnection, { description: "Contracts whose term (or auto-renew service, or cancellation) ends, or whose current certificate expires, within `withinDays` days, soonest first. A reseller sees its own (RES-3); the operator all." })
+  @Query(() => ExpiringSoonConnection, {
+    description:
+      "Contracts whose term (or auto-renew service, or cancellation) ends, or whose current certificate expires, within `withinDays` days, soonest first. A reseller sees its own (RES-3); the operator all.",
+  })
   expiringSoon(
     @Arg("withinDays", () => Int, { description: "1 to 365." }) withinDays: number,
     @Args() args: PageArgs,

@@ -17,7 +17,14 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import { metrics } from "../metrics/registry";
 import { Mailer } from "./mailer";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
-import { Audience, NoticeKind, NoticeText, applicationRejected, certificateIssued, revocationExecuted } from "./templates";
+import {
+  Audience,
+  NoticeKind,
+  NoticeText,
+  applicationRejected,
+  certificateIssued,
+  revocationExecuted,
+} from "./templates";
 
 /** Sends due e-mail notices; enqueued when a notice is queued and when a failed send is due again. */
 export const SEND_NOTICES_JOB = "notices.send";
@@ -63,10 +70,17 @@ function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
  * @rule RES-5
  * @rule NOT-1
  */
-function subscriberNoticeRecipients(resellerId: string | null, noticeContacts: readonly SubscriberContact[]): { recipient: NoticeRecipient; audience: Audience; emailTo: string | null }[] {
+function subscriberNoticeRecipients(
+  resellerId: string | null,
+  noticeContacts: readonly SubscriberContact[],
+): { recipient: NoticeRecipient; audience: Audience; emailTo: string | null }[] {
   return [
     ...(resellerId ? [{ recipient: NoticeRecipient.RESELLER, audience: "RESELLER" as const, emailTo: null }] : []),
-    ...noticeContacts.map((c) => ({ recipient: NoticeRecipient.SUBSCRIBER, audience: "SUBSCRIBER" as const, emailTo: c.email })),
+    ...noticeContacts.map((c) => ({
+      recipient: NoticeRecipient.SUBSCRIBER,
+      audience: "SUBSCRIBER" as const,
+      emailTo: c.email,
+    })),
   ];
 }
 
@@ -113,11 +127,31 @@ export class NoticeService {
   async queue(tx: EntityManager, d: NoticeDraft): Promise<Notice | null> {
     const now = this.clock.now();
     const values = {
-      kind: d.kind, recipient: d.recipient, resellerId: d.resellerId, subscriberId: d.subscriberId ?? null, contractId: d.contractId ?? null,
-      announcementId: d.announcementId ?? null, language: d.language, subject: d.subject, body: d.body, channel: d.channel ?? NoticeChannel.EMAIL,
-      direct: d.direct ?? false, emailTo: d.emailTo ?? null, dueAt: d.dueAt ?? null, sentAt: null, attempts: 0, createdAt: now,
+      kind: d.kind,
+      recipient: d.recipient,
+      resellerId: d.resellerId,
+      subscriberId: d.subscriberId ?? null,
+      contractId: d.contractId ?? null,
+      announcementId: d.announcementId ?? null,
+      language: d.language,
+      subject: d.subject,
+      body: d.body,
+      channel: d.channel ?? NoticeChannel.EMAIL,
+      direct: d.direct ?? false,
+      emailTo: d.emailTo ?? null,
+      dueAt: d.dueAt ?? null,
+      sentAt: null,
+      attempts: 0,
+      createdAt: now,
     };
-    const inserted = await tx.createQueryBuilder().insert().into(Notice).values(values).orIgnore().returning(["id"]).execute();
+    const inserted = await tx
+      .createQueryBuilder()
+      .insert()
+      .into(Notice)
+      .values(values)
+      .orIgnore()
+      .returning(["id"])
+      .execute();
     const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
     if (!id) return null;
     if (this.mailer && values.channel === NoticeChannel.EMAIL) {
@@ -131,35 +165,78 @@ export class NoticeService {
   /** A notice about a subscriber, to the recipients {@link subscriberNoticeRecipients} names. */
   async queueForSubscriber(
     tx: EntityManager,
-    n: { kind: NoticeKind; subscriberId: string; subscriber?: Subscriber; resellerId: string | null; contractId: string | null; dueAt?: Date | null; compose: Compose },
+    n: {
+      kind: NoticeKind;
+      subscriberId: string;
+      subscriber?: Subscriber;
+      resellerId: string | null;
+      contractId: string | null;
+      dueAt?: Date | null;
+      compose: Compose;
+    },
   ): Promise<Notice[]> {
     const subscriber = n.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: n.subscriberId }));
     const language = noticeLanguageOf(subscriber);
-    const common = { kind: n.kind, subscriberId: subscriber.id, resellerId: n.resellerId, contractId: n.contractId, language, dueAt: n.dueAt ?? this.clock.now() };
-    const contacts = await tx.find(SubscriberContact, { where: { subscriberId: subscriber.id, role: ContactRole.NOTICE }, order: { position: "ASC" } });
+    const common = {
+      kind: n.kind,
+      subscriberId: subscriber.id,
+      resellerId: n.resellerId,
+      contractId: n.contractId,
+      language,
+      dueAt: n.dueAt ?? this.clock.now(),
+    };
+    const contacts = await tx.find(SubscriberContact, {
+      where: { subscriberId: subscriber.id, role: ContactRole.NOTICE },
+      order: { position: "ASC" },
+    });
     const written: Notice[] = [];
     for (const to of subscriberNoticeRecipients(n.resellerId, contacts)) {
-      const notice = await this.queue(tx, { ...common, ...n.compose(language, to.audience), recipient: to.recipient, ...(to.emailTo ? { emailTo: to.emailTo } : {}) });
+      const notice = await this.queue(tx, {
+        ...common,
+        ...n.compose(language, to.audience),
+        recipient: to.recipient,
+        ...(to.emailTo ? { emailTo: to.emailTo } : {}),
+      });
       if (notice) written.push(notice);
     }
     return written;
   }
 
   /** APP-2, J 4.5: the certificate was issued; called in the issuing transaction. */
-  async certificateIssued(tx: EntityManager, certificate: Certificate, known: { contract?: Contract; product?: Product; subscriber?: Subscriber } = {}): Promise<Notice[]> {
+  async certificateIssued(
+    tx: EntityManager,
+    certificate: Certificate,
+    known: { contract?: Contract; product?: Product; subscriber?: Subscriber } = {},
+  ): Promise<Notice[]> {
     const contract = known.contract ?? (await tx.findOneByOrFail(Contract, { id: certificate.contractId }));
     const product = known.product ?? (await tx.findOneByOrFail(Product, { id: contract.productId }));
     const subscriber = known.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId }));
     const reseller = contract.resellerId ? await tx.findOneBy(Reseller, { id: contract.resellerId }) : null;
     return this.queueForSubscriber(tx, {
-      kind: NoticeKind.CERTIFICATE_ISSUED, subscriberId: subscriber.id, subscriber, resellerId: contract.resellerId, contractId: contract.id,
+      kind: NoticeKind.CERTIFICATE_ISSUED,
+      subscriberId: subscriber.id,
+      subscriber,
+      resellerId: contract.resellerId,
+      contractId: contract.id,
       // The issuance time keeps a reissue's notice apart from the first one under the once-only key.
       dueAt: certificate.notBefore,
-      compose: (language, audience) => certificateIssued({
-        subscriber, resellerName: reseller?.name ?? null, productNameJa: product.nameJa, productNameEn: product.nameEn, names: certificate.names,
-        serialNumber: certificate.serialHex, notBefore: certificate.notBefore, notAfter: certificate.notAfter,
-        certificateId: toGlobalId("Certificate", certificate.id), publicBaseUrl: this.publicBaseUrl,
-      }, language, audience),
+      compose: (language, audience) =>
+        certificateIssued(
+          {
+            subscriber,
+            resellerName: reseller?.name ?? null,
+            productNameJa: product.nameJa,
+            productNameEn: product.nameEn,
+            names: certificate.names,
+            serialNumber: certificate.serialHex,
+            notBefore: certificate.notBefore,
+            notAfter: certificate.notAfter,
+            certificateId: toGlobalId("Certificate", certificate.id),
+            publicBaseUrl: this.publicBaseUrl,
+          },
+          language,
+          audience,
+        ),
     });
   }
 
@@ -169,8 +246,17 @@ export class NoticeService {
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
     const revokedAt = certificate.revokedAt ?? this.clock.now();
     return this.queueForSubscriber(tx, {
-      kind: NoticeKind.REVOCATION_EXECUTED, subscriberId: subscriber.id, resellerId: contract.resellerId, contractId: contract.id, dueAt: revokedAt,
-      compose: (language, audience) => revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, audience),
+      kind: NoticeKind.REVOCATION_EXECUTED,
+      subscriberId: subscriber.id,
+      resellerId: contract.resellerId,
+      contractId: contract.id,
+      dueAt: revokedAt,
+      compose: (language, audience) =>
+        revocationExecuted(
+          { subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason },
+          language,
+          audience,
+        ),
     });
   }
 
@@ -179,10 +265,18 @@ export class NoticeService {
    * recipients, read and written with a fixed number of statements whatever the batch's size.
    * `contracts` holds every certificate's contract (the caller has them locked already).
    */
-  async revocationsExecuted(tx: EntityManager, revoked: readonly { certificate: Certificate; reason: string }[], contracts: ReadonlyMap<string, Contract>): Promise<number> {
+  async revocationsExecuted(
+    tx: EntityManager,
+    revoked: readonly { certificate: Certificate; reason: string }[],
+    contracts: ReadonlyMap<string, Contract>,
+  ): Promise<number> {
     if (revoked.length === 0) return 0;
     const subscriberIds = [...new Set(revoked.map((r) => contracts.get(r.certificate.contractId)!.subscriberId))];
-    const subscribers = new Map((await tx.createQueryBuilder(Subscriber, "s").where("s.id = ANY(:ids)", { ids: subscriberIds }).getMany()).map((s) => [s.id, s]));
+    const subscribers = new Map(
+      (await tx.createQueryBuilder(Subscriber, "s").where("s.id = ANY(:ids)", { ids: subscriberIds }).getMany()).map(
+        (s) => [s.id, s],
+      ),
+    );
     const contacts = await tx
       .createQueryBuilder(SubscriberContact, "sc")
       .where("sc.subscriber_id = ANY(:ids) AND sc.role = :role", { ids: subscriberIds, role: ContactRole.NOTICE })
@@ -200,8 +294,22 @@ export class NoticeService {
       const language = noticeLanguageOf(subscriber);
       const revokedAt = certificate.revokedAt ?? now;
       for (const to of subscriberNoticeRecipients(contract.resellerId, contactsOf.get(subscriber.id) ?? [])) {
-        const text = revocationExecuted({ subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason }, language, to.audience);
-        push(to.recipient, contract.resellerId, subscriber.id, contract.id, language, text.subject, text.body, to.emailTo, revokedAt);
+        const text = revocationExecuted(
+          { subscriber, names: certificate.names, serialNumber: certificate.serialHex, revokedAt, reason },
+          language,
+          to.audience,
+        );
+        push(
+          to.recipient,
+          contract.resellerId,
+          subscriber.id,
+          contract.id,
+          language,
+          text.subject,
+          text.body,
+          to.emailTo,
+          revokedAt,
+        );
       }
     }
     if (cols[0].length === 0) return 0;
@@ -221,16 +329,41 @@ export class NoticeService {
   async applicationRejected(tx: EntityManager, app: Application): Promise<Notice[]> {
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
     return this.queueForSubscriber(tx, {
-      kind: NoticeKind.APPLICATION_REJECTED, subscriberId: subscriber.id, resellerId: app.resellerId, contractId: app.contractId ?? null,
-      compose: (language, audience) => applicationRejected({ subscriber, names: app.names, reason: app.rejectionReason ?? "", applicationId: toGlobalId("Application", app.id) }, language, audience),
+      kind: NoticeKind.APPLICATION_REJECTED,
+      subscriberId: subscriber.id,
+      resellerId: app.resellerId,
+      contractId: app.contractId ?? null,
+      compose: (language, audience) =>
+        applicationRejected(
+          {
+            subscriber,
+            names: app.names,
+            reason: app.rejectionReason ?? "",
+            applicationId: toGlobalId("Application", app.id),
+          },
+          language,
+          audience,
+        ),
     });
   }
 
   /** NOT-3..NOT-5: an announcement goes to every active reseller by e-mail, in Japanese. */
-  async queueForActiveResellers(tx: EntityManager, announcementId: string, kind: NoticeKind, text: NoticeText): Promise<number> {
+  async queueForActiveResellers(
+    tx: EntityManager,
+    announcementId: string,
+    kind: NoticeKind,
+    text: NoticeText,
+  ): Promise<number> {
     const resellers = await tx.find(Reseller, { where: { status: ResellerStatus.ACTIVE }, order: { code: "ASC" } });
     for (const r of resellers) {
-      await this.queue(tx, { kind, recipient: NoticeRecipient.RESELLER, resellerId: r.id, announcementId, language: NoticeLanguage.JA, ...text });
+      await this.queue(tx, {
+        kind,
+        recipient: NoticeRecipient.RESELLER,
+        resellerId: r.id,
+        announcementId,
+        language: NoticeLanguage.JA,
+        ...text,
+      });
     }
     return resellers.length;
   }
@@ -270,10 +403,15 @@ export class NoticeService {
       );
       if (rows.length === 0) return null;
       const n = rows[0];
-      const to = n.email_to ?? (n.reseller_id ? (await tx.findOneByOrFail(Reseller, { id: n.reseller_id })).contactEmail : null);
+      const to =
+        n.email_to ?? (n.reseller_id ? (await tx.findOneByOrFail(Reseller, { id: n.reseller_id })).contactEmail : null);
       const leaseUntil = new Date(now.getTime() + NOTICE_SEND_LEASE_MS);
       await tx.query(`UPDATE notice SET next_attempt_at = $2 WHERE id = $1`, [n.id, leaseUntil]);
-      await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: leaseUntil, uniqueKey: `notice-lease:${n.id}:${n.attempts}:${leaseUntil.getTime()}` });
+      await enqueueJob(tx, {
+        kind: SEND_NOTICES_JOB,
+        runAt: leaseUntil,
+        uniqueKey: `notice-lease:${n.id}:${n.attempts}:${leaseUntil.getTime()}`,
+      });
       return { n, to };
     });
   }
@@ -291,14 +429,25 @@ export class NoticeService {
       const now = this.clock.now();
       if (error === null) {
         // NOT-2: the notice is delivered at the moment the server accepted it.
-        await tx.query(`UPDATE notice SET sent_at = $2, next_attempt_at = NULL, last_error = NULL WHERE id = $1`, [n.id, now]);
+        await tx.query(`UPDATE notice SET sent_at = $2, next_attempt_at = NULL, last_error = NULL WHERE id = $1`, [
+          n.id,
+          now,
+        ]);
         return "sent" as const;
       }
       const attempts = n.attempts + 1;
       const retryAt = new Date(now.getTime() + noticeBackoffMs(attempts));
-      await tx.query(`UPDATE notice SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [n.id, attempts, retryAt, error.slice(0, 2000)]);
+      await tx.query(`UPDATE notice SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1`, [
+        n.id,
+        attempts,
+        retryAt,
+        error.slice(0, 2000),
+      ]);
       await enqueueJob(tx, { kind: SEND_NOTICES_JOB, runAt: retryAt });
-      this.logger?.warn({ noticeId: n.id, kind: n.kind, attempts, retryAt, err: error }, "notice e-mail not sent; will retry");
+      this.logger?.warn(
+        { noticeId: n.id, kind: n.kind, attempts, retryAt, err: error },
+        "notice e-mail not sent; will retry",
+      );
       return "failed" as const;
     });
   }
@@ -318,10 +467,15 @@ export class NoticeService {
   // ---- reading ----
 
   /** RES-3: a reseller sees the notices written to it or about its subscribers (not the operator's direct ones); the operator all. */
-  async list(scope: RequestScope, args: PageArgs, filter: { unsentOnly?: boolean | null } = {}): Promise<ConnectionShape<Notice>> {
+  async list(
+    scope: RequestScope,
+    args: PageArgs,
+    filter: { unsentOnly?: boolean | null } = {},
+  ): Promise<ConnectionShape<Notice>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(Notice).createQueryBuilder("n");
-    if (scope.caller.kind === "RESELLER") qb.where("n.reseller_id = :own AND NOT n.direct", { own: scope.caller.resellerId });
+    if (scope.caller.kind === "RESELLER")
+      qb.where("n.reseller_id = :own AND NOT n.direct", { own: scope.caller.resellerId });
     if (filter.unsentOnly) qb.andWhere("n.sent_at IS NULL");
     return paginate(qb, args);
   }

@@ -30,10 +30,15 @@ const pad = (n: number) => String(n).padStart(2, "0");
 export function jstText(at: Date, language: NoticeLanguage): string {
   const p = toJst(at);
   const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
-  return language === NoticeLanguage.JA ? `${p.year}年${p.month}月${p.day}日 ${time}（日本時間）` : `${p.year}-${pad(p.month)}-${pad(p.day)} ${time} JST`;
+  return language === NoticeLanguage.JA
+    ? `${p.year}年${p.month}月${p.day}日 ${time}（日本時間）`
+    : `${p.year}-${pad(p.month)}-${pad(p.day)} ${time} JST`;
 }
 
-const SIGNATURE = { ja: "\n\n--\nAkashi 証明書サービス運営事務局\n（このメールは送信専用です）", en: "\n\n--\nAkashi certificate service\n(This address does not receive replies.)" };
+const SIGNATURE = {
+  ja: "\n\n--\nAkashi 証明書サービス運営事務局\n（このメールは送信専用です）",
+  en: "\n\n--\nAkashi certificate service\n(This address does not receive replies.)",
+};
 
 function finish(language: NoticeLanguage, subject: string, lines: string[]): NoticeText {
   return { subject, body: lines.join("\n") + SIGNATURE[language] };
@@ -54,7 +59,10 @@ function relayLine(audience: Audience, language: NoticeLanguage, s: SubscriberFa
   // RES-5: the managing reseller must pass operator notices on to the subscriber promptly.
   return language === NoticeLanguage.JA
     ? [`本通知は${subscriberName(s, language)}様宛てのものです。指定事業者様から速やかにお客様へお伝えください。`, ""]
-    : [`For the attention of ${subscriberName(s, language)}: as the managing reseller, please pass this notice on promptly.`, ""];
+    : [
+        `For the attention of ${subscriberName(s, language)}: as the managing reseller, please pass this notice on promptly.`,
+        "",
+      ];
 }
 
 export interface CertificateIssuedFacts {
@@ -73,9 +81,16 @@ export interface CertificateIssuedFacts {
 export function certificateIssued(f: CertificateIssuedFacts, language: NoticeLanguage, audience: Audience): NoticeText {
   const cn = f.names[0];
   if (language === NoticeLanguage.JA) {
-    const download = audience === "RESELLER"
-      ? ["■ 証明書の取得方法", `GraphQL API（${f.publicBaseUrl}/graphql）で node(id: "${f.certificateId}") の pem と chainPem（中間CA証明書付き）を取得し、お客様へお渡しください。`]
-      : ["■ 証明書の取得方法", `証明書は管理指定事業者${f.resellerName ? `（${f.resellerName}）` : ""}からお受け取りください。指定事業者は証明書ID ${f.certificateId} で取得できます。`];
+    const download =
+      audience === "RESELLER"
+        ? [
+            "■ 証明書の取得方法",
+            `GraphQL API（${f.publicBaseUrl}/graphql）で node(id: "${f.certificateId}") の pem と chainPem（中間CA証明書付き）を取得し、お客様へお渡しください。`,
+          ]
+        : [
+            "■ 証明書の取得方法",
+            `証明書は管理指定事業者${f.resellerName ? `（${f.resellerName}）` : ""}からお受け取りください。指定事業者は証明書ID ${f.certificateId} で取得できます。`,
+          ];
     return finish(language, `【証明書発行のお知らせ】${cn}`, [
       ...relayLine(audience, language, f.subscriber),
       `${subscriberName(f.subscriber, language)} 様`,
@@ -90,9 +105,16 @@ export function certificateIssued(f: CertificateIssuedFacts, language: NoticeLan
       ...download,
     ]);
   }
-  const download = audience === "RESELLER"
-    ? ["How to download", `Fetch pem and chainPem (with the intermediate CA) of node(id: "${f.certificateId}") through the GraphQL API at ${f.publicBaseUrl}/graphql and hand them to the subscriber.`]
-    : ["How to download", `Your managing reseller${f.resellerName ? ` (${f.resellerName})` : ""} provides the certificate and its chain; it finds it under certificate ID ${f.certificateId}.`];
+  const download =
+    audience === "RESELLER"
+      ? [
+          "How to download",
+          `Fetch pem and chainPem (with the intermediate CA) of node(id: "${f.certificateId}") through the GraphQL API at ${f.publicBaseUrl}/graphql and hand them to the subscriber.`,
+        ]
+      : [
+          "How to download",
+          `Your managing reseller${f.resellerName ? ` (${f.resellerName})` : ""} provides the certificate and its chain; it finds it under certificate ID ${f.certificateId}.`,
+        ];
   return finish(language, `Certificate issued: ${cn}`, [
     ...relayLine(audience, language, f.subscriber),
     `Dear ${subscriberName(f.subscriber, language)},`,
@@ -117,7 +139,11 @@ export interface RevocationExecutedFacts {
   reason: string;
 }
 
-export function revocationExecuted(f: RevocationExecutedFacts, language: NoticeLanguage, audience: Audience): NoticeText {
+export function revocationExecuted(
+  f: RevocationExecutedFacts,
+  language: NoticeLanguage,
+  audience: Audience,
+): NoticeText {
   if (language === NoticeLanguage.JA) {
     return finish(language, `【証明書失効のお知らせ】${f.names[0]}`, [
       ...relayLine(audience, language, f.subscriber),
@@ -151,7 +177,11 @@ export interface ApplicationRejectedFacts {
   applicationId: string;
 }
 
-export function applicationRejected(f: ApplicationRejectedFacts, language: NoticeLanguage, audience: Audience): NoticeText {
+export function applicationRejected(
+  f: ApplicationRejectedFacts,
+  language: NoticeLanguage,
+  audience: Audience,
+): NoticeText {
   if (language === NoticeLanguage.JA) {
     return finish(language, `【お申し込み不承認のお知らせ】${f.names[0]}`, [
       ...relayLine(audience, language, f.subscriber),
@@ -176,7 +206,10 @@ export function applicationRejected(f: ApplicationRejectedFacts, language: Notic
   ]);
 }
 
-export function maintenance(f: { title: string; body: string; startsAt: Date; endsAt: Date }, language: NoticeLanguage): NoticeText {
+export function maintenance(
+  f: { title: string; body: string; startsAt: Date; endsAt: Date },
+  language: NoticeLanguage,
+): NoticeText {
   if (language === NoticeLanguage.JA) {
     return finish(language, `【メンテナンスのお知らせ】${f.title}`, [
       "下記の日程でメンテナンスを実施します。",
@@ -199,12 +232,19 @@ export function maintenance(f: { title: string; body: string; startsAt: Date; en
 
 export function serviceEnd(f: { endsAt: Date; body: string }, language: NoticeLanguage): NoticeText {
   if (language === NoticeLanguage.JA) {
-    return finish(language, "【サービス終了のお知らせ】", [`本サービスは ${jstText(f.endsAt, language)} をもって終了します。`, "", f.body]);
+    return finish(language, "【サービス終了のお知らせ】", [
+      `本サービスは ${jstText(f.endsAt, language)} をもって終了します。`,
+      "",
+      f.body,
+    ]);
   }
   return finish(language, "End of service", [`This service ends at ${jstText(f.endsAt, language)}.`, "", f.body]);
 }
 
-export function termsChange(f: { version: string; effectiveFrom: Date; url: string }, language: NoticeLanguage): NoticeText {
+export function termsChange(
+  f: { version: string; effectiveFrom: Date; url: string },
+  language: NoticeLanguage,
+): NoticeText {
   if (language === NoticeLanguage.JA) {
     return finish(language, `【利用約款改定のお知らせ】第${f.version}版`, [
       `利用約款を改定し、第${f.version}版を ${jstText(f.effectiveFrom, language)} から適用します。`,

@@ -45,7 +45,8 @@ export interface CreateCaHierarchyInput {
 }
 
 function addYears(date: Date, years: number): Date {
-  if (!Number.isInteger(years) || years < 1 || years > 50) throw new Error(`CA validity must be 1–50 whole years, got ${years}`);
+  if (!Number.isInteger(years) || years < 1 || years > 50)
+    throw new Error(`CA validity must be 1–50 whole years, got ${years}`);
   const d = new Date(date.getTime());
   d.setUTCFullYear(d.getUTCFullYear() + years);
   return d;
@@ -75,7 +76,11 @@ export async function createRootCa(input: {
       keyUsage(["keyCertSign", "cRLSign"]),
       subjectKeyIdentifier(keyIdentifierFor(signer.publicKeySpki)),
     ],
-    profile: { kind: "ca", selfSigned: true, issuer: { subjectName: name, spki: signer.publicKeySpki, keyId: keyIdentifierFor(signer.publicKeySpki) } },
+    profile: {
+      kind: "ca",
+      selfSigned: true,
+      issuer: { subjectName: name, spki: signer.publicKeySpki, keyId: keyIdentifierFor(signer.publicKeySpki) },
+    },
   });
   return { certDer: der, encryptedKeyPem, signer };
 }
@@ -126,7 +131,9 @@ export async function createIssuingCa(input: {
 }
 
 /** Root + one issuing CA under it, both with keys of `keyAlgorithm` encrypted under `passphrase`. */
-export async function createCaHierarchy(input: CreateCaHierarchyInput): Promise<{ root: CaMaterial; issuing: CaMaterial }> {
+export async function createCaHierarchy(
+  input: CreateCaHierarchyInput,
+): Promise<{ root: CaMaterial; issuing: CaMaterial }> {
   const root = await createRootCa({
     keyAlgorithm: input.keyAlgorithm,
     passphrase: input.passphrase,

@@ -24,7 +24,9 @@ export interface CertificateFields {
  * The one place certificates are signed: the linter reads the TBS back first and throws LintError
  * (the signer never called) when it breaks the profile.
  */
-export async function buildCertificate(f: CertificateFields): Promise<{ der: Buffer; serialHex: string; lint: LintResult }> {
+export async function buildCertificate(
+  f: CertificateFields,
+): Promise<{ der: Buffer; serialHex: string; lint: LintResult }> {
   const serialHex = canonicalSerialHex(f.serialHex);
   if (!(f.notAfter.getTime() > f.notBefore.getTime())) throw new Error("notAfter must be after notBefore");
   const tbs = sequence(

@@ -26,7 +26,10 @@ export function readTime(el: Tlv): Date {
   if (el.tag === TAG.UTC_TIME && (m = s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/))) {
     const yy = Number(m[1]);
     year = yy < 50 ? 2000 + yy : 1900 + yy;
-  } else if (el.tag === TAG.GENERALIZED_TIME && (m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/))) {
+  } else if (
+    el.tag === TAG.GENERALIZED_TIME &&
+    (m = s.match(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/))
+  ) {
     year = Number(m[1]);
   } else throw new DerError(`bad time ${JSON.stringify(s)}`);
   const date = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
@@ -51,7 +54,8 @@ export function readCertificateParts(der: Buffer): CertificateParts {
   const spki = expectTag(parts[i++], TAG.SEQUENCE, "subjectPublicKeyInfo");
   let extensions = new Map<string, ParsedExtension>();
   for (; i < parts.length; i++) {
-    if (parts[i]!.tag === 0xa3) extensions = readExtensions(expectTag(childrenOf(parts[i]!)[0], TAG.SEQUENCE, "extensions"));
+    if (parts[i]!.tag === 0xa3)
+      extensions = readExtensions(expectTag(childrenOf(parts[i]!)[0], TAG.SEQUENCE, "extensions"));
   }
   if (validity.length !== 2) throw new DerError("bad validity");
   return {

@@ -1,5 +1,10 @@
 import { explicit, integer, integerFromContent, sequence, tlv, x509Time } from "./der";
-import { authorityKeyIdentifier, crlNumber as crlNumberExtension, issuingDistributionPoint, reasonCode } from "./extensions";
+import {
+  authorityKeyIdentifier,
+  crlNumber as crlNumberExtension,
+  issuingDistributionPoint,
+  reasonCode,
+} from "./extensions";
 import { canonicalSerialHex } from "./serial";
 
 const split = (s: string): string[] => (s === "" ? [] : s.split(","));
@@ -15,7 +20,8 @@ export type PackedCrlEntries =
   | { count: number; combined: string };
 
 function unpack(entries: PackedCrlEntries): { serials: string[]; times: string[]; reasons: string[] } {
-  if (!("combined" in entries)) return { serials: split(entries.serials), times: split(entries.revokedAtSeconds), reasons: split(entries.reasons) };
+  if (!("combined" in entries))
+    return { serials: split(entries.serials), times: split(entries.revokedAtSeconds), reasons: split(entries.reasons) };
   const items = split(entries.combined);
   const serials: string[] = new Array(items.length);
   const times: string[] = new Array(items.length);
@@ -45,8 +51,6 @@ export interface CrlTbsInput {
   reasonCodes: Readonly<Record<string, number>>;
 }
 
-
-
 /** Serials are stored canonical (minimal positive INTEGER content); anything else goes the long way. */
 const CANONICAL_SERIAL = /^(?:0[1-9a-f]|[1-7][0-9a-f]|00[89a-f][0-9a-f])(?:[0-9a-f]{2}){0,19}$/;
 
@@ -67,7 +71,13 @@ function entryDer(serialHex: string, seconds: number, reasonExt: Buffer | null):
     time[0] = 0x17; // UTCTime
     time[1] = 13;
     time.write(
-      pad2(year % 100) + pad2(date.getUTCMonth() + 1) + pad2(date.getUTCDate()) + pad2(date.getUTCHours()) + pad2(date.getUTCMinutes()) + pad2(date.getUTCSeconds()) + "Z",
+      pad2(year % 100) +
+        pad2(date.getUTCMonth() + 1) +
+        pad2(date.getUTCDate()) +
+        pad2(date.getUTCHours()) +
+        pad2(date.getUTCMinutes()) +
+        pad2(date.getUTCSeconds()) +
+        "Z",
       2,
       "ascii",
     );
@@ -100,7 +110,8 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
   }
   // crlEntryExtensions per reason, encoded once: SEQUENCE { reasonCode }; none for unspecified (REV-1).
   const extensionsOf = new Map<string, Buffer | null>();
-  for (const [reason, code] of Object.entries(input.reasonCodes)) extensionsOf.set(reason, code === 0 ? null : sequence(reasonCode(code)));
+  for (const [reason, code] of Object.entries(input.reasonCodes))
+    extensionsOf.set(reason, code === 0 ? null : sequence(reasonCode(code)));
   const entries: Buffer[] = new Array(serials.length);
   for (let i = 0; i < serials.length; i++) {
     const ext = extensionsOf.get(reasons[i]!);

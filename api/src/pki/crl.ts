@@ -59,8 +59,10 @@ export function packCrlEntries(entries: CrlEntry[]): Extract<PackedCrlEntries, {
 export async function buildCrl(input: BuildCrlInput): Promise<Buffer> {
   const issuer = issuerContext(input.issuer.certDer);
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
-  if (input.crlNumber < 0n || input.crlNumber >= 1n << 159n) throw new Error("CRLNumber must be 0 … 2^159-1 (RFC 5280 5.2.3)");
-  if (!(input.nextUpdate.getTime() > input.thisUpdate.getTime())) throw new Error("nextUpdate must be after thisUpdate");
+  if (input.crlNumber < 0n || input.crlNumber >= 1n << 159n)
+    throw new Error("CRLNumber must be 0 … 2^159-1 (RFC 5280 5.2.3)");
+  if (!(input.nextUpdate.getTime() > input.thisUpdate.getTime()))
+    throw new Error("nextUpdate must be after thisUpdate");
   const entries = Array.isArray(input.entries) ? packCrlEntries(input.entries) : input.entries;
   const tbs = await buildCrlTbsOffThread(
     {
@@ -77,6 +79,10 @@ export async function buildCrl(input: BuildCrlInput): Promise<Buffer> {
     input.forceThread ?? false,
   );
   // Issue 15.6: the one place CRLs are signed; a TBS that breaks RFC 5280 section 5 is never signed.
-  assertCrlLints(tbs, { issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId } }, signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm));
+  assertCrlLints(
+    tbs,
+    { issuer: { subjectName: issuer.subjectName, spki: issuer.spki, keyId: issuer.keyId } },
+    signatureAlgorithmIdentifier(input.issuer.signer.keyAlgorithm),
+  );
   return signToBeSigned(input.issuer.signer, tbs);
 }

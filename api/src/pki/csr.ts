@@ -56,7 +56,8 @@ function parseCsr(der: Buffer): ParsedCsr {
   if (extra.length) throw new Error("extra elements after the signature");
   const info = expectTag(infoEl, TAG.SEQUENCE, "certificationRequestInfo");
   const [version, subject, spki, attributes] = childrenOf(info);
-  if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00") throw new Error("unsupported CSR version");
+  if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00")
+    throw new Error("unsupported CSR version");
   expectTag(subject, TAG.SEQUENCE, "subject");
   expectTag(spki, TAG.SEQUENCE, "subjectPKInfo");
   let extensionRequest: Buffer | undefined;
@@ -85,13 +86,20 @@ function checkName(name: string, wildcardAllowed: boolean): CsrCheckResult | und
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(name)) {
     const aLabel = toALabels(name);
-    return refuse("CSR_NAME_NOT_A_LABEL", `${JSON.stringify(name)} is not in A-label form${aLabel ? ` (use ${aLabel})` : ""}`);
+    return refuse(
+      "CSR_NAME_NOT_A_LABEL",
+      `${JSON.stringify(name)} is not in A-label form${aLabel ? ` (use ${aLabel})` : ""}`,
+    );
   }
   const isWildcard = name.startsWith("*.");
   if (name.slice(isWildcard ? 2 : 0).includes("*")) {
-    return refuse("CSR_WILDCARD_NOT_ALLOWED", `${JSON.stringify(name)}: a wildcard may only be the whole left-most label`);
+    return refuse(
+      "CSR_WILDCARD_NOT_ALLOWED",
+      `${JSON.stringify(name)}: a wildcard may only be the whole left-most label`,
+    );
   }
-  if (isWildcard && !wildcardAllowed) return refuse("CSR_WILDCARD_NOT_ALLOWED", `wildcard name ${name} is not allowed for this product`);
+  if (isWildcard && !wildcardAllowed)
+    return refuse("CSR_WILDCARD_NOT_ALLOWED", `wildcard name ${name} is not allowed for this product`);
   const base = isWildcard ? name.slice(2) : name;
   if (toALabels(base) !== base.toLowerCase()) {
     return refuse("CSR_NAME_NOT_A_LABEL", `${JSON.stringify(name)} is not a valid DNS name in A-label form`);
@@ -104,17 +112,29 @@ function classifyKey(key: KeyObject): { algorithm?: KeyAlgorithm; refusal?: CsrC
   if (key.asymmetricKeyType === "rsa") {
     const bits = details.modulusLength ?? 0;
     const e = details.publicExponent ?? 0n;
-    if (bits < 2048) return { refusal: refuse("CSR_KEY_TOO_WEAK", `RSA key of ${bits} bits; at least 2048 are required`) };
-    if (e < 3n || e % 2n === 0n) return { refusal: refuse("CSR_KEY_TOO_WEAK", `RSA public exponent ${e} is not an odd number of 3 or more`) };
+    if (bits < 2048)
+      return { refusal: refuse("CSR_KEY_TOO_WEAK", `RSA key of ${bits} bits; at least 2048 are required`) };
+    if (e < 3n || e % 2n === 0n)
+      return { refusal: refuse("CSR_KEY_TOO_WEAK", `RSA public exponent ${e} is not an odd number of 3 or more`) };
     if (bits === 2048 || bits === 3072 || bits === 4096) return { algorithm: `RSA_${bits}` as KeyAlgorithm };
     return { refusal: refuse("CSR_KEY_ALGORITHM_UNSUPPORTED", `RSA key of ${bits} bits; use 2048, 3072 or 4096`) };
   }
   if (key.asymmetricKeyType === "ec") {
     if (details.namedCurve === "prime256v1") return { algorithm: "ECDSA_P256" };
     if (details.namedCurve === "secp384r1") return { algorithm: "ECDSA_P384" };
-    return { refusal: refuse("CSR_KEY_ALGORITHM_UNSUPPORTED", `ECDSA curve ${details.namedCurve ?? "(explicit parameters)"}; use P-256 or P-384`) };
+    return {
+      refusal: refuse(
+        "CSR_KEY_ALGORITHM_UNSUPPORTED",
+        `ECDSA curve ${details.namedCurve ?? "(explicit parameters)"}; use P-256 or P-384`,
+      ),
+    };
   }
-  return { refusal: refuse("CSR_KEY_ALGORITHM_UNSUPPORTED", `${key.asymmetricKeyType ?? "unknown"} keys are not accepted; use RSA ≥ 2048 bits, ECDSA P-256 or P-384`) };
+  return {
+    refusal: refuse(
+      "CSR_KEY_ALGORITHM_UNSUPPORTED",
+      `${key.asymmetricKeyType ?? "unknown"} keys are not accepted; use RSA ≥ 2048 bits, ECDSA P-256 or P-384`,
+    ),
+  };
 }
 
 /**
@@ -137,13 +157,21 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
   try {
     key = createPublicKey({ key: csr.spki, format: "der", type: "spki" });
   } catch {
-    return refuse("CSR_KEY_ALGORITHM_UNSUPPORTED", "the CSR's public key cannot be read (unknown algorithm or explicit curve parameters)");
+    return refuse(
+      "CSR_KEY_ALGORITHM_UNSUPPORTED",
+      "the CSR's public key cannot be read (unknown algorithm or explicit curve parameters)",
+    );
   }
   if (key.asymmetricKeyType !== "rsa" && key.asymmetricKeyType !== "ec") return classifyKey(key).refusal!;
 
   const sigAlg = SIGNATURE_ALGORITHMS[csr.signatureAlgorithmOid];
-  if (!sigAlg) return refuse("CSR_SIGNATURE_INVALID", `signature algorithm ${csr.signatureAlgorithmOid} is not accepted (use SHA-256/384/512 with RSA PKCS #1 v1.5 or ECDSA)`);
-  if (sigAlg.keyType !== key.asymmetricKeyType) return refuse("CSR_SIGNATURE_INVALID", "signature algorithm does not match the key");
+  if (!sigAlg)
+    return refuse(
+      "CSR_SIGNATURE_INVALID",
+      `signature algorithm ${csr.signatureAlgorithmOid} is not accepted (use SHA-256/384/512 with RSA PKCS #1 v1.5 or ECDSA)`,
+    );
+  if (sigAlg.keyType !== key.asymmetricKeyType)
+    return refuse("CSR_SIGNATURE_INVALID", "signature algorithm does not match the key");
   let valid = false;
   try {
     valid = cryptoVerify(sigAlg.hash, csr.info, { key, dsaEncoding: "der" }, csr.signature);
@@ -174,7 +202,8 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
     const problem = checkName(name, expect.wildcardAllowed);
     if (problem) return problem;
   }
-  if (otherNames.length) return refuse("CSR_NAMES_MISMATCH", `the CSR asks for names other than DNS names: ${otherNames.join(", ")}`);
+  if (otherNames.length)
+    return refuse("CSR_NAMES_MISMATCH", `the CSR asks for names other than DNS names: ${otherNames.join(", ")}`);
 
   const applied = [...new Set(expect.names.map((n) => n.toLowerCase()))];
   const inCsr = new Set([...dnsNames, ...commonNames].map((n) => n.toLowerCase()));

@@ -151,7 +151,8 @@ export function readTlv(input: Buffer, offset = 0): Tlv {
 export function readWhole(input: Buffer, expectTag?: number): Tlv {
   const el = readTlv(input, 0);
   if (el.raw.length !== input.length) throw new DerError("trailing bytes");
-  if (expectTag !== undefined && el.tag !== expectTag) throw new DerError(`expected tag 0x${expectTag.toString(16)}, got 0x${el.tag.toString(16)}`);
+  if (expectTag !== undefined && el.tag !== expectTag)
+    throw new DerError(`expected tag 0x${expectTag.toString(16)}, got 0x${el.tag.toString(16)}`);
   return el;
 }
 
@@ -159,7 +160,7 @@ export function readWhole(input: Buffer, expectTag?: number): Tlv {
 export function childrenOf(el: Tlv): Tlv[] {
   if (!(el.tag & 0x20)) throw new DerError("not a constructed element");
   const out: Tlv[] = [];
-  for (let offset = 0; offset < el.value.length; ) {
+  for (let offset = 0; offset < el.value.length;) {
     const child = readTlv(el.value, offset);
     out.push(child);
     offset += child.raw.length;

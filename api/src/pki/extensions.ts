@@ -16,7 +16,6 @@ import {
   readWhole,
   sequence,
   TAG,
-
   type Tlv,
 } from "./der";
 
@@ -46,7 +45,9 @@ export const OID = {
 } as const;
 
 export function extension(extnId: string, critical: boolean, valueDer: Buffer): Buffer {
-  return critical ? sequence(oid(extnId), boolean(true), octetString(valueDer)) : sequence(oid(extnId), octetString(valueDer));
+  return critical
+    ? sequence(oid(extnId), boolean(true), octetString(valueDer))
+    : sequence(oid(extnId), octetString(valueDer));
 }
 
 /** The SubjectPublicKeyInfo's subjectPublicKey bits (what key identifiers and OCSP key hashes are computed over). */
@@ -63,10 +64,19 @@ export function keyIdentifierFor(spkiDer: Buffer): Buffer {
 }
 
 export const basicConstraints = (ca: boolean, pathLen?: number): Buffer =>
-  extension(OID.basicConstraints, true, ca ? sequence(boolean(true), ...(pathLen === undefined ? [] : [integer(pathLen)])) : sequence());
+  extension(
+    OID.basicConstraints,
+    true,
+    ca ? sequence(boolean(true), ...(pathLen === undefined ? [] : [integer(pathLen)])) : sequence(),
+  );
 
 export type KeyUsageBit = "digitalSignature" | "keyEncipherment" | "keyCertSign" | "cRLSign";
-const KEY_USAGE_BIT: Record<KeyUsageBit, number> = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6 };
+const KEY_USAGE_BIT: Record<KeyUsageBit, number> = {
+  digitalSignature: 0,
+  keyEncipherment: 2,
+  keyCertSign: 5,
+  cRLSign: 6,
+};
 
 /** KeyUsage as a DER BIT STRING (trailing zero bits removed, X.690 11.2.2). Critical. */
 export function keyUsage(bits: KeyUsageBit[]): Buffer {
@@ -77,8 +87,10 @@ export function keyUsage(bits: KeyUsageBit[]): Buffer {
   return extension(OID.keyUsage, true, bitString(Buffer.from([value]), unused));
 }
 
-export const extKeyUsage = (purposes: string[]): Buffer => extension(OID.extKeyUsage, false, sequence(...purposes.map(oid)));
-export const subjectKeyIdentifier = (keyId: Buffer): Buffer => extension(OID.subjectKeyIdentifier, false, octetString(keyId));
+export const extKeyUsage = (purposes: string[]): Buffer =>
+  extension(OID.extKeyUsage, false, sequence(...purposes.map(oid)));
+export const subjectKeyIdentifier = (keyId: Buffer): Buffer =>
+  extension(OID.subjectKeyIdentifier, false, octetString(keyId));
 export const authorityKeyIdentifier = (keyId: Buffer): Buffer =>
   extension(OID.authorityKeyIdentifier, false, sequence(implicitPrimitive(0, keyId)));
 /** dNSName is [2] IA5String. */
@@ -112,7 +124,11 @@ export function authorityInfoAccess(access: { ocsp?: string[]; caIssuers?: strin
  * "not listed" on it for "not revoked" for every certificate of the CA.
  */
 export const issuingDistributionPoint = (url: string): Buffer =>
-  extension(OID.issuingDistributionPoint, true, sequence(explicit(0, explicit(0, uri(url))), implicitPrimitive(1, Buffer.from([0xff]))));
+  extension(
+    OID.issuingDistributionPoint,
+    true,
+    sequence(explicit(0, explicit(0, uri(url))), implicitPrimitive(1, Buffer.from([0xff]))),
+  );
 
 export const crlNumber = (n: bigint): Buffer => extension(OID.cRLNumber, false, integer(n));
 export const reasonCode = (code: number): Buffer => extension(OID.reasonCode, false, enumerated(code));
@@ -161,7 +177,8 @@ export function readSubjectAltNames(value: Buffer): { dnsNames: string[]; otherN
   const otherNames: string[] = [];
   for (const gn of childrenOf(readWhole(value, TAG.SEQUENCE))) {
     if (gn.tag === 0x82) dnsNames.push(ia5Text(gn.value));
-    else if (gn.tag === 0x87) otherNames.push(`IP:${gn.value.length === 4 ? [...gn.value].join(".") : gn.value.toString("hex")}`);
+    else if (gn.tag === 0x87)
+      otherNames.push(`IP:${gn.value.length === 4 ? [...gn.value].join(".") : gn.value.toString("hex")}`);
     else if (gn.tag === 0x81) otherNames.push(`email:${gn.value.toString("latin1")}`);
     else if (gn.tag === 0x86) otherNames.push(`URI:${gn.value.toString("latin1")}`);
     else otherNames.push(`GeneralName[${gn.tag & 0x1f}]`);
@@ -184,7 +201,8 @@ export function readBasicConstraints(value: Buffer): { ca: boolean; pathLen?: nu
   let i = 0;
   let ca = false;
   if (parts[i]?.tag === TAG.BOOLEAN) ca = parts[i++]!.value[0] !== 0;
-  const pathLen = parts[i]?.tag === TAG.INTEGER ? Number(BigInt("0x" + (parts[i]!.value.toString("hex") || "0"))) : undefined;
+  const pathLen =
+    parts[i]?.tag === TAG.INTEGER ? Number(BigInt("0x" + (parts[i]!.value.toString("hex") || "0"))) : undefined;
   return pathLen === undefined ? { ca } : { ca, pathLen };
 }
 

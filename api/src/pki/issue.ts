@@ -82,13 +82,21 @@ function subjectName(input: IssueServerCertificateInput): Buffer {
   const name: NameInput = input.names[0]!.length <= UB_COMMON_NAME ? { commonName: input.names[0]! } : {};
   if (input.validationLevel === "DV") return name.commonName ? encodeName(name) : EMPTY_NAME;
   // OV/EV: the organisation's identity is what the validation established (BR 7.1.4.2).
-  if (!s.organization || !s.country) throw new Error(`${input.validationLevel} certificates need organization and country`);
-  if (!s.locality && !s.stateOrProvince) throw new Error(`${input.validationLevel} certificates need locality or stateOrProvince`);
+  if (!s.organization || !s.country)
+    throw new Error(`${input.validationLevel} certificates need organization and country`);
+  if (!s.locality && !s.stateOrProvince)
+    throw new Error(`${input.validationLevel} certificates need locality or stateOrProvince`);
   Object.assign(name, { organization: s.organization, country: s.country });
   if (s.locality) name.locality = s.locality;
   if (s.stateOrProvince) name.stateOrProvince = s.stateOrProvince;
   if (input.validationLevel === "EV") {
-    for (const key of ["businessCategory", "jurisdictionCountry", "jurisdictionStateOrProvince", "jurisdictionLocality", "serialNumber"] as const) {
+    for (const key of [
+      "businessCategory",
+      "jurisdictionCountry",
+      "jurisdictionStateOrProvince",
+      "jurisdictionLocality",
+      "serialNumber",
+    ] as const) {
       if (s[key]) name[key] = s[key];
     }
   }
@@ -104,7 +112,8 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
   const issuer = issuerContext(input.issuer.certDer);
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
   const subjectKey = createPublicKey({ key: input.subjectPublicKeySpki, format: "der", type: "spki" });
-  const usage: KeyUsageBit[] = subjectKey.asymmetricKeyType === "rsa" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
+  const usage: KeyUsageBit[] =
+    subjectKey.asymmetricKeyType === "rsa" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
   const subject = subjectName(input);
   const { der, serialHex } = await buildCertificate({
     signer: input.issuer.signer,

@@ -19,7 +19,11 @@ export function generateKeyPair(keyAlgorithm: KeyAlgorithm): Promise<KeyPair> {
       case "RSA_2048":
       case "RSA_3072":
       case "RSA_4096":
-        return generateKeyPairCb("rsa", { modulusLength: Number(keyAlgorithm.slice(4)), publicExponent: 0x10001 }, done);
+        return generateKeyPairCb(
+          "rsa",
+          { modulusLength: Number(keyAlgorithm.slice(4)), publicExponent: 0x10001 },
+          done,
+        );
       default:
         return reject(new Error(`unknown key algorithm ${String(keyAlgorithm)}`));
     }
@@ -27,7 +31,8 @@ export function generateKeyPair(keyAlgorithm: KeyAlgorithm): Promise<KeyPair> {
 }
 
 function checkPassphrase(passphrase: string): void {
-  if (typeof passphrase !== "string" || passphrase.length === 0) throw new Error("a non-empty passphrase is required for CA keys");
+  if (typeof passphrase !== "string" || passphrase.length === 0)
+    throw new Error("a non-empty passphrase is required for CA keys");
 }
 
 /** Encrypted PKCS #8 PEM ("ENCRYPTED PRIVATE KEY"), PBES2 with AES-256-CBC. */
@@ -53,7 +58,9 @@ export function decryptPrivateKeyPem(encryptedPem: string, passphrase: string): 
   try {
     return createPrivateKey({ key: encryptedPem, format: "pem", passphrase });
   } catch (err) {
-    throw new KeyDecryptionError(`cannot decrypt the CA private key: wrong passphrase or damaged key (${(err as Error).message})`);
+    throw new KeyDecryptionError(
+      `cannot decrypt the CA private key: wrong passphrase or damaged key (${(err as Error).message})`,
+    );
   }
 }
 
@@ -63,7 +70,13 @@ export function loadSigner(encryptedPem: string, passphrase: string): Signer {
 }
 
 /** Generates a key and returns both its Signer and its encrypted PEM for storage. */
-export async function generateSigner(keyAlgorithm: KeyAlgorithm, passphrase: string): Promise<{ signer: Signer; encryptedKeyPem: string }> {
+export async function generateSigner(
+  keyAlgorithm: KeyAlgorithm,
+  passphrase: string,
+): Promise<{ signer: Signer; encryptedKeyPem: string }> {
   const { privateKey } = await generateKeyPair(keyAlgorithm);
-  return { signer: new LocalKeySigner(privateKey), encryptedKeyPem: exportEncryptedPrivateKeyPem(privateKey, passphrase) };
+  return {
+    signer: new LocalKeySigner(privateKey),
+    encryptedKeyPem: exportEncryptedPrivateKeyPem(privateKey, passphrase),
+  };
 }

@@ -1,4 +1,16 @@
-import { childrenOf, DerError, oid, printableString, readOid, readWhole, sequence, set, TAG, utf8String, type Tlv } from "./der";
+import {
+  childrenOf,
+  DerError,
+  oid,
+  printableString,
+  readOid,
+  readWhole,
+  sequence,
+  set,
+  TAG,
+  utf8String,
+  type Tlv,
+} from "./der";
 
 /** Attributes the CA writes into subject names, in the order they appear (most significant first). */
 export interface NameInput {
@@ -47,7 +59,8 @@ export function encodeName(input: NameInput): Buffer {
     const value = input[spec.key];
     if (value === undefined) continue;
     if (typeof value !== "string" || value.trim() === "") throw new Error(`name attribute ${spec.key} is empty`);
-    if ([...value].length > spec.max) throw new Error(`name attribute ${spec.key} is longer than ${spec.max} characters`);
+    if ([...value].length > spec.max)
+      throw new Error(`name attribute ${spec.key} is longer than ${spec.max} characters`);
     if ((spec.key === "country" || spec.key === "jurisdictionCountry") && !/^[A-Z]{2}$/.test(value)) {
       throw new Error(`${spec.key} must be a two-letter ISO 3166 code, got ${JSON.stringify(value)}`);
     }
@@ -103,7 +116,10 @@ export function readName(nameDer: Buffer): NameAttribute[] {
 }
 
 function escapeValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, "\\$1").replace(/^([ #])/, "\\$1").replace(/ $/, "\\ ");
+  return value
+    .replace(/([,+"\\<>;=])/g, "\\$1")
+    .replace(/^([ #])/, "\\$1")
+    .replace(/ $/, "\\ ");
 }
 
 /** "C=JP, O=Example, CN=shop.akashi-demo.jp": attributes in certificate order, RFC 4514 escaping. */

@@ -42,8 +42,7 @@ export interface OcspCertId {
 }
 
 export type OcspRequestParseResult =
-  | { ok: true; requests: OcspCertId[]; nonce?: Buffer }
-  | { ok: false; reason: string };
+  { ok: true; requests: OcspCertId[]; nonce?: Buffer } | { ok: false; reason: string };
 
 function readCertId(der: Buffer): OcspCertId {
   const [alg, nameHash, keyHash, serial, ...extra] = childrenOf(readWhole(der, TAG.SEQUENCE));
@@ -72,7 +71,8 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
     let i = 0;
     if (parts[i]?.tag === 0xa0) {
       const [version] = childrenOf(parts[i++]!);
-      if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00") throw new Error("unsupported version");
+      if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00")
+        throw new Error("unsupported version");
     }
     if (parts[i]?.tag === 0xa1) i++; // requestorName
     const list = childrenOf(expectTag(parts[i++], TAG.SEQUENCE, "requestList"));
@@ -100,9 +100,13 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
 }
 
 /** Whether a CertID names this issuer (SHA-1 or SHA-256 hashes of its subject name and key). */
-export function issuerMatches(certId: Pick<OcspCertId, "hashAlgorithmOid" | "issuerNameHash" | "issuerKeyHash">, issuerCertDer: Buffer): boolean {
+export function issuerMatches(
+  certId: Pick<OcspCertId, "hashAlgorithmOid" | "issuerNameHash" | "issuerKeyHash">,
+  issuerCertDer: Buffer,
+): boolean {
   const issuer = issuerContext(issuerCertDer);
-  const which = certId.hashAlgorithmOid === OID_SHA1 ? "sha1" : certId.hashAlgorithmOid === OID_SHA256 ? "sha256" : undefined;
+  const which =
+    certId.hashAlgorithmOid === OID_SHA1 ? "sha1" : certId.hashAlgorithmOid === OID_SHA256 ? "sha256" : undefined;
   if (!which) return false;
   return certId.issuerNameHash.equals(issuer.nameHash[which]) && certId.issuerKeyHash.equals(issuer.keyHash[which]);
 }
@@ -118,7 +122,13 @@ export function certIdFor(issuerCertDer: Buffer, serialHex: string, hash: "sha1"
     octetString(issuer.keyHash[hash]),
     integerFromContent(Buffer.from(serial, "hex")),
   );
-  return { hashAlgorithmOid, issuerNameHash: issuer.nameHash[hash], issuerKeyHash: issuer.keyHash[hash], serialHex: serial, der };
+  return {
+    hashAlgorithmOid,
+    issuerNameHash: issuer.nameHash[hash],
+    issuerKeyHash: issuer.keyHash[hash],
+    serialHex: serial,
+    der,
+  };
 }
 
 export type OcspCertStatus = "good" | "unknown" | { revokedAt: Date; reason: RevocationReason };
@@ -144,7 +154,10 @@ function certStatus(status: OcspCertStatus): Buffer {
   if (status === "unknown") return Buffer.from([0x82, 0x00]); // [2] IMPLICIT NULL
   const code = revocationReasonCode(status.reason);
   // [1] IMPLICIT RevokedInfo; as on the CRL (REV-1), `unspecified` is written by leaving the reason out.
-  const content = Buffer.concat([generalizedTime(wholeSeconds(status.revokedAt)), ...(code === 0 ? [] : [explicit(0, enumerated(code))])]);
+  const content = Buffer.concat([
+    generalizedTime(wholeSeconds(status.revokedAt)),
+    ...(code === 0 ? [] : [explicit(0, enumerated(code))]),
+  ]);
   return tlv(0xa1, content);
 }
 
@@ -156,7 +169,8 @@ export async function buildOcspResponse(input: BuildOcspResponseInput): Promise<
   const issuer = issuerContext(input.issuer.certDer);
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
   if (input.responses.length === 0) throw new Error("an OCSP response needs at least one SingleResponse");
-  if (!(input.nextUpdate.getTime() > input.thisUpdate.getTime())) throw new Error("nextUpdate must be after thisUpdate");
+  if (!(input.nextUpdate.getTime() > input.thisUpdate.getTime()))
+    throw new Error("nextUpdate must be after thisUpdate");
   const thisUpdate = generalizedTime(wholeSeconds(input.thisUpdate));
   const nextUpdate = explicit(0, generalizedTime(wholeSeconds(input.nextUpdate)));
   const single = input.responses.map((r) => sequence(r.certId.der, certStatus(r.status), thisUpdate, nextUpdate));
@@ -172,7 +186,12 @@ export async function buildOcspResponse(input: BuildOcspResponseInput): Promise<
 }
 
 export type OcspErrorStatus = "malformedRequest" | "internalError" | "tryLater" | "unauthorized";
-const ERROR_CODES: Record<OcspErrorStatus, number> = { malformedRequest: 1, internalError: 2, tryLater: 3, unauthorized: 6 };
+const ERROR_CODES: Record<OcspErrorStatus, number> = {
+  malformedRequest: 1,
+  internalError: 2,
+  tryLater: 3,
+  unauthorized: 6,
+};
 
 /** An unsigned OCSPResponse carrying only an error status (RFC 6960 4.2.1). */
 export function ocspErrorResponse(status: OcspErrorStatus): Buffer {
@@ -180,4 +199,3 @@ export function ocspErrorResponse(status: OcspErrorStatus): Buffer {
   if (code === undefined) throw new Error(`unknown OCSP error status ${String(status)}`);
   return sequence(enumerated(code));
 }
-

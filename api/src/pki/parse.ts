@@ -38,13 +38,19 @@ export class CertificateParseError extends Error {
   }
 }
 
-const LEVEL_BY_POLICY: Record<string, "DV" | "OV" | "EV"> = { [OID.policyDV]: "DV", [OID.policyOV]: "OV", [OID.policyEV]: "EV" };
+const LEVEL_BY_POLICY: Record<string, "DV" | "OV" | "EV"> = {
+  [OID.policyDV]: "DV",
+  [OID.policyOV]: "OV",
+  [OID.policyEV]: "EV",
+};
 
 function validationLevelOf(parts: CertificateParts): "DV" | "OV" | "EV" | undefined {
   const ext = parts.extensions.get(OID.certificatePolicies);
   if (!ext) return undefined;
   try {
-    return readPolicyOids(ext.value).map((p) => LEVEL_BY_POLICY[p]).find((l) => l !== undefined);
+    return readPolicyOids(ext.value)
+      .map((p) => LEVEL_BY_POLICY[p])
+      .find((l) => l !== undefined);
   } catch {
     return undefined;
   }
@@ -59,7 +65,11 @@ function describe(parts: CertificateParts): ParsedCertificate {
   const commonName = subjectAttributes.find((a) => a.oid === OID_COMMON_NAME)?.value;
   const organization = subjectAttributes.find((a) => a.oid === OID_ORGANIZATION)?.value;
   const san = parts.extensions.get(OID.subjectAltName);
-  const names = san ? readSubjectAltNames(san.value).dnsNames.map((n) => n.toLowerCase()) : commonName ? [commonName.toLowerCase()] : [];
+  const names = san
+    ? readSubjectAltNames(san.value).dnsNames.map((n) => n.toLowerCase())
+    : commonName
+      ? [commonName.toLowerCase()]
+      : [];
   const bc = parts.extensions.get(OID.basicConstraints);
   let keyAlgorithm: KeyAlgorithm | undefined;
   try {
@@ -138,7 +148,8 @@ function node(der: Buffer): Node | undefined {
   }
 }
 
-const validAt = (n: Node, now: Date) => n.parts.notBefore.getTime() <= now.getTime() && now.getTime() <= n.parts.notAfter.getTime();
+const validAt = (n: Node, now: Date) =>
+  n.parts.notBefore.getTime() <= now.getTime() && now.getTime() <= n.parts.notAfter.getTime();
 
 /** May `issuer` have signed `child`: names equal, issuer is a CA allowed to sign certificates, signature verifies. */
 function issued(issuer: Node, child: Node, caBelow: number): boolean {

@@ -16,7 +16,8 @@ export function pemBlocks(text: string): PemBlock[] {
   const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const body = m[2]!.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0) throw new Error(`PEM block ${m[1]} is not valid base64`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0)
+      throw new Error(`PEM block ${m[1]} is not valid base64`);
     out.push({ label: m[1]!, der: Buffer.from(body, "base64") });
   }
   return out;
@@ -67,13 +68,15 @@ export function strictPemInput(text: string, labels: readonly string[], many = f
   let rest = text.trimStart();
   while (rest !== "") {
     const begin = BEGIN.exec(rest);
-    if (!begin) throw new PemInputError(`unexpected text outside the PEM block${out.length ? "s" : ""}: "${rest.slice(0, 20)}…"`);
+    if (!begin)
+      throw new PemInputError(`unexpected text outside the PEM block${out.length ? "s" : ""}: "${rest.slice(0, 20)}…"`);
     const label = begin[1];
     if (!labels.includes(label)) throw new PemInputError(`a PEM block labelled ${label}; expected ${expected}`);
     const end = rest.indexOf(`-----END ${label}-----`);
     if (end < 0) throw new PemInputError(`the ${label} block has no END line`);
     const body = rest.slice(begin[0].length, end).replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) throw new PemInputError(`the ${label} block is not valid base64`);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0)
+      throw new PemInputError(`the ${label} block is not valid base64`);
     out.push(Buffer.from(body, "base64"));
     rest = rest.slice(end + `-----END ${label}-----`.length).trimStart();
   }

@@ -8,7 +8,10 @@ export enum PriceKind {
   MONTHLY = "MONTHLY",
   INITIAL = "INITIAL",
 }
-registerEnumType(PriceKind, { name: "PriceKind", description: "TERM: once per term; MONTHLY: per service month; INITIAL: once on acceptance (CON-8)." });
+registerEnumType(PriceKind, {
+  name: "PriceKind",
+  description: "TERM: once per term; MONTHLY: per service month; INITIAL: once on acceptance (CON-8).",
+});
 
 /** VAL-1, CON-8: price per product and term, effective-dated, integer yen before tax. */
 @Entity("product_price")

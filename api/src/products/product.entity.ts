@@ -8,13 +8,19 @@ export enum ValidationLevel {
   OV = "OV",
   EV = "EV",
 }
-registerEnumType(ValidationLevel, { name: "ValidationLevel", description: "How much of the subscriber the CA verifies." });
+registerEnumType(ValidationLevel, {
+  name: "ValidationLevel",
+  description: "How much of the subscriber the CA verifies.",
+});
 
 export enum IssuanceMode {
   BUILT_IN_CA = "BUILT_IN_CA",
   BRING_YOUR_OWN = "BRING_YOUR_OWN",
 }
-registerEnumType(IssuanceMode, { name: "IssuanceMode", description: "Whether Akashi's CA issues the certificate or manages one the subscriber brings (VAL-8)." });
+registerEnumType(IssuanceMode, {
+  name: "IssuanceMode",
+  description: "Whether Akashi's CA issues the certificate or manages one the subscriber brings (VAL-8).",
+});
 
 /** CON-9: how the liability cap shown on a contract of the product is computed. */
 export enum LiabilityBasis {
@@ -54,11 +60,17 @@ export class Product implements Node {
   @Column({ name: "name_en" })
   nameEn!: string;
 
-  @Field(() => ValidationLevel, { nullable: true, description: "Validation level; null for bring-your-own management." })
+  @Field(() => ValidationLevel, {
+    nullable: true,
+    description: "Validation level; null for bring-your-own management.",
+  })
   @Column({ name: "validation_level", type: "text", nullable: true })
   validationLevel!: ValidationLevel | null;
 
-  @Field(() => IssuanceMode, { description: "BUILT_IN_CA: Akashi issues the certificate; BRING_YOUR_OWN: Akashi manages one the subscriber brings (VAL-8)." })
+  @Field(() => IssuanceMode, {
+    description:
+      "BUILT_IN_CA: Akashi issues the certificate; BRING_YOUR_OWN: Akashi manages one the subscriber brings (VAL-8).",
+  })
   @Column({ name: "issuance_mode", type: "text" })
   issuanceMode!: IssuanceMode;
 
@@ -90,11 +102,17 @@ export class Product implements Node {
   @Column({ name: "japan_base_required" })
   japanBaseRequired!: boolean;
 
-  @Field(() => Date, { nullable: true, description: "CON-5: contracts of a discontinued product end at their term's end and cannot be renewed." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "CON-5: contracts of a discontinued product end at their term's end and cannot be renewed.",
+  })
   @Column({ name: "discontinued_at", type: "timestamptz", nullable: true })
   discontinuedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "CON-5: why the product was discontinued, as the operator recorded it." })
+  @Field(() => String, {
+    nullable: true,
+    description: "CON-5: why the product was discontinued, as the operator recorded it.",
+  })
   @Column({ name: "discontinuation_reason", type: "text", nullable: true })
   discontinuationReason!: string | null;
 

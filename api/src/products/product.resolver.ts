@@ -14,7 +14,9 @@ export class ProductConnection extends Connection(Product) {}
 @Resolver(() => Product)
 export class ProductResolver {
   @Extensions({ cacheMaxAge: CATALOGUE_CACHE_MAX_AGE_S })
-  @Query(() => ProductConnection, { description: `The public catalogue (VAL-1), ordered by code. Cacheable for ${CATALOGUE_CACHE_MAX_AGE_S} s when asked anonymously.` })
+  @Query(() => ProductConnection, {
+    description: `The public catalogue (VAL-1), ordered by code. Cacheable for ${CATALOGUE_CACHE_MAX_AGE_S} s when asked anonymously.`,
+  })
   products(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<ProductConnection> {
     return ctx.services.products.list(args);
   }

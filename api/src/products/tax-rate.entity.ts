@@ -4,7 +4,9 @@ import { jstDateOf } from "../domain";
 
 /** CON-8: consumption tax rate, effective-dated; the rate in force on a charge date applies. Never changed once written. */
 @Entity("tax_rate")
-@ObjectType({ description: "CON-8: a consumption-tax rate, in force from 00:00 JST on `effectiveOn` until the next rate." })
+@ObjectType({
+  description: "CON-8: a consumption-tax rate, in force from 00:00 JST on `effectiveOn` until the next rate.",
+})
 export class TaxRate {
   @PrimaryColumn({ name: "effective_from", type: "timestamptz" })
   effectiveFrom!: Date;

@@ -7,11 +7,18 @@ export enum AcmeApplicationDecision {
   APPROVED = "APPROVED",
   REJECTED = "REJECTED",
 }
-registerEnumType(AcmeApplicationDecision, { name: "AcmeApplicationDecision", description: "The operator's decision on an ACME-variant application (RES-12)." });
+registerEnumType(AcmeApplicationDecision, {
+  name: "AcmeApplicationDecision",
+  description: "The operator's decision on an ACME-variant application (RES-12).",
+});
 
 /** RES-12: the reseller's own application to broker the ACME variant. */
 @Entity("reseller_acme_application")
-@ObjectType({ implements: Node, description: "A reseller's application to broker the ACME variant (RES-12); the operator approves it with enableAcme." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A reseller's application to broker the ACME variant (RES-12); the operator approves it with enableAcme.",
+})
 export class ResellerAcmeApplication implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

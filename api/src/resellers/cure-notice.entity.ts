@@ -11,7 +11,8 @@ export enum CureNoticeGround {
 }
 registerEnumType(CureNoticeGround, {
   name: "CureNoticeGround",
-  description: "RES-8 grounds: material breach (non-payment counts), a serious change in assets or credit, no answer from the registered contact for 21 days or more.",
+  description:
+    "RES-8 grounds: material breach (non-payment counts), a serious change in assets or credit, no answer from the registered contact for 21 days or more.",
 });
 
 /** RES-8: a cure notice to a reseller; the deadline is at least 30 days after issue. */
@@ -45,7 +46,10 @@ export class ResellerCureNotice implements Node {
   @Column({ name: "deadline", type: "timestamptz" })
   deadline!: Date;
 
-  @Field(() => Date, { nullable: true, description: "When the operator recorded the breach as cured; null while open." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the operator recorded the breach as cured; null while open.",
+  })
   @Column({ name: "cured_at", type: "timestamptz", nullable: true })
   curedAt!: Date | null;
 }

@@ -20,7 +20,9 @@ function keyed(services: Services, handler: Handler) {
     } catch (e) {
       if (e instanceof GraphQLError) {
         const code = String(e.extensions.code ?? "FORBIDDEN");
-        res.status(code === "UNAUTHENTICATED" ? 401 : code === "BAD_USER_INPUT" ? 400 : 403).json({ error: { code, message: e.message } });
+        res
+          .status(code === "UNAUTHENTICATED" ? 401 : code === "BAD_USER_INPUT" ? 400 : 403)
+          .json({ error: { code, message: e.message } });
         return;
       }
       if (e instanceof RefusalError) {

@@ -29,7 +29,9 @@ export class UpdateResellerInput {
 export class UpdateResellerPayload {
   @Field(() => Reseller, { nullable: true, description: "The reseller as it now is." })
   reseller!: Reseller | null;
-  @Field(() => [ResellerRegistrationChange], { description: "The changes recorded by this update (empty when nothing changed)." })
+  @Field(() => [ResellerRegistrationChange], {
+    description: "The changes recorded by this update (empty when nothing changed).",
+  })
   changes!: ResellerRegistrationChange[];
   @Field(() => [UserError], { description: "Why the update was refused." })
   userErrors!: UserError[];
@@ -81,11 +83,13 @@ export class InvalidateAllKeysPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: "RES-2: rotate a key without downtime: a new key at once, the old one revoked after the overlap." })
+@InputType({
+  description: "RES-2: rotate a key without downtime: a new key at once, the old one revoked after the overlap.",
+})
 export class RotateApiKeyInput {
   @Field(() => ID, { description: "The key to replace." })
   id!: string;
-  @Field(() => String, { nullable: true, description: "Name of the new key; default: the old name with \"(rotated)\"." })
+  @Field(() => String, { nullable: true, description: 'Name of the new key; default: the old name with "(rotated)".' })
   name?: string | null;
   @Field(() => Int, { nullable: true, description: "Hours the old key keeps working (0-168, default 24)." })
   overlapHours?: number | null;
@@ -173,7 +177,9 @@ export class SuspensionPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: "RES-10: a notice from the operator directly to every subscriber of a suspended or terminated reseller." })
+@InputType({
+  description: "RES-10: a notice from the operator directly to every subscriber of a suspended or terminated reseller.",
+})
 export class NotifySubscribersDirectlyInput {
   @Field(() => ID, { description: "The reseller." })
   resellerId!: string;
@@ -189,7 +195,10 @@ export class DirectNotice {
   id!: string;
   @Field(() => ID, { description: "The subscriber it went to." })
   subscriberId!: string;
-  @Field(() => String, { nullable: true, description: "The address it went to; null when the subscriber has no contact (web only)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The address it went to; null when the subscriber has no contact (web only).",
+  })
   emailTo!: string | null;
   @Field({ description: "EMAIL or WEB." })
   channel!: string;
@@ -219,7 +228,10 @@ export class TerminateResellerInput {
   effectiveAt?: Date | null;
   @Field(() => Date, { description: HANDOVER_DUE })
   handoverDeadline!: Date;
-  @Field(() => Date, { nullable: true, description: "REV-9: revoke its auto-renew-type certificates on this date; null: none." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "REV-9: revoke its auto-renew-type certificates on this date; null: none.",
+  })
   autoRenewRevocationDate?: Date | null;
   @Field({ description: "Why." })
   reason!: string;

@@ -15,7 +15,12 @@ export const RESELLER_STATUS_JOB = "reseller.status";
 
 /** Re-evaluates the reseller's status at `runAt` (a suspension's start or end, a termination date). */
 export async function enqueueStatusCheck(tx: EntityManager, resellerId: string, runAt: Date): Promise<void> {
-  await enqueueJob(tx, { kind: RESELLER_STATUS_JOB, runAt, uniqueKey: `reseller-status:${resellerId}:${runAt.toISOString()}`, payload: { resellerId } });
+  await enqueueJob(tx, {
+    kind: RESELLER_STATUS_JOB,
+    runAt,
+    uniqueKey: `reseller-status:${resellerId}:${runAt.toISOString()}`,
+    payload: { resellerId },
+  });
 }
 
 /**
@@ -23,11 +28,22 @@ export async function enqueueStatusCheck(tx: EntityManager, resellerId: string, 
  * at the clock's now (reseller-status.ts is the rule). On becoming TERMINATED every key of the
  * reseller stops working (RES-11). Audited when it changes. Returns the reseller as it now is.
  */
-export async function syncResellerStatus(tx: EntityManager, audit: AuditService, actor: Actor, resellerId: string, now: Date, events: EventPublisher | null = null): Promise<Reseller> {
+export async function syncResellerStatus(
+  tx: EntityManager,
+  audit: AuditService,
+  actor: Actor,
+  resellerId: string,
+  now: Date,
+  events: EventPublisher | null = null,
+): Promise<Reseller> {
   const reseller = await tx.findOneOrFail(Reseller, { where: { id: resellerId }, lock: { mode: "pessimistic_write" } });
   const suspensions = await tx.findBy(ResellerSuspension, { resellerId });
   const termination = await tx.findOneBy(ResellerTermination, { resellerId });
-  const status = resellerStatusAt({ terminationEffectiveAt: termination?.effectiveAt ?? null, suspensions, now }) as ResellerStatus;
+  const status = resellerStatusAt({
+    terminationEffectiveAt: termination?.effectiveAt ?? null,
+    suspensions,
+    now,
+  }) as ResellerStatus;
   if (status === reseller.status) return reseller;
   const before = snapshot(reseller);
   reseller.status = status;
@@ -35,22 +51,45 @@ export async function syncResellerStatus(tx: EntityManager, audit: AuditService,
   reseller.updatedAt = now;
   await tx.update(Reseller, { id: reseller.id }, { status, terminatedAt: reseller.terminatedAt, updatedAt: now });
   await audit.record(tx, actor, {
-    action: "reseller.status", entityType: "Reseller", entityId: toGlobalId("Reseller", reseller.id), resellerId: reseller.id,
-    reason: `${before.status} → ${status}`, before, after: snapshot(reseller),
+    action: "reseller.status",
+    entityType: "Reseller",
+    entityId: toGlobalId("Reseller", reseller.id),
+    resellerId: reseller.id,
+    reason: `${before.status} → ${status}`,
+    before,
+    after: snapshot(reseller),
   });
   // NOT-1: the reseller's feed learns of its suspension and reinstatement.
   if (events && status !== ResellerStatus.TERMINATED) {
     await events.emit(tx, {
-      type: status === ResellerStatus.SUSPENDED ? EventType.RESELLER_SUSPENDED : EventType.RESELLER_REINSTATED, resellerId: reseller.id,
-      subjectType: "Reseller", subjectId: reseller.nodeId, data: { status, previousStatus: before.status },
+      type: status === ResellerStatus.SUSPENDED ? EventType.RESELLER_SUSPENDED : EventType.RESELLER_REINSTATED,
+      resellerId: reseller.id,
+      subjectType: "Reseller",
+      subjectId: reseller.nodeId,
+      data: { status, previousStatus: before.status },
     });
   }
-  if (status === ResellerStatus.TERMINATED) await revokeAllKeysOf(tx, audit, actor, reseller.id, termination!.effectiveAt, "RES-11: the reseller's contract has ended");
+  if (status === ResellerStatus.TERMINATED)
+    await revokeAllKeysOf(
+      tx,
+      audit,
+      actor,
+      reseller.id,
+      termination!.effectiveAt,
+      "RES-11: the reseller's contract has ended",
+    );
   return reseller;
 }
 
 export function resellerStatusJob(clock: Clock, audit: AuditService, events: EventPublisher | null = null): JobHandler {
   return async (job, tx) => {
-    await syncResellerStatus(tx, audit, { caller: { kind: "SYSTEM", label: "reseller-status" }, requestId: null }, String(job.payload.resellerId), clock.now(), events);
+    await syncResellerStatus(
+      tx,
+      audit,
+      { caller: { kind: "SYSTEM", label: "reseller-status" }, requestId: null },
+      String(job.payload.resellerId),
+      clock.now(),
+      events,
+    );
   };
 }

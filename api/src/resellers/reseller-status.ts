@@ -22,8 +22,13 @@ export function suspensionInForce(s: SuspensionSpan, now: Date): boolean {
   return true;
 }
 
-export function resellerStatusAt(input: { terminationEffectiveAt: Date | null; suspensions: SuspensionSpan[]; now: Date }): ResellerStatusValue {
-  if (input.terminationEffectiveAt !== null && input.terminationEffectiveAt.getTime() <= input.now.getTime()) return "TERMINATED";
+export function resellerStatusAt(input: {
+  terminationEffectiveAt: Date | null;
+  suspensions: SuspensionSpan[];
+  now: Date;
+}): ResellerStatusValue {
+  if (input.terminationEffectiveAt !== null && input.terminationEffectiveAt.getTime() <= input.now.getTime())
+    return "TERMINATED";
   return input.suspensions.some((s) => suspensionInForce(s, input.now)) ? "SUSPENDED" : "ACTIVE";
 }
 

@@ -8,11 +8,17 @@ export enum ResellerStatus {
   SUSPENDED = "SUSPENDED",
   TERMINATED = "TERMINATED",
 }
-registerEnumType(ResellerStatus, { name: "ResellerStatus", description: "RES-8, RES-9, RES-11: whether the reseller may broker." });
+registerEnumType(ResellerStatus, {
+  name: "ResellerStatus",
+  description: "RES-8, RES-9, RES-11: whether the reseller may broker.",
+});
 
 /** RES-1: a designated reseller (指定事業者) and its registered data. */
 @Entity("reseller")
-@ObjectType({ implements: Node, description: "A designated reseller (指定事業者) that brokers applications for its subscribers (RES-1)." })
+@ObjectType({
+  implements: Node,
+  description: "A designated reseller (指定事業者) that brokers applications for its subscribers (RES-1).",
+})
 export class Reseller implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -46,7 +52,9 @@ export class Reseller implements Node {
   @Column({ type: "text", nullable: true })
   address!: string | null;
 
-  @Field(() => ResellerStatus, { description: "ACTIVE, SUSPENDED (RES-8, RES-9: no new applications or renewals) or TERMINATED (RES-11)." })
+  @Field(() => ResellerStatus, {
+    description: "ACTIVE, SUSPENDED (RES-8, RES-9: no new applications or renewals) or TERMINATED (RES-11).",
+  })
   @Column({ type: "text" })
   status!: ResellerStatus;
 
@@ -62,7 +70,10 @@ export class Reseller implements Node {
   @Column({ name: "acme_enabled" })
   acmeEnabled!: boolean;
 
-  @Field(() => Date, { nullable: true, description: "When the reseller's contract ended (ISO 8601); null while not terminated." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the reseller's contract ended (ISO 8601); null while not terminated.",
+  })
   @Column({ name: "terminated_at", type: "timestamptz", nullable: true })
   terminatedAt!: Date | null;
 

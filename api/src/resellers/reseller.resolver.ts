@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { ApiKey } from "../auth/api-key.entity";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
@@ -28,11 +41,18 @@ export class CreateResellerInput {
   designationFeeWaived!: boolean;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class CreateResellerPayload {
-  @Field(() => Reseller, { nullable: true, description: "The reseller designated; null when the mutation was refused." })
+  @Field(() => Reseller, {
+    nullable: true,
+    description: "The reseller designated; null when the mutation was refused.",
+  })
   reseller!: Reseller | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -44,14 +64,23 @@ export class ResellerResolver {
   }
 
   @Query(() => Reseller, { nullable: true, description: "A reseller by ID: operators any, a reseller itself only." })
-  reseller(@Arg("id", () => ID, { description: "Global ID of the reseller." }) id: string, @Ctx() ctx: Context): Promise<Reseller | null> {
+  reseller(
+    @Arg("id", () => ID, { description: "Global ID of the reseller." }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Reseller | null> {
     const uuid = idOfType(id, "Reseller");
     return uuid ? ctx.services.resellers.get(ctx, uuid) : Promise.resolve(null);
   }
 
   @Mutation(() => CreateResellerPayload, { description: "Operator only: designate a reseller (RES-1)." })
-  createReseller(@Arg("input", { description: "What to do; see the input type." }) input: CreateResellerInput, @Ctx() ctx: Context): Promise<CreateResellerPayload> {
-    return mutate(() => ctx.services.resellers.create(ctx, input), (reseller) => ({ reseller }));
+  createReseller(
+    @Arg("input", { description: "What to do; see the input type." }) input: CreateResellerInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateResellerPayload> {
+    return mutate(
+      () => ctx.services.resellers.create(ctx, input),
+      (reseller) => ({ reseller }),
+    );
   }
 
   @FieldResolver(() => SubscriberConnection, { description: "The reseller's subscribers." })
@@ -59,7 +88,9 @@ export class ResellerResolver {
     return ctx.services.subscribers.list(ctx, args, reseller.id);
   }
 
-  @FieldResolver(() => [ApiKey], { description: "The reseller's API keys (RES-2), newest last. Secrets are never shown." })
+  @FieldResolver(() => [ApiKey], {
+    description: "The reseller's API keys (RES-2), newest last. Secrets are never shown.",
+  })
   apiKeys(@Root() reseller: Reseller, @Ctx() ctx: Context): Promise<ApiKey[]> {
     return ctx.services.apiKeys.list(ctx, reseller.id);
   }

@@ -50,12 +50,18 @@ export class ResellerService {
   async create(scope: RequestScope, input: ResellerFields): Promise<Reseller> {
     requireOperator(scope.caller);
     if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.code)) {
-      throw refusal(RefusalCode.INVALID_INPUT, "code must be 2-63 lower-case letters, digits or hyphens.", "input.code");
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "code must be 2-63 lower-case letters, digits or hyphens.",
+        "input.code",
+      );
     }
     for (const f of ["name", "representativeName"] as const) {
-      if (input[f].trim().length === 0 || input[f].length > 200) throw refusal(RefusalCode.INVALID_INPUT, `${f} must be 1 to 200 characters.`, `input.${f}`);
+      if (input[f].trim().length === 0 || input[f].length > 200)
+        throw refusal(RefusalCode.INVALID_INPUT, `${f} must be 1 to 200 characters.`, `input.${f}`);
     }
-    if (!isEmailAddress(input.contactEmail)) throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
+    if (!isEmailAddress(input.contactEmail))
+      throw refusal(RefusalCode.INVALID_INPUT, "contactEmail is not valid.", "input.contactEmail");
     try {
       return await inTransaction(this.ds, async (tx) => {
         const now = this.clock.now();
@@ -85,12 +91,24 @@ export class ResellerService {
         });
         // RES-1: ¥250,000 plus tax, not refundable; waived when already designated for domain names.
         if (!reseller.designationFeeWaived && this.fees) {
-          await this.fees.recordCharge(tx, { resellerId: reseller.id, contractId: null, kind: "DESIGNATION", description: "指定料 / Designation fee (RES-1)", amountYen: DESIGNATION_FEE_YEN, chargedAt: now }, scope);
+          await this.fees.recordCharge(
+            tx,
+            {
+              resellerId: reseller.id,
+              contractId: null,
+              kind: "DESIGNATION",
+              description: "指定料 / Designation fee (RES-1)",
+              amountYen: DESIGNATION_FEE_YEN,
+              chargedAt: now,
+            },
+            scope,
+          );
         }
         return reseller;
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw refusal(RefusalCode.CONFLICT, `A reseller with code "${input.code}" already exists.`, "input.code");
+      if (isUniqueViolation(e))
+        throw refusal(RefusalCode.CONFLICT, `A reseller with code "${input.code}" already exists.`, "input.code");
       throw e;
     }
   }

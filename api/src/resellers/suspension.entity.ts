@@ -5,7 +5,11 @@ import { Node } from "../graphql/node";
 
 /** RES-8, RES-9: a suspension of a reseller, after an uncured notice or (RES-9) immediate. */
 @Entity("reseller_suspension")
-@ObjectType({ implements: Node, description: "A suspension of a reseller (RES-8 after an uncured notice, RES-9 immediate): while in force, new applications and renewals are refused." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A suspension of a reseller (RES-8 after an uncured notice, RES-9 immediate): while in force, new applications and renewals are refused.",
+})
 export class ResellerSuspension implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -21,7 +25,10 @@ export class ResellerSuspension implements Node {
   @Column({ name: "cure_notice_id", type: "uuid", nullable: true })
   cureNoticeId!: string | null;
 
-  @Field({ description: "RES-9: suspended at once, without notice, for compromised credentials or a breach of the credential rules." })
+  @Field({
+    description:
+      "RES-9: suspended at once, without notice, for compromised credentials or a breach of the credential rules.",
+  })
   @Column({ name: "immediate", type: "boolean", default: false })
   immediate!: boolean;
 
@@ -34,7 +41,10 @@ export class ResellerSuspension implements Node {
   startsAt!: Date;
 
   /** Null: until cured. */
-  @Field(() => Date, { nullable: true, description: "End of the suspension; null: until cured (lifted by the operator)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "End of the suspension; null: until cured (lifted by the operator).",
+  })
   @Column({ name: "ends_at", type: "timestamptz", nullable: true })
   endsAt!: Date | null;
 

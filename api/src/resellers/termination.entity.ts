@@ -6,7 +6,11 @@ import { HANDOVER_DUE_FREE } from "../graphql/rule-descriptions";
 
 /** RES-11, J 6.5, REV-9: the end of a reseller's contract and the takeover of what it managed. */
 @Entity("reseller_termination")
-@ObjectType({ implements: Node, description: "The termination of a reseller's contract (RES-11): handover demand, auto-renew revocation date (REV-9) and takeover." })
+@ObjectType({
+  implements: Node,
+  description:
+    "The termination of a reseller's contract (RES-11): handover demand, auto-renew revocation date (REV-9) and takeover.",
+})
 export class ResellerTermination implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -23,7 +27,9 @@ export class ResellerTermination implements Node {
   @Column({ name: "decided_at", type: "timestamptz" })
   decidedAt!: Date;
 
-  @Field(() => Date, { description: "When the contract ends: the reseller's keys stop working and it brokers nothing more." })
+  @Field(() => Date, {
+    description: "When the contract ends: the reseller's keys stop working and it brokers nothing more.",
+  })
   @Column({ name: "effective_at", type: "timestamptz" })
   effectiveAt!: Date;
 
@@ -31,7 +37,10 @@ export class ResellerTermination implements Node {
   @Column({ name: "handover_deadline", type: "timestamptz" })
   handoverDeadline!: Date;
 
-  @Field(() => Date, { nullable: true, description: "REV-9: when the auto-renew-type certificates it managed are revoked; null: none scheduled." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "REV-9: when the auto-renew-type certificates it managed are revoked; null: none scheduled.",
+  })
   @Column({ name: "auto_renew_revocation_date", type: "timestamptz", nullable: true })
   autoRenewRevocationDate!: Date | null;
 

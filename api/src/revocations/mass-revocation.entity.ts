@@ -7,11 +7,18 @@ export enum MassRevocationStatus {
   RUNNING = "RUNNING",
   COMPLETED = "COMPLETED",
 }
-registerEnumType(MassRevocationStatus, { name: "MassRevocationStatus", description: "RUNNING until every batch is done." });
+registerEnumType(MassRevocationStatus, {
+  name: "MassRevocationStatus",
+  description: "RUNNING until every batch is done.",
+});
 
 /** REV-4: an operator revocation of many certificates, either all of an issuing CA or a list of serials. */
 @Entity("mass_revocation")
-@ObjectType({ implements: Node, description: "REV-4: revocation of every unexpired certificate of an issuing CA or of a list of serials, run as resumable batches." })
+@ObjectType({
+  implements: Node,
+  description:
+    "REV-4: revocation of every unexpired certificate of an issuing CA or of a list of serials, run as resumable batches.",
+})
 export class MassRevocation implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;

@@ -48,26 +48,58 @@ export class MassRevocationService {
     private readonly batchSize: number,
   ) {}
 
-  async start(scope: RequestScope, input: { issuingCaId: string | null; serials: string[] | null; reason: string; ground: string }): Promise<MassRevocation> {
+  async start(
+    scope: RequestScope,
+    input: { issuingCaId: string | null; serials: string[] | null; reason: string; ground: string },
+  ): Promise<MassRevocation> {
     requireOperator(scope.caller);
-    if ((input.issuingCaId === null) === (input.serials === null)) throw refusal(RefusalCode.INVALID_INPUT, "Give either issuingCaId or serials.", "input.issuingCaId");
+    if ((input.issuingCaId === null) === (input.serials === null))
+      throw refusal(RefusalCode.INVALID_INPUT, "Give either issuingCaId or serials.", "input.issuingCaId");
     const reason = checkRevocationReason("OPERATOR", input.reason);
     if (!reason.ok) throw fromDomain(reason, "input.reason");
     // Each serial once: progress counts list entries, and a repeated one would be counted twice.
-    const serials = input.serials ? [...new Set(input.serials.map((s) => s.toLowerCase().replace(/[:\s]/g, "")))] : null;
-    if (serials && (serials.length === 0 || serials.length > 100_000 || serials.some((s) => !/^[0-9a-f]{1,64}$/.test(s)))) throw refusal(RefusalCode.INVALID_INPUT, "serials must be 1 to 100000 hex serial numbers.", "input.serials");
-    if (input.ground.trim().length === 0) throw refusal(RefusalCode.INVALID_INPUT, "State the ground (REV-4).", "input.ground");
+    const serials = input.serials
+      ? [...new Set(input.serials.map((s) => s.toLowerCase().replace(/[:\s]/g, "")))]
+      : null;
+    if (
+      serials &&
+      (serials.length === 0 || serials.length > 100_000 || serials.some((s) => !/^[0-9a-f]{1,64}$/.test(s)))
+    )
+      throw refusal(RefusalCode.INVALID_INPUT, "serials must be 1 to 100000 hex serial numbers.", "input.serials");
+    if (input.ground.trim().length === 0)
+      throw refusal(RefusalCode.INVALID_INPUT, "State the ground (REV-4).", "input.ground");
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock.now();
       const total = await this.countPending(tx, { issuingCaId: input.issuingCaId, serials }, now);
       const mass = await tx.save(
         tx.create(MassRevocation, {
-          issuingCaId: input.issuingCaId, serials, reason: reason.reason, status: total === 0 ? MassRevocationStatus.COMPLETED : MassRevocationStatus.RUNNING,
-          total, done: 0, lastCertificateId: null, serialsDone: 0, createdAt: now, completedAt: total === 0 ? now : null,
+          issuingCaId: input.issuingCaId,
+          serials,
+          reason: reason.reason,
+          status: total === 0 ? MassRevocationStatus.COMPLETED : MassRevocationStatus.RUNNING,
+          total,
+          done: 0,
+          lastCertificateId: null,
+          serialsDone: 0,
+          createdAt: now,
+          completedAt: total === 0 ? now : null,
         }),
       );
-      if (total > 0) await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:0`, payload: { massRevocationId: mass.id } });
-      await this.audit.record(tx, scope, { action: "massRevocation.start", entityType: "MassRevocation", entityId: toGlobalId("MassRevocation", mass.id), resellerId: null, reason: input.ground, after: snapshot(mass) });
+      if (total > 0)
+        await enqueueJob(tx, {
+          kind: MASS_REVOCATION_JOB,
+          runAt: now,
+          uniqueKey: `mass:${mass.id}:0`,
+          payload: { massRevocationId: mass.id },
+        });
+      await this.audit.record(tx, scope, {
+        action: "massRevocation.start",
+        entityType: "MassRevocation",
+        entityId: toGlobalId("MassRevocation", mass.id),
+        resellerId: null,
+        reason: input.ground,
+        after: snapshot(mass),
+      });
       return mass;
     });
   }
@@ -84,7 +116,10 @@ export class MassRevocationService {
    */
   batchJob(): JobHandler {
     return async (job, tx) => {
-      const mass = await tx.findOne(MassRevocation, { where: { id: String(job.payload.massRevocationId) }, lock: { mode: "pessimistic_write" } });
+      const mass = await tx.findOne(MassRevocation, {
+        where: { id: String(job.payload.massRevocationId) },
+        lock: { mode: "pessimistic_write" },
+      });
       if (!mass || mass.status !== MassRevocationStatus.RUNNING) return;
       const now = this.clock.now();
       const { candidates, exhausted } = await this.nextBatch(tx, mass, now);
@@ -96,9 +131,24 @@ export class MassRevocationService {
         mass.completedAt = now;
       } else {
         // Keyed by this batch's job, which never repeats.
-        await enqueueJob(tx, { kind: MASS_REVOCATION_JOB, runAt: now, uniqueKey: `mass:${mass.id}:after:${job.id}`, payload: { massRevocationId: mass.id } });
+        await enqueueJob(tx, {
+          kind: MASS_REVOCATION_JOB,
+          runAt: now,
+          uniqueKey: `mass:${mass.id}:after:${job.id}`,
+          payload: { massRevocationId: mass.id },
+        });
       }
-      await tx.update(MassRevocation, { id: mass.id }, { done: mass.done, status: mass.status, completedAt: mass.completedAt, lastCertificateId: mass.lastCertificateId, serialsDone: mass.serialsDone });
+      await tx.update(
+        MassRevocation,
+        { id: mass.id },
+        {
+          done: mass.done,
+          status: mass.status,
+          completedAt: mass.completedAt,
+          lastCertificateId: mass.lastCertificateId,
+          serialsDone: mass.serialsDone,
+        },
+      );
     };
   }
 
@@ -108,7 +158,11 @@ export class MassRevocationService {
    * already revoked; a list of serials is walked by position, each slice matched through the indexed
    * serial_hex. Moves the cursor on `mass`.
    */
-  private async nextBatch(tx: EntityManager, mass: MassRevocation, now: Date): Promise<{ candidates: string[]; exhausted: boolean }> {
+  private async nextBatch(
+    tx: EntityManager,
+    mass: MassRevocation,
+    now: Date,
+  ): Promise<{ candidates: string[]; exhausted: boolean }> {
     if (mass.issuingCaId) {
       const rows: { id: string }[] = await tx.query(
         `SELECT id FROM certificate
@@ -145,78 +199,140 @@ export class MassRevocationService {
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
     // Entities are built from RETURNING rows (no read-back, no ORM hydration of thousands of rows).
     const certColumns = columnsOf(tx, Certificate, ["der"]);
-    const certs = updatedRows<Record<string, unknown>>(await tx.query(
-      `WITH locked AS (SELECT id FROM certificate WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
+    const certs = updatedRows<Record<string, unknown>>(
+      await tx.query(
+        `WITH locked AS (SELECT id FROM certificate WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
        UPDATE certificate c SET revoked_at = $2, revocation_reason = $3 FROM locked WHERE c.id = locked.id
        RETURNING ${certColumns.map((c) => `c.${c.databaseName}`).join(", ")}`,
-      [candidates, executedAt, reason],
-    )).map((row) => toEntity(Certificate, certColumns, row));
+        [candidates, executedAt, reason],
+      ),
+    ).map((row) => toEntity(Certificate, certColumns, row));
     if (certs.length === 0) return;
     const ids = certs.map((c) => c.id);
     const revColumns = columnsOf(tx, Revocation);
     const returning = revColumns.map((c) => c.databaseName).join(", ");
     // A scheduled revocation of the same certificate is superseded: executed now, by this one.
-    const superseded = updatedRows<Record<string, unknown>>(await tx.query(
-      `UPDATE revocation SET status = 'EXECUTED', executed_at = $2, reason = $3 WHERE certificate_id = ANY($1::uuid[]) AND status = 'SCHEDULED' RETURNING ${returning}`,
-      [ids, executedAt, reason],
-    ));
+    const superseded = updatedRows<Record<string, unknown>>(
+      await tx.query(
+        `UPDATE revocation SET status = 'EXECUTED', executed_at = $2, reason = $3 WHERE certificate_id = ANY($1::uuid[]) AND status = 'SCHEDULED' RETURNING ${returning}`,
+        [ids, executedAt, reason],
+      ),
+    );
     const created: Record<string, unknown>[] = await tx.query(
       `INSERT INTO revocation (certificate_id, requested_by, requester_key_id, reason, operator_ground, comment, status, requested_at, scheduled_for, deadline_at, executed_at, withdrawn_at, problem_report_id, mass_revocation_id)
        SELECT u.id, $2, NULL, $3, NULL, $4, 'EXECUTED', $5, NULL, $6, $7, NULL, NULL, $8
        FROM unnest($1::uuid[]) AS u(id)
        WHERE u.id <> ALL ($9::uuid[])
        RETURNING ${returning}`,
-      [ids, RevocationRequester.OPERATOR, reason, MASS_REVOCATION_COMMENT, now, revocationDeadline({ reason, receivedAt: now }), executedAt, mass.id, superseded.map((r) => r.certificate_id)],
+      [
+        ids,
+        RevocationRequester.OPERATOR,
+        reason,
+        MASS_REVOCATION_COMMENT,
+        now,
+        revocationDeadline({ reason, receivedAt: now }),
+        executedAt,
+        mass.id,
+        superseded.map((r) => r.certificate_id),
+      ],
     );
-    const revocations = new Map([...superseded, ...created].map((row) => toEntity(Revocation, revColumns, row)).map((r) => [r.certificateId, r]));
+    const revocations = new Map(
+      [...superseded, ...created].map((row) => toEntity(Revocation, revColumns, row)).map((r) => [r.certificateId, r]),
+    );
     const contractColumns = columnsOf(tx, Contract);
     const contracts = new Map(
-      (await tx.query(
-        `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
-        [[...new Set(certs.map((c) => c.contractId))]],
-      ) as Record<string, unknown>[]).map((row) => toEntity(Contract, contractColumns, row)).map((k) => [k.id, k]),
+      (
+        (await tx.query(
+          `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+          [[...new Set(certs.map((c) => c.contractId))]],
+        )) as Record<string, unknown>[]
+      )
+        .map((row) => toEntity(Contract, contractColumns, row))
+        .map((k) => [k.id, k]),
     );
     const actor = systemActor(`mass-revocation:${mass.id}`);
     for (const cert of certs) {
       const after = snapshot(cert, ["der"]);
       await this.audit.record(tx, actor, {
-        action: "certificate.revoke", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contracts.get(cert.contractId)?.resellerId ?? null,
-        reason: MASS_REVOCATION_COMMENT, before: { ...after, revokedAt: null, revocationReason: null }, after: { ...after, revocation: snapshot(revocations.get(cert.id)!) },
+        action: "certificate.revoke",
+        entityType: "Certificate",
+        entityId: toGlobalId("Certificate", cert.id),
+        resellerId: contracts.get(cert.contractId)?.resellerId ?? null,
+        reason: MASS_REVOCATION_COMMENT,
+        before: { ...after, revokedAt: null, revocationReason: null },
+        after: { ...after, revocation: snapshot(revocations.get(cert.id)!) },
       });
     }
     // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
-    const ended = updatedRows<{ id: string }>(await tx.query(
-      `UPDATE contract k SET status = $2, ended_at = $3, end_reason = $4
+    const ended = updatedRows<{ id: string }>(
+      await tx.query(
+        `UPDATE contract k SET status = $2, ended_at = $3, end_reason = $4
        WHERE k.id = ANY($1::uuid[]) AND k.status = $5
          AND NOT EXISTS (SELECT 1 FROM certificate c WHERE c.contract_id = k.id AND c.revoked_at IS NULL AND c.not_after > $6)
        RETURNING k.id`,
-      [[...contracts.keys()], ContractStatus.ENDED, executedAt, ContractEndReason.REVOKED, ContractStatus.ACTIVE, now],
-    ));
+        [
+          [...contracts.keys()],
+          ContractStatus.ENDED,
+          executedAt,
+          ContractEndReason.REVOKED,
+          ContractStatus.ACTIVE,
+          now,
+        ],
+      ),
+    );
     for (const { id } of ended) {
       const contract = contracts.get(id)!;
       const beforeContract = snapshot(contract);
       contract.status = ContractStatus.ENDED;
       contract.endedAt = executedAt;
       contract.endReason = ContractEndReason.REVOKED;
-      await this.audit.record(tx, actor, { action: "contract.end", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, reason: "REVOKED", before: beforeContract, after: snapshot(contract) });
-      await this.events.emit(tx, { type: EventType.CONTRACT_ENDED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { endReason: contract.endReason, endedAt: executedAt.toISOString() } });
+      await this.audit.record(tx, actor, {
+        action: "contract.end",
+        entityType: "Contract",
+        entityId: toGlobalId("Contract", contract.id),
+        resellerId: contract.resellerId,
+        reason: "REVOKED",
+        before: beforeContract,
+        after: snapshot(contract),
+      });
+      await this.events.emit(tx, {
+        type: EventType.CONTRACT_ENDED,
+        resellerId: contract.resellerId,
+        subjectType: "Contract",
+        subjectId: toGlobalId("Contract", contract.id),
+        data: { endReason: contract.endReason, endedAt: executedAt.toISOString() },
+      });
     }
     // STAT-1..3: one CRL publication per CA for the whole batch; the view triggers tell every replica at commit.
     await this.status.certificatesRevoked(tx, certs);
     // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
-    await this.notices.revocationsExecuted(tx, certs.map((certificate) => ({ certificate, reason })), contracts);
+    await this.notices.revocationsExecuted(
+      tx,
+      certs.map((certificate) => ({ certificate, reason })),
+      contracts,
+    );
     for (const cert of certs) {
       await this.events.emit(tx, {
-        type: EventType.REVOCATION_EXECUTED, resellerId: contracts.get(cert.contractId)?.resellerId ?? null, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+        type: EventType.REVOCATION_EXECUTED,
+        resellerId: contracts.get(cert.contractId)?.resellerId ?? null,
+        subjectType: "Certificate",
+        subjectId: toGlobalId("Certificate", cert.id),
         data: { serialNumber: cert.serialHex, reason, revokedAt: executedAt.toISOString() },
       });
     }
   }
 
-  private async countPending(tx: EntityManager, scope: { issuingCaId: string | null; serials: string[] | null }, now: Date): Promise<number> {
+  private async countPending(
+    tx: EntityManager,
+    scope: { issuingCaId: string | null; serials: string[] | null },
+    now: Date,
+  ): Promise<number> {
     const qb = tx
       .createQueryBuilder(Certificate, "c")
-      .where("c.source = :issued AND c.revoked_at IS NULL AND c.not_after > :now", { issued: CertificateSource.ISSUED, now });
+      .where("c.source = :issued AND c.revoked_at IS NULL AND c.not_after > :now", {
+        issued: CertificateSource.ISSUED,
+        now,
+      });
     // ANY of one array parameter: a list of up to 100,000 serials would overflow the 65,535 parameters of an IN list.
     if (scope.issuingCaId) qb.andWhere("c.issuing_ca_id = :ca", { ca: scope.issuingCaId });
     else qb.andWhere("c.serial_hex = ANY(:serials)", { serials: scope.serials });

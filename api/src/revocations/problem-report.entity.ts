@@ -14,7 +14,10 @@ registerEnumType(ProblemReportStatus, { name: "ProblemReportStatus", description
 
 /** REV-5: a problem report from anyone, reviewed by the operator; first answer due within 24 hours (REV-10). */
 @Entity("problem_report")
-@ObjectType({ implements: Node, description: "A problem reported by anyone about a certificate, e.g. a leaked private key (REV-5)." })
+@ObjectType({
+  implements: Node,
+  description: "A problem reported by anyone about a certificate, e.g. a leaked private key (REV-5).",
+})
 export class ProblemReport implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -24,18 +27,28 @@ export class ProblemReport implements Node {
     return toGlobalId("ProblemReport", this.id);
   }
 
-  @Field({ description: "REV-5: the short receipt number the reporter was given (e.g. 4827-1930), to read out on the telephone." })
+  @Field({
+    description:
+      "REV-5: the short receipt number the reporter was given (e.g. 4827-1930), to read out on the telephone.",
+  })
   @Column({ name: "receipt_number", type: "text", unique: true })
   receiptNumber!: string;
 
   @Column({ name: "certificate_id", type: "uuid", nullable: true })
   certificateId!: string | null;
 
-  @Field(() => String, { name: "serialNumber", nullable: true, description: "Serial number (lower-case hex) of the certificate reported, as given or found from the fingerprint." })
+  @Field(() => String, {
+    name: "serialNumber",
+    nullable: true,
+    description: "Serial number (lower-case hex) of the certificate reported, as given or found from the fingerprint.",
+  })
   @Column({ name: "serial_hex", type: "text", nullable: true })
   serialHex!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Where the reporter asked to be answered; personal data, operator only." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Where the reporter asked to be answered; personal data, operator only.",
+  })
   @Column({ name: "reporter_email", type: "text", nullable: true })
   reporterEmail!: string | null;
 
@@ -69,7 +82,10 @@ export class ProblemReport implements Node {
   @Column({ name: "answer", type: "text", nullable: true })
   answer!: string | null;
 
-  @Field(() => Date, { nullable: true, description: "When the first answer was given (ISO 8601, REV-10); null until answered." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the first answer was given (ISO 8601, REV-10); null until answered.",
+  })
   @Column({ name: "answered_at", type: "timestamptz", nullable: true })
   answeredAt!: Date | null;
 }

@@ -47,34 +47,75 @@ export class ProblemReportService {
 
   async report(clientAddress: string, requestId: string | null, input: ProblemReportInput): Promise<ProblemReport> {
     const description = input.description.trim();
-    if (description.length < 10 || description.length > 5000) throw refusal(RefusalCode.INVALID_INPUT, "Describe the problem in 10 to 5000 characters.", "input.description", "内容を 10〜5000 文字で書いてください。");
-    if (input.reporterEmail != null && !isEmailAddress(input.reporterEmail)) throw refusal(RefusalCode.INVALID_INPUT, "reporterEmail is not valid.", "input.reporterEmail");
+    if (description.length < 10 || description.length > 5000)
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "Describe the problem in 10 to 5000 characters.",
+        "input.description",
+        "内容を 10〜5000 文字で書いてください。",
+      );
+    if (input.reporterEmail != null && !isEmailAddress(input.reporterEmail))
+      throw refusal(RefusalCode.INVALID_INPUT, "reporterEmail is not valid.", "input.reporterEmail");
     const serial = input.serialNumber?.toLowerCase().replace(/[:\s]/g, "") || null;
     const fingerprint = input.sha256Fingerprint?.toLowerCase().replace(/[:\s]/g, "") || null;
-    if ((serial === null) === (fingerprint === null)) throw refusal(RefusalCode.INVALID_INPUT, "Give exactly one of serialNumber and sha256Fingerprint.", "input.serialNumber");
-    if ((serial && !/^[0-9a-f]{1,64}$/.test(serial)) || (fingerprint && !/^[0-9a-f]{64}$/.test(fingerprint))) throw refusal(RefusalCode.INVALID_INPUT, "Serial numbers and fingerprints are hex.", serial ? "input.serialNumber" : "input.sha256Fingerprint");
+    if ((serial === null) === (fingerprint === null))
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "Give exactly one of serialNumber and sha256Fingerprint.",
+        "input.serialNumber",
+      );
+    if ((serial && !/^[0-9a-f]{1,64}$/.test(serial)) || (fingerprint && !/^[0-9a-f]{64}$/.test(fingerprint)))
+      throw refusal(
+        RefusalCode.INVALID_INPUT,
+        "Serial numbers and fingerprints are hex.",
+        serial ? "input.serialNumber" : "input.sha256Fingerprint",
+      );
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock.now();
       // Reports from one address queue on a lock, so parallel requests cannot all pass the count.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`report:${clientAddress}`]);
-      const recent = await tx.count(ProblemReport, { where: { clientAddress, receivedAt: MoreThan(new Date(now.getTime() - 3600_000)) } });
-      if (recent >= REPORTS_PER_ADDRESS_PER_HOUR) throw refusal(RefusalCode.RATE_LIMITED, `At most ${REPORTS_PER_ADDRESS_PER_HOUR} reports an hour from one address; try later or write to the operator.`, null);
-      const cert = serial ? await tx.findOne(Certificate, { where: { serialHex: serial }, order: { createdAt: "DESC" } }) : await tx.findOneBy(Certificate, { sha256Fingerprint: fingerprint! });
+      const recent = await tx.count(ProblemReport, {
+        where: { clientAddress, receivedAt: MoreThan(new Date(now.getTime() - 3600_000)) },
+      });
+      if (recent >= REPORTS_PER_ADDRESS_PER_HOUR)
+        throw refusal(
+          RefusalCode.RATE_LIMITED,
+          `At most ${REPORTS_PER_ADDRESS_PER_HOUR} reports an hour from one address; try later or write to the operator.`,
+          null,
+        );
+      const cert = serial
+        ? await tx.findOne(Certificate, { where: { serialHex: serial }, order: { createdAt: "DESC" } })
+        : await tx.findOneBy(Certificate, { sha256Fingerprint: fingerprint! });
       const proofDer = input.proofCsr ? requirePem(input.proofCsr, CSR_PEM_LABELS, "input.proofCsr")[0] : null;
       const [{ n }]: { n: string }[] = await tx.query(`SELECT nextval('problem_report_receipt_seq') AS n`);
       const report = await tx.save(
         tx.create(ProblemReport, {
           receiptNumber: receiptNumber(BigInt(n)),
-          certificateId: cert?.id ?? null, serialHex: cert?.serialHex ?? serial, reporterEmail: input.reporterEmail ?? null,
+          certificateId: cert?.id ?? null,
+          serialHex: cert?.serialHex ?? serial,
+          reporterEmail: input.reporterEmail ?? null,
           description: input.source ? `[${input.source}] ${description}` : description,
-          proofDer, proofVerified: Boolean(cert && proofDer && csrProvesKeyOf(proofDer, cert.der)), clientAddress, receivedAt: now,
-          firstAnswerDueAt: problemReportAnswerDeadline(now), status: ProblemReportStatus.OPEN, answer: null, answeredAt: null,
+          proofDer,
+          proofVerified: Boolean(cert && proofDer && csrProvesKeyOf(proofDer, cert.der)),
+          clientAddress,
+          receivedAt: now,
+          firstAnswerDueAt: problemReportAnswerDeadline(now),
+          status: ProblemReportStatus.OPEN,
+          answer: null,
+          answeredAt: null,
         }),
       );
-      await this.audit.record(tx, { caller: PUBLIC, requestId }, {
-        action: "problemReport.receive", entityType: "ProblemReport", entityId: toGlobalId("ProblemReport", report.id), resellerId: null,
-        after: snapshot(report, ["proofDer"]),
-      });
+      await this.audit.record(
+        tx,
+        { caller: PUBLIC, requestId },
+        {
+          action: "problemReport.receive",
+          entityType: "ProblemReport",
+          entityId: toGlobalId("ProblemReport", report.id),
+          resellerId: null,
+          after: snapshot(report, ["proofDer"]),
+        },
+      );
       return report;
     });
   }
@@ -94,9 +135,16 @@ export class ProblemReportService {
   }
 
   /** REV-10: the operator's queue, most urgent first. */
-  async queue(scope: RequestScope, args: PageArgs, statuses: ProblemReportStatus[]): Promise<ConnectionShape<ProblemReport>> {
+  async queue(
+    scope: RequestScope,
+    args: PageArgs,
+    statuses: ProblemReportStatus[],
+  ): Promise<ConnectionShape<ProblemReport>> {
     requireOperator(scope.caller);
-    const qb = this.ds.getRepository(ProblemReport).createQueryBuilder("p").where("p.status IN (:...statuses)", { statuses });
+    const qb = this.ds
+      .getRepository(ProblemReport)
+      .createQueryBuilder("p")
+      .where("p.status IN (:...statuses)", { statuses });
     return paginate(qb, args, ["first_answer_due_at", "id"]);
   }
 
@@ -104,17 +152,31 @@ export class ProblemReportService {
     requireOperator(scope.caller);
     if (answer.trim().length === 0) throw refusal(RefusalCode.INVALID_INPUT, "The answer is empty.", "input.answer");
     return inTransaction(this.ds, async (tx) => {
-      const report = id ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+      const report = id
+        ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } })
+        : null;
       if (!report) throw refusal(RefusalCode.NOT_FOUND, "No such problem report.", "input.problemReportId");
       const before = snapshot(report, ["proofDer"]);
-      const status = report.status === ProblemReportStatus.OPEN || report.status === ProblemReportStatus.ANSWERED ? (dismiss ? ProblemReportStatus.DISMISSED : ProblemReportStatus.ANSWERED) : report.status;
+      const status =
+        report.status === ProblemReportStatus.OPEN || report.status === ProblemReportStatus.ANSWERED
+          ? dismiss
+            ? ProblemReportStatus.DISMISSED
+            : ProblemReportStatus.ANSWERED
+          : report.status;
       // The same answer again (a retry) changes nothing and records nothing.
       if (report.answer === answer.trim() && report.status === status) return report;
       report.answer = answer.trim();
       report.answeredAt = this.clock.now();
       report.status = status;
       const saved = await tx.save(report);
-      await this.audit.record(tx, scope, { action: "problemReport.answer", entityType: "ProblemReport", entityId: toGlobalId("ProblemReport", report.id), resellerId: null, before, after: snapshot(saved, ["proofDer"]) });
+      await this.audit.record(tx, scope, {
+        action: "problemReport.answer",
+        entityType: "ProblemReport",
+        entityId: toGlobalId("ProblemReport", report.id),
+        resellerId: null,
+        before,
+        after: snapshot(saved, ["proofDer"]),
+      });
       return saved;
     });
   }
@@ -123,26 +185,39 @@ export class ProblemReportService {
   async revoke(scope: RequestScope, id: string | null, reason: RevocationReason): Promise<ProblemReport> {
     requireOperator(scope.caller);
     const result = await inTransaction(this.ds, async (tx) => {
-      const report = id ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+      const report = id
+        ? await tx.findOne(ProblemReport, { where: { id }, lock: { mode: "pessimistic_write" } })
+        : null;
       if (!report) throw refusal(RefusalCode.NOT_FOUND, "No such problem report.", "input.problemReportId");
       if (report.status === ProblemReportStatus.REVOKED) return report; // decided already (REV-7: revocation is final)
-      const cert = report.certificateId ? await tx.findOne(Certificate, { where: { id: report.certificateId }, lock: { mode: "pessimistic_write" } }) : null;
-      if (!cert) throw refusal(RefusalCode.NOT_FOUND, "The report names no certificate of this CA.", "input.problemReportId");
+      const cert = report.certificateId
+        ? await tx.findOne(Certificate, { where: { id: report.certificateId }, lock: { mode: "pessimistic_write" } })
+        : null;
+      if (!cert)
+        throw refusal(RefusalCode.NOT_FOUND, "The report names no certificate of this CA.", "input.problemReportId");
       if (!cert.revokedAt) {
         await this.revocations.execute(tx, scope, cert, reason, {
-          requestedBy: RevocationRequester.OPERATOR, requesterKeyId: scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null,
-          comment: `problem report ${toGlobalId("ProblemReport", report.id)}`, problemReportId: report.id,
+          requestedBy: RevocationRequester.OPERATOR,
+          requesterKeyId: scope.caller.kind === "OPERATOR" ? scope.caller.keyId : null,
+          comment: `problem report ${toGlobalId("ProblemReport", report.id)}`,
+          problemReportId: report.id,
         });
       }
       const before = snapshot(report, ["proofDer"]);
       report.status = ProblemReportStatus.REVOKED;
       report.answeredAt ??= this.clock.now();
       const saved = await tx.save(report);
-      await this.audit.record(tx, scope, { action: "problemReport.revoke", entityType: "ProblemReport", entityId: toGlobalId("ProblemReport", report.id), resellerId: null, before, after: snapshot(saved, ["proofDer"]) });
+      await this.audit.record(tx, scope, {
+        action: "problemReport.revoke",
+        entityType: "ProblemReport",
+        entityId: toGlobalId("ProblemReport", report.id),
+        resellerId: null,
+        before,
+        after: snapshot(saved, ["proofDer"]),
+      });
       return saved;
     });
     scope.loaders.clearAll();
     return result;
   }
 }
-

@@ -13,4 +13,7 @@ export enum RevocationReasonValue {
   CESSATION_OF_OPERATION = "cessationOfOperation",
   PRIVILEGE_WITHDRAWN = "privilegeWithdrawn",
 }
-registerEnumType(RevocationReasonValue, { name: "RevocationReason", description: "RFC 5280 CRLReason codes the Baseline Requirements allow for server certificates (REV-1)." });
+registerEnumType(RevocationReasonValue, {
+  name: "RevocationReason",
+  description: "RFC 5280 CRLReason codes the Baseline Requirements allow for server certificates (REV-1).",
+});

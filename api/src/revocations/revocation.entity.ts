@@ -18,11 +18,18 @@ export enum RevocationStatus {
   EXECUTED = "EXECUTED",
   WITHDRAWN = "WITHDRAWN",
 }
-registerEnumType(RevocationStatus, { name: "RevocationStatus", description: "SCHEDULED until executed or withdrawn; EXECUTED is final (REV-7)." });
+registerEnumType(RevocationStatus, {
+  name: "RevocationStatus",
+  description: "SCHEDULED until executed or withdrawn; EXECUTED is final (REV-7).",
+});
 
 /** REV-7: a revocation, scheduled or immediate; final once executed, withdrawable only while scheduled. */
 @Entity("revocation")
-@ObjectType({ implements: Node, description: "A revocation request: executed at once, or scheduled for the end of the month and withdrawable until then (REV-1..REV-7)." })
+@ObjectType({
+  implements: Node,
+  description:
+    "A revocation request: executed at once, or scheduled for the end of the month and withdrawable until then (REV-1..REV-7).",
+})
 export class Revocation implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -35,7 +42,10 @@ export class Revocation implements Node {
   @Column({ name: "certificate_id", type: "uuid" })
   certificateId!: string;
 
-  @Field(() => RevocationRequester, { description: "Who asked (REV-1): the subscriber via its reseller, the managing reseller, the operator, or the system (e.g. a reissue)." })
+  @Field(() => RevocationRequester, {
+    description:
+      "Who asked (REV-1): the subscriber via its reseller, the managing reseller, the operator, or the system (e.g. a reissue).",
+  })
   @Column({ name: "requested_by", type: "text" })
   requestedBy!: RevocationRequester;
 
@@ -60,7 +70,10 @@ export class Revocation implements Node {
   @Column({ name: "requested_at", type: "timestamptz" })
   requestedAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "REV-2: when a scheduled revocation will be executed (end of month, JST)." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "REV-2: when a scheduled revocation will be executed (end of month, JST).",
+  })
   @Column({ name: "scheduled_for", type: "timestamptz", nullable: true })
   scheduledFor!: Date | null;
 
@@ -69,11 +82,17 @@ export class Revocation implements Node {
   @Column({ name: "deadline_at", type: "timestamptz" })
   deadlineAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: "When the certificate was revoked (ISO 8601); null until executed." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the certificate was revoked (ISO 8601); null until executed.",
+  })
   @Column({ name: "executed_at", type: "timestamptz", nullable: true })
   executedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true, description: "When a scheduled revocation was withdrawn (ISO 8601, REV-7); null otherwise." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When a scheduled revocation was withdrawn (ISO 8601, REV-7); null otherwise.",
+  })
   @Column({ name: "withdrawn_at", type: "timestamptz", nullable: true })
   withdrawnAt!: Date | null;
 

@@ -1,4 +1,18 @@
-import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
@@ -10,7 +24,12 @@ import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
 import { RevocationReasonValue } from "./revocation-reason";
 import { ResellerRevocationGround } from "./reseller-ground";
 import { Revocation } from "./revocation.entity";
-import { PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT, PROBLEM_REPORT_ANSWER_OVERDUE, REVOCATION_AT_END_OF_MONTH, REVOCATION_REASONS_BY_ACTOR } from "../graphql/rule-descriptions";
+import {
+  PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT,
+  PROBLEM_REPORT_ANSWER_OVERDUE,
+  REVOCATION_AT_END_OF_MONTH,
+  REVOCATION_REASONS_BY_ACTOR,
+} from "../graphql/rule-descriptions";
 
 @InputType({ description: "Ask for a certificate's revocation (REV-1..REV-4)." })
 export class RequestRevocationInput {
@@ -18,11 +37,18 @@ export class RequestRevocationInput {
   certificateId!: string;
   @Field(() => RevocationReasonValue, { description: REVOCATION_REASONS_BY_ACTOR })
   reason!: RevocationReasonValue;
-  @Field({ defaultValue: true, description: "Resellers: true when passing on the subscriber's request (REV-1), false for the reseller's own (REV-3). Ignored for operators." })
+  @Field({
+    defaultValue: true,
+    description:
+      "Resellers: true when passing on the subscriber's request (REV-1), false for the reseller's own (REV-3). Ignored for operators.",
+  })
   onBehalfOfSubscriber!: boolean;
   @Field({ defaultValue: false, description: REVOCATION_AT_END_OF_MONTH })
   atEndOfMonth!: boolean;
-  @Field(() => String, { nullable: true, description: "Free text kept with the revocation request and in the audit log." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Free text kept with the revocation request and in the audit log.",
+  })
   comment?: string | null;
   @Field(() => String, { nullable: true, description: "Operator: the REV-4 ground, e.g. non-payment by the due date." })
   operatorGround?: string | null;
@@ -33,15 +59,25 @@ export class RequestRevocationInput {
   resellerGround?: ResellerRevocationGround | null;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class RevocationPayload {
-  @Field(() => Certificate, { nullable: true, description: "The certificate as it now stands; null when the mutation was refused." })
+  @Field(() => Certificate, {
+    nullable: true,
+    description: "The certificate as it now stands; null when the mutation was refused.",
+  })
   certificate!: Certificate | null;
-  @Field(() => Revocation, { nullable: true, description: "The revocation executed or scheduled; null when refused or already revoked." })
+  @Field(() => Revocation, {
+    nullable: true,
+    description: "The revocation executed or scheduled; null when refused or already revoked.",
+  })
   revocation!: Revocation | null;
   @Field({ description: "The certificate was already revoked; nothing changed (REV-7)." })
   alreadyRevoked!: boolean;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -51,11 +87,18 @@ export class WithdrawRevocationInput {
   revocationId!: string;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class WithdrawRevocationPayload {
-  @Field(() => Revocation, { nullable: true, description: "The revocation, now WITHDRAWN; null when the mutation was refused." })
+  @Field(() => Revocation, {
+    nullable: true,
+    description: "The revocation, now WITHDRAWN; null when the mutation was refused.",
+  })
   revocation!: Revocation | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -63,13 +106,19 @@ export class WithdrawRevocationPayload {
 export class ReportProblemInput {
   @Field(() => String, { nullable: true, description: "Serial number (hex) — give this or the fingerprint." })
   serialNumber?: string | null;
-  @Field(() => String, { nullable: true, description: "SHA-256 fingerprint of the certificate (hex) — give this or the serial number." })
+  @Field(() => String, {
+    nullable: true,
+    description: "SHA-256 fingerprint of the certificate (hex) — give this or the serial number.",
+  })
   sha256Fingerprint?: string | null;
   @Field({ description: "What is wrong, 10-5000 characters." })
   description!: string;
   @Field(() => String, { nullable: true, description: "Where the operator may answer." })
   reporterEmail?: string | null;
-  @Field(() => String, { nullable: true, description: "Proof of a leaked key: a CSR (PEM) signed with the certificate's private key." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Proof of a leaked key: a CSR (PEM) signed with the certificate's private key.",
+  })
   proofCsr?: string | null;
 }
 
@@ -87,11 +136,18 @@ export class ProblemReportReceipt {
   proofVerified!: boolean;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class ReportProblemPayload {
-  @Field(() => ProblemReportReceipt, { nullable: true, description: "Proof that the report was recorded; null when the mutation was refused." })
+  @Field(() => ProblemReportReceipt, {
+    nullable: true,
+    description: "Proof that the report was recorded; null when the mutation was refused.",
+  })
   receipt!: ProblemReportReceipt | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -113,11 +169,18 @@ export class RevokeFromProblemReportInput {
   reason!: RevocationReasonValue;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class ProblemReportPayload {
-  @Field(() => ProblemReport, { nullable: true, description: "The problem report as it now stands; null when the mutation was refused." })
+  @Field(() => ProblemReport, {
+    nullable: true,
+    description: "The problem report as it now stands; null when the mutation was refused.",
+  })
   problemReport!: ProblemReport | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -125,19 +188,31 @@ export class ProblemReportPayload {
 export class StartMassRevocationInput {
   @Field(() => ID, { nullable: true, description: "Issuing CA id (as in its caIssuers URL)." })
   issuingCaId?: string | null;
-  @Field(() => [String], { nullable: true, description: "1 to 100000 serial numbers (hex) — give these or issuingCaId, not both." })
+  @Field(() => [String], {
+    nullable: true,
+    description: "1 to 100000 serial numbers (hex) — give these or issuingCaId, not both.",
+  })
   serials?: string[] | null;
-  @Field(() => RevocationReasonValue, { description: "RFC 5280 reason for every certificate revoked (REV-1), e.g. KEY_COMPROMISE." })
+  @Field(() => RevocationReasonValue, {
+    description: "RFC 5280 reason for every certificate revoked (REV-1), e.g. KEY_COMPROMISE.",
+  })
   reason!: RevocationReasonValue;
-  @Field({ description: "Why, e.g. \"CA key compromise\"." })
+  @Field({ description: 'Why, e.g. "CA key compromise".' })
   ground!: string;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class MassRevocationPayload {
-  @Field(() => MassRevocation, { nullable: true, description: "The mass revocation started; null when the mutation was refused." })
+  @Field(() => MassRevocation, {
+    nullable: true,
+    description: "The mass revocation started; null when the mutation was refused.",
+  })
   massRevocation!: MassRevocation | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -146,24 +221,60 @@ export class ProblemReportConnection extends Connection(ProblemReport) {}
 
 @Resolver(() => Revocation)
 export class RevocationResolver {
-  @Mutation(() => RevocationPayload, { description: "Revoke a certificate, or schedule it for the month's end (REV-1..REV-4). Idempotent." })
-  requestRevocation(@Arg("input", { description: "What to do; see the input type." }) input: RequestRevocationInput, @Ctx() ctx: Context): Promise<RevocationPayload> {
+  @Mutation(() => RevocationPayload, {
+    description: "Revoke a certificate, or schedule it for the month's end (REV-1..REV-4). Idempotent.",
+  })
+  requestRevocation(
+    @Arg("input", { description: "What to do; see the input type." }) input: RequestRevocationInput,
+    @Ctx() ctx: Context,
+  ): Promise<RevocationPayload> {
     return mutate(
-      () => ctx.services.revocations.request(ctx, { ...input, certificateId: idOfType(input.certificateId, "Certificate") }),
-      (r) => ({ certificate: r?.certificate ?? null, revocation: r?.revocation ?? null, alreadyRevoked: r?.alreadyRevoked ?? false }),
+      () =>
+        ctx.services.revocations.request(ctx, {
+          ...input,
+          certificateId: idOfType(input.certificateId, "Certificate"),
+        }),
+      (r) => ({
+        certificate: r?.certificate ?? null,
+        revocation: r?.revocation ?? null,
+        alreadyRevoked: r?.alreadyRevoked ?? false,
+      }),
     );
   }
 
-  @Mutation(() => WithdrawRevocationPayload, { description: "Withdraw a scheduled revocation before it is executed (REV-2, REV-7)." })
-  withdrawRevocation(@Arg("input", { description: "What to do; see the input type." }) input: WithdrawRevocationInput, @Ctx() ctx: Context): Promise<WithdrawRevocationPayload> {
-    return mutate(() => ctx.services.revocations.withdraw(ctx, idOfType(input.revocationId, "Revocation")), (revocation) => ({ revocation }));
+  @Mutation(() => WithdrawRevocationPayload, {
+    description: "Withdraw a scheduled revocation before it is executed (REV-2, REV-7).",
+  })
+  withdrawRevocation(
+    @Arg("input", { description: "What to do; see the input type." }) input: WithdrawRevocationInput,
+    @Ctx() ctx: Context,
+  ): Promise<WithdrawRevocationPayload> {
+    return mutate(
+      () => ctx.services.revocations.withdraw(ctx, idOfType(input.revocationId, "Revocation")),
+      (revocation) => ({ revocation }),
+    );
   }
 
-  @Mutation(() => ReportProblemPayload, { description: "Public: report a problem with a certificate (REV-5). Rate-limited per client address." })
-  reportProblem(@Arg("input", { description: "What to do; see the input type." }) input: ReportProblemInput, @Ctx() ctx: Context): Promise<ReportProblemPayload> {
+  @Mutation(() => ReportProblemPayload, {
+    description: "Public: report a problem with a certificate (REV-5). Rate-limited per client address.",
+  })
+  reportProblem(
+    @Arg("input", { description: "What to do; see the input type." }) input: ReportProblemInput,
+    @Ctx() ctx: Context,
+  ): Promise<ReportProblemPayload> {
     return mutate(
       () => ctx.services.problemReports.report(ctx.clientAddress, ctx.requestId, input),
-      (r) => ({ receipt: r ? { id: r.nodeId, receiptNumber: r.receiptNumber, receivedAt: r.receivedAt, firstAnswerDueAt: r.firstAnswerDueAt, proofVerified: r.proofVerified } : null }),
+      (r) => ({
+        receipt: r
+          ? {
+              id: r.nodeId,
+              receiptNumber: r.receiptNumber,
+              receivedAt: r.receivedAt,
+              firstAnswerDueAt: r.firstAnswerDueAt,
+              proofVerified: r.proofVerified,
+            }
+          : null,
+      }),
     );
   }
 
@@ -171,12 +282,19 @@ export class RevocationResolver {
   problemReports(
     @Args() args: PageArgs,
     @Ctx() ctx: Context,
-    @Arg("statuses", () => [ProblemReportStatus], { defaultValue: [ProblemReportStatus.OPEN], description: "Only reports in one of these states; default OPEN." }) statuses: ProblemReportStatus[],
+    @Arg("statuses", () => [ProblemReportStatus], {
+      defaultValue: [ProblemReportStatus.OPEN],
+      description: "Only reports in one of these states; default OPEN.",
+    })
+    statuses: ProblemReportStatus[],
   ): Promise<ProblemReportConnection> {
     return ctx.services.problemReports.queue(ctx, args, statuses);
   }
 
-  @Query(() => ProblemReport, { nullable: true, description: "Operator: the problem report with this receipt number (as read out on the telephone); null if none." })
+  @Query(() => ProblemReport, {
+    nullable: true,
+    description: "Operator: the problem report with this receipt number (as read out on the telephone); null if none.",
+  })
   problemReportByReceipt(
     @Arg("receiptNumber", { description: "The receipt number, with or without the hyphen." }) receiptNumber: string,
     @Ctx() ctx: Context,
@@ -185,20 +303,51 @@ export class RevocationResolver {
   }
 
   @Mutation(() => ProblemReportPayload, { description: "Operator: answer a problem report, or dismiss it." })
-  answerProblemReport(@Arg("input", { description: "What to do; see the input type." }) input: AnswerProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
-    return mutate(() => ctx.services.problemReports.answer(ctx, idOfType(input.problemReportId, "ProblemReport"), input.answer, input.dismiss), (problemReport) => ({ problemReport }));
+  answerProblemReport(
+    @Arg("input", { description: "What to do; see the input type." }) input: AnswerProblemReportInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProblemReportPayload> {
+    return mutate(
+      () =>
+        ctx.services.problemReports.answer(
+          ctx,
+          idOfType(input.problemReportId, "ProblemReport"),
+          input.answer,
+          input.dismiss,
+        ),
+      (problemReport) => ({ problemReport }),
+    );
   }
 
   @Mutation(() => ProblemReportPayload, { description: "Operator: revoke the reported certificate (REV-4, REV-5)." })
-  revokeFromProblemReport(@Arg("input", { description: "What to do; see the input type." }) input: RevokeFromProblemReportInput, @Ctx() ctx: Context): Promise<ProblemReportPayload> {
-    return mutate(() => ctx.services.problemReports.revoke(ctx, idOfType(input.problemReportId, "ProblemReport"), input.reason), (problemReport) => ({ problemReport }));
+  revokeFromProblemReport(
+    @Arg("input", { description: "What to do; see the input type." }) input: RevokeFromProblemReportInput,
+    @Ctx() ctx: Context,
+  ): Promise<ProblemReportPayload> {
+    return mutate(
+      () => ctx.services.problemReports.revoke(ctx, idOfType(input.problemReportId, "ProblemReport"), input.reason),
+      (problemReport) => ({ problemReport }),
+    );
   }
 
-  @Mutation(() => MassRevocationPayload, { description: "Operator: revoke many certificates in one resumable operation (REV-4, SC-089). Follow progress through node(id:)." })
-  startMassRevocation(@Arg("input", { description: "What to do; see the input type." }) input: StartMassRevocationInput, @Ctx() ctx: Context): Promise<MassRevocationPayload> {
-    if (input.issuingCaId != null && !/^[0-9a-f-]{36}$/.test(input.issuingCaId)) throw badUserInput("issuingCaId is the CA's id as it appears in its caIssuers URL.");
+  @Mutation(() => MassRevocationPayload, {
+    description:
+      "Operator: revoke many certificates in one resumable operation (REV-4, SC-089). Follow progress through node(id:).",
+  })
+  startMassRevocation(
+    @Arg("input", { description: "What to do; see the input type." }) input: StartMassRevocationInput,
+    @Ctx() ctx: Context,
+  ): Promise<MassRevocationPayload> {
+    if (input.issuingCaId != null && !/^[0-9a-f-]{36}$/.test(input.issuingCaId))
+      throw badUserInput("issuingCaId is the CA's id as it appears in its caIssuers URL.");
     return mutate(
-      () => ctx.services.massRevocations.start(ctx, { issuingCaId: input.issuingCaId ?? null, serials: input.serials ?? null, reason: input.reason, ground: input.ground }),
+      () =>
+        ctx.services.massRevocations.start(ctx, {
+          issuingCaId: input.issuingCaId ?? null,
+          serials: input.serials ?? null,
+          reason: input.reason,
+          ground: input.ground,
+        }),
       (massRevocation) => ({ massRevocation }),
     );
   }
@@ -208,12 +357,18 @@ export class RevocationResolver {
     return r.reason as RevocationReasonValue;
   }
 
-  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate this revocation is about (null if the caller may not see it)." })
+  @FieldResolver(() => Certificate, {
+    nullable: true,
+    description: "The certificate this revocation is about (null if the caller may not see it).",
+  })
   certificate(@Root() r: Revocation, @Ctx() ctx: Context): Promise<Certificate | null> {
     return ctx.services.certificates.get(ctx, r.certificateId);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "REV-4: the operator's ground, when the operator revoked." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "REV-4: the operator's ground, when the operator revoked.",
+  })
   operatorGround(@Root() r: Revocation): string | null {
     return r.operatorGround;
   }
@@ -231,7 +386,11 @@ export class MassRevocationResolver {
     return m.reason as RevocationReasonValue;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The issuing CA whose certificates are revoked (its id as in its caIssuers URL), or null for a list of serials." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The issuing CA whose certificates are revoked (its id as in its caIssuers URL), or null for a list of serials.",
+  })
   issuingCaId(@Root() m: MassRevocation): string | null {
     return m.issuingCaId;
   }
@@ -249,7 +408,10 @@ export class ProblemReportResolver {
     return p.answeredAt === null && p.firstAnswerDueAt < ctx.services.clock.now();
   }
 
-  @FieldResolver(() => Certificate, { nullable: true, description: "The certificate reported, if it is one of Akashi's; null otherwise." })
+  @FieldResolver(() => Certificate, {
+    nullable: true,
+    description: "The certificate reported, if it is one of Akashi's; null otherwise.",
+  })
   certificate(@Root() p: ProblemReport, @Ctx() ctx: Context): Promise<Certificate | null> {
     return p.certificateId ? ctx.services.certificates.get(ctx, p.certificateId) : Promise.resolve(null);
   }
@@ -257,7 +419,9 @@ export class ProblemReportResolver {
 
 @Resolver(() => Certificate)
 export class CertificateRevocationsResolver {
-  @FieldResolver(() => [Revocation], { description: "Full revocation history: scheduled, withdrawn and executed requests, oldest first." })
+  @FieldResolver(() => [Revocation], {
+    description: "Full revocation history: scheduled, withdrawn and executed requests, oldest first.",
+  })
   revocations(@Root() c: Certificate, @Ctx() ctx: Context): Promise<Revocation[]> {
     return ctx.services.revocations.history(ctx, c);
   }

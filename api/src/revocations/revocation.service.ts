@@ -90,24 +90,50 @@ export class RevocationService {
     const actor: RevocationActor = scope.caller.kind === "RESELLER" ? onBehalf : "OPERATOR";
     const input = withRevocationGround(actor, asked); // REV-3
     const result = await inTransaction(this.ds, async (tx) => {
-      const cert = input.certificateId ? await tx.findOne(Certificate, { where: { id: input.certificateId }, lock: { mode: "pessimistic_write" } }) : null;
+      const cert = input.certificateId
+        ? await tx.findOne(Certificate, { where: { id: input.certificateId }, lock: { mode: "pessimistic_write" } })
+        : null;
       const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
-      if (!cert || !contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such certificate.", "input.certificateId");
-      if (cert.source !== CertificateSource.ISSUED) throw refusal(RefusalCode.INVALID_INPUT, "Imported certificates are revoked by the CA that issued them; end the management contract instead.", "input.certificateId");
+      if (!cert || !contract || !canSeeResellerData(scope.caller, contract.resellerId))
+        throw refusal(RefusalCode.NOT_FOUND, "No such certificate.", "input.certificateId");
+      if (cert.source !== CertificateSource.ISSUED)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Imported certificates are revoked by the CA that issued them; end the management contract instead.",
+          "input.certificateId",
+        );
       const now = this.clock.now();
       const plan = planRevocation({ actor, reason: input.reason, requestedAt: now, atEndOfMonth: input.atEndOfMonth });
       if (!plan.ok) throw fromDomain(plan, "input.reason");
       // REV-7: revoking a revoked certificate changes nothing, and says so.
-      if (cert.revokedAt) return { certificate: cert, revocation: await this.executedOf(tx, cert.id), alreadyRevoked: true };
+      if (cert.revokedAt)
+        return { certificate: cert, revocation: await this.executedOf(tx, cert.id), alreadyRevoked: true };
       const requestedBy = actor as RevocationRequester;
-      const requesterKeyId = scope.caller.kind === "OPERATOR" || scope.caller.kind === "RESELLER" ? scope.caller.keyId : null;
+      const requesterKeyId =
+        scope.caller.kind === "OPERATOR" || scope.caller.kind === "RESELLER" ? scope.caller.keyId : null;
       if (plan.scheduled) {
-        const revocation = await this.schedule(tx, scope, { certificate: cert, resellerId: contract.resellerId }, {
-          reason: plan.reason, executeAt: plan.executeAt, requestedBy, requesterKeyId, comment: input.comment, operatorGround: input.operatorGround, auditReason: input.comment ?? null,
-        });
+        const revocation = await this.schedule(
+          tx,
+          scope,
+          { certificate: cert, resellerId: contract.resellerId },
+          {
+            reason: plan.reason,
+            executeAt: plan.executeAt,
+            requestedBy,
+            requesterKeyId,
+            comment: input.comment,
+            operatorGround: input.operatorGround,
+            auditReason: input.comment ?? null,
+          },
+        );
         return { certificate: cert, revocation, alreadyRevoked: false };
       }
-      const revocation = await this.execute(tx, scope, cert, plan.reason, { requestedBy, requesterKeyId, comment: input.comment, operatorGround: input.operatorGround });
+      const revocation = await this.execute(tx, scope, cert, plan.reason, {
+        requestedBy,
+        requesterKeyId,
+        comment: input.comment,
+        operatorGround: input.operatorGround,
+      });
       return { certificate: cert, revocation, alreadyRevoked: false };
     });
     scope.loaders.clearAll();
@@ -120,28 +146,68 @@ export class RevocationService {
    * audit entry. A second scheduled revocation of one certificate is refused (REV-2: withdraw the
    * first); the lock keeps a withdrawal committing meanwhile from being overwritten.
    */
-  async schedule(tx: EntityManager, actor: Actor, target: RevocationTarget, s: ScheduleRevocation): Promise<Revocation> {
+  async schedule(
+    tx: EntityManager,
+    actor: Actor,
+    target: RevocationTarget,
+    s: ScheduleRevocation,
+  ): Promise<Revocation> {
     const cert = target.certificate;
-    const pending = await tx.findOne(Revocation, { where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED }, lock: { mode: "pessimistic_write" } });
-    if (pending) throw refusal(RefusalCode.REVOCATION_ALREADY_SCHEDULED, `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`, s.refusalField ?? "input.certificateId");
+    const pending = await tx.findOne(Revocation, {
+      where: { certificateId: cert.id, status: RevocationStatus.SCHEDULED },
+      lock: { mode: "pessimistic_write" },
+    });
+    if (pending)
+      throw refusal(
+        RefusalCode.REVOCATION_ALREADY_SCHEDULED,
+        `A revocation is already scheduled for ${pending.scheduledFor?.toISOString()}; withdraw it first.`,
+        s.refusalField ?? "input.certificateId",
+      );
     const now = this.clock.now();
     const revocation = await tx.save(
       tx.create(Revocation, {
-        certificateId: cert.id, requestedBy: s.requestedBy, requesterKeyId: s.requesterKeyId, reason: s.reason, operatorGround: s.operatorGround ?? null, comment: s.comment ?? null,
-        status: RevocationStatus.SCHEDULED, requestedAt: now, scheduledFor: s.executeAt,
+        certificateId: cert.id,
+        requestedBy: s.requestedBy,
+        requesterKeyId: s.requesterKeyId,
+        reason: s.reason,
+        operatorGround: s.operatorGround ?? null,
+        comment: s.comment ?? null,
+        status: RevocationStatus.SCHEDULED,
+        requestedAt: now,
+        scheduledFor: s.executeAt,
         deadlineAt: revocationDeadline({ reason: s.reason, receivedAt: now, scheduledFor: s.executeAt }), // REV-10
-        executedAt: null, withdrawnAt: null, problemReportId: null, massRevocationId: null,
+        executedAt: null,
+        withdrawnAt: null,
+        problemReportId: null,
+        massRevocationId: null,
       }),
     );
     // REV-2, REV-9, VAL-4: executed by a job at its time, exactly once across replicas.
-    await enqueueJob(tx, { kind: EXECUTE_SCHEDULED_JOB, runAt: s.executeAt, uniqueKey: `revocation:${revocation.id}`, payload: { revocationId: revocation.id } });
+    await enqueueJob(tx, {
+      kind: EXECUTE_SCHEDULED_JOB,
+      runAt: s.executeAt,
+      uniqueKey: `revocation:${revocation.id}`,
+      payload: { revocationId: revocation.id },
+    });
     await this.events.emit(tx, {
-      type: EventType.REVOCATION_SCHEDULED, resellerId: target.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
-      data: { serialNumber: cert.serialHex, reason: s.reason, scheduledFor: s.executeAt.toISOString(), revocationId: toGlobalId("Revocation", revocation.id) },
+      type: EventType.REVOCATION_SCHEDULED,
+      resellerId: target.resellerId,
+      subjectType: "Certificate",
+      subjectId: toGlobalId("Certificate", cert.id),
+      data: {
+        serialNumber: cert.serialHex,
+        reason: s.reason,
+        scheduledFor: s.executeAt.toISOString(),
+        revocationId: toGlobalId("Revocation", revocation.id),
+      },
     });
     await this.audit.record(tx, actor, {
-      action: "revocation.schedule", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: target.resellerId,
-      reason: s.auditReason, after: snapshot(revocation),
+      action: "revocation.schedule",
+      entityType: "Certificate",
+      entityId: toGlobalId("Certificate", cert.id),
+      resellerId: target.resellerId,
+      reason: s.auditReason,
+      after: snapshot(revocation),
     });
     return revocation;
   }
@@ -150,15 +216,23 @@ export class RevocationService {
   async withdraw(scope: RequestScope, revocationId: string | null): Promise<Revocation> {
     requireAuthenticated(scope.caller);
     const result = await inTransaction(this.ds, async (tx) => {
-      const r = revocationId ? await tx.findOne(Revocation, { where: { id: revocationId }, lock: { mode: "pessimistic_write" } }) : null;
+      const r = revocationId
+        ? await tx.findOne(Revocation, { where: { id: revocationId }, lock: { mode: "pessimistic_write" } })
+        : null;
       const cert = r ? await tx.findOneBy(Certificate, { id: r.certificateId }) : null;
       const contract = cert ? await tx.findOneBy(Contract, { id: cert.contractId }) : null;
-      if (!r || !contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such revocation.", "input.revocationId");
+      if (!r || !contract || !canSeeResellerData(scope.caller, contract.resellerId))
+        throw refusal(RefusalCode.NOT_FOUND, "No such revocation.", "input.revocationId");
       // REV-2: the subscriber (through its reseller) may withdraw its own end-of-month request; what the
       // operator or the system scheduled (REV-4, REV-9, a reissue's VAL-4) only the operator may withdraw.
       const own = r.requestedBy === RevocationRequester.SUBSCRIBER || r.requestedBy === RevocationRequester.RESELLER;
       if (scope.caller.kind === "RESELLER" && !own) {
-        throw refusal(RefusalCode.REVOCATION_NOT_WITHDRAWABLE, "This revocation was scheduled by the operator; only the operator can withdraw it.", "input.revocationId", "この失効は当社が予定したもので、取り下げできません。");
+        throw refusal(
+          RefusalCode.REVOCATION_NOT_WITHDRAWABLE,
+          "This revocation was scheduled by the operator; only the operator can withdraw it.",
+          "input.revocationId",
+          "この失効は当社が予定したもので、取り下げできません。",
+        );
       }
       const now = this.clock.now();
       const ok = canWithdrawRevocation({ state: r.status, executeAt: r.scheduledFor ?? r.requestedAt, now });
@@ -168,10 +242,20 @@ export class RevocationService {
       r.withdrawnAt = now;
       const saved = await tx.save(r);
       await this.events.emit(tx, {
-        type: EventType.REVOCATION_WITHDRAWN, resellerId: contract.resellerId, subjectType: "Certificate", subjectId: toGlobalId("Certificate", r.certificateId),
+        type: EventType.REVOCATION_WITHDRAWN,
+        resellerId: contract.resellerId,
+        subjectType: "Certificate",
+        subjectId: toGlobalId("Certificate", r.certificateId),
         data: { revocationId: toGlobalId("Revocation", r.id), serialNumber: cert!.serialHex },
       });
-      await this.audit.record(tx, scope, { action: "revocation.withdraw", entityType: "Certificate", entityId: toGlobalId("Certificate", r.certificateId), resellerId: contract.resellerId, before, after: snapshot(saved) });
+      await this.audit.record(tx, scope, {
+        action: "revocation.withdraw",
+        entityType: "Certificate",
+        entityId: toGlobalId("Certificate", r.certificateId),
+        resellerId: contract.resellerId,
+        before,
+        after: snapshot(saved),
+      });
       return saved;
     });
     scope.loaders.clearAll();
@@ -184,7 +268,13 @@ export class RevocationService {
    * A scheduled revocation pending for the same certificate is superseded (marked executed by this one).
    * @rule REV-6 — no refund: the charge ledger's trigger in migrations/1763700000800-fees.ts
    */
-  async execute(tx: EntityManager, actor: Actor, cert: Certificate, reason: RevocationReason, ctx: ExecutionContext): Promise<Revocation> {
+  async execute(
+    tx: EntityManager,
+    actor: Actor,
+    cert: Certificate,
+    reason: RevocationReason,
+    ctx: ExecutionContext,
+  ): Promise<Revocation> {
     const now = this.clock.now();
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
     const before = snapshot(cert, ["der"]);
@@ -201,30 +291,60 @@ export class RevocationService {
     } else {
       revocation = await tx.save(
         tx.create(Revocation, {
-          certificateId: cert.id, requestedBy: ctx.requestedBy, requesterKeyId: ctx.requesterKeyId, reason, operatorGround: ctx.operatorGround ?? null,
-          comment: ctx.comment ?? null, status: RevocationStatus.EXECUTED, requestedAt: now, scheduledFor: null,
-          deadlineAt: revocationDeadline({ reason, receivedAt: now }), executedAt, withdrawnAt: null,
-          problemReportId: ctx.problemReportId ?? null, massRevocationId: ctx.massRevocationId ?? null,
+          certificateId: cert.id,
+          requestedBy: ctx.requestedBy,
+          requesterKeyId: ctx.requesterKeyId,
+          reason,
+          operatorGround: ctx.operatorGround ?? null,
+          comment: ctx.comment ?? null,
+          status: RevocationStatus.EXECUTED,
+          requestedAt: now,
+          scheduledFor: null,
+          deadlineAt: revocationDeadline({ reason, receivedAt: now }),
+          executedAt,
+          withdrawnAt: null,
+          problemReportId: ctx.problemReportId ?? null,
+          massRevocationId: ctx.massRevocationId ?? null,
         }),
       );
     }
-    const contract = await tx.findOne(Contract, { where: { id: cert.contractId }, lock: { mode: "pessimistic_write" } });
+    const contract = await tx.findOne(Contract, {
+      where: { id: cert.contractId },
+      lock: { mode: "pessimistic_write" },
+    });
     await this.audit.record(tx, actor, {
-      action: "certificate.revoke", entityType: "Certificate", entityId: toGlobalId("Certificate", cert.id), resellerId: contract?.resellerId ?? null,
-      reason: ctx.comment ?? ctx.operatorGround ?? reason, before, after: { ...snapshot(cert, ["der"]), revocation: snapshot(revocation) },
+      action: "certificate.revoke",
+      entityType: "Certificate",
+      entityId: toGlobalId("Certificate", cert.id),
+      resellerId: contract?.resellerId ?? null,
+      reason: ctx.comment ?? ctx.operatorGround ?? reason,
+      before,
+      after: { ...snapshot(cert, ["der"]), revocation: snapshot(revocation) },
     });
     // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
     if (contract && contract.status === ContractStatus.ACTIVE) {
-      const others = await tx.count(Certificate, { where: { contractId: contract.id, revokedAt: IsNull(), notAfter: MoreThan(now) } });
+      const others = await tx.count(Certificate, {
+        where: { contractId: contract.id, revokedAt: IsNull(), notAfter: MoreThan(now) },
+      });
       if (others === 0) {
-        await endContract(tx, { audit: this.audit, events: this.events }, actor, contract, ContractEndReason.REVOKED, executedAt);
+        await endContract(
+          tx,
+          { audit: this.audit, events: this.events },
+          actor,
+          contract,
+          ContractEndReason.REVOKED,
+          executedAt,
+        );
       }
     }
     await this.status.certificatesRevoked(tx, [cert]);
     // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
     await this.notices.revocationExecuted(tx, cert, reason);
     await this.events.emit(tx, {
-      type: EventType.REVOCATION_EXECUTED, resellerId: contract?.resellerId ?? null, subjectType: "Certificate", subjectId: toGlobalId("Certificate", cert.id),
+      type: EventType.REVOCATION_EXECUTED,
+      resellerId: contract?.resellerId ?? null,
+      subjectType: "Certificate",
+      subjectId: toGlobalId("Certificate", cert.id),
       data: { serialNumber: cert.serialHex, reason, revokedAt: executedAt.toISOString() },
     });
     return revocation;
@@ -233,11 +353,23 @@ export class RevocationService {
   /** The job: executes the scheduled revocation unless it was withdrawn (or the certificate was revoked otherwise). */
   executeScheduledJob(): JobHandler {
     return async (job, tx) => {
-      const r = await tx.findOne(Revocation, { where: { id: String(job.payload.revocationId) }, lock: { mode: "pessimistic_write" } });
+      const r = await tx.findOne(Revocation, {
+        where: { id: String(job.payload.revocationId) },
+        lock: { mode: "pessimistic_write" },
+      });
       if (!r || r.status !== RevocationStatus.SCHEDULED) return;
-      const cert = await tx.findOneOrFail(Certificate, { where: { id: r.certificateId }, lock: { mode: "pessimistic_write" } });
+      const cert = await tx.findOneOrFail(Certificate, {
+        where: { id: r.certificateId },
+        lock: { mode: "pessimistic_write" },
+      });
       if (cert.revokedAt) return;
-      await this.execute(tx, { caller: { kind: "SYSTEM", label: "revocation-executor" }, requestId: null }, cert, r.reason, { requestedBy: r.requestedBy, requesterKeyId: r.requesterKeyId });
+      await this.execute(
+        tx,
+        { caller: { kind: "SYSTEM", label: "revocation-executor" }, requestId: null },
+        cert,
+        r.reason,
+        { requestedBy: r.requestedBy, requesterKeyId: r.requesterKeyId },
+      );
     };
   }
 
@@ -258,4 +390,3 @@ export class RevocationService {
     return tx.findOneBy(Revocation, { certificateId, status: RevocationStatus.EXECUTED });
   }
 }
-

@@ -38,7 +38,15 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   const metrics = startMetrics(config, db, logger);
   const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
   const runners = [lanes.core, lanes.network].map(
-    (set) => new JobRunner({ ds: db.ds, clock: systemClock, logger, handlers: set.handlers, recurring: set.recurring, listener: services.listener }),
+    (set) =>
+      new JobRunner({
+        ds: db.ds,
+        clock: systemClock,
+        logger,
+        handlers: set.handlers,
+        recurring: set.recurring,
+        listener: services.listener,
+      }),
   );
   if (config.runJobs) for (const r of runners) await r.start();
 
@@ -58,7 +66,10 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
         reject(new Error(`worker exited with code ${code} while starting`));
         if (!stopping) {
           logger.warn({ pid: w.process.pid, code }, "HTTP worker exited; starting another");
-          setTimeout(() => void fork().catch((err: unknown) => logger.error({ err }, "could not replace an HTTP worker")), RESPAWN_DELAY_MS);
+          setTimeout(
+            () => void fork().catch((err: unknown) => logger.error({ err }, "could not replace an HTTP worker")),
+            RESPAWN_DELAY_MS,
+          );
         }
       });
     });
@@ -69,7 +80,9 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
-    const exits = Object.values(cluster.workers ?? {}).map((w) => w && new Promise<void>((r) => (w.isDead() ? r() : w.once("exit", () => r()))));
+    const exits = Object.values(cluster.workers ?? {}).map(
+      (w) => w && new Promise<void>((r) => (w.isDead() ? r() : w.once("exit", () => r()))),
+    );
     for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: "stop" } satisfies ToWorker);
     await Promise.all(exits);
     await Promise.all(runners.map((r) => r.stop().catch(() => {})));
@@ -114,7 +127,13 @@ function startMetrics(config: Config, db: Database, logger: Logger): http.Server
   return server;
 }
 
-function printReady(config: Config, db: Database, demoKeys: DemoKeys | null, tls: TlsCredentials | null, ms: number): void {
+function printReady(
+  config: Config,
+  db: Database,
+  demoKeys: DemoKeys | null,
+  tls: TlsCredentials | null,
+  ms: number,
+): void {
   const base = config.publicBaseUrl;
   const lines = [
     "",
@@ -122,7 +141,11 @@ function printReady(config: Config, db: Database, demoKeys: DemoKeys | null, tls
     `  GraphQL:   ${base}/graphql`,
     `  ACME:      ${base}/acme/directory${tls ? ` (HTTPS; trust ${base}/ca/root.pem)` : ""}`,
     `  Health:    ${base}/healthz   Readiness: ${base}/readyz`,
-    ...(config.metrics.port !== undefined ? [`  Metrics:   http://${config.host ?? "localhost"}:${config.metrics.port}/metrics`] : config.metrics.token ? [`  Metrics:   ${base}/metrics (Authorization: Bearer AKASHI_METRICS_TOKEN)`] : []),
+    ...(config.metrics.port !== undefined
+      ? [`  Metrics:   http://${config.host ?? "localhost"}:${config.metrics.port}/metrics`]
+      : config.metrics.token
+        ? [`  Metrics:   ${base}/metrics (Authorization: Bearer AKASHI_METRICS_TOKEN)`]
+        : []),
     `  Database:  ${db.embedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "pg")}` : "DATABASE_URL"}`,
   ];
   if (demoKeys) {

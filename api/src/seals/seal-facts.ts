@@ -98,7 +98,10 @@ function englishName(organization: string | null, row: Row): string | null {
   return organization !== null && row.subscriber_name === organization ? row.subscriber_name_en : null;
 }
 
-function withEnglish<T extends { organization: string | null }>(facts: T, row: Row): T & { organizationEn: string | null } {
+function withEnglish<T extends { organization: string | null }>(
+  facts: T,
+  row: Row,
+): T & { organizationEn: string | null } {
   return { ...facts, organizationEn: englishName(facts.organization, row) };
 }
 
@@ -113,8 +116,17 @@ function toFacts(rows: Row[]): SealFacts {
     certificates: rows
       .filter((r): r is Row & { id: string } => r.id !== null)
       .map((r) => ({
-        id: r.id, issuingCaId: r.issuing_ca_id, serialHex: r.serial_hex, sha256Fingerprint: r.sha256_fingerprint, notBefore: r.not_before, notAfter: r.not_after,
-        revokedAt: r.revoked_at, revocationReason: r.revocation_reason, scheduledFor: r.scheduled_for, names: r.names, issuerDn: r.issuer_dn,
+        id: r.id,
+        issuingCaId: r.issuing_ca_id,
+        serialHex: r.serial_hex,
+        sha256Fingerprint: r.sha256_fingerprint,
+        notBefore: r.not_before,
+        notAfter: r.not_after,
+        revokedAt: r.revoked_at,
+        revocationReason: r.revocation_reason,
+        scheduledFor: r.scheduled_for,
+        names: r.names,
+        issuerDn: r.issuer_dn,
         ...withEnglish(derFacts(r.der), r),
       })),
   };
@@ -160,7 +172,8 @@ export class SealFactsCache {
       const since = this.cache.version;
       for (const [id, facts] of await this.load(missing)) {
         found.set(id, facts);
-        if (trusted) this.cache.keep(id, facts, [facts.id, facts.contractId, ...facts.certificates.map((c) => c.id)], since);
+        if (trusted)
+          this.cache.keep(id, facts, [facts.id, facts.contractId, ...facts.certificates.map((c) => c.id)], since);
       }
     }
     return ids.map((id) => found.get(id) ?? null);

@@ -1,4 +1,17 @@
-import { Arg, Ctx, Extensions, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Ctx,
+  Extensions,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
@@ -13,13 +26,20 @@ export class CreateSealInput {
   contractId!: string;
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class CreateSealPayload {
-  @Field(() => PublicSeal, { nullable: true, description: "The seal, as the public sees it; null when the mutation was refused." })
+  @Field(() => PublicSeal, {
+    nullable: true,
+    description: "The seal, as the public sees it; null when the mutation was refused.",
+  })
   seal!: PublicSeal | null;
   @Field(() => SealEmbed, { nullable: true, description: "The two lines for the website owner." })
   embed!: SealEmbed | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }
 
@@ -27,20 +47,39 @@ export class CreateSealPayload {
 export class SealResolver {
   // STAT-3: seal answers are public and cacheable for the same short time as certificate status.
   @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
-  @Query(() => PublicSeal, { nullable: true, description: `Public: a site seal and the live status of its certificate; null for an unknown id. Cacheable for ${STATUS_CACHE_MAX_AGE_S} s.` })
-  async seal(@Arg("id", () => ID, { description: "The seal id from the embed code." }) id: string, @Ctx() ctx: Context): Promise<PublicSeal | null> {
+  @Query(() => PublicSeal, {
+    nullable: true,
+    description: `Public: a site seal and the live status of its certificate; null for an unknown id. Cacheable for ${STATUS_CACHE_MAX_AGE_S} s.`,
+  })
+  async seal(
+    @Arg("id", () => ID, { description: "The seal id from the embed code." }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<PublicSeal | null> {
     return ctx.services.seals.view(id);
   }
 
   @Extensions({ cacheMaxAge: STATUS_CACHE_MAX_AGE_S })
-  @Query(() => [PublicSeal], { nullable: "items", description: "Public: several seals at once (the widget asks for every seal on a page in one request); same order, null for unknown ids. At most 50." })
-  async seals(@Arg("ids", () => [ID], { description: "Seal ids from the embed codes, at most 50." }) ids: string[], @Ctx() ctx: Context): Promise<(PublicSeal | null)[]> {
+  @Query(() => [PublicSeal], {
+    nullable: "items",
+    description:
+      "Public: several seals at once (the widget asks for every seal on a page in one request); same order, null for unknown ids. At most 50.",
+  })
+  async seals(
+    @Arg("ids", () => [ID], { description: "Seal ids from the embed codes, at most 50." }) ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<(PublicSeal | null)[]> {
     if (ids.length > 50) throw badUserInput("At most 50 seal ids at once.");
     return ctx.services.seals.views(ids);
   }
 
-  @Mutation(() => CreateSealPayload, { description: "Reseller or operator: a site seal for a contract's certificate (SEAL-1). Asking again returns the same seal." })
-  createSeal(@Arg("input", { description: "What to do; see the input type." }) input: CreateSealInput, @Ctx() ctx: Context): Promise<CreateSealPayload> {
+  @Mutation(() => CreateSealPayload, {
+    description:
+      "Reseller or operator: a site seal for a contract's certificate (SEAL-1). Asking again returns the same seal.",
+  })
+  createSeal(
+    @Arg("input", { description: "What to do; see the input type." }) input: CreateSealInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateSealPayload> {
     return mutate(
       async () => {
         const seal = await ctx.services.seals.create(ctx, idOfType(input.contractId, "Contract"));

@@ -44,16 +44,51 @@ export class SealService {
   async create(scope: RequestScope, contractId: string | null): Promise<Seal> {
     requireAuthenticated(scope.caller);
     return inTransaction(this.ds, async (tx) => {
-      const contract = contractId ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } }) : null;
-      if (!contract || !canSeeResellerData(scope.caller, contract.resellerId)) throw refusal(RefusalCode.NOT_FOUND, "No such contract.", "input.contractId");
-      if (contract.status !== ContractStatus.ACTIVE) throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended; its seal must come down (SEAL-4).", "input.contractId");
-      const issued = await tx.count(Certificate, { where: { contractId: contract.id, source: CertificateSource.ISSUED } });
-      if (issued === 0) throw refusal(RefusalCode.INVALID_INPUT, "Seals are for certificates issued by Akashi's CA.", "input.contractId");
+      const contract = contractId
+        ? await tx.findOne(Contract, { where: { id: contractId }, lock: { mode: "pessimistic_write" } })
+        : null;
+      if (!contract || !canSeeResellerData(scope.caller, contract.resellerId))
+        throw refusal(RefusalCode.NOT_FOUND, "No such contract.", "input.contractId");
+      if (contract.status !== ContractStatus.ACTIVE)
+        throw refusal(
+          RefusalCode.CONTRACT_ENDED,
+          "The contract has ended; its seal must come down (SEAL-4).",
+          "input.contractId",
+        );
+      const issued = await tx.count(Certificate, {
+        where: { contractId: contract.id, source: CertificateSource.ISSUED },
+      });
+      if (issued === 0)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Seals are for certificates issued by Akashi's CA.",
+          "input.contractId",
+        );
       const existing = await tx.findOneBy(Seal, { contractId: contract.id });
       if (existing) return existing;
-      const seal = await tx.save(tx.create(Seal, { id: randomBytes(18).toString("base64url"), contractId: contract.id, subscriberId: contract.subscriberId, createdAt: this.clock.now(), removedAt: null }));
-      await this.events.emit(tx, { type: EventType.SEAL_CREATED, resellerId: contract.resellerId, subjectType: "Contract", subjectId: toGlobalId("Contract", contract.id), data: { sealId: seal.id, verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}` } });
-      await this.audit.record(tx, scope, { action: "seal.create", entityType: "Contract", entityId: toGlobalId("Contract", contract.id), resellerId: contract.resellerId, after: snapshot(seal) });
+      const seal = await tx.save(
+        tx.create(Seal, {
+          id: randomBytes(18).toString("base64url"),
+          contractId: contract.id,
+          subscriberId: contract.subscriberId,
+          createdAt: this.clock.now(),
+          removedAt: null,
+        }),
+      );
+      await this.events.emit(tx, {
+        type: EventType.SEAL_CREATED,
+        resellerId: contract.resellerId,
+        subjectType: "Contract",
+        subjectId: toGlobalId("Contract", contract.id),
+        data: { sealId: seal.id, verificationUrl: `${this.publicBaseUrl}/verify/${seal.id}` },
+      });
+      await this.audit.record(tx, scope, {
+        action: "seal.create",
+        entityType: "Contract",
+        entityId: toGlobalId("Contract", contract.id),
+        resellerId: contract.resellerId,
+        after: snapshot(seal),
+      });
       return seal;
     });
   }
@@ -69,7 +104,9 @@ export class SealService {
     const assets = this.widget();
     return {
       stable: `<script type="module" src="${this.publicBaseUrl}/seal.js"></script>\n${tag}`,
-      pinned: assets ? `<script type="module" src="${this.publicBaseUrl}/${assets.file}" integrity="${assets.sri}" crossorigin="anonymous"></script>\n${tag}` : null,
+      pinned: assets
+        ? `<script type="module" src="${this.publicBaseUrl}/${assets.file}" integrity="${assets.sri}" crossorigin="anonymous"></script>\n${tag}`
+        : null,
     };
   }
 

@@ -51,9 +51,19 @@ interface Row {
 
 function toFacts(r: Row): CertificateFacts {
   return {
-    id: r.id, contractId: r.contract_id, issuingCaId: r.issuing_ca_id, issued: r.issued, serialHex: r.serial_hex, sha256Fingerprint: r.sha256_fingerprint,
-    notBefore: r.not_before, notAfter: r.not_after, revokedAt: r.revoked_at, revocationReason: r.revocation_reason, scheduledFor: r.scheduled_for,
-    issuerDn: r.issuer_dn, names: r.names,
+    id: r.id,
+    contractId: r.contract_id,
+    issuingCaId: r.issuing_ca_id,
+    issued: r.issued,
+    serialHex: r.serial_hex,
+    sha256Fingerprint: r.sha256_fingerprint,
+    notBefore: r.not_before,
+    notAfter: r.not_after,
+    revokedAt: r.revoked_at,
+    revocationReason: r.revocation_reason,
+    scheduledFor: r.scheduled_for,
+    issuerDn: r.issuer_dn,
+    names: r.names,
   };
 }
 

@@ -8,7 +8,10 @@ import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-stat
 
 export { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
 
-@ObjectType({ description: "The live status of a certificate, as everyone may check it (STAT-3). The same source as the CRL and OCSP." })
+@ObjectType({
+  description:
+    "The live status of a certificate, as everyone may check it (STAT-3). The same source as the CRL and OCSP.",
+})
 export class CertificateStatusResult {
   @Field(() => CertificateStatus, { description: "Status at `checkedAt`." })
   status!: CertificateStatus;
@@ -25,13 +28,22 @@ export class CertificateStatusResult {
   @Field(() => Date, { description: "End of the certificate's validity." })
   notAfter!: Date;
 
-  @Field(() => Date, { nullable: true, description: "When the certificate was revoked; null unless `status` is REVOKED." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the certificate was revoked; null unless `status` is REVOKED.",
+  })
   revokedAt!: Date | null;
 
-  @Field(() => RevocationReasonValue, { nullable: true, description: "Why the certificate was revoked (REV-1); null unless revoked." })
+  @Field(() => RevocationReasonValue, {
+    nullable: true,
+    description: "Why the certificate was revoked (REV-1); null unless revoked.",
+  })
   revocationReason!: RevocationReasonValue | null;
 
-  @Field(() => Date, { nullable: true, description: "When a scheduled revocation will take effect (REV-2); null when none is pending." })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When a scheduled revocation will take effect (REV-2); null when none is pending.",
+  })
   revocationScheduledAt!: Date | null;
 
   @Field(() => Date, { description: "When this status was determined." })
@@ -52,8 +64,16 @@ export class CertificateStatusResolver {
     description: `Public (no API key needed): the status of a certificate by exactly one of its serial number or SHA-256 fingerprint; null for a certificate the CA does not know. Anonymous answers are cacheable for ${STATUS_CACHE_MAX_AGE_S} seconds (also as GET /graphql).`,
   })
   async certificateStatus(
-    @Arg("serialNumber", () => String, { nullable: true, description: "Serial number in hex (case and colons ignored)." }) serialNumber: string | null | undefined,
-    @Arg("sha256Fingerprint", () => String, { nullable: true, description: "SHA-256 fingerprint of the DER in hex (case and colons ignored)." }) sha256Fingerprint: string | null | undefined,
+    @Arg("serialNumber", () => String, {
+      nullable: true,
+      description: "Serial number in hex (case and colons ignored).",
+    })
+    serialNumber: string | null | undefined,
+    @Arg("sha256Fingerprint", () => String, {
+      nullable: true,
+      description: "SHA-256 fingerprint of the DER in hex (case and colons ignored).",
+    })
+    sha256Fingerprint: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<CertificateStatusResult | null> {
     const hasSerial = serialNumber !== null && serialNumber !== undefined;
@@ -61,12 +81,16 @@ export class CertificateStatusResolver {
     if (hasSerial === hasFingerprint) throw badUserInput("Give exactly one of serialNumber and sha256Fingerprint.");
     let found: PublicCertificateStatus | null;
     try {
-      found = await ctx.services.certificateStatus.lookup(hasSerial ? { serialNumber: serialNumber! } : { sha256Fingerprint: sha256Fingerprint! });
+      found = await ctx.services.certificateStatus.lookup(
+        hasSerial ? { serialNumber: serialNumber! } : { sha256Fingerprint: sha256Fingerprint! },
+      );
     } catch (e) {
       if (e instanceof InvalidStatusLookup) throw badUserInput(e.message);
       throw e;
     }
     if (!found) return null;
-    return Object.assign(new CertificateStatusResult(), found, { revocationReason: found.revocationReason as RevocationReasonValue | null });
+    return Object.assign(new CertificateStatusResult(), found, {
+      revocationReason: found.revocationReason as RevocationReasonValue | null,
+    });
   }
 }

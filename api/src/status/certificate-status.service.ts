@@ -50,7 +50,8 @@ export class CertificateStatusService {
       cert = await this.facts.bySerialHex(serial);
     } else {
       const fingerprint = by.sha256Fingerprint.replace(/[\s:]/g, "").toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(fingerprint)) throw new InvalidStatusLookup("sha256Fingerprint must be 64 hex digits.");
+      if (!/^[0-9a-f]{64}$/.test(fingerprint))
+        throw new InvalidStatusLookup("sha256Fingerprint must be 64 hex digits.");
       cert = await this.facts.bySha256(fingerprint);
     }
     if (!cert) return null;

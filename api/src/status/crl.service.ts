@@ -42,7 +42,14 @@ export interface PublishedCrl {
 }
 
 function toPublished(row: Crl): PublishedCrl {
-  return { caId: row.issuingCaId, shard: row.shard ?? null, crlNumber: BigInt(row.crlNumber), thisUpdate: row.thisUpdate, nextUpdate: row.nextUpdate, der: row.der };
+  return {
+    caId: row.issuingCaId,
+    shard: row.shard ?? null,
+    crlNumber: BigInt(row.crlNumber),
+    thisUpdate: row.thisUpdate,
+    nextUpdate: row.nextUpdate,
+    der: row.der,
+  };
 }
 
 /** Which scopes (legacy list, shards) a CA publishes: the legacy one always, so URLs in older certificates keep working. */
@@ -72,10 +79,16 @@ export class CrlService {
    */
   private async lockScope(tx: EntityManager, caId: string, shard: number | null): Promise<bigint | null> {
     if (shard === null) {
-      const rows: Array<{ n: string }> = await tx.query(`SELECT last_crl_number::text AS n FROM certificate_authority WHERE id = $1 FOR UPDATE`, [caId]);
+      const rows: Array<{ n: string }> = await tx.query(
+        `SELECT last_crl_number::text AS n FROM certificate_authority WHERE id = $1 FOR UPDATE`,
+        [caId],
+      );
       return rows[0] ? BigInt(rows[0].n) : null;
     }
-    await tx.query(`INSERT INTO crl_shard_state (issuing_ca_id, shard) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [caId, shard]);
+    await tx.query(`INSERT INTO crl_shard_state (issuing_ca_id, shard) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      caId,
+      shard,
+    ]);
     const rows: Array<{ n: string }> = await tx.query(
       `SELECT last_crl_number::text AS n FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = $2 FOR UPDATE`,
       [caId, shard],
@@ -108,7 +121,10 @@ export class CrlService {
     );
     // STAT-1: a shard lists part of the CA's certificates, and so does the legacy list once the CA
     // shards; both say which part (Issuing Distribution Point). A CA that never sharded keeps a full CRL.
-    const partial = shard !== null || ca.crlShards > 0 || (await tx.query(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
+    const partial =
+      shard !== null ||
+      ca.crlShards > 0 ||
+      (await tx.query(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
     const crlNumber = last + 1n;
     const der = await buildCrl({
       issuer: { certDer: ca.certDer, signer: await this.ca.signer(ca) },
@@ -118,15 +134,31 @@ export class CrlService {
       entries: { count, combined: packed },
       idpUrl: partial ? this.ca.crlUrl(caId, shard) : null,
     });
-    if (shard === null) await tx.query(`UPDATE certificate_authority SET last_crl_number = $2 WHERE id = $1`, [caId, crlNumber.toString()]);
-    else await tx.query(`UPDATE crl_shard_state SET last_crl_number = $3 WHERE issuing_ca_id = $1 AND shard = $2`, [caId, shard, crlNumber.toString()]);
+    if (shard === null)
+      await tx.query(`UPDATE certificate_authority SET last_crl_number = $2 WHERE id = $1`, [
+        caId,
+        crlNumber.toString(),
+      ]);
+    else
+      await tx.query(`UPDATE crl_shard_state SET last_crl_number = $3 WHERE issuing_ca_id = $1 AND shard = $2`, [
+        caId,
+        shard,
+        crlNumber.toString(),
+      ]);
     await tx.insert(Crl, { issuingCaId: caId, shard, crlNumber: crlNumber.toString(), thisUpdate, nextUpdate, der });
     return { caId, shard, crlNumber, thisUpdate, nextUpdate, der };
   }
 
   /** The latest CRL of `caId` (its shard, or its legacy list), or null when there is none yet. */
-  async latest(caId: string, em: EntityManager = this.ds.manager, shard: number | null = null): Promise<PublishedCrl | null> {
-    const row = await em.getRepository(Crl).findOne({ where: { issuingCaId: caId, shard: shard === null ? IsNull() : shard }, order: { crlNumber: "DESC" } });
+  async latest(
+    caId: string,
+    em: EntityManager = this.ds.manager,
+    shard: number | null = null,
+  ): Promise<PublishedCrl | null> {
+    const row = await em.getRepository(Crl).findOne({
+      where: { issuingCaId: caId, shard: shard === null ? IsNull() : shard },
+      order: { crlNumber: "DESC" },
+    });
     return row ? toPublished(row) : null;
   }
 
@@ -146,7 +178,10 @@ export class CrlService {
 
   /** The CA row is cached per process, but its shard count may have been raised since: read it. */
   private async shardCount(caId: string): Promise<number> {
-    const rows: Array<{ n: number }> = await this.ds.query(`SELECT crl_shards::int AS n FROM certificate_authority WHERE id = $1`, [caId]);
+    const rows: Array<{ n: number }> = await this.ds.query(
+      `SELECT crl_shards::int AS n FROM certificate_authority WHERE id = $1`,
+      [caId],
+    );
     return rows[0]?.n ?? 0;
   }
 
@@ -158,7 +193,11 @@ export class CrlService {
     for (const ca of await this.ca.all()) {
       if (ca.notAfter.getTime() <= this.clock.now().getTime()) continue;
       for (const shard of crlScopes(ca)) {
-        await this.ensure(ca.id, shard, (latest) => this.clock.now().getTime() - latest.thisUpdate.getTime() < CRL_MAX_AGE_MS);
+        await this.ensure(
+          ca.id,
+          shard,
+          (latest) => this.clock.now().getTime() - latest.thisUpdate.getTime() < CRL_MAX_AGE_MS,
+        );
       }
     }
   }
@@ -179,7 +218,8 @@ export class CrlService {
       if (typeof caId !== "string") throw new Error(`${CRL_PUBLISH_JOB} job ${job.id} has no caId`);
       if ("shard" in job.payload) {
         const shard = job.payload.shard;
-        if (shard !== null && typeof shard !== "number") throw new Error(`${CRL_PUBLISH_JOB} job ${job.id} has a bad shard`);
+        if (shard !== null && typeof shard !== "number")
+          throw new Error(`${CRL_PUBLISH_JOB} job ${job.id} has a bad shard`);
         await this.publish(tx, caId, shard);
         return;
       }

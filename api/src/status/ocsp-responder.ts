@@ -5,7 +5,14 @@ import { CaService } from "../certificates/ca.service";
 import { CertificateAuthority } from "../certificates/certificate-authority.entity";
 import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
 import { Clock } from "../domain/clock";
-import { OcspCertId, OcspCertStatus, buildOcspResponse, issuerMatches, ocspErrorResponse, parseOcspRequest } from "../pki";
+import {
+  OcspCertId,
+  OcspCertStatus,
+  buildOcspResponse,
+  issuerMatches,
+  ocspErrorResponse,
+  parseOcspRequest,
+} from "../pki";
 import { CertificateFactsCache } from "./certificate-facts";
 import { StatusPublisher } from "./status-publisher";
 import { ViewChanges } from "./view-changes";
@@ -151,7 +158,10 @@ export class OcspResponder {
     const responses: { certId: OcspCertId; status: OcspCertStatus }[] = [];
     let keep = true;
     for (const m of matched) {
-      const found = m.ca?.id === signerCa.id ? await this.statusOf(signerCa, m.certId.serialHex, now) : { status: "unknown" as const, keep: false };
+      const found =
+        m.ca?.id === signerCa.id
+          ? await this.statusOf(signerCa, m.certId.serialHex, now)
+          : { status: "unknown" as const, keep: false };
       responses.push({ certId: m.certId, status: found.status });
       keep &&= found.keep;
     }
@@ -192,11 +202,16 @@ export class OcspResponder {
    * `keep`: whether the answer may be pre-signed and kept. Not for `unknown` (the serial may be issued
    * later), nor for a revocation time written ahead of now (the status changes then without a NOTIFY).
    */
-  private async statusOf(ca: CertificateAuthority, serialHex: string, now: Date): Promise<{ status: OcspCertStatus; keep: boolean }> {
+  private async statusOf(
+    ca: CertificateAuthority,
+    serialHex: string,
+    now: Date,
+  ): Promise<{ status: OcspCertStatus; keep: boolean }> {
     const facts = await this.facts.bySerialHex(serialHex);
     const cert = facts && facts.issued && facts.issuingCaId === ca.id ? facts : null;
     if (cert) {
-      if (certificateStatus(cert, now) === CertificateStatus.REVOKED) return { status: { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" }, keep: true };
+      if (certificateStatus(cert, now) === CertificateStatus.REVOKED)
+        return { status: { revokedAt: cert.revokedAt!, reason: cert.revocationReason ?? "unspecified" }, keep: true };
       return { status: "good", keep: cert.revokedAt === null };
     }
     // A CA certificate this CA signed (the root signs the issuing CAs).
@@ -205,7 +220,8 @@ export class OcspResponder {
   }
 
   private async match(certIds: OcspCertId[]): Promise<{ certId: OcspCertId; ca: CertificateAuthority | undefined }[]> {
-    const find = (cas: LoadedCa[]) => certIds.map((certId) => ({ certId, ca: cas.find((c) => issuerMatches(certId, c.ca.certDer))?.ca }));
+    const find = (cas: LoadedCa[]) =>
+      certIds.map((certId) => ({ certId, ca: cas.find((c) => issuerMatches(certId, c.ca.certDer))?.ca }));
     let result = find(await this.loadCas(false));
     if (!result.some((r) => r.ca)) result = find(await this.loadCas(true));
     return result;

@@ -56,7 +56,8 @@ export class StatusPublisher {
    */
   async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
     await this.scheduleCrlPublications(tx, certs);
-    for (const c of certs) if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
+    for (const c of certs)
+      if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
   }
 
   /**
@@ -68,7 +69,10 @@ export class StatusPublisher {
     const unknown = refs.filter((r) => r.issuingCaId && r.crlShard === undefined).map((r) => r.id);
     const shardOf = new Map<string, number | null>();
     if (unknown.length > 0) {
-      const rows: Array<{ id: string; crl_shard: number | null }> = await tx.query(`SELECT id, crl_shard FROM certificate WHERE id = ANY($1::uuid[])`, [unknown]);
+      const rows: Array<{ id: string; crl_shard: number | null }> = await tx.query(
+        `SELECT id, crl_shard FROM certificate WHERE id = ANY($1::uuid[])`,
+        [unknown],
+      );
       for (const r of rows) shardOf.set(r.id, r.crl_shard);
     }
     const scopes = new Map<string, { caId: string; shard: number | null }>();
@@ -92,11 +96,15 @@ export class StatusPublisher {
     const runAt = new Date(now.getTime() + CRL_PUBLISH_DELAY_MS);
     const firstWindow = Math.floor(now.getTime() / CRL_COALESCE_WINDOW_MS);
     for (let window = firstWindow; ; window++) {
-      if (window - firstWindow > 1000) throw new Error(`could not schedule a CRL publication for CA ${caId} shard ${shard}`);
+      if (window - firstWindow > 1000)
+        throw new Error(`could not schedule a CRL publication for CA ${caId} shard ${shard}`);
       const uniqueKey = crlPublishKey(caId, window, shard);
       if (await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt, uniqueKey, payload: { caId, shard } })) break;
       // The key exists. Waits if a runner holds the row (it is publishing now); then sees it DONE.
-      const pending: unknown[] = await tx.query(`SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR UPDATE`, [uniqueKey]);
+      const pending: unknown[] = await tx.query(
+        `SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR UPDATE`,
+        [uniqueKey],
+      );
       if (pending.length > 0) break;
     }
   }

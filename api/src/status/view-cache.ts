@@ -23,7 +23,11 @@ export class ViewCache<K, V> {
    * The cached value, or `load()`'s (kept when `trusted` and no change arrived meanwhile). A null
    * answer (nothing there) is never kept: it could appear at any moment.
    */
-  async getOrLoad(key: K, trusted: boolean, load: () => Promise<{ value: V; tags: readonly string[] } | null>): Promise<V | null> {
+  async getOrLoad(
+    key: K,
+    trusted: boolean,
+    load: () => Promise<{ value: V; tags: readonly string[] } | null>,
+  ): Promise<V | null> {
     if (trusted) {
       const hit = this.entries.get(key);
       if (hit) return hit.value;

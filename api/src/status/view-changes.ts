@@ -15,7 +15,8 @@ export type ViewChange =
 
 export function parseViewChange(payload: string): ViewChange {
   const [tag, a, b, c, d] = payload.split(":");
-  if (tag === "c" && a && b && c && d) return { kind: "certificate", certificateId: a, contractId: b, caId: c === "-" ? null : c, serialHex: d };
+  if (tag === "c" && a && b && c && d)
+    return { kind: "certificate", certificateId: a, contractId: b, caId: c === "-" ? null : c, serialHex: d };
   if (tag === "k" && a) return { kind: "contract", contractId: a };
   if (tag === "s" && a && b) return { kind: "seal", sealId: a, contractId: b };
   return { kind: "all" };

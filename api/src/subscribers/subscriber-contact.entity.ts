@@ -7,7 +7,10 @@ export enum ContactRole {
   BILLING = "BILLING",
   NOTICE = "NOTICE",
 }
-registerEnumType(ContactRole, { name: "ContactRole", description: "What a contact is for; NOTICE receives notices (NOT-1)." });
+registerEnumType(ContactRole, {
+  name: "ContactRole",
+  description: "What a contact is for; NOTICE receives notices (NOT-1).",
+});
 
 @Entity("subscriber_contact")
 @ObjectType({ description: "A contact person of a subscriber." })

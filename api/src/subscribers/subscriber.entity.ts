@@ -17,7 +17,10 @@ registerEnumType(Language, { name: "Language", description: "Language for notice
 
 /** A subscriber (証明書利用者). It acts only through its managing reseller (J 6.1-6.4); RES-3 keeps it private to that reseller. */
 @Entity("subscriber")
-@ObjectType({ implements: Node, description: "A person or organisation that holds contracts and certificates, managed by one reseller." })
+@ObjectType({
+  implements: Node,
+  description: "A person or organisation that holds contracts and certificates, managed by one reseller.",
+})
 export class Subscriber implements Node {
   @PrimaryGeneratedColumn("uuid")
   id!: string;
@@ -30,7 +33,9 @@ export class Subscriber implements Node {
   @Column({ name: "reseller_id", type: "uuid" })
   resellerId!: string;
 
-  @Field(() => SubscriberKind, { description: "ORGANIZATION or INDIVIDUAL; some products accept only organisations (APP-5)." })
+  @Field(() => SubscriberKind, {
+    description: "ORGANIZATION or INDIVIDUAL; some products accept only organisations (APP-5).",
+  })
   @Column({ type: "text" })
   kind!: SubscriberKind;
 
@@ -58,7 +63,10 @@ export class Subscriber implements Node {
   @Column({ type: "text", nullable: true })
   address!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Name of the organisation's representative; changes take effect once confirmed (CON-6)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Name of the organisation's representative; changes take effect once confirmed (CON-6).",
+  })
   @Column({ name: "representative_name", type: "text", nullable: true })
   representativeName!: string | null;
 

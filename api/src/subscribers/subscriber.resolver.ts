@@ -6,24 +6,43 @@ import { mutate } from "../graphql/user-error";
 import { Reseller } from "../resellers/reseller.entity";
 import { SubscriberContact } from "./subscriber-contact.entity";
 import { Subscriber } from "./subscriber.entity";
-import { CreateSubscriberInput, SubscriberConnection, SubscriberPayload, UpdateSubscriberInput } from "./subscriber.types";
+import {
+  CreateSubscriberInput,
+  SubscriberConnection,
+  SubscriberPayload,
+  UpdateSubscriberInput,
+} from "./subscriber.types";
 
 @Resolver(() => Subscriber)
 export class SubscriberResolver {
-  @Query(() => SubscriberConnection, { description: "Subscribers the caller may see: a reseller its own (RES-3), operators all." })
+  @Query(() => SubscriberConnection, {
+    description: "Subscribers the caller may see: a reseller its own (RES-3), operators all.",
+  })
   subscribers(@Args() args: PageArgs, @Ctx() ctx: Context): Promise<SubscriberConnection> {
     return ctx.services.subscribers.list(ctx, args);
   }
 
   @Mutation(() => SubscriberPayload, { description: "Reseller: register a subscriber it will manage." })
-  createSubscriber(@Arg("input", { description: "What to do; see the input type." }) input: CreateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
-    return mutate(() => ctx.services.subscribers.create(ctx, input), (subscriber) => ({ subscriber }));
+  createSubscriber(
+    @Arg("input", { description: "What to do; see the input type." }) input: CreateSubscriberInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubscriberPayload> {
+    return mutate(
+      () => ctx.services.subscribers.create(ctx, input),
+      (subscriber) => ({ subscriber }),
+    );
   }
 
   @Mutation(() => SubscriberPayload, { description: "Reseller: change a subscriber it manages." })
-  updateSubscriber(@Arg("input", { description: "What to do; see the input type." }) input: UpdateSubscriberInput, @Ctx() ctx: Context): Promise<SubscriberPayload> {
+  updateSubscriber(
+    @Arg("input", { description: "What to do; see the input type." }) input: UpdateSubscriberInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubscriberPayload> {
     const { id, ...changes } = input;
-    return mutate(() => ctx.services.subscribers.update(ctx, idOfType(id, "Subscriber"), changes), (subscriber) => ({ subscriber }));
+    return mutate(
+      () => ctx.services.subscribers.update(ctx, idOfType(id, "Subscriber"), changes),
+      (subscriber) => ({ subscriber }),
+    );
   }
 
   @FieldResolver(() => [SubscriberContact], { description: "The subscriber's contact persons." })

@@ -41,7 +41,8 @@ function validate(input: Partial<SubscriberFields>, field: (name: string) => str
       if (required) throw refusal(RefusalCode.INVALID_INPUT, `${name} is required.`, field(name));
       return;
     }
-    if (v.trim().length === 0 || v.length > max) throw refusal(RefusalCode.INVALID_INPUT, `${name} must be 1 to ${max} characters.`, field(name));
+    if (v.trim().length === 0 || v.length > max)
+      throw refusal(RefusalCode.INVALID_INPUT, `${name} must be 1 to ${max} characters.`, field(name));
   };
   text("name", input.name, 200);
   text("nameEn", input.nameEn, 200);
@@ -50,14 +51,26 @@ function validate(input: Partial<SubscriberFields>, field: (name: string) => str
   text("address", input.address, 500);
   text("representativeName", input.representativeName, 200);
   if (input.country !== undefined && !/^[A-Z]{2}$/.test(input.country)) {
-    throw refusal(RefusalCode.INVALID_INPUT, "country must be an ISO 3166-1 alpha-2 code in upper case, e.g. JP.", field("country"));
+    throw refusal(
+      RefusalCode.INVALID_INPUT,
+      "country must be an ISO 3166-1 alpha-2 code in upper case, e.g. JP.",
+      field("country"),
+    );
   }
   if (input.contacts !== undefined) {
-    if (input.contacts.length > MAX_CONTACTS) throw refusal(RefusalCode.INVALID_INPUT, `At most ${MAX_CONTACTS} contacts.`, field("contacts"));
+    if (input.contacts.length > MAX_CONTACTS)
+      throw refusal(RefusalCode.INVALID_INPUT, `At most ${MAX_CONTACTS} contacts.`, field("contacts"));
     input.contacts.forEach((c, i) => {
-      if (c.name.trim().length === 0 || c.name.length > 200) throw refusal(RefusalCode.INVALID_INPUT, "Contact name must be 1 to 200 characters.", field(`contacts[${i}].name`));
-      if (!isEmailAddress(c.email)) throw refusal(RefusalCode.INVALID_INPUT, "Contact e-mail address is not valid.", field(`contacts[${i}].email`));
-      if (c.phone != null && !/^\+?[0-9 ()-]{6,20}$/.test(c.phone)) throw refusal(RefusalCode.INVALID_INPUT, "Contact phone number is not valid.", field(`contacts[${i}].phone`));
+      if (c.name.trim().length === 0 || c.name.length > 200)
+        throw refusal(
+          RefusalCode.INVALID_INPUT,
+          "Contact name must be 1 to 200 characters.",
+          field(`contacts[${i}].name`),
+        );
+      if (!isEmailAddress(c.email))
+        throw refusal(RefusalCode.INVALID_INPUT, "Contact e-mail address is not valid.", field(`contacts[${i}].email`));
+      if (c.phone != null && !/^\+?[0-9 ()-]{6,20}$/.test(c.phone))
+        throw refusal(RefusalCode.INVALID_INPUT, "Contact phone number is not valid.", field(`contacts[${i}].phone`));
     });
   }
 }
@@ -123,32 +136,45 @@ export class SubscriberService {
     });
   }
 
-  async update(scope: RequestScope, id: string | null, changes: { [K in keyof SubscriberFields]?: SubscriberFields[K] | null }): Promise<Subscriber> {
+  async update(
+    scope: RequestScope,
+    id: string | null,
+    changes: { [K in keyof SubscriberFields]?: SubscriberFields[K] | null },
+  ): Promise<Subscriber> {
     requireReseller(scope.caller);
     for (const f of ["kind", "name", "country", "preferredLanguage", "contacts"] as const) {
       if (changes[f] === null) throw refusal(RefusalCode.INVALID_INPUT, `${f} cannot be removed.`, `input.${f}`);
     }
     validate(changes as Partial<SubscriberFields>, (f) => `input.${f}`);
     const result = await inTransaction(this.ds, async (tx) => {
-      const current = id === null ? null : await tx.findOne(Subscriber, { where: { id }, lock: { mode: "pessimistic_write" } });
+      const current =
+        id === null ? null : await tx.findOne(Subscriber, { where: { id }, lock: { mode: "pessimistic_write" } });
       if (!current || !canSeeResellerData(scope.caller, current.resellerId)) {
         throw refusal(RefusalCode.NOT_FOUND, "No such subscriber.", "input.id");
       }
-      const existingContacts = await tx.find(SubscriberContact, { where: { subscriberId: current.id }, order: { position: "ASC" } });
+      const existingContacts = await tx.find(SubscriberContact, {
+        where: { subscriberId: current.id },
+        order: { position: "ASC" },
+      });
       const before = { ...snapshot(current), contacts: existingContacts.map((c) => snapshot(c)) };
       const { contacts, ...asked } = changes;
       // CON-6: once verified, name, address and representative change only when the operator confirms.
       const pending = registeredChanges(current, asked);
       const registered = REGISTERED_FIELDS as readonly string[];
-      const fields = pending ? Object.fromEntries(Object.entries(asked).filter(([k]) => !registered.includes(k))) : asked;
+      const fields = pending
+        ? Object.fromEntries(Object.entries(asked).filter(([k]) => !registered.includes(k)))
+        : asked;
       if (pending && Object.keys(pending).length > 0) await this.changes.request(tx, scope, current, pending);
-      for (const [k, v] of Object.entries(fields)) if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
+      for (const [k, v] of Object.entries(fields))
+        if (v !== undefined) (current as unknown as Record<string, unknown>)[k] = typeof v === "string" ? v.trim() : v;
       // Nothing to change (a retry, or the values it already has): nothing is written or recorded.
       const contactsSame = contacts == null || sameContacts(existingContacts, contacts);
-      if (contactsSame && unchanged({ ...before, contacts: [] }, { ...snapshot(current), contacts: [] })) return current;
+      if (contactsSame && unchanged({ ...before, contacts: [] }, { ...snapshot(current), contacts: [] }))
+        return current;
       current.updatedAt = this.clock.now();
       const saved = await tx.save(current);
-      const afterContacts = contacts != null && !contactsSame ? await this.replaceContacts(tx, current.id, contacts) : existingContacts;
+      const afterContacts =
+        contacts != null && !contactsSame ? await this.replaceContacts(tx, current.id, contacts) : existingContacts;
       await this.audit.record(tx, scope, {
         action: "subscriber.update",
         entityType: "Subscriber",
@@ -163,16 +189,34 @@ export class SubscriberService {
     return result;
   }
 
-  private async replaceContacts(tx: EntityManager, subscriberId: string, contacts: ContactInput[]): Promise<SubscriberContact[]> {
+  private async replaceContacts(
+    tx: EntityManager,
+    subscriberId: string,
+    contacts: ContactInput[],
+  ): Promise<SubscriberContact[]> {
     await tx.delete(SubscriberContact, { subscriberId });
     if (contacts.length === 0) return [];
     return tx.save(
-      contacts.map((c, position) => tx.create(SubscriberContact, { subscriberId, role: c.role, name: c.name.trim(), email: c.email, phone: c.phone ?? null, position })),
+      contacts.map((c, position) =>
+        tx.create(SubscriberContact, {
+          subscriberId,
+          role: c.role,
+          name: c.name.trim(),
+          email: c.email,
+          phone: c.phone ?? null,
+          position,
+        }),
+      ),
     );
   }
 }
 
 function sameContacts(existing: SubscriberContact[], wanted: ContactInput[]): boolean {
-  const norm = (c: { role: string; name: string; email: string; phone?: string | null }) => [c.role, c.name.trim(), c.email, c.phone ?? null];
+  const norm = (c: { role: string; name: string; email: string; phone?: string | null }) => [
+    c.role,
+    c.name.trim(),
+    c.email,
+    c.phone ?? null,
+  ];
   return JSON.stringify(existing.map(norm)) === JSON.stringify(wanted.map(norm));
 }

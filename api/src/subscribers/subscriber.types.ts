@@ -23,7 +23,9 @@ export class ContactInput {
 export class CreateSubscriberInput {
   @Field(() => SubscriberKind, { description: "ORGANIZATION or INDIVIDUAL." })
   kind!: SubscriberKind;
-  @Field({ description: "Legal name (organisation) or full name (individual), as it will appear in OV/EV certificates." })
+  @Field({
+    description: "Legal name (organisation) or full name (individual), as it will appear in OV/EV certificates.",
+  })
   name!: string;
   @Field(() => String, { nullable: true, description: "Name in Latin letters, if different." })
   nameEn?: string | null;
@@ -39,11 +41,17 @@ export class CreateSubscriberInput {
   representativeName?: string | null;
   @Field(() => Language, { nullable: true, description: "Language of notices; default ja." })
   preferredLanguage?: Language | null;
-  @Field(() => [ContactInput], { defaultValue: [], description: "Contact persons; a NOTICE contact receives notices sent directly to the subscriber (J 4.5)." })
+  @Field(() => [ContactInput], {
+    defaultValue: [],
+    description: "Contact persons; a NOTICE contact receives notices sent directly to the subscriber (J 4.5).",
+  })
   contacts!: ContactInput[];
 }
 
-@InputType({ description: "Changes to a subscriber; omitted fields stay as they are. `contacts`, when given, replaces all contacts." })
+@InputType({
+  description:
+    "Changes to a subscriber; omitted fields stay as they are. `contacts`, when given, replaces all contacts.",
+})
 export class UpdateSubscriberInput {
   @Field(() => ID, { description: "Global ID of the subscriber to change." })
   id!: string;
@@ -67,10 +75,17 @@ export class UpdateSubscriberInput {
   contacts?: ContactInput[];
 }
 
-@ObjectType({ description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed." })
+@ObjectType({
+  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
+})
 export class SubscriberPayload {
-  @Field(() => Subscriber, { nullable: true, description: "The subscriber as it now stands; null when the mutation was refused." })
+  @Field(() => Subscriber, {
+    nullable: true,
+    description: "The subscriber as it now stands; null when the mutation was refused.",
+  })
   subscriber!: Subscriber | null;
-  @Field(() => [UserError], { description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not)." })
+  @Field(() => [UserError], {
+    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
+  })
   userErrors!: UserError[];
 }

@@ -20,21 +20,59 @@ export function demoRoutes(services: Services): Router {
   router.get("/demo", async (req: Request, res: Response) => {
     const sealId = await demoSealId(services);
     if (!sealId) {
-      res.status(404).type("text/plain").send("No demo data: start with an empty embedded database, or `npm start -- --demo` on an empty DATABASE_URL.\n");
+      res
+        .status(404)
+        .type("text/plain")
+        .send(
+          "No demo data: start with an empty embedded database, or `npm start -- --demo` on an empty DATABASE_URL.\n",
+        );
       return;
     }
     const host = req.hostname;
     const port = req.socket.localPort;
-    const body = html`<html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>デモショップ — Demo Shop</title><style>${new SafeHtml(CSS)}</style>
-<script type="module" src="/seal.js"></script></head><body>
-<header><h1>株式会社デモショップ</h1><p>Demo Shop Co., Ltd. — shop.akashi-demo.jp</p></header>
-<main><h2>おすすめ商品 / Featured</h2><div class="items">
-<div class="item"><h3>有田焼の湯呑み</h3><p>¥3,300</p></div><div class="item"><h3>南部鉄器の急須</h3><p>¥12,100</p></div><div class="item"><h3>今治タオル</h3><p>¥2,750</p></div>
-</div></main>
-<footer><akashi-seal seal-id="${sealId}"></akashi-seal><akashi-seal seal-id="${sealId}" lang="en" size="small" theme="dark"></akashi-seal>
-<p class="note">This page is served as <code>${host}</code>. The seal is valid only on ${DEMO_NAMES.join(" and ")} (SEAL-2); to see it as the shop, map the name to this machine (e.g. <code>127.0.0.1 shop.akashi-demo.jp</code> in your hosts file) and open <code>http://shop.akashi-demo.jp:${port}/demo</code>.</p></footer>
-</body></html>`;
+    const body = html`<html lang="ja">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <title>デモショップ — Demo Shop</title>
+        <style>
+          ${new SafeHtml(CSS)}
+        </style>
+        <script type="module" src="/seal.js"></script>
+      </head>
+      <body>
+        <header>
+          <h1>株式会社デモショップ</h1>
+          <p>Demo Shop Co., Ltd. — shop.akashi-demo.jp</p>
+        </header>
+        <main>
+          <h2>おすすめ商品 / Featured</h2>
+          <div class="items">
+            <div class="item">
+              <h3>有田焼の湯呑み</h3>
+              <p>¥3,300</p>
+            </div>
+            <div class="item">
+              <h3>南部鉄器の急須</h3>
+              <p>¥12,100</p>
+            </div>
+            <div class="item">
+              <h3>今治タオル</h3>
+              <p>¥2,750</p>
+            </div>
+          </div>
+        </main>
+        <footer>
+          <akashi-seal seal-id="${sealId}"></akashi-seal
+          ><akashi-seal seal-id="${sealId}" lang="en" size="small" theme="dark"></akashi-seal>
+          <p class="note">
+            This page is served as <code>${host}</code>. The seal is valid only on ${DEMO_NAMES.join(" and ")} (SEAL-2);
+            to see it as the shop, map the name to this machine (e.g. <code>127.0.0.1 shop.akashi-demo.jp</code> in your
+            hosts file) and open <code>http://shop.akashi-demo.jp:${port}/demo</code>.
+          </p>
+        </footer>
+      </body>
+    </html>`;
     PAGE.send(res, 200, body);
   });
   return router;

@@ -25,7 +25,11 @@ function originOf(text: string | null | undefined): string | null {
  * SEAL-2: where the visitor came from. A Referer from the operator's own pages (e.g. the language switch)
  * says nothing about the embedding site and is ignored.
  */
-export function visitorOrigin(referer: string | undefined, claimed: string | null, ownOrigin: string | null): VisitorOrigin {
+export function visitorOrigin(
+  referer: string | undefined,
+  claimed: string | null,
+  ownOrigin: string | null,
+): VisitorOrigin {
   const from = originOf(referer);
   return { referer: from !== null && from !== ownOrigin ? from : null, claimed: originOf(claimed) };
 }
@@ -47,7 +51,9 @@ export function verifyPathSealId(path: string): string | null {
  * origin, a pure renderer. No script; nothing from the embedding site but the validated, text-only
  * origin and the language.
  */
-export function createVerifyPage(services: Services): (req: IncomingMessage, res: ServerResponse, sealId: string, search: string) => Promise<void> {
+export function createVerifyPage(
+  services: Services,
+): (req: IncomingMessage, res: ServerResponse, sealId: string, search: string) => Promise<void> {
   const ownOrigin = originOf(services.config.publicBaseUrl);
   // The page is a function of the seal's view, the clock, the language and the visitor's origin: kept a
   // moment under exactly those (status/kept-answers.ts says why that keeps SEAL-5 and STAT-3).

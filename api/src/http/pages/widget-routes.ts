@@ -24,7 +24,10 @@ export function widgetRoutes(assets: () => WidgetAssets | null): Router {
       res.status(404).type("text/plain").send("Unknown seal script version; use /seal.js.\n");
       return;
     }
-    res.setHeader("Cache-Control", hashed ? "public, max-age=31536000, immutable" : `public, max-age=${SEAL_ALIAS_MAX_AGE_S}`);
+    res.setHeader(
+      "Cache-Control",
+      hashed ? "public, max-age=31536000, immutable" : `public, max-age=${SEAL_ALIAS_MAX_AGE_S}`,
+    );
     res.setHeader("ETag", `"${a.sri}"`);
     if (req.header("if-none-match") === `"${a.sri}"`) {
       res.status(304).end();

@@ -53,7 +53,12 @@ const OCSP = "1.3.6.1.5.5.7.48.1";
 const CA_ISSUERS = "1.3.6.1.5.5.7.48.2";
 const ANY_POLICY = "2.5.29.32.0";
 /** BR 7.1.6.1 reserved policy identifiers. */
-export const BR_POLICY = { DV: "2.23.140.1.2.1", OV: "2.23.140.1.2.2", EV: "2.23.140.1.1", IV: "2.23.140.1.2.3" } as const;
+export const BR_POLICY = {
+  DV: "2.23.140.1.2.1",
+  OV: "2.23.140.1.2.2",
+  EV: "2.23.140.1.1",
+  IV: "2.23.140.1.2.3",
+} as const;
 const CN = "2.5.4.3";
 const IDENTITY_ATTRIBUTES = new Set(["2.5.4.10", "2.5.4.11", "2.5.4.7", "2.5.4.8", "2.5.4.9", "2.5.4.17", "2.5.4.5"]);
 
@@ -96,23 +101,43 @@ export function dnsNameProblem(name: string): string | undefined {
   for (const [i, label] of labels.entries()) {
     if (i === 0 && label === "*") continue;
     if (!LDH_LABEL.test(label)) return `label ${JSON.stringify(label)} is not LDH`;
-    if (label.length >= 4 && label[2] === "-" && label[3] === "-" && !label.startsWith("xn--")) return `label ${label} has hyphens in positions 3-4 (R-LDH reserved)`;
+    if (label.length >= 4 && label[2] === "-" && label[3] === "-" && !label.startsWith("xn--"))
+      return `label ${label} has hyphens in positions 3-4 (R-LDH reserved)`;
   }
   if (/^\d+$/.test(labels[labels.length - 1]!)) return "all-numeric TLD (an IP address?)";
   return undefined;
 }
 
-function checkCommon(f: Findings, tbs: TBSCertificate, issuer: IssuerFacts, outerSignatureAlgorithm: Buffer, akiOptional: boolean): Map<string, Extension> {
+function checkCommon(
+  f: Findings,
+  tbs: TBSCertificate,
+  issuer: IssuerFacts,
+  outerSignatureAlgorithm: Buffer,
+  akiOptional: boolean,
+): Map<string, Extension> {
   f.check(tbs.version === Version.v3, "e_cert_version_not_3", `version is v${Number(tbs.version) + 1}`);
   checkIntegerContent(f, bytes(tbs.serialNumber), "serial", "serialNumber", false);
   // BR 7.1: ≥ 64 bits from a CSPRNG; we cannot measure entropy, but fewer than 8 octets cannot hold it.
-  f.check(bytes(tbs.serialNumber).length >= 8, "e_serial_low_entropy", `serialNumber has ${bytes(tbs.serialNumber).length} octets; 64 bits of entropy need at least 8`);
+  f.check(
+    bytes(tbs.serialNumber).length >= 8,
+    "e_serial_low_entropy",
+    `serialNumber has ${bytes(tbs.serialNumber).length} octets; 64 bits of entropy need at least 8`,
+  );
   checkSignatureAlgorithm(f, tbs.signature, issuer, outerSignatureAlgorithm, "cert");
-  f.check(encode(tbs.issuer).equals(issuer.subjectName), "e_issuer_not_ca_subject", "issuer is not the CA's subject byte for byte");
+  f.check(
+    encode(tbs.issuer).equals(issuer.subjectName),
+    "e_issuer_not_ca_subject",
+    "issuer is not the CA's subject byte for byte",
+  );
   const notBefore = checkTime(f, tbs.validity.notBefore, "e_validity_time_encoding", "notBefore");
   const notAfter = checkTime(f, tbs.validity.notAfter, "e_validity_time_encoding", "notAfter");
-  if (notBefore && notAfter) f.check(notBefore < notAfter, "e_validity_not_before_after_not_after", "notBefore is not before notAfter");
-  f.check(tbs.issuerUniqueID === undefined && tbs.subjectUniqueID === undefined, "e_cert_unique_identifier_present", "issuer/subjectUniqueID must be absent (BR 7.1)");
+  if (notBefore && notAfter)
+    f.check(notBefore < notAfter, "e_validity_not_before_after_not_after", "notBefore is not before notAfter");
+  f.check(
+    tbs.issuerUniqueID === undefined && tbs.subjectUniqueID === undefined,
+    "e_cert_unique_identifier_present",
+    "issuer/subjectUniqueID must be absent (BR 7.1)",
+  );
   f.check((tbs.extensions?.length ?? 0) > 0, "e_cert_no_extensions", "a v3 certificate without extensions");
   const exts = extensionMap(f, tbs.extensions, "e_ext_duplicate");
   // AKI: keyIdentifier = the issuer's SKI and nothing else (BR 7.1.2.11.1).
@@ -123,8 +148,16 @@ function checkCommon(f: Findings, tbs: TBSCertificate, issuer: IssuerFacts, oute
     const aki = extensionValue(f, akiExt, AuthorityKeyIdentifier, "e_aki_invalid");
     if (aki) {
       const keyId = aki.keyIdentifier ? bytes(aki.keyIdentifier.buffer) : undefined;
-      f.check(!!keyId && keyId.equals(issuer.keyId), "e_aki_not_issuer_ski", "authorityKeyIdentifier.keyIdentifier is not the issuer's SKI");
-      f.check(!aki.authorityCertIssuer && !aki.authorityCertSerialNumber, "e_aki_issuer_serial_present", "authorityCertIssuer/SerialNumber must be absent");
+      f.check(
+        !!keyId && keyId.equals(issuer.keyId),
+        "e_aki_not_issuer_ski",
+        "authorityKeyIdentifier.keyIdentifier is not the issuer's SKI",
+      );
+      f.check(
+        !aki.authorityCertIssuer && !aki.authorityCertSerialNumber,
+        "e_aki_issuer_serial_present",
+        "authorityCertIssuer/SerialNumber must be absent",
+      );
     }
   }
   return exts;
@@ -142,7 +175,11 @@ function checkSki(f: Findings, exts: Map<string, Extension>, spki: Buffer, requi
   if (!ski) return;
   const bits = bytes(AsnParser.parse(spki, SubjectPublicKeyInfo).subjectPublicKey);
   const expected = createHash("sha256").update(bits).digest().subarray(0, 20);
-  f.check(bytes(ski.buffer).equals(expected), "e_ski_not_key_hash", "subjectKeyIdentifier is not the truncated SHA-256 of the subject key");
+  f.check(
+    bytes(ski.buffer).equals(expected),
+    "e_ski_not_key_hash",
+    "subjectKeyIdentifier is not the truncated SHA-256 of the subject key",
+  );
 }
 
 function nameAttributes(name: Name): Array<{ type: string; value: string }> {
@@ -167,7 +204,11 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     }
     max = Math.min(max, BR_MAX_VALIDITY_DAYS);
     const days = validityPeriodDays(notBefore, notAfter);
-    f.check(days <= max, "e_validity_too_long", `validity of ${days} days; at most ${max} are allowed at ${notBefore.toISOString()}`);
+    f.check(
+      days <= max,
+      "e_validity_too_long",
+      `validity of ${days} days; at most ${max} are allowed at ${notBefore.toISOString()}`,
+    );
   }
 
   // SAN: present, dNSNames only, exactly the approved names (BR 7.1.2.7.12).
@@ -179,35 +220,64 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     if (san) {
       f.check(san.length > 0, "e_san_empty", "subjectAltName has no names");
       for (const gn of san) {
-        if (gn.dNSName === undefined) f.error("e_san_not_dns_name", `subjectAltName has a name that is not a dNSName: ${JSON.stringify(gn)}`);
+        if (gn.dNSName === undefined)
+          f.error("e_san_not_dns_name", `subjectAltName has a name that is not a dNSName: ${JSON.stringify(gn)}`);
         else sanNames.push(gn.dNSName);
       }
       for (const n of sanNames) {
         const problem = dnsNameProblem(n);
         if (problem) f.error("e_san_dns_name_invalid", `${JSON.stringify(n)}: ${problem}`);
       }
-      f.check(new Set(sanNames.map((n) => n.toLowerCase())).size === sanNames.length, "e_san_duplicate_name", "subjectAltName lists a name twice");
+      f.check(
+        new Set(sanNames.map((n) => n.toLowerCase())).size === sanNames.length,
+        "e_san_duplicate_name",
+        "subjectAltName lists a name twice",
+      );
       const approved = new Set(p.names.map((n) => n.toLowerCase()));
       const listed = new Set(sanNames.map((n) => n.toLowerCase()));
       for (const n of listed) f.check(approved.has(n), "e_san_name_not_approved", `${n} is not an approved name`);
-      for (const n of approved) f.check(listed.has(n), "e_san_approved_name_missing", `approved name ${n} is not in subjectAltName`);
+      for (const n of approved)
+        f.check(listed.has(n), "e_san_approved_name_missing", `approved name ${n} is not in subjectAltName`);
     }
     const subjectEmpty = tbs.subject.length === 0;
-    f.check(sanExt.critical === subjectEmpty, "e_san_criticality", subjectEmpty ? "subjectAltName must be critical when the subject is empty" : "subjectAltName must not be critical when the subject is not empty");
+    f.check(
+      sanExt.critical === subjectEmpty,
+      "e_san_criticality",
+      subjectEmpty
+        ? "subjectAltName must be critical when the subject is empty"
+        : "subjectAltName must not be critical when the subject is not empty",
+    );
   }
 
   // Subject (BR 7.1.4.2): CN, if present, exactly one of the SANs; DV names no organisation.
   const attrs = nameAttributes(tbs.subject);
   const cns = attrs.filter((a) => a.type === CN);
   f.check(cns.length <= 1, "e_subject_multiple_cn", `${cns.length} commonName attributes`);
-  for (const cn of cns) f.check(sanNames.includes(cn.value), "e_subject_cn_not_in_san", `commonName ${JSON.stringify(cn.value)} is not one of the SAN entries`);
+  for (const cn of cns)
+    f.check(
+      sanNames.includes(cn.value),
+      "e_subject_cn_not_in_san",
+      `commonName ${JSON.stringify(cn.value)} is not one of the SAN entries`,
+    );
   if (p.validationLevel === "DV") {
     const extra = attrs.filter((a) => IDENTITY_ATTRIBUTES.has(a.type));
-    f.check(extra.length === 0, "e_subject_dv_has_identity", `a DV subject names ${extra.map((a) => a.type).join(", ")}`);
+    f.check(
+      extra.length === 0,
+      "e_subject_dv_has_identity",
+      `a DV subject names ${extra.map((a) => a.type).join(", ")}`,
+    );
   } else {
     const has = (oid: string) => attrs.some((a) => a.type === oid);
-    f.check(has("2.5.4.10") && has("2.5.4.6"), "e_subject_org_missing", `${p.validationLevel} subjects need organizationName and countryName`);
-    f.check(has("2.5.4.7") || has("2.5.4.8"), "e_subject_locality_missing", `${p.validationLevel} subjects need localityName or stateOrProvinceName`);
+    f.check(
+      has("2.5.4.10") && has("2.5.4.6"),
+      "e_subject_org_missing",
+      `${p.validationLevel} subjects need organizationName and countryName`,
+    );
+    f.check(
+      has("2.5.4.7") || has("2.5.4.8"),
+      "e_subject_locality_missing",
+      `${p.validationLevel} subjects need localityName or stateOrProvinceName`,
+    );
   }
 
   // basicConstraints: critical, cA FALSE.
@@ -216,7 +286,12 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
   else {
     f.check(bcExt.critical, "e_basic_constraints_not_critical", "basicConstraints must be critical");
     const bc = extensionValue(f, bcExt, BasicConstraints, "e_basic_constraints_invalid");
-    if (bc) f.check(!bc.cA && bc.pathLenConstraint === undefined, "e_basic_constraints_ca", "a subscriber certificate must have cA FALSE and no pathLen");
+    if (bc)
+      f.check(
+        !bc.cA && bc.pathLenConstraint === undefined,
+        "e_basic_constraints_ca",
+        "a subscriber certificate must have cA FALSE and no pathLen",
+      );
   }
 
   // keyUsage: critical; digitalSignature, plus keyEncipherment for RSA only (BR 7.1.2.7.11).
@@ -228,7 +303,11 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     if (ku) {
       const flags = ku.toNumber();
       const expected = KeyUsageFlags.digitalSignature | (keyType === "rsa" ? KeyUsageFlags.keyEncipherment : 0);
-      f.check(flags === expected, "e_key_usage_bits", `keyUsage ${ku.toJSON().join(",")}; expected ${keyType === "rsa" ? "digitalSignature,keyEncipherment" : "digitalSignature"}`);
+      f.check(
+        flags === expected,
+        "e_key_usage_bits",
+        `keyUsage ${ku.toJSON().join(",")}; expected ${keyType === "rsa" ? "digitalSignature,keyEncipherment" : "digitalSignature"}`,
+      );
     }
   }
 
@@ -259,7 +338,11 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     if (cdp) {
       f.check(cdp.length > 0, "e_cdp_empty", "cRLDistributionPoints has no distribution point");
       for (const dp of cdp) {
-        f.check(!dp.reasons && !dp.cRLIssuer, "e_cdp_reasons_or_issuer", "a distribution point must not carry reasons or cRLIssuer");
+        f.check(
+          !dp.reasons && !dp.cRLIssuer,
+          "e_cdp_reasons_or_issuer",
+          "a distribution point must not carry reasons or cRLIssuer",
+        );
         const full = dp.distributionPoint?.fullName;
         if (!full || full.length === 0) f.error("e_cdp_no_full_name", "a distribution point has no fullName");
         else for (const gn of full) checkFetchUrl(f, gn.uniformResourceIdentifier, "cdp", "CRL distribution point");
@@ -274,11 +357,26 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     f.check(!aiaExt.critical, "e_aia_critical", "authorityInformationAccess must not be critical");
     const aia = extensionValue(f, aiaExt, AuthorityInfoAccessSyntax, "e_aia_invalid");
     if (aia) {
-      f.check(aia.some((d) => d.accessMethod === OCSP), "e_aia_ocsp_missing", "no OCSP accessLocation");
-      f.check(aia.some((d) => d.accessMethod === CA_ISSUERS), "e_aia_ca_issuers_missing", "no caIssuers accessLocation");
+      f.check(
+        aia.some((d) => d.accessMethod === OCSP),
+        "e_aia_ocsp_missing",
+        "no OCSP accessLocation",
+      );
+      f.check(
+        aia.some((d) => d.accessMethod === CA_ISSUERS),
+        "e_aia_ca_issuers_missing",
+        "no caIssuers accessLocation",
+      );
       for (const d of aia) {
-        if (d.accessMethod !== OCSP && d.accessMethod !== CA_ISSUERS) f.error("e_aia_unknown_method", `access method ${d.accessMethod}`);
-        else checkFetchUrl(f, d.accessLocation.uniformResourceIdentifier, "aia", d.accessMethod === OCSP ? "OCSP URL" : "caIssuers URL");
+        if (d.accessMethod !== OCSP && d.accessMethod !== CA_ISSUERS)
+          f.error("e_aia_unknown_method", `access method ${d.accessMethod}`);
+        else
+          checkFetchUrl(
+            f,
+            d.accessLocation.uniformResourceIdentifier,
+            "aia",
+            d.accessMethod === OCSP ? "OCSP URL" : "caIssuers URL",
+          );
       }
     }
   }
@@ -292,30 +390,47 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     if (cp) {
       const ids = cp.map((pi) => pi.policyIdentifier);
       const reserved = ids.filter((id) => (Object.values(BR_POLICY) as string[]).includes(id));
-      f.check(reserved.length === 1 && reserved[0] === BR_POLICY[p.validationLevel], "e_policy_validation_level",
-        `reserved policies ${reserved.join(",") || "none"}; a ${p.validationLevel} certificate carries exactly ${BR_POLICY[p.validationLevel]}`);
+      f.check(
+        reserved.length === 1 && reserved[0] === BR_POLICY[p.validationLevel],
+        "e_policy_validation_level",
+        `reserved policies ${reserved.join(",") || "none"}; a ${p.validationLevel} certificate carries exactly ${BR_POLICY[p.validationLevel]}`,
+      );
       f.check(!ids.includes(ANY_POLICY), "e_policy_any_policy", "anyPolicy in a subscriber certificate");
       f.check(new Set(ids).size === ids.length, "e_policy_duplicate", "a policy is listed twice");
     }
   }
 
-  for (const id of exts.keys()) f.check(SUBSCRIBER_EXTENSIONS.has(id), "e_ext_unknown", `extension ${id} is not in the subscriber profile`);
+  for (const id of exts.keys())
+    f.check(SUBSCRIBER_EXTENSIONS.has(id), "e_ext_unknown", `extension ${id} is not in the subscriber profile`);
 }
 
 function lintCa(f: Findings, tbs: TBSCertificate, exts: Map<string, Extension>): void {
   checkSubjectKey(f, encode(tbs.subjectPublicKeyInfo));
   const bcExt = exts.get(EXT.basicConstraints);
   const bc = bcExt && extensionValue(f, bcExt, BasicConstraints, "e_basic_constraints_invalid");
-  f.check(!!bcExt?.critical && !!bc?.cA, "e_ca_basic_constraints", "a CA certificate needs a critical basicConstraints with cA TRUE");
+  f.check(
+    !!bcExt?.critical && !!bc?.cA,
+    "e_ca_basic_constraints",
+    "a CA certificate needs a critical basicConstraints with cA TRUE",
+  );
   const kuExt = exts.get(EXT.keyUsage);
   const ku = kuExt && extensionValue(f, kuExt, KeyUsage, "e_key_usage_invalid");
-  f.check(!!kuExt?.critical && !!ku && (ku.toNumber() & KeyUsageFlags.keyCertSign) !== 0, "e_ca_key_usage", "a CA certificate needs a critical keyUsage with keyCertSign");
+  f.check(
+    !!kuExt?.critical && !!ku && (ku.toNumber() & KeyUsageFlags.keyCertSign) !== 0,
+    "e_ca_key_usage",
+    "a CA certificate needs a critical keyUsage with keyCertSign",
+  );
   checkSki(f, exts, encode(tbs.subjectPublicKeyInfo), true);
-  for (const id of exts.keys()) f.check(CA_EXTENSIONS.has(id), "e_ext_unknown", `extension ${id} is not in the CA profile`);
+  for (const id of exts.keys())
+    f.check(CA_EXTENSIONS.has(id), "e_ext_unknown", `extension ${id} is not in the CA profile`);
 }
 
 /** Every check of `profile` on a DER TBSCertificate; nothing thrown for profile failures. */
-export function lintCertificateTbs(tbsDer: Buffer, profile: CertificateProfile, outerSignatureAlgorithm: Buffer): LintResult {
+export function lintCertificateTbs(
+  tbsDer: Buffer,
+  profile: CertificateProfile,
+  outerSignatureAlgorithm: Buffer,
+): LintResult {
   const f = new Findings();
   let tbs: TBSCertificate;
   try {
@@ -325,19 +440,34 @@ export function lintCertificateTbs(tbsDer: Buffer, profile: CertificateProfile, 
     return f.result();
   }
   checkDerRoundTrip(f, tbsDer, tbs, "e_tbs_not_der");
-  const exts = checkCommon(f, tbs, profile.issuer, outerSignatureAlgorithm, profile.kind === "ca" && profile.selfSigned === true);
+  const exts = checkCommon(
+    f,
+    tbs,
+    profile.issuer,
+    outerSignatureAlgorithm,
+    profile.kind === "ca" && profile.selfSigned === true,
+  );
   if (profile.kind === "subscriber") lintSubscriber(f, tbs, exts, profile);
   else lintCa(f, tbs, exts);
   const ignored = new Set(profile.kind === "subscriber" ? (profile.ignoredLints ?? []) : []);
   const result = f.result();
   return {
     errors: result.errors.filter((e) => !ignored.has(e.id)),
-    warnings: [...result.warnings, ...result.errors.filter((e) => ignored.has(e.id)).map((e) => ({ id: e.id, detail: `ignored by the caller: ${e.detail}` }))],
+    warnings: [
+      ...result.warnings,
+      ...result.errors
+        .filter((e) => ignored.has(e.id))
+        .map((e) => ({ id: e.id, detail: `ignored by the caller: ${e.detail}` })),
+    ],
   };
 }
 
 /** Throws LintError listing every failed check; called before the signer sees the TBS. */
-export function assertCertificateLints(tbsDer: Buffer, profile: CertificateProfile, outerSignatureAlgorithm: Buffer): LintResult {
+export function assertCertificateLints(
+  tbsDer: Buffer,
+  profile: CertificateProfile,
+  outerSignatureAlgorithm: Buffer,
+): LintResult {
   const result = lintCertificateTbs(tbsDer, profile, outerSignatureAlgorithm);
   if (result.errors.length) throw new LintError("certificate", result.errors);
   return result;

@@ -1,5 +1,13 @@
 import { createPublicKey } from "node:crypto";
-import { AsnConvert, AsnIntegerArrayBufferConverter, AsnParser, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from "@peculiar/asn1-schema";
+import {
+  AsnConvert,
+  AsnIntegerArrayBufferConverter,
+  AsnParser,
+  AsnProp,
+  AsnPropTypes,
+  AsnType,
+  AsnTypeTypes,
+} from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier, Extension, SubjectPublicKeyInfo, Time } from "@peculiar/asn1-x509";
 import type { Findings } from "./lint-error";
 
@@ -60,7 +68,9 @@ export function checkDerRoundTrip(f: Findings, der: Buffer, parsed: object, id: 
 export const encode = (value: object): Buffer => Buffer.from(AsnConvert.serialize(value));
 
 /** The signature algorithm a key of this SPKI signs with (the CA's policy: SHA-384 only with P-384). */
-export function expectedSignatureAlgorithm(spkiDer: Buffer): { algorithm: string; nullParameters: boolean } | undefined {
+export function expectedSignatureAlgorithm(
+  spkiDer: Buffer,
+): { algorithm: string; nullParameters: boolean } | undefined {
   try {
     const spki = AsnParser.parse(spkiDer, SubjectPublicKeyInfo);
     if (spki.algorithm.algorithm === OIDS.rsaEncryption) return { algorithm: OIDS.sha256WithRSA, nullParameters: true };
@@ -90,19 +100,42 @@ export class IntegerHolder {
 }
 
 /** signature AlgorithmIdentifier: the issuer key's algorithm, and the same bytes as the outer signatureAlgorithm (RFC 5280 4.1.1.2). */
-export function checkSignatureAlgorithm(f: Findings, inner: AlgorithmIdentifier, issuer: IssuerFacts, outerDer: Buffer, prefix: string): void {
+export function checkSignatureAlgorithm(
+  f: Findings,
+  inner: AlgorithmIdentifier,
+  issuer: IssuerFacts,
+  outerDer: Buffer,
+  prefix: string,
+): void {
   const expected = expectedSignatureAlgorithm(issuer.spki);
   if (!expected) {
     f.error(`e_${prefix}_issuer_key_unsupported`, "the issuer key is neither RSA nor ECDSA P-256/P-384");
     return;
   }
-  f.check(inner.algorithm === expected.algorithm, `e_${prefix}_signature_algorithm_mismatch`,
-    `signature algorithm ${inner.algorithm}, the issuer key signs with ${expected.algorithm}`);
+  f.check(
+    inner.algorithm === expected.algorithm,
+    `e_${prefix}_signature_algorithm_mismatch`,
+    `signature algorithm ${inner.algorithm}, the issuer key signs with ${expected.algorithm}`,
+  );
   const params = inner.parameters;
   const isNull = params === null || (params instanceof ArrayBuffer && bytes(params).equals(Buffer.from([5, 0])));
-  if (expected.nullParameters) f.check(isNull, `e_${prefix}_signature_algorithm_parameters`, "RSA signature algorithms carry NULL parameters (RFC 4055 5)");
-  else f.check(params === undefined, `e_${prefix}_signature_algorithm_parameters`, "ECDSA signature algorithms carry no parameters (RFC 5758 3.2)");
-  f.check(encode(inner).equals(outerDer), `e_${prefix}_signature_algorithm_inner_outer`, "the TBS signature field differs from the outer signatureAlgorithm");
+  if (expected.nullParameters)
+    f.check(
+      isNull,
+      `e_${prefix}_signature_algorithm_parameters`,
+      "RSA signature algorithms carry NULL parameters (RFC 4055 5)",
+    );
+  else
+    f.check(
+      params === undefined,
+      `e_${prefix}_signature_algorithm_parameters`,
+      "ECDSA signature algorithms carry no parameters (RFC 5758 3.2)",
+    );
+  f.check(
+    encode(inner).equals(outerDer),
+    `e_${prefix}_signature_algorithm_inner_outer`,
+    "the TBS signature field differs from the outer signatureAlgorithm",
+  );
 }
 
 /** RFC 5280 4.1.2.5 / 5.1.2.4: UTCTime through 2049, GeneralizedTime from 2050; whole seconds. */
@@ -120,7 +153,11 @@ export function checkTime(f: Findings, t: Time, id: string, what: string): Date 
 }
 
 /** Extensions by OID; a repeated OID is reported (RFC 5280 4.2: at most one instance of an extension). */
-export function extensionMap(f: Findings, exts: readonly Extension[] | undefined, duplicateId: string): Map<string, Extension> {
+export function extensionMap(
+  f: Findings,
+  exts: readonly Extension[] | undefined,
+  duplicateId: string,
+): Map<string, Extension> {
   const map = new Map<string, Extension>();
   for (const e of exts ?? []) {
     if (map.has(e.extnID)) f.error(duplicateId, `extension ${e.extnID} appears more than once`);
@@ -151,20 +188,43 @@ export function checkFetchUrl(f: Findings, url: string | undefined, idPrefix: st
   }
   if (parsed.protocol === "https:") f.warn(`w_${idPrefix}_url_https`, `${what} ${url} should be http (BR 7.1.2)`);
   else f.check(parsed.protocol === "http:", `e_${idPrefix}_url_not_http`, `${what} ${url} is not an http URL`);
-  f.check(parsed.hostname !== "" && !parsed.username && !parsed.password, `e_${idPrefix}_url_invalid`, `${what} ${url} needs a host and no credentials`);
+  f.check(
+    parsed.hostname !== "" && !parsed.username && !parsed.password,
+    `e_${idPrefix}_url_invalid`,
+    `${what} ${url} needs a host and no credentials`,
+  );
 }
 
 /** Serial / CRL number content octets: positive (or ≥ 0), minimal, at most 20 octets (RFC 5280 4.1.2.2, 5.2.3). */
-export function checkIntegerContent(f: Findings, content: Buffer, idPrefix: string, what: string, allowZero: boolean): void {
+export function checkIntegerContent(
+  f: Findings,
+  content: Buffer,
+  idPrefix: string,
+  what: string,
+  allowZero: boolean,
+): void {
   if (content.length === 0) {
     f.error(`e_${idPrefix}_invalid`, `${what} is empty`);
     return;
   }
   f.check(!(content[0]! & 0x80), `e_${idPrefix}_negative`, `${what} is negative`);
   const zero = content.every((b) => b === 0);
-  if (zero) f.check(allowZero && content.length === 1, `e_${idPrefix}_${allowZero ? "invalid" : "not_positive"}`, `${what} is zero`);
-  f.check(!(content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)), `e_${idPrefix}_not_minimal`, `${what} has a redundant leading zero octet`);
-  f.check(content.length <= 20, `e_${idPrefix}_too_long`, `${what} is ${content.length} octets; at most 20 are allowed`);
+  if (zero)
+    f.check(
+      allowZero && content.length === 1,
+      `e_${idPrefix}_${allowZero ? "invalid" : "not_positive"}`,
+      `${what} is zero`,
+    );
+  f.check(
+    !(content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)),
+    `e_${idPrefix}_not_minimal`,
+    `${what} has a redundant leading zero octet`,
+  );
+  f.check(
+    content.length <= 20,
+    `e_${idPrefix}_too_long`,
+    `${what} is ${content.length} octets; at most 20 are allowed`,
+  );
 }
 
 /** Key of a SubjectPublicKeyInfo as the CA accepts it: RSA ≥ 2048 (multiple of 8, odd exponent ≥ 3), or ECDSA P-256/P-384 (BR 6.1.5, 6.1.6, 7.1.3.1). */
@@ -181,7 +241,11 @@ export function checkSubjectKey(f: Findings, spkiDer: Buffer): "rsa" | "ec" | un
   }
   if (alg.algorithm === OIDS.rsaEncryption) {
     const p = alg.parameters;
-    f.check(p === null || (p instanceof ArrayBuffer && bytes(p).equals(Buffer.from([5, 0]))), "e_spki_rsa_parameters", "rsaEncryption parameters must be NULL");
+    f.check(
+      p === null || (p instanceof ArrayBuffer && bytes(p).equals(Buffer.from([5, 0]))),
+      "e_spki_rsa_parameters",
+      "rsaEncryption parameters must be NULL",
+    );
     const bits = details.modulusLength ?? 0;
     f.check(bits >= 2048, "e_rsa_key_too_small", `RSA modulus of ${bits} bits; at least 2048 are required`);
     f.check(bits % 8 === 0, "e_rsa_modulus_not_multiple_of_8", `RSA modulus of ${bits} bits`);
@@ -196,7 +260,11 @@ export function checkSubjectKey(f: Findings, spkiDer: Buffer): "rsa" | "ec" | un
     } catch {
       curve = undefined;
     }
-    f.check(curve === OIDS.p256 || curve === OIDS.p384, "e_ec_curve_not_allowed", `EC key on ${curve ?? "no named curve"}; only P-256 and P-384 are allowed`);
+    f.check(
+      curve === OIDS.p256 || curve === OIDS.p384,
+      "e_ec_curve_not_allowed",
+      `EC key on ${curve ?? "no named curve"}; only P-256 and P-384 are allowed`,
+    );
     return "ec";
   }
   f.error("e_spki_algorithm_not_allowed", `public key algorithm ${alg.algorithm} is not RSA or ECDSA`);

@@ -16,14 +16,23 @@ const OID_INVALIDITY_DATE = Buffer.from([0x55, 0x1d, 0x18]); // 2.5.29.24
 /** UTCTime YYMMDDHHMMSSZ before 2050, GeneralizedTime YYYYMMDDHHMMSSZ from 2050 (RFC 5280 5.1.2.4). */
 function checkEntryTime(f: Findings, t: Tlv, what: string): void {
   const text = t.value.toString("latin1");
-  const m = t.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : t.tag === TAG.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : null;
+  const m =
+    t.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+      : t.tag === TAG.GENERALIZED_TIME
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+        : null;
   if (!m) {
     f.error("e_crl_time_encoding", `${what} is not a DER UTCTime or GeneralizedTime`);
     return;
   }
   const year = t.tag === TAG.UTC_TIME ? (Number(m[1]) < 50 ? 2000 : 1900) + Number(m[1]) : Number(m[1]);
   const date = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
-  f.check(date.getUTCFullYear() === year && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]), "e_crl_time_encoding", `${what} is not a calendar date`);
+  f.check(
+    date.getUTCFullYear() === year && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]),
+    "e_crl_time_encoding",
+    `${what} is not a calendar date`,
+  );
   if (year < 2050) f.check(t.tag === TAG.UTC_TIME, "e_crl_time_encoding", `${what} in ${year} must be UTCTime`);
   else f.check(t.tag === TAG.GENERALIZED_TIME, "e_crl_time_encoding", `${what} in ${year} must be GeneralizedTime`);
 }
@@ -58,12 +67,21 @@ function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReason
       } catch {
         reason = undefined;
       }
-      if (!reason || reason.tag !== TAG.ENUMERATED || reason.raw.length !== value.value.length || reason.value.length !== 1) {
+      if (
+        !reason ||
+        reason.tag !== TAG.ENUMERATED ||
+        reason.raw.length !== value.value.length ||
+        reason.value.length !== 1
+      ) {
         f.error("e_crl_reason_invalid", `entry ${hex}: reasonCode is not one ENUMERATED octet`);
         continue;
       }
       const code = reason.value[0]!;
-      if (code === 0) f.error("e_crl_reason_unspecified", `entry ${hex}: unspecified must be written by leaving reasonCode out (BR 7.2.2)`);
+      if (code === 0)
+        f.error(
+          "e_crl_reason_unspecified",
+          `entry ${hex}: unspecified must be written by leaving reasonCode out (BR 7.2.2)`,
+        );
       else f.check(allowedReasons.has(code), "e_crl_reason_not_allowed", `entry ${hex}: reason code ${code}`);
     } else f.check(id.equals(OID_INVALIDITY_DATE), "e_crl_entry_ext_unknown", `entry ${hex}: extension ${key}`);
   }
@@ -73,7 +91,7 @@ function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReason
 export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlySet<number>): void {
   const seen = new Set<string>();
   let count = 0;
-  for (let at = 0; at < list.value.length; ) {
+  for (let at = 0; at < list.value.length;) {
     let entry: Tlv;
     try {
       entry = readTlv(list.value, at);
@@ -92,7 +110,10 @@ export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlyS
     }
     const [serial, date, exts] = parts;
     if (!serial || serial.tag !== TAG.INTEGER || !date || parts.length > 3 || (exts && exts.tag !== TAG.SEQUENCE)) {
-      f.error("e_crl_tbs_undecodable", `revokedCertificates entry ${count} is not SEQUENCE { INTEGER, Time, [extensions] }`);
+      f.error(
+        "e_crl_tbs_undecodable",
+        `revokedCertificates entry ${count} is not SEQUENCE { INTEGER, Time, [extensions] }`,
+      );
       continue;
     }
     const hex = serial.value.toString("hex");

@@ -45,7 +45,10 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   try {
     split = withoutRevokedList(tbsDer);
   } catch (err) {
-    f.error(err instanceof DerError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
+    f.error(
+      err instanceof DerError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable",
+      `the TBSCertList does not decode: ${(err as Error).message}`,
+    );
     return f.result();
   }
   let tbs: TBSCertList;
@@ -58,15 +61,24 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   checkDerRoundTrip(f, split.header, tbs, "e_crl_tbs_not_der");
   f.check(tbs.version === Version.v2, "e_crl_version_not_2", "a CRL with extensions must be v2 (RFC 5280 5.1.2.1)");
   checkSignatureAlgorithm(f, tbs.signature, profile.issuer, outerSignatureAlgorithm, "crl");
-  f.check(encode(tbs.issuer).equals(profile.issuer.subjectName), "e_crl_issuer_not_ca_subject", "issuer is not the CA's subject byte for byte");
+  f.check(
+    encode(tbs.issuer).equals(profile.issuer.subjectName),
+    "e_crl_issuer_not_ca_subject",
+    "issuer is not the CA's subject byte for byte",
+  );
   const thisUpdate = checkTime(f, tbs.thisUpdate, "e_crl_time_encoding", "thisUpdate");
-  if (!tbs.nextUpdate) f.error("e_crl_next_update_missing", "nextUpdate is absent (RFC 5280 5.1.2.5: conforming CAs include it)");
+  if (!tbs.nextUpdate)
+    f.error("e_crl_next_update_missing", "nextUpdate is absent (RFC 5280 5.1.2.5: conforming CAs include it)");
   else {
     const nextUpdate = checkTime(f, tbs.nextUpdate, "e_crl_time_encoding", "nextUpdate");
     if (thisUpdate && nextUpdate) {
       f.check(thisUpdate < nextUpdate, "e_crl_this_update_after_next_update", "thisUpdate is not before nextUpdate");
       const max = profile.maxValidityDays ?? CRL_MAX_VALIDITY_DAYS;
-      f.check(nextUpdate.getTime() - thisUpdate.getTime() <= max * DAY_MS, "e_crl_validity_too_long", `nextUpdate is more than ${max} days after thisUpdate`);
+      f.check(
+        nextUpdate.getTime() - thisUpdate.getTime() <= max * DAY_MS,
+        "e_crl_validity_too_long",
+        `nextUpdate is more than ${max} days after thisUpdate`,
+      );
     }
   }
 
@@ -76,7 +88,12 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   else {
     f.check(!akiExt.critical, "e_crl_aki_critical", "authorityKeyIdentifier must not be critical");
     const aki = extensionValue(f, akiExt, AuthorityKeyIdentifier, "e_crl_aki_invalid");
-    if (aki) f.check(!!aki.keyIdentifier && bytes(aki.keyIdentifier.buffer).equals(profile.issuer.keyId), "e_crl_aki_not_issuer_ski", "keyIdentifier is not the CA's SKI");
+    if (aki)
+      f.check(
+        !!aki.keyIdentifier && bytes(aki.keyIdentifier.buffer).equals(profile.issuer.keyId),
+        "e_crl_aki_not_issuer_ski",
+        "keyIdentifier is not the CA's SKI",
+      );
   }
   const numberExt = exts.get(EXT.cRLNumber);
   if (!numberExt) f.error("e_crl_number_missing", "cRLNumber is absent (RFC 5280 5.2.3)");
@@ -91,14 +108,27 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
     const idp = extensionValue(f, idpExt, IssuingDistributionPoint, "e_crl_idp_invalid");
     if (idp) {
       const full = idp.distributionPoint?.fullName;
-      if (!full || full.length === 0) f.error("e_crl_idp_no_full_name", "issuingDistributionPoint has no distributionPoint fullName");
+      if (!full || full.length === 0)
+        f.error("e_crl_idp_no_full_name", "issuingDistributionPoint has no distributionPoint fullName");
       else for (const gn of full) checkFetchUrl(f, gn.uniformResourceIdentifier, "crl_idp", "issuingDistributionPoint");
-      f.check(!idp.indirectCRL && !idp.onlySomeReasons && !idp.onlyContainsAttributeCerts, "e_crl_idp_scope", "indirect, partial-reason or attribute-certificate CRLs are not issued here");
-      f.check(!(idp.onlyContainsUserCerts && idp.onlyContainsCACerts), "e_crl_idp_scope", "onlyContainsUserCerts and onlyContainsCACerts together");
+      f.check(
+        !idp.indirectCRL && !idp.onlySomeReasons && !idp.onlyContainsAttributeCerts,
+        "e_crl_idp_scope",
+        "indirect, partial-reason or attribute-certificate CRLs are not issued here",
+      );
+      f.check(
+        !(idp.onlyContainsUserCerts && idp.onlyContainsCACerts),
+        "e_crl_idp_scope",
+        "onlyContainsUserCerts and onlyContainsCACerts together",
+      );
     }
   }
   for (const id of exts.keys()) {
-    f.check(id === EXT.authorityKeyIdentifier || id === EXT.cRLNumber || id === EXT.issuingDistributionPoint, "e_crl_ext_unknown", `CRL extension ${id} is not in the profile`);
+    f.check(
+      id === EXT.authorityKeyIdentifier || id === EXT.cRLNumber || id === EXT.issuingDistributionPoint,
+      "e_crl_ext_unknown",
+      `CRL extension ${id} is not in the profile`,
+    );
   }
 
   // Entries: an empty list is written by leaving the field out (RFC 5280 5.1.2.6).
@@ -127,5 +157,8 @@ function withoutRevokedList(tbsDer: Buffer): { header: Buffer; list: Tlv | null 
     if (afterTimes >= 0 && parts[afterTimes]!.tag === TAG.SEQUENCE) listIndex = afterTimes;
   }
   if (listIndex < 0) return { header: tbsDer, list: null };
-  return { header: tlv(TAG.SEQUENCE, Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => p.raw))), list: parts[listIndex]! };
+  return {
+    header: tlv(TAG.SEQUENCE, Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => p.raw))),
+    list: parts[listIndex]!,
+  };
 }
