@@ -1,4 +1,4 @@
-import { API_KEY_EXPIRY_JOB } from "../../api/src/auth/api-key-governance.service";
+import { API_KEY_EXPIRY_JOB } from "../../api/src/resellers/api-key-governance.service";
 import { systemActor } from "../../api/src/auth/caller";
 import {
   CONSENTS,

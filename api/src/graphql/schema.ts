@@ -1,7 +1,7 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { ApplicationResolver, CaaCheckResolver, DomainValidationResolver } from "../applications/application.resolver";
-import { ApiKeyResolver } from "../auth/api-key.resolver";
+import { ApiKeyResolver } from "../resellers/api-key.resolver";
 import { CertificateResolver } from "../certificates/certificate.resolver";
 import { ContractResolver } from "../contracts/contract.resolver";
 import { AuditResolver } from "../audit/audit.resolver";

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
-import { revokeAllKeysOf } from "../auth/api-key-governance.service";
+import { revokeAllKeysOf } from "./api-key-governance.service";
 import { canSeeResellerData, requireOperator } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";

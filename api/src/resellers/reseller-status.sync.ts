@@ -1,6 +1,6 @@
 import { EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
-import { revokeAllKeysOf } from "../auth/api-key-governance.service";
+import { revokeAllKeysOf } from "./api-key-governance.service";
 import { Actor } from "../auth/caller";
 import { toGlobalId } from "../graphql/global-id";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";

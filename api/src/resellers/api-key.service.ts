@@ -6,12 +6,12 @@ import { Clock } from "../domain/clock";
 import { toGlobalId } from "../graphql/global-id";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
-import { suspensionInForce } from "../resellers/reseller-status";
-import { ResellerSuspension } from "../resellers/suspension.entity";
-import { ApiKey, ApiKeyOwner } from "./api-key.entity";
-import { generateKeySecret } from "./api-key-secret";
-import { Actor } from "./caller";
+import { Reseller, ResellerStatus } from "./reseller.entity";
+import { suspensionInForce } from "./reseller-status";
+import { ResellerSuspension } from "./suspension.entity";
+import { ApiKey, ApiKeyOwner } from "../auth/api-key.entity";
+import { generateKeySecret } from "../auth/api-key-secret";
+import { Actor } from "../auth/caller";
 
 export interface CreatedKey {
   apiKey: ApiKey;

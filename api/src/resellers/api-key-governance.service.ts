@@ -11,11 +11,11 @@ import { NoticeService } from "../notices/notice.service";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
-import { ApiKey, ApiKeyOwner } from "./api-key.entity";
-import { generateKeySecret } from "./api-key-secret";
-import { canSeeResellerData, requireOperator } from "./authorize";
-import { Actor } from "./caller";
+import { Reseller, ResellerStatus } from "./reseller.entity";
+import { ApiKey, ApiKeyOwner } from "../auth/api-key.entity";
+import { generateKeySecret } from "../auth/api-key-secret";
+import { canSeeResellerData, requireOperator } from "../auth/authorize";
+import { Actor } from "../auth/caller";
 import { CreatedKey } from "./api-key.service";
 
 export const API_KEY_EXPIRY_JOB = "apiKey.expiryNotices";

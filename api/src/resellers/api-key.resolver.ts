@@ -15,8 +15,8 @@ import type { Context } from "../graphql/context";
 import { idOfType } from "../graphql/global-id";
 import { badUserInput } from "../graphql/errors";
 import { UserError, mutate } from "../graphql/user-error";
-import { Reseller } from "../resellers/reseller.entity";
-import { ApiKey } from "./api-key.entity";
+import { Reseller } from "./reseller.entity";
+import { ApiKey } from "../auth/api-key.entity";
 
 @InputType({
   description:
