@@ -1,7 +1,7 @@
 import http from "node:http";
 import { Client } from "pg";
 import { crlShardFor } from "../../api/src/certificates/ca.service";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { createApp } from "../../api/src/http/app";
 import { createLogger } from "../../api/src/logger";
 import { buildCrl, packCrlEntries } from "../../api/src/pki";

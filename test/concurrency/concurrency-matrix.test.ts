@@ -17,7 +17,7 @@ import { TempDir } from "../support/openssl";
 import { TestCa, makeTestCa } from "../support/pki-fixtures";
 import { TestApp, startTestApp } from "../support/test-app";
 import { mutation, plusDays, uuid } from "../governance/governance-support";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { jstDateOf } from "../../api/src/domain";
 
 /**

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { createDataSource } from "../../api/src/db/data-source";
 import { EventType } from "../../api/src/events/event-publisher";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import {
   DcvWebServer,
   createSubscriber,

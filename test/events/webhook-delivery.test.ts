@@ -3,7 +3,7 @@ import { createDataSource } from "../../api/src/db/data-source";
 import { EventType } from "../../api/src/events/event-publisher";
 import { WebhookDeliverer, webhookBackoffMs } from "../../api/src/events/webhook-deliverer";
 import { checkWebhookUrl } from "../../api/src/events/webhook-url";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { RefusalError } from "../../api/src/refusal";

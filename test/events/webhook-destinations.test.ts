@@ -2,7 +2,7 @@ import { LookupAddress } from "node:dns";
 import net, { AddressInfo } from "node:net";
 import { EventType } from "../../api/src/events/event-publisher";
 import { WebhookDeliverer, WebhookDeliveryOptions } from "../../api/src/events/webhook-deliverer";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { gqlOk } from "../support/lifecycle";

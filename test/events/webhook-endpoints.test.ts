@@ -1,7 +1,7 @@
 import { PostgresQueryRunner } from "typeorm/driver/postgres/PostgresQueryRunner";
 import { EventType } from "../../api/src/events/event-publisher";
 import { MAX_ENDPOINTS_PER_RESELLER } from "../../api/src/events/webhook.service";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { gqlOk } from "../support/lifecycle";
 import { TestApp, startTestApp } from "../support/test-app";
 

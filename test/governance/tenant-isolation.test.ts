@@ -10,7 +10,7 @@ import {
 } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { mutation, plusDays, uuid as uuidOf } from "./governance-support";
 
 /**

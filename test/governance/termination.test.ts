@@ -1,5 +1,5 @@
 import request from "supertest";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import {
   DcvWebServer,
   createSubscriber,

@@ -1,4 +1,4 @@
-import { fromGlobalId } from "../../api/src/graphql/global-id";
+import { fromGlobalId } from "../../api/src/ids";
 import { TempDir } from "../support/openssl";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TestApp, startTestApp } from "../support/test-app";

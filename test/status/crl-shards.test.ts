@@ -3,7 +3,7 @@ import { CertificateList, IssuingDistributionPoint, id_ce_issuingDistributionPoi
 import request from "supertest";
 import { crlShardFor, DEFAULT_CRL_SHARDS } from "../../api/src/certificates/ca.service";
 import { checkCsr, issueServerCertificate, newSerialHex } from "../../api/src/pki";
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { createKeyAndCsr } from "../../api/src/pki/csr-builder";
 import { APPLICATION_FIELDS, CONSENTS, csrFor, gqlOk, reviewAndApprove } from "../support/lifecycle";
 import { openssl, opensslOk } from "../support/openssl";

@@ -1,4 +1,4 @@
-import { toGlobalId } from "../../api/src/graphql/global-id";
+import { toGlobalId } from "../../api/src/ids";
 import { TestApp } from "./test-app";
 
 /**

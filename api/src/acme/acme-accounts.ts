@@ -6,7 +6,7 @@ import { type KeyObject, createPublicKey } from "node:crypto";
 import { EntityManager } from "typeorm";
 import { snapshot } from "../audit/audit.service";
 import { isEmailAddress } from "../domain/email";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { EventType } from "../events/event-publisher";
 import { AcmeAccount, AcmeAccountStatus } from "./acme-account.entity";
 import type { AcmeCore, AcmeRequest } from "./acme-core";

@@ -12,7 +12,7 @@ import {
 } from "../applications/domain-validation.entity";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { canReuseDcv } from "../domain";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { type CaaResult, type DcvResult, checkAcmeDns01, checkAcmeHttp01 } from "../validation";
 import { AcmeAuthorization, type ChallengeType } from "./acme-authorization.entity";
 import type { AcmeCore, AcmeRequest } from "./acme-core";

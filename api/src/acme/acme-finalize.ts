@@ -12,7 +12,7 @@ import { snapshot } from "../audit/audit.service";
 import { Certificate } from "../certificates/certificate.entity";
 import { IssuanceService } from "../certificates/issuance.service";
 import { EventType } from "../events/event-publisher";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { checkCsr } from "../pki";
 import type { CaaResult } from "../validation";
 import { Product } from "../products/product.entity";

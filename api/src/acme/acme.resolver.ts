@@ -3,7 +3,7 @@ import { CertificateConnection } from "../certificates/certificate.resolver";
 import { Certificate } from "../certificates/certificate.entity";
 import { Charge } from "../fees/charge.entity";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
 import { Subscriber } from "../subscribers/subscriber.entity";

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { toGlobalId } from "../graphql/global-id";
-import { Node } from "../graphql/node";
+import { toGlobalId } from "../ids";
+import { Node } from "../ids";
 import { ProhibitedConduct } from "./prohibited-conduct";
 import { DomainValidationMethod } from "./domain-validation.entity";
 

@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "
 import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
 import { Product } from "../products/product.entity";

@@ -7,7 +7,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
 import { carryOverAllowedFor, decideRenewal } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { CertificateParseError, chainsTo, parseCertificateChain } from "../pki";
 import { IssuanceMode, Product } from "../products/product.entity";

@@ -4,7 +4,7 @@ import { Config } from "../config";
 import { inTransaction } from "../db/transaction";
 import { canReuseDcv } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import {

@@ -6,7 +6,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { openContract } from "../contracts/contract-writes";
 import { canRenewByoManagement, checkByoCertificate, termEnd } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { CertificateParseError, ParsedCertificate, parseCertificateChain } from "../pki";
 import { requirePem } from "./application-checks";
 import { IssuanceMode, Product } from "../products/product.entity";

@@ -6,7 +6,7 @@ import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
 import { businessDaysDeadline } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -6,7 +6,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { openContract } from "../contracts/contract-writes";
 import { certificateNotAfter, decideRenewal, endOfMonthOf, planReissue, termEnd, termWithCarryOver } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
 import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";

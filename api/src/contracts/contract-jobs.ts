@@ -3,7 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { systemActor } from "../auth/caller";
 import { autoRenewStatus, formatJst, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";

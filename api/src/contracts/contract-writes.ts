@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { Actor } from "../auth/caller";
 import { EventPublisher, EventType } from "../events/event-publisher";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
 
 /**

@@ -14,7 +14,7 @@ import {
 } from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { Product } from "../products/product.entity";

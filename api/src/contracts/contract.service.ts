@@ -4,7 +4,7 @@ import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { autoRenewStatus, cancellationEffectiveDate, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { Product } from "../products/product.entity";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { Job } from "../jobs/job.entity";
 import { AfterCommit, enqueueJob } from "../jobs/job-runner";
 import { JobSet } from "../jobs/job-sets";

@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
 import {

@@ -1,7 +1,7 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { toGlobalId } from "../graphql/global-id";
-import { Node } from "../graphql/node";
+import { toGlobalId } from "../ids";
+import { Node } from "../ids";
 import { Connection } from "../graphql/relay";
 import { UserError } from "../graphql/user-error";
 import { EventType } from "./event-publisher";

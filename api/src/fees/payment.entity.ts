@@ -1,7 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { toGlobalId } from "../graphql/global-id";
-import { Node } from "../graphql/node";
+import { toGlobalId } from "../ids";
+import { Node } from "../ids";
 
 export enum PaymentMethod {
   BANK_TRANSFER = "BANK_TRANSFER",

@@ -14,7 +14,7 @@ import {
   Root,
 } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "../resellers/reseller.entity";

@@ -4,7 +4,7 @@ import { requireOperator } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { GroundRevocation, lockIssuedCertificate, revokeOnGround } from "../revocations/ground-revocation";

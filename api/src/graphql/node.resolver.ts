@@ -1,8 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "./context";
 import { badUserInput } from "./errors";
-import { fromGlobalId } from "./global-id";
-import { Node } from "./node";
+import { fromGlobalId } from "../ids";
+import { Node } from "../ids";
 import { ProductPrice } from "../products/product-price.entity";
 
 /**

@@ -5,7 +5,7 @@ import { requireOperator } from "../auth/authorize";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { addMonthsClamped, formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { TermsVersion } from "../products/terms-version.entity";
 import { termsDocumentPath } from "../products/terms";

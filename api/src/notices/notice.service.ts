@@ -4,7 +4,7 @@ import { Application } from "../applications/application.entity";
 import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { enqueueJob, JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";

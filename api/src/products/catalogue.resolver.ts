@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { mutate } from "../graphql/user-error";
 import {
   CreateProductInput,

@@ -3,7 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";
 import { NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";

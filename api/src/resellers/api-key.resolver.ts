@@ -12,7 +12,7 @@ import {
   Root,
 } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { badUserInput } from "../graphql/errors";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "./reseller.entity";

@@ -3,7 +3,7 @@ import { AuditService, snapshot } from "../audit/audit.service";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "./reseller.entity";

@@ -3,7 +3,7 @@ import { AuditService } from "../audit/audit.service";
 import { requireOperator } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";

@@ -1,7 +1,7 @@
 import { Request, Response, Router } from "express";
 import { GraphQLError } from "graphql";
 import { authenticate } from "../auth/authenticate";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { Loaders } from "../graphql/loaders";
 import { RefusalError } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -3,7 +3,7 @@ import { Application, ApplicationStatus } from "../applications/application.enti
 import { Consent } from "../applications/consent.entity";
 import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { toPem } from "../pki/pem";
 import { SubscriberContact } from "../subscribers/subscriber-contact.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";

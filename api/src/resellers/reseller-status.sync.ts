@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit/audit.service";
 import { revokeAllKeysOf } from "./api-key-governance.service";
 import { Actor } from "../auth/caller";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";

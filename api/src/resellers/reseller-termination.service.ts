@@ -7,7 +7,7 @@ import { Contract, ContractStatus } from "../contracts/contract.entity";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { toGlobalId } from "../graphql/global-id";
-import { Node } from "../graphql/node";
+import { toGlobalId } from "../ids";
+import { Node } from "../ids";
 
 /** RES-8, RES-9: a suspension of a reseller, after an uncured notice or (RES-9) immediate. */
 @Entity("reseller_suspension")

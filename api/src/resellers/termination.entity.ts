@@ -1,7 +1,7 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { toGlobalId } from "../graphql/global-id";
-import { Node } from "../graphql/node";
+import { toGlobalId } from "../ids";
+import { Node } from "../ids";
 import { HANDOVER_DUE_FREE } from "../graphql/rule-descriptions";
 
 /** RES-11, J 6.5, REV-9: the end of a reseller's contract and the takeover of what it managed. */

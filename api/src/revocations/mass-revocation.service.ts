@@ -10,7 +10,7 @@ import { checkRevocationReason, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { updatedRows } from "../events/updated-rows";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, fromDomain, refusal } from "../refusal";

@@ -7,7 +7,7 @@ import { inTransaction } from "../db/transaction";
 import { problemReportAnswerDeadline, receiptNumber, receiptNumberValid } from "../domain";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { requirePem } from "../applications/application-checks";
 import { CSR_PEM_LABELS, csrProvesKeyOf } from "../pki";

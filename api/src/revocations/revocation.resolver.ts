@@ -16,7 +16,7 @@ import {
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { MassRevocation } from "./mass-revocation.entity";

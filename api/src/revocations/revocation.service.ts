@@ -8,7 +8,7 @@ import { endContract } from "../contracts/contract-writes";
 import { inTransaction } from "../db/transaction";
 import { RevocationActor, canWithdrawRevocation, planRevocation, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -15,7 +15,7 @@ import {
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../graphql/errors";
-import { idOfType } from "../graphql/global-id";
+import { idOfType } from "../ids";
 import { UserError, mutate } from "../graphql/user-error";
 import { STATUS_CACHE_MAX_AGE_S } from "../status/certificate-status.resolver";
 import { PublicSeal, SealEmbed } from "./seal.types";

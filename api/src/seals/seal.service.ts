@@ -9,7 +9,7 @@ import { Contract, ContractEndReason, ContractStatus } from "../contracts/contra
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { toPem } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -4,7 +4,7 @@ import { canSeeResellerData, requireAuthenticated, requireReseller } from "../au
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

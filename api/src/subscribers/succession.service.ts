@@ -6,7 +6,7 @@ import { inTransaction } from "../db/transaction";
 import { jstDateOf, parseJstDate, successionNoticeLate } from "../domain";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
-import { toGlobalId } from "../graphql/global-id";
+import { toGlobalId } from "../ids";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Seal } from "../seals/seal.entity";
