@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseHostOverrides } from "./validation/host-overrides";
-import { AcmeSettings, loadAcmeSettings } from "./acme/acme-settings";
+import { parseHostOverrides } from "./settings/host-overrides";
+import { AcmeSettings, loadAcmeSettings } from "./settings/acme-settings";
 import { DEFAULT_DB_LIMITS, DbLimits } from "./db/data-source";
 
 /** Every setting Akashi reads from its environment, validated once at start-up. */

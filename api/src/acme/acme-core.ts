@@ -5,7 +5,7 @@
 import type { KeyObject } from "node:crypto";
 import type { Request } from "express";
 import { DataSource, EntityManager } from "typeorm";
-import type { AcmeSettings } from "./acme-settings";
+import type { AcmeSettings } from "../settings/acme-settings";
 import { AuditService } from "../audit/audit.service";
 import type { Actor } from "../auth/caller";
 import { inTransaction } from "../db/transaction";
