@@ -17,8 +17,6 @@ import { Subscriber } from "../subscribers/subscriber.entity";
 import {
   ConsentsInput,
   requirePem,
-  refuseDuplicateCertificate,
-  refuseRenewedTwice,
   requireBrokeringReseller,
   requireConsents,
   requireCsr,
@@ -28,6 +26,7 @@ import {
   requireProduct,
   requireTerm,
 } from "./application-checks";
+import { refuseDuplicateCertificate, refuseRenewedTwice } from "../certificates/issuance-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";

@@ -12,7 +12,7 @@ import { Product, ValidationLevel } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RevocationRequester } from "../revocations/revocation.entity";
 import { RevocationService } from "../revocations/revocation.service";
-import { refuseDuplicateCertificate, refuseRenewedTwice } from "../applications/application-checks";
+import { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
 import { Seal } from "../seals/seal.entity";
 import { Subscriber } from "../subscribers/subscriber.entity";
 import { FeeService } from "../fees/fee.service";
