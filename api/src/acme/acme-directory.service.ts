@@ -2,7 +2,7 @@
 import { DataSource } from "typeorm";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { Certificate } from "../certificates/certificate.entity";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RequestScope } from "../request-scope";
 import { AcmeAccount } from "./acme-account.entity";
 import { AcmeOrder } from "./acme-order.entity";
@@ -26,7 +26,7 @@ export class AcmeAccountQueries {
 
   async accounts(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { subscriberId?: string | null },
   ): Promise<ConnectionShape<AcmeAccount>> {
     requireAuthenticated(scope.caller);
@@ -37,7 +37,7 @@ export class AcmeAccountQueries {
   }
 
   /** The account's orders (the caller already may see the account). */
-  async orders(account: AcmeAccount, args: PageArgs): Promise<ConnectionShape<AcmeOrder>> {
+  async orders(account: AcmeAccount, args: PageRequest): Promise<ConnectionShape<AcmeOrder>> {
     return paginate(
       this.ds.getRepository(AcmeOrder).createQueryBuilder("o").where("o.account_id = :id", { id: account.id }),
       args,
@@ -45,7 +45,7 @@ export class AcmeAccountQueries {
   }
 
   /** Certificates issued through the account's orders. */
-  async certificates(account: AcmeAccount, args: PageArgs): Promise<ConnectionShape<Certificate>> {
+  async certificates(account: AcmeAccount, args: PageRequest): Promise<ConnectionShape<Certificate>> {
     const qb = this.ds
       .getRepository(Certificate)
       .createQueryBuilder("c")

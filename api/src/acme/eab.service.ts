@@ -10,7 +10,7 @@ import { canSeeResellerData, requireAuthenticated, requireReseller } from "../au
 import { requireOwnSubscriber } from "../applications/application-checks";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { AcmeSecrets } from "./acme-secrets";
@@ -159,7 +159,7 @@ export class EabService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { subscriberId?: string | null },
   ): Promise<ConnectionShape<AcmeEabCredential>> {
     requireAuthenticated(scope.caller);

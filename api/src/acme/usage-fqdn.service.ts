@@ -13,7 +13,7 @@ import { formatJst } from "../domain/jst";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { FeeService } from "../fees/fee.service";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { PriceKind } from "../products/product-price.entity";
 import { Product } from "../products/product.entity";
 import { RefusalCode, refusal } from "../refusal";
@@ -318,7 +318,7 @@ export class UsageFqdnService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { subscriberId?: string | null; name?: string | null },
   ): Promise<ConnectionShape<UsageFqdn>> {
     requireAuthenticated(scope.caller);

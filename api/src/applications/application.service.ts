@@ -8,7 +8,7 @@ import { inTransaction } from "../db/transaction";
 import { carryOverAllowedFor, decideRenewal } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { CertificateParseError, chainsTo, parseCertificateChain } from "../pki";
 import { IssuanceMode, Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
@@ -113,7 +113,7 @@ export class ApplicationService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { statuses?: ApplicationStatus[] | null; subscriberId?: string | null } = {},
   ): Promise<ConnectionShape<Application>> {
     requireAuthenticated(scope.caller);

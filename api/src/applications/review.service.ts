@@ -7,7 +7,7 @@ import { inTransaction } from "../db/transaction";
 import { businessDaysDeadline } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers/subscriber.entity";
@@ -48,7 +48,7 @@ export class ReviewService {
   ) {}
 
   /** Open applications, oldest first: what the operator has to decide. */
-  async queue(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<Application>> {
+  async queue(scope: RequestScope, args: PageRequest): Promise<ConnectionShape<Application>> {
     requireOperator(scope.caller);
     const qb = this.ds
       .getRepository(Application)

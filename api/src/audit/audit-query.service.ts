@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { requireOperator } from "../auth/authorize";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RequestScope } from "../request-scope";
 import { AuditEvent } from "./audit-event.entity";
 
@@ -10,7 +10,7 @@ export class AuditQueryService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { entityId?: string | null; resellerId?: string | null; action?: string | null },
   ): Promise<ConnectionShape<AuditEvent>> {
     requireOperator(scope.caller);

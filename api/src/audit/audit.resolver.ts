@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, ObjectType, Query, Resolver } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { AuditEvent } from "./audit-event.entity";

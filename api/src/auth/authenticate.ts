@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Clock } from "../domain/clock";
-import { unauthenticated } from "../graphql/errors";
+import { unauthenticated } from "../errors";
 import { ApiKey, ApiKeyOwner } from "./api-key.entity";
 import { parseKey, secretMatches } from "./api-key-secret";
 import { Caller, PUBLIC } from "./caller";

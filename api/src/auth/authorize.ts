@@ -1,4 +1,4 @@
-import { forbidden } from "../graphql/errors";
+import { forbidden } from "../errors";
 import { Caller } from "./caller";
 
 /**

@@ -1,7 +1,7 @@
 import { DataSource } from "typeorm";
 import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
 import { Contract } from "../contracts/contract.entity";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { toPem } from "../pki";
 import { RequestScope } from "../request-scope";
 import { CaService } from "./ca.service";
@@ -23,7 +23,7 @@ export class CertificateService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { contractId?: string } = {},
   ): Promise<ConnectionShape<Certificate>> {
     requireAuthenticated(scope.caller);

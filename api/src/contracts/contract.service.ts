@@ -5,7 +5,7 @@ import { inTransaction } from "../db/transaction";
 import { autoRenewStatus, cancellationEffectiveDate, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { Product } from "../products/product.entity";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
@@ -28,7 +28,7 @@ export class ContractService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { subscriberId?: string | null; status?: ContractStatus | null } = {},
   ): Promise<ConnectionShape<Contract>> {
     requireAuthenticated(scope.caller);

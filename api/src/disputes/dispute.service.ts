@@ -6,7 +6,7 @@ import { inTransaction } from "../db/transaction";
 import { disputedNamesCovered, normalizeHostnames } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { GroundRevocation, lockIssuedCertificate, revokeOnGround } from "../revocations/ground-revocation";
@@ -163,7 +163,7 @@ export class DisputeService {
     return scope.loaders.byId(NameDispute).load(id);
   }
 
-  list(scope: RequestScope, args: PageArgs, openOnly: boolean): Promise<ConnectionShape<NameDispute>> {
+  list(scope: RequestScope, args: PageRequest, openOnly: boolean): Promise<ConnectionShape<NameDispute>> {
     requireOperator(scope.caller);
     const qb = this.ds.getRepository(NameDispute).createQueryBuilder("d");
     if (openOnly) qb.where("d.closed_at IS NULL");

@@ -1,7 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageArgs } from "../graphql/relay";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../paging";
+import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
 import {
   CreateWebhookEndpointInput,

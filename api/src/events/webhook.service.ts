@@ -4,9 +4,9 @@ import { canSeeResellerData, requireAuthenticated, requireReseller } from "../au
 import { isOperator } from "../auth/caller";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, checkPageSize } from "../graphql/relay";
+import { ConnectionShape, PageRequest, checkPageSize } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { EVENT_TYPES, EventType, WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./event-publisher";
@@ -323,7 +323,7 @@ export class WebhookService {
     return changed;
   }
 
-  async endpoints(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<WebhookEndpoint>> {
+  async endpoints(scope: RequestScope, args: PageRequest): Promise<ConnectionShape<WebhookEndpoint>> {
     requireAuthenticated(scope.caller);
     const first = checkPageSize(args.first);
     const params: unknown[] = [first + 1];
@@ -350,7 +350,7 @@ export class WebhookService {
   /** Deliveries, newest first; the operator sees every reseller's (with status DEAD: the dead letters). */
   async deliveries(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     status: WebhookDeliveryStatus | null,
   ): Promise<ConnectionShape<WebhookDelivery>> {
     requireAuthenticated(scope.caller);

@@ -19,8 +19,8 @@ import {
   validateEffectiveDatedTable,
 } from "../domain";
 import { Clock } from "../domain/clock";
-import { badUserInput, forbidden } from "../graphql/errors";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { badUserInput, forbidden } from "../errors";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { JobHandler } from "../jobs/job-runner";
 import { everyJstMonthEnd } from "../jobs/schedule";
 import { PriceKind } from "../products/product-price.entity";
@@ -339,7 +339,7 @@ export class FeeService {
 
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { resellerId?: string | null; month?: string | null } = {},
   ): Promise<ConnectionShape<Charge>> {
     const resellerId = this.statementReseller(scope, filter.resellerId ?? null, false);

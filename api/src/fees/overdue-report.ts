@@ -2,8 +2,8 @@ import { DataSource } from "typeorm";
 import { requireAuthenticated } from "../auth/authorize";
 import { statementDueAt } from "../domain";
 import { Clock } from "../domain/clock";
-import { badUserInput } from "../graphql/errors";
-import { checkPageSize } from "../graphql/relay";
+import { badUserInput } from "../errors";
+import { checkPageSize } from "../paging";
 import { RequestScope } from "../request-scope";
 import { statementMonth } from "./statement";
 

@@ -6,7 +6,7 @@ import { jstDateOf, parseJstDate } from "../domain";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Reseller } from "../resellers/reseller.entity";
@@ -117,7 +117,7 @@ export class PaymentService {
   /** Payments, newest received first: a reseller its own; an operator every reseller's unless one is named. */
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { resellerId: string | null; month: string | null },
   ): Promise<ConnectionShape<Payment>> {
     requireAuthenticated(scope.caller);

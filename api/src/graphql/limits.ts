@@ -1,6 +1,6 @@
 import { FieldNode, FragmentDefinitionNode, Kind, OperationDefinitionNode, SelectionSetNode, ValueNode } from "graphql";
-import { limitExceeded } from "./errors";
-import { DEFAULT_PAGE_SIZE } from "./relay";
+import { limitExceeded } from "../errors";
+import { DEFAULT_PAGE_SIZE } from "../paging";
 
 /**
  * Query limits, enforced before anything resolves. Depth and aliases stop pathological documents;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Query, Resolver } from "type-graphql";
 import type { Context } from "./context";
-import { badUserInput } from "./errors";
+import { badUserInput } from "../errors";
 import { fromGlobalId } from "../ids";
 import { Node } from "../ids";
 import { ProductPrice } from "../products/product-price.entity";

@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { addMonthsClamped, formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { TermsVersion } from "../products/terms-version.entity";
 import { termsDocumentPath } from "../products/terms";
 import { RefusalCode, refusal } from "../refusal";
@@ -225,7 +225,7 @@ export class AnnouncementService {
   }
 
   /** Public: every announcement, newest first (NOT-2: viewable from `publishedAt`). */
-  async list(args: PageArgs): Promise<ConnectionShape<Announcement>> {
+  async list(args: PageRequest): Promise<ConnectionShape<Announcement>> {
     const qb = this.ds
       .getRepository(Announcement)
       .createQueryBuilder("a")

@@ -4,8 +4,8 @@ import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { MS_PER_DAY } from "../domain";
 import { Clock } from "../domain/clock";
-import { badUserInput } from "../graphql/errors";
-import { PageArgs, PageInfo, checkPageSize } from "../graphql/relay";
+import { badUserInput } from "../errors";
+import { PageRequest, PageInfoShape, checkPageSize } from "../paging";
 import { RequestScope } from "../request-scope";
 
 export enum ExpiringWhat {
@@ -58,8 +58,8 @@ export class ExpiringSoonService {
   async list(
     scope: RequestScope,
     withinDays: number,
-    args: PageArgs,
-  ): Promise<{ edges: ExpiringItem[]; pageInfo: PageInfo }> {
+    args: PageRequest,
+  ): Promise<{ edges: ExpiringItem[]; pageInfo: PageInfoShape }> {
     requireAuthenticated(scope.caller);
     if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > MAX_EXPIRING_DAYS)
       throw badUserInput(`\`withinDays\` must be between 1 and ${MAX_EXPIRING_DAYS}.`);

@@ -5,7 +5,7 @@ import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { enqueueJob, JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";
 import { Logger } from "../logger";
@@ -469,7 +469,7 @@ export class NoticeService {
   /** RES-3: a reseller sees the notices written to it or about its subscribers (not the operator's direct ones); the operator all. */
   async list(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     filter: { unsentOnly?: boolean | null } = {},
   ): Promise<ConnectionShape<Notice>> {
     requireAuthenticated(scope.caller);

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RequestScope } from "../request-scope";
 import { ProductPrice } from "./product-price.entity";
 import { Product } from "./product.entity";
@@ -12,7 +12,7 @@ export class ProductService {
     return scope.loaders.byId(Product).load(id);
   }
 
-  async list(args: PageArgs): Promise<ConnectionShape<Product>> {
+  async list(args: PageRequest): Promise<ConnectionShape<Product>> {
     return paginate(this.ds.getRepository(Product).createQueryBuilder("p"), args, ["code", "id"]);
   }
 

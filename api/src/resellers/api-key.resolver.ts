@@ -13,7 +13,7 @@ import {
 } from "type-graphql";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "./reseller.entity";
 import { ApiKey } from "../auth/api-key.entity";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { idOfType, toGlobalId } from "../ids";
 import { mutate } from "../graphql/user-error";
 import { Notice } from "../notices/notice.entity";

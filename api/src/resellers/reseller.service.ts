@@ -5,7 +5,7 @@ import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { FeeService } from "../fees/fee.service";
@@ -38,7 +38,7 @@ export class ResellerService {
     return r && canSeeResellerData(scope.caller, r.id) ? r : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<Reseller>> {
+  async list(scope: RequestScope, args: PageRequest): Promise<ConnectionShape<Reseller>> {
     requireOperator(scope.caller);
     return paginate(this.ds.getRepository(Reseller).createQueryBuilder("r"), args);
   }

@@ -8,7 +8,7 @@ import { problemReportAnswerDeadline, receiptNumber, receiptNumberValid } from "
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { requirePem } from "../applications/application-checks";
 import { CSR_PEM_LABELS, csrProvesKeyOf } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
@@ -137,7 +137,7 @@ export class ProblemReportService {
   /** REV-10: the operator's queue, most urgent first. */
   async queue(
     scope: RequestScope,
-    args: PageArgs,
+    args: PageRequest,
     statuses: ProblemReportStatus[],
   ): Promise<ConnectionShape<ProblemReport>> {
     requireOperator(scope.caller);

@@ -15,7 +15,7 @@ import {
 } from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
 import type { Context } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";

@@ -14,7 +14,7 @@ import {
 } from "type-graphql";
 import { Contract } from "../contracts/contract.entity";
 import type { Context } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { idOfType } from "../ids";
 import { UserError, mutate } from "../graphql/user-error";
 import { STATUS_CACHE_MAX_AGE_S } from "../status/certificate-status.resolver";

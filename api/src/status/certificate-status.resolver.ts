@@ -2,7 +2,7 @@ import { Arg, Ctx, Extensions, Field, ObjectType, Query, Resolver } from "type-g
 import { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
 import { CertificateStatus } from "../certificates/certificate-status";
 import type { Context } from "../graphql/context";
-import { badUserInput } from "../graphql/errors";
+import { badUserInput } from "../errors";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-status.service";
 

@@ -4,7 +4,7 @@ import { canSeeResellerData, requireOperator } from "../auth/authorize";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ChangeSet, SubscriberChange, SubscriberChangeStatus } from "./subscriber-change.entity";
@@ -149,7 +149,7 @@ export class SubscriberChangeService {
   }
 
   /** The operator's queue: pending changes, oldest first. */
-  queue(scope: RequestScope, args: PageArgs): Promise<ConnectionShape<SubscriberChange>> {
+  queue(scope: RequestScope, args: PageRequest): Promise<ConnectionShape<SubscriberChange>> {
     requireOperator(scope.caller);
     const qb = this.ds
       .getRepository(SubscriberChange)

@@ -5,7 +5,7 @@ import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../ids";
-import { ConnectionShape, PageArgs, paginate } from "../graphql/relay";
+import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ContactRole, SubscriberContact } from "./subscriber-contact.entity";
@@ -90,7 +90,7 @@ export class SubscriberService {
     return s && canSeeResellerData(scope.caller, s.resellerId) ? s : null;
   }
 
-  async list(scope: RequestScope, args: PageArgs, resellerId?: string): Promise<ConnectionShape<Subscriber>> {
+  async list(scope: RequestScope, args: PageRequest, resellerId?: string): Promise<ConnectionShape<Subscriber>> {
     requireAuthenticated(scope.caller);
     const qb = this.ds.getRepository(Subscriber).createQueryBuilder("s");
     if (scope.caller.kind === "RESELLER") qb.where("s.reseller_id = :own", { own: scope.caller.resellerId });
