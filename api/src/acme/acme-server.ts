@@ -1,7 +1,7 @@
 /**
  * The ACME variant's server (ACME-4..8): RFC 8555 under /acme/, strict like Pebble, External Account
  * Binding required, RFC 9773 renewal information. Built once per process (services.ts) and mounted by
- * http/app.ts with `acmeRouter`.
+ * http/app.ts with `acmeRouter` (http/acme-router.ts).
  */
 import { DataSource } from "typeorm";
 import { DomainValidationService } from "../applications/domain-validation.service";

@@ -4,8 +4,8 @@ import { GraphqlHttp } from "../graphql/http";
 import { getSchema } from "../graphql/schema";
 import { Logger } from "../logger";
 import { Services } from "../services";
-import { crlRoutes } from "../status/crl-routes";
-import { statementRoutes } from "../fees/statement-routes";
+import { crlRoutes } from "./crl-routes";
+import { statementRoutes } from "./statement-routes";
 import { caRoutes } from "./ca-routes";
 import { explorerRoutes } from "./explorer-routes";
 import { errorHandler, notFound } from "./errors";
@@ -15,8 +15,8 @@ import { verifyReportRoutes } from "./pages/verify-page";
 import { widgetRoutes } from "./pages/widget-routes";
 import { healthRoutes } from "./health";
 import { termsRoutes } from "./terms-routes";
-import { governanceRoutes } from "../resellers/governance-routes";
-import { acmeRouter } from "../acme/acme-router";
+import { governanceRoutes } from "./governance-routes";
+import { acmeRouter } from "./acme-router";
 
 export interface App {
   /** The request listener of the whole HTTP surface (node:http, supertest). */

@@ -6,7 +6,7 @@ import { Loaders } from "../graphql/loaders";
 import { RefusalError } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Services } from "../services";
-import { activityReportCsv } from "./activity-report.service";
+import { activityReportCsv } from "../resellers/activity-report.service";
 
 type Handler = (req: Request, res: Response, scope: RequestScope) => Promise<void>;
 

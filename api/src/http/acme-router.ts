@@ -4,12 +4,12 @@
  * request still uses up its nonce.
  */
 import express, { NextFunction, Request, Response, Router } from "express";
-import { renewalInfo } from "./renewal-info";
-import type { AcmeCore, AcmeRequest, SignedBy } from "./acme-core";
-import { isUuid } from "./acme-urls";
-import { type AcmeResponse, send } from "./acme-response";
-import type { AcmeServer } from "./acme-server";
-import { AcmeProblem } from "./problems";
+import { renewalInfo } from "../acme/renewal-info";
+import type { AcmeCore, AcmeRequest, SignedBy } from "../acme/acme-core";
+import { isUuid } from "../acme/acme-urls";
+import { type AcmeResponse, send } from "../acme/acme-response";
+import type { AcmeServer } from "../acme/acme-server";
+import { AcmeProblem } from "../acme/problems";
 
 const joseJson = express.json({ type: () => true, limit: "64kb" });
 const TERMS =

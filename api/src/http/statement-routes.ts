@@ -4,7 +4,7 @@ import { authenticate } from "../auth/authenticate";
 import { idOfType, toGlobalId } from "../ids";
 import { Loaders } from "../graphql/loaders";
 import type { Services } from "../services";
-import { statementCsv } from "./statement";
+import { statementCsv } from "../fees/statement";
 
 /**
  * `GET /statements/YYYY-MM.csv` with `Authorization: Bearer <key>`: the month's statement (RES-6,

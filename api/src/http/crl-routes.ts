@@ -1,6 +1,6 @@
 import { Request, Response, Router } from "express";
 import { Clock } from "../domain/clock";
-import { CRL_HTTP_MAX_AGE_S, CrlService, PublishedCrl } from "./crl.service";
+import { CRL_HTTP_MAX_AGE_S, CrlService, PublishedCrl } from "../status/crl.service";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
