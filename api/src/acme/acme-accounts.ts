@@ -4,10 +4,10 @@
  */
 import { type KeyObject, createPublicKey } from "node:crypto";
 import { EntityManager } from "typeorm";
-import { snapshot } from "../audit/audit.service";
+import { snapshot } from "../audit";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../ids";
-import { EventType } from "../events/event-publisher";
+import { EventType } from "../events";
 import { AcmeAccount, AcmeAccountStatus } from "./acme-account.entity";
 import type { AcmeCore, AcmeRequest } from "./acme-core";
 import { AcmeOrder } from "./acme-order.entity";

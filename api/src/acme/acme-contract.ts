@@ -5,10 +5,9 @@
  */
 import { EntityManager } from "typeorm";
 import type { Application } from "../applications/application.entity";
-import { AuditService } from "../audit/audit.service";
-import type { Actor } from "../auth/caller";
-import { Contract } from "../contracts/contract.entity";
-import { openContract } from "../contracts/contract-writes";
+import { AuditService } from "../audit";
+import type { Actor } from "../auth";
+import { Contract, openContract } from "../contracts";
 import { certificateNotAfter, minDate } from "../domain";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { usageOfNames } from "./usage-lookup";

@@ -5,13 +5,13 @@
  */
 import { DataSource } from "typeorm";
 import { DomainValidationService } from "../applications/domain-validation.service";
-import { AuditService } from "../audit/audit.service";
+import { AuditService } from "../audit";
 import { CaService } from "../certificates/ca.service";
 import { CertificateService } from "../certificates/certificate.service";
 import { IssuanceService } from "../certificates/issuance.service";
 import { Config } from "../config";
 import { Clock } from "../domain/clock";
-import { EventPublisher } from "../events/event-publisher";
+import { EventPublisher } from "../events";
 import type { JobSet } from "../jobs/job-sets";
 import { dailyAtJst } from "../jobs/schedule";
 import { RevocationService } from "../revocations/revocation.service";

@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { CertificateConnection } from "../certificates/certificate.resolver";
 import { Certificate } from "../certificates/certificate.entity";
-import { Charge } from "../fees/charge.entity";
+import { Charge } from "../fees";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Subscriber } from "../subscribers";
 import { AcmeAccount } from "./acme-account.entity";
 import { AcmeOrder } from "./acme-order.entity";
 import {

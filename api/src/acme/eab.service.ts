@@ -5,8 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
 import { requireOwnSubscriber } from "../applications/application-checks";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";

@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
+import { Reseller, ResellerStatus } from "../resellers";
 import { RefusalCode, refusal } from "../refusal";
 
 /**

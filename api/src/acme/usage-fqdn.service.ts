@@ -4,21 +4,20 @@
  * the reseller, REV-6 never refunded), audited, and announced as an event (webhooks).
  */
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
 import { requireOwnSubscriber } from "../applications/application-checks";
 import { inTransaction } from "../db/transaction";
 import { continuedEnd, normalizeHostnames, usagePeriodEnd } from "../domain";
 import { formatJst } from "../domain/jst";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
-import { FeeService } from "../fees/fee.service";
+import { EventPublisher, EventType } from "../events";
+import { FeeService } from "../fees";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
-import { PriceKind } from "../products/product-price.entity";
-import { Product } from "../products/product.entity";
+import { PriceKind, Product } from "../products";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { ResellerSuspension } from "../resellers/suspension.entity";
+import { ResellerSuspension } from "../resellers";
 import { requireAcmeReseller } from "./reseller-acme";
 import { UsageFqdn, UsageFqdnEndReason, UsageFqdnState, UsagePeriod, UsagePeriodKind } from "./usage-fqdn.entity";
 import { type UsageOfName, stateOf } from "./usage-lookup";

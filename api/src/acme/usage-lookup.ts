@@ -1,7 +1,7 @@
 /** ACME-2, ACME-4, ACME-6: where the usage FQDNs behind some names stand now (three queries, any number of names). */
 import { EntityManager, In } from "typeorm";
 import { type UsageState, usageState } from "../domain/acme-usage";
-import { ResellerSuspension } from "../resellers/suspension.entity";
+import { ResellerSuspension } from "../resellers";
 import { UsageFqdn, UsagePeriod } from "./usage-fqdn.entity";
 
 export interface UsageOfName {

@@ -2,12 +2,10 @@ import { EntityManager } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
 import { Certificate } from "../certificates/certificate.entity";
-import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
-import { TermsVersion } from "../products/terms-version.entity";
-import { requireTermsInForce } from "../products/terms";
+import { IssuanceMode, Product, ValidationLevel, TermsVersion, requireTermsInForce } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
-import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
-import { Subscriber, SubscriberKind } from "../subscribers/subscriber.entity";
+import { Reseller, ResellerStatus } from "../resellers";
+import { Subscriber, SubscriberKind } from "../subscribers";
 
 /** The checks every kind of application shares; each throws a RefusalError naming its input field. */
 

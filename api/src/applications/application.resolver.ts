@@ -1,12 +1,12 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
-import { Product } from "../products/product.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Product } from "../products";
+import { Subscriber } from "../subscribers";
 import { ApplicationDocument } from "./application-document.entity";
 import { Application, ApplicationStatus } from "./application.entity";
 import {

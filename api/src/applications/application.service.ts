@@ -1,19 +1,19 @@
 import { createHash } from "node:crypto";
 import { DataSource, EntityManager, In } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { Contract, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
 import { carryOverAllowedFor, decideRenewal } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { CertificateParseError, chainsTo, parseCertificateChain } from "../pki";
-import { IssuanceMode, Product } from "../products/product.entity";
+import { IssuanceMode, Product, refuseDiscontinuedRenewal } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Subscriber } from "../subscribers";
 import {
   ConsentsInput,
   requirePem,
@@ -35,9 +35,8 @@ import { DomainValidationMethod } from "./domain-validation.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { idempotentApplication } from "./idempotency";
 import { refuseHolderOrOrganisationChange } from "./reissue-holder";
-import { refuseDisputedNames } from "../disputes/disputed-names";
-import { refuseDiscontinuedRenewal } from "../products/discontinuation";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { refuseDisputedNames } from "../disputes";
+import { EventPublisher, EventType } from "../events";
 
 export interface SubmitInput {
   subscriberId: string | null;

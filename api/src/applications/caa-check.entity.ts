@@ -1,7 +1,7 @@
 import { Field, ObjectType, registerEnumType } from "type-graphql";
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { CAA_RESULT_USED_FOR } from "../graphql/rule-descriptions";
-import type { CaaEvidence } from "../validation/caa";
+import type { CaaEvidence } from "../validation";
 
 export enum CaaCheckStatus {
   PERMITTED = "PERMITTED",

@@ -1,6 +1,6 @@
 import { EntityManager } from "typeorm";
 import { type CaaResult, type DcvNetworkOptions, checkCaa } from "../validation";
-import { CAA_RESULT_HOURS } from "../validation/caa-policy";
+import { CAA_RESULT_HOURS } from "../validation";
 import { CaaCheck, CaaCheckStatus } from "./caa-check.entity";
 
 const CAA_RESULT_MS = CAA_RESULT_HOURS * 60 * 60 * 1000;

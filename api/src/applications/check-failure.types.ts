@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, registerEnumType } from "type-graphql";
-import type { FailureCause, FailureCauseCode } from "../validation/evidence";
+import type { FailureCause, FailureCauseCode } from "../validation";
 
 /** Every structured cause a domain-control or CAA check can fail with (validation/evidence.ts). */
 export enum CheckFailureCause {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ObjectType, registerEnumType } from "type-graphql";
-import type { DcvEvidence } from "../validation/evidence";
+import type { DcvEvidence } from "../validation";
 
 export enum DomainValidationMethod {
   HTTP_FILE = "HTTP_FILE",

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, In } from "typeorm";
-import { AuditService } from "../audit/audit.service";
+import { AuditService } from "../audit";
 import { Config } from "../config";
 import { inTransaction } from "../db/transaction";
 import { canReuseDcv } from "../domain";

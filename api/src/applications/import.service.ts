@@ -1,19 +1,18 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireReseller } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireReseller } from "../auth";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
-import { Contract, ContractStatus } from "../contracts/contract.entity";
-import { openContract } from "../contracts/contract-writes";
+import { Contract, ContractStatus, openContract } from "../contracts";
 import { canRenewByoManagement, checkByoCertificate, termEnd } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { CertificateParseError, ParsedCertificate, parseCertificateChain } from "../pki";
 import { requirePem } from "./application-checks";
-import { IssuanceMode, Product } from "../products/product.entity";
+import { IssuanceMode, Product, refuseDiscontinuedRenewal } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Subscriber } from "../subscribers/subscriber.entity";
-import { FeeService } from "../fees/fee.service";
+import { Subscriber } from "../subscribers";
+import { FeeService } from "../fees";
 import {
   ConsentsInput,
   requireBrokeringReseller,
@@ -27,8 +26,7 @@ import { Consent, ConsentKind } from "./consent.entity";
 import { DomainValidationMethod } from "./domain-validation.entity";
 import { idempotentApplication } from "./idempotency";
 
-import { refuseDisputedNames } from "../disputes/disputed-names";
-import { refuseDiscontinuedRenewal } from "../products/discontinuation";
+import { refuseDisputedNames } from "../disputes";
 
 export interface ImportInput {
   subscriberId: string | null;

@@ -1,10 +1,10 @@
 import { EntityManager } from "typeorm";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { subjectAttributes } from "../pki";
-import { Product, ValidationLevel } from "../products/product.entity";
+import { Product, ValidationLevel } from "../products";
 import { RefusalCode, refusal } from "../refusal";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Subscriber } from "../subscribers";
 import { Application } from "./application.entity";
 
 /**

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireOperator } from "../auth";
 import { IssuanceService } from "../certificates/issuance.service";
 import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
@@ -10,12 +10,12 @@ import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Subscriber } from "../subscribers";
 import { Application, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { NoticeService } from "../notices/notice.service";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { requireOperator } from "../auth/authorize";
+import { requireOperator } from "../auth";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RequestScope } from "../request-scope";
 import { AuditEvent } from "./audit-event.entity";

@@ -1,6 +1,6 @@
 import { EntityManager } from "typeorm";
 import { CommitBuffer } from "../db/commit-hooks";
-import { Actor } from "../auth/caller";
+import { Actor } from "../auth";
 import { Clock } from "../domain/clock";
 import { ActorKind } from "./audit-event.entity";
 

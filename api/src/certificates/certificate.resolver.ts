@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root, registerEnumType } from "type-graphql";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { Connection, PageArgs } from "../graphql/relay";
 import { RevocationReasonValue } from "../revocations/revocation-reason";

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
-import { Contract } from "../contracts/contract.entity";
+import { canSeeResellerData, requireAuthenticated } from "../auth";
+import { Contract } from "../contracts";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { toPem } from "../pki";
 import { RequestScope } from "../request-scope";

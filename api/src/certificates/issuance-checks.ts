@@ -3,7 +3,7 @@
  * transaction (VAL-5/CON-1, APP-4): they read certificates and contracts, so they live with issuance.
  */
 import { EntityManager } from "typeorm";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { RefusalCode, refusal } from "../refusal";
 
 /** VAL-5, CON-1: a contract is renewed once; a second renewal would be a second contract and fee for the same term. */

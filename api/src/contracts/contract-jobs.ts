@@ -1,20 +1,19 @@
 import { EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { systemActor } from "../auth/caller";
+import { AuditService, snapshot } from "../audit";
+import { systemActor } from "../auth";
 import { autoRenewStatus, formatJst, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
-import { IssuanceMode, Product } from "../products/product.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { IssuanceMode, Product, isDiscontinued, unlimitedEndedByDiscontinuation } from "../products";
+import { Subscriber } from "../subscribers";
 import { Contract, ContractEndReason } from "./contract.entity";
 import { endContract } from "./contract-writes";
 import { renewByDefault } from "./default-renewal";
-import { isDiscontinued, unlimitedEndedByDiscontinuation } from "../products/discontinuation";
-import { FeeService } from "../fees/fee.service";
+import { FeeService } from "../fees";
 
 const ACTOR = systemActor("contract-jobs");
 

@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { Actor } from "../auth/caller";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { AuditService, snapshot } from "../audit";
+import { Actor } from "../auth";
+import { EventPublisher, EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
 

@@ -17,9 +17,9 @@ import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
-import { Product } from "../products/product.entity";
-import { Reseller } from "../resellers/reseller.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Product } from "../products";
+import { Reseller } from "../resellers";
+import { Subscriber } from "../subscribers";
 import { Contract, ContractStatus } from "./contract.entity";
 import { CANCELLATION_DESIRED_END } from "../graphql/rule-descriptions";
 

@@ -1,13 +1,13 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot, unchanged } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { AuditService, snapshot, unchanged } from "../audit";
+import { canSeeResellerData, requireAuthenticated } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { autoRenewStatus, cancellationEffectiveDate, renewalWindow } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
-import { EventPublisher, EventType } from "../events/event-publisher";
-import { Product } from "../products/product.entity";
+import { EventPublisher, EventType } from "../events";
+import { Product } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Contract, ContractStatus } from "./contract.entity";

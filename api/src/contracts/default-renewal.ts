@@ -1,12 +1,12 @@
 import { EntityManager } from "typeorm";
 import { Application, ApplicationKind, ApplicationStatus } from "../applications/application.entity";
-import { AuditService } from "../audit/audit.service";
-import { Actor } from "../auth/caller";
+import { AuditService } from "../audit";
+import { Actor } from "../auth";
 import { termEnd } from "../domain";
-import { FeeService } from "../fees/fee.service";
-import { IssuanceMode, Product } from "../products/product.entity";
-import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
-import { Seal } from "../seals/seal.entity";
+import { FeeService } from "../fees";
+import { IssuanceMode, Product } from "../products";
+import { Reseller, ResellerStatus } from "../resellers";
+import { Seal } from "../seals";
 import { Contract, ContractStatus } from "./contract.entity";
 import { openContract } from "./contract-writes";
 

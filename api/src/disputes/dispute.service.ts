@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireOperator } from "../auth";
 import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
 import { disputedNamesCovered, normalizeHostnames } from "../domain";

@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
-import { isOperator } from "../auth/caller";
+import { AuditService } from "../audit";
+import { canSeeResellerData, requireAuthenticated, requireReseller, isOperator } from "../auth";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { badUserInput } from "../errors";

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";

@@ -1,8 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
-import { Actor, systemActor } from "../auth/caller";
-import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated, Actor, systemActor } from "../auth";
+import { Contract, ContractStatus } from "../contracts";
 import {
   LiabilityBasis,
   Payment,
@@ -23,8 +22,7 @@ import { badUserInput, forbidden } from "../errors";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { JobHandler } from "../jobs/job-runner";
 import { everyJstMonthEnd } from "../jobs/schedule";
-import { PriceKind } from "../products/product-price.entity";
-import { IssuanceMode, Product } from "../products/product.entity";
+import { PriceKind, IssuanceMode, Product } from "../products";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import type { JobSet } from "../jobs/job-sets";

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { requireAuthenticated } from "../auth/authorize";
+import { requireAuthenticated } from "../auth";
 import { statementDueAt } from "../domain";
 import { Clock } from "../domain/clock";
 import { badUserInput } from "../errors";

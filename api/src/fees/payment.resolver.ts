@@ -17,7 +17,7 @@ import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
-import { Reseller } from "../resellers/reseller.entity";
+import { Reseller } from "../resellers";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 import { RevocationPayload } from "../revocations/revocation.resolver";
 import { Charge } from "./charge.entity";

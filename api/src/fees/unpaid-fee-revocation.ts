@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
-import { AuditService } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService } from "../audit";
+import { requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";

@@ -1,14 +1,13 @@
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireOperator } from "../auth";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { addMonthsClamped, formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
-import { TermsVersion } from "../products/terms-version.entity";
-import { termsDocumentPath } from "../products/terms";
+import { TermsVersion, termsDocumentPath } from "../products";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Announcement, AnnouncementKind } from "./announcement.entity";

@@ -1,7 +1,7 @@
 import { DataSource, In } from "typeorm";
-import { requireAuthenticated } from "../auth/authorize";
+import { requireAuthenticated } from "../auth";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { MS_PER_DAY } from "../domain";
 import { Clock } from "../domain/clock";
 import { badUserInput } from "../errors";

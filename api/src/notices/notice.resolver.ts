@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from "type-graphql";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { Connection, PageArgs, PageInfo } from "../graphql/relay";
 import { ExpiringItem, ExpiringWhat } from "./expiring-soon.service";

@@ -1,10 +1,10 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";

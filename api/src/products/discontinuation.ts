@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { endOfMonthOf, formatJst } from "../domain";
 import { RefusalCode, refusal } from "../refusal";
 import { Product } from "./product.entity";

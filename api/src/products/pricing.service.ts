@@ -1,10 +1,10 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { addDaysToDate, jstDateAt, jstDateOf, maxDate, parseJstDate } from "../domain";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { NOW_TOLERANCE_MS } from "./catalogue.service";

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { canSeeResellerData, requireAuthenticated } from "../auth";
 import { Clock } from "../domain/clock";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

@@ -1,5 +1,5 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService, snapshot } from "../audit";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
@@ -8,14 +8,11 @@ import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";
 import { NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "./reseller.entity";
-import { ApiKey, ApiKeyOwner } from "../auth/api-key.entity";
-import { generateKeySecret } from "../auth/api-key-secret";
-import { canSeeResellerData, requireOperator } from "../auth/authorize";
-import { Actor } from "../auth/caller";
+import { ApiKey, ApiKeyOwner, generateKeySecret, canSeeResellerData, requireOperator, Actor } from "../auth";
 import { CreatedKey } from "./api-key.service";
 
 export const API_KEY_EXPIRY_JOB = "apiKey.expiryNotices";

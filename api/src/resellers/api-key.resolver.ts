@@ -16,7 +16,7 @@ import { idOfType } from "../ids";
 import { badUserInput } from "../errors";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "./reseller.entity";
-import { ApiKey } from "../auth/api-key.entity";
+import { ApiKey } from "../auth";
 
 @InputType({
   description:

@@ -1,6 +1,6 @@
 import { DataSource, IsNull } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated, ApiKey, ApiKeyOwner, generateKeySecret, Actor } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
@@ -9,9 +9,6 @@ import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { suspensionInForce } from "./reseller-status";
 import { ResellerSuspension } from "./suspension.entity";
-import { ApiKey, ApiKeyOwner } from "../auth/api-key.entity";
-import { generateKeySecret } from "../auth/api-key-secret";
-import { Actor } from "../auth/caller";
 
 export interface CreatedKey {
   apiKey: ApiKey;

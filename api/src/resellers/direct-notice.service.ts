@@ -1,6 +1,6 @@
 import { DataSource, EntityManager, In } from "typeorm";
-import { AuditService } from "../audit/audit.service";
-import { requireOperator } from "../auth/authorize";
+import { AuditService } from "../audit";
+import { requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
@@ -8,8 +8,7 @@ import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notic
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { ContactRole, SubscriberContact } from "../subscribers/subscriber-contact.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { ContactRole, SubscriberContact, Subscriber } from "../subscribers";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
-import { ApiKey } from "../auth/api-key.entity";
+import { ApiKey } from "../auth";
 import { UserError } from "../graphql/user-error";
 import { ResellerAcmeApplication } from "./acme-application.entity";
 import { CureNoticeGround, ResellerCureNotice } from "./cure-notice.entity";

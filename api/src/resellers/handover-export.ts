@@ -2,11 +2,10 @@ import { EntityManager, In } from "typeorm";
 import { Application, ApplicationStatus } from "../applications/application.entity";
 import { Consent } from "../applications/consent.entity";
 import { Certificate } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { toGlobalId } from "../ids";
 import { toPem } from "../pki/pem";
-import { SubscriberContact } from "../subscribers/subscriber-contact.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { SubscriberContact, Subscriber } from "../subscribers";
 import { Reseller } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 

@@ -1,13 +1,13 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService, snapshot } from "../audit";
 import { revokeAllKeysOf } from "./api-key-governance.service";
-import { canSeeResellerData, requireOperator } from "../auth/authorize";
+import { canSeeResellerData, requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { formatJst } from "../domain";
 import { Clock } from "../domain/clock";
 import { Notice, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";
-import { EventPublisher } from "../events/event-publisher";
+import { EventPublisher } from "../events";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { CureNoticeGround, ResellerCureNotice } from "./cure-notice.entity";

@@ -1,6 +1,6 @@
 import { DataSource, IsNull } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireOperator, requireReseller } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireOperator, requireReseller } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";

@@ -1,11 +1,11 @@
 import { EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
+import { AuditService, snapshot } from "../audit";
 import { revokeAllKeysOf } from "./api-key-governance.service";
-import { Actor } from "../auth/caller";
+import { Actor } from "../auth";
 import { toGlobalId } from "../ids";
 import { JobHandler, enqueueJob } from "../jobs/job-runner";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { resellerStatusAt } from "./reseller-status";
 import { ResellerSuspension } from "./suspension.entity";

@@ -12,12 +12,12 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { ApiKey } from "../auth/api-key.entity";
+import { ApiKey } from "../auth";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
-import { SubscriberConnection } from "../subscribers/subscriber.types";
+import { SubscriberConnection } from "../subscribers";
 import { Reseller } from "./reseller.entity";
 
 @ObjectType({ description: "A page of resellers." })

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireOperator } from "../auth";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
@@ -8,7 +8,7 @@ import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { FeeService } from "../fees/fee.service";
+import { FeeService } from "../fees";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 
 /** RES-1: the designation fee before consumption tax (JR 2). */

@@ -1,6 +1,6 @@
 import { EntityManager } from "typeorm";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import { planRevocation } from "../domain";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

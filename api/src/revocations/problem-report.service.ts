@@ -1,7 +1,6 @@
 import { DataSource, MoreThan } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { PUBLIC } from "../auth/caller";
-import { requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { PUBLIC, requireOperator } from "../auth";
 import { Certificate } from "../certificates/certificate.entity";
 import { inTransaction } from "../db/transaction";
 import { problemReportAnswerDeadline, receiptNumber, receiptNumberValid } from "../domain";

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { ContractEndReason, ContractStatus } from "../contracts";
 import { preparedQuery } from "../db/prepared";
 import { parseCertificate } from "../pki";
 import { RevocationReason } from "../revocations/revocation-reason";

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireAuthenticated } from "../auth";
 import { certificateStatus } from "../certificates/certificate-status";
 import { Certificate, CertificateSource } from "../certificates/certificate.entity";
 import { CaService } from "../certificates/ca.service";
-import { Contract, ContractEndReason, ContractStatus } from "../contracts/contract.entity";
+import { Contract, ContractEndReason, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { toPem } from "../pki";
 import { RefusalCode, refusal } from "../refusal";

@@ -1,7 +1,7 @@
 import { Extensions, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { STATUS_CACHE_MAX_AGE_S } from "../status/cache-policy";
 import { CertificateStatus } from "../certificates/certificate-status";
-import { ValidationLevel } from "../products/product.entity";
+import { ValidationLevel } from "../products";
 import { RevocationReasonValue } from "../revocations/revocation-reason";
 
 /** What a seal says (SEAL-4, REV-8): the certificate's status, or that the service has ended. */

@@ -12,7 +12,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { Contract } from "../contracts/contract.entity";
+import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";

@@ -1,9 +1,9 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireOperator } from "../auth/authorize";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

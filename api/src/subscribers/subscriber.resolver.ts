@@ -3,7 +3,7 @@ import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { PageArgs } from "../graphql/relay";
 import { mutate } from "../graphql/user-error";
-import { Reseller } from "../resellers/reseller.entity";
+import { Reseller } from "../resellers";
 import { SubscriberContact } from "./subscriber-contact.entity";
 import { Subscriber } from "./subscriber.entity";
 import {

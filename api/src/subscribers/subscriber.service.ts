@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from "typeorm";
-import { AuditService, snapshot, unchanged } from "../audit/audit.service";
-import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth/authorize";
+import { AuditService, snapshot, unchanged } from "../audit";
+import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";

@@ -1,15 +1,15 @@
 import { DataSource, EntityManager, In } from "typeorm";
-import { AuditService, snapshot } from "../audit/audit.service";
-import { canSeeResellerData, requireOperator } from "../auth/authorize";
-import { Contract, ContractStatus } from "../contracts/contract.entity";
+import { AuditService, snapshot } from "../audit";
+import { canSeeResellerData, requireOperator } from "../auth";
+import { Contract, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
 import { jstDateOf, parseJstDate, successionNoticeLate } from "../domain";
 import { Clock } from "../domain/clock";
-import { EventPublisher, EventType } from "../events/event-publisher";
+import { EventPublisher, EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { Seal } from "../seals/seal.entity";
+import { Seal } from "../seals";
 import { SubscriberSuccession, SuccessionKind } from "./subscriber-succession.entity";
 import { Subscriber } from "./subscriber.entity";
 
