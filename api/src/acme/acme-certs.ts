@@ -4,12 +4,11 @@
  */
 import { createHash } from "node:crypto";
 import { EntityManager } from "typeorm";
-import { Application, ApplicationKind } from "../applications/application.entity";
-import { Certificate } from "../certificates/certificate.entity";
-import { CertificateService } from "../certificates/certificate.service";
+import { Application, ApplicationKind } from "../applications";
+import { Certificate, CertificateService } from "../certificates";
 import { planRevocation, revocationReasonFromCode } from "../domain";
 import { readCertificateParts } from "../pki/certificate-der";
-import { RevocationRequester } from "../revocations/revocation.entity";
+import { RevocationRequester } from "../revocations";
 import { RevocationService } from "../revocations/revocation.service";
 import { AcmeAuthorization } from "./acme-authorization.entity";
 import type { AcmeCore, AcmeRequest } from "./acme-core";

@@ -5,11 +5,7 @@
  * records the domain validation, the CAA evidence and the new states.
  */
 import { EntityManager } from "typeorm";
-import {
-  DomainValidation,
-  DomainValidationMethod,
-  DomainValidationStatus,
-} from "../applications/domain-validation.entity";
+import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "../applications";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { canReuseDcv } from "../domain";
 import { toGlobalId } from "../ids";

@@ -4,7 +4,7 @@
  * certificate is signed, stored and published like every other one.
  */
 import { EntityManager } from "typeorm";
-import type { Application } from "../applications/application.entity";
+import type { Application } from "../applications";
 import { AuditService } from "../audit";
 import type { Actor } from "../auth";
 import { Contract, openContract } from "../contracts";

@@ -1,7 +1,7 @@
 /** ACME-3, ACME-5: the ACME accounts, their orders and certificates as the reseller (its own) and the operator (all) see them. */
 import { DataSource } from "typeorm";
 import { canSeeResellerData, requireAuthenticated } from "../auth";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RequestScope } from "../request-scope";
 import { AcmeAccount } from "./acme-account.entity";

@@ -1,4 +1,4 @@
-import { CaaCheck } from "../applications/caa-check.entity";
+import { CaaCheck } from "../applications";
 import { AcmeAccount } from "./acme-account.entity";
 import { AcmeAuthorization } from "./acme-authorization.entity";
 import { AcmeOrder } from "./acme-order.entity";

@@ -5,11 +5,10 @@
  * certificate, CRL/OCSP/status, audit) and writes the event — but no issuance notice (ACME-5, JR 11).
  */
 import { EntityManager, LessThanOrEqual } from "typeorm";
-import { Application, ApplicationKind, ApplicationStatus } from "../applications/application.entity";
-import { DomainValidationMethod } from "../applications/domain-validation.entity";
+import { Application, ApplicationKind, ApplicationStatus, DomainValidationMethod } from "../applications";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { snapshot } from "../audit";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { IssuanceService } from "../certificates/issuance.service";
 import { EventType } from "../events";
 import { toGlobalId } from "../ids";

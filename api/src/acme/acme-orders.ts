@@ -4,7 +4,7 @@
  */
 import { EntityManager, In } from "typeorm";
 import { DomainValidationService } from "../applications/domain-validation.service";
-import { DomainValidation, DomainValidationMethod } from "../applications/domain-validation.entity";
+import { DomainValidation, DomainValidationMethod } from "../applications";
 import { canReuseDcv, normalizeHostname } from "../domain";
 import { Product } from "../products";
 import { Reseller, ResellerStatus } from "../resellers";

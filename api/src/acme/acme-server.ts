@@ -6,8 +6,7 @@
 import { DataSource } from "typeorm";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { AuditService } from "../audit";
-import { CaService } from "../certificates/ca.service";
-import { CertificateService } from "../certificates/certificate.service";
+import { CaService, CertificateService } from "../certificates";
 import { IssuanceService } from "../certificates/issuance.service";
 import { Config } from "../config";
 import { Clock } from "../domain/clock";

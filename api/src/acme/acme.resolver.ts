@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
 import { CertificateConnection } from "../certificates/certificate.resolver";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Charge } from "../fees";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
-import { requireOwnSubscriber } from "../applications/application-checks";
+import { requireOwnSubscriber } from "../applications";
 import { inTransaction, isUniqueViolation } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { ConnectionShape, PageRequest, paginate } from "../paging";

@@ -5,7 +5,7 @@
  * report with verified proof of key compromise, or a mass revocation running for it — or already is.
  */
 import { EntityManager } from "typeorm";
-import { CaService } from "../certificates/ca.service";
+import { CaService } from "../certificates";
 import { Clock } from "../domain/clock";
 import { issuerContext } from "../pki/certificate-der";
 import { canonicalSerialHex } from "../pki";

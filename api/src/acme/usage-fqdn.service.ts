@@ -6,7 +6,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
-import { requireOwnSubscriber } from "../applications/application-checks";
+import { requireOwnSubscriber } from "../applications";
 import { inTransaction } from "../db/transaction";
 import { continuedEnd, normalizeHostnames, usagePeriodEnd } from "../domain";
 import { formatJst } from "../domain/jst";

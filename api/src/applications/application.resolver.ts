@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";

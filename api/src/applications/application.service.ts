@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DataSource, EntityManager, In } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate, refuseDuplicateCertificate, refuseRenewedTwice } from "../certificates";
 import { Contract, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
 import { carryOverAllowedFor, decideRenewal } from "../domain";
@@ -26,7 +26,6 @@ import {
   requireProduct,
   requireTerm,
 } from "./application-checks";
-import { refuseDuplicateCertificate, refuseRenewedTwice } from "../certificates/issuance-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { Consent, ConsentKind } from "./consent.entity";

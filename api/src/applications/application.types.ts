@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Connection } from "../graphql/relay";
 import { UserError } from "../graphql/user-error";
 import { Application } from "./application.entity";

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { requireReseller } from "../auth";
-import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { Certificate, CertificateSource } from "../certificates";
 import { Contract, ContractStatus, openContract } from "../contracts";
 import { canRenewByoManagement, checkByoCertificate, termEnd } from "../domain";
 import { Clock } from "../domain/clock";

@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import { subjectAttributes } from "../pki";
 import { Product, ValidationLevel } from "../products";

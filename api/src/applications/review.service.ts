@@ -2,7 +2,7 @@ import { DataSource, EntityManager, IsNull } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { requireOperator } from "../auth";
 import { IssuanceService } from "../certificates/issuance.service";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { inTransaction } from "../db/transaction";
 import { businessDaysDeadline } from "../domain";
 import { Clock } from "../domain/clock";
@@ -16,7 +16,7 @@ import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events";
-import { NoticeService } from "../notices/notice.service";
+import { NoticeService } from "../notices";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
 export enum RejectionGround {

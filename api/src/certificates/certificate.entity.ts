@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { toGlobalId } from "../ids";
 import { Node } from "../ids";
-import type { RevocationReason } from "../revocations/revocation-reason";
+import type { RevocationReason } from "../revocations";
 
 export enum CertificateSource {
   ISSUED = "ISSUED",

@@ -2,7 +2,7 @@ import { Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root, registerEn
 import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { Connection, PageArgs } from "../graphql/relay";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { RevocationReasonValue } from "../revocations";
 import { Certificate } from "./certificate.entity";
 import { CertificateStatus, certificateStatus } from "./certificate-status";
 

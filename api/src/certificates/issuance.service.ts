@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Application, ApplicationKind } from "../applications/application.entity";
+import { Application, ApplicationKind } from "../applications";
 import { Actor } from "../auth";
 import { AuditService } from "../audit";
 import { Contract, ContractStatus, openContract } from "../contracts";
@@ -9,7 +9,7 @@ import { toGlobalId } from "../ids";
 import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHex, parseCertificate } from "../pki";
 import { Product, ValidationLevel, refuseDiscontinuedRenewal } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
-import { RevocationRequester } from "../revocations/revocation.entity";
+import { RevocationRequester } from "../revocations";
 import { RevocationService } from "../revocations/revocation.service";
 import { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
 import { Seal } from "../seals";

@@ -7,7 +7,7 @@ import { toGlobalId } from "../ids";
 import { EventPublisher, EventType } from "../events";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
-import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
+import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices";
 import { IssuanceMode, Product, isDiscontinued, unlimitedEndedByDiscontinuation } from "../products";
 import { Subscriber } from "../subscribers";
 import { Contract, ContractEndReason } from "./contract.entity";

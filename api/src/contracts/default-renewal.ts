@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Application, ApplicationKind, ApplicationStatus } from "../applications/application.entity";
+import { Application, ApplicationKind, ApplicationStatus } from "../applications";
 import { AuditService } from "../audit";
 import { Actor } from "../auth";
 import { termEnd } from "../domain";

@@ -12,12 +12,12 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { RevocationReasonValue } from "../revocations";
 import { RevocationPayload } from "../revocations/revocation.resolver";
 import { NameDispute } from "./name-dispute.entity";
 

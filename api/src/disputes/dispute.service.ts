@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { requireOperator } from "../auth";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { inTransaction } from "../db/transaction";
 import { disputedNamesCovered, normalizeHostnames } from "../domain";
 import { Clock } from "../domain/clock";

@@ -18,7 +18,7 @@ import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "../resellers";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { RevocationReasonValue } from "../revocations";
 import { RevocationPayload } from "../revocations/revocation.resolver";
 import { Charge } from "./charge.entity";
 import { Statement } from "./fee.resolver";

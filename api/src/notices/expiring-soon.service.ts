@@ -1,6 +1,6 @@
 import { DataSource, In } from "typeorm";
 import { requireAuthenticated } from "../auth";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import { MS_PER_DAY } from "../domain";
 import { Clock } from "../domain/clock";

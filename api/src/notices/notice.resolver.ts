@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, Field, Int, ObjectType, Query, Resolver, registerEnumType } from "type-graphql";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
 import { Connection, PageArgs, PageInfo } from "../graphql/relay";

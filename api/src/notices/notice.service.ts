@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from "typeorm";
 import { requireAuthenticated } from "../auth";
-import { Application } from "../applications/application.entity";
-import { Certificate } from "../certificates/certificate.entity";
+import { Application } from "../applications";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";

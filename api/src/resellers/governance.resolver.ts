@@ -3,7 +3,7 @@ import type { Context } from "../graphql/context";
 import { badUserInput } from "../errors";
 import { idOfType, toGlobalId } from "../ids";
 import { mutate } from "../graphql/user-error";
-import { Notice } from "../notices/notice.entity";
+import { Notice } from "../notices";
 import { RefusalError } from "../refusal";
 import { ResellerAcmeApplication } from "./acme-application.entity";
 import { ResellerCureNotice } from "./cure-notice.entity";

@@ -1,7 +1,6 @@
 import { EntityManager, In } from "typeorm";
-import { Application, ApplicationStatus } from "../applications/application.entity";
-import { Consent } from "../applications/consent.entity";
-import { Certificate } from "../certificates/certificate.entity";
+import { Application, ApplicationStatus, Consent } from "../applications";
+import { Certificate } from "../certificates";
 import { Contract } from "../contracts";
 import { toGlobalId } from "../ids";
 import { toPem } from "../pki/pem";

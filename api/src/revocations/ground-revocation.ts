@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { Certificate, CertificateSource } from "../certificates/certificate.entity";
+import { Certificate, CertificateSource } from "../certificates";
 import { Contract } from "../contracts";
 import { planRevocation } from "../domain";
 import { RefusalCode, fromDomain, refusal } from "../refusal";

@@ -1,14 +1,14 @@
 import { DataSource, MoreThan } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { PUBLIC, requireOperator } from "../auth";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import { inTransaction } from "../db/transaction";
 import { problemReportAnswerDeadline, receiptNumber, receiptNumberValid } from "../domain";
 import { Clock } from "../domain/clock";
 import { isEmailAddress } from "../domain/email";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
-import { requirePem } from "../applications/application-checks";
+import { requirePem } from "../applications";
 import { CSR_PEM_LABELS, csrProvesKeyOf } from "../pki";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";

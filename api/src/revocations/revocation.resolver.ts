@@ -13,7 +13,7 @@ import {
   Resolver,
   Root,
 } from "type-graphql";
-import { Certificate } from "../certificates/certificate.entity";
+import { Certificate } from "../certificates";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../errors";
 import { idOfType } from "../ids";

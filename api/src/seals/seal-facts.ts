@@ -2,9 +2,8 @@ import { DataSource } from "typeorm";
 import { ContractEndReason, ContractStatus } from "../contracts";
 import { preparedQuery } from "../db/prepared";
 import { parseCertificate } from "../pki";
-import { RevocationReason } from "../revocations/revocation-reason";
-import { ViewCache } from "../status/view-cache";
-import { ViewChanges } from "../status/view-changes";
+import { RevocationReason } from "../revocations";
+import { ViewCache, ViewChanges } from "../status";
 
 /** A certificate of a seal's contract, as the seal and the verification page show it (no DER kept). */
 export interface SealCertificateFacts {

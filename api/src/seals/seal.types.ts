@@ -1,8 +1,8 @@
 import { Extensions, Field, ID, ObjectType, registerEnumType } from "type-graphql";
-import { STATUS_CACHE_MAX_AGE_S } from "../status/cache-policy";
-import { CertificateStatus } from "../certificates/certificate-status";
+import { STATUS_CACHE_MAX_AGE_S } from "../status";
+import { CertificateStatus } from "../certificates";
 import { ValidationLevel } from "../products";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { RevocationReasonValue } from "../revocations";
 
 /** What a seal says (SEAL-4, REV-8): the certificate's status, or that the service has ended. */
 export enum SealStatus {

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { preparedQuery } from "../db/prepared";
-import { RevocationReason } from "../revocations/revocation-reason";
+import { RevocationReason } from "../revocations";
 import { ViewCache } from "./view-cache";
 import { ViewChanges } from "./view-changes";
 

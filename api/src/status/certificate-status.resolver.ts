@@ -1,9 +1,9 @@
 import { Arg, Ctx, Extensions, Field, ObjectType, Query, Resolver } from "type-graphql";
 import { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
-import { CertificateStatus } from "../certificates/certificate-status";
+import { CertificateStatus } from "../certificates";
 import type { Context } from "../graphql/context";
 import { badUserInput } from "../errors";
-import { RevocationReasonValue } from "../revocations/revocation-reason";
+import { RevocationReasonValue } from "../revocations";
 import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-status.service";
 
 export { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";

@@ -1,7 +1,7 @@
-import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
+import { CertificateStatus, certificateStatus } from "../certificates";
 import { Clock } from "../domain/clock";
 import { canonicalSerialHex } from "../pki";
-import { RevocationReason } from "../revocations/revocation-reason";
+import { RevocationReason } from "../revocations";
 import { CertificateFacts, CertificateFactsCache } from "./certificate-facts";
 
 /** What the public status query tells about one certificate (STAT-3). */

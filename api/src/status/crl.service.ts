@@ -1,7 +1,5 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
-import { CaService } from "../certificates/ca.service";
-import { CertificateAuthority } from "../certificates/certificate-authority.entity";
-import { Crl } from "../certificates/crl.entity";
+import { CaService, CertificateAuthority, Crl } from "../certificates";
 import { Clock } from "../domain/clock";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst } from "../jobs/schedule";

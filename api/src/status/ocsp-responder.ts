@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { DataSource } from "typeorm";
-import { CaService } from "../certificates/ca.service";
-import { CertificateAuthority } from "../certificates/certificate-authority.entity";
-import { CertificateStatus, certificateStatus } from "../certificates/certificate-status";
+import { CaService, CertificateAuthority, CertificateStatus, certificateStatus } from "../certificates";
 import { Clock } from "../domain/clock";
 import {
   OcspCertId,

@@ -1,0 +1,6 @@
+/**
+ * Front door of notices/: what other feature folders may use. Everything not exported here is private to
+ * notices/ (npm run deps checks it).
+ */
+export { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
+export { NoticeService } from "./notice.service";
