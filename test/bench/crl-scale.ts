@@ -209,7 +209,7 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
         ["republish every scope (daily refresh)", `${refreshMs.toFixed(0)} ms`],
         [
           "revocation mutation → served on its shard's CRL",
-          `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce, job poll 1 s)`,
+          `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce; the job runner wakes when it falls due)`,
         ],
         ...[quiet, offThread.load, inline.load].map((r) => [
           r.label,

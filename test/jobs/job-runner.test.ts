@@ -1,7 +1,7 @@
 import pino from "pino";
 import { DataSource, EntityManager } from "typeorm";
 import { createDataSource } from "../../api/src/db/data-source";
-import { FixedClock } from "../../api/src/domain/clock";
+import { FixedClock, systemClock } from "../../api/src/domain/clock";
 import { Job } from "../../api/src/jobs/job.entity";
 import { JobHandler, JobRunner, JobRunnerOptions, defaultBackoffMs, enqueueJob } from "../../api/src/jobs/job-runner";
 import { dailyAtJst, everyJstMonthEnd } from "../../api/src/jobs/schedule";
@@ -444,6 +444,28 @@ describe("start and stop", () => {
       await new Promise((r) => setTimeout(r, 200));
       await replicaB.transaction((tx) => enqueueJob(tx, { kind: "wake", runAt: T0 }));
       await waitFor("the job to run", async () => (await jobRows(`status = 'DONE'`)).length === 1, 120_000);
+      expect(calls).toHaveLength(1);
+    } finally {
+      await a.stop();
+    }
+  });
+
+  test("STAT-3: a job enqueued for later runs when it falls due, not a whole poll interval later", async () => {
+    // A coalesced CRL publication is enqueued half a second ahead; with the next poll an hour away,
+    // only sleeping until the earliest due job brings the runner back before the test's timeout.
+    const calls: string[] = [];
+    const a = new JobRunner({
+      ds: replicaA,
+      clock: systemClock,
+      logger: silent,
+      handlers: { later: recordingHandler("a", calls) },
+      pollMs: 3_600_000,
+    });
+    await a.start();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await replicaB.transaction((tx) => enqueueJob(tx, { kind: "later", runAt: new Date(Date.now() + 500) }));
+      await waitFor("the job to run once due", async () => (await jobRows(`status = 'DONE'`)).length === 1, 120_000);
       expect(calls).toHaveLength(1);
     } finally {
       await a.stop();

@@ -4,6 +4,7 @@ import { toGlobalId } from "../ids";
 import { Node } from "../ids";
 import { ProhibitedConduct } from "./prohibited-conduct";
 import { DomainValidationMethod } from "./domain-validation.entity";
+import { ApplicationStatus } from "../domain/application-lifecycle";
 
 export enum ApplicationKind {
   NEW = "NEW",
@@ -16,15 +17,8 @@ export enum ApplicationKind {
 }
 registerEnumType(ApplicationKind, { name: "ApplicationKind", description: "What an application asks for." });
 
-export enum ApplicationStatus {
-  SUBMITTED = "SUBMITTED",
-  UNDER_REVIEW = "UNDER_REVIEW",
-  AWAITING_DOCUMENTS = "AWAITING_DOCUMENTS",
-  APPROVED = "APPROVED",
-  ISSUED = "ISSUED",
-  REJECTED = "REJECTED",
-  WITHDRAWN = "WITHDRAWN",
-}
+// The states and their moves are the domain's lifecycle table; the entity stores them and GraphQL names them.
+export { ApplicationStatus };
 registerEnumType(ApplicationStatus, { name: "ApplicationStatus", description: "APP-2 review state." });
 
 /** APP-2: an application (new, renewal, reissue, import) and its review state. */

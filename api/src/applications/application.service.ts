@@ -5,7 +5,7 @@ import { canSeeResellerData, requireAuthenticated, requireReseller } from "../au
 import { Certificate, refuseDuplicateCertificate, refuseRenewedTwice } from "../certificates";
 import { Contract, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
-import { carryOverAllowedFor, decideRenewal } from "../domain";
+import { OPEN_APPLICATION_STATUSES, applicationMove, carryOverAllowedFor, decideRenewal } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
@@ -90,8 +90,6 @@ export const DOCUMENT_LIMITS = {
   maxPerApplication: 10,
   mediaTypes: ["application/pdf", "image/png", "image/jpeg"],
 } as const;
-
-const OPEN = [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS];
 
 /** The reseller's side of APP-1..APP-10: submit (new, renewal, reissue), answer document requests, withdraw. */
 export class ApplicationService {
@@ -306,7 +304,8 @@ export class ApplicationService {
       throw refusal(RefusalCode.INVALID_INPUT, "At least one document is needed.", "input.documents");
     return inTransaction(this.ds, async (tx) => {
       const app = await this.lockOwn(tx, resellerId, applicationId);
-      if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "upload documents to");
+      const to = applicationMove("uploadDocuments", app.status);
+      if (to === null) throw this.stateRefusal(app, "upload documents to");
       // The same document again (same name and bytes) is the document already uploaded: a retry adds nothing.
       const have = await tx.find(ApplicationDocument, {
         select: { id: true, filename: true, sha256: true },
@@ -336,7 +335,7 @@ export class ApplicationService {
         });
       }
       const before = snapshot(app, ["csrDer", "carryOverCertificateDer"]);
-      if (app.status === ApplicationStatus.AWAITING_DOCUMENTS) app.status = ApplicationStatus.UNDER_REVIEW;
+      app.status = to;
       app.updatedAt = now;
       await tx.save(app);
       await this.audit.record(tx, scope, {
@@ -359,9 +358,10 @@ export class ApplicationService {
     const resellerId = requireReseller(scope.caller);
     return inTransaction(this.ds, async (tx) => {
       const app = await this.lockOwn(tx, resellerId, applicationId);
-      if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "withdraw");
+      const to = applicationMove("withdraw", app.status);
+      if (to === null) throw this.stateRefusal(app, "withdraw");
       const before = snapshot(app, ["csrDer", "carryOverCertificateDer"]);
-      app.status = ApplicationStatus.WITHDRAWN;
+      app.status = to;
       app.decidedAt = this.clock.now();
       app.updatedAt = app.decidedAt;
       await tx.save(app);
@@ -383,7 +383,7 @@ export class ApplicationService {
     requireAuthenticated(scope.caller);
     const app = applicationId ? await this.get(scope, applicationId) : null;
     if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
-    if (!OPEN.includes(app.status)) throw this.stateRefusal(app, "validate domains of");
+    if (applicationMove("checkDomainControl", app.status) === null) throw this.stateRefusal(app, "validate domains of");
     return { application: app, validations: await this.dcv.check(scope, app) };
   }
 
@@ -492,7 +492,7 @@ export class ApplicationService {
   }
 
   private async refuseOpenApplication(tx: EntityManager, contractId: string): Promise<void> {
-    const open = await tx.count(Application, { where: { contractId, status: In(OPEN) } });
+    const open = await tx.count(Application, { where: { contractId, status: In(OPEN_APPLICATION_STATUSES) } });
     if (open > 0)
       throw refusal(RefusalCode.CONFLICT, "This contract already has an application under review.", "input.contractId");
   }

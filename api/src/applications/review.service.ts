@@ -4,14 +4,20 @@ import { requireOperator } from "../auth";
 import { IssuanceService } from "../certificates/issuance.service";
 import { Certificate } from "../certificates";
 import { inTransaction } from "../db/transaction";
-import { businessDaysDeadline } from "../domain";
+import {
+  ApplicationMove,
+  OPEN_APPLICATION_STATUSES,
+  applicationMove,
+  businessDaysDeadline,
+  statusesAllowing,
+} from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers";
-import { Application, ApplicationStatus } from "./application.entity";
+import { Application } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
 import { DomainValidationService } from "./domain-validation.service";
 import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
@@ -33,8 +39,8 @@ export enum RejectionGround {
 const AUDIT_OMIT = ["csrDer", "carryOverCertificateDer"];
 
 /**
- * The operator's side of APP-2: take for review, ask for documents, approve (and issue), reject.
- * @rule APP-2 — the applicant's steps (answer a documents request, withdraw) are in application.service.ts
+ * The operator's side of APP-2: take for review, ask for documents, approve (and issue), reject. Which
+ * move is allowed from which state is decided by the lifecycle table (domain/application-lifecycle.ts).
  */
 export class ReviewService {
   constructor(
@@ -53,15 +59,12 @@ export class ReviewService {
     const qb = this.ds
       .getRepository(Application)
       .createQueryBuilder("a")
-      .where("a.status IN (:...open)", {
-        open: [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
-      });
+      .where("a.status IN (:...open)", { open: OPEN_APPLICATION_STATUSES });
     return paginate(qb, args, ["submitted_at", "id"]);
   }
 
   async startReview(scope: RequestScope, id: string | null): Promise<Application> {
-    return this.transition(scope, id, "application.startReview", [ApplicationStatus.SUBMITTED], async (app) => {
-      app.status = ApplicationStatus.UNDER_REVIEW;
+    return this.transition(scope, id, "startReview", async (app) => {
       app.reviewerKeyId = reviewerKey(scope);
     });
   }
@@ -77,25 +80,18 @@ export class ReviewService {
       throw refusal(RefusalCode.INVALID_INPUT, "message must be 1-2000 characters.", "input.message");
     if (!Number.isInteger(dueInBusinessDays) || dueInBusinessDays < 1 || dueInBusinessDays > 60)
       throw refusal(RefusalCode.INVALID_INPUT, "dueInBusinessDays must be 1-60.", "input.dueInBusinessDays");
-    return this.transition(
-      scope,
-      id,
-      "application.requestDocuments",
-      [ApplicationStatus.UNDER_REVIEW],
-      async (app, tx) => {
-        app.status = ApplicationStatus.AWAITING_DOCUMENTS;
-        app.documentsRequest = message.trim();
-        app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
-        app.reviewerKeyId = reviewerKey(scope);
-        await this.events.emit(tx, {
-          type: EventType.DOCUMENTS_REQUESTED,
-          resellerId: app.resellerId,
-          subjectType: "Application",
-          subjectId: toGlobalId("Application", app.id),
-          data: { message: app.documentsRequest, documentsDueAt: app.documentsDueAt.toISOString() },
-        });
-      },
-    );
+    return this.transition(scope, id, "requestDocuments", async (app, tx) => {
+      app.documentsRequest = message.trim();
+      app.documentsDueAt = businessDaysDeadline(this.clock.now(), dueInBusinessDays);
+      app.reviewerKeyId = reviewerKey(scope);
+      await this.events.emit(tx, {
+        type: EventType.DOCUMENTS_REQUESTED,
+        resellerId: app.resellerId,
+        subjectType: "Application",
+        subjectId: toGlobalId("Application", app.id),
+        data: { message: app.documentsRequest, documentsDueAt: app.documentsDueAt.toISOString() },
+      });
+    });
   }
 
   /**
@@ -114,10 +110,8 @@ export class ReviewService {
     return this.transition(
       scope,
       id,
-      "application.reject",
-      [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.AWAITING_DOCUMENTS],
+      "reject",
       async (app, tx) => {
-        app.status = ApplicationStatus.REJECTED;
         app.refusalCode = ground;
         app.rejectionReason = reason.trim();
         app.prohibitedConduct = prohibitedConductFor(ground, conduct); // APP-7
@@ -155,78 +149,74 @@ export class ReviewService {
     // APP-11: CAA is looked up (network) before the transaction when the last result is missing or stale.
     await this.dcv.refreshCaa(id);
     let certificate: Certificate | null = null;
-    const application = await this.transition(
-      scope,
-      id,
-      "application.approve",
-      [ApplicationStatus.UNDER_REVIEW],
-      async (app, tx) => {
-        const now = this.clock.now();
-        // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
-        await this.dcv.requireIssuable(tx, app, now);
-        const issued = await this.issuance.issueForApplication(tx, scope, app);
-        certificate = issued.certificate;
-        app.status = ApplicationStatus.ISSUED;
-        app.decidedAt = now;
-        app.reviewerKeyId = reviewerKey(scope);
-        const subscriber = issued.subscriber;
-        if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
-        await this.audit.record(tx, scope, {
-          action: "certificate.issue",
-          entityType: "Certificate",
-          entityId: toGlobalId("Certificate", issued.certificate.id),
-          resellerId: app.resellerId,
-          after: snapshot(issued.certificate, ["der"]),
-        });
-        // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
-        await this.notices.certificateIssued(tx, issued.certificate, issued);
-        const certificateId = toGlobalId("Certificate", issued.certificate.id);
-        await this.events.emit(tx, {
-          type: EventType.APPLICATION_APPROVED,
-          resellerId: app.resellerId,
-          subjectType: "Application",
-          subjectId: toGlobalId("Application", app.id),
-          data: { certificateId },
-        });
-        await this.events.emit(tx, {
-          type: EventType.CERTIFICATE_ISSUED,
-          resellerId: app.resellerId,
-          subjectType: "Certificate",
-          subjectId: certificateId,
-          data: {
-            applicationId: toGlobalId("Application", app.id),
-            serialNumber: issued.certificate.serialHex,
-            names: app.names,
-            notBefore: issued.certificate.notBefore.toISOString(),
-            notAfter: issued.certificate.notAfter.toISOString(),
-          },
-        });
-      },
-    );
+    const application = await this.transition(scope, id, "approve", async (app, tx) => {
+      const now = this.clock.now();
+      // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
+      await this.dcv.requireIssuable(tx, app, now);
+      const issued = await this.issuance.issueForApplication(tx, scope, app);
+      certificate = issued.certificate;
+      app.decidedAt = now;
+      app.reviewerKeyId = reviewerKey(scope);
+      const subscriber = issued.subscriber;
+      if (subscriber.verifiedAt === null) await tx.update(Subscriber, { id: subscriber.id }, { verifiedAt: now });
+      await this.audit.record(tx, scope, {
+        action: "certificate.issue",
+        entityType: "Certificate",
+        entityId: toGlobalId("Certificate", issued.certificate.id),
+        resellerId: app.resellerId,
+        after: snapshot(issued.certificate, ["der"]),
+      });
+      // APP-2, J 4.5, NOT-1: the issuance notice, through the reseller and to a registered NOTICE contact.
+      await this.notices.certificateIssued(tx, issued.certificate, issued);
+      const certificateId = toGlobalId("Certificate", issued.certificate.id);
+      await this.events.emit(tx, {
+        type: EventType.APPLICATION_APPROVED,
+        resellerId: app.resellerId,
+        subjectType: "Application",
+        subjectId: toGlobalId("Application", app.id),
+        data: { certificateId },
+      });
+      await this.events.emit(tx, {
+        type: EventType.CERTIFICATE_ISSUED,
+        resellerId: app.resellerId,
+        subjectType: "Certificate",
+        subjectId: certificateId,
+        data: {
+          applicationId: toGlobalId("Application", app.id),
+          serialNumber: issued.certificate.serialHex,
+          names: app.names,
+          notBefore: issued.certificate.notBefore.toISOString(),
+          notAfter: issued.certificate.notAfter.toISOString(),
+        },
+      });
+    });
     return { application, certificate: certificate! };
   }
 
+  /** One move of the lifecycle table, by the operator: the row locked, the state checked and set, the change audited. */
   private async transition(
     scope: RequestScope,
     id: string | null,
-    action: string,
-    from: ApplicationStatus[],
+    move: ApplicationMove,
     change: (app: Application, tx: EntityManager) => Promise<void>,
     reason: string | null = null,
   ): Promise<Application> {
     requireOperator(scope.caller);
+    const action = `application.${move}`;
     const result = await inTransaction(this.ds, async (tx) => {
       const app = id ? await tx.findOne(Application, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
       if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
-      if (!from.includes(app.status)) {
+      const to = applicationMove(move, app.status);
+      if (to === null) {
         throw refusal(
           RefusalCode.APPLICATION_STATE,
-          `The application is ${app.status}; this needs ${from.join(" or ")}.`,
+          `The application is ${app.status}; this needs ${statusesAllowing(move).join(" or ")}.`,
           "input.applicationId",
         );
       }
       const before = snapshot(app, AUDIT_OMIT);
       const fields = { ...app };
+      app.status = to;
       await change(app, tx);
       app.updatedAt = this.clock.now();
       // Only what the transition changed is written (no read-back of the row).

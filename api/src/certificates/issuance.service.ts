@@ -19,6 +19,14 @@ import { acmeContract } from "../acme";
 import { CaService, crlShardFor } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 
+/** What a kind of application decides before signing: the contract, notAfter, and a certificate it supersedes. */
+interface Term {
+  contract: Contract;
+  notAfter: Date;
+  superseded?: Certificate;
+  supersededRevokeAt?: Date | null;
+}
+
 /**
  * Issuing a certificate: the contract (CON-1) and the certificate are written in the caller's
  * transaction, with notBefore/notAfter from the term rules (VAL-2..VAL-5) and the lifetime cap (VAL-7).
@@ -42,116 +50,7 @@ export class IssuanceService {
     const now = wholeSeconds(this.clock.now());
     const product = await tx.findOneByOrFail(Product, { id: app.productId });
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
-    let contract: Contract;
-    let notAfter: Date;
-    let superseded: Certificate | null = null;
-    let supersededRevokeAt: Date | null = null;
-
-    if (app.kind === ApplicationKind.REPLACEMENT) {
-      // VAL-7: same contract, no new fee; the lifetime cap still applies.
-      contract = await tx.findOneOrFail(Contract, {
-        where: { id: app.contractId! },
-        lock: { mode: "pessimistic_write" },
-      });
-      if (contract.status !== ContractStatus.ACTIVE)
-        throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
-      const life = certificateNotAfter({ notBefore: now, termEnd: contract.endsAt! });
-      if (!life.ok) throw fromDomain(life, "input.applicationId");
-      notAfter = life.notAfter;
-    } else if (app.kind === ApplicationKind.REISSUE) {
-      contract = await tx.findOneOrFail(Contract, {
-        where: { id: app.contractId! },
-        lock: { mode: "pessimistic_write" },
-      });
-      if (contract.status !== ContractStatus.ACTIVE)
-        throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
-      superseded = await this.currentCertificate(tx, contract.id);
-      if (!superseded || superseded.revokedAt)
-        throw refusal(
-          RefusalCode.CERTIFICATE_REVOKED,
-          "The contract has no certificate in force to reissue.",
-          "input.applicationId",
-        );
-      // VAL-4: the new certificate keeps the existing notAfter; the old one is revoked after the grace period.
-      const plan = planReissue({
-        existingNotAfter: superseded.notAfter,
-        notBefore: now,
-        revokeSupersededImmediately: app.revokeSupersededImmediately,
-        graceHours: this.reissueGraceHours,
-      });
-      if (!plan.ok) throw fromDomain(plan, "input.applicationId");
-      notAfter = plan.notAfter;
-      supersededRevokeAt = plan.revokeSupersededAt;
-    } else if (app.kind === ApplicationKind.ACME) {
-      // ACME-2, ACME-4, ACME-5: no fee per certificate; notAfter is capped by the usage period.
-      ({ contract, notAfter } = await acmeContract(tx, actor, app, now, this.audit));
-    } else {
-      let end: Date;
-      let carryOverMonths = 0;
-      let renewedFromId: string | null = null;
-      if (app.kind === ApplicationKind.RENEWAL) {
-        const previous = await tx.findOneOrFail(Contract, {
-          where: { id: app.contractId! },
-          lock: { mode: "pessimistic_write" },
-        });
-        await refuseRenewedTwice(tx, previous.id);
-        refuseDiscontinuedRenewal(product, now); // CON-5: also when discontinued after the renewal was submitted
-        const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
-        if (!decision.ok) throw fromDomain(decision, "input.applicationId");
-        end = decision.termEnd;
-        renewedFromId = previous.id;
-      } else {
-        // APP-4: checked again inside the approval's transaction: two applications for the same names may
-        // both be open. Approvals of one subscriber, product and set of names queue on a lock so two cannot
-        // both pass; approvals for other names of the same subscriber do not wait for each other.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
-          `issue:${app.subscriberId}:${app.productId}:${[...app.names].sort().join(",")}`,
-        ]);
-        await refuseDuplicateCertificate(tx, app.subscriberId, app.productId, app.names, now);
-        if (app.carryOverCertificateDer) {
-          // VAL-3: months carried over are counted at issuance, from the new start.
-          const t = termWithCarryOver({
-            start: now,
-            termMonths: app.termMonths!,
-            previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter,
-          });
-          end = t.termEnd;
-          carryOverMonths = t.carryOverMonths;
-        } else {
-          end = termEnd(now, app.termMonths!);
-        }
-      }
-      contract = await openContract(
-        tx,
-        this.audit,
-        actor,
-        {
-          subscriberId: app.subscriberId,
-          resellerId: app.resellerId,
-          productId: app.productId,
-          applicationId: app.id,
-          renewedFromId,
-          termMonths: app.termMonths,
-          carryOverMonths,
-          startsAt: now,
-          endsAt: end,
-          // VAL-6: the first service period runs to the end of the issuance month.
-          servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
-          doNotRenew: false,
-          createdAt: now,
-        },
-        renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance",
-      );
-      app.carryOverMonths = carryOverMonths;
-      // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
-      if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
-      const life = certificateNotAfter({ notBefore: now, termEnd: end });
-      if (!life.ok) throw fromDomain(life, "input.applicationId");
-      notAfter = life.notAfter;
-      // RES-6: the brokering reseller owes the fee of a new or renewed term; reissues and in-term replacements owe none.
-      await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
-    }
-
+    const { contract, notAfter, superseded, supersededRevokeAt } = await this.termOf(tx, actor, app, product, now);
     if (superseded && supersededRevokeAt) {
       // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
       // REV-2: one already pending (an end-of-month request) refuses the reissue until it is withdrawn —
@@ -184,6 +83,147 @@ export class IssuanceService {
       await tx.save(superseded);
     }
     return { certificate, contract, product, subscriber };
+  }
+
+  /** The contract and notAfter of the certificate, one function per kind of application. */
+  private termOf(tx: EntityManager, actor: Actor, app: Application, product: Product, now: Date): Promise<Term> {
+    switch (app.kind) {
+      case ApplicationKind.NEW:
+        return this.newTerm(tx, actor, app, product, now);
+      case ApplicationKind.RENEWAL:
+        return this.renewalTerm(tx, actor, app, product, now);
+      case ApplicationKind.REISSUE:
+        return this.reissueTerm(tx, app, now);
+      case ApplicationKind.REPLACEMENT:
+        return this.replacementTerm(tx, app, now);
+      case ApplicationKind.ACME:
+        // ACME-2, ACME-4, ACME-5: no fee per certificate; notAfter is capped by the usage period.
+        return acmeContract(tx, actor, app, now, this.audit);
+      case ApplicationKind.IMPORT:
+        throw new Error(`application ${app.id} is an import: the certificate was issued by another CA`);
+    }
+  }
+
+  /** CON-1, VAL-2, VAL-3: a new contract from issuance, with months carried over from a certificate elsewhere. */
+  private async newTerm(tx: EntityManager, actor: Actor, app: Application, product: Product, now: Date): Promise<Term> {
+    // APP-4: checked again inside the approval's transaction: two applications for the same names may
+    // both be open. Approvals of one subscriber, product and set of names queue on a lock so two cannot
+    // both pass; approvals for other names of the same subscriber do not wait for each other.
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `issue:${app.subscriberId}:${app.productId}:${[...app.names].sort().join(",")}`,
+    ]);
+    await refuseDuplicateCertificate(tx, app.subscriberId, app.productId, app.names, now);
+    if (!app.carryOverCertificateDer)
+      return this.openTerm(tx, actor, app, product, now, { end: termEnd(now, app.termMonths!), renewedFromId: null });
+    // VAL-3: months carried over are counted at issuance, from the new start.
+    const t = termWithCarryOver({
+      start: now,
+      termMonths: app.termMonths!,
+      previousNotAfter: parseCertificate(app.carryOverCertificateDer).notAfter,
+    });
+    return this.openTerm(tx, actor, app, product, now, {
+      end: t.termEnd,
+      renewedFromId: null,
+      carryOverMonths: t.carryOverMonths,
+    });
+  }
+
+  /** VAL-5, CON-5: a renewal by application opens the next contract, once, of a product still sold. */
+  private async renewalTerm(
+    tx: EntityManager,
+    actor: Actor,
+    app: Application,
+    product: Product,
+    now: Date,
+  ): Promise<Term> {
+    const previous = await tx.findOneOrFail(Contract, {
+      where: { id: app.contractId! },
+      lock: { mode: "pessimistic_write" },
+    });
+    await refuseRenewedTwice(tx, previous.id);
+    refuseDiscontinuedRenewal(product, now); // CON-5: also when discontinued after the renewal was submitted
+    const decision = decideRenewal({ currentExpiry: previous.endsAt!, termMonths: app.termMonths!, now });
+    if (!decision.ok) throw fromDomain(decision, "input.applicationId");
+    return this.openTerm(tx, actor, app, product, now, { end: decision.termEnd, renewedFromId: previous.id });
+  }
+
+  /** The new or renewed contract, its fee (RES-6) and the certificate's notAfter under the lifetime cap (VAL-7). */
+  private async openTerm(
+    tx: EntityManager,
+    actor: Actor,
+    app: Application,
+    product: Product,
+    now: Date,
+    term: { end: Date; renewedFromId: string | null; carryOverMonths?: number },
+  ): Promise<Term> {
+    const { end, renewedFromId, carryOverMonths = 0 } = term;
+    const contract = await openContract(
+      tx,
+      this.audit,
+      actor,
+      {
+        subscriberId: app.subscriberId,
+        resellerId: app.resellerId,
+        productId: app.productId,
+        applicationId: app.id,
+        renewedFromId,
+        termMonths: app.termMonths,
+        carryOverMonths,
+        startsAt: now,
+        endsAt: end,
+        // VAL-6: the first service period runs to the end of the issuance month.
+        servicePeriodEndsAt: product.autoRenew ? endOfMonthOf(now) : null,
+        doNotRenew: false,
+        createdAt: now,
+      },
+      renewedFromId ? "VAL-5: renewal by application" : "CON-1: issuance",
+    );
+    app.carryOverMonths = carryOverMonths;
+    // The seal belongs to the contract: a renewal takes it along, so the embed code stays the same.
+    if (renewedFromId) await tx.update(Seal, { contractId: renewedFromId }, { contractId: contract.id });
+    const life = certificateNotAfter({ notBefore: now, termEnd: end });
+    if (!life.ok) throw fromDomain(life, "input.applicationId");
+    // RES-6: the brokering reseller owes the fee of a new or renewed term; reissues and in-term replacements owe none.
+    await this.fees.chargeNewContract(tx, actor, contract, product, renewedFromId ? "RENEWAL" : "ISSUANCE");
+    return { contract, notAfter: life.notAfter };
+  }
+
+  /** VAL-4: a reissue keeps the contract and the notAfter; the certificate it supersedes is revoked later. */
+  private async reissueTerm(tx: EntityManager, app: Application, now: Date): Promise<Term> {
+    const contract = await this.activeContract(tx, app);
+    const superseded = await this.currentCertificate(tx, contract.id);
+    if (!superseded || superseded.revokedAt)
+      throw refusal(
+        RefusalCode.CERTIFICATE_REVOKED,
+        "The contract has no certificate in force to reissue.",
+        "input.applicationId",
+      );
+    const plan = planReissue({
+      existingNotAfter: superseded.notAfter,
+      notBefore: now,
+      revokeSupersededImmediately: app.revokeSupersededImmediately,
+      graceHours: this.reissueGraceHours,
+    });
+    if (!plan.ok) throw fromDomain(plan, "input.applicationId");
+    return { contract, notAfter: plan.notAfter, superseded, supersededRevokeAt: plan.revokeSupersededAt };
+  }
+
+  /** VAL-7: a replacement in the term: same contract, no new fee; the lifetime cap still applies. */
+  private async replacementTerm(tx: EntityManager, app: Application, now: Date): Promise<Term> {
+    const contract = await this.activeContract(tx, app);
+    const life = certificateNotAfter({ notBefore: now, termEnd: contract.endsAt! });
+    if (!life.ok) throw fromDomain(life, "input.applicationId");
+    return { contract, notAfter: life.notAfter };
+  }
+
+  private async activeContract(tx: EntityManager, app: Application): Promise<Contract> {
+    const contract = await tx.findOneOrFail(Contract, {
+      where: { id: app.contractId! },
+      lock: { mode: "pessimistic_write" },
+    });
+    if (contract.status !== ContractStatus.ACTIVE)
+      throw refusal(RefusalCode.CONTRACT_ENDED, "The contract has ended.", "input.applicationId");
+    return contract;
   }
 
   async currentCertificate(tx: EntityManager, contractId: string): Promise<Certificate | null> {

@@ -22,3 +22,4 @@ export * from "./succession";
 export * from "./name-dispute";
 export * from "./acme-usage";
 export * from "./receipt-number";
+export * from "./application-lifecycle";

@@ -271,9 +271,11 @@ export class JobRunner {
   private tick(): void {
     this.timer = undefined;
     if (!this.running || this.loop) return;
+    let sleepMs = this.pollMs;
     const loop = (async () => {
       do {
         this.wake = false;
+        sleepMs = this.pollMs;
         try {
           if (!this.recurringScheduled) {
             await this.scheduleRecurring();
@@ -282,6 +284,7 @@ export class JobRunner {
           const limit = 1000;
           // A full batch means more may be due: go round again without sleeping.
           if ((await this.runDue(limit)) === limit) this.wake = true;
+          else sleepMs = await this.untilNextDue();
         } catch (err) {
           this.log.error({ err }, "job poll failed");
         }
@@ -290,8 +293,27 @@ export class JobRunner {
     this.loop = loop;
     void loop.finally(() => {
       this.loop = undefined;
-      if (this.running) this.timer = setTimeout(() => this.tick(), this.pollMs);
+      if (this.running) this.timer = setTimeout(() => this.tick(), sleepMs);
     });
+  }
+
+  /**
+   * How long to sleep before the next pass: until the earliest pending job falls due, never longer
+   * than `pollMs`. A job enqueued for half a second from now (a coalesced CRL publication) then
+   * runs when it falls due, not up to a whole poll later (STAT-3's 2 s). A job already due is held
+   * by another runner (SKIP LOCKED), so that case waits the ordinary poll instead of spinning.
+   */
+  private async untilNextDue(): Promise<number> {
+    if (this.kinds.length === 0) return this.pollMs;
+    const rows: Array<{ next: Date | null }> = await withConnectionScope(() =>
+      this.ds.query(`SELECT min(run_at) AS next FROM job WHERE status = 'PENDING' AND kind = ANY($1::text[])`, [
+        this.kinds,
+      ]),
+    );
+    const next = rows[0]?.next;
+    if (!next) return this.pollMs;
+    const wait = next.getTime() - this.clock.now().getTime();
+    return wait <= 0 ? this.pollMs : Math.min(this.pollMs, wait + 1);
   }
 
   private onNotify(): void {

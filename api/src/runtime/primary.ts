@@ -10,13 +10,12 @@ import { Config } from "../config";
 import { Database } from "../db/database";
 import { DemoKeys, loadDemoData } from "../demo/demo-data";
 import { systemClock } from "../domain/clock";
-import { WEBHOOK_DELIVER_JOB } from "../events/event-publisher";
 import { TlsCredentials, tlsCredentials } from "../http/tls";
 import { JobRunner } from "../jobs/job-runner";
 import { splitJobSet } from "../jobs/job-sets";
 import { Logger } from "../logger";
-import { SEND_NOTICES_JOB, SWEEP_NOTICES_JOB } from "../notices/notice.service";
 import { createServices } from "../services";
+import { JOB_LANES } from "./job-lanes";
 import { ToPrimary, ToWorker } from "./messages";
 
 /** A worker that dies is replaced, but not faster than this (a crash loop must not spin). */
@@ -36,8 +35,8 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   const tls = await tlsCredentials(config, services.ca, systemClock);
   await services.listener.start(logger);
   const metrics = startMetrics(config, db, logger);
-  const lanes = splitJobSet(services.jobs, [WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB, SWEEP_NOTICES_JOB]);
-  const runners = [lanes.core, lanes.network].map(
+  const lanes = splitJobSet(services.jobs, JOB_LANES);
+  const runners = [lanes.core, lanes.network, lanes.bulk].map(
     (set) =>
       new JobRunner({
         ds: db.ds,
