@@ -156,7 +156,7 @@ test("ACME-7: renewalInfo: the middle third normally, now once a revocation is s
             resolve({
               status: res.statusCode ?? 0,
               body: JSON.parse(text),
-              retryAfter: res.headers["retry-after"] as string | undefined,
+              retryAfter: res.headers["retry-after"],
             }),
           );
         })

@@ -109,7 +109,7 @@ export function checkVerifyPage(body: Buffer, serialNumber: string, domain: stri
   const text = body.toString("utf8");
   if (!text.includes(`data-status="VALID"`))
     return `no data-status="VALID" (${/data-status="([^"]*)"/.exec(text)?.[1] ?? "none"})`;
-  const serials = [...text.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1]!.replace(/[:\s]/g, "").toLowerCase());
+  const serials = [...text.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1].replace(/[:\s]/g, "").toLowerCase());
   if (!serials.includes(serialNumber.replace(/[:\s]/g, "").toLowerCase()))
     return `serial ${serialNumber} not on the page (found ${serials.join(", ") || "none"})`;
   if (!text.includes(domain)) return `domain ${domain} not on the page`;
@@ -305,11 +305,11 @@ async function oneRun(
     if (kind === "seal") {
       const script = fetched.filter((f) => /\/seal\.js$/.test(new URL(f.url).pathname));
       const status = fetched.filter((f) => new URL(f.url).pathname === "/graphql");
-      if (script.length !== 1 || script[0]!.status !== 200)
+      if (script.length !== 1 || script[0].status !== 200)
         throw new Error(
           `seal: /seal.js fetched ${script.length}× (${script.map((s) => s.status).join(",")}), expected once with 200 (not cached)`,
         );
-      if (status.length !== 1 || status[0]!.status !== 200)
+      if (status.length !== 1 || status[0].status !== 200)
         throw new Error(
           `seal: ${status.length} status requests (${status.map((s) => s.status).join(",")}), expected one 200`,
         );

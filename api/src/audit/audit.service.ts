@@ -45,7 +45,7 @@ export class AuditService {
     const c = actor.caller;
     const row: Row = [
       this.clock.now(),
-      c.kind as ActorKind,
+      c.kind,
       c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyId : null,
       c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyPublicId : c.kind === "SYSTEM" ? c.label : null,
       entry.resellerId,

@@ -215,7 +215,7 @@ function formatErrors(errors: readonly GraphQLError[], caller: Caller, g: Graphq
       extensions,
     };
   });
-  return { errors: out as GraphQLFormattedError[], status, headers };
+  return { errors: out, status, headers };
 }
 
 /** The metrics label of an operation: its name, or its root fields (names from the schema, so a bounded set). */
@@ -324,13 +324,13 @@ export class GraphqlHttp {
     const since = this.answers.version;
     const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
-    const result = (await execute({
+    const result = await execute({
       schema: this.schema,
       document: prepared.document,
       contextValue,
       variableValues: params.variables,
       operationName: params.operationName,
-    })) as ExecutionResult;
+    });
     metrics.graphqlDuration.observe(
       {
         type: operation.operation,

@@ -50,7 +50,7 @@ async function migrateTo(url: string, wanted: string[]): Promise<void> {
   const subset = known.filter((m) => wanted.includes(m.name ?? m.constructor.name));
   const partial = createDataSource(url, { poolSize: 1, forMigrations: true });
   partial.setOptions({
-    migrations: subset.map((m) => (m as MigrationInterface).constructor as new () => MigrationInterface),
+    migrations: subset.map((m) => m.constructor as new () => MigrationInterface),
   });
   await partial.initialize();
   try {

@@ -27,7 +27,7 @@ function unpack(entries: PackedCrlEntries): { serials: string[]; times: string[]
   const times: string[] = new Array(items.length);
   const reasons: string[] = new Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    const parts = items[i]!.split(" ");
+    const parts = items[i].split(" ");
     if (parts.length !== 3) throw new Error("CRL entries: malformed packed entry");
     serials[i] = parts[0]!;
     times[i] = parts[1]!;
@@ -114,11 +114,11 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
     extensionsOf.set(reason, code === 0 ? null : sequence(reasonCode(code)));
   const entries: Buffer[] = new Array(serials.length);
   for (let i = 0; i < serials.length; i++) {
-    const ext = extensionsOf.get(reasons[i]!);
+    const ext = extensionsOf.get(reasons[i]);
     if (ext === undefined) throw new Error(`revocation reason ${reasons[i]} is not allowed (REV-1)`);
     const seconds = Number(times[i]);
     if (!Number.isSafeInteger(seconds)) throw new Error(`bad revocation time ${times[i]}`);
-    entries[i] = entryDer(serials[i]!, seconds, ext);
+    entries[i] = entryDer(serials[i], seconds, ext);
   }
   const extensions = [
     authorityKeyIdentifier(Buffer.from(input.issuerKeyId)),

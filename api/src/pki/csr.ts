@@ -65,7 +65,7 @@ function parseCsr(der: Buffer): ParsedCsr {
     if (attributes.tag !== 0xa0) throw new Error("bad attributes");
     for (const attribute of childrenOf(attributes)) {
       const [type, values] = childrenOf(attribute);
-      if (readOid(type!) !== OID_EXTENSION_REQUEST) continue;
+      if (readOid(type) !== OID_EXTENSION_REQUEST) continue;
       const [first] = childrenOf(expectTag(values, TAG.SET, "attribute values"));
       extensionRequest = expectTag(first, TAG.SEQUENCE, "extensionRequest").raw;
     }
@@ -73,10 +73,10 @@ function parseCsr(der: Buffer): ParsedCsr {
   const [algOid] = childrenOf(expectTag(algEl, TAG.SEQUENCE, "signatureAlgorithm"));
   return {
     info: info.raw,
-    spki: spki!.raw,
-    subjectName: subject!.raw,
+    spki: spki.raw,
+    subjectName: subject.raw,
     ...(extensionRequest && { extensionRequest }),
-    signatureAlgorithmOid: readOid(algOid!),
+    signatureAlgorithmOid: readOid(algOid),
     signature: readBitStringBytes(expectTag(sigEl, TAG.BIT_STRING, "signature")),
   };
 }

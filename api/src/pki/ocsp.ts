@@ -51,7 +51,7 @@ function readCertId(der: Buffer): OcspCertId {
   const serialEl = expectTag(serial, TAG.INTEGER, "serialNumber");
   if (serialEl.value.length === 0) throw new Error("empty serial number");
   return {
-    hashAlgorithmOid: readOid(algOid!),
+    hashAlgorithmOid: readOid(algOid),
     issuerNameHash: Buffer.from(expectTag(nameHash, TAG.OCTET_STRING, "issuerNameHash").value),
     issuerKeyHash: Buffer.from(expectTag(keyHash, TAG.OCTET_STRING, "issuerKeyHash").value),
     serialHex: serialHexFromContent(serialEl.value),
@@ -70,7 +70,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
     const parts = childrenOf(expectTag(tbsEl, TAG.SEQUENCE, "tbsRequest"));
     let i = 0;
     if (parts[i]?.tag === 0xa0) {
-      const [version] = childrenOf(parts[i++]!);
+      const [version] = childrenOf(parts[i++]);
       if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00")
         throw new Error("unsupported version");
     }
@@ -84,7 +84,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
     });
     let nonce: Buffer | undefined;
     if (parts[i]?.tag === 0xa2) {
-      const extensions = readExtensions(expectTag(childrenOf(parts[i++]!)[0], TAG.SEQUENCE, "requestExtensions"));
+      const extensions = readExtensions(expectTag(childrenOf(parts[i++])[0], TAG.SEQUENCE, "requestExtensions"));
       const nonceExt = extensions.get(OID_OCSP_NONCE);
       if (nonceExt) {
         const value = readWhole(nonceExt.value, TAG.OCTET_STRING).value;

@@ -229,7 +229,5 @@ export class CatalogueService {
 
 /** The changes actually given (null and missing both mean "unchanged"). */
 function definedOnly(o: ProductChanges): Partial<ProductFields> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined && v !== null),
-  ) as Partial<ProductFields>;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }

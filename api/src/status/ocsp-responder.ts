@@ -139,7 +139,7 @@ export class OcspResponder {
     if (!signerCa) return { der: ocspErrorResponse("unauthorized"), headers: noStore };
 
     const single = parsed.requests.length === 1 && !parsed.nonce;
-    const certId = parsed.requests[0]!;
+    const certId = parsed.requests[0];
     const key = `${signerCa.id}:${certId.serialHex}`;
     const derKey = certId.der.toString("hex");
     if (single && this.caching && !this.isSuspect(key)) {

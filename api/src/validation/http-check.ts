@@ -107,10 +107,7 @@ async function checkHttp(spec: HttpSpec, options: DcvNetworkOptions): Promise<Dc
   if (override) evidence.hostOverride = true;
   const lookup = override
     ? undefined
-    : publicOnlyLookup(
-        options.lookup ?? (systemLookup as DcvLookup),
-        (addresses) => (evidence.resolvedAddresses = addresses),
-      );
+    : publicOnlyLookup(options.lookup ?? systemLookup, (addresses) => (evidence.resolvedAddresses = addresses));
   return fetchOnce({ spec, host, target, lookup, override: override !== undefined, evidence }, options);
 }
 

@@ -39,7 +39,7 @@ export function verifyPathSealId(path: string): string | null {
   const m = /^\/verify\/([^/]+)\/?$/.exec(path);
   if (!m) return null;
   try {
-    return decodeURIComponent(m[1]!);
+    return decodeURIComponent(m[1]);
   } catch {
     return null;
   }

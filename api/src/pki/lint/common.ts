@@ -207,7 +207,7 @@ export function checkIntegerContent(
     f.error(`e_${idPrefix}_invalid`, `${what} is empty`);
     return;
   }
-  f.check(!(content[0]! & 0x80), `e_${idPrefix}_negative`, `${what} is negative`);
+  f.check(!(content[0] & 0x80), `e_${idPrefix}_negative`, `${what} is negative`);
   const zero = content.every((b) => b === 0);
   if (zero)
     f.check(
@@ -216,7 +216,7 @@ export function checkIntegerContent(
       `${what} is zero`,
     );
   f.check(
-    !(content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)),
+    !(content.length > 1 && content[0] === 0 && !(content[1] & 0x80)),
     `e_${idPrefix}_not_minimal`,
     `${what} has a redundant leading zero octet`,
   );

@@ -154,11 +154,11 @@ function withoutRevokedList(tbsDer: Buffer): { header: Buffer; list: Tlv | null 
   let listIndex = -1;
   if (firstTime >= 0) {
     const afterTimes = parts.findIndex((p, i) => i > firstTime && !TIME_TAGS.has(p.tag));
-    if (afterTimes >= 0 && parts[afterTimes]!.tag === TAG.SEQUENCE) listIndex = afterTimes;
+    if (afterTimes >= 0 && parts[afterTimes].tag === TAG.SEQUENCE) listIndex = afterTimes;
   }
   if (listIndex < 0) return { header: tbsDer, list: null };
   return {
     header: tlv(TAG.SEQUENCE, Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => p.raw))),
-    list: parts[listIndex]!,
+    list: parts[listIndex],
   };
 }
