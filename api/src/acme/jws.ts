@@ -118,7 +118,7 @@ export function verifyJws(parsed: ParsedJws, key: KeyObject): void {
   if (!algorithmMatches(alg, key)) badAlgorithmThrow(`JWS algorithm ${alg} does not match the key`);
   const input = Buffer.from(`${parsed.jws.protected}.${parsed.jws.payload}`, "ascii");
   const signature = Buffer.from(parsed.jws.signature, "base64url");
-  let ok = false;
+  let ok: boolean;
   try {
     if (alg === "RS256") ok = verify("sha256", input, key, signature);
     else if (alg === "EdDSA") ok = verify(null, input, key, signature);

@@ -1,7 +1,6 @@
 import { EntityManager } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
-import { Certificate } from "../certificates/certificate.entity";
 import { Contract } from "../contracts/contract.entity";
 import { IssuanceMode, Product, ValidationLevel } from "../products/product.entity";
 import { TermsVersion } from "../products/terms-version.entity";

@@ -297,6 +297,7 @@ export class ApplicationService {
           `${field}.contentBase64`,
         );
       const name = d.filename.trim();
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what a filename may not hold
       if (name.length === 0 || name.length > 200 || /[\\/\u0000-\u001f]/.test(name))
         throw refusal(
           RefusalCode.INVALID_INPUT,

@@ -2,7 +2,6 @@ import { EntityManager } from "typeorm";
 import { CommitBuffer } from "../db/commit-hooks";
 import { Actor } from "../auth/caller";
 import { Clock } from "../domain/clock";
-import { ActorKind } from "./audit-event.entity";
 
 export interface AuditEntry {
   action: string;

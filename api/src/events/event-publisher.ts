@@ -107,8 +107,10 @@ export class EventPublisher {
       let resellers: (string | null)[] = [e.resellerId];
       if (e.resellerId === null) {
         everyone ??= (
-          await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`)
-        ).map((r: { id: string }) => r.id);
+          await tx.query<{ id: string }[]>(
+            `SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`,
+          )
+        ).map((r) => r.id);
         if (everyone && everyone.length > 0) resellers = everyone;
       }
       for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);

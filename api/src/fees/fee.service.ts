@@ -121,7 +121,7 @@ export class FeeService {
     );
     if (inserted.length === 0) {
       const existing =
-        c.kind === ChargeKind.DESIGNATION
+        c.kind === "DESIGNATION"
           ? await tx.findOneBy(Charge, { resellerId: c.resellerId, kind: ChargeKind.DESIGNATION })
           : await tx
               .createQueryBuilder(Charge, "ch")

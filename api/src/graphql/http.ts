@@ -6,6 +6,7 @@ import {
   GraphQLSchema,
   Kind,
   OperationDefinitionNode,
+  OperationTypeNode,
   execute,
 } from "graphql";
 import { metrics } from "../metrics/registry";
@@ -58,7 +59,7 @@ const VIEW_FIELDS: ReadonlySet<string> = new Set(["certificateStatus", "seal", "
 
 function keepable(operation: OperationDefinitionNode): boolean {
   return (
-    operation.operation === "query" &&
+    operation.operation === OperationTypeNode.QUERY &&
     operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_FIELDS.has(s.name.value))
   );
 }
@@ -304,7 +305,7 @@ export class GraphqlHttp {
           ? `No operation named "${params.operationName}".`
           : "Name the operation to run (operationName).",
       );
-    if (g.req.method === "GET" && operation.operation !== "query") {
+    if (g.req.method === "GET" && operation.operation !== OperationTypeNode.QUERY) {
       throw new HttpProblem(405, "METHOD_NOT_ALLOWED", "Mutations are sent with POST.", { Allow: "POST" });
     }
     try {
@@ -340,7 +341,8 @@ export class GraphqlHttp {
       Number(process.hrtime.bigint() - started) / 1e9,
     );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
-    if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
+    if (operation.operation === OperationTypeNode.MUTATION)
+      await this.services.viewChanges.sync().catch(() => undefined);
     const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
     // Nothing-there answers are not kept: what is missing may appear at any moment.
     const complete =

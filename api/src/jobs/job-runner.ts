@@ -361,7 +361,7 @@ export class JobRunner {
     const now = this.clock.now();
     const retryAt = final ? job.runAt : new Date(now.getTime() + this.backoffMs(attempt));
     const lastError = errorText(err);
-    let recorded = false;
+    let recorded: boolean;
     try {
       recorded = await this.ds.transaction(async (tx) => {
         const n = affected(

@@ -13,7 +13,7 @@ import { Product } from "../products/product.entity";
 import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "../resellers/reseller.entity";
 import { ContactRole, SubscriberContact } from "../subscribers/subscriber-contact.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Language, Subscriber } from "../subscribers/subscriber.entity";
 import { metrics } from "../metrics/registry";
 import { Mailer } from "./mailer";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
@@ -60,7 +60,7 @@ export interface NoticeDraft {
 /** One notice about a subscriber, in the language given, for the audience reading it. */
 /** The language a subscriber's notices are written in: its preferred one. */
 function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
-  return subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+  return subscriber.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA;
 }
 
 /**

@@ -23,10 +23,12 @@ async function readHeader(it: AsyncIterator<string>): Promise<BackupHeader> {
 
 /** The target must be empty: a restore never mixes with existing data. */
 async function requireEmpty(client: Client): Promise<void> {
-  const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`,
+  );
   if (rows[0].n > 0)
     throw new RestoreError("the target database is not empty; restore into a new data directory or an empty database");
-  const su = await client.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
+  const su = await client.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
   if (!su.rows[0]?.rolsuper) {
     throw new RestoreError(
       "restore loads rows with triggers and foreign-key checks off (session_replication_role = replica), " +

@@ -172,7 +172,7 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
     );
   if (sigAlg.keyType !== key.asymmetricKeyType)
     return refuse("CSR_SIGNATURE_INVALID", "signature algorithm does not match the key");
-  let valid = false;
+  let valid: boolean;
   try {
     valid = cryptoVerify(sigAlg.hash, csr.info, { key, dsaEncoding: "der" }, csr.signature);
   } catch {

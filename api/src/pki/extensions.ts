@@ -6,7 +6,6 @@ import {
   DerError,
   explicit,
   enumerated,
-  ia5String,
   implicitPrimitive,
   integer,
   octetString,

@@ -5,7 +5,6 @@ import { inTransaction } from "../db/transaction";
 import { formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events/event-publisher";
-import { toGlobalId } from "../graphql/global-id";
 import { NoticeLanguage, NoticeRecipient } from "../notices/notice.entity";
 import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";

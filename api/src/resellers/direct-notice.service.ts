@@ -9,7 +9,7 @@ import { NoticeService } from "../notices/notice.service";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { ContactRole, SubscriberContact } from "../subscribers/subscriber-contact.entity";
-import { Subscriber } from "../subscribers/subscriber.entity";
+import { Language, Subscriber } from "../subscribers/subscriber.entity";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 
@@ -105,7 +105,7 @@ export class DirectNoticeService {
         recipient: NoticeRecipient.SUBSCRIBER,
         resellerId: reseller.id,
         subscriberId: s.id,
-        language: s.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA,
+        language: s.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA,
         channel: emailTo ? NoticeChannel.EMAIL : NoticeChannel.WEB,
         direct: true,
         emailTo,

@@ -242,10 +242,10 @@ export class MassRevocationService {
     const contractColumns = columnsOf(tx, Contract);
     const contracts = new Map(
       (
-        (await tx.query(
+        await tx.query<Record<string, unknown>[]>(
           `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
           [[...new Set(certs.map((c) => c.contractId))]],
-        )) as Record<string, unknown>[]
+        )
       )
         .map((row) => toEntity(Contract, contractColumns, row))
         .map((k) => [k.id, k]),

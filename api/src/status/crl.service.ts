@@ -124,7 +124,7 @@ export class CrlService {
     const partial =
       shard !== null ||
       ca.crlShards > 0 ||
-      (await tx.query(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
+      (await tx.query<unknown[]>(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
     const crlNumber = last + 1n;
     const der = await buildCrl({
       issuer: { certDer: ca.certDer, signer: await this.ca.signer(ca) },

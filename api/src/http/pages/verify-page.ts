@@ -86,8 +86,10 @@ export function verifyReportRoutes(services: Services): Router {
       const lang = pickLang(req.query.lang, req.header("accept-language"));
       const sealId = String(req.params.sealId);
       const t = TEXTS[lang];
-      const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
-      const description = String(req.body?.description ?? "");
+      const form = req.body as { email?: unknown; description?: unknown } | undefined;
+      const email = typeof form?.email === "string" && form.email.trim() !== "" ? form.email.trim() : null;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a form field (a string, or an array if repeated) as String() reads it, unchanged
+      const description = String(form?.description ?? "");
       // The same text rule as every GraphQL input (domain/text.ts), before anything is looked up.
       const problem = textProblem(description, true) ?? (email === null ? null : textProblem(email, false));
       if (problem) {

@@ -1,5 +1,5 @@
 import { AsnParser } from "@peculiar/asn1-schema";
-import { AuthorityKeyIdentifier, CRLReason, IssuingDistributionPoint, TBSCertList, Version } from "@peculiar/asn1-x509";
+import { AuthorityKeyIdentifier, IssuingDistributionPoint, TBSCertList, Version } from "@peculiar/asn1-x509";
 import {
   bytes,
   checkDerRoundTrip,
