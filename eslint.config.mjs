@@ -25,10 +25,15 @@ export default defineConfig(
       // `async` would turn their throws into synchronous ones.
       "@typescript-eslint/require-await": "off",
       // A leading underscore marks a parameter a signature needs but the body does not (Express's 4-ary
-      // error handler) or a binding left out on purpose.
+      // error handler) or a binding left out on purpose; so does a property dropped by a rest destructuring.
       "@typescript-eslint/no-unused-vars": [
         "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+          ignoreRestSiblings: true,
+        },
       ],
     },
   },

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import type { Browser, BrowserContext } from "playwright-core";
@@ -297,8 +296,8 @@ async function oneRun(
       await page.waitForFunction(SETTLED, undefined, { timeout: timeoutMs, polling: "raf" })
     ).jsonValue();
     const wallMs = performance.now() - t0;
-    if (settled !== "valid") throw new Error(`${kind}: badge state "${settled}"`);
-    const read = (await page.evaluate(READ)) as { validAt?: number; frameAt?: number; dcl: number; label: string };
+    if (settled !== "valid") throw new Error(`${kind}: badge state "${String(settled)}"`);
+    const read = await page.evaluate<{ validAt?: number; frameAt?: number; dcl: number; label: string }>(READ);
     if (read.validAt === undefined || read.frameAt === undefined)
       throw new Error(`${kind}: the valid state was not observed`);
     if (!read.label.includes(expectLabel)) throw new Error(`${kind}: badge text "${read.label}" lacks ${expectLabel}`);

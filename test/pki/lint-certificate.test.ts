@@ -30,7 +30,6 @@ import { LintError, lintCertificateTbs, type SubscriberProfile } from "../../api
 import { encodeName } from "../../api/src/pki/names";
 import { signatureAlgorithmIdentifier, type KeyAlgorithm, type Signer } from "../../api/src/pki/signer";
 import type { CaService } from "../../api/src/certificates/ca.service";
-import type { Clock } from "../../api/src/domain/clock";
 import { validityPeriodDays } from "../../api/src/domain/lifetime";
 import { selfIssued } from "../../api/src/http/tls";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";

@@ -25,7 +25,6 @@ import { TempDir } from "../support/openssl";
  */
 
 const RUNS = 60;
-const DAY = 86_400_000;
 const PARAMS = {
   numRuns: RUNS,
   ...(process.env.PKI_PROPERTY_SEED ? { seed: Number(process.env.PKI_PROPERTY_SEED) } : {}),

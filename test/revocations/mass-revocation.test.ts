@@ -4,7 +4,6 @@ import { Certificate } from "../../api/src/certificates/certificate.entity";
 import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { MASS_REVOCATION_JOB } from "../../api/src/revocations/mass-revocation.service";
-import { RevocationReason } from "../../api/src/revocations/revocation-reason";
 import { RevocationRequester } from "../../api/src/revocations/revocation.entity";
 import { Job } from "../../api/src/jobs/job.entity";
 import { CRL_PUBLISH_JOB } from "../../api/src/status/status-publisher";

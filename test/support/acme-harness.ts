@@ -109,6 +109,7 @@ export async function startAcmeWorld(options: {
     (r) => (record(r as never), r),
     (e: { response?: unknown }) => {
       if (e.response) record(e.response as never);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- axios's own rejection, passed on unchanged
       return Promise.reject(e);
     },
   );

@@ -42,6 +42,7 @@ export async function chromiumExecutable(): Promise<{ path: string; extraArgs: s
   } catch (e) {
     throw new Error(
       `No Chromium found for the browser tests. Install one (Debian: \`apt-get install chromium\`), set CHROMIUM_PATH, or run \`npm install\` so that @sparticuz/chromium is present. (${(e as Error).message})`,
+      { cause: e },
     );
   }
 }
