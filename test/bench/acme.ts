@@ -74,7 +74,7 @@ async function oneOrder(app: BenchApp, client: acme.Client, name: string, csr: s
 }
 
 /** The ACME section: registers `n` usage FQDNs, then completes as many orders as it can in `maxSeconds`. */
-export async function benchAcme(
+async function benchAcme(
   app: BenchApp,
   ctx: IssuanceContext,
   resellerId: string,

@@ -12,7 +12,7 @@ import type { DcvWebServer } from "./setup";
 
 /** Issue 3: certificates per second through GraphQL over HTTP, and the signer alone. */
 
-export const CONSENTS = { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true };
+const CONSENTS = { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true };
 
 export interface IssuanceContext {
   client: HttpClient;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { LoadResult, LoadSpec } from "./load-types";
 
-export type { LoadResult, LoadSpec, Sample } from "./load-types";
+export type { LoadResult, LoadSpec } from "./load-types";
 
 /** Runs one load in a fresh worker thread (its own event loop, so the server keeps the main one). */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {

@@ -11,10 +11,10 @@ import { listen } from "./setup";
 /** Issues 5 and 14: the site seal — script size, time to a rendered valid badge in Chromium, the verification page. */
 
 /** test/widget/build.test.ts's budget (issue 14): ≤ 7 KB (7 × 1024 B) gzip. */
-export const GZIP_BUDGET_BYTES = SEAL_GZIP_BUDGET_BYTES;
+const GZIP_BUDGET_BYTES = SEAL_GZIP_BUDGET_BYTES;
 
 /** dist/widget/ seen from dist/test/bench/. */
-export const WIDGET_DIR = path.resolve(__dirname, "../../widget");
+const WIDGET_DIR = path.resolve(__dirname, "../../widget");
 
 export interface SealScriptSize {
   file: string;
@@ -74,7 +74,7 @@ export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: 
 const APPROVE = `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { status contract { id } } certificate { serialNumber status } userErrors { code message } } }`;
 const CREATE_SEAL = `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status verificationUrl } userErrors { code message } } }`;
 /** The widget's own query (widget/src/client.ts SEALS_QUERY), for the baseline's fixed body. */
-export const SEALS_QUERY =
+const SEALS_QUERY =
   "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** A certificate for `name` through the GraphQL chain (submit → review → DCV → approve) and a seal on its contract. */
@@ -99,7 +99,7 @@ export async function issueSealedCertificate(
 }
 
 /** The query string the widget sends for one seal (GET /graphql?query=…&variables=…). */
-export function sealsQueryString(sealId: string): string {
+function sealsQueryString(sealId: string): string {
   return `query=${encodeURIComponent(SEALS_QUERY)}&variables=${encodeURIComponent(JSON.stringify({ ids: [sealId] }))}`;
 }
 

@@ -26,7 +26,7 @@ const ARGS = [
   "--disable-quic",
 ];
 
-export async function chromiumExecutable(): Promise<{ path: string; extraArgs: string[]; source: string }> {
+async function chromiumExecutable(): Promise<{ path: string; extraArgs: string[]; source: string }> {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) return { path: configured, extraArgs: [], source: "CHROMIUM_PATH" };
   const system = SYSTEM_CANDIDATES.find((p) => fs.existsSync(p));

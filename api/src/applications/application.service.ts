@@ -88,7 +88,7 @@ export interface DocumentInput {
   contentBase64: string;
 }
 
-export const DOCUMENT_LIMITS = {
+const DOCUMENT_LIMITS = {
   maxBytes: 5 * 1024 * 1024,
   maxPerApplication: 10,
   mediaTypes: ["application/pdf", "image/png", "image/jpeg"],

@@ -20,7 +20,7 @@ import { CreatedKey } from "./api-key.service";
 
 export const API_KEY_EXPIRY_JOB = "apiKey.expiryNotices";
 /** RES-2: keys expiring within this many days appear in the reseller's notices, once per key. */
-export const KEY_EXPIRY_NOTICE_DAYS = 30;
+const KEY_EXPIRY_NOTICE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_OVERLAP_HOURS = 24 * 7;
 

@@ -59,7 +59,7 @@ export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";
  * would step over the earlier one for good. The events of a transaction are written just before it
  * commits (db/commit-hooks.ts), so the lock is held for those inserts and the commit only.
  */
-export const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
+const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
 
 export interface EventInput {
   type: EventType;

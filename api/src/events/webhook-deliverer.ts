@@ -22,7 +22,7 @@ export interface WebhookDeliveryOptions {
 }
 
 /** A lease outlasts the request's timeout by this much, so a live worker is never overtaken. */
-export const LEASE_GRACE_MS = 60_000;
+const LEASE_GRACE_MS = 60_000;
 
 /** Wait before attempt `failed + 1`, after `failed` failed attempts: base, 2×base, 4×base, … capped. */
 export function webhookBackoffMs(
@@ -33,7 +33,7 @@ export function webhookBackoffMs(
 }
 
 /** The JSON body of a delivery (README, "Webhooks"). */
-export interface WebhookPayload {
+interface WebhookPayload {
   id: string;
   type: string;
   occurredAt: string;

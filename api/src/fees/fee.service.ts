@@ -46,7 +46,7 @@ export interface ChargeInput {
 export type Statement = StatementBook;
 
 const ACTOR = systemActor("fees");
-export const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
+const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
 const SECOND = 1000;
 
 /**

@@ -29,7 +29,7 @@ import { KeptAnswers } from "../status/kept-answers";
  */
 
 /** Bodies are read before anything else only up to these sizes (the key is checked first). */
-export const BODY_LIMITS = { anonymous: 64 * 1024, keyed: 16 * 1024 * 1024 } as const;
+const BODY_LIMITS = { anonymous: 64 * 1024, keyed: 16 * 1024 * 1024 } as const;
 
 export interface GraphqlRequest {
   req: IncomingMessage;

@@ -35,7 +35,7 @@ const MINUTE_MS = 60_000;
 const MAX_BACKOFF_MS = 6 * 60 * MINUTE_MS;
 
 /** 1 min, 2 min, 4 min, ... after each refused attempt, at most 6 hours apart; never given up. */
-export function noticeBackoffMs(failedAttempts: number): number {
+function noticeBackoffMs(failedAttempts: number): number {
   return Math.min(MINUTE_MS * 2 ** Math.max(0, failedAttempts - 1), MAX_BACKOFF_MS);
 }
 

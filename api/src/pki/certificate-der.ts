@@ -19,7 +19,7 @@ export interface CertificateParts {
 }
 
 /** UTCTime / GeneralizedTime (Z form, optional fraction) to a Date. */
-export function readTime(el: Tlv): Date {
+function readTime(el: Tlv): Date {
   const s = el.value.toString("latin1");
   let m: RegExpMatchArray | null;
   let year: number;

@@ -8,7 +8,7 @@ import { toALabels } from "../domain/hostnames";
 import type { KeyAlgorithm } from "./signer";
 
 /** APP-10 refusals, one code per reason. */
-export type CsrRefusalCode =
+type CsrRefusalCode =
   | "CSR_MALFORMED"
   | "CSR_SIGNATURE_INVALID"
   | "CSR_KEY_TOO_WEAK"

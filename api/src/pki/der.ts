@@ -52,7 +52,6 @@ export const bitString = (value: Buffer, unusedBits = 0): Buffer =>
   tlv(TAG.BIT_STRING, Buffer.concat([Buffer.from([unusedBits]), value]));
 export const derNull = (): Buffer => Buffer.from([TAG.NULL, 0]);
 export const boolean = (value: boolean): Buffer => Buffer.from([TAG.BOOLEAN, 1, value ? 0xff : 0]);
-export const ia5String = (value: string): Buffer => tlv(TAG.IA5_STRING, Buffer.from(value, "ascii"));
 export const utf8String = (value: string): Buffer => tlv(TAG.UTF8_STRING, Buffer.from(value, "utf8"));
 export const printableString = (value: string): Buffer => {
   if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) throw new DerError(`not a PrintableString: ${JSON.stringify(value)}`);

@@ -29,7 +29,7 @@ const OID_OCSP_BASIC = "1.3.6.1.5.5.7.48.1.1";
 const OID_OCSP_NONCE = "1.3.6.1.5.5.7.48.1.2";
 
 /** Requests with more CertIDs than this are refused as malformed (each one costs a lookup). */
-export const MAX_CERT_IDS_PER_REQUEST = 20;
+const MAX_CERT_IDS_PER_REQUEST = 20;
 
 /** One CertID of a request. `der` is the CertID exactly as received; the response echoes it. */
 export interface OcspCertId {

@@ -13,7 +13,7 @@ import { Language, Subscriber } from "../subscribers/subscriber.entity";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 
-export const DIRECT_NOTICE_KIND = "RESELLER_DIRECT_NOTICE";
+const DIRECT_NOTICE_KIND = "RESELLER_DIRECT_NOTICE";
 
 /** The address a direct notice goes to: the NOTICE contact, else the administrative one, else any. */
 function recipientEmail(contacts: SubscriberContact[]): string | null {

@@ -23,7 +23,7 @@ import { Revocation, RevocationRequester } from "./revocation.entity";
 export const MASS_REVOCATION_JOB = "revocation.mass-batch";
 
 /** What every revocation row of a mass revocation says as its comment (and its audit entries as their reason). */
-export const MASS_REVOCATION_COMMENT = "mass revocation";
+const MASS_REVOCATION_COMMENT = "mass revocation";
 
 /**
  * REV-4 (J 11.2, ballot SC-089): revoke every unexpired certificate of an issuing CA, or of a list

@@ -11,7 +11,7 @@ import { CRL_PUBLISH_JOB } from "./status-publisher";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Job kind that re-publishes every CA's CRL once a day. */
-export const CRL_REFRESH_JOB = "crl.refresh";
+const CRL_REFRESH_JOB = "crl.refresh";
 
 /**
  * STAT-1 lifetimes:
@@ -21,7 +21,7 @@ export const CRL_REFRESH_JOB = "crl.refresh";
  * - HTTP caches may keep it {@link CRL_HTTP_MAX_AGE_S} seconds.
  */
 export const CRL_VALIDITY_MS = 7 * DAY_MS;
-export const CRL_MAX_AGE_MS = 1 * DAY_MS;
+const CRL_MAX_AGE_MS = 1 * DAY_MS;
 export const CRL_HTTP_MAX_AGE_S = 60;
 
 /**
@@ -29,7 +29,7 @@ export const CRL_HTTP_MAX_AGE_S = 60;
  * appears on at least one regularly scheduled CRL after its expiry (RFC 5280 3.3) whatever the
  * publication rhythm; later it is left out, which keeps the CRL from growing for ever.
  */
-export const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
+const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
 
 export interface PublishedCrl {
   caId: string;

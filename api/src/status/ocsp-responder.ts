@@ -29,8 +29,8 @@ const HOUR_MS = 60 * 60 * 1000;
  *   nextUpdate); responses carrying a nonce are `no-store`.
  */
 export const OCSP_VALIDITY_MS = 96 * HOUR_MS;
-export const OCSP_REFRESH_AFTER_MS = OCSP_VALIDITY_MS / 2;
-export const OCSP_HTTP_MAX_AGE_S = 60;
+const OCSP_REFRESH_AFTER_MS = OCSP_VALIDITY_MS / 2;
+const OCSP_HTTP_MAX_AGE_S = 60;
 
 /** Upper bound of pre-signed responses kept in memory (oldest dropped first). */
 const MAX_CACHED = 100_000;

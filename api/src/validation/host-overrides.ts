@@ -12,7 +12,7 @@ export interface HostPort {
   port: number;
 }
 
-export function parseHostPort(text: string): HostPort | null {
+function parseHostPort(text: string): HostPort | null {
   const m = /^\[([^\]]+)\]:(\d{1,5})$/.exec(text) ?? /^([^:[\]\s]+):(\d{1,5})$/.exec(text);
   if (!m) return null;
   const [, host, portText] = m;

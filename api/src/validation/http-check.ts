@@ -34,7 +34,7 @@ import { acmeHttpUrl, canonicalName, httpFileUrl } from "./names";
 /** Largest HTTP body read (64 KiB); a longer body fails with BODY_TOO_LARGE. */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 /** Characters of the body kept in evidence. */
-export const EVIDENCE_BODY_PREFIX_CHARS = 200;
+const EVIDENCE_BODY_PREFIX_CHARS = 200;
 const USER_AGENT = "Akashi-DCV/1.0";
 
 interface HttpSpec {

@@ -25,11 +25,7 @@ function originOf(text: string | null | undefined): string | null {
  * SEAL-2: where the visitor came from. A Referer from the operator's own pages (e.g. the language switch)
  * says nothing about the embedding site and is ignored.
  */
-export function visitorOrigin(
-  referer: string | undefined,
-  claimed: string | null,
-  ownOrigin: string | null,
-): VisitorOrigin {
+function visitorOrigin(referer: string | undefined, claimed: string | null, ownOrigin: string | null): VisitorOrigin {
   const from = originOf(referer);
   return { referer: from !== null && from !== ownOrigin ? from : null, claimed: originOf(claimed) };
 }
