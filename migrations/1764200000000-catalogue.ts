@@ -26,10 +26,10 @@ async function changeEventTypes(q: QueryRunner, add: string[], remove: string[])
     { table: "webhook_endpoint", name: "webhook_endpoint_event_types_check", column: "event_types", array: true },
   ];
   for (const c of checks) {
-    const [row]: { def: string }[] = await q.query(
+    const [row] = (await q.query(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass AND conname = $2`,
       [c.table, c.name],
-    );
+    )) as { def: string }[];
     if (!row) throw new Error(`constraint ${c.name} not found`);
     const current = [...row.def.matchAll(/'([a-z_.]+)'/g)].map((m) => m[1]);
     const types = [...new Set([...current, ...add])].filter((t) => !remove.includes(t));

@@ -14,9 +14,9 @@ export class ProblemReportReceipt1764300000000 implements MigrationInterface {
       CREATE SEQUENCE problem_report_receipt_seq;
       ALTER TABLE problem_report ADD COLUMN receipt_number text;
     `);
-    const rows: { id: string }[] = await q.query(`SELECT id FROM problem_report ORDER BY received_at, id`);
+    const rows = (await q.query(`SELECT id FROM problem_report ORDER BY received_at, id`)) as { id: string }[];
     for (const row of rows) {
-      const [{ n }]: { n: string }[] = await q.query(`SELECT nextval('problem_report_receipt_seq') AS n`);
+      const [{ n }] = (await q.query(`SELECT nextval('problem_report_receipt_seq') AS n`)) as { n: string }[];
       await q.query(`UPDATE problem_report SET receipt_number = $1 WHERE id = $2`, [receiptNumber(BigInt(n)), row.id]);
     }
     await q.query(`

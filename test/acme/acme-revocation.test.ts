@@ -14,14 +14,12 @@ const dir = new TempDir();
 let w: AcmeWorld;
 let plain: { url: string; close(): Promise<void> };
 let issuingPem: string;
-let issuingCaId: string;
 
 beforeAll(async () => {
   w = await startAcmeWorld({ httpNames: NAMES, now: realNow() });
   await w.register(NAMES);
   plain = await listen(w.t.app);
   const { ca } = await w.t.services.ca.activeIssuer();
-  issuingCaId = ca.id;
   issuingPem = await w.t.services.ca.chainPem(ca.id);
   dir.file("root.pem", w.rootPem);
   dir.file("issuing.pem", issuingPem);
@@ -156,7 +154,7 @@ test("ACME-7: renewalInfo: the middle third normally, now once a revocation is s
             resolve({
               status: res.statusCode ?? 0,
               body: JSON.parse(text),
-              retryAfter: res.headers["retry-after"] as string | undefined,
+              retryAfter: res.headers["retry-after"],
             }),
           );
         })

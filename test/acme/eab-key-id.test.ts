@@ -5,7 +5,7 @@ import { newEabKeyId } from "../../api/src/acme/eab.service";
 /** Random sources that yield the given 16-byte values in turn. */
 const yields = (...values: Buffer[]) => {
   let i = 0;
-  return () => values[i++]!;
+  return () => values[i++];
 };
 // 0xf8 0x... encodes to "-..." in base64url (0b111110 = 62 = "-").
 const dashFirst = Buffer.from("f8".padEnd(32, "0"), "hex");

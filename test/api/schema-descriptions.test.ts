@@ -13,7 +13,7 @@ test("every type, field and argument in the schema has a description", async () 
   const missing: string[] = [];
   const hasText = (d: string | null | undefined) => typeof d === "string" && d.trim() !== "";
 
-  for (const type of Object.values(schema.getTypeMap()) as GraphQLNamedType[]) {
+  for (const type of Object.values<GraphQLNamedType>(schema.getTypeMap())) {
     if (type.name.startsWith("__") || isSpecifiedScalarType(type)) continue;
     // Query and Mutation themselves need no description; their fields and arguments do.
     const isRoot = roots.has(type.name);

@@ -26,7 +26,7 @@ function loopbackAgent(): http.Agent {
     host === "akashi.test"
       ? cb(null, (opts as { all?: boolean }).all ? [{ address: "127.0.0.1", family: 4 }] : "127.0.0.1", 4)
       : dnsLookup(host, opts, cb as never)) as never;
-  return new http.Agent({ keepAlive: true, maxSockets: 16, lookup } as http.AgentOptions);
+  return new http.Agent({ keepAlive: true, maxSockets: 16, lookup });
 }
 
 async function enableAcme(app: BenchApp, resellerKey: string, resellerId: string): Promise<void> {
@@ -74,7 +74,7 @@ async function oneOrder(app: BenchApp, client: acme.Client, name: string, csr: s
 }
 
 /** The ACME section: registers `n` usage FQDNs, then completes as many orders as it can in `maxSeconds`. */
-export async function benchAcme(
+async function benchAcme(
   app: BenchApp,
   ctx: IssuanceContext,
   resellerId: string,

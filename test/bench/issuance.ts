@@ -12,7 +12,7 @@ import type { DcvWebServer } from "./setup";
 
 /** Issue 3: certificates per second through GraphQL over HTTP, and the signer alone. */
 
-export const CONSENTS = { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true };
+const CONSENTS = { termsVersion: "2026-04", registrantDataUse: true, dataSubjects: true };
 
 export interface IssuanceContext {
   client: HttpClient;
@@ -43,7 +43,7 @@ const APPROVE = `mutation($id: ID!) { approveApplication(input: { applicationId:
 
 /** Key pairs and CSRs are the subscriber's work, made before any timing starts. */
 export async function makeCsrs(names: string[]): Promise<string[]> {
-  return pool(names.length, 4, async (i) => (await createKeyAndCsr([names[i]!])).csrPem);
+  return pool(names.length, 4, async (i) => (await createKeyAndCsr([names[i]])).csrPem);
 }
 
 export async function submit(
@@ -94,7 +94,7 @@ async function approve(ctx: IssuanceContext, id: string): Promise<{ serialNumber
 /** Set-up for (a): `names.length` applications submitted, under review, with domain control validated. */
 export async function prepareApprovable(ctx: IssuanceContext, names: string[], csrs: string[]): Promise<string[]> {
   return pool(names.length, 4, async (i) => {
-    const app = await submit(ctx, names[i]!, csrs[i]!);
+    const app = await submit(ctx, names[i], csrs[i]);
     await reviewAndValidate(ctx, app);
     return app.id;
   });
@@ -177,7 +177,7 @@ export async function benchChain(
     async (i) => {
       const t0 = performance.now();
       try {
-        const app = await submit(ctx, names[i]!, csrs[i]!);
+        const app = await submit(ctx, names[i], csrs[i]);
         await reviewAndValidate(ctx, app);
         serials.push((await approve(ctx, app.id)).serialNumber);
       } catch (e) {
@@ -234,7 +234,7 @@ export async function benchSigner(
     const t0 = performance.now();
     const cert = await issueServerCertificate({
       issuer: { certDer: issuing.certDer, signer },
-      subjectPublicKeySpki: spkis[i % spkis.length]!,
+      subjectPublicKeySpki: spkis[i % spkis.length],
       serialHex: newSerialHex(),
       names: [name],
       subject: {

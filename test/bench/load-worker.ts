@@ -18,13 +18,13 @@ function quickOk(check: QuickCheck, body: Buffer): boolean {
     case "ocsp-successful": {
       // SEQUENCE, definite length covering the whole body, then ENUMERATED 0 (successful).
       if (body.length < 5 || body[0] !== 0x30) return false;
-      let len = body[1]!;
+      let len = body[1];
       let at = 2;
       if (len & 0x80) {
         const n = len & 0x7f;
         if (n < 1 || n > 3) return false;
         len = 0;
-        for (let i = 0; i < n; i++) len = (len << 8) | body[at + i]!;
+        for (let i = 0; i < n; i++) len = (len << 8) | body[at + i];
         at += n;
       }
       if (at + len !== body.length) return false;
@@ -36,7 +36,7 @@ function quickOk(check: QuickCheck, body: Buffer): boolean {
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
+  return sorted[i];
 }
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
@@ -91,7 +91,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
           res.on("end", () => {
             latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6;
             const status = res.statusCode ?? 0;
-            const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
             bodyBytes += buf.length;
             if (status >= 200 && status < 300) {
               ok2xx++;
@@ -148,7 +148,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     rps: done / seconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
-    maxMs: sorted.length ? sorted[sorted.length - 1]! : 0,
+    maxMs: sorted.length ? sorted[sorted.length - 1] : 0,
     meanBodyBytes: done ? bodyBytes / done : 0,
     samples: samples.sort((a, b) => a.index - b.index),
   };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { LoadResult, LoadSpec } from "./load-types";
 
-export type { LoadResult, LoadSpec, Sample } from "./load-types";
+export type { LoadResult, LoadSpec } from "./load-types";
 
 /** Runs one load in a fresh worker thread (its own event loop, so the server keeps the main one). */
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -111,5 +111,5 @@ export async function pool<T>(
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }

@@ -69,7 +69,7 @@ function generalizedTime(el: Tlv | undefined, what: string): Date {
   const s = expectTag(el, TAG.GENERALIZED_TIME, what).value.toString("ascii");
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) throw new Error(`${what}: not YYYYMMDDHHMMSSZ (${s})`);
-  return new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]));
 }
 
 /** Returns null when the response is as expected, else what is wrong. */
@@ -81,7 +81,7 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
     if (code.length !== 1 || code[0] !== 0) return `responseStatus ${code.toString("hex")} (not successful)`;
     if (!bytes || bytes.tag !== 0xa0) return "no responseBytes";
     const [type, basicOctets] = childrenOf(expectTag(childrenOf(bytes)[0], TAG.SEQUENCE, "ResponseBytes"));
-    if (readOid(type!) !== OID_OCSP_BASIC) return "responseType is not id-pkix-ocsp-basic";
+    if (readOid(type) !== OID_OCSP_BASIC) return "responseType is not id-pkix-ocsp-basic";
     const basic = readWhole(expectTag(basicOctets, TAG.OCTET_STRING, "response").value, TAG.SEQUENCE);
     const [tbs, sigAlg, sig, certs, ...more] = childrenOf(basic);
     if (more.length) return "extra elements in BasicOCSPResponse";
@@ -96,7 +96,7 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
     const sigBits = expectTag(sig, TAG.BIT_STRING, "signature").value;
     if (sigBits[0] !== 0) return "signature BIT STRING has unused bits";
     const issuerKey = new X509Certificate(expect.issuerCertDer).publicKey;
-    if (!cryptoVerify("sha256", tbs!.raw, { key: issuerKey, dsaEncoding: "der" }, sigBits.subarray(1)))
+    if (!cryptoVerify("sha256", tbs.raw, { key: issuerKey, dsaEncoding: "der" }, sigBits.subarray(1)))
       return "signature does not verify with the issuing CA's key";
 
     const parts = childrenOf(expectTag(tbs, TAG.SEQUENCE, "tbsResponseData"));
@@ -123,9 +123,9 @@ export function checkOcspResponse(body: Buffer, expect: OcspExpectation): string
 
     let nonce: Buffer | undefined;
     if (parts[i]?.tag === 0xa1) {
-      for (const ext of childrenOf(expectTag(childrenOf(parts[i]!)[0], TAG.SEQUENCE, "responseExtensions"))) {
+      for (const ext of childrenOf(expectTag(childrenOf(parts[i])[0], TAG.SEQUENCE, "responseExtensions"))) {
         const fields = childrenOf(expectTag(ext, TAG.SEQUENCE, "Extension"));
-        if (readOid(fields[0]!) !== OID_OCSP_NONCE) continue;
+        if (readOid(fields[0]) !== OID_OCSP_NONCE) continue;
         const value = expectTag(fields[fields.length - 1], TAG.OCTET_STRING, "extnValue").value;
         nonce = readWhole(value, TAG.OCTET_STRING).value;
       }

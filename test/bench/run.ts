@@ -390,21 +390,21 @@ async function ocspSection(app: BenchApp, serial: string, work: string, bareRef:
     `bare ${r.baseline.rps.toFixed(0)} req/s vs ${r.app.rps.toFixed(0)}; before ${before}`;
   atLeast(
     "OCSP GET, pre-signed answer (ratio to bare node:http)",
-    ocspResults[1]!.ratio,
+    ocspResults[1].ratio,
     0.6,
-    bareText(ocspResults[1]!, "0.12–0.24"),
+    bareText(ocspResults[1], "0.12–0.24"),
   );
   atLeast(
     "OCSP POST, pre-signed (ratio to bare node:http)",
-    ocspResults[0]!.ratio,
+    ocspResults[0].ratio,
     0.6,
-    bareText(ocspResults[0]!, "0.28–0.40"),
+    bareText(ocspResults[0], "0.28–0.40"),
   );
   recordGoal({
     measure: "OCSP POST, fresh nonce, signed per request (ratio)",
     goal: "-",
-    baseline: bareText(ocspResults[2]!, "-"),
-    now: ocspResults[2]!.ratio.toFixed(3),
+    baseline: bareText(ocspResults[2], "-"),
+    now: ocspResults[2].ratio.toFixed(3),
     pass: null,
   });
 

@@ -81,17 +81,17 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 /** The serials (content octets, hex) a CRL lists, after checking its signature with the CA's key. */
 function crlSerials(der: Buffer, issuerDer: Buffer): Set<string> {
   const [tbs, , sig] = childrenOf(readWhole(der, TAG.SEQUENCE));
-  const sigBits = sig!.value;
+  const sigBits = sig.value;
   if (
     !cryptoVerify(
       "sha256",
-      tbs!.raw,
+      tbs.raw,
       { key: new X509Certificate(issuerDer).publicKey, dsaEncoding: "der" },
       sigBits.subarray(1),
     )
   )
     throw new Error("CRL signature does not verify with the issuing CA's key");
-  const parts = childrenOf(tbs!);
+  const parts = childrenOf(tbs);
   let i = parts[0]?.tag === TAG.INTEGER ? 1 : 0;
   i += 2; // signature, issuer
   i++; // thisUpdate

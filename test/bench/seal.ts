@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
 import type { Browser, BrowserContext } from "playwright-core";
@@ -12,10 +11,10 @@ import { listen } from "./setup";
 /** Issues 5 and 14: the site seal — script size, time to a rendered valid badge in Chromium, the verification page. */
 
 /** test/widget/build.test.ts's budget (issue 14): ≤ 7 KB (7 × 1024 B) gzip. */
-export const GZIP_BUDGET_BYTES = SEAL_GZIP_BUDGET_BYTES;
+const GZIP_BUDGET_BYTES = SEAL_GZIP_BUDGET_BYTES;
 
 /** dist/widget/ seen from dist/test/bench/. */
-export const WIDGET_DIR = path.resolve(__dirname, "../../widget");
+const WIDGET_DIR = path.resolve(__dirname, "../../widget");
 
 export interface SealScriptSize {
   file: string;
@@ -75,7 +74,7 @@ export function sealScriptSize(dir = WIDGET_DIR): { size: SealScriptSize; body: 
 const APPROVE = `mutation($id: ID!) { approveApplication(input: { applicationId: $id }) { application { status contract { id } } certificate { serialNumber status } userErrors { code message } } }`;
 const CREATE_SEAL = `mutation($id: ID!) { createSeal(input: { contractId: $id }) { seal { id status verificationUrl } userErrors { code message } } }`;
 /** The widget's own query (widget/src/client.ts SEALS_QUERY), for the baseline's fixed body. */
-export const SEALS_QUERY =
+const SEALS_QUERY =
   "query Seals($ids: [ID!]!) { seals(ids: $ids) { id status checkedAt verificationUrl certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** A certificate for `name` through the GraphQL chain (submit → review → DCV → approve) and a seal on its contract. */
@@ -100,7 +99,7 @@ export async function issueSealedCertificate(
 }
 
 /** The query string the widget sends for one seal (GET /graphql?query=…&variables=…). */
-export function sealsQueryString(sealId: string): string {
+function sealsQueryString(sealId: string): string {
   return `query=${encodeURIComponent(SEALS_QUERY)}&variables=${encodeURIComponent(JSON.stringify({ ids: [sealId] }))}`;
 }
 
@@ -109,7 +108,7 @@ export function checkVerifyPage(body: Buffer, serialNumber: string, domain: stri
   const text = body.toString("utf8");
   if (!text.includes(`data-status="VALID"`))
     return `no data-status="VALID" (${/data-status="([^"]*)"/.exec(text)?.[1] ?? "none"})`;
-  const serials = [...text.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1]!.replace(/[:\s]/g, "").toLowerCase());
+  const serials = [...text.matchAll(/<code>([^<]*)<\/code>/g)].map((m) => m[1].replace(/[:\s]/g, "").toLowerCase());
   if (!serials.includes(serialNumber.replace(/[:\s]/g, "").toLowerCase()))
     return `serial ${serialNumber} not on the page (found ${serials.join(", ") || "none"})`;
   if (!text.includes(domain)) return `domain ${domain} not on the page`;
@@ -297,19 +296,19 @@ async function oneRun(
       await page.waitForFunction(SETTLED, undefined, { timeout: timeoutMs, polling: "raf" })
     ).jsonValue();
     const wallMs = performance.now() - t0;
-    if (settled !== "valid") throw new Error(`${kind}: badge state "${settled}"`);
-    const read = (await page.evaluate(READ)) as { validAt?: number; frameAt?: number; dcl: number; label: string };
+    if (settled !== "valid") throw new Error(`${kind}: badge state "${String(settled)}"`);
+    const read = await page.evaluate<{ validAt?: number; frameAt?: number; dcl: number; label: string }>(READ);
     if (read.validAt === undefined || read.frameAt === undefined)
       throw new Error(`${kind}: the valid state was not observed`);
     if (!read.label.includes(expectLabel)) throw new Error(`${kind}: badge text "${read.label}" lacks ${expectLabel}`);
     if (kind === "seal") {
       const script = fetched.filter((f) => /\/seal\.js$/.test(new URL(f.url).pathname));
       const status = fetched.filter((f) => new URL(f.url).pathname === "/graphql");
-      if (script.length !== 1 || script[0]!.status !== 200)
+      if (script.length !== 1 || script[0].status !== 200)
         throw new Error(
           `seal: /seal.js fetched ${script.length}× (${script.map((s) => s.status).join(",")}), expected once with 200 (not cached)`,
         );
-      if (status.length !== 1 || status[0]!.status !== 200)
+      if (status.length !== 1 || status[0].status !== 200)
         throw new Error(
           `seal: ${status.length} status requests (${status.map((s) => s.status).join(",")}), expected one 200`,
         );

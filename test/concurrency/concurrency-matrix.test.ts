@@ -10,7 +10,6 @@ import {
   gqlOk,
   issueCertificate,
   productIds,
-  reviewAndApprove,
   submitApplication,
 } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";

@@ -1,7 +1,7 @@
 import { TestApp } from "../support/test-app";
 import { gqlOk } from "../support/lifecycle";
 
-export const DAY = 24 * 60 * 60 * 1000;
+const DAY = 24 * 60 * 60 * 1000;
 export const plusDays = (d: Date, days: number) => new Date(d.getTime() + days * DAY);
 
 /** The uuid behind a global ID, for looking rows up in the database. */

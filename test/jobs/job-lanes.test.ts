@@ -17,7 +17,7 @@ let drop: () => Promise<void>;
 
 beforeAll(async () => {
   const db = await createTestDatabase();
-  drop = db.drop;
+  drop = () => db.drop();
   ds = createDataSource(db.url, { poolSize: 6 });
   await ds.initialize();
 });

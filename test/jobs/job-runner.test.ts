@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([main, replicaA, replicaB].map((ds) => (ds?.isInitialized ? ds.destroy() : undefined)));
+  await Promise.all([main, replicaA, replicaB].map((ds) => (ds?.isInitialized ? ds.destroy() : Promise.resolve())));
   await db?.drop();
 });
 

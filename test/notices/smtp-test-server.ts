@@ -42,7 +42,7 @@ function decodeBody(body: string, encoding: string | undefined): string {
 }
 
 /** Parses the single-part plain-text messages Akashi sends. */
-export function parseMail(raw: string): { headers: Record<string, string>; subject: string; text: string } {
+function parseMail(raw: string): { headers: Record<string, string>; subject: string; text: string } {
   const split = raw.indexOf("\r\n\r\n");
   const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, " ");
   const headers: Record<string, string> = {};

@@ -62,7 +62,7 @@ test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and sh
     "privilegeWithdrawn",
   ];
   const entries = [
-    { serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - HOUR), reason: "unspecified" as const },
+    { serialHex: leaves[0].serialHex, revokedAt: new Date(now.getTime() - HOUR), reason: "unspecified" as const },
     ...reasons.map((reason) => ({ serialHex: newSerialHex(), revokedAt: new Date(now.getTime() - 2 * HOUR), reason })),
   ];
   const crl = await buildCrl({
@@ -89,7 +89,7 @@ test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and sh
     expect(text).toContain(label);
   }
   // the unspecified entry: serial, date, and no "CRL entry extensions" block following it
-  const serialUpper = leaves[0]!.serialHex.toUpperCase().replace(/^0+/, "");
+  const serialUpper = leaves[0].serialHex.toUpperCase().replace(/^0+/, "");
   const block = text.split("Serial Number: ").find((b) => b.replace(/^0+/, "").startsWith(serialUpper))!;
   expect(block).toBeDefined();
   expect(block).not.toContain("CRL entry extensions");
@@ -98,8 +98,8 @@ test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and sh
   const asn1 = opensslOk(["asn1parse", "-inform", "DER", "-in", crlPath]);
   expect(asn1).toContain(":X509v3 CRL Number");
   expect(asn1).toContain(":X509v3 CRL Reason Code");
-  const revoked = childrenOf(childrenOf(readWhole(crl))[0]!)[5]!;
-  const unspecifiedEntry = childrenOf(revoked)[0]!;
+  const revoked = childrenOf(childrenOf(readWhole(crl))[0])[5];
+  const unspecifiedEntry = childrenOf(revoked)[0];
   expect(childrenOf(unspecifiedEntry).map((e) => e.tag)).toEqual([0x02, 0x17]);
 });
 
@@ -110,9 +110,7 @@ test("STAT-1: openssl verify -crl_check says revoked for the revoked leaf and OK
     crlNumber: 2n,
     thisUpdate: new Date(now.getTime() - 60_000),
     nextUpdate: new Date(now.getTime() + 24 * HOUR),
-    entries: [
-      { serialHex: leaves[0]!.serialHex, revokedAt: new Date(now.getTime() - 30_000), reason: "keyCompromise" },
-    ],
+    entries: [{ serialHex: leaves[0].serialHex, revokedAt: new Date(now.getTime() - 30_000), reason: "keyCompromise" }],
   });
   const crlPem = dir.file("check.crl.pem", toPem(crl, "X509 CRL"));
   const [revoked, good] = leaves.map((l, i) => dir.file(`crl-leaf-${i}.pem`, l.pem));
@@ -127,10 +125,10 @@ test("STAT-1: openssl verify -crl_check says revoked for the revoked leaf and OK
     ca.issuingPath,
     leaf,
   ];
-  const r1 = openssl(args(revoked!));
+  const r1 = openssl(args(revoked));
   expect(r1.status).not.toBe(0);
   expect(r1.out).toContain("certificate revoked");
-  const r2 = openssl(args(good!));
+  const r2 = openssl(args(good));
   expect(r2.out).toContain(`${good}: OK`);
 });
 
@@ -150,7 +148,7 @@ test("STAT-1: a CRL with no entries omits revokedCertificates and still verifies
   const text = opensslOk(["crl", "-inform", "DER", "-in", crlPath, "-noout", "-text"]);
   expect(text).toContain("No Revoked Certificates.");
   // TBSCertList: version, signature, issuer, thisUpdate, nextUpdate, [0] extensions — no empty SEQUENCE
-  const tbs = childrenOf(childrenOf(readWhole(crl))[0]!);
+  const tbs = childrenOf(childrenOf(readWhole(crl))[0]);
   expect(tbs.map((e) => e.tag)).toEqual([0x02, 0x30, 0x30, 0x17, 0x17, 0xa0]);
 });
 
@@ -185,7 +183,7 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
   const entries = Array.from({ length: CRL_INLINE_MAX_ENTRIES + 500 }, (_, i) => ({
     serialHex: newSerialHex(),
     revokedAt: new Date(now.getTime() - HOUR - i * 1000),
-    reason: reasons[i % 3]!,
+    reason: reasons[i % 3],
   }));
   const issuer = issuerContext(ca.issuing.certDer);
   const input = {

@@ -27,7 +27,7 @@ async function issueFromCsr(
     subjectPublicKeySpki: checked.publicKeySpki,
     serialHex: newSerialHex(),
     names: checked.names,
-    subject: { commonName: checked.names[0]!, ...subjectExtra },
+    subject: { commonName: checked.names[0], ...subjectExtra },
     validationLevel: level,
     notBefore: new Date(now - 60_000),
     notAfter: new Date(now + 90 * DAY),
@@ -101,9 +101,9 @@ describe.each<[KeyAlgorithm]>([["ECDSA_P256"], ["ECDSA_P384"], ["RSA_2048"]])("C
       for (const n of c.names) expect(text).toContain(`DNS:${n}`);
 
       // serial and fingerprint as openssl sees them
-      const serial = opensslOk(["x509", "-in", leafPath, "-noout", "-serial"]).trim().split("=")[1]!.toLowerCase();
+      const serial = opensslOk(["x509", "-in", leafPath, "-noout", "-serial"]).trim().split("=")[1].toLowerCase();
       expect(serial.replace(/^0+/, "")).toBe(issued.serialHex.replace(/^0+/, ""));
-      const fp = opensslOk(["x509", "-in", leafPath, "-noout", "-fingerprint", "-sha256"]).trim().split("=")[1]!;
+      const fp = opensslOk(["x509", "-in", leafPath, "-noout", "-fingerprint", "-sha256"]).trim().split("=")[1];
       expect(fp.replace(/:/g, "").toLowerCase()).toBe(issued.sha256Fingerprint);
       expect(issued.sha256Fingerprint).toMatch(/^[0-9a-f]{64}$/);
 

@@ -80,7 +80,7 @@ test("issue 15.6: a certificate the linter refuses rolls the approval back; noth
   const refused = await t.gql(t.operatorKey, approve, { id: app.id });
   expect(refused.errors?.[0]?.extensions?.code).toBe("INTERNAL_SERVER_ERROR");
   expect(thrown).toHaveLength(1);
-  expect(thrown[0]!.ids).toEqual(expect.arrayContaining(["e_san_name_not_approved", "e_san_approved_name_missing"]));
+  expect(thrown[0].ids).toEqual(expect.arrayContaining(["e_san_name_not_approved", "e_san_approved_name_missing"]));
   expect({
     certificates: await t.ds.getRepository(Certificate).count(),
     contracts: await t.ds.getRepository(Contract).count(),

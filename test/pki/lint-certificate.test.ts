@@ -30,7 +30,6 @@ import { LintError, lintCertificateTbs, type SubscriberProfile } from "../../api
 import { encodeName } from "../../api/src/pki/names";
 import { signatureAlgorithmIdentifier, type KeyAlgorithm, type Signer } from "../../api/src/pki/signer";
 import type { CaService } from "../../api/src/certificates/ca.service";
-import type { Clock } from "../../api/src/domain/clock";
 import { validityPeriodDays } from "../../api/src/domain/lifetime";
 import { selfIssued } from "../../api/src/http/tls";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
@@ -233,7 +232,7 @@ describe("issue 15.6: names", () => {
     ));
   test("e_san_name_not_approved / e_san_approved_name_missing", async () => {
     const e = await refused(
-      { ext: { san: subjectAltNameDns([NAMES[0]!, "evil.akashi-demo.jp"]) } },
+      { ext: { san: subjectAltNameDns([NAMES[0], "evil.akashi-demo.jp"]) } },
       "e_san_name_not_approved",
     );
     expect(e.ids).toContain("e_san_approved_name_missing");
@@ -247,13 +246,13 @@ describe("issue 15.6: names", () => {
       "-x.akashi-demo.jp",
     ]) {
       await refused(
-        { ext: { san: subjectAltNameDns([NAMES[0]!, bad]) }, profile: { names: [NAMES[0]!, bad] } },
+        { ext: { san: subjectAltNameDns([NAMES[0], bad]) }, profile: { names: [NAMES[0], bad] } },
         "e_san_dns_name_invalid",
       );
     }
   });
   test("e_san_duplicate_name", () =>
-    refused({ ext: { san: subjectAltNameDns([...NAMES, NAMES[1]!]) } }, "e_san_duplicate_name"));
+    refused({ ext: { san: subjectAltNameDns([...NAMES, NAMES[1]]) } }, "e_san_duplicate_name"));
   test("e_san_criticality: critical SAN with a non-empty subject", () =>
     refused({ ext: { san: subjectAltNameDns(NAMES, true) } }, "e_san_criticality"));
   test("e_subject_cn_not_in_san", () =>
@@ -425,7 +424,7 @@ test("issue 15.6: the linter passes every certificate the CA issues (roots, issu
         serialHex: newSerialHex(),
         names,
         subject: {
-          commonName: names[0]!,
+          commonName: names[0],
           organization: "株式会社アカシ",
           locality: "Chiyoda-ku",
           country: "JP",
@@ -490,9 +489,9 @@ test("VAL-7 / issue 15.6 finding: the self-issued HTTPS certificate (AKASHI_TLS=
     }),
     urlsFor: () => URLS,
   } as unknown as CaService;
-  const { cert } = await selfIssued(caService, { now: () => at } as Clock, "akashi.localhost");
+  const { cert } = await selfIssued(caService, { now: () => at }, "akashi.localhost");
   const leaf = readCertificateParts(
-    Buffer.from(cert.split("-----END CERTIFICATE-----")[0]!.replace(/-----BEGIN CERTIFICATE-----|\s/g, ""), "base64"),
+    Buffer.from(cert.split("-----END CERTIFICATE-----")[0].replace(/-----BEGIN CERTIFICATE-----|\s/g, ""), "base64"),
   );
   expect(validityPeriodDays(leaf.notBefore, leaf.notAfter)).toBeLessThanOrEqual(47);
 });
@@ -523,5 +522,5 @@ test("issue 15.6: ignoredLints (named by the caller) turns those refusals into w
     activeIssuer: async () => ({ ca: { id: "issuing-1", certDer: ca.issuing.certDer }, signer: ca.issuing.signer }),
     urlsFor: () => URLS,
   } as unknown as CaService;
-  await expect(selfIssued(caService, { now: () => new Date() } as Clock, "localhost")).resolves.toHaveProperty("cert");
+  await expect(selfIssued(caService, { now: () => new Date() }, "localhost")).resolves.toHaveProperty("cert");
 });

@@ -25,7 +25,6 @@ import { TempDir } from "../support/openssl";
  */
 
 const RUNS = 60;
-const DAY = 86_400_000;
 const PARAMS = {
   numRuns: RUNS,
   ...(process.env.PKI_PROPERTY_SEED ? { seed: Number(process.env.PKI_PROPERTY_SEED) } : {}),
@@ -40,7 +39,7 @@ const KANA = [..."あいうえおかきくけこさしすせそたちつてと�
 /** An A-label: a few kana through IDNA 2008. */
 const aLabel = fc
   .array(fc.constantFrom(...KANA), { minLength: 1, maxLength: 6 })
-  .map((u) => toALabels(`${u.join("")}.jp`)!.split(".")[0]!);
+  .map((u) => toALabels(`${u.join("")}.jp`)!.split(".")[0]);
 /** A name under akashi-demo.jp: LDH and A-labels, sometimes 63-octet labels up to the 253-octet limit, sometimes a wildcard. */
 const name = fc
   .record({
@@ -63,9 +62,9 @@ const serial = fc
     const b = Buffer.from(bytes);
     if (padded) {
       b[0] = 0;
-      b[1]! |= 0x80;
+      b[1] |= 0x80;
     } else {
-      b[0] = (b[0]! % 0x7f) + 1;
+      b[0] = (b[0] % 0x7f) + 1;
     }
     return b.toString("hex");
   });
@@ -109,8 +108,8 @@ test("issue 15.6 property: random names, keys, dates, serials and levels issue, 
     fc.asyncProperty(
       input,
       async ({ caIndex, keyIndex, names, level, notBefore, lifetimeShare, notAfterMs, serialHex }) => {
-        const ca = cas[caIndex]!;
-        const key = keyPool[keyIndex]!;
+        const ca = cas[caIndex];
+        const key = keyPool[keyIndex];
         const maxDays = maxLifetimeDays(new Date(seconds(notBefore)));
         const notAfter = new Date(
           seconds(notBefore) + Math.max(1, Math.floor(lifetimeShare * (maxDays - 1) * 86_400)) * 1000 + notAfterMs,
@@ -122,7 +121,7 @@ test("issue 15.6 property: random names, keys, dates, serials and levels issue, 
           serialHex,
           names,
           subject: {
-            commonName: names[0]!,
+            commonName: names[0],
             organization: "株式会社アカシ",
             stateOrProvince: "Tokyo",
             country: "JP",
@@ -161,7 +160,7 @@ test("issue 15.6 property: random names, keys, dates, serials and levels issue, 
           notAfter: seconds(notAfter),
           spki: true,
           san: names,
-          cn: names[0]!.length <= 64 ? [names[0]] : [],
+          cn: names[0].length <= 64 ? [names[0]] : [],
           policies: [POLICY_OID[level]],
           aki: true,
           utcTimes: [notBefore, notAfter].map((d) => new Date(seconds(d)).getUTCFullYear() < 2050),
@@ -197,7 +196,7 @@ test("issue 15.6 property: random CRLs (entries, reasons, dates, numbers) pass t
   });
   await fc.assert(
     fc.asyncProperty(input, async ({ caIndex, entries, thisUpdate, validitySeconds, crlNumberBytes }) => {
-      const ca = cas[caIndex]!;
+      const ca = cas[caIndex];
       const nextUpdate = new Date(seconds(thisUpdate) + validitySeconds * 1000);
       const crlNumber = BigInt("0x" + Buffer.from(crlNumberBytes).toString("hex")) + 1n;
       const context = `${entries.length} entries, CRL ${crlNumber}, ${thisUpdate.toISOString()}..${nextUpdate.toISOString()}`;

@@ -113,7 +113,7 @@ describe("STAT-2: requests", () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.requests).toHaveLength(1);
-    const r = parsed.requests[0]!;
+    const r = parsed.requests[0];
     expect(r.hashAlgorithmOid).toBe(OID_SHA1);
     expect(r.serialHex).toBe(leaf.serialHex);
     expect(r.issuerNameHash).toHaveLength(20);
@@ -133,9 +133,9 @@ describe("STAT-2: requests", () => {
     if (noNonce.ok) expect(noNonce.nonce).toBeUndefined();
     const sha256 = parseOcspRequest(makeRequest("parse-sha256", ["-no_nonce", "-sha256"]));
     if (!sha256.ok) throw new Error(sha256.reason);
-    expect(sha256.requests[0]!.hashAlgorithmOid).toBe(OID_SHA256);
-    expect(issuerMatches(sha256.requests[0]!, ca.issuing.certDer)).toBe(true);
-    expect(certIdFor(ca.issuing.certDer, leaf.serialHex, "sha256").der.equals(sha256.requests[0]!.der)).toBe(true);
+    expect(sha256.requests[0].hashAlgorithmOid).toBe(OID_SHA256);
+    expect(issuerMatches(sha256.requests[0], ca.issuing.certDer)).toBe(true);
+    expect(certIdFor(ca.issuing.certDer, leaf.serialHex, "sha256").der.equals(sha256.requests[0].der)).toBe(true);
   });
 
   test("STAT-2: garbage, truncated and empty requests are not ok", () => {
@@ -193,7 +193,7 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
       AsnConvert.parse(resp, OCSPResponse).responseBytes!.response.buffer,
       BasicOCSPResponse,
     );
-    expect(Buffer.from(AsnConvert.serialize(basic.certs![0]!)).equals(ca.issuing.certDer)).toBe(true);
+    expect(Buffer.from(AsnConvert.serialize(basic.certs![0])).equals(ca.issuing.certDer)).toBe(true);
   });
 
   test("STAT-2: without the issuer certificate the response is smaller and verifies when the client has the issuer", async () => {
@@ -240,12 +240,12 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
     if (!parsed.ok) throw new Error(parsed.reason);
     const resp = await buildOcspResponse({
       issuer: ca.issuing,
-      responses: [{ certId: parsed.requests[0]!, status: "good" }],
+      responses: [{ certId: parsed.requests[0], status: "good" }],
       producedAt: new Date("2026-11-21T10:00:00.999Z"),
       thisUpdate: new Date("2026-11-21T09:00:00.5Z"),
       nextUpdate: new Date("2026-11-25T09:00:00.5Z"),
     });
-    const basic = childrenOf(childrenOf(childrenOf(readWhole(resp))[1]!)[0]!)[1]!.value;
+    const basic = childrenOf(childrenOf(childrenOf(readWhole(resp))[1])[0])[1].value;
     const asn1 = opensslOk(["asn1parse", "-inform", "DER"], basic);
     expect(asn1).toContain("GENERALIZEDTIME   :20261121100000Z");
     expect(asn1).toContain("GENERALIZEDTIME   :20261121090000Z");
@@ -260,7 +260,7 @@ describe("STAT-2: responses verified by openssl ocsp", () => {
     const now = new Date();
     const resp = await buildOcspResponse({
       issuer: otherCa.issuing,
-      responses: [{ certId: parsed.requests[0]!, status: "good" }],
+      responses: [{ certId: parsed.requests[0], status: "good" }],
       producedAt: now,
       thisUpdate: now,
       nextUpdate: new Date(now.getTime() + HOUR * 8),

@@ -80,7 +80,7 @@ test("parseCertificateChain reads every block in order; CA flags and key types",
   ]);
   expect(chain.map((c) => c.isCa)).toEqual([false, true, true]);
   expect(chain.map((c) => c.keyAlgorithm)).toEqual(["RSA_2048", "ECDSA_P256", "ECDSA_P256"]);
-  expect(chain[2]!.subject).toBe(chain[2]!.issuer);
+  expect(chain[2].subject).toBe(chain[2].issuer);
 });
 
 test("garbage is a CertificateParseError", () => {
@@ -106,7 +106,7 @@ describe("VAL-3: chainsTo (carry-over needs a still-valid certificate from an ac
       chainsTo(leaf.der, [otherCa.issuing.certDer, ca.issuing.certDer], [otherCa.root.certDer, ca.root.certDer], now),
     ).toBe(true);
     const damaged = Buffer.from(leaf.der);
-    damaged[damaged.length - 10]! ^= 0xff;
+    damaged[damaged.length - 10] ^= 0xff;
     expect(chainsTo(damaged, [ca.issuing.certDer], [ca.root.certDer], now)).toBe(false);
     // a CA certificate is not a leaf
     expect(chainsTo(ca.issuing.certDer, [], [ca.root.certDer], now)).toBe(false);
@@ -203,12 +203,12 @@ describe("VAL-3: chainsTo (carry-over needs a still-valid certificate from an ac
     ]);
     const pem = (n: string) => readFileSync(dir.file(n), "utf8");
     const chain = parseCertificateChain(pem("f-leaf.pem") + pem("f-int.pem"));
-    expect(chain[0]!.names).toEqual(["old.akashi-demo.jp"]);
-    expect(chain[0]!.keyAlgorithm).toBe("ECDSA_P256");
+    expect(chain[0].names).toEqual(["old.akashi-demo.jp"]);
+    expect(chain[0].keyAlgorithm).toBe("ECDSA_P256");
     const root = parseCertificate(pem("f-root.pem"));
-    expect(chainsTo(chain[0]!.der, [chain[1]!.der], [root.der], new Date())).toBe(true);
-    expect(chainsTo(chain[0]!.der, [chain[1]!.der], [ca.root.certDer], new Date())).toBe(false);
-    expect(chainsTo(chain[0]!.der, [chain[1]!.der], [root.der], new Date(Date.now() + 91 * DAY))).toBe(false);
+    expect(chainsTo(chain[0].der, [chain[1].der], [root.der], new Date())).toBe(true);
+    expect(chainsTo(chain[0].der, [chain[1].der], [ca.root.certDer], new Date())).toBe(false);
+    expect(chainsTo(chain[0].der, [chain[1].der], [root.der], new Date(Date.now() + 91 * DAY))).toBe(false);
     // extra accepted roots do not get in the way
     expect(chainsTo(leaf.der, [ca.issuing.certDer], [root.der, ca.root.certDer], now)).toBe(true);
   });

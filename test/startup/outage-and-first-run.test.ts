@@ -183,7 +183,7 @@ test("graceful stop: a request in flight at SIGTERM is answered before the proce
       setTimeout(() => socket.write(body.slice(10)), 300);
     });
     let data = "";
-    socket.on("data", (d) => (data += d));
+    socket.on("data", (d: Buffer) => (data += d.toString()));
     socket.on("close", () => resolve(data));
     socket.on("error", reject);
   });

@@ -110,13 +110,13 @@ test("STAT-1: a certificate's shard is chosen at its issuance from its serial, w
     expect(idpOf(crl.der)!.uris).toEqual([crlUrlOf(c.leafPath)]);
   }
   await expect(
-    f.t.ds.query(`UPDATE certificate SET crl_shard = (crl_shard + 1) % 16 WHERE id = $1`, [certs[0]!.id]),
+    f.t.ds.query(`UPDATE certificate SET crl_shard = (crl_shard + 1) % 16 WHERE id = $1`, [certs[0].id]),
   ).rejects.toThrow(/fixed at issuance/);
-  expect(await shardOfRow(certs[0]!.id)).toBe(crlShardFor(certs[0]!.serialNumber, DEFAULT_CRL_SHARDS));
+  expect(await shardOfRow(certs[0].id)).toBe(crlShardFor(certs[0].serialNumber, DEFAULT_CRL_SHARDS));
 });
 
 test("STAT-1: a reissue gets its own shard at its own issuance; the superseded certificate keeps its shard", async () => {
-  const old = certs[3]!;
+  const old = certs[3];
   const oldShard = await shardOfRow(old.id);
   const [{ contract_id, common_name }] = await f.t.ds.query(
     `SELECT contract_id, common_name FROM certificate WHERE id = $1`,
@@ -141,7 +141,7 @@ test("STAT-1: a reissue gets its own shard at its own issuance; the superseded c
 });
 
 test("STAT-1: a revocation is published on its shard's CRL (one job, that shard only) and on no other; CRL numbers increase per shard; openssl -crl_check says revoked with that CRL", async () => {
-  const target = certs[0]!;
+  const target = certs[0];
   const shard = (await shardOfRow(target.id))!;
   const before = new Map<number, bigint>();
   for (let i = 0; i < DEFAULT_CRL_SHARDS; i++)
@@ -236,7 +236,7 @@ test("STAT-1: a certificate issued before sharding (legacy CRL URL, no shard) is
     `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard)
      SELECT contract_id, source, issuing_ca_id, $2, $3, $4, $5, ARRAY[$5], subject_dn, issuer_dn, $6, $7, key_algorithm, NULL FROM certificate WHERE id = $1 RETURNING id`,
     [
-      certs[1]!.id,
+      certs[1].id,
       issued.serialHex,
       issued.sha256Fingerprint,
       issued.der,

@@ -120,9 +120,9 @@ test("STAT-1: HTTP: Content-Type, ETag (CRL number), Last-Modified, short public
   const crl = await currentCrl("headers");
   const res = crl.res;
   expect(res.headers["etag"]).toBe(`"${crl.number}"`);
-  expect(new Date(res.headers["last-modified"]!).getTime()).toBe(opensslTime(field(crl.text, "Last Update")).getTime());
+  expect(new Date(res.headers["last-modified"]).getTime()).toBe(opensslTime(field(crl.text, "Last Update")).getTime());
   expect(res.headers["cache-control"]).toBe("public, max-age=60");
-  const again = await fetchCrl(f.issuingCaId, { "If-None-Match": res.headers["etag"]! });
+  const again = await fetchCrl(f.issuingCaId, { "If-None-Match": res.headers["etag"] });
   expect(again.status).toBe(304);
   expect((again.body as Buffer).length ?? 0).toBe(0);
   const other = await fetchCrl(f.issuingCaId, { "If-None-Match": `"999999"` });
@@ -246,6 +246,6 @@ test("STAT-1: CRLNumber strictly increases across publications (jobs, the daily 
   await f.t.services.crls.ensureCrls();
   seen.push((await currentCrl("startup-again")).number);
   f.t.clock.set(saved);
-  for (let i = 1; i < seen.length - 1; i++) expect(seen[i]!).toBe(seen[i - 1]! + 1n);
+  for (let i = 1; i < seen.length - 1; i++) expect(seen[i]).toBe(seen[i - 1] + 1n);
   expect(seen[seen.length - 1]).toBe(seen[seen.length - 2]);
 });

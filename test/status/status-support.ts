@@ -157,7 +157,7 @@ export async function cloneCertificateRow(
   certificateId: string,
 ): Promise<{ id: string; serialHex: string }> {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0]! & 0x7f) | 0x10; // positive, no leading zero octet: canonical as stored
+  bytes[0] = (bytes[0] & 0x7f) | 0x10; // positive, no leading zero octet: canonical as stored
   const serialHex = bytes.toString("hex");
   const rows: Array<{ id: string }> = await services.ds.query(
     `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard)
@@ -165,7 +165,7 @@ export async function cloneCertificateRow(
      FROM certificate WHERE id = $1 RETURNING id`,
     [certificateId, serialHex, randomBytes(32).toString("hex")],
   );
-  return { id: rows[0]!.id, serialHex };
+  return { id: rows[0].id, serialHex };
 }
 
 /** STAT-1: the CRL Distribution Point URL written in a certificate (PEM file), e.g. http://akashi.test/crl/<caId>/3.crl. */
@@ -173,7 +173,7 @@ export function crlUrlOf(certPath: string): string {
   const text = opensslOk(["x509", "-in", certPath, "-noout", "-ext", "crlDistributionPoints"]);
   const m = /URI:(\S+)/.exec(text);
   if (!m) throw new Error(`no CRL Distribution Point in ${certPath}`);
-  return m[1]!;
+  return m[1];
 }
 
 /** The path of a URL under the test app's base (http://akashi.test). */
@@ -225,14 +225,12 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function opensslTime(text: string): Date {
   const m = /([A-Z][a-z]{2})\s+(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT/.exec(text);
   if (!m) throw new Error(`not an openssl time: ${text}`);
-  return new Date(
-    Date.UTC(Number(m[6]), MONTHS.indexOf(m[1]!), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])),
-  );
+  return new Date(Date.UTC(Number(m[6]), MONTHS.indexOf(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])));
 }
 
 /** The value after `label` in openssl text output, e.g. `Revocation Time: …`. */
 export function field(text: string, label: string): string {
   const m = new RegExp(`${label}:?\\s*(.+)`).exec(text);
   if (!m) throw new Error(`no ${label} in:\n${text}`);
-  return m[1]!.trim();
+  return m[1].trim();
 }

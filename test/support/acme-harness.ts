@@ -14,7 +14,7 @@ import { TestApp, startTestApp } from "./test-app";
  * for the names given (AKASHI_DCV_HOST_OVERRIDES), the test DNS server for dns-01 and CAA, and a
  * reseller with ACME enabled (RES-12) and one subscriber. Clients are the npm `acme-client` library.
  */
-export interface RecordedResponse {
+interface RecordedResponse {
   url: string;
   status: number;
   headers: Record<string, string>;
@@ -41,7 +41,7 @@ export interface AcmeWorld {
 }
 
 /** Serves `/.well-known/acme-challenge/<token>` with the key authorisations set for it (any Host). */
-export class ChallengeWebServer {
+class ChallengeWebServer {
   readonly answers = new Map<string, string>();
   readonly requests: string[] = [];
   private server = http.createServer((req, res) => {
@@ -109,6 +109,7 @@ export async function startAcmeWorld(options: {
     (r) => (record(r as never), r),
     (e: { response?: unknown }) => {
       if (e.response) record(e.response as never);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- axios's own rejection, passed on unchanged
       return Promise.reject(e);
     },
   );
@@ -198,12 +199,7 @@ export async function obtain(
   return { order: finalized, pem, key };
 }
 
-export async function answer(
-  w: AcmeWorld,
-  client: acme.Client,
-  order: acme.Order,
-  type: "http-01" | "dns-01",
-): Promise<void> {
+async function answer(w: AcmeWorld, client: acme.Client, order: acme.Order, type: "http-01" | "dns-01"): Promise<void> {
   for (const authz of await client.getAuthorizations(order)) {
     if (authz.status === "valid") continue;
     const ch = authz.challenges.find((c) => c.type === type);

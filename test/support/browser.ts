@@ -26,7 +26,7 @@ const ARGS = [
   "--disable-quic",
 ];
 
-export async function chromiumExecutable(): Promise<{ path: string; extraArgs: string[]; source: string }> {
+async function chromiumExecutable(): Promise<{ path: string; extraArgs: string[]; source: string }> {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) return { path: configured, extraArgs: [], source: "CHROMIUM_PATH" };
   const system = SYSTEM_CANDIDATES.find((p) => fs.existsSync(p));
@@ -42,6 +42,7 @@ export async function chromiumExecutable(): Promise<{ path: string; extraArgs: s
   } catch (e) {
     throw new Error(
       `No Chromium found for the browser tests. Install one (Debian: \`apt-get install chromium\`), set CHROMIUM_PATH, or run \`npm install\` so that @sparticuz/chromium is present. (${(e as Error).message})`,
+      { cause: e },
     );
   }
 }

@@ -31,7 +31,7 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
-export interface CaaTestRecord {
+interface CaaTestRecord {
   flags: number;
   tag: string;
   value: string;

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -85,8 +85,4 @@ export function makeCsr(
   if (opts.san?.length) args.push("-addext", `subjectAltName=${opts.san.map((n) => `DNS:${n}`).join(",")}`);
   opensslOk(args);
   return { csrPem: readFileSync(csrPath, "utf8"), keyPath };
-}
-
-export function execText(cmd: string, args: string[]): string {
-  return execFileSync(cmd, args, { encoding: "utf8" });
 }

@@ -4,7 +4,7 @@ import { toPem } from "../../api/src/pki/pem";
 import type { KeyAlgorithm, Signer } from "../../api/src/pki/signer";
 import type { TempDir } from "./openssl";
 
-export const PASSPHRASE = "correct horse battery staple";
+const PASSPHRASE = "correct horse battery staple";
 export const URLS = {
   crlUrl: "http://pki.akashi.test/crl/issuing-1.crl",
   ocspUrl: "http://pki.akashi.test/ocsp",

@@ -20,8 +20,8 @@ export function spawnServer(env: Record<string, string | undefined>, args: strin
   });
   let out = "";
   let err = "";
-  proc.stdout!.on("data", (d) => (out += d));
-  proc.stderr!.on("data", (d) => (err += d));
+  proc.stdout.on("data", (d) => (out += d));
+  proc.stderr.on("data", (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
   return { proc, stdout: () => out, stderr: () => err, exited };
 }

@@ -13,7 +13,7 @@ import { Services, createServices } from "../../api/src/services";
 import { createTestDatabase } from "./database";
 import { TestDnsServer, startDnsServer } from "./dns-server";
 
-export interface GqlResult {
+interface GqlResult {
   status: number;
   data: any;
   errors?: { message: string; extensions?: { code?: string } }[];

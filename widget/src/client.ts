@@ -9,7 +9,7 @@ export const SEALS_QUERY =
   "certificate { domains organizationName organizationNameEn notAfter status } } }";
 
 /** Ids per request; more seals than this on one page (unusual) go out in several requests of the same turn. */
-export const MAX_IDS_PER_REQUEST = 50;
+const MAX_IDS_PER_REQUEST = 50;
 
 type FetchLike = (
   url: string,
@@ -32,7 +32,7 @@ export interface SealClientOptions {
 }
 
 /** What `lookup` resolves to: the raw entry of `seals(ids:)` (`null` for an unknown id). Rejects on failure. */
-export type RawSeal = unknown;
+type RawSeal = unknown;
 
 interface Waiter {
   resolve: (v: RawSeal) => void;

@@ -4,7 +4,7 @@
  */
 
 /** Lower-case and drop one trailing dot ("Shop.Akashi-Demo.JP." → "shop.akashi-demo.jp"). */
-export function normalizeHost(name: string): string {
+function normalizeHost(name: string): string {
   const n = name.trim().toLowerCase();
   return n.endsWith(".") ? n.slice(0, -1) : n;
 }

@@ -91,7 +91,7 @@ const JA: Strings = {
   },
 };
 
-export function strings(lang: Lang): Strings {
+function strings(lang: Lang): Strings {
   return lang === "ja" ? JA : EN;
 }
 

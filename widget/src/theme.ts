@@ -77,7 +77,7 @@ export const PALETTES: Record<Theme, Palette> = {
 };
 
 /** WCAG 2 relative luminance of `#rrggbb`. */
-export function luminance(hex: string): number {
+function luminance(hex: string): number {
   const n = parseInt(hex.slice(1), 16);
   const ch = [(n >> 16) & 255, (n >> 8) & 255, n & 255].map((v) => {
     const s = v / 255;

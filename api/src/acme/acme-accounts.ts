@@ -2,7 +2,7 @@
  * ACME-3, RFC 8555 §7.3: newAccount with a required External Account Binding, account update and
  * deactivation, key roll-over (§7.3.5), and the account's order list.
  */
-import { type KeyObject, createPublicKey } from "node:crypto";
+import { type JsonWebKey, type KeyObject, createPublicKey } from "node:crypto";
 import { EntityManager } from "typeorm";
 import { snapshot } from "../audit";
 import { isEmailAddress } from "../domain/email";
@@ -65,7 +65,7 @@ export class AcmeAccounts {
     const contact = checkContacts(body.contact);
     let bound: KeyObject;
     try {
-      bound = createPublicKey({ key: JSON.parse(eab.parsed.payload.toString("utf8")), format: "jwk" });
+      bound = createPublicKey({ key: JSON.parse(eab.parsed.payload.toString("utf8")) as JsonWebKey, format: "jwk" });
     } catch {
       throw new AcmeProblem("malformed", "the externalAccountBinding payload is not a JWK");
     }

@@ -20,7 +20,7 @@ import { AcmeProblem, errorUrn } from "./problems";
 const HOUR_MS = 3_600_000;
 
 /** The ACME problem a failed check reports (RFC 8555 §6.7), from its structured cause. */
-export function problemOfCheck(result: DcvResult): StoredProblem {
+function problemOfCheck(result: DcvResult): StoredProblem {
   const c = result.cause;
   const code = c?.code ?? "NETWORK_ERROR";
   const type =

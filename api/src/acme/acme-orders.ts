@@ -22,7 +22,7 @@ import { formatJst } from "../domain/jst";
 const HOUR_MS = 3_600_000;
 
 /** RFC 8555 §7.1.6: an order's status follows its authorisations and its expiry. */
-export function currentStatus(o: AcmeOrder, authzs: AcmeAuthorization[], now: Date): AcmeOrderStatus {
+function currentStatus(o: AcmeOrder, authzs: AcmeAuthorization[], now: Date): AcmeOrderStatus {
   if (o.status !== AcmeOrderStatus.PENDING && o.status !== AcmeOrderStatus.READY) return o.status;
   if (o.expiresAt <= now) return AcmeOrderStatus.INVALID;
   if (authzs.some((a) => a.status !== "valid" && a.status !== "pending")) return AcmeOrderStatus.INVALID;

@@ -21,7 +21,7 @@ import { AcmeCore } from "./acme-core";
 import { AcmeFinalize } from "./acme-finalize";
 import { AcmeOrders } from "./acme-orders";
 
-export const PRUNE_NONCES_JOB = "acme.prune-nonces";
+const PRUNE_NONCES_JOB = "acme.prune-nonces";
 
 export interface AcmeServerDeps {
   ds: DataSource;

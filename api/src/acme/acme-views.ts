@@ -1,5 +1,4 @@
 /** ACME-8: the JSON resources of RFC 8555 §7.1 as the server sends them. */
-import { dns01Value } from "../validation";
 import type { AcmeAccount } from "./acme-account.entity";
 import type { AcmeAuthorization, ChallengeType } from "./acme-authorization.entity";
 import type { AcmeOrder } from "./acme-order.entity";
@@ -71,5 +70,3 @@ export function authzView(urls: AcmeUrls, a: AcmeAuthorization): Record<string, 
 export function keyAuthorization(token: string, thumbprint: string): string {
   return `${token}.${thumbprint}`;
 }
-
-export { dns01Value };

@@ -15,11 +15,10 @@ import {
 import { AcmeProblem } from "./problems";
 
 /** Account-key algorithms accepted (RFC 8555 §6.2: at least ES256 and RS256; EdDSA for modern clients). */
-export const JWS_ALGORITHMS = ["RS256", "ES256", "ES384", "EdDSA"] as const;
-export type JwsAlgorithm = (typeof JWS_ALGORITHMS)[number];
+const JWS_ALGORITHMS = ["RS256", "ES256", "ES384", "EdDSA"] as const;
 const EAB_ALGORITHMS: Record<string, string> = { HS256: "sha256", HS384: "sha384", HS512: "sha512" };
 
-export interface FlattenedJws {
+interface FlattenedJws {
   protected: string;
   payload: string;
   signature: string;
@@ -118,7 +117,7 @@ export function verifyJws(parsed: ParsedJws, key: KeyObject): void {
   if (!algorithmMatches(alg, key)) badAlgorithmThrow(`JWS algorithm ${alg} does not match the key`);
   const input = Buffer.from(`${parsed.jws.protected}.${parsed.jws.payload}`, "ascii");
   const signature = Buffer.from(parsed.jws.signature, "base64url");
-  let ok = false;
+  let ok: boolean;
   try {
     if (alg === "RS256") ok = verify("sha256", input, key, signature);
     else if (alg === "EdDSA") ok = verify(null, input, key, signature);

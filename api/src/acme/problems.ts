@@ -78,7 +78,7 @@ export class AcmeProblem extends Error {
   }
 }
 
-export const dnsIdentifier = (value: string): { type: "dns"; value: string } => ({ type: "dns", value });
+const dnsIdentifier = (value: string): { type: "dns"; value: string } => ({ type: "dns", value });
 
 export function subproblem(type: AcmeErrorType, value: string, detail: string): Subproblem {
   return { type: errorUrn(type), detail, identifier: dnsIdentifier(value) };

@@ -20,7 +20,7 @@ interface CertId {
   serialHex: string;
 }
 
-export function parseCertId(value: unknown): CertId {
+function parseCertId(value: unknown): CertId {
   if (typeof value !== "string") throw new AcmeProblem("malformed", "a certID is a string");
   const m = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(value);
   if (!m) throw new AcmeProblem("malformed", "a certID is base64url(AKI).base64url(serial) (RFC 9773 §4.1)");

@@ -1,7 +1,6 @@
 import { EntityManager } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
-import { Certificate } from "../certificates";
 import { IssuanceMode, Product, ValidationLevel, TermsVersion, requireTermsInForce } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Reseller, ResellerStatus } from "../resellers";

@@ -26,7 +26,7 @@ import {
   UploadDocumentsInput,
   WithdrawApplicationInput,
 } from "./application.types";
-import { DomainValidation } from "./domain-validation.entity";
+import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 import { type FailureCause, causeOf, dnsTxtName, httpFileUrl } from "../validation";
 import { CaaCheck } from "./caa-check.entity";
 import { CheckFailure, toCheckFailure } from "./check-failure.types";
@@ -304,7 +304,7 @@ export class ApplicationResolver {
 export class DomainValidationResolver {
   @FieldResolver(() => String, { nullable: true, description: "HTTP_FILE: the URL that must serve the token." })
   httpUrl(@Root() v: DomainValidation): string | null {
-    return v.method === "HTTP_FILE" ? httpFileUrl(v.name, v.token) : null;
+    return v.method === DomainValidationMethod.HTTP_FILE ? httpFileUrl(v.name, v.token) : null;
   }
 
   @FieldResolver(() => String, {
@@ -312,7 +312,7 @@ export class DomainValidationResolver {
     description: "DNS_TXT: the name whose TXT record must hold the token.",
   })
   dnsRecordName(@Root() v: DomainValidation): string | null {
-    return v.method === "DNS_TXT" ? dnsTxtName(v.name) : null;
+    return v.method === DomainValidationMethod.DNS_TXT ? dnsTxtName(v.name) : null;
   }
 
   @FieldResolver(() => CheckFailure, {
@@ -321,7 +321,7 @@ export class DomainValidationResolver {
       "Why the latest check failed (status FAILED): HTTP status, content mismatch, timeout, DNS response code …; null otherwise.",
   })
   failure(@Root() v: DomainValidation): CheckFailure | null {
-    return v.status === "FAILED" ? toCheckFailure(v.evidence?.cause ?? legacyCause(v)) : null;
+    return v.status === DomainValidationStatus.FAILED ? toCheckFailure(v.evidence?.cause ?? legacyCause(v)) : null;
   }
 
   @FieldResolver(() => CaaCheck, {

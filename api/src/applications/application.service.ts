@@ -85,7 +85,7 @@ export interface DocumentInput {
   contentBase64: string;
 }
 
-export const DOCUMENT_LIMITS = {
+const DOCUMENT_LIMITS = {
   maxBytes: 5 * 1024 * 1024,
   maxPerApplication: 10,
   mediaTypes: ["application/pdf", "image/png", "image/jpeg"],
@@ -292,6 +292,7 @@ export class ApplicationService {
           `${field}.contentBase64`,
         );
       const name = d.filename.trim();
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what a filename may not hold
       if (name.length === 0 || name.length > 200 || /[\\/\u0000-\u001f]/.test(name))
         throw refusal(
           RefusalCode.INVALID_INPUT,

@@ -228,7 +228,7 @@ export class DomainValidationService {
       { id: v.id },
       {
         status,
-        evidence: { ...result.evidence, failure: result.failure ?? null } as never,
+        evidence: { ...result.evidence, failure: result.failure ?? null },
         checkedAt: result.checkedAt,
       },
     );

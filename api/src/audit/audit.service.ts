@@ -2,7 +2,6 @@ import { EntityManager } from "typeorm";
 import { CommitBuffer } from "../db/commit-hooks";
 import { Actor } from "../auth";
 import { Clock } from "../domain/clock";
-import { ActorKind } from "./audit-event.entity";
 
 export interface AuditEntry {
   action: string;
@@ -45,7 +44,7 @@ export class AuditService {
     const c = actor.caller;
     const row: Row = [
       this.clock.now(),
-      c.kind as ActorKind,
+      c.kind,
       c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyId : null,
       c.kind === "OPERATOR" || c.kind === "RESELLER" ? c.keyPublicId : c.kind === "SYSTEM" ? c.label : null,
       entry.resellerId,

@@ -26,7 +26,7 @@ export function parseKey(key: string): { publicId: string; secret: string } | nu
   return m ? { publicId: m[1], secret: m[2] } : null;
 }
 
-export function hashSecret(secret: string): Buffer {
+function hashSecret(secret: string): Buffer {
   return createHash("sha256").update(secret, "utf8").digest();
 }
 

@@ -1,7 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
-import { toGlobalId } from "../ids";
-import { Node } from "../ids";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Node, toGlobalId } from "../ids";
 import type { RevocationReason } from "../revocations";
 
 export enum CertificateSource {

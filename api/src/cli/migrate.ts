@@ -6,7 +6,7 @@ import { openDatabase } from "../db/database";
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDatabase(config, (msg) => process.stdout.write(`${msg}\n`));
-  const [{ n }] = await db.ds.query(`SELECT count(*)::int AS n FROM schema_migration`);
+  const [{ n }] = await db.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM schema_migration`);
   process.stdout.write(`database is up to date (${n} migrations applied)\n`);
   await db.close();
 }

@@ -9,7 +9,7 @@ const hooks = new WeakMap<EntityManager, Hook[]>();
  * must happen last (the event feed takes its global position lock there, so it holds it for a
  * millisecond instead of for the whole transaction). Hooks run in the order they were added.
  */
-export function beforeCommit(tx: EntityManager, hook: Hook): void {
+function beforeCommit(tx: EntityManager, hook: Hook): void {
   const list = hooks.get(tx);
   if (list) list.push(hook);
   else hooks.set(tx, [hook]);

@@ -33,7 +33,7 @@ export const DEFAULT_DB_LIMITS: DbLimits = {
  * A stalled server cannot enforce statement_timeout, so the client gives up this much later by itself
  * (pg's query_timeout) and drops the connection.
  */
-export const CLIENT_TIMEOUT_MARGIN_MS = 3_000;
+const CLIENT_TIMEOUT_MARGIN_MS = 3_000;
 
 export interface DataSourceOptions {
   poolSize?: number;

@@ -43,7 +43,7 @@ interface OwnerFile {
 }
 
 const OWNER = "akashi";
-export const APP_ROLE = "akashi_app";
+const APP_ROLE = "akashi_app";
 /** The constant password of data directories made before passwords were random (replaced at first start). */
 const LEGACY_PASSWORD = "akashi";
 const OS_USER = "postgres";

@@ -4,12 +4,12 @@ import { dedicatedClient } from "./pg-client";
 import { poolState } from "./connection-guard";
 
 /** How often the background probe asks the database, and how long one answer may take. */
-export const HEALTH_PROBE_INTERVAL_MS = 1_000;
-export const HEALTH_PROBE_TIMEOUT_MS = 1_500;
+const HEALTH_PROBE_INTERVAL_MS = 1_000;
+const HEALTH_PROBE_TIMEOUT_MS = 1_500;
 /** Failed probes in a row before new work fails fast with 503 (one slow answer on a busy machine is not an outage). */
-export const HEALTH_FAILURES_TO_TRIP = 2;
+const HEALTH_FAILURES_TO_TRIP = 2;
 /** A replica that had to refuse work for want of a connection reports not ready for this long. */
-export const SATURATION_WINDOW_MS = 5_000;
+const SATURATION_WINDOW_MS = 5_000;
 
 export interface Readiness {
   ready: boolean;

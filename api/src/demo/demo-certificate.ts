@@ -5,7 +5,7 @@ import path from "node:path";
 import { Application } from "../applications/application.entity";
 import { startNxdomainDns } from "./demo-dns";
 import { DomainValidationService } from "../applications/domain-validation.service";
-import { DomainValidation } from "../applications/domain-validation.entity";
+import { DomainValidation, DomainValidationStatus } from "../applications/domain-validation.entity";
 import { Caller, systemActor } from "../auth/caller";
 import { Loaders } from "../graphql/loaders";
 import { createKeyAndCsr } from "../pki";
@@ -73,7 +73,8 @@ async function proveDomainControl(
       dcv: dcvConfig,
     });
     const results = await dcv.check(scope, app);
-    if (results.some((v) => v.status !== "VALID")) throw new Error("demo domain-control check failed");
+    if (results.some((v) => v.status !== DomainValidationStatus.VALID))
+      throw new Error("demo domain-control check failed");
   } finally {
     server.close();
     await dns.close();

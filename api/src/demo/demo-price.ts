@@ -9,7 +9,7 @@ import { Services } from "../services";
  * months at ¥54,545 before tax: 10 % is ¥5,454.5, rounded down to ¥5,454, so the line totals ¥59,999.
  * Set through the catalogue like any operator price, effective at once (nothing has been charged yet).
  */
-export const DEMO_OV_12_PRICE_YEN = 54_545;
+const DEMO_OV_12_PRICE_YEN = 54_545;
 
 export async function setDemoPrice(services: Services): Promise<void> {
   const ov = await services.ds.getRepository(Product).findOneByOrFail({ code: "OV" });

@@ -55,7 +55,7 @@ export class DisputeService {
       if (input.certificateId && !cert)
         throw refusal(RefusalCode.NOT_FOUND, "No such certificate.", "input.certificateId");
       const names = this.names(input.names ?? [], cert);
-      const same = await tx.query(
+      const same = await tx.query<{ id: string }[]>(
         `SELECT id FROM name_dispute WHERE closed_at IS NULL AND claimant = $1 AND names @> $2::text[] AND names ` +
           `<@ $2::text[] LIMIT 1`,
         [claimant, names],

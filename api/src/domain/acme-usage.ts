@@ -5,7 +5,7 @@ import { assertValidDate, endOfMonthAfter } from "./jst";
 import { termEnd } from "./terms";
 
 /** ACME-2 Decision: a usage period is 12 months, ending at the end of a month (VAL-2). */
-export const USAGE_PERIOD_MONTHS = 12;
+const USAGE_PERIOD_MONTHS = 12;
 
 /**
  * ACME-2: the end of the usage period of a registration made at `registeredAt` (VAL-2 with 12 months).

@@ -31,7 +31,7 @@ export interface ByoCertificateInput {
   readonly now: Date;
 }
 
-export type ByoRefusalCode = "CERTIFICATE_VALIDITY_INVALID" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXCEEDS_TERM";
+type ByoRefusalCode = "CERTIFICATE_VALIDITY_INVALID" | "CERTIFICATE_EXPIRED" | "CERTIFICATE_EXCEEDS_TERM";
 
 export type ByoAcceptance = Result<
   {

@@ -15,8 +15,8 @@ import {
 } from "./jst";
 
 /** Support hours, JST, on business days: [09:00, 18:00) (CAL-2). */
-export const SUPPORT_OPENS_HOUR = 9;
-export const SUPPORT_CLOSES_HOUR = 18;
+const SUPPORT_OPENS_HOUR = 9;
+const SUPPORT_CLOSES_HOUR = 18;
 
 // Keyed "YYYY-MM-DD" (the library's own dates are Japan dates). Looked up by key rather than with
 // holiday_jp.isHoliday(Date), which formats the Date in the process time zone.

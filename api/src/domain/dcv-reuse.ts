@@ -9,7 +9,7 @@ import { MS_PER_DAY, assertValidDate, formatJst } from "./jst";
 export type DcvReuseTable = EffectiveDatedTable<number>;
 
 /** Baseline Requirements 4.2.1 / 3.2.2.4 as amended by ballot SC-081. Default of the configurable table. */
-export const DEFAULT_DCV_REUSE_TABLE: DcvReuseTable = Object.freeze([
+const DEFAULT_DCV_REUSE_TABLE: DcvReuseTable = Object.freeze([
   { from: null, value: 398 },
   { from: "2026-03-15", value: 200 },
   { from: "2027-03-15", value: 100 },

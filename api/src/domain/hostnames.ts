@@ -25,7 +25,7 @@ import { Result, ok, refuse } from "./errors";
  * `.home.arpa` (and all of `.arpa`), `.onion`, `.alt`, and the internal TLDs ICANN will not delegate.
  * Only whole labels match: `test.jp` and `local.akashi-demo.jp` are normal names.
  */
-export const SPECIAL_USE_SUFFIXES: readonly string[] = [
+const SPECIAL_USE_SUFFIXES: readonly string[] = [
   "localhost",
   "local",
   "localdomain",
@@ -62,7 +62,7 @@ export function toALabels(name: string): string | null {
   });
 }
 
-export type HostnameErrorCode =
+type HostnameErrorCode =
   | "HOSTNAME_EMPTY"
   | "HOSTNAME_TOO_LONG"
   | "HOSTNAME_NOT_A_LABEL"
@@ -83,8 +83,8 @@ export type HostnameErrorCode =
   | "HOSTNAME_NOT_PUBLIC"
   | "HOSTNAME_PUBLIC_SUFFIX";
 
-export const MAX_HOSTNAME_LENGTH = 253;
-export const MAX_LABEL_LENGTH = 63;
+const MAX_HOSTNAME_LENGTH = 253;
+const MAX_LABEL_LENGTH = 63;
 
 export interface HostnameOptions {
   /** Whether the product allows a wildcard (APP-10). Default false. */

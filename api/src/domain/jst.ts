@@ -17,7 +17,7 @@
 export const MS_PER_SECOND = 1000;
 export const MS_PER_HOUR = 60 * 60 * MS_PER_SECOND;
 export const MS_PER_DAY = 24 * MS_PER_HOUR;
-export const JST_OFFSET_MS = 9 * MS_PER_HOUR;
+const JST_OFFSET_MS = 9 * MS_PER_HOUR;
 
 /** A calendar date in Japan, "YYYY-MM-DD". */
 export type JstDate = string;
@@ -82,7 +82,7 @@ export function jstInstant(
   return new Date(utc - JST_OFFSET_MS);
 }
 
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
@@ -113,12 +113,6 @@ export function endOfMonthAfter(at: Date, months: number): Date {
   assertInteger(months, "months");
   const p = toJst(at);
   return endOfMonth(p.year, p.month + months);
-}
-
-/** 00:00:00.000 JST on the JST day containing `at`. */
-export function startOfDayOf(at: Date): Date {
-  const p = toJst(at);
-  return jstInstant(p.year, p.month, p.day);
 }
 
 /** 23:59:59.000 JST on the JST day containing `at`. */

@@ -11,7 +11,7 @@ export type TaxRateTable = EffectiveDatedTable<number>;
  * Japan's standard consumption-tax rate history (the 8 % reduced rate for food does not apply to
  * this service). Default of the configurable table.
  */
-export const DEFAULT_CONSUMPTION_TAX_TABLE: TaxRateTable = Object.freeze([
+const DEFAULT_CONSUMPTION_TAX_TABLE: TaxRateTable = Object.freeze([
   { from: "1989-04-01", value: 3 },
   { from: "1997-04-01", value: 5 },
   { from: "2014-04-01", value: 8 },

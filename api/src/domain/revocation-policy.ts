@@ -49,7 +49,7 @@ const REASONS_BY_ACTOR: Readonly<Record<RevocationActor, readonly RevocationReas
   OPERATOR: REVOCATION_REASONS,
 });
 
-export function isRevocationReason(value: string): value is RevocationReason {
+function isRevocationReason(value: string): value is RevocationReason {
   return Object.prototype.hasOwnProperty.call(REVOCATION_REASON_CODES, value);
 }
 

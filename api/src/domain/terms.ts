@@ -17,11 +17,11 @@ import {
 import { MaxLifetimeTable, certificateNotAfter } from "./lifetime";
 
 /** Carry-over is at most this many whole months (VAL-3). */
-export const MAX_CARRY_OVER_MONTHS = 12;
+const MAX_CARRY_OVER_MONTHS = 12;
 /** A term with carry-over never ends later than the end of the month this many months after its start (VAL-3). */
-export const MAX_TERM_MONTHS_WITH_CARRY_OVER = 38;
+const MAX_TERM_MONTHS_WITH_CARRY_OVER = 38;
 /** Default delay before the superseded certificate is revoked after a reissue (VAL-4 decision). */
-export const DEFAULT_REISSUE_GRACE_HOURS = 72;
+const DEFAULT_REISSUE_GRACE_HOURS = 72;
 
 function assertTermMonths(termMonths: number): void {
   assertInteger(termMonths, "termMonths", 1);
@@ -105,7 +105,7 @@ export function termWithCarryOver(input: CarryOverInput): TermWithCarryOver {
   return { carryOverMonths, uncappedTermEnd: uncapped, termEnd: capped ? cap : uncapped, capped };
 }
 
-export type RenewalRefusalCode = "RENEWAL_WINDOW_NOT_OPEN" | "RENEWAL_WINDOW_CLOSED";
+type RenewalRefusalCode = "RENEWAL_WINDOW_NOT_OPEN" | "RENEWAL_WINDOW_CLOSED";
 
 export interface RenewalWindow {
   /** 00:00 JST on the 1st of the month containing the date two months before the current expiry. */
@@ -185,7 +185,7 @@ export interface ReissueInput {
   readonly lifetimeTable?: MaxLifetimeTable;
 }
 
-export type ReissueRefusalCode = "REISSUE_CERTIFICATE_EXPIRED";
+type ReissueRefusalCode = "REISSUE_CERTIFICATE_EXPIRED";
 
 export type ReissuePlan = Result<
   {

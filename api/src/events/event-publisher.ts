@@ -59,7 +59,7 @@ export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";
  * would step over the earlier one for good. The events of a transaction are written just before it
  * commits (db/commit-hooks.ts), so the lock is held for those inserts and the commit only.
  */
-export const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
+const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
 
 export interface EventInput {
   type: EventType;
@@ -107,8 +107,10 @@ export class EventPublisher {
       let resellers: (string | null)[] = [e.resellerId];
       if (e.resellerId === null) {
         everyone ??= (
-          await tx.query(`SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`)
-        ).map((r: { id: string }) => r.id);
+          await tx.query<{ id: string }[]>(
+            `SELECT id FROM reseller WHERE terminated_at IS NULL ORDER BY created_at, id`,
+          )
+        ).map((r) => r.id);
         if (everyone && everyone.length > 0) resellers = everyone;
       }
       for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);

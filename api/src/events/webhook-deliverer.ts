@@ -22,7 +22,7 @@ export interface WebhookDeliveryOptions {
 }
 
 /** A lease outlasts the request's timeout by this much, so a live worker is never overtaken. */
-export const LEASE_GRACE_MS = 60_000;
+const LEASE_GRACE_MS = 60_000;
 
 /** Wait before attempt `failed + 1`, after `failed` failed attempts: base, 2×base, 4×base, … capped. */
 export function webhookBackoffMs(
@@ -33,7 +33,7 @@ export function webhookBackoffMs(
 }
 
 /** The JSON body of a delivery (README, "Webhooks"). */
-export interface WebhookPayload {
+interface WebhookPayload {
   id: string;
   type: string;
   occurredAt: string;
@@ -82,6 +82,7 @@ export class WebhookDeliverer {
   }
 
   private async deliverJob(job: Job, tx: EntityManager): Promise<AfterCommit | void> {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a job payload is untyped JSON; anything but a UUID string fails the test below
     const deliveryId = String(job.payload.deliveryId ?? "");
     if (!/^[0-9a-f-]{36}$/.test(deliveryId)) return;
     const claimed = await this.claim(tx, deliveryId);

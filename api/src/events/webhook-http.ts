@@ -113,6 +113,7 @@ const TLS_CODE =
 
 /** The coarse category of a failed request (see DeliveryFailure). */
 export function failureCategory(err: unknown): DeliveryFailure {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an error code of unknown type; only known string codes match below
   const code = String((err as { code?: unknown })?.code ?? "");
   if (Object.values(DeliveryFailure).includes(code as DeliveryFailure)) return code as DeliveryFailure;
   if (code === "ETIMEDOUT" || code === "ESOCKETTIMEDOUT") return DeliveryFailure.TIMEOUT;

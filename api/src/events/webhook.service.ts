@@ -380,7 +380,12 @@ export class WebhookService {
   async replay(scope: RequestScope, id: string | null): Promise<WebhookDelivery> {
     requireAuthenticated(scope.caller);
     return inTransaction(this.ds, async (tx) => {
-      const [row]: (DeliveryRow & { reseller_id: string; status: string; attempts: number; active: boolean })[] = id
+      const [row]: (DeliveryRow & {
+        reseller_id: string;
+        status: WebhookDeliveryStatus;
+        attempts: number;
+        active: boolean;
+      })[] = id
         ? await tx.query(
             `SELECT ${DELIVERY_COLUMNS.split(", ")
               .map((c) => `d.${c.trim()}`)

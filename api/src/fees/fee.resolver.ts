@@ -14,7 +14,7 @@ function resellerArg(resellerId: string | null | undefined): string | null {
 }
 
 @ObjectType({ description: "A page of charges." })
-export class ChargeConnection extends Connection(Charge) {}
+class ChargeConnection extends Connection(Charge) {}
 
 @ObjectType({ description: "CON-8: the lines of a statement at one consumption-tax rate." })
 export class TaxByRate {

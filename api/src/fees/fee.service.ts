@@ -44,7 +44,7 @@ export interface ChargeInput {
 export type Statement = StatementBook;
 
 const ACTOR = systemActor("fees");
-export const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
+const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
 const SECOND = 1000;
 
 /**
@@ -119,7 +119,7 @@ export class FeeService {
     );
     if (inserted.length === 0) {
       const existing =
-        c.kind === ChargeKind.DESIGNATION
+        c.kind === "DESIGNATION"
           ? await tx.findOneBy(Charge, { resellerId: c.resellerId, kind: ChargeKind.DESIGNATION })
           : await tx
               .createQueryBuilder(Charge, "ch")

@@ -27,10 +27,10 @@ import { Payment, PaymentMethod } from "./payment.entity";
 import type { StatementBook } from "./statement-book";
 
 @ObjectType({ description: "A page of payments." })
-export class PaymentConnection extends Connection(Payment) {}
+class PaymentConnection extends Connection(Payment) {}
 
 @ObjectType({ description: "CON-7, REV-4: a statement whose due date has passed with something still owed." })
-export class OverdueStatement {
+class OverdueStatement {
   resellerId!: string;
   @Field({ description: "The statement month, YYYY-MM (JST)." })
   month!: string;
@@ -49,7 +49,7 @@ export class OverdueStatement {
 }
 
 @ObjectType({ description: "A page of overdue statements, oldest month first." })
-export class OverdueStatementConnection extends Connection(OverdueStatement) {}
+class OverdueStatementConnection extends Connection(OverdueStatement) {}
 
 @InputType({ description: "RES-6: a payment received from a reseller against one monthly statement." })
 export class RecordPaymentInput {

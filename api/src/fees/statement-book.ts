@@ -24,7 +24,7 @@ export function monthOf(at: Date): string {
 }
 
 /** CON-9: a payment counts as received from 00:00 JST on the day it was received. */
-export function receivedAt(p: Payment): Date {
+function receivedAt(p: Payment): Date {
   return jstDateAt(p.receivedOn);
 }
 

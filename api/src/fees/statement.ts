@@ -7,7 +7,7 @@ export interface StatementLine {
   readonly taxYen: number;
 }
 
-export interface RateTotal {
+interface RateTotal {
   readonly ratePercent: number;
   readonly baseYen: number;
   readonly taxYen: number;
@@ -66,7 +66,7 @@ export interface CsvLine extends StatementLine {
   readonly periodEnd: Date | null;
 }
 
-export const CSV_HEADER = [
+const CSV_HEADER = [
   "charged_at",
   "due_at",
   "kind",

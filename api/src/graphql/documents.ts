@@ -10,6 +10,7 @@ import {
   isCompositeType,
   parse,
   specifiedRules,
+  OperationTypeNode,
   validate,
   visit,
   visitWithTypeInfo,
@@ -66,7 +67,7 @@ function staticCacheMaxAge(schema: GraphQLSchema, document: DocumentNode): numbe
     document,
     visitWithTypeInfo(typeInfo, {
       OperationDefinition(node) {
-        if (node.operation !== "query") maxAge = 0;
+        if (node.operation !== OperationTypeNode.QUERY) maxAge = 0;
       },
       Field() {
         const def = typeInfo.getFieldDef();

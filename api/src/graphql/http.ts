@@ -6,6 +6,7 @@ import {
   GraphQLSchema,
   Kind,
   OperationDefinitionNode,
+  OperationTypeNode,
   execute,
 } from "graphql";
 import { metrics } from "../metrics/registry";
@@ -28,7 +29,7 @@ import { KeptAnswers } from "../status/kept-answers";
  */
 
 /** Bodies are read before anything else only up to these sizes (the key is checked first). */
-export const BODY_LIMITS = { anonymous: 64 * 1024, keyed: 16 * 1024 * 1024 } as const;
+const BODY_LIMITS = { anonymous: 64 * 1024, keyed: 16 * 1024 * 1024 } as const;
 
 export interface GraphqlRequest {
   req: IncomingMessage;
@@ -58,7 +59,7 @@ const VIEW_FIELDS: ReadonlySet<string> = new Set(["certificateStatus", "seal", "
 
 function keepable(operation: OperationDefinitionNode): boolean {
   return (
-    operation.operation === "query" &&
+    operation.operation === OperationTypeNode.QUERY &&
     operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && VIEW_FIELDS.has(s.name.value))
   );
 }
@@ -215,7 +216,7 @@ function formatErrors(errors: readonly GraphQLError[], caller: Caller, g: Graphq
       extensions,
     };
   });
-  return { errors: out as GraphQLFormattedError[], status, headers };
+  return { errors: out, status, headers };
 }
 
 /** The metrics label of an operation: its name, or its root fields (names from the schema, so a bounded set). */
@@ -304,7 +305,7 @@ export class GraphqlHttp {
           ? `No operation named "${params.operationName}".`
           : "Name the operation to run (operationName).",
       );
-    if (g.req.method === "GET" && operation.operation !== "query") {
+    if (g.req.method === "GET" && operation.operation !== OperationTypeNode.QUERY) {
       throw new HttpProblem(405, "METHOD_NOT_ALLOWED", "Mutations are sent with POST.", { Allow: "POST" });
     }
     try {
@@ -324,13 +325,13 @@ export class GraphqlHttp {
     const since = this.answers.version;
     const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
-    const result = (await execute({
+    const result = await execute({
       schema: this.schema,
       document: prepared.document,
       contextValue,
       variableValues: params.variables,
       operationName: params.operationName,
-    })) as ExecutionResult;
+    });
     metrics.graphqlDuration.observe(
       {
         type: operation.operation,
@@ -340,7 +341,8 @@ export class GraphqlHttp {
       Number(process.hrtime.bigint() - started) / 1e9,
     );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
-    if (operation.operation === "mutation") await this.services.viewChanges.sync().catch(() => undefined);
+    if (operation.operation === OperationTypeNode.MUTATION)
+      await this.services.viewChanges.sync().catch(() => undefined);
     const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
     // Nothing-there answers are not kept: what is missing may appear at any moment.
     const complete =

@@ -7,7 +7,7 @@ import { DEFAULT_PAGE_SIZE } from "../paging";
  * cost estimates rows: every field costs 1 and a list field multiplies the cost of what it selects
  * by the page size it asks for (`first`, default 20; `ids` for `nodes`).
  */
-export const LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000 } as const;
+const LIMITS = { maxDepth: 12, maxAliases: 30, maxCost: 20_000 } as const;
 
 interface Walk {
   fragments: Map<string, FragmentDefinitionNode>;

@@ -33,7 +33,7 @@ import { catalogueResolvers } from "../catalogue-resolvers";
 import { textInputGuard } from "./text-input";
 import { ViewerResolver } from "./viewer.resolver";
 
-export const resolvers = [
+const resolvers = [
   NodeResolver,
   ViewerResolver,
   ProductResolver,

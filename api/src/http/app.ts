@@ -21,7 +21,7 @@ import { acmeRouter } from "./acme-router";
 export interface App {
   /** The request listener of the whole HTTP surface (node:http, supertest). */
   app: RequestListener;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -19,6 +19,7 @@ function keyed(services: Services, handler: Handler) {
       await handler(req, res, { caller, requestId: req.id, loaders: new Loaders(services.ds) });
     } catch (e) {
       if (e instanceof GraphQLError) {
+        // eslint-disable-next-line @typescript-eslint/no-base-to-string -- GraphQL error codes are strings; extensions are typed unknown
         const code = String(e.extensions.code ?? "FORBIDDEN");
         res
           .status(code === "UNAUTHENTICATED" ? 401 : code === "BAD_USER_INPUT" ? 400 : 403)

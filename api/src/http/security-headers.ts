@@ -5,7 +5,7 @@ import type { ServerResponse } from "node:http";
  * sniffed into another type, framed by another site, or leak our URLs onwards. Pages that need more
  * (the verification page's style hash) replace the CSP with a stricter one of their own.
  */
-export const BASELINE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const BASELINE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",

@@ -22,7 +22,7 @@ export type { RecurringJob } from "./schedule";
  */
 
 /** The NOTIFY channel that wakes sleeping runners when a job is enqueued. */
-export const JOBS_CHANNEL = "akashi_jobs";
+const JOBS_CHANNEL = "akashi_jobs";
 
 /**
  * Runs one job. Do every database write through `tx` (the claiming transaction) and never through
@@ -383,7 +383,7 @@ export class JobRunner {
     const now = this.clock.now();
     const retryAt = final ? job.runAt : new Date(now.getTime() + this.backoffMs(attempt));
     const lastError = errorText(err);
-    let recorded = false;
+    let recorded: boolean;
     try {
       recorded = await this.ds.transaction(async (tx) => {
         const n = affected(

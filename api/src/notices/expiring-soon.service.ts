@@ -21,7 +21,7 @@ export interface ExpiringItem {
   certificate: Certificate | null;
 }
 
-export const MAX_EXPIRING_DAYS = 365;
+const MAX_EXPIRING_DAYS = 365;
 
 /**
  * The sort key is computed (the earliest of term end, auto-renew service end and cancellation, or the

@@ -1,7 +1,7 @@
 import nodemailer from "nodemailer";
 import { Config } from "../config";
 
-export interface MailMessage {
+interface MailMessage {
   to: string;
   subject: string;
   text: string;

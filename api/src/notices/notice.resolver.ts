@@ -16,7 +16,7 @@ registerEnumType(ExpiringWhat, {
 export class NoticeConnection extends Connection(Notice) {}
 
 @ObjectType({ description: "A contract with something ending soon." })
-export class ExpiringSoonEdge {
+class ExpiringSoonEdge {
   @Field({ description: "Opaque cursor of this edge." })
   cursor!: string;
 

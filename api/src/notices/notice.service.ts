@@ -12,7 +12,7 @@ import { Logger } from "../logger";
 import { Product } from "../products";
 import { RequestScope } from "../request-scope";
 import { Reseller, ResellerStatus } from "../resellers";
-import { ContactRole, SubscriberContact, Subscriber } from "../subscribers";
+import { ContactRole, Language, Subscriber, SubscriberContact } from "../subscribers";
 import { metrics } from "../metrics/registry";
 import { Mailer } from "./mailer";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
@@ -34,7 +34,7 @@ const MINUTE_MS = 60_000;
 const MAX_BACKOFF_MS = 6 * 60 * MINUTE_MS;
 
 /** 1 min, 2 min, 4 min, ... after each refused attempt, at most 6 hours apart; never given up. */
-export function noticeBackoffMs(failedAttempts: number): number {
+function noticeBackoffMs(failedAttempts: number): number {
   return Math.min(MINUTE_MS * 2 ** Math.max(0, failedAttempts - 1), MAX_BACKOFF_MS);
 }
 
@@ -59,7 +59,7 @@ export interface NoticeDraft {
 /** One notice about a subscriber, in the language given, for the audience reading it. */
 /** The language a subscriber's notices are written in: its preferred one. */
 function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
-  return subscriber.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA;
+  return subscriber.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA;
 }
 
 /**

@@ -27,7 +27,7 @@ export type Audience = "RESELLER" | "SUBSCRIBER";
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /** "2027年2月28日 23:59:59（日本時間）" / "2027-02-28 23:59:59 JST". */
-export function jstText(at: Date, language: NoticeLanguage): string {
+function jstText(at: Date, language: NoticeLanguage): string {
   const p = toJst(at);
   const time = `${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
   return language === NoticeLanguage.JA
@@ -44,7 +44,7 @@ function finish(language: NoticeLanguage, subject: string, lines: string[]): Not
   return { subject, body: lines.join("\n") + SIGNATURE[language] };
 }
 
-export interface SubscriberFacts {
+interface SubscriberFacts {
   /** Name as registered (Japanese or Latin). */
   name: string;
   nameEn: string | null;

@@ -9,8 +9,8 @@ import { END_OF_TABLE, FORMAT, MAGIC, type BackupHeader } from "./backup-format"
 
 /** Tables whose rows the backup carries: every table of the public schema except TypeORM's migration log. */
 async function tablesOf(client: Client): Promise<{ name: string; columns: string[] }[]> {
-  const rows: { table_name: string; columns: string[] }[] = (
-    await client.query(
+  const rows = (
+    await client.query<{ table_name: string; columns: string[] }>(
       `SELECT c.table_name, array_agg(c.column_name::text ORDER BY c.ordinal_position) AS columns
          FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name)
         WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'
@@ -63,7 +63,9 @@ export async function writeBackup(databaseUrl: string, file: string, now: Date):
     );
     const sequences: Record<string, number | null> = {};
     for (const s of (
-      await client.query(`SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'`)
+      await client.query<{ sequencename: string; last_value: string | null }>(
+        `SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = 'public'`,
+      )
     ).rows) {
       sequences[s.sequencename] = s.last_value === null ? null : Number(s.last_value);
     }

@@ -23,10 +23,12 @@ async function readHeader(it: AsyncIterator<string>): Promise<BackupHeader> {
 
 /** The target must be empty: a restore never mixes with existing data. */
 async function requireEmpty(client: Client): Promise<void> {
-  const { rows } = await client.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`);
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'`,
+  );
   if (rows[0].n > 0)
     throw new RestoreError("the target database is not empty; restore into a new data directory or an empty database");
-  const su = await client.query(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
+  const su = await client.query<{ rolsuper: boolean }>(`SELECT rolsuper FROM pg_roles WHERE rolname = current_user`);
   if (!su.rows[0]?.rolsuper) {
     throw new RestoreError(
       "restore loads rows with triggers and foreign-key checks off (session_replication_role = replica), " +
@@ -50,7 +52,7 @@ async function migrateTo(url: string, wanted: string[]): Promise<void> {
   const subset = known.filter((m) => wanted.includes(m.name ?? m.constructor.name));
   const partial = createDataSource(url, { poolSize: 1, forMigrations: true });
   partial.setOptions({
-    migrations: subset.map((m) => (m as MigrationInterface).constructor as new () => MigrationInterface),
+    migrations: subset.map((m) => m.constructor as new () => MigrationInterface),
   });
   await partial.initialize();
   try {

@@ -63,7 +63,9 @@ export async function paginate<T extends ObjectLiteral & { id: string }>(
 ): Promise<ConnectionShape<T>> {
   const first = checkPageSize(args.first);
   const alias = qb.alias;
-  const table = qb.expressionMap.mainAlias!.metadata.tablePath;
+  const mainAlias = qb.expressionMap.mainAlias;
+  if (!mainAlias) throw new Error("paginate needs a query builder made from an entity (it has no main alias)");
+  const table = mainAlias.metadata.tablePath;
   const cols = orderBy.map((c) => `${alias}.${c}`);
   if (args.after) {
     const op = direction === "ASC" ? ">" : "<";

@@ -53,7 +53,7 @@ function addYears(date: Date, years: number): Date {
 }
 
 /** Self-signed root: CA:TRUE (critical, no path length), keyCertSign + cRLSign, SKI. */
-export async function createRootCa(input: {
+async function createRootCa(input: {
   keyAlgorithm: KeyAlgorithm;
   passphrase: string;
   now: Date;

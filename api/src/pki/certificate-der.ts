@@ -19,7 +19,7 @@ export interface CertificateParts {
 }
 
 /** UTCTime / GeneralizedTime (Z form, optional fraction) to a Date. */
-export function readTime(el: Tlv): Date {
+function readTime(el: Tlv): Date {
   const s = el.value.toString("latin1");
   let m: RegExpMatchArray | null;
   let year: number;
@@ -43,7 +43,7 @@ export function readCertificateParts(der: Buffer): CertificateParts {
   if (rest.length) throw new DerError("certificate has extra elements");
   expectTag(tbsEl, TAG.SEQUENCE, "tbsCertificate");
   expectTag(sigAlgEl, TAG.SEQUENCE, "signatureAlgorithm");
-  const parts = childrenOf(tbsEl!);
+  const parts = childrenOf(tbsEl);
   let i = 0;
   if (parts[i]?.tag === 0xa0) i++; // version
   const serial = expectTag(parts[i++], TAG.INTEGER, "serialNumber");
@@ -54,19 +54,19 @@ export function readCertificateParts(der: Buffer): CertificateParts {
   const spki = expectTag(parts[i++], TAG.SEQUENCE, "subjectPublicKeyInfo");
   let extensions = new Map<string, ParsedExtension>();
   for (; i < parts.length; i++) {
-    if (parts[i]!.tag === 0xa3)
-      extensions = readExtensions(expectTag(childrenOf(parts[i]!)[0], TAG.SEQUENCE, "extensions"));
+    if (parts[i].tag === 0xa3)
+      extensions = readExtensions(expectTag(childrenOf(parts[i])[0], TAG.SEQUENCE, "extensions"));
   }
   if (validity.length !== 2) throw new DerError("bad validity");
   return {
     der,
-    tbs: tbsEl!.raw,
+    tbs: tbsEl.raw,
     serialHex: serialHexFromContent(serial.value),
     signatureAlgorithm: signatureAlgorithm.raw,
     issuerName: issuer.raw,
     subjectName: subject.raw,
-    notBefore: readTime(validity[0]!),
-    notAfter: readTime(validity[1]!),
+    notBefore: readTime(validity[0]),
+    notAfter: readTime(validity[1]),
     spki: spki.raw,
     extensions,
     signatureValue: readBitStringBytes(expectTag(sigEl, TAG.BIT_STRING, "signatureValue")),

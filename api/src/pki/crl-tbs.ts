@@ -23,11 +23,11 @@ function unpack(entries: PackedCrlEntries): { serials: string[]; times: string[]
   if (!("combined" in entries))
     return { serials: split(entries.serials), times: split(entries.revokedAtSeconds), reasons: split(entries.reasons) };
   const items = split(entries.combined);
-  const serials: string[] = new Array(items.length);
-  const times: string[] = new Array(items.length);
-  const reasons: string[] = new Array(items.length);
+  const serials = new Array<string>(items.length);
+  const times = new Array<string>(items.length);
+  const reasons = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) {
-    const parts = items[i]!.split(" ");
+    const parts = items[i].split(" ");
     if (parts.length !== 3) throw new Error("CRL entries: malformed packed entry");
     serials[i] = parts[0]!;
     times[i] = parts[1]!;
@@ -112,13 +112,13 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
   const extensionsOf = new Map<string, Buffer | null>();
   for (const [reason, code] of Object.entries(input.reasonCodes))
     extensionsOf.set(reason, code === 0 ? null : sequence(reasonCode(code)));
-  const entries: Buffer[] = new Array(serials.length);
+  const entries = new Array<Buffer>(serials.length);
   for (let i = 0; i < serials.length; i++) {
-    const ext = extensionsOf.get(reasons[i]!);
+    const ext = extensionsOf.get(reasons[i]);
     if (ext === undefined) throw new Error(`revocation reason ${reasons[i]} is not allowed (REV-1)`);
     const seconds = Number(times[i]);
     if (!Number.isSafeInteger(seconds)) throw new Error(`bad revocation time ${times[i]}`);
-    entries[i] = entryDer(serials[i]!, seconds, ext);
+    entries[i] = entryDer(serials[i], seconds, ext);
   }
   const extensions = [
     authorityKeyIdentifier(Buffer.from(input.issuerKeyId)),

@@ -8,7 +8,7 @@ import * as x509 from "@peculiar/x509";
  */
 export async function createKeyAndCsr(names: string[]): Promise<{ csrPem: string; privateKeyPem: string }> {
   const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
-  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"]);
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
     {
       name: `CN=${names[0]}`,

@@ -8,7 +8,7 @@ import { toALabels } from "../domain/hostnames";
 import type { KeyAlgorithm } from "./signer";
 
 /** APP-10 refusals, one code per reason. */
-export type CsrRefusalCode =
+type CsrRefusalCode =
   | "CSR_MALFORMED"
   | "CSR_SIGNATURE_INVALID"
   | "CSR_KEY_TOO_WEAK"
@@ -65,7 +65,7 @@ function parseCsr(der: Buffer): ParsedCsr {
     if (attributes.tag !== 0xa0) throw new Error("bad attributes");
     for (const attribute of childrenOf(attributes)) {
       const [type, values] = childrenOf(attribute);
-      if (readOid(type!) !== OID_EXTENSION_REQUEST) continue;
+      if (readOid(type) !== OID_EXTENSION_REQUEST) continue;
       const [first] = childrenOf(expectTag(values, TAG.SET, "attribute values"));
       extensionRequest = expectTag(first, TAG.SEQUENCE, "extensionRequest").raw;
     }
@@ -73,10 +73,10 @@ function parseCsr(der: Buffer): ParsedCsr {
   const [algOid] = childrenOf(expectTag(algEl, TAG.SEQUENCE, "signatureAlgorithm"));
   return {
     info: info.raw,
-    spki: spki!.raw,
-    subjectName: subject!.raw,
+    spki: spki.raw,
+    subjectName: subject.raw,
     ...(extensionRequest && { extensionRequest }),
-    signatureAlgorithmOid: readOid(algOid!),
+    signatureAlgorithmOid: readOid(algOid),
     signature: readBitStringBytes(expectTag(sigEl, TAG.BIT_STRING, "signature")),
   };
 }
@@ -172,7 +172,7 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
     );
   if (sigAlg.keyType !== key.asymmetricKeyType)
     return refuse("CSR_SIGNATURE_INVALID", "signature algorithm does not match the key");
-  let valid = false;
+  let valid: boolean;
   try {
     valid = cryptoVerify(sigAlg.hash, csr.info, { key, dsaEncoding: "der" }, csr.signature);
   } catch {

@@ -52,7 +52,6 @@ export const bitString = (value: Buffer, unusedBits = 0): Buffer =>
   tlv(TAG.BIT_STRING, Buffer.concat([Buffer.from([unusedBits]), value]));
 export const derNull = (): Buffer => Buffer.from([TAG.NULL, 0]);
 export const boolean = (value: boolean): Buffer => Buffer.from([TAG.BOOLEAN, 1, value ? 0xff : 0]);
-export const ia5String = (value: string): Buffer => tlv(TAG.IA5_STRING, Buffer.from(value, "ascii"));
 export const utf8String = (value: string): Buffer => tlv(TAG.UTF8_STRING, Buffer.from(value, "utf8"));
 export const printableString = (value: string): Buffer => {
   if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) throw new DerError(`not a PrintableString: ${JSON.stringify(value)}`);
@@ -65,7 +64,7 @@ export function integerContent(value: bigint): Buffer {
   let hex = value.toString(16);
   if (hex.length % 2) hex = "0" + hex;
   let bytes = Buffer.from(hex, "hex");
-  if (bytes[0]! & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
+  if (bytes[0] & 0x80) bytes = Buffer.concat([Buffer.from([0]), bytes]);
   return bytes;
 }
 
@@ -86,7 +85,7 @@ export function oid(dotted: string): Buffer {
     for (let v = arc >> 7n; v > 0n; v >>= 7n) stack.unshift(Number(v & 0x7fn) | 0x80);
     out.push(...stack);
   };
-  push(arcs[0]! * 40n + arcs[1]!);
+  push(arcs[0] * 40n + arcs[1]);
   arcs.slice(2).forEach(push);
   return tlv(TAG.OID, Buffer.from(out));
 }
@@ -128,10 +127,10 @@ export interface Tlv {
 /** Reads one element at `offset`; `raw` and `value` are views into `input`. */
 export function readTlv(input: Buffer, offset = 0): Tlv {
   if (offset + 2 > input.length) throw new DerError("truncated element");
-  const tag = input[offset]!;
+  const tag = input[offset];
   if ((tag & 0x1f) === 0x1f) throw new DerError("multi-byte tags are not supported");
   let pos = offset + 1;
-  const first = input[pos++]!;
+  const first = input[pos++];
   let length: number;
   if (first < 0x80) length = first;
   else {
@@ -140,7 +139,7 @@ export function readTlv(input: Buffer, offset = 0): Tlv {
     if (count > 4) throw new DerError("length too large");
     if (pos + count > input.length) throw new DerError("truncated length");
     length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + input[pos++]!;
+    for (let i = 0; i < count; i++) length = length * 256 + input[pos++];
     if (length < 0x80 || input[pos - count] === 0) throw new DerError("non-minimal length");
   }
   if (pos + length > input.length) throw new DerError("truncated content");
@@ -180,7 +179,7 @@ export function readOid(el: Tlv): string {
   const arcs: bigint[] = [];
   let acc = 0n;
   for (let i = 0; i < v.length; i++) {
-    const b = v[i]!;
+    const b = v[i];
     if (acc === 0n && b === 0x80) throw new DerError("non-minimal OID arc");
     acc = (acc << 7n) | BigInt(b & 0x7f);
     if (!(b & 0x80)) {

@@ -6,7 +6,6 @@ import {
   DerError,
   explicit,
   enumerated,
-  ia5String,
   implicitPrimitive,
   integer,
   octetString,
@@ -146,7 +145,7 @@ export function readExtensions(extensionsSeq: Tlv): Map<string, ParsedExtension>
   const out = new Map<string, ParsedExtension>();
   for (const ext of childrenOf(extensionsSeq)) {
     const parts = childrenOf(ext);
-    const id = readOid(parts[0]!);
+    const id = readOid(parts[0]);
     let critical = false;
     let valueEl = parts[1];
     if (valueEl?.tag === TAG.BOOLEAN) {
@@ -200,9 +199,9 @@ export function readBasicConstraints(value: Buffer): { ca: boolean; pathLen?: nu
   const parts = childrenOf(readWhole(value, TAG.SEQUENCE));
   let i = 0;
   let ca = false;
-  if (parts[i]?.tag === TAG.BOOLEAN) ca = parts[i++]!.value[0] !== 0;
+  if (parts[i]?.tag === TAG.BOOLEAN) ca = parts[i++].value[0] !== 0;
   const pathLen =
-    parts[i]?.tag === TAG.INTEGER ? Number(BigInt("0x" + (parts[i]!.value.toString("hex") || "0"))) : undefined;
+    parts[i]?.tag === TAG.INTEGER ? Number(BigInt("0x" + (parts[i].value.toString("hex") || "0"))) : undefined;
   return pathLen === undefined ? { ca } : { ca, pathLen };
 }
 

@@ -74,12 +74,12 @@ const EMPTY_NAME = sequence();
 
 function subjectName(input: IssueServerCertificateInput): Buffer {
   const s = input.subject;
-  if (s.commonName.toLowerCase() !== input.names[0]!.toLowerCase()) {
+  if (s.commonName.toLowerCase() !== input.names[0].toLowerCase()) {
     throw new Error(`subject CN ${s.commonName} must be the first name, ${input.names[0]}`);
   }
   // RFC 5280 ub-common-name is 64 characters while a dNSName may have 253: a longer first name is left
   // out of the subject and lives in the SAN alone (BR 7.1.4.3 makes the CN optional).
-  const name: NameInput = input.names[0]!.length <= UB_COMMON_NAME ? { commonName: input.names[0]! } : {};
+  const name: NameInput = input.names[0].length <= UB_COMMON_NAME ? { commonName: input.names[0] } : {};
   if (input.validationLevel === "DV") return name.commonName ? encodeName(name) : EMPTY_NAME;
   // OV/EV: the organisation's identity is what the validation established (BR 7.1.4.2).
   if (!s.organization || !s.country)

@@ -29,7 +29,7 @@ const OID_OCSP_BASIC = "1.3.6.1.5.5.7.48.1.1";
 const OID_OCSP_NONCE = "1.3.6.1.5.5.7.48.1.2";
 
 /** Requests with more CertIDs than this are refused as malformed (each one costs a lookup). */
-export const MAX_CERT_IDS_PER_REQUEST = 20;
+const MAX_CERT_IDS_PER_REQUEST = 20;
 
 /** One CertID of a request. `der` is the CertID exactly as received; the response echoes it. */
 export interface OcspCertId {
@@ -51,7 +51,7 @@ function readCertId(der: Buffer): OcspCertId {
   const serialEl = expectTag(serial, TAG.INTEGER, "serialNumber");
   if (serialEl.value.length === 0) throw new Error("empty serial number");
   return {
-    hashAlgorithmOid: readOid(algOid!),
+    hashAlgorithmOid: readOid(algOid),
     issuerNameHash: Buffer.from(expectTag(nameHash, TAG.OCTET_STRING, "issuerNameHash").value),
     issuerKeyHash: Buffer.from(expectTag(keyHash, TAG.OCTET_STRING, "issuerKeyHash").value),
     serialHex: serialHexFromContent(serialEl.value),
@@ -70,7 +70,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
     const parts = childrenOf(expectTag(tbsEl, TAG.SEQUENCE, "tbsRequest"));
     let i = 0;
     if (parts[i]?.tag === 0xa0) {
-      const [version] = childrenOf(parts[i++]!);
+      const [version] = childrenOf(parts[i++]);
       if (expectTag(version, TAG.INTEGER, "version").value.toString("hex") !== "00")
         throw new Error("unsupported version");
     }
@@ -84,7 +84,7 @@ export function parseOcspRequest(der: Buffer): OcspRequestParseResult {
     });
     let nonce: Buffer | undefined;
     if (parts[i]?.tag === 0xa2) {
-      const extensions = readExtensions(expectTag(childrenOf(parts[i++]!)[0], TAG.SEQUENCE, "requestExtensions"));
+      const extensions = readExtensions(expectTag(childrenOf(parts[i++])[0], TAG.SEQUENCE, "requestExtensions"));
       const nonceExt = extensions.get(OID_OCSP_NONCE);
       if (nonceExt) {
         const value = readWhole(nonceExt.value, TAG.OCTET_STRING).value;

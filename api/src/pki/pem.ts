@@ -15,10 +15,10 @@ export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
   const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const body = m[2]!.replace(/\s+/g, "");
+    const body = m[2].replace(/\s+/g, "");
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 !== 0)
       throw new Error(`PEM block ${m[1]} is not valid base64`);
-    out.push({ label: m[1]!, der: Buffer.from(body, "base64") });
+    out.push({ label: m[1], der: Buffer.from(body, "base64") });
   }
   return out;
 }

@@ -26,7 +26,7 @@ export function serialHexFromContent(content: Buffer | ArrayBuffer | Uint8Array)
 export function newSerialHex(): string {
   for (;;) {
     const bytes = randomBytes(16);
-    bytes[0]! &= 0x7f;
+    bytes[0] &= 0x7f;
     const value = BigInt("0x" + bytes.toString("hex"));
     if (value !== 0n) return integerContent(value).toString("hex");
   }

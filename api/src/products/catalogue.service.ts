@@ -5,7 +5,6 @@ import { inTransaction } from "../db/transaction";
 import { formatJst, maxDate } from "../domain";
 import { Clock } from "../domain/clock";
 import { EventPublisher, EventType } from "../events";
-import { toGlobalId } from "../ids";
 import { NoticeLanguage, NoticeRecipient, NoticeService } from "../notices";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
@@ -228,7 +227,5 @@ export class CatalogueService {
 
 /** The changes actually given (null and missing both mean "unchanged"). */
 function definedOnly(o: ProductChanges): Partial<ProductFields> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined && v !== null),
-  ) as Partial<ProductFields>;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
 }

@@ -28,7 +28,7 @@ const TAX_WRITE_LOCK = 0x616b_7478; // "aktx"
  * by its own transaction's clock, so none being recorded meanwhile — even one that crosses midnight —
  * can fall on or after that date and miss the new rate; charges need no lock on the tax table.
  */
-export const TAX_RATE_LEAD_DAYS = 2;
+const TAX_RATE_LEAD_DAYS = 2;
 
 const SECOND = 1000;
 const MAX_PRICE_YEN = 100_000_000;
@@ -210,7 +210,7 @@ export class PricingService {
 }
 
 /** The price in force at `at` for a product, term (null: unlimited) and kind. */
-export function priceInForce(
+function priceInForce(
   tx: EntityManager,
   productId: string,
   termMonths: number | null,

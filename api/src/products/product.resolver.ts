@@ -5,7 +5,7 @@ import { ProductPrice } from "./product-price.entity";
 import { Product } from "./product.entity";
 
 /** The catalogue changes rarely, and a new price takes effect from a date (VAL-1): shared caches may keep it 5 minutes. */
-export const CATALOGUE_CACHE_MAX_AGE_S = 300;
+const CATALOGUE_CACHE_MAX_AGE_S = 300;
 
 @Extensions({ cacheInherit: true })
 @ObjectType({ description: "A page of products." })

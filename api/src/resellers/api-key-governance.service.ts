@@ -16,7 +16,7 @@ import { CreatedKey } from "./api-key.service";
 
 export const API_KEY_EXPIRY_JOB = "apiKey.expiryNotices";
 /** RES-2: keys expiring within this many days appear in the reseller's notices, once per key. */
-export const KEY_EXPIRY_NOTICE_DAYS = 30;
+const KEY_EXPIRY_NOTICE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_OVERLAP_HOURS = 24 * 7;
 
@@ -181,9 +181,11 @@ export class ApiKeyGovernanceService {
       .orderBy("k.expires_at")
       .getMany();
     for (const k of keys) {
-      const reseller = await tx.findOneByOrFail(Reseller, { id: k.resellerId! });
+      // The query asked for resellers' keys with an expiry; the types cannot know that.
+      if (!k.resellerId || !k.expiresAt) continue;
+      const reseller = await tx.findOneByOrFail(Reseller, { id: k.resellerId });
       if (reseller.status === ResellerStatus.TERMINATED) continue;
-      const when = formatJst(k.expiresAt!);
+      const when = formatJst(k.expiresAt);
       const notice = await this.notices.queue(tx, {
         kind: "API_KEY_EXPIRING",
         recipient: NoticeRecipient.RESELLER,
@@ -198,7 +200,7 @@ export class ApiKeyGovernanceService {
         resellerId: reseller.id,
         subjectType: "ApiKey",
         subjectId: k.nodeId,
-        data: { publicId: k.publicId, name: k.name, expiresAt: k.expiresAt!.toISOString() },
+        data: { publicId: k.publicId, name: k.name, expiresAt: k.expiresAt.toISOString() },
       });
       await tx.query(
         `INSERT INTO api_key_expiry_notice (api_key_id, notice_id, noticed_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

@@ -7,11 +7,11 @@ import { toGlobalId } from "../ids";
 import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient, NoticeService } from "../notices";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { ContactRole, SubscriberContact, Subscriber } from "../subscribers";
+import { ContactRole, Language, Subscriber, SubscriberContact } from "../subscribers";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 
-export const DIRECT_NOTICE_KIND = "RESELLER_DIRECT_NOTICE";
+const DIRECT_NOTICE_KIND = "RESELLER_DIRECT_NOTICE";
 
 /** The address a direct notice goes to: the NOTICE contact, else the administrative one, else any. */
 function recipientEmail(contacts: SubscriberContact[]): string | null {
@@ -103,7 +103,7 @@ export class DirectNoticeService {
         recipient: NoticeRecipient.SUBSCRIBER,
         resellerId: reseller.id,
         subscriberId: s.id,
-        language: s.preferredLanguage === "en" ? NoticeLanguage.EN : NoticeLanguage.JA,
+        language: s.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA,
         channel: emailTo ? NoticeChannel.EMAIL : NoticeChannel.WEB,
         direct: true,
         emailTo,

@@ -9,7 +9,7 @@ import { Reseller } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 
 /** The format name and version written into every handover file; documented in README ("Handover export"). */
-export const HANDOVER_FORMAT = "akashi-handover/1";
+const HANDOVER_FORMAT = "akashi-handover/1";
 
 const OPEN_APPLICATION: ApplicationStatus[] = [
   ApplicationStatus.SUBMITTED,

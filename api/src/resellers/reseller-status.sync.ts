@@ -46,6 +46,7 @@ export async function syncResellerStatus(
   }) as ResellerStatus;
   if (status === reseller.status) return reseller;
   const before = snapshot(reseller);
+  const previousStatus = reseller.status;
   reseller.status = status;
   reseller.terminatedAt = status === ResellerStatus.TERMINATED ? termination!.effectiveAt : null;
   reseller.updatedAt = now;
@@ -55,7 +56,7 @@ export async function syncResellerStatus(
     entityType: "Reseller",
     entityId: toGlobalId("Reseller", reseller.id),
     resellerId: reseller.id,
-    reason: `${before.status} → ${status}`,
+    reason: `${previousStatus} → ${status}`,
     before,
     after: snapshot(reseller),
   });

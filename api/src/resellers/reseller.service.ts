@@ -12,7 +12,7 @@ import { FeeService } from "../fees";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 
 /** RES-1: the designation fee before consumption tax (JR 2). */
-export const DESIGNATION_FEE_YEN = 250_000;
+const DESIGNATION_FEE_YEN = 250_000;
 
 export interface ResellerFields {
   code: string;

@@ -21,7 +21,7 @@ import { Revocation, RevocationRequester } from "./revocation.entity";
 export const MASS_REVOCATION_JOB = "revocation.mass-batch";
 
 /** What every revocation row of a mass revocation says as its comment (and its audit entries as their reason). */
-export const MASS_REVOCATION_COMMENT = "mass revocation";
+const MASS_REVOCATION_COMMENT = "mass revocation";
 
 /**
  * REV-4 (J 11.2, ballot SC-089): revoke every unexpired certificate of an issuing CA, or of a list
@@ -240,10 +240,10 @@ export class MassRevocationService {
     const contractColumns = columnsOf(tx, Contract);
     const contracts = new Map(
       (
-        (await tx.query(
+        await tx.query<Record<string, unknown>[]>(
           `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
           [[...new Set(certs.map((c) => c.contractId))]],
-        )) as Record<string, unknown>[]
+        )
       )
         .map((row) => toEntity(Contract, contractColumns, row))
         .map((k) => [k.id, k]),

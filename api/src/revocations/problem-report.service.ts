@@ -29,7 +29,7 @@ export interface ProblemReportInput {
 }
 
 /** Reports one client address may file per hour; shared by every replica because it is counted in PostgreSQL. */
-export const REPORTS_PER_ADDRESS_PER_HOUR = 10;
+const REPORTS_PER_ADDRESS_PER_HOUR = 10;
 
 /**
  * REV-5, REV-10: anyone may report a problem with a certificate (for example a leaked key); the

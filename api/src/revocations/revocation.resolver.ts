@@ -23,7 +23,7 @@ import { MassRevocation } from "./mass-revocation.entity";
 import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
 import { RevocationReasonValue } from "./revocation-reason";
 import { ResellerRevocationGround } from "./reseller-ground";
-import { Revocation } from "./revocation.entity";
+import { Revocation, RevocationStatus } from "./revocation.entity";
 import {
   PROBLEM_REPORT_ANSWER_DUE_AFTER_RECEIPT,
   PROBLEM_REPORT_ANSWER_OVERDUE,
@@ -375,7 +375,7 @@ export class RevocationResolver {
 
   @FieldResolver(() => Boolean, { description: "REV-10: past its deadline and not executed." })
   overdue(@Root() r: Revocation, @Ctx() ctx: Context): boolean {
-    return r.status === "SCHEDULED" && r.deadlineAt < ctx.services.clock.now();
+    return r.status === RevocationStatus.SCHEDULED && r.deadlineAt < ctx.services.clock.now();
   }
 }
 

@@ -80,7 +80,7 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
     stopping = true;
     logger.info({ signal }, "stopping");
     const exits = Object.values(cluster.workers ?? {}).map(
-      (w) => w && new Promise<void>((r) => (w.isDead() ? r() : w.once("exit", () => r()))),
+      (w) => new Promise<void>((r) => (!w || w.isDead() ? r() : w.once("exit", () => r()))),
     );
     for (const w of Object.values(cluster.workers ?? {})) w?.send({ type: "stop" } satisfies ToWorker);
     await Promise.all(exits);

@@ -40,7 +40,7 @@ export interface SealFacts {
 }
 
 /** Seals a replica keeps in memory. */
-export const SEAL_CACHE_SIZE = 50_000;
+const SEAL_CACHE_SIZE = 50_000;
 
 // One statement for any number of seals: the seal, its contract and every certificate of the contract.
 const BY_IDS = `

@@ -11,10 +11,7 @@ export interface WidgetAssets {
 }
 
 /** dist/widget/, from the compiled server (dist/api/src/seals) and from TypeScript sources alike. */
-export const WIDGET_DIR = path.resolve(
-  __dirname,
-  __filename.endsWith(".ts") ? "../../../dist/widget" : "../../../widget",
-);
+const WIDGET_DIR = path.resolve(__dirname, __filename.endsWith(".ts") ? "../../../dist/widget" : "../../../widget");
 
 /** Reads the built widget; null when it has not been built (the seal routes then say how to build it). */
 export function loadWidgetAssets(dir = WIDGET_DIR): WidgetAssets | null {

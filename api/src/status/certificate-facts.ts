@@ -23,7 +23,7 @@ export interface CertificateFacts {
 }
 
 /** How many certificates' facts a replica keeps (about 0.5 KB each). */
-export const FACTS_CACHE_SIZE = 200_000;
+const FACTS_CACHE_SIZE = 200_000;
 
 const COLUMNS = `c.id, c.contract_id, c.issuing_ca_id, c.source = 'ISSUED' AS issued, c.serial_hex, c.sha256_fingerprint, c.not_before, c.not_after,
   c.revoked_at, c.revocation_reason, c.issuer_dn, c.names,

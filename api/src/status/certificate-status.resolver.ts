@@ -82,7 +82,7 @@ export class CertificateStatusResolver {
     let found: PublicCertificateStatus | null;
     try {
       found = await ctx.services.certificateStatus.lookup(
-        hasSerial ? { serialNumber: serialNumber! } : { sha256Fingerprint: sha256Fingerprint! },
+        hasSerial ? { serialNumber: serialNumber } : { sha256Fingerprint: sha256Fingerprint! },
       );
     } catch (e) {
       if (e instanceof InvalidStatusLookup) throw badUserInput(e.message);

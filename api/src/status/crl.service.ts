@@ -9,7 +9,7 @@ import { CRL_PUBLISH_JOB } from "./status-publisher";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Job kind that re-publishes every CA's CRL once a day. */
-export const CRL_REFRESH_JOB = "crl.refresh";
+const CRL_REFRESH_JOB = "crl.refresh";
 
 /**
  * STAT-1 lifetimes:
@@ -19,7 +19,7 @@ export const CRL_REFRESH_JOB = "crl.refresh";
  * - HTTP caches may keep it {@link CRL_HTTP_MAX_AGE_S} seconds.
  */
 export const CRL_VALIDITY_MS = 7 * DAY_MS;
-export const CRL_MAX_AGE_MS = 1 * DAY_MS;
+const CRL_MAX_AGE_MS = 1 * DAY_MS;
 export const CRL_HTTP_MAX_AGE_S = 60;
 
 /**
@@ -27,7 +27,7 @@ export const CRL_HTTP_MAX_AGE_S = 60;
  * appears on at least one regularly scheduled CRL after its expiry (RFC 5280 3.3) whatever the
  * publication rhythm; later it is left out, which keeps the CRL from growing for ever.
  */
-export const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
+const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
 
 export interface PublishedCrl {
   caId: string;
@@ -122,7 +122,7 @@ export class CrlService {
     const partial =
       shard !== null ||
       ca.crlShards > 0 ||
-      (await tx.query(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
+      (await tx.query<unknown[]>(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
     const crlNumber = last + 1n;
     const der = await buildCrl({
       issuer: { certDer: ca.certDer, signer: await this.ca.signer(ca) },

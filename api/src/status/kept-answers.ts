@@ -12,7 +12,7 @@ import type { ViewChanges } from "./view-changes";
  * reaching notAfter, a scheduled revocation's moment) is why an answer lives at most
  * {@link PUBLIC_ANSWER_MAX_AGE_MS} of the service clock: an answer and its `checkedAt` are never older.
  */
-export const PUBLIC_ANSWER_MAX_AGE_MS = 1_000;
+const PUBLIC_ANSWER_MAX_AGE_MS = 1_000;
 
 const MAX_ENTRIES = 20_000;
 

@@ -27,8 +27,8 @@ const HOUR_MS = 60 * 60 * 1000;
  *   nextUpdate); responses carrying a nonce are `no-store`.
  */
 export const OCSP_VALIDITY_MS = 96 * HOUR_MS;
-export const OCSP_REFRESH_AFTER_MS = OCSP_VALIDITY_MS / 2;
-export const OCSP_HTTP_MAX_AGE_S = 60;
+const OCSP_REFRESH_AFTER_MS = OCSP_VALIDITY_MS / 2;
+const OCSP_HTTP_MAX_AGE_S = 60;
 
 /** Upper bound of pre-signed responses kept in memory (oldest dropped first). */
 const MAX_CACHED = 100_000;
@@ -137,7 +137,7 @@ export class OcspResponder {
     if (!signerCa) return { der: ocspErrorResponse("unauthorized"), headers: noStore };
 
     const single = parsed.requests.length === 1 && !parsed.nonce;
-    const certId = parsed.requests[0]!;
+    const certId = parsed.requests[0];
     const key = `${signerCa.id}:${certId.serialHex}`;
     const derKey = certId.der.toString("hex");
     if (single && this.caching && !this.isSuspect(key)) {

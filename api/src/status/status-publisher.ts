@@ -6,14 +6,14 @@ import { enqueueJob } from "../jobs/job-runner";
 export const CRL_PUBLISH_JOB = "crl.publish";
 
 /** Revocations within one window of this length share one CRL publication (STAT-1: "within seconds"). */
-export const CRL_COALESCE_WINDOW_MS = 2000;
+const CRL_COALESCE_WINDOW_MS = 2000;
 
 /**
  * How long after the first revocation of a window its CRL job runs. Half a second: the job runner polls
  * every second, so the CRL is out 0.5–1.5 s after the revocation plus one shard's rebuild (issue 11:
  * at most 2 s at any size); a burst still makes at most one publication per shard and window.
  */
-export const CRL_PUBLISH_DELAY_MS = 500;
+const CRL_PUBLISH_DELAY_MS = 500;
 
 export interface RevokedCertificateRef {
   id: string;
@@ -111,6 +111,6 @@ export class StatusPublisher {
 }
 
 /** The job key of one CRL scope's publication window (the legacy CRL keeps the key form it had before shards). */
-export function crlPublishKey(caId: string, window: number, shard: number | null = null): string {
+function crlPublishKey(caId: string, window: number, shard: number | null = null): string {
   return shard === null ? `${CRL_PUBLISH_JOB}:${caId}:${window}` : `${CRL_PUBLISH_JOB}:${caId}/${shard}:${window}`;
 }

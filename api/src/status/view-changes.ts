@@ -4,7 +4,7 @@ import { PgListener } from "../db/listener";
 import { preparedQuery } from "../db/prepared";
 
 /** The NOTIFY channel of migrations/1764000000100-view-notifications.ts. */
-export const VIEWS_CHANNEL = "akashi_views";
+const VIEWS_CHANNEL = "akashi_views";
 
 /** What changed, as the database's triggers tell every replica (STAT-3). */
 export type ViewChange =
@@ -13,7 +13,7 @@ export type ViewChange =
   | { kind: "seal"; sealId: string; contractId: string }
   | { kind: "all" };
 
-export function parseViewChange(payload: string): ViewChange {
+function parseViewChange(payload: string): ViewChange {
   const [tag, a, b, c, d] = payload.split(":");
   if (tag === "c" && a && b && c && d)
     return { kind: "certificate", certificateId: a, contractId: b, caId: c === "-" ? null : c, serialHex: d };

@@ -3,5 +3,5 @@
  * subscribers/ (npm run deps checks it).
  */
 export { ContactRole, SubscriberContact } from "./subscriber-contact.entity";
-export { Subscriber, SubscriberKind } from "./subscriber.entity";
+export { Language, Subscriber, SubscriberKind } from "./subscriber.entity";
 export { SubscriberConnection } from "./subscriber.types";

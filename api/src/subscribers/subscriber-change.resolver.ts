@@ -17,7 +17,7 @@ import type { Context } from "../graphql/context";
 import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
-import { SubscriberChange } from "./subscriber-change.entity";
+import { SubscriberChange, SubscriberChangeStatus } from "./subscriber-change.entity";
 import { SubscriberSuccession, SuccessionKind } from "./subscriber-succession.entity";
 import { Subscriber } from "./subscriber.entity";
 import { SUCCESSION_NOTIFIED_ON } from "../graphql/rule-descriptions";
@@ -159,7 +159,10 @@ export class SubscriberHistoryResolver {
     description: "CON-6: the change waiting for the operator's confirmation, if any.",
   })
   async pendingChange(@Root() s: Subscriber, @Ctx() ctx: Context): Promise<SubscriberChange | null> {
-    return (await ctx.services.subscriberChanges.history(ctx, s)).find((c) => c.status === "PENDING") ?? null;
+    return (
+      (await ctx.services.subscriberChanges.history(ctx, s)).find((c) => c.status === SubscriberChangeStatus.PENDING) ??
+      null
+    );
   }
 
   @FieldResolver(() => [SubscriberSuccession], {

@@ -41,7 +41,7 @@ export function registeredChanges(
     const v = asked[f];
     if (v === undefined) continue;
     const to = typeof v === "string" ? v.trim() : null;
-    const from = (subscriber[f] as string | null) ?? null;
+    const from = subscriber[f] ?? null;
     if (to !== from) set[f] = { from, to };
   }
   return set;

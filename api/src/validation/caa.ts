@@ -12,7 +12,7 @@ import { type FailureCause, dnsResponseCodeOf } from "./evidence";
 import { type CaaContext, type CaaRecord, evaluateCaa, formatCaaRecord } from "./caa-policy";
 import { stripWildcard } from "./names";
 
-export type CaaStatus = "PERMITTED" | "REFUSED" | "FAILED";
+type CaaStatus = "PERMITTED" | "REFUSED" | "FAILED";
 
 export interface CaaEvidence {
   name: string;
@@ -59,7 +59,7 @@ function toRecords(answer: NodeCaaRecord[]): CaaRecord[] {
 }
 
 /** The names RFC 8659 §3 asks, from the name itself up to its top-level domain. */
-export function caaClimb(name: string): string[] {
+function caaClimb(name: string): string[] {
   const labels = stripWildcard(name).split(".");
   return labels.map((_, i) => labels.slice(i).join("."));
 }

@@ -1,7 +1,7 @@
 /** What every domain-control check shares: its options, the name/token precheck and how a result is finished. */
 import { normalizeHostname } from "../domain/hostnames";
 import type { DcvLookup } from "./destination";
-import { type DcvEvidence, type DcvFailure, type DcvMethod, type DcvResult, causeOf } from "./evidence";
+import { type DcvEvidence, type DcvFailure, type DcvResult, causeOf } from "./evidence";
 import { reservedSuffixOf, tokenProblem } from "./names";
 
 export interface DcvNetworkOptions {

@@ -42,11 +42,7 @@ export function publicOnlyLookup(base: DcvLookup, seen?: (addresses: string[]) =
       for (const a of list) {
         const category = classifyAddress(a);
         if (category !== "public") {
-          callback(
-            new DestinationNotAllowedError(hostname, a, category) as NodeJS.ErrnoException,
-            options.all ? [] : "",
-            family,
-          );
+          callback(new DestinationNotAllowedError(hostname, a, category), options.all ? [] : "", family);
           return;
         }
       }

@@ -21,7 +21,7 @@ export function checkDnsTxt(name: string, token: string, options: DcvNetworkOpti
 }
 
 /** RFC 8555 §8.4: the dns-01 TXT value for a key authorisation. */
-export function dns01Value(keyAuthorization: string): string {
+function dns01Value(keyAuthorization: string): string {
   return createHash("sha256").update(keyAuthorization).digest("base64url");
 }
 

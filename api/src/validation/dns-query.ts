@@ -4,7 +4,7 @@ import { errorCode } from "./check-common";
 
 export type DnsAnswer<T> = { ok: true; value: T } | { ok: false; errorCode: string; message: string };
 
-export function newResolver(dnsServers: string[], timeoutMs: number): dnsPromises.Resolver {
+function newResolver(dnsServers: string[], timeoutMs: number): dnsPromises.Resolver {
   const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, Math.ceil(timeoutMs)), tries: 1 });
   if (dnsServers.length > 0) resolver.setServers(dnsServers);
   return resolver;

@@ -6,7 +6,7 @@
 import { type HostPort, parseHostPort } from "../settings/host-overrides";
 import { canonicalName } from "./names";
 
-export { type HostPort, formatHostPort, parseHostOverrides, parseHostPort } from "../settings/host-overrides";
+export { type HostPort, formatHostPort, parseHostOverrides } from "../settings/host-overrides";
 
 /** The override address of `name` (canonical), if the configuration has one. */
 export function overrideFor(overrides: Record<string, string>, name: string): HostPort | undefined {

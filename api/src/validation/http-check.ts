@@ -34,7 +34,7 @@ import { acmeHttpUrl, canonicalName, httpFileUrl } from "./names";
 /** Largest HTTP body read (64 KiB); a longer body fails with BODY_TOO_LARGE. */
 export const MAX_HTTP_BODY_BYTES = 64 * 1024;
 /** Characters of the body kept in evidence. */
-export const EVIDENCE_BODY_PREFIX_CHARS = 200;
+const EVIDENCE_BODY_PREFIX_CHARS = 200;
 const USER_AGENT = "Akashi-DCV/1.0";
 
 interface HttpSpec {
@@ -107,10 +107,7 @@ async function checkHttp(spec: HttpSpec, options: DcvNetworkOptions): Promise<Dc
   if (override) evidence.hostOverride = true;
   const lookup = override
     ? undefined
-    : publicOnlyLookup(
-        options.lookup ?? (systemLookup as DcvLookup),
-        (addresses) => (evidence.resolvedAddresses = addresses),
-      );
+    : publicOnlyLookup(options.lookup ?? systemLookup, (addresses) => (evidence.resolvedAddresses = addresses));
   return fetchOnce({ spec, host, target, lookup, override: override !== undefined, evidence }, options);
 }
 

@@ -3,16 +3,13 @@
  * applied before any network I/O, so nothing odd ever reaches a URL, a Host header or a DNS query.
  */
 import { randomBytes } from "node:crypto";
-import { SPECIAL_USE_SUFFIXES, specialUseSuffixOf } from "../domain/hostnames";
-
-/** The special-use suffixes of APP-12 (domain/hostnames.ts): names under them are never contacted. */
-export const RESERVED_NAME_SUFFIXES: readonly string[] = SPECIAL_USE_SUFFIXES;
+import { specialUseSuffixOf } from "../domain/hostnames";
 
 /** Shortest token accepted: 22 base64url characters = 132 bits (BR Random Value: ≥ 112 bits). */
-export const MIN_TOKEN_LENGTH = 22;
-export const DNS_TXT_LABEL = "_pki-validation";
+const MIN_TOKEN_LENGTH = 22;
+const DNS_TXT_LABEL = "_pki-validation";
 /** RFC 8555 §8.4: the dns-01 record lives at `_acme-challenge.<name>`. */
-export const ACME_DNS_LABEL = "_acme-challenge";
+const ACME_DNS_LABEL = "_acme-challenge";
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 /** A fresh validation token: 32 random bytes, base64url (43 characters). */

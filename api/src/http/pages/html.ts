@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 
 /** Every value placed in HTML goes through this: text only, never markup. */
 export function esc(value: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- esc() prints strings, numbers and dates as String() does
   return String(value ?? "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")

@@ -28,12 +28,12 @@ export interface VisitorOrigin {
 }
 
 /** SEAL-2: what the page can say about the visitor's site. Only `covers`/`does-not-cover` are stated as fact. */
-export type OriginVerdict = "covers" | "does-not-cover" | "claimed-covers" | "claimed-does-not-cover" | "unknown";
+type OriginVerdict = "covers" | "does-not-cover" | "claimed-covers" | "claimed-does-not-cover" | "unknown";
 
 /** The headline: the verdict for the visitor's situation. */
-export type Headline = "valid" | "wrong-site" | "not-valid" | "unknown-seal";
+type Headline = "valid" | "wrong-site" | "not-valid" | "unknown-seal";
 
-export type ValidationLevelName = "DV" | "OV" | "EV";
+type ValidationLevelName = "DV" | "OV" | "EV";
 
 export interface OriginLine {
   verdict: OriginVerdict;
@@ -78,7 +78,7 @@ export interface VerifyModel {
 const LEVELS: readonly string[] = ["DV", "OV", "EV"];
 
 /** SEAL-2: only the browser's Referer is judged as fact; a bare `?origin=` gives the "claimed-…" verdicts. */
-export function originLine(domains: string[] | null, origin: VisitorOrigin): OriginLine {
+function originLine(domains: string[] | null, origin: VisitorOrigin): OriginLine {
   const { referer, claimed } = origin;
   const mismatch = referer !== null && claimed !== null && claimed !== referer;
   if (!domains) return { verdict: "unknown", referer, claimed, mismatch };

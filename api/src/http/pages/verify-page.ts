@@ -25,11 +25,7 @@ function originOf(text: string | null | undefined): string | null {
  * SEAL-2: where the visitor came from. A Referer from the operator's own pages (e.g. the language switch)
  * says nothing about the embedding site and is ignored.
  */
-export function visitorOrigin(
-  referer: string | undefined,
-  claimed: string | null,
-  ownOrigin: string | null,
-): VisitorOrigin {
+function visitorOrigin(referer: string | undefined, claimed: string | null, ownOrigin: string | null): VisitorOrigin {
   const from = originOf(referer);
   return { referer: from !== null && from !== ownOrigin ? from : null, claimed: originOf(claimed) };
 }
@@ -39,7 +35,7 @@ export function verifyPathSealId(path: string): string | null {
   const m = /^\/verify\/([^/]+)\/?$/.exec(path);
   if (!m) return null;
   try {
-    return decodeURIComponent(m[1]!);
+    return decodeURIComponent(m[1]);
   } catch {
     return null;
   }
@@ -86,8 +82,10 @@ export function verifyReportRoutes(services: Services): Router {
       const lang = pickLang(req.query.lang, req.header("accept-language"));
       const sealId = String(req.params.sealId);
       const t = TEXTS[lang];
-      const email = typeof req.body?.email === "string" && req.body.email.trim() !== "" ? req.body.email.trim() : null;
-      const description = String(req.body?.description ?? "");
+      const form = req.body as { email?: unknown; description?: unknown } | undefined;
+      const email = typeof form?.email === "string" && form.email.trim() !== "" ? form.email.trim() : null;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a form field (a string, or an array if repeated) as String() reads it, unchanged
+      const description = String(form?.description ?? "");
       // The same text rule as every GraphQL input (domain/text.ts), before anything is looked up.
       const problem = textProblem(description, true) ?? (email === null ? null : textProblem(email, false));
       if (problem) {

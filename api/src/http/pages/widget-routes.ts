@@ -6,7 +6,7 @@ import { WidgetAssets } from "../../seals/widget-assets";
  * `/seal.js` is the stable alias embed codes use, with a short max-age so updates reach every site.
  * Any site may load it as a module, so CORS is open; it sets no cookies and reads none.
  */
-export const SEAL_ALIAS_MAX_AGE_S = 300;
+const SEAL_ALIAS_MAX_AGE_S = 300;
 
 export function widgetRoutes(assets: () => WidgetAssets | null): Router {
   const router = Router();

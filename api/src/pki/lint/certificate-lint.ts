@@ -104,7 +104,7 @@ export function dnsNameProblem(name: string): string | undefined {
     if (label.length >= 4 && label[2] === "-" && label[3] === "-" && !label.startsWith("xn--"))
       return `label ${label} has hyphens in positions 3-4 (R-LDH reserved)`;
   }
-  if (/^\d+$/.test(labels[labels.length - 1]!)) return "all-numeric TLD (an IP address?)";
+  if (/^\d+$/.test(labels[labels.length - 1])) return "all-numeric TLD (an IP address?)";
   return undefined;
 }
 
@@ -213,7 +213,7 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
 
   // SAN: present, dNSNames only, exactly the approved names (BR 7.1.2.7.12).
   const sanExt = exts.get(EXT.subjectAltName);
-  let sanNames: string[] = [];
+  const sanNames: string[] = [];
   if (!sanExt) f.error("e_san_missing", "subjectAltName is absent");
   else {
     const san = extensionValue(f, sanExt, SubjectAlternativeName, "e_san_invalid");

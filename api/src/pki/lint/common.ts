@@ -27,7 +27,7 @@ export interface IssuerFacts {
   keyId: Buffer;
 }
 
-export const OIDS = {
+const OIDS = {
   rsaEncryption: "1.2.840.113549.1.1.1",
   sha256WithRSA: "1.2.840.113549.1.1.11",
   ecPublicKey: "1.2.840.10045.2.1",
@@ -41,7 +41,7 @@ export const bytes = (b: ArrayBuffer | ArrayBufferView): Buffer =>
   b instanceof ArrayBuffer ? Buffer.from(b) : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
 /** Parses, and reports a failure (returning undefined) instead of throwing. */
-export function parseOrReport<T>(f: Findings, der: Buffer, type: new () => T, id: string, what: string): T | undefined {
+function parseOrReport<T>(f: Findings, der: Buffer, type: new () => T, id: string, what: string): T | undefined {
   try {
     return AsnParser.parse(der, type);
   } catch (err) {
@@ -68,9 +68,7 @@ export function checkDerRoundTrip(f: Findings, der: Buffer, parsed: object, id: 
 export const encode = (value: object): Buffer => Buffer.from(AsnConvert.serialize(value));
 
 /** The signature algorithm a key of this SPKI signs with (the CA's policy: SHA-384 only with P-384). */
-export function expectedSignatureAlgorithm(
-  spkiDer: Buffer,
-): { algorithm: string; nullParameters: boolean } | undefined {
+function expectedSignatureAlgorithm(spkiDer: Buffer): { algorithm: string; nullParameters: boolean } | undefined {
   try {
     const spki = AsnParser.parse(spkiDer, SubjectPublicKeyInfo);
     if (spki.algorithm.algorithm === OIDS.rsaEncryption) return { algorithm: OIDS.sha256WithRSA, nullParameters: true };
@@ -87,7 +85,7 @@ export function expectedSignatureAlgorithm(
 
 /** A bare OBJECT IDENTIFIER (the namedCurve parameter of an EC key). */
 @AsnType({ type: AsnTypeTypes.Choice })
-export class ObjectIdentifierHolder {
+class ObjectIdentifierHolder {
   @AsnProp({ type: AsnPropTypes.ObjectIdentifier })
   value = "";
 }
@@ -207,7 +205,7 @@ export function checkIntegerContent(
     f.error(`e_${idPrefix}_invalid`, `${what} is empty`);
     return;
   }
-  f.check(!(content[0]! & 0x80), `e_${idPrefix}_negative`, `${what} is negative`);
+  f.check(!(content[0] & 0x80), `e_${idPrefix}_negative`, `${what} is negative`);
   const zero = content.every((b) => b === 0);
   if (zero)
     f.check(
@@ -216,7 +214,7 @@ export function checkIntegerContent(
       `${what} is zero`,
     );
   f.check(
-    !(content.length > 1 && content[0] === 0 && !(content[1]! & 0x80)),
+    !(content.length > 1 && content[0] === 0 && !(content[1] & 0x80)),
     `e_${idPrefix}_not_minimal`,
     `${what} has a redundant leading zero octet`,
   );

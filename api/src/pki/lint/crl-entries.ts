@@ -76,7 +76,7 @@ function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReason
         f.error("e_crl_reason_invalid", `entry ${hex}: reasonCode is not one ENUMERATED octet`);
         continue;
       }
-      const code = reason.value[0]!;
+      const code = reason.value[0];
       if (code === 0)
         f.error(
           "e_crl_reason_unspecified",

@@ -1,5 +1,5 @@
 import { AsnParser } from "@peculiar/asn1-schema";
-import { AuthorityKeyIdentifier, CRLReason, IssuingDistributionPoint, TBSCertList, Version } from "@peculiar/asn1-x509";
+import { AuthorityKeyIdentifier, IssuingDistributionPoint, TBSCertList, Version } from "@peculiar/asn1-x509";
 import {
   bytes,
   checkDerRoundTrip,
@@ -154,11 +154,11 @@ function withoutRevokedList(tbsDer: Buffer): { header: Buffer; list: Tlv | null 
   let listIndex = -1;
   if (firstTime >= 0) {
     const afterTimes = parts.findIndex((p, i) => i > firstTime && !TIME_TAGS.has(p.tag));
-    if (afterTimes >= 0 && parts[afterTimes]!.tag === TAG.SEQUENCE) listIndex = afterTimes;
+    if (afterTimes >= 0 && parts[afterTimes].tag === TAG.SEQUENCE) listIndex = afterTimes;
   }
   if (listIndex < 0) return { header: tbsDer, list: null };
   return {
     header: tlv(TAG.SEQUENCE, Buffer.concat(parts.filter((_, i) => i !== listIndex).map((p) => p.raw))),
-    list: parts[listIndex]!,
+    list: parts[listIndex],
   };
 }
