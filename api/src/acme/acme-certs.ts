@@ -9,7 +9,7 @@ import { Certificate, CertificateService } from "../certificates";
 import { planRevocation, revocationReasonFromCode } from "../domain";
 import { readCertificateParts } from "../pki/certificate-der";
 import { RevocationRequester } from "../revocations";
-import { RevocationService } from "../revocations/revocation.service";
+import type { RevocationService } from "../revocations";
 import { AcmeAuthorization } from "./acme-authorization.entity";
 import type { AcmeCore, AcmeRequest } from "./acme-core";
 import { AcmeOrder } from "./acme-order.entity";

@@ -6,7 +6,7 @@
  */
 import { EntityManager } from "typeorm";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "../applications";
-import { DomainValidationService } from "../applications/domain-validation.service";
+import type { DomainValidationService } from "../applications";
 import { canReuseDcv } from "../domain";
 import { toGlobalId } from "../ids";
 import { type CaaResult, type DcvResult, checkAcmeDns01, checkAcmeHttp01 } from "../validation";

@@ -6,10 +6,10 @@
  */
 import { EntityManager, LessThanOrEqual } from "typeorm";
 import { Application, ApplicationKind, ApplicationStatus, DomainValidationMethod } from "../applications";
-import { DomainValidationService } from "../applications/domain-validation.service";
+import type { DomainValidationService } from "../applications";
 import { snapshot } from "../audit";
 import { Certificate } from "../certificates";
-import { IssuanceService } from "../certificates/issuance.service";
+import type { IssuanceService } from "../certificates";
 import { EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { checkCsr } from "../pki";

@@ -3,7 +3,7 @@
  * reading orders, and finalisation (APP-10 CSR checks, APP-11 CAA, issuance through the contract path).
  */
 import { EntityManager, In } from "typeorm";
-import { DomainValidationService } from "../applications/domain-validation.service";
+import type { DomainValidationService } from "../applications";
 import { DomainValidation, DomainValidationMethod } from "../applications";
 import { canReuseDcv, normalizeHostname } from "../domain";
 import { Product } from "../products";

@@ -4,16 +4,16 @@
  * http/app.ts with `acmeRouter` (http/acme-router.ts).
  */
 import { DataSource } from "typeorm";
-import { DomainValidationService } from "../applications/domain-validation.service";
+import type { DomainValidationService } from "../applications";
 import { AuditService } from "../audit";
 import { CaService, CertificateService } from "../certificates";
-import { IssuanceService } from "../certificates/issuance.service";
+import type { IssuanceService } from "../certificates";
 import { Config } from "../config";
 import { Clock } from "../domain/clock";
 import { EventPublisher } from "../events";
 import type { JobSet } from "../jobs/job-sets";
 import { dailyAtJst } from "../jobs/schedule";
-import { RevocationService } from "../revocations/revocation.service";
+import type { RevocationService } from "../revocations";
 import { AcmeAccounts } from "./acme-accounts";
 import { AcmeCertificates } from "./acme-certs";
 import { AcmeChallenges } from "./acme-challenges";

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from "type-graphql";
-import { CertificateConnection } from "../certificates/certificate.resolver";
+import { CertificateConnection } from "../certificates";
 import { Certificate } from "../certificates";
 import { Charge } from "../fees";
 import type { Context } from "../graphql/context";

@@ -7,3 +7,4 @@ export { Application, ApplicationKind, ApplicationStatus } from "./application.e
 export { CaaCheck } from "./caa-check.entity";
 export { Consent } from "./consent.entity";
 export { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
+export type { DomainValidationService } from "./domain-validation.service";

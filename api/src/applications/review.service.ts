@@ -1,7 +1,7 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { requireOperator } from "../auth";
-import { IssuanceService } from "../certificates/issuance.service";
+import type { IssuanceService } from "../certificates";
 import { Certificate } from "../certificates";
 import { inTransaction } from "../db/transaction";
 import {

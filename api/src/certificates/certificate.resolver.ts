@@ -1,7 +1,8 @@
-import { Args, Ctx, FieldResolver, ObjectType, Query, Resolver, Root, registerEnumType } from "type-graphql";
+import { Args, Ctx, FieldResolver, Query, Resolver, Root, registerEnumType } from "type-graphql";
+import { CertificateConnection } from "./certificate.types";
 import { Contract } from "../contracts";
 import type { Context } from "../graphql/context";
-import { Connection, PageArgs } from "../graphql/relay";
+import { PageArgs } from "../graphql/relay";
 import { RevocationReasonValue } from "../revocations";
 import { Certificate } from "./certificate.entity";
 import { CertificateStatus, certificateStatus } from "./certificate-status";
@@ -10,9 +11,6 @@ registerEnumType(CertificateStatus, {
   name: "CertificateStatus",
   description: "Live status at the time of the request (STAT-3).",
 });
-
-@ObjectType({ description: "A page of certificates." })
-export class CertificateConnection extends Connection(Certificate) {}
 
 @Resolver(() => Certificate)
 export class CertificateResolver {

@@ -9,3 +9,5 @@ export { Certificate, CertificateSource } from "./certificate.entity";
 export { CertificateService } from "./certificate.service";
 export { Crl } from "./crl.entity";
 export { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
+export { CertificateConnection } from "./certificate.types";
+export type { IssuanceService } from "./issuance.service";

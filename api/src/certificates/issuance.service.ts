@@ -10,7 +10,7 @@ import { ServerCertificateSubject, checkCsr, issueServerCertificate, newSerialHe
 import { Product, ValidationLevel, refuseDiscontinuedRenewal } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RevocationRequester } from "../revocations";
-import { RevocationService } from "../revocations/revocation.service";
+import type { RevocationService } from "../revocations";
 import { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
 import { Seal } from "../seals";
 import { Subscriber } from "../subscribers";

@@ -18,7 +18,7 @@ import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { RevocationReasonValue } from "../revocations";
-import { RevocationPayload } from "../revocations/revocation.resolver";
+import { RevocationPayload } from "../revocations";
 import { NameDispute } from "./name-dispute.entity";
 
 @ObjectType({ description: "A page of name disputes." })

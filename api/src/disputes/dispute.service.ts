@@ -9,8 +9,8 @@ import { toGlobalId } from "../ids";
 import { ConnectionShape, PageRequest, paginate } from "../paging";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { GroundRevocation, lockIssuedCertificate, revokeOnGround } from "../revocations/ground-revocation";
-import { RevocationService } from "../revocations/revocation.service";
+import { type GroundRevocation, lockIssuedCertificate, revokeOnGround } from "../revocations";
+import type { RevocationService } from "../revocations";
 import { NameDispute } from "./name-dispute.entity";
 
 export interface OpenDisputeInput {

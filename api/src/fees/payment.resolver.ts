@@ -19,7 +19,7 @@ import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { Reseller } from "../resellers";
 import { RevocationReasonValue } from "../revocations";
-import { RevocationPayload } from "../revocations/revocation.resolver";
+import { RevocationPayload } from "../revocations";
 import { Charge } from "./charge.entity";
 import { Statement } from "./fee.resolver";
 import type { OverdueStatementRow } from "./overdue-report";

@@ -4,3 +4,4 @@
  */
 export { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
 export { NoticeService } from "./notice.service";
+export { TermsVersionInfo } from "./announcement.types";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import type { Context } from "../graphql/context";
-import { TermsVersionInfo } from "../notices/announcement.resolver";
+import { TermsVersionInfo } from "../notices";
 
 @Resolver(() => TermsVersionInfo)
 export class TermsResolver {

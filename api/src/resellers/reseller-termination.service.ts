@@ -12,7 +12,7 @@ import { NoticeService } from "../notices";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { RevocationRequester } from "../revocations";
-import { RevocationService } from "../revocations/revocation.service";
+import type { RevocationService } from "../revocations";
 import { Subscriber } from "../subscribers";
 import { HandoverExport, buildHandoverExport } from "./handover-export";
 import { noticeToReseller } from "./reseller-discipline.service";

@@ -5,7 +5,7 @@ import { planRevocation } from "../domain";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Revocation, RevocationRequester } from "./revocation.entity";
-import { RevocationService } from "./revocation.service";
+import type { RevocationService } from "./revocation.service";
 
 export interface GroundRevocation {
   certificate: Certificate;

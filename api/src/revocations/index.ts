@@ -5,3 +5,6 @@
 export { RevocationReasonValue } from "./revocation-reason";
 export type { RevocationReason } from "./revocation-reason";
 export { RevocationRequester } from "./revocation.entity";
+export { RevocationPayload } from "./revocation.types";
+export type { RevocationService } from "./revocation.service";
+export { type GroundRevocation, lockIssuedCertificate, revokeOnGround } from "./ground-revocation";

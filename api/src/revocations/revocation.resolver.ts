@@ -20,6 +20,7 @@ import { idOfType } from "../ids";
 import { Connection, PageArgs } from "../graphql/relay";
 import { UserError, mutate } from "../graphql/user-error";
 import { MassRevocation } from "./mass-revocation.entity";
+import { RevocationPayload } from "./revocation.types";
 import { ProblemReport, ProblemReportStatus } from "./problem-report.entity";
 import { RevocationReasonValue } from "./revocation-reason";
 import { ResellerRevocationGround } from "./reseller-ground";
@@ -57,28 +58,6 @@ export class RequestRevocationInput {
     description: "REV-3: required for a reseller's own request (onBehalfOfSubscriber: false).",
   })
   resellerGround?: ResellerRevocationGround | null;
-}
-
-@ObjectType({
-  description: "Result of a mutation: the object it changed, or the userErrors that explain why nothing changed.",
-})
-export class RevocationPayload {
-  @Field(() => Certificate, {
-    nullable: true,
-    description: "The certificate as it now stands; null when the mutation was refused.",
-  })
-  certificate!: Certificate | null;
-  @Field(() => Revocation, {
-    nullable: true,
-    description: "The revocation executed or scheduled; null when refused or already revoked.",
-  })
-  revocation!: Revocation | null;
-  @Field({ description: "The certificate was already revoked; nothing changed (REV-7)." })
-  alreadyRevoked!: boolean;
-  @Field(() => [UserError], {
-    description: "Business refusals; empty when the mutation succeeded (nothing is changed when it is not).",
-  })
-  userErrors!: UserError[];
 }
 
 @InputType({ description: "Input of withdraw revocation." })

@@ -17,7 +17,7 @@ import type { Context } from "../graphql/context";
 import { badUserInput } from "../errors";
 import { idOfType } from "../ids";
 import { UserError, mutate } from "../graphql/user-error";
-import { STATUS_CACHE_MAX_AGE_S } from "../status/certificate-status.resolver";
+import { STATUS_CACHE_MAX_AGE_S } from "../status";
 import { PublicSeal, SealEmbed } from "./seal.types";
 
 @InputType({ description: "Input of create seal." })

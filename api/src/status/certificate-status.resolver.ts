@@ -6,7 +6,6 @@ import { badUserInput } from "../errors";
 import { RevocationReasonValue } from "../revocations";
 import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-status.service";
 
-export { STATUS_CACHE_MAX_AGE_S } from "./cache-policy";
 
 @ObjectType({
   description:
