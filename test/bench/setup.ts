@@ -14,7 +14,7 @@ import { migrate } from "../../api/src/db/database";
 import { roleOf } from "../../api/src/db/roles";
 import { freePort, startEmbeddedPostgres } from "../../api/src/db/embedded";
 import { systemClock } from "../../api/src/domain/clock";
-import { Loaders } from "../../api/src/graphql/loaders";
+import { Loaders } from "../../api/src/db/loaders";
 import { createApp } from "../../api/src/http/app";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";

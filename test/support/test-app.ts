@@ -5,7 +5,7 @@ import { systemActor } from "../../api/src/auth/caller";
 import { loadConfig } from "../../api/src/config";
 import { createDataSource } from "../../api/src/db/data-source";
 import { FixedClock } from "../../api/src/domain/clock";
-import { Loaders } from "../../api/src/graphql/loaders";
+import { Loaders } from "../../api/src/db/loaders";
 import { createApp } from "../../api/src/http/app";
 import { JobRunner } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";

@@ -6,7 +6,7 @@ import { systemActor } from "../auth/caller";
 import { ConfigError, loadConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { systemClock } from "../domain/clock";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { RestoreError } from "../ops/restore";
 import { RefusalError } from "../refusal";
 import { Reseller } from "../resellers/reseller.entity";

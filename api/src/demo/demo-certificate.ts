@@ -7,7 +7,7 @@ import { startNxdomainDns } from "./demo-dns";
 import { DomainValidationService } from "../applications/domain-validation.service";
 import { DomainValidation, DomainValidationStatus } from "../applications/domain-validation.entity";
 import { Caller, systemActor } from "../auth/caller";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { createKeyAndCsr } from "../pki";
 import { Product } from "../products/product.entity";
 import { Services } from "../services";

@@ -1,5 +1,5 @@
 import { systemActor } from "../auth/caller";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { issueDemoCertificate } from "./demo-certificate";
 import { setDemoPrice } from "./demo-price";
 import { Reseller } from "../resellers/reseller.entity";

@@ -1,5 +1,5 @@
 import { systemActor } from "../auth/caller";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { PriceKind } from "../products/product-price.entity";
 import { Product } from "../products/product.entity";
 import { Services } from "../services";

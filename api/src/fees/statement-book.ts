@@ -1,6 +1,6 @@
 import { EntityManager } from "typeorm";
 import { LineReceipt, StatementBalance, allocatePayments, jstDateAt, statementBalance, toJst } from "../domain";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { Charge } from "./charge.entity";
 import { Payment } from "./payment.entity";
 import { StatementTotals, statementMonth, statementTotals } from "./statement";

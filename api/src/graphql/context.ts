@@ -1,7 +1,7 @@
 import { Caller } from "../auth/caller";
 import { RequestScope } from "../request-scope";
 import { Services } from "../services";
-import { Loaders } from "./loaders";
+import { Loaders } from "../db/loaders";
 
 /** The GraphQL context: the request scope services need, plus the services themselves. */
 export interface Context extends RequestScope {

@@ -18,7 +18,7 @@ import { Services } from "../services";
 import type { Context } from "./context";
 import { DocumentCache, DocumentParseError, operationOf } from "./documents";
 import { checkLimits } from "./limits";
-import { Loaders } from "./loaders";
+import { Loaders } from "../db/loaders";
 import { KeptAnswers } from "../status/kept-answers";
 
 /**

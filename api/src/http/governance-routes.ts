@@ -2,7 +2,7 @@ import { Request, Response, Router } from "express";
 import { GraphQLError } from "graphql";
 import { authenticate } from "../auth/authenticate";
 import { idOfType } from "../ids";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import { RefusalError } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { Services } from "../services";

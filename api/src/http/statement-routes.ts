@@ -2,7 +2,7 @@ import { Request, Response, Router } from "express";
 import { GraphQLError } from "graphql";
 import { authenticate } from "../auth/authenticate";
 import { idOfType, toGlobalId } from "../ids";
-import { Loaders } from "../graphql/loaders";
+import { Loaders } from "../db/loaders";
 import type { Services } from "../services";
 import { statementCsv } from "../fees/statement";
 

@@ -6,7 +6,6 @@ import { badUserInput } from "../errors";
 import { RevocationReasonValue } from "../revocations";
 import { InvalidStatusLookup, PublicCertificateStatus } from "./certificate-status.service";
 
-
 @ObjectType({
   description:
     "The live status of a certificate, as everyone may check it (STAT-3). The same source as the CRL and OCSP.",

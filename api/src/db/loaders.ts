@@ -31,7 +31,7 @@ export class Loaders {
       const rows = await repo.find({ where: { [column]: In([...keys]) } as never, order: orderBy as never });
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const r of rows) groups.get(String(r[column]))?.push(r);
-      return keys.map((k) => groups.get(k)!);
+      return keys.map((k) => groups.get(k) ?? []);
     });
   }
 
