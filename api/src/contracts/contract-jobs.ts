@@ -7,9 +7,9 @@ import { toGlobalId } from "../ids";
 import { EventPublisher, EventType } from "../events";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, everyJstMonthEnd } from "../jobs/schedule";
-import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "../notices";
+import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient, noticeLanguageOf } from "../notices";
 import { IssuanceMode, Product, isDiscontinued, unlimitedEndedByDiscontinuation } from "../products";
-import { Language, Subscriber } from "../subscribers";
+import { Subscriber } from "../subscribers";
 import { Contract, ContractEndReason } from "./contract.entity";
 import { endContract } from "./contract-writes";
 import { renewByDefault } from "./default-renewal";
@@ -131,7 +131,7 @@ async function writeRenewalNotices(tx: EntityManager, now: Date, events: EventPu
     const product = await tx.findOneByOrFail(Product, { id: c.productId });
     const subscriber = await tx.findOneByOrFail(Subscriber, { id: c.subscriberId });
     const byo = product.issuanceMode === IssuanceMode.BRING_YOUR_OWN;
-    const ja = subscriber.preferredLanguage === Language.JA;
+    const ja = noticeLanguageOf(subscriber) === NoticeLanguage.JA;
     const endText = formatJst(c.endsAt!);
     const subject = ja
       ? `【更新のご案内】${subscriber.name} ${product.nameJa}（${endText}満了）`

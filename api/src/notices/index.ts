@@ -3,5 +3,5 @@
  * notices/ (npm run deps checks it).
  */
 export { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient } from "./notice.entity";
-export { NoticeService } from "./notice.service";
+export { NoticeService, noticeLanguageOf } from "./notice.service";
 export { TermsVersionInfo } from "./announcement.types";

@@ -56,9 +56,8 @@ export interface NoticeDraft {
   dueAt?: Date | null;
 }
 
-/** One notice about a subscriber, in the language given, for the audience reading it. */
 /** The language a subscriber's notices are written in: its preferred one. */
-function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
+export function noticeLanguageOf(subscriber: Subscriber): NoticeLanguage {
   return subscriber.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA;
 }
 

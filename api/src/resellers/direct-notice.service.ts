@@ -4,10 +4,10 @@ import { requireOperator } from "../auth";
 import { inTransaction } from "../db/transaction";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
-import { Notice, NoticeChannel, NoticeLanguage, NoticeRecipient, NoticeService } from "../notices";
+import { Notice, NoticeChannel, NoticeRecipient, NoticeService, noticeLanguageOf } from "../notices";
 import { RefusalCode, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
-import { ContactRole, Language, Subscriber, SubscriberContact } from "../subscribers";
+import { ContactRole, Subscriber, SubscriberContact } from "../subscribers";
 import { Reseller, ResellerStatus } from "./reseller.entity";
 import { ResellerTermination } from "./termination.entity";
 
@@ -103,7 +103,7 @@ export class DirectNoticeService {
         recipient: NoticeRecipient.SUBSCRIBER,
         resellerId: reseller.id,
         subscriberId: s.id,
-        language: s.preferredLanguage === Language.EN ? NoticeLanguage.EN : NoticeLanguage.JA,
+        language: noticeLanguageOf(s),
         channel: emailTo ? NoticeChannel.EMAIL : NoticeChannel.WEB,
         direct: true,
         emailTo,
