@@ -9,7 +9,7 @@ import { toPem } from "../../api/src/pki/pem";
 import { childrenOf, integerFromContent, readWhole, sequence, x509Time } from "../../api/src/pki/der";
 import { reasonCode } from "../../api/src/pki/extensions";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
-import { makeCsr, openssl, opensslOk, TempDir } from "../support/openssl";
+import { makeCsr, openssl, opensslOk, opensslSerial, TempDir } from "../support/openssl";
 
 const dir = new TempDir();
 afterAll(() => dir.remove());
@@ -39,6 +39,24 @@ beforeAll(async () => {
       }),
     );
   }
+});
+
+test("STAT-1: a serial whose first octet has its top bit set keeps its 00 sign octet on the CRL, and openssl shows it without", async () => {
+  const now = new Date();
+  const padded = "0080112233445566778899aabbccddee"; // canonical form of a 16-octet serial starting 0x80
+  const plain = "7f112233445566778899aabbccddee";
+  const crl = await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 2n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + 7 * 24 * HOUR),
+    entries: [padded, plain].map((serialHex) => ({ serialHex, revokedAt: now, reason: "superseded" as const })),
+  });
+  expect(crl.includes(Buffer.from(`0210${padded}`, "hex"))).toBe(true); // INTEGER, 16 octets, 00 first
+  const text = opensslOk(["crl", "-inform", "DER", "-in", dir.file("sign-octet.crl", crl), "-noout", "-text"]);
+  expect(opensslSerial(padded)).toBe("80112233445566778899AABBCCDDEE");
+  expect(text).toContain(`Serial Number: ${opensslSerial(padded)}\n`);
+  expect(text).toContain(`Serial Number: ${opensslSerial(plain)}\n`);
 });
 
 test("REV-1: the reason mapping is RFC 5280's codes for the six allowed reasons", () => {
@@ -89,8 +107,7 @@ test("STAT-1: a v2 CRL verifies under openssl, carries AKI and CRLNumber, and sh
     expect(text).toContain(label);
   }
   // the unspecified entry: serial, date, and no "CRL entry extensions" block following it
-  const serialUpper = leaves[0].serialHex.toUpperCase().replace(/^0+/, "");
-  const block = text.split("Serial Number: ").find((b) => b.replace(/^0+/, "").startsWith(serialUpper))!;
+  const block = text.split("Serial Number: ").find((b) => b.startsWith(opensslSerial(leaves[0].serialHex)))!;
   expect(block).toBeDefined();
   expect(block).not.toContain("CRL entry extensions");
   expect(text.match(/CRL entry extensions/g)).toHaveLength(5);

@@ -42,6 +42,14 @@ export function opensslOk(args: string[], input?: Buffer | string): string {
   return r.out;
 }
 
+/**
+ * A serial as `openssl … -text` prints it: upper case, without the 00 octet our canonical form keeps
+ * when the first content octet has its top bit set (about one serial in 256).
+ */
+export function opensslSerial(serialHex: string): string {
+  return serialHex.toUpperCase().replace(/^00(?=[89A-F])/, "");
+}
+
 export class TempDir {
   readonly path = mkdtempSync(join(tmpdir(), "akashi-x509-"));
   file(name: string, content?: string | Buffer): string {
