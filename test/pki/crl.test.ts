@@ -1,6 +1,11 @@
 import { buildCrl, packCrlEntries, REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
 import { buildCrlTbs } from "../../api/src/pki/crl-tbs";
-import { buildCrlTbsOffThread, CRL_INLINE_MAX_ENTRIES, stopCrlThread } from "../../api/src/pki/crl-thread";
+import {
+  buildCrlTbsOffThread,
+  CRL_INLINE_MAX_ENTRIES,
+  CRL_THREAD_NICE,
+  stopCrlThread,
+} from "../../api/src/pki/crl-thread";
 import { issuerContext } from "../../api/src/pki/certificate-der";
 import { signatureAlgorithmIdentifier } from "../../api/src/pki/signer";
 import { checkCsr } from "../../api/src/pki/csr";
@@ -8,6 +13,8 @@ import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "..
 import { toPem } from "../../api/src/pki/pem";
 import { childrenOf, integerFromContent, readWhole, sequence, x509Time } from "../../api/src/pki/der";
 import { reasonCode } from "../../api/src/pki/extensions";
+import { readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
 import { makeTestCa, URLS, type TestCa } from "../support/pki-fixtures";
 import { makeCsr, openssl, opensslOk, opensslSerial, TempDir } from "../support/openssl";
 
@@ -194,6 +201,30 @@ test("REV-1: a reason outside the allowed six is refused", async () => {
   ).rejects.toThrow(/not allowed/);
 });
 
+test("STAT-1: the CRL worker thread yields the CPU to request handling (nice 10 on Linux; elsewhere nice is per process and left alone)", async () => {
+  const niceOfThreads = (): number[] =>
+    readdirSync(`/proc/${process.pid}/task`).map((tid) => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]); // field 19: nice
+    });
+  const now = new Date();
+  await buildCrl({
+    issuer: ca.issuing,
+    crlNumber: 9n,
+    thisUpdate: now,
+    nextUpdate: new Date(now.getTime() + HOUR),
+    entries: [{ serialHex: newSerialHex(), revokedAt: now, reason: "superseded" }],
+    forceThread: true,
+  });
+  if (process.platform === "linux") {
+    const nice = niceOfThreads();
+    expect(nice.filter((n) => n === CRL_THREAD_NICE)).toHaveLength(1);
+    expect(os.getPriority()).toBe(0); // the process, and so this event loop, keeps its priority
+  } else {
+    expect(os.getPriority()).toBe(0);
+  }
+});
+
 test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS the calling thread builds; it verifies under openssl with all its entries and its Issuing Distribution Point", async () => {
   const now = new Date();
   const reasons: RevocationReason[] = ["unspecified", "keyCompromise", "superseded"];
@@ -207,6 +238,7 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
     algorithmIdentifier: signatureAlgorithmIdentifier(ca.issuing.signer.keyAlgorithm),
     issuerName: issuer.subjectName,
     issuerKeyId: issuer.keyId,
+    issuerSpki: issuer.spki,
     crlNumber: 7n,
     thisUpdateMs: now.getTime(),
     nextUpdateMs: now.getTime() + 7 * 24 * HOUR,

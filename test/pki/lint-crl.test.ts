@@ -16,11 +16,15 @@ import { encodeName } from "../../api/src/pki/names";
 import { signatureAlgorithmIdentifier, type Signer } from "../../api/src/pki/signer";
 import { makeTestCa, type TestCa } from "../support/pki-fixtures";
 import { TempDir } from "../support/openssl";
+import { stopCrlThread } from "../../api/src/pki/crl-thread";
 
 /** Issue 15.6: one test per CRL lint (RFC 5280 section 5, BR 4.9.7 / 7.2). */
 
 const dir = new TempDir();
-afterAll(() => dir.remove());
+afterAll(async () => {
+  dir.remove();
+  await stopCrlThread();
+});
 const DAY = 86_400_000;
 const NOW = new Date(Date.UTC(2026, 11, 1, 3, 0, 0));
 
@@ -45,7 +49,7 @@ function spy(inner: Signer): Signer & { calls: number } {
 }
 
 async function refusedBuild(
-  over: { entries?: CrlEntry[]; nextUpdate?: Date; crlNumber?: bigint },
+  over: { entries?: CrlEntry[]; nextUpdate?: Date; crlNumber?: bigint; forceThread?: boolean },
   id: string,
 ): Promise<void> {
   const signer = spy(ca.issuing.signer);
@@ -55,6 +59,7 @@ async function refusedBuild(
     thisUpdate: NOW,
     nextUpdate: over.nextUpdate ?? new Date(NOW.getTime() + 7 * DAY),
     entries: over.entries ?? [],
+    forceThread: over.forceThread,
   }).then(
     () => undefined,
     (e: unknown) => e,
@@ -122,6 +127,19 @@ test("e_crl_entry_duplicate_serial: the same serial twice (through buildCrl)", (
         { serialHex: s, revokedAt: NOW, reason: "superseded" },
         { serialHex: s, revokedAt: NOW, reason: "keyCompromise" },
       ],
+    },
+    "e_crl_entry_duplicate_serial",
+  );
+});
+test("e_crl_entry_duplicate_serial: a large CRL is linted in the worker thread that builds it, and its refusal is the same LintError", () => {
+  const s = newSerialHex();
+  return refusedBuild(
+    {
+      entries: [
+        { serialHex: s, revokedAt: NOW, reason: "superseded" },
+        { serialHex: s, revokedAt: NOW, reason: "keyCompromise" },
+      ],
+      forceThread: true,
     },
     "e_crl_entry_duplicate_serial",
   );

@@ -5,6 +5,7 @@ import {
   issuingDistributionPoint,
   reasonCode,
 } from "./extensions";
+import { assertCrlLints } from "./lint";
 import { canonicalSerialHex } from "./serial";
 
 const split = (s: string): string[] => (s === "" ? [] : s.split(","));
@@ -41,6 +42,8 @@ export interface CrlTbsInput {
   algorithmIdentifier: Uint8Array;
   issuerName: Uint8Array;
   issuerKeyId: Uint8Array;
+  /** The issuer's SubjectPublicKeyInfo (the lint checks the profile against it). */
+  issuerSpki: Uint8Array;
   crlNumber: bigint;
   thisUpdateMs: number;
   nextUpdateMs: number;
@@ -134,4 +137,21 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
     ...(entries.length ? [tlv(0x30, Buffer.concat(entries))] : []),
     explicit(0, sequence(...extensions)),
   );
+}
+
+/**
+ * The TBSCertList, built and then linted (issue 15.6: a TBS that breaks RFC 5280 section 5 is never
+ * returned, so never signed). Both happen wherever the TBS is built: for a large CRL that is the CRL
+ * worker thread, where the lint's walk over 100 k entries (about half a second) does not hold the
+ * event loop that answers requests.
+ */
+export function buildLintedCrlTbs(input: CrlTbsInput): Buffer {
+  const tbs = buildCrlTbs(input);
+  const issuer = {
+    subjectName: Buffer.from(input.issuerName),
+    spki: Buffer.from(input.issuerSpki),
+    keyId: Buffer.from(input.issuerKeyId),
+  };
+  assertCrlLints(tbs, { issuer }, Buffer.from(input.algorithmIdentifier));
+  return tbs;
 }
