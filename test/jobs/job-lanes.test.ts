@@ -5,7 +5,7 @@ import { splitJobSet } from "../../api/src/jobs/job-sets";
 import { JobRunner, enqueueJob } from "../../api/src/jobs/job-runner";
 import { createLogger } from "../../api/src/logger";
 import { createTestDatabase } from "../support/database";
-import { JOB_LANES } from "../../api/src/runtime/job-lanes";
+import { JOB_LANES, LANE_RUNNERS } from "../../api/src/runtime/job-lanes";
 import { CRL_PUBLISH_JOB } from "../../api/src/status/status-publisher";
 import { MASS_REVOCATION_JOB } from "../../api/src/revocations/mass-revocation.service";
 import { WEBHOOK_DELIVER_JOB } from "../../api/src/events/event-publisher";
@@ -111,3 +111,39 @@ test("STAT-3: the service's lanes keep CRL publication apart from mass-revocatio
   expect(Object.keys(lanes.bulk.handlers)).toEqual([MASS_REVOCATION_JOB]);
   expect(Object.keys(lanes.network.handlers)).toEqual([WEBHOOK_DELIVER_JOB, SEND_NOTICES_JOB]);
 });
+
+test("STAT-1: the core lane has several runners, so the CRL shards a mass revocation touched publish side by side", async () => {
+  expect(LANE_RUNNERS.core).toBeGreaterThan(1);
+  const clock = new FixedClock(new Date("2026-11-21T03:00:00Z"));
+  let inFlight = 0;
+  let most = 0;
+  let allIn!: () => void;
+  const together = new Promise<void>((r) => (allIn = r));
+  // Each publication waits until all runners hold one, or gives up after 20 s (then `most` shows it ran alone).
+  const set = {
+    handlers: {
+      [CRL_PUBLISH_JOB]: async () => {
+        most = Math.max(most, ++inFlight);
+        if (inFlight === LANE_RUNNERS.core) allIn();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([together, new Promise((r) => (timer = setTimeout(r, 20_000)))]);
+        clearTimeout(timer);
+        inFlight--;
+      },
+    },
+    recurring: [],
+  };
+  const lanes = splitJobSet(set, JOB_LANES);
+  await ds.transaction(async (tx) => {
+    for (let shard = 0; shard < LANE_RUNNERS.core; shard++)
+      await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt: clock.now(), payload: { shard } });
+  });
+  clock.advance(10);
+  const logger = createLogger("silent");
+  const runners = Array.from(
+    { length: LANE_RUNNERS.core },
+    () => new JobRunner({ ds, clock, logger, handlers: lanes.core.handlers }),
+  );
+  await Promise.all(runners.map((r) => r.runDue()));
+  expect(most).toBe(LANE_RUNNERS.core);
+}, 60_000);

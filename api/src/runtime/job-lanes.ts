@@ -12,3 +12,12 @@ export const JOB_LANES = {
   /** A mass revocation's batches, seconds each. */
   bulk: [MASS_REVOCATION_JOB],
 } as const;
+
+/**
+ * Runners per lane in the primary. The core lane has several so that the CRL shards a mass
+ * revocation touched publish side by side (each shard locks only its own counter row) instead of one
+ * after another: 16 shards took 1.6 s after the last batch, one at a time. Runners claim jobs with
+ * SKIP LOCKED, as replicas do, so nothing runs twice. Every runner holds one pooled connection while
+ * it runs a job; these 6 leave the primary's pool of 10 room for the listener's catch-up and metrics.
+ */
+export const LANE_RUNNERS: Record<keyof typeof JOB_LANES | "core", number> = { core: 4, network: 1, bulk: 1 };

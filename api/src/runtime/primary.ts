@@ -15,7 +15,7 @@ import { JobRunner } from "../jobs/job-runner";
 import { splitJobSet } from "../jobs/job-sets";
 import { Logger } from "../logger";
 import { createServices } from "../services";
-import { JOB_LANES } from "./job-lanes";
+import { JOB_LANES, LANE_RUNNERS } from "./job-lanes";
 import { ToPrimary, ToWorker } from "./messages";
 
 /** A worker that dies is replaced, but not faster than this (a crash loop must not spin). */
@@ -36,16 +36,19 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   await services.listener.start(logger);
   const metrics = startMetrics(config, db, logger);
   const lanes = splitJobSet(services.jobs, JOB_LANES);
-  const runners = [lanes.core, lanes.network, lanes.bulk].map(
-    (set) =>
-      new JobRunner({
-        ds: db.ds,
-        clock: systemClock,
-        logger,
-        handlers: set.handlers,
-        recurring: set.recurring,
-        listener: services.listener,
-      }),
+  const runners = (["core", "network", "bulk"] as const).flatMap((lane) =>
+    Array.from(
+      { length: LANE_RUNNERS[lane] },
+      () =>
+        new JobRunner({
+          ds: db.ds,
+          clock: systemClock,
+          logger,
+          handlers: lanes[lane].handlers,
+          recurring: lanes[lane].recurring,
+          listener: services.listener,
+        }),
+    ),
   );
   if (config.runJobs) for (const r of runners) await r.start();
 
