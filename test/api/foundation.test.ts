@@ -1,3 +1,4 @@
+import { systemActor } from "../../api/src/auth/caller";
 import { parseKey } from "../../api/src/auth/api-key-secret";
 import { getIntrospectionQuery } from "graphql";
 import request from "supertest";
@@ -350,4 +351,32 @@ test("tools' standard introspection query passes the limits for callers with a k
   const res = await t.gql(alpha.key, getIntrospectionQuery());
   expect(res.errors).toBeUndefined();
   expect(res.data.__schema.queryType.name).toBe("Query");
+});
+
+test("REC-1: a transaction's audit entries are all written as it commits, in the order recorded, their text exact", async () => {
+  const awkward = `"quoted" \\ back\\slash, {braces}, 日本語, \u{1F512}, tab\there`;
+  const n = 2_500; // more than one of the old 1,000-row statements
+  const entityId = `audit-order-${Date.now()}`;
+  await t.ds.transaction(async (tx) => {
+    for (let i = 0; i < n; i++)
+      await t.services.audit.record(tx, systemActor("audit-order"), {
+        action: "test.order",
+        entityType: "Test",
+        entityId,
+        resellerId: null,
+        reason: i % 2 ? awkward : null,
+        before: i % 3 ? null : { i, text: awkward },
+        after: { i, nested: { text: awkward, none: null } },
+      });
+  });
+  const rows: { reason: string | null; before: unknown; after: { i: number } }[] = await t.ds.query(
+    `SELECT reason, before, after FROM audit_event WHERE entity_id = $1 ORDER BY id`,
+    [entityId],
+  );
+  expect(rows.map((r) => r.after.i)).toEqual(Array.from({ length: n }, (_, i) => i));
+  expect(rows[1].reason).toBe(awkward);
+  expect(rows[0].reason).toBeNull();
+  expect(rows[0].before).toEqual({ i: 0, text: awkward });
+  expect(rows[1].before).toBeNull();
+  expect(rows[3].after).toEqual({ i: 3, nested: { text: awkward, none: null } });
 });
