@@ -8,6 +8,7 @@ import { FixedClock } from "../../api/src/domain/clock";
 import { Loaders } from "../../api/src/db/loaders";
 import { createApp } from "../../api/src/http/app";
 import { JobRunner } from "../../api/src/jobs/job-runner";
+import type { ViewChanges } from "../../api/src/status/view-changes";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
 import { createTestDatabase } from "./database";
@@ -39,6 +40,28 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The job runner as tests drive it. After `runDue` the test reads what the jobs wrote, as a caller
+ * reads its own writes after a mutation: so, like a mutation, it first waits until this process has
+ * heard every change the jobs committed (ViewChanges.sync). Without it a status read right after a job
+ * could race the job's NOTIFY and see the cached answer from before (STAT-3 allows 2 s; a test does not
+ * wait at all).
+ */
+class HandDrivenJobs extends JobRunner {
+  constructor(
+    private readonly views: ViewChanges,
+    options: ConstructorParameters<typeof JobRunner>[0],
+  ) {
+    super(options);
+  }
+
+  override async runDue(limit?: number): Promise<number> {
+    const n = await super.runDue(limit);
+    await this.views.sync();
+    return n;
+  }
+}
+
 export async function startTestApp(options: { now?: Date; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   // APP-11: every issuance looks CAA up; a loopback DNS server (NXDOMAIN unless a test adds records) keeps tests off the network.
@@ -64,7 +87,7 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
   const services = createServices(ds, clock, config);
   await services.ca.ensureHierarchy();
   await services.crls.ensureCrls();
-  const jobs = new JobRunner({
+  const jobs = new HandDrivenJobs(services.viewChanges, {
     ds,
     clock,
     logger: createLogger("silent"),
