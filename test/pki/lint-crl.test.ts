@@ -119,31 +119,17 @@ test("issue 15.6: the well-formed baseline passes (control), with entries, reaso
   expect(signer.calls).toBe(1);
 });
 
-test("e_crl_entry_duplicate_serial: the same serial twice (through buildCrl)", () => {
+const oneSerialTwice = (): CrlEntry[] => {
   const s = newSerialHex();
-  return refusedBuild(
-    {
-      entries: [
-        { serialHex: s, revokedAt: NOW, reason: "superseded" },
-        { serialHex: s, revokedAt: NOW, reason: "keyCompromise" },
-      ],
-    },
-    "e_crl_entry_duplicate_serial",
-  );
-});
-test("e_crl_entry_duplicate_serial: a large CRL is linted in the worker thread that builds it, and its refusal is the same LintError", () => {
-  const s = newSerialHex();
-  return refusedBuild(
-    {
-      entries: [
-        { serialHex: s, revokedAt: NOW, reason: "superseded" },
-        { serialHex: s, revokedAt: NOW, reason: "keyCompromise" },
-      ],
-      forceThread: true,
-    },
-    "e_crl_entry_duplicate_serial",
-  );
-});
+  return [
+    { serialHex: s, revokedAt: NOW, reason: "superseded" },
+    { serialHex: s, revokedAt: NOW, reason: "keyCompromise" },
+  ];
+};
+test("e_crl_entry_duplicate_serial: the same serial twice (through buildCrl)", () =>
+  refusedBuild({ entries: oneSerialTwice() }, "e_crl_entry_duplicate_serial"));
+test("e_crl_entry_duplicate_serial: a large CRL is linted in the worker thread that builds it, and its refusal is the same LintError", () =>
+  refusedBuild({ entries: oneSerialTwice(), forceThread: true }, "e_crl_entry_duplicate_serial"));
 test("e_crl_validity_too_long: nextUpdate 10 days and 1 second after thisUpdate (through buildCrl)", () =>
   refusedBuild({ nextUpdate: new Date(NOW.getTime() + 10 * DAY + 1000) }, "e_crl_validity_too_long"));
 test("e_crl_number_not_positive: CRLNumber 0 (through buildCrl)", () =>
