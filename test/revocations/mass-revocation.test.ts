@@ -1,8 +1,7 @@
 import { inTransaction } from "../../api/src/db/transaction";
 import { systemActor } from "../../api/src/auth/caller";
 import { Certificate } from "../../api/src/certificates/certificate.entity";
-import { JobRunner } from "../../api/src/jobs/job-runner";
-import { createLogger } from "../../api/src/logger";
+import type { JobRunner } from "../../api/src/jobs/job-runner";
 import { MASS_REVOCATION_JOB } from "../../api/src/revocations/mass-revocation.service";
 import { RevocationRequester } from "../../api/src/revocations/revocation.entity";
 import { Job } from "../../api/src/jobs/job.entity";
@@ -188,13 +187,7 @@ beforeAll(async () => {
     `INSERT INTO webhook_endpoint (reseller_id, url, secret, event_types, created_at, updated_at) VALUES ($1, 'https://hooks.mass.akashi-demo.jp/in', $2, ARRAY['revocation.executed','contract.ended'], $3, $3)`,
     [alpha.id, "s".repeat(40), START],
   );
-  const runner = (kind: string) =>
-    new JobRunner({
-      ds: t.ds,
-      clock: t.clock,
-      logger: createLogger("silent"),
-      handlers: { [kind]: t.services.jobs.handlers[kind] },
-    });
+  const runner = (kind: string) => t.runner({ [kind]: t.services.jobs.handlers[kind] });
   massRunner = runner(MASS_REVOCATION_JOB);
   crlRunner = runner(CRL_PUBLISH_JOB);
 });
@@ -441,12 +434,7 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   });
 
   // Another replica (or the restarted process) picks up where the last committed batch stopped.
-  const restarted = new JobRunner({
-    ds: t.ds,
-    clock: t.clock,
-    logger: createLogger("silent"),
-    handlers: { [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] },
-  });
+  const restarted = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
   for (let i = 0; i < 100; i++) {
     const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
       MASS_REVOCATION_JOB,

@@ -1,5 +1,3 @@
-import { JobRunner } from "../../api/src/jobs/job-runner";
-import { createLogger } from "../../api/src/logger";
 import {
   DcvWebServer,
   createSubscriber,
@@ -419,12 +417,7 @@ test("REV-4: a mass revocation of a list of serials runs in batches, survives a 
     ).node;
   expect(await progress()).toEqual({ status: "RUNNING", total: 5, done: 2 });
   // A new runner (another replica, or the restarted process) picks up where it stopped.
-  const restarted = new JobRunner({
-    ds: t.ds,
-    clock: t.clock,
-    logger: createLogger("silent"),
-    handlers: t.services.jobs.handlers,
-  });
+  const restarted = t.runner(t.services.jobs.handlers);
   await restarted.runDue();
   expect(await progress()).toEqual({ status: "COMPLETED", total: 5, done: 5 });
   for (const c of certs)

@@ -7,7 +7,7 @@ import { createDataSource } from "../../api/src/db/data-source";
 import { FixedClock } from "../../api/src/domain/clock";
 import { Loaders } from "../../api/src/db/loaders";
 import { createApp } from "../../api/src/http/app";
-import { JobRunner } from "../../api/src/jobs/job-runner";
+import { JobRunner, type JobHandler } from "../../api/src/jobs/job-runner";
 import type { ViewChanges } from "../../api/src/status/view-changes";
 import { createLogger } from "../../api/src/logger";
 import { Services, createServices } from "../../api/src/services";
@@ -30,6 +30,8 @@ export interface TestApp {
   app: RequestListener;
   /** The job runner, driven by hand: `await t.jobs.scheduleRecurring(); await t.jobs.runDue()`. */
   jobs: JobRunner;
+  /** Another hand-driven runner, over the given job kinds: a second replica, or a restarted process. */
+  runner(handlers: Record<string, JobHandler>): JobRunner;
   operatorKey: string;
   /** POST /graphql with an optional API key. */
   gql(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult>;
@@ -111,6 +113,8 @@ export async function startTestApp(options: { now?: Date; env?: Record<string, s
     clock,
     app,
     jobs,
+    runner: (handlers) =>
+      new HandDrivenJobs(services.viewChanges, { ds, clock, logger: createLogger("silent"), handlers }),
     operatorKey: operator.key,
     gql,
     dns,
