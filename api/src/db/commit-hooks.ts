@@ -6,8 +6,8 @@ const hooks = new WeakMap<EntityManager, Hook[]>();
 
 /**
  * Runs `hook` inside `tx` after the transaction's work is done and just before it commits: for work that
- * must happen last (the event feed takes its global position lock there, so it holds it for a
- * millisecond instead of for the whole transaction). Hooks run in the order they were added.
+ * must happen last, once per transaction (the audit entries and the events of a transaction each go in
+ * one statement). Hooks run in the order they were added.
  */
 function beforeCommit(tx: EntityManager, hook: Hook): void {
   const list = hooks.get(tx);

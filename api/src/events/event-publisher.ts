@@ -2,7 +2,6 @@ import { EntityManager } from "typeorm";
 import { registerEnumType } from "type-graphql";
 import { Clock } from "../domain/clock";
 import { CommitBuffer } from "../db/commit-hooks";
-import { enqueueJobs } from "../jobs/job-runner";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
@@ -50,16 +49,8 @@ registerEnumType(EventType, {
 
 export const EVENT_TYPES = Object.values(EventType);
 
-/** The job that makes one delivery attempt; its payload names the delivery. */
+/** The job that makes one delivery attempt; its payload names the delivery (the feed trigger enqueues it too). */
 export const WEBHOOK_DELIVER_JOB = "webhooks.deliver";
-
-/**
- * Serialises event inserts until commit, so that feed positions (bigserial ids) become visible in
- * order: without it a later id can commit before an earlier one, and a reader paging with `after`
- * would step over the earlier one for good. The events of a transaction are written just before it
- * commits (db/commit-hooks.ts), so the lock is held for those inserts and the commit only.
- */
-const EVENT_FEED_LOCK = 0x616b_6576; // "akev"
 
 export interface EventInput {
   type: EventType;
@@ -71,15 +62,21 @@ export interface EventInput {
   data: Record<string, unknown>;
 }
 
-/** Job unique key of a delivery's attempt number `seq`: scheduling it twice inserts one job. */
+/** Job unique key of a delivery's attempt number `seq`: scheduling it twice inserts one job (the feed trigger builds the same key). */
 export function deliveryJobKey(deliveryId: string, seq: number | string): string {
   return `webhook:${deliveryId}:${seq}`;
 }
 
 /**
- * The outbox (NOT-1): writes the event and its webhook deliveries in the caller's transaction, so
- * they commit exactly when the change that caused them does, and enqueues one delivery job each
- * (whose NOTIFY wakes the workers at commit).
+ * The outbox (NOT-1): the events of a transaction commit exactly when the change that caused them does,
+ * with their webhook deliveries and one delivery job each (whose NOTIFY wakes the workers at commit).
+ *
+ * Feed positions (`event.id`, bigserial) must become visible in order: were a later id to commit before
+ * an earlier one, a reader paging with `after` would step over the earlier one for good. So they are
+ * taken under one lock held until the transaction ends, and as late as possible: the events are parked
+ * in `event_pending`, and a deferred trigger moves them into `event` inside COMMIT, deliveries and jobs
+ * with them (migrations/1764600000000-event-feed-at-commit.ts). The lock covers that and the WAL flush,
+ * not a round trip to this process.
  */
 export class EventPublisher {
   constructor(private readonly clock: Clock) {}
@@ -96,9 +93,12 @@ export class EventPublisher {
     (tx, events) => this.write(tx, events),
   );
 
-  /** All of a transaction's events in one statement, and their webhook deliveries in another, under the feed lock. */
+  /**
+   * All of a transaction's events in one row of arrays (a mass revocation batch writes thousands; one
+   * parameter per value would overflow PostgreSQL's 65,535 at ~11,000 events). At COMMIT the database
+   * gives them their feed positions and writes their webhook deliveries and delivery jobs.
+   */
   private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock($1)`, [EVENT_FEED_LOCK]);
     let everyone: (string | null)[] | null = null;
     const rows: [string | null, string, string, string, Date, string][] = [];
     for (const { e, occurredAt } of events) {
@@ -115,39 +115,11 @@ export class EventPublisher {
       }
       for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);
     }
-    // One statement whatever the count (a mass revocation batch writes thousands): arrays, not one parameter per value
-    // (which would overflow PostgreSQL's 65,535 parameters at ~11,000 events). data goes as text: a jsonb[] literal parses slower.
-    const inserted: { id: string; reseller_id: string | null; type: string; occurred_at: Date }[] = await tx.query(
-      `INSERT INTO event (reseller_id, type, subject_type, subject_id, occurred_at, data)
-       SELECT e.reseller_id, e.type, e.subject_type, e.subject_id, e.occurred_at, e.data::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[]) WITH ORDINALITY AS e(reseller_id, type, subject_type, subject_id, occurred_at, data, n)
-       ORDER BY n
-       RETURNING id::text, reseller_id, type, occurred_at`,
+    // data goes as text: a jsonb[] literal parses slower.
+    await tx.query(
+      `INSERT INTO event_pending (reseller_id, type, subject_type, subject_id, occurred_at, data)
+       VALUES ($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
       [0, 1, 2, 3, 4, 5].map((col) => rows.map((r) => r[col])),
-    );
-    const targeted = inserted.filter((e) => e.reseller_id !== null);
-    if (targeted.length === 0) return;
-    const deliveries: { id: string; schedule_seq: number; next_attempt_at: Date }[] = await tx.query(
-      `INSERT INTO webhook_delivery (event_id, endpoint_id, reseller_id, next_attempt_at, created_at)
-       SELECT e.id, w.id, w.reseller_id, e.at, e.at
-       FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::timestamptz[]) AS e(id, reseller_id, type, at)
-       JOIN webhook_endpoint w ON w.reseller_id = e.reseller_id AND w.active AND e.type = ANY (w.event_types)
-       ORDER BY e.id, w.created_at, w.id
-       RETURNING id, schedule_seq, next_attempt_at`,
-      [
-        targeted.map((e) => e.id),
-        targeted.map((e) => e.reseller_id),
-        targeted.map((e) => e.type),
-        targeted.map((e) => e.occurred_at),
-      ],
-    );
-    await enqueueJobs(
-      tx,
-      deliveries.map((d) => ({
-        kind: WEBHOOK_DELIVER_JOB,
-        runAt: d.next_attempt_at,
-        uniqueKey: deliveryJobKey(d.id, d.schedule_seq),
-        payload: { deliveryId: d.id },
-      })),
     );
   }
 }

@@ -442,7 +442,7 @@ export class WebhookService {
 
   /**
    * RES-5: the change feed, oldest first, after a feed position. Gap-free because event inserts are
-   * serialised until commit (EVENT_FEED_LOCK): no event can appear later below a position already served.
+   * positions are taken in COMMIT under one lock (event-publisher.ts): no event can appear later below a position already served.
    */
   async events(scope: RequestScope, args: { first: number; after?: string | null }): Promise<ConnectionShape<Event>> {
     requireAuthenticated(scope.caller);
