@@ -136,11 +136,7 @@ export class CaaChecks {
     accountId: string | null,
     now: Date,
   ): Promise<string[]> {
-    const newest = await this.newest(db, subscriberId, names, accountId, now);
-    return names.filter((n) => {
-      const c = newest.get(n);
-      return !c || c.status !== CaaCheckStatus.PERMITTED || now.getTime() - c.checkedAt.getTime() > CAA_REFRESH_MS;
-    });
+    return staleIn(await this.newest(db, subscriberId, names, accountId, now), names, now);
   }
 
   /** APP-11: what stands between these names and issuance now (empty: nothing). */
@@ -151,20 +147,32 @@ export class CaaChecks {
     accountId: string | null,
     now: Date,
   ): Promise<CaaShortfall[]> {
-    const newest = await this.newest(tx, subscriberId, names, accountId, now);
-    const out: CaaShortfall[] = [];
-    for (const name of names) {
-      const c = newest.get(name);
-      if (!c)
-        out.push({ name, reason: "MISSING", message: `no CAA check of ${name} in the last ${CAA_RESULT_HOURS} hours` });
-      else if (c.status !== CaaCheckStatus.PERMITTED) {
-        out.push({
-          name,
-          reason: c.status === CaaCheckStatus.REFUSED ? "REFUSED" : "FAILED",
-          message: c.evidence.cause?.message ?? `CAA ${c.status}`,
-        });
-      }
-    }
-    return out;
+    return shortfallsIn(await this.newest(tx, subscriberId, names, accountId, now), names);
   }
+}
+
+/** Of `newest` (see CaaChecks.newest), the names that need a new look-up: none yet, about to be too old, or not permitted last time. */
+export function staleIn(newest: Map<string, CaaCheck>, names: string[], now: Date): string[] {
+  return names.filter((n) => {
+    const c = newest.get(n);
+    return !c || c.status !== CaaCheckStatus.PERMITTED || now.getTime() - c.checkedAt.getTime() > CAA_REFRESH_MS;
+  });
+}
+
+/** APP-11, of `newest`: what stands between these names and issuance (empty: nothing). */
+export function shortfallsIn(newest: Map<string, CaaCheck>, names: string[]): CaaShortfall[] {
+  const out: CaaShortfall[] = [];
+  for (const name of names) {
+    const c = newest.get(name);
+    if (!c)
+      out.push({ name, reason: "MISSING", message: `no CAA check of ${name} in the last ${CAA_RESULT_HOURS} hours` });
+    else if (c.status !== CaaCheckStatus.PERMITTED) {
+      out.push({
+        name,
+        reason: c.status === CaaCheckStatus.REFUSED ? "REFUSED" : "FAILED",
+        message: c.evidence.cause?.message ?? `CAA ${c.status}`,
+      });
+    }
+  }
+  return out;
 }

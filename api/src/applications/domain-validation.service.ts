@@ -17,7 +17,7 @@ import {
 } from "../validation";
 import { Application } from "./application.entity";
 import { CaaCheck } from "./caa-check.entity";
-import { CAA_METHOD_LABEL, CaaChecks } from "./caa-checks";
+import { CAA_METHOD_LABEL, CaaChecks, shortfallsIn, staleIn } from "./caa-checks";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 
 /**
@@ -32,6 +32,14 @@ function newestReusable(rowsNewestFirst: DomainValidation[], name: string, at: D
       v.checkedAt !== null &&
       canReuseDcv(v.checkedAt, at).ok,
   );
+}
+
+/** Thrown inside an approval's transaction when CAA must be looked up (network) before it can go on. */
+export class CaaLookupNeeded extends Error {
+  constructor() {
+    super("APP-11: CAA needs a new look-up before approval");
+    this.name = "CaaLookupNeeded";
+  }
 }
 
 /**
@@ -149,7 +157,7 @@ export class DomainValidationService {
     return this.forApplication(scope, application);
   }
 
-  /** APP-11: before approval, outside any transaction: a new CAA look-up for names whose result is missing or stale. */
+  /** APP-11: outside any transaction (it waits on DNS): a new CAA look-up for names whose result is missing or stale. */
   async refreshCaa(applicationId: string | null): Promise<void> {
     const app = applicationId ? await this.ds.getRepository(Application).findOneBy({ id: applicationId }) : null;
     if (!app) return;
@@ -165,9 +173,12 @@ export class DomainValidationService {
 
   /**
    * APP-9 and APP-11, inside the approval's transaction: every name stands on a successful validation
-   * still inside the reuse period, and on a PERMITTED CAA result no older than 8 hours.
+   * still inside the reuse period, and on a PERMITTED CAA result no older than 8 hours. Until the caller
+   * has looked CAA up (`caaLookedUp`), a result that is missing, about to expire or not PERMITTED throws
+   * CaaLookupNeeded: the caller rolls back, looks up (refreshCaa) and tries once more. The usual approval,
+   * whose CAA was checked with domain control, so reads its CAA results once.
    */
-  async requireIssuable(tx: EntityManager, app: Application, now: Date): Promise<void> {
+  async requireIssuable(tx: EntityManager, app: Application, now: Date, caaLookedUp: boolean): Promise<void> {
     const valid = await this.reusable(tx, app.subscriberId, app.names, now);
     const missing = app.names.filter((n) => !valid.has(n));
     if (missing.length > 0) {
@@ -178,7 +189,9 @@ export class DomainValidationService {
         `ドメイン名の利用権確認が完了していません: ${missing.join(", ")}`,
       );
     }
-    const shortfalls = await this.caa.shortfalls(tx, app.subscriberId, app.names, null, now);
+    const newest = await this.caa.newest(tx, app.subscriberId, app.names, null, now);
+    if (!caaLookedUp && staleIn(newest, app.names, now).length > 0) throw new CaaLookupNeeded();
+    const shortfalls = shortfallsIn(newest, app.names);
     if (shortfalls.length > 0) {
       const text = shortfalls.map((s) => `${s.name}: ${s.message}`).join("; ");
       throw refusal(

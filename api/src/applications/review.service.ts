@@ -19,7 +19,7 @@ import { RequestScope } from "../request-scope";
 import { Subscriber } from "../subscribers";
 import { Application } from "./application.entity";
 import { ApplicationDocument } from "./application-document.entity";
-import { DomainValidationService } from "./domain-validation.service";
+import { CaaLookupNeeded, DomainValidationService } from "./domain-validation.service";
 import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events";
 import { NoticeService } from "../notices";
@@ -146,13 +146,26 @@ export class ReviewService {
     id: string | null,
   ): Promise<{ application: Application; certificate: Certificate }> {
     requireOperator(scope.caller);
-    // APP-11: CAA is looked up (network) before the transaction when the last result is missing or stale.
+    try {
+      return await this.approveOnce(scope, id, false);
+    } catch (e) {
+      if (!(e instanceof CaaLookupNeeded)) throw e;
+    }
+    // APP-11: CAA is looked up (network) outside the transaction, then the approval is tried once more.
     await this.dcv.refreshCaa(id);
+    return this.approveOnce(scope, id, true);
+  }
+
+  private async approveOnce(
+    scope: RequestScope,
+    id: string | null,
+    caaLookedUp: boolean,
+  ): Promise<{ application: Application; certificate: Certificate }> {
     let certificate: Certificate | null = null;
     const application = await this.transition(scope, id, "approve", async (app, tx) => {
       const now = this.clock.now();
       // APP-9, APP-11: every name stands on a reusable validation and a CAA result no older than 8 hours.
-      await this.dcv.requireIssuable(tx, app, now);
+      await this.dcv.requireIssuable(tx, app, now, caaLookedUp);
       const issued = await this.issuance.issueForApplication(tx, scope, app);
       certificate = issued.certificate;
       app.decidedAt = now;
