@@ -153,6 +153,32 @@ describe("leaf details", () => {
     expect(opensslOk(["x509", "-noout", "-subject"], dv.pem).trim()).toBe("subject=CN = ov.akashi-demo.jp");
   });
 
+  test("the subject and issuer an issued certificate reports are what parsing its DER shows, for DV, OV and EV", async () => {
+    const { csrPem } = makeCsr(dir, "dn", {
+      key: "ec-p256",
+      subj: "/CN=dn.akashi-demo.jp",
+      san: ["dn.akashi-demo.jp"],
+    });
+    const org = { organization: "株式会社アカシ", locality: "Chiyoda-ku", stateOrProvince: "Tokyo", country: "JP" };
+    const ev = { ...org, businessCategory: "Private Organization", jurisdictionCountry: "JP" };
+    for (const [level, subject] of [
+      ["DV", {}],
+      ["OV", org],
+      ["EV", ev],
+    ] as const) {
+      const issued = await issueFromCsr(ca, csrPem, ["dn.akashi-demo.jp"], level, subject);
+      const parsed = parseCertificate(issued.der);
+      expect({ level, subject: issued.subjectDn, issuer: issued.issuerDn }).toEqual({
+        level,
+        subject: parsed.subject,
+        issuer: parsed.issuer,
+      });
+    }
+    expect(parseCertificate((await issueFromCsr(ca, csrPem, ["dn.akashi-demo.jp"], "OV", org)).der).subject).toContain(
+      "株式会社アカシ",
+    );
+  });
+
   test("validity uses UTCTime through 2049 and GeneralizedTime from 2050 (RFC 5280 4.1.2.5)", async () => {
     const { csrPem } = makeCsr(dir, "far", { key: "ec-p256", subj: "/CN=far.akashi-demo.jp" });
     const checked = checkCsr(csrPem, { names: ["far.akashi-demo.jp"], wildcardAllowed: false });

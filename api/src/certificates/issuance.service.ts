@@ -271,7 +271,6 @@ export class IssuanceService {
       notAfter: x.notAfter,
       urls: this.ca.urlsFor(ca.id, crlShard),
     });
-    const parsed = parseCertificate(issued.der);
     const certificate = await tx.save(
       tx.create(Certificate, {
         contractId: x.contractId,
@@ -283,10 +282,11 @@ export class IssuanceService {
         der: issued.der,
         commonName: x.app.names[0],
         names: x.app.names,
-        subjectDn: parsed.subject,
-        issuerDn: parsed.issuer,
-        notBefore: parsed.notBefore,
-        notAfter: parsed.notAfter,
+        subjectDn: issued.subjectDn,
+        issuerDn: issued.issuerDn,
+        // What the certificate carries: issueServerCertificate writes whole seconds.
+        notBefore: wholeSeconds(x.notBefore),
+        notAfter: wholeSeconds(x.notAfter),
         keyAlgorithm: csr.keyAlgorithm,
         supersededById: null,
         revokedAt: null,

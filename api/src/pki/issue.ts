@@ -16,7 +16,7 @@ import {
   type KeyUsageBit,
 } from "./extensions";
 import { sequence } from "./der";
-import { encodeName, type NameInput } from "./names";
+import { encodeName, formatName, type NameInput } from "./names";
 import { toPem } from "./pem";
 import type { Signer } from "./signer";
 
@@ -67,6 +67,9 @@ export interface IssuedCertificate {
   serialHex: string;
   /** SHA-256 of the DER, lower-case hex without separators. */
   sha256Fingerprint: string;
+  /** The subject and issuer as `parseCertificate` shows them, from the names just written (no parse of the result). */
+  subjectDn: string;
+  issuerDn: string;
 }
 
 const UB_COMMON_NAME = 64;
@@ -149,5 +152,7 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
     pem: toPem(der, "CERTIFICATE"),
     serialHex,
     sha256Fingerprint: createHash("sha256").update(der).digest("hex"),
+    subjectDn: formatName(subject),
+    issuerDn: formatName(issuer.subjectName),
   };
 }
