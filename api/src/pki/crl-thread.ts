@@ -70,6 +70,15 @@ function startWorker(): Worker {
   return w;
 }
 
+/**
+ * Starts the CRL thread before its first large CRL: a process that publishes CRLs (the primary) calls it
+ * at start, so that the first publication does not wait for the thread to load its modules (0.4–0.6 s,
+ * measured on the critical path of a mass revocation's last CRLs).
+ */
+export function startCrlThread(): void {
+  worker ??= startWorker();
+}
+
 /** TBSCertList of a CRL, built and linted: on this thread when small, else in the CRL worker thread. */
 export function buildCrlTbsOffThread(input: CrlTbsInput, forceThread = false): Promise<Buffer> {
   if (!forceThread && input.entries.count <= crlThreadPolicy.inlineMaxEntries) {

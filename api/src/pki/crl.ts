@@ -3,6 +3,7 @@ import { assertSignerMatches, issuerContext } from "./certificate-der";
 import type { PackedCrlEntries } from "./crl-tbs";
 export type { PackedCrlEntries };
 import { buildCrlTbsOffThread } from "./crl-thread";
+export { startCrlThread } from "./crl-thread";
 import { REVOCATION_REASON_CODES, type RevocationReason } from "../domain/revocation-policy";
 import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
 
