@@ -82,9 +82,10 @@ export async function enqueueJob(tx: EntityManager, job: EnqueueJob): Promise<bo
 
 /**
  * Jobs in two statements (one insert, one NOTIFY per kind), whatever their number; returns how many
- * were new (a job whose unique key exists is not added).
+ * were new (a job whose unique key exists is not added). The event feed's commit trigger enqueues
+ * webhook deliveries the same way, in SQL (migrations/1764600000000-event-feed-at-commit.ts).
  */
-export async function enqueueJobs(tx: EntityManager, jobs: readonly EnqueueJob[]): Promise<number> {
+async function enqueueJobs(tx: EntityManager, jobs: readonly EnqueueJob[]): Promise<number> {
   if (jobs.length === 0) return 0;
   for (const job of jobs)
     if (!(job.runAt instanceof Date) || Number.isNaN(job.runAt.getTime()))
