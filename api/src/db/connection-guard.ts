@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { DataSource } from "typeorm";
 import { DatabaseUnavailableError, unavailableReason } from "./unavailable";
+import { preparedArgs } from "./auto-prepare";
 
 /**
  * One connection per unit of work (DESIGN "Hot paths and scale"). An HTTP request or a job runs in a
@@ -119,7 +120,7 @@ function watch(conn: PgConnection, state: PoolState): void {
   const query = conn.query.bind(conn);
   conn.query = (...args: unknown[]) => {
     state.statements++;
-    const result = query(...args);
+    const result = query(...preparedArgs(conn, args));
     if (result instanceof Promise) {
       result.catch((e: unknown) => {
         if (breaksConnection(e)) conn[BROKEN] = true;
