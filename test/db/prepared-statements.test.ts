@@ -10,7 +10,8 @@ jest.setTimeout(120_000);
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // One connection, so that a test can tell whether the next transaction got the same one.
+  t = await startTestApp({ env: { AKASHI_DB_POOL_SIZE: "1" } });
 });
 
 afterAll(async () => {
@@ -50,4 +51,24 @@ test("issue 11: a statement without parameters is sent as it is, not prepared", 
     await q(`SELECT 42 AS answer`, []);
   });
   expect(texts).not.toContain(`SELECT 42 AS answer`);
+});
+
+test("issue 11: a prepared statement the server no longer has fails once, and its connection is replaced by a fresh one", async () => {
+  const sql = `SELECT $1::int + 40 AS answer`;
+  const backendPid = async () =>
+    inTransaction(t.ds, async (tx) => ((await tx.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[])[0].pid);
+  const first = await inTransaction(t.ds, async (tx) => {
+    await tx.query(sql, [2]);
+    const [s]: { name: string }[] = await tx.query(
+      `SELECT name FROM pg_prepared_statements WHERE statement = '${sql}'`,
+    );
+    await tx.query(`DEALLOCATE ${s.name}`); // behind pg's back: it still believes the name is parsed
+    return ((await tx.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[])[0].pid;
+  });
+  expect(await backendPid()).toBe(first); // the one pooled connection
+  await expect(inTransaction(t.ds, (tx) => tx.query(sql, [2]))).rejects.toMatchObject({
+    driverError: { code: "26000" },
+  });
+  expect(await backendPid()).not.toBe(first);
+  expect(await inTransaction(t.ds, (tx) => tx.query(sql, [2]))).toEqual([{ answer: 42 }]);
 });

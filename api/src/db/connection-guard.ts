@@ -103,8 +103,16 @@ type PgConnection = { query: (...args: unknown[]) => unknown; [BROKEN]?: boolean
 const BROKEN = Symbol("akashi.brokenConnection");
 const WATCHED = Symbol("akashi.watchedConnection");
 
-/** A client-side timeout leaves the query running on the server; a lost socket is gone. Server-side timeouts do not. */
+/**
+ * A client-side timeout leaves the query running on the server; a lost socket is gone. Server-side timeouts do not.
+ * A prepared statement the server no longer has, or whose plan no longer fits (a column's type changed
+ * under a long-lived connection), would fail on that connection until it closed: pg never parses a
+ * name again once it has. Closing the connection starts afresh (db/auto-prepare.ts).
+ */
 function breaksConnection(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  if (code === "26000") return true;
+  if (code === "0A000" && /cached plan must not change result type/i.test(String((e as Error).message))) return true;
   const reason = unavailableReason(e);
   if (reason === "CONNECTION_LOST" || reason === "DATABASE_DOWN") return true;
   return reason === "STATEMENT_TIMEOUT" && /read timeout/i.test(String((e as Error).message));
