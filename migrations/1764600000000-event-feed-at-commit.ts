@@ -10,8 +10,10 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * a deferred constraint trigger moves them into `event` at COMMIT: lock, event rows, their webhook
  * deliveries and delivery jobs, all inside the database, so the lock covers that and the WAL flush only.
  *
- * Keep in step with api/src/events/event-publisher.ts (EVENT_FEED_LOCK, WEBHOOK_DELIVER_JOB,
- * deliveryJobKey) and api/src/jobs/job-runner.ts (the jobs channel).
+ * The lock's number is the one the service used before ("akev"). Keep the delivery job's kind and key
+ * and the jobs channel in step with api/src/events/event-publisher.ts (WEBHOOK_DELIVER_JOB,
+ * deliveryJobKey) and api/src/jobs/job-runner.ts (JOBS_CHANNEL); test/events/event-feed-trigger.test.ts
+ * compares them.
  */
 export class EventFeedAtCommit1764600000000 implements MigrationInterface {
   name = "EventFeedAtCommit1764600000000";

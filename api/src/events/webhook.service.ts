@@ -441,8 +441,8 @@ export class WebhookService {
   }
 
   /**
-   * RES-5: the change feed, oldest first, after a feed position. Gap-free because event inserts are
-   * positions are taken in COMMIT under one lock (event-publisher.ts): no event can appear later below a position already served.
+   * RES-5: the change feed, oldest first, after a feed position. Gap-free because positions are taken
+   * inside COMMIT under one lock (event-publisher.ts): no event can appear later below a position already served.
    */
   async events(scope: RequestScope, args: { first: number; after?: string | null }): Promise<ConnectionShape<Event>> {
     requireAuthenticated(scope.caller);

@@ -22,7 +22,7 @@ export type { RecurringJob } from "./schedule";
  */
 
 /** The NOTIFY channel that wakes sleeping runners when a job is enqueued. */
-const JOBS_CHANNEL = "akashi_jobs";
+export const JOBS_CHANNEL = "akashi_jobs";
 
 /**
  * Runs one job. Do every database write through `tx` (the claiming transaction) and never through
