@@ -202,8 +202,11 @@ test("restore refuses a wrong passphrase (writing nothing), a missing one, and a
     AKASHI_DATA_DIR: wrong,
     AKASHI_CA_PASSPHRASE: "not the passphrase",
   });
-  expect(bad.code).toBe(2);
-  expect(bad.stderr).toMatch(/passphrase does not open the key/);
+  // Code and stderr together, so that a failure shows what the command said.
+  expect({ code: bad.code, stderr: bad.stderr }).toEqual({
+    code: 2,
+    stderr: expect.stringMatching(/passphrase does not open the key/),
+  });
   // Nothing was written (the passphrase is checked first), so the same target takes the restore once the
   // right passphrase is given.
   const right = await cli(["restore", "--in", file], {

@@ -264,6 +264,29 @@ function startPostmaster(
   });
 }
 
+/** Where ports come from: a test replaces it to hand out a port that is taken. */
+export const embeddedPorts = { next: freePort };
+
+/**
+ * The port was free a moment ago, but another process (a client's ephemeral port, another server) may
+ * take it before PostgreSQL binds; PostgreSQL then stops at once, saying so. Another port is tried.
+ */
+async function startOnFreePort(
+  bin: Binaries,
+  pgdata: string,
+  who: { uid: number; gid: number } | null,
+): Promise<{ port: number; postmaster: Postmaster }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await embeddedPorts.next();
+    try {
+      return { port, postmaster: await startPostmaster(bin, pgdata, port, who) };
+    } catch (e) {
+      const taken = /could not bind|could not create any TCP\/IP sockets|already in use/i.test((e as Error).message);
+      if (!taken || attempt >= 5) throw e;
+    }
+  }
+}
+
 /**
  * A crashed (kill -9) Node process leaves its postmaster running and holding the data directory.
  * Stop it (fast shutdown) before starting our own, or remove a stale pid file.
@@ -366,8 +389,7 @@ export async function startEmbeddedPostgres(
   } else {
     await recoverOrphan(pgdata, log);
   }
-  const port = await freePort();
-  const postmaster = await startPostmaster(bin, pgdata, port, who);
+  const { port, postmaster } = await startOnFreePort(bin, pgdata, who);
   // If this process dies without stopping it, the postmaster is told to stop too (and the next start
   // recovers an orphan regardless).
   const onExit = () => {
