@@ -56,14 +56,14 @@ test("issue 11: a statement without parameters is sent as it is, not prepared", 
 test("issue 11: a prepared statement the server no longer has fails once, and its connection is replaced by a fresh one", async () => {
   const sql = `SELECT $1::int + 40 AS answer`;
   const backendPid = async () =>
-    inTransaction(t.ds, async (tx) => ((await tx.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[])[0].pid);
+    inTransaction(t.ds, async (tx) => (await tx.query<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`))[0].pid);
   const first = await inTransaction(t.ds, async (tx) => {
     await tx.query(sql, [2]);
     const [s]: { name: string }[] = await tx.query(
       `SELECT name FROM pg_prepared_statements WHERE statement = '${sql}'`,
     );
     await tx.query(`DEALLOCATE ${s.name}`); // behind pg's back: it still believes the name is parsed
-    return ((await tx.query(`SELECT pg_backend_pid() AS pid`)) as { pid: number }[])[0].pid;
+    return (await tx.query<{ pid: number }[]>(`SELECT pg_backend_pid() AS pid`))[0].pid;
   });
   expect(await backendPid()).toBe(first); // the one pooled connection
   await expect(inTransaction(t.ds, (tx) => tx.query(sql, [2]))).rejects.toMatchObject({
