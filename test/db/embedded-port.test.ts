@@ -56,7 +56,11 @@ test("first run: when another process takes the chosen port before PostgreSQL bi
         (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
-    const result = JSON.parse(out.trim().split("\n").pop()!) as { handedOut: number[]; port: number; one: number };
+    const result = JSON.parse(out.trim().split("\n").at(-1) ?? "null") as {
+      handedOut: number[];
+      port: number;
+      one: number;
+    };
     expect(result.handedOut[0]).toBe(taken);
     expect(result.handedOut.length).toBeGreaterThan(1);
     expect(result.port).not.toBe(taken);

@@ -264,7 +264,10 @@ function startPostmaster(
   });
 }
 
-/** Where ports come from: a test replaces it to hand out a port that is taken. */
+/**
+ * Where ports come from: a test replaces it to hand out a port that is taken (from a child process knip does not see).
+ * @public
+ */
 export const embeddedPorts = { next: freePort };
 
 /**
