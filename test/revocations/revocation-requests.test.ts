@@ -140,6 +140,58 @@ test("REV-6, REV-7: revocation ends the contract and is final; revoking again ch
   expect(history.node.revocations).toEqual([{ status: "EXECUTED", reason: "KEY_COMPROMISE" }]);
 });
 
+test("REC-1: a revocation's audit entry says what it changed — the serial, revokedAt and reason from null to set — and carries the revocation record", async () => {
+  const cert = await freshCertificate();
+  const done = await revoke(alpha.key, cert.id, "KEY_COMPROMISE", { comment: "key leaked in a public repository" });
+  const log = await gqlOk(
+    t,
+    t.operatorKey,
+    `query($id: ID!) { auditEvents(entityId: $id, first: 10) { edges { node { action reason actorKind before after } } } }`,
+    { id: cert.id },
+  );
+  const entries = log.auditEvents.edges.map((e: any) => e.node).filter((n: any) => n.action === "certificate.revoke");
+  expect(entries).toHaveLength(1);
+  const [entry] = entries;
+  expect(entry).toMatchObject({ reason: "key leaked in a public repository", actorKind: "RESELLER" });
+  expect(entry.before).toEqual({ serialHex: cert.serialNumber, revokedAt: null, revocationReason: null });
+  expect(entry.after).toMatchObject({
+    serialHex: cert.serialNumber,
+    revokedAt: new Date(done.certificate.revokedAt).toISOString(),
+    revocationReason: "keyCompromise", // as stored (RFC 5280's name), not the GraphQL enum
+    revocation: {
+      status: "EXECUTED",
+      reason: "keyCompromise",
+      requestedBy: "SUBSCRIBER", // through its reseller, without a ground of the reseller's own (REV-1)
+      comment: "key leaked in a public repository",
+      executedAt: new Date(done.revocation.executedAt).toISOString(),
+    },
+  });
+  // REV-6 ended its contract: that entry, too, holds what the end changed.
+  const { node } = await gqlOk(
+    t,
+    alpha.key,
+    `query($id: ID!) { node(id: $id) { ... on Certificate { contract { id } } } }`,
+    {
+      id: cert.id,
+    },
+  );
+  const contractLog = await gqlOk(
+    t,
+    t.operatorKey,
+    `query($id: ID!) { auditEvents(entityId: $id, first: 10) { edges { node { action before after } } } }`,
+    { id: node.contract.id },
+  );
+  expect(contractLog.auditEvents.edges.map((e: any) => e.node).filter((n: any) => n.action === "contract.end")).toEqual(
+    [
+      {
+        action: "contract.end",
+        before: { status: "ACTIVE", endedAt: null, endReason: null },
+        after: { status: "ENDED", endedAt: new Date(done.revocation.executedAt).toISOString(), endReason: "REVOKED" },
+      },
+    ],
+  );
+});
+
 test("REV-2: a scheduled revocation stays valid until the end of the month (JST), then flips; it shows revocationScheduledAt", async () => {
   const cert = await freshCertificate();
   const res = await revoke(alpha.key, cert.id, "CESSATION_OF_OPERATION", { atEndOfMonth: true });

@@ -60,6 +60,17 @@ export async function openContract(
 }
 
 /**
+ * REC-1: the before or after of a `contract.end` audit entry — the columns an end changes, not the
+ * whole contract twice (the entry names the contract; its terms do not change when it ends). Issue 11:
+ * a mass revocation writes one per certificate.
+ */
+export function contractEndState(
+  contract: Pick<Contract, "status" | "endedAt" | "endReason">,
+): Record<string, unknown> {
+  return { status: contract.status, endedAt: contract.endedAt?.toISOString() ?? null, endReason: contract.endReason };
+}
+
+/**
  * CON-1, CON-2, CON-4, CON-5, VAL-6, REV-6: the one writer of a contract's end, whether its term ran
  * out (the daily and month-end jobs) or its certificate was revoked. The caller holds the contract's
  * row lock. Each end leaves the same `contract.end` audit entry and `contract.ended` event (NOT-1).
@@ -72,7 +83,7 @@ export async function endContract(
   reason: ContractEndReason,
   at: Date,
 ): Promise<void> {
-  const before = snapshot(contract);
+  const before = contractEndState(contract);
   contract.status = ContractStatus.ENDED;
   contract.endedAt = at;
   contract.endReason = reason;
@@ -85,7 +96,7 @@ export async function endContract(
     resellerId: contract.resellerId,
     reason,
     before,
-    after: snapshot(contract),
+    after: contractEndState(contract),
   });
   await deps.events.emit(tx, {
     type: EventType.CONTRACT_ENDED,

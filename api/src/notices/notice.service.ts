@@ -265,8 +265,11 @@ export class NoticeService {
    */
   async revocationsExecuted(
     tx: EntityManager,
-    revoked: readonly { certificate: Certificate; reason: string }[],
-    contracts: ReadonlyMap<string, Contract>,
+    revoked: readonly {
+      certificate: Pick<Certificate, "contractId" | "names" | "serialHex" | "revokedAt">;
+      reason: string;
+    }[],
+    contracts: ReadonlyMap<string, Pick<Contract, "id" | "subscriberId" | "resellerId">>,
   ): Promise<number> {
     if (revoked.length === 0) return 0;
     const subscriberIds = [...new Set(revoked.map((r) => contracts.get(r.certificate.contractId)!.subscriberId))];

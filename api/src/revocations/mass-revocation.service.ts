@@ -3,7 +3,7 @@ import { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import { AuditService, snapshot } from "../audit";
 import { requireOperator, systemActor } from "../auth";
 import { Certificate, CertificateSource } from "../certificates";
-import { Contract, ContractEndReason, ContractStatus } from "../contracts";
+import { Contract, ContractEndReason, ContractStatus, contractEndState } from "../contracts";
 import { inTransaction } from "../db/transaction";
 import { checkRevocationReason, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
@@ -16,9 +16,19 @@ import { RequestScope } from "../request-scope";
 import { StatusPublisher } from "../status";
 import { MassRevocation, MassRevocationStatus } from "./mass-revocation.entity";
 import { RevocationReason } from "./revocation-reason";
+import { revocationAuditStates } from "./revocation-audit";
 import { Revocation, RevocationRequester } from "./revocation.entity";
 
 export const MASS_REVOCATION_JOB = "revocation.mass-batch";
+
+/** What a batch uses of each certificate it revokes. */
+type RevokedInBatch = Pick<
+  Certificate,
+  "id" | "contractId" | "issuingCaId" | "crlShard" | "serialHex" | "names" | "revokedAt" | "revocationReason"
+>;
+
+/** What a batch uses of each contract whose certificate it revokes. */
+type ContractInBatch = Pick<Contract, "id" | "subscriberId" | "resellerId" | "status" | "endedAt" | "endReason">;
 
 /** What every revocation row of a mass revocation says as its comment (and its audit entries as their reason). */
 const MASS_REVOCATION_COMMENT = "mass revocation";
@@ -195,16 +205,17 @@ export class MassRevocationService {
     if (candidates.length === 0) return;
     const reason = mass.reason as RevocationReason;
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
-    // Entities are built from RETURNING rows (no read-back, no ORM hydration of thousands of rows).
-    const certColumns = columnsOf(tx, Certificate, ["der"]);
-    const certs = updatedRows<Record<string, unknown>>(
+    // Only what the batch uses, straight from RETURNING (no read-back, no ORM hydration): every column of
+    // 5,000 certificates and contracts, parsed and then dropped, was a third of a batch's time in Node.
+    const certs = updatedRows<RevokedInBatch>(
       await tx.query(
         `WITH locked AS (SELECT id FROM certificate WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL ORDER BY id FOR UPDATE)
        UPDATE certificate c SET revoked_at = $2, revocation_reason = $3 FROM locked WHERE c.id = locked.id
-       RETURNING ${certColumns.map((c) => `c.${c.databaseName}`).join(", ")}`,
+       RETURNING c.id, c.contract_id AS "contractId", c.issuing_ca_id AS "issuingCaId", c.crl_shard AS "crlShard",
+                 c.serial_hex AS "serialHex", c.names, c.revoked_at AS "revokedAt", c.revocation_reason AS "revocationReason"`,
         [candidates, executedAt, reason],
       ),
-    ).map((row) => toEntity(Certificate, certColumns, row));
+    );
     if (certs.length === 0) return;
     const ids = certs.map((c) => c.id);
     const revColumns = columnsOf(tx, Revocation);
@@ -237,28 +248,24 @@ export class MassRevocationService {
     const revocations = new Map(
       [...superseded, ...created].map((row) => toEntity(Revocation, revColumns, row)).map((r) => [r.certificateId, r]),
     );
-    const contractColumns = columnsOf(tx, Contract);
     const contracts = new Map(
       (
-        await tx.query<Record<string, unknown>[]>(
-          `SELECT ${contractColumns.map((c) => c.databaseName).join(", ")} FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+        await tx.query<ContractInBatch[]>(
+          `SELECT id, subscriber_id AS "subscriberId", reseller_id AS "resellerId", status, ended_at AS "endedAt", end_reason AS "endReason"
+           FROM contract WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
           [[...new Set(certs.map((c) => c.contractId))]],
         )
-      )
-        .map((row) => toEntity(Contract, contractColumns, row))
-        .map((k) => [k.id, k]),
+      ).map((k) => [k.id, k]),
     );
     const actor = systemActor(`mass-revocation:${mass.id}`);
     for (const cert of certs) {
-      const after = snapshot(cert, ["der"]);
       await this.audit.record(tx, actor, {
         action: "certificate.revoke",
         entityType: "Certificate",
         entityId: toGlobalId("Certificate", cert.id),
         resellerId: contracts.get(cert.contractId)?.resellerId ?? null,
         reason: MASS_REVOCATION_COMMENT,
-        before: { ...after, revokedAt: null, revocationReason: null },
-        after: { ...after, revocation: snapshot(revocations.get(cert.id)!) },
+        ...revocationAuditStates(cert, revocations.get(cert.id)!),
       });
     }
     // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
@@ -280,7 +287,7 @@ export class MassRevocationService {
     );
     for (const { id } of ended) {
       const contract = contracts.get(id)!;
-      const beforeContract = snapshot(contract);
+      const before = contractEndState(contract);
       contract.status = ContractStatus.ENDED;
       contract.endedAt = executedAt;
       contract.endReason = ContractEndReason.REVOKED;
@@ -290,8 +297,8 @@ export class MassRevocationService {
         entityId: toGlobalId("Contract", contract.id),
         resellerId: contract.resellerId,
         reason: "REVOKED",
-        before: beforeContract,
-        after: snapshot(contract),
+        before,
+        after: contractEndState(contract),
       });
       await this.events.emit(tx, {
         type: EventType.CONTRACT_ENDED,

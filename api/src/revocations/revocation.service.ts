@@ -15,6 +15,7 @@ import { NoticeService } from "../notices";
 import { StatusPublisher } from "../status";
 import { RevocationReason } from "./revocation-reason";
 import { withRevocationGround } from "./reseller-ground";
+import { revocationAuditStates } from "./revocation-audit";
 import { Revocation, RevocationRequester, RevocationStatus } from "./revocation.entity";
 
 export const EXECUTE_SCHEDULED_JOB = "revocation.execute";
@@ -275,7 +276,6 @@ export class RevocationService {
   ): Promise<Revocation> {
     const now = this.clock.now();
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
-    const before = snapshot(cert, ["der"]);
     cert.revokedAt = executedAt;
     cert.revocationReason = reason;
     await tx.update(Certificate, { id: cert.id }, { revokedAt: executedAt, revocationReason: reason });
@@ -316,8 +316,7 @@ export class RevocationService {
       entityId: toGlobalId("Certificate", cert.id),
       resellerId: contract?.resellerId ?? null,
       reason: ctx.comment ?? ctx.operatorGround ?? reason,
-      before,
-      after: { ...snapshot(cert, ["der"]), revocation: snapshot(revocation) },
+      ...revocationAuditStates(cert, revocation),
     });
     // REV-6: revocation ends the service — unless another certificate of the contract is still in force (a reissue).
     if (contract && contract.status === ContractStatus.ACTIVE) {
