@@ -229,6 +229,9 @@ async function spawnService(
   let err = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (err += d));
+  // e.g. BENCH_SERVICE_LOG=/tmp/service.log with BENCH_NODE_FLAGS=--trace-gc: what the service printed.
+  const logFile = process.env.BENCH_SERVICE_LOG;
+  if (logFile) for (const s of [child.stdout, child.stderr]) s.on("data", (d) => fs.appendFileSync(logFile, d));
   const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
   const deadline = Date.now() + 180_000;
   while (!out.includes("Akashi is ready")) {
