@@ -108,13 +108,15 @@ export class CrlService {
     const now = this.clock.now();
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-    // One aggregate, one sort: "serial time reason" per entry, split into the packed form below.
+    // One aggregate, one sort: "serial time reason" per entry, split into the packed form below. The
+    // entries come from crl_entry, which the certificate table's triggers keep in the revoking transaction
+    // (migrations/1764700000100-crl-entries.ts), so a revocation never rewrites a certificate index.
     const [{ count, packed }]: Array<{ count: number; packed: string }> = await tx.query(
       `SELECT count(*)::int AS count,
               coalesce(string_agg(serial_hex || ' ' || floor(extract(epoch FROM revoked_at))::bigint || ' ' || revocation_reason, ',' ORDER BY revoked_at, serial_hex), '') AS packed
-       FROM certificate
+       FROM crl_entry
        WHERE issuing_ca_id = $1 AND ${shard === null ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
-         AND revoked_at IS NOT NULL AND revoked_at <= $2 AND not_after > $3`,
+         AND revoked_at <= $2 AND not_after > $3`,
       [caId, now, new Date(now.getTime() - CRL_KEEP_AFTER_EXPIRY_MS), shard],
     );
     // STAT-1: a shard lists part of the CA's certificates, and so does the legacy list once the CA

@@ -1,0 +1,87 @@
+import { IssuedCertificate, StatusFixture, cloneCertificateRow, revoke, startStatusFixture } from "./status-support";
+
+/**
+ * STAT-1's CRL entries come from `crl_entry`, which the certificate table's triggers keep in the revoking
+ * transaction (issue 11: then a revocation touches no certificate index, and rewrites only its row's page).
+ */
+
+let f: StatusFixture;
+let certs: IssuedCertificate[];
+
+beforeAll(async () => {
+  f = await startStatusFixture(3);
+  certs = [];
+  for (let i = 0; i < 3; i++) certs.push(await f.issue());
+}, 120_000);
+
+afterAll(async () => {
+  await f.close();
+});
+
+const ROW = `certificate_id::text AS id, issuing_ca_id::text AS ca, crl_shard, serial_hex, revoked_at, revocation_reason, not_after`;
+
+/** What the CRLs list, and what the certificate table says they must list. */
+async function entriesAndTruth() {
+  const entries = await f.t.ds.query(`SELECT ${ROW} FROM crl_entry ORDER BY certificate_id`);
+  const truth = await f.t.ds.query(
+    `SELECT ${ROW.replace("certificate_id::text", "id::text")} FROM certificate
+     WHERE issuing_ca_id IS NOT NULL AND revoked_at IS NOT NULL ORDER BY id`,
+  );
+  return { entries, truth };
+}
+
+test("STAT-1: every revoked issued certificate has exactly its CRL entry — serial, time, reason, shard, expiry — written in the revoking transaction", async () => {
+  const before = await entriesAndTruth();
+  expect(before.entries).toEqual(before.truth);
+  await revoke(f.t.services, certs[0].id, "keyCompromise");
+  // A row written as already revoked (e.g. a restore) is listed too.
+  const copy = await cloneCertificateRow(f.t.services, certs[1].id);
+  await f.t.ds.query(
+    `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard, revoked_at, revocation_reason)
+     SELECT contract_id, source, issuing_ca_id, serial_hex || '01', repeat('e', 64), der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard, now(), 'superseded'
+     FROM certificate WHERE id = $1`,
+    [copy.id],
+  );
+  const after = await entriesAndTruth();
+  expect(after.entries).toEqual(after.truth);
+  expect(after.entries.length).toBe(before.entries.length + 2);
+  expect(after.entries.find((e: { id: string }) => e.id === certs[0].id)).toMatchObject({
+    serial_hex: certs[0].serialNumber,
+    revocation_reason: "keyCompromise",
+  });
+});
+
+test("STAT-1: a revocation that rolls back leaves no CRL entry", async () => {
+  const before = await entriesAndTruth();
+  await expect(
+    f.t.ds.transaction(async (tx) => {
+      await tx.query(`UPDATE certificate SET revoked_at = now(), revocation_reason = 'superseded' WHERE id = $1`, [
+        certs[2].id,
+      ]);
+      throw new Error("the revoking transaction fails");
+    }),
+  ).rejects.toThrow("the revoking transaction fails");
+  expect(await entriesAndTruth()).toEqual(before);
+});
+
+test("REV-7: the database refuses to take a revocation back", async () => {
+  await expect(
+    f.t.ds.query(`UPDATE certificate SET revoked_at = NULL, revocation_reason = NULL WHERE id = $1`, [certs[0].id]),
+  ).rejects.toThrow(/REV-7: a revocation is final/);
+  const [{ revoked_at }] = await f.t.ds.query(`SELECT revoked_at FROM certificate WHERE id = $1`, [certs[0].id]);
+  expect(revoked_at).not.toBeNull();
+});
+
+test("issue 11: revoking a certificate rewrites only its row's page (a HOT update: no certificate index changes)", async () => {
+  const hot = await f.t.ds.transaction(async (tx) => {
+    // This backend's counters not yet reported, which include this transaction's: read before and after.
+    const hotUpdates = async () =>
+      (await tx.query(`SELECT pg_stat_get_xact_tuples_hot_updated('certificate'::regclass)::int AS n`))[0].n as number;
+    const before = await hotUpdates();
+    await tx.query(`UPDATE certificate SET revoked_at = now(), revocation_reason = 'superseded' WHERE id = $1`, [
+      certs[2].id,
+    ]);
+    return (await hotUpdates()) - before;
+  });
+  expect(hot).toBe(1);
+});
