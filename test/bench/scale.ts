@@ -263,6 +263,11 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
       ocspItems: number[],
       deadlineS: number,
     ) => {
+      const [updatesBefore] = (
+        await owner.query(
+          `SELECT n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot FROM pg_stat_user_tables WHERE relid = 'certificate'::regclass`,
+        )
+      ).rows;
       const t0 = performance.now();
       const since = new Date(Date.now() - 1000);
       log(`scale: ${label}: started at ${new Date().toISOString()} (to line up with a CPU sampler or profile)`);
@@ -394,7 +399,16 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
       log(
         `scale: ${label}: mutation ${mutationMs.toFixed(0)} ms, batches done ${completedMs?.toFixed(0)} ms, CRL ${crlMs?.toFixed(0)} ms, OCSP+status ${answersMs?.toFixed(0)} ms`,
       );
-      return { mutationMs, completedMs, crlMs, answersMs, totalS: totalMs / 1000, written: w };
+      // How many certificate updates stayed on their page (HOT: no index entry); the server's counters lag by about a second.
+      await new Promise((r) => setTimeout(r, 1500));
+      const [hot] = (
+        await owner.query(
+          `SELECT n_tup_upd::int - $1 AS updates, n_tup_hot_upd::int - $2 AS hot FROM pg_stat_user_tables WHERE relid = 'certificate'::regclass`,
+          [updatesBefore.updates, updatesBefore.hot],
+        )
+      ).rows;
+      log(`scale: ${label}: ${hot.hot} of ${hot.updates} certificate updates were HOT (no index entries)`);
+      return { mutationMs, completedMs, crlMs, answersMs, totalS: totalMs / 1000, written: w, hotUpdates: hot };
     };
     const ten = await massRun(
       `mass revocation of ${REVOKE_N.toLocaleString("en")}`,
