@@ -1,5 +1,6 @@
 import http from "node:http";
 import { Client } from "pg";
+import { crlSerials } from "./crl-check";
 import { crlShardFor } from "../../api/src/certificates/ca.service";
 import { toGlobalId } from "../../api/src/ids";
 import { createApp } from "../../api/src/http/app";
@@ -41,8 +42,8 @@ async function insertRevoked(input: CrlScaleInput, templateId: string, caId: str
   const owner = new Client({ connectionString: input.db.ownerUrl });
   await owner.connect();
   try {
-    // Bulk set-up only: no per-row view notifications for 110 k rows nobody watches.
-    await owner.query(`SET session_replication_role = replica`);
+    // With the certificate table's triggers on: they write the CRL entries (crl_entry) as a revocation does,
+    // and send one "drop everything" to the views for a statement this large.
     await owner.query(
       `INSERT INTO certificate (contract_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn,
                                 not_before, not_after, key_algorithm, revoked_at, revocation_reason, crl_shard)
@@ -108,9 +109,21 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   });
   const refreshMs = performance.now() - tRefresh;
   const sizes: number[] = [];
-  for (let i = 0; i < shards; i++) sizes.push((await app.services.crls.latest(ca.id, undefined, i))!.der.length);
+  // STAT-1: the shard CRLs together list every revoked certificate of the CA, each once.
+  const listed: string[] = [];
+  for (let i = 0; i < shards; i++) {
+    const crl = await app.services.crls.latest(ca.id, undefined, i);
+    if (!crl) throw new Error(`no CRL of shard ${i}`);
+    sizes.push(crl.der.length);
+    listed.push(...crlSerials(crl.der, ca.certDer));
+  }
   const largest = Math.max(...sizes);
   const total = sizes.reduce((a, b) => a + b, 0);
+  const revokedSerials = new Set(all.map((r) => r.serial_hex));
+  if (listed.length !== revokedSerials.size || !listed.every((s) => revokedSerials.has(s)))
+    failures.push(
+      `crl: the shard CRLs list ${listed.length} serials (${new Set(listed).size} distinct); the CA has ${revokedSerials.size} revoked certificates`,
+    );
 
   // (a) revocation mutation → the shard's CRL, as served, lists it.
   const shardPath = `/crl/${ca.id}/${row.crl_shard}.crl`;

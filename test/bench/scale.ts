@@ -1,11 +1,11 @@
-import { X509Certificate, createHash, verify as cryptoVerify } from "node:crypto";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { Client } from "pg";
-import { TAG, childrenOf, readWhole } from "../../api/src/pki/der";
 import { allGoals, atMost, recordGoal } from "./goals";
 import { plainTable } from "./report";
 import type { IssuanceContext } from "./issuance";
 import { HttpClient } from "./load";
+import { crlSerials } from "./crl-check";
 import { buildOcspRequest, checkOcspResponse } from "./ocsp-check";
 import { issueSealedCertificate } from "./seal";
 import { rssMiB, startBenchApp, type BenchApp, type ScratchDatabase } from "./setup";
@@ -77,30 +77,6 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   const t = performance.now();
   const v = await f();
   return [v, performance.now() - t];
-}
-
-/** The serials (content octets, hex) a CRL lists, after checking its signature with the CA's key. */
-function crlSerials(der: Buffer, issuerDer: Buffer): Set<string> {
-  const [tbs, , sig] = childrenOf(readWhole(der, TAG.SEQUENCE));
-  const sigBits = sig.value;
-  if (
-    !cryptoVerify(
-      "sha256",
-      tbs.raw,
-      { key: new X509Certificate(issuerDer).publicKey, dsaEncoding: "der" },
-      sigBits.subarray(1),
-    )
-  )
-    throw new Error("CRL signature does not verify with the issuing CA's key");
-  const parts = childrenOf(tbs);
-  let i = parts[0]?.tag === TAG.INTEGER ? 1 : 0;
-  i += 2; // signature, issuer
-  i++; // thisUpdate
-  if (parts[i] && (parts[i].tag === 0x17 || parts[i].tag === 0x18)) i++; // nextUpdate
-  const out = new Set<string>();
-  if (parts[i]?.tag !== 0x30) return out;
-  for (const entry of childrenOf(parts[i])) out.add(childrenOf(entry)[0].value.toString("hex"));
-  return out;
 }
 
 export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
@@ -286,6 +262,8 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
       let completedMs = null as number | null; // set by the watchers below
       let crlMs = null as number | null;
       let answersMs = null as number | null;
+      /** The size of each scope's newest CRL (DER bytes), by shard. */
+      const crlBytes = new Map<number | null, number>();
       const deadline = t0 + deadlineS * 1000;
       const pendingOcsp = new Set(ocspItems);
       const pause = () => new Promise((r) => setTimeout(r, 100));
@@ -322,6 +300,7 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
           ).rows as { id: string; shard: number | null; der: Buffer }[];
           for (const c of crls) {
             newest.set(c.shard, crlSerials(c.der, issuerDer));
+            crlBytes.set(c.shard, c.der.length);
             seen.push(c.id);
           }
           if (crls.length > 0) {
@@ -408,7 +387,25 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
         )
       ).rows;
       log(`scale: ${label}: ${hot.hot} of ${hot.updates} certificate updates were HOT (no index entries)`);
-      return { mutationMs, completedMs, crlMs, answersMs, totalS: totalMs / 1000, written: w, hotUpdates: hot };
+      const sizes = [...crlBytes.values()];
+      const crlSizes = {
+        crls: sizes.length,
+        largestKiB: Math.max(...sizes) / 1024,
+        allKiB: sizes.reduce((a, b) => a + b, 0) / 1024,
+      };
+      log(
+        `scale: ${label}: the ${crlSizes.crls} CRLs that list them: largest ${crlSizes.largestKiB.toFixed(0)} KiB, ${crlSizes.allKiB.toFixed(0)} KiB in all`,
+      );
+      return {
+        mutationMs,
+        completedMs,
+        crlMs,
+        answersMs,
+        totalS: totalMs / 1000,
+        written: w,
+        hotUpdates: hot,
+        crlSizes,
+      };
     };
     const ten = await massRun(
       `mass revocation of ${REVOKE_N.toLocaleString("en")}`,
