@@ -112,11 +112,15 @@ export async function scaleSection(input: ScaleInput): Promise<ScaleResult> {
     for (let from = 1; from <= N; from += CHUNK) {
       const to = Math.min(N, from + CHUNK - 1);
       await owner.query(
-        `INSERT INTO certificate (contract_id, application_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm)
+        `INSERT INTO certificate (contract_id, application_id, source, issuing_ca_id, serial_hex, sha256_fingerprint, der, common_name, names, subject_dn, issuer_dn, not_before, not_after, key_algorithm, crl_shard)
          SELECT CASE WHEN i <= $4 THEN ($5::uuid[])[i] ELSE t.contract_id END, NULL, 'ISSUED', t.issuing_ca_id,
-                '4' || substr(md5('s' || i), 2), encode(sha256(convert_to('f' || i, 'UTF8')), 'hex'), t.der,
-                's' || i || '.scale.akashi-demo.jp', ARRAY['s' || i || '.scale.akashi-demo.jp'], t.subject_dn, t.issuer_dn, t.not_before, t.not_after, t.key_algorithm
-         FROM certificate t, generate_series($2::int, $3::int) AS i WHERE t.id = $1`,
+                s.serial, encode(sha256(convert_to('f' || i, 'UTF8')), 'hex'), t.der,
+                's' || i || '.scale.akashi-demo.jp', ARRAY['s' || i || '.scale.akashi-demo.jp'], t.subject_dn, t.issuer_dn, t.not_before, t.not_after, t.key_algorithm,
+                -- STAT-1's shard of the serial, as crlShardFor computes it at issuance
+                CASE WHEN ca.crl_shards > 0 THEN (('x' || right(s.serial, 8))::bit(32)::bigint % ca.crl_shards)::smallint END
+         FROM certificate t JOIN certificate_authority ca ON ca.id = t.issuing_ca_id, generate_series($2::int, $3::int) AS i,
+              LATERAL (SELECT '4' || substr(md5('s' || i), 2) AS serial) s
+         WHERE t.id = $1`,
         [template.id, from, to, REVOKE_N, contractIds],
       );
       if (to % 500_000 === 0 || to === N)
