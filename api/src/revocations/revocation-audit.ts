@@ -7,7 +7,8 @@ import { Revocation } from "./revocation.entity";
  * not the whole certificate twice. A signed certificate's other columns never change, and the entry
  * names it (entityId, and the serial here); what changes is its revocation time and reason, and the
  * revocation record that says who asked, why and when. One shape for a single and a mass revocation
- * (issue 11: two full certificate snapshots per certificate were a third of a mass revocation's time).
+ * (issue 11: with two full snapshots per certificate, the audit insert of a 10,000-certificate mass
+ * revocation took 2.6 s of PostgreSQL time).
  */
 export function revocationAuditStates(
   cert: Pick<Certificate, "serialHex" | "revokedAt" | "revocationReason">,
