@@ -10,6 +10,8 @@ import {
   reviewAndApprove,
   submitApplication,
 } from "../support/lifecycle";
+import { DUPLICATE_CERTIFICATE_SQL } from "../../api/src/certificates";
+import { fromGlobalId } from "../../api/src/ids";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -92,6 +94,21 @@ test("APP-4: two open applications for the same names: the second approval is re
     { id: b.application.id },
   );
   expect(second.approveApplication).toEqual({ certificate: null, userErrors: [{ code: "DUPLICATE_CERTIFICATE" }] });
+});
+
+test("APP-4: the duplicate look-up finds certificates by their names, not by walking the subscriber's contracts", async () => {
+  // Sequential scans off, so the plan shows which index each side is reached through. The old query was led
+  // by the subscriber's contracts (contract_product) and grew with their number.
+  const plan = await t.ds.transaction(async (tx) => {
+    await tx.query(`SET LOCAL enable_seqscan = off`);
+    const rows: Array<{ "QUERY PLAN": unknown }> = await tx.query(
+      `EXPLAIN (FORMAT JSON) ${DUPLICATE_CERTIFICATE_SQL}`,
+      [fromGlobalId(subscriberId)?.id, fromGlobalId(products.DV)?.id, START, ["g9.akashi-demo.jp"]],
+    );
+    return JSON.stringify(rows[0]["QUERY PLAN"]);
+  });
+  const indexes = [...plan.matchAll(/"Index Name":\s*"([^"]+)"/g)].map((m) => m[1]).sort();
+  expect(indexes).toEqual(["certificate_names", "contract_pkey"]);
 });
 
 test("REV-2, VAL-4: a reseller cannot withdraw what the operator or a reissue scheduled", async () => {

@@ -8,6 +8,6 @@ export { certificateStatus, CertificateStatus } from "./certificate-status";
 export { Certificate, CertificateSource } from "./certificate.entity";
 export { CertificateService } from "./certificate.service";
 export { Crl } from "./crl.entity";
-export { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
+export { DUPLICATE_CERTIFICATE_SQL, refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
 export { CertificateConnection } from "./certificate.types";
 export type { IssuanceService } from "./issuance.service";

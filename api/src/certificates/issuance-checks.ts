@@ -19,6 +19,22 @@ export async function refuseRenewedTwice(tx: EntityManager, contractId: string):
 }
 
 /**
+ * APP-4's look-up: a valid certificate of the subscriber and product with the same set of names (each array
+ * contains the other; one row is enough, the DER is not read). The names lead, through their GIN index: a name
+ * has a handful of certificates, while a hosting company's subscriber has thousands of contracts, which the
+ * planner walked first when its statistics lagged (1.2 ms an approval at 1,400 contracts). The shape fixes
+ * the order whatever the statistics say: the names are the only indexable condition of the materialised
+ * part, and the contract is a per-row subquery by primary key, which the planner does not turn into a join.
+ */
+export const DUPLICATE_CERTIFICATE_SQL = `WITH same_names AS MATERIALIZED (
+  SELECT contract_id, revoked_at, not_after FROM certificate WHERE names @> $4::text[] AND names <@ $4::text[]
+)
+SELECT 1 FROM same_names c
+WHERE c.revoked_at IS NULL AND c.not_after > $3
+  AND (SELECT k.subscriber_id = $1 AND k.product_id = $2 AND k.status = 'ACTIVE' FROM contract k WHERE k.id = c.contract_id)
+LIMIT 1`;
+
+/**
  * APP-4 (Decision): a valid certificate of the same product for the same names is not issued twice.
  * @rule APP-4 — issuance.service.ts calls it again inside the approval's transaction
  */
@@ -29,14 +45,7 @@ export async function refuseDuplicateCertificate(
   names: string[],
   now: Date,
 ): Promise<void> {
-  // The same set of names: each array contains the other (one row is enough; the DER is not read).
-  const rows: unknown[] = await tx.query(
-    `SELECT 1 FROM certificate c JOIN contract k ON k.id = c.contract_id
-     WHERE k.subscriber_id = $1 AND k.product_id = $2 AND k.status = 'ACTIVE' AND c.revoked_at IS NULL AND c.not_after > $3
-       AND c.names @> $4::text[] AND c.names <@ $4::text[]
-     LIMIT 1`,
-    [subscriberId, productId, now, names],
-  );
+  const rows: unknown[] = await tx.query(DUPLICATE_CERTIFICATE_SQL, [subscriberId, productId, now, names]);
   if (rows.length > 0) {
     throw refusal(
       RefusalCode.DUPLICATE_CERTIFICATE,
