@@ -1,5 +1,6 @@
 import { readCertificateParts } from "./certificate-der";
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from "node:crypto";
+import { verify as cryptoVerify, type KeyObject } from "node:crypto";
+import { publicKeyFromSpki } from "./public-key";
 import { childrenOf, expectTag, readBitStringBytes, readOid, readWhole, TAG } from "./der";
 import { OID, readExtensions, readSubjectAltNames } from "./extensions";
 import { OID_COMMON_NAME, readName } from "./names";
@@ -155,7 +156,7 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
     return refuse("CSR_MALFORMED", `not a PKCS #10 certificate request: ${(err as Error).message}`);
   }
   try {
-    key = createPublicKey({ key: csr.spki, format: "der", type: "spki" });
+    key = publicKeyFromSpki(csr.spki);
   } catch {
     return refuse(
       "CSR_KEY_ALGORITHM_UNSUPPORTED",
@@ -228,7 +229,7 @@ export function checkCsr(input: string | Buffer, expect: CsrExpectation): CsrChe
 export function csrProvesKeyOf(csrInput: string | Buffer, certificateDer: Buffer): boolean {
   try {
     const csr = parseCsr(derFromPemOrDer(csrInput, ["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]));
-    const key = createPublicKey({ key: csr.spki, format: "der", type: "spki" });
+    const key = publicKeyFromSpki(csr.spki);
     const sigAlg = SIGNATURE_ALGORITHMS[csr.signatureAlgorithmOid];
     if (!sigAlg || sigAlg.keyType !== key.asymmetricKeyType) return false;
     if (!cryptoVerify(sigAlg.hash, csr.info, { key, dsaEncoding: "der" }, csr.signature)) return false;

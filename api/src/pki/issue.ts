@@ -1,4 +1,5 @@
-import { createHash, createPublicKey } from "node:crypto";
+import { createHash } from "node:crypto";
+import { publicKeyFromSpki } from "./public-key";
 import { buildCertificate, wholeSeconds } from "./certificate-builder";
 import { assertSignerMatches, issuerContext } from "./certificate-der";
 import {
@@ -114,7 +115,7 @@ export async function issueServerCertificate(input: IssueServerCertificateInput)
   if (input.names.length === 0) throw new Error("a certificate needs at least one name");
   const issuer = issuerContext(input.issuer.certDer);
   assertSignerMatches(issuer, input.issuer.signer.publicKeySpki);
-  const subjectKey = createPublicKey({ key: input.subjectPublicKeySpki, format: "der", type: "spki" });
+  const subjectKey = publicKeyFromSpki(input.subjectPublicKeySpki);
   const usage: KeyUsageBit[] =
     subjectKey.asymmetricKeyType === "rsa" ? ["digitalSignature", "keyEncipherment"] : ["digitalSignature"];
   const subject = subjectName(input);

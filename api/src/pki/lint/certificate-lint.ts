@@ -164,7 +164,7 @@ function checkCommon(
 }
 
 /** SKI if present: not critical, the RFC 7093 method 1 identifier of the subject key (how this CA computes it). */
-function checkSki(f: Findings, exts: Map<string, Extension>, spki: Buffer, required: boolean): void {
+function checkSki(f: Findings, exts: Map<string, Extension>, spki: SubjectPublicKeyInfo, required: boolean): void {
   const ext = exts.get(EXT.subjectKeyIdentifier);
   if (!ext) {
     f.check(!required, "e_ski_missing", "subjectKeyIdentifier is required in CA certificates (RFC 5280 4.2.1.2)");
@@ -173,7 +173,7 @@ function checkSki(f: Findings, exts: Map<string, Extension>, spki: Buffer, requi
   f.check(!ext.critical, "e_ski_critical", "subjectKeyIdentifier must not be critical");
   const ski = extensionValue(f, ext, SubjectKeyIdentifier, "e_ski_invalid");
   if (!ski) return;
-  const bits = bytes(AsnParser.parse(spki, SubjectPublicKeyInfo).subjectPublicKey);
+  const bits = bytes(spki.subjectPublicKey);
   const expected = createHash("sha256").update(bits).digest().subarray(0, 20);
   f.check(
     bytes(ski.buffer).equals(expected),
@@ -187,8 +187,7 @@ function nameAttributes(name: Name): Array<{ type: string; value: string }> {
 }
 
 function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Extension>, p: SubscriberProfile): void {
-  const spki = encode(tbs.subjectPublicKeyInfo);
-  const keyType = checkSubjectKey(f, spki);
+  const keyType = checkSubjectKey(f, encode(tbs.subjectPublicKeyInfo), tbs.subjectPublicKeyInfo);
 
   // Validity: VAL-7 table (BR 6.3.2), counted inclusively the BR way.
   const notBefore = tbs.validity.notBefore.getTime();
@@ -327,7 +326,7 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
     }
   }
 
-  checkSki(f, exts, spki, false);
+  checkSki(f, exts, tbs.subjectPublicKeyInfo, false);
 
   // CRL DP: fullName URIs, no reasons / cRLIssuer (BR 7.1.2.11.2). The path is the CA's business.
   const cdpExt = exts.get(EXT.cRLDistributionPoints);
@@ -405,7 +404,7 @@ function lintSubscriber(f: Findings, tbs: TBSCertificate, exts: Map<string, Exte
 }
 
 function lintCa(f: Findings, tbs: TBSCertificate, exts: Map<string, Extension>): void {
-  checkSubjectKey(f, encode(tbs.subjectPublicKeyInfo));
+  checkSubjectKey(f, encode(tbs.subjectPublicKeyInfo), tbs.subjectPublicKeyInfo);
   const bcExt = exts.get(EXT.basicConstraints);
   const bc = bcExt && extensionValue(f, bcExt, BasicConstraints, "e_basic_constraints_invalid");
   f.check(
@@ -420,7 +419,7 @@ function lintCa(f: Findings, tbs: TBSCertificate, exts: Map<string, Extension>):
     "e_ca_key_usage",
     "a CA certificate needs a critical keyUsage with keyCertSign",
   );
-  checkSki(f, exts, encode(tbs.subjectPublicKeyInfo), true);
+  checkSki(f, exts, tbs.subjectPublicKeyInfo, true);
   for (const id of exts.keys())
     f.check(CA_EXTENSIONS.has(id), "e_ext_unknown", `extension ${id} is not in the CA profile`);
 }

@@ -1,4 +1,5 @@
-import { createPublicKey } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { publicKeyFromSpki } from "../public-key";
 import {
   AsnConvert,
   AsnIntegerArrayBufferConverter,
@@ -67,8 +68,19 @@ export function checkDerRoundTrip(f: Findings, der: Buffer, parsed: object, id: 
 
 export const encode = (value: object): Buffer => Buffer.from(AsnConvert.serialize(value));
 
+type ExpectedAlgorithm = { algorithm: string; nullParameters: boolean } | undefined;
+/** Per issuer key (the same Buffer for as long as the CA's certificate is cached): it is read once. */
+const expectedByIssuerKey = new WeakMap<Buffer, ExpectedAlgorithm>();
+
 /** The signature algorithm a key of this SPKI signs with (the CA's policy: SHA-384 only with P-384). */
-function expectedSignatureAlgorithm(spkiDer: Buffer): { algorithm: string; nullParameters: boolean } | undefined {
+function expectedSignatureAlgorithm(spkiDer: Buffer): ExpectedAlgorithm {
+  if (expectedByIssuerKey.has(spkiDer)) return expectedByIssuerKey.get(spkiDer);
+  const expected = readExpectedSignatureAlgorithm(spkiDer);
+  expectedByIssuerKey.set(spkiDer, expected);
+  return expected;
+}
+
+function readExpectedSignatureAlgorithm(spkiDer: Buffer): ExpectedAlgorithm {
   try {
     const spki = AsnParser.parse(spkiDer, SubjectPublicKeyInfo);
     if (spki.algorithm.algorithm === OIDS.rsaEncryption) return { algorithm: OIDS.sha256WithRSA, nullParameters: true };
@@ -226,13 +238,17 @@ export function checkIntegerContent(
 }
 
 /** Key of a SubjectPublicKeyInfo as the CA accepts it: RSA ≥ 2048 (multiple of 8, odd exponent ≥ 3), or ECDSA P-256/P-384 (BR 6.1.5, 6.1.6, 7.1.3.1). */
-export function checkSubjectKey(f: Findings, spkiDer: Buffer): "rsa" | "ec" | undefined {
-  const spki = parseOrReport(f, spkiDer, SubjectPublicKeyInfo, "e_spki_invalid", "subjectPublicKeyInfo");
+export function checkSubjectKey(
+  f: Findings,
+  spkiDer: Buffer,
+  decoded?: SubjectPublicKeyInfo,
+): "rsa" | "ec" | undefined {
+  const spki = decoded ?? parseOrReport(f, spkiDer, SubjectPublicKeyInfo, "e_spki_invalid", "subjectPublicKeyInfo");
   if (!spki) return undefined;
   const alg = spki.algorithm;
-  let details: ReturnType<typeof createPublicKey>["asymmetricKeyDetails"];
+  let details: KeyObject["asymmetricKeyDetails"];
   try {
-    details = createPublicKey({ key: spkiDer, format: "der", type: "spki" }).asymmetricKeyDetails ?? {};
+    details = publicKeyFromSpki(spkiDer).asymmetricKeyDetails ?? {};
   } catch (err) {
     f.error("e_spki_invalid", `the public key does not load: ${(err as Error).message}`);
     return undefined;
