@@ -21,6 +21,7 @@ const NAMES = [
   "old-a.akashi-demo.jp",
   "old-b.akashi-demo.jp",
   "new.old.akashi-demo.jp",
+  "initial.price.akashi-demo.jp",
 ];
 const START = new Date("2026-11-21T03:00:00Z"); // 12:00 JST
 const dir = new TempDir();
@@ -487,4 +488,56 @@ test("VAL-1, CON-5, CON-8: twenty identical catalogue calls at once make one cha
   for (const action of ["product.create", "product.price.set", "product.update", "product.discontinue"])
     expect(await audits(t, action, id)).toHaveLength(1);
   expect(await audits(t, "taxRate.set", "2028-04-01")).toHaveLength(1);
+});
+
+test("RES-6, CON-8: a new term of a product with an INITIAL price owes the TERM and INITIAL prices together, as one charge", async () => {
+  t.clock.set(START);
+  const r = await t.createReseller("cat-initial");
+  const sub = await createSubscriber(t, r.key);
+  const created = await call(
+    t,
+    t.operatorKey,
+    "createProduct",
+    "CreateProductInput",
+    { ...DV_TRIAL, code: "DV_INITIAL", nameEn: "Domain validated, with an initial fee" },
+    CREATE_PRODUCT,
+  );
+  const productId = created.product.id;
+  for (const [kind, priceYen] of [
+    ["TERM", 20000],
+    ["INITIAL", 5000],
+  ] as const) {
+    const set = await call(
+      t,
+      t.operatorKey,
+      "setProductPrice",
+      "SetProductPriceInput",
+      { productId, termMonths: 12, kind, priceYen },
+      PRICE,
+    );
+    expect(set.userErrors).toEqual([]);
+  }
+  const name = "initial.price.akashi-demo.jp";
+  const submitted = await submitApplication(t, r.key, {
+    subscriberId: sub,
+    productId,
+    termMonths: 12,
+    names: [name],
+    csr: csrFor(dir, [name]),
+  });
+  const issued = await reviewAndApprove(t, dcv, r.key, submitted.application);
+  const charges = await gqlOk(
+    t,
+    r.key,
+    `query($id: ID!) { node(id: $id) { ... on Contract { charges { kind amountYen taxYen description } } } }`,
+    { id: issued.contract.id },
+  );
+  expect(charges.node.charges).toEqual([
+    {
+      kind: "ISSUANCE",
+      amountYen: 25000,
+      taxYen: 2500,
+      description: "DV_INITIAL Domain validated, with an initial fee — 12 months (new, incl. initial fee 5000)",
+    },
+  ]);
 });

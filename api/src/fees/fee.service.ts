@@ -79,15 +79,27 @@ export class FeeService {
     kind: PriceKind | "TERM" | "MONTHLY" | "INITIAL",
     at: Date,
   ): Promise<number | null> {
+    return (await this.pricesFor(tx, productId, termMonths, [kind], at))[0];
+  }
+
+  /** Several kinds of price at once (a new term's TERM and INITIAL), in one statement; in the order asked. */
+  private async pricesFor(
+    tx: EntityManager,
+    productId: string,
+    termMonths: number | null,
+    kinds: Array<PriceKind | "TERM" | "MONTHLY" | "INITIAL">,
+    at: Date,
+  ): Promise<Array<number | null>> {
     // VAL-1: a new price is written with the product locked for update; this waits for it (or holds it off until commit).
     const rows: { price_yen: number | null }[] = await tx.query(
       `SELECT (SELECT price_yen FROM product_price
-               WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = $3 AND effective_from <= $4
+               WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = k.kind AND effective_from <= $4
                ORDER BY effective_from DESC LIMIT 1) AS price_yen
-       FROM product WHERE id = $1 FOR KEY SHARE`,
-      [productId, termMonths, kind, at],
+       FROM product p, unnest($3::text[]) WITH ORDINALITY AS k(kind, n)
+       WHERE p.id = $1 ORDER BY k.n FOR KEY SHARE OF p`,
+      [productId, termMonths, kinds, at],
     );
-    return rows[0]?.price_yen ?? null;
+    return kinds.map((_, i) => rows[i]?.price_yen ?? null);
   }
 
   /**
@@ -177,10 +189,10 @@ export class FeeService {
     const at = contract.startsAt;
     const name = `${product.code} ${product.nameEn}`;
     const monthly = product.autoRenew || contract.termMonths === null;
-    const initial =
-      kind === "ISSUANCE" ? await this.priceFor(tx, product.id, contract.termMonths, PriceKind.INITIAL, at) : null;
     const charges: Charge[] = [];
     if (monthly) {
+      const initial =
+        kind === "ISSUANCE" ? await this.priceFor(tx, product.id, contract.termMonths, PriceKind.INITIAL, at) : null;
       if (initial !== null) {
         charges.push(
           await this.recordCharge(
@@ -202,7 +214,15 @@ export class FeeService {
       charges.push(await this.chargeMonth(tx, actor, contract, product, at, endOfMonthOf(at)));
       return charges;
     }
-    const term = await this.requirePrice(tx, product, contract.termMonths, PriceKind.TERM, at);
+    // One statement for both prices of a new term (an approval reads them on its critical path).
+    const [termPrice, initial = null] = await this.pricesFor(
+      tx,
+      product.id,
+      contract.termMonths,
+      kind === "ISSUANCE" ? [PriceKind.TERM, PriceKind.INITIAL] : [PriceKind.TERM],
+      at,
+    );
+    const term = this.required(termPrice, product, contract.termMonths, PriceKind.TERM, at);
     const what = kind === "RENEWAL" ? "renewal" : "new";
     const description = `${name} — ${contract.termMonths} months (${what}${initial !== null ? `, incl. initial fee ${initial}` : ""})`;
     charges.push(
@@ -281,7 +301,16 @@ export class FeeService {
     kind: PriceKind,
     at: Date,
   ): Promise<number> {
-    const price = await this.priceFor(tx, product.id, termMonths, kind, at);
+    return this.required(await this.priceFor(tx, product.id, termMonths, kind, at), product, termMonths, kind, at);
+  }
+
+  private required(
+    price: number | null,
+    product: Product,
+    termMonths: number | null,
+    kind: PriceKind,
+    at: Date,
+  ): number {
     if (price === null) {
       // RES-6: issuing without the fee it owes would lose the charge for good; the catalogue must be fixed first.
       const term = termMonths === null ? "unlimited" : `${termMonths} months`;
