@@ -68,7 +68,17 @@ export class HttpClient {
           res.on("error", reject);
         },
       );
-      req.on("error", reject);
+      // Which request failed, and on what kind of socket: a transport error alone ("socket hang up") does not say.
+      req.on("error", (e: Error) =>
+        reject(
+          new Error(
+            `${method} ${pathAndQuery.slice(0, 80)}: ${e.message} (${req.reusedSocket ? "reused" : "new"} socket)`,
+            {
+              cause: e,
+            },
+          ),
+        ),
+      );
       req.end(body);
     });
   }
