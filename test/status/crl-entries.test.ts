@@ -1,3 +1,4 @@
+import { crlEntriesSql } from "../../api/src/status/crl.service";
 import { IssuedCertificate, StatusFixture, cloneCertificateRow, revoke, startStatusFixture } from "./status-support";
 
 /**
@@ -85,3 +86,29 @@ test("issue 11: revoking a certificate rewrites only its row's page (a HOT updat
   });
   expect(hot).toBe(1);
 });
+
+test.each([
+  ["a shard", false, 0],
+  ["the legacy list", true, null],
+])(
+  "STAT-1, issue 11: %s is read from crl_entry_list alone, already in the CRL's order (no sort, no table pages)",
+  async (_scope, legacy, shard) => {
+    // Sequential and bitmap scans off, so that the plan shows whether an index gives the rows in the CRL's
+    // order with every column the CRL reads. The index before this (CA, shard, expiry) made PostgreSQL read
+    // the shard's rows from the table, a few to a page across all of it, and sort them.
+    const plan = await f.t.ds.transaction(async (tx) => {
+      await tx.query(`SET LOCAL enable_seqscan = off`);
+      await tx.query(`SET LOCAL enable_bitmapscan = off`);
+      const rows: Array<{ "QUERY PLAN": unknown }> = await tx.query(`EXPLAIN (FORMAT JSON) ${crlEntriesSql(legacy)}`, [
+        f.issuingCaId,
+        new Date(),
+        new Date(Date.now() - 8 * 24 * 3600 * 1000),
+        shard,
+      ]);
+      return JSON.stringify(rows[0]["QUERY PLAN"]);
+    });
+    const nodes = [...plan.matchAll(/"Node Type":\s*"([^"]+)"/g)].map((m) => m[1]);
+    expect(nodes).toEqual(["Aggregate", "Index Only Scan"]);
+    expect(plan).toMatch(/"Index Name":\s*"crl_entry_list"/);
+  },
+);

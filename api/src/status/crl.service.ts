@@ -29,6 +29,27 @@ export const CRL_HTTP_MAX_AGE_S = 60;
  */
 const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
 
+/**
+ * STAT-1: the entries of one CRL scope (a shard, or the legacy list when `legacy`), as one aggregate of
+ * "serial time reason" items in the CRL's order (revocation time, then serial), split into the packed
+ * form buildCrl takes. Parameters: CA id, now, the expiry limit (see {@link CRL_KEEP_AFTER_EXPIRY_MS}),
+ * shard. The entries come from crl_entry, which the certificate table's triggers keep in the revoking
+ * transaction (migrations/1764700000100-crl-entries.ts), so a revocation never rewrites a certificate
+ * index. The inner query is an index-only scan of crl_entry_list, which is already in that order
+ * (migrations/1764800000000-crl-entry-list-index.ts); the aggregate keeps the order its input comes in
+ * (an ORDER BY inside it would sort again before PostgreSQL 16). The shard leads the ORDER BY although
+ * it is one value: the planner takes `crl_shard IS NULL` for a filter, not for a fixed column, and
+ * would sort the legacy list otherwise.
+ */
+export function crlEntriesSql(legacy: boolean): string {
+  return `SELECT count(*)::int AS count, coalesce(string_agg(item, ','), '') AS packed
+    FROM (SELECT serial_hex || ' ' || floor(extract(epoch FROM revoked_at))::bigint || ' ' || revocation_reason AS item
+          FROM crl_entry
+          WHERE issuing_ca_id = $1 AND ${legacy ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
+            AND revoked_at <= $2 AND not_after > $3
+          ORDER BY crl_shard, revoked_at, serial_hex) AS entries`;
+}
+
 export interface PublishedCrl {
   caId: string;
   /** STAT-1: the shard this CRL lists; null for the CA's legacy CRL. */
@@ -108,15 +129,8 @@ export class CrlService {
     const now = this.clock.now();
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
     const nextUpdate = new Date(thisUpdate.getTime() + CRL_VALIDITY_MS);
-    // One aggregate, one sort: "serial time reason" per entry, split into the packed form below. The
-    // entries come from crl_entry, which the certificate table's triggers keep in the revoking transaction
-    // (migrations/1764700000100-crl-entries.ts), so a revocation never rewrites a certificate index.
     const [{ count, packed }]: Array<{ count: number; packed: string }> = await tx.query(
-      `SELECT count(*)::int AS count,
-              coalesce(string_agg(serial_hex || ' ' || floor(extract(epoch FROM revoked_at))::bigint || ' ' || revocation_reason, ',' ORDER BY revoked_at, serial_hex), '') AS packed
-       FROM crl_entry
-       WHERE issuing_ca_id = $1 AND ${shard === null ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
-         AND revoked_at <= $2 AND not_after > $3`,
+      crlEntriesSql(shard === null),
       [caId, now, new Date(now.getTime() - CRL_KEEP_AFTER_EXPIRY_MS), shard],
     );
     // STAT-1: a shard lists part of the CA's certificates, and so does the legacy list once the CA
