@@ -470,3 +470,59 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   );
   expect(left).toBe(0);
 });
+
+test("STAT-1, REV-4: a mass revocation's batches hold their CRL publications, one per shard and 15-second window, and its last batch releases them all at once", async () => {
+  // A day of its own, so that no earlier test's CRL jobs are among those counted here.
+  const t0 = new Date(START.getTime() + 3 * 24 * 3600_000);
+  t.clock.set(t0);
+  const certs = [await issue(), await issue(), await issue(), await issue(), await issue()];
+  const shardsOf = async (some: Issued[]): Promise<Array<number | null>> =>
+    (
+      await t.ds.query(`SELECT DISTINCT crl_shard FROM certificate WHERE id = ANY($1) ORDER BY crl_shard NULLS FIRST`, [
+        some.map((c) => c.uuid),
+      ])
+    ).map((r: { crl_shard: number | null }) => r.crl_shard);
+  const crlJobs = async () =>
+    (
+      await t.ds.query(
+        `SELECT unique_key, payload, run_at FROM job WHERE kind = $1 AND status = 'PENDING' AND run_at > $2 ORDER BY (payload->>'shard')::int NULLS FIRST`,
+        [CRL_PUBLISH_JOB, t0],
+      )
+    ).map((j: { unique_key: string; payload: { shard: number | null }; run_at: Date }) => ({
+      held: j.unique_key.startsWith(`${CRL_PUBLISH_JOB}:held:`),
+      shard: j.payload.shard,
+      runAt: j.run_at.getTime() - t0.getTime(),
+    }));
+  const mass = await startMass({ serials: certs.map((c) => c.serial) });
+
+  // Batches of two: the first two batches schedule one held publication per shard they touched, 15 s out,
+  // and nothing sooner; the second joins the first's where they share a shard.
+  await massRunner.runDue(1);
+  expect(await crlJobs()).toEqual(
+    (await shardsOf(certs.slice(0, 2))).map((shard) => ({ held: true, shard, runAt: 15_000 })),
+  );
+  await massRunner.runDue(1);
+  expect(await crlJobs()).toEqual(
+    (await shardsOf(certs.slice(0, 4))).map((shard) => ({ held: true, shard, runAt: 15_000 })),
+  );
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node.status).toBe("RUNNING");
+
+  // The last batch releases every held publication: each shard once, half a second out, as for a single revocation.
+  await runMassJobs();
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node.status).toBe("COMPLETED");
+  expect(await crlJobs()).toEqual((await shardsOf(certs)).map((shard) => ({ held: true, shard, runAt: 500 })));
+
+  t.clock.set(new Date(t0.getTime() + 1000));
+  await crlRunner.runDue();
+  expect(await crlJobs()).toEqual([]);
+  for (const c of certs) {
+    const [crl] = await t.ds.query(
+      `SELECT l.der FROM crl l JOIN certificate c ON c.issuing_ca_id = l.issuing_ca_id AND c.crl_shard IS NOT DISTINCT FROM l.shard
+       WHERE c.serial_hex = $1 ORDER BY l.crl_number DESC LIMIT 1`,
+      [c.serial],
+    );
+    expect((crl.der as Buffer).includes(Buffer.from(c.serial.length % 2 ? `0${c.serial}` : c.serial, "hex"))).toBe(
+      true,
+    );
+  }
+});

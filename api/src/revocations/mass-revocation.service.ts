@@ -134,6 +134,8 @@ export class MassRevocationService {
       await this.revokeSet(tx, mass, candidates, now);
       mass.done = Math.min(mass.total, mass.done + candidates.length);
       if (exhausted) {
+        // STAT-1: the CRLs the batches held come out now, listing every certificate of the mass revocation.
+        await this.status.releaseHeldCrlPublications(tx);
         mass.status = MassRevocationStatus.COMPLETED;
         mass.done = mass.total;
         mass.completedAt = now;
@@ -308,8 +310,9 @@ export class MassRevocationService {
         data: { endReason: contract.endReason, endedAt: executedAt.toISOString() },
       });
     }
-    // STAT-1..3: one CRL publication per CA for the whole batch; the view triggers tell every replica at commit.
-    await this.status.certificatesRevoked(tx, certs);
+    // STAT-1..3: the view triggers tell every replica at commit; the CRLs of the scopes this batch touched
+    // are held, one publication per scope for the batches of a window, until the last batch releases them.
+    await this.status.certificatesRevoked(tx, certs, { held: true });
     // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
     await this.notices.revocationsExecuted(
       tx,

@@ -15,6 +15,17 @@ const CRL_COALESCE_WINDOW_MS = 2000;
  */
 const CRL_PUBLISH_DELAY_MS = 500;
 
+/**
+ * A mass revocation's batches (REV-4) hold their CRL publications for this long, and share one
+ * publication per scope and window of this length; the last batch releases them all at once
+ * ({@link StatusPublisher.releaseHeldCrlPublications}). Every batch revokes on every shard of the CA, so
+ * with the single revocation's half second each batch (about 3 s) rebuilt all of them: at 1,000,000
+ * revoked, sixteen CRLs of 62,500 entries every few seconds, the CRL runners busy for the whole run and
+ * taking a core from the batches. OCSP and status still answer each batch at its commit (STAT-2,
+ * STAT-3); during the run a shard's CRL trails them by at most this much (STAT-1: "within seconds").
+ */
+const HELD_CRL_WINDOW_MS = 15_000;
+
 export interface RevokedCertificateRef {
   id: string;
   issuingCaId: string | null;
@@ -54,8 +65,12 @@ export class StatusPublisher {
    * change commits (the certificate table's trigger notifies them, status/view-changes.ts).
    * Imported certificates (no issuing CA) are on no CRL and answered by no OCSP responder of ours.
    */
-  async certificatesRevoked(tx: EntityManager, certs: readonly RevokedCertificateRef[]): Promise<void> {
-    await this.scheduleCrlPublications(tx, certs);
+  async certificatesRevoked(
+    tx: EntityManager,
+    certs: readonly RevokedCertificateRef[],
+    crl: { held: boolean } = { held: false },
+  ): Promise<void> {
+    await this.scheduleCrlPublications(tx, certs, crl.held);
     for (const c of certs)
       if (c.issuingCaId) for (const listener of this.listeners) listener(c.issuingCaId, c.serialHex);
   }
@@ -65,7 +80,11 @@ export class StatusPublisher {
    * and only those: a revocation republishes its own shard, not the CA's other shards. Works on any
    * number of refs (a mass revocation passes them all at once).
    */
-  private async scheduleCrlPublications(tx: EntityManager, refs: readonly RevokedCertificateRef[]): Promise<void> {
+  private async scheduleCrlPublications(
+    tx: EntityManager,
+    refs: readonly RevokedCertificateRef[],
+    held: boolean,
+  ): Promise<void> {
     const unknown = refs.filter((r) => r.issuingCaId && r.crlShard === undefined).map((r) => r.id);
     const shardOf = new Map<string, number | null>();
     if (unknown.length > 0) {
@@ -82,7 +101,21 @@ export class StatusPublisher {
       scopes.set(`${r.issuingCaId}/${shard ?? "legacy"}`, { caId: r.issuingCaId, shard });
     }
     // A fixed order, so that two transactions revoking on the same shards lock their jobs in the same order.
-    for (const key of [...scopes.keys()].sort()) await this.schedule(tx, scopes.get(key)!.caId, scopes.get(key)!.shard);
+    for (const key of [...scopes.keys()].sort())
+      await this.schedule(tx, scopes.get(key)!.caId, scopes.get(key)!.shard, held);
+  }
+
+  /**
+   * The end of a mass revocation: every CRL publication its batches held ({@link HELD_CRL_WINDOW_MS})
+   * runs now, as a single revocation's would. Any other held one (a mass revocation still running) only
+   * comes out earlier than planned.
+   */
+  async releaseHeldCrlPublications(tx: EntityManager): Promise<void> {
+    const runAt = new Date(this.clock.now().getTime() + CRL_PUBLISH_DELAY_MS);
+    await tx.query(
+      `UPDATE job SET run_at = $3 WHERE kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) AND run_at > $3`,
+      [CRL_PUBLISH_JOB, `${CRL_PUBLISH_JOB}:held:`, runAt],
+    );
   }
 
   /**
@@ -91,14 +124,15 @@ export class StatusPublisher {
    * window's job is used; a still-pending one is row-locked until this transaction ends, so it cannot
    * run before it sees this revocation.
    */
-  private async schedule(tx: EntityManager, caId: string, shard: number | null): Promise<void> {
+  private async schedule(tx: EntityManager, caId: string, shard: number | null, held: boolean): Promise<void> {
     const now = this.clock.now();
-    const runAt = new Date(now.getTime() + CRL_PUBLISH_DELAY_MS);
-    const firstWindow = Math.floor(now.getTime() / CRL_COALESCE_WINDOW_MS);
+    const windowMs = held ? HELD_CRL_WINDOW_MS : CRL_COALESCE_WINDOW_MS;
+    const runAt = new Date(now.getTime() + (held ? HELD_CRL_WINDOW_MS : CRL_PUBLISH_DELAY_MS));
+    const firstWindow = Math.floor(now.getTime() / windowMs);
     for (let window = firstWindow; ; window++) {
       if (window - firstWindow > 1000)
         throw new Error(`could not schedule a CRL publication for CA ${caId} shard ${shard}`);
-      const uniqueKey = crlPublishKey(caId, window, shard);
+      const uniqueKey = crlPublishKey(caId, window, shard, held);
       if (await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt, uniqueKey, payload: { caId, shard } })) break;
       // The key exists. Waits if a runner holds the row (it is publishing now); then sees it DONE.
       const pending: unknown[] = await tx.query(
@@ -110,7 +144,11 @@ export class StatusPublisher {
   }
 }
 
-/** The job key of one CRL scope's publication window (the legacy CRL keeps the key form it had before shards). */
-function crlPublishKey(caId: string, window: number, shard: number | null = null): string {
-  return shard === null ? `${CRL_PUBLISH_JOB}:${caId}:${window}` : `${CRL_PUBLISH_JOB}:${caId}/${shard}:${window}`;
+/**
+ * The job key of one CRL scope's publication window (the legacy CRL keeps the key form it had before
+ * shards); a held window (a mass revocation's) has keys of its own.
+ */
+function crlPublishKey(caId: string, window: number, shard: number | null, held: boolean): string {
+  const prefix = held ? `${CRL_PUBLISH_JOB}:held` : CRL_PUBLISH_JOB;
+  return shard === null ? `${prefix}:${caId}:${window}` : `${prefix}:${caId}/${shard}:${window}`;
 }
