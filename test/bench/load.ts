@@ -31,6 +31,13 @@ export interface HttpResponse {
   body: Buffer;
 }
 
+/** A transport error on a socket that an earlier request had used. */
+class ReusedSocketError extends Error {
+  constructor(message: string, cause: Error) {
+    super(message, { cause });
+  }
+}
+
 /** A keep-alive HTTP client for set-up, scripted flows and spot checks (main thread). */
 export class HttpClient {
   private readonly agent: http.Agent;
@@ -41,11 +48,30 @@ export class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  request(
+  /**
+   * One request. A GET that fails on a reused keep-alive socket is sent once more on a new one: the server
+   * may close an idle socket (its keep-alive timeout) just as the request goes out on it, and only a
+   * request that changes nothing may be repeated (Node's documented pattern for `reusedSocket`).
+   */
+  async request(
     method: string,
     pathAndQuery: string,
     headers: Record<string, string> = {},
     body?: Buffer | string,
+  ): Promise<HttpResponse> {
+    try {
+      return await this.send(method, pathAndQuery, headers, body);
+    } catch (e) {
+      if (method !== "GET" || !(e instanceof ReusedSocketError)) throw e;
+      return this.send(method, pathAndQuery, headers, body);
+    }
+  }
+
+  private send(
+    method: string,
+    pathAndQuery: string,
+    headers: Record<string, string>,
+    body: Buffer | string | undefined,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       const h: Record<string, string | number> = { ...headers };
@@ -69,16 +95,14 @@ export class HttpClient {
         },
       );
       // Which request failed, and on what kind of socket: a transport error alone ("socket hang up") does not say.
-      req.on("error", (e: Error) =>
+      req.on("error", (e: Error) => {
+        const what = `${method} ${pathAndQuery.slice(0, 80)}: ${e.message}`;
         reject(
-          new Error(
-            `${method} ${pathAndQuery.slice(0, 80)}: ${e.message} (${req.reusedSocket ? "reused" : "new"} socket)`,
-            {
-              cause: e,
-            },
-          ),
-        ),
-      );
+          req.reusedSocket
+            ? new ReusedSocketError(`${what} (reused socket)`, e)
+            : new Error(`${what} (new socket)`, { cause: e }),
+        );
+      });
       req.end(body);
     });
   }
