@@ -29,6 +29,9 @@ const CRL_PUBLISH_DELAY_MS = 500;
  */
 const HELD_CRL_WINDOW_MS = 60_000;
 
+/** The job keys of held publications start with this (see {@link crlPublishKey}). */
+const HELD_KEY_PREFIX = `${CRL_PUBLISH_JOB}:held`;
+
 export interface RevokedCertificateRef {
   id: string;
   issuingCaId: string | null;
@@ -117,7 +120,7 @@ export class StatusPublisher {
     const runAt = new Date(this.clock.now().getTime() + CRL_PUBLISH_DELAY_MS);
     await tx.query(
       `UPDATE job SET run_at = $3 WHERE kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) AND run_at > $3`,
-      [CRL_PUBLISH_JOB, `${CRL_PUBLISH_JOB}:held:`, runAt],
+      [CRL_PUBLISH_JOB, `${HELD_KEY_PREFIX}:`, runAt],
     );
   }
 
@@ -152,6 +155,6 @@ export class StatusPublisher {
  * shards); a held window (a mass revocation's) has keys of its own.
  */
 function crlPublishKey(caId: string, window: number, shard: number | null, held: boolean): string {
-  const prefix = held ? `${CRL_PUBLISH_JOB}:held` : CRL_PUBLISH_JOB;
+  const prefix = held ? HELD_KEY_PREFIX : CRL_PUBLISH_JOB;
   return shard === null ? `${prefix}:${caId}:${window}` : `${prefix}:${caId}/${shard}:${window}`;
 }
