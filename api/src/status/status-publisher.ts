@@ -127,7 +127,7 @@ export class StatusPublisher {
   /**
    * One job per {@link CRL_COALESCE_WINDOW_MS} window and scope, so that a burst of revocations makes one
    * new CRL of that scope. If the window's job exists but has already run (or is running), the next
-   * window's job is used; a still-pending one is row-locked until this transaction ends, so it cannot
+   * window's job is used; a still-pending one is share-locked until this transaction ends, so it cannot
    * run before it sees this revocation.
    */
   private async schedule(tx: EntityManager, caId: string, shard: number | null, held: boolean): Promise<void> {
@@ -140,9 +140,11 @@ export class StatusPublisher {
         throw new Error(`could not schedule a CRL publication for CA ${caId} shard ${shard}`);
       const uniqueKey = crlPublishKey(caId, window, shard, held);
       if (await enqueueJob(tx, { kind: CRL_PUBLISH_JOB, runAt, uniqueKey, payload: { caId, shard } })) break;
-      // The key exists. Waits if a runner holds the row (it is publishing now); then sees it DONE.
+      // The key exists. Waits if a runner holds the row (it is publishing now); then sees it DONE. A share
+      // lock is enough to keep runners off it (they claim FOR UPDATE SKIP LOCKED), and two transactions
+      // revoking on the same scope (a mass revocation's chains) share it instead of waiting for each other.
       const pending: unknown[] = await tx.query(
-        `SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR UPDATE`,
+        `SELECT id FROM job WHERE unique_key = $1 AND status = 'PENDING' FOR SHARE`,
         [uniqueKey],
       );
       if (pending.length > 0) break;
