@@ -43,6 +43,8 @@ export interface Config {
   reissueGraceHours: number;
   /** REV-4: certificates revoked per transaction by a mass revocation. */
   massRevocationBatch: number;
+  /** Chains of batches a mass revocation runs side by side (and runners in the primary's bulk job lane). */
+  massRevocationChains: number;
   /** NOT-1: webhook delivery — per-request timeout, exponential back-off (base, cap), attempts before DEAD, http/loopback allowed. */
   webhook: { timeoutMs: number; backoffMs: number; backoffCapMs: number; maxAttempts: number; allowInsecure: boolean };
   /** NOT-1: `smtp://user:pass@host:587` (or smtps://). Unset: e-mail is off and notices stay unsent (visible through GraphQL). */
@@ -206,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     carryOverRootsFile: file("AKASHI_CARRY_OVER_ROOTS", get("AKASHI_CARRY_OVER_ROOTS")),
     reissueGraceHours: int("AKASHI_REISSUE_GRACE_HOURS", get("AKASHI_REISSUE_GRACE_HOURS") ?? "72", 0, 24 * 30),
     massRevocationBatch: int("AKASHI_MASS_REVOCATION_BATCH", get("AKASHI_MASS_REVOCATION_BATCH") ?? "5000", 1, 20_000),
+    massRevocationChains: int("AKASHI_MASS_REVOCATION_CHAINS", get("AKASHI_MASS_REVOCATION_CHAINS") ?? "2", 1, 4),
     webhook: {
       timeoutMs: int("AKASHI_WEBHOOK_TIMEOUT_MS", get("AKASHI_WEBHOOK_TIMEOUT_MS") ?? "10000", 100, 120_000),
       backoffMs: int("AKASHI_WEBHOOK_BACKOFF_MS", get("AKASHI_WEBHOOK_BACKOFF_MS") ?? "30000", 1, 24 * 3_600_000),

@@ -87,6 +87,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
     events,
     notices,
     config.massRevocationBatch,
+    config.massRevocationChains,
   );
   const certificates = new CertificateService(ds, ca);
   trackPool(ds); // metrics: the pool's connections, waits, timeouts and statements

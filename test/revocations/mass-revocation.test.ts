@@ -395,6 +395,70 @@ test("REV-7: a single revocation that rolls back while a mass revocation waits f
   expect(n).toBe(2);
 });
 
+test("REV-4, issue 11: a mass revocation's chains run side by side, and only the last to finish completes it and releases the CRLs", async () => {
+  // A day of its own, so that only this mass revocation's held CRL publications are counted.
+  const t0 = new Date(START.getTime() + 5 * 24 * 3600_000);
+  t.clock.set(t0);
+  const certs = [await issue(), await issue(), await issue(), await issue()];
+  const heldDelays = async () =>
+    (
+      await t.ds.query(
+        `SELECT DISTINCT run_at FROM job WHERE kind = $1 AND status = 'PENDING' AND unique_key LIKE $2 AND run_at > $3`,
+        [CRL_PUBLISH_JOB, `${CRL_PUBLISH_JOB}:held:%`, t0],
+      )
+    ).map((j: { run_at: Date }) => j.run_at.getTime() - t0.getTime());
+  // Batches of two, two chains: the first over certs[0..1], the second over certs[2..3].
+  const mass = await startMass({ serials: certs.map((c) => c.serial) });
+  const chains = await t.ds.query(`SELECT payload FROM job WHERE kind = $1 AND status = 'PENDING' ORDER BY id`, [
+    MASS_REVOCATION_JOB,
+  ]);
+  expect(chains.map((j: { payload: object }) => j.payload)).toEqual([
+    { massRevocationId: mass.uuid, chain: 0, from: 0, end: 2 },
+    { massRevocationId: mass.uuid, chain: 1, from: 2, end: 4 },
+  ]);
+
+  // The first chain's batch waits for a row lock on certs[0]...
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = inTransaction(t.ds, async (tx) => {
+    await tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } });
+    locked();
+    await released;
+  });
+  await isLocked;
+  const first = massRunner.runDue(1);
+  await untilBatchWaitsForRowLock();
+  // ...while the second chain, in another runner, revokes its certificates and commits.
+  const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  expect(await other.runDue(1)).toBe(1);
+  for (const c of certs.slice(2))
+    expect((await gqlOk(t, null, STATUS, { s: c.serial })).certificateStatus.status).toBe("REVOKED");
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "RUNNING",
+    total: 4,
+    done: 2,
+  });
+  // The second chain is done, but not the mass revocation: its CRLs stay held.
+  expect(await heldDelays()).toEqual([60_000]);
+
+  release();
+  await holder;
+  await first;
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: 4,
+    done: 4,
+  });
+  expect(await heldDelays()).toEqual([500]);
+  for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
+  const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+    MASS_REVOCATION_JOB,
+  ]);
+  expect(n).toBe(0);
+});
+
 // Last: it revokes every certificate of the issuing CA, those of the tests above included.
 test("REV-4: a mass revocation stopped half-way resumes without revoking anything twice", async () => {
   for (let i = 0; i < 5; i++) await issue();

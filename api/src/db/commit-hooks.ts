@@ -36,9 +36,26 @@ export class CommitBuffer<T> {
       const items: T[] = [];
       list = items;
       this.lists.set(tx, items);
-      beforeCommit(tx, () => this.write(tx, items));
+      beforeCommit(tx, () => {
+        // Written now: an item added after this (hooks run early, runBeforeCommitHooks) starts a new list.
+        this.lists.delete(tx);
+        return this.write(tx, items);
+      });
     }
     list.push(item);
+  }
+}
+
+/**
+ * Runs the hooks added so far now, inside `tx`, instead of at commit (the buffers start afresh). For a
+ * transaction whose last statements are contended by others (a mass revocation's chains share their CRL
+ * jobs and their progress row): writing its audit entries and events first keeps those locks held only
+ * until commit.
+ */
+export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
+  for (let list = hooks.get(tx); list && list.length > 0; list = hooks.get(tx)) {
+    hooks.delete(tx);
+    for (const hook of list) await hook();
   }
 }
 
@@ -52,10 +69,7 @@ export function installCommitHooks(ds: DataSource): void {
     const wrapped = [...args];
     wrapped[at] = async (m: EntityManager) => {
       const result = await work(m);
-      for (let list = hooks.get(m); list && list.length > 0; list = hooks.get(m)) {
-        hooks.delete(m);
-        for (const hook of list) await hook();
-      }
+      await runBeforeCommitHooks(m);
       return result;
     };
     return transaction(...wrapped);

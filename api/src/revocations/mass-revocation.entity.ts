@@ -50,13 +50,9 @@ export class MassRevocation implements Node {
   @Column({ name: "done", type: "int", default: 0 })
   done!: number;
 
-  /** For an issuing CA: the highest certificate id handled so far; the next batch starts after it. */
-  @Column({ name: "last_certificate_id", type: "uuid", nullable: true })
-  lastCertificateId!: string | null;
-
-  /** For a list of serials: how many entries of `serials` have been handled. */
-  @Column({ name: "serials_done", type: "int", default: 0 })
-  serialsDone!: number;
+  /** Chains of batches still running (issue 11: they run side by side); the one that brings this to 0 completes it. */
+  @Column({ name: "chains_running", type: "int", default: 0 })
+  chainsRunning!: number;
 
   @Field(() => Date, { description: "When the operator started it (ISO 8601)." })
   @Column({ name: "created_at", type: "timestamptz", default: () => "now()" })

@@ -4,6 +4,7 @@ import { AuditService, snapshot } from "../audit";
 import { requireOperator, systemActor } from "../auth";
 import { Certificate, CertificateSource } from "../certificates";
 import { Contract, ContractEndReason, ContractStatus, contractEndState } from "../contracts";
+import { runBeforeCommitHooks } from "../db/commit-hooks";
 import { inTransaction } from "../db/transaction";
 import { checkRevocationReason, revocationDeadline } from "../domain";
 import { Clock } from "../domain/clock";
@@ -14,6 +15,7 @@ import { NoticeService } from "../notices";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { RequestScope } from "../request-scope";
 import { StatusPublisher } from "../status";
+import { ChainCursor, chainCount, cursorOf, idRanges, positionRanges } from "./mass-revocation-chains";
 import { MassRevocation, MassRevocationStatus } from "./mass-revocation.entity";
 import { RevocationReason } from "./revocation-reason";
 import { revocationAuditStates } from "./revocation-audit";
@@ -35,9 +37,9 @@ const MASS_REVOCATION_COMMENT = "mass revocation";
 
 /**
  * REV-4 (J 11.2, ballot SC-089): revoke every unexpired certificate of an issuing CA, or of a list
- * of serials, in one operation. It runs as a chain of jobs, each revoking one batch in one
- * transaction and recording where it stopped, so a crash half-way resumes there and nothing is
- * revoked twice.
+ * of serials, in one operation. It runs as chains of jobs side by side, each chain over its own part
+ * of the work (mass-revocation-chains.ts) and each job revoking one batch in one transaction and
+ * enqueueing its chain's next, so a crash half-way resumes there and nothing is revoked twice.
  *
  * A batch does, in set form, everything RevocationService.execute does for one certificate — the
  * certificate row, the revocation row (superseding a scheduled one), the end of the contract (REV-6),
@@ -54,6 +56,8 @@ export class MassRevocationService {
     private readonly events: EventPublisher,
     private readonly notices: NoticeService,
     private readonly batchSize: number,
+    /** Chains of batches per mass revocation; the bulk job lane has as many runners. */
+    private readonly maxChains: number,
   ) {}
 
   async start(
@@ -79,6 +83,12 @@ export class MassRevocationService {
     return inTransaction(this.ds, async (tx) => {
       const now = this.clock.now();
       const total = await this.countPending(tx, { issuingCaId: input.issuingCaId, serials }, now);
+      const chains =
+        total === 0
+          ? []
+          : serials
+            ? positionRanges(serials.length, chainCount(serials.length, this.batchSize, this.maxChains))
+            : idRanges(chainCount(total, this.batchSize, this.maxChains));
       const mass = await tx.save(
         tx.create(MassRevocation, {
           issuingCaId: input.issuingCaId,
@@ -87,18 +97,17 @@ export class MassRevocationService {
           status: total === 0 ? MassRevocationStatus.COMPLETED : MassRevocationStatus.RUNNING,
           total,
           done: 0,
-          lastCertificateId: null,
-          serialsDone: 0,
+          chainsRunning: chains.length,
           createdAt: now,
           completedAt: total === 0 ? now : null,
         }),
       );
-      if (total > 0)
+      for (const cursor of chains)
         await enqueueJob(tx, {
           kind: MASS_REVOCATION_JOB,
           runAt: now,
-          uniqueKey: `mass:${mass.id}:0`,
-          payload: { massRevocationId: mass.id },
+          uniqueKey: `mass:${mass.id}:${cursor.chain}:0`,
+          payload: { massRevocationId: mass.id, ...cursor },
         });
       await this.audit.record(tx, scope, {
         action: "massRevocation.start",
@@ -118,82 +127,90 @@ export class MassRevocationService {
   }
 
   /**
-   * One batch, one transaction: take the next certificates after the cursor, revoke them, move the
-   * cursor and the progress; enqueue the next batch or finish. A crash rolls all of it back, cursor
-   * included, so the batch is simply done again.
+   * One batch of one chain, one transaction: take the chain's next certificates, revoke them, add them
+   * to the progress, and enqueue the chain's next batch with the cursor moved. A crash rolls all of it
+   * back, next job included, so the batch is simply done again. The chain that finishes last completes
+   * the mass revocation. The mass revocation's row is written only at the end of a batch (its lock is
+   * held just until commit), so that chains do not wait for each other.
    */
   batchJob(): JobHandler {
     return async (job, tx) => {
       const mass = await tx.findOne(MassRevocation, {
+        select: { id: true, issuingCaId: true, reason: true, status: true },
         where: { id: String(job.payload.massRevocationId) },
-        lock: { mode: "pessimistic_write" },
       });
       if (!mass || mass.status !== MassRevocationStatus.RUNNING) return;
       const now = this.clock.now();
-      const { candidates, exhausted } = await this.nextBatch(tx, mass, now);
-      await this.revokeSet(tx, mass, candidates, now);
-      mass.done = Math.min(mass.total, mass.done + candidates.length);
-      if (exhausted) {
-        // STAT-1: the CRLs the batches held come out now, listing every certificate of the mass revocation.
-        await this.status.releaseHeldCrlPublications(tx);
-        mass.status = MassRevocationStatus.COMPLETED;
-        mass.done = mass.total;
-        mass.completedAt = now;
-      } else {
+      const { candidates, next } = await this.nextBatch(tx, mass, cursorOf(job.payload), now);
+      const revoked = await this.revokeSet(tx, mass, candidates, now);
+      // What the chains contend for comes last, so that each holds those locks only until it commits:
+      // first the batch's audit entries and events are written,
+      await runBeforeCommitHooks(tx);
+      // then STAT-1..3 (the view triggers tell every replica at commit): the CRLs of the scopes this batch
+      // touched are held, one publication per scope for the batches of a window, until the last batch
+      // releases them; then the chain's next batch and the shared progress row.
+      await this.status.certificatesRevoked(tx, revoked, { held: true });
+      if (next)
         // Keyed by this batch's job, which never repeats.
         await enqueueJob(tx, {
           kind: MASS_REVOCATION_JOB,
           runAt: now,
-          uniqueKey: `mass:${mass.id}:after:${job.id}`,
-          payload: { massRevocationId: mass.id },
+          uniqueKey: `mass:${mass.id}:${next.chain}:after:${job.id}`,
+          payload: { massRevocationId: mass.id, ...next },
         });
-      }
+      // An UPDATE waits for another chain's uncommitted one and then reads its result, so exactly one
+      // chain sees the count reach 0, and only after every other chain's batches have committed.
+      const [progress] = updatedRows<{ chainsRunning: number }>(
+        await tx.query(
+          `UPDATE mass_revocation SET done = LEAST(total, done + $2), chains_running = chains_running - $3
+           WHERE id = $1 RETURNING chains_running AS "chainsRunning"`,
+          [mass.id, candidates.length, next ? 0 : 1],
+        ),
+      );
+      if (progress.chainsRunning > 0 || next) return;
+      // STAT-1: the CRLs the batches held come out now, listing every certificate of the mass revocation.
+      await this.status.releaseHeldCrlPublications(tx);
       await tx.update(
         MassRevocation,
         { id: mass.id },
-        {
-          done: mass.done,
-          status: mass.status,
-          completedAt: mass.completedAt,
-          lastCertificateId: mass.lastCertificateId,
-          serialsDone: mass.serialsDone,
-        },
+        { status: MassRevocationStatus.COMPLETED, done: () => "total", completedAt: now },
       );
     };
   }
 
   /**
-   * The next certificates still to revoke, read without locks (revokeSet locks them). An issuing CA is
-   * walked in id order from the cursor (index certificate_ca_id), so a batch never re-reads the ones
-   * already revoked; a list of serials is walked by position, each slice matched through the indexed
-   * serial_hex. Moves the cursor on `mass`.
+   * A chain's next certificates still to revoke, read without locks (revokeSet locks them), and where
+   * the chain goes on from (null: it is done). An issuing CA's range is walked in id order (index
+   * certificate_ca_id), so a batch never re-reads the ones already revoked; a list of serials is walked
+   * by position, each slice matched through the indexed serial_hex.
    */
   private async nextBatch(
     tx: EntityManager,
     mass: MassRevocation,
+    cursor: ChainCursor,
     now: Date,
-  ): Promise<{ candidates: string[]; exhausted: boolean }> {
-    if (mass.issuingCaId) {
-      const rows: { id: string }[] = await tx.query(
-        `SELECT id FROM certificate
-         WHERE issuing_ca_id = $1 AND source = 'ISSUED' AND id > $2 AND revoked_at IS NULL AND not_after > $3
-         ORDER BY id LIMIT $4`,
-        [mass.issuingCaId, mass.lastCertificateId ?? "00000000-0000-0000-0000-000000000000", now, this.batchSize],
-      );
-      if (rows.length > 0) mass.lastCertificateId = rows[rows.length - 1].id;
-      return { candidates: rows.map((r) => r.id), exhausted: rows.length < this.batchSize };
+  ): Promise<{ candidates: string[]; next: ChainCursor | null }> {
+    if ("after" in cursor) {
+      const bounds = [cursor.after, cursor.through].filter((b) => b !== null);
+      const rows: { id: string }[] = await tx.query(caBatchSql(cursor), [
+        mass.issuingCaId,
+        now,
+        this.batchSize,
+        ...bounds,
+      ]);
+      const candidates = rows.map((r) => r.id);
+      const done = rows.length < this.batchSize;
+      return { candidates, next: done ? null : { ...cursor, after: candidates[candidates.length - 1] } };
     }
-    const from = mass.serialsDone;
+    const to = Math.min(cursor.end, cursor.from + this.batchSize);
     const rows: { id: string }[] = await tx.query(
       `SELECT DISTINCT c.id FROM mass_revocation m
-       CROSS JOIN LATERAL unnest(m.serials[$2 + 1 : $2 + $3]) AS s(serial)
+       CROSS JOIN LATERAL unnest(m.serials[$2 + 1 : $3]) AS s(serial)
        JOIN certificate c ON c.serial_hex = s.serial
        WHERE m.id = $1 AND c.source = 'ISSUED' AND c.revoked_at IS NULL AND c.not_after > $4`,
-      [mass.id, from, this.batchSize, now],
+      [mass.id, cursor.from, to, now],
     );
-    const length = mass.serials?.length ?? 0;
-    mass.serialsDone = Math.min(length, from + this.batchSize);
-    return { candidates: rows.map((r) => r.id), exhausted: mass.serialsDone >= length };
+    return { candidates: rows.map((r) => r.id), next: to >= cursor.end ? null : { ...cursor, from: to } };
   }
 
   /**
@@ -203,8 +220,13 @@ export class MassRevocationService {
    * certificate is left out (revoked once, by it); if it rolls back, this revokes it. SKIP LOCKED
    * would be wrong: a skipped certificate whose single revocation then fails would stay valid.
    */
-  private async revokeSet(tx: EntityManager, mass: MassRevocation, candidates: string[], now: Date): Promise<void> {
-    if (candidates.length === 0) return;
+  private async revokeSet(
+    tx: EntityManager,
+    mass: MassRevocation,
+    candidates: string[],
+    now: Date,
+  ): Promise<RevokedInBatch[]> {
+    if (candidates.length === 0) return [];
     const reason = mass.reason as RevocationReason;
     const executedAt = new Date(Math.floor(now.getTime() / 1000) * 1000); // CRL and OCSP carry whole seconds
     // Only what the batch uses, straight from RETURNING (no read-back, no ORM hydration): every column of
@@ -218,7 +240,7 @@ export class MassRevocationService {
         [candidates, executedAt, reason],
       ),
     );
-    if (certs.length === 0) return;
+    if (certs.length === 0) return [];
     const ids = certs.map((c) => c.id);
     const revColumns = columnsOf(tx, Revocation);
     const returning = revColumns.map((c) => c.databaseName).join(", ");
@@ -310,9 +332,6 @@ export class MassRevocationService {
         data: { endReason: contract.endReason, endedAt: executedAt.toISOString() },
       });
     }
-    // STAT-1..3: the view triggers tell every replica at commit; the CRLs of the scopes this batch touched
-    // are held, one publication per scope for the batches of a window, until the last batch releases them.
-    await this.status.certificatesRevoked(tx, certs, { held: true });
     // REV-2: revocation is executed with notice, through the managing reseller (NOT-1, RES-5).
     await this.notices.revocationsExecuted(
       tx,
@@ -328,6 +347,7 @@ export class MassRevocationService {
         data: { serialNumber: cert.serialHex, reason, revokedAt: executedAt.toISOString() },
       });
     }
+    return certs;
   }
 
   private async countPending(
@@ -346,6 +366,20 @@ export class MassRevocationService {
     else qb.andWhere("c.serial_hex = ANY(:serials)", { serials: scope.serials });
     return qb.getCount();
   }
+}
+
+/**
+ * The next batch of an issuing CA's chain: $1 the CA, $2 now, $3 the batch size, then the range's bounds
+ * that are set (after, through). Only those, so that a prepared statement's generic plan
+ * (db/auto-prepare.ts) still starts the index scan at the cursor: a `$n IS NULL OR id > $n` would
+ * walk the CA's index from its start, past every certificate already revoked.
+ */
+export function caBatchSql(range: { after: string | null; through: string | null }): string {
+  const after = range.after === null ? "" : `AND id > $4`;
+  const through = range.through === null ? "" : `AND id <= $${range.after === null ? 4 : 5}`;
+  return `SELECT id FROM certificate
+     WHERE issuing_ca_id = $1 AND source = 'ISSUED' ${after} ${through} AND revoked_at IS NULL AND not_after > $2
+     ORDER BY id LIMIT $3`;
 }
 
 /** The columns of an entity as the database names them, less `omit` (property names). */

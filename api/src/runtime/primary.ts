@@ -16,7 +16,7 @@ import { splitJobSet } from "../jobs/job-sets";
 import { Logger } from "../logger";
 import { startCrlThread } from "../pki";
 import { createServices } from "../services";
-import { JOB_LANES, LANE_RUNNERS } from "./job-lanes";
+import { JOB_LANES, laneRunners } from "./job-lanes";
 import { ToPrimary, ToWorker } from "./messages";
 
 /** A worker that dies is replaced, but not faster than this (a crash loop must not spin). */
@@ -37,9 +37,10 @@ export async function runPrimary(config: Config, db: Database, logger: Logger, s
   await services.listener.start(logger);
   const metrics = startMetrics(config, db, logger);
   const lanes = splitJobSet(services.jobs, JOB_LANES);
+  const runnersPerLane = laneRunners(config.massRevocationChains);
   const runners = (["core", "network", "bulk"] as const).flatMap((lane) =>
     Array.from(
-      { length: LANE_RUNNERS[lane] },
+      { length: runnersPerLane[lane] },
       () =>
         new JobRunner({
           ds: db.ds,
