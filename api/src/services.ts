@@ -35,7 +35,7 @@ import { CertificateStatusService } from "./status/certificate-status.service";
 import { CrlService } from "./status/crl.service";
 import { combineJobSets } from "./jobs/job-sets";
 import { OcspResponder } from "./status/ocsp-responder";
-import { StatusPublisher } from "./status/status-publisher";
+import { CRL_RELEASE_JOB, StatusPublisher } from "./status/status-publisher";
 import { SubscriberService } from "./subscribers/subscriber.service";
 import { EventPublisher } from "./events/event-publisher";
 import { WebhookDeliverer } from "./events/webhook-deliverer";
@@ -185,6 +185,7 @@ export function createServices(ds: DataSource, clock: Clock, config: Config) {
         handlers: {
           [EXECUTE_SCHEDULED_JOB]: revocations.executeScheduledJob(),
           [MASS_REVOCATION_JOB]: massRevocations.batchJob(),
+          [CRL_RELEASE_JOB]: statusPublisher.releaseJob(),
         },
         recurring: [],
       },

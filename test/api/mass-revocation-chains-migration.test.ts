@@ -23,11 +23,20 @@ afterAll(async () => {
 
 const CURSOR = "5a5a5a5a-0000-4000-8000-000000000000";
 
+const CHAINS_MIGRATION = "MassRevocationChains1764900000000";
+
+/** Reverts every migration from the newest down to the chains migration, that one included. */
+async function revertThroughChains(): Promise<void> {
+  for (;;) {
+    const [last] = await ds.query(`SELECT name FROM schema_migration ORDER BY id DESC LIMIT 1`);
+    await ds.undoLastMigration({ transaction: "each" });
+    if (last.name === CHAINS_MIGRATION) return;
+  }
+}
+
 test("REV-4, issue 11: a running mass revocation becomes one chain that resumes where it stood, and back", async () => {
   // The schema before chains: the cursor is on the row.
-  const [last] = await ds.query(`SELECT name FROM schema_migration ORDER BY id DESC LIMIT 1`);
-  expect(last.name).toBe("MassRevocationChains1764900000000");
-  await ds.undoLastMigration({ transaction: "each" });
+  await revertThroughChains();
   const [{ id: caId }] = await ds.query(
     `INSERT INTO certificate_authority (kind, name, key_algorithm, cert_der, encrypted_key_pem, serial_hex, not_before, not_after)
      VALUES ('ROOT', 'migration test', 'ECDSA_P256', '\\x00', 'none', 'abc123', now(), now() + interval '1 year') RETURNING id`,
@@ -68,11 +77,29 @@ test("REV-4, issue 11: a running mass revocation becomes one chain that resumes 
     [finished]: 0,
   });
 
-  await ds.undoLastMigration({ transaction: "each" });
+  await revertThroughChains();
   const [ca] = await ds.query(`SELECT last_certificate_id, serials_done FROM mass_revocation WHERE id = $1`, [byCa]);
   expect(ca).toEqual({ last_certificate_id: CURSOR, serials_done: 0 });
   const [list] = await ds.query(`SELECT serials_done FROM mass_revocation WHERE id = $1`, [byList]);
   expect(list.serials_done).toBe(2);
   expect(await payloadOf(byCa)).toEqual({ massRevocationId: byCa });
   await ds.runMigrations({ transaction: "each" });
+});
+
+test("REV-4, issue 11: reverting the chains migration is refused while a mass revocation runs as several chains, and changes nothing", async () => {
+  const [{ id }] = await ds.query(
+    `INSERT INTO mass_revocation (serials, reason, status, total, done, chains_running) VALUES ('{1a,1b,1c,1d}', 'keyCompromise', 'RUNNING', 4, 0, 2) RETURNING id`,
+  );
+  const applied = async () =>
+    (await ds.query(`SELECT name FROM schema_migration ORDER BY id`)).map((m: { name: string }) => m.name);
+  const before = await applied();
+  await expect(revertThroughChains()).rejects.toThrow("run in more than one chain");
+  expect((await applied()).slice(0, before.indexOf(CHAINS_MIGRATION) + 1)).toEqual(
+    before.slice(0, before.indexOf(CHAINS_MIGRATION) + 1),
+  );
+  const [row] = await ds.query(`SELECT chains_running FROM mass_revocation WHERE id = $1`, [id]);
+  expect(row.chains_running).toBe(2);
+  await ds.runMigrations({ transaction: "each" });
+  expect(await applied()).toEqual(before);
+  await ds.query(`DELETE FROM mass_revocation WHERE id = $1`, [id]);
 });

@@ -58,14 +58,33 @@ test("REV-4: no chain is made that would have less than one batch to do", () => 
   expect(chainCount(3, 2, 4)).toBe(2);
 });
 
-test("REV-4: a batch job resumes only from a cursor it can read, and refuses anything else", () => {
-  expect(cursorOf({ massRevocationId: "m", chain: 1, after: null, through: MAX })).toEqual({
+test("REV-4: a batch job resumes only from a cursor of its own kind of mass revocation, and refuses anything else", () => {
+  expect(cursorOf({ massRevocationId: "m", chain: 1, after: null, through: MAX }, "issuingCa")).toEqual({
     chain: 1,
     after: null,
     through: MAX,
   });
-  expect(cursorOf({ massRevocationId: "m", chain: 0, from: 5, end: 9 })).toEqual({ chain: 0, from: 5, end: 9 });
+  expect(cursorOf({ massRevocationId: "m", chain: 0, from: 5, end: 9 }, "serials")).toEqual({
+    chain: 0,
+    from: 5,
+    end: 9,
+  });
+  const refused = (payload: Record<string, unknown>, of: "issuingCa" | "serials") =>
+    expect(() => cursorOf({ massRevocationId: "m", ...payload }, of)).toThrow(
+      `not a chain cursor of a mass revocation by ${of}`,
+    );
   // The payload of a job enqueued before chains existed is rewritten by the migration; one left over is an error, not "start again".
-  expect(() => cursorOf({ massRevocationId: "m" })).toThrow("not a mass revocation chain cursor");
-  expect(() => cursorOf({ massRevocationId: "m", chain: 0, after: 7, through: null })).toThrow();
+  refused({}, "issuingCa");
+  refused({}, "serials");
+  // A cursor of the other kind: an issuing CA's chain never walks list positions, nor a list's chain ids.
+  refused({ chain: 0, from: 5, end: 9 }, "issuingCa");
+  refused({ chain: 0, after: null, through: MAX }, "serials");
+  // Bounds that are not certificate ids, and positions that are not whole, in order and not negative.
+  refused({ chain: 0, after: 7, through: null }, "issuingCa");
+  refused({ chain: 0, after: "0' OR 1=1", through: null }, "issuingCa");
+  refused({ chain: 0, from: -1, end: 9 }, "serials");
+  refused({ chain: 0, from: 1.5, end: 9 }, "serials");
+  refused({ chain: 0, from: 9, end: 5 }, "serials");
+  refused({ chain: -1, from: 0, end: 5 }, "serials");
+  refused({ chain: "0", from: 0, end: 5 }, "serials");
 });

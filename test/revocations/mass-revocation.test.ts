@@ -5,7 +5,7 @@ import type { JobRunner } from "../../api/src/jobs/job-runner";
 import { MASS_REVOCATION_JOB } from "../../api/src/revocations/mass-revocation.service";
 import { RevocationRequester } from "../../api/src/revocations/revocation.entity";
 import { Job } from "../../api/src/jobs/job.entity";
-import { CRL_PUBLISH_JOB } from "../../api/src/status/status-publisher";
+import { CRL_PUBLISH_JOB, CRL_RELEASE_JOB, HELD_KEY_PREFIX } from "../../api/src/status/status-publisher";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -27,6 +27,7 @@ let nameIndex = 0;
 /** Runs only mass revocation batches (and, separately, CRL publication): webhook deliveries to the test endpoint must never be attempted. */
 let massRunner: JobRunner;
 let crlRunner: JobRunner;
+let releaseRunner: JobRunner;
 
 const uuidOf = (globalId: string) => Buffer.from(globalId, "base64url").toString().split(":")[1];
 const STATUS = `query($s: String!) { certificateStatus(serialNumber: $s) { status revokedAt revocationReason } }`;
@@ -157,7 +158,10 @@ async function runMassJobs(): Promise<void> {
     const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
       MASS_REVOCATION_JOB,
     ]);
-    if (n === 0) return;
+    if (n === 0) {
+      await releaseRunner.runDue(); // as the core lane does, once the last batch has committed
+      return;
+    }
     await massRunner.runDue();
   }
   throw new Error("mass revocation jobs never finished");
@@ -200,6 +204,7 @@ beforeAll(async () => {
   const runner = (kind: string) => t.runner({ [kind]: t.services.jobs.handlers[kind] });
   massRunner = runner(MASS_REVOCATION_JOB);
   crlRunner = runner(CRL_PUBLISH_JOB);
+  releaseRunner = runner(CRL_RELEASE_JOB);
 });
 
 afterAll(async () => {
@@ -313,13 +318,15 @@ test("REV-4: a mass revocation of a list of serials matches each serial once, sk
 });
 
 /** Waits (bounded by count, not by time) until a mass revocation's batch waits for a row lock. */
-async function untilBatchWaitsForRowLock(): Promise<void> {
+/** Until `backends` connections wait for a lock in a statement like `statement` (a batch's, by default its row locks). */
+async function untilBatchWaitsForRowLock(statement = "%FOR UPDATE%", backends = 1): Promise<void> {
   for (let i = 0; ; i++) {
     const [{ n }] = await t.ds.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%' AND datname = current_database()`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND datname = current_database()`,
+      [statement],
     );
-    if (n > 0) return;
-    if (i > 2000) throw new Error("the batch never waited for the lock");
+    if (n >= backends) return;
+    if (i > 2000) throw new Error(`${backends} batch(es) never waited for a lock in ${statement}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -404,7 +411,7 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
     (
       await t.ds.query(
         `SELECT DISTINCT run_at FROM job WHERE kind = $1 AND status = 'PENDING' AND unique_key LIKE $2 AND run_at > $3`,
-        [CRL_PUBLISH_JOB, `${CRL_PUBLISH_JOB}:held:%`, t0],
+        [CRL_PUBLISH_JOB, `${HELD_KEY_PREFIX}%`, t0],
       )
     ).map((j: { run_at: Date }) => j.run_at.getTime() - t0.getTime());
   // Batches of two, two chains: the first over certs[0..1], the second over certs[2..3].
@@ -451,6 +458,9 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
     total: 4,
     done: 4,
   });
+  // The release runs in a job of its own, once the last batch has committed.
+  expect(await heldDelays()).toEqual([60_000]);
+  expect(await releaseRunner.runDue()).toBe(1);
   expect(await heldDelays()).toEqual([500]);
   for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
   // The released publications run, and list every certificate (and leave no held job for the tests after this one).
@@ -462,6 +472,66 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
     MASS_REVOCATION_JOB,
   ]);
   expect(n).toBe(0);
+});
+
+test("REV-4, issue 11: when two chains' last batches end at the same moment, exactly one completes the mass revocation and has its CRLs released", async () => {
+  const t0 = new Date(START.getTime() + 7 * 24 * 3600_000);
+  t.clock.set(t0);
+  const certs = [await issue(), await issue(), await issue(), await issue()];
+  // Batches of two, two chains of one batch each: both batches are their chain's last.
+  const mass = await startMass({ serials: certs.map((c) => c.serial) });
+  // This window's held CRL publications exist already (as after an earlier batch): the two batches only join
+  // them, where the first batch of a window to create one would make the other wait for its commit.
+  const [{ caId }] = await t.ds.query(`SELECT issuing_ca_id AS "caId" FROM certificate WHERE id = $1`, [certs[0].uuid]);
+  await inTransaction(t.ds, (tx) =>
+    t.services.statusPublisher.certificatesRevoked(
+      tx,
+      certs.map((c) => ({ id: c.uuid, issuingCaId: caId, serialHex: c.serial })),
+      { held: true },
+    ),
+  );
+  // The progress row is held, so both batches do all their work and then wait at its UPDATE together.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = inTransaction(t.ds, async (tx) => {
+    // NO KEY: the batches' revocation rows still reference it (their foreign key check takes a KEY SHARE lock).
+    await tx.query(`SELECT id FROM mass_revocation WHERE id = $1 FOR NO KEY UPDATE`, [mass.uuid]);
+    locked();
+    await released;
+  });
+  await isLocked;
+  const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  const batches = Promise.all([massRunner.runDue(1), other.runDue(1)]);
+  await untilBatchWaitsForRowLock("%UPDATE mass_revocation SET done%", 2);
+  release();
+  await holder;
+  expect(await batches).toEqual([1, 1]);
+
+  expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
+    status: "COMPLETED",
+    total: 4,
+    done: 4,
+  });
+  const [{ chains_running }] = await t.ds.query(`SELECT chains_running FROM mass_revocation WHERE id = $1`, [
+    mass.uuid,
+  ]);
+  expect(chains_running).toBe(0);
+  const releases = await t.ds.query(`SELECT unique_key FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+    CRL_RELEASE_JOB,
+  ]);
+  expect(releases).toEqual([{ unique_key: `${CRL_RELEASE_JOB}:mass:${mass.uuid}` }]);
+  const [{ audits }] = await t.ds.query(
+    `SELECT count(*)::int AS audits FROM audit_event WHERE action = 'certificate.revoke' AND actor_label = $1`,
+    [`mass-revocation:${mass.uuid}`],
+  );
+  expect(audits).toBe(4);
+  // The released publications run, and list every certificate (and leave no held job for the tests after this one).
+  expect(await releaseRunner.runDue()).toBe(1);
+  t.clock.set(new Date(t0.getTime() + 1000));
+  await crlRunner.runDue();
+  for (const c of certs) expect(await onNewestCrlOfItsShard(c)).toBe(true);
 });
 
 // Last: it revokes every certificate of the issuing CA, those of the tests above included.
@@ -479,31 +549,47 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   expect(pending).toBeGreaterThanOrEqual(5);
 
   // One batch commits; the next one dies half-way (its transaction rolls back, cursor and all). The chains cut
-  // the CA by random certificate ids, so how many the first batch found in its chain's range varies (up to 2).
+  // the CA by random certificate ids: the first batch takes the first two of chain 0's range, if it holds two.
   const revokedSoFar = async () =>
     (await t.ds.query(`SELECT count(*)::int AS n FROM revocation WHERE mass_revocation_id = $1`, [mass.uuid]))[0]
       .n as number;
-  await massRunner.runDue(1);
+  const pendingJobs = async (): Promise<Array<{ id: string; payload: Record<string, unknown> }>> =>
+    t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING' ORDER BY id`, [MASS_REVOCATION_JOB]);
+  const [chain0] = await pendingJobs();
+  expect(chain0.payload).toMatchObject({ chain: 0, after: null });
+  const [{ n: inChain0 }] = await t.ds.query(
+    `SELECT count(*)::int AS n FROM certificate
+     WHERE issuing_ca_id = $1 AND source = 'ISSUED' AND revoked_at IS NULL AND not_after > $3 AND id <= $2`,
+    [caId, chain0.payload.through, t.clock.now()],
+  );
+  expect(await massRunner.runDue(1)).toBe(1);
   const afterOne = await revokedSoFar();
-  expect(afterOne).toBeLessThanOrEqual(2);
+  expect(afterOne).toBe(Math.min(2, inChain0));
   expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
     status: "RUNNING",
     total: pending,
     done: afterOne,
   });
-  const [job] = await t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING'`, [
-    MASS_REVOCATION_JOB,
-  ]);
+  const beforeCrash = await pendingJobs();
+  // Chain 0 goes on after the last certificate its batch revoked (a batch short of two ends it); chain 1 has not started.
+  expect(beforeCrash.map((j) => j.payload.chain)).toEqual(inChain0 >= 2 ? [1, 0] : [1]);
+  const next = beforeCrash.find((j) => j.payload.chain === 0) ?? beforeCrash[0];
   await expect(
     inTransaction(t.ds, async (tx) => {
       await t.services.jobs.handlers[MASS_REVOCATION_JOB](
-        Object.assign(new Job(), { id: String(job.id), kind: MASS_REVOCATION_JOB, payload: job.payload, attempts: 0 }),
+        Object.assign(new Job(), {
+          id: String(next.id),
+          kind: MASS_REVOCATION_JOB,
+          payload: next.payload,
+          attempts: 0,
+        }),
         tx,
       );
       throw new Error("the process dies before commit");
     }),
   ).rejects.toThrow("the process dies");
   expect(await revokedSoFar()).toBe(afterOne);
+  expect(await pendingJobs()).toEqual(beforeCrash); // every chain's cursor where it was
   expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
     status: "RUNNING",
     total: pending,
@@ -548,7 +634,7 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   expect(left).toBe(0);
 });
 
-test("STAT-1, REV-4: a mass revocation's batches hold their CRL publications, one per shard and one-minute window, and its last batch releases them all at once", async () => {
+test("STAT-1, REV-4: a mass revocation's batches hold their CRL publications, one per shard and one-minute window, and its last batch has them all released at once", async () => {
   // A day of its own, so that no earlier test's CRL jobs are among those counted here.
   const t0 = new Date(START.getTime() + 3 * 24 * 3600_000);
   t.clock.set(t0);
@@ -566,7 +652,7 @@ test("STAT-1, REV-4: a mass revocation's batches hold their CRL publications, on
         [CRL_PUBLISH_JOB, t0],
       )
     ).map((j: { unique_key: string; payload: { shard: number | null }; run_at: Date }) => ({
-      held: j.unique_key.startsWith(`${CRL_PUBLISH_JOB}:held:`),
+      held: j.unique_key.startsWith(HELD_KEY_PREFIX),
       shard: j.payload.shard,
       runAt: j.run_at.getTime() - t0.getTime(),
     }));

@@ -2,13 +2,15 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import { inTransaction } from "../../api/src/db/transaction";
 import type { JobRunner } from "../../api/src/jobs/job-runner";
-import { CRL_PUBLISH_JOB } from "../../api/src/status/status-publisher";
+import { Job } from "../../api/src/jobs/job.entity";
+import { CRL_PUBLISH_JOB, CRL_RELEASE_JOB, HELD_KEY_PREFIX } from "../../api/src/status/status-publisher";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /**
  * STAT-1, STAT-3: a transaction that revokes joins its scope's pending CRL publication and keeps it from
  * running until it commits, so the CRL lists its revocation; two such transactions (a mass revocation's
- * chains, two single revocations) join it together without waiting for each other.
+ * chains, two single revocations) join it together without waiting for each other; and the end of a
+ * mass revocation brings its held publications forward without waiting for any of them.
  */
 let t: TestApp;
 let runner: JobRunner;
@@ -73,4 +75,81 @@ test("STAT-1, STAT-3: revocations join a pending CRL publication side by side, a
     [CRL_PUBLISH_JOB],
   );
   expect(after).toBe(0);
+});
+
+test("STAT-1, REV-4: releasing held CRL publications never waits for a revocation holding one: the rest come out at once, that one once it commits", async () => {
+  const heldOn = (shard: number) => (tx: EntityManager) =>
+    t.services.statusPublisher.certificatesRevoked(
+      tx,
+      [{ id: randomUUID(), issuingCaId: caId, serialHex: "0b", crlShard: shard }],
+      { held: true },
+    );
+  await inTransaction(t.ds, heldOn(4));
+  await inTransaction(t.ds, heldOn(5));
+  const heldJobs = async (): Promise<Array<{ shard: string; runAt: number }>> =>
+    (
+      await t.ds.query(
+        `SELECT payload->>'shard' AS shard, run_at FROM job WHERE kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) ORDER BY 1`,
+        [CRL_PUBLISH_JOB, HELD_KEY_PREFIX],
+      )
+    ).map((j: { shard: string; run_at: Date }) => ({
+      shard: j.shard,
+      runAt: j.run_at.getTime() - t.clock.now().getTime(),
+    }));
+  expect(await heldJobs()).toEqual([
+    { shard: "4", runAt: 60_000 },
+    { shard: "5", runAt: 60_000 },
+  ]);
+
+  // A mass revocation's batch on shard 5 is still open, holding its publication, when another one ends.
+  let close!: () => void;
+  const closed = new Promise<void>((r) => (close = r));
+  let joined!: () => void;
+  const isJoined = new Promise<void>((r) => (joined = r));
+  const open = inTransaction(t.ds, async (tx) => {
+    await heldOn(5)(tx);
+    joined();
+    await closed;
+  });
+  await isJoined;
+  await inTransaction(t.ds, (tx) => t.services.statusPublisher.releaseHeldCrlPublications(tx, "mass:test"));
+  const [release] = await t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+    CRL_RELEASE_JOB,
+  ]);
+  await inTransaction(t.ds, async (tx) => {
+    // A guard, not a timing: the release must skip the locked publication, not wait for it.
+    await tx.query(`SET LOCAL lock_timeout = '10s'`);
+    await t.services.jobs.handlers[CRL_RELEASE_JOB](
+      Object.assign(new Job(), { id: String(release.id), kind: CRL_RELEASE_JOB, payload: release.payload }),
+      tx,
+    );
+    await tx.query(`UPDATE job SET status = 'DONE' WHERE id = $1`, [release.id]);
+  });
+  expect(await heldJobs()).toEqual([
+    { shard: "4", runAt: 500 },
+    { shard: "5", runAt: 60_000 },
+  ]);
+  // The locked one is tried again a second later, by itself.
+  const [retry] = await t.ds.query(`SELECT payload, run_at FROM job WHERE kind = $1 AND status = 'PENDING'`, [
+    CRL_RELEASE_JOB,
+  ]);
+  const [shard5] = await t.ds.query(
+    `SELECT id FROM job WHERE starts_with(unique_key, $1) AND payload->>'shard' = '5'`,
+    [HELD_KEY_PREFIX],
+  );
+  expect(retry.payload).toEqual({ ids: [String(shard5.id)] });
+  expect(retry.run_at.getTime() - t.clock.now().getTime()).toBe(1000);
+
+  close();
+  await open;
+  t.clock.advance(1000);
+  const releaser = t.runner({ [CRL_RELEASE_JOB]: t.services.jobs.handlers[CRL_RELEASE_JOB] });
+  expect(await releaser.runDue()).toBe(1);
+  expect(await heldJobs()).toEqual([
+    { shard: "4", runAt: -500 },
+    { shard: "5", runAt: 500 },
+  ]);
+  expect(await releaser.runDue()).toBe(0); // nothing was left to try again
+  t.clock.advance(500);
+  expect(await runner.runDue()).toBe(2);
 });

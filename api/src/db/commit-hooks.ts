@@ -49,8 +49,9 @@ export class CommitBuffer<T> {
 /**
  * Runs the hooks added so far now, inside `tx`, instead of at commit (the buffers start afresh). For a
  * transaction whose last statements are contended by others (a mass revocation's chains share their CRL
- * jobs and their progress row): writing its audit entries and events first keeps those locks held only
- * until commit.
+ * jobs and their progress row): writing its audit entries and parking its events first keeps those
+ * locks held for less time. What a hook leaves to a deferred trigger (the event feed's) still runs at
+ * commit.
  */
 export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
   for (let list = hooks.get(tx); list && list.length > 0; list = hooks.get(tx)) {

@@ -40,15 +40,21 @@ export function positionRanges(length: number, chains: number): ChainCursor[] {
   }));
 }
 
-/** A job payload's cursor, checked: a payload that is neither shape is a programming error, not a place to resume from. */
-export function cursorOf(payload: Record<string, unknown>): ChainCursor {
-  const { chain } = payload;
-  if (typeof chain === "number" && "after" in payload) {
-    const { after, through } = payload;
-    if ((after === null || typeof after === "string") && (through === null || typeof through === "string"))
-      return { chain, after, through };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const isBound = (v: unknown): v is string | null => v === null || (typeof v === "string" && UUID.test(v));
+const isPosition = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/**
+ * A job payload's cursor, checked against the kind of mass revocation it belongs to (an issuing CA's
+ * walks ids, a list's walks positions): a payload that does not fit is a programming error, not a place
+ * to resume from.
+ */
+export function cursorOf(payload: Record<string, unknown>, of: "issuingCa" | "serials"): ChainCursor {
+  const { chain, after, through, from, end } = payload;
+  if (isPosition(chain)) {
+    if (of === "issuingCa" && isBound(after) && isBound(through)) return { chain, after, through };
+    if (of === "serials" && isPosition(from) && isPosition(end) && from <= end) return { chain, from, end };
   }
-  if (typeof chain === "number" && typeof payload.from === "number" && typeof payload.end === "number")
-    return { chain, from: payload.from, end: payload.end };
-  throw new Error(`not a mass revocation chain cursor: ${JSON.stringify(payload)}`);
+  throw new Error(`not a chain cursor of a mass revocation by ${of}: ${JSON.stringify(payload)}`);
 }

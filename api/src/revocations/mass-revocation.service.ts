@@ -131,7 +131,7 @@ export class MassRevocationService {
    * to the progress, and enqueue the chain's next batch with the cursor moved. A crash rolls all of it
    * back, next job included, so the batch is simply done again. The chain that finishes last completes
    * the mass revocation. The mass revocation's row is written only at the end of a batch (its lock is
-   * held just until commit), so that chains do not wait for each other.
+   * held just until commit), so that chains wait for each other only for the commit.
    */
   batchJob(): JobHandler {
     return async (job, tx) => {
@@ -141,10 +141,13 @@ export class MassRevocationService {
       });
       if (!mass || mass.status !== MassRevocationStatus.RUNNING) return;
       const now = this.clock.now();
-      const { candidates, next } = await this.nextBatch(tx, mass, cursorOf(job.payload), now);
+      const cursor = cursorOf(job.payload, mass.issuingCaId === null ? "serials" : "issuingCa");
+      const { candidates, next } = await this.nextBatch(tx, mass, cursor, now);
       const revoked = await this.revokeSet(tx, mass, candidates, now);
       // What the chains contend for comes last, so that each holds those locks only until it commits:
-      // first the batch's audit entries and events are written,
+      // first the batch's audit entries are written, and its events parked (event_pending). The events
+      // still reach the feed at COMMIT, under the feed's one lock (migration 1764600000000), so two chains'
+      // commits queue there for a moment; nothing else of a batch waits for another chain.
       await runBeforeCommitHooks(tx);
       // then STAT-1..3 (the view triggers tell every replica at commit): the CRLs of the scopes this batch
       // touched are held, one publication per scope for the batches of a window, until the last batch
@@ -168,8 +171,9 @@ export class MassRevocationService {
         ),
       );
       if (progress.chainsRunning > 0 || next) return;
-      // STAT-1: the CRLs the batches held come out now, listing every certificate of the mass revocation.
-      await this.status.releaseHeldCrlPublications(tx);
+      // STAT-1: the CRLs the batches held come out now (a job of their own, once this commits), listing
+      // every certificate of the mass revocation.
+      await this.status.releaseHeldCrlPublications(tx, `mass:${mass.id}`);
       await tx.update(
         MassRevocation,
         { id: mass.id },

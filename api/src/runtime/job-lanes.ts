@@ -18,8 +18,10 @@ export const JOB_LANES = {
  * revocation touched publish side by side (each shard locks only its own counter row) instead of one
  * after another: 16 shards took 1.6 s after the last batch, one at a time. Runners claim jobs with
  * SKIP LOCKED, as replicas do, so nothing runs twice. Every runner holds one pooled connection while
- * it runs a job; with the bulk lane's (AKASHI_MASS_REVOCATION_CHAINS, 2 by default) they leave the
- * primary's pool of 10 room for the listener's catch-up and metrics.
+ * it runs a job: 4 + 1 + 2 = 7 with the default two chains (AKASHI_MASS_REVOCATION_CHAINS), which
+ * leaves the primary's default pool of 10 (AKASHI_DB_POOL_SIZE) room for the listener's catch-up and the
+ * metrics; with four chains, 9 of 10. A runner that finds the pool taken waits for a connection up to the
+ * acquire timeout and then fails its claim, which it tries again at its next poll.
  */
 export function laneRunners(massRevocationChains: number): Record<keyof typeof JOB_LANES | "core", number> {
   return { core: 4, network: 1, bulk: massRevocationChains };

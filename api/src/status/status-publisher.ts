@@ -1,9 +1,18 @@
 import { EntityManager } from "typeorm";
 import { Clock } from "../domain/clock";
-import { enqueueJob } from "../jobs/job-runner";
+import { JobHandler, enqueueJob } from "../jobs/job-runner";
 
 /** Job kind that publishes one CRL scope of a CA (payload `{ caId, shard }`, shard null: the legacy CRL). */
 export const CRL_PUBLISH_JOB = "crl.publish";
+
+/**
+ * Job kind that brings held CRL publications forward (payload `{}`: every held one; `{ ids }`: those
+ * jobs only, which an earlier round found locked). See {@link StatusPublisher.releaseJob}.
+ */
+export const CRL_RELEASE_JOB = "crl.release-held";
+
+/** How soon a release round that found held publications locked tries them again. */
+const RELEASE_RETRY_MS = 1000;
 
 /** Revocations within one window of this length share one CRL publication (STAT-1: "within seconds"). */
 const CRL_COALESCE_WINDOW_MS = 2000;
@@ -30,7 +39,7 @@ const CRL_PUBLISH_DELAY_MS = 500;
 const HELD_CRL_WINDOW_MS = 60_000;
 
 /** The job keys of held publications start with this (see {@link crlPublishKey}). */
-const HELD_KEY_PREFIX = `${CRL_PUBLISH_JOB}:held`;
+export const HELD_KEY_PREFIX = `${CRL_PUBLISH_JOB}:held:`;
 
 export interface RevokedCertificateRef {
   id: string;
@@ -112,16 +121,44 @@ export class StatusPublisher {
   }
 
   /**
-   * The end of a mass revocation: every CRL publication its batches held ({@link HELD_CRL_WINDOW_MS})
-   * runs now, as a single revocation's would. Any other held one (a mass revocation still running) only
-   * comes out earlier than planned.
+   * The end of a mass revocation (`key` names it): every CRL publication its batches held
+   * ({@link HELD_CRL_WINDOW_MS}) is to run now, as a single revocation's would. This only enqueues the
+   * release ({@link releaseJob}), to run in a transaction of its own once this one commits: the caller
+   * holds share locks on held publications of its own, and another mass revocation's batch may hold
+   * others; taking them all here would make two such transactions wait for each other (a deadlock).
    */
-  async releaseHeldCrlPublications(tx: EntityManager): Promise<void> {
-    const runAt = new Date(this.clock.now().getTime() + CRL_PUBLISH_DELAY_MS);
-    await tx.query(
-      `UPDATE job SET run_at = $3 WHERE kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) AND run_at > $3`,
-      [CRL_PUBLISH_JOB, `${HELD_KEY_PREFIX}:`, runAt],
-    );
+  async releaseHeldCrlPublications(tx: EntityManager, key: string): Promise<void> {
+    await enqueueJob(tx, { kind: CRL_RELEASE_JOB, runAt: this.clock.now(), uniqueKey: `${CRL_RELEASE_JOB}:${key}` });
+  }
+
+  /**
+   * Brings held publications forward to run in half a second. Any other held one (a mass revocation
+   * still running) only comes out earlier than planned. It never waits for a lock, so it is in no
+   * deadlock: a held publication that a revoking transaction holds (SKIP LOCKED) is tried again a
+   * second later, by id, until it is released or its own time has come (at most a window later).
+   */
+  releaseJob(): JobHandler {
+    return async (job, tx) => {
+      const runAt = new Date(this.clock.now().getTime() + CRL_PUBLISH_DELAY_MS);
+      const ids = job.payload.ids;
+      if (ids !== undefined && !(Array.isArray(ids) && ids.every((id) => typeof id === "string" && /^\d+$/.test(id))))
+        throw new Error(`${CRL_RELEASE_JOB} job ${job.id} has bad ids`);
+      const held = `kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) AND run_at > $3
+                    ${ids ? "AND id = ANY($4::bigint[])" : ""}`;
+      const params = [CRL_PUBLISH_JOB, HELD_KEY_PREFIX, runAt, ...(ids ? [ids] : [])];
+      await tx.query(
+        `WITH free AS (SELECT id FROM job WHERE ${held} ORDER BY id FOR UPDATE SKIP LOCKED)
+         UPDATE job SET run_at = $3 FROM free WHERE job.id = free.id`,
+        params,
+      );
+      const locked: Array<{ id: string }> = await tx.query(`SELECT id FROM job WHERE ${held} ORDER BY id`, params);
+      if (locked.length > 0)
+        await enqueueJob(tx, {
+          kind: CRL_RELEASE_JOB,
+          runAt: new Date(this.clock.now().getTime() + RELEASE_RETRY_MS),
+          payload: { ids: locked.map((r) => String(r.id)) },
+        });
+    };
   }
 
   /**
@@ -157,6 +194,6 @@ export class StatusPublisher {
  * shards); a held window (a mass revocation's) has keys of its own.
  */
 function crlPublishKey(caId: string, window: number, shard: number | null, held: boolean): string {
-  const prefix = held ? HELD_KEY_PREFIX : CRL_PUBLISH_JOB;
-  return shard === null ? `${prefix}:${caId}:${window}` : `${prefix}:${caId}/${shard}:${window}`;
+  const prefix = held ? HELD_KEY_PREFIX : `${CRL_PUBLISH_JOB}:`;
+  return shard === null ? `${prefix}${caId}:${window}` : `${prefix}${caId}/${shard}:${window}`;
 }
