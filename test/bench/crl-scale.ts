@@ -21,8 +21,9 @@ import { listen, type BenchApp, type ScratchDatabase } from "./setup";
  * (a) From a revocation mutation to the CRL served at the certificate's CRL Distribution Point listing
  *     it (goal ≤ 2 s; includes the 1 s coalescing delay of STAT-1 publication), and the CRL sizes.
  * (b) p99 of anonymous status GETs served by a process while that same process rebuilds every CRL of
- *     the CA (110 k entries in all, the daily refresh), against p99 with no CRL work, same run
- *     (goal ratio ≤ 1.5); and the same with the old inline build, as the before figure.
+ *     the CA (110 k entries in all, the daily refresh), against p99 with no CRL work, same run, in
+ *     alternating pairs (goal: the median pair's ratio ≤ 1.5); and the same with the old inline build,
+ *     as the before figure.
  */
 export interface CrlScaleInput {
   app: BenchApp;
@@ -35,6 +36,9 @@ export interface CrlScaleInput {
   concurrency: number;
   log: (msg: string) => void;
 }
+
+/** Quiet and rebuilding loads measured alternately this many times (odd, so that one pair is the median). */
+const PAIRS = 3;
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
@@ -201,12 +205,22 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
     return { load: result, rebuilds };
   };
   await load("warm-up");
-  const quiet = await load("status GET, no CRL work");
-  const offThread = await whileRebuilding("status GET while rebuilding all CRLs (worker thread)", false);
+  // Quiet and rebuilding loads alternate, PAIRS times: on a shared machine one 5 s load's p99 moves by
+  // ×2 from one run to the next by itself, so a single pair says more about the neighbours than about
+  // the CRL work. The goal is judged on the median pair.
+  const pairs: Array<{ quiet: LoadResult; offThread: LoadResult; ratio: number }> = [];
+  let offRebuilds = 0;
+  for (let i = 1; i <= PAIRS; i++) {
+    const quiet = await load(`status GET, no CRL work (${i})`);
+    const offThread = await whileRebuilding(`status GET while rebuilding all CRLs, worker thread (${i})`, false);
+    offRebuilds += offThread.rebuilds;
+    pairs.push({ quiet, offThread: offThread.load, ratio: offThread.load.p99Ms / quiet.p99Ms });
+  }
+  const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRS / 2)];
   const inline = await whileRebuilding("status GET while rebuilding all CRLs (inline, as on main)", true);
   await served.close();
   await stop();
-  for (const r of [quiet, offThread.load, inline.load])
+  for (const r of [...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load])
     if (r.non2xx || r.errors || r.quickCheckFailures)
       failures.push(`crl: ${r.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.quickCheckFailures} bad bodies`);
 
@@ -224,11 +238,12 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
           "revocation mutation → served on its shard's CRL",
           `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce; the job runner wakes when it falls due)`,
         ],
-        ...[quiet, offThread.load, inline.load].map((r) => [
+        ...[...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load].map((r) => [
           r.label,
           `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms, ${r.requests} requests`,
         ]),
-        ["CRL rebuild rounds during the loads (worker / inline)", `${offThread.rebuilds} / ${inline.rebuilds}`],
+        ["p99 while rebuilding ÷ p99 quiet, per pair", pairs.map((p) => `×${p.ratio.toFixed(2)}`).join(", ")],
+        ["CRL rebuild rounds during the loads (worker / inline)", `${offRebuilds} / ${inline.rebuilds}`],
       ],
     ),
   );
@@ -248,10 +263,10 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
     pass: null,
   });
   atMost(
-    "CRL: status GET p99 during full CRL rebuilds ÷ p99 without (same process)",
-    offThread.load.p99Ms / quiet.p99Ms,
+    `CRL: status GET p99 during full CRL rebuilds ÷ p99 without (same process, median of ${PAIRS} alternating pairs)`,
+    median.ratio,
     1.5,
-    `inline build: ${(inline.load.p99Ms / quiet.p99Ms).toFixed(2)} (p99 ${inline.load.p99Ms.toFixed(1)} ms vs ${quiet.p99Ms.toFixed(1)} ms)`,
+    `inline build: ${(inline.load.p99Ms / median.quiet.p99Ms).toFixed(2)} (p99 ${inline.load.p99Ms.toFixed(1)} ms vs ${median.quiet.p99Ms.toFixed(1)} ms)`,
   );
   return failures;
 }
