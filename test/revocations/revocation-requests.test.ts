@@ -7,6 +7,8 @@ import {
   reviewAndApprove,
   submitApplication,
 } from "../support/lifecycle";
+import { inTransaction } from "../../api/src/db/transaction";
+import { EXECUTE_SCHEDULED_JOB } from "../../api/src/revocations/revocation.service";
 import { TempDir, makeCsr, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 import { contractWriteGaps, scheduledRevocationGaps } from "../support/write-paths";
@@ -218,6 +220,52 @@ test("REV-2: a scheduled revocation stays valid until the end of the month (JST)
     revokedAt: "2026-11-30T14:59:59.000Z",
     revocationReason: "CESSATION_OF_OPERATION",
     revocationScheduledAt: null,
+  });
+});
+
+test("REV-2, REV-7: the executor of a scheduled revocation locks the certificate before the revocation, as every revoking path does, so that none waits for it in a cycle", async () => {
+  const cert = await freshCertificate();
+  expect((await revoke(alpha.key, cert.id, "SUPERSEDED", { atEndOfMonth: true })).userErrors).toEqual([]);
+  const [{ id: revocationId, certificate_id: certificateId }] = await t.ds.query(
+    `SELECT r.id, r.certificate_id FROM revocation r JOIN certificate c ON c.id = r.certificate_id
+     WHERE c.serial_hex = $1 AND r.status = 'SCHEDULED'`,
+    [cert.serialNumber.toLowerCase()],
+  );
+  // Another revoking transaction (a mass revocation's batch, say) holds the certificate when the month ends.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const holder = inTransaction(t.ds, async (tx) => {
+    await tx.query(`SELECT id FROM certificate WHERE id = $1 FOR UPDATE`, [certificateId]);
+    locked();
+    await released;
+    // ...and goes on to the revocation row, as such a batch does: this would deadlock if the executor held it.
+    await tx.query(`SET LOCAL lock_timeout = '10s'`);
+    await tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE`, [revocationId]);
+  });
+  await isLocked;
+  t.clock.set(new Date("2026-11-30T14:59:59Z"));
+  const executor = t.runner({ [EXECUTE_SCHEDULED_JOB]: t.services.jobs.handlers[EXECUTE_SCHEDULED_JOB] });
+  const run = executor.runDue(1);
+  for (let i = 0; ; i++) {
+    const [{ n }] = await t.ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
+    );
+    if (n > 0) break;
+    if (i > 2000) throw new Error("the executor never waited for the certificate");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // Waiting for the certificate, the executor holds nothing of the revocation.
+  await inTransaction(t.ds, (tx) =>
+    tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE NOWAIT`, [revocationId]),
+  );
+  release();
+  await holder;
+  expect(await run).toBe(1);
+  expect((await gqlOk(t, null, STATUS, { s: cert.serialNumber })).certificateStatus).toMatchObject({
+    status: "REVOKED",
+    revokedAt: "2026-11-30T14:59:59.000Z",
   });
 });
 

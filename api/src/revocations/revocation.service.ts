@@ -350,16 +350,17 @@ export class RevocationService {
   /** The job: executes the scheduled revocation unless it was withdrawn (or the certificate was revoked otherwise). */
   executeScheduledJob(): JobHandler {
     return async (job, tx) => {
-      const r = await tx.findOne(Revocation, {
-        where: { id: String(job.payload.revocationId) },
-        lock: { mode: "pessimistic_write" },
-      });
-      if (!r || r.status !== RevocationStatus.SCHEDULED) return;
+      const id = String(job.payload.revocationId);
+      const found = await tx.findOne(Revocation, { select: { id: true, certificateId: true }, where: { id } });
+      if (!found) return;
+      // The certificate first, then its revocation: the order in which every other revoking path locks
+      // them (a request, a mass revocation's batch), so that none of them waits for this in a cycle.
       const cert = await tx.findOneOrFail(Certificate, {
-        where: { id: r.certificateId },
+        where: { id: found.certificateId },
         lock: { mode: "pessimistic_write" },
       });
-      if (cert.revokedAt) return;
+      const r = await tx.findOne(Revocation, { where: { id }, lock: { mode: "pessimistic_write" } });
+      if (!r || r.status !== RevocationStatus.SCHEDULED || cert.revokedAt) return;
       await this.execute(
         tx,
         { caller: { kind: "SYSTEM", label: "revocation-executor" }, requestId: null },
