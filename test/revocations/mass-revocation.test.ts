@@ -7,6 +7,7 @@ import { RevocationRequester } from "../../api/src/revocations/revocation.entity
 import { Job } from "../../api/src/jobs/job.entity";
 import { CRL_PUBLISH_JOB, CRL_RELEASE_JOB, HELD_KEY_PREFIX } from "../../api/src/status/status-publisher";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
+import { holdOpen } from "../support/open-transaction";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -335,11 +336,7 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
   const certs = [await issue(), await issue(), await issue()];
   const mass = await startMass({ serials: certs.map((c) => c.serial) });
   // A single revocation of certs[0] holds its row lock while the mass revocation's batch reaches it.
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const single = inTransaction(t.ds, async (tx) => {
+  const single = holdOpen(t.ds, async (tx) => {
     const row = await tx.findOneOrFail(Certificate, {
       where: { id: certs[0].uuid },
       lock: { mode: "pessimistic_write" },
@@ -348,14 +345,12 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
       requestedBy: RevocationRequester.OPERATOR,
       requesterKeyId: null,
     });
-    locked();
-    await released;
   });
-  await isLocked;
+  await single.held;
   const batch = massRunner.runDue(1);
   await untilBatchWaitsForRowLock();
-  release();
-  await single;
+  single.release();
+  await single.done;
   await batch;
   await runMassJobs();
   expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
@@ -378,21 +373,18 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
 test("REV-7: a single revocation that rolls back while a mass revocation waits for it does not make the mass revocation skip the certificate", async () => {
   const certs = [await issue(), await issue()];
   const mass = await startMass({ serials: certs.map((c) => c.serial) });
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  const single = inTransaction(t.ds, async (tx) => {
-    await tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } });
-    locked();
-    await released;
-    throw new Error("the single revocation fails");
-  }).catch(() => "rolled back");
-  await isLocked;
+  const single = holdOpen(
+    t.ds,
+    (tx) => tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } }),
+    async () => {
+      throw new Error("the single revocation fails");
+    },
+  );
+  await single.held;
   const batch = massRunner.runDue(1);
   await untilBatchWaitsForRowLock();
-  release();
-  expect(await single).toBe("rolled back");
+  single.release();
+  await expect(single.done).rejects.toThrow("the single revocation fails");
   await batch;
   await runMassJobs();
   for (const c of certs) expect(await executedCount(c.uuid)).toBe(1);
@@ -425,16 +417,10 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
   ]);
 
   // The first chain's batch waits for a row lock on certs[0]...
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  const holder = inTransaction(t.ds, async (tx) => {
-    await tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } });
-    locked();
-    await released;
-  });
-  await isLocked;
+  const holder = holdOpen(t.ds, (tx) =>
+    tx.findOneOrFail(Certificate, { where: { id: certs[0].uuid }, lock: { mode: "pessimistic_write" } }),
+  );
+  await holder.held;
   const first = massRunner.runDue(1);
   await untilBatchWaitsForRowLock();
   // ...while the second chain, in another runner, revokes its certificates and commits.
@@ -450,8 +436,8 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
   // The second chain is done, but not the mass revocation: its CRLs stay held.
   expect(await heldDelays()).toEqual([60_000]);
 
-  release();
-  await holder;
+  holder.release();
+  await holder.done;
   await first;
   expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({
     status: "COMPLETED",
@@ -491,22 +477,16 @@ test("REV-4, issue 11: when two chains' last batches end at the same moment, exa
     ),
   );
   // The progress row is held, so both batches do all their work and then wait at its UPDATE together.
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  const holder = inTransaction(t.ds, async (tx) => {
-    // NO KEY: the batches' revocation rows still reference it (their foreign key check takes a KEY SHARE lock).
-    await tx.query(`SELECT id FROM mass_revocation WHERE id = $1 FOR NO KEY UPDATE`, [mass.uuid]);
-    locked();
-    await released;
-  });
-  await isLocked;
+  // NO KEY: the batches' revocation rows still reference it (their foreign key check takes a KEY SHARE lock).
+  const holder = holdOpen(t.ds, (tx) =>
+    tx.query(`SELECT id FROM mass_revocation WHERE id = $1 FOR NO KEY UPDATE`, [mass.uuid]),
+  );
+  await holder.held;
   const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
   const batches = Promise.all([massRunner.runDue(1), other.runDue(1)]);
   await untilBatchWaitsForRowLock("%UPDATE mass_revocation SET done%", 2);
-  release();
-  await holder;
+  holder.release();
+  await holder.done;
   expect(await batches).toEqual([1, 1]);
 
   expect((await gqlOk(t, t.operatorKey, PROGRESS, { id: mass.id })).node).toEqual({

@@ -9,6 +9,7 @@ import {
 } from "../support/lifecycle";
 import { inTransaction } from "../../api/src/db/transaction";
 import { EXECUTE_SCHEDULED_JOB } from "../../api/src/revocations/revocation.service";
+import { holdOpen } from "../support/open-transaction";
 import { TempDir, makeCsr, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 import { contractWriteGaps, scheduledRevocationGaps } from "../support/write-paths";
@@ -231,20 +232,17 @@ test("REV-2, REV-7: the executor of a scheduled revocation locks the certificate
      WHERE c.serial_hex = $1 AND r.status = 'SCHEDULED'`,
     [cert.serialNumber.toLowerCase()],
   );
-  // Another revoking transaction (a mass revocation's batch, say) holds the certificate when the month ends.
-  let release!: () => void;
-  const released = new Promise<void>((r) => (release = r));
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
-  const holder = inTransaction(t.ds, async (tx) => {
-    await tx.query(`SELECT id FROM certificate WHERE id = $1 FOR UPDATE`, [certificateId]);
-    locked();
-    await released;
-    // ...and goes on to the revocation row, as such a batch does: this would deadlock if the executor held it.
-    await tx.query(`SET LOCAL lock_timeout = '10s'`);
-    await tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE`, [revocationId]);
-  });
-  await isLocked;
+  // Another revoking transaction (a mass revocation's batch, say) holds the certificate when the month ends,
+  // and then goes on to the revocation row, as such a batch does: this would deadlock if the executor held it.
+  const holder = holdOpen(
+    t.ds,
+    (tx) => tx.query(`SELECT id FROM certificate WHERE id = $1 FOR UPDATE`, [certificateId]),
+    async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '10s'`);
+      await tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE`, [revocationId]);
+    },
+  );
+  await holder.held;
   t.clock.set(new Date("2026-11-30T14:59:59Z"));
   const executor = t.runner({ [EXECUTE_SCHEDULED_JOB]: t.services.jobs.handlers[EXECUTE_SCHEDULED_JOB] });
   const run = executor.runDue(1);
@@ -260,8 +258,8 @@ test("REV-2, REV-7: the executor of a scheduled revocation locks the certificate
   await inTransaction(t.ds, (tx) =>
     tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE NOWAIT`, [revocationId]),
   );
-  release();
-  await holder;
+  holder.release();
+  await holder.done;
   expect(await run).toBe(1);
   expect((await gqlOk(t, null, STATUS, { s: cert.serialNumber })).certificateStatus).toMatchObject({
     status: "REVOKED",

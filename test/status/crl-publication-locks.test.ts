@@ -4,6 +4,7 @@ import { inTransaction } from "../../api/src/db/transaction";
 import type { JobRunner } from "../../api/src/jobs/job-runner";
 import { Job } from "../../api/src/jobs/job.entity";
 import { CRL_PUBLISH_JOB, CRL_RELEASE_JOB, HELD_KEY_PREFIX } from "../../api/src/status/status-publisher";
+import { OpenTransaction, holdOpen } from "../support/open-transaction";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /**
@@ -32,21 +33,13 @@ const revokedOnShard3 = (tx: EntityManager) =>
     { id: randomUUID(), issuingCaId: caId, serialHex: "0a", crlShard: 3 },
   ]);
 
-/** A transaction that joins the publication and stays open until `close` is called. */
-function openRevocation(): { joined: Promise<void>; close: () => void; done: Promise<void> } {
-  let joined!: () => void;
-  let close!: () => void;
-  const isJoined = new Promise<void>((r) => (joined = r));
-  const closed = new Promise<void>((r) => (close = r));
-  const done = inTransaction(t.ds, async (tx) => {
+/** A transaction that joins the publication and stays open until it is released. */
+function openRevocation(): OpenTransaction {
+  return holdOpen(t.ds, async (tx) => {
     // A guard, not a timing: joining must not wait on the other open transaction at all.
     await tx.query(`SET LOCAL lock_timeout = '10s'`);
     await revokedOnShard3(tx);
-    joined();
-    await closed;
   });
-  // A transaction that fails before joining (the lock timeout) fails `joined` too, with its error.
-  return { joined: Promise.race([isJoined, done]), close, done };
 }
 
 test("STAT-1, STAT-3: revocations join a pending CRL publication side by side, and it runs only after they commit", async () => {
@@ -58,16 +51,16 @@ test("STAT-1, STAT-3: revocations join a pending CRL publication side by side, a
   expect(before).toBe(1);
 
   const first = openRevocation();
-  await first.joined;
+  await first.held;
   const second = openRevocation();
-  await second.joined; // would wait for the first's commit (and then time out) if joining took the row exclusively
+  await second.held; // would wait for the first's commit (and then time out) if joining took the row exclusively
   t.clock.advance(5_000);
   expect(await runner.runDue()).toBe(0); // due, but held by both open transactions
 
-  first.close();
+  first.release();
   await first.done;
   expect(await runner.runDue()).toBe(0); // still held by the second
-  second.close();
+  second.release();
   await second.done;
   expect(await runner.runDue()).toBe(1);
   const [{ n: after }] = await t.ds.query(
@@ -102,16 +95,8 @@ test("STAT-1, REV-4: releasing held CRL publications never waits for a revocatio
   ]);
 
   // A mass revocation's batch on shard 5 is still open, holding its publication, when another one ends.
-  let close!: () => void;
-  const closed = new Promise<void>((r) => (close = r));
-  let joined!: () => void;
-  const isJoined = new Promise<void>((r) => (joined = r));
-  const open = inTransaction(t.ds, async (tx) => {
-    await heldOn(5)(tx);
-    joined();
-    await closed;
-  });
-  await isJoined;
+  const open = holdOpen(t.ds, heldOn(5));
+  await open.held;
   await inTransaction(t.ds, (tx) => t.services.statusPublisher.releaseHeldCrlPublications(tx, "mass:test"));
   const [release] = await t.ds.query(`SELECT id, payload FROM job WHERE kind = $1 AND status = 'PENDING'`, [
     CRL_RELEASE_JOB,
@@ -140,8 +125,8 @@ test("STAT-1, REV-4: releasing held CRL publications never waits for a revocatio
   expect(retry.payload).toEqual({ ids: [String(shard5.id)] });
   expect(retry.run_at.getTime() - t.clock.now().getTime()).toBe(1000);
 
-  close();
-  await open;
+  open.release();
+  await open.done;
   t.clock.advance(1000);
   const releaser = t.runner({ [CRL_RELEASE_JOB]: t.services.jobs.handlers[CRL_RELEASE_JOB] });
   expect(await releaser.runDue()).toBe(1);
