@@ -21,9 +21,10 @@ export const crlThreadPolicy = { inlineMaxEntries: CRL_INLINE_MAX_ENTRIES };
  * event loop answering requests whenever they compete, and still has the whole of an idle core. On
  * 2 cores it took a status GET's p99 during back-to-back 110 k-entry rebuilds from about ×1.9 of a
  * quiet run to about ×1.5 (test/bench/crl-scale.ts). Elsewhere the call would renice the whole
- * process, so it is made on Linux only. Where it can, the thread also takes the SCHED_IDLE policy
- * (crl-worker.ts): with it, the requests served during those rebuilds went from about half of a quiet
- * run's to about three quarters.
+ * process, so it is made on Linux only. Not SCHED_IDLE, though it served more requests beside the
+ * rebuilds in the bench: a thread of that policy gets no CPU at all on cores that stay busy, and a
+ * CRL must still come out within seconds of a revocation (STAT-1) while its publishing transaction
+ * holds the scope's counter row.
  */
 export const CRL_THREAD_NICE = 10;
 

@@ -1,5 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { readlinkSync } from "node:fs";
 import os from "node:os";
 import { parentPort } from "node:worker_threads";
 import { buildLintedCrlTbs, type CrlTbsInput } from "./crl-tbs";
@@ -15,16 +13,6 @@ if (process.platform === "linux") {
     os.setPriority(CRL_THREAD_NICE);
   } catch {
     // Raising one's own nice value is always allowed; a sandbox that refuses it leaves the thread at the normal priority.
-  }
-  try {
-    // SCHED_IDLE where it can be had (Node has no call for it; util-linux's chrt makes it, on this thread's
-    // id): a thread of that policy runs only on a core nothing else wants, and gives it up the moment a
-    // request's thread wakes, which a nice value alone does not make the scheduler do. Any user may move a
-    // thread of their own to it. Without chrt, or where it is refused, the nice value above stands.
-    const tid = readlinkSync("/proc/thread-self").split("/").pop() ?? "";
-    if (/^\d+$/.test(tid)) execFileSync("chrt", ["--idle", "--pid", "0", tid], { stdio: "ignore", timeout: 10_000 });
-  } catch {
-    // Best effort, as above.
   }
 }
 
