@@ -1,6 +1,6 @@
-/** ACME-8: every URL the ACME server hands out, built from PUBLIC_BASE_URL (never from the Host header). */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from "../ids";
 
+/** ACME-8: every URL the ACME server hands out, built from PUBLIC_BASE_URL (never from the Host header). */
 export class AcmeUrls {
   readonly base: string;
 
@@ -28,10 +28,6 @@ export class AcmeUrls {
   accountIdOf(kid: unknown): string | null {
     if (typeof kid !== "string" || !kid.startsWith(`${this.base}/acct/`)) return null;
     const id = kid.slice(`${this.base}/acct/`.length);
-    return UUID.test(id) ? id : null;
+    return isUuid(id) ? id : null;
   }
-}
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
 }

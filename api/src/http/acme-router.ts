@@ -6,7 +6,7 @@
 import express, { NextFunction, Request, Response, Router } from "express";
 import { renewalInfo } from "../acme/renewal-info";
 import type { AcmeCore, AcmeRequest, SignedBy } from "../acme/acme-core";
-import { isUuid } from "../acme/acme-urls";
+import { isUuid } from "../ids";
 import { type AcmeResponse, send } from "../acme/acme-response";
 import type { AcmeServer } from "../acme/acme-server";
 import { AcmeProblem } from "../acme/problems";

@@ -1,8 +1,7 @@
 import { Router } from "express";
 import { CaService } from "../certificates/ca.service";
+import { isUuid } from "../ids";
 import { toPem } from "../pki";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * CA certificates: the root as PEM at the stable `/ca/root.pem`, and every CA certificate as DER at the
@@ -18,7 +17,7 @@ export function caRoutes(ca: CaService): Router {
   });
   router.get("/ca/:file", async (req, res) => {
     const m = /^(.+)\.(der|pem)$/.exec(req.params.file);
-    const found = m && UUID.test(m[1]) ? await ca.get(m[1]) : null;
+    const found = m && isUuid(m[1]) ? await ca.get(m[1]) : null;
     if (!found) {
       res.status(404).type("text/plain").send("Unknown CA certificate.\n");
       return;

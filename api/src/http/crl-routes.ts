@@ -1,8 +1,7 @@
 import { Request, Response, Router } from "express";
 import { Clock } from "../domain/clock";
+import { isUuid } from "../ids";
 import { CRL_HTTP_MAX_AGE_S, CrlService, PublishedCrl } from "../status/crl.service";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Whether an If-None-Match header names this entity tag (a list, weak tags and `*` included). */
 function matches(ifNoneMatch: string | undefined, etag: string): boolean {
@@ -21,12 +20,12 @@ export function crlRoutes(crls: CrlService, clock: Clock): Router {
   const router = Router();
   router.get("/crl/:file", async (req: Request, res: Response) => {
     const m = /^([0-9a-f-]{36})\.crl$/.exec(String(req.params.file));
-    await send(res, m && UUID.test(m[1]) ? await crls.current(m[1]) : null, req);
+    await send(res, m && isUuid(m[1]) ? await crls.current(m[1]) : null, req);
   });
   router.get("/crl/:caId/:file", async (req: Request, res: Response) => {
     const caId = String(req.params.caId);
     const m = /^(0|[1-9][0-9]{0,3})\.crl$/.exec(String(req.params.file));
-    await send(res, m && UUID.test(caId) ? await crls.current(caId, Number(m[1])) : null, req);
+    await send(res, m && isUuid(caId) ? await crls.current(caId, Number(m[1])) : null, req);
   });
 
   async function send(res: Response, crl: PublishedCrl | null, req: Request): Promise<void> {

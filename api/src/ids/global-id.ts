@@ -5,6 +5,11 @@ export function toGlobalId(type: string, id: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Whether `id` is a uuid as PostgreSQL writes it (lower-case hex): every id of the service's rows. */
+export function isUuid(id: string): boolean {
+  return UUID.test(id);
+}
+
 /** Returns null for anything that is not a well-formed global ID, so a guessed ID is simply "not found". */
 export function fromGlobalId(globalId: string): { type: string; id: string } | null {
   if (!/^[A-Za-z0-9_-]{1,200}$/.test(globalId)) return null;
@@ -13,7 +18,7 @@ export function fromGlobalId(globalId: string): { type: string; id: string } | n
   if (sep <= 0) return null;
   const type = text.slice(0, sep);
   const id = text.slice(sep + 1);
-  if (!/^[A-Za-z]+$/.test(type) || !UUID.test(id)) return null;
+  if (!/^[A-Za-z]+$/.test(type) || !isUuid(id)) return null;
   return { type, id };
 }
 

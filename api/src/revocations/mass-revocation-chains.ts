@@ -1,3 +1,5 @@
+import { isUuid } from "../ids";
+
 /**
  * Issue 11: a mass revocation runs as several chains of batches side by side, each over its own part of
  * the work, so that its batches do not wait one after another on one database backend. Where a chain
@@ -40,9 +42,7 @@ export function positionRanges(length: number, chains: number): ChainCursor[] {
   }));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const isBound = (v: unknown): v is string | null => v === null || (typeof v === "string" && UUID.test(v));
+const isBound = (v: unknown): v is string | null => v === null || (typeof v === "string" && isUuid(v));
 const isPosition = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /**
