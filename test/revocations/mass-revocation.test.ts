@@ -7,7 +7,7 @@ import { RevocationRequester } from "../../api/src/revocations/revocation.entity
 import { Job } from "../../api/src/jobs/job.entity";
 import { CRL_PUBLISH_JOB, CRL_RELEASE_JOB, HELD_KEY_PREFIX } from "../../api/src/status/status-publisher";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
-import { holdOpen } from "../support/open-transaction";
+import { holdOpen, untilWaitingForLock } from "../support/open-transaction";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -318,19 +318,9 @@ test("REV-4: a mass revocation of a list of serials matches each serial once, sk
   expect(n).toBe(mass.total);
 });
 
-/** Waits (bounded by count, not by time) until a mass revocation's batch waits for a row lock. */
-/** Until `backends` connections wait for a lock in a statement like `statement` (a batch's, by default its row locks). */
-async function untilBatchWaitsForRowLock(statement = "%FOR UPDATE%", backends = 1): Promise<void> {
-  for (let i = 0; ; i++) {
-    const [{ n }] = await t.ds.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND datname = current_database()`,
-      [statement],
-    );
-    if (n >= backends) return;
-    if (i > 2000) throw new Error(`${backends} batch(es) never waited for a lock in ${statement}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Until a mass revocation's batch waits for a row lock (or `backends` connections for a lock in `statement`). */
+const untilBatchWaitsForLock = (statement = "%FOR UPDATE%", backends = 1) =>
+  untilWaitingForLock(t.ds, statement, backends);
 
 test("REV-7: a certificate revoked singly during a mass revocation is revoked once", async () => {
   const certs = [await issue(), await issue(), await issue()];
@@ -348,7 +338,7 @@ test("REV-7: a certificate revoked singly during a mass revocation is revoked on
   });
   await single.held;
   const batch = massRunner.runDue(1);
-  await untilBatchWaitsForRowLock();
+  await untilBatchWaitsForLock();
   single.release();
   await single.done;
   await batch;
@@ -382,7 +372,7 @@ test("REV-7: a single revocation that rolls back while a mass revocation waits f
   );
   await single.held;
   const batch = massRunner.runDue(1);
-  await untilBatchWaitsForRowLock();
+  await untilBatchWaitsForLock();
   single.release();
   await expect(single.done).rejects.toThrow("the single revocation fails");
   await batch;
@@ -422,7 +412,7 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
   );
   await holder.held;
   const first = massRunner.runDue(1);
-  await untilBatchWaitsForRowLock();
+  await untilBatchWaitsForLock();
   // ...while the second chain, in another runner, revokes its certificates and commits.
   const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
   expect(await other.runDue(1)).toBe(1);
@@ -483,8 +473,9 @@ test("REV-4, issue 11: when two chains' last batches end at the same moment, exa
   );
   await holder.held;
   const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  const releaseCalls = jest.spyOn(t.services.statusPublisher, "releaseHeldCrlPublications");
   const batches = Promise.all([massRunner.runDue(1), other.runDue(1)]);
-  await untilBatchWaitsForRowLock("%UPDATE mass_revocation SET done%", 2);
+  await untilBatchWaitsForLock("%UPDATE mass_revocation SET done%", 2);
   holder.release();
   await holder.done;
   expect(await batches).toEqual([1, 1]);
@@ -498,6 +489,9 @@ test("REV-4, issue 11: when two chains' last batches end at the same moment, exa
     mass.uuid,
   ]);
   expect(chains_running).toBe(0);
+  // One of the two batches saw the last chain end; the other saw one still running.
+  expect(releaseCalls).toHaveBeenCalledTimes(1);
+  releaseCalls.mockRestore();
   const releases = await t.ds.query(`SELECT unique_key FROM job WHERE kind = $1 AND status = 'PENDING'`, [
     CRL_RELEASE_JOB,
   ]);

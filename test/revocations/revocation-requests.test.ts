@@ -9,7 +9,7 @@ import {
 } from "../support/lifecycle";
 import { inTransaction } from "../../api/src/db/transaction";
 import { EXECUTE_SCHEDULED_JOB } from "../../api/src/revocations/revocation.service";
-import { holdOpen } from "../support/open-transaction";
+import { holdOpen, untilWaitingForLock } from "../support/open-transaction";
 import { TempDir, makeCsr, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
 import { contractWriteGaps, scheduledRevocationGaps } from "../support/write-paths";
@@ -244,16 +244,15 @@ test("REV-2, REV-7: the executor of a scheduled revocation locks the certificate
   );
   await holder.held;
   t.clock.set(new Date("2026-11-30T14:59:59Z"));
+  const [{ due }] = await t.ds.query(
+    `SELECT count(*)::int AS due FROM job WHERE kind = $1 AND status = 'PENDING' AND run_at <= $2`,
+    [EXECUTE_SCHEDULED_JOB, t.clock.now()],
+  );
+  expect(due).toBe(1); // this revocation's: the one the executor below runs
   const executor = t.runner({ [EXECUTE_SCHEDULED_JOB]: t.services.jobs.handlers[EXECUTE_SCHEDULED_JOB] });
   const run = executor.runDue(1);
-  for (let i = 0; ; i++) {
-    const [{ n }] = await t.ds.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`,
-    );
-    if (n > 0) break;
-    if (i > 2000) throw new Error("the executor never waited for the certificate");
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  // The executor's locking read of the certificate (pg_stat_activity keeps only the start of its long text).
+  await untilWaitingForLock(t.ds, 'SELECT "Certificate"."id" AS "Certificate_id"%');
   // Waiting for the certificate, the executor holds nothing of the revocation.
   await inTransaction(t.ds, (tx) =>
     tx.query(`SELECT id FROM revocation WHERE id = $1 FOR UPDATE NOWAIT`, [revocationId]),

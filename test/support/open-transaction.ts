@@ -34,3 +34,19 @@ export function holdOpen(
   // A transaction that fails before holding (a lock timeout) fails `held` too, with its error.
   return { held: Promise.race([isHeld, done]), release, done };
 }
+
+/**
+ * Waits until `backends` connections of this database wait for a lock in a statement whose text is like
+ * `statement` (SQL LIKE). Bounded by a count of polls, not by a time.
+ */
+export async function untilWaitingForLock(ds: DataSource, statement: string, backends = 1): Promise<void> {
+  for (let i = 0; ; i++) {
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1 AND datname = current_database()`,
+      [statement],
+    );
+    if (n >= backends) return;
+    if (i > 2000) throw new Error(`${backends} connection(s) never waited for a lock in ${statement}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

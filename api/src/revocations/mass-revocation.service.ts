@@ -145,9 +145,10 @@ export class MassRevocationService {
       const { candidates, next } = await this.nextBatch(tx, mass, cursor, now);
       const revoked = await this.revokeSet(tx, mass, candidates, now);
       // What the chains contend for comes last, so that each holds those locks only until it commits:
-      // first the batch's audit entries are written, and its events parked (event_pending). The events
-      // still reach the feed at COMMIT, under the feed's one lock (migration 1764600000000), so two chains'
-      // commits queue there for a moment; nothing else of a batch waits for another chain.
+      // first the batch's audit entries are written, and its events parked (event_pending). A chain still
+      // waits for another's commit where they meet: at the progress row, at the first insert of a new
+      // window's held CRL job, at a contract both revoke (a reissue's two certificates), and at COMMIT,
+      // where the events reach the feed under its one lock (migration 1764600000000).
       await runBeforeCommitHooks(tx);
       // then STAT-1..3 (the view triggers tell every replica at commit): the CRLs of the scopes this batch
       // touched are held, one publication per scope for the batches of a window, until the last batch

@@ -351,8 +351,12 @@ export class RevocationService {
   executeScheduledJob(): JobHandler {
     return async (job, tx) => {
       const id = String(job.payload.revocationId);
-      const found = await tx.findOne(Revocation, { select: { id: true, certificateId: true }, where: { id } });
-      if (!found) return;
+      const found = await tx.findOne(Revocation, {
+        select: { id: true, certificateId: true, status: true },
+        where: { id },
+      });
+      // A revocation that is no longer scheduled never is again (withdrawn or executed for good, REV-7).
+      if (!found || found.status !== RevocationStatus.SCHEDULED) return;
       // The certificate first, then its revocation: the order in which every other revoking path locks
       // them (a request, a mass revocation's batch), so that none of them waits for this in a cycle.
       const cert = await tx.findOneOrFail(Certificate, {

@@ -7,7 +7,7 @@ export const CRL_PUBLISH_JOB = "crl.publish";
 
 /**
  * Job kind that brings held CRL publications forward (payload `{}`: every held one; `{ ids }`: those
- * jobs only, which an earlier round found locked). See {@link StatusPublisher.releaseJob}.
+ * jobs only, which an earlier round could not take). See {@link StatusPublisher.releaseJob}.
  */
 export const CRL_RELEASE_JOB = "crl.release-held";
 
@@ -146,12 +146,15 @@ export class StatusPublisher {
       const held = `kind = $1 AND status = 'PENDING' AND starts_with(unique_key, $2) AND run_at > $3
                     ${ids ? "AND id = ANY($4::bigint[])" : ""}`;
       const params = [CRL_PUBLISH_JOB, HELD_KEY_PREFIX, runAt, ...(ids ? [ids] : [])];
-      await tx.query(
-        `WITH free AS (SELECT id FROM job WHERE ${held} ORDER BY id FOR UPDATE SKIP LOCKED)
-         UPDATE job SET run_at = $3 FROM free WHERE job.id = free.id`,
+      // One statement, one snapshot: what is left over is exactly what was skipped (held by another
+      // transaction) or had changed by the time it was locked (then the next round drops it).
+      const locked: Array<{ id: string }> = await tx.query(
+        `WITH candidate AS (SELECT id FROM job WHERE ${held}),
+              free AS (SELECT id FROM job WHERE ${held} AND id IN (SELECT id FROM candidate) ORDER BY id FOR UPDATE SKIP LOCKED),
+              released AS (UPDATE job SET run_at = $3 FROM free WHERE job.id = free.id RETURNING job.id)
+         SELECT id FROM candidate WHERE id NOT IN (SELECT id FROM released) ORDER BY id`,
         params,
       );
-      const locked: Array<{ id: string }> = await tx.query(`SELECT id FROM job WHERE ${held} ORDER BY id`, params);
       if (locked.length > 0)
         await enqueueJob(tx, {
           kind: CRL_RELEASE_JOB,
