@@ -153,6 +153,9 @@ async function effects(cert: Issued) {
   );
 }
 
+/** A runner of one job kind (another replica, when a test makes a second). */
+const runnerOf = (kind: string): JobRunner => t.runner({ [kind]: t.services.jobs.handlers[kind] });
+
 async function runMassJobs(): Promise<void> {
   // Bounded: each pass runs what is due; a mass revocation enqueues its next batch as due at once.
   for (let i = 0; i < 200; i++) {
@@ -202,10 +205,9 @@ beforeAll(async () => {
     `INSERT INTO webhook_endpoint (reseller_id, url, secret, event_types, created_at, updated_at) VALUES ($1, 'https://hooks.mass.akashi-demo.jp/in', $2, ARRAY['revocation.executed','contract.ended'], $3, $3)`,
     [alpha.id, "s".repeat(40), START],
   );
-  const runner = (kind: string) => t.runner({ [kind]: t.services.jobs.handlers[kind] });
-  massRunner = runner(MASS_REVOCATION_JOB);
-  crlRunner = runner(CRL_PUBLISH_JOB);
-  releaseRunner = runner(CRL_RELEASE_JOB);
+  massRunner = runnerOf(MASS_REVOCATION_JOB);
+  crlRunner = runnerOf(CRL_PUBLISH_JOB);
+  releaseRunner = runnerOf(CRL_RELEASE_JOB);
 });
 
 afterAll(async () => {
@@ -414,7 +416,7 @@ test("REV-4, issue 11: a mass revocation's chains run side by side, and only the
   const first = massRunner.runDue(1);
   await untilBatchWaitsForLock();
   // ...while the second chain, in another runner, revokes its certificates and commits.
-  const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  const other = runnerOf(MASS_REVOCATION_JOB);
   expect(await other.runDue(1)).toBe(1);
   for (const c of certs.slice(2))
     expect((await gqlOk(t, null, STATUS, { s: c.serial })).certificateStatus.status).toBe("REVOKED");
@@ -472,7 +474,7 @@ test("REV-4, issue 11: when two chains' last batches end at the same moment, exa
     tx.query(`SELECT id FROM mass_revocation WHERE id = $1 FOR NO KEY UPDATE`, [mass.uuid]),
   );
   await holder.held;
-  const other = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  const other = runnerOf(MASS_REVOCATION_JOB);
   const releaseCalls = jest.spyOn(t.services.statusPublisher, "releaseHeldCrlPublications");
   const batches = Promise.all([massRunner.runDue(1), other.runDue(1)]);
   await untilBatchWaitsForLock("%UPDATE mass_revocation SET done%", 2);
@@ -571,7 +573,7 @@ test("REV-4: a mass revocation stopped half-way resumes without revoking anythin
   });
 
   // Another replica (or the restarted process) picks up where the last committed batch stopped.
-  const restarted = t.runner({ [MASS_REVOCATION_JOB]: t.services.jobs.handlers[MASS_REVOCATION_JOB] });
+  const restarted = runnerOf(MASS_REVOCATION_JOB);
   for (let i = 0; i < 100; i++) {
     const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM job WHERE kind = $1 AND status = 'PENDING'`, [
       MASS_REVOCATION_JOB,

@@ -130,8 +130,8 @@ export class MassRevocationService {
    * One batch of one chain, one transaction: take the chain's next certificates, revoke them, add them
    * to the progress, and enqueue the chain's next batch with the cursor moved. A crash rolls all of it
    * back, next job included, so the batch is simply done again. The chain that finishes last completes
-   * the mass revocation. The mass revocation's row is written only at the end of a batch (its lock is
-   * held just until commit), so that chains wait for each other only for the commit.
+   * the mass revocation. The mass revocation's row is written only at the end of a batch, so that its
+   * lock is held just until commit (where else chains meet is said in the handler).
    */
   batchJob(): JobHandler {
     return async (job, tx) => {
