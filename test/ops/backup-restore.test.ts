@@ -9,7 +9,7 @@ import { freePort } from "../../api/src/db/embedded";
 import { copyTextField } from "../../api/src/ops/restore";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir, openssl } from "../support/openssl";
-import { spawnServer, waitFor } from "../support/spawn-server";
+import { READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /**
@@ -17,7 +17,8 @@ import { TestApp, startTestApp } from "../support/test-app";
  * into a NEW data directory (embedded PostgreSQL) holds the same rows and signs with the same CA; without
  * the right passphrase nothing is restored; a non-empty target is refused.
  */
-jest.setTimeout(180_000);
+// A start may take the whole readiness wait; the rest of a test gets three minutes beside it.
+jest.setTimeout(READY_TIMEOUT_MS + 180_000);
 
 const CLI = path.resolve(__dirname, "../../dist/api/src/cli/akashi.js");
 const run = promisify(execFile);
@@ -147,7 +148,7 @@ test("backup of a live database, restore into a new data directory: same rows, s
     PUBLIC_BASE_URL: "http://akashi.test",
   });
   try {
-    await waitFor(() => server.stdout().includes("Akashi is ready"), "ready", 90_000);
+    await waitUntilReady(server);
     const owner = JSON.parse(fs.readFileSync(path.join(target, "embedded-postgres.json"), "utf8")) as { url: string };
     const restoredCounts = await counts(owner.url);
     const sourceCounts = await counts(sourceUrl);

@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { freePort } from "../../api/src/db/embedded";
-import { MAIN, spawnServer, waitFor } from "../support/spawn-server";
+import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
 
 /**
  * `/metrics` (Prometheus text format) from the built service with its HTTP workers: off without a token,
  * then every family the operator needs, parsed by a Prometheus text-format parser.
  */
-jest.setTimeout(180_000);
+// A start may take the whole readiness wait; the rest of a test gets three minutes beside it.
+jest.setTimeout(READY_TIMEOUT_MS + 180_000);
 
 let dataDir: string;
 let port: number;
@@ -29,7 +30,7 @@ beforeAll(async () => {
     AKASHI_METRICS_TOKEN: TOKEN,
     AKASHI_WORKERS: "2",
   });
-  await waitFor(() => server.stdout().includes("Akashi is ready"), "ready", 150_000);
+  await waitUntilReady(server);
 });
 
 afterAll(async () => {

@@ -5,14 +5,15 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../api/src/db/embedded";
-import { MAIN, spawnServer, waitFor } from "../support/spawn-server";
+import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
 
 /**
  * Hold under load, from outside: the built service with its embedded PostgreSQL, a database that stops
  * answering (SIGSTOP on its processes) and comes back, a data directory PostgreSQL cannot reach, the
  * secrets a first start leaves, and a graceful stop that lets a request in flight finish.
  */
-jest.setTimeout(180_000);
+// A start may take the whole readiness wait; the rest of a test gets three minutes beside it.
+jest.setTimeout(READY_TIMEOUT_MS + 180_000);
 
 let dataDir: string;
 let port: number;
@@ -25,7 +26,7 @@ beforeAll(async () => {
   fs.chmodSync(dataDir, 0o755);
   port = await freePort();
   server = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" });
-  await waitFor(() => server!.stdout().includes("Akashi is ready"), "ready", 120_000);
+  await waitUntilReady(server);
 });
 
 afterAll(async () => {

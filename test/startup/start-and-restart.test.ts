@@ -2,13 +2,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../api/src/db/embedded";
-import { MAIN, postgresProcessesFor, spawnServer, waitFor } from "../support/spawn-server";
+import {
+  MAIN,
+  postgresProcessesFor,
+  READY_TIMEOUT_MS,
+  spawnServer,
+  waitFor,
+  waitUntilReady,
+} from "../support/spawn-server";
 
 /**
  * The two-command promise: the built service starts on an empty data directory with the embedded
  * PostgreSQL, loads demo data, keeps data across restarts, stops cleanly, and survives a crash.
  */
-jest.setTimeout(120_000);
+// Two starts in one test, each allowed the full readiness wait, plus the requests between them.
+jest.setTimeout(3 * READY_TIMEOUT_MS);
 
 let dataDir: string;
 
@@ -34,7 +42,7 @@ test("first start: embedded database, demo data, ready, answers products; Ctrl-C
   const port = await freePort();
   const started = Date.now();
   const s = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
-  await waitFor(() => s.stdout().includes("Akashi is ready"), "ready");
+  await waitUntilReady(s);
   const readyMs = Date.now() - started;
   process.stdout.write(`cold start to ready: ${readyMs} ms\n`);
 
@@ -69,7 +77,7 @@ test("first start: embedded database, demo data, ready, answers products; Ctrl-C
 
   // Restart: the data is still there and demo data is not loaded twice.
   const again = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
-  await waitFor(() => again.stdout().includes("Akashi is ready"), "ready after restart");
+  await waitUntilReady(again, "ready after restart");
   expect(again.stdout()).not.toContain("demo reseller:");
   const subs = await graphql(port, "{ subscribers(first: 100) { edges { node { name } } } }", resellerKey);
   expect(subs.data.subscribers.edges.map((e: any) => e.node.name)).toEqual(["株式会社デモショップ", "再起動 テスト"]);
@@ -81,13 +89,13 @@ test("first start: embedded database, demo data, ready, answers products; Ctrl-C
 test("a crash (kill -9) leaves an orphaned PostgreSQL that the next start stops and replaces", async () => {
   const port = await freePort();
   const s = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
-  await waitFor(() => s.stdout().includes("Akashi is ready"), "ready");
+  await waitUntilReady(s);
   s.proc.kill("SIGKILL");
   await s.exited;
   expect(postgresProcessesFor(dataDir).length).toBeGreaterThan(0);
 
   const next = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
-  await waitFor(() => next.stdout().includes("Akashi is ready"), "ready after crash");
+  await waitUntilReady(next, "ready after crash");
   const products = await graphql(port, "{ products(first: 1) { edges { node { id } } } }");
   expect(products.data.products.edges).toHaveLength(1);
   next.proc.kill("SIGINT");

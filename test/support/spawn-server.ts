@@ -34,6 +34,41 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 60
   }
 }
 
+/**
+ * How long a start may take before a test calls it stuck. A first start runs initdb, every migration
+ * and the demo data; on a shared machine with both cores busy and other suites starting servers of
+ * their own, that has taken over a minute. Being slow is not the failure these tests look for.
+ */
+export const READY_TIMEOUT_MS = 240_000;
+
+/**
+ * Waits for the server's "Akashi is ready" line. If the process exits first, or the wait runs out,
+ * the error carries what the server printed, so a failed start says why.
+ */
+export async function waitUntilReady(
+  server: RunningServer,
+  what = "ready",
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<void> {
+  const start = Date.now();
+  while (!server.stdout().includes("Akashi is ready")) {
+    const exited = server.proc.exitCode !== null || server.proc.signalCode !== null;
+    if (exited || Date.now() - start > timeoutMs) {
+      const why = exited
+        ? `the server exited (${server.proc.exitCode ?? server.proc.signalCode})`
+        : `timed out after ${timeoutMs} ms`;
+      throw new Error(
+        `${why} waiting for ${what}\n--- stdout ---\n${tail(server.stdout())}\n--- stderr ---\n${tail(server.stderr())}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function tail(text: string): string {
+  return text.length > 4000 ? `…${text.slice(-4000)}` : text;
+}
+
 /** PostgreSQL processes whose command line names this data directory. */
 export function postgresProcessesFor(dataDir: string): string[] {
   const out = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
