@@ -207,6 +207,7 @@ async function main(): Promise<number> {
       resellerKey: reseller.key,
       subscriberId: sub.createSubscriber.subscriber.id,
       productId,
+      servicePids: app.pids,
     };
     const chain = await benchChain(ctx, chainNames, await makeCsrs(chainNames), seconds);
     const r = await acmeSection(app, ctx, reseller.id, [chain.figure], n, seconds, log);

@@ -9,6 +9,7 @@ import {
 import { maxLifetimeDays } from "../../api/src/domain/lifetime";
 import { HttpClient, percentile, pool, runLoad, type LoadResult } from "./load";
 import type { DcvWebServer } from "./setup";
+import { cpuPerUnit, cpuSnapshot, type CpuPerUnit } from "./cpu-account";
 
 /** Issue 3: certificates per second through GraphQL over HTTP, and the signer alone. */
 
@@ -22,6 +23,8 @@ export interface IssuanceContext {
   resellerKey: string;
   subscriberId: string;
   productId: string;
+  /** The service's processes (primary and workers), for the CPU each certificate costs (cpu-account.ts). */
+  servicePids: readonly number[];
 }
 
 export interface Figure {
@@ -33,6 +36,8 @@ export interface Figure {
   p99Ms: number;
   failures: number;
   note?: string;
+  /** CPU per certificate across the service, PostgreSQL and the bench (Linux). */
+  cpu?: CpuPerUnit | null;
 }
 
 const SUBMIT = `mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { application { id status domainValidations { name method token status } } userErrors { code field message } } }`;
@@ -111,6 +116,7 @@ export async function benchApprovals(
   concurrency: number,
 ): Promise<{ figure: Figure; load: LoadResult; serials: string[]; problems: string[] }> {
   const bodies = ids.map((id) => new Uint8Array(Buffer.from(JSON.stringify({ query: APPROVE, variables: { id } }))));
+  const cpuBefore = cpuSnapshot(ctx.servicePids);
   const load = await runLoad({
     label: "approveApplication",
     origin: ctx.origin,
@@ -124,6 +130,7 @@ export async function benchApprovals(
     sample: { first: ids.length, every: 1 },
     quickCheck: { kind: "contains", text: `"status":"ISSUED"` },
   });
+  const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(ctx.servicePids), load.requests);
   const problems: string[] = [];
   const serials: string[] = [];
   for (const s of load.samples) {
@@ -153,6 +160,7 @@ export async function benchApprovals(
       p50Ms: load.p50Ms,
       p99Ms: load.p99Ms,
       failures,
+      cpu,
     },
     load,
     serials,
@@ -170,6 +178,7 @@ export async function benchChain(
   const latencies: number[] = [];
   const serials: string[] = [];
   const problems: string[] = [];
+  const cpuBefore = cpuSnapshot(ctx.servicePids);
   const started = performance.now();
   await pool(
     names.length,
@@ -189,6 +198,7 @@ export async function benchChain(
     Date.now() + maxSeconds * 1000,
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuPerUnit(cpuBefore, cpuSnapshot(ctx.servicePids), serials.length);
   return {
     figure: {
       label: "submit+review+DCV+approve chain (GraphQL, c=4)",
@@ -199,6 +209,7 @@ export async function benchChain(
       p99Ms: percentile(latencies, 99),
       failures: problems.length,
       note: "4 GraphQL requests + 1 DCV fetch per certificate; per-certificate latency",
+      cpu,
     },
     serials,
     problems,

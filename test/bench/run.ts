@@ -39,6 +39,7 @@ import { crlScaleSection } from "./crl-scale";
 import { Row, table } from "./report";
 import { issueSealedCertificate } from "./seal";
 import { printSealSection, renderVerdict, runSealSection, sealJson, type SealSectionResult } from "./seal-section";
+import { describeCpuPerUnit } from "./cpu-account";
 import {
   DcvWebServer,
   createReseller,
@@ -229,6 +230,8 @@ async function issuanceSection(
     log(
       `   GraphQL approvals ÷ signer alone: ${(approvals.figure.perSecond / signerRate).toFixed(3)}  (signer c=1: ${signer1.figure.perSecond.toFixed(0)}/s, c=4: ${signerRate.toFixed(0)}/s; whole chain ÷ signer: ${(chain.figure.perSecond / signerRate).toFixed(3)})`,
     );
+    log(`   approvals, c=8: ${describeCpuPerUnit(approvals.figure.cpu ?? null, "certificate", 150)}`);
+    log(`   whole chain, c=4: ${describeCpuPerUnit(chain.figure.cpu ?? null, "certificate", 60)}`);
     log(
       `   burst of ${burstIds.length} approvals at once: limits in force per service process: ${limits}; HTTP workers: ${process.env.BENCH_WORKERS ?? "one per core"}`,
     );
@@ -607,6 +610,7 @@ async function main(): Promise<number> {
       resellerKey: reseller.key,
       subscriberId: sub.createSubscriber.subscriber.id as string,
       productId: productId as string,
+      servicePids: app.pids,
     };
 
     const bareServer = new BareServer();

@@ -1,0 +1,92 @@
+import fs from "node:fs";
+import os from "node:os";
+
+/**
+ * Where the CPU of a measured stretch went, by process: the service (its primary and HTTP workers,
+ * every thread), PostgreSQL (every `postgres` process on the machine: the embedded cluster, or the
+ * server behind DATABASE_URL) and the bench itself (its load worker included). Read from /proc, so
+ * Linux only; elsewhere the figures are left out, not guessed.
+ *
+ * Why it is printed: on 2 cores a rate is bounded by the CPU one unit of work costs in all the
+ * processes that do it. A profile of the service alone shows where its share goes; this shows the
+ * shares, and so the highest rate the machine could reach with every core busy.
+ */
+
+/** /proc/<pid>/stat counts in USER_HZ, which Linux fixes at 100 for user space. */
+const TICKS_PER_SECOND = 100;
+
+export interface CpuSnapshot {
+  /** CPU seconds so far: service processes, PostgreSQL processes, this bench process. */
+  service: number;
+  postgres: number;
+  bench: number;
+}
+
+function statOf(pid: string): { comm: string; seconds: number } | null {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name is in parentheses and may hold spaces; the counted fields follow the last ")".
+    const comm = text.slice(text.indexOf("(") + 1, text.lastIndexOf(")"));
+    const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the whole line: 12th and 13th after the command name.
+    return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND };
+  } catch {
+    return null; // the process ended between listing and reading
+  }
+}
+
+/** CPU seconds used so far; null where /proc cannot be read. `servicePids` may include this process (in-process mode). */
+export function cpuSnapshot(servicePids: readonly number[]): CpuSnapshot | null {
+  if (process.platform !== "linux" || !fs.existsSync("/proc/self/stat")) return null;
+  const own = new Set(servicePids.filter((p) => p !== process.pid).map(String));
+  let service = 0;
+  let postgres = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    if (own.has(pid)) {
+      service += statOf(pid)?.seconds ?? 0;
+      continue;
+    }
+    const s = statOf(pid);
+    if (s && (s.comm === "postgres" || s.comm.startsWith("postgres:"))) postgres += s.seconds;
+  }
+  const usage = process.cpuUsage();
+  const mine = (usage.user + usage.system) / 1e6;
+  // In-process mode (BENCH_SERVER=inproc) the service is this process: its CPU and the load's are one figure.
+  return servicePids.includes(process.pid)
+    ? { service: service + mine, postgres, bench: 0 }
+    : { service, postgres, bench: mine };
+}
+
+export interface CpuPerUnit {
+  serviceMs: number;
+  postgresMs: number;
+  benchMs: number;
+  totalMs: number;
+  /** The rate every core of this machine could sustain at this cost per unit. */
+  ceilingPerSecond: number;
+}
+
+/** Milliseconds of CPU per unit of work between two snapshots. */
+export function cpuPerUnit(before: CpuSnapshot | null, after: CpuSnapshot | null, units: number): CpuPerUnit | null {
+  if (!before || !after || units <= 0) return null;
+  const per = (a: number, b: number) => ((b - a) * 1000) / units;
+  const serviceMs = per(before.service, after.service);
+  const postgresMs = per(before.postgres, after.postgres);
+  const benchMs = per(before.bench, after.bench);
+  const totalMs = serviceMs + postgresMs + benchMs;
+  return { serviceMs, postgresMs, benchMs, totalMs, ceilingPerSecond: (os.cpus().length * 1000) / totalMs };
+}
+
+/** "service 16.0 + PostgreSQL 3.7 + bench 1.6 = 21.3 ms CPU per certificate: at most 94/s on 2 cores" */
+export function describeCpuPerUnit(cost: CpuPerUnit | null, unit: string, goalPerSecond?: number): string {
+  if (!cost) return `CPU per ${unit}: not measured (needs /proc)`;
+  const f = (ms: number) => ms.toFixed(1);
+  const cores = os.cpus().length;
+  const goal =
+    goalPerSecond === undefined ? "" : `; ${goalPerSecond}/s needs ≤ ${f((cores * 1000) / goalPerSecond)} ms in all`;
+  return (
+    `CPU per ${unit}: service ${f(cost.serviceMs)} + PostgreSQL ${f(cost.postgresMs)} + bench ${f(cost.benchMs)} = ` +
+    `${f(cost.totalMs)} ms: at most ${cost.ceilingPerSecond.toFixed(0)}/s with all ${cores} cores busy${goal}`
+  );
+}
