@@ -598,9 +598,10 @@ export class ApplicationService {
         updatedAt: now,
       }),
     );
-    // APP-1, RES-4: the consents, each with the terms version agreed to.
-    for (const kind of [ConsentKind.TERMS, ConsentKind.REGISTRANT_DATA_USE, ConsentKind.DATA_SUBJECTS]) {
-      await tx.insert(Consent, {
+    // APP-1, RES-4: the consents, each with the terms version agreed to (one statement for the three).
+    await tx.insert(
+      Consent,
+      [ConsentKind.TERMS, ConsentKind.REGISTRANT_DATA_USE, ConsentKind.DATA_SUBJECTS].map((kind) => ({
         applicationId: app.id,
         resellerId: a.resellerId,
         subscriberId: a.subscriber.id,
@@ -608,8 +609,8 @@ export class ApplicationService {
         termsVersionId: terms.id,
         givenBy: `reseller:${a.resellerId}`,
         givenAt: now,
-      });
-    }
+      })),
+    );
     await this.dcv.openChallenges(tx, app, a.dcvMethod ?? "HTTP_FILE");
     await this.audit.record(tx, scope, {
       action: `application.submit.${a.kind.toLowerCase()}`,

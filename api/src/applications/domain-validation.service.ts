@@ -84,9 +84,9 @@ export class DomainValidationService {
   async openChallenges(tx: EntityManager, application: Application, method: DcvMethod): Promise<void> {
     const now = this.clock.now();
     const reusable = await this.reusable(tx, application.subscriberId, application.names, now);
-    for (const name of application.names) {
-      if (reusable.has(name)) continue;
-      await tx.insert(DomainValidation, {
+    const challenges = application.names
+      .filter((name) => !reusable.has(name))
+      .map((name) => ({
         subscriberId: application.subscriberId,
         applicationId: application.id,
         name,
@@ -96,8 +96,9 @@ export class DomainValidationService {
         evidence: null,
         checkedAt: null,
         createdAt: now,
-      });
-    }
+      }));
+    // One statement for all of them (an application may name up to a hundred).
+    if (challenges.length > 0) await tx.insert(DomainValidation, challenges);
   }
 
   /**
@@ -132,16 +133,17 @@ export class DomainValidationService {
    * transaction so that no lock is held while the network answers.
    */
   async check(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
-    const open = await this.ds.getRepository(DomainValidation).find({
-      where: {
-        applicationId: application.id,
-        status: In([DomainValidationStatus.PENDING, DomainValidationStatus.FAILED]),
-      },
-    });
+    // One read serves both: the application's own challenges are among its subscriber's validations of its names.
+    const ofNames = await this.validationsOfNames(application);
+    const open = ofNames.filter(
+      (v) =>
+        v.applicationId === application.id &&
+        (v.status === DomainValidationStatus.PENDING || v.status === DomainValidationStatus.FAILED),
+    );
     const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const [results, caa] = await Promise.all([
       Promise.all(open.map(async (v) => ({ v, result: await this.runCheck(v) }))),
-      this.caa.lookup(await this.caaTargets(application), null),
+      this.caa.lookup(caaTargets(application, ofNames), null),
     ]);
     await inTransaction(this.ds, async (tx) => {
       for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
@@ -163,7 +165,7 @@ export class DomainValidationService {
     if (!app) return;
     const stale = await this.caa.stale(this.ds.manager, app.subscriberId, app.names, null, this.clock.now());
     if (stale.length === 0) return;
-    const targets = (await this.caaTargets(app)).filter((t) => stale.includes(t.name));
+    const targets = caaTargets(app, await this.validationsOfNames(app)).filter((t) => stale.includes(t.name));
     const afterSeq = await this.caa.lastSeq(this.ds.manager);
     const results = await this.caa.lookup(targets, null);
     await inTransaction(this.ds, (tx) =>
@@ -203,19 +205,11 @@ export class DomainValidationService {
     }
   }
 
-  /** Each name with the RFC 8657 label of the method it is (or will be) validated by. */
-  private async caaTargets(app: Application): Promise<{ name: string; method: string }[]> {
-    const rows = await this.ds
+  /** Every validation the application's subscriber has of the application's names, newest first. */
+  private validationsOfNames(app: Application): Promise<DomainValidation[]> {
+    return this.ds
       .getRepository(DomainValidation)
       .find({ where: { subscriberId: app.subscriberId, name: In(app.names) }, order: { createdAt: "DESC" } });
-    return app.names.map((name) => {
-      const own = rows.find((v) => v.name === name && v.applicationId === app.id);
-      const method =
-        own?.method ??
-        rows.find((v) => v.name === name && v.status === DomainValidationStatus.VALID)?.method ??
-        app.dcvMethod;
-      return { name, method: CAA_METHOD_LABEL[method] ?? CAA_METHOD_LABEL.HTTP_FILE };
-    });
   }
 
   private runCheck(v: DomainValidation): Promise<DcvResult> {
@@ -259,4 +253,16 @@ export class DomainValidationService {
       },
     });
   }
+}
+
+/** Each name with the RFC 8657 label of the method it is (or will be) validated by; `rows` newest first. */
+function caaTargets(app: Application, rows: readonly DomainValidation[]): { name: string; method: string }[] {
+  return app.names.map((name) => {
+    const own = rows.find((v) => v.name === name && v.applicationId === app.id);
+    const method =
+      own?.method ??
+      rows.find((v) => v.name === name && v.status === DomainValidationStatus.VALID)?.method ??
+      app.dcvMethod;
+    return { name, method: CAA_METHOD_LABEL[method] ?? CAA_METHOD_LABEL.HTTP_FILE };
+  });
 }
