@@ -118,7 +118,34 @@ describe("authentication", () => {
     expect(revoked.data.revokeApiKey.apiKey.revokedAt).not.toBeNull();
     const after = await t.gql(r.key, `{ viewer { kind } }`);
     expect(after.status).toBe(401);
-    expect(after.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    expect(after.errors?.[0]).toMatchObject({
+      message: "This API key has been revoked.",
+      extensions: { code: "UNAUTHENTICATED" },
+    });
+  });
+
+  test("RES-2: a key is refused from the second it expires, and says so", async () => {
+    const r = await t.createReseller("expiring-co");
+    const now = t.clock.now();
+    const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + 3_600_000);
+    const short = await t.services.apiKeys.create(systemActor("test"), {
+      resellerId: r.id,
+      name: "one hour",
+      expiresAt,
+    });
+    try {
+      t.clock.set(new Date(expiresAt.getTime() - 1000));
+      expect((await t.gql(short.key, `{ viewer { kind } }`)).data.viewer.kind).toBe("RESELLER");
+      t.clock.set(expiresAt);
+      const after = await t.gql(short.key, `{ viewer { kind } }`);
+      expect(after.status).toBe(401);
+      expect(after.errors?.[0]).toMatchObject({
+        message: "This API key has expired.",
+        extensions: { code: "UNAUTHENTICATED" },
+      });
+    } finally {
+      t.clock.set(now);
+    }
   });
 
   test("RES-2: keys are stored only as hashes and record their last use", async () => {
