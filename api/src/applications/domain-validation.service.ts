@@ -103,28 +103,65 @@ export class DomainValidationService {
 
   /**
    * What an application's names stand on: its own challenges, or reused earlier validations. Read
-   * through the request's loaders, so a page of applications costs two queries, not two each.
+   * through the request's loaders, so a page of applications costs two queries, not two each; each
+   * reads only the names asked about, not the subscriber's whole history.
    */
   async forApplication(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
     const own = await scope.loaders
       .manyBy(DomainValidation, "applicationId", { createdAt: "ASC" })
       .load(application.id);
-    const ofSubscriber = await scope.loaders
-      .manyBy(DomainValidation, "subscriberId", { checkedAt: "DESC" })
-      .load(application.subscriberId);
+    const valid = await this.validOfNames(scope).loadMany(
+      application.names.map((n) => subscriberNameKey(application.subscriberId, n)),
+    );
     const now = this.clock.now();
-    const reused = (name: string) => newestReusable(ofSubscriber, name, now);
     return application.names
-      .map((n) => own.filter((v) => v.name === n).pop() ?? reused(n))
+      .map((n, i) => {
+        const ofName = valid[i];
+        return (
+          own.filter((v) => v.name === n).pop() ?? (Array.isArray(ofName) ? newestReusable(ofName, n, now) : undefined)
+        );
+      })
       .filter((v): v is DomainValidation => v !== undefined);
   }
 
   /** APP-11: the newest CAA look-up of a validation's name for its subscriber (GraphQL context), batched per request. */
   async latestCaa(scope: RequestScope, v: DomainValidation): Promise<CaaCheck | null> {
-    const rows = await scope.loaders
-      .manyBy(CaaCheck, "subscriberId", { checkedAt: "DESC", seq: "DESC" })
-      .load(v.subscriberId);
-    return rows.find((c) => c.name === v.name && c.accountId === null) ?? null;
+    return this.newestCaaOfNames(scope).load(subscriberNameKey(v.subscriberId, v.name));
+  }
+
+  /** Successful validations of (subscriber, name) keys, newest first: what APP-9 reuse chooses from. */
+  private validOfNames(scope: RequestScope) {
+    return scope.loaders.batch<DomainValidation[]>("dcv:valid-of-names", async (keys) => {
+      const rows = await this.ds
+        .getRepository(DomainValidation)
+        .createQueryBuilder("v")
+        .where(`(v.subscriber_id, v.name) IN (${UNNEST_SUBSCRIBER_NAMES})`, splitSubscriberNameKeys(keys))
+        .andWhere("v.status = :valid", { valid: DomainValidationStatus.VALID })
+        .orderBy("v.checkedAt", "DESC")
+        .getMany();
+      const groups = new Map<string, DomainValidation[]>(keys.map((k) => [k, []]));
+      for (const r of rows) groups.get(subscriberNameKey(r.subscriberId, r.name))?.push(r);
+      return keys.map((k) => groups.get(k) ?? []);
+    });
+  }
+
+  /** The newest GraphQL-context CAA look-up of each (subscriber, name) key, or null. */
+  private newestCaaOfNames(scope: RequestScope) {
+    return scope.loaders.batch<CaaCheck | null>("caa:newest-of-names", async (keys) => {
+      const rows = await this.ds
+        .getRepository(CaaCheck)
+        .createQueryBuilder("c")
+        .distinctOn(["c.subscriber_id", "c.name"])
+        .where(`(c.subscriber_id, c.name) IN (${UNNEST_SUBSCRIBER_NAMES})`, splitSubscriberNameKeys(keys))
+        .andWhere("c.account_id IS NULL")
+        .orderBy("c.subscriber_id")
+        .addOrderBy("c.name")
+        .addOrderBy("c.checked_at", "DESC")
+        .addOrderBy("c.seq", "DESC")
+        .getMany();
+      const newest = new Map(rows.map((r) => [subscriberNameKey(r.subscriberId, r.name), r]));
+      return keys.map((k) => newest.get(k) ?? null);
+    });
   }
 
   /**
@@ -254,6 +291,20 @@ export class DomainValidationService {
     });
   }
 }
+
+/** A loader key of one subscriber's DNS name (a name never holds a space). */
+function subscriberNameKey(subscriberId: string, name: string): string {
+  return `${subscriberId} ${name}`;
+}
+
+/** The (subscriber, name) pairs of loader keys, as the two arrays UNNEST_SUBSCRIBER_NAMES reads. */
+function splitSubscriberNameKeys(keys: readonly string[]): { subscriberIds: string[]; names: string[] } {
+  const pairs = keys.map((k) => k.split(" ", 2));
+  return { subscriberIds: pairs.map((p) => p[0]), names: pairs.map((p) => p[1]) };
+}
+
+/** The pairs as rows, matched against the (subscriber_id, name, …) indexes of both tables. */
+const UNNEST_SUBSCRIBER_NAMES = "SELECT * FROM unnest(CAST(:subscriberIds AS uuid[]), CAST(:names AS text[]))";
 
 /** Each name with the RFC 8657 label of the method it is (or will be) validated by; `rows` newest first. */
 function caaTargets(app: Application, rows: readonly DomainValidation[]): { name: string; method: string }[] {
