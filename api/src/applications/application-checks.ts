@@ -5,6 +5,8 @@ import { IssuanceMode, Product, ValidationLevel, TermsVersion, requireTermsInFor
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Reseller, ResellerStatus } from "../resellers";
 import { Subscriber, SubscriberKind } from "../subscribers";
+import { findById, findByIdOrFail } from "../db/by-id";
+import { isUuid } from "../ids";
 
 /** The checks every kind of application shares; each throws a RefusalError naming its input field. */
 
@@ -16,7 +18,7 @@ export interface ConsentsInput {
 
 /** RES-8, RES-9: a suspended or terminated reseller brokers nothing new. */
 export async function requireBrokeringReseller(tx: EntityManager, resellerId: string): Promise<Reseller> {
-  const reseller = await tx.findOneByOrFail(Reseller, { id: resellerId });
+  const reseller = await findByIdOrFail(tx, Reseller, resellerId);
   if (reseller.status !== ResellerStatus.ACTIVE) {
     throw refusal(
       RefusalCode.RESELLER_SUSPENDED,
@@ -35,7 +37,7 @@ export async function requireOwnSubscriber(
   subscriberId: string | null,
   field: string,
 ): Promise<Subscriber> {
-  const s = subscriberId ? await tx.findOneBy(Subscriber, { id: subscriberId }) : null;
+  const s = subscriberId && isUuid(subscriberId) ? await findById(tx, Subscriber, subscriberId) : null;
   if (!s || s.resellerId !== resellerId)
     throw refusal(
       RefusalCode.SUBSCRIBER_NOT_FOUND,
@@ -52,7 +54,7 @@ export async function requireProduct(
   mode: IssuanceMode,
   now: Date,
 ): Promise<Product> {
-  const p = productId ? await tx.findOneBy(Product, { id: productId }) : null;
+  const p = productId && isUuid(productId) ? await findById(tx, Product, productId) : null;
   if (!p)
     throw refusal(RefusalCode.PRODUCT_NOT_FOUND, "No such product.", "input.productId", "該当する商品がありません。");
   if (p.issuanceMode !== mode) {

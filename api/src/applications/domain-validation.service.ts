@@ -19,6 +19,7 @@ import { Application } from "./application.entity";
 import { CaaCheck } from "./caa-check.entity";
 import { CAA_METHOD_LABEL, CaaChecks, shortfallsIn, staleIn } from "./caa-checks";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
+import { findById } from "../db/by-id";
 
 /**
  * APP-9: the validation of `name` that may still be reused at `at` — successful, inside the reuse
@@ -198,7 +199,7 @@ export class DomainValidationService {
 
   /** APP-11: outside any transaction (it waits on DNS): a new CAA look-up for names whose result is missing or stale. */
   async refreshCaa(applicationId: string | null): Promise<void> {
-    const app = applicationId ? await this.ds.getRepository(Application).findOneBy({ id: applicationId }) : null;
+    const app = applicationId ? await findById(this.ds.manager, Application, applicationId) : null;
     if (!app) return;
     const stale = await this.caa.stale(this.ds.manager, app.subscriberId, app.names, null, this.clock.now());
     if (stale.length === 0) return;
@@ -264,7 +265,7 @@ export class DomainValidationService {
   ): Promise<void> {
     // Another check of the same challenge may have recorded its result while ours was on the network:
     // then ours is not recorded again (one result per round, not one per concurrent caller).
-    const current = await tx.findOne(DomainValidation, { where: { id: v.id }, lock: { mode: "pessimistic_write" } });
+    const current = await findById(tx, DomainValidation, v.id, "FOR UPDATE");
     if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) return;
     const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
     await tx.update(

@@ -23,6 +23,7 @@ import { CaaLookupNeeded, DomainValidationService } from "./domain-validation.se
 import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events";
 import { NoticeService } from "../notices";
+import { findById } from "../db/by-id";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
 export enum RejectionGround {
@@ -217,7 +218,7 @@ export class ReviewService {
     requireOperator(scope.caller);
     const action = `application.${move}`;
     const result = await inTransaction(this.ds, async (tx) => {
-      const app = id ? await tx.findOne(Application, { where: { id }, lock: { mode: "pessimistic_write" } }) : null;
+      const app = id ? await findById(tx, Application, id, "FOR UPDATE") : null;
       if (!app) throw refusal(RefusalCode.NOT_FOUND, "No such application.", "input.applicationId");
       const to = applicationMove(move, app.status);
       if (to === null) {

@@ -18,6 +18,7 @@ import { FeeService } from "../fees";
 import { acmeContract } from "../acme";
 import { CaService, crlShardFor } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
+import { findByIdOrFail } from "../db/by-id";
 
 /** What a kind of application decides before signing: the contract, notAfter, and a certificate it supersedes. */
 interface Term {
@@ -48,8 +49,8 @@ export class IssuanceService {
     app: Application,
   ): Promise<{ certificate: Certificate; contract: Contract; product: Product; subscriber: Subscriber }> {
     const now = wholeSeconds(this.clock.now());
-    const product = await tx.findOneByOrFail(Product, { id: app.productId });
-    const subscriber = await tx.findOneByOrFail(Subscriber, { id: app.subscriberId });
+    const product = await findByIdOrFail(tx, Product, app.productId);
+    const subscriber = await findByIdOrFail(tx, Subscriber, app.subscriberId);
     const { contract, notAfter, superseded, supersededRevokeAt } = await this.termOf(tx, actor, app, product, now);
     if (superseded && supersededRevokeAt) {
       // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.

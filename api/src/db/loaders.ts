@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import { DataSource, EntityTarget, In, ObjectLiteral } from "typeorm";
+import { findByIds } from "./by-id";
 
 /**
  * The one DataLoader factory, created per request: every relation a list can reach is read in one
@@ -14,7 +15,7 @@ export class Loaders {
   byId<T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>): DataLoader<string, T | null> {
     const repo = this.ds.getRepository(entity);
     return this.get(`id:${repo.metadata.name}`, async (ids) => {
-      const rows = await repo.findBy({ id: In([...ids]) } as never);
+      const rows = await findByIds(this.ds.manager, entity, ids);
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => map.get(id) ?? null);
     });

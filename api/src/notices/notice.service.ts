@@ -24,6 +24,7 @@ import {
   certificateIssued,
   revocationExecuted,
 } from "./templates";
+import { findById, findByIdOrFail } from "../db/by-id";
 
 /** Sends due e-mail notices; enqueued when a notice is queued and when a failed send is due again. */
 export const SEND_NOTICES_JOB = "notices.send";
@@ -173,7 +174,7 @@ export class NoticeService {
       compose: Compose;
     },
   ): Promise<Notice[]> {
-    const subscriber = n.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: n.subscriberId }));
+    const subscriber = n.subscriber ?? (await findByIdOrFail(tx, Subscriber, n.subscriberId));
     const language = noticeLanguageOf(subscriber);
     const common = {
       kind: n.kind,
@@ -206,10 +207,10 @@ export class NoticeService {
     certificate: Certificate,
     known: { contract?: Contract; product?: Product; subscriber?: Subscriber } = {},
   ): Promise<Notice[]> {
-    const contract = known.contract ?? (await tx.findOneByOrFail(Contract, { id: certificate.contractId }));
-    const product = known.product ?? (await tx.findOneByOrFail(Product, { id: contract.productId }));
-    const subscriber = known.subscriber ?? (await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId }));
-    const reseller = contract.resellerId ? await tx.findOneBy(Reseller, { id: contract.resellerId }) : null;
+    const contract = known.contract ?? (await findByIdOrFail(tx, Contract, certificate.contractId));
+    const product = known.product ?? (await findByIdOrFail(tx, Product, contract.productId));
+    const subscriber = known.subscriber ?? (await findByIdOrFail(tx, Subscriber, contract.subscriberId));
+    const reseller = contract.resellerId ? await findById(tx, Reseller, contract.resellerId) : null;
     return this.queueForSubscriber(tx, {
       kind: NoticeKind.CERTIFICATE_ISSUED,
       subscriberId: subscriber.id,

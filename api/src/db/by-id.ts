@@ -1,0 +1,85 @@
+import { EntityManager, EntityMetadata, EntityNotFoundError, EntityTarget, ObjectLiteral } from "typeorm";
+
+/** Row locks a read by id may take (TypeORM's pessimistic_write is FOR UPDATE). */
+export type RowLock = "FOR UPDATE" | "FOR NO KEY UPDATE" | "FOR SHARE" | "FOR KEY SHARE";
+
+/**
+ * Entities by primary key with the SQL text built once per entity and lock: the same columns, row
+ * mapping and result as TypeORM's `findOneBy({ id })`, without building the query again on every call
+ * (issue 11: two thirds of a `findOneBy`'s cost on the issuance path was the building, not the round
+ * trip). Parameterised, so every connection prepares the text once (db/auto-prepare.ts). For entities
+ * of plain columns only: no relations or embedded columns are loaded.
+ */
+export async function findById<T extends ObjectLiteral>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
+  id: string,
+  lock: RowLock | null = null,
+): Promise<T | null> {
+  const meta = db.connection.getMetadata(entity);
+  const rows: Record<string, unknown>[] = await db.query(sqlOf(meta, lock, "one"), [id]);
+  return rows[0] ? hydrate(db, meta, rows[0]) : null;
+}
+
+/** As findById, and an EntityNotFoundError (as `findOneByOrFail` throws) when there is no such row. */
+export async function findByIdOrFail<T extends ObjectLiteral>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
+  id: string,
+  lock: RowLock | null = null,
+): Promise<T> {
+  const found = await findById(db, entity, id, lock);
+  if (!found) throw new EntityNotFoundError(entity, { id });
+  return found;
+}
+
+/** Several entities by primary key, in one statement; in no particular order. */
+export async function findByIds<T extends ObjectLiteral>(
+  db: EntityManager,
+  entity: EntityTarget<T>,
+  ids: readonly string[],
+): Promise<T[]> {
+  const meta = db.connection.getMetadata(entity);
+  const rows: Record<string, unknown>[] = await db.query(sqlOf(meta, null, "many"), [ids]);
+  return rows.map((r) => hydrate(db, meta, r));
+}
+
+const texts = new WeakMap<EntityMetadata, Map<string, string>>();
+
+function sqlOf(meta: EntityMetadata, lock: RowLock | null, shape: "one" | "many"): string {
+  let byShape = texts.get(meta);
+  if (!byShape) {
+    if (meta.relations.length > 0 || meta.embeddeds.length > 0 || meta.primaryColumns.length !== 1)
+      throw new Error(`findById: ${meta.name} is not an entity of plain columns with one primary key`);
+    byShape = new Map();
+    texts.set(meta, byShape);
+  }
+  const key = `${shape}:${lock ?? ""}`;
+  let text = byShape.get(key);
+  if (text === undefined) {
+    const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+    const columns = selected(meta)
+      .map((c) => q(c.databaseName))
+      .join(", ");
+    const primary = meta.primaryColumns[0];
+    const pk = q(primary.databaseName);
+    const where =
+      shape === "one" ? `${pk} = $1` : `${pk} = ANY($1::${meta.connection.driver.normalizeType(primary)}[])`;
+    text = `SELECT ${columns} FROM ${q(meta.tableName)} WHERE ${where}${lock ? ` ${lock}` : ""}`;
+    byShape.set(key, text);
+  }
+  return text;
+}
+
+/** The columns a TypeORM find selects by default. */
+function selected(meta: EntityMetadata) {
+  return meta.columns.filter((c) => c.isSelect && !c.isVirtual);
+}
+
+/** A row as TypeORM maps it: the entity's class, each column through the driver's hydration (types, transformers). */
+function hydrate<T extends ObjectLiteral>(db: EntityManager, meta: EntityMetadata, row: Record<string, unknown>): T {
+  const entity = meta.create() as T;
+  const driver = db.connection.driver;
+  for (const c of selected(meta)) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
+  return entity;
+}
