@@ -1,4 +1,5 @@
-import { CommitBuffer, runBeforeCommitHooks } from "../../api/src/db/commit-hooks";
+import { CommitBuffer, combineWrites, runBeforeCommitHooks } from "../../api/src/db/commit-hooks";
+import { poolState } from "../../api/src/db/connection-guard";
 import { inTransaction } from "../../api/src/db/transaction";
 import { TestApp, startTestApp } from "../support/test-app";
 
@@ -12,6 +13,7 @@ const written: string[][] = [];
 const buffer = new CommitBuffer<string>("test buffer", async (tx, items) => {
   written.push([...items]);
   await tx.query(`SELECT 1`); // inside the transaction
+  return null;
 });
 
 beforeAll(async () => {
@@ -48,6 +50,7 @@ test("the early write is part of the transaction (it rolls back with it)", async
   const txids: string[] = [];
   const probe = new CommitBuffer<string>("probe", async (tx) => {
     txids.push((await tx.query(`SELECT txid_current()::text AS id`))[0].id);
+    return null;
   });
   await expect(
     inTransaction(t.ds, async (tx) => {
@@ -63,4 +66,44 @@ test("the early write is part of the transaction (it rolls back with it)", async
 
 test("gathering outside a transaction is refused", () => {
   expect(() => buffer.add(t.ds.manager, "a")).toThrow("needs the changing transaction's EntityManager");
+});
+
+test("issue 11: the writes of several buffers go in one statement, each with its own parameters", async () => {
+  const into = (table: string) =>
+    new CommitBuffer<string>(table, async (_tx, items) => ({
+      text: `INSERT INTO ${table} (v, n) SELECT x, $2 FROM unnest($1::text[]) AS x`,
+      values: [items, items.length],
+    }));
+  const first = into("pg_temp.hooks_a");
+  const second = into("pg_temp.hooks_b");
+  await inTransaction(t.ds, async (tx) => {
+    await tx.query(`CREATE TEMP TABLE hooks_a (v text, n int) ON COMMIT DROP`);
+    await tx.query(`CREATE TEMP TABLE hooks_b (v text, n int) ON COMMIT DROP`);
+    first.add(tx, "a1");
+    second.add(tx, "b1");
+    second.add(tx, "b2");
+    const before = poolState(t.ds).statements;
+    await runBeforeCommitHooks(tx);
+    expect(poolState(t.ds).statements - before).toBe(1);
+    expect(await tx.query(`SELECT v, n FROM hooks_a UNION ALL SELECT v, n FROM hooks_b ORDER BY v`)).toEqual([
+      { v: "a1", n: 1 },
+      { v: "b1", n: 2 },
+      { v: "b2", n: 2 },
+    ]);
+  });
+});
+
+test("issue 11: combined writes renumber each one's parameters after the ones before it", () => {
+  expect(
+    combineWrites([
+      { text: "INSERT INTO a VALUES ($1, $2)", values: [1, 2] },
+      { text: "DELETE FROM b WHERE x = $1 OR y = $1", values: [3] },
+    ]),
+  ).toEqual({
+    text: "WITH w0 AS (INSERT INTO a VALUES ($1, $2)),\nw1 AS (DELETE FROM b WHERE x = $3 OR y = $3)\nSELECT 1",
+    values: [1, 2, 3],
+  });
+  expect(combineWrites([])).toBeNull();
+  const alone = { text: "INSERT INTO a VALUES ($1)", values: [1] };
+  expect(combineWrites([alone])).toBe(alone);
 });

@@ -1,5 +1,5 @@
 import { EntityManager } from "typeorm";
-import { CommitBuffer } from "../db/commit-hooks";
+import { BufferedWrite, CommitBuffer } from "../db/commit-hooks";
 import { Actor } from "../auth";
 import { Clock } from "../domain/clock";
 
@@ -27,8 +27,8 @@ type EntryJson = string;
  * @rule REC-1 — the append-only triggers are in migrations/1763700000000-initial-schema.ts
  */
 export class AuditService {
-  private readonly pending = new CommitBuffer<EntryJson>("AuditService.record", (tx, entries) =>
-    this.write(tx, entries),
+  private readonly pending = new CommitBuffer<EntryJson>("AuditService.record", async (_tx, entries) =>
+    this.write(entries),
   );
 
   constructor(private readonly clock: Clock) {}
@@ -52,19 +52,19 @@ export class AuditService {
     this.pending.add(tx, `${head.slice(0, -1)},"before":${json(entry.before)},"after":${json(entry.after)}}`);
   }
 
-  private async write(tx: EntityManager, entries: EntryJson[]): Promise<void> {
+  private write(entries: EntryJson[]): BufferedWrite {
     // One statement and one JSON document for any number of entries: a mass revocation's batch of
     // 10,000 entries used to be ten statements of 12,000 parameters, each parsed and planned afresh,
     // and every before/after escaped again as a parameter (issue 11). Ids follow the recorded order.
-    await tx.query(
-      `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
+    return {
+      text: `INSERT INTO audit_event (occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id)
        SELECT e.occurred_at, e.actor_kind, e.actor_key_id, e.actor_label, e.reseller_id, e.action, e.entity_type, e.entity_id, e.reason, e.before, e.after, e.request_id
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (occurred_at timestamptz, actor_kind text, actor_key_id uuid, actor_label text,
               reseller_id uuid, action text, entity_type text, entity_id text, reason text, before jsonb, after jsonb, request_id text))
          WITH ORDINALITY AS e(occurred_at, actor_kind, actor_key_id, actor_label, reseller_id, action, entity_type, entity_id, reason, before, after, request_id, n)
        ORDER BY e.n`,
-      [`[${entries.join(",")}]`],
-    );
+      values: [`[${entries.join(",")}]`],
+    };
   }
 }
 

@@ -1,6 +1,15 @@
 import { DataSource, EntityManager } from "typeorm";
 
-type Hook = () => Promise<void>;
+/**
+ * What a buffer writes at commit: one INSERT, UPDATE or DELETE whose only `$` are its parameters. The
+ * statements of a transaction's buffers go to the database as one statement (combineWrites).
+ */
+export interface BufferedWrite {
+  text: string;
+  values: unknown[];
+}
+
+type Hook = () => Promise<BufferedWrite | null>;
 
 const hooks = new WeakMap<EntityManager, Hook[]>();
 
@@ -25,7 +34,7 @@ export class CommitBuffer<T> {
 
   constructor(
     private readonly what: string,
-    private readonly write: (tx: EntityManager, items: T[]) => Promise<void>,
+    private readonly write: (tx: EntityManager, items: T[]) => Promise<BufferedWrite | null>,
   ) {}
 
   add(tx: EntityManager, item: T): void {
@@ -56,8 +65,30 @@ export class CommitBuffer<T> {
 export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
   for (let list = hooks.get(tx); list && list.length > 0; list = hooks.get(tx)) {
     hooks.delete(tx);
-    for (const hook of list) await hook();
+    const writes: BufferedWrite[] = [];
+    for (const hook of list) {
+      const write = await hook();
+      if (write) writes.push(write);
+    }
+    const one = combineWrites(writes);
+    if (one) await tx.query(one.text, one.values);
   }
+}
+
+/**
+ * Several writes as one statement, each a data-modifying WITH query (issue 11: an approval's audit
+ * entries and its events were two round trips at its commit). They see the same snapshot and do not
+ * read each other's rows, which buffered writes never need; each keeps its own parameters, renumbered.
+ */
+export function combineWrites(writes: BufferedWrite[]): BufferedWrite | null {
+  if (writes.length <= 1) return writes[0] ?? null;
+  const values: unknown[] = [];
+  const parts = writes.map((w, i) => {
+    const offset = values.length;
+    values.push(...w.values);
+    return `w${i} AS (${w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+  });
+  return { text: `WITH ${parts.join(",\n")}\nSELECT 1`, values };
 }
 
 /** Installs the hook runner on a data source's transactions (db/data-source.ts does it for every one). */

@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { registerEnumType } from "type-graphql";
 import { Clock } from "../domain/clock";
-import { CommitBuffer } from "../db/commit-hooks";
+import { BufferedWrite, CommitBuffer } from "../db/commit-hooks";
 
 /**
  * NOT-1: every state change a reseller cares about. The GraphQL enum shows the names; webhooks and
@@ -98,7 +98,7 @@ export class EventPublisher {
    * parameter per value would overflow PostgreSQL's 65,535 at ~11,000 events). At COMMIT the database
    * gives them their feed positions and writes their webhook deliveries and delivery jobs.
    */
-  private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<void> {
+  private async write(tx: EntityManager, events: { e: EventInput; occurredAt: Date }[]): Promise<BufferedWrite> {
     let everyone: (string | null)[] | null = null;
     const rows: [string | null, string, string, string, Date, string][] = [];
     for (const { e, occurredAt } of events) {
@@ -116,10 +116,10 @@ export class EventPublisher {
       for (const r of resellers) rows.push([r, e.type, e.subjectType, e.subjectId, occurredAt, JSON.stringify(e.data)]);
     }
     // data goes as text: a jsonb[] literal parses slower.
-    await tx.query(
-      `INSERT INTO event_pending (reseller_id, type, subject_type, subject_id, occurred_at, data)
+    return {
+      text: `INSERT INTO event_pending (reseller_id, type, subject_type, subject_id, occurred_at, data)
        VALUES ($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[])`,
-      [0, 1, 2, 3, 4, 5].map((col) => rows.map((r) => r[col])),
-    );
+      values: [0, 1, 2, 3, 4, 5].map((col) => rows.map((r) => r[col])),
+    };
   }
 }
