@@ -6,6 +6,10 @@ import { preparedQuery } from "../db/prepared";
 /** The NOTIFY channel of migrations/1764000000100-view-notifications.ts. */
 const VIEWS_CHANNEL = "akashi_views";
 
+/** Sync markers: unique across replicas by a random prefix per process, then a count (no random bytes per mutation). */
+const SYNC_PREFIX = randomBytes(9).toString("base64url");
+let syncCount = 0;
+
 /** What changed, as the database's triggers tell every replica (STAT-3). */
 export type ViewChange =
   | { kind: "certificate"; certificateId: string; contractId: string; caId: string | null; serialHex: string }
@@ -56,7 +60,7 @@ export class ViewChanges {
    */
   async sync(timeoutMs = 2_000): Promise<void> {
     if (!this.trusted) return;
-    const token = randomBytes(9).toString("base64url");
+    const token = `${SYNC_PREFIX}.${(syncCount++).toString(36)}`;
     const heard = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       this.syncs.set(token, () => {
