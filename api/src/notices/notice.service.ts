@@ -143,15 +143,32 @@ export class NoticeService {
       attempts: 0,
       createdAt: now,
     };
-    const inserted = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(Notice)
-      .values(values)
-      .orIgnore()
-      .returning(["id"])
-      .execute();
-    const id = (inserted.raw as Array<{ id: string }>)[0]?.id;
+    // A prepared text rather than TypeORM's insert builder: every issuance and revocation writes one or more.
+    const inserted: { id: string }[] = await tx.query(
+      `INSERT INTO notice (kind, recipient, reseller_id, subscriber_id, contract_id, announcement_id, language, subject, body,
+                           channel, direct, email_to, due_at, sent_at, attempts, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [
+        values.kind,
+        values.recipient,
+        values.resellerId,
+        values.subscriberId,
+        values.contractId,
+        values.announcementId,
+        values.language,
+        values.subject,
+        values.body,
+        values.channel,
+        values.direct,
+        values.emailTo,
+        values.dueAt,
+        values.sentAt,
+        values.attempts,
+        values.createdAt,
+      ],
+    );
+    const id = inserted[0]?.id;
     if (!id) return null;
     if (this.mailer && values.channel === NoticeChannel.EMAIL) {
       const due = d.dueAt && d.dueAt > now ? d.dueAt : now;
@@ -241,8 +258,8 @@ export class NoticeService {
 
   /** REV-2: a revocation was executed (for the revocation area to call in its transaction). */
   async revocationExecuted(tx: EntityManager, certificate: Certificate, reason: string): Promise<Notice[]> {
-    const contract = await tx.findOneByOrFail(Contract, { id: certificate.contractId });
-    const subscriber = await tx.findOneByOrFail(Subscriber, { id: contract.subscriberId });
+    const contract = await findByIdOrFail(tx, Contract, certificate.contractId);
+    const subscriber = await findByIdOrFail(tx, Subscriber, contract.subscriberId);
     const revokedAt = certificate.revokedAt ?? this.clock.now();
     return this.queueForSubscriber(tx, {
       kind: NoticeKind.REVOCATION_EXECUTED,
