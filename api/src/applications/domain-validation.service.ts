@@ -111,17 +111,14 @@ export class DomainValidationService {
     const own = await scope.loaders
       .manyBy(DomainValidation, "applicationId", { createdAt: "ASC" })
       .load(application.id);
-    const valid = await this.validOfNames(scope).loadMany(
-      application.names.map((n) => subscriberNameKey(application.subscriberId, n)),
+    // load, not loadMany: a failed read must fail the field, not pass for "no reusable validation".
+    const loader = this.validOfNames(scope);
+    const valid = await Promise.all(
+      application.names.map((n) => loader.load(subscriberNameKey(application.subscriberId, n))),
     );
     const now = this.clock.now();
     return application.names
-      .map((n, i) => {
-        const ofName = valid[i];
-        return (
-          own.filter((v) => v.name === n).pop() ?? (Array.isArray(ofName) ? newestReusable(ofName, n, now) : undefined)
-        );
-      })
+      .map((n, i) => own.filter((v) => v.name === n).pop() ?? newestReusable(valid[i], n, now))
       .filter((v): v is DomainValidation => v !== undefined);
   }
 
