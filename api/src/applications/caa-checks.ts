@@ -2,8 +2,11 @@ import { EntityManager } from "typeorm";
 import { type CaaResult, type DcvNetworkOptions, checkCaa } from "../validation";
 import { CAA_RESULT_HOURS } from "../validation";
 import { CaaCheck, CaaCheckStatus } from "./caa-check.entity";
+import { findWhere } from "../db/find-where";
 
 const CAA_RESULT_MS = CAA_RESULT_HOURS * 60 * 60 * 1000;
+const NEWEST_WHERE = `WHERE subscriber_id = $1 AND name = ANY($2::text[]) AND checked_at > $3`;
+const NEWEST_ORDER = `ORDER BY name, checked_at DESC, seq DESC`;
 /** Looked up again before approval when older than this, so that the 8 hours hold through the approval. */
 const CAA_REFRESH_MS = CAA_RESULT_MS - 10 * 60 * 1000;
 
@@ -112,19 +115,23 @@ export class CaaChecks {
     accountId: string | null,
     now: Date,
   ): Promise<Map<string, CaaCheck>> {
-    const rows = await db
-      .createQueryBuilder(CaaCheck, "c")
-      .distinctOn(["c.name"])
-      .where("c.subscriber_id = :subscriberId AND c.name IN (:...names) AND c.checked_at > :since", {
-        subscriberId,
-        names,
-        since: new Date(now.getTime() - CAA_RESULT_MS),
-      })
-      .andWhere(accountId === null ? "c.account_id IS NULL" : "c.account_id = :accountId", { accountId })
-      .orderBy("c.name")
-      .addOrderBy("c.checked_at", "DESC")
-      .addOrderBy("c.seq", "DESC")
-      .getMany();
+    const since = new Date(now.getTime() - CAA_RESULT_MS);
+    const rows =
+      accountId === null
+        ? await findWhere(
+            db,
+            CaaCheck,
+            `${NEWEST_WHERE} AND account_id IS NULL ${NEWEST_ORDER}`,
+            [subscriberId, names, since],
+            ["name"],
+          )
+        : await findWhere(
+            db,
+            CaaCheck,
+            `${NEWEST_WHERE} AND account_id = $4 ${NEWEST_ORDER}`,
+            [subscriberId, names, since, accountId],
+            ["name"],
+          );
     return new Map(rows.map((r) => [r.name, r]));
   }
 

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager, In } from "typeorm";
+import { DataSource, EntityManager } from "typeorm";
 import { AuditService } from "../audit";
 import { Config } from "../config";
 import { inTransaction } from "../db/transaction";
@@ -20,6 +20,7 @@ import { CaaCheck } from "./caa-check.entity";
 import { CAA_METHOD_LABEL, CaaChecks, shortfallsIn, staleIn } from "./caa-checks";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 import { findById } from "../db/by-id";
+import { findWhere } from "../db/find-where";
 
 /**
  * APP-9: the validation of `name` that may still be reused at `at` — successful, inside the reuse
@@ -70,10 +71,12 @@ export class DomainValidationService {
     names: string[],
     at: Date,
   ): Promise<Map<string, DomainValidation>> {
-    const rows = await tx.find(DomainValidation, {
-      where: { subscriberId, name: In(names), status: DomainValidationStatus.VALID },
-      order: { checkedAt: "DESC" },
-    });
+    const rows = await findWhere(
+      tx,
+      DomainValidation,
+      `WHERE subscriber_id = $1 AND name = ANY($2::text[]) AND status = $3 ORDER BY checked_at DESC`,
+      [subscriberId, names, DomainValidationStatus.VALID],
+    );
     return new Map(
       names
         .map((n) => [n, newestReusable(rows, n, at)] as const)
@@ -242,9 +245,12 @@ export class DomainValidationService {
 
   /** Every validation the application's subscriber has of the application's names, newest first. */
   private validationsOfNames(app: Application): Promise<DomainValidation[]> {
-    return this.ds
-      .getRepository(DomainValidation)
-      .find({ where: { subscriberId: app.subscriberId, name: In(app.names) }, order: { createdAt: "DESC" } });
+    return findWhere(
+      this.ds.manager,
+      DomainValidation,
+      `WHERE subscriber_id = $1 AND name = ANY($2::text[]) ORDER BY created_at DESC`,
+      [app.subscriberId, app.names],
+    );
   }
 
   private runCheck(v: DomainValidation): Promise<DcvResult> {

@@ -24,6 +24,7 @@ import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events";
 import { NoticeService } from "../notices";
 import { findById } from "../db/by-id";
+import { updateById } from "../db/write-entity";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
 export enum RejectionGround {
@@ -237,7 +238,7 @@ export class ReviewService {
       const changed = Object.fromEntries(
         Object.entries(app).filter(([k, v]) => v !== (fields as Record<string, unknown>)[k]),
       );
-      await tx.update(Application, { id: app.id }, changed);
+      await updateById(tx, Application, app.id, changed);
       const saved = app;
       await this.audit.record(tx, scope, {
         action,

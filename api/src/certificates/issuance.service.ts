@@ -19,6 +19,7 @@ import { acmeContract } from "../acme";
 import { CaService, crlShardFor } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
 import { findByIdOrFail } from "../db/by-id";
+import { insertEntity } from "../db/write-entity";
 
 /** What a kind of application decides before signing: the contract, notAfter, and a certificate it supersedes. */
 interface Term {
@@ -272,30 +273,28 @@ export class IssuanceService {
       notAfter: x.notAfter,
       urls: this.ca.urlsFor(ca.id, crlShard),
     });
-    const certificate = await tx.save(
-      tx.create(Certificate, {
-        contractId: x.contractId,
-        applicationId: x.app.id,
-        source: CertificateSource.ISSUED,
-        issuingCaId: ca.id,
-        serialHex: issued.serialHex,
-        sha256Fingerprint: issued.sha256Fingerprint,
-        der: issued.der,
-        commonName: x.app.names[0],
-        names: x.app.names,
-        subjectDn: issued.subjectDn,
-        issuerDn: issued.issuerDn,
-        // What the certificate carries: issueServerCertificate writes whole seconds.
-        notBefore: wholeSeconds(x.notBefore),
-        notAfter: wholeSeconds(x.notAfter),
-        keyAlgorithm: csr.keyAlgorithm,
-        supersededById: null,
-        revokedAt: null,
-        revocationReason: null,
-        crlShard,
-        createdAt: this.clock.now(),
-      }),
-    );
+    const certificate = await insertEntity(tx, Certificate, {
+      contractId: x.contractId,
+      applicationId: x.app.id,
+      source: CertificateSource.ISSUED,
+      issuingCaId: ca.id,
+      serialHex: issued.serialHex,
+      sha256Fingerprint: issued.sha256Fingerprint,
+      der: issued.der,
+      commonName: x.app.names[0],
+      names: x.app.names,
+      subjectDn: issued.subjectDn,
+      issuerDn: issued.issuerDn,
+      // What the certificate carries: issueServerCertificate writes whole seconds.
+      notBefore: wholeSeconds(x.notBefore),
+      notAfter: wholeSeconds(x.notAfter),
+      keyAlgorithm: csr.keyAlgorithm,
+      supersededById: null,
+      revokedAt: null,
+      revocationReason: null,
+      crlShard,
+      createdAt: this.clock.now(),
+    });
     return certificate;
   }
 }

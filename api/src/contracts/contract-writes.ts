@@ -4,6 +4,7 @@ import { Actor } from "../auth";
 import { EventPublisher, EventType } from "../events";
 import { toGlobalId } from "../ids";
 import { Contract, ContractEndReason, ContractStatus } from "./contract.entity";
+import { insertEntity } from "../db/write-entity";
 
 /**
  * The facts a contract starts with. Cancellation, auto-renew stop and the end start empty: they are
@@ -37,17 +38,15 @@ export async function openContract(
   facts: NewContract,
   why: string,
 ): Promise<Contract> {
-  const contract = await tx.save(
-    tx.create(Contract, {
-      ...facts,
-      autoRenewStopNoticedAt: null,
-      cancellationNoticedAt: null,
-      cancellationEffectiveAt: null,
-      status: ContractStatus.ACTIVE,
-      endedAt: null,
-      endReason: null,
-    }),
-  );
+  const contract = await insertEntity(tx, Contract, {
+    ...facts,
+    autoRenewStopNoticedAt: null,
+    cancellationNoticedAt: null,
+    cancellationEffectiveAt: null,
+    status: ContractStatus.ACTIVE,
+    endedAt: null,
+    endReason: null,
+  });
   await audit.record(tx, actor, {
     action: "contract.create",
     entityType: "Contract",

@@ -1,4 +1,5 @@
 import { EntityManager, EntityMetadata, EntityNotFoundError, EntityTarget, ObjectLiteral } from "typeorm";
+import { columnList, hydrate, quoteName, requirePlainColumns } from "./entity-rows";
 
 /** Row locks a read by id may take (TypeORM's pessimistic_write is FOR UPDATE). */
 export type RowLock = "FOR UPDATE" | "FOR NO KEY UPDATE" | "FOR SHARE" | "FOR KEY SHARE";
@@ -49,37 +50,21 @@ const texts = new WeakMap<EntityMetadata, Map<string, string>>();
 function sqlOf(meta: EntityMetadata, lock: RowLock | null, shape: "one" | "many"): string {
   let byShape = texts.get(meta);
   if (!byShape) {
-    if (meta.relations.length > 0 || meta.embeddeds.length > 0 || meta.primaryColumns.length !== 1)
-      throw new Error(`findById: ${meta.name} is not an entity of plain columns with one primary key`);
+    requirePlainColumns(meta, "findById");
+    if (meta.primaryColumns.length !== 1)
+      throw new Error(`findById: ${meta.name} has more than one primary key column`);
     byShape = new Map();
     texts.set(meta, byShape);
   }
   const key = `${shape}:${lock ?? ""}`;
   let text = byShape.get(key);
   if (text === undefined) {
-    const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-    const columns = selected(meta)
-      .map((c) => q(c.databaseName))
-      .join(", ");
     const primary = meta.primaryColumns[0];
-    const pk = q(primary.databaseName);
+    const pk = quoteName(primary.databaseName);
     const where =
       shape === "one" ? `${pk} = $1` : `${pk} = ANY($1::${meta.connection.driver.normalizeType(primary)}[])`;
-    text = `SELECT ${columns} FROM ${q(meta.tableName)} WHERE ${where}${lock ? ` ${lock}` : ""}`;
+    text = `SELECT ${columnList(meta)} FROM ${quoteName(meta.tableName)} WHERE ${where}${lock ? ` ${lock}` : ""}`;
     byShape.set(key, text);
   }
   return text;
-}
-
-/** The columns a TypeORM find selects by default. */
-function selected(meta: EntityMetadata) {
-  return meta.columns.filter((c) => c.isSelect && !c.isVirtual);
-}
-
-/** A row as TypeORM maps it: the entity's class, each column through the driver's hydration (types, transformers). */
-function hydrate<T extends ObjectLiteral>(db: EntityManager, meta: EntityMetadata, row: Record<string, unknown>): T {
-  const entity = meta.create() as T;
-  const driver = db.connection.driver;
-  for (const c of selected(meta)) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
-  return entity;
 }

@@ -25,6 +25,7 @@ import {
   revocationExecuted,
 } from "./templates";
 import { findById, findByIdOrFail } from "../db/by-id";
+import { findWhere } from "../db/find-where";
 
 /** Sends due e-mail notices; enqueued when a notice is queued and when a failed send is due again. */
 export const SEND_NOTICES_JOB = "notices.send";
@@ -201,10 +202,12 @@ export class NoticeService {
       language,
       dueAt: n.dueAt ?? this.clock.now(),
     };
-    const contacts = await tx.find(SubscriberContact, {
-      where: { subscriberId: subscriber.id, role: ContactRole.NOTICE },
-      order: { position: "ASC" },
-    });
+    const contacts = await findWhere(
+      tx,
+      SubscriberContact,
+      `WHERE subscriber_id = $1 AND role = $2 ORDER BY position`,
+      [subscriber.id, ContactRole.NOTICE],
+    );
     const written: Notice[] = [];
     for (const to of subscriberNoticeRecipients(n.resellerId, contacts)) {
       const notice = await this.queue(tx, {

@@ -1,4 +1,5 @@
-import { EntityManager, LessThanOrEqual } from "typeorm";
+import { EntityManager } from "typeorm";
+import { findWhere } from "../db/find-where";
 import { formatJst } from "../domain";
 import { RefusalCode, refusal } from "../refusal";
 import { TermsVersion } from "./terms-version.entity";
@@ -8,10 +9,13 @@ import { TermsVersion } from "./terms-version.entity";
  * @rule NOT-5
  */
 export async function termsVersionInForce(tx: EntityManager, at: Date): Promise<TermsVersion | null> {
-  return tx.findOne(TermsVersion, {
-    where: { effectiveFrom: LessThanOrEqual(at) },
-    order: { effectiveFrom: "DESC", publishedAt: "DESC" },
-  });
+  const [inForce] = await findWhere(
+    tx,
+    TermsVersion,
+    `WHERE effective_from <= $1 ORDER BY effective_from DESC, published_at DESC LIMIT 1`,
+    [at],
+  );
+  return inForce ?? null;
 }
 
 /** The path where a version's document is served (the route is http/terms-routes.ts). */
