@@ -44,6 +44,20 @@ export interface ChargeInput {
 export type Statement = StatementBook;
 
 const ACTOR = systemActor("fees");
+
+/**
+ * CON-8: the tax_rate table as [JST date in force from, rate] pairs, oldest first, as one SQL
+ * expression, so a statement that reads prices can read the table too. The JST date is taken in SQL
+ * (+09:00, no daylight saving), as `jstDateOf` takes it.
+ */
+const TAX_TABLE_SQL = `(SELECT coalesce(json_agg(json_build_array(to_char(effective_from AT TIME ZONE INTERVAL '+09:00', 'YYYY-MM-DD'), rate_percent) ORDER BY effective_from), '[]') FROM tax_rate)`;
+type TaxRows = Array<[string, number]>;
+
+function taxTableOf(rows: TaxRows): TaxRateTable {
+  const table = rows.map(([from, value]) => ({ from, value }));
+  validateEffectiveDatedTable(table, "tax_rate");
+  return table;
+}
 const UNLIMITED_MONTHLY_JOB = "fees.unlimited-monthly";
 const SECOND = 1000;
 
@@ -60,15 +74,10 @@ export class FeeService {
     private readonly audit: AuditService,
   ) {}
 
-  /** CON-8: the consumption-tax table as stored, each row in force from its JST date. */
-  /** CON-8: the tax-rate table in force (a handful of rows). */
+  /** CON-8: the consumption-tax table as stored, each row in force from its JST date (a handful of rows). */
   async taxTable(tx: EntityManager): Promise<TaxRateTable> {
-    const rows: { effective_from: Date; rate_percent: number }[] = await tx.query(
-      `SELECT effective_from, rate_percent FROM tax_rate ORDER BY effective_from`,
-    );
-    const table = rows.map((r) => ({ from: jstDateOf(r.effective_from), value: r.rate_percent }));
-    validateEffectiveDatedTable(table, "tax_rate");
-    return table;
+    const rows: { tax: TaxRows }[] = await tx.query(`SELECT ${TAX_TABLE_SQL} AS tax`);
+    return taxTableOf(rows[0].tax);
   }
 
   /** VAL-1, CON-8: the price (yen before tax) in force at `at` for a product, term (null: unlimited) and kind; null when none. */
@@ -90,16 +99,34 @@ export class FeeService {
     kinds: Array<PriceKind | "TERM" | "MONTHLY" | "INITIAL">,
     at: Date,
   ): Promise<Array<number | null>> {
+    return (await this.pricesAndTaxFor(tx, productId, termMonths, kinds, at)).prices;
+  }
+
+  /**
+   * The prices, and the tax table their charge is taxed by, in one statement (an approval reads both on
+   * its critical path). The tax table is null when there is no such product.
+   */
+  private async pricesAndTaxFor(
+    tx: EntityManager,
+    productId: string,
+    termMonths: number | null,
+    kinds: Array<PriceKind | "TERM" | "MONTHLY" | "INITIAL">,
+    at: Date,
+  ): Promise<{ prices: Array<number | null>; taxTable: TaxRateTable | null }> {
     // VAL-1: a new price is written with the product locked for update; this waits for it (or holds it off until commit).
-    const rows: { price_yen: number | null }[] = await tx.query(
+    const rows: { price_yen: number | null; tax: TaxRows }[] = await tx.query(
       `SELECT (SELECT price_yen FROM product_price
                WHERE product_id = $1 AND term_months IS NOT DISTINCT FROM $2::int AND kind = k.kind AND effective_from <= $4
-               ORDER BY effective_from DESC LIMIT 1) AS price_yen
+               ORDER BY effective_from DESC LIMIT 1) AS price_yen,
+              ${TAX_TABLE_SQL} AS tax
        FROM product p, unnest($3::text[]) WITH ORDINALITY AS k(kind, n)
        WHERE p.id = $1 ORDER BY k.n FOR KEY SHARE OF p`,
       [productId, termMonths, kinds, at],
     );
-    return kinds.map((_, i) => rows[i]?.price_yen ?? null);
+    return {
+      prices: kinds.map((_, i) => rows[i]?.price_yen ?? null),
+      taxTable: rows.length ? taxTableOf(rows[0].tax) : null,
+    };
   }
 
   /**
@@ -108,8 +135,13 @@ export class FeeService {
    * Idempotent: a second charge with the same (contract, kind, period start) — or a second
    * designation fee of the same reseller — records nothing and returns the first.
    */
-  async recordCharge(tx: EntityManager, c: ChargeInput, actor: Actor = ACTOR): Promise<Charge> {
-    const taxed = applyConsumptionTax(c.amountYen, c.chargedAt, await this.taxTable(tx)); // CON-8
+  async recordCharge(
+    tx: EntityManager,
+    c: ChargeInput,
+    actor: Actor = ACTOR,
+    taxTable: TaxRateTable | null = null,
+  ): Promise<Charge> {
+    const taxed = applyConsumptionTax(c.amountYen, c.chargedAt, taxTable ?? (await this.taxTable(tx))); // CON-8
     const dueAt = feeDueAt(c.chargedAt); // CON-7
     const inserted: { id: string }[] = await tx.query(
       `INSERT INTO charge (reseller_id, contract_id, kind, description, amount_yen, tax_rate_percent, tax_yen, charged_at, due_at, period_start, period_end)
@@ -215,7 +247,10 @@ export class FeeService {
       return charges;
     }
     // One statement for both prices of a new term (an approval reads them on its critical path).
-    const [termPrice, initial = null] = await this.pricesFor(
+    const {
+      prices: [termPrice, initial = null],
+      taxTable,
+    } = await this.pricesAndTaxFor(
       tx,
       product.id,
       contract.termMonths,
@@ -239,6 +274,7 @@ export class FeeService {
           periodEnd: contract.endsAt,
         },
         actor,
+        taxTable,
       ),
     );
     return charges;
