@@ -64,47 +64,39 @@ export class CaaChecks {
     return rows[0]?.seq ?? "0";
   }
 
+  /**
+   * One statement for the round: with `afterSeq`, a name someone recorded since then (a concurrent
+   * look-up of the same names) is skipped, so each round records one result per name.
+   */
   async record(
     tx: EntityManager,
     subscriberId: string,
     accountId: string | null,
-    all: CaaResult[],
+    results: CaaResult[],
     links: CaaLinks = {},
   ): Promise<void> {
-    const results =
-      links.afterSeq === undefined ? all : await this.notYetRecorded(tx, subscriberId, accountId, all, links.afterSeq);
     if (results.length === 0) return;
-    await tx.insert(
-      CaaCheck,
-      results.map((r) => ({
+    await tx.query(
+      `INSERT INTO caa_check (subscriber_id, name, account_id, method, status, checked_at, evidence, application_id, domain_validation_id)
+       SELECT $1, r.name, $2::uuid, r.method, r.status, r.checked_at, r.evidence, $3::uuid, r.domain_validation_id
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::jsonb[], $9::uuid[])
+            AS r(name, method, status, checked_at, evidence, domain_validation_id)
+       WHERE $10::bigint IS NULL OR NOT EXISTS (
+         SELECT 1 FROM caa_check c
+         WHERE c.subscriber_id = $1 AND c.name = r.name AND c.account_id IS NOT DISTINCT FROM $2::uuid AND c.seq > $10)`,
+      [
         subscriberId,
-        name: r.name,
         accountId,
-        method: r.evidence.method,
-        status: r.status as CaaCheckStatus,
-        checkedAt: r.checkedAt,
-        evidence: r.evidence,
-        applicationId: links.applicationId ?? null,
-        domainValidationId: links.domainValidationIds?.get(r.name) ?? null,
-      })),
+        links.applicationId ?? null,
+        results.map((r) => r.name),
+        results.map((r) => r.evidence.method),
+        results.map((r) => r.status as CaaCheckStatus),
+        results.map((r) => r.checkedAt),
+        results.map((r) => JSON.stringify(r.evidence)),
+        results.map((r) => links.domainValidationIds?.get(r.name) ?? null),
+        links.afterSeq ?? null,
+      ],
     );
-  }
-
-  /** Results whose name nobody recorded since `afterSeq` (a concurrent check of the same names). */
-  private async notYetRecorded(
-    tx: EntityManager,
-    subscriberId: string,
-    accountId: string | null,
-    all: CaaResult[],
-    afterSeq: string,
-  ): Promise<CaaResult[]> {
-    if (all.length === 0) return all;
-    const taken: { name: string }[] = await tx.query(
-      `SELECT DISTINCT name FROM caa_check
-       WHERE subscriber_id = $1 AND name = ANY($2) AND account_id IS NOT DISTINCT FROM $3 AND seq > $4`,
-      [subscriberId, all.map((r) => r.name), accountId, afterSeq],
-    );
-    return all.filter((r) => !taken.some((t) => t.name === r.name));
   }
 
   /** The newest result per name within the 8 hours, in the given context. One query. */

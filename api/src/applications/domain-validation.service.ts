@@ -267,19 +267,23 @@ export class DomainValidationService {
     result: DcvResult,
   ): Promise<void> {
     // Another check of the same challenge may have recorded its result while ours was on the network:
-    // then ours is not recorded again (one result per round, not one per concurrent caller).
-    const current = await findById(tx, DomainValidation, v.id, "FOR UPDATE");
-    if (!current || current.status !== v.status || current.checkedAt?.getTime() !== v.checkedAt?.getTime()) return;
+    // then ours is not recorded again (one result per round, not one per concurrent caller). The UPDATE
+    // applies only to the row as we read it: it locks the row and checks its condition on the newest
+    // version, so a concurrent check waits and then finds it changed (one statement, not a read and a write).
     const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
-    await tx.update(
-      DomainValidation,
-      { id: v.id },
-      {
+    const [, recorded]: [unknown, number] = await tx.query(
+      `UPDATE domain_validation SET status = $1, evidence = $2, checked_at = $3
+       WHERE id = $4 AND status = $5 AND date_trunc('milliseconds', checked_at) IS NOT DISTINCT FROM $6`,
+      [
         status,
-        evidence: { ...result.evidence, failure: result.failure ?? null },
-        checkedAt: result.checkedAt,
-      },
+        JSON.stringify({ ...result.evidence, failure: result.failure ?? null }),
+        result.checkedAt,
+        v.id,
+        v.status,
+        v.checkedAt,
+      ],
     );
+    if (recorded === 0) return;
     await this.audit.record(tx, scope, {
       action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
       entityType: "Application",
