@@ -16,10 +16,14 @@ import os from "node:os";
 const TICKS_PER_SECOND = 100;
 
 export interface CpuSnapshot {
-  /** CPU seconds so far: service processes, PostgreSQL processes, this bench process. */
+  /** CPU seconds so far: service processes, this bench process. */
   service: number;
-  postgres: number;
   bench: number;
+  /**
+   * CPU seconds so far of each PostgreSQL process by pid. Kept per process because backends come and
+   * go (and, on a shared machine, whole test clusters): a sum would fall when one exits.
+   */
+  postgres: Map<string, number>;
 }
 
 function statOf(pid: string): { comm: string; seconds: number } | null {
@@ -40,7 +44,7 @@ export function cpuSnapshot(servicePids: readonly number[]): CpuSnapshot | null 
   if (process.platform !== "linux" || !fs.existsSync("/proc/self/stat")) return null;
   const own = new Set(servicePids.filter((p) => p !== process.pid).map(String));
   let service = 0;
-  let postgres = 0;
+  const postgres = new Map<string, number>();
   for (const pid of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     if (own.has(pid)) {
@@ -48,7 +52,7 @@ export function cpuSnapshot(servicePids: readonly number[]): CpuSnapshot | null 
       continue;
     }
     const s = statOf(pid);
-    if (s && (s.comm === "postgres" || s.comm.startsWith("postgres:"))) postgres += s.seconds;
+    if (s && (s.comm === "postgres" || s.comm.startsWith("postgres:"))) postgres.set(pid, s.seconds);
   }
   const usage = process.cpuUsage();
   const mine = (usage.user + usage.system) / 1e6;
@@ -72,7 +76,11 @@ export function cpuPerUnit(before: CpuSnapshot | null, after: CpuSnapshot | null
   if (!before || !after || units <= 0) return null;
   const per = (a: number, b: number) => ((b - a) * 1000) / units;
   const serviceMs = per(before.service, after.service);
-  const postgresMs = per(before.postgres, after.postgres);
+  // A process that started during the stretch counts from zero; one that ended is not seen at all
+  // (its last share is lost: an undercount, never a negative figure).
+  let postgresSeconds = 0;
+  for (const [pid, seconds] of after.postgres) postgresSeconds += seconds - (before.postgres.get(pid) ?? 0);
+  const postgresMs = per(0, postgresSeconds);
   const benchMs = per(before.bench, after.bench);
   const totalMs = serviceMs + postgresMs + benchMs;
   return { serviceMs, postgresMs, benchMs, totalMs, ceilingPerSecond: (os.cpus().length * 1000) / totalMs };
