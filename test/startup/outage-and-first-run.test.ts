@@ -97,13 +97,19 @@ const viewer = (key: string, timeoutMs: number) =>
     body: JSON.stringify({ query: "{ viewer { kind } }" }),
   });
 
-/** The postmaster and every backend of this cluster. */
-function clusterPids(): number[] {
+/**
+ * Stalls the whole cluster: the postmaster first, so that it forks no backend after the children are
+ * listed (a connection being opened in that moment would get a live backend and answer the probes),
+ * then every child it has. Answers the stopped pids, to be continued later.
+ */
+function stallCluster(): number[] {
   const postmaster = Number(fs.readFileSync(path.join(dataDir, "pg", "postmaster.pid"), "utf8").split("\n")[0]);
+  process.kill(postmaster, "SIGSTOP");
   const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(postmaster)], { encoding: "utf8" })
     .split("\n")
     .map((l) => Number(l.trim()))
     .filter((n) => n > 0);
+  for (const pid of children) process.kill(pid, "SIGSTOP");
   return [postmaster, ...children];
 }
 
@@ -111,8 +117,7 @@ test("a stalled database: within 2 s /readyz says not ready, GraphQL answers SER
   const key = demoResellerKey();
   expect((await viewer(key, 30_000)).status).toBe(200);
   expect((await ask("/readyz", { timeoutMs: 30_000 })).status).toBe(200);
-  const pids = clusterPids();
-  for (const pid of pids) process.kill(pid, "SIGSTOP");
+  const pids = stallCluster();
   try {
     // /readyz answers within 2 s, whatever the database does.
     const ready = await ask("/readyz", { timeoutMs: 2_000 });
