@@ -1,11 +1,12 @@
 import { EntityMetadata } from "typeorm";
 import { Application } from "../../api/src/applications";
 import { CaaCheck } from "../../api/src/applications/caa-check.entity";
-import { findById, findByIdOrFail, findByIds } from "../../api/src/db/by-id";
+import { findById, findByIdOrFail, findByIds, findEachById } from "../../api/src/db/by-id";
 import { findWhere } from "../../api/src/db/find-where";
-import { insertEntity, updateById } from "../../api/src/db/write-entity";
+import { insertEntity, updateById, updateByIdAtCommit } from "../../api/src/db/write-entity";
 import { Certificate } from "../../api/src/certificates";
 import { Contract } from "../../api/src/contracts";
+import { Subscriber } from "../../api/src/subscribers";
 import { DcvWebServer, createSubscriber, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -72,6 +73,36 @@ test("issue 11: findById and findByIds return exactly what findOneBy and findBy 
         ),
       ),
     );
+  }
+});
+
+test("issue 11: findEachById reads entities of different kinds in one statement, each as findOneBy returns it, null for none", async () => {
+  const all = (await stored()).slice(0, 6);
+  expect(all.length).toBe(6);
+  const none = "00000000-0000-4000-8000-000000000000";
+  const asks = [
+    ...all.map(({ meta, ids }) => [meta.target, ids[0]] as const),
+    [Application, none] as const,
+    [Contract, null] as const,
+  ];
+  const found = await findEachById(t.ds.manager, asks);
+  expect(found).toHaveLength(8);
+  for (const [i, { meta, ids }] of all.entries()) {
+    const typeorm = await t.ds.manager.findOneBy(meta.target, { [meta.primaryColumns[0].propertyName]: ids[0] });
+    expect({ entity: meta.name, row: found[i] }).toEqual({ entity: meta.name, row: typeorm });
+    expect(Object.getPrototypeOf(found[i])).toBe(Object.getPrototypeOf(typeorm));
+  }
+  expect(found.slice(6)).toEqual([null, null]);
+  // The same kinds twice: each keeps its own row.
+  const [a, b] = all[0].ids;
+  if (b) {
+    const [first, second] = await findEachById(t.ds.manager, [
+      [all[0].meta.target, a],
+      [all[0].meta.target, b],
+    ]);
+    expect(
+      [first, second].map((e) => (e as Record<string, unknown>)[all[0].meta.primaryColumns[0].propertyName]),
+    ).toEqual([a, b]);
   }
 });
 
@@ -197,4 +228,35 @@ test("issue 11: updateById sets only the columns given, converted as save conver
     expect(await updateById(tx, Certificate, "00000000-0000-4000-8000-000000000000", { revokedAt })).toBe(0);
     expect(await updateById(tx, Certificate, certificate.id, {})).toBe(0);
   });
+});
+
+test("issue 11: updateByIdAtCommit writes with the transaction's last statement, one UPDATE per row, and not at all when it rolls back", async () => {
+  const [subscriber] = await t.ds.manager.find(Subscriber, { take: 1 });
+  const verifiedAt = new Date("2027-03-01T01:02:03Z");
+  await rolledBack(async (tx) => {
+    updateByIdAtCommit(tx, Subscriber, subscriber.id, { locality: "Kobe" });
+  });
+  expect(await t.ds.manager.findOneBy(Subscriber, { id: subscriber.id })).toEqual(subscriber);
+  try {
+    await t.ds.transaction(async (tx) => {
+      updateByIdAtCommit(tx, Subscriber, subscriber.id, { locality: "Kobe" });
+      updateByIdAtCommit(tx, Subscriber, subscriber.id, { verifiedAt });
+      // Not yet written: the change goes with the commit.
+      expect((await tx.findOneBy(Subscriber, { id: subscriber.id }))?.verifiedAt).toEqual(subscriber.verifiedAt);
+    });
+    // Both changes of the one row were written.
+    expect(await t.ds.manager.findOneBy(Subscriber, { id: subscriber.id })).toEqual({
+      ...subscriber,
+      verifiedAt,
+      locality: "Kobe",
+    });
+  } finally {
+    await updateById(t.ds.manager, Subscriber, subscriber.id, {
+      verifiedAt: subscriber.verifiedAt,
+      locality: subscriber.locality,
+    });
+  }
+  expect(() => updateByIdAtCommit(t.ds.manager, Subscriber, subscriber.id, { verifiedAt })).toThrow(
+    /needs the changing transaction/,
+  );
 });

@@ -24,7 +24,7 @@ import { ProhibitedConduct, prohibitedConductFor } from "./prohibited-conduct";
 import { EventPublisher, EventType } from "../events";
 import { NoticeService } from "../notices";
 import { findById } from "../db/by-id";
-import { updateById } from "../db/write-entity";
+import { updateByIdAtCommit } from "../db/write-entity";
 
 /** Why the operator refused an application (APP-4..APP-7), recorded with the rejection. */
 export enum RejectionGround {
@@ -234,11 +234,12 @@ export class ReviewService {
       app.status = to;
       await change(app, tx);
       app.updatedAt = this.clock.now();
-      // Only what the transition changed is written (no read-back of the row).
+      // Only what the transition changed is written (no read-back of the row), with the audit entry at
+      // commit: the row is locked, and nothing after this reads it.
       const changed = Object.fromEntries(
         Object.entries(app).filter(([k, v]) => v !== (fields as Record<string, unknown>)[k]),
       );
-      await updateById(tx, Application, app.id, changed);
+      updateByIdAtCommit(tx, Application, app.id, changed);
       const saved = app;
       await this.audit.record(tx, scope, {
         action,

@@ -1,4 +1,4 @@
-import { EntityManager } from "typeorm";
+import { EntityManager, EntityNotFoundError } from "typeorm";
 import { Application, ApplicationKind } from "../applications";
 import { Actor } from "../auth";
 import { AuditService } from "../audit";
@@ -14,11 +14,12 @@ import type { RevocationService } from "../revocations";
 import { refuseDuplicateCertificate, refuseRenewedTwice } from "./issuance-checks";
 import { Seal } from "../seals";
 import { Subscriber } from "../subscribers";
+import { Reseller } from "../resellers";
 import { FeeService } from "../fees";
 import { acmeContract } from "../acme";
 import { CaService, crlShardFor } from "./ca.service";
 import { Certificate, CertificateSource } from "./certificate.entity";
-import { findByIdOrFail } from "../db/by-id";
+import { findEachById } from "../db/by-id";
 import { insertEntity } from "../db/write-entity";
 
 /** What a kind of application decides before signing: the contract, notAfter, and a certificate it supersedes. */
@@ -48,10 +49,22 @@ export class IssuanceService {
     tx: EntityManager,
     actor: Actor,
     app: Application,
-  ): Promise<{ certificate: Certificate; contract: Contract; product: Product; subscriber: Subscriber }> {
+  ): Promise<{
+    certificate: Certificate;
+    contract: Contract;
+    product: Product;
+    subscriber: Subscriber;
+    /** The submitting reseller (null when it submitted none): the issuance notice names it. */
+    reseller: Reseller | null;
+  }> {
     const now = wholeSeconds(this.clock.now());
-    const product = await findByIdOrFail(tx, Product, app.productId);
-    const subscriber = await findByIdOrFail(tx, Subscriber, app.subscriberId);
+    const [product, subscriber, reseller] = await findEachById(tx, [
+      [Product, app.productId],
+      [Subscriber, app.subscriberId],
+      [Reseller, app.resellerId],
+    ]);
+    if (!product) throw new EntityNotFoundError(Product, { id: app.productId });
+    if (!subscriber) throw new EntityNotFoundError(Subscriber, { id: app.subscriberId });
     const { contract, notAfter, superseded, supersededRevokeAt } = await this.termOf(tx, actor, app, product, now);
     if (superseded && supersededRevokeAt) {
       // VAL-4: the superseded certificate is revoked after the grace period, through the one scheduling path.
@@ -84,7 +97,7 @@ export class IssuanceService {
       superseded.supersededById = certificate.id;
       await tx.save(superseded);
     }
-    return { certificate, contract, product, subscriber };
+    return { certificate, contract, product, subscriber, reseller };
   }
 
   /** The contract and notAfter of the certificate, one function per kind of application. */

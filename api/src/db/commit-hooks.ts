@@ -9,7 +9,7 @@ export interface BufferedWrite {
   values: unknown[];
 }
 
-type Hook = () => Promise<BufferedWrite | null>;
+type Hook = () => Promise<BufferedWrite | BufferedWrite[] | null>;
 
 const hooks = new WeakMap<EntityManager, Hook[]>();
 
@@ -34,7 +34,7 @@ export class CommitBuffer<T> {
 
   constructor(
     private readonly what: string,
-    private readonly write: (tx: EntityManager, items: T[]) => Promise<BufferedWrite | null>,
+    private readonly write: (tx: EntityManager, items: T[]) => Promise<BufferedWrite | BufferedWrite[] | null>,
   ) {}
 
   add(tx: EntityManager, item: T): void {
@@ -68,7 +68,8 @@ export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
     const writes: BufferedWrite[] = [];
     for (const hook of list) {
       const write = await hook();
-      if (write) writes.push(write);
+      if (Array.isArray(write)) writes.push(...write);
+      else if (write) writes.push(write);
     }
     const one = combineWrites(writes);
     if (one) await tx.query(one.text, one.values);

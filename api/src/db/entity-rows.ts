@@ -28,14 +28,26 @@ export function columnList(meta: EntityMetadata): string {
     .join(", ");
 }
 
-/** A row as TypeORM maps it: the entity's class, each column through the driver's hydration (types, transformers). */
+/**
+ * A row as TypeORM maps it: the entity's class, each column through the driver's hydration (types,
+ * transformers). `prefix` names the columns of one entity in a row that holds several (findEachById).
+ */
 export function hydrate<T extends ObjectLiteral>(
   db: EntityManager,
   meta: EntityMetadata,
   row: Record<string, unknown>,
+  prefix = "",
 ): T {
   const entity = meta.create() as T;
   const driver = db.connection.driver;
-  for (const c of selected(meta)) c.setEntityValue(entity, driver.prepareHydratedValue(row[c.databaseName], c));
+  for (const c of selected(meta))
+    c.setEntityValue(entity, driver.prepareHydratedValue(row[prefix + c.databaseName], c));
   return entity;
+}
+
+/** The select list of an entity's columns read from `alias`, each named `prefix` + its database name. */
+export function prefixedColumnList(meta: EntityMetadata, alias: string, prefix: string): string {
+  return selected(meta)
+    .map((c) => `${alias}.${quoteName(c.databaseName)} AS ${quoteName(prefix + c.databaseName)}`)
+    .join(", ");
 }

@@ -225,12 +225,17 @@ export class NoticeService {
   async certificateIssued(
     tx: EntityManager,
     certificate: Certificate,
-    known: { contract?: Contract; product?: Product; subscriber?: Subscriber } = {},
+    known: { contract?: Contract; product?: Product; subscriber?: Subscriber; reseller?: Reseller | null } = {},
   ): Promise<Notice[]> {
     const contract = known.contract ?? (await findByIdOrFail(tx, Contract, certificate.contractId));
     const product = known.product ?? (await findByIdOrFail(tx, Product, contract.productId));
     const subscriber = known.subscriber ?? (await findByIdOrFail(tx, Subscriber, contract.subscriberId));
-    const reseller = contract.resellerId ? await findById(tx, Reseller, contract.resellerId) : null;
+    // The contract's managing reseller: the one the caller read when it is that one (a new contract's).
+    const reseller = !contract.resellerId
+      ? null
+      : known.reseller?.id === contract.resellerId
+        ? known.reseller
+        : await findById(tx, Reseller, contract.resellerId);
     return this.queueForSubscriber(tx, {
       kind: NoticeKind.CERTIFICATE_ISSUED,
       subscriberId: subscriber.id,
