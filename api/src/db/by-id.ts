@@ -1,5 +1,5 @@
 import { EntityManager, EntityMetadata, EntityNotFoundError, EntityTarget, ObjectLiteral } from "typeorm";
-import { columnList, hydrate, prefixedColumnList, quoteName, requirePlainColumns } from "./entity-rows";
+import { columnList, hydrate, prefixedColumnList, quoteName, requireSingleKey } from "./entity-rows";
 
 /** Row locks a read by id may take (TypeORM's pessimistic_write is FOR UPDATE). */
 export type RowLock = "FOR UPDATE" | "FOR NO KEY UPDATE" | "FOR SHARE" | "FOR KEY SHARE";
@@ -63,7 +63,7 @@ export async function findEachById<const A extends readonly ByIdAsk[]>(db: Entit
   let text = joinedTexts.get(key);
   if (text === undefined) {
     const joins = metas.map((meta, i) => {
-      requireKeyAndPlainColumns(meta);
+      requireSingleKey(meta, "findById");
       return `LEFT JOIN ${quoteName(meta.tableName)} t${i} ON t${i}.${quoteName(meta.primaryColumns[0].databaseName)} = $${i + 1}`;
     });
     const columns = metas.map((meta, i) => prefixedColumnList(meta, `t${i}`, `${i}.`));
@@ -83,18 +83,12 @@ export async function findEachById<const A extends readonly ByIdAsk[]>(db: Entit
 
 const joinedTexts = new Map<string, string>();
 
-/** The one primary key column a read by id needs (and plain columns). */
-function requireKeyAndPlainColumns(meta: EntityMetadata): void {
-  requirePlainColumns(meta, "findById");
-  if (meta.primaryColumns.length !== 1) throw new Error(`findById: ${meta.name} has more than one primary key column`);
-}
-
 const texts = new WeakMap<EntityMetadata, Map<string, string>>();
 
 function sqlOf(meta: EntityMetadata, lock: RowLock | null, shape: "one" | "many"): string {
   let byShape = texts.get(meta);
   if (!byShape) {
-    requireKeyAndPlainColumns(meta);
+    requireSingleKey(meta, "findById");
     byShape = new Map();
     texts.set(meta, byShape);
   }

@@ -16,6 +16,12 @@ export function requirePlainColumns(meta: EntityMetadata, who: string): void {
     throw new Error(`${who}: ${meta.name} is not an entity of plain columns`);
 }
 
+/** Reads and writes by id need plain columns and one primary key column. */
+export function requireSingleKey(meta: EntityMetadata, who: string): void {
+  requirePlainColumns(meta, who);
+  if (meta.primaryColumns.length !== 1) throw new Error(`${who}: ${meta.name} has more than one primary key column`);
+}
+
 /** The columns a TypeORM find selects by default. */
 function selected(meta: EntityMetadata) {
   return meta.columns.filter((c) => c.isSelect && !c.isVirtual);

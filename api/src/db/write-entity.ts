@@ -1,6 +1,6 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
-import { columnList, hydrate, quoteName, requirePlainColumns } from "./entity-rows";
+import { columnList, hydrate, quoteName, requirePlainColumns, requireSingleKey } from "./entity-rows";
 import { BufferedWrite, CommitBuffer } from "./commit-hooks";
 
 /**
@@ -51,26 +51,27 @@ export function updateByIdAtCommit<T extends ObjectLiteral>(
   id: string,
   changes: Partial<T>,
 ): void {
+  // Refused here, where the caller is, rather than at commit.
   const meta = tx.connection.getMetadata(entity);
+  requireSingleKey(meta, "updateByIdAtCommit");
   givenColumns(meta, changes, "updateByIdAtCommit");
   pendingUpdates.add(tx, { entity, id, changes });
 }
 
-const pendingUpdates = new CommitBuffer<{ entity: EntityTarget<ObjectLiteral>; id: string; changes: ObjectLiteral }>(
-  "updateByIdAtCommit",
-  (tx, items) => {
-    // One UPDATE per row: two in one statement would leave one of them undone.
-    const byRow = new Map<string, { entity: EntityTarget<ObjectLiteral>; id: string; changes: ObjectLiteral }>();
-    for (const item of items) {
-      const key = `${tx.connection.getMetadata(item.entity).name}:${item.id}`;
-      const row = byRow.get(key);
-      if (row) Object.assign(row.changes, item.changes);
-      else byRow.set(key, { ...item, changes: { ...item.changes } });
-    }
-    const writes = [...byRow.values()].map((r) => updateStatement(tx, r.entity, r.id, r.changes));
-    return Promise.resolve(writes.filter((w): w is BufferedWrite => w !== null));
-  },
-);
+type PendingUpdate = { entity: EntityTarget<ObjectLiteral>; id: string; changes: ObjectLiteral };
+
+const pendingUpdates = new CommitBuffer<PendingUpdate>("updateByIdAtCommit", (tx, items) => {
+  // One UPDATE per row: two in one statement would leave one of them undone.
+  const byRow = new Map<string, PendingUpdate>();
+  for (const item of items) {
+    const key = `${tx.connection.getMetadata(item.entity).name}:${item.id}`;
+    const row = byRow.get(key);
+    if (row) Object.assign(row.changes, item.changes);
+    else byRow.set(key, { ...item, changes: { ...item.changes } });
+  }
+  const writes = [...byRow.values()].map((r) => updateStatement(tx, r.entity, r.id, r.changes));
+  return Promise.resolve(writes.filter((w): w is BufferedWrite => w !== null));
+});
 
 function updateStatement<T extends ObjectLiteral>(
   db: EntityManager,
@@ -79,10 +80,9 @@ function updateStatement<T extends ObjectLiteral>(
   changes: Partial<T>,
 ): BufferedWrite | null {
   const meta = db.connection.getMetadata(entity);
+  requireSingleKey(meta, "updateById");
   const columns = givenColumns(meta, changes, "updateById");
   if (columns.length === 0) return null;
-  if (meta.primaryColumns.length !== 1)
-    throw new Error(`updateById: ${meta.name} has more than one primary key column`);
   const text = cached(meta, `update:${columns.map((c) => c.propertyName).join(",")}`, () => {
     const sets = columns.map((c, i) => `${quoteName(c.databaseName)} = $${i + 1}`).join(", ");
     const pk = quoteName(meta.primaryColumns[0].databaseName);
