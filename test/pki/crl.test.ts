@@ -268,7 +268,7 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
     buildCrlTbsOffThread(
       {
         ...input,
-        entries: { ...input.entries, reasons: input.entries.reasons.replace("keyCompromise", "caCompromise") },
+        entries: { ...input.entries, combined: input.entries.combined.replace("keyCompromise", "caCompromise") },
       },
       true,
     ),

@@ -20,10 +20,10 @@ const port = parentPort;
 port?.on("message", (msg: { id: number; input: CrlTbsInput }) => {
   try {
     const tbs = buildLintedCrlTbs(msg.input);
-    // A copy into a fresh ArrayBuffer of its own, so it can be transferred rather than copied back.
-    const out = new Uint8Array(tbs.length);
-    out.set(tbs);
-    port.postMessage({ id: msg.id, tbs: out }, [out.buffer]);
+    // The TBS has an ArrayBuffer of its own (buildCrlTbs), so it is handed over, not copied.
+    const owned = tbs.buffer instanceof ArrayBuffer && tbs.byteOffset === 0 && tbs.buffer.byteLength === tbs.length;
+    const out = owned ? tbs : Uint8Array.from(tbs);
+    port.postMessage({ id: msg.id, tbs: out }, [out.buffer as ArrayBuffer]);
   } catch (e) {
     // A lint refusal crosses back as its findings, so the caller gets the same LintError as inline.
     if (e instanceof LintError) port.postMessage({ id: msg.id, lint: e.failures });

@@ -40,13 +40,13 @@ export interface BuildCrlInput {
   forceThread?: boolean;
 }
 
-export function packCrlEntries(entries: CrlEntry[]): Extract<PackedCrlEntries, { serials: string }> {
+export function packCrlEntries(entries: CrlEntry[]): PackedCrlEntries {
   for (const e of entries) revocationReasonCode(e.reason);
   return {
     count: entries.length,
-    serials: entries.map((e) => e.serialHex).join(","),
-    revokedAtSeconds: entries.map((e) => String(Math.floor(wholeSeconds(e.revokedAt).getTime() / 1000))).join(","),
-    reasons: entries.map((e) => e.reason).join(","),
+    combined: entries
+      .map((e) => `${e.serialHex} ${Math.floor(wholeSeconds(e.revokedAt).getTime() / 1000)} ${e.reason}`)
+      .join(","),
   };
 }
 

@@ -3,17 +3,27 @@ import { checkIntegerContent } from "./common";
 import type { Findings } from "./lint-error";
 
 /**
- * The revoked-certificates list of a TBSCertList, read with pki/der.ts's strict DER reader (the reading
- * half, used for CSRs too; not the encoder that wrote the list). @peculiar/asn1-x509 decodes the rest of
- * the CRL; for the list it costs about 80 µs an entry (2.4 s for 30,000 in asn1js alone), which would
- * make a large CRL late (STAT-1: within seconds). This walk is linear and checks what RFC 5280 5.1.2.6
- * and 5.3 ask of an entry.
+ * The revoked-certificates list of a TBSCertList, read on its own (not by the encoder that wrote it).
+ * @peculiar/asn1-x509 decodes the rest of the CRL; for the list it costs about 80 µs an entry (2.4 s
+ * for 30,000 in asn1js alone), which would make a large CRL late (STAT-1: within seconds). This walk is
+ * linear and checks what RFC 5280 5.1.2.6 and 5.3 ask of an entry: in place for the one shape this CA
+ * writes, and with pki/der.ts's strict reader (the one CSRs are read with) for anything else.
  */
 
 const OID_REASON_CODE = Buffer.from([0x55, 0x1d, 0x15]); // 2.5.29.21
 const OID_INVALIDITY_DATE = Buffer.from([0x55, 0x1d, 0x18]); // 2.5.29.24
 
-/** UTCTime YYMMDDHHMMSSZ before 2050, GeneralizedTime YYYYMMDDHHMMSSZ from 2050 (RFC 5280 5.1.2.4). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** A day of the proleptic Gregorian calendar and a time of day (no leap second: DER times carry none). */
+function isDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1])) return false;
+  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+}
+
+/** UTCTime YYMMDDHHMMSSZ for 1950–2049, GeneralizedTime YYYYMMDDHHMMSSZ otherwise (RFC 5280 5.1.2.4). */
 function checkEntryTime(f: Findings, t: Tlv, what: string): void {
   const text = t.value.toString("latin1");
   const m =
@@ -27,13 +37,14 @@ function checkEntryTime(f: Findings, t: Tlv, what: string): void {
     return;
   }
   const year = t.tag === TAG.UTC_TIME ? (Number(m[1]) < 50 ? 2000 : 1900) + Number(m[1]) : Number(m[1]);
-  const date = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const [month, day, hour, minute, second] = m.slice(2).map(Number);
   f.check(
-    date.getUTCFullYear() === year && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]),
+    isDateTime(year, month, day, hour, minute, second),
     "e_crl_time_encoding",
-    `${what} is not a calendar date`,
+    `${what} is not a calendar date and time`,
   );
-  if (year < 2050) f.check(t.tag === TAG.UTC_TIME, "e_crl_time_encoding", `${what} in ${year} must be UTCTime`);
+  if (year >= 1950 && year < 2050)
+    f.check(t.tag === TAG.UTC_TIME, "e_crl_time_encoding", `${what} in ${year} must be UTCTime`);
   else f.check(t.tag === TAG.GENERALIZED_TIME, "e_crl_time_encoding", `${what} in ${year} must be GeneralizedTime`);
 }
 
@@ -87,41 +98,185 @@ function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReason
   }
 }
 
-/** RFC 5280 5.1.2.6 and 5.3: every entry of `list` (the revokedCertificates SEQUENCE). */
-export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlySet<number>): void {
+/** The number written in `n` ASCII digits at `at`, or -1. */
+function digits(b: Buffer, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const d = b[i] - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Length of the revocationDate at `at` when checkEntryTime would pass it (a DER time of the right kind
+ * for its year, a real date, and a real time of day), else -1.
+ */
+function plainTimeLength(b: Buffer, at: number): number {
+  let year: number;
+  let p: number;
+  if (b[at] === TAG.UTC_TIME && b[at + 1] === 13) {
+    const yy = digits(b, at + 2, 2);
+    if (yy < 0) return -1;
+    year = (yy < 50 ? 2000 : 1900) + yy;
+    p = at + 4;
+  } else if (b[at] === TAG.GENERALIZED_TIME && b[at + 1] === 15) {
+    year = digits(b, at + 2, 4);
+    if (year < 0 || (year >= 1950 && year < 2050)) return -1;
+    p = at + 6;
+  } else return -1;
+  const ok = isDateTime(
+    year,
+    digits(b, p, 2),
+    digits(b, p + 2, 2),
+    digits(b, p + 4, 2),
+    digits(b, p + 6, 2),
+    digits(b, p + 8, 2),
+  );
+  return ok && b[p + 10] === 0x5a ? p + 11 - at : -1;
+}
+
+/** crlEntryExtensions holding only a reasonCode: SEQUENCE { SEQUENCE { OID 2.5.29.21, OCTET STRING { ENUMERATED } } }. */
+const REASON_ONLY_PREFIX = Buffer.from([0x30, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x1d, 0x15, 0x04, 0x03, 0x0a, 0x01]);
+
+/**
+ * The length of the entry at `at` when it has the one shape this CA writes and every check of the long
+ * walk would pass it: SEQUENCE { INTEGER (positive, minimal, ≤ 20 octets), revocationDate,
+ * [ crlEntryExtensions with one allowed reasonCode ] }, all with short-form lengths. Otherwise -1, and
+ * the entry is read the long way, which says what is wrong. Reading by offset allocates nothing, so a
+ * large CRL's lint makes no garbage per entry (see pki/crl-entry-writer.ts for why that matters).
+ */
+export function plainEntryLength(b: Buffer, at: number, allowedReasons: ReadonlySet<number>): number {
+  if (b[at] !== TAG.SEQUENCE || b[at + 1] >= 0x80) return -1;
+  const end = at + 2 + b[at + 1];
+  if (end > b.length) return -1;
+  let p = at + 2;
+  const serialLength = b[p + 1];
+  if (b[p] !== TAG.INTEGER || serialLength < 1 || serialLength > 20 || p + 2 + serialLength > end) return -1;
+  const first = b[p + 2];
+  if (first >= 0x80) return -1; // negative
+  if (first === 0 && (serialLength === 1 || b[p + 3] < 0x80)) return -1; // zero, or a redundant leading zero
+  p += 2 + serialLength;
+  const time = plainTimeLength(b, p);
+  if (time < 0) return -1;
+  p += time;
+  if (p === end) return end - at;
+  const q = p + REASON_ONLY_PREFIX.length;
+  if (q + 1 !== end || b.compare(REASON_ONLY_PREFIX, 0, REASON_ONLY_PREFIX.length, p, q) !== 0) return -1;
+  const code = b[q];
+  return code !== 0 && allowedReasons.has(code) ? end - at : -1;
+}
+
+/** A 52-bit hash of a serial's octets, to find repeated serials without a string per entry. */
+function serialKey(b: Buffer, at: number, length: number): number {
+  let h1 = 0x811c9dc5 ^ length;
+  let h2 = 0x01000193 + length;
+  for (let i = at; i < at + length; i++) {
+    h1 = Math.imul(h1 ^ b[i], 0x01000193);
+    h2 = Math.imul(h2 + b[i], 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
+}
+
+/** RFC 5280 5.1.2.6: one entry per certificate. Serials whose hashes clash are compared in full. */
+function reportDuplicateSerials(
+  f: Findings,
+  b: Buffer,
+  serialAt: Int32Array,
+  serialLength: Int32Array,
+  n: number,
+): void {
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = serialKey(b, serialAt[i], serialLength[i]);
+  const sorted = keys.slice().sort();
+  let clashing: Set<number> | null = null;
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) (clashing ??= new Set()).add(sorted[i]);
+  if (!clashing) return;
   const seen = new Set<string>();
-  let count = 0;
-  for (let at = 0; at < list.value.length;) {
-    let entry: Tlv;
-    try {
-      entry = readTlv(list.value, at);
-    } catch (err) {
-      f.error("e_crl_tbs_not_der", `revokedCertificates: ${(err as Error).message}`);
-      return;
-    }
-    at += entry.raw.length;
-    count++;
-    let parts: Tlv[];
-    try {
-      parts = entry.tag === TAG.SEQUENCE ? childrenOf(entry) : [];
-    } catch (err) {
-      f.error("e_crl_tbs_not_der", `revokedCertificates entry ${count}: ${(err as Error).message}`);
-      continue;
-    }
-    const [serial, date, exts] = parts;
-    if (!serial || serial.tag !== TAG.INTEGER || !date || parts.length > 3 || (exts && exts.tag !== TAG.SEQUENCE)) {
-      f.error(
-        "e_crl_tbs_undecodable",
-        `revokedCertificates entry ${count} is not SEQUENCE { INTEGER, Time, [extensions] }`,
-      );
-      continue;
-    }
-    const hex = serial.value.toString("hex");
-    checkIntegerContent(f, serial.value, "crl_entry_serial", `entry serial ${hex}`, false);
+  for (let i = 0; i < n; i++) {
+    if (!clashing.has(keys[i])) continue;
+    const hex = b.toString("hex", serialAt[i], serialAt[i] + serialLength[i]);
     if (seen.has(hex)) f.error("e_crl_entry_duplicate_serial", `serial ${hex} is listed twice`);
     seen.add(hex);
-    checkEntryTime(f, date, `revocationDate of ${hex}`);
-    if (exts) checkEntryExtensions(f, exts, hex, allowedReasons);
   }
+}
+
+/**
+ * The entry at `at` of the list `b`, decoded and checked part by part. Returns where the next entry
+ * starts (-1 when the list cannot be read on) and where its serial's octets are (length -1: none).
+ */
+export function lintEntryInFull(
+  f: Findings,
+  b: Buffer,
+  at: number,
+  count: number,
+  allowedReasons: ReadonlySet<number>,
+): { next: number; serialAt: number; serialLength: number } {
+  let entry: Tlv;
+  try {
+    entry = readTlv(b, at);
+  } catch (err) {
+    f.error("e_crl_tbs_not_der", `revokedCertificates: ${(err as Error).message}`);
+    return { next: -1, serialAt: 0, serialLength: -1 };
+  }
+  const next = at + entry.raw.length;
+  let parts: Tlv[];
+  try {
+    parts = entry.tag === TAG.SEQUENCE ? childrenOf(entry) : [];
+  } catch (err) {
+    f.error("e_crl_tbs_not_der", `revokedCertificates entry ${count}: ${(err as Error).message}`);
+    return { next, serialAt: 0, serialLength: -1 };
+  }
+  const [serial, date, exts] = parts;
+  if (!serial || serial.tag !== TAG.INTEGER || !date || parts.length > 3 || (exts && exts.tag !== TAG.SEQUENCE)) {
+    f.error(
+      "e_crl_tbs_undecodable",
+      `revokedCertificates entry ${count} is not SEQUENCE { INTEGER, Time, [extensions] }`,
+    );
+    return { next, serialAt: 0, serialLength: -1 };
+  }
+  const hex = serial.value.toString("hex");
+  checkIntegerContent(f, serial.value, "crl_entry_serial", `entry serial ${hex}`, false);
+  checkEntryTime(f, date, `revocationDate of ${hex}`);
+  try {
+    if (exts) checkEntryExtensions(f, exts, hex, allowedReasons);
+  } catch (err) {
+    // An extension inside the entry that is not DER itself (the entry's own reading checked one level).
+    f.error("e_crl_tbs_not_der", `revokedCertificates entry ${count}: ${(err as Error).message}`);
+  }
+  return { next, serialAt: serial.value.byteOffset - b.byteOffset, serialLength: serial.value.length };
+}
+
+/**
+ * RFC 5280 5.1.2.6 and 5.3: every entry of `list` (the revokedCertificates SEQUENCE). An entry of the
+ * shape this CA writes is checked in place (plainEntryLength); any other is decoded and checked part
+ * by part, which names each finding.
+ */
+export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlySet<number>): void {
+  const b = list.value;
+  // The smallest entry that still has a serial (SEQUENCE { INTEGER }) takes 4 octets.
+  const serialAt = new Int32Array(Math.floor(b.length / 4) + 1);
+  const serialLength = new Int32Array(serialAt.length);
+  let serials = 0;
+  let count = 0;
+  for (let at = 0; at < b.length;) {
+    count++;
+    const plain = plainEntryLength(b, at, allowedReasons);
+    if (plain > 0) {
+      serialAt[serials] = at + 4;
+      serialLength[serials++] = b[at + 3];
+      at += plain;
+      continue;
+    }
+    const read = lintEntryInFull(f, b, at, count, allowedReasons);
+    if (read.serialLength >= 0) {
+      serialAt[serials] = read.serialAt;
+      serialLength[serials++] = read.serialLength;
+    }
+    if (read.next < 0) break;
+    at = read.next;
+  }
+  reportDuplicateSerials(f, b, serialAt, serialLength, serials);
   f.check(count > 0, "e_crl_empty_revoked_list", "revokedCertificates is present but empty");
 }
