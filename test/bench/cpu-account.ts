@@ -98,3 +98,78 @@ export function describeCpuPerUnit(cost: CpuPerUnit | null, unit: string, goalPe
     `${f(cost.totalMs)} ms: at most ${cost.ceilingPerSecond.toFixed(0)}/s with all ${cores} cores busy${goal}`
   );
 }
+
+/** CPU seconds so far of each live thread of this process, with its nice value (Linux; else null). */
+function threadCpu(): Map<number, { seconds: number; nice: number }> | null {
+  if (process.platform !== "linux" || !fs.existsSync("/proc/self/task")) return null;
+  const out = new Map<number, { seconds: number; nice: number }>();
+  for (const tid of fs.readdirSync("/proc/self/task")) {
+    try {
+      const text = fs.readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), {
+        seconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        nice: Number(fields[16]),
+      });
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+  return out;
+}
+
+/**
+ * Where this process's CPU and PostgreSQL's went during one stretch, for a process whose main thread
+ * serves requests, whose load client is a worker thread started within the stretch, and which may
+ * have a CRL thread (recognised by its nice value).
+ */
+export interface ThreadShares {
+  server: number;
+  loadClient: number;
+  crlThread: number;
+  otherThreads: number;
+  postgres: number;
+}
+
+export interface ThreadReading {
+  threads: Map<number, { seconds: number; nice: number }>;
+  processSeconds: number;
+  postgres: CpuSnapshot;
+}
+
+export function threadReading(): ThreadReading | null {
+  const threads = threadCpu();
+  const postgres = cpuSnapshot([]);
+  if (!threads || !postgres) return null;
+  const usage = process.cpuUsage();
+  return { threads, processSeconds: (usage.user + usage.system) / 1e6, postgres };
+}
+
+export function threadShares(
+  before: ThreadReading | null,
+  after: ThreadReading | null,
+  crlNice: number,
+): ThreadShares | null {
+  if (!before || !after) return null;
+  let server = 0;
+  let crlThread = 0;
+  let newThreads = 0;
+  let live = 0;
+  for (const [tid, t] of after.threads) {
+    const used = t.seconds - (before.threads.get(tid)?.seconds ?? 0);
+    live += used;
+    if (tid === process.pid) server += used;
+    else if (t.nice === crlNice) crlThread += used;
+    else if (!before.threads.has(tid)) newThreads += used; // the load client, not yet ended
+  }
+  let postgres = 0;
+  for (const [pid, s] of after.postgres.postgres) postgres += Math.max(0, s - (before.postgres.postgres.get(pid) ?? 0));
+  return {
+    server,
+    crlThread,
+    otherThreads: live - server - crlThread - newThreads,
+    // A thread that ended in between (the load client) is in the process's total and in no live thread.
+    loadClient: newThreads + Math.max(0, after.processSeconds - before.processSeconds - live),
+    postgres,
+  };
+}

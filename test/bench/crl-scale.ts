@@ -6,8 +6,10 @@ import { toGlobalId } from "../../api/src/ids";
 import { createApp } from "../../api/src/http/app";
 import { createLogger } from "../../api/src/logger";
 import { buildCrl, packCrlEntries } from "../../api/src/pki";
-import { crlThreadPolicy } from "../../api/src/pki/crl-thread";
+import { CRL_THREAD_NICE, crlThreadPolicy } from "../../api/src/pki/crl-thread";
+import { threadReading, threadShares, type ThreadShares } from "./cpu-account";
 import { crlScopes } from "../../api/src/status/crl.service";
+import { CRL_COALESCE_WINDOW_MS } from "../../api/src/status/status-publisher";
 import { atMost, recordGoal } from "./goals";
 import type { IssuanceContext } from "./issuance";
 import { runLoad, type LoadResult } from "./load";
@@ -21,9 +23,10 @@ import { listen, type BenchApp, type ScratchDatabase } from "./setup";
  * (a) From a revocation mutation to the CRL served at the certificate's CRL Distribution Point listing
  *     it (goal ≤ 2 s; includes the 1 s coalescing delay of STAT-1 publication), and the CRL sizes.
  * (b) p99 of anonymous status GETs served by a process while that same process rebuilds every CRL of
- *     the CA (110 k entries in all, the daily refresh), against p99 with no CRL work, same run, in
- *     alternating pairs (goal: the median pair's ratio ≤ 1.5); and the same with the old inline build,
- *     as the before figure.
+ *     the CA (110 k entries in all) and one list of the whole CA, once per STAT-1 coalescing window,
+ *     against p99 with no CRL work, same run, in alternating pairs (goal: the median pair's ratio
+ *     ≤ 1.5); the same with the old inline build, as the before figure; and rebuilds back to back,
+ *     reported with where the CPU went.
  */
 export interface CrlScaleInput {
   app: BenchApp;
@@ -41,6 +44,18 @@ export interface CrlScaleInput {
 const PAIRS = 3;
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+function describeShares(quiet: ThreadShares | null | undefined, busy: ThreadShares | null | undefined): string {
+  if (!quiet || !busy) return "not measured (needs Linux /proc)";
+  const row = (name: string, key: keyof ThreadShares) => `${name} ${quiet[key].toFixed(2)} → ${busy[key].toFixed(2)}`;
+  return [
+    row("server thread", "server"),
+    row("load client", "loadClient"),
+    row("CRL thread", "crlThread"),
+    row("other threads (V8 collector, signing)", "otherThreads"),
+    row("PostgreSQL", "postgres"),
+  ].join("; ");
+}
 
 async function insertRevoked(input: CrlScaleInput, templateId: string, caId: string, shards: number): Promise<void> {
   const owner = new Client({ connectionString: input.db.ownerUrl });
@@ -162,8 +177,11 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   const { app: express, stop } = await createApp(app.services, createLogger("silent"));
   const served = await listen(http.createServer(express));
   const statusPath = `/graphql?query=${encodeURIComponent(`{certificateStatus(serialNumber:"${victim.serialNumber}"){status notAfter checkedAt}}`)}`;
-  const load = (label: string): Promise<LoadResult> =>
-    runLoad({
+  // Where the CPU went during each load: the explanation of a ratio above 1 on 2 cores.
+  const sharesOf = new Map<LoadResult, ThreadShares | null>();
+  const load = async (label: string): Promise<LoadResult> => {
+    const before = threadReading();
+    const result = await runLoad({
       label,
       origin: served.origin,
       method: "GET",
@@ -175,12 +193,25 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
       sample: { first: 1, every: 1_000_000 },
       quickCheck: { kind: "contains", text: `"status":"REVOKED"` },
     });
-  const whileRebuilding = async (label: string, inline: boolean): Promise<{ load: LoadResult; rebuilds: number }> => {
+    sharesOf.set(result, threadShares(before, threadReading(), CRL_THREAD_NICE));
+    return result;
+  };
+  /**
+   * A load while every CRL of the CA is rebuilt once per coalescing window (STAT-1: a scope publishes at
+   * most once per window, so this is the most CRL work revocations can cause: one on every shard in
+   * every window), and one list of the whole CA with them; back to back when `paced` is false.
+   */
+  const whileRebuilding = async (
+    label: string,
+    inline: boolean,
+    paced = true,
+  ): Promise<{ load: LoadResult; rebuilds: number }> => {
     crlThreadPolicy.inlineMaxEntries = inline ? Number.MAX_SAFE_INTEGER : 2000;
     let running = true;
     let rebuilds = 0;
     const work = (async () => {
       while (running) {
+        const roundStarted = performance.now();
         // The whole CA as one list (legacy scope over every row) is the worst case a single rebuild can be.
         await app.services.ds.transaction(async (tx) => {
           await tx.query(`SELECT 1`);
@@ -196,6 +227,8 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
           for (const shard of crlScopes(ca)) await app.services.crls.publish(tx, ca.id, shard);
         });
         rebuilds++;
+        while (paced && running && performance.now() - roundStarted < CRL_COALESCE_WINDOW_MS)
+          await new Promise((r) => setTimeout(r, 20));
       }
     })();
     const result = await load(label);
@@ -218,9 +251,16 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
   }
   const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRS / 2)];
   const inline = await whileRebuilding("status GET while rebuilding all CRLs (inline, as on main)", true);
+  // Back to back, with no window between rounds: more CRL work than revocations can cause, so this
+  // measures the CPU the work takes from the server (the shares row), not a stall. Reported.
+  const backToBack = await whileRebuilding(
+    "status GET while rebuilding all CRLs back to back, worker thread",
+    false,
+    false,
+  );
   await served.close();
   await stop();
-  for (const r of [...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load])
+  for (const r of [...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load, backToBack.load])
     if (r.non2xx || r.errors || r.quickCheckFailures)
       failures.push(`crl: ${r.label}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.quickCheckFailures} bad bodies`);
 
@@ -238,12 +278,23 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
           "revocation mutation → served on its shard's CRL",
           `${publishMs.toFixed(0)} ms (the mutation itself ${mutationMs.toFixed(0)} ms; publication waits 0.5 s to coalesce; the job runner wakes when it falls due)`,
         ],
-        ...[...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load].map((r) => [
+        ...[...pairs.flatMap((p) => [p.quiet, p.offThread]), inline.load, backToBack.load].map((r) => [
           r.label,
           `p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(0)} ms, ${r.requests} requests`,
         ]),
         ["p99 while rebuilding ÷ p99 quiet, per pair", pairs.map((p) => `×${p.ratio.toFixed(2)}`).join(", ")],
-        ["CRL rebuild rounds during the loads (worker / inline)", `${offRebuilds} / ${inline.rebuilds}`],
+        [
+          "CRL rebuild rounds during the loads (worker / inline / back to back)",
+          `${offRebuilds} / ${inline.rebuilds} / ${backToBack.rebuilds}`,
+        ],
+        [
+          "CPU s during the median pair's loads, quiet → rebuilding (2 cores)",
+          describeShares(sharesOf.get(median.quiet), sharesOf.get(median.offThread)),
+        ],
+        [
+          "CPU s, the same quiet load → back to back rebuilds",
+          describeShares(sharesOf.get(median.quiet), sharesOf.get(backToBack.load)),
+        ],
       ],
     ),
   );
@@ -263,10 +314,18 @@ export async function crlScaleSection(input: CrlScaleInput): Promise<string[]> {
     pass: null,
   });
   atMost(
-    `CRL: status GET p99 during full CRL rebuilds ÷ p99 without (same process, median of ${PAIRS} alternating pairs)`,
+    `CRL: status GET p99 while every CRL is rebuilt once per coalescing window ÷ p99 without (same process, median of ${PAIRS} alternating pairs)`,
     median.ratio,
     1.5,
     `inline build: ${(inline.load.p99Ms / median.quiet.p99Ms).toFixed(2)} (p99 ${inline.load.p99Ms.toFixed(1)} ms vs ${median.quiet.p99Ms.toFixed(1)} ms)`,
   );
+  recordGoal({
+    measure:
+      "CRL: status GET p99 during back-to-back CRL rebuilds ÷ p99 without (more work than revocations can cause)",
+    goal: "report",
+    baseline: `quiet p99 ${median.quiet.p99Ms.toFixed(1)} ms`,
+    now: `×${(backToBack.load.p99Ms / median.quiet.p99Ms).toFixed(2)}`,
+    pass: null,
+  });
   return failures;
 }

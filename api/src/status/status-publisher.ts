@@ -15,7 +15,7 @@ export const CRL_RELEASE_JOB = "crl.release-held";
 const RELEASE_RETRY_MS = 1000;
 
 /** Revocations within one window of this length share one CRL publication (STAT-1: "within seconds"). */
-const CRL_COALESCE_WINDOW_MS = 2000;
+export const CRL_COALESCE_WINDOW_MS = 2000;
 
 /**
  * How long after the first revocation of a window its CRL job runs. Half a second: the job runner polls
