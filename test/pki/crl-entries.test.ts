@@ -1,7 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { parsePackedEntries, writeEntries, type ReasonExtension } from "../../api/src/pki/crl-entry-writer";
+import {
+  lengthFieldSize,
+  parsePackedEntries,
+  writeEntries,
+  writeLength,
+  type ReasonExtension,
+} from "../../api/src/pki/crl-entry-writer";
 import { REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
-import { integerFromContent, readWhole, sequence, TAG, x509Time } from "../../api/src/pki/der";
+import { integerFromContent, readWhole, sequence, TAG, tlv, x509Time } from "../../api/src/pki/der";
 import { reasonCode } from "../../api/src/pki/extensions";
 import { lintCrlEntries, lintEntryInFull, plainEntryLength } from "../../api/src/pki/lint/crl-entries";
 import { Findings } from "../../api/src/pki/lint/lint-error";
@@ -60,12 +66,18 @@ const EDGES: Entry[] = [
   { serialHex: "0a", seconds: 0, reason: "keyCompromise" },
 ];
 
-/** `n` entries with distinct serials of 1 to 20 octets, revoked at any second of 1970–2199. */
+/**
+ * `n` entries with distinct serials of 1 to 20 octets (one in five with a 00 octet before a first
+ * octet of 0x80 or more), revoked at any second of 1970–2199.
+ */
 function randomEntries(n: number): Entry[] {
   const serials = new Set<string>();
   for (let i = 0; serials.size < n; i++) {
     const bytes = randomBytes(1 + (i % 20));
-    bytes[0] = (bytes[0] & 0x7f) | 0x01;
+    if (i % 5 === 0 && bytes.length > 1) {
+      bytes[0] = 0;
+      bytes[1] |= 0x80;
+    } else bytes[0] = (bytes[0] & 0x7f) | 0x01;
     serials.add(bytes.toString("hex"));
   }
   return [...serials].map((serialHex, i) => ({
@@ -78,6 +90,21 @@ function randomEntries(n: number): Entry[] {
 test("STAT-1: the entry writer writes byte for byte what the generic DER builders write: every reason, UTCTime and GeneralizedTime, 1- to 20-octet serials, leap days", () => {
   const entries = [...EDGES, ...randomEntries(3000)];
   expect(written(entries).equals(Buffer.concat(entries.map(genericEntry)))).toBe(true);
+});
+
+test("STAT-1: DER length fields of every size, as the generic writer writes them (a list of 16 MiB or more included)", () => {
+  const written = (n: number) => {
+    const out = Buffer.alloc(lengthFieldSize(n));
+    expect(writeLength(out, 0, n)).toBe(out.length);
+    return out.toString("hex");
+  };
+  for (const n of [0, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0xffffff, 0x1000000])
+    expect(written(n)).toBe(
+      tlv(0x30, Buffer.alloc(n))
+        .subarray(1, 1 + lengthFieldSize(n))
+        .toString("hex"),
+    );
+  expect(written(0x3fffffff)).toBe("843fffffff");
 });
 
 test("STAT-1: a serial not stored canonical (a redundant 00, upper case) is written as its canonical INTEGER", () => {
@@ -102,6 +129,8 @@ test("REV-1: packed entries with a reason outside the list, a time that is not w
     /differ in number/,
   );
   expect(() => parsePackedEntries("0a 1800000000 superseded", 2, REASONS)).toThrow(/differ in number/);
+  expect(() => parsePackedEntries("0a 1800000000 superseded,", 1, REASONS)).toThrow(/trailing comma/);
+  expect(() => parsePackedEntries("0a 1800000000", 1, REASONS)).toThrow(/bad revocation time in "0a 1800000000"/);
   expect(() => parsePackedEntries("zz 1800000000 superseded", 1, REASONS)).toThrow(/not hex/);
   expect(() => parsePackedEntries("00 1800000000 superseded", 1, REASONS)).toThrow(/positive/);
 });

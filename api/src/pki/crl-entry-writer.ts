@@ -10,7 +10,6 @@ import { canonicalSerialHex } from "./serial";
  * test/pki/crl.test.ts checks the bytes against the generic DER builders (pki/der.ts).
  */
 
-const COMMA = 0x2c;
 const SPACE = 0x20;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
@@ -39,8 +38,13 @@ export interface ParsedEntries {
 const hexValue = (c: number): number =>
   c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
 
-/** Octets a DER length field takes. */
-export const lengthFieldSize = (n: number): number => (n < 0x80 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 4);
+/** Octets a DER length field takes: one below 128, else one more than the octets of the length. */
+export function lengthFieldSize(n: number): number {
+  if (n < 0x80) return 1;
+  let size = 1;
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) size++;
+  return size;
+}
 
 /** Writes a DER length at `at`; returns the position after it. */
 export function writeLength(out: Buffer, at: number, n: number): number {
@@ -138,6 +142,7 @@ export function parsePackedEntries(text: string, count: number, reasons: readonl
   let i = 0;
   for (; i < count && pos < text.length; i++) {
     // serial
+    const entryFrom = pos;
     const serialEnd = text.indexOf(" ", pos);
     if (serialEnd < 0) throw new Error("CRL entries: malformed packed entry");
     serialAt[i] = written;
@@ -158,8 +163,10 @@ export function parsePackedEntries(text: string, count: number, reasons: readonl
     const digitsFrom = pos;
     for (let c = text.charCodeAt(pos); c >= DIGIT_0 && c <= DIGIT_0 + 9; c = text.charCodeAt(++pos))
       value = value * 10 + (c - DIGIT_0);
-    if (pos === digitsFrom || text.charCodeAt(pos) !== SPACE || !Number.isSafeInteger(value))
-      throw new Error(`bad revocation time ${text.slice(digitsFrom, text.indexOf(" ", digitsFrom))}`);
+    if (pos === digitsFrom || text.charCodeAt(pos) !== SPACE || !Number.isSafeInteger(value)) {
+      const entryEnd = text.indexOf(",", digitsFrom);
+      throw new Error(`bad revocation time in "${text.slice(entryFrom, entryEnd < 0 ? text.length : entryEnd)}"`);
+    }
     seconds[i] = negative ? -value : value;
     pos++;
     // reason
@@ -175,7 +182,8 @@ export function parsePackedEntries(text: string, count: number, reasons: readonl
     entryInner[i] = inner;
     totalLength += 1 + lengthFieldSize(inner) + inner;
     pos = end + 1;
-    if (end < text.length && text.charCodeAt(end) !== COMMA) throw new Error("CRL entries: malformed packed entry");
+    // A comma promises another entry: one at the very end is malformed, not the end of the list.
+    if (pos === text.length) throw new Error("CRL entries: malformed packed entry (a trailing comma)");
   }
   if (i !== count || pos < text.length) throw new Error("CRL entries: serials, times and reasons differ in number");
   return { count, serialBytes, serialAt, serialLength, seconds, reason, entryInner, totalLength };
