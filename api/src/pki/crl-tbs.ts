@@ -85,7 +85,7 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
 /**
  * The TBSCertList, built and then linted (issue 15.6: a TBS that breaks RFC 5280 section 5 is never
  * returned, so never signed). Both happen wherever the TBS is built: for a large CRL that is the CRL
- * worker thread, where the lint's walk over 100 k entries (about half a second) does not hold the
+ * worker thread, where the lint's walk over 100 k entries (about a tenth of a second) does not hold the
  * event loop that answers requests.
  */
 export function buildLintedCrlTbs(input: CrlTbsInput): Buffer {

@@ -6,7 +6,7 @@ import { LintError, type LintFailure } from "./lint";
 /**
  * Below this many entries a CRL is built on the calling thread: a few milliseconds, less than a hand-off.
  * Above it (DESIGN "Hot paths and scale": heavy work never runs on the request event loop) the
- * TBSCertList is built in one long-lived worker thread; 110 k entries take about a second there, during
+ * TBSCertList is built in one long-lived worker thread; 110 k entries take about a quarter of a second there, during
  * which this process keeps answering HTTP requests (in-process tests, and any process that serves as
  * well as runs jobs).
  */
