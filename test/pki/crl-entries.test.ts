@@ -1,13 +1,16 @@
 import { randomBytes } from "node:crypto";
-import {
-  lengthFieldSize,
-  parsePackedEntries,
-  writeEntries,
-  writeLength,
-  type ReasonExtension,
-} from "../../api/src/pki/crl-entry-writer";
+import { parsePackedEntries, writeEntries, type ReasonExtension } from "../../api/src/pki/crl-entry-writer";
 import { REVOCATION_REASON_CODE, type RevocationReason } from "../../api/src/pki/crl";
-import { integerFromContent, readWhole, sequence, TAG, tlv, x509Time } from "../../api/src/pki/der";
+import {
+  integerFromContent,
+  lengthFieldSize,
+  readWhole,
+  sequence,
+  TAG,
+  tlv,
+  writeLength,
+  x509Time,
+} from "../../api/src/pki/der";
 import { reasonCode } from "../../api/src/pki/extensions";
 import { lintCrlEntries, lintEntryInFull, plainEntryLength } from "../../api/src/pki/lint/crl-entries";
 import { Findings } from "../../api/src/pki/lint/lint-error";
@@ -104,6 +107,8 @@ test("STAT-1: DER length fields of every size, as the generic writer writes them
         .subarray(1, 1 + lengthFieldSize(n))
         .toString("hex"),
     );
+  expect(written(0x80)).toBe("8180");
+  expect(written(0x1000000)).toBe("8401000000");
   expect(written(0x3fffffff)).toBe("843fffffff");
 });
 

@@ -1,3 +1,4 @@
+import { lengthFieldSize, writeLength } from "./der";
 import { canonicalSerialHex } from "./serial";
 
 /**
@@ -35,28 +36,8 @@ export interface ParsedEntries {
   totalLength: number;
 }
 
-const hexValue = (c: number): number =>
-  c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
-
-/** Octets a DER length field takes: one below 128, else one more than the octets of the length. */
-export function lengthFieldSize(n: number): number {
-  if (n < 0x80) return 1;
-  let size = 1;
-  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) size++;
-  return size;
-}
-
-/** Writes a DER length at `at`; returns the position after it. */
-export function writeLength(out: Buffer, at: number, n: number): number {
-  const size = lengthFieldSize(n);
-  if (size === 1) {
-    out[at] = n;
-    return at + 1;
-  }
-  out[at] = 0x80 | (size - 1);
-  for (let i = size - 1; i >= 1; i--, n = Math.floor(n / 256)) out[at + i] = n & 0xff;
-  return at + size;
-}
+/** The value of a lower-case hex digit (isCanonicalHex has checked it is one). */
+const hexValue = (c: number): number => (c <= 0x39 ? c - 0x30 : c - 0x57);
 
 /** Year, month and day of an epoch day (proleptic Gregorian; H. Hinnant's civil_from_days), into `civil`. */
 const civil = new Int32Array(3);
@@ -122,7 +103,7 @@ function isCanonicalHex(text: string, from: number, to: number): boolean {
   if (first >= 0x80) return false;
   if (first !== 0) return true;
   // A leading 00 is kept only before an octet with its top bit set, and then 21 octets are one too many.
-  return n >= 4 && n <= 40 && hexValue(text.charCodeAt(from + 2)) >= 8;
+  return n >= 4 && hexValue(text.charCodeAt(from + 2)) >= 8;
 }
 
 /**

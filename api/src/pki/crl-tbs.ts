@@ -1,11 +1,5 @@
-import {
-  lengthFieldSize,
-  parsePackedEntries,
-  writeEntries,
-  writeLength,
-  type ReasonExtension,
-} from "./crl-entry-writer";
-import { explicit, integer, sequence, x509Time } from "./der";
+import { parsePackedEntries, writeEntries, type ReasonExtension } from "./crl-entry-writer";
+import { explicit, integer, lengthFieldSize, sequence, writeLength, x509Time } from "./der";
 import {
   authorityKeyIdentifier,
   crlNumber as crlNumberExtension,

@@ -30,15 +30,31 @@ export const TAG = {
 
 // ---------------------------------------------------------------- writing
 
-function lengthBytes(length: number): Buffer {
-  if (length < 0x80) return Buffer.from([length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
+/** Octets a DER length field takes: one below 128, else one more than the octets of the length. */
+export function lengthFieldSize(n: number): number {
+  if (n < 0x80) return 1;
+  let size = 1;
+  for (let rest = n; rest > 0; rest = Math.floor(rest / 256)) size++;
+  return size;
+}
+
+/** Writes a DER length at `at` of `out`; returns the position after it. */
+export function writeLength(out: Buffer, at: number, n: number): number {
+  const size = lengthFieldSize(n);
+  if (size === 1) {
+    out[at] = n;
+    return at + 1;
+  }
+  out[at] = 0x80 | (size - 1);
+  for (let i = size - 1; i >= 1; i--, n = Math.floor(n / 256)) out[at + i] = n & 0xff;
+  return at + size;
 }
 
 export function tlv(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(content.length), content]);
+  const out = Buffer.allocUnsafe(1 + lengthFieldSize(content.length) + content.length);
+  out[0] = tag;
+  content.copy(out, writeLength(out, 1, content.length));
+  return out;
 }
 
 export const sequence = (...parts: Buffer[]): Buffer => tlv(TAG.SEQUENCE, Buffer.concat(parts));
