@@ -9,6 +9,8 @@ import {
   octetString,
   oid,
   sequence,
+  set,
+  tlv,
   x509Time,
 } from "../../api/src/pki/der";
 import {
@@ -178,6 +180,11 @@ describe("issue 15.6: serial, signature, issuer, validity", () => {
       lintCertificateTbs(tbsWith(good, { sigAlg: noNull }), good.profile, noNull).errors.map((e) => e.id),
     ).toContain("e_cert_signature_algorithm_parameters");
   });
+  test("e_tbs_not_der: a name attribute typed as a time, which the decoder reads but cannot encode again, is a finding and not an exception", () =>
+    refused(
+      { fields: { issuerName: sequence(set(sequence(oid("2.5.4.3"), tlv(0x17, Buffer.from("Akashi CA"))))) } },
+      "e_tbs_not_der",
+    ));
   test("e_issuer_not_ca_subject: issuer name is not the CA subject byte for byte", () =>
     refused({ fields: { issuerName: encodeName({ commonName: "Someone Else CA" }) } }, "e_issuer_not_ca_subject"));
   test("e_validity_too_long: longer than the VAL-7 maximum in force at notBefore", () =>
@@ -276,6 +283,11 @@ describe("issue 15.6: extensions", () => {
   test("e_basic_constraints_ca: CA:TRUE on a subscriber certificate", () =>
     refused({ ext: { bc: basicConstraints(true) } }, "e_basic_constraints_ca"));
   test("e_basic_constraints_missing", () => refused({ ext: { bc: null } }, "e_basic_constraints_missing"));
+  test("e_basic_constraints_invalid: cA FALSE written out (the DEFAULT: not DER inside the extension's own value)", () =>
+    refused(
+      { ext: { bc: extension(OID.basicConstraints, true, sequence(boolean(false))) } },
+      "e_basic_constraints_invalid",
+    ));
   test("e_key_usage_bits: keyEncipherment on an EC key", () =>
     refused({ ext: { ku: keyUsage(["digitalSignature", "keyEncipherment"]) } }, "e_key_usage_bits"));
   test("e_key_usage_bits: keyCertSign on a subscriber certificate", () =>

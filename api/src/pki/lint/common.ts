@@ -73,7 +73,7 @@ type ExpectedAlgorithm = { algorithm: string; nullParameters: boolean } | undefi
 const expectedByIssuerKey = new WeakMap<Buffer, ExpectedAlgorithm>();
 
 /** The signature algorithm a key of this SPKI signs with (the CA's policy: SHA-384 only with P-384). */
-function expectedSignatureAlgorithm(spkiDer: Buffer): ExpectedAlgorithm {
+export function expectedSignatureAlgorithm(spkiDer: Buffer): ExpectedAlgorithm {
   if (expectedByIssuerKey.has(spkiDer)) return expectedByIssuerKey.get(spkiDer);
   const expected = readExpectedSignatureAlgorithm(spkiDer);
   expectedByIssuerKey.set(spkiDer, expected);
@@ -176,8 +176,15 @@ export function extensionMap(
   return map;
 }
 
+/**
+ * The extension's value decoded, and re-encoded to prove it DER: the TBS's own round trip carries
+ * extnValue as opaque octets, so a DEFAULT written inside it (BasicConstraints cA FALSE) shows only here.
+ */
 export function extensionValue<T>(f: Findings, ext: Extension, type: new () => T, id: string): T | undefined {
-  return parseOrReport(f, bytes(ext.extnValue.buffer), type, id, `extension ${ext.extnID}`);
+  const der = bytes(ext.extnValue.buffer);
+  const value = parseOrReport(f, der, type, id, `extension ${ext.extnID}`);
+  if (value !== undefined) checkDerRoundTrip(f, der, value as object, id);
+  return value;
 }
 
 /**
@@ -260,11 +267,7 @@ export function checkSubjectKey(
       "e_spki_rsa_parameters",
       "rsaEncryption parameters must be NULL",
     );
-    const bits = details.modulusLength ?? 0;
-    f.check(bits >= 2048, "e_rsa_key_too_small", `RSA modulus of ${bits} bits; at least 2048 are required`);
-    f.check(bits % 8 === 0, "e_rsa_modulus_not_multiple_of_8", `RSA modulus of ${bits} bits`);
-    const e = details.publicExponent ?? 0n;
-    f.check(e >= 3n && e % 2n === 1n, "e_rsa_exponent_invalid", `RSA public exponent ${e}`);
+    checkRsaKeyDetails(f, details);
     return "rsa";
   }
   if (alg.algorithm === OIDS.ecPublicKey) {
@@ -283,4 +286,13 @@ export function checkSubjectKey(
   }
   f.error("e_spki_algorithm_not_allowed", `public key algorithm ${alg.algorithm} is not RSA or ECDSA`);
   return undefined;
+}
+
+/** An RSA key as the CA accepts it: a modulus of at least 2048 bits, a multiple of 8; an odd exponent ≥ 3 (BR 6.1.5, 6.1.6). */
+export function checkRsaKeyDetails(f: Findings, details: NonNullable<KeyObject["asymmetricKeyDetails"]>): void {
+  const bits = details.modulusLength ?? 0;
+  f.check(bits >= 2048, "e_rsa_key_too_small", `RSA modulus of ${bits} bits; at least 2048 are required`);
+  f.check(bits % 8 === 0, "e_rsa_modulus_not_multiple_of_8", `RSA modulus of ${bits} bits`);
+  const e = details.publicExponent ?? 0n;
+  f.check(e >= 3n && e % 2n === 1n, "e_rsa_exponent_invalid", `RSA public exponent ${e}`);
 }

@@ -1,5 +1,6 @@
 import { childrenOf, readTlv, TAG, type Tlv } from "../der";
 import { checkIntegerContent } from "./common";
+import { isDateTime, plainTimeLength } from "./der-time";
 import type { Findings } from "./lint-error";
 
 /**
@@ -12,16 +13,6 @@ import type { Findings } from "./lint-error";
 
 const OID_REASON_CODE = Buffer.from([0x55, 0x1d, 0x15]); // 2.5.29.21
 const OID_INVALIDITY_DATE = Buffer.from([0x55, 0x1d, 0x18]); // 2.5.29.24
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-
-/** A day of the proleptic Gregorian calendar and a time of day (no leap second: DER times carry none). */
-function isDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
-  if (!(month >= 1 && month <= 12 && day >= 1)) return false;
-  if (day > (month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1])) return false;
-  return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
-}
 
 /** UTCTime YYMMDDHHMMSSZ for 1950–2049, GeneralizedTime YYYYMMDDHHMMSSZ otherwise (RFC 5280 5.1.2.4). */
 function checkEntryTime(f: Findings, t: Tlv, what: string): void {
@@ -96,45 +87,6 @@ function checkEntryExtensions(f: Findings, list: Tlv, hex: string, allowedReason
       else f.check(allowedReasons.has(code), "e_crl_reason_not_allowed", `entry ${hex}: reason code ${code}`);
     } else f.check(id.equals(OID_INVALIDITY_DATE), "e_crl_entry_ext_unknown", `entry ${hex}: extension ${key}`);
   }
-}
-
-/** The number written in `n` ASCII digits at `at`, or -1. */
-function digits(b: Buffer, at: number, n: number): number {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const d = b[i] - 0x30;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-/**
- * Length of the revocationDate at `at` when checkEntryTime would pass it (a DER time of the right kind
- * for its year, a real date, and a real time of day), else -1.
- */
-function plainTimeLength(b: Buffer, at: number): number {
-  let year: number;
-  let p: number;
-  if (b[at] === TAG.UTC_TIME && b[at + 1] === 13) {
-    const yy = digits(b, at + 2, 2);
-    if (yy < 0) return -1;
-    year = (yy < 50 ? 2000 : 1900) + yy;
-    p = at + 4;
-  } else if (b[at] === TAG.GENERALIZED_TIME && b[at + 1] === 15) {
-    year = digits(b, at + 2, 4);
-    if (year < 0 || (year >= 1950 && year < 2050)) return -1;
-    p = at + 6;
-  } else return -1;
-  const ok = isDateTime(
-    year,
-    digits(b, p, 2),
-    digits(b, p + 2, 2),
-    digits(b, p + 4, 2),
-    digits(b, p + 6, 2),
-    digits(b, p + 8, 2),
-  );
-  return ok && b[p + 10] === 0x5a ? p + 11 - at : -1;
 }
 
 /** crlEntryExtensions holding only a reasonCode: SEQUENCE { SEQUENCE { OID 2.5.29.21, OCTET STRING { ENUMERATED } } }. */

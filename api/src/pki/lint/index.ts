@@ -7,11 +7,9 @@ export { type IssuerFacts } from "./common";
 export {
   assertCertificateLints,
   lintCertificateTbs,
-  dnsNameProblem,
-  BR_MAX_VALIDITY_DAYS,
-  BR_POLICY,
   type CertificateProfile,
   type SubscriberProfile,
   type CaProfile,
 } from "./certificate-lint";
+export { BR_POLICY } from "./subscriber-rules";
 export { assertCrlLints, lintCrlTbs, CRL_MAX_VALIDITY_DAYS, type CrlProfile } from "./crl-lint";
