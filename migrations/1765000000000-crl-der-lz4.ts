@@ -24,8 +24,8 @@ export class CrlDerLz41765000000000 implements MigrationInterface {
 }
 
 async function lz4Available(q: QueryRunner): Promise<boolean> {
-  const rows: { lz4: boolean }[] = await q.query(
+  const rows = (await q.query(
     `SELECT coalesce(bool_or('lz4' = ANY (enumvals)), false) AS lz4 FROM pg_settings WHERE name = 'default_toast_compression'`,
-  );
+  )) as { lz4: boolean }[];
   return rows[0]?.lz4 === true;
 }
