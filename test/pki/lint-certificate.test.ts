@@ -283,6 +283,20 @@ describe("issue 15.6: extensions", () => {
   test("e_basic_constraints_ca: CA:TRUE on a subscriber certificate", () =>
     refused({ ext: { bc: basicConstraints(true) } }, "e_basic_constraints_ca"));
   test("e_basic_constraints_missing", () => refused({ ext: { bc: null } }, "e_basic_constraints_missing"));
+  test("e_basic_constraints_invalid on a CA certificate: cA TRUE written as 01, not FF (not DER inside the extension's own value)", () => {
+    const parts = readCertificateParts(ca.issuing.certDer);
+    const tbs = Buffer.from(parts.tbs);
+    const oidAt = tbs.indexOf(Buffer.from("0603551d13", "hex"));
+    // After the OID comes the critical flag (01 01 ff), then the value, whose cA is the next 01 01 ff.
+    const cA = tbs.indexOf(Buffer.from("0101ff", "hex"), oidAt + 5 + 3);
+    tbs[cA + 2] = 0x01;
+    const root = issuerContext(ca.root.certDer);
+    const facts = { subjectName: root.subjectName, spki: root.spki, keyId: root.keyId };
+    const ids = (der: Buffer) =>
+      lintCertificateTbs(der, { kind: "ca", issuer: facts }, parts.signatureAlgorithm).errors.map((e) => e.id);
+    expect(ids(parts.tbs)).toEqual([]);
+    expect(ids(tbs)).toContain("e_basic_constraints_invalid");
+  });
   test("e_basic_constraints_invalid: cA FALSE written out (the DEFAULT: not DER inside the extension's own value)", () =>
     refused(
       { ext: { bc: extension(OID.basicConstraints, true, sequence(boolean(false))) } },

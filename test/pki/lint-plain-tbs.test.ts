@@ -5,6 +5,7 @@ import {
   boolean,
   childrenOf,
   explicit,
+  generalizedTime,
   implicitPrimitive,
   integer,
   integerFromContent,
@@ -14,6 +15,8 @@ import {
   readWhole,
   sequence,
   set,
+  tlv,
+  utf8String,
   x509Time,
 } from "../../api/src/pki/der";
 import {
@@ -144,10 +147,26 @@ const variant = fc.record({
   caIndex: fc.integer({ min: 0, max: 2 }),
   key: fc.constantFrom<KeyName>("p256", "p384", "rsa", "rsa", "rsaSmall", "p521"),
   level: fc.constantFrom<ValidationLevel>("DV", "OV", "EV"),
-  subject: fc.constantFrom("cn", "cn", "empty", "org", "org-no-locality", "two-cn", "cn-not-in-san", "printable-cn"),
+  subject: fc.constantFrom(
+    "cn",
+    "cn",
+    "empty",
+    "org",
+    "org-no-locality",
+    "two-cn",
+    "cn-not-in-san",
+    "printable-cn",
+    "other-attribute",
+    "huge-arc-attribute",
+  ),
   san: fc.constantFrom("same", "same", "same", "missing-one", "extra", "twice", "upper", "bad-label", "critical-flip"),
   serial: fc.constantFrom("random", "random", "short", "21-octets", "negative", "padded"),
   days: fc.constantFrom(90, 90, 200, 398, 399, -1),
+  times: fc.constantFrom("now", "now", "2049-2050", "generalized-2049", "pre-1950"),
+  maxDays: fc.constantFrom("table", "table", 30, 398),
+  // Profile options, not breaks: a product with clientAuth, and a caller that demotes one lint to a warning.
+  clientAuth: fc.boolean(),
+  ignored: fc.constantFrom("none", "none", "validity"),
   version: fc.constantFrom("v3", "v3", "v3", "v1", "v2"),
   signature: fc.constantFrom("issuer", "issuer", "issuer", "other", "outer-other"),
   ext: fc.record({
@@ -171,6 +190,8 @@ const UNBROKEN = {
   san: "same",
   serial: "random",
   days: 90,
+  times: "now",
+  maxDays: "table",
   version: "v3",
   signature: "issuer",
   bc: "ok",
@@ -228,6 +249,16 @@ function subjectOf(v: Variant, approved: string[]): Buffer {
       );
     case "cn-not-in-san":
       return encodeName({ commonName: `other.${BASE}`, ...base });
+    case "other-attribute": // givenName: allowed, but not a type this CA writes
+      return sequence(
+        ...rdnsOf(encodeName({ commonName: approved[0], ...base })),
+        set(sequence(oid("2.5.4.42"), utf8String("Akashi"))),
+      );
+    case "huge-arc-attribute": // an arc past 2^53, which the full walk's decoder cannot carry exactly
+      return sequence(
+        ...rdnsOf(encodeName({ commonName: approved[0], ...base })),
+        set(sequence(tlv(0x06, Buffer.from("2a8480808080808001", "hex")), utf8String("x"))),
+      );
     case "printable-cn":
       return sequence(
         set(sequence(oid("2.5.4.3"), printableString(approved[0].replace("*", "x")))),
@@ -256,7 +287,7 @@ function sanOf(kind: Variant["san"], approved: string[], subjectEmpty: boolean):
 }
 
 /** The TBS for a variant, assembled the way the CA's writer does it and then broken where the variant says. */
-function tbsFor(v: Variant, approved: string[]) {
+function tbsFor(v: Variant, approved: string[], issuerName?: Buffer) {
   const ca = cas[v.caIndex];
   const issuer = issuerContext(ca.issuing.certDer);
   const spki = KEYS[v.key];
@@ -322,8 +353,16 @@ function tbsFor(v: Variant, approved: string[]) {
   if (e.extra === "duplicate-ski") exts.push(subjectKeyIdentifier(keyIdentifierFor(spki)));
   if (v.order === "reversed") exts.reverse();
 
-  const notBefore = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
-  const notAfter = new Date(notBefore.getTime() + v.days * DAY);
+  const start = {
+    now: Math.floor(Date.now() / 1000) * 1000 - 60_000,
+    "2049-2050": Date.UTC(2049, 11, 1),
+    "generalized-2049": Date.UTC(2049, 5, 1),
+    "pre-1950": Date.UTC(1949, 11, 31),
+  }[v.times];
+  const notBefore = new Date(start);
+  const notAfter = new Date(start + v.days * DAY);
+  // The CA writes UTCTime for 1950–2049; these two write GeneralizedTime where the profile asks UTCTime.
+  const firstTime = v.times === "now" || v.times === "2049-2050" ? x509Time(notBefore) : generalizedTime(notBefore);
   const own = signatureAlgorithmIdentifier(ca.issuing.signer.keyAlgorithm);
   const other = signatureAlgorithmIdentifier(
     ca.issuing.signer.keyAlgorithm === "ECDSA_P384" ? "ECDSA_P256" : "ECDSA_P384",
@@ -334,13 +373,21 @@ function tbsFor(v: Variant, approved: string[]) {
     ...(v.version === "v1" ? [] : [explicit(0, integer(v.version === "v2" ? 1 : 2))]),
     serialOf(v.serial),
     inner,
-    issuer.subjectName,
-    sequence(x509Time(notBefore), x509Time(notAfter)),
+    issuerName ?? issuer.subjectName,
+    sequence(firstTime, x509Time(notAfter)),
     subject,
     spki,
     explicit(3, sequence(...exts)),
   );
-  return { tbs, outer, profile: profileFor(ca, approved, v.level) };
+  const profile: SubscriberProfile = {
+    ...profileFor(ca, approved, v.level),
+    ...(issuerName && { issuer: { ...profileFor(ca, approved, v.level).issuer, subjectName: issuerName } }),
+    // Times far from now test their encoding, not the VAL-7 table of their year: BR's 398 days.
+    ...(typeof v.maxDays === "number" ? { maxValidityDays: v.maxDays } : v.times !== "now" && { maxValidityDays: 398 }),
+    clientAuth: v.clientAuth,
+    ...(v.ignored === "validity" && { ignoredLints: ["e_validity_too_long"] }),
+  };
+  return { tbs, outer, profile };
 }
 
 test("issue 11: over TBSs broken one way or several (key, subject, SAN, serial, validity, version, signature, each extension), the in-place path calls clean exactly what the full walk finds clean", () => {
@@ -355,7 +402,10 @@ test("issue 11: over TBSs broken one way or several (key, subject, SAN, serial, 
         throw new Error(`in-place path passed what the full walk refuses: ${JSON.stringify(r.full)}`);
       // The converse holds for every TBS of the CA's own shape: no clean certificate is sent the long way.
       // A policy qualifier is allowed (the full walk passes it) but never written here: it is read the long way.
-      expect(r.plain).toBe(r.fullClean && v.ext.cp !== "qualifier");
+      // So are a subject attribute of another type and clientAuth with a product that allows it.
+      const otherShape =
+        v.ext.cp === "qualifier" || v.subject === "other-attribute" || (v.ext.eku === "client-too" && v.clientAuth);
+      expect(r.plain).toBe(r.fullClean && !otherShape);
       if (r.fullClean) clean++;
       else refused++;
     }),
@@ -364,6 +414,22 @@ test("issue 11: over TBSs broken one way or several (key, subject, SAN, serial, 
   // Both outcomes were really exercised (a generator that only broke, or never broke, proves nothing).
   expect(clean).toBeGreaterThan(150);
   expect(refused).toBeGreaterThan(600);
+});
+
+test("issue 11: the issuer name is compared byte for byte only when the CA's own name is DER to the full walk's decoder", () => {
+  const clean = (parts: readonly Part[] = []) =>
+    brokenIn(
+      { ...fc.sample(variant, { numRuns: 1, seed: 1 })[0], caIndex: 0, key: "p256", level: "DV", order: "ca" },
+      parts,
+    );
+  const approved = [`shop.${BASE}`];
+  const ok = tbsFor(clean(), approved);
+  expect(verdicts(ok.tbs, ok.profile, ok.outer)).toMatchObject({ plain: true, fullClean: true });
+  // A CA whose subject has an arc past 2^53 (say, a CA certificate imported from elsewhere): the same bytes
+  // in the TBS and the profile, but the full walk cannot re-encode them, so the in-place path must not pass them.
+  const odd = sequence(set(sequence(tlv(0x06, Buffer.from("2a8480808080808001", "hex")), utf8String("CA"))));
+  const r = tbsFor(clean(), approved, odd);
+  expect(verdicts(r.tbs, r.profile, r.outer)).toMatchObject({ plain: false, fullClean: false });
 });
 
 test("issue 11: damaged bytes (tags, lengths, content) never make the in-place path pass what the full walk refuses", async () => {

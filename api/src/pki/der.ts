@@ -69,8 +69,10 @@ export const bitString = (value: Buffer, unusedBits = 0): Buffer =>
 export const derNull = (): Buffer => Buffer.from([TAG.NULL, 0]);
 export const boolean = (value: boolean): Buffer => Buffer.from([TAG.BOOLEAN, 1, value ? 0xff : 0]);
 export const utf8String = (value: string): Buffer => tlv(TAG.UTF8_STRING, Buffer.from(value, "utf8"));
+/** The characters a PrintableString may hold (X.680 41.4). */
+export const PRINTABLE_STRING_TEXT = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 export const printableString = (value: string): Buffer => {
-  if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value)) throw new DerError(`not a PrintableString: ${JSON.stringify(value)}`);
+  if (!PRINTABLE_STRING_TEXT.test(value)) throw new DerError(`not a PrintableString: ${JSON.stringify(value)}`);
   return tlv(TAG.PRINTABLE_STRING, Buffer.from(value, "ascii"));
 };
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { AsnParser } from "@peculiar/asn1-schema";
 import {
   AuthorityInfoAccessSyntax,
@@ -28,11 +27,13 @@ import {
   encode,
   extensionMap,
   extensionValue,
+  keyIdentifierOf,
   type IssuerFacts,
 } from "./common";
 import { Findings, LintError, type LintResult } from "./lint-error";
 import { isPlainSubscriberTbs } from "./plain-subscriber-tbs";
 import {
+  ACCESS_METHOD,
   BR_POLICY,
   checkSanCriticality,
   checkSanNames,
@@ -57,8 +58,8 @@ const EXT = {
 } as const;
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
-const OCSP = "1.3.6.1.5.5.7.48.1";
-const CA_ISSUERS = "1.3.6.1.5.5.7.48.2";
+const OCSP = ACCESS_METHOD.ocsp;
+const CA_ISSUERS = ACCESS_METHOD.caIssuers;
 const ANY_POLICY = "2.5.29.32.0";
 
 export interface CaProfile {
@@ -134,10 +135,8 @@ function checkSki(f: Findings, exts: Map<string, Extension>, spki: SubjectPublic
   f.check(!ext.critical, "e_ski_critical", "subjectKeyIdentifier must not be critical");
   const ski = extensionValue(f, ext, SubjectKeyIdentifier, "e_ski_invalid");
   if (!ski) return;
-  const bits = bytes(spki.subjectPublicKey);
-  const expected = createHash("sha256").update(bits).digest().subarray(0, 20);
   f.check(
-    bytes(ski.buffer).equals(expected),
+    bytes(ski.buffer).equals(keyIdentifierOf(bytes(spki.subjectPublicKey))),
     "e_ski_not_key_hash",
     "subjectKeyIdentifier is not the truncated SHA-256 of the subject key",
   );

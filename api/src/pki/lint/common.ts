@@ -1,4 +1,4 @@
-import type { KeyObject } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { publicKeyFromSpki } from "../public-key";
 import {
   AsnConvert,
@@ -9,7 +9,7 @@ import {
   AsnType,
   AsnTypeTypes,
 } from "@peculiar/asn1-schema";
-import { AlgorithmIdentifier, Extension, SubjectPublicKeyInfo, Time } from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier, Extension, Name, SubjectPublicKeyInfo, Time } from "@peculiar/asn1-x509";
 import type { Findings } from "./lint-error";
 
 /**
@@ -94,6 +94,30 @@ function readExpectedSignatureAlgorithm(spkiDer: Buffer): ExpectedAlgorithm {
   }
   return undefined;
 }
+
+/** Per CA subject name (the same Buffer for as long as the CA's certificate is cached): checked once. */
+const derNames = new WeakMap<Buffer, boolean>();
+
+/**
+ * Whether a DER Name decodes and re-encodes to the same bytes with this module's decoder: what the full
+ * walk asks of the issuer field, asked once per CA by the in-place path, which compares names byte for byte.
+ */
+export function isDerName(der: Buffer): boolean {
+  let known = derNames.get(der);
+  if (known === undefined) {
+    try {
+      known = Buffer.from(AsnConvert.serialize(AsnParser.parse(der, Name))).equals(der);
+    } catch {
+      known = false;
+    }
+    derNames.set(der, known);
+  }
+  return known;
+}
+
+/** RFC 7093 section 2 method 1, as this CA computes key identifiers: the leftmost 160 bits of SHA-256 over the key's bits. */
+export const keyIdentifierOf = (subjectPublicKeyBits: Buffer): Buffer =>
+  createHash("sha256").update(subjectPublicKeyBits).digest().subarray(0, 20);
 
 /** A bare OBJECT IDENTIFIER (the namedCurve parameter of an EC key). */
 @AsnType({ type: AsnTypeTypes.Choice })

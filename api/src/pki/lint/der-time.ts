@@ -3,7 +3,8 @@ import { TAG } from "../der";
 /**
  * DER times read in place, without allocating: the CRL entry walk reads one per revoked certificate,
  * and the certificate fast path two per TBS. What RFC 5280 4.1.2.5 and 5.1.2.4 allow: UTCTime
- * YYMMDDHHMMSSZ for 1950–2049, GeneralizedTime YYYYMMDDHHMMSSZ otherwise, whole seconds, in UTC.
+ * YYMMDDHHMMSSZ for 1950–2049, GeneralizedTime YYYYMMDDHHMMSSZ for any other year (before 1950 as
+ * well, which UTCTime cannot express), whole seconds, in UTC.
  */
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -64,7 +65,11 @@ export function plainTimeLength(b: Buffer, at: number): number {
   return ok && b[p + 10] === 0x5a ? p + 11 - at : -1;
 }
 
-/** The instant of a time element that plainTimeLength passes, from 1950 on (Date.UTC reads years 0–99 as 19xx); else NaN. */
+/**
+ * The instant of a certificate validity time that plainTimeLength passes, from 1950 on; else NaN. Before
+ * 1950 too: the certificate lint (common.ts checkTime) asks UTCTime of every year before 2050, which no
+ * earlier time can be written in.
+ */
 export function plainTimeMs(b: Buffer, at: number): number {
   if (plainTimeLength(b, at) < 0) return NaN;
   const year = yearAt(b, at);

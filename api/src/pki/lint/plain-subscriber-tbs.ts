@@ -1,10 +1,17 @@
-import { createHash } from "node:crypto";
-import { childrenOf, readOid, readWhole, TAG, type Tlv } from "../der";
+import { childrenOf, DerError, PRINTABLE_STRING_TEXT, readOid, readWhole, TAG, type Tlv } from "../der";
 import { publicKeyFromSpki } from "../public-key";
-import { checkFetchUrl, checkIntegerContent, checkRsaKeyDetails, expectedSignatureAlgorithm } from "./common";
+import {
+  checkFetchUrl,
+  checkIntegerContent,
+  checkRsaKeyDetails,
+  expectedSignatureAlgorithm,
+  isDerName,
+  keyIdentifierOf,
+} from "./common";
 import { plainTimeMs } from "./der-time";
 import { Findings } from "./lint-error";
 import {
+  ACCESS_METHOD,
   BR_POLICY,
   checkSanCriticality,
   checkSanNames,
@@ -70,15 +77,30 @@ const EXTENSIONS = new Map<string, ExtensionName>([
   ["0603551d25", "eku"],
   ["06082b06010505070101", "aia"],
 ]);
-const OCSP = "1.3.6.1.5.5.7.48.1";
-const CA_ISSUERS = "1.3.6.1.5.5.7.48.2";
+/**
+ * The attribute types this CA writes in a subject (pki/names.ts), by the DER of their OID. Any other
+ * type is read the long way: an arbitrary OID can hold arcs the full walk's decoder cannot carry exactly.
+ */
+const SUBJECT_ATTRIBUTES = new Map<string, string>([
+  ["0603550403", "2.5.4.3"], // commonName
+  ["0603550405", "2.5.4.5"], // serialNumber
+  ["0603550406", "2.5.4.6"], // countryName
+  ["0603550407", "2.5.4.7"], // localityName
+  ["0603550408", "2.5.4.8"], // stateOrProvinceName
+  ["060355040a", "2.5.4.10"], // organizationName
+  ["060355040b", "2.5.4.11"], // organizationalUnitName
+  ["060355040f", "2.5.4.15"], // businessCategory
+  ["060b2b0601040182373c020101", "1.3.6.1.4.1.311.60.2.1.1"], // jurisdictionLocality
+  ["060b2b0601040182373c020102", "1.3.6.1.4.1.311.60.2.1.2"], // jurisdictionStateOrProvince
+  ["060b2b0601040182373c020103", "1.3.6.1.4.1.311.60.2.1.3"], // jurisdictionCountry
+]);
 
 interface Ext {
   critical: boolean;
   value: Buffer;
 }
 
-/** Thrown where the TBS leaves the shape; never escapes this module. */
+/** Thrown where the TBS leaves the shape (or is not DER, or its key does not load); never escapes this module. */
 class NotPlain extends Error {}
 
 function must(ok: boolean): void {
@@ -101,7 +123,6 @@ function inside(el: Tlv | undefined, tag: number, count?: number): Tlv[] {
 const valueOf = (ext: Ext, tag: number): Tlv => readWhole(ext.value, tag);
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
 /** An IA5String of visible ASCII (a dNSName or a URI): its text, the one encoding of that text. */
@@ -116,21 +137,32 @@ function visibleAscii(el: Tlv, tag: number): string {
 function directoryString(el: Tlv): string {
   if (el.tag === TAG.PRINTABLE_STRING) {
     const text = el.value.toString("latin1");
-    must(PRINTABLE.test(text));
+    must(PRINTABLE_STRING_TEXT.test(text));
     return text;
   }
   must(el.tag === TAG.UTF8_STRING);
-  const text = strictUtf8.decode(el.value);
-  must(Buffer.byteLength(text, "utf8") === el.value.length);
-  return text;
+  try {
+    // Fatal: overlong forms and surrogates are refused, so the text has this one encoding.
+    return strictUtf8.decode(el.value);
+  } catch {
+    throw new NotPlain();
+  }
 }
 
 /** Subject attributes, each RDN a SET of one AttributeTypeAndValue (so the SET is in DER order). */
 function subjectAttributes(subject: Tlv): Array<{ type: string; value: string }> {
   return inside(subject, TAG.SEQUENCE).map((rdn) => {
     const [type, value] = inside(inside(rdn, TAG.SET, 1)[0], TAG.SEQUENCE, 2);
-    return { type: readOid(type), value: directoryString(value) };
+    return { type: present(SUBJECT_ATTRIBUTES.get(type.raw.toString("hex"))), value: directoryString(value) };
   });
+}
+
+function loadedKey(spki: Buffer): ReturnType<typeof publicKeyFromSpki> {
+  try {
+    return publicKeyFromSpki(spki);
+  } catch {
+    throw new NotPlain();
+  }
 }
 
 /** RSA ≥ 2048 or ECDSA P-256/P-384 whose key loads (BR 6.1.5, 7.1.3.1); the key's bits for the SKI. */
@@ -138,7 +170,7 @@ function subjectKey(f: Findings, spki: Tlv): { type: "rsa" | "ec"; bits: Buffer 
   const [algorithm, key] = inside(spki, TAG.SEQUENCE, 2);
   const known = present(KEY_ALGORITHMS.find((k) => k.der.equals(algorithm.raw)));
   must(key.tag === TAG.BIT_STRING && key.value.length > 1 && key.value[0] === 0);
-  const loaded = publicKeyFromSpki(spki.raw);
+  const loaded = loadedKey(spki.raw);
   must(loaded.asymmetricKeyType === known.type);
   if (known.type === "rsa") checkRsaKeyDetails(f, loaded.asymmetricKeyDetails ?? {});
   return { type: known.type, bits: key.value.subarray(1) };
@@ -184,7 +216,8 @@ function readTbs(f: Findings, tbsDer: Buffer, p: SubscriberProfile, outerSignatu
   checkSerialEntropy(f, serial.value);
   const algorithm = SIGNATURE_ALGORITHM[expectedSignatureAlgorithm(p.issuer.spki)?.algorithm ?? ""];
   must(algorithm !== undefined && signature.raw.equals(algorithm) && outerSignatureAlgorithm.equals(algorithm));
-  must(issuer.raw.equals(p.issuer.subjectName));
+  // Compared byte for byte, so the CA's own name must be DER (checked once per CA, by the full walk's decoder).
+  must(issuer.raw.equals(p.issuer.subjectName) && isDerName(p.issuer.subjectName));
 
   const [notBefore, notAfter] = inside(validity, TAG.SEQUENCE, 2).map((t) => plainTimeMs(t.raw, 0));
   must(notBefore < notAfter); // false for NaN too
@@ -200,8 +233,7 @@ function readTbs(f: Findings, tbsDer: Buffer, p: SubscriberProfile, outerSignatu
 
   const ski = exts.get("ski");
   if (ski) {
-    const expected = createHash("sha256").update(key.bits).digest().subarray(0, 20);
-    must(!ski.critical && valueOf(ski, TAG.OCTET_STRING).value.equals(expected));
+    must(!ski.critical && valueOf(ski, TAG.OCTET_STRING).value.equals(keyIdentifierOf(key.bits)));
   }
   const [keyId] = inside(valueOf(required(exts, "aki", false), TAG.SEQUENCE), TAG.SEQUENCE, 1);
   must(keyId.tag === 0x80 && keyId.value.equals(p.issuer.keyId));
@@ -227,9 +259,9 @@ function readTbs(f: Findings, tbsDer: Buffer, p: SubscriberProfile, outerSignatu
   for (const description of inside(valueOf(required(exts, "aia", false), TAG.SEQUENCE), TAG.SEQUENCE)) {
     const [method, location] = inside(description, TAG.SEQUENCE, 2);
     const id = readOid(method);
-    must(id === OCSP || id === CA_ISSUERS);
+    must(id === ACCESS_METHOD.ocsp || id === ACCESS_METHOD.caIssuers);
     methods.add(id);
-    checkUris(f, [location], "aia", id === OCSP ? "OCSP URL" : "caIssuers URL");
+    checkUris(f, [location], "aia", id === ACCESS_METHOD.ocsp ? "OCSP URL" : "caIssuers URL");
   }
   must(methods.size === 2);
 }
@@ -239,9 +271,10 @@ export function isPlainSubscriberTbs(tbsDer: Buffer, p: SubscriberProfile, outer
   const f = new Findings();
   try {
     readTbs(f, tbsDer, p, outerSignatureAlgorithm);
-  } catch {
-    // Left the shape (NotPlain), or not DER (DerError), or a key that does not load: the full walk says which.
-    return false;
+  } catch (err) {
+    // Left the shape, or not DER: the full walk says what is wrong. Anything else is a defect here, and shows.
+    if (err instanceof NotPlain || err instanceof DerError) return false;
+    throw err;
   }
   return f.errors.length === 0 && f.warnings.length === 0;
 }

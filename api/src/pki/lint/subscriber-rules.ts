@@ -19,6 +19,9 @@ export const BR_POLICY = {
   IV: "2.23.140.1.2.3",
 } as const;
 
+/** AIA access methods (RFC 5280 4.2.2.1). */
+export const ACCESS_METHOD = { ocsp: "1.3.6.1.5.5.7.48.1", caIssuers: "1.3.6.1.5.5.7.48.2" } as const;
+
 export type ValidationLevel = "DV" | "OV" | "EV";
 
 export interface SubscriberProfile {
