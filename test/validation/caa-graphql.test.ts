@@ -1,3 +1,6 @@
+import { Client } from "pg";
+import { LAST_SEQ_SQL } from "../../api/src/applications/caa-checks";
+import { idOfType } from "../../api/src/ids";
 import {
   CONSENTS,
   DcvWebServer,
@@ -128,4 +131,37 @@ test("APP-11 Decision: a CAA result older than 8 hours is not used: approval loo
     t.dns.fail("caa-c.akashi-demo.jp", null);
   }
   expect((await approve(app.id)).userErrors).toEqual([]);
+});
+
+test("issue 11: where a round of CAA look-ups starts from is read from its names' own rows, not from every CAA result ever recorded", async () => {
+  const owner = new Client({ connectionString: t.ownerUrl });
+  await owner.connect();
+  const subscriber = idOfType(subscriberId, "Subscriber");
+  try {
+    // 20,000 results of other names, as a service that has run for a while holds.
+    await owner.query(
+      `INSERT INTO caa_check (subscriber_id, name, method, status, checked_at, evidence)
+       SELECT $1, 'bulk-' || g || '.akashi-demo.jp', 'dns-01', 'PERMITTED', now(), '{}'::jsonb FROM generate_series(1, 20000) g`,
+      [subscriber],
+    );
+    await owner.query(`ANALYZE caa_check`);
+    const plan = JSON.stringify(
+      (await owner.query(`EXPLAIN (FORMAT JSON) ${LAST_SEQ_SQL}`, [subscriber, [NAMES[0]], null])).rows,
+    );
+    expect(plan).toContain('"Index Name":"caa_check_name"');
+    expect(plan).not.toContain("Seq Scan");
+    // And it names the newest record of those names: a round recorded after it is seen by `record`.
+    const [{ seq }] = (
+      await owner.query<{ seq: string | null }>(LAST_SEQ_SQL, [subscriber, ["bulk-7.akashi-demo.jp"], null])
+    ).rows;
+    const [{ newest }] = (
+      await owner.query<{ newest: string }>(
+        `SELECT seq::text AS newest FROM caa_check WHERE name = 'bulk-7.akashi-demo.jp'`,
+      )
+    ).rows;
+    expect(seq).toBe(newest);
+  } finally {
+    await owner.query(`DELETE FROM caa_check WHERE name LIKE 'bulk-%'`);
+    await owner.end();
+  }
 });

@@ -38,6 +38,10 @@ export interface CaaShortfall {
   message: string;
 }
 
+/** The newest record among some names of a subscriber in one context (ACME account, or none). */
+export const LAST_SEQ_SQL = `SELECT max(seq)::text AS seq FROM caa_check
+  WHERE subscriber_id = $1 AND name = ANY($2::text[]) AND account_id IS NOT DISTINCT FROM $3::uuid`;
+
 /**
  * APP-11: CAA look-ups (network, never inside a transaction) and their records (inside one). Issuance
  * of any kind requires, for every name, a PERMITTED result made in the same context (the ACME account,
@@ -58,9 +62,13 @@ export class CaaChecks {
     );
   }
 
-  /** Where the record stands now; pass it to `record` to record one round per concurrent look-up. */
-  async lastSeq(db: EntityManager): Promise<string> {
-    const rows: { seq: string | null }[] = await db.query(`SELECT max(seq)::text AS seq FROM caa_check`);
+  /**
+   * Where the record of these names stands now; pass it to `record` to record one round per concurrent
+   * look-up. Read from the names' own rows (caa_check_name's prefix): the maximum over the whole table,
+   * as before, was a scan of every CAA result ever recorded, on every domain-control check (issue 11).
+   */
+  async lastSeq(db: EntityManager, subscriberId: string, names: string[], accountId: string | null): Promise<string> {
+    const rows: { seq: string | null }[] = await db.query(LAST_SEQ_SQL, [subscriberId, names, accountId]);
     return rows[0]?.seq ?? "0";
   }
 

@@ -178,10 +178,16 @@ export class DomainValidationService {
         v.applicationId === application.id &&
         (v.status === DomainValidationStatus.PENDING || v.status === DomainValidationStatus.FAILED),
     );
-    const afterSeq = await this.caa.lastSeq(this.ds.manager);
+    const targets = caaTargets(application, ofNames);
+    const afterSeq = await this.caa.lastSeq(
+      this.ds.manager,
+      application.subscriberId,
+      targets.map((t) => t.name),
+      null,
+    );
     const [results, caa] = await Promise.all([
       Promise.all(open.map(async (v) => ({ v, result: await this.runCheck(v) }))),
-      this.caa.lookup(caaTargets(application, ofNames), null),
+      this.caa.lookup(targets, null),
     ]);
     await inTransaction(this.ds, async (tx) => {
       for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
@@ -204,7 +210,12 @@ export class DomainValidationService {
     const stale = await this.caa.stale(this.ds.manager, app.subscriberId, app.names, null, this.clock.now());
     if (stale.length === 0) return;
     const targets = caaTargets(app, await this.validationsOfNames(app)).filter((t) => stale.includes(t.name));
-    const afterSeq = await this.caa.lastSeq(this.ds.manager);
+    const afterSeq = await this.caa.lastSeq(
+      this.ds.manager,
+      app.subscriberId,
+      targets.map((t) => t.name),
+      null,
+    );
     const results = await this.caa.lookup(targets, null);
     await inTransaction(this.ds, (tx) =>
       this.caa.record(tx, app.subscriberId, null, results, { applicationId: app.id, afterSeq }),
