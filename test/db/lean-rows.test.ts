@@ -1,9 +1,11 @@
-import { EntityMetadata } from "typeorm";
+import { randomUUID } from "node:crypto";
+import { EntityMetadata, In } from "typeorm";
 import { Application } from "../../api/src/applications";
 import { CaaCheck } from "../../api/src/applications/caa-check.entity";
 import { findById, findByIdOrFail, findByIds, findEachById } from "../../api/src/db/by-id";
 import { findWhere } from "../../api/src/db/find-where";
-import { insertEntity, updateById, updateByIdAtCommit } from "../../api/src/db/write-entity";
+import { insertAtCommit, insertEntity, updateById, updateByIdAtCommit } from "../../api/src/db/write-entity";
+import { DomainValidation } from "../../api/src/applications/domain-validation.entity";
 import { Certificate } from "../../api/src/certificates";
 import { Contract } from "../../api/src/contracts";
 import { Subscriber } from "../../api/src/subscribers";
@@ -259,4 +261,48 @@ test("issue 11: updateByIdAtCommit writes with the transaction's last statement,
   expect(() => updateByIdAtCommit(t.ds.manager, Subscriber, subscriber.id, { verifiedAt })).toThrow(
     /needs the changing transaction/,
   );
+});
+
+test("issue 11: insertAtCommit writes its rows with the transaction's last statement, as find reads them back, rows that refer to each other included", async () => {
+  const [app] = await t.ds.manager.find(Application, { take: 1 });
+  const [validation] = await t.ds.manager.find(DomainValidation, { take: 1 });
+  const copyOf = (id: string) => ({ ...app, id, idempotencyKey: `commit-${id}`, names: ["commit.akashi-demo.jp"] });
+  const ids = [randomUUID(), randomUUID()];
+  const challengeId = randomUUID();
+  let returned: Application[] = [];
+  let challenges: DomainValidation[] = [];
+  await t.ds.transaction(async (tx) => {
+    returned = insertAtCommit(tx, Application, ids.map(copyOf));
+    // A row naming one written in the same statement (the foreign key is checked at its end).
+    challenges = insertAtCommit(tx, DomainValidation, [{ ...validation, id: challengeId, applicationId: ids[1] }]);
+    // Not yet written: the rows go with the commit.
+    expect(await tx.findOneBy(Application, { id: ids[0] })).toBeNull();
+  });
+  expect(returned[0]).toBeInstanceOf(Application);
+  for (const [i, id] of ids.entries()) expect(await t.ds.manager.findOneBy(Application, { id })).toEqual(returned[i]);
+  expect(await t.ds.manager.findOneBy(DomainValidation, { id: challengeId })).toEqual(challenges[0]);
+
+  // A constraint the rows break fails the transaction, with its other writes.
+  const dupId = randomUUID();
+  await expect(
+    t.ds.transaction(async (tx) => {
+      insertAtCommit(tx, Application, [copyOf(dupId)]);
+      insertAtCommit(tx, Application, [{ ...copyOf(randomUUID()), idempotencyKey: `commit-${ids[0]}` }]);
+    }),
+  ).rejects.toMatchObject({ driverError: { code: "23505" } });
+  expect(await t.ds.manager.findOneBy(Application, { id: dupId })).toBeNull();
+
+  // Every column is given, the key included, so what is returned is what is stored.
+  const { id: _id, ...keyless } = copyOf(randomUUID());
+  const { createdAt: _createdAt, ...undated } = copyOf(randomUUID());
+  await rolledBack(async (tx) => {
+    expect(() => insertAtCommit(tx, Application, [keyless])).toThrow(/needs every column; missing id/);
+    expect(() => insertAtCommit(tx, Application, [undated])).toThrow(/missing createdAt/);
+    expect(insertAtCommit(tx, Application, [])).toEqual([]);
+  });
+  expect(() => insertAtCommit(t.ds.manager, Application, [copyOf(randomUUID())])).toThrow(
+    /needs the changing transaction/,
+  );
+  await t.ds.manager.delete(DomainValidation, { id: challengeId });
+  await t.ds.manager.delete(Application, { id: In(ids) });
 });

@@ -1,11 +1,11 @@
-import { EntityManager } from "typeorm";
+import { EntityManager, EntityNotFoundError } from "typeorm";
 import { normalizeHostnames } from "../domain";
 import { CSR_PEM_LABELS, PemInputError, checkCsr, strictPemInput } from "../pki";
 import { IssuanceMode, Product, ValidationLevel, TermsVersion, requireTermsInForce } from "../products";
 import { RefusalCode, fromDomain, refusal } from "../refusal";
 import { Reseller, ResellerStatus } from "../resellers";
 import { Subscriber, SubscriberKind } from "../subscribers";
-import { findById, findByIdOrFail } from "../db/by-id";
+import { findById, findByIdOrFail, findEachById } from "../db/by-id";
 import { isUuid } from "../ids";
 
 /** The checks every kind of application shares; each throws a RefusalError naming its input field. */
@@ -18,7 +18,10 @@ export interface ConsentsInput {
 
 /** RES-8, RES-9: a suspended or terminated reseller brokers nothing new. */
 export async function requireBrokeringReseller(tx: EntityManager, resellerId: string): Promise<Reseller> {
-  const reseller = await findByIdOrFail(tx, Reseller, resellerId);
+  return brokeringReseller(await findByIdOrFail(tx, Reseller, resellerId));
+}
+
+function brokeringReseller(reseller: Reseller): Reseller {
   if (reseller.status !== ResellerStatus.ACTIVE) {
     throw refusal(
       RefusalCode.RESELLER_SUSPENDED,
@@ -38,6 +41,10 @@ export async function requireOwnSubscriber(
   field: string,
 ): Promise<Subscriber> {
   const s = subscriberId && isUuid(subscriberId) ? await findById(tx, Subscriber, subscriberId) : null;
+  return ownSubscriber(s, resellerId, field);
+}
+
+function ownSubscriber(s: Subscriber | null, resellerId: string, field: string): Subscriber {
   if (!s || s.resellerId !== resellerId)
     throw refusal(
       RefusalCode.SUBSCRIBER_NOT_FOUND,
@@ -48,13 +55,7 @@ export async function requireOwnSubscriber(
   return s;
 }
 
-export async function requireProduct(
-  tx: EntityManager,
-  productId: string | null,
-  mode: IssuanceMode,
-  now: Date,
-): Promise<Product> {
-  const p = productId && isUuid(productId) ? await findById(tx, Product, productId) : null;
+function productFor(p: Product | null, mode: IssuanceMode, now: Date): Product {
   if (!p)
     throw refusal(RefusalCode.PRODUCT_NOT_FOUND, "No such product.", "input.productId", "該当する商品がありません。");
   if (p.issuanceMode !== mode) {
@@ -75,6 +76,28 @@ export async function requireProduct(
     );
   }
   return p;
+}
+
+/**
+ * What a new application or import stands on, read in one statement (issue 11) and checked in this
+ * order: the calling reseller brokers (RES-8, RES-9), the subscriber is its own (RES-3), and the product
+ * is sold in `mode` (CON-5).
+ */
+export async function requireApplicationParties(
+  tx: EntityManager,
+  x: { resellerId: string; subscriberId: string | null; productId: string | null; mode: IssuanceMode; now: Date },
+): Promise<{ reseller: Reseller; subscriber: Subscriber; product: Product }> {
+  const [reseller, subscriber, product] = await findEachById(tx, [
+    [Reseller, x.resellerId],
+    [Subscriber, x.subscriberId && isUuid(x.subscriberId) ? x.subscriberId : null],
+    [Product, x.productId && isUuid(x.productId) ? x.productId : null],
+  ]);
+  if (!reseller) throw new EntityNotFoundError(Reseller, { id: x.resellerId });
+  return {
+    reseller: brokeringReseller(reseller),
+    subscriber: ownSubscriber(subscriber, x.resellerId, "input.subscriberId"),
+    product: productFor(product, x.mode, x.now),
+  };
 }
 
 export function requireTerm(product: Product, termMonths: number | null | undefined): number | null {

@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { DataSource, EntityManager, In } from "typeorm";
 import { AuditService, snapshot } from "../audit";
 import { canSeeResellerData, requireAuthenticated, requireReseller } from "../auth";
 import { Certificate, refuseDuplicateCertificate, refuseRenewedTwice } from "../certificates";
 import { Contract, ContractStatus } from "../contracts";
 import { inTransaction } from "../db/transaction";
+import { insertAtCommit } from "../db/write-entity";
 import { OPEN_APPLICATION_STATUSES, applicationMove, carryOverAllowedFor, decideRenewal } from "../domain";
 import { Clock } from "../domain/clock";
 import { toGlobalId } from "../ids";
@@ -22,8 +23,7 @@ import {
   requireCsr,
   requireEligible,
   requireNames,
-  requireOwnSubscriber,
-  requireProduct,
+  requireApplicationParties,
   requireTerm,
 } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
@@ -398,9 +398,13 @@ export class ApplicationService {
     requestHash: string,
   ): Promise<Application> {
     const now = this.clock.now();
-    await requireBrokeringReseller(tx, resellerId);
-    const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
-    const product = await requireProduct(tx, input.productId, IssuanceMode.BUILT_IN_CA, now);
+    const { subscriber, product } = await requireApplicationParties(tx, {
+      resellerId,
+      subscriberId: input.subscriberId,
+      productId: input.productId,
+      mode: IssuanceMode.BUILT_IN_CA,
+      now,
+    });
     const termMonths = requireTerm(product, input.termMonths)!;
     requireEligible(product, subscriber);
     const names = requireNames(product, input.names);
@@ -569,8 +573,11 @@ export class ApplicationService {
     const now = this.clock.now();
     await refuseDisputedNames(tx, a.names); // APP-6
     const terms = await requireConsents(tx, a.consents, now);
-    const app = await tx.save(
-      tx.create(Application, {
+    // Written with the audit entry at commit (issue 11): the id is made here, and nothing in the
+    // transaction reads these rows back.
+    const [app] = insertAtCommit(tx, Application, [
+      {
+        id: randomUUID(),
         resellerId: a.resellerId,
         subscriberId: a.subscriber.id,
         productId: a.product.id,
@@ -591,17 +598,20 @@ export class ApplicationService {
         documentsDueAt: null,
         refusalCode: null,
         rejectionReason: null,
+        prohibitedConduct: null,
         reviewerKeyId: null,
         submittedAt: now,
         decidedAt: null,
         createdAt: now,
         updatedAt: now,
-      }),
-    );
-    // APP-1, RES-4: the consents, each with the terms version agreed to (one statement for the three).
-    await tx.insert(
+      },
+    ]);
+    // APP-1, RES-4: the consents, each with the terms version agreed to.
+    insertAtCommit(
+      tx,
       Consent,
       [ConsentKind.TERMS, ConsentKind.REGISTRANT_DATA_USE, ConsentKind.DATA_SUBJECTS].map((kind) => ({
+        id: randomUUID(),
         applicationId: app.id,
         resellerId: a.resellerId,
         subscriberId: a.subscriber.id,
@@ -611,7 +621,7 @@ export class ApplicationService {
         givenAt: now,
       })),
     );
-    await this.dcv.openChallenges(tx, app, a.dcvMethod ?? "HTTP_FILE");
+    await this.dcv.openChallenges(tx, scope, app, a.dcvMethod ?? "HTTP_FILE");
     await this.audit.record(tx, scope, {
       action: `application.submit.${a.kind.toLowerCase()}`,
       entityType: "Application",

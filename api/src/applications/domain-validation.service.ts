@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { AuditService } from "../audit";
 import { Config } from "../config";
@@ -21,6 +22,7 @@ import { CAA_METHOD_LABEL, CaaChecks, shortfallsIn, staleIn } from "./caa-checks
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 import { findById } from "../db/by-id";
 import { findWhere } from "../db/find-where";
+import { insertAtCommit } from "../db/write-entity";
 
 /**
  * APP-9: the validation of `name` that may still be reused at `at` — successful, inside the reuse
@@ -84,25 +86,44 @@ export class DomainValidationService {
     );
   }
 
-  /** Opens a challenge for every name that has no reusable validation; wildcards always use DNS (BR 3.2.2.4.18). */
-  async openChallenges(tx: EntityManager, application: Application, method: DcvMethod): Promise<void> {
+  /**
+   * Opens a challenge for every name that has no reusable validation; wildcards always use DNS (BR
+   * 3.2.2.4.18). The rows are written at commit (a new application's are not read back before), and the
+   * request's answer about the application reads them from here: they are all the challenges it has.
+   */
+  async openChallenges(
+    tx: EntityManager,
+    scope: RequestScope,
+    application: Application,
+    method: DcvMethod,
+  ): Promise<void> {
     const now = this.clock.now();
     const reusable = await this.reusable(tx, application.subscriberId, application.names, now);
-    const challenges = application.names
-      .filter((name) => !reusable.has(name))
-      .map((name) => ({
-        subscriberId: application.subscriberId,
-        applicationId: application.id,
-        name,
-        method: name.startsWith("*.") ? DomainValidationMethod.DNS_TXT : (method as DomainValidationMethod),
-        token: newDcvToken(),
-        status: DomainValidationStatus.PENDING,
-        evidence: null,
-        checkedAt: null,
-        createdAt: now,
-      }));
-    // One statement for all of them (an application may name up to a hundred).
-    if (challenges.length > 0) await tx.insert(DomainValidation, challenges);
+    const challenges = insertAtCommit(
+      tx,
+      DomainValidation,
+      application.names
+        .filter((name) => !reusable.has(name))
+        .map((name) => ({
+          id: randomUUID(),
+          subscriberId: application.subscriberId,
+          applicationId: application.id,
+          name,
+          method: name.startsWith("*.") ? DomainValidationMethod.DNS_TXT : (method as DomainValidationMethod),
+          token: newDcvToken(),
+          status: DomainValidationStatus.PENDING,
+          evidence: null,
+          checkedAt: null,
+          createdAt: now,
+        })),
+    );
+    // A transaction that rolls back fails the request, or (an idempotent replay) answers about another application.
+    this.challengesOf(scope).prime(application.id, challenges);
+  }
+
+  /** An application's own challenges, oldest first, batched per request. */
+  private challengesOf(scope: RequestScope) {
+    return scope.loaders.manyBy(DomainValidation, "applicationId", { createdAt: "ASC" });
   }
 
   /**
@@ -111,17 +132,19 @@ export class DomainValidationService {
    * reads only the names asked about, not the subscriber's whole history.
    */
   async forApplication(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
-    const own = await scope.loaders
-      .manyBy(DomainValidation, "applicationId", { createdAt: "ASC" })
-      .load(application.id);
+    const own = await this.challengesOf(scope).load(application.id);
+    // A name's own challenge comes first: reuse is read only for the names without one.
+    const ownOf = (n: string) => own.filter((v) => v.name === n).pop();
     // load, not loadMany: a failed read must fail the field, not pass for "no reusable validation".
     const loader = this.validOfNames(scope);
     const valid = await Promise.all(
-      application.names.map((n) => loader.load(subscriberNameKey(application.subscriberId, n))),
+      application.names.map((n) =>
+        ownOf(n) ? Promise.resolve([]) : loader.load(subscriberNameKey(application.subscriberId, n)),
+      ),
     );
     const now = this.clock.now();
     return application.names
-      .map((n, i) => own.filter((v) => v.name === n).pop() ?? newestReusable(valid[i], n, now))
+      .map((n, i) => ownOf(n) ?? newestReusable(valid[i], n, now))
       .filter((v): v is DomainValidation => v !== undefined);
   }
 

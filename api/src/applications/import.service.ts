@@ -17,8 +17,7 @@ import {
   ConsentsInput,
   requireBrokeringReseller,
   requireConsents,
-  requireOwnSubscriber,
-  requireProduct,
+  requireApplicationParties,
   requireTerm,
 } from "./application-checks";
 import { Application, ApplicationKind, ApplicationStatus } from "./application.entity";
@@ -62,9 +61,13 @@ export class ImportService {
     const resellerId = requireReseller(scope.caller);
     return idempotentApplication(this.ds, resellerId, input.idempotencyKey, input, async (tx, requestHash) => {
       const now = this.clock.now();
-      await requireBrokeringReseller(tx, resellerId);
-      const subscriber = await requireOwnSubscriber(tx, resellerId, input.subscriberId, "input.subscriberId");
-      const product = await requireProduct(tx, input.productId, IssuanceMode.BRING_YOUR_OWN, now);
+      const { subscriber, product } = await requireApplicationParties(tx, {
+        resellerId,
+        subscriberId: input.subscriberId,
+        productId: input.productId,
+        mode: IssuanceMode.BRING_YOUR_OWN,
+        now,
+      });
       return this.manage(tx, scope, {
         resellerId,
         subscriber,

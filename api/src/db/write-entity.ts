@@ -58,6 +58,49 @@ export function updateByIdAtCommit<T extends ObjectLiteral>(
   pendingUpdates.add(tx, { entity, id, changes });
 }
 
+/**
+ * Inserts `rows` with the transaction's other buffered writes, in its last statement (issue 11: a
+ * submission's application, consents and challenges were three round trips before its audit entry).
+ * Every column is given, the key included (randomUUID), so the entities returned are the rows as
+ * written, and no default is left to the database. For rows nothing in the transaction reads back
+ * before it commits; a constraint they break fails that statement, so the transaction.
+ */
+export function insertAtCommit<T extends ObjectLiteral>(
+  tx: EntityManager,
+  entity: EntityTarget<T>,
+  rows: Partial<T>[],
+): T[] {
+  const meta = tx.connection.getMetadata(entity);
+  requireSingleKey(meta, "insertAtCommit");
+  const columns = meta.columns.filter((c) => !c.isVirtual);
+  for (const row of rows) {
+    givenColumns(meta, row, "insertAtCommit");
+    const missing = columns.filter((c) => row[c.propertyName] === undefined).map((c) => c.propertyName);
+    if (missing.length > 0)
+      throw new Error(`insertAtCommit: ${meta.name} needs every column; missing ${missing.join(", ")}`);
+  }
+  if (rows.length === 0) return [];
+  pendingInserts.add(tx, { entity, rows });
+  return rows.map((row) => Object.assign(meta.create() as T, row));
+}
+
+type PendingInsert = { entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] };
+
+const pendingInserts = new CommitBuffer<PendingInsert>("insertAtCommit", (tx, items) =>
+  Promise.resolve(
+    items.map(({ entity, rows }): BufferedWrite => {
+      const meta = tx.connection.getMetadata(entity);
+      const columns = meta.columns.filter((c) => !c.isVirtual);
+      const text = cached(meta, `insertAtCommit:${rows.length}`, () => {
+        const names = columns.map((c) => quoteName(c.databaseName)).join(", ");
+        const tuples = rows.map((_, r) => `(${columns.map((__, i) => `$${r * columns.length + i + 1}`).join(", ")})`);
+        return `INSERT INTO ${quoteName(meta.tableName)} (${names}) VALUES ${tuples.join(", ")}`;
+      });
+      return { text, values: rows.flatMap((row) => persistent(tx, columns, row)) };
+    }),
+  ),
+);
+
 type PendingUpdate = { entity: EntityTarget<ObjectLiteral>; id: string; changes: ObjectLiteral };
 
 const pendingUpdates = new CommitBuffer<PendingUpdate>("updateByIdAtCommit", (tx, items) => {

@@ -8,13 +8,27 @@ import { canonicalName } from "./names";
 
 export { type HostPort, formatHostPort, parseHostOverrides } from "../settings/host-overrides";
 
+/**
+ * Each table indexed by canonical name once (issue 11: a check canonicalised every key of the table,
+ * IDNA included, and a test deployment's table may list thousands of names). The first key of a name
+ * wins, as the scan in key order did.
+ */
+const indexes = new WeakMap<Record<string, string>, Map<string, string>>();
+
 /** The override address of `name` (canonical), if the configuration has one. */
 export function overrideFor(overrides: Record<string, string>, name: string): HostPort | undefined {
-  for (const [key, value] of Object.entries(overrides)) {
-    if (canonicalName(key) !== name) continue;
-    const hostPort = parseHostPort(value.trim());
-    if (!hostPort) throw new Error(`host override for "${name}" is not host:port: "${value}"`);
-    return hostPort;
+  let index = indexes.get(overrides);
+  if (!index) {
+    index = new Map();
+    for (const [key, value] of Object.entries(overrides)) {
+      const canonical = canonicalName(key);
+      if (!index.has(canonical)) index.set(canonical, value);
+    }
+    indexes.set(overrides, index);
   }
-  return undefined;
+  const value = index.get(name);
+  if (value === undefined) return undefined;
+  const hostPort = parseHostPort(value.trim());
+  if (!hostPort) throw new Error(`host override for "${name}" is not host:port: "${value}"`);
+  return hostPort;
 }
