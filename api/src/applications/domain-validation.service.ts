@@ -21,6 +21,7 @@ import { CaaCheck } from "./caa-check.entity";
 import { CAA_METHOD_LABEL, CaaChecks, shortfallsIn, staleIn } from "./caa-checks";
 import { DomainValidation, DomainValidationMethod, DomainValidationStatus } from "./domain-validation.entity";
 import { findById } from "../db/by-id";
+import { columnList, hydrate } from "../db/entity-rows";
 import { findWhere } from "../db/find-where";
 import { insertAtCommit } from "../db/write-entity";
 
@@ -212,8 +213,14 @@ export class DomainValidationService {
       Promise.all(open.map(async (v) => ({ v, result: await this.runCheck(v) }))),
       this.caa.lookup(targets, null),
     ]);
+    // The application's own challenges as this round leaves them; unknown if another check recorded one meanwhile.
+    let own: DomainValidation[] | null = ofNames.filter((v) => v.applicationId === application.id);
     await inTransaction(this.ds, async (tx) => {
-      for (const { v, result } of results) await this.recordCheck(tx, scope, application, v, result);
+      for (const { v, result } of results) {
+        const recorded = await this.recordCheck(tx, scope, application, v, result);
+        if (recorded) own = own && own.map((o) => (o.id === recorded.id ? recorded : o));
+        else own = null;
+      }
       const ids = new Map(open.map((v) => [v.name, v.id]));
       // APP-11: the CAA evidence is its own record (caa_check), kept like the domain validations; one per round.
       await this.caa.record(tx, application.subscriberId, null, caa, {
@@ -223,6 +230,7 @@ export class DomainValidationService {
       });
     });
     scope.loaders.clearAll();
+    if (own) this.challengesOf(scope).prime(application.id, [...own].reverse()); // read newest first
     return this.forApplication(scope, application);
   }
 
@@ -299,15 +307,17 @@ export class DomainValidationService {
     application: Application,
     v: DomainValidation,
     result: DcvResult,
-  ): Promise<void> {
+  ): Promise<DomainValidation | null> {
     // Another check of the same challenge may have recorded its result while ours was on the network:
     // then ours is not recorded again (one result per round, not one per concurrent caller). The UPDATE
     // applies only to the row as we read it: it locks the row and checks its condition on the newest
     // version, so a concurrent check waits and then finds it changed (one statement, not a read and a write).
     const status = result.ok ? DomainValidationStatus.VALID : DomainValidationStatus.FAILED;
-    const [, recorded]: [unknown, number] = await tx.query(
+    const meta = tx.connection.getMetadata(DomainValidation);
+    const [rows]: [Record<string, unknown>[], number] = await tx.query(
       `UPDATE domain_validation SET status = $1, evidence = $2, checked_at = $3
-       WHERE id = $4 AND status = $5 AND date_trunc('milliseconds', checked_at) IS NOT DISTINCT FROM $6`,
+       WHERE id = $4 AND status = $5 AND date_trunc('milliseconds', checked_at) IS NOT DISTINCT FROM $6
+       RETURNING ${columnList(meta)}`,
       [
         status,
         JSON.stringify({ ...result.evidence, failure: result.failure ?? null }),
@@ -317,7 +327,7 @@ export class DomainValidationService {
         v.checkedAt,
       ],
     );
-    if (recorded === 0) return;
+    if (rows.length === 0) return null;
     await this.audit.record(tx, scope, {
       action: result.ok ? "domainValidation.succeed" : "domainValidation.fail",
       entityType: "Application",
@@ -331,6 +341,7 @@ export class DomainValidationService {
         cause: result.cause?.code ?? null,
       },
     });
+    return hydrate<DomainValidation>(tx, meta, rows[0]);
   }
 }
 
