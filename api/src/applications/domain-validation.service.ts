@@ -134,18 +134,18 @@ export class DomainValidationService {
    */
   async forApplication(scope: RequestScope, application: Application): Promise<DomainValidation[]> {
     const own = await this.challengesOf(scope).load(application.id);
-    // A name's own challenge comes first: reuse is read only for the names without one.
-    const ownOf = (n: string) => own.filter((v) => v.name === n).pop();
+    // A name's own (newest) challenge comes first: reuse is read only for the names without one.
+    const mine = application.names.map((n) => own.filter((v) => v.name === n).pop());
     // load, not loadMany: a failed read must fail the field, not pass for "no reusable validation".
     const loader = this.validOfNames(scope);
     const valid = await Promise.all(
-      application.names.map((n) =>
-        ownOf(n) ? Promise.resolve([]) : loader.load(subscriberNameKey(application.subscriberId, n)),
+      application.names.map((n, i) =>
+        mine[i] ? Promise.resolve([]) : loader.load(subscriberNameKey(application.subscriberId, n)),
       ),
     );
     const now = this.clock.now();
     return application.names
-      .map((n, i) => ownOf(n) ?? newestReusable(valid[i], n, now))
+      .map((n, i) => mine[i] ?? newestReusable(valid[i], n, now))
       .filter((v): v is DomainValidation => v !== undefined);
   }
 

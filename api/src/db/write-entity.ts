@@ -72,7 +72,7 @@ export function insertAtCommit<T extends ObjectLiteral>(
 ): T[] {
   const meta = tx.connection.getMetadata(entity);
   requireSingleKey(meta, "insertAtCommit");
-  const columns = meta.columns.filter((c) => !c.isVirtual);
+  const columns = storedColumns(meta);
   for (const row of rows) {
     givenColumns(meta, row, "insertAtCommit");
     const missing = columns.filter((c) => row[c.propertyName] === undefined).map((c) => c.propertyName);
@@ -84,13 +84,16 @@ export function insertAtCommit<T extends ObjectLiteral>(
   return rows.map((row) => Object.assign(meta.create() as T, row));
 }
 
+/** Every column a row of the entity stores (what insertAtCommit requires and writes). */
+const storedColumns = (meta: EntityMetadata): ColumnMetadata[] => meta.columns.filter((c) => !c.isVirtual);
+
 type PendingInsert = { entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] };
 
 const pendingInserts = new CommitBuffer<PendingInsert>("insertAtCommit", (tx, items) =>
   Promise.resolve(
     items.map(({ entity, rows }): BufferedWrite => {
       const meta = tx.connection.getMetadata(entity);
-      const columns = meta.columns.filter((c) => !c.isVirtual);
+      const columns = storedColumns(meta);
       const text = cached(meta, `insertAtCommit:${rows.length}`, () => {
         const names = columns.map((c) => quoteName(c.databaseName)).join(", ");
         const tuples = rows.map((_, r) => `(${columns.map((__, i) => `$${r * columns.length + i + 1}`).join(", ")})`);

@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from "node:crypto";
-import { DerError, TAG, bitString, childrenOf, derNull, integerFromContent, oid, readWhole, sequence } from "./der";
+import { DerError, TAG, bitString, childrenOf, integerFromContent, readWhole, sequence } from "./der";
 
 /** Keys kept: a few hundred cover the approvals in flight; an entry is about a kilobyte. */
 const LIMIT = 512;
@@ -47,42 +47,43 @@ function decode(der: Buffer): KeyObject {
   return createPublicKey({ key: der, format: "der", type: "spki" });
 }
 
-/** SubjectPublicKeyInfo up to the uncompressed point's 0x04, for the curves the CA accepts (RFC 5480). */
-const EC_PREFIXES = [
-  { crv: "P-256", size: 32, prefix: Buffer.from("3059301306072a8648ce3d020106082a8648ce3d03010703420004", "hex") },
-  { crv: "P-384", size: 48, prefix: Buffer.from("3076301006072a8648ce3d020106052b8104002203620004", "hex") },
-] as const;
+const hex = (h: string): Buffer => Buffer.from(h.replace(/ /g, ""), "hex");
 
-const RSA_ALGORITHM = sequence(oid("1.2.840.113549.1.1.1"), derNull());
+/**
+ * The AlgorithmIdentifiers of the subscriber keys this CA accepts, in DER (RFC 3279, RFC 5480): RSA
+ * with NULL parameters, and ECDSA on P-256 and P-384 as named curves. Spelled out in bytes, apart
+ * from the writer in der.ts, for the readers (this one and the certificate linter's fast path).
+ */
+export const KEY_ALGORITHMS: ReadonlyArray<
+  { der: Buffer; type: "rsa" } | { der: Buffer; type: "ec"; crv: "P-256" | "P-384"; size: number }
+> = [
+  { der: hex("30 0d 06 09 2a 86 48 86 f7 0d 01 01 01 05 00"), type: "rsa" },
+  { der: hex("30 13 06 07 2a 86 48 ce 3d 02 01 06 08 2a 86 48 ce 3d 03 01 07"), type: "ec", crv: "P-256", size: 32 },
+  { der: hex("30 10 06 07 2a 86 48 ce 3d 02 01 06 05 2b 81 04 00 22"), type: "ec", crv: "P-384", size: 48 },
+];
 
 /** The JWK of an EC point or RSA key whose SPKI is exactly the DER a JWK of it encodes to; else null. */
 function canonicalJwk(der: Buffer): JsonWebKey | null {
-  for (const { crv, size, prefix } of EC_PREFIXES) {
-    if (der.length === prefix.length + 2 * size && der.subarray(0, prefix.length).equals(prefix)) {
-      const point = der.subarray(prefix.length);
-      return {
-        kty: "EC",
-        crv,
-        x: point.subarray(0, size).toString("base64url"),
-        y: point.subarray(size).toString("base64url"),
-      };
-    }
-  }
   try {
     const [algorithm, bits, ...rest] = childrenOf(readWhole(der, TAG.SEQUENCE));
-    if (rest.length > 0 || !algorithm?.raw.equals(RSA_ALGORITHM) || bits?.tag !== TAG.BIT_STRING) return null;
-    if (bits.value[0] !== 0) return null; // unused bits
-    const [n, e, ...more] = childrenOf(readWhole(bits.value.subarray(1), TAG.SEQUENCE));
+    const known = KEY_ALGORITHMS.find((k) => k.der.equals(algorithm?.raw ?? Buffer.alloc(0)));
+    if (rest.length > 0 || !known || bits?.tag !== TAG.BIT_STRING || bits.value[0] !== 0) return null;
+    const key = bits.value.subarray(1); // no unused bits
+    // Minimal lengths only: the input must be the one DER this key has.
+    if (!sequence(known.der, bitString(key)).equals(der)) return null;
+    if (known.type === "ec") {
+      // The uncompressed point 04 || x || y.
+      if (key.length !== 1 + 2 * known.size || key[0] !== 0x04) return null;
+      const x = key.subarray(1, 1 + known.size);
+      const y = key.subarray(1 + known.size);
+      return { kty: "EC", crv: known.crv, x: x.toString("base64url"), y: y.toString("base64url") };
+    }
+    const [n, e, ...more] = childrenOf(readWhole(key, TAG.SEQUENCE));
     if (more.length > 0 || n?.tag !== TAG.INTEGER || e?.tag !== TAG.INTEGER) return null;
     const modulus = magnitude(n.value);
     const exponent = magnitude(e.value);
     if (!modulus || !exponent) return null;
-    // Minimal lengths only: the input must be the one DER this key has.
-    const again = sequence(
-      RSA_ALGORITHM,
-      bitString(sequence(integerFromContent(n.value), integerFromContent(e.value))),
-    );
-    if (!again.equals(der)) return null;
+    if (!sequence(integerFromContent(n.value), integerFromContent(e.value)).equals(key)) return null;
     return { kty: "RSA", n: modulus.toString("base64url"), e: exponent.toString("base64url") };
   } catch (e) {
     if (e instanceof DerError) return null; // not DER at all: the decoder refuses it

@@ -1,5 +1,5 @@
 import { childrenOf, DerError, PRINTABLE_STRING_TEXT, readOid, readWhole, TAG, type Tlv } from "../der";
-import { publicKeyFromSpki } from "../public-key";
+import { KEY_ALGORITHMS, publicKeyFromSpki } from "../public-key";
 import {
   checkFetchUrl,
   checkIntegerContent,
@@ -51,11 +51,6 @@ const SIGNATURE_ALGORITHM: Readonly<Record<string, Buffer>> = {
   "1.2.840.10045.4.3.3": hex("30 0a 06 08 2a 86 48 ce 3d 04 03 03"), // ecdsa-with-SHA384
   "1.2.840.113549.1.1.11": hex("30 0d 06 09 2a 86 48 86 f7 0d 01 01 0b 05 00"), // sha256WithRSAEncryption, NULL
 };
-const KEY_ALGORITHMS: ReadonlyArray<{ der: Buffer; type: "rsa" | "ec" }> = [
-  { der: hex("30 0d 06 09 2a 86 48 86 f7 0d 01 01 01 05 00"), type: "rsa" }, // rsaEncryption, NULL
-  { der: hex("30 13 06 07 2a 86 48 ce 3d 02 01 06 08 2a 86 48 ce 3d 03 01 07"), type: "ec" }, // P-256
-  { der: hex("30 10 06 07 2a 86 48 ce 3d 02 01 06 05 2b 81 04 00 22"), type: "ec" }, // P-384
-];
 const CRITICAL = hex("01 01 ff");
 /** BasicConstraints with cA FALSE (the DEFAULT, so not written) and no pathLen. */
 const END_ENTITY = hex("30 00");
