@@ -61,9 +61,13 @@ export class CommitBuffer<T> {
  * jobs and their progress row): writing its audit entries and parking its events first keeps those
  * locks held for less time. What a hook leaves to a deferred trigger (the event feed's) still runs at
  * commit.
+ *
+ * `last`, a SELECT, goes in the same statement as the final writes (the commit mark below); the rows it
+ * answers are returned.
  */
-export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
-  for (let list = hooks.get(tx); list && list.length > 0; list = hooks.get(tx)) {
+export async function runBeforeCommitHooks(tx: EntityManager, last?: BufferedWrite): Promise<unknown[]> {
+  for (;;) {
+    const list = hooks.get(tx) ?? [];
     hooks.delete(tx);
     const writes: BufferedWrite[] = [];
     for (const hook of list) {
@@ -71,8 +75,11 @@ export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
       if (Array.isArray(write)) writes.push(...write);
       else if (write) writes.push(write);
     }
-    const one = combineWrites(writes);
-    if (one) await tx.query(one.text, one.values);
+    // A hook that gathered more for another buffer is written in a further round; `last` goes in the final one.
+    const final = !hooks.has(tx);
+    const one = combineWrites(writes, final ? last : undefined);
+    const rows: unknown[] = one ? await tx.query(one.text, one.values) : [];
+    if (final) return last ? rows : [];
   }
 }
 
@@ -80,31 +87,66 @@ export async function runBeforeCommitHooks(tx: EntityManager): Promise<void> {
  * Several writes as one statement, each a data-modifying WITH query (issue 11: an approval's audit
  * entries and its events were two round trips at its commit). They see the same snapshot and do not
  * read each other's rows, which buffered writes never need; each keeps its own parameters, renumbered.
+ * The statement's SELECT is `last` when given (its rows are the statement's), else `SELECT 1`.
  */
-export function combineWrites(writes: BufferedWrite[]): BufferedWrite | null {
-  if (writes.length <= 1) return writes[0] ?? null;
+export function combineWrites(writes: BufferedWrite[], last?: BufferedWrite): BufferedWrite | null {
+  if (!last && writes.length <= 1) return writes[0] ?? null;
   const values: unknown[] = [];
-  const parts = writes.map((w, i) => {
+  const renumbered = (w: BufferedWrite) => {
     const offset = values.length;
     values.push(...w.values);
-    return `w${i} AS (${w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
-  });
-  return { text: `WITH ${parts.join(",\n")}\nSELECT 1`, values };
+    return w.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  };
+  const parts = writes.map((w, i) => `w${i} AS (${renumbered(w)})`);
+  const select = last ? renumbered(last) : "SELECT 1";
+  return { text: parts.length > 0 ? `WITH ${parts.join(",\n")}\n${select}` : select, values };
+}
+
+/**
+ * What a transaction may carry in its last statement, and hear about once it has committed or not
+ * (status/view-changes.ts: the read-your-writes marker goes there instead of in a statement of its own).
+ */
+export interface CommitMark {
+  /** A SELECT, run in the transaction's last statement with its final writes. */
+  select: BufferedWrite;
+  /** The transaction committed; `rows` are what `select` answered. */
+  committed(rows: unknown[]): void;
+  /** The transaction did not commit. */
+  abandoned(): void;
+}
+
+/** Asked once per transaction of the data source, as it is about to write its last statement. */
+export type CommitMarker = () => CommitMark | null;
+
+const markers = new WeakMap<DataSource, CommitMarker>();
+
+/** Gives every transaction of `ds` the chance to carry a mark (one marker per data source). */
+export function markCommits(ds: DataSource, marker: CommitMarker): void {
+  markers.set(ds, marker);
 }
 
 /** Installs the hook runner on a data source's transactions (db/data-source.ts does it for every one). */
 export function installCommitHooks(ds: DataSource): void {
   const manager = ds.manager as unknown as { transaction: (...args: unknown[]) => Promise<unknown> };
   const transaction = manager.transaction.bind(manager);
-  manager.transaction = (...args: unknown[]) => {
+  manager.transaction = async (...args: unknown[]) => {
     const at = typeof args[0] === "function" ? 0 : 1;
     const work = args[at] as (m: EntityManager) => Promise<unknown>;
     const wrapped = [...args];
+    const end: { mark: CommitMark | null; rows: unknown[] } = { mark: null, rows: [] };
     wrapped[at] = async (m: EntityManager) => {
       const result = await work(m);
-      await runBeforeCommitHooks(m);
+      end.mark = markers.get(ds)?.() ?? null;
+      end.rows = await runBeforeCommitHooks(m, end.mark?.select);
       return result;
     };
-    return transaction(...wrapped);
+    try {
+      const result = await transaction(...wrapped);
+      end.mark?.committed(end.rows);
+      return result;
+    } catch (e) {
+      end.mark?.abandoned();
+      throw e;
+    }
   };
 }

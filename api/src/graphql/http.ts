@@ -325,13 +325,16 @@ export class GraphqlHttp {
     const since = this.answers.version;
     const computedAtMs = this.services.clock.now().getTime();
     const started = process.hrtime.bigint();
-    const result = await execute({
-      schema: this.schema,
-      document: prepared.document,
-      contextValue,
-      variableValues: params.variables,
-      operationName: params.operationName,
-    });
+    const run = async () =>
+      execute({
+        schema: this.schema,
+        document: prepared.document,
+        contextValue,
+        variableValues: params.variables,
+        operationName: params.operationName,
+      });
+    const ownWrites = operation.operation === OperationTypeNode.MUTATION ? this.services.viewChanges.ownWrites() : null;
+    const result = ownWrites ? await ownWrites.run(run) : await run();
     metrics.graphqlDuration.observe(
       {
         type: operation.operation,
@@ -341,8 +344,7 @@ export class GraphqlHttp {
       Number(process.hrtime.bigint() - started) / 1e9,
     );
     // Read your writes: the answer to a mutation leaves once this replica's public views reflect it.
-    if (operation.operation === OperationTypeNode.MUTATION)
-      await this.services.viewChanges.sync().catch(() => undefined);
+    await ownWrites?.heard();
     const answered = this.answer(g, caller, prepared.cacheMaxAge, result);
     // Nothing-there answers are not kept: what is missing may appear at any moment.
     const complete =

@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { DataSource } from "typeorm";
+import { CommitMark, markCommits } from "../db/commit-hooks";
 import { PgListener } from "../db/listener";
 import { preparedQuery } from "../db/prepared";
 
@@ -9,6 +11,41 @@ const VIEWS_CHANNEL = "akashi_views";
 /** Sync markers: unique across replicas by a random prefix per process, then a count (no random bytes per mutation). */
 const SYNC_PREFIX = randomBytes(9).toString("base64url");
 let syncCount = 0;
+const newSyncToken = () => `${SYNC_PREFIX}.${(syncCount++).toString(36)}`;
+
+/** How long an answer waits to hear its own change at most (STAT-3 allows every replica 2 s). */
+const SYNC_TIMEOUT_MS = 2_000;
+
+/**
+ * The last statement of a mutation's transaction: the marker, sent only when the view triggers said the
+ * transaction changed a view (migrations/1765100000000-views-changed-flag.ts), and the flag with which
+ * they refuse a view change after it. One row; `marked` says whether the marker was sent.
+ */
+const MARK_SQL =
+  `SELECT set_config('akashi.views_marked', 'on', true) IS NOT NULL AS closed, ` +
+  `CASE WHEN current_setting('akashi.views_changed', true) = 'on' ` +
+  `THEN pg_notify('${VIEWS_CHANNEL}', $1) IS NOT NULL ELSE false END AS marked`;
+
+/** A marker this replica waits to hear. */
+interface Expected {
+  heard: boolean;
+  wake: (() => void) | null;
+}
+
+/** The transactions one mutation committed: the marker of the last one that changed a view. */
+interface Committed {
+  last: { token: string; expected: Expected } | null;
+  /** The answer has gone: work the mutation left running marks nothing more. */
+  closed: boolean;
+}
+
+const mutations = new AsyncLocalStorage<Committed>();
+
+/** One mutation's read-your-writes: run it, then wait until this replica heard what it changed. */
+export interface OwnWrites {
+  run<T>(mutation: () => Promise<T>): Promise<T>;
+  heard(): Promise<void>;
+}
 
 /** What changed, as the database's triggers tell every replica (STAT-3). */
 export type ViewChange =
@@ -32,7 +69,7 @@ function parseViewChange(payload: string): ViewChange {
  */
 export class ViewChanges {
   private readonly subscribers = new Set<(c: ViewChange) => void>();
-  private readonly syncs = new Map<string, () => void>();
+  private readonly expected = new Map<string, Expected>();
 
   constructor(
     private readonly ds: DataSource,
@@ -40,13 +77,19 @@ export class ViewChanges {
   ) {
     listener.subscribe(VIEWS_CHANNEL, (payload) => {
       if (payload.startsWith("sync:")) {
-        this.syncs.get(payload.slice(5))?.();
+        const e = this.expected.get(payload.slice(5));
+        if (e) hear(e);
         return;
       }
       this.publish(parseViewChange(payload));
     });
-    listener.onDeaf(() => this.publish({ kind: "all" }));
+    // While deaf the views keep nothing and every read goes to the database: nobody need wait.
+    listener.onDeaf(() => {
+      for (const e of this.expected.values()) hear(e);
+      this.publish({ kind: "all" });
+    });
     listener.onHearing(() => this.publish({ kind: "all" }));
+    markCommits(ds, () => this.markCommit());
   }
 
   get trusted(): boolean {
@@ -55,24 +98,82 @@ export class ViewChanges {
 
   /**
    * Resolves once this replica has heard every change committed before the call: PostgreSQL delivers
-   * notifications in commit order, so hearing our own marker means the earlier ones were heard. A
-   * mutation waits for it before answering, so its caller reads its own writes from this replica.
+   * notifications in commit order, so hearing our own marker means the earlier ones were heard. For
+   * work done outside a mutation (jobs a test drives, rows a test writes itself).
    */
-  async sync(timeoutMs = 2_000): Promise<void> {
+  async sync(timeoutMs = SYNC_TIMEOUT_MS): Promise<void> {
     if (!this.trusted) return;
-    const token = `${SYNC_PREFIX}.${(syncCount++).toString(36)}`;
-    const heard = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      this.syncs.set(token, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    const token = newSyncToken();
+    const expected = this.expect(token);
     try {
       await preparedQuery(this.ds, "views_sync", "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `sync:${token}`]);
-      await heard;
+    } catch (e) {
+      this.expected.delete(token);
+      throw e;
+    }
+    await this.waitFor(token, expected, timeoutMs);
+  }
+
+  /**
+   * STAT-3, read your writes: a mutation's answer leaves once this replica's views reflect it. Each
+   * transaction the mutation commits carries the marker in its last statement, sent only if the
+   * transaction changed a view, after that transaction's own notifications (issue 11: this used to be
+   * a NOTIFY of its own after every mutation, waking every replica even for a submission). Hearing the
+   * last transaction's marker means all of the mutation's changes were heard.
+   */
+  ownWrites(): OwnWrites {
+    const committed: Committed = { last: null, closed: false };
+    return {
+      run: (mutation) => mutations.run(committed, mutation),
+      heard: async () => {
+        const last = committed.last;
+        committed.last = null;
+        committed.closed = true;
+        if (last) await this.waitFor(last.token, last.expected, SYNC_TIMEOUT_MS);
+      },
+    };
+  }
+
+  /** The commit mark of a transaction inside a mutation (db/commit-hooks.ts). */
+  private markCommit(): CommitMark | null {
+    const committed = mutations.getStore();
+    if (!committed || committed.closed || !this.trusted) return null;
+    const token = newSyncToken();
+    const expected = this.expect(token);
+    return {
+      select: { text: MARK_SQL, values: [`sync:${token}`] },
+      committed: (rows) => {
+        if ((rows[0] as { marked?: boolean } | undefined)?.marked !== true) {
+          this.expected.delete(token);
+          return;
+        }
+        // A later marker is heard after an earlier one: only the last is waited for.
+        if (committed.last) this.expected.delete(committed.last.token);
+        committed.last = { token, expected };
+      },
+      abandoned: () => this.expected.delete(token),
+    };
+  }
+
+  /** Registered before the marker can be sent, so that it cannot be heard before anyone listens for it. */
+  private expect(token: string): Expected {
+    const e: Expected = { heard: false, wake: null };
+    this.expected.set(token, e);
+    return e;
+  }
+
+  private async waitFor(token: string, e: Expected, timeoutMs: number): Promise<void> {
+    try {
+      if (e.heard || !this.trusted) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        e.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     } finally {
-      this.syncs.delete(token);
+      this.expected.delete(token);
     }
   }
 
@@ -84,4 +185,9 @@ export class ViewChanges {
   private publish(change: ViewChange): void {
     for (const s of this.subscribers) s(change);
   }
+}
+
+function hear(e: Expected): void {
+  e.heard = true;
+  e.wake?.();
 }
