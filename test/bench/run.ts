@@ -42,6 +42,7 @@ import { printSealSection, renderVerdict, runSealSection, sealJson, type SealSec
 import { describeCpuPerUnit } from "./cpu-account";
 import {
   DcvWebServer,
+  analyze,
   createReseller,
   listen,
   scratchDatabase,
@@ -139,6 +140,7 @@ function figureRow(f: Figure, ratio?: number, ratioLabel?: string): Row {
 
 /** Issue 3: approvals and the whole chain over GraphQL against the signer alone. */
 async function issuanceSection(
+  db: Pick<ScratchDatabase, "ownerUrl">,
   ctx: IssuanceContext,
   approveNames: string[],
   chainNames: string[],
@@ -153,6 +155,7 @@ async function issuanceSection(
   const tPrep = performance.now();
   const ids = await prepareApprovable(ctx, approveNames, approveCsrs);
   const burstIds = await prepareApprovable(ctx, burstNames, burstCsrs);
+  await analyze(db);
   log(
     `set-up: ${ids.length + burstIds.length} applications submitted, under review, domain control validated (${elapsed(tPrep)})`,
   );
@@ -619,7 +622,7 @@ async function main(): Promise<number> {
     const bareRef: BareRef = { origin: bare.origin, server: bareServer };
 
     const issuance = want("issuance")
-      ? await issuanceSection(ctx, approveNames, chainNames, burstNames, failures)
+      ? await issuanceSection(db, ctx, approveNames, chainNames, burstNames, failures)
       : null;
     if (issuance) {
       // ---- issue 12: ACME orders per second, printed next to the GraphQL issuance rates
