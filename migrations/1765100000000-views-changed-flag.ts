@@ -12,10 +12,11 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * the marker follows the transaction's own notifications, and a transaction that changed no view
  * sends none and waits for nothing.
  *
- * That order holds only if nothing changes a view after the marker. Triggers of the marker's own
- * statement run after it (statement triggers fire at its end), so a view change there would be heard
- * after the answer: the marker statement sets `akashi.views_marked`, and a view trigger that sees it
- * refuses the change instead of losing read-your-writes without a sound.
+ * That order holds only if nothing changes a view after the marker: neither a write of the marker's
+ * own statement (its triggers fire at the statement's end) nor a deferred trigger at COMMIT (the event
+ * feed's writes no view table). Such a change would be heard after the answer, so the marker
+ * statement sets `akashi.views_marked`, and a view trigger that sees it refuses the change instead of
+ * losing read-your-writes without a sound (db/commit-hooks.ts VIEW_TABLES refuses it earlier still).
  *
  * The function bodies are those of 1764000000100 and 1764000000200, with views_changed() called once
  * a statement changed at least one row (an UPDATE that matched nothing notifies nobody).

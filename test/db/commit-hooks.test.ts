@@ -107,3 +107,20 @@ test("issue 11: combined writes renumber each one's parameters after the ones be
   const alone = { text: "INSERT INTO a VALUES ($1)", values: [1] };
   expect(combineWrites([alone])).toBe(alone);
 });
+
+test("a SELECT given as the last part becomes the statement's SELECT, its parameters after the writes'", () => {
+  const last = { text: "SELECT pg_notify('c', $1) AS marked", values: ["m"] };
+  expect(combineWrites([{ text: "INSERT INTO a VALUES ($1, $2)", values: [1, 2] }], last)).toEqual({
+    text: "WITH w0 AS (INSERT INTO a VALUES ($1, $2))\nSELECT pg_notify('c', $3) AS marked",
+    values: [1, 2, "m"],
+  });
+  expect(combineWrites([], last)).toEqual(last);
+});
+
+test("the rows of the last part are what the commit-time statement answers", async () => {
+  const answered = await inTransaction(t.ds, async (tx) => {
+    buffer.add(tx, "a");
+    return runBeforeCommitHooks(tx, { text: "SELECT $1::int + 1 AS n", values: [41] });
+  });
+  expect(answered).toEqual([{ n: 42 }]);
+});

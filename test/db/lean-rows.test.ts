@@ -8,7 +8,7 @@ import { insertAtCommit, insertEntity, updateById, updateByIdAtCommit } from "..
 import { DomainValidation } from "../../api/src/applications/domain-validation.entity";
 import { Certificate } from "../../api/src/certificates";
 import { Contract } from "../../api/src/contracts";
-import { Subscriber } from "../../api/src/subscribers";
+import { Reseller } from "../../api/src/resellers/reseller.entity";
 import { DcvWebServer, createSubscriber, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
@@ -233,32 +233,32 @@ test("issue 11: updateById sets only the columns given, converted as save conver
 });
 
 test("issue 11: updateByIdAtCommit writes with the transaction's last statement, one UPDATE per row, and not at all when it rolls back", async () => {
-  const [subscriber] = await t.ds.manager.find(Subscriber, { take: 1 });
-  const verifiedAt = new Date("2027-03-01T01:02:03Z");
+  const [reseller] = await t.ds.manager.find(Reseller, { take: 1 });
+  const updatedAt = new Date("2027-03-01T01:02:03Z");
   await rolledBack(async (tx) => {
-    updateByIdAtCommit(tx, Subscriber, subscriber.id, { locality: "Kobe" });
+    updateByIdAtCommit(tx, Reseller, reseller.id, { contactPhone: "078-000-0000" });
   });
-  expect(await t.ds.manager.findOneBy(Subscriber, { id: subscriber.id })).toEqual(subscriber);
+  expect(await t.ds.manager.findOneBy(Reseller, { id: reseller.id })).toEqual(reseller);
   try {
     await t.ds.transaction(async (tx) => {
-      updateByIdAtCommit(tx, Subscriber, subscriber.id, { locality: "Kobe" });
-      updateByIdAtCommit(tx, Subscriber, subscriber.id, { verifiedAt });
+      updateByIdAtCommit(tx, Reseller, reseller.id, { contactPhone: "078-000-0000" });
+      updateByIdAtCommit(tx, Reseller, reseller.id, { updatedAt });
       // Not yet written: the change goes with the commit.
-      expect((await tx.findOneBy(Subscriber, { id: subscriber.id }))?.verifiedAt).toEqual(subscriber.verifiedAt);
+      expect((await tx.findOneBy(Reseller, { id: reseller.id }))?.updatedAt).toEqual(reseller.updatedAt);
     });
     // Both changes of the one row were written.
-    expect(await t.ds.manager.findOneBy(Subscriber, { id: subscriber.id })).toEqual({
-      ...subscriber,
-      verifiedAt,
-      locality: "Kobe",
+    expect(await t.ds.manager.findOneBy(Reseller, { id: reseller.id })).toEqual({
+      ...reseller,
+      updatedAt,
+      contactPhone: "078-000-0000",
     });
   } finally {
-    await updateById(t.ds.manager, Subscriber, subscriber.id, {
-      verifiedAt: subscriber.verifiedAt,
-      locality: subscriber.locality,
+    await updateById(t.ds.manager, Reseller, reseller.id, {
+      updatedAt: reseller.updatedAt,
+      contactPhone: reseller.contactPhone,
     });
   }
-  expect(() => updateByIdAtCommit(t.ds.manager, Subscriber, subscriber.id, { verifiedAt })).toThrow(
+  expect(() => updateByIdAtCommit(t.ds.manager, Reseller, reseller.id, { updatedAt })).toThrow(
     /needs the changing transaction/,
   );
 });

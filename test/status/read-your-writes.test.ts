@@ -1,9 +1,10 @@
 import { Client } from "pg";
 import { Contract } from "../../api/src/contracts/contract.entity";
-import { CommitBuffer } from "../../api/src/db/commit-hooks";
+import { CommitBuffer, VIEW_TABLES } from "../../api/src/db/commit-hooks";
 import { dedicatedClient } from "../../api/src/db/pg-client";
 import { PgListener } from "../../api/src/db/listener";
 import { inTransaction } from "../../api/src/db/transaction";
+import { insertAtCommit, updateByIdAtCommit } from "../../api/src/db/write-entity";
 import { fromGlobalId } from "../../api/src/ids/global-id";
 import {
   APPLICATION_FIELDS,
@@ -23,7 +24,12 @@ import { TestApp, startTestApp } from "../support/test-app";
  * own notifications, and only a transaction that changed a view sends one: a submission, a review or a
  * domain-control check changes nothing the public views hold, and wakes no replica.
  */
-const NAMES = ["first.ryw.akashi-demo.jp", "second.ryw.akashi-demo.jp", "third.ryw.akashi-demo.jp"];
+const NAMES = [
+  "first.ryw.akashi-demo.jp",
+  "second.ryw.akashi-demo.jp",
+  "third.ryw.akashi-demo.jp",
+  "fourth.ryw.akashi-demo.jp",
+];
 
 const dir = new TempDir();
 const dcv = new DcvWebServer();
@@ -109,12 +115,29 @@ async function heardByWatcher(match: (p: string) => boolean): Promise<void> {
   if (!payloads.some(match)) throw new Error(`the watcher never heard it; heard ${JSON.stringify(payloads)}`);
 }
 
-/** The service's own LISTEN connection stops reading until `release` (as a slow or busy replica would). */
-function holdListener(listener: PgListener): () => void {
+/**
+ * The service's own LISTEN connection stops reading (as a slow or busy replica would) until 300 ms
+ * after the test's watcher heard the next marker, that is after the marked transaction committed: an
+ * answer that did not wait would have left by then. `released` says whether it has resumed.
+ */
+function holdUntilAfterMarker(listener: PgListener): { released: () => boolean; release: () => void } {
   const client = (listener as unknown as { client: Client }).client;
   const socket = (client as unknown as { connection: { stream: NodeJS.ReadableStream } }).connection.stream;
+  const markersBefore = payloads.filter((p) => p.startsWith("sync:")).length;
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  const release = () => {
+    clearTimeout(timer);
+    if (released) return;
+    released = true;
+    socket.resume();
+  };
   socket.pause();
-  return () => socket.resume();
+  void heardByWatcher(() => payloads.filter((p) => p.startsWith("sync:")).length > markersBefore).then(
+    () => (timer = setTimeout(release, 300)),
+    release,
+  );
+  return { released: () => released, release };
 }
 
 test("STAT-3: a submission, a review and a domain-control check send no marker; an approval sends one, after its certificate's notification", async () => {
@@ -138,15 +161,40 @@ test("STAT-3: an approval's answer leaves only once this replica has heard its n
   const off = t.services.viewChanges.on((c) => {
     if (c.kind === "certificate") heard.add(c.certificateId);
   });
-  // Hold what this replica hears for a while: without the wait, the answer would leave first.
-  const release = holdListener(t.services.listener);
-  const timer = setTimeout(release, 300);
+  const hold = holdUntilAfterMarker(t.services.listener);
   try {
     const done = await approved(app);
+    expect(hold.released()).toBe(true);
     expect(heard.has(rowId(done.certificate.id))).toBe(true);
   } finally {
-    clearTimeout(timer);
-    release();
+    hold.release();
+    off();
+  }
+});
+
+test("STAT-3: a mutation whose later transaction changed no view still waits for the earlier one's change", async () => {
+  const app = await submitted(NAMES[3]);
+  await reviewedAndValidated(app);
+  const contractId = rowId((await approved(app)).contract.id);
+  const heard = new Set<string>();
+  const off = t.services.viewChanges.on((c) => {
+    if (c.kind === "contract") heard.add(c.contractId);
+  });
+  const hold = holdUntilAfterMarker(t.services.listener);
+  const writes = t.services.viewChanges.ownWrites();
+  try {
+    await writes.run(async () => {
+      // An UPDATE that changes nothing still fires the view trigger for its row.
+      await inTransaction(t.ds, (tx) =>
+        tx.query(`UPDATE contract SET do_not_renew = do_not_renew WHERE id = $1`, [contractId]),
+      );
+      await inTransaction(t.ds, (tx) => tx.query(`SELECT 1`));
+    });
+    await writes.heard();
+    expect(hold.released()).toBe(true);
+    expect(heard.has(contractId)).toBe(true);
+  } finally {
+    hold.release();
     off();
   }
 });
@@ -172,4 +220,18 @@ test("STAT-3: a view changed in the transaction's last statement, after the mark
   await writes.heard();
   const after = await t.ds.getRepository(Contract).findOneByOrFail({ id: contractId });
   expect(after.doNotRenew).toBe(before.doNotRenew);
+});
+
+test("STAT-3: writes at commit to a table the views watch are refused when asked for, and the list is the database's", async () => {
+  const watched: { table: string }[] = await t.ds.query(
+    `SELECT DISTINCT c.relname AS table FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_proc p ON p.oid = g.tgfoid
+     WHERE p.proname LIKE 'views_notify_%' ORDER BY 1`,
+  );
+  expect(watched.map((w) => w.table)).toEqual([...VIEW_TABLES].sort());
+  await inTransaction(t.ds, async (tx) => {
+    expect(() =>
+      updateByIdAtCommit(tx, Contract, "00000000-0000-4000-8000-000000000000", { doNotRenew: true }),
+    ).toThrow(/watched by the public views/);
+    expect(() => insertAtCommit(tx, Contract, [{}])).toThrow(/watched by the public views/);
+  });
 });

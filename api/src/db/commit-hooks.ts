@@ -2,12 +2,28 @@ import { DataSource, EntityManager } from "typeorm";
 
 /**
  * What a buffer writes at commit: one INSERT, UPDATE or DELETE whose only `$` are its parameters. The
- * statements of a transaction's buffers go to the database as one statement (combineWrites).
+ * statements of a transaction's buffers go to the database as one statement (combineWrites), whose
+ * SELECT may be a commit mark (below). None may write a table of VIEW_TABLES.
  */
 export interface BufferedWrite {
   text: string;
   values: unknown[];
 }
+
+/**
+ * The tables whose triggers tell the public views of a change (migrations 1764000000100 and
+ * 1764000000200). A write at commit runs in the statement that carries a mutation's read-your-writes
+ * marker (status/view-changes.ts), and its triggers after that marker: the database refuses it
+ * (migrations/1765100000000-views-changed-flag.ts), so insertAtCommit and updateByIdAtCommit refuse
+ * these tables when the write is asked for, wherever it runs.
+ */
+export const VIEW_TABLES: ReadonlySet<string> = new Set([
+  "certificate",
+  "revocation",
+  "contract",
+  "seal",
+  "subscriber",
+]);
 
 type Hook = () => Promise<BufferedWrite | BufferedWrite[] | null>;
 
@@ -120,7 +136,7 @@ export type CommitMarker = () => CommitMark | null;
 
 const markers = new WeakMap<DataSource, CommitMarker>();
 
-/** Gives every transaction of `ds` the chance to carry a mark (one marker per data source). */
+/** Gives every transaction of `ds` the chance to carry a mark (one marker per data source: a later one replaces it). */
 export function markCommits(ds: DataSource, marker: CommitMarker): void {
   markers.set(ds, marker);
 }

@@ -1,7 +1,7 @@
 import { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from "typeorm";
 import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata";
 import { columnList, hydrate, quoteName, requirePlainColumns, requireSingleKey } from "./entity-rows";
-import { BufferedWrite, CommitBuffer } from "./commit-hooks";
+import { BufferedWrite, CommitBuffer, VIEW_TABLES } from "./commit-hooks";
 
 /**
  * Lean writes of one row, the statement's text built once per entity and set of columns (issue 11: on
@@ -54,6 +54,7 @@ export function updateByIdAtCommit<T extends ObjectLiteral>(
   // Refused here, where the caller is, rather than at commit.
   const meta = tx.connection.getMetadata(entity);
   requireSingleKey(meta, "updateByIdAtCommit");
+  refuseViewTable(meta, "updateByIdAtCommit");
   givenColumns(meta, changes, "updateByIdAtCommit");
   pendingUpdates.add(tx, { entity, id, changes });
 }
@@ -72,6 +73,7 @@ export function insertAtCommit<T extends ObjectLiteral>(
 ): T[] {
   const meta = tx.connection.getMetadata(entity);
   requireSingleKey(meta, "insertAtCommit");
+  refuseViewTable(meta, "insertAtCommit");
   const columns = storedColumns(meta);
   for (const row of rows) {
     givenColumns(meta, row, "insertAtCommit");
@@ -82,6 +84,13 @@ export function insertAtCommit<T extends ObjectLiteral>(
   if (rows.length === 0) return [];
   pendingInserts.add(tx, { entity, rows });
   return rows.map((row) => Object.assign(meta.create() as T, row));
+}
+
+function refuseViewTable(meta: EntityMetadata, what: string): void {
+  if (VIEW_TABLES.has(meta.tableName))
+    throw new Error(
+      `${what}: ${meta.name} is watched by the public views; write it before commit (db/commit-hooks.ts VIEW_TABLES)`,
+    );
 }
 
 /** Every column a row of the entity stores (what insertAtCommit requires and writes). */

@@ -22,7 +22,7 @@ const SYNC_TIMEOUT_MS = 2_000;
  * they refuse a view change after it. One row; `marked` says whether the marker was sent.
  */
 const MARK_SQL =
-  `SELECT set_config('akashi.views_marked', 'on', true) IS NOT NULL AS closed, ` +
+  `SELECT set_config('akashi.views_marked', 'on', true) IS NOT NULL AS views_marked, ` +
   `CASE WHEN current_setting('akashi.views_changed', true) = 'on' ` +
   `THEN pg_notify('${VIEWS_CHANNEL}', $1) IS NOT NULL ELSE false END AS marked`;
 
@@ -32,7 +32,11 @@ interface Expected {
   wake: (() => void) | null;
 }
 
-/** The transactions one mutation committed: the marker of the last one that changed a view. */
+/**
+ * The transactions one mutation committed: the marker of the last one that changed a view. A
+ * request's transactions run one after another (db/connection-guard.ts gives it one connection at a
+ * time), so the last to commit is the last marked, and its marker is heard after the others'.
+ */
 interface Committed {
   last: { token: string; expected: Expected } | null;
   /** The answer has gone: work the mutation left running marks nothing more. */
@@ -77,15 +81,21 @@ export class ViewChanges {
   ) {
     listener.subscribe(VIEWS_CHANNEL, (payload) => {
       if (payload.startsWith("sync:")) {
-        const e = this.expected.get(payload.slice(5));
-        if (e) hear(e);
+        const token = payload.slice(5);
+        const e = this.expected.get(token);
+        if (e) {
+          this.expected.delete(token);
+          e.heard = true;
+          e.wake?.();
+        }
         return;
       }
       this.publish(parseViewChange(payload));
     });
-    // While deaf the views keep nothing and every read goes to the database: nobody need wait.
+    // While deaf the views keep nothing and every read goes to the database: whoever waits may go. A
+    // marker not yet waited for stays expected: its transaction may commit once the listener hears again.
     listener.onDeaf(() => {
-      for (const e of this.expected.values()) hear(e);
+      for (const e of this.expected.values()) e.wake?.();
       this.publish({ kind: "all" });
     });
     listener.onHearing(() => this.publish({ kind: "all" }));
@@ -123,12 +133,24 @@ export class ViewChanges {
    */
   ownWrites(): OwnWrites {
     const committed: Committed = { last: null, closed: false };
+    const close = () => {
+      const last = committed.last;
+      committed.last = null;
+      committed.closed = true;
+      return last;
+    };
     return {
-      run: (mutation) => mutations.run(committed, mutation),
+      run: async (mutation) => {
+        try {
+          return await mutations.run(committed, mutation);
+        } catch (e) {
+          const last = close();
+          if (last) this.expected.delete(last.token);
+          throw e;
+        }
+      },
       heard: async () => {
-        const last = committed.last;
-        committed.last = null;
-        committed.closed = true;
+        const last = close();
         if (last) await this.waitFor(last.token, last.expected, SYNC_TIMEOUT_MS);
       },
     };
@@ -137,13 +159,15 @@ export class ViewChanges {
   /** The commit mark of a transaction inside a mutation (db/commit-hooks.ts). */
   private markCommit(): CommitMark | null {
     const committed = mutations.getStore();
-    if (!committed || committed.closed || !this.trusted) return null;
+    // Marked even while deaf: the listener may hear again before this transaction commits.
+    if (!committed || committed.closed) return null;
     const token = newSyncToken();
     const expected = this.expect(token);
     return {
       select: { text: MARK_SQL, values: [`sync:${token}`] },
       committed: (rows) => {
-        if ((rows[0] as { marked?: boolean } | undefined)?.marked !== true) {
+        // Only a "no" is taken for no: anything else waits (at most SYNC_TIMEOUT_MS).
+        if (committed.closed || (rows[0] as { marked?: unknown } | undefined)?.marked === false) {
           this.expected.delete(token);
           return;
         }
@@ -185,9 +209,4 @@ export class ViewChanges {
   private publish(change: ViewChange): void {
     for (const s of this.subscribers) s(change);
   }
-}
-
-function hear(e: Expected): void {
-  e.heard = true;
-  e.wake?.();
 }
