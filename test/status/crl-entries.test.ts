@@ -52,6 +52,36 @@ test("STAT-1: every revoked issued certificate has exactly its CRL entry — ser
   });
 });
 
+test("STAT-1: each entry's stored list item is its serial, its revocation time in whole seconds since the epoch, and its reason, also after they change", async () => {
+  const spelled = `serial_hex || ' ' || floor(date_part('epoch', revoked_at))::bigint || ' ' || revocation_reason`;
+  const seconds = Date.UTC(2026, 2, 31, 14, 59, 59) / 1000;
+  // Written to crl_entry directly and rolled back, so the entries stay the certificate table's.
+  const items = await f.t.ds
+    .transaction(async (tx) => {
+      const read = async (): Promise<string[]> => {
+        const rows: Array<{ list_item: string; expected: string }> = await tx.query(
+          `SELECT list_item, ${spelled} AS expected FROM crl_entry ORDER BY certificate_id`,
+        );
+        expect(rows.length).toBeGreaterThan(0);
+        for (const r of rows) expect(r.list_item).toBe(r.expected);
+        return rows.map((r) => r.list_item);
+      };
+      // A time a microsecond before the second turns: the item floors, it does not round.
+      await tx.query(
+        `UPDATE crl_entry SET revoked_at = timestamptz '2026-03-31 23:59:59.999999+09' WHERE certificate_id = $1`,
+        [certs[0].id],
+      );
+      const first = await read();
+      await tx.query(`UPDATE crl_entry SET revocation_reason = 'cessationOfOperation' WHERE certificate_id = $1`, [
+        certs[0].id,
+      ]);
+      throw Object.assign(new Error("roll back"), { items: [first, await read()] });
+    })
+    .catch((e: { items?: string[][] }) => e.items);
+  expect(items?.[0]).toContain(`${certs[0].serialNumber} ${seconds} keyCompromise`);
+  expect(items?.[1]).toContain(`${certs[0].serialNumber} ${seconds} cessationOfOperation`);
+});
+
 test("STAT-1: a revocation that rolls back leaves no CRL entry", async () => {
   const before = await entriesAndTruth();
   await expect(
@@ -91,7 +121,7 @@ test.each([
   ["a shard", false, 0],
   ["the legacy list", true, null],
 ])(
-  "STAT-1, issue 11: %s is read from crl_entry_list alone, already in the CRL's order (no sort, no table pages)",
+  "STAT-1, issue 11: %s is read from crl_entry_items alone, already in the CRL's order (no sort, no table pages)",
   async (_scope, legacy, shard) => {
     // Sequential and bitmap scans off, so that the plan shows whether an index gives the rows in the CRL's
     // order with every column the CRL reads. The index before this (CA, shard, expiry) made PostgreSQL read
@@ -109,6 +139,6 @@ test.each([
     });
     const nodes = [...plan.matchAll(/"Node Type":\s*"([^"]+)"/g)].map((m) => m[1]);
     expect(nodes).toEqual(["Aggregate", "Index Only Scan"]);
-    expect(plan).toMatch(/"Index Name":\s*"crl_entry_list"/);
+    expect(plan).toMatch(/"Index Name":\s*"crl_entry_items"/);
   },
 );

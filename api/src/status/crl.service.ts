@@ -35,16 +35,15 @@ const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
  * form buildCrl takes. Parameters: CA id, now, the expiry limit (see {@link CRL_KEEP_AFTER_EXPIRY_MS}),
  * shard. The entries come from crl_entry, which the certificate table's triggers keep in the revoking
  * transaction (migrations/1764700000100-crl-entries.ts), so a revocation never rewrites a certificate
- * index. The inner query is an index-only scan of crl_entry_list, which is already in that order
- * (migrations/1764800000000-crl-entry-list-index.ts); the aggregate keeps the order its input comes in
- * (an ORDER BY inside it would sort again before PostgreSQL 16). The shard leads the ORDER BY although
- * it is one value: the planner takes `crl_shard IS NULL` for a filter, not for a fixed column, and
- * would sort the legacy list otherwise. date_part, not extract: extract returns numeric since
- * PostgreSQL 14, and its arithmetic cost about a tenth of the query over a 7 k-entry shard.
+ * index; each row keeps its item already spelled (list_item, migrations/1765200000000-crl-entry-items.ts).
+ * The inner query is an index-only scan of crl_entry_items, which is already in that order and carries
+ * the items; the aggregate keeps the order its input comes in (an ORDER BY inside it would sort again
+ * before PostgreSQL 16). The shard leads the ORDER BY although it is one value: the planner takes
+ * `crl_shard IS NULL` for a filter, not for a fixed column, and would sort the legacy list otherwise.
  */
 export function crlEntriesSql(legacy: boolean): string {
-  return `SELECT count(*)::int AS count, coalesce(string_agg(item, ','), '') AS packed
-    FROM (SELECT serial_hex || ' ' || floor(date_part('epoch', revoked_at))::bigint || ' ' || revocation_reason AS item
+  return `SELECT count(*)::int AS count, coalesce(string_agg(list_item, ','), '') AS packed
+    FROM (SELECT list_item
           FROM crl_entry
           WHERE issuing_ca_id = $1 AND ${legacy ? "crl_shard IS NULL AND $4::smallint IS NULL" : "crl_shard = $4"}
             AND revoked_at <= $2 AND not_after > $3
