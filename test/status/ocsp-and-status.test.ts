@@ -217,6 +217,22 @@ describe("STAT-2: OCSP", () => {
     // Same bytes although the clock moved: served from the cache (producedAt unchanged).
     expect((second.body as Buffer).equals(first.body as Buffer)).toBe(true);
     expect(second.headers["cache-control"]).toBe("public, max-age=60");
+    // The kept answer's HTTP headers are those it was signed with: Last-Modified is its thisUpdate.
+    expect(second.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(second.headers.etag).toBe(first.headers.etag);
+    const text = openssl([
+      "ocsp",
+      "-respin",
+      f.dir.file("cached.resp.der", first.body as Buffer),
+      "-resp_text",
+      "-noverify",
+    ]);
+    expect(second.headers["last-modified"]).toBe(opensslTime(field(text.out, "This Update")).toUTCString());
+    expect(second.headers["last-modified"]).toBe(first.headers["last-modified"]);
+    // Served before the front's routes, it still carries every response's headers, its own request id among them.
+    expect(second.headers["x-content-type-options"]).toBe("nosniff");
+    expect(second.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
     const viaOpenssl = await ocspQuery(cached, ["-no_nonce"]);
     expect(viaOpenssl.out).toContain(`${cached.leafPath}: good`);
 

@@ -151,10 +151,6 @@ export function createFront(
           return;
         return graphql.handle({ req, res, requestId: req.id, clientAddress: clientAddress(req), log: req.log, search });
       }
-    } else if (path === "/ocsp" || path.startsWith("/ocsp/")) {
-      // RFC 6960 2.3: tryLater is the OCSP way to say "not now".
-      if (req.method === "POST" && limited(req, res, ocspLimit, (d) => refuseOcsp(res, ocspLimit, d))) return;
-      return handleOcsp(services.ocsp, req.log, req, res, path);
     } else if (path === "/metrics" && req.method === "GET") {
       return serveMetrics(req, res, config.metrics.token);
     } else if ((req.method === "GET" || req.method === "HEAD") && path.startsWith("/verify/")) {
@@ -203,6 +199,18 @@ export function createFront(
           "request",
         );
     });
+    if (path === "/ocsp" || path.startsWith("/ocsp/")) {
+      // Outside a connection scope: a pre-signed answer needs none, and handleOcsp opens one to sign.
+      try {
+        // RFC 6960 2.3: tryLater is the OCSP way to say "not now".
+        handleOcsp(services.ocsp, req.log, req, res, path, () =>
+          limited(req, res, ocspLimit, (d) => refuseOcsp(res, ocspLimit, d)),
+        );
+      } catch (err) {
+        fail(req, res, err);
+      }
+      return;
+    }
     withConnectionScope(() => route(req, res, path, search)).catch((err: unknown) => fail(req, res, err));
   };
 }

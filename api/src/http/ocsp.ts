@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { withConnectionScope } from "../db/connection-guard";
 import { Logger } from "../logger";
 import { ocspErrorResponse } from "../pki";
 import { OcspAnswer, OcspResponder } from "../status/ocsp-responder";
@@ -23,8 +24,12 @@ export function refuseOcsp(res: ServerResponse, limiter: RateLimiter, d: RateDec
   send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 429);
 }
 
+/** The counters' children, bound once (prom-client hashes a label set on every call otherwise). */
+const fromCache = metrics.ocspAnswers.labels({ source: "cache" });
+const signed = metrics.ocspAnswers.labels({ source: "signed" });
+
 function cachedAnswer(res: ServerResponse, answer: OcspAnswer): void {
-  metrics.ocspAnswers.inc({ source: "cache" });
+  fromCache.inc();
   send(res, answer);
 }
 
@@ -47,24 +52,36 @@ function requestFromPath(encoded: string): Buffer | null {
   return der.length === 0 || der.length > MAX_REQUEST_BYTES ? null : der;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_REQUEST_BYTES) {
-        req.removeAllListeners("data");
-        req.resume();
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_REQUEST_BYTES ? null : Buffer.concat(chunks)));
-    req.on("error", () => resolve(null));
+/** The request body, or null when it is too long or the request fails; `done` is called once. */
+function readBody(req: IncomingMessage, done: (body: Buffer | null) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let called = false;
+  const finish = (body: Buffer | null) => {
+    if (called) return;
+    called = true;
+    done(body);
+  };
+  req.on("data", (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_REQUEST_BYTES) {
+      req.removeAllListeners("data");
+      req.resume();
+      finish(null);
+    } else chunks.push(c);
   });
+  req.on("end", () =>
+    finish(size > MAX_REQUEST_BYTES ? null : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)),
+  );
+  req.on("error", () => finish(null));
 }
 
-async function answer(
+/** Decodes and answers in a connection scope of its own; never rejects (every fault is an OCSP answer). */
+function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der: Buffer, requestKey: string): void {
+  void withConnectionScope(() => signAndSend(ocsp, log, res, der, requestKey));
+}
+
+async function signAndSend(
   ocsp: OcspResponder,
   log: Logger,
   res: ServerResponse,
@@ -73,9 +90,14 @@ async function answer(
 ): Promise<void> {
   try {
     send(res, await ocsp.respond(der, requestKey));
-    metrics.ocspAnswers.inc({ source: "signed" });
+    signed.inc();
   } catch (err) {
     // RFC 6960 2.3: tryLater when the responder cannot answer now; internalError for anything else.
+    if (res.headersSent) {
+      log.error({ err }, "OCSP request failed after its answer began");
+      res.destroy();
+      return;
+    }
     if (isDatabaseUnavailable(err)) {
       res.setHeader("Retry-After", String(RETRY_AFTER_S));
       send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 503);
@@ -88,31 +110,39 @@ async function answer(
 
 /**
  * STAT-2: `POST /ocsp` (body `application/ocsp-request`) and `GET /ocsp/{base64 request}` (RFC 6960 A.1).
- * A repeated nonce-less request is answered from its bytes alone (pre-signed, RFC 5019 style); anything
- * else is decoded and answered by the responder. Errors are OCSP response statuses, not HTTP errors.
+ * A repeated nonce-less request is answered from its bytes alone (pre-signed, RFC 5019 style), on this
+ * turn of the event loop: no promise, no connection scope (DESIGN "Hot paths and scale"). Anything else
+ * is decoded and answered by the responder, in a connection scope of its own. Errors are OCSP response
+ * statuses, not HTTP errors. `refused` applies the POST rate limit and answers when it refuses.
  */
-export async function handleOcsp(
+export function handleOcsp(
   ocsp: OcspResponder,
   log: Logger,
   req: IncomingMessage,
   res: ServerResponse,
   path: string,
-): Promise<void> {
+  refused: () => boolean,
+): void {
   if (req.method === "GET" && path.startsWith("/ocsp/")) {
     const encoded = path.slice("/ocsp/".length);
-    const cached = ocsp.cachedAnswer(`G${encoded}`);
+    const key = `G${encoded}`;
+    const cached = ocsp.cachedAnswer(key);
     if (cached) return cachedAnswer(res, cached);
     const der = requestFromPath(encoded);
     if (!der) return malformed(res);
-    return answer(ocsp, log, res, der, `G${encoded}`);
+    answer(ocsp, log, res, der, key);
+    return;
   }
   if (req.method === "POST" && path === "/ocsp") {
-    const der = await readBody(req);
-    if (!der || der.length === 0) return malformed(res);
-    const key = `P${der.toString("latin1")}`;
-    const cached = ocsp.cachedAnswer(key);
-    if (cached) return cachedAnswer(res, cached);
-    return answer(ocsp, log, res, der, key);
+    if (refused()) return;
+    readBody(req, (der) => {
+      if (!der || der.length === 0) return malformed(res);
+      const key = `P${der.toString("latin1")}`;
+      const cached = ocsp.cachedAnswer(key);
+      if (cached) return cachedAnswer(res, cached);
+      answer(ocsp, log, res, der, key);
+    });
+    return;
   }
   res.statusCode = 405;
   res.setHeader("Allow", "GET, POST");

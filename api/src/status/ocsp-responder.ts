@@ -44,12 +44,13 @@ export interface OcspAnswer {
   headers: Record<string, string>;
 }
 
-interface CachedResponse {
-  der: Buffer;
-  thisUpdate: Date;
-  nextUpdate: Date;
+/**
+ * A pre-signed response, answered as it is. Its headers are fixed when it is signed: it is served from
+ * memory only before refreshAt, when half its validity (2 days) is still ahead, far more than the
+ * HTTP max-age, so max-age never shortens while it is kept.
+ */
+interface CachedResponse extends OcspAnswer {
   refreshAt: number;
-  etag: string;
 }
 
 interface LoadedCa {
@@ -118,7 +119,7 @@ export class OcspResponder {
       this.byRequest.delete(requestKey);
       return null;
     }
-    return { der: hit.der, headers: this.cacheHeaders(hit) };
+    return hit;
   }
 
   // ---- answering ----
@@ -144,7 +145,7 @@ export class OcspResponder {
       const hit = this.cache.get(key)?.get(derKey);
       if (hit && this.clock.now().getTime() < hit.refreshAt) {
         if (requestKey) this.remember(requestKey, key, derKey);
-        return { der: hit.der, headers: this.cacheHeaders(hit) };
+        return hit;
       }
     }
 
@@ -172,27 +173,21 @@ export class OcspResponder {
       ...(parsed.nonce ? { nonce: parsed.nonce } : {}),
     });
     if (!single) return { der, headers: noStore };
+    const untilNext = Math.floor((nextUpdate.getTime() - now.getTime()) / 1000);
     const entry: CachedResponse = {
       der,
-      thisUpdate,
-      nextUpdate,
+      headers: {
+        "Cache-Control": `public, max-age=${Math.max(0, Math.min(OCSP_HTTP_MAX_AGE_S, untilNext))}`,
+        "Last-Modified": thisUpdate.toUTCString(),
+        ETag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
+      },
       refreshAt: thisUpdate.getTime() + OCSP_REFRESH_AFTER_MS,
-      etag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
     };
     if (keep && this.caching && epoch === this.epoch && !this.isSuspect(key)) {
       this.store(key, derKey, entry);
       if (requestKey) this.remember(requestKey, key, derKey);
     }
-    return { der, headers: this.cacheHeaders(entry) };
-  }
-
-  private cacheHeaders(entry: CachedResponse): Record<string, string> {
-    const untilNext = Math.floor((entry.nextUpdate.getTime() - this.clock.now().getTime()) / 1000);
-    return {
-      "Cache-Control": `public, max-age=${Math.max(0, Math.min(OCSP_HTTP_MAX_AGE_S, untilNext))}`,
-      "Last-Modified": entry.thisUpdate.toUTCString(),
-      ETag: entry.etag,
-    };
+    return entry;
   }
 
   /**
