@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { type KeyObject, createPublicKey, generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import {
   TAG,
@@ -38,10 +38,12 @@ test("issue 11: the oldest keys are let go once 512 are kept, so the cache canno
   expect(publicKeyFromSpki(oldest)).not.toBe(kept);
 });
 
-/** The DER decoder's own answer for `der`: the key's SPKI and details, or that it throws. */
-function openssl(der: Buffer): { spki: string; details: unknown; type: string | undefined } | "throws" {
+type KeyAnswer = { spki: string; details: unknown; type: string | undefined } | "throws";
+
+/** What a key made by `make` says of itself (its SPKI and details), or that making it throws. */
+function keyAnswer(make: () => KeyObject): KeyAnswer {
   try {
-    const key = createPublicKey({ key: der, format: "der", type: "spki" });
+    const key = make();
     return {
       spki: key.export({ type: "spki", format: "der" }).toString("hex"),
       details: key.asymmetricKeyDetails,
@@ -52,18 +54,11 @@ function openssl(der: Buffer): { spki: string; details: unknown; type: string | 
   }
 }
 
-function ours(der: Buffer): ReturnType<typeof openssl> {
-  try {
-    const key = publicKeyFromSpki(der);
-    return {
-      spki: key.export({ type: "spki", format: "der" }).toString("hex"),
-      details: key.asymmetricKeyDetails,
-      type: key.asymmetricKeyType,
-    };
-  } catch {
-    return "throws";
-  }
-}
+/** The DER decoder's own answer for `der`. */
+const openssl = (der: Buffer): KeyAnswer => keyAnswer(() => createPublicKey({ key: der, format: "der", type: "spki" }));
+
+/** The CA's import of `der`. */
+const ours = (der: Buffer): KeyAnswer => keyAnswer(() => publicKeyFromSpki(der));
 
 const KEYS: Array<() => Buffer> = [
   () => generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" }),

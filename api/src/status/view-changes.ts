@@ -28,6 +28,7 @@ const MARK_SQL =
 
 /** A marker this replica waits to hear. */
 interface Expected {
+  token: string;
   heard: boolean;
   wake: (() => void) | null;
 }
@@ -38,7 +39,7 @@ interface Expected {
  * time), so the last to commit is the last marked, and its marker is heard after the others'.
  */
 interface Committed {
-  last: { token: string; expected: Expected } | null;
+  last: Expected | null;
   /** The answer has gone: work the mutation left running marks nothing more. */
   closed: boolean;
 }
@@ -113,15 +114,14 @@ export class ViewChanges {
    */
   async sync(timeoutMs = SYNC_TIMEOUT_MS): Promise<void> {
     if (!this.trusted) return;
-    const token = newSyncToken();
-    const expected = this.expect(token);
+    const expected = this.expect();
     try {
-      await preparedQuery(this.ds, "views_sync", "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `sync:${token}`]);
+      await preparedQuery(this.ds, "views_sync", "SELECT pg_notify($1, $2)", [VIEWS_CHANNEL, `sync:${expected.token}`]);
     } catch (e) {
-      this.expected.delete(token);
+      this.expected.delete(expected.token);
       throw e;
     }
-    await this.waitFor(token, expected, timeoutMs);
+    await this.waitFor(expected, timeoutMs);
   }
 
   /**
@@ -151,7 +151,7 @@ export class ViewChanges {
       },
       heard: async () => {
         const last = close();
-        if (last) await this.waitFor(last.token, last.expected, SYNC_TIMEOUT_MS);
+        if (last) await this.waitFor(last, SYNC_TIMEOUT_MS);
       },
     };
   }
@@ -161,32 +161,31 @@ export class ViewChanges {
     const committed = mutations.getStore();
     // Marked even while deaf: the listener may hear again before this transaction commits.
     if (!committed || committed.closed) return null;
-    const token = newSyncToken();
-    const expected = this.expect(token);
+    const expected = this.expect();
     return {
-      select: { text: MARK_SQL, values: [`sync:${token}`] },
+      select: { text: MARK_SQL, values: [`sync:${expected.token}`] },
       committed: (rows) => {
         // Only a "no" is taken for no: anything else waits (at most SYNC_TIMEOUT_MS).
         if (committed.closed || (rows[0] as { marked?: unknown } | undefined)?.marked === false) {
-          this.expected.delete(token);
+          this.expected.delete(expected.token);
           return;
         }
         // A later marker is heard after an earlier one: only the last is waited for.
         if (committed.last) this.expected.delete(committed.last.token);
-        committed.last = { token, expected };
+        committed.last = expected;
       },
-      abandoned: () => this.expected.delete(token),
+      abandoned: () => this.expected.delete(expected.token),
     };
   }
 
   /** Registered before the marker can be sent, so that it cannot be heard before anyone listens for it. */
-  private expect(token: string): Expected {
-    const e: Expected = { heard: false, wake: null };
-    this.expected.set(token, e);
+  private expect(): Expected {
+    const e: Expected = { token: newSyncToken(), heard: false, wake: null };
+    this.expected.set(e.token, e);
     return e;
   }
 
-  private async waitFor(token: string, e: Expected, timeoutMs: number): Promise<void> {
+  private async waitFor(e: Expected, timeoutMs: number): Promise<void> {
     try {
       if (e.heard || !this.trusted) return;
       await new Promise<void>((resolve) => {
@@ -197,7 +196,7 @@ export class ViewChanges {
         };
       });
     } finally {
-      this.expected.delete(token);
+      this.expected.delete(e.token);
     }
   }
 
