@@ -124,10 +124,11 @@ export class CaService {
     });
   }
 
-  async get(id: string): Promise<CertificateAuthority | null> {
+  /** A CA by id, kept once read. Pass the caller's transaction manager when inside one (one connection per request). */
+  async get(id: string, em: EntityManager = this.ds.manager): Promise<CertificateAuthority | null> {
     const cached = this.cas.get(id);
     if (cached) return cached;
-    const ca = await this.ds.getRepository(CertificateAuthority).findOneBy({ id });
+    const ca = await em.getRepository(CertificateAuthority).findOneBy({ id });
     if (ca) this.cas.set(id, ca);
     return ca;
   }

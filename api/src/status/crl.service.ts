@@ -123,7 +123,7 @@ export class CrlService {
    */
   async publish(tx: EntityManager, caId: string, shard: number | null = null): Promise<PublishedCrl> {
     const last = await this.lockScope(tx, caId, shard);
-    const ca = await tx.getRepository(CertificateAuthority).findOneBy({ id: caId });
+    const ca = await this.ca.get(caId, tx);
     if (!ca || last === null) throw new Error(`no certificate authority ${caId}`);
     if (shard !== null && !Number.isInteger(shard)) throw new Error(`bad CRL shard ${shard}`);
     const now = this.clock.now();
@@ -159,7 +159,10 @@ export class CrlService {
         shard,
         crlNumber.toString(),
       ]);
-    await tx.insert(Crl, { issuingCaId: caId, shard, crlNumber: crlNumber.toString(), thisUpdate, nextUpdate, der });
+    await tx.query(
+      `INSERT INTO crl (issuing_ca_id, shard, crl_number, this_update, next_update, der) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [caId, shard, crlNumber.toString(), thisUpdate, nextUpdate, der],
+    );
     return { caId, shard, crlNumber, thisUpdate, nextUpdate, der };
   }
 
