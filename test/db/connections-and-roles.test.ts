@@ -3,8 +3,9 @@ import { DataSource } from "typeorm";
 import { NestedConnectionError, poolState, withConnectionScope } from "../../api/src/db/connection-guard";
 import { createDataSource } from "../../api/src/db/data-source";
 import { createSubscriber, csrFor, productIds, submitApplication } from "../support/lifecycle";
-import { TempDir } from "../support/openssl";
+import { TempDir, opensslOk } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
+import { binary } from "../status/status-support";
 
 /**
  * One connection per request, bounded waits, and a service role with DML only (issue "hold under load").
@@ -83,6 +84,54 @@ test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAV
     ready = await request(t.app).get("/readyz");
   }
   expect(ready.body).toEqual({ status: "ready", database: "ok" });
+});
+
+test("overload, STAT-2: an OCSP request that needs the database while no connection is free answers tryLater (503, Retry-After), and is answered once one is", async () => {
+  const dir = new TempDir();
+  try {
+    const issuing = await t.services.ca.activeIssuer();
+    const issuerPath = dir.file("issuing.pem", await t.services.ca.chainPem(issuing.ca.id));
+    // A serial the CA never issued: nothing in memory answers for it, so the responder asks the database.
+    opensslOk([
+      "ocsp",
+      "-issuer",
+      issuerPath,
+      "-serial",
+      "0x7a6b5c4d3e2f1a0b",
+      "-no_nonce",
+      "-reqout",
+      dir.file("q.der"),
+    ]);
+    const ask = () =>
+      binary(request(t.app).post("/ocsp").set("Content-Type", "application/ocsp-request").send(dir.read("q.der")));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holders = [0, 1].map(() =>
+      t.ds.transaction(async (tx) => {
+        await tx.query("SELECT 1");
+        await held;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      const busy = await ask();
+      expect(busy.status).toBe(503);
+      expect(busy.headers["retry-after"]).toMatch(/^\d+$/);
+      expect(busy.headers["content-type"]).toBe("application/ocsp-response");
+      // OCSPResponse { responseStatus ENUMERATED tryLater (3) }, no responseBytes.
+      expect((busy.body as Buffer).toString("hex")).toBe("30030a0103");
+    } finally {
+      release();
+      await Promise.all(holders);
+    }
+    const free = await ask();
+    expect(free.status).toBe(200);
+    expect((free.body as Buffer).subarray(0, 5).toString("hex")).not.toBe("30030a0103");
+    // RFC 6960: successful (0), with a basic response.
+    expect((free.body as Buffer).includes(Buffer.from("0a0100", "hex"))).toBe(true);
+  } finally {
+    dir.remove();
+  }
 });
 
 describe("the service's database role (REC-2, RES-4)", () => {

@@ -92,20 +92,24 @@ async function signAndSend(
     send(res, await ocsp.respond(der, requestKey));
     signed.inc();
   } catch (err) {
-    // RFC 6960 2.3: tryLater when the responder cannot answer now; internalError for anything else.
-    if (res.headersSent) {
-      log.error({ err }, "OCSP request failed after its answer began");
-      res.destroy();
-      return;
-    }
-    if (isDatabaseUnavailable(err)) {
-      res.setHeader("Retry-After", String(RETRY_AFTER_S));
-      send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 503);
-      return;
-    }
-    log.error({ err }, "OCSP request failed");
-    send(res, { der: ocspErrorResponse("internalError"), headers: { "Cache-Control": "no-store" } });
+    fault(log, res, err);
   }
+}
+
+/** RFC 6960 2.3: tryLater when the responder cannot answer now; internalError for anything else. */
+function fault(log: Logger, res: ServerResponse, err: unknown): void {
+  if (res.headersSent) {
+    log.error({ err }, "OCSP request failed after its answer began");
+    res.destroy();
+    return;
+  }
+  if (isDatabaseUnavailable(err)) {
+    res.setHeader("Retry-After", String(RETRY_AFTER_S));
+    send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 503);
+    return;
+  }
+  log.error({ err }, "OCSP request failed");
+  send(res, { der: ocspErrorResponse("internalError"), headers: { "Cache-Control": "no-store" } });
 }
 
 /**
@@ -136,11 +140,16 @@ export function handleOcsp(
   if (req.method === "POST" && path === "/ocsp") {
     if (refused()) return;
     readBody(req, (der) => {
-      if (!der || der.length === 0) return malformed(res);
-      const key = `P${der.toString("latin1")}`;
-      const cached = ocsp.cachedAnswer(key);
-      if (cached) return cachedAnswer(res, cached);
-      answer(ocsp, log, res, der, key);
+      // Called from the request's events, where nothing catches what is thrown but the process itself.
+      try {
+        if (!der || der.length === 0) return malformed(res);
+        const key = `P${der.toString("latin1")}`;
+        const cached = ocsp.cachedAnswer(key);
+        if (cached) return cachedAnswer(res, cached);
+        answer(ocsp, log, res, der, key);
+      } catch (err) {
+        fault(log, res, err);
+      }
     });
     return;
   }
