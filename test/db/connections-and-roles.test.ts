@@ -47,8 +47,8 @@ test("concurrency: the queries of one request take turns on one connection", asy
   expect(most).toBe(1);
 });
 
-test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAVAILABLE (503, Retry-After), /readyz says saturated, and both recover", async () => {
-  // Two transactions of someone else hold both pooled connections.
+/** Two transactions of someone else hold both pooled connections until the returned function is called. */
+async function holdEveryConnection(): Promise<() => Promise<void>> {
   let release!: () => void;
   const held = new Promise<void>((r) => (release = r));
   const holders = [0, 1].map(() =>
@@ -57,7 +57,19 @@ test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAV
       await held;
     }),
   );
-  await new Promise((r) => setTimeout(r, 100));
+  const state = poolState(t.ds);
+  for (let i = 0; state.inUse < 2; i++) {
+    if (i === 3000) throw new Error("the two holding transactions did not get their connections within 30 s");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return async () => {
+    release();
+    await Promise.all(holders);
+  };
+}
+
+test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAVAILABLE (503, Retry-After), /readyz says saturated, and both recover", async () => {
+  const release = await holdEveryConnection();
   try {
     const res = await request(t.app)
       .post("/graphql")
@@ -70,8 +82,7 @@ test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAV
     expect(ready.status).toBe(503);
     expect(ready.body).toEqual({ status: "not ready", database: "saturated" });
   } finally {
-    release();
-    await Promise.all(holders);
+    await release();
   }
   const res = await request(t.app)
     .post("/graphql")
@@ -104,15 +115,7 @@ test("overload, STAT-2: an OCSP request that needs the database while no connect
     ]);
     const ask = () =>
       binary(request(t.app).post("/ocsp").set("Content-Type", "application/ocsp-request").send(dir.read("q.der")));
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const holders = [0, 1].map(() =>
-      t.ds.transaction(async (tx) => {
-        await tx.query("SELECT 1");
-        await held;
-      }),
-    );
-    await new Promise((r) => setTimeout(r, 100));
+    const release = await holdEveryConnection();
     try {
       const busy = await ask();
       expect(busy.status).toBe(503);
@@ -121,8 +124,7 @@ test("overload, STAT-2: an OCSP request that needs the database while no connect
       // OCSPResponse { responseStatus ENUMERATED tryLater (3) }, no responseBytes.
       expect((busy.body as Buffer).toString("hex")).toBe("30030a0103");
     } finally {
-      release();
-      await Promise.all(holders);
+      await release();
     }
     const free = await ask();
     expect(free.status).toBe(200);
