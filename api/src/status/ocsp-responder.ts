@@ -40,8 +40,8 @@ const CA_RELOAD_MS = 10_000;
 export interface OcspAnswer {
   /** The OCSPResponse, DER; always sent with HTTP 200 (errors are OCSP response statuses). */
   der: Buffer;
-  /** Headers for the HTTP response (Cache-Control, and Last-Modified/ETag for cacheable answers). */
-  headers: Record<string, string>;
+  /** Headers for the HTTP response (Cache-Control, and Last-Modified/ETag for cacheable answers); shared by every answer from the cache. */
+  headers: Readonly<Record<string, string>>;
 }
 
 /**
