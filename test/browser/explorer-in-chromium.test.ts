@@ -3,10 +3,10 @@ import http from "node:http";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import request from "supertest";
-import { freePort } from "../../api/src/db/embedded";
 import { EXPLORER_CSP, EXPLORER_DIR } from "../../api/src/http/explorer-routes";
 import { launchChromium } from "../support/browser";
 import { TestApp, startTestApp } from "../support/test-app";
+import { serverPort } from "../support/spawn-server";
 
 /**
  * Issue 14: the API explorer — GraphiQL bundled from npm (no CDN), served at /explorer and to a browser's
@@ -25,7 +25,7 @@ let reseller: { key: string };
 beforeAll(async () => {
   if (!fs.existsSync(path.join(EXPLORER_DIR, "index.html")))
     throw new Error("dist/explorer is missing: run `npm test` (it builds) or `npm run build`.");
-  const port = await freePort();
+  const port = await serverPort();
   origin = `http://akashi.test:${port}`;
   t = await startTestApp({ env: { PUBLIC_BASE_URL: origin } });
   server = http.createServer(t.app).listen(port, "127.0.0.1");

@@ -4,11 +4,11 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { freePort } from "../../api/src/db/embedded";
 import { launchChromium } from "../support/browser";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
+import { serverPort } from "../support/spawn-server";
 
 /**
  * SEAL-1..SEAL-5, REV-8 in a real Chromium: the seal on the shop's own domain, on another site, after
@@ -148,7 +148,7 @@ async function newSeal(
 
 beforeAll(async () => {
   await dcv.start();
-  const apiPort = await freePort();
+  const apiPort = await serverPort();
   apiOrigin = `http://akashi.test:${apiPort}`;
   t = await startTestApp({
     now: START,

@@ -3,11 +3,11 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { freePort } from "../../api/src/db/embedded";
 import { launchChromium } from "../support/browser";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir } from "../support/openssl";
 import { TestApp, startTestApp } from "../support/test-app";
+import { serverPort } from "../support/spawn-server";
 
 /**
  * SEAL-2, SEAL-4, SEAL-5, REV-5 in a real Chromium: every state of the verification page and of the report
@@ -100,7 +100,7 @@ const STATES: PageState[] = [
 
 beforeAll(async () => {
   await dcv.start();
-  const port = await freePort();
+  const port = await serverPort();
   origin = `http://akashi.test:${port}`;
   t = await startTestApp({
     now: START,

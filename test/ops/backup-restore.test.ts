@@ -5,11 +5,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import request from "supertest";
 import { createDataSource } from "../../api/src/db/data-source";
-import { freePort } from "../../api/src/db/embedded";
 import { copyTextField } from "../../api/src/ops/restore";
 import { DcvWebServer, createSubscriber, gqlOk, issueCertificate, productIds } from "../support/lifecycle";
 import { TempDir, openssl } from "../support/openssl";
-import { READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
+import { READY_TIMEOUT_MS, spawnServer, waitUntilReady, serverPort } from "../support/spawn-server";
 import { TestApp, startTestApp } from "../support/test-app";
 
 /**
@@ -140,7 +139,7 @@ test("backup of a live database, restore into a new data directory: same rows, s
   expect(fs.readFileSync(path.join(target, "ca-passphrase"), "utf8").trim()).toBe("test passphrase");
 
   // The built service on the restored data directory: same rows, same CA, signing fresh answers.
-  const port = await freePort();
+  const port = await serverPort();
   const server = spawnServer({
     AKASHI_DATA_DIR: target,
     PORT: String(port),

@@ -2,8 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { freePort } from "../../api/src/db/embedded";
-import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
+import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady, serverPort } from "../support/spawn-server";
 
 /**
  * `/metrics` (Prometheus text format) from the built service with its HTTP workers: off without a token,
@@ -22,7 +21,7 @@ beforeAll(async () => {
     throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-metrics-"));
   fs.chmodSync(dataDir, 0o755);
-  port = await freePort();
+  port = await serverPort();
   server = spawnServer({
     AKASHI_DATA_DIR: dataDir,
     PORT: String(port),

@@ -4,8 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../api/src/db/embedded";
-import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady } from "../support/spawn-server";
+import { MAIN, READY_TIMEOUT_MS, spawnServer, waitUntilReady, serverPort } from "../support/spawn-server";
 
 /**
  * Hold under load, from outside: the built service with its embedded PostgreSQL, a database that stops
@@ -24,7 +23,7 @@ beforeAll(async () => {
     throw new Error(`${MAIN} is missing: run \`npm test\` (it builds first) or \`npm run build\`.`);
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "akashi-outage-"));
   fs.chmodSync(dataDir, 0o755);
-  port = await freePort();
+  port = await serverPort();
   server = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1" });
   await waitUntilReady(server);
 });
@@ -205,7 +204,7 @@ test("a data directory PostgreSQL cannot reach: one line naming it and the fix, 
   fs.chmodSync(parent, process.getuid?.() === 0 ? 0o700 : 0o000);
   const target = path.join(parent, "clone", ".akashi");
   try {
-    const s = spawnServer({ AKASHI_DATA_DIR: target, PORT: String(await freePort()) });
+    const s = spawnServer({ AKASHI_DATA_DIR: target, PORT: String(await serverPort()) });
     expect(await s.exited).toBe(2);
     const lines = s.stderr().trim().split("\n");
     expect(lines).toHaveLength(1);

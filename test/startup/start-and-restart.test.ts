@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../../api/src/db/embedded";
 import {
   MAIN,
   postgresProcessesFor,
@@ -9,6 +8,7 @@ import {
   spawnServer,
   waitFor,
   waitUntilReady,
+  serverPort,
 } from "../support/spawn-server";
 
 /**
@@ -39,7 +39,7 @@ async function graphql(port: number, query: string, key?: string): Promise<any> 
 }
 
 test("first start: embedded database, demo data, ready, answers products; Ctrl-C leaves no PostgreSQL behind", async () => {
-  const port = await freePort();
+  const port = await serverPort();
   const started = Date.now();
   const s = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
   await waitUntilReady(s);
@@ -87,7 +87,7 @@ test("first start: embedded database, demo data, ready, answers products; Ctrl-C
 });
 
 test("a crash (kill -9) leaves an orphaned PostgreSQL that the next start stops and replaces", async () => {
-  const port = await freePort();
+  const port = await serverPort();
   const s = spawnServer({ AKASHI_DATA_DIR: dataDir, PORT: String(port) });
   await waitUntilReady(s);
   s.proc.kill("SIGKILL");

@@ -1,4 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 
 export const MAIN = path.resolve(__dirname, "../../dist/api/src/main.js");
@@ -8,6 +11,46 @@ export interface RunningServer {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+}
+
+/** The ports the kernel hands out for outgoing connections (Linux; elsewhere the common default). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = fs
+      .readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (low > 0 && high >= low) return [low, high];
+  } catch {
+    // not Linux
+  }
+  return [32768, 60999];
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A port for a server a test starts, free now and outside the ephemeral range. A port the kernel
+ * picked (listen on 0) can be handed out again as the local port of any outgoing connection before
+ * the server binds it, and a spawned service binds only after initdb and its migrations: seconds in
+ * which every suite's database clients open connections. Below the range, only another listener can
+ * take it.
+ */
+export async function serverPort(): Promise<number> {
+  const [low] = ephemeralRange();
+  const from = Math.min(20_000, low - 1000);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = randomInt(from, low);
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port between ${from} and ${low}`);
 }
 
 /** Starts the built service (`npm start` runs the same file) as a child process. */
