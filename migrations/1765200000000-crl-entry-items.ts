@@ -23,6 +23,11 @@ export class CrlEntryItems1765200000000 implements MigrationInterface {
          serial_hex || ' ' || floor(date_part('epoch', revoked_at - timestamptz '1970-01-01 00:00:00+00'))::bigint::text
            || ' ' || revocation_reason) STORED`,
     );
+    // A build that failed half way leaves an invalid index, which IF NOT EXISTS would keep: start again.
+    const invalid = (await q.query(
+      `SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('crl_entry_items') AND NOT indisvalid`,
+    )) as unknown[];
+    if (invalid.length > 0) await q.query(`DROP INDEX CONCURRENTLY crl_entry_items`);
     await q.query(
       `CREATE INDEX CONCURRENTLY IF NOT EXISTS crl_entry_items ON crl_entry (issuing_ca_id, crl_shard, revoked_at, serial_hex) INCLUDE (not_after, list_item)`,
     );

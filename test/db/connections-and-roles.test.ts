@@ -18,7 +18,7 @@ jest.setTimeout(120_000);
 let t: TestApp;
 
 beforeAll(async () => {
-  // One connection, and a short wait for it, so that the saturation test below is quick.
+  // Two connections, and a short wait for one, so that the saturation tests below are quick.
   t = await startTestApp({ env: { AKASHI_DB_POOL_SIZE: "2", AKASHI_DB_ACQUIRE_TIMEOUT_MS: "500" } });
 });
 
@@ -57,15 +57,19 @@ async function holdEveryConnection(): Promise<() => Promise<void>> {
       await held;
     }),
   );
-  const state = poolState(t.ds);
-  for (let i = 0; state.inUse < 2; i++) {
-    if (i === 3000) throw new Error("the two holding transactions did not get their connections within 30 s");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return async () => {
+  const done = async () => {
     release();
     await Promise.all(holders);
   };
+  const state = poolState(t.ds);
+  for (let i = 0; state.inUse < 2; i++) {
+    if (i === 3000) {
+      await done();
+      throw new Error("the two holding transactions did not get their connections within 30 s");
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return done;
 }
 
 test("overload: when no connection is free in time, GraphQL answers SERVICE_UNAVAILABLE (503, Retry-After), /readyz says saturated, and both recover", async () => {

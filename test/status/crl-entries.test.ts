@@ -53,33 +53,54 @@ test("STAT-1: every revoked issued certificate has exactly its CRL entry — ser
 });
 
 test("STAT-1: each entry's stored list item is its serial, its revocation time in whole seconds since the epoch, and its reason, also after they change", async () => {
-  const spelled = `serial_hex || ' ' || floor(date_part('epoch', revoked_at))::bigint || ' ' || revocation_reason`;
-  const seconds = Date.UTC(2026, 2, 31, 14, 59, 59) / 1000;
-  // Written to crl_entry directly and rolled back, so the entries stay the certificate table's.
-  const items = await f.t.ds
+  type Item = { list_item: string; expected: string };
+  const read = (tx: { query(sql: string, params?: unknown[]): Promise<Item[]> }) =>
+    tx.query(
+      `SELECT list_item, serial_hex || ' ' || floor(date_part('epoch', revoked_at))::bigint || ' ' || revocation_reason AS expected
+       FROM crl_entry WHERE certificate_id = $1`,
+      [certs[1].id],
+    );
+  // Revoked, changed and rolled back here, so that the entries stay the certificate table's for the other tests.
+  const seen: Item[][] = [];
+  await f.t.ds
     .transaction(async (tx) => {
-      const read = async (): Promise<string[]> => {
-        const rows: Array<{ list_item: string; expected: string }> = await tx.query(
-          `SELECT list_item, ${spelled} AS expected FROM crl_entry ORDER BY certificate_id`,
-        );
-        expect(rows.length).toBeGreaterThan(0);
-        for (const r of rows) expect(r.list_item).toBe(r.expected);
-        return rows.map((r) => r.list_item);
-      };
-      // A time a microsecond before the second turns: the item floors, it does not round.
+      // A microsecond before the second turns: the item floors, it does not round.
       await tx.query(
-        `UPDATE crl_entry SET revoked_at = timestamptz '2026-03-31 23:59:59.999999+09' WHERE certificate_id = $1`,
-        [certs[0].id],
+        `UPDATE certificate SET revoked_at = timestamptz '2026-03-31 23:59:59.999999+09', revocation_reason = 'keyCompromise' WHERE id = $1`,
+        [certs[1].id],
       );
-      const first = await read();
+      seen.push(await read(tx));
       await tx.query(`UPDATE crl_entry SET revocation_reason = 'cessationOfOperation' WHERE certificate_id = $1`, [
-        certs[0].id,
+        certs[1].id,
       ]);
-      throw Object.assign(new Error("roll back"), { items: [first, await read()] });
+      seen.push(await read(tx));
+      // Before 1970, half a second before the epoch: floor gives -1, not 0.
+      await tx.query(
+        `UPDATE crl_entry SET revoked_at = timestamptz '1969-12-31 23:59:59.5+00' WHERE certificate_id = $1`,
+        [certs[1].id],
+      );
+      seen.push(await read(tx));
+      throw new Error("roll back");
     })
-    .catch((e: { items?: string[][] }) => e.items);
-  expect(items?.[0]).toContain(`${certs[0].serialNumber} ${seconds} keyCompromise`);
-  expect(items?.[1]).toContain(`${certs[0].serialNumber} ${seconds} cessationOfOperation`);
+    .catch((e: Error) => expect(e.message).toBe("roll back"));
+  const serial = certs[1].serialNumber;
+  expect(seen).toEqual([
+    [
+      {
+        list_item: `${serial} ${Date.UTC(2026, 2, 31, 14, 59, 59) / 1000} keyCompromise`,
+        expected: expect.any(String),
+      },
+    ],
+    [
+      {
+        list_item: `${serial} ${Date.UTC(2026, 2, 31, 14, 59, 59) / 1000} cessationOfOperation`,
+        expected: expect.any(String),
+      },
+    ],
+    [{ list_item: `${serial} -1 cessationOfOperation`, expected: expect.any(String) }],
+  ]);
+  for (const [item] of seen) expect(item.list_item).toBe(item.expected);
+  expect((await entriesAndTruth()).entries.some((e: { id: string }) => e.id === certs[1].id)).toBe(false);
 });
 
 test("STAT-1: a revocation that rolls back leaves no CRL entry", async () => {

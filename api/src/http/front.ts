@@ -97,9 +97,10 @@ function cors(res: ServerResponse): void {
 }
 
 /**
- * The service's one HTTP entry (DESIGN "Hot paths and scale"): every request gets its id, its log, the
- * security headers and its connection scope here; the hot public paths (GraphQL, OCSP, the verification
- * page, health) are answered on plain node:http, and everything else goes on to the Express app behind.
+ * The service's one HTTP entry (DESIGN "Hot paths and scale"): every request gets its id, its log and
+ * the security headers here, and its connection scope (OCSP opens one only to sign); the hot public
+ * paths (GraphQL, OCSP, the verification page, health) are answered on plain node:http, and everything
+ * else goes on to the Express app behind.
  */
 export function createFront(
   services: Services,
@@ -201,15 +202,10 @@ export function createFront(
     });
     if (path === "/ocsp" || path.startsWith("/ocsp/")) {
       // Outside a connection scope: a pre-signed answer needs none, and handleOcsp opens one to sign.
-      try {
-        // RFC 6960 2.3: tryLater is the OCSP way to say "not now".
-        handleOcsp(services.ocsp, req.log, req, res, path, () =>
-          limited(req, res, ocspLimit, (d) => refuseOcsp(res, ocspLimit, d)),
-        );
-      } catch (err) {
-        fail(req, res, err);
-      }
-      return;
+      // RFC 6960 2.3: tryLater is the OCSP way to say "not now".
+      return handleOcsp(services.ocsp, req.log, req, res, path, () =>
+        limited(req, res, ocspLimit, (d) => refuseOcsp(res, ocspLimit, d)),
+      );
     }
     withConnectionScope(() => route(req, res, path, search)).catch((err: unknown) => fail(req, res, err));
   };

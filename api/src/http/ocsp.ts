@@ -19,9 +19,15 @@ function send(res: ServerResponse, answer: OcspAnswer, status = 200): void {
 }
 
 /** A request over the address's rate limit: `tryLater` (RFC 6960 2.3), HTTP 429 with the limit headers already set. */
+/** An OCSP error status (RFC 6960 4.2.1): never cached. */
+const errorAnswer = (status: Parameters<typeof ocspErrorResponse>[0]): OcspAnswer => ({
+  der: ocspErrorResponse(status),
+  headers: { "Cache-Control": "no-store" },
+});
+
 export function refuseOcsp(res: ServerResponse, limiter: RateLimiter, d: RateDecision): void {
   limiter.headers(res, d);
-  send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 429);
+  send(res, errorAnswer("tryLater"), 429);
 }
 
 /** The counters' children, bound once (prom-client hashes a label set on every call otherwise). */
@@ -33,8 +39,7 @@ function cachedAnswer(res: ServerResponse, answer: OcspAnswer): void {
   send(res, answer);
 }
 
-const malformed = (res: ServerResponse) =>
-  send(res, { der: ocspErrorResponse("malformedRequest"), headers: { "Cache-Control": "no-store" } });
+const malformed = (res: ServerResponse) => send(res, errorAnswer("malformedRequest"));
 
 /**
  * The base64 request of `GET /ocsp/{request}` (RFC 6960 A.1: base64, then URL-encoded). Taken from the
@@ -78,7 +83,11 @@ function readBody(req: IncomingMessage, done: (body: Buffer | null) => void): vo
 
 /** Decodes and answers in a connection scope of its own; never rejects (every fault is an OCSP answer). */
 function answer(ocsp: OcspResponder, log: Logger, res: ServerResponse, der: Buffer, requestKey: string): void {
-  void withConnectionScope(() => signAndSend(ocsp, log, res, der, requestKey));
+  withConnectionScope(() => signAndSend(ocsp, log, res, der, requestKey)).catch((err: unknown) => {
+    // Only if answering the fault failed too: nothing else may end the process.
+    log.error({ err }, "OCSP answer failed");
+    res.destroy();
+  });
 }
 
 async function signAndSend(
@@ -105,11 +114,11 @@ function fault(log: Logger, res: ServerResponse, err: unknown): void {
   }
   if (isDatabaseUnavailable(err)) {
     res.setHeader("Retry-After", String(RETRY_AFTER_S));
-    send(res, { der: ocspErrorResponse("tryLater"), headers: { "Cache-Control": "no-store" } }, 503);
+    send(res, errorAnswer("tryLater"), 503);
     return;
   }
   log.error({ err }, "OCSP request failed");
-  send(res, { der: ocspErrorResponse("internalError"), headers: { "Cache-Control": "no-store" } });
+  send(res, errorAnswer("internalError"));
 }
 
 /**
@@ -127,33 +136,36 @@ export function handleOcsp(
   path: string,
   refused: () => boolean,
 ): void {
-  if (req.method === "GET" && path.startsWith("/ocsp/")) {
-    const encoded = path.slice("/ocsp/".length);
-    const key = `G${encoded}`;
-    const cached = ocsp.cachedAnswer(key);
-    if (cached) return cachedAnswer(res, cached);
-    const der = requestFromPath(encoded);
-    if (!der) return malformed(res);
-    answer(ocsp, log, res, der, key);
-    return;
+  try {
+    if (req.method === "POST" && refused()) return;
+    if (req.method === "GET" && path.startsWith("/ocsp/")) {
+      const encoded = path.slice("/ocsp/".length);
+      const key = `G${encoded}`;
+      const cached = ocsp.cachedAnswer(key);
+      if (cached) return cachedAnswer(res, cached);
+      const der = requestFromPath(encoded);
+      if (!der) return malformed(res);
+      return answer(ocsp, log, res, der, key);
+    }
+    if (req.method === "POST" && path === "/ocsp") {
+      readBody(req, (der) => {
+        // Called from the request's events, where nothing but the process itself catches a throw.
+        try {
+          if (!der || der.length === 0) return malformed(res);
+          const key = `P${der.toString("latin1")}`;
+          const cached = ocsp.cachedAnswer(key);
+          if (cached) return cachedAnswer(res, cached);
+          answer(ocsp, log, res, der, key);
+        } catch (err) {
+          fault(log, res, err);
+        }
+      });
+      return;
+    }
+    res.statusCode = 405;
+    res.setHeader("Allow", "GET, POST");
+    res.end();
+  } catch (err) {
+    fault(log, res, err);
   }
-  if (req.method === "POST" && path === "/ocsp") {
-    if (refused()) return;
-    readBody(req, (der) => {
-      // Called from the request's events, where nothing catches what is thrown but the process itself.
-      try {
-        if (!der || der.length === 0) return malformed(res);
-        const key = `P${der.toString("latin1")}`;
-        const cached = ocsp.cachedAnswer(key);
-        if (cached) return cachedAnswer(res, cached);
-        answer(ocsp, log, res, der, key);
-      } catch (err) {
-        fault(log, res, err);
-      }
-    });
-    return;
-  }
-  res.statusCode = 405;
-  res.setHeader("Allow", "GET, POST");
-  res.end();
 }

@@ -91,18 +91,24 @@ export class CrlService {
   ) {}
 
   /**
-   * Locks one scope's counter row for this transaction and returns its last CRL number: the CA row
+   * Locks one scope's counter row for this transaction and returns its last CRL number, and whether the CA
+   * shards (a shard scope does; for the legacy list, as the locked CA row says now): the CA row
    * for the legacy CRL, the shard's `crl_shard_state` row (created on first use) for a shard. So CRL
    * numbers strictly increase per scope across replicas, while shards publish without waiting for
    * one another.
    */
-  private async lockScope(tx: EntityManager, caId: string, shard: number | null): Promise<bigint | null> {
+  private async lockScope(
+    tx: EntityManager,
+    caId: string,
+    shard: number | null,
+  ): Promise<{ last: bigint; sharded: boolean } | null> {
     if (shard === null) {
-      const rows: Array<{ n: string }> = await tx.query(
-        `SELECT last_crl_number::text AS n FROM certificate_authority WHERE id = $1 FOR UPDATE`,
+      // The shard count is read here, not from the cached CA row: it may have been raised since.
+      const rows: Array<{ n: string; shards: number }> = await tx.query(
+        `SELECT last_crl_number::text AS n, crl_shards::int AS shards FROM certificate_authority WHERE id = $1 FOR UPDATE`,
         [caId],
       );
-      return rows[0] ? BigInt(rows[0].n) : null;
+      return rows[0] ? { last: BigInt(rows[0].n), sharded: rows[0].shards > 0 } : null;
     }
     await tx.query(`INSERT INTO crl_shard_state (issuing_ca_id, shard) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
       caId,
@@ -112,7 +118,7 @@ export class CrlService {
       `SELECT last_crl_number::text AS n FROM crl_shard_state WHERE issuing_ca_id = $1 AND shard = $2 FOR UPDATE`,
       [caId, shard],
     );
-    return rows[0] ? BigInt(rows[0].n) : null;
+    return rows[0] ? { last: BigInt(rows[0].n), sharded: true } : null;
   }
 
   /**
@@ -122,9 +128,10 @@ export class CrlService {
    * entry list costs this event loop next to nothing (DESIGN "Hot paths and scale").
    */
   async publish(tx: EntityManager, caId: string, shard: number | null = null): Promise<PublishedCrl> {
-    const last = await this.lockScope(tx, caId, shard);
+    const scope = await this.lockScope(tx, caId, shard);
+    // The certificate and key of a CA never change: its row is read once per process.
     const ca = await this.ca.get(caId, tx);
-    if (!ca || last === null) throw new Error(`no certificate authority ${caId}`);
+    if (!ca || scope === null) throw new Error(`no certificate authority ${caId}`);
     if (shard !== null && !Number.isInteger(shard)) throw new Error(`bad CRL shard ${shard}`);
     const now = this.clock.now();
     const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -136,10 +143,9 @@ export class CrlService {
     // STAT-1: a shard lists part of the CA's certificates, and so does the legacy list once the CA
     // shards; both say which part (Issuing Distribution Point). A CA that never sharded keeps a full CRL.
     const partial =
-      shard !== null ||
-      ca.crlShards > 0 ||
+      scope.sharded ||
       (await tx.query<unknown[]>(`SELECT 1 FROM crl_shard_state WHERE issuing_ca_id = $1 LIMIT 1`, [caId])).length > 0;
-    const crlNumber = last + 1n;
+    const crlNumber = scope.last + 1n;
     const der = await buildCrl({
       issuer: { certDer: ca.certDer, signer: await this.ca.signer(ca) },
       crlNumber,

@@ -39,9 +39,9 @@ const CA_RELOAD_MS = 10_000;
 
 export interface OcspAnswer {
   /** The OCSPResponse, DER; always sent with HTTP 200 (errors are OCSP response statuses). */
-  der: Buffer;
+  readonly der: Buffer;
   /** Headers for the HTTP response (Cache-Control, and Last-Modified/ETag for cacheable answers); shared by every answer from the cache. */
-  headers: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
@@ -50,7 +50,7 @@ export interface OcspAnswer {
  * HTTP max-age, so max-age never shortens while it is kept.
  */
 interface CachedResponse extends OcspAnswer {
-  refreshAt: number;
+  readonly refreshAt: number;
 }
 
 interface LoadedCa {
@@ -126,7 +126,8 @@ export class OcspResponder {
 
   /**
    * Answers one OCSPRequest (DER): a signed response, or `malformedRequest` / `unauthorized`.
-   * Rejects only on faults (database, signer), which the route answers with `internalError`.
+   * Rejects only on faults (database, signer), which the route answers with `tryLater` when the
+   * database is unavailable and `internalError` otherwise.
    */
   async respond(requestDer: Buffer, requestKey?: string): Promise<OcspAnswer> {
     const noStore = { "Cache-Control": "no-store" };
@@ -176,11 +177,11 @@ export class OcspResponder {
     const untilNext = Math.floor((nextUpdate.getTime() - now.getTime()) / 1000);
     const entry: CachedResponse = {
       der,
-      headers: {
+      headers: Object.freeze({
         "Cache-Control": `public, max-age=${Math.max(0, Math.min(OCSP_HTTP_MAX_AGE_S, untilNext))}`,
         "Last-Modified": thisUpdate.toUTCString(),
         ETag: `"${createHash("sha256").update(der).digest("hex").slice(0, 32)}"`,
-      },
+      }),
       refreshAt: thisUpdate.getTime() + OCSP_REFRESH_AFTER_MS,
     };
     if (keep && this.caching && epoch === this.epoch && !this.isSuspect(key)) {
