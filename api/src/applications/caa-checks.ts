@@ -84,6 +84,16 @@ export class CaaChecks {
     links: CaaLinks = {},
   ): Promise<void> {
     if (results.length === 0) return;
+    if (links.afterSeq != null) {
+      // Under READ COMMITTED two concurrent rounds each miss the other's uncommitted row and both record.
+      // So the rounds of a name queue here (in name order, so two rounds of overlapping names cannot
+      // deadlock) until the earlier one commits; the insert's snapshot, taken after, then sees its rows.
+      await tx.query(
+        `SELECT count(pg_advisory_xact_lock(hashtext('caa:' || $1 || ':' || coalesce($2::text, '-') || ':' || n)))
+         FROM (SELECT DISTINCT n FROM unnest($3::text[]) AS n ORDER BY n) AS names`,
+        [subscriberId, accountId, results.map((r) => r.name)],
+      );
+    }
     await tx.query(
       `INSERT INTO caa_check (subscriber_id, name, account_id, method, status, checked_at, evidence, application_id, domain_validation_id)
        SELECT $1, r.name, $2::uuid, r.method, r.status, r.checked_at, r.evidence, $3::uuid, r.domain_validation_id
