@@ -7,7 +7,7 @@ import {
   stopCrlThread,
 } from "../../api/src/pki/crl-thread";
 import { issuerContext } from "../../api/src/pki/certificate-der";
-import { signatureAlgorithmIdentifier } from "../../api/src/pki/signer";
+import { frameTailRoom, signatureAlgorithmIdentifier, signFramedTbs, type FramedTbs } from "../../api/src/pki/signer";
 import { checkCsr } from "../../api/src/pki/csr";
 import { issueServerCertificate, newSerialHex, type IssuedCertificate } from "../../api/src/pki/issue";
 import { toPem } from "../../api/src/pki/pem";
@@ -21,6 +21,9 @@ import { makeCsr, openssl, opensslOk, opensslSerial, TempDir } from "../support/
 const dir = new TempDir();
 afterAll(() => dir.remove());
 const HOUR = 3_600_000;
+
+/** The TBS octets of a framed TBS. */
+const tbsOf = (t: FramedTbs): Buffer => t.frame.subarray(t.at, t.at + t.length);
 
 let ca: TestCa;
 let leaves: IssuedCertificate[];
@@ -245,9 +248,10 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
     idpUrl: "http://akashi.test/crl/ca/3.crl",
     entries: packCrlEntries(entries),
     reasonCodes: REVOCATION_REASON_CODE,
+    tailRoom: frameTailRoom(ca.issuing.signer.keyAlgorithm),
   };
   const inThread = await buildCrlTbsOffThread(input, true);
-  expect(inThread.equals(buildCrlTbs(input))).toBe(true);
+  expect(tbsOf(inThread).equals(tbsOf(buildCrlTbs(input)))).toBe(true);
   // The fast entry encoder writes what the generic DER builders write (a GeneralizedTime after 2049 too).
   const generic = (e: { serialHex: string; revokedAt: Date; reason: RevocationReason }) => {
     const code = REVOCATION_REASON_CODE[e.reason];
@@ -262,7 +266,7 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
     { serialHex: "00ff01", revokedAt: new Date("2051-03-04T05:06:07Z"), reason: "privilegeWithdrawn" as const },
   ];
   const oddTbs = buildCrlTbs({ ...input, entries: packCrlEntries(odd) });
-  expect(oddTbs.includes(sequence(...odd.map(generic)))).toBe(true);
+  expect(tbsOf(oddTbs).includes(sequence(...odd.map(generic)))).toBe(true);
   // Reasons outside REV-1 are refused in the worker too.
   await expect(
     buildCrlTbsOffThread(
@@ -290,4 +294,39 @@ test("STAT-1: a large CRL is built in the worker thread, byte for byte the TBS t
     /X509v3 Issuing Distribution Point: critical\s+Full Name:\s+URI:http:\/\/akashi\.test\/crl\/ca\/3\.crl\s+Only User Certificates/,
   );
   await stopCrlThread();
+});
+
+test("STAT-1: a CRL is signed where its TBS was built, and one whose signature does not fit the room left is copied instead; both verify under openssl", async () => {
+  const now = new Date();
+  const issuer = issuerContext(ca.issuing.certDer);
+  const framed = (tailRoom: number) =>
+    buildCrlTbs({
+      algorithmIdentifier: signatureAlgorithmIdentifier(ca.issuing.signer.keyAlgorithm),
+      issuerName: issuer.subjectName,
+      issuerKeyId: issuer.keyId,
+      issuerSpki: issuer.spki,
+      crlNumber: 9n,
+      thisUpdateMs: now.getTime(),
+      nextUpdateMs: now.getTime() + 7 * 24 * HOUR,
+      idpUrl: null,
+      entries: packCrlEntries([{ serialHex: newSerialHex(), revokedAt: now, reason: "keyCompromise" }]),
+      reasonCodes: REVOCATION_REASON_CODE,
+      tailRoom,
+    });
+  const roomy = framed(frameTailRoom(ca.issuing.signer.keyAlgorithm));
+  const inPlace = await signFramedTbs(ca.issuing.signer, roomy);
+  expect(inPlace.buffer).toBe(roomy.frame.buffer);
+  const cramped = framed(0);
+  const copied = await signFramedTbs(ca.issuing.signer, cramped);
+  expect(copied.buffer).not.toBe(cramped.frame.buffer);
+  for (const [name, der] of [
+    ["in-place.crl", inPlace],
+    ["copied.crl", copied],
+  ] as const) {
+    expect(childrenOf(readWhole(der, 0x30))).toHaveLength(3); // one whole SEQUENCE: TBS, algorithm, signature
+    const file = dir.file(name, der);
+    expect(openssl(["crl", "-inform", "DER", "-in", file, "-CAfile", ca.chainPath, "-noout"]).out).toContain(
+      "verify OK",
+    );
+  }
 });

@@ -7,6 +7,7 @@ import {
   reasonCode,
 } from "./extensions";
 import { assertCrlLints } from "./lint";
+import { FRAME_HEAD_ROOM, type FramedTbs } from "./signer";
 
 /**
  * The revoked entries of one CRL, packed as one string so that handing them to the CRL worker thread
@@ -31,14 +32,16 @@ export interface CrlTbsInput {
   entries: PackedCrlEntries;
   /** REV-1's reason → RFC 5280 code table (passed in, so the worker does not load the domain). */
   reasonCodes: Readonly<Record<string, number>>;
+  /** Octets to leave free after the TBS for the signature algorithm and signature (signer.ts frameTailRoom). */
+  tailRoom: number;
 }
 
 /**
- * TBSCertList (RFC 5280 5.1.2) in DER, in one buffer of its own (the worker thread hands it back without
- * a copy). REV-1: `unspecified` is written by leaving the reasonCode out, and then the entry has no
+ * TBSCertList (RFC 5280 5.1.2) in DER, framed in one buffer of its own with room for the signature
+ * around it (the worker thread hands the buffer back without a copy, and the CRL is signed in it). REV-1: `unspecified` is written by leaving the reasonCode out, and then the entry has no
  * crlEntryExtensions at all; with no entries revokedCertificates is absent.
  */
-export function buildCrlTbs(input: CrlTbsInput): Buffer {
+export function buildCrlTbs(input: CrlTbsInput): FramedTbs {
   // crlEntryExtensions per reason, encoded once: SEQUENCE { reasonCode }; none for unspecified (REV-1).
   const reasons: ReasonExtension[] = Object.entries(input.reasonCodes).map(([name, code]) => ({
     name,
@@ -62,9 +65,10 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
   );
   const list = entries.count ? 1 + lengthFieldSize(entries.totalLength) + entries.totalLength : 0;
   const inner = head.length + list + extensions.length;
-  const out = Buffer.allocUnsafeSlow(1 + lengthFieldSize(inner) + inner);
-  out[0] = 0x30;
-  let at = writeLength(out, 1, inner);
+  const length = 1 + lengthFieldSize(inner) + inner;
+  const out = Buffer.allocUnsafeSlow(FRAME_HEAD_ROOM + length + input.tailRoom);
+  out[FRAME_HEAD_ROOM] = 0x30;
+  let at = writeLength(out, FRAME_HEAD_ROOM + 1, inner);
   at += head.copy(out, at);
   if (entries.count) {
     out[at++] = 0x30;
@@ -72,8 +76,9 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
     at = writeEntries(out, at, entries, reasons);
   }
   at += extensions.copy(out, at);
-  if (at !== out.length) throw new Error("CRL: the TBSCertList came out at another length than it was sized");
-  return out;
+  if (at !== FRAME_HEAD_ROOM + length)
+    throw new Error("CRL: the TBSCertList came out at another length than it was sized");
+  return { frame: out, at: FRAME_HEAD_ROOM, length };
 }
 
 /**
@@ -82,13 +87,14 @@ export function buildCrlTbs(input: CrlTbsInput): Buffer {
  * worker thread, where the lint's walk over 100 k entries (about a tenth of a second) does not hold the
  * event loop that answers requests.
  */
-export function buildLintedCrlTbs(input: CrlTbsInput): Buffer {
-  const tbs = buildCrlTbs(input);
+export function buildLintedCrlTbs(input: CrlTbsInput): FramedTbs {
+  const framed = buildCrlTbs(input);
+  const tbs = framed.frame.subarray(framed.at, framed.at + framed.length);
   const issuer = {
     subjectName: Buffer.from(input.issuerName),
     spki: Buffer.from(input.issuerSpki),
     keyId: Buffer.from(input.issuerKeyId),
   };
   assertCrlLints(tbs, { issuer }, Buffer.from(input.algorithmIdentifier));
-  return tbs;
+  return framed;
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { buildLintedCrlTbs, type CrlTbsInput } from "./crl-tbs";
 import { LintError, type LintFailure } from "./lint";
+import type { FramedTbs } from "./signer";
 
 /**
  * Below this many entries a CRL is built on the calling thread: a few milliseconds, less than a hand-off.
@@ -28,7 +29,7 @@ export const crlThreadPolicy = { inlineMaxEntries: CRL_INLINE_MAX_ENTRIES };
  */
 export const CRL_THREAD_NICE = 10;
 
-type Pending = { resolve: (tbs: Buffer) => void; reject: (e: Error) => void };
+type Pending = { resolve: (tbs: FramedTbs) => void; reject: (e: Error) => void };
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -53,11 +54,17 @@ function startWorker(): Worker {
         )
       : new Worker(file);
   w.unref(); // an idle CRL thread must not keep a finished process (a test, a CLI) alive
-  w.on("message", (msg: { id: number; tbs?: Uint8Array; lint?: LintFailure[]; error?: string }) => {
+  type Answer = { id: number; frame?: Uint8Array; at: number; length: number; lint?: LintFailure[]; error?: string };
+  w.on("message", (msg: Answer) => {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
-    if (msg.tbs) p.resolve(Buffer.from(msg.tbs.buffer, msg.tbs.byteOffset, msg.tbs.byteLength));
+    if (msg.frame)
+      p.resolve({
+        frame: Buffer.from(msg.frame.buffer, msg.frame.byteOffset, msg.frame.byteLength),
+        at: msg.at,
+        length: msg.length,
+      });
     else if (msg.lint) p.reject(new LintError("CRL", msg.lint));
     else p.reject(new Error(`CRL worker: ${msg.error ?? "no answer"}`));
   });
@@ -83,14 +90,14 @@ export function startCrlThread(): void {
 }
 
 /** TBSCertList of a CRL, built and linted: on this thread when small, else in the CRL worker thread. */
-export function buildCrlTbsOffThread(input: CrlTbsInput, forceThread = false): Promise<Buffer> {
+export function buildCrlTbsOffThread(input: CrlTbsInput, forceThread = false): Promise<FramedTbs> {
   if (!forceThread && input.entries.count <= crlThreadPolicy.inlineMaxEntries) {
     return Promise.resolve().then(() => buildLintedCrlTbs(input));
   }
   worker ??= startWorker();
   const w = worker;
   const id = nextId++;
-  return new Promise<Buffer>((resolve, reject) => {
+  return new Promise<FramedTbs>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     w.ref(); // while a build is under way the process waits for it
     w.postMessage({ id, input });

@@ -19,11 +19,9 @@ if (process.platform === "linux") {
 const port = parentPort;
 port?.on("message", (msg: { id: number; input: CrlTbsInput }) => {
   try {
-    const tbs = buildLintedCrlTbs(msg.input);
-    // The TBS has an ArrayBuffer of its own (buildCrlTbs), so it is handed over, not copied.
-    const owned = tbs.buffer instanceof ArrayBuffer && tbs.byteOffset === 0 && tbs.buffer.byteLength === tbs.length;
-    const out = owned ? tbs : Uint8Array.from(tbs);
-    port.postMessage({ id: msg.id, tbs: out }, [out.buffer as ArrayBuffer]);
+    // The frame is a buffer of its own (buildCrlTbs), so it is handed over, not copied.
+    const { frame, at, length } = buildLintedCrlTbs(msg.input);
+    port.postMessage({ id: msg.id, frame, at, length }, [frame.buffer as ArrayBuffer]);
   } catch (e) {
     // A lint refusal crosses back as its findings, so the caller gets the same LintError as inline.
     if (e instanceof LintError) port.postMessage({ id: msg.id, lint: e.failures });

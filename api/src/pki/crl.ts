@@ -5,7 +5,7 @@ export type { PackedCrlEntries };
 import { buildCrlTbsOffThread } from "./crl-thread";
 export { startCrlThread } from "./crl-thread";
 import { REVOCATION_REASON_CODES, type RevocationReason } from "../domain/revocation-policy";
-import { signatureAlgorithmIdentifier, signToBeSigned, type Signer } from "./signer";
+import { frameTailRoom, signatureAlgorithmIdentifier, signFramedTbs, type Signer } from "./signer";
 
 // REV-1: the reasons and their RFC 5280 codes are the domain's (one list); the CA writes them.
 export type { RevocationReason };
@@ -76,9 +76,10 @@ export async function buildCrl(input: BuildCrlInput): Promise<Buffer> {
       idpUrl: input.idpUrl ?? null,
       entries,
       reasonCodes: REVOCATION_REASON_CODE,
+      tailRoom: frameTailRoom(input.issuer.signer.keyAlgorithm),
     },
     input.forceThread ?? false,
   );
   // Issue 15.6: the one place CRLs are signed; the TBS has passed the lint where it was built.
-  return signToBeSigned(input.issuer.signer, tbs);
+  return signFramedTbs(input.issuer.signer, tbs);
 }

@@ -1,5 +1,5 @@
 import { createPublicKey, sign as cryptoSign, type KeyObject } from "node:crypto";
-import { bitString, derNull, oid, sequence } from "./der";
+import { bitString, derNull, lengthFieldSize, oid, sequence, writeLength } from "./der";
 
 /** The key types the CA issues under and accepts in CSRs (APP-10). */
 export type KeyAlgorithm = "ECDSA_P256" | "ECDSA_P384" | "RSA_2048" | "RSA_3072" | "RSA_4096";
@@ -86,4 +86,53 @@ export class LocalKeySigner implements Signer {
 export async function signToBeSigned(signer: Signer, tbs: Buffer, ...trailing: Buffer[]): Promise<Buffer> {
   const signature = await signer.sign(tbs);
   return sequence(tbs, signatureAlgorithmIdentifier(signer.keyAlgorithm), bitString(signature), ...trailing);
+}
+
+/**
+ * A to-be-signed structure written into a larger buffer, with {@link FRAME_HEAD_ROOM} octets free before
+ * it and {@link frameTailRoom} after it: a large one (a CRL of 100 k entries) is then signed where it
+ * lies instead of being copied into a new buffer of the same size on the event loop.
+ */
+export interface FramedTbs {
+  frame: Buffer;
+  at: number;
+  length: number;
+}
+
+/** The outer SEQUENCE's tag and a length of up to four octets (4 GiB). */
+export const FRAME_HEAD_ROOM = 6;
+
+/** The longest signature of each key type: DER Ecdsa-Sig-Value with both integers at full size, or the RSA modulus. */
+const MAX_SIGNATURE_LENGTH: Record<KeyAlgorithm, number> = {
+  ECDSA_P256: 72,
+  ECDSA_P384: 104,
+  RSA_2048: 256,
+  RSA_3072: 384,
+  RSA_4096: 512,
+};
+
+/** Room after a framed TBS for the signature algorithm and the BIT STRING of the longest signature. */
+export function frameTailRoom(keyAlgorithm: KeyAlgorithm): number {
+  const bits = 1 + MAX_SIGNATURE_LENGTH[keyAlgorithm];
+  return algorithmIdentifiers[keyAlgorithm].length + 1 + lengthFieldSize(bits) + bits;
+}
+
+/**
+ * {@link signToBeSigned} for a framed TBS: the signed structure is the frame's own octets around the TBS.
+ * A signature longer than the room left (a signer that does not keep to its key type's DER) is copied
+ * the ordinary way.
+ */
+export async function signFramedTbs(signer: Signer, framed: FramedTbs): Promise<Buffer> {
+  const { frame, at, length } = framed;
+  const tbs = frame.subarray(at, at + length);
+  const signature = await signer.sign(tbs);
+  const tail = Buffer.concat([signatureAlgorithmIdentifier(signer.keyAlgorithm), bitString(signature)]);
+  const inner = length + tail.length;
+  const start = at - 1 - lengthFieldSize(inner);
+  const end = at + length + tail.length;
+  if (start < 0 || end > frame.length) return sequence(tbs, tail);
+  frame[start] = 0x30;
+  writeLength(frame, start + 1, inner);
+  tail.copy(frame, at + length);
+  return frame.subarray(start, end);
 }
