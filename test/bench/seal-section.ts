@@ -1,4 +1,4 @@
-import { describeChromium, launchChromium } from "../support/browser";
+import type { Browser } from "playwright-core";
 import { type BareRef, type ScenarioResult, measureAgainstBaseline, rowsFor, strip } from "./against-baseline";
 import { SEAL_GZIP_BUDGET_BYTES, SEAL_RENDER_GOAL_MS } from "./budget";
 import type { IssuanceContext } from "./issuance";
@@ -61,8 +61,11 @@ async function measureRender(input: SealSectionInput, sealId: string, failures: 
   const statusJson = await realStatusAnswer(input.app.client, sealId);
   const pages = new SealPages(input.app.publicOrigin, sealId, statusJson);
   await pages.start();
-  let browser: Awaited<ReturnType<typeof launchChromium>> | null = null;
+  let browser: Browser | null = null;
   try {
+    // Loaded here, not at the top: playwright's bundles are 14 MB of source strings on the heap, which
+    // every other section's in-process server would otherwise carry through its measurements.
+    const { describeChromium, launchChromium } = await import("../support/browser.js");
     const tl = performance.now();
     browser = await launchChromium([input.domain, "akashi.test"]);
     const chromium = await describeChromium(browser);
