@@ -13,19 +13,19 @@ export interface RunningServer {
   exited: Promise<number | null>;
 }
 
-/** The ports the kernel hands out for outgoing connections (Linux; elsewhere the common default). */
-function ephemeralRange(): [number, number] {
+/** The lowest port the kernel hands out for outgoing connections (Linux; elsewhere the common default). */
+function ephemeralLow(): number {
   try {
     const [low, high] = fs
       .readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
       .trim()
       .split(/\s+/)
       .map(Number);
-    if (low > 0 && high >= low) return [low, high];
+    if (low > 0 && high >= low) return low;
   } catch {
     // not Linux
   }
-  return [32768, 60999];
+  return 32768;
 }
 
 function bindable(port: number): Promise<boolean> {
@@ -44,7 +44,7 @@ function bindable(port: number): Promise<boolean> {
  * take it.
  */
 export async function serverPort(): Promise<number> {
-  const [low] = ephemeralRange();
+  const low = ephemeralLow();
   const from = Math.min(20_000, low - 1000);
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = randomInt(from, low);
