@@ -1,4 +1,5 @@
 import {
+  MS_PER_HOUR,
   MS_PER_SECOND,
   assertInteger,
   assertValidDate,
@@ -67,6 +68,24 @@ export function dailyAtJst(kind: string, hour: number, minute = 0, catchUp: Catc
     },
     key(runAt: Date): string {
       return `${kind}:${jstDateOf(runAt)}`;
+    },
+  };
+}
+
+/**
+ * At the start of every hour (JST is a whole number of hours from UTC, so its hours are UTC's); the key
+ * is the JST hour of the run, `kind:YYYY-MM-DDTHH`.
+ */
+export function hourly(kind: string, catchUp: CatchUp = "each"): RecurringJob {
+  return {
+    kind,
+    catchUp,
+    next(after: Date): Date {
+      assertValidDate(after, "after");
+      return new Date((Math.floor(after.getTime() / MS_PER_HOUR) + 1) * MS_PER_HOUR);
+    },
+    key(runAt: Date): string {
+      return `${kind}:${jstDateOf(runAt)}T${pad(toJst(runAt).hour)}`;
     },
   };
 }

@@ -2,7 +2,7 @@ import { DataSource, EntityManager, IsNull } from "typeorm";
 import { CaService, CertificateAuthority, Crl } from "../certificates";
 import { Clock } from "../domain/clock";
 import { JobHandler } from "../jobs/job-runner";
-import { RecurringJob, dailyAtJst } from "../jobs/schedule";
+import { RecurringJob, dailyAtJst, hourly } from "../jobs/schedule";
 import { buildCrl } from "../pki";
 import { CRL_PUBLISH_JOB } from "./status-publisher";
 
@@ -10,6 +10,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Job kind that re-publishes every CA's CRL once a day. */
 const CRL_REFRESH_JOB = "crl.refresh";
+
+/** Job kind that thins the stored CRL history once an hour ({@link CrlService.pruneHistory}). */
+const CRL_PRUNE_JOB = "crl.prune";
 
 /**
  * STAT-1 lifetimes:
@@ -28,6 +31,18 @@ export const CRL_HTTP_MAX_AGE_S = 60;
  * publication rhythm; later it is left out, which keeps the CRL from growing for ever.
  */
 const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
+
+/**
+ * The stored history keeps every CRL that was its scope's latest for at least this long, and the latest
+ * of each scope. The CRLs in between are dropped: superseded within the hour, they are mostly a burst's
+ * (revocations republish a shard within seconds, a mass revocation as it goes; at a million revoked a
+ * CA's shard CRLs are 48 MB together, stored again at each round). What they listed stays in the
+ * revocation records they were made from.
+ */
+export const CRL_HISTORY_MIN_CURRENT_MS = 60 * 60 * 1000;
+
+/** CRLs dropped per statement, so that each stays well inside the statement timeout (a CRL's TOAST chunks go with it). */
+const CRL_PRUNE_BATCH = 100;
 
 /**
  * STAT-1: the entries of one CRL scope (a shard, or the legacy list when `legacy`), as one aggregate of
@@ -234,7 +249,30 @@ export class CrlService {
     });
   }
 
-  /** The job handlers and the daily re-publication, for the JobRunner. */
+  /**
+   * Drops the stored CRLs that were superseded within {@link CRL_HISTORY_MIN_CURRENT_MS} of their own
+   * publication, in batches; returns how many. The latest CRL of a scope has no successor and is never
+   * one of them, whatever a concurrent publication adds (this statement does not see it).
+   */
+  async pruneHistory(tx: EntityManager): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const [, count]: [unknown, number] = await tx.query(
+        `DELETE FROM crl WHERE id IN (
+           SELECT id FROM (
+             SELECT id, this_update,
+                    lead(this_update) OVER (PARTITION BY issuing_ca_id, shard ORDER BY crl_number) AS superseded_at
+             FROM crl) AS history
+           WHERE superseded_at < this_update + $1 * interval '1 millisecond'
+           LIMIT $2)`,
+        [CRL_HISTORY_MIN_CURRENT_MS, CRL_PRUNE_BATCH],
+      );
+      dropped += count;
+      if (count < CRL_PRUNE_BATCH) return dropped;
+    }
+  }
+
+  /** The job handlers, the daily re-publication and the hourly pruning, for the JobRunner. */
   jobs(): { handlers: Record<string, JobHandler>; recurring: RecurringJob[] } {
     const publishOne: JobHandler = async (job, tx) => {
       const caId = job.payload.caId;
@@ -258,9 +296,13 @@ export class CrlService {
         for (const shard of crlScopes(ca)) await this.publish(tx, ca.id, shard);
       }
     };
+    const prune: JobHandler = async (_job, tx) => {
+      await this.pruneHistory(tx);
+    };
     return {
-      handlers: { [CRL_PUBLISH_JOB]: publishOne, [CRL_REFRESH_JOB]: refreshAll },
-      recurring: [dailyAtJst(CRL_REFRESH_JOB, 3, 0, "latest")], // only the newest CRL matters
+      handlers: { [CRL_PUBLISH_JOB]: publishOne, [CRL_REFRESH_JOB]: refreshAll, [CRL_PRUNE_JOB]: prune },
+      // Only the newest CRL matters, and one pruning covers every hour missed.
+      recurring: [dailyAtJst(CRL_REFRESH_JOB, 3, 0, "latest"), hourly(CRL_PRUNE_JOB, "latest")],
     };
   }
 }

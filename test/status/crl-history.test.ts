@@ -1,0 +1,78 @@
+import request from "supertest";
+import { CRL_HISTORY_MIN_CURRENT_MS } from "../../api/src/status/crl.service";
+import { StatusFixture, binary, startStatusFixture } from "./status-support";
+
+/**
+ * The stored CRL history (status/crl.service.ts pruneHistory): every CRL that was its scope's latest for
+ * at least an hour is kept, and the latest of every scope; the ones superseded sooner (a mass
+ * revocation's republications) are dropped by the hourly job.
+ */
+
+let f: StatusFixture;
+
+beforeAll(async () => {
+  f = await startStatusFixture(0);
+}, 60_000);
+
+afterAll(async () => {
+  await f?.close();
+});
+
+type Row = { crl_number: string };
+
+const history = async (caId: string): Promise<string[]> =>
+  (
+    await f.t.ds.query<Row[]>(
+      `SELECT crl_number FROM crl WHERE issuing_ca_id = $1 AND shard IS NULL ORDER BY crl_number`,
+      [caId],
+    )
+  ).map((r) => r.crl_number);
+
+test("STAT-1: the hourly job keeps each CRL that was current for an hour or more and the latest of every scope, and drops those superseded sooner; the latest is still served", async () => {
+  expect(CRL_HISTORY_MIN_CURRENT_MS).toBe(3_600_000);
+  const publishAt = async (ms: number): Promise<string> => {
+    f.t.clock.set(new Date(ms));
+    const crl = await f.t.services.ds.transaction((tx) => f.t.services.crls.publish(tx, f.issuingCaId));
+    return crl.crlNumber.toString();
+  };
+  const before = await history(f.issuingCaId);
+  const otherScopes = async () =>
+    f.t.ds.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM crl WHERE NOT (issuing_ca_id = $1 AND shard IS NULL)`,
+      [f.issuingCaId],
+    );
+  const [{ n: othersBefore }] = await otherScopes();
+
+  const t0 = f.t.clock.now().getTime() + 10_000;
+  const burst1 = await publishAt(t0);
+  const burst2 = await publishAt(t0 + 1_000);
+  const heldTwoHours = await publishAt(t0 + 2_000);
+  const heldTenMinutes = await publishAt(t0 + 2_000 + 2 * 3_600_000);
+  const latest = await publishAt(t0 + 2_000 + 2 * 3_600_000 + 10 * 60_000);
+  expect(await history(f.issuingCaId)).toEqual([...before, burst1, burst2, heldTwoHours, heldTenMinutes, latest]);
+
+  // The job, as the runner schedules it: at the start of the next hour.
+  await f.t.jobs.scheduleRecurring();
+  const [{ run_at }] = await f.t.ds.query<Array<{ run_at: Date }>>(
+    `SELECT run_at FROM job WHERE kind = 'crl.prune' AND status = 'PENDING' ORDER BY run_at LIMIT 1`,
+  );
+  f.t.clock.set(new Date(Math.max(new Date(run_at).getTime(), f.t.clock.now().getTime())));
+  await f.t.jobs.runDue();
+  const [{ status }] = await f.t.ds.query<Array<{ status: string }>>(
+    `SELECT status FROM job WHERE kind = 'crl.prune' AND run_at = $1`,
+    [run_at],
+  );
+  expect(status).toBe("DONE");
+
+  // Start-up's CRL was superseded within seconds too.
+  expect(await history(f.issuingCaId)).toEqual([heldTwoHours, latest]);
+  const [{ n: othersAfter }] = await otherScopes();
+  expect(othersAfter).toBe(othersBefore); // other scopes hold only their latest CRL here: untouched
+
+  const served = await binary(request(f.t.app).get(`/crl/${f.issuingCaId}.crl`));
+  expect(served.status).toBe(200);
+  expect(served.headers.etag).toContain(latest);
+
+  // Nothing left to drop: a second pass drops nothing.
+  expect(await f.t.services.ds.transaction((tx) => f.t.services.crls.pruneHistory(tx))).toBe(0);
+});
