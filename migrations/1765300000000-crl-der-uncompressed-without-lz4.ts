@@ -15,7 +15,7 @@ export class CrlDerUncompressedWithoutLz41765300000000 implements MigrationInter
   name = "CrlDerUncompressedWithoutLz41765300000000";
 
   async up(q: QueryRunner): Promise<void> {
-    if (!(await lz4Available(q))) await q.query(`ALTER TABLE crl ALTER COLUMN der SET STORAGE EXTERNAL`);
+    if (!(await columnUsesLz4(q))) await q.query(`ALTER TABLE crl ALTER COLUMN der SET STORAGE EXTERNAL`);
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -24,7 +24,7 @@ export class CrlDerUncompressedWithoutLz41765300000000 implements MigrationInter
 }
 
 /** Whether the column compresses with lz4 (1765000000000 set it so where the server offers lz4). */
-async function lz4Available(q: QueryRunner): Promise<boolean> {
+async function columnUsesLz4(q: QueryRunner): Promise<boolean> {
   // Through to_jsonb, so that a server older than PostgreSQL 14 (no attcompression) reads as "no lz4".
   const rows = (await q.query(
     `SELECT (to_jsonb(a) ->> 'attcompression') = 'l' AS lz4 FROM pg_attribute a WHERE attrelid = 'crl'::regclass AND attname = 'der'`,

@@ -1,4 +1,5 @@
 import request from "supertest";
+import { jstInstant, toJst } from "../../api/src/domain/jst";
 import { CRL_HISTORY_MIN_CURRENT_MS } from "../../api/src/status/crl.service";
 import { StatusFixture, binary, startStatusFixture } from "./status-support";
 
@@ -43,7 +44,10 @@ test("STAT-1: the hourly job keeps each CRL that was current for an hour or more
     );
   const [{ n: othersBefore }] = await otherScopes();
 
-  const t0 = f.t.clock.now().getTime() + 10_000;
+  // Tomorrow at 12:00 JST, so the job's hour (15:00 JST) is due alone: no daily job (03:00 JST CRL
+  // refresh among them) falls between the last publication and it, whatever time the test runs at.
+  const today = toJst(f.t.clock.now());
+  const t0 = jstInstant(today.year, today.month, today.day + 1, 12, 0).getTime();
   const burst1 = await publishAt(t0);
   const burst2 = await publishAt(t0 + 1_000);
   const heldTwoHours = await publishAt(t0 + 2_000);
@@ -64,8 +68,9 @@ test("STAT-1: the hourly job keeps each CRL that was current for an hour or more
   );
   expect(status).toBe("DONE");
 
-  // Start-up's CRL was superseded within seconds too.
-  expect(await history(f.issuingCaId)).toEqual([heldTwoHours, latest]);
+  // Start-up's CRL was current until tomorrow's burst: kept.
+  expect(before.length).toBeGreaterThan(0);
+  expect(await history(f.issuingCaId)).toEqual([...before, heldTwoHours, latest]);
   const [{ n: othersAfter }] = await otherScopes();
   expect(othersAfter).toBe(othersBefore); // other scopes hold only their latest CRL here: untouched
 

@@ -99,7 +99,7 @@ export interface FramedTbs {
   length: number;
 }
 
-/** The outer SEQUENCE's tag and a length of up to four octets (4 GiB). */
+/** The outer SEQUENCE's tag and its length field: 0x84 and four octets at most (below 4 GiB). */
 export const FRAME_HEAD_ROOM = 6;
 
 /** The longest signature of each key type: DER Ecdsa-Sig-Value with both integers at full size, or the RSA modulus. */

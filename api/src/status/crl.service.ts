@@ -251,8 +251,10 @@ export class CrlService {
 
   /**
    * Drops the stored CRLs that were superseded within {@link CRL_HISTORY_MIN_CURRENT_MS} of their own
-   * publication, in batches; returns how many. The latest CRL of a scope has no successor and is never
-   * one of them, whatever a concurrent publication adds (this statement does not see it).
+   * publication, in batches; returns how many. Oldest first in each scope: a CRL's successor is then never
+   * deleted before it is judged (else it would be judged against a later one, and kept). The latest CRL
+   * of a scope has no successor in a statement's snapshot and is never one of them, whatever a
+   * concurrent publication adds.
    */
   async pruneHistory(tx: EntityManager): Promise<number> {
     let dropped = 0;
@@ -260,10 +262,11 @@ export class CrlService {
       const [, count]: [unknown, number] = await tx.query(
         `DELETE FROM crl WHERE id IN (
            SELECT id FROM (
-             SELECT id, this_update,
+             SELECT id, issuing_ca_id, shard, crl_number, this_update,
                     lead(this_update) OVER (PARTITION BY issuing_ca_id, shard ORDER BY crl_number) AS superseded_at
              FROM crl) AS history
            WHERE superseded_at < this_update + $1 * interval '1 millisecond'
+           ORDER BY issuing_ca_id, shard, crl_number
            LIMIT $2)`,
         [CRL_HISTORY_MIN_CURRENT_MS, CRL_PRUNE_BATCH],
       );
