@@ -95,6 +95,13 @@ test("STAT-1: the entry writer writes byte for byte what the generic DER builder
   expect(written(entries).equals(Buffer.concat(entries.map(genericEntry)))).toBe(true);
 });
 
+test("STAT-1: a burst's entries, many in one second and one day, are written as the generic builders write them, across the UTCTime/GeneralizedTime boundary", () => {
+  // The writer keeps the last day's date and copies the last second's time: a mass revocation's list.
+  const start = at("2049-12-31T23:59:50Z");
+  const entries = randomEntries(3000).map((e, i) => ({ ...e, seconds: start + Math.floor(i / 150) }));
+  expect(written(entries).equals(Buffer.concat(entries.map(genericEntry)))).toBe(true);
+});
+
 test("STAT-1: DER length fields of every size, as the generic writer writes them (a list of 16 MiB or more included)", () => {
   const written = (n: number) => {
     const out = Buffer.alloc(lengthFieldSize(n));
@@ -138,6 +145,15 @@ test("REV-1: packed entries with a reason outside the list, a time that is not w
   expect(() => parsePackedEntries("0a 1800000000", 1, REASONS)).toThrow(/bad revocation time in "0a 1800000000"/);
   expect(() => parsePackedEntries("zz 1800000000 superseded", 1, REASONS)).toThrow(/not hex/);
   expect(() => parsePackedEntries("00 1800000000 superseded", 1, REASONS)).toThrow(/positive/);
+});
+
+test("REV-1: a character outside ASCII in packed entries is refused, never read as the octet it ends in", () => {
+  // U+0130, U+FF10 and U+0164 end in the octets of "0", "0" and "d"; their UTF-8 octets match no part.
+  expect(() => parsePackedEntries("0\u0130 1800000000 superseded", 1, REASONS)).toThrow(/not hex/);
+  expect(() => parsePackedEntries("0a 18000\uff10000 superseded", 1, REASONS)).toThrow(/bad revocation time/);
+  expect(() => parsePackedEntries("0a 1800000000 supersede\u0164", 1, REASONS)).toThrow(
+    /supersede\u0164 is not allowed \(REV-1\)/,
+  );
 });
 
 function fullFindings(b: Buffer): { ids: string[]; next: number } {
