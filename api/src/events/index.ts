@@ -3,4 +3,3 @@
  * events/ (npm run deps checks it).
  */
 export { EventPublisher, EventType } from "./event-publisher";
-export { updatedRows } from "./updated-rows";

@@ -6,7 +6,7 @@ import { Job } from "../jobs/job.entity";
 import { AfterCommit, enqueueJob } from "../jobs/job-runner";
 import { JobSet } from "../jobs/job-sets";
 import { WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./event-publisher";
-import { updatedRows } from "./updated-rows";
+import { updatedRows } from "../db/query-results";
 import { DeliveryFailure, Resolver, failureCategory, httpFailure, postWebhook, systemResolver } from "./webhook-http";
 import { WEBHOOK_HEADERS, signWebhook } from "./webhook-signature";
 

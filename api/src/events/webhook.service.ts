@@ -12,7 +12,7 @@ import { EVENT_TYPES, EventType, WEBHOOK_DELIVER_JOB, deliveryJobKey } from "./e
 import { enqueueJob } from "../jobs/job-runner";
 import { checkWebhookUrl } from "./webhook-url";
 import { newWebhookSecret } from "./webhook-signature";
-import { updatedRows } from "./updated-rows";
+import { updatedRows } from "../db/query-results";
 import { Event, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from "./webhook.types";
 
 interface EndpointRow {

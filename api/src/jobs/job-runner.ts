@@ -4,6 +4,7 @@ import { performance } from "node:perf_hooks";
 import { DataSource, EntityManager } from "typeorm";
 import { PgListener } from "../db/listener";
 import { withConnectionScope } from "../db/connection-guard";
+import { affectedRows } from "../db/query-results";
 import { Clock } from "../domain/clock";
 import { Logger } from "../logger";
 import { Job, JobStatus } from "./job.entity";
@@ -141,11 +142,6 @@ function toJob(r: JobRow): Job {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   });
-}
-
-/** UPDATE through EntityManager.query resolves to [rows, rowCount] on PostgreSQL. */
-function affected(result: unknown): number {
-  return Array.isArray(result) && typeof result[1] === "number" ? result[1] : 0;
 }
 
 function errorText(err: unknown): string {
@@ -341,7 +337,7 @@ export class JobRunner {
         const job = toJob(rows[0]);
         claimed.job = job;
         claimed.after = (await this.handlers[job.kind](job, tx)) ?? undefined;
-        const done = affected(
+        const done = affectedRows(
           await tx.query(`UPDATE job SET status = 'DONE', attempts = attempts + 1, finished_at = $2 WHERE id = $1`, [
             job.id,
             this.clock.now(),
@@ -387,7 +383,7 @@ export class JobRunner {
     let recorded: boolean;
     try {
       recorded = await this.ds.transaction(async (tx) => {
-        const n = affected(
+        const n = affectedRows(
           await tx.query(
             `UPDATE job SET attempts = $3, last_error = $4, run_at = $5, status = $6, finished_at = $7
              WHERE id = $1 AND status = 'PENDING' AND attempts = $2`,

@@ -1,12 +1,12 @@
 import { DataSource, EntityManager, IsNull } from "typeorm";
 import { CaService, CertificateAuthority, Crl } from "../certificates";
 import { Clock } from "../domain/clock";
+import { MS_PER_DAY, MS_PER_HOUR } from "../domain/jst";
+import { affectedRows } from "../db/query-results";
 import { JobHandler } from "../jobs/job-runner";
 import { RecurringJob, dailyAtJst, hourly } from "../jobs/schedule";
 import { buildCrl } from "../pki";
 import { CRL_PUBLISH_JOB } from "./status-publisher";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Job kind that re-publishes every CA's CRL once a day. */
 const CRL_REFRESH_JOB = "crl.refresh";
@@ -21,8 +21,8 @@ const CRL_PRUNE_JOB = "crl.prune";
  *   {@link CRL_MAX_AGE_MS} (the rule asks for at least every 4 days), and within seconds of a revocation;
  * - HTTP caches may keep it {@link CRL_HTTP_MAX_AGE_S} seconds.
  */
-export const CRL_VALIDITY_MS = 7 * DAY_MS;
-const CRL_MAX_AGE_MS = 1 * DAY_MS;
+export const CRL_VALIDITY_MS = 7 * MS_PER_DAY;
+const CRL_MAX_AGE_MS = 1 * MS_PER_DAY;
 export const CRL_HTTP_MAX_AGE_S = 60;
 
 /**
@@ -30,7 +30,7 @@ export const CRL_HTTP_MAX_AGE_S = 60;
  * appears on at least one regularly scheduled CRL after its expiry (RFC 5280 3.3) whatever the
  * publication rhythm; later it is left out, which keeps the CRL from growing for ever.
  */
-const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
+const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + MS_PER_DAY;
 
 /**
  * The stored history keeps every CRL that was its scope's latest for at least this long, and the latest
@@ -39,7 +39,7 @@ const CRL_KEEP_AFTER_EXPIRY_MS = CRL_VALIDITY_MS + DAY_MS;
  * CA's shard CRLs are 48 MB together, stored again at each round). What they listed stays in the
  * revocation records they were made from.
  */
-export const CRL_HISTORY_MIN_CURRENT_MS = 60 * 60 * 1000;
+export const CRL_HISTORY_MIN_CURRENT_MS = MS_PER_HOUR;
 
 /** CRLs dropped per statement, so that each stays well inside the statement timeout (a CRL's TOAST chunks go with it). */
 const CRL_PRUNE_BATCH = 100;
@@ -259,8 +259,9 @@ export class CrlService {
   async pruneHistory(tx: EntityManager): Promise<number> {
     let dropped = 0;
     for (;;) {
-      const [, count]: [unknown, number] = await tx.query(
-        `DELETE FROM crl WHERE id IN (
+      const count = affectedRows(
+        await tx.query(
+          `DELETE FROM crl WHERE id IN (
            SELECT id FROM (
              SELECT id, issuing_ca_id, shard, crl_number, this_update,
                     lead(this_update) OVER (PARTITION BY issuing_ca_id, shard ORDER BY crl_number) AS superseded_at
@@ -268,7 +269,8 @@ export class CrlService {
            WHERE superseded_at < this_update + $1 * interval '1 millisecond'
            ORDER BY issuing_ca_id, shard, crl_number
            LIMIT $2)`,
-        [CRL_HISTORY_MIN_CURRENT_MS, CRL_PRUNE_BATCH],
+          [CRL_HISTORY_MIN_CURRENT_MS, CRL_PRUNE_BATCH],
+        ),
       );
       dropped += count;
       if (count < CRL_PRUNE_BATCH) return dropped;
