@@ -330,3 +330,46 @@ test("STAT-1: a CRL is signed where its TBS was built, and one whose signature d
     );
   }
 });
+
+test("STAT-1: a CRL whose TBS fits a 2-octet length but whose whole needs 3 is signed in place with the longer header, and verifies under openssl", async () => {
+  const now = new Date();
+  const issuer = issuerContext(ca.issuing.certDer);
+  const framed = (count: number) =>
+    buildCrlTbs({
+      algorithmIdentifier: signatureAlgorithmIdentifier(ca.issuing.signer.keyAlgorithm),
+      issuerName: issuer.subjectName,
+      issuerKeyId: issuer.keyId,
+      issuerSpki: issuer.spki,
+      crlNumber: 10n,
+      thisUpdateMs: now.getTime(),
+      nextUpdateMs: now.getTime() + 7 * 24 * HOUR,
+      idpUrl: null,
+      // 16-octet serials, one revocation time: every entry is 49 octets.
+      entries: packCrlEntries(
+        Array.from({ length: count }, (_, i) => ({
+          serialHex: `7${i.toString(16).padStart(31, "0")}`,
+          revokedAt: now,
+          reason: "keyCompromise" as const,
+        })),
+      ),
+      reasonCodes: REVOCATION_REASON_CODE,
+      tailRoom: frameTailRoom(ca.issuing.signer.keyAlgorithm),
+    });
+  // The algorithm and an ECDSA P-256 signature add at least 85 octets to the TBS: a TBS of
+  // 0xffff - 84 … 0xffff octets makes a CRL whose length needs a third octet.
+  let count = Math.floor((0xffff - 84 - framed(0).length) / 49);
+  let tbs = framed(count);
+  while (tbs.length < 0xffff - 84) tbs = framed(++count);
+  expect(tbs.length).toBeLessThanOrEqual(0xffff);
+  expect(tbs.frame.subarray(tbs.at, tbs.at + 2).toString("hex")).toBe("3082"); // the TBS's own length: 2 octets
+
+  const der = await signFramedTbs(ca.issuing.signer, tbs);
+  expect(der.buffer).toBe(tbs.frame.buffer); // signed in place
+  expect(der.subarray(0, 2).toString("hex")).toBe("3083");
+  expect(der.length - 5).toBeGreaterThan(0xffff);
+  expect(childrenOf(readWhole(der, 0x30))).toHaveLength(3);
+  const file = dir.file("three-octet-length.crl", der);
+  const shown = openssl(["crl", "-inform", "DER", "-in", file, "-CAfile", ca.chainPath, "-noout", "-text"]).out;
+  expect(shown).toContain("verify OK");
+  expect(shown.match(/Serial Number:/g)).toHaveLength(count);
+});

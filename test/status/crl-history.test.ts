@@ -81,3 +81,22 @@ test("STAT-1: the hourly job keeps each CRL that was current for an hour or more
   // Nothing left to drop: a second pass drops nothing.
   expect(await f.t.services.ds.transaction((tx) => f.t.services.crls.pruneHistory(tx))).toBe(0);
 });
+
+test("STAT-1: a burst longer than one pruning batch is dropped in full, oldest first, and its last CRL kept", async () => {
+  const before = await history(f.issuingCaId);
+  // 250 republications one second apart, two hours after the scope's latest (which they supersede late
+  // enough to keep it): the DER is the latest's, as only the times and numbers are judged.
+  await f.t.ds.query(
+    `INSERT INTO crl (issuing_ca_id, shard, crl_number, this_update, next_update, der)
+     SELECT c.issuing_ca_id, c.shard, c.crl_number + g, c.this_update + interval '2 hours' + g * interval '1 second',
+            c.next_update + interval '2 hours' + g * interval '1 second', c.der
+     FROM (SELECT * FROM crl WHERE issuing_ca_id = $1 AND shard IS NULL ORDER BY crl_number DESC LIMIT 1) AS c,
+          generate_series(1, 250) AS g`,
+    [f.issuingCaId],
+  );
+  const burst = (await history(f.issuingCaId)).slice(before.length);
+  expect(burst).toHaveLength(250);
+
+  expect(await f.t.services.ds.transaction((tx) => f.t.services.crls.pruneHistory(tx))).toBe(249);
+  expect(await history(f.issuingCaId)).toEqual([...before, burst[249]]);
+});
