@@ -1,6 +1,7 @@
 import os from "node:os";
 import { parentPort } from "node:worker_threads";
-import { buildLintedCrlTbs, type CrlTbsInput } from "./crl-tbs";
+import { CrlEntriesMemory } from "./crl-entries-memory";
+import type { CrlTbsInput } from "./crl-tbs";
 import { CRL_THREAD_NICE } from "./crl-thread";
 import { LintError } from "./lint";
 
@@ -17,10 +18,11 @@ if (process.platform === "linux") {
 }
 
 const port = parentPort;
+const memory = new CrlEntriesMemory();
 port?.on("message", (msg: { id: number; input: CrlTbsInput }) => {
   try {
     // The frame is a buffer of its own (buildCrlTbs), so it is handed over, not copied.
-    const { frame, at, length } = buildLintedCrlTbs(msg.input);
+    const { frame, at, length } = memory.build(msg.input);
     port.postMessage({ id: msg.id, frame, at, length }, [frame.buffer as ArrayBuffer]);
   } catch (e) {
     // A lint refusal crosses back as its findings, so the caller gets the same LintError as inline.

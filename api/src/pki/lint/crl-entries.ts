@@ -1,7 +1,7 @@
 import { childrenOf, readTlv, TAG, type Tlv } from "../der";
 import { checkIntegerContent } from "./common";
 import { isDateTime, plainTimeLength } from "./der-time";
-import type { Findings } from "./lint-error";
+import { Findings } from "./lint-error";
 
 /**
  * The revoked-certificates list of a TBSCertList, read on its own (not by the encoder that wrote it).
@@ -133,20 +133,29 @@ function serialKey(b: Buffer, at: number, length: number): number {
   return (h1 >>> 0) * 0x200000 + (h2 >>> 11);
 }
 
-/** RFC 5280 5.1.2.6: one entry per certificate. Serials whose hashes clash are compared in full. */
+/** The serial keys of a list's entries, in order, as the walk found their serials. */
+function serialKeys(b: Buffer, serialAt: Int32Array, serialLength: Int32Array, n: number): Float64Array {
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = serialKey(b, serialAt[i], serialLength[i]);
+  return keys;
+}
+
+/**
+ * RFC 5280 5.1.2.6: one entry per certificate. Serials whose hashes clash are compared in full.
+ * Returns the keys sorted (what a later walk of a longer list checks its new serials against).
+ */
 function reportDuplicateSerials(
   f: Findings,
   b: Buffer,
   serialAt: Int32Array,
   serialLength: Int32Array,
   n: number,
-): void {
-  const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = serialKey(b, serialAt[i], serialLength[i]);
+): Float64Array {
+  const keys = serialKeys(b, serialAt, serialLength, n);
   const sorted = keys.slice().sort();
   let clashing: Set<number> | null = null;
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) (clashing ??= new Set()).add(sorted[i]);
-  if (!clashing) return;
+  if (!clashing) return sorted;
   const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
     if (!clashing.has(keys[i])) continue;
@@ -154,6 +163,32 @@ function reportDuplicateSerials(
     if (seen.has(hex)) f.error("e_crl_entry_duplicate_serial", `serial ${hex} is listed twice`);
     seen.add(hex);
   }
+  return sorted;
+}
+
+/** Whether sorted `keys` holds `key`. */
+function holdsKey(keys: Float64Array, key: number): boolean {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] === key) return true;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Two sorted key lists as one. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }
 
 /**
@@ -203,18 +238,30 @@ export function lintEntryInFull(
 }
 
 /**
- * RFC 5280 5.1.2.6 and 5.3: every entry of `list` (the revokedCertificates SEQUENCE). An entry of the
- * shape this CA writes is checked in place (plainEntryLength); any other is decoded and checked part
- * by part, which names each finding.
+ * A revokedCertificates list this walk has passed with no finding: its content octets and its serials'
+ * keys, sorted (pki/crl-entries-memory.ts keeps one per CRL scope in the CRL thread).
  */
-export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlySet<number>): void {
-  const b = list.value;
+export interface LintedEntries {
+  octets: Buffer;
+  sortedKeys: Float64Array;
+}
+
+/** The serials found by a walk over entries, and how many entries it read. */
+interface Walk {
+  count: number;
+  serials: number;
+  serialAt: Int32Array;
+  serialLength: Int32Array;
+}
+
+/** Every entry of `b` from `from` on: in place when plain, else in full (`before`: entries ahead of `from`, for the messages). */
+function walkEntries(f: Findings, b: Buffer, from: number, before: number, allowedReasons: ReadonlySet<number>): Walk {
   // The smallest entry that still has a serial (SEQUENCE { INTEGER }) takes 4 octets.
-  const serialAt = new Int32Array(Math.floor(b.length / 4) + 1);
+  const serialAt = new Int32Array(Math.floor((b.length - from) / 4) + 1);
   const serialLength = new Int32Array(serialAt.length);
   let serials = 0;
-  let count = 0;
-  for (let at = 0; at < b.length;) {
+  let count = before;
+  for (let at = from; at < b.length;) {
     count++;
     const plain = plainEntryLength(b, at, allowedReasons);
     if (plain > 0) {
@@ -231,6 +278,53 @@ export function lintCrlEntries(f: Findings, list: Tlv, allowedReasons: ReadonlyS
     if (read.next < 0) break;
     at = read.next;
   }
-  reportDuplicateSerials(f, b, serialAt, serialLength, serials);
-  f.check(count > 0, "e_crl_empty_revoked_list", "revokedCertificates is present but empty");
+  return { count: count - before, serials, serialAt, serialLength };
+}
+
+/**
+ * The new entries of a list that begins with exactly the octets of `known`, which this walk passed:
+ * entries are self-delimiting and each is judged on its own octets, so a whole entry of that prefix gets
+ * the verdict it got before, and only the entries after it are read. Their serials are checked against
+ * one another and against the prefix's by key. During a mass revocation a shard's list grows only at
+ * its end (entries come in revocation-time order), so each republication reads only what was revoked
+ * since. Null when the list does not begin with `known`, or when a new serial's key is already taken
+ * (then the whole list is read again, so that a duplicate is named).
+ */
+function lintNewEntries(
+  f: Findings,
+  b: Buffer,
+  known: LintedEntries,
+  allowedReasons: ReadonlySet<number>,
+): Float64Array | null {
+  const from = known.octets.length;
+  if (from === 0 || from > b.length || !b.subarray(0, from).equals(known.octets)) return null;
+  const findings = new Findings();
+  const walk = walkEntries(findings, b, from, known.sortedKeys.length, allowedReasons);
+  const keys = serialKeys(b, walk.serialAt, walk.serialLength, walk.serials).sort();
+  for (let i = 0; i < keys.length; i++)
+    if ((i > 0 && keys[i] === keys[i - 1]) || holdsKey(known.sortedKeys, keys[i])) return null;
+  f.errors.push(...findings.errors);
+  f.warnings.push(...findings.warnings);
+  return mergeSorted(known.sortedKeys, keys);
+}
+
+/**
+ * RFC 5280 5.1.2.6 and 5.3: every entry of `list` (the revokedCertificates SEQUENCE). An entry of the
+ * shape this CA writes is checked in place (plainEntryLength); any other is decoded and checked part
+ * by part, which names each finding. When the list begins with `known`, only the entries after it are
+ * read (lintNewEntries). Returns the sorted keys of the list's serials.
+ */
+export function lintCrlEntries(
+  f: Findings,
+  list: Tlv,
+  allowedReasons: ReadonlySet<number>,
+  known: LintedEntries | null = null,
+): Float64Array {
+  const b = list.value;
+  const grown = known ? lintNewEntries(f, b, known, allowedReasons) : null;
+  if (grown) return grown;
+  const walk = walkEntries(f, b, 0, 0, allowedReasons);
+  const sorted = reportDuplicateSerials(f, b, walk.serialAt, walk.serialLength, walk.serials);
+  f.check(walk.count > 0, "e_crl_empty_revoked_list", "revokedCertificates is present but empty");
+  return sorted;
 }

@@ -14,7 +14,7 @@ import {
   type IssuerFacts,
 } from "./common";
 import { childrenOf, DerError, readWhole, TAG, tlv, type Tlv } from "../der";
-import { lintCrlEntries } from "./crl-entries";
+import { lintCrlEntries, type LintedEntries } from "./crl-entries";
 import { Findings, LintError, type LintResult } from "./lint-error";
 
 const EXT = {
@@ -36,9 +36,24 @@ export interface CrlProfile {
   maxValidityDays?: number;
 }
 
-/** RFC 5280 section 5 and BR 7.2 checks on a DER TBSCertList. */
-export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAlgorithm: Buffer): LintResult {
+/** A CRL's findings, and the sorted keys of its entries' serials (null when it has no list or did not decode). */
+export interface CrlLintResult extends LintResult {
+  sortedSerialKeys: Float64Array | null;
+}
+
+/**
+ * RFC 5280 section 5 and BR 7.2 checks on a DER TBSCertList. `known`: entries this lint passed in an
+ * earlier CRL of the same scope; when the list begins with exactly their octets, only the entries after
+ * them are read (crl-entries.ts lintNewEntries).
+ */
+export function lintCrlTbs(
+  tbsDer: Buffer,
+  profile: CrlProfile,
+  outerSignatureAlgorithm: Buffer,
+  known: LintedEntries | null = null,
+): CrlLintResult {
   const f = new Findings();
+  const undecoded = (): CrlLintResult => ({ ...f.result(), sortedSerialKeys: null });
   // The revoked-certificates list goes to its own walker (crl-entries.ts: decoding it with asn1js would
   // cost seconds for a large CRL); everything else is decoded by @peculiar/asn1-x509.
   let split: { header: Buffer; list: Tlv | null };
@@ -49,14 +64,14 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
       err instanceof DerError ? "e_crl_tbs_not_der" : "e_crl_tbs_undecodable",
       `the TBSCertList does not decode: ${(err as Error).message}`,
     );
-    return f.result();
+    return undecoded();
   }
   let tbs: TBSCertList;
   try {
     tbs = AsnParser.parse(split.header, TBSCertList);
   } catch (err) {
     f.error("e_crl_tbs_undecodable", `the TBSCertList does not decode: ${(err as Error).message}`);
-    return f.result();
+    return undecoded();
   }
   checkDerRoundTrip(f, split.header, tbs, "e_crl_tbs_not_der");
   f.check(tbs.version === Version.v2, "e_crl_version_not_2", "a CRL with extensions must be v2 (RFC 5280 5.1.2.1)");
@@ -132,12 +147,17 @@ export function lintCrlTbs(tbsDer: Buffer, profile: CrlProfile, outerSignatureAl
   }
 
   // Entries: an empty list is written by leaving the field out (RFC 5280 5.1.2.6).
-  if (split.list) lintCrlEntries(f, split.list, ALLOWED_REASON_CODES);
-  return f.result();
+  const sortedSerialKeys = split.list ? lintCrlEntries(f, split.list, ALLOWED_REASON_CODES, known) : null;
+  return { ...f.result(), sortedSerialKeys };
 }
 
-export function assertCrlLints(tbsDer: Buffer, profile: CrlProfile, outerSignatureAlgorithm: Buffer): LintResult {
-  const result = lintCrlTbs(tbsDer, profile, outerSignatureAlgorithm);
+export function assertCrlLints(
+  tbsDer: Buffer,
+  profile: CrlProfile,
+  outerSignatureAlgorithm: Buffer,
+  known: LintedEntries | null = null,
+): CrlLintResult {
+  const result = lintCrlTbs(tbsDer, profile, outerSignatureAlgorithm, known);
   if (result.errors.length) throw new LintError("CRL", result.errors);
   return result;
 }

@@ -14,4 +14,5 @@ export {
   type CaProfile,
 } from "./certificate-lint";
 export { BR_POLICY } from "./subscriber-rules";
-export { assertCrlLints, lintCrlTbs, CRL_MAX_VALIDITY_DAYS, type CrlProfile } from "./crl-lint";
+export { assertCrlLints, lintCrlTbs, CRL_MAX_VALIDITY_DAYS, type CrlLintResult, type CrlProfile } from "./crl-lint";
+export { type LintedEntries } from "./crl-entries";
