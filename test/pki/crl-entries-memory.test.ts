@@ -71,10 +71,10 @@ test("STAT-1: a list that grows at its end is built from its new entries alone, 
   const all = entries(6000);
   const memory = new CrlEntriesMemory();
   for (const [n, crlNumber] of [
-    [2500, 10n],
-    [2501, 11n],
-    [4000, 12n],
-    [4000, 13n],
+    [1400, 10n],
+    [1401, 11n],
+    [1600, 12n],
+    [1600, 13n],
     [6000, 14n],
   ] as const) {
     const built = memory.build(input(all.slice(0, n), undefined, crlNumber));
@@ -82,8 +82,9 @@ test("STAT-1: a list that grows at its end is built from its new entries alone, 
   }
   const reused: number[] = [];
   const again = new CrlEntriesMemory();
-  for (const n of [2500, 2501, 4000, 4000, 6000]) reused.push(again.build(input(all.slice(0, n))).reusedEntries);
-  expect(reused).toEqual([0, 2500, 2501, 4000, 4000]);
+  // 2050 begins near entry 1485: the step from 1401 to 1600 adds GeneralizedTime after UTCTime.
+  for (const n of [1400, 1401, 1600, 1600, 6000]) reused.push(again.build(input(all.slice(0, n))).reusedEntries);
+  expect(reused).toEqual([0, 1400, 1401, 1600, 1600]);
 });
 
 test("STAT-1: a list that changed other than at its end (an expired entry left out, a late revocation ordered earlier, a reason or serial changed) is built in full, byte for byte the CRL built from scratch", () => {
@@ -142,7 +143,12 @@ test("e_crl_entry_duplicate_serial: a new entry whose serial is already on the r
   ]);
   // Two new entries with one serial between them, none on the remembered list: refused too.
   const twice = entries(1, Date.parse("2050-01-04T00:00:00Z") / 1000)[0];
-  expect(() => memory.build(input([...all, twice, { ...twice, reason: "superseded" }]))).toThrow(LintError);
+  // (A refused build forgets its scope, so this starts from a memory of `all` again.)
+  const fresh = new CrlEntriesMemory();
+  fresh.build(input(all));
+  expect(() => fresh.build(input([...all, twice, { ...twice, reason: "superseded" }]))).toThrow(
+    /e_crl_entry_duplicate_serial/,
+  );
 });
 
 test("STAT-1: the lint reads only a remembered list's new entries when the list begins with exactly its octets, and all of them otherwise", () => {
@@ -156,7 +162,7 @@ test("STAT-1: the lint reads only a remembered list's new entries when the list 
   const first = new Findings();
   const sortedKeys = lintCrlEntries(first, readWhole(sequence(...old), TAG.SEQUENCE), ALLOWED);
   expect(first.errors).toEqual([]);
-  const known = { octets: Buffer.concat(old), sortedKeys };
+  const known = { octets: Buffer.concat(old), count: old.length, sortedKeys };
   // certificateHold (6) is not a reason this CA may write: a new entry carrying it is found.
   const bad = generic("2000", 1_800_000_100, 6);
   const grown = new Findings();
@@ -172,18 +178,38 @@ test("STAT-1: the lint reads only a remembered list's new entries when the list 
   );
   expect(replaced.errors.map((e) => e.id)).toEqual(["e_crl_reason_not_allowed"]);
   expect(replaced.errors[0].detail).toContain("entry 2000");
+  // The prefix is not walked again: octets given as passed are taken as passed (only this lint makes
+  // them, from a CRL it passed), and a malformed new entry is numbered after the prefix's 50.
+  const givenAsPassed = { octets: Buffer.concat([bad, ...old.slice(1)]), count: 50, sortedKeys };
+  const malformed = Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00]);
+  const after = new Findings();
+  lintCrlEntries(after, readWhole(sequence(bad, ...old.slice(1), malformed), TAG.SEQUENCE), ALLOWED, givenAsPassed);
+  expect(after.errors.map((e) => e.id)).not.toContain("e_crl_reason_not_allowed");
+  expect(after.errors.some((e) => e.detail.includes("entry 51"))).toBe(true);
+});
+
+test("REV-1: octets written under another reason table are not reused, since an entry's octets depend on it", () => {
+  const list = entries(2500);
+  const { next } = buildLintedCrlTbs(input(list), null, true);
+  const other = { ...input(list), reasonCodes: { ...REVOCATION_REASON_CODE, keyCompromise: 4 } };
+  const built = buildCrlTbs(other, next);
+  expect(built.reusedEntries).toBe(0);
+  expect(tbsOf(built).equals(tbsOf(buildCrlTbs(other)))).toBe(true);
 });
 
 test("STAT-1: a built list is remembered only when asked, and only once it has passed the lint", () => {
   const list = entries(2500);
   expect(buildLintedCrlTbs(input(list)).next).toBeNull();
-  const { next } = buildLintedCrlTbs(input(list), null, true);
+  const first = buildLintedCrlTbs(input(list), null, true);
+  const next = first.next;
   expect(next?.count).toBe(2500);
   expect(next?.packed).toBe(input(list).entries.combined);
-  // The remembered octets are a copy: the frame is handed to the thread that signs it.
-  const again = buildLintedCrlTbs(input(list), next, true);
-  again.tbs.frame.fill(0);
-  expect(buildLintedCrlTbs(input(list), next, true).tbs.reusedEntries).toBe(2500);
+  // The remembered octets are a copy: the frame they were written in goes to the thread that signs it.
+  first.tbs.frame.fill(0);
+  const grown = [...list, ...entries(5, Date.parse("2050-02-01T00:00:00Z") / 1000)];
+  const again = buildLintedCrlTbs(input(grown), next, true);
+  expect(again.tbs.reusedEntries).toBe(2500);
+  expect(tbsOf(again.tbs).equals(tbsOf(buildCrlTbs(input(grown))))).toBe(true);
   expect(() => buildLintedCrlTbs(input([...list, { ...list[0] }]), next, true)).toThrow(LintError);
 });
 

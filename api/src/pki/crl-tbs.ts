@@ -40,12 +40,17 @@ export interface CrlTbsInput {
  * The revokedCertificates list of a CRL built before, and the packed text it was written from. Each
  * entry's octets depend on its own "serial seconds reason" item alone, so a text that is this one plus
  * more items after a comma is written as these octets plus the new items' (the CRL thread keeps one
- * per scope: pki/crl-entries-memory.ts). It is also what the lint passed (`sortedKeys`).
+ * per scope: pki/crl-entries-memory.ts), when the reason table is the same (an entry's octets depend on
+ * it too). It is also what the lint passed (`sortedKeys`).
  */
 export interface EarlierEntries extends LintedEntries {
   packed: string;
-  count: number;
+  /** The reason table the octets were written with (reasonTableKey). */
+  reasons: string;
 }
+
+/** A reason table as a string, to tell whether two builds wrote reasons alike. */
+export const reasonTableKey = (reasonCodes: Readonly<Record<string, number>>): string => JSON.stringify(reasonCodes);
 
 /** A framed TBSCertList, and where its list's content lies in the frame (`entriesLength` 0: no list). */
 export interface BuiltCrlTbs extends FramedTbs {
@@ -58,8 +63,10 @@ export interface BuiltCrlTbs extends FramedTbs {
 const COMMA = 0x2c;
 
 /** Whether `entries` is `earlier`'s text, or that text followed by a comma and more items. */
-function extendsEarlier(entries: PackedCrlEntries, earlier: EarlierEntries | null): earlier is EarlierEntries {
-  if (!earlier || earlier.count === 0 || entries.count < earlier.count) return false;
+function extendsEarlier(input: CrlTbsInput, earlier: EarlierEntries | null): earlier is EarlierEntries {
+  const entries = input.entries;
+  if (!earlier || earlier.count === 0 || earlier.octets.length === 0 || entries.count < earlier.count) return false;
+  if (earlier.reasons !== reasonTableKey(input.reasonCodes)) return false;
   const text = entries.combined;
   const known = earlier.packed;
   if (text.length === known.length) return entries.count === earlier.count && text === known;
@@ -78,7 +85,7 @@ export function buildCrlTbs(input: CrlTbsInput, earlier: EarlierEntries | null =
     name,
     der: code === 0 ? null : sequence(reasonCode(code)),
   }));
-  const reuse = extendsEarlier(input.entries, earlier) ? earlier : null;
+  const reuse = extendsEarlier(input, earlier) ? earlier : null;
   const entries = reuse
     ? parsePackedEntries(
         input.entries.combined.slice(reuse.packed.length + 1),
@@ -148,6 +155,7 @@ export function buildLintedCrlTbs(
       ? {
           packed: input.entries.combined,
           count: input.entries.count,
+          reasons: reasonTableKey(input.reasonCodes),
           // A copy: the frame goes to the thread that signs it.
           octets: Buffer.from(built.frame.subarray(built.entriesAt, built.entriesAt + built.entriesLength)),
           sortedKeys: sortedSerialKeys,

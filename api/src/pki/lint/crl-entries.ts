@@ -238,11 +238,13 @@ export function lintEntryInFull(
 }
 
 /**
- * A revokedCertificates list this walk has passed with no finding: its content octets and its serials'
- * keys, sorted (pki/crl-entries-memory.ts keeps one per CRL scope in the CRL thread).
+ * A revokedCertificates list whose CRL this lint passed with no error (no entry check warns): its
+ * content octets, its entry count and its serials' keys, sorted (pki/crl-entries-memory.ts keeps one
+ * per CRL scope in the CRL thread).
  */
 export interface LintedEntries {
   octets: Buffer;
+  count: number;
   sortedKeys: Float64Array;
 }
 
@@ -299,12 +301,13 @@ function lintNewEntries(
   const from = known.octets.length;
   if (from === 0 || from > b.length || !b.subarray(0, from).equals(known.octets)) return null;
   const findings = new Findings();
-  const walk = walkEntries(findings, b, from, known.sortedKeys.length, allowedReasons);
+  const walk = walkEntries(findings, b, from, known.count, allowedReasons);
   const keys = serialKeys(b, walk.serialAt, walk.serialLength, walk.serials).sort();
   for (let i = 0; i < keys.length; i++)
     if ((i > 0 && keys[i] === keys[i - 1]) || holdsKey(known.sortedKeys, keys[i])) return null;
-  f.errors.push(...findings.errors);
-  f.warnings.push(...findings.warnings);
+  // One by one: spreading a burst's findings into push() would pass too many arguments.
+  for (const e of findings.errors) f.errors.push(e);
+  for (const w of findings.warnings) f.warnings.push(w);
   return mergeSorted(known.sortedKeys, keys);
 }
 
