@@ -1,4 +1,4 @@
-import { buildLintedCrlTbs, reasonTableKey, type BuiltCrlTbs, type CrlTbsInput, type EarlierEntries } from "./crl-tbs";
+import { buildLintedCrlTbs, type BuiltCrlTbs, type CrlTbsInput, type EarlierEntries } from "./crl-tbs";
 
 /**
  * Scopes remembered at most: the legacy list and every shard of a few CAs. A scope left out is built in
@@ -49,8 +49,10 @@ export class CrlEntriesMemory {
   }
 }
 
-/** A CRL scope: the issuer's key, the CRL's own URL (null: the full CRL of an unsharded CA) and the reason table. */
+/**
+ * A CRL scope: the issuer's key and the CRL's own URL (null: the full CRL of an unsharded CA). Whether
+ * the remembered list may be used (same reason table, text that extends it) is crl-tbs.ts's to decide.
+ */
 function scopeKey(input: CrlTbsInput): string {
-  const keyId = Buffer.from(input.issuerKeyId).toString("hex");
-  return `${keyId} ${input.idpUrl ?? ""} ${reasonTableKey(input.reasonCodes)}`;
+  return `${Buffer.from(input.issuerKeyId).toString("hex")} ${input.idpUrl ?? ""}`;
 }

@@ -50,7 +50,7 @@ export interface EarlierEntries extends LintedEntries {
 }
 
 /** A reason table as a string, to tell whether two builds wrote reasons alike. */
-export const reasonTableKey = (reasonCodes: Readonly<Record<string, number>>): string => JSON.stringify(reasonCodes);
+const reasonTableKey = (reasonCodes: Readonly<Record<string, number>>): string => JSON.stringify(reasonCodes);
 
 /** A framed TBSCertList, and where its list's content lies in the frame (`entriesLength` 0: no list). */
 export interface BuiltCrlTbs extends FramedTbs {
